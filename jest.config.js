@@ -1,0 +1,29 @@
+// Two projects: server-side code under Node, Flex components under jsdom (as Flex renders them).
+// msw 2 and some of its dependencies ship ESM only, so they are transformed too.
+const esmOnly = ['msw', '@mswjs', '@bundled-es-modules', 'rettime', 'until-async', '@open-draft', 'outvariant', 'strict-event-emitter', 'headers-polyfill', 'is-node-process', 'tough-cookie', 'type-fest'];
+const transform = {
+  '^.+\\.(m?[tj]sx?)$': ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true, target: 'es2022', module: 'commonjs', jsx: 'react', esModuleInterop: true } }],
+};
+const transformIgnorePatterns = [`node_modules/(?!(${esmOnly.join('|')})/)`];
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'server',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/components/', '<rootDir>/test/e2e/'],
+      transform,
+      transformIgnorePatterns,
+    },
+    {
+      displayName: 'flex',
+      testEnvironment: 'jest-fixed-jsdom',
+      testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'] },
+      testMatch: ['<rootDir>/test/components/**/*.test.tsx'],
+      setupFilesAfterEnv: ['<rootDir>/test/components/setup.ts'],
+      transform,
+      transformIgnorePatterns,
+    },
+  ],
+};

@@ -1,0 +1,46 @@
+/**
+ * The body of a desktop event (CONTRACT §1). Strict: an unknown field is refused, so a relay can
+ * never push anything (card data included) into our logs or state. Problems name the field,
+ * never its value.
+ */
+import { z } from 'zod';
+
+export const MAX_BODY_BYTES = 4096;
+
+const token = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const desktopEventBody = z.strictObject({
+  eventId: z.string().regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -'),
+  agent: z.string().min(1).max(256),
+  trigger: z.string().regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -'),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
+});
+
+export type DesktopEventBody = z.infer<typeof desktopEventBody>;
+
+export type BodyCheck = { ok: true; body: DesktopEventBody } | { ok: false; problems: string[] };
+
+/** A field name is echoed only when it cannot be data (letters and underscores, short). */
+const safeFieldName = (key: string): string => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)');
+
+/** Field-level problems only: zod's default messages may quote the offending value. */
+export function checkDesktopEventBody(input: unknown): BodyCheck {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, problems: ['the body must be a JSON object'] };
+  }
+  if (Buffer.byteLength(JSON.stringify(input), 'utf8') > MAX_BODY_BYTES) {
+    return { ok: false, problems: [`the body is over ${MAX_BODY_BYTES} bytes`] };
+  }
+  const parsed = desktopEventBody.safeParse(input);
+  if (parsed.success) return { ok: true, body: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.map(safeFieldName).join(', ')}`;
+      const field = issue.path.join('.') || 'body';
+      if (issue.code === 'invalid_type' && issue.input === undefined) return `${field}: is required`;
+      return `${field}: ${issue.code === 'invalid_format' || issue.code === 'too_big' || issue.code === 'too_small' ? 'is malformed' : 'has the wrong type'}`;
+    }),
+  };
+}

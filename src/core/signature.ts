@@ -1,0 +1,52 @@
+/**
+ * Desktop relay signatures (CONTRACT §1): `v1=<hex HMAC-SHA256(secret, "<timestamp>.<canonical body>")>`.
+ * Twilio Functions hand us the parsed body, not its bytes, so both sides sign a canonical
+ * re-serialization: object keys sorted by code point, no whitespace.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    // Default sort compares UTF-16 code units, which orders like code points for these keys.
+    for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return sorted;
+  }
+  return value;
+}
+
+export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value));
+
+export const sign = (secret: string, timestamp: string, body: unknown): string =>
+  `v1=${createHmac('sha256', secret).update(`${timestamp}.${canonicalJson(body)}`).digest('hex')}`;
+
+export type SignatureCheck = 'valid' | 'invalid_signature' | 'stale_timestamp';
+
+/**
+ * Accepts a signature made with any of the secrets (current and, while rotating, previous);
+ * the header may carry several comma-separated `v1=` values.
+ */
+export function verifySignature(options: {
+  secrets: string[];
+  timestampHeader: string | undefined;
+  signatureHeader: string | undefined;
+  body: unknown;
+  nowSeconds: number;
+}): SignatureCheck {
+  const { secrets, timestampHeader, signatureHeader, body, nowSeconds } = options;
+  if (!timestampHeader || !/^\d{1,12}$/.test(timestampHeader) || !signatureHeader) return 'invalid_signature';
+  if (Math.abs(nowSeconds - Number(timestampHeader)) > MAX_CLOCK_SKEW_SECONDS) return 'stale_timestamp';
+  const offered = signatureHeader
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => /^v1=[0-9a-f]{64}$/.test(part))
+    .map((part) => Buffer.from(part.slice(3), 'hex'));
+  for (const secret of secrets) {
+    const expected = Buffer.from(sign(secret, timestampHeader, body).slice(3), 'hex');
+    if (offered.some((candidate) => timingSafeEqual(candidate, expected))) return 'valid';
+  }
+  return 'invalid_signature';
+}
