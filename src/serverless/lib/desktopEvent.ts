@@ -1,0 +1,118 @@
+/**
+ * POST /desktop-event (CONTRACT §1): a signed signal from the desktop relay, checked, matched to
+ * the agent's live call and applied through the holds ledger. Every answer is a contract code.
+ */
+import { checkDesktopEventBody } from '../../core/desktopEventRequest';
+import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../core/desktopEvents';
+import { isPaused } from '../../core/holds';
+import { verifySignature } from '../../core/signature';
+import type { CallControl, ChangeOutcome } from './callControl';
+import { errorResult, HttpResult } from './http';
+import type { LiveCallDirectory } from './liveCalls';
+import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from './recordings';
+import type { Settings } from './settings';
+
+export interface DesktopEventDeps {
+  settings: Settings;
+  config: ConfigCheck;
+  calls: LiveCallDirectory | undefined;
+  control: CallControl;
+  now: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface DesktopEventRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** Answers already given by this container, so a quick repeat costs no Twilio request. */
+const answered = new Map<string, Record<string, unknown>>();
+const ANSWERS_KEPT = 1000;
+
+function rememberAnswer(eventId: string, response: Record<string, unknown>): void {
+  answered.set(eventId, response);
+  if (answered.size > ANSWERS_KEPT) answered.delete(answered.keys().next().value as string);
+}
+
+const header = (headers: DesktopEventRequest['headers'], name: string): string | undefined => {
+  const value = headers[name] ?? headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(',') : value;
+};
+
+export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
+  const { settings, config, calls, control, now } = deps;
+  if (settings.desktopSecrets.length === 0) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
+  if (!config.ok) {
+    return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
+  }
+  if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+
+  const { body } = request;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return errorResult(400, 'invalid_event', 'the body must be a JSON object');
+  }
+  const signature = verifySignature({
+    secrets: settings.desktopSecrets,
+    timestampHeader: header(request.headers, 'x-desktop-timestamp'),
+    signatureHeader: header(request.headers, 'x-desktop-signature'),
+    body,
+    nowSeconds: Math.floor(now().getTime() / 1000),
+  });
+  if (signature === 'stale_timestamp') return errorResult(401, 'stale_timestamp', 'X-Desktop-Timestamp is more than 300 s from the server clock');
+  if (signature !== 'valid') return errorResult(401, 'invalid_signature', 'X-Desktop-Signature does not match the body');
+
+  const checked = checkDesktopEventBody(body);
+  if (!checked.ok) return errorResult(400, 'invalid_event', checked.problems.join('; '));
+  const event = checked.body;
+  if (!isKnownTrigger(config.config, event.trigger)) {
+    return errorResult(422, 'unknown_trigger', `no configured desktop item event uses the trigger "${event.trigger}"`);
+  }
+  const repeated = answered.get(event.eventId);
+  if (repeated) return { status: 200, body: { ...repeated, duplicate: true } };
+
+  const eventsConfig = config.config;
+  const respond = (call: LiveCall) => ({ before, after, recordings }: ChangeOutcome) => {
+    const recording = summarize(recordings);
+    const outcome =
+      recording === 'absent' || isPaused(before) === isPaused(after) ? 'unchanged' : isPaused(after) ? 'paused' : 'resumed';
+    return { eventId: event.eventId, duplicate: false, outcome, callSid: call.callSid, recording, holds: after.holds };
+  };
+  const apply = (call: LiveCall) =>
+    control.change(call, {
+      eventId: event.eventId,
+      pauseFirst: onlyStarts(eventsConfig, event.trigger),
+      change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
+      respond: respond(call),
+    });
+
+  try {
+    let call = await calls.find(event.agent, event.callSid);
+    if (!call) return noActiveCall(event.callSid);
+    let result;
+    try {
+      result = await apply(call);
+    } catch (error) {
+      if (!(error instanceof CallEndedError)) throw error;
+      // The remembered call is over; the agent may be on a new one already.
+      calls.forget(event.agent);
+      call = await calls.find(event.agent, event.callSid);
+      if (!call) return noActiveCall(event.callSid);
+      result = await apply(call);
+    }
+    const response = result.duplicate ? { ...result.response, duplicate: true } : (result.response as Record<string, unknown>);
+    if (!result.duplicate) rememberAnswer(event.eventId, response);
+    deps.log?.(
+      `desktop-event ${event.eventId} trigger=${event.trigger} outcome=${String(response.outcome)} recording=${String(response.recording)}` +
+        (event.occurredAt ? ` sinceUserActionMs=${now().getTime() - Date.parse(event.occurredAt)}` : ''),
+    );
+    return { status: 200, body: response };
+  } catch (error) {
+    if (error instanceof CallEndedError) return noActiveCall(event.callSid);
+    deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : 'Twilio request failed'}`);
+    return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
+  }
+}
+
+const noActiveCall = (callSid?: string): HttpResult =>
+  errorResult(404, 'no_active_call', callSid ? 'that call is not a live call of this agent' : 'the agent has no live call');

@@ -1,0 +1,44 @@
+import { backOff } from 'exponential-backoff';
+
+/** What Twilio tells us to try again: rate limits, its 503s, a recording busy with a transfer. */
+const TRANSIENT_CODES = new Set([20429, 16114]);
+const TRANSIENT_STATUSES = new Set([429, 503]);
+
+export interface TwilioErrorLike {
+  status?: number;
+  code?: number | string;
+}
+
+export const twilioCode = (error: unknown): number | undefined => {
+  const code = (error as TwilioErrorLike | undefined)?.code;
+  return typeof code === 'number' ? code : undefined;
+};
+
+export const httpStatus = (error: unknown): number | undefined => {
+  const status = (error as TwilioErrorLike | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+};
+
+export function isTransient(error: unknown): boolean {
+  const status = httpStatus(error);
+  const code = twilioCode(error);
+  if (status === undefined) return true; // no HTTP answer at all: a reset or a dropped connection
+  return TRANSIENT_STATUSES.has(status) || (code !== undefined && TRANSIENT_CODES.has(code));
+}
+
+/**
+ * Retries transient Twilio failures with exponential backoff and full jitter, giving up once
+ * `budgetMs` has gone: a Twilio Function has 10 s in all and must still answer.
+ */
+export function withRetries<T>(operation: () => Promise<T>, budgetMs = 4000): Promise<T> {
+  const startedAt = Date.now();
+  return backOff(operation, {
+    numOfAttempts: 8,
+    startingDelay: 50,
+    timeMultiple: 2,
+    maxDelay: 800,
+    jitter: 'full',
+    delayFirstAttempt: false,
+    retry: (error) => isTransient(error) && Date.now() - startedAt < budgetMs,
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * What each function container keeps between invocations: settings, the Twilio client, the
+ * live-call cache and the desktop events configuration. Built lazily from the context.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { ConfigCheck, parseDesktopEventsConfig } from '../../core/desktopEvents';
+import { CallControl } from './callControl';
+import { LedgerStore } from './ledgerStore';
+import { LiveCallDirectory } from './liveCalls';
+import { Env, readSettings, Settings } from './settings';
+import { twilioClient, TwilioClient } from './twilioClient';
+
+export interface Services {
+  settings: Settings;
+  client: TwilioClient;
+  store: LedgerStore;
+  control: CallControl;
+  calls: LiveCallDirectory | undefined;
+  desktopEventsConfig: () => ConfigCheck;
+}
+
+let cached: { key: string; services: Services } | undefined;
+
+/** The private asset's path; Runtime is a global of the Functions runtime. */
+function assetPath(name: string): string | undefined {
+  const runtime = (globalThis as unknown as { Runtime?: { getAssets(): Record<string, { path: string }> } }).Runtime;
+  return runtime?.getAssets()[name]?.path;
+}
+
+let configCache: { path: string; mtimeMs: number; check: ConfigCheck } | undefined;
+
+export function loadDesktopEventsConfig(path: string | undefined): ConfigCheck {
+  if (!path) return { ok: false, problems: ['desktop-events.json is not deployed (private asset /desktop-events.json)'] };
+  try {
+    const { mtimeMs } = statSync(path);
+    if (configCache?.path !== path || configCache.mtimeMs !== mtimeMs) {
+      configCache = { path, mtimeMs, check: parseDesktopEventsConfig(readFileSync(path, 'utf8')) };
+    }
+    return configCache.check;
+  } catch {
+    return { ok: false, problems: [`desktop-events.json cannot be read`] };
+  }
+}
+
+export function servicesFor(env: Env): Services {
+  const settings = readSettings(env);
+  const key = JSON.stringify(settings);
+  if (cached?.key === key) return cached.services;
+  const client = twilioClient(settings);
+  const store = new LedgerStore(client, settings.syncServiceSid);
+  const services: Services = {
+    settings,
+    client,
+    store,
+    control: new CallControl(client, store, settings.pauseBehavior),
+    calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid) : undefined,
+    desktopEventsConfig: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),
+  };
+  cached = { key, services };
+  return services;
+}

@@ -1,0 +1,39 @@
+/**
+ * What a deployment configures, read once from the Functions context (environment variables).
+ * Nothing here is logged: it holds secrets.
+ */
+export interface Settings {
+  accountSid: string;
+  authToken: string;
+  /** Only for the local stand-in: Twilio REST requests go to this origin instead of *.twilio.com. */
+  apiBaseUrl?: string;
+  workspaceSid?: string;
+  syncServiceSid: string;
+  pauseBehavior: 'skip' | 'silence';
+  desktopSecrets: string[];
+  desktopEventsFile?: string;
+  apiKeys: string[];
+  allowStop: boolean;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+
+export function readSettings(env: Env): Settings {
+  return {
+    accountSid: env.ACCOUNT_SID ?? env.TWILIO_ACCOUNT_SID ?? '',
+    authToken: env.AUTH_TOKEN ?? env.TWILIO_AUTH_TOKEN ?? '',
+    apiBaseUrl: env.TWILIO_API_BASE_URL || undefined,
+    workspaceSid: env.TWILIO_WORKSPACE_SID || undefined,
+    syncServiceSid: env.SYNC_SERVICE_SID || 'default',
+    pauseBehavior: env.PAUSE_BEHAVIOR === 'silence' ? 'silence' : 'skip',
+    desktopSecrets: [env.DESKTOP_EVENT_SECRET, env.DESKTOP_EVENT_SECRET_PREVIOUS].filter(
+      (secret): secret is string => typeof secret === 'string' && secret.length > 0,
+    ),
+    desktopEventsFile: env.DESKTOP_EVENTS_FILE || undefined,
+    apiKeys: list(env.RECORDING_CONTROLS_API_KEYS),
+    allowStop: env.ALLOW_STOP_RECORDING === 'true',
+  };
+}
