@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyDesktopTrigger, checkDesktopEventsConfig, onlyStarts, parseDesktopEventsConfig } from '../../src/core/desktopEvents';
+import { emptyLedger } from '../../src/core/holds';
+
+const shipped = readFileSync(join(__dirname, '../../src/serverless/assets/desktop-events.private.json'), 'utf8');
+
+describe('desktop item events configuration', () => {
+  test('the shipped configuration is valid and holds the card number and CVV events', () => {
+    const check = parseDesktopEventsConfig(shipped);
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    expect(check.config.events.map((event) => [event.id, event.startTrigger, event.stopTrigger, event.durationSeconds])).toEqual([
+      ['card-number', 'card-number.focus', 'card-number.blur', 60],
+      ['cvv', 'cvv.focus', 'cvv.blur', 60],
+    ]);
+  });
+
+  test('an invalid file is refused with every problem listed', () => {
+    const check = checkDesktopEventsConfig({
+      events: [
+        { id: 'a', startTrigger: 'x.focus', action: 'pause' },
+        { id: 'a', startTrigger: 'y.focus', action: 'pause', stopTrigger: 'y.focus' },
+        { id: 'b', startTrigger: 'bad trigger!', action: 'mute', durationSeconds: 7200, colour: 'red' },
+      ],
+    });
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    const problems = check.problems.join('\n');
+    expect(problems).toMatch(/events\[2\]\.startTrigger/);
+    expect(problems).toMatch(/events\[2\]\.action/);
+    expect(problems).toMatch(/events\[2\]\.durationSeconds/);
+    expect(problems).toMatch(/colour/);
+    expect(check.problems.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('cross-field rules: unique ids, a way to end, distinct start and stop', () => {
+    const check = checkDesktopEventsConfig({
+      events: [
+        { id: 'a', startTrigger: 'x.focus', action: 'pause' },
+        { id: 'a', startTrigger: 'y.focus', action: 'pause', stopTrigger: 'y.focus' },
+      ],
+    });
+    expect(check).toEqual({
+      ok: false,
+      problems: [
+        'events[0]: needs durationSeconds, stopTrigger or both, or the pause would never end',
+        'events[1].id: "a" is used by an earlier event',
+        'events[1].stopTrigger: must differ from startTrigger',
+      ],
+    });
+  });
+
+  test('not JSON is one clear problem', () => {
+    const check = parseDesktopEventsConfig('{ "events": [');
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.problems[0]).toMatch(/^not JSON/);
+  });
+
+  test('a trigger used by several events applies to each', () => {
+    const check = checkDesktopEventsConfig({
+      events: [
+        { id: 'card', startTrigger: 'pay.open', action: 'pause', durationSeconds: 30 },
+        { id: 'cvv', startTrigger: 'pay.open', action: 'pause', stopTrigger: 'pay.close' },
+      ],
+    });
+    if (!check.ok) throw new Error(check.problems.join());
+    const ledger = applyDesktopTrigger(emptyLedger(), check.config, 'pay.open', 'alice', new Date(0));
+    expect(ledger.holds.map((hold) => [hold.id, hold.resumeAt])).toEqual([
+      ['card', new Date(30_000).toISOString()],
+      ['cvv', null],
+    ]);
+    expect(onlyStarts(check.config, 'pay.open')).toBe(true);
+    expect(onlyStarts(check.config, 'pay.close')).toBe(false);
+  });
+});
