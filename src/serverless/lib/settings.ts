@@ -21,11 +21,18 @@ export type Env = Record<string, string | undefined>;
 const list = (value: string | undefined): string[] =>
   (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
 
+/**
+ * The stand-in redirect is honoured only for this machine, so a local setting deployed by
+ * mistake cannot send credentials anywhere.
+ */
+const loopbackOnly = (url: string | undefined): string | undefined =>
+  url && /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(url) ? url : undefined;
+
 export function readSettings(env: Env): Settings {
   return {
     accountSid: env.ACCOUNT_SID ?? env.TWILIO_ACCOUNT_SID ?? '',
     authToken: env.AUTH_TOKEN ?? env.TWILIO_AUTH_TOKEN ?? '',
-    apiBaseUrl: env.TWILIO_API_BASE_URL || undefined,
+    apiBaseUrl: loopbackOnly(env.TWILIO_API_BASE_URL),
     workspaceSid: env.TWILIO_WORKSPACE_SID || undefined,
     syncServiceSid: env.SYNC_SERVICE_SID || 'default',
     pauseBehavior: env.PAUSE_BEHAVIOR === 'silence' ? 'silence' : 'skip',

@@ -1,0 +1,171 @@
+import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
+import { desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
+
+const standin = useStandin();
+
+const body = (result: { body: unknown }) => result.body as Record<string, any>;
+
+describe('POST /desktop-event', () => {
+  test('a start trigger pauses every recording of the call (conference and call), a stop resumes them', async () => {
+    const call = await standin.createLiveCall({ agent: 'alice', recording: 'both' });
+    const deps = desktopDeps();
+
+    const paused = await handleDesktopEvent(deps, signed({ agent: 'alice', trigger: 'card-number.focus' }));
+    expect(paused.status).toBe(200);
+    expect(body(paused)).toMatchObject({ duplicate: false, outcome: 'paused', callSid: call.callSid, recording: 'paused' });
+    expect(body(paused).holds).toEqual([
+      expect.objectContaining({ id: 'card-number', source: 'desktop', trigger: 'card-number.focus', by: 'alice', resumeAt: expect.any(String) }),
+    ]);
+    for (const sid of call.recordingSids) expect(await statusOf(standin, sid)).toBe('paused');
+
+    const resumed = await handleDesktopEvent(deps, signed({ agent: 'alice', trigger: 'card-number.blur' }));
+    expect(resumed.status).toBe(200);
+    expect(body(resumed)).toMatchObject({ outcome: 'resumed', recording: 'in-progress', holds: [] });
+    for (const sid of call.recordingSids) expect(await statusOf(standin, sid)).toBe('in-progress');
+  });
+
+  test('overlapping events: leaving the card field keeps the recording paused while the CVV hold is open', async () => {
+    const call = await standin.createLiveCall({ agent: 'bob', recording: 'conference' });
+    const deps = desktopDeps();
+    await handleDesktopEvent(deps, signed({ agent: 'bob', trigger: 'card-number.focus' }));
+    await handleDesktopEvent(deps, signed({ agent: 'bob', trigger: 'cvv.focus' }));
+    const blur = await handleDesktopEvent(deps, signed({ agent: 'bob', trigger: 'card-number.blur' }));
+    expect(body(blur)).toMatchObject({ outcome: 'unchanged', recording: 'paused' });
+    expect(body(blur).holds.map((hold: { id: string }) => hold.id)).toEqual(['cvv']);
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('paused');
+    const last = await handleDesktopEvent(deps, signed({ agent: 'bob', trigger: 'cvv.blur' }));
+    expect(body(last)).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+  });
+
+  test('a repeated eventId answers the first response again, marked duplicate, and changes nothing', async () => {
+    const call = await standin.createLiveCall({ agent: 'carol', recording: 'call' });
+    const first = signed({ agent: 'carol', trigger: 'card-number.focus' });
+    const answer = await handleDesktopEvent(desktopDeps(), first);
+    await handleDesktopEvent(desktopDeps(), signed({ agent: 'carol', trigger: 'card-number.blur' }));
+    // A new container (empty memory) still knows the event from the ledger in Sync.
+    const again = await handleDesktopEvent(desktopDeps(), first);
+    expect(again.status).toBe(200);
+    expect(body(again)).toEqual({ ...body(answer), duplicate: true });
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+    const history = (await standin.recording(call.recordingSids[0])).history.map((entry: { status: string }) => entry.status);
+    expect(history).toEqual(['in-progress', 'paused', 'in-progress']);
+  });
+
+  test('a call with no recording answers recording "absent" and still keeps the hold', async () => {
+    await standin.createLiveCall({ agent: 'dave', recording: 'none' });
+    const result = await handleDesktopEvent(desktopDeps(), signed({ agent: 'dave', trigger: 'cvv.focus' }));
+    expect(result.status).toBe(200);
+    expect(body(result)).toMatchObject({ outcome: 'unchanged', recording: 'absent', holds: [expect.objectContaining({ id: 'cvv' })] });
+  });
+
+  test('callSid names the call to act on; a call that is not the agent’s is 404', async () => {
+    const mine = await standin.createLiveCall({ agent: 'erin', recording: 'call' });
+    const theirs = await standin.createLiveCall({ agent: 'frank', recording: 'call' });
+    const ok = await handleDesktopEvent(desktopDeps(), signed({ agent: 'erin', trigger: 'cvv.focus', callSid: mine.callSid }));
+    expect(body(ok)).toMatchObject({ callSid: mine.callSid, recording: 'paused' });
+    const refused = await handleDesktopEvent(desktopDeps(), signed({ agent: 'erin', trigger: 'cvv.focus', callSid: theirs.callSid }));
+    expect(refused.status).toBe(404);
+    expect(body(refused).error.code).toBe('no_active_call');
+    expect(await statusOf(standin, theirs.recordingSids[0])).toBe('in-progress');
+  });
+
+  test('an agent with no live call, or whose call ended, gets 404 no_active_call', async () => {
+    const none = await handleDesktopEvent(desktopDeps(), signed({ agent: 'nobody', trigger: 'cvv.focus' }));
+    expect(none.status).toBe(404);
+    expect(body(none).error.code).toBe('no_active_call');
+
+    const call = await standin.createLiveCall({ agent: 'gina', recording: 'conference' });
+    const deps = desktopDeps();
+    await handleDesktopEvent(deps, signed({ agent: 'gina', trigger: 'cvv.focus' }));
+    await standin.endCall(call.callSid);
+    const after = await handleDesktopEvent(deps, signed({ agent: 'gina', trigger: 'card-number.focus' }));
+    expect(after.status).toBe(404);
+    expect(body(after).error.code).toBe('no_active_call');
+  });
+
+  test('bad input gets the contract’s codes and never echoes card data', async () => {
+    const deps = desktopDeps();
+    const notObject = await handleDesktopEvent(deps, { headers: {}, body: ['x'] });
+    expect([notObject.status, body(notObject).error.code]).toEqual([400, 'invalid_event']);
+
+    const withCard = signed({ agent: 'alice', trigger: 'cvv.focus', cardNumber: '4111111111111111' } as never);
+    const unknownField = await handleDesktopEvent(deps, withCard);
+    expect([unknownField.status, body(unknownField).error.code]).toEqual([400, 'invalid_event']);
+    expect(JSON.stringify(unknownField.body)).not.toContain('4111');
+
+    const missing = await handleDesktopEvent(deps, signed({ trigger: 'cvv.focus' } as never));
+    expect([missing.status, body(missing).error.message]).toEqual([400, expect.stringContaining('agent')]);
+
+    const huge = await handleDesktopEvent(deps, signed({ agent: 'x'.repeat(4200), trigger: 'cvv.focus' }));
+    expect([huge.status, body(huge).error.code]).toEqual([400, 'invalid_event']);
+
+    const unknownTrigger = await handleDesktopEvent(deps, signed({ agent: 'alice', trigger: 'ssn.focus' }));
+    expect([unknownTrigger.status, body(unknownTrigger).error.code]).toEqual([422, 'unknown_trigger']);
+  });
+
+  test('signatures: wrong secret, tampering and stale timestamps are 401; the previous secret works during rotation', async () => {
+    await standin.createLiveCall({ agent: 'hal', recording: 'call' });
+    const deps = desktopDeps();
+    const wrong = await handleDesktopEvent(deps, signed({ agent: 'hal', trigger: 'cvv.focus' }, { secret: 'guess' }));
+    expect([wrong.status, body(wrong).error.code]).toEqual([401, 'invalid_signature']);
+
+    const tampered = signed({ agent: 'hal', trigger: 'cvv.focus' });
+    tampered.body.agent = 'someone-else';
+    expect((await handleDesktopEvent(deps, tampered)).status).toBe(401);
+
+    const stale = await handleDesktopEvent(deps, signed({ agent: 'hal', trigger: 'cvv.focus' }, { timestamp: Math.floor(Date.now() / 1000) - 301 }));
+    expect([stale.status, body(stale).error.code]).toEqual([401, 'stale_timestamp']);
+
+    const rotating = desktopDeps({}, { DESKTOP_EVENT_SECRET: 'new-secret', DESKTOP_EVENT_SECRET_PREVIOUS: 'test-secret' });
+    expect((await handleDesktopEvent(rotating, signed({ agent: 'hal', trigger: 'cvv.focus' }))).status).toBe(200);
+  });
+
+  test('no secret or an invalid configuration is 500 not_configured, with the problems listed', async () => {
+    const noSecret = await handleDesktopEvent(desktopDeps({}, { DESKTOP_EVENT_SECRET: '' }), signed({ agent: 'a', trigger: 'cvv.focus' }));
+    expect([noSecret.status, body(noSecret).error.code]).toEqual([500, 'not_configured']);
+    const badConfig = await handleDesktopEvent(
+      desktopDeps({ config: { ok: false, problems: ['events[0].action: must be "pause"'] } }),
+      signed({ agent: 'a', trigger: 'cvv.focus' }),
+    );
+    expect([badConfig.status, body(badConfig).error.code]).toEqual([500, 'not_configured']);
+    expect(body(badConfig).error.message).toContain('events[0].action');
+  });
+
+  test('the hold and its interval are kept in Sync, with who and why', async () => {
+    const call = await standin.createLiveCall({ agent: 'ivy', recording: 'conference' });
+    const deps = desktopDeps();
+    await handleDesktopEvent(deps, signed({ agent: 'ivy', trigger: 'card-number.focus' }));
+    await handleDesktopEvent(deps, signed({ agent: 'ivy', trigger: 'card-number.blur' }));
+    const stored = await ledgerStore().load(call.callSid);
+    expect(stored?.record.holds).toEqual([]);
+    expect(stored?.record.intervals).toEqual([
+      { from: expect.any(String), to: expect.any(String), holdIds: ['card-number'], sources: ['desktop'], by: ['ivy'] },
+    ]);
+    expect(stored?.record.recordings).toEqual([expect.objectContaining({ sid: call.recordingSids[0], kind: 'conference' })]);
+  });
+});
+
+describe('the pause path', () => {
+  test('with the call known, the pause is the first request Twilio sees, sent alongside the ledger read', async () => {
+    const call = await standin.createLiveCall({ agent: 'jack', recording: 'both' });
+    const deps = desktopDeps();
+    await handleDesktopEvent(deps, signed({ agent: 'jack', trigger: 'cvv.focus' }));
+    await handleDesktopEvent(deps, signed({ agent: 'jack', trigger: 'cvv.blur' }));
+    const before = (await standin.requests()).length;
+    // Later than a resume could still be in flight, so no extra check is due.
+    const later = desktopDeps({ now: () => new Date(Date.now() + 11_000), calls: deps.calls });
+    await handleDesktopEvent(later, signed({ agent: 'jack', trigger: 'card-number.focus' }));
+    const requests = (await standin.requests()).slice(before).map((request: { method: string; path: string }) => `${request.method} ${request.path}`);
+    // Round 1, all in parallel: both recordings paused and the ledger read. Round 2: the write.
+    expect(requests.slice(0, 3).sort()).toEqual(
+      [
+        `POST /2010-04-01/Accounts/${requests[0].split('/')[3]}/Calls/${call.callSid}/Recordings/Twilio.CURRENT.json`,
+        `POST /2010-04-01/Accounts/${requests[0].split('/')[3]}/Conferences/${call.conferenceSid}/Recordings/Twilio.CURRENT.json`,
+        `GET /v1/Services/default/Documents/rc-call-${call.callSid}`,
+      ].sort(),
+    );
+    expect(requests).toHaveLength(4);
+    expect(requests[3]).toBe(`POST /v1/Services/default/Documents/rc-call-${call.callSid}`);
+  });
+});
