@@ -1,0 +1,77 @@
+/**
+ * The local stack shared by `npm start`, the runtime tests and the benchmark: the Twilio
+ * stand-in over HTTP and the functions in the real local runtime (twilio-run) pointed at it.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStandin, Standin } from '../src/standin/standin';
+import { startStandinServer } from '../src/standin/server';
+import { root } from './localEnv';
+
+export interface LocalStack {
+  standin: Standin;
+  standinUrl: string;
+  functionsUrl: string;
+  functions: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  env: Record<string, string>;
+  functionsPort: number;
+  standinPort: number;
+  host?: string;
+  /** Where twilio-run's output goes; 'ignore' for tests. */
+  output?: 'inherit' | 'ignore';
+}
+
+async function waitUntilServing(url: string, timeoutMs: number, functions: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (functions.exitCode !== null) throw new Error(`twilio-run exited with code ${functions.exitCode}`);
+    try {
+      await fetch(url, { method: 'POST' });
+      return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const standin = createStandin({ accountSid: options.env.ACCOUNT_SID, workspaceSid: options.env.TWILIO_WORKSPACE_SID });
+  const server: Server = await startStandinServer(standin, options.standinPort, host);
+  const standinUrl = `http://${host}:${options.standinPort}`;
+
+  // twilio-run replaces process.env with its --env file, so the merged settings go there.
+  const envFile = join(mkdtempSync(join(tmpdir(), 'recording-controls-')), '.env');
+  const env = { ...options.env, TWILIO_API_BASE_URL: standinUrl };
+  writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join('\n'), { mode: 0o600 });
+
+  // --no-fork-process and --no-live keep one warm process, as a deployed Function container is:
+  // forking per request costs 0.5–0.9 s, far over the one-second pause budget.
+  const functions = spawn(
+    join(root, 'node_modules/.bin/twilio-run'),
+    ['start', '--port', String(options.functionsPort), '--env', envFile, '--no-fork-process', '--no-live', '--log-level', 'warn',
+      '--functions-folder', 'build/serverless/functions', '--assets-folder', 'build/serverless/assets'],
+    { cwd: root, stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'] },
+  );
+  const functionsUrl = `http://${host}:${options.functionsPort}`;
+  const stop = async () => {
+    functions.kill('SIGTERM');
+    await new Promise<void>((done) => server.close(() => done()));
+  };
+  try {
+    await waitUntilServing(`${functionsUrl}/sweep`, 90_000, functions);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { standin, standinUrl, functionsUrl, functions, stop };
+}

@@ -1,0 +1,70 @@
+/**
+ * The functions as Twilio runs them: built, served by the real local runtime (twilio-run) over
+ * HTTP, reaching the stand-in over HTTP with the real SDK — the way `npm start` runs them.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalStack, LocalStack } from '../../scripts/localStack';
+import { sign } from '../../src/core/signature';
+import { freePort } from '../support/ports';
+import { testEnv } from '../support/harness';
+
+jest.setTimeout(120_000);
+let stack: LocalStack;
+
+beforeAll(async () => {
+  if (!existsSync(join(__dirname, '../../build/serverless/functions/desktop-event.js'))) {
+    throw new Error('build the functions first: npm run build:functions (npm test does)');
+  }
+  stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
+});
+afterAll(() => stack?.stop());
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack.functionsUrl}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+function signal(body: Record<string, unknown>, secret = testEnv.DESKTOP_EVENT_SECRET) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return post('/desktop-event', body, { 'X-Desktop-Timestamp': timestamp, 'X-Desktop-Signature': sign(secret, timestamp, body) });
+}
+
+test('a signed signal through twilio-run pauses the recordings at the stand-in, and the stop resumes them', async () => {
+  const call = stack.standin.createLiveCall({ agent: 'rita', recording: 'both' });
+  const paused = await signal({ eventId: 'rt-1', agent: 'rita', trigger: 'card-number.focus' });
+  expect(paused).toEqual({
+    status: 200,
+    body: expect.objectContaining({ eventId: 'rt-1', outcome: 'paused', recording: 'paused', callSid: call.callSid }),
+  });
+  for (const sid of call.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('paused');
+
+  const again = await signal({ eventId: 'rt-1', agent: 'rita', trigger: 'card-number.focus' });
+  expect(again.body).toEqual({ ...paused.body, duplicate: true });
+
+  const resumed = await signal({ eventId: 'rt-2', agent: 'rita', trigger: 'card-number.blur' });
+  expect(resumed.body).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
+  for (const sid of call.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('in-progress');
+});
+
+test('contract errors come back as JSON with their codes over HTTP', async () => {
+  expect(await signal({ eventId: 'rt-3', agent: 'rita', trigger: 'cvv.focus' }, 'wrong')).toEqual({
+    status: 401,
+    body: { error: { code: 'invalid_signature', message: expect.any(String) } },
+  });
+  expect((await signal({ eventId: 'rt-4', agent: 'rita', trigger: 'nope.focus' })).body.error.code).toBe('unknown_trigger');
+  expect((await signal({ eventId: 'rt-5', agent: 'nobody', trigger: 'cvv.focus' })).status).toBe(404);
+});
+
+test('a Twilio outage answers 502 and the recording stays unpaused', async () => {
+  const call = stack.standin.createLiveCall({ agent: 'sam', recording: 'call' });
+  stack.standin.injectFault({ operation: 'recording.update', status: 503, code: 20503, times: 1000 });
+  const failed = await signal({ eventId: 'rt-6', agent: 'sam', trigger: 'cvv.focus' });
+  expect(failed.status).toBe(502);
+  expect(failed.body.error.code).toBe('recording_update_failed');
+  expect(stack.standin.recording(call.recordingSids[0])?.status).toBe('in-progress');
+});
