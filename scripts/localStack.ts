@@ -65,6 +65,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const functionsUrl = `http://${host}:${options.functionsPort}`;
   const stop = async () => {
     functions.kill('SIGTERM');
+    server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
   };
   try {

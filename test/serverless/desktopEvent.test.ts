@@ -40,16 +40,31 @@ describe('POST /desktop-event', () => {
 
   test('a repeated eventId answers the first response again, marked duplicate, and changes nothing', async () => {
     const call = await standin.createLiveCall({ agent: 'carol', recording: 'call' });
+    const deps = desktopDeps();
     const first = signed({ agent: 'carol', trigger: 'card-number.focus' });
-    const answer = await handleDesktopEvent(desktopDeps(), first);
-    await handleDesktopEvent(desktopDeps(), signed({ agent: 'carol', trigger: 'card-number.blur' }));
-    // A new container (empty memory) still knows the event from the ledger in Sync.
-    const again = await handleDesktopEvent(desktopDeps(), first);
+    const answer = await handleDesktopEvent(deps, first);
+    await handleDesktopEvent(deps, signed({ agent: 'carol', trigger: 'card-number.blur' }));
+    const seen = standin.requests().length;
+    const again = await handleDesktopEvent(deps, first);
     expect(again.status).toBe(200);
     expect(body(again)).toEqual({ ...body(answer), duplicate: true });
+    expect(standin.requests()).toHaveLength(seen); // not even a request to Twilio
     expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
-    const history = (await standin.recording(call.recordingSids[0])).history.map((entry: { status: string }) => entry.status);
-    expect(history).toEqual(['in-progress', 'paused', 'in-progress']);
+  });
+
+  test('another container recognises a repeat from the ledger in Sync and leaves the call as the ledger says', async () => {
+    const call = await standin.createLiveCall({ agent: 'carl', recording: 'call' });
+    const first = signed({ agent: 'carl', trigger: 'card-number.focus' });
+    const answer = await handleDesktopEvent(desktopDeps(), first);
+    await handleDesktopEvent(desktopDeps(), signed({ agent: 'carl', trigger: 'card-number.blur' }));
+    const again = await handleDesktopEvent(desktopDeps(), first);
+    expect(body(again)).toEqual({ ...body(answer), duplicate: true });
+    // The pause goes out before the ledger is read (one round trip to paused), so a late repeat
+    // seen by a fresh container may pause for that round trip; the ledger then resumes it.
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+    const stored = await ledgerStore().load(call.callSid);
+    expect(stored?.record.holds).toEqual([]);
+    expect(stored?.record.intervals).toHaveLength(1);
   });
 
   test('a call with no recording answers recording "absent" and still keeps the hold', async () => {

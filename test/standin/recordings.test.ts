@@ -68,7 +68,7 @@ describe('Voice recordings through the twilio SDK', () => {
     expect(statuses(sid)).toEqual(['in-progress', 'stopped', 'completed']);
   });
 
-  it('after the call ends: 21220 for call recordings, 16108 for conference recordings, 404 for Twilio.CURRENT', async () => {
+  it('after the call ends: 21220 under the call, 16108 under the conference, by sid or Twilio.CURRENT', async () => {
     const { callSid, conferenceSid, recordingSids, taskSid } = standin.createLiveCall({ agent: 'alice', recording: 'both' });
     const [conferenceRecording, callRecording] = recordingSids;
     await client.calls(callSid).recordings(callRecording).update({ status: 'paused' });
@@ -82,7 +82,8 @@ describe('Voice recordings through the twilio SDK', () => {
 
     expect(await restError(client.calls(callSid).recordings(callRecording).update({ status: 'in-progress' }))).toEqual({ status: 400, code: 21220 });
     expect(await restError(client.conferences(conferenceSid).recordings(conferenceRecording).update({ status: 'paused' }))).toEqual({ status: 400, code: 16108 });
-    expect(await restError(client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 404, code: 20404 });
+    expect(await restError(client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 400, code: 21220 });
+    expect(await restError(client.conferences(conferenceSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 400, code: 16108 });
     expect(await restError(client.calls(callSid).recordings.create({ recordingChannels: 'dual' }))).toEqual({ status: 400, code: 21220 });
   });
 

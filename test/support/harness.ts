@@ -9,7 +9,7 @@ import { setupServer } from 'msw/node';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { sign } from '../../src/core/signature';
 import { CallControl } from '../../src/serverless/lib/callControl';
-import type { DesktopEventDeps } from '../../src/serverless/lib/desktopEvent';
+import { DesktopEventDeps, RecentAnswers } from '../../src/serverless/lib/desktopEvent';
 import { LedgerStore } from '../../src/serverless/lib/ledgerStore';
 import { LiveCallDirectory } from '../../src/serverless/lib/liveCalls';
 import { readSettings } from '../../src/serverless/lib/settings';
@@ -54,6 +54,7 @@ export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Reco
     config: shippedConfig,
     calls: new LiveCallDirectory(client, WORKSPACE_SID),
     control: new CallControl(client, store, settings.pauseBehavior, now),
+    answers: new RecentAnswers(),
     now,
     ...overrides,
   };

@@ -17,6 +17,8 @@ export interface DesktopEventDeps {
   config: ConfigCheck;
   calls: LiveCallDirectory | undefined;
   control: CallControl;
+  /** Answers already given by this container, so a quick repeat costs no Twilio request. */
+  answers: RecentAnswers;
   now: () => Date;
   log?: (line: string) => void;
 }
@@ -26,13 +28,20 @@ export interface DesktopEventRequest {
   body: unknown;
 }
 
-/** Answers already given by this container, so a quick repeat costs no Twilio request. */
-const answered = new Map<string, Record<string, unknown>>();
-const ANSWERS_KEPT = 1000;
+/** The last answers given, by event id; the oldest is forgotten first. */
+export class RecentAnswers {
+  private readonly answers = new Map<string, Record<string, unknown>>();
 
-function rememberAnswer(eventId: string, response: Record<string, unknown>): void {
-  answered.set(eventId, response);
-  if (answered.size > ANSWERS_KEPT) answered.delete(answered.keys().next().value as string);
+  constructor(private readonly kept = 1000) {}
+
+  get(eventId: string): Record<string, unknown> | undefined {
+    return this.answers.get(eventId);
+  }
+
+  remember(eventId: string, answer: Record<string, unknown>): void {
+    this.answers.set(eventId, answer);
+    if (this.answers.size > this.kept) this.answers.delete(this.answers.keys().next().value as string);
+  }
 }
 
 const header = (headers: DesktopEventRequest['headers'], name: string): string | undefined => {
@@ -68,7 +77,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (!isKnownTrigger(config.config, event.trigger)) {
     return errorResult(422, 'unknown_trigger', `no configured desktop item event uses the trigger "${event.trigger}"`);
   }
-  const repeated = answered.get(event.eventId);
+  const repeated = deps.answers.get(event.eventId);
   if (repeated) return { status: 200, body: { ...repeated, duplicate: true } };
 
   const eventsConfig = config.config;
@@ -101,7 +110,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
       result = await apply(call);
     }
     const response = result.duplicate ? { ...result.response, duplicate: true } : (result.response as Record<string, unknown>);
-    if (!result.duplicate) rememberAnswer(event.eventId, response);
+    if (!result.duplicate) deps.answers.remember(event.eventId, response);
     deps.log?.(
       `desktop-event ${event.eventId} trigger=${event.trigger} outcome=${String(response.outcome)} recording=${String(response.recording)}` +
         (event.occurredAt ? ` sinceUserActionMs=${now().getTime() - Date.parse(event.occurredAt)}` : ''),

@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigCheck, parseDesktopEventsConfig } from '../../core/desktopEvents';
 import { CallControl } from './callControl';
+import { RecentAnswers } from './desktopEvent';
 import { LedgerStore } from './ledgerStore';
 import { LiveCallDirectory } from './liveCalls';
 import { Env, readSettings, Settings } from './settings';
@@ -16,6 +17,7 @@ export interface Services {
   store: LedgerStore;
   control: CallControl;
   calls: LiveCallDirectory | undefined;
+  answers: RecentAnswers;
   desktopEventsConfig: () => ConfigCheck;
 }
 
@@ -54,6 +56,7 @@ export function servicesFor(env: Env): Services {
     store,
     control: new CallControl(client, store, settings.pauseBehavior),
     calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid) : undefined,
+    answers: new RecentAnswers(),
     desktopEventsConfig: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),
   };
   cached = { key, services };

@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`: prints the figures the product is held to, one a line.
+ *  1. handler signals/s and p50/p99 of our own time per signal, Twilio answering instantly
+ *     in-process (the stand-in's own time is subtracted);
+ *  2. sequential Twilio round trips on the pause critical path (parallel requests count once);
+ *  3. pause latency through the real local runtime with the stand-in answering after 150 ms,
+ *     as a ratio to 150 ms;
+ *  4. the Flex plugin bundle's gzip size, when it has been built (`npm run build`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
+import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
+import { sign } from '../src/core/signature';
+import { CallControl } from '../src/serverless/lib/callControl';
+import { handleDesktopEvent, DesktopEventDeps, RecentAnswers } from '../src/serverless/lib/desktopEvent';
+import { LedgerStore } from '../src/serverless/lib/ledgerStore';
+import { LiveCallDirectory } from '../src/serverless/lib/liveCalls';
+import { readSettings } from '../src/serverless/lib/settings';
+import { createStandin, Standin, RequestRecord } from '../src/standin/standin';
+import { localEnv, root } from './localEnv';
+import { startLocalStack } from './localStack';
+
+const env: Record<string, string> = { ...localEnv(), DESKTOP_EVENT_SECRET: 'bench-secret' };
+const config = parseDesktopEventsConfig(readFileSync(join(root, 'src/serverless/assets/desktop-events.private.json'), 'utf8'));
+const LATENCY_MS = 150;
+
+/** Hands the SDK's requests straight to the stand-in: Twilio with zero network latency. */
+class InProcessRequestClient extends twilio.RequestClient {
+  /** Wall time during which at least one request was inside the stand-in (parallel ones once). */
+  standinMs = 0;
+  private inFlight = 0;
+  private since = 0;
+
+  constructor(private readonly standin: Standin) {
+    super();
+  }
+
+  async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    if (this.inFlight++ === 0) this.since = performance.now();
+    const url = new URL(opts.uri);
+    if (opts.params) for (const [key, value] of Object.entries(opts.params as Record<string, unknown>)) url.searchParams.set(key, String(value));
+    const headers = new Headers(opts.headers as Record<string, string>);
+    headers.set('Authorization', `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`);
+    const body = opts.data ? new URLSearchParams(opts.data as Record<string, string>).toString() : undefined;
+    const response = await this.standin.handle(new Request(url, { method: opts.method.toUpperCase(), headers, body }));
+    const text = await response.text();
+    if (--this.inFlight === 0) this.standinMs += performance.now() - this.since;
+    return { statusCode: response.status, body: text as TData, headers: Object.fromEntries(response.headers) };
+  }
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+function signedSignal(body: Record<string, unknown>) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return {
+    headers: { 'x-desktop-timestamp': timestamp, 'x-desktop-signature': sign(env.DESKTOP_EVENT_SECRET, timestamp, body) },
+    body,
+  };
+}
+
+async function handlerFigures(): Promise<void> {
+  const standin = createStandin({ accountSid: env.ACCOUNT_SID, workspaceSid: env.TWILIO_WORKSPACE_SID });
+  const transport = new InProcessRequestClient(standin);
+  const settings = readSettings(env);
+  const client = twilio(settings.accountSid, settings.authToken, { httpClient: transport });
+  const deps: DesktopEventDeps = {
+    settings,
+    config,
+    calls: new LiveCallDirectory(client, env.TWILIO_WORKSPACE_SID),
+    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior),
+    answers: new RecentAnswers(),
+    now: () => new Date(),
+  };
+  const agents = Array.from({ length: 20 }, (_, index) => `bench-agent-${index}`);
+  for (const agent of agents) {
+    standin.createLiveCall({ agent, recording: 'both' });
+    await handleDesktopEvent(deps, signedSignal({ eventId: `warm-${agent}`, agent, trigger: 'cvv.focus' })); // warms the call cache
+  }
+  let sequence = 0;
+  const oneSignal = async (agent: string) => {
+    sequence += 1;
+    const trigger = sequence % 2 === 0 ? 'card-number.focus' : 'card-number.blur';
+    const result = await handleDesktopEvent(deps, signedSignal({ eventId: `bench-${sequence}`, agent, trigger }));
+    if (result.status !== 200) throw new Error(`signal answered ${result.status}: ${JSON.stringify(result.body)}`);
+  };
+
+  // Our own time per signal, one at a time, after a warm-up so the JIT has settled.
+  for (let index = 0; index < 1000; index += 1) await oneSignal(agents[index % agents.length]);
+  const ownMs: number[] = [];
+  for (let index = 0; index < 4000; index += 1) {
+    const before = transport.standinMs;
+    const started = performance.now();
+    await oneSignal(agents[index % agents.length]);
+    ownMs.push(performance.now() - started - (transport.standinMs - before));
+  }
+  const totalOwnMs = ownMs.reduce((sum, ms) => sum + ms, 0);
+  ownMs.sort((a, b) => a - b);
+  console.log(`handler throughput on one core (our own time only, stand-in excluded): ${Math.round(ownMs.length / (totalOwnMs / 1000))} signals/s`);
+  console.log(`our own time per signal p50: ${percentile(ownMs, 50).toFixed(3)} ms`);
+  console.log(`our own time per signal p99: ${percentile(ownMs, 99).toFixed(3)} ms`);
+}
+
+/**
+ * The longest chain of requests, each sent after the previous one was answered, that ends in a
+ * recording update: the sequential round trips before the recordings are paused.
+ */
+function pauseCriticalPath(requests: RequestRecord[]): number {
+  const depth = new Map<RequestRecord, number>();
+  for (const request of requests) {
+    const before = requests.filter((other) => other.answeredAt && other.answeredAt <= request.at && depth.has(other));
+    depth.set(request, 1 + Math.max(0, ...before.map((other) => depth.get(other) as number)));
+  }
+  const updates = requests.filter((request) => request.operation === 'recording.update');
+  return Math.max(...updates.map((request) => depth.get(request) as number));
+}
+
+async function runtimeFigures(): Promise<void> {
+  const stack = await startLocalStack({ env, functionsPort: 3101, standinPort: 3102, output: 'ignore' });
+  try {
+    const send = async (body: Record<string, unknown>) => {
+      const signal = signedSignal(body);
+      const sentAt = new Date();
+      const response = await fetch(`${stack.functionsUrl}/desktop-event`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Desktop-Timestamp': signal.headers['x-desktop-timestamp'], 'X-Desktop-Signature': signal.headers['x-desktop-signature'] },
+        body: JSON.stringify(body),
+      });
+      const answer = await response.json();
+      if (response.status !== 200) throw new Error(`signal answered ${response.status}: ${JSON.stringify(answer)}`);
+      return { sentAt, answeredAt: new Date() };
+    };
+    stack.standin.setLatency(LATENCY_MS);
+    stack.standin.createLiveCall({ agent: 'latency-agent', recording: 'both' });
+
+    const cold = stack.standin.requests().length;
+    await send({ eventId: 'cold-pause', agent: 'latency-agent', trigger: 'cvv.focus' });
+    const coldPath = pauseCriticalPath(stack.standin.requests().slice(cold));
+    await send({ eventId: 'cold-resume', agent: 'latency-agent', trigger: 'cvv.blur' });
+
+    const pauseRatios: number[] = [];
+    const answerRatios: number[] = [];
+    let warmPath = 0;
+    for (let round = 0; round < 8; round += 1) {
+      const mark = stack.standin.requests().length;
+      const { sentAt, answeredAt } = await send({ eventId: `warm-pause-${round}`, agent: 'latency-agent', trigger: 'card-number.focus' });
+      const requests = stack.standin.requests().slice(mark);
+      warmPath = Math.max(warmPath, pauseCriticalPath(requests));
+      const pausedAt = Math.max(...requests.filter((request) => request.operation === 'recording.update').map((request) => Date.parse(request.answeredAt as string)));
+      pauseRatios.push((pausedAt - sentAt.getTime()) / LATENCY_MS);
+      answerRatios.push((answeredAt.getTime() - sentAt.getTime()) / LATENCY_MS);
+      await send({ eventId: `warm-resume-${round}`, agent: 'latency-agent', trigger: 'card-number.blur' });
+    }
+    pauseRatios.sort((a, b) => a - b);
+    answerRatios.sort((a, b) => a - b);
+    console.log(`pause critical path, call known: ${warmPath} sequential Twilio round trip(s)`);
+    console.log(`pause critical path, call looked up in TaskRouter (first signal of a container): ${coldPath} sequential Twilio round trip(s)`);
+    console.log(`pause latency / ${LATENCY_MS} ms (signal sent → Twilio confirmed paused, via twilio-run), median: ${percentile(pauseRatios, 50).toFixed(2)}`);
+    console.log(`pause latency / ${LATENCY_MS} ms, worst of ${pauseRatios.length}: ${pauseRatios[pauseRatios.length - 1].toFixed(2)}`);
+    console.log(`relay's answer latency / ${LATENCY_MS} ms (includes writing the ledger), median: ${percentile(answerRatios, 50).toFixed(2)}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+function bundleFigure(): void {
+  const bundle = join(root, 'build/plugin-recording-controls.js');
+  if (!existsSync(bundle)) {
+    console.log('plugin bundle: not built (run `npm run build` first)');
+    return;
+  }
+  console.log(`plugin bundle gzip: ${(gzipSync(readFileSync(bundle)).length / 1024).toFixed(1)} KB`);
+}
+
+async function main(): Promise<void> {
+  await handlerFigures();
+  await runtimeFigures();
+  bundleFigure();
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+/**
+ * The stand-in's control surface, `/__standin/*` (CONTRACT §4): how tests, the demo page and the
+ * benchmark set up live calls and faults and look at what happened. Never logged as a Twilio
+ * request, never delayed, never faulted.
+ */
+import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
+import { type LiveCallInput, RECORDING_MODES, ROLES, type RecordingMode, type Role } from './model';
+import type { Standin } from './standin';
+
+export const CONTROL_PREFIX = '/__standin/';
+
+/** A control request the stand-in cannot act on (answered 400, or thrown by the typed helpers). */
+export class StandinInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StandinInputError';
+  }
+}
+
+/** A control request naming a live call, recording or task the stand-in does not have (answered 404). */
+export class StandinNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StandinNotFoundError';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseLiveCallInput(body: unknown): LiveCallInput {
+  if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
+  const { agent, recording, role } = body;
+  if (typeof agent !== 'string' || agent.length < 1 || agent.length > 256) throw new StandinInputError('agent must be a string of 1–256 characters');
+  if (typeof recording !== 'string' || !RECORDING_MODES.includes(recording as RecordingMode)) {
+    throw new StandinInputError(`recording must be one of ${RECORDING_MODES.join(', ')}`);
+  }
+  if (role !== undefined && (typeof role !== 'string' || !ROLES.includes(role as Role))) throw new StandinInputError(`role must be one of ${ROLES.join(', ')}`);
+  return { agent, recording: recording as RecordingMode, role: role as Role | undefined };
+}
+
+/** `{operation, status, code?, times?}`; code defaults to 20500 and times to 1. */
+export function parseFault(body: unknown): FaultSpec {
+  if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
+  const { operation, status, code = 20500, times = 1 } = body;
+  if (!isOperation(operation)) throw new StandinInputError(`operation must be one of ${FAULT_OPERATIONS.join(', ')}`);
+  if (typeof status !== 'number' || !Number.isInteger(status) || (status !== 0 && (status < 400 || status > 599))) {
+    throw new StandinInputError('status must be 0 (connection reset) or an HTTP error status 400–599');
+  }
+  if (typeof code !== 'number' || !Number.isInteger(code)) throw new StandinInputError('code must be an integer Twilio error code');
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) throw new StandinInputError('times must be a positive integer');
+  return { operation, status, code, times };
+}
+
+export function parseLatency(body: unknown): number {
+  const ms = isRecord(body) ? body.ms : undefined;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new StandinInputError('ms must be a non-negative number');
+  return ms;
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+}
+
+function error(status: number, code: string, message: string): Response {
+  return json(status, { error: { code, message } });
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StandinInputError('Body must be JSON');
+  }
+}
+
+export async function handleControl(standin: Standin, request: Request, pathname: string): Promise<Response> {
+  const route = `${request.method} ${pathname.slice(CONTROL_PREFIX.length - 1)}`;
+  try {
+    if (route === 'GET /health') return json(200, { ok: true });
+    if (route === 'POST /reset') {
+      standin.reset();
+      return json(200, { ok: true });
+    }
+    if (route === 'POST /live-calls') return json(200, standin.createLiveCall(parseLiveCallInput(await readJson(request))));
+    if (route === 'POST /faults') {
+      const fault = parseFault(await readJson(request));
+      standin.injectFault(fault);
+      return json(200, { ok: true, ...fault });
+    }
+    if (route === 'POST /latency') {
+      const ms = parseLatency(await readJson(request));
+      standin.setLatency(ms);
+      return json(200, { ok: true, ms });
+    }
+    if (route === 'GET /requests') return json(200, standin.requests().map(({ method, path, at }) => ({ method, path, at })));
+
+    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end))?$/.exec(route) ?? [];
+    const id = sid === undefined ? undefined : decodeURIComponent(sid);
+    if (request.method === 'POST' && resource === 'live-calls' && action === 'end' && id) {
+      standin.endCall(id);
+      return json(200, { ok: true, callSid: id });
+    }
+    if (request.method === 'GET' && resource === 'recordings' && !action && id) {
+      const recording = standin.recording(id);
+      return recording ? json(200, recording) : error(404, 'not_found', `No recording ${id}`);
+    }
+    if (request.method === 'GET' && resource === 'tasks' && !action && id) {
+      const task = standin.task(id);
+      return task ? json(200, task) : error(404, 'not_found', `No task ${id}`);
+    }
+    return error(404, 'not_found', `No control route ${route}`);
+  } catch (caught) {
+    if (caught instanceof StandinInputError || caught instanceof URIError) return error(400, 'invalid_request', caught.message);
+    if (caught instanceof StandinNotFoundError) return error(404, 'not_found', caught.message);
+    throw caught;
+  }
+}

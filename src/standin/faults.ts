@@ -1,0 +1,84 @@
+/**
+ * Fault injection: make the next N Twilio requests of one operation fail.
+ *
+ * Operation names (each Twilio REST route of the stand-in belongs to exactly one):
+ *   recording.update        POST Calls/{CA}/Recordings/{RE|Twilio.CURRENT}.json, POST Conferences/{CF}/Recordings/{…}.json
+ *   recording.create        POST Calls/{CA}/Recordings.json
+ *   recording.list          GET  Calls/{CA}/Recordings.json, GET Conferences/{CF}/Recordings.json
+ *   recording.fetch         GET  Calls|Conferences/{…}/Recordings/{…}.json, GET Recordings/{RE}.json
+ *   call.fetch              GET  Calls/{CA}.json
+ *   call.update             POST Calls/{CA}.json
+ *   conference.fetch        GET  Conferences/{CF}.json
+ *   sync.document.fetch     GET  Services/{IS}/Documents/{ET|UniqueName}
+ *   sync.document.create    POST Services/{IS}/Documents
+ *   sync.document.update    POST Services/{IS}/Documents/{ET|UniqueName}
+ *   sync.document.list      GET  Services/{IS}/Documents
+ *   sync.document.delete    DELETE Services/{IS}/Documents/{ET|UniqueName}
+ *   taskrouter.worker.list  GET  Workspaces/{WS}/Workers
+ *   taskrouter.worker.fetch GET  Workspaces/{WS}/Workers/{WK}
+ *   taskrouter.reservation.list GET Workspaces/{WS}/Workers/{WK}/Reservations
+ *   taskrouter.task.fetch   GET  Workspaces/{WS}/Tasks/{WT}
+ *   taskrouter.task.update  POST Workspaces/{WS}/Tasks/{WT}
+ *   taskrouter.task.list    GET  Workspaces/{WS}/Tasks
+ *   token.validate          POST /v1/Accounts/{AC}/Tokens/validate (the Flex token check)
+ */
+export const FAULT_OPERATIONS = [
+  'recording.update',
+  'recording.create',
+  'recording.list',
+  'recording.fetch',
+  'call.fetch',
+  'call.update',
+  'conference.fetch',
+  'sync.document.fetch',
+  'sync.document.create',
+  'sync.document.update',
+  'sync.document.list',
+  'sync.document.delete',
+  'taskrouter.worker.list',
+  'taskrouter.worker.fetch',
+  'taskrouter.reservation.list',
+  'taskrouter.task.fetch',
+  'taskrouter.task.update',
+  'taskrouter.task.list',
+  'token.validate',
+] as const;
+
+export type Operation = (typeof FAULT_OPERATIONS)[number];
+
+export function isOperation(value: unknown): value is Operation {
+  return typeof value === 'string' && (FAULT_OPERATIONS as readonly string[]).includes(value);
+}
+
+export interface FaultSpec {
+  operation: Operation;
+  /** HTTP status to answer; 0 means the connection is reset (a network error, no answer at all). */
+  status: number;
+  /** Twilio error code put in the error body. */
+  code: number;
+  /** How many of the next requests of that operation fail. */
+  times: number;
+}
+
+/** Faults wait in the order they were injected; each failing request uses up one of the first one's `times`. */
+export class FaultQueue {
+  private pending: FaultSpec[] = [];
+
+  add(fault: FaultSpec): void {
+    this.pending.push({ ...fault });
+  }
+
+  /** The fault the next request of `operation` must suffer, if any (and counts it as used). */
+  take(operation: Operation): FaultSpec | undefined {
+    const index = this.pending.findIndex((fault) => fault.operation === operation);
+    if (index < 0) return undefined;
+    const fault = this.pending[index];
+    fault.times -= 1;
+    if (fault.times <= 0) this.pending.splice(index, 1);
+    return { ...fault };
+  }
+
+  clear(): void {
+    this.pending = [];
+  }
+}

@@ -1,0 +1,655 @@
+/**
+ * The stand-in's in-memory Twilio: calls, conferences, recordings, TaskRouter workers/tasks/
+ * reservations, Sync documents and the Flex tokens it issued — and the rules Twilio applies to them.
+ *
+ * Everything here is plain data plus the state changes the REST routes and the control surface
+ * ask for. Rule violations throw TwilioApiError carrying the HTTP status and Twilio error code
+ * that real Twilio answers (or our documented reading of it where Twilio's docs are vague).
+ */
+import { randomBytes } from 'node:crypto';
+
+export class TwilioApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TwilioApiError';
+  }
+}
+
+/** A Twilio sid: two-letter prefix + 32 random lowercase hex digits. */
+export function newSid(prefix: string): string {
+  return prefix + randomBytes(16).toString('hex');
+}
+
+export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
+export type ConferenceStatus = 'init' | 'in-progress' | 'completed';
+export type RecordingStatus = 'in-progress' | 'paused' | 'stopped' | 'processing' | 'completed' | 'absent' | 'failed';
+export type RecordingUpdateStatus = 'in-progress' | 'paused' | 'stopped';
+export type PauseBehavior = 'skip' | 'silence';
+export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
+export type ReservationStatus = 'pending' | 'accepted' | 'rejected' | 'timeout' | 'canceled' | 'rescinded' | 'wrapping' | 'completed';
+export type RecordingMode = 'conference' | 'call' | 'both' | 'none';
+export type Role = 'agent' | 'supervisor';
+
+export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled'];
+export const RECORDING_MODES: readonly RecordingMode[] = ['conference', 'call', 'both', 'none'];
+export const ROLES: readonly Role[] = ['agent', 'supervisor'];
+
+export const CUSTOMER_NUMBER = '+15550100';
+export const CONTACT_CENTER_NUMBER = '+15550199';
+/** Largest Sync document data Twilio accepts, in bytes of its JSON. */
+export const SYNC_DOCUMENT_MAX_BYTES = 16384;
+const FLEX_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+
+export interface Call {
+  sid: string;
+  from: string;
+  to: string;
+  direction: 'inbound' | 'outbound-api';
+  status: CallStatus;
+  startTime: Date;
+  endTime: Date | null;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface Conference {
+  sid: string;
+  friendlyName: string;
+  status: ConferenceStatus;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface RecordingHistoryEntry {
+  status: RecordingStatus;
+  /** ISO 8601 with milliseconds. */
+  at: string;
+}
+
+export interface Recording {
+  sid: string;
+  /** Set for call recordings; null for conference recordings (as Twilio answers them). */
+  callSid: string | null;
+  conferenceSid: string | null;
+  source: 'StartConferenceRecordingAPI' | 'StartCallRecordingAPI';
+  channels: 1 | 2;
+  track: 'inbound' | 'outbound' | 'both';
+  status: RecordingStatus;
+  pauseBehavior: PauseBehavior | null;
+  startTime: Date;
+  endTime: Date | null;
+  dateCreated: Date;
+  dateUpdated: Date;
+  history: RecordingHistoryEntry[];
+  /** Creation order: "newest" for Twilio.CURRENT must not depend on clock resolution. */
+  order: number;
+}
+
+export interface Worker {
+  sid: string;
+  friendlyName: string;
+  attributes: Record<string, unknown>;
+  realmUserSid: string;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface Task {
+  sid: string;
+  /** The JSON string, exactly as TaskRouter stores it. */
+  attributes: string;
+  assignmentStatus: AssignmentStatus;
+  taskChannelUniqueName: string;
+  priority: number;
+  reason: string | null;
+  /** Answered as the ETag header; every change increments it. */
+  revision: number;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface Reservation {
+  sid: string;
+  taskSid: string;
+  workerSid: string;
+  status: ReservationStatus;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface SyncDocument {
+  sid: string;
+  serviceSid: string;
+  uniqueName: string | null;
+  data: Record<string, unknown>;
+  /** Answered as a string and as the ETag header; every write increments it. */
+  revision: number;
+  dateExpires: Date | null;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface FlexToken {
+  token: string;
+  workerSid: string;
+  identity: string;
+  realmUserSid: string;
+  roles: Role[];
+  expiresAt: Date;
+}
+
+export interface LiveCallInput {
+  agent: string;
+  recording: RecordingMode;
+  role?: Role;
+}
+
+/** What `POST /__standin/live-calls` answers. */
+export interface LiveCallResult {
+  workerSid: string;
+  taskSid: string;
+  callSid: string;
+  conferenceSid: string;
+  recordingSids: string[];
+  token: string;
+}
+
+interface LiveCall {
+  customerCallSid: string;
+  agentCallSid: string;
+  conferenceSid: string;
+  taskSid: string;
+  reservationSid: string;
+}
+
+/** Whose recordings a Calls/{CA}/Recordings or Conferences/{CF}/Recordings path talks about. */
+export type RecordingOwner = { kind: 'call'; callSid: string } | { kind: 'conference'; conferenceSid: string };
+
+export const CURRENT_RECORDING = 'Twilio.CURRENT';
+
+export interface TaskChanges {
+  ifMatch?: string;
+  attributes?: string;
+  assignmentStatus?: AssignmentStatus;
+  reason?: string;
+  priority?: number;
+}
+
+export interface DocumentWrite {
+  data?: Record<string, unknown>;
+  /** Seconds to live; 0 means never expires. */
+  ttl?: number;
+}
+
+function isLive(status: RecordingStatus): boolean {
+  return status === 'in-progress' || status === 'paused';
+}
+
+export function parseIfMatch(header: string | null | undefined): string | undefined {
+  if (header === null || header === undefined || header.trim() === '') return undefined;
+  // Accept both the bare revision we answer and a quoted entity tag.
+  return header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
+export class TwilioModel {
+  readonly defaultSyncServiceSid = newSid('IS');
+  readonly taskQueueSid = newSid('WQ');
+  readonly workflowSid = newSid('WW');
+  readonly voiceChannelSid = newSid('TC');
+  readonly busyActivitySid = newSid('WA');
+
+  calls = new Map<string, Call>();
+  conferences = new Map<string, Conference>();
+  recordings = new Map<string, Recording>();
+  workers = new Map<string, Worker>();
+  tasks = new Map<string, Task>();
+  reservations = new Map<string, Reservation>();
+  /** Keyed by service sid, then document sid. */
+  syncServices = new Map<string, Map<string, SyncDocument>>();
+  tokens = new Map<string, FlexToken>();
+  private liveCalls: LiveCall[] = [];
+  private recordingCounter = 0;
+
+  constructor(
+    private readonly now: () => Date,
+    readonly accountSid: string,
+    readonly workspaceSid: string,
+  ) {}
+
+  reset(): void {
+    this.calls.clear();
+    this.conferences.clear();
+    this.recordings.clear();
+    this.workers.clear();
+    this.tasks.clear();
+    this.reservations.clear();
+    this.syncServices.clear();
+    this.tokens.clear();
+    this.liveCalls = [];
+    this.recordingCounter = 0;
+  }
+
+  // ---------------------------------------------------------------- live calls (control surface)
+
+  /** An agent on an accepted Flex voice task whose call is in progress and recorded as asked. */
+  createLiveCall({ agent, recording, role = 'agent' }: LiveCallInput): LiveCallResult {
+    const now = this.now();
+    const worker = this.workerForAgent(agent, role);
+    const customerCall = this.addCall({ from: CUSTOMER_NUMBER, to: CONTACT_CENTER_NUMBER, direction: 'inbound' });
+    const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
+
+    const task: Task = {
+      sid: newSid('WT'),
+      attributes: '',
+      assignmentStatus: 'assigned',
+      taskChannelUniqueName: 'voice',
+      priority: 0,
+      reason: null,
+      revision: 0,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    // Flex names the conference after the task.
+    const conference: Conference = { sid: newSid('CF'), friendlyName: task.sid, status: 'in-progress', dateCreated: now, dateUpdated: now };
+    this.conferences.set(conference.sid, conference);
+    task.attributes = JSON.stringify({
+      call_sid: customerCall.sid,
+      conference: { sid: conference.sid, participants: { customer: customerCall.sid, worker: agentCall.sid } },
+      direction: 'inbound',
+      from: CUSTOMER_NUMBER,
+      to: CONTACT_CENTER_NUMBER,
+      caller: CUSTOMER_NUMBER,
+      called: CONTACT_CENTER_NUMBER,
+      name: CUSTOMER_NUMBER,
+      type: 'inbound',
+      account_sid: this.accountSid,
+    });
+    this.tasks.set(task.sid, task);
+
+    const reservation: Reservation = { sid: newSid('WR'), taskSid: task.sid, workerSid: worker.sid, status: 'accepted', dateCreated: now, dateUpdated: now };
+    this.reservations.set(reservation.sid, reservation);
+
+    const recordingSids: string[] = [];
+    if (recording === 'conference' || recording === 'both') {
+      recordingSids.push(this.addRecording({ callSid: null, conferenceSid: conference.sid, source: 'StartConferenceRecordingAPI', channels: 1, track: 'both' }).sid);
+    }
+    if (recording === 'call' || recording === 'both') {
+      recordingSids.push(this.addRecording({ callSid: customerCall.sid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: 2, track: 'both' }).sid);
+    }
+
+    this.liveCalls.push({ customerCallSid: customerCall.sid, agentCallSid: agentCall.sid, conferenceSid: conference.sid, taskSid: task.sid, reservationSid: reservation.sid });
+    const token = this.issueToken(worker, role);
+    return { workerSid: worker.sid, taskSid: task.sid, callSid: customerCall.sid, conferenceSid: conference.sid, recordingSids, token: token.token };
+  }
+
+  /**
+   * Hang up the live call that `callSid` (customer or agent leg) belongs to: both legs and the
+   * conference complete, every unfinished recording completes, the task goes to wrap-up.
+   * Returns false when no live call has that call.
+   */
+  endLiveCall(callSid: string): boolean {
+    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
+    if (!live) return false;
+    const now = this.now();
+    for (const sid of [live.customerCallSid, live.agentCallSid]) {
+      const call = this.calls.get(sid);
+      if (call && call.status === 'in-progress') Object.assign(call, { status: 'completed', endTime: now, dateUpdated: now });
+    }
+    const conference = this.conferences.get(live.conferenceSid);
+    if (conference && conference.status !== 'completed') Object.assign(conference, { status: 'completed', dateUpdated: now });
+
+    for (const recording of this.recordings.values()) {
+      const belongs = recording.callSid === live.customerCallSid || recording.callSid === live.agentCallSid || recording.conferenceSid === live.conferenceSid;
+      if (belongs && recording.status !== 'completed') this.setRecordingStatus(recording, 'completed');
+    }
+
+    const task = this.tasks.get(live.taskSid);
+    if (task && task.assignmentStatus === 'assigned') this.changeTask(task, { assignmentStatus: 'wrapping' });
+    return true;
+  }
+
+  private workerForAgent(agent: string, role: Role): Worker {
+    const now = this.now();
+    const existing = [...this.workers.values()].find((worker) => worker.friendlyName === agent);
+    if (existing) {
+      existing.attributes = { ...existing.attributes, roles: [role] };
+      existing.dateUpdated = now;
+      return existing;
+    }
+    const worker: Worker = {
+      sid: newSid('WK'),
+      friendlyName: agent,
+      attributes: { contact_uri: `client:${agent}`, full_name: agent, roles: [role] },
+      realmUserSid: newSid('US'),
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.workers.set(worker.sid, worker);
+    return worker;
+  }
+
+  private issueToken(worker: Worker, role: Role): FlexToken {
+    const token: FlexToken = {
+      // Opaque on purpose: only this stand-in can tell what it means.
+      token: `standin-flex-token.${randomBytes(24).toString('hex')}`,
+      workerSid: worker.sid,
+      identity: worker.friendlyName,
+      realmUserSid: worker.realmUserSid,
+      roles: [role],
+      expiresAt: new Date(this.now().getTime() + FLEX_TOKEN_LIFETIME_MS),
+    };
+    this.tokens.set(token.token, token);
+    return token;
+  }
+
+  /** The token's grant if this stand-in issued it and it has not expired. */
+  validateToken(token: unknown): FlexToken | undefined {
+    if (typeof token !== 'string') return undefined;
+    const grant = this.tokens.get(token);
+    if (!grant || grant.expiresAt.getTime() <= this.now().getTime()) return undefined;
+    return grant;
+  }
+
+  // ---------------------------------------------------------------- calls and conferences
+
+  private addCall(fields: Pick<Call, 'from' | 'to' | 'direction'>): Call {
+    const now = this.now();
+    const call: Call = { sid: newSid('CA'), ...fields, status: 'in-progress', startTime: now, endTime: null, dateCreated: now, dateUpdated: now };
+    this.calls.set(call.sid, call);
+    return call;
+  }
+
+  fetchCall(callSid: string): Call {
+    const call = this.calls.get(callSid);
+    if (!call) throw notFound(`The requested resource /Calls/${callSid}.json was not found`);
+    return call;
+  }
+
+  /** POST Calls/{CA}.json: only `Status=completed` (hang up) changes anything here. */
+  updateCall(callSid: string, status: string | undefined): Call {
+    const call = this.fetchCall(callSid);
+    if (status === undefined) return call;
+    if (status !== 'completed' && status !== 'canceled') throw new TwilioApiError(400, 20001, `Invalid Status: ${status}`);
+    if (call.status !== 'in-progress' && call.status !== 'queued' && call.status !== 'ringing') {
+      throw new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.');
+    }
+    if (!this.endLiveCall(callSid)) {
+      const now = this.now();
+      Object.assign(call, { status: 'completed', endTime: now, dateUpdated: now });
+    }
+    return call;
+  }
+
+  fetchConference(conferenceSid: string): Conference {
+    const conference = this.conferences.get(conferenceSid);
+    if (!conference) throw notFound(`The requested resource /Conferences/${conferenceSid}.json was not found`);
+    return conference;
+  }
+
+  // ---------------------------------------------------------------- recordings
+
+  private addRecording(fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'source' | 'channels' | 'track'>): Recording {
+    const now = this.now();
+    const recording: Recording = {
+      sid: newSid('RE'),
+      ...fields,
+      status: 'in-progress',
+      pauseBehavior: null,
+      startTime: now,
+      endTime: null,
+      dateCreated: now,
+      dateUpdated: now,
+      history: [{ status: 'in-progress', at: now.toISOString() }],
+      order: ++this.recordingCounter,
+    };
+    this.recordings.set(recording.sid, recording);
+    return recording;
+  }
+
+  private setRecordingStatus(recording: Recording, status: RecordingStatus): void {
+    const now = this.now();
+    recording.status = status;
+    recording.dateUpdated = now;
+    if ((status === 'stopped' || status === 'completed') && recording.endTime === null) recording.endTime = now;
+    recording.history.push({ status, at: now.toISOString() });
+  }
+
+  /** Recordings of a call or conference, newest first (as Twilio lists them). */
+  recordingsOf(owner: RecordingOwner): Recording[] {
+    this.assertOwnerExists(owner);
+    return [...this.recordings.values()]
+      .filter((recording) => (owner.kind === 'call' ? recording.callSid === owner.callSid : recording.conferenceSid === owner.conferenceSid))
+      .sort((a, b) => b.order - a.order);
+  }
+
+  fetchRecording(recordingSid: string): Recording {
+    const recording = this.recordings.get(recordingSid);
+    if (!recording) throw notFound(`The requested resource /Recordings/${recordingSid}.json was not found`);
+    return recording;
+  }
+
+  /** A recording named under a call or conference path: a sid of theirs, or Twilio.CURRENT. */
+  findRecording(owner: RecordingOwner, reference: string): Recording {
+    const candidates = this.recordingsOf(owner);
+    const recording =
+      reference === CURRENT_RECORDING
+        ? candidates.find((candidate) => isLive(candidate.status)) // newest live one
+        : candidates.find((candidate) => candidate.sid === reference);
+    if (!recording) throw notFound(`The requested resource Recordings/${reference}.json was not found`);
+    return recording;
+  }
+
+  /** POST Calls/{CA}/Recordings.json: start a recording of a call that is in progress. */
+  startCallRecording(callSid: string, options: { channels: 1 | 2; track: Recording['track'] }): Recording {
+    const call = this.fetchCall(callSid);
+    if (call.status !== 'in-progress') throw new TwilioApiError(400, 21220, 'Invalid call state');
+    return this.addRecording({ callSid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: options.channels, track: options.track });
+  }
+
+  /**
+   * POST …/Recordings/{RE|Twilio.CURRENT}.json with Status paused | in-progress | stopped.
+   * Checked in this order, as the path reads:
+   * - unknown call or conference → 404 20404;
+   * - the call is not in progress → 400 21220 ("Invalid call state"), for a sid and for
+   *   Twilio.CURRENT alike: once the call is over nothing under it can be controlled;
+   * - the conference is not in progress → 400 16108 (our reading of Twilio's "conference not in
+   *   progress" error for conference recordings);
+   * - unknown recording, or no live (in-progress/paused) one for Twilio.CURRENT → 404 20404;
+   * - the recording is finished (stopped, processing, completed…) → 400 16104 ("recording not in
+   *   a state to accept the action");
+   * - asking for the status it already has (paused→paused, in-progress→in-progress) is an
+   *   accepted no-op: 200, no history entry.
+   */
+  updateRecording(owner: RecordingOwner, reference: string, status: RecordingUpdateStatus, pauseBehavior?: PauseBehavior): Recording {
+    if (owner.kind === 'call') {
+      if (this.fetchCall(owner.callSid).status !== 'in-progress') throw new TwilioApiError(400, 21220, 'Invalid call state');
+    } else if (this.fetchConference(owner.conferenceSid).status !== 'in-progress') {
+      throw new TwilioApiError(400, 16108, 'Conference is not in progress');
+    }
+    const recording = this.findRecording(owner, reference);
+    if (!isLive(recording.status)) throw new TwilioApiError(400, 16104, 'Recording is not in a state to accept the action');
+    if (recording.status === status) return recording;
+    if (status === 'paused') recording.pauseBehavior = pauseBehavior ?? 'silence';
+    this.setRecordingStatus(recording, status);
+    return recording;
+  }
+
+  private assertOwnerExists(owner: RecordingOwner): void {
+    if (owner.kind === 'call') this.fetchCall(owner.callSid);
+    else this.fetchConference(owner.conferenceSid);
+  }
+
+  // ---------------------------------------------------------------- TaskRouter
+
+  fetchWorker(workerSid: string): Worker {
+    const worker = this.workers.get(workerSid);
+    if (!worker) throw notFound(`The requested resource /Workers/${workerSid} was not found`);
+    return worker;
+  }
+
+  reservationsOf(workerSid: string): Reservation[] {
+    this.fetchWorker(workerSid);
+    return [...this.reservations.values()].filter((reservation) => reservation.workerSid === workerSid);
+  }
+
+  fetchTask(taskSid: string): Task {
+    const task = this.tasks.get(taskSid);
+    if (!task) throw notFound(`The requested resource /Tasks/${taskSid} was not found`);
+    return task;
+  }
+
+  /**
+   * POST Tasks/{WT}. `If-Match` must equal the task's current revision (its ETag), else 412 with
+   * code 20412 — the code is our choice; Twilio documents only the 412.
+   * A completed or canceled task keeps its assignment status (400 20001); its attributes may
+   * still be written, which is how wrap-up data lands on it.
+   */
+  updateTask(taskSid: string, changes: TaskChanges): Task {
+    const task = this.fetchTask(taskSid);
+    if (changes.ifMatch !== undefined && changes.ifMatch !== String(task.revision)) {
+      throw new TwilioApiError(412, 20412, 'The If-Match header does not match the Task revision');
+    }
+    if (changes.attributes !== undefined && !isJsonObject(changes.attributes)) {
+      throw new TwilioApiError(400, 20001, 'Attributes must be a JSON object');
+    }
+    if (changes.assignmentStatus !== undefined && (task.assignmentStatus === 'completed' || task.assignmentStatus === 'canceled')) {
+      throw new TwilioApiError(400, 20001, `Task is already ${task.assignmentStatus}`);
+    }
+    this.changeTask(task, changes);
+    return task;
+  }
+
+  private changeTask(task: Task, changes: Omit<TaskChanges, 'ifMatch'>): void {
+    const now = this.now();
+    if (changes.attributes !== undefined) task.attributes = changes.attributes;
+    if (changes.reason !== undefined) task.reason = changes.reason;
+    if (changes.priority !== undefined) task.priority = changes.priority;
+    if (changes.assignmentStatus !== undefined && changes.assignmentStatus !== task.assignmentStatus) {
+      task.assignmentStatus = changes.assignmentStatus;
+      this.followTaskWithReservations(task, now);
+    }
+    task.revision += 1;
+    task.dateUpdated = now;
+  }
+
+  /** A reservation follows its task into wrap-up and completion, so it is no longer "accepted". */
+  private followTaskWithReservations(task: Task, now: Date): void {
+    const next: Partial<Record<AssignmentStatus, ReservationStatus>> = { wrapping: 'wrapping', completed: 'completed', canceled: 'canceled' };
+    const status = next[task.assignmentStatus];
+    if (!status) return;
+    for (const reservation of this.reservations.values()) {
+      if (reservation.taskSid === task.sid && (reservation.status === 'accepted' || reservation.status === 'wrapping')) {
+        reservation.status = status;
+        reservation.dateUpdated = now;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- Sync documents
+
+  /** "default" names the account's default Sync service, as in Twilio. */
+  serviceSid(reference: string): string {
+    return reference === 'default' ? this.defaultSyncServiceSid : reference;
+  }
+
+  private documentsOf(serviceReference: string): Map<string, SyncDocument> {
+    const serviceSid = this.serviceSid(serviceReference);
+    let documents = this.syncServices.get(serviceSid);
+    if (!documents) {
+      documents = new Map();
+      this.syncServices.set(serviceSid, documents);
+    }
+    // Expired documents disappear, as in Sync.
+    const now = this.now().getTime();
+    for (const [sid, document] of documents) {
+      if (document.dateExpires !== null && document.dateExpires.getTime() <= now) documents.delete(sid);
+    }
+    return documents;
+  }
+
+  listDocuments(serviceReference: string): SyncDocument[] {
+    return [...this.documentsOf(serviceReference).values()];
+  }
+
+  /** By sid (ET…) or unique name; 404 54100 when absent. */
+  fetchDocument(serviceReference: string, reference: string): SyncDocument {
+    const documents = this.documentsOf(serviceReference);
+    const document = documents.get(reference) ?? [...documents.values()].find((candidate) => candidate.uniqueName === reference);
+    if (!document) throw new TwilioApiError(404, 54100, `Document ${reference} not found`);
+    return document;
+  }
+
+  createDocument(serviceReference: string, uniqueName: string | undefined, write: DocumentWrite): SyncDocument {
+    const documents = this.documentsOf(serviceReference);
+    if (uniqueName !== undefined && [...documents.values()].some((document) => document.uniqueName === uniqueName)) {
+      throw new TwilioApiError(409, 54301, `Unique name already exists: ${uniqueName}`);
+    }
+    const data = write.data ?? {};
+    assertDocumentSize(data);
+    const now = this.now();
+    const document: SyncDocument = {
+      sid: newSid('ET'),
+      serviceSid: this.serviceSid(serviceReference),
+      uniqueName: uniqueName ?? null,
+      data,
+      revision: 0,
+      dateExpires: expiry(now, write.ttl),
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    documents.set(document.sid, document);
+    return document;
+  }
+
+  /** `If-Match` must equal the current revision, else 412 54103. */
+  updateDocument(serviceReference: string, reference: string, write: DocumentWrite, ifMatch?: string): SyncDocument {
+    const document = this.fetchDocument(serviceReference, reference);
+    assertRevision(document, ifMatch);
+    if (write.data !== undefined) assertDocumentSize(write.data);
+    const now = this.now();
+    if (write.data !== undefined) document.data = write.data;
+    if (write.ttl !== undefined) document.dateExpires = expiry(now, write.ttl);
+    document.revision += 1;
+    document.dateUpdated = now;
+    return document;
+  }
+
+  deleteDocument(serviceReference: string, reference: string, ifMatch?: string): void {
+    const document = this.fetchDocument(serviceReference, reference);
+    assertRevision(document, ifMatch);
+    this.documentsOf(serviceReference).delete(document.sid);
+  }
+}
+
+function notFound(message: string): TwilioApiError {
+  return new TwilioApiError(404, 20404, message);
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+function assertRevision(document: SyncDocument, ifMatch: string | undefined): void {
+  if (ifMatch !== undefined && ifMatch !== String(document.revision)) {
+    throw new TwilioApiError(412, 54103, 'The revision of the Document does not match the expected revision');
+  }
+}
+
+function assertDocumentSize(data: Record<string, unknown>): void {
+  if (Buffer.byteLength(JSON.stringify(data), 'utf8') > SYNC_DOCUMENT_MAX_BYTES) {
+    throw new TwilioApiError(400, 54006, `Document data is too large (maximum ${SYNC_DOCUMENT_MAX_BYTES} bytes)`);
+  }
+}
+
+function expiry(now: Date, ttlSeconds: number | undefined): Date | null {
+  return ttlSeconds ? new Date(now.getTime() + ttlSeconds * 1000) : null;
+}

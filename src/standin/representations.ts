@@ -1,0 +1,275 @@
+/**
+ * How the stand-in's resources look on the wire: snake_case JSON in the shapes real Twilio
+ * answers (and the `twilio` SDK parses), plus the two list envelopes (2010-04-01 and v1).
+ */
+import type { Call, Conference, Recording, Reservation, SyncDocument, Task, TwilioModel, Worker } from './model';
+
+export const TASKROUTER_BASE = 'https://taskrouter.twilio.com/v1';
+export const SYNC_BASE = 'https://sync.twilio.com/v1';
+const API_VERSION = '2010-04-01';
+
+/** RFC 2822 in the form Twilio's 2010 API uses: "Tue, 25 Nov 2025 10:00:00 +0000". */
+export function rfc2822(date: Date): string {
+  return date.toUTCString().replace('GMT', '+0000');
+}
+
+/** ISO 8601 to the second, as Twilio's v1 APIs answer. */
+export function iso8601(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function seconds(from: Date, to: Date): number {
+  return Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
+}
+
+export function callJson(model: TwilioModel, call: Call) {
+  const uri = `/${API_VERSION}/Accounts/${model.accountSid}/Calls/${call.sid}`;
+  return {
+    sid: call.sid,
+    account_sid: model.accountSid,
+    api_version: API_VERSION,
+    parent_call_sid: null,
+    from: call.from,
+    from_formatted: call.from,
+    to: call.to,
+    to_formatted: call.to,
+    direction: call.direction,
+    status: call.status,
+    start_time: rfc2822(call.startTime),
+    end_time: call.endTime ? rfc2822(call.endTime) : null,
+    duration: call.endTime ? String(seconds(call.startTime, call.endTime)) : null,
+    date_created: rfc2822(call.dateCreated),
+    date_updated: rfc2822(call.dateUpdated),
+    price: null,
+    price_unit: 'USD',
+    answered_by: null,
+    caller_name: null,
+    forwarded_from: null,
+    group_sid: null,
+    phone_number_sid: null,
+    queue_time: '0',
+    trunk_sid: null,
+    uri: `${uri}.json`,
+    subresource_uris: {
+      recordings: `${uri}/Recordings.json`,
+      notifications: `${uri}/Notifications.json`,
+      events: `${uri}/Events.json`,
+    },
+  };
+}
+
+export function conferenceJson(model: TwilioModel, conference: Conference) {
+  const uri = `/${API_VERSION}/Accounts/${model.accountSid}/Conferences/${conference.sid}`;
+  return {
+    sid: conference.sid,
+    account_sid: model.accountSid,
+    api_version: API_VERSION,
+    friendly_name: conference.friendlyName,
+    status: conference.status,
+    region: 'us1',
+    date_created: rfc2822(conference.dateCreated),
+    date_updated: rfc2822(conference.dateUpdated),
+    reason_conference_ended: conference.status === 'completed' ? 'last-participant-left' : null,
+    call_sid_ending_conference: null,
+    uri: `${uri}.json`,
+    subresource_uris: {
+      participants: `${uri}/Participants.json`,
+      recordings: `${uri}/Recordings.json`,
+    },
+  };
+}
+
+export function recordingJson(model: TwilioModel, recording: Recording) {
+  const uri = `/${API_VERSION}/Accounts/${model.accountSid}/Recordings/${recording.sid}`;
+  const finished = recording.status === 'completed' && recording.endTime !== null;
+  return {
+    sid: recording.sid,
+    account_sid: model.accountSid,
+    api_version: API_VERSION,
+    call_sid: recording.callSid,
+    conference_sid: recording.conferenceSid,
+    status: recording.status,
+    source: recording.source,
+    channels: recording.channels,
+    track: recording.track,
+    start_time: rfc2822(recording.startTime),
+    date_created: rfc2822(recording.dateCreated),
+    date_updated: rfc2822(recording.dateUpdated),
+    // Twilio answers "-1" until the recording is finished.
+    duration: finished ? String(seconds(recording.startTime, recording.endTime as Date)) : '-1',
+    price: null,
+    price_unit: 'USD',
+    error_code: null,
+    encryption_details: null,
+    media_url: `https://api.twilio.com${uri}`,
+    uri: `${uri}.json`,
+    subresource_uris: {
+      add_on_results: `${uri}/AddOnResults.json`,
+      transcriptions: `${uri}/Transcriptions.json`,
+    },
+  };
+}
+
+export function workerJson(model: TwilioModel, worker: Worker) {
+  const url = `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workers/${worker.sid}`;
+  return {
+    sid: worker.sid,
+    account_sid: model.accountSid,
+    workspace_sid: model.workspaceSid,
+    friendly_name: worker.friendlyName,
+    attributes: JSON.stringify(worker.attributes),
+    activity_name: 'Available',
+    activity_sid: model.busyActivitySid,
+    available: true,
+    date_created: iso8601(worker.dateCreated),
+    date_updated: iso8601(worker.dateUpdated),
+    date_status_changed: iso8601(worker.dateUpdated),
+    url,
+    links: {
+      reservations: `${url}/Reservations`,
+      channels: `${url}/Channels`,
+      workspace: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}`,
+    },
+  };
+}
+
+export function reservationJson(model: TwilioModel, reservation: Reservation) {
+  const worker = model.workers.get(reservation.workerSid);
+  const url = `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Tasks/${reservation.taskSid}/Reservations/${reservation.sid}`;
+  return {
+    sid: reservation.sid,
+    account_sid: model.accountSid,
+    workspace_sid: model.workspaceSid,
+    task_sid: reservation.taskSid,
+    worker_sid: reservation.workerSid,
+    worker_name: worker?.friendlyName ?? null,
+    reservation_status: reservation.status,
+    date_created: iso8601(reservation.dateCreated),
+    date_updated: iso8601(reservation.dateUpdated),
+    url,
+    links: {
+      task: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Tasks/${reservation.taskSid}`,
+      worker: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workers/${reservation.workerSid}`,
+      workspace: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}`,
+    },
+  };
+}
+
+export function taskJson(model: TwilioModel, task: Task, now: Date) {
+  const url = `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Tasks/${task.sid}`;
+  return {
+    sid: task.sid,
+    account_sid: model.accountSid,
+    workspace_sid: model.workspaceSid,
+    assignment_status: task.assignmentStatus,
+    attributes: task.attributes,
+    addons: '{}',
+    age: seconds(task.dateCreated, now),
+    priority: task.priority,
+    reason: task.reason,
+    timeout: 86400,
+    task_channel_sid: model.voiceChannelSid,
+    task_channel_unique_name: task.taskChannelUniqueName,
+    task_queue_sid: model.taskQueueSid,
+    task_queue_friendly_name: 'Everyone',
+    task_queue_entered_date: iso8601(task.dateCreated),
+    workflow_sid: model.workflowSid,
+    workflow_friendly_name: 'Assign to Anyone',
+    date_created: iso8601(task.dateCreated),
+    date_updated: iso8601(task.dateUpdated),
+    virtual_start_time: iso8601(task.dateCreated),
+    ignore_capacity: false,
+    routing_target: null,
+    url,
+    links: {
+      reservations: `${url}/Reservations`,
+      task_queue: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/TaskQueues/${model.taskQueueSid}`,
+      workflow: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workflows/${model.workflowSid}`,
+      workspace: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}`,
+    },
+  };
+}
+
+export function documentJson(model: TwilioModel, document: SyncDocument) {
+  const url = `${SYNC_BASE}/Services/${document.serviceSid}/Documents/${document.sid}`;
+  return {
+    sid: document.sid,
+    unique_name: document.uniqueName,
+    account_sid: model.accountSid,
+    service_sid: document.serviceSid,
+    url,
+    links: { permissions: `${url}/Permissions` },
+    revision: String(document.revision),
+    data: document.data,
+    date_expires: document.dateExpires ? iso8601(document.dateExpires) : null,
+    date_created: iso8601(document.dateCreated),
+    date_updated: iso8601(document.dateUpdated),
+    created_by: 'system',
+  };
+}
+
+// ---------------------------------------------------------------- paging
+
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
+
+interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+function pageRequest(query: URLSearchParams): PageRequest {
+  const size = Number.parseInt(query.get('PageSize') ?? '', 10);
+  const page = Number.parseInt(query.get('Page') ?? '', 10);
+  return {
+    pageSize: Number.isFinite(size) && size > 0 ? Math.min(size, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE,
+    page: Number.isFinite(page) && page >= 0 ? page : 0,
+  };
+}
+
+/** The same list query (filters kept) asking for another page. */
+function pageQuery(query: URLSearchParams, page: number, pageSize: number): string {
+  const next = new URLSearchParams(query);
+  next.delete('PageToken');
+  next.set('PageSize', String(pageSize));
+  next.set('Page', String(page));
+  return next.toString();
+}
+
+/** A 2010-04-01 list: `{<key>: [...], first_page_uri, next_page_uri, page, page_size, …}` with relative URIs. */
+export function page2010<T>(items: T[], key: string, path: string, query: URLSearchParams) {
+  const { page, pageSize } = pageRequest(query);
+  const start = page * pageSize;
+  const slice = items.slice(start, start + pageSize);
+  const uriFor = (n: number) => `${path}?${pageQuery(query, n, pageSize)}`;
+  return {
+    [key]: slice,
+    first_page_uri: uriFor(0),
+    next_page_uri: start + pageSize < items.length ? uriFor(page + 1) : null,
+    previous_page_uri: page > 0 ? uriFor(page - 1) : null,
+    page,
+    page_size: pageSize,
+    start,
+    end: start + Math.max(slice.length - 1, 0),
+    uri: uriFor(page),
+  };
+}
+
+/** A v1 list: `{<key>: [...], meta: {page, page_size, first_page_url, next_page_url, …, key}}` with absolute URLs. */
+export function pageV1<T>(items: T[], key: string, baseUrl: string, query: URLSearchParams) {
+  const { page, pageSize } = pageRequest(query);
+  const start = page * pageSize;
+  const urlFor = (n: number) => `${baseUrl}?${pageQuery(query, n, pageSize)}`;
+  return {
+    [key]: items.slice(start, start + pageSize),
+    meta: {
+      page,
+      page_size: pageSize,
+      first_page_url: urlFor(0),
+      previous_page_url: page > 0 ? urlFor(page - 1) : null,
+      next_page_url: start + pageSize < items.length ? urlFor(page + 1) : null,
+      url: urlFor(page),
+      key,
+    },
+  };
+}

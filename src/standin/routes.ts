@@ -1,0 +1,386 @@
+/**
+ * The Twilio REST routes the stand-in answers. Routing is by path only (the host is ignored),
+ * because the local server receives every Twilio host's requests on one port; the APIs' paths
+ * do not collide. Account, workspace and service sids in paths are not checked against the
+ * stand-in's own: it is single-tenant, and answers with its configured sids.
+ */
+import type { Operation } from './faults';
+import { parseExpression } from './expressions';
+import {
+  ASSIGNMENT_STATUSES,
+  type AssignmentStatus,
+  type PauseBehavior,
+  type RecordingOwner,
+  type RecordingUpdateStatus,
+  TwilioApiError,
+  type TwilioModel,
+  parseIfMatch,
+} from './model';
+import {
+  SYNC_BASE,
+  TASKROUTER_BASE,
+  callJson,
+  conferenceJson,
+  documentJson,
+  iso8601,
+  page2010,
+  pageV1,
+  recordingJson,
+  reservationJson,
+  taskJson,
+  workerJson,
+} from './representations';
+
+/** What a route answers; the stand-in turns it into a Response (after latency). */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteRequest {
+  /** Decoded named groups of the route's pattern. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Form fields of a form-encoded body (empty otherwise). */
+  form: URLSearchParams;
+  /** Parsed JSON body, when the body is JSON. */
+  json: unknown;
+  headers: Headers;
+  now: Date;
+}
+
+interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  pattern: RegExp;
+  operation: Operation;
+  answer(model: TwilioModel, request: RouteRequest): Answer;
+}
+
+const ACCOUNT = '/2010-04-01/Accounts/(?<account>[^/]+)';
+const WORKSPACE = '/v1/Workspaces/(?<workspace>[^/]+)';
+const SERVICE = '/v1/Services/(?<service>[^/]+)';
+
+function path(pattern: string): RegExp {
+  return new RegExp(`^${pattern}$`);
+}
+
+const ok = (body: unknown, headers?: Record<string, string>): Answer => ({ status: 200, body, headers });
+const created = (body: unknown, headers?: Record<string, string>): Answer => ({ status: 201, body, headers });
+const etag = (revision: number) => ({ ETag: String(revision) });
+
+function callOwner(request: RouteRequest): RecordingOwner {
+  return { kind: 'call', callSid: request.params.call };
+}
+
+function conferenceOwner(request: RouteRequest): RecordingOwner {
+  return { kind: 'conference', conferenceSid: request.params.conference };
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], name: string): T | undefined {
+  if (value === null) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new TwilioApiError(400, 20001, `Invalid ${name}: ${value}`);
+  return value as T;
+}
+
+function integerParam(value: string | null, name: string): number | undefined {
+  if (value === null) return undefined;
+  if (!/^\d+$/.test(value)) throw new TwilioApiError(400, 20001, `Invalid ${name}: ${value}`);
+  return Number(value);
+}
+
+/** Status (required) and PauseBehavior of a recording update. */
+function recordingUpdate(model: TwilioModel, request: RouteRequest, owner: RecordingOwner): Answer {
+  const status = oneOf<RecordingUpdateStatus>(request.form.get('Status'), ['paused', 'in-progress', 'stopped'], 'Status');
+  if (!status) throw new TwilioApiError(400, 20001, 'Missing required parameter Status');
+  const pauseBehavior = oneOf<PauseBehavior>(request.form.get('PauseBehavior'), ['skip', 'silence'], 'PauseBehavior');
+  return ok(recordingJson(model, model.updateRecording(owner, request.params.recording, status, pauseBehavior)));
+}
+
+function documentData(form: URLSearchParams): Record<string, unknown> | undefined {
+  const text = form.get('Data');
+  if (text === null) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new TwilioApiError(400, 20001, 'Invalid Data: not JSON');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TwilioApiError(400, 20001, 'Invalid Data: must be a JSON object');
+  return data as Record<string, unknown>;
+}
+
+/** Multi-valued list filters arrive repeated (`A=x&A=y`, as the SDK sends them) or comma-separated. */
+function listParam(query: URLSearchParams, name: string): string[] {
+  return query
+    .getAll(name)
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
+}
+
+export const ROUTES: Route[] = [
+  // ------------------------------------------------------------ Voice: calls and conferences
+  {
+    method: 'GET',
+    pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)\\.json`),
+    operation: 'call.fetch',
+    answer: (model, request) => ok(callJson(model, model.fetchCall(request.params.call))),
+  },
+  {
+    method: 'POST',
+    pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)\\.json`),
+    operation: 'call.update',
+    answer: (model, request) => ok(callJson(model, model.updateCall(request.params.call, request.form.get('Status') ?? undefined))),
+  },
+  {
+    method: 'GET',
+    pattern: path(`${ACCOUNT}/Conferences/(?<conference>[^/]+)\\.json`),
+    operation: 'conference.fetch',
+    answer: (model, request) => ok(conferenceJson(model, model.fetchConference(request.params.conference))),
+  },
+  // ------------------------------------------------------------ Voice: recordings
+  {
+    method: 'GET',
+    pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings\\.json`),
+    operation: 'recording.list',
+    answer: (model, request) =>
+      ok(page2010(model.recordingsOf(callOwner(request)).map((recording) => recordingJson(model, recording)), 'recordings', requestPath(request, 'Calls', 'call'), request.query)),
+  },
+  {
+    method: 'POST',
+    pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings\\.json`),
+    operation: 'recording.create',
+    answer: (model, request) => {
+      // RecordingStatusCallback(Event), Trim and RecordingConfigurationId are accepted and ignored: nothing calls back locally.
+      const channels = oneOf(request.form.get('RecordingChannels'), ['mono', 'dual'], 'RecordingChannels') ?? 'mono';
+      const track = oneOf(request.form.get('RecordingTrack'), ['inbound', 'outbound', 'both'], 'RecordingTrack') ?? 'both';
+      oneOf(request.form.get('Trim'), ['trim-silence', 'do-not-trim'], 'Trim');
+      const recording = model.startCallRecording(request.params.call, { channels: channels === 'dual' ? 2 : 1, track });
+      return created(recordingJson(model, recording));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings/(?<recording>[^/]+)\\.json`),
+    operation: 'recording.fetch',
+    answer: (model, request) => ok(recordingJson(model, model.findRecording(callOwner(request), request.params.recording))),
+  },
+  {
+    method: 'POST',
+    pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings/(?<recording>[^/]+)\\.json`),
+    operation: 'recording.update',
+    answer: (model, request) => recordingUpdate(model, request, callOwner(request)),
+  },
+  {
+    method: 'GET',
+    pattern: path(`${ACCOUNT}/Conferences/(?<conference>[^/]+)/Recordings\\.json`),
+    operation: 'recording.list',
+    answer: (model, request) =>
+      ok(
+        page2010(
+          model.recordingsOf(conferenceOwner(request)).map((recording) => recordingJson(model, recording)),
+          'recordings',
+          requestPath(request, 'Conferences', 'conference'),
+          request.query,
+        ),
+      ),
+  },
+  {
+    method: 'GET',
+    pattern: path(`${ACCOUNT}/Conferences/(?<conference>[^/]+)/Recordings/(?<recording>[^/]+)\\.json`),
+    operation: 'recording.fetch',
+    answer: (model, request) => ok(recordingJson(model, model.findRecording(conferenceOwner(request), request.params.recording))),
+  },
+  {
+    method: 'POST',
+    pattern: path(`${ACCOUNT}/Conferences/(?<conference>[^/]+)/Recordings/(?<recording>[^/]+)\\.json`),
+    operation: 'recording.update',
+    answer: (model, request) => recordingUpdate(model, request, conferenceOwner(request)),
+  },
+  {
+    method: 'GET',
+    pattern: path(`${ACCOUNT}/Recordings/(?<recording>[^/]+)\\.json`),
+    operation: 'recording.fetch',
+    answer: (model, request) => ok(recordingJson(model, model.fetchRecording(request.params.recording))),
+  },
+  // ------------------------------------------------------------ TaskRouter
+  {
+    method: 'GET',
+    pattern: path(`${WORKSPACE}/Workers`),
+    operation: 'taskrouter.worker.list',
+    answer: (model, request) => {
+      const expression = request.query.get('TargetWorkersExpression');
+      const matches = expression ? parseExpression(expression) : () => true;
+      const friendlyName = request.query.get('FriendlyName');
+      const workers = [...model.workers.values()].filter((worker) => matches(worker.attributes) && (friendlyName === null || worker.friendlyName === friendlyName));
+      return ok(pageV1(workers.map((worker) => workerJson(model, worker)), 'workers', `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workers`, request.query));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: path(`${WORKSPACE}/Workers/(?<worker>[^/]+)`),
+    operation: 'taskrouter.worker.fetch',
+    answer: (model, request) => ok(workerJson(model, model.fetchWorker(request.params.worker))),
+  },
+  {
+    method: 'GET',
+    pattern: path(`${WORKSPACE}/Workers/(?<worker>[^/]+)/Reservations`),
+    operation: 'taskrouter.reservation.list',
+    answer: (model, request) => {
+      const status = request.query.get('ReservationStatus');
+      const reservations = model.reservationsOf(request.params.worker).filter((reservation) => status === null || reservation.status === status);
+      return ok(
+        pageV1(
+          reservations.map((reservation) => reservationJson(model, reservation)),
+          'reservations',
+          `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workers/${request.params.worker}/Reservations`,
+          request.query,
+        ),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    pattern: path(`${WORKSPACE}/Tasks`),
+    operation: 'taskrouter.task.list',
+    answer: (model, request) => {
+      const statuses = listParam(request.query, 'AssignmentStatus');
+      const channel = request.query.get('TaskChannel');
+      const expression = request.query.get('EvaluateTaskAttributes');
+      const matches = expression ? parseExpression(expression) : () => true;
+      const tasks = [...model.tasks.values()].filter(
+        (task) =>
+          (statuses.length === 0 || statuses.includes(task.assignmentStatus)) &&
+          (channel === null || channel === task.taskChannelUniqueName || channel === model.voiceChannelSid) &&
+          matches(JSON.parse(task.attributes) as Record<string, unknown>),
+      );
+      return ok(pageV1(tasks.map((task) => taskJson(model, task, request.now)), 'tasks', `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Tasks`, request.query));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: path(`${WORKSPACE}/Tasks/(?<task>[^/]+)`),
+    operation: 'taskrouter.task.fetch',
+    answer: (model, request) => {
+      const task = model.fetchTask(request.params.task);
+      return ok(taskJson(model, task, request.now), etag(task.revision));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: path(`${WORKSPACE}/Tasks/(?<task>[^/]+)`),
+    operation: 'taskrouter.task.update',
+    answer: (model, request) => {
+      const task = model.updateTask(request.params.task, {
+        ifMatch: parseIfMatch(request.headers.get('If-Match')),
+        attributes: request.form.get('Attributes') ?? undefined,
+        assignmentStatus: oneOf<AssignmentStatus>(request.form.get('AssignmentStatus'), ASSIGNMENT_STATUSES, 'AssignmentStatus'),
+        reason: request.form.get('Reason') ?? undefined,
+        priority: integerParam(request.form.get('Priority'), 'Priority'),
+      });
+      return ok(taskJson(model, task, request.now), etag(task.revision));
+    },
+  },
+  // ------------------------------------------------------------ Sync documents
+  {
+    method: 'GET',
+    pattern: path(`${SERVICE}/Documents`),
+    operation: 'sync.document.list',
+    answer: (model, request) => {
+      const serviceSid = model.serviceSid(request.params.service);
+      const documents = model.listDocuments(serviceSid).map((document) => documentJson(model, document));
+      return ok(pageV1(documents, 'documents', `${SYNC_BASE}/Services/${serviceSid}/Documents`, request.query));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: path(`${SERVICE}/Documents`),
+    operation: 'sync.document.create',
+    answer: (model, request) => {
+      const document = model.createDocument(request.params.service, request.form.get('UniqueName') ?? undefined, {
+        data: documentData(request.form),
+        ttl: integerParam(request.form.get('Ttl'), 'Ttl'),
+      });
+      return created(documentJson(model, document), etag(document.revision));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: path(`${SERVICE}/Documents/(?<document>[^/]+)`),
+    operation: 'sync.document.fetch',
+    answer: (model, request) => {
+      const document = model.fetchDocument(request.params.service, request.params.document);
+      return ok(documentJson(model, document), etag(document.revision));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: path(`${SERVICE}/Documents/(?<document>[^/]+)`),
+    operation: 'sync.document.update',
+    answer: (model, request) => {
+      const document = model.updateDocument(
+        request.params.service,
+        request.params.document,
+        { data: documentData(request.form), ttl: integerParam(request.form.get('Ttl'), 'Ttl') },
+        parseIfMatch(request.headers.get('If-Match')),
+      );
+      return ok(documentJson(model, document), etag(document.revision));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: path(`${SERVICE}/Documents/(?<document>[^/]+)`),
+    operation: 'sync.document.delete',
+    answer: (model, request) => {
+      model.deleteDocument(request.params.service, request.params.document, parseIfMatch(request.headers.get('If-Match')));
+      return { status: 204 };
+    },
+  },
+  // ------------------------------------------------------------ IAM: the Flex token check (twilio-flex-token-validator)
+  {
+    method: 'POST',
+    pattern: path('/v1/Accounts/(?<account>[^/]+)/Tokens/validate'),
+    operation: 'token.validate',
+    answer: (model, request) => {
+      const token = (request.json as { token?: unknown } | undefined)?.token;
+      const grant = model.validateToken(token);
+      if (!grant) {
+        // The validator rejects with `message`; the usual error fields ride along.
+        return { status: 403, body: { valid: false, code: 20003, message: 'Invalid token', more_info: 'https://www.twilio.com/docs/errors/20003', status: 403 } };
+      }
+      return ok({
+        valid: true,
+        code: 0,
+        message: null,
+        expiration: iso8601(grant.expiresAt),
+        realm_user_sid: grant.realmUserSid,
+        identity: grant.identity,
+        roles: grant.roles,
+        worker_sid: grant.workerSid,
+      });
+    },
+  },
+];
+
+/** The route for a method and path, with its decoded path parameters. */
+export function findRoute(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(pathname);
+    if (!match) continue;
+    const params: Record<string, string> = {};
+    try {
+      for (const [name, value] of Object.entries(match.groups ?? {})) params[name] = decodeURIComponent(value);
+    } catch {
+      return undefined; // malformed %-escapes name nothing
+    }
+    return { route, params };
+  }
+  return undefined;
+}
+
+/** The 2010 path of a call's or conference's recordings list, for its paging URIs. */
+function requestPath(request: RouteRequest, collection: 'Calls' | 'Conferences', param: 'call' | 'conference'): string {
+  return `/2010-04-01/Accounts/${request.params.account}/${collection}/${request.params[param]}/Recordings.json`;
+}

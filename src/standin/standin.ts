@@ -1,0 +1,210 @@
+/**
+ * The local Twilio stand-in: one Fetch-API handler that answers the Twilio REST shapes the
+ * functions use (Voice recordings, calls and conferences; TaskRouter; Sync documents; the Flex
+ * token check) and the `/__standin/*` control surface of CONTRACT §4.
+ *
+ * The same object serves jest (through msw, see msw.ts) and `npm start` (over HTTP, see
+ * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
+ * control.ts; fault injection in faults.ts.
+ */
+import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseFault, parseLatency, parseLiveCallInput } from './control';
+import { FaultQueue, type FaultSpec, type Operation } from './faults';
+import { type LiveCallInput, type LiveCallResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
+import { type Answer, findRoute } from './routes';
+
+export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
+export { StandinInputError, StandinNotFoundError } from './control';
+export type { LiveCallInput, LiveCallResult, RecordingMode, Role } from './model';
+
+export interface StandinOptions {
+  /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
+  latencyMs?: number;
+  /** The clock for every timestamp the stand-in makes. Default: the real clock. */
+  now?: () => Date;
+  /** Answered as `account_sid`. Default AC000…0. */
+  accountSid?: string;
+  /** Answered as `workspace_sid`. Default WS000…0. */
+  workspaceSid?: string;
+}
+
+/** One Twilio REST request received (control-surface requests are not logged). */
+export interface RequestRecord {
+  method: string;
+  /** Path without host and query. */
+  path: string;
+  /** When it arrived, ISO 8601 with milliseconds. */
+  at: string;
+  /** The fault operation it belongs to; null for unknown paths and refused authentication. */
+  operation: Operation | null;
+  /** When it was answered (after any latency); null while still waiting. */
+  answeredAt: string | null;
+}
+
+export interface RecordingReport {
+  sid: string;
+  status: RecordingStatus;
+  history: RecordingHistoryEntry[];
+}
+
+export interface TaskReport {
+  sid: string;
+  assignmentStatus: AssignmentStatus;
+  attributes: unknown;
+}
+
+/** `code` defaults to 20500 and `times` to 1. */
+export type FaultInput = Omit<FaultSpec, 'code' | 'times'> & Partial<Pick<FaultSpec, 'code' | 'times'>>;
+
+export interface Standin {
+  readonly accountSid: string;
+  readonly workspaceSid: string;
+  /** Answers a Twilio REST request or a `/__standin/*` control request. */
+  handle(request: Request): Promise<Response>;
+  /** As `POST /__standin/live-calls`; throws StandinInputError on bad input. */
+  createLiveCall(input: LiveCallInput): LiveCallResult;
+  /** As `POST /__standin/live-calls/<callSid>/end`; throws StandinNotFoundError for an unknown call. */
+  endCall(callSid: string): void;
+  /** Empties all state, faults and the request log (the latency setting stays). */
+  reset(): void;
+  recording(sid: string): RecordingReport | undefined;
+  task(taskSid: string): TaskReport | undefined;
+  injectFault(fault: FaultInput): void;
+  requests(): RequestRecord[];
+  setLatency(ms: number): void;
+}
+
+export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+export const DEFAULT_WORKSPACE_SID = `WS${'0'.repeat(32)}`;
+
+/** The Basic-auth user Twilio accepts: an account sid or an API key sid. */
+const CREDENTIAL_USER = /^(AC|SK)[0-9a-fA-F]{32}$/;
+/** Marks an answer that must be a dropped connection rather than an HTTP response. */
+const NETWORK_ERROR = Symbol('network error');
+
+export function createStandin(options: StandinOptions = {}): Standin {
+  const now = options.now ?? (() => new Date());
+  const model = new TwilioModel(now, options.accountSid || DEFAULT_ACCOUNT_SID, options.workspaceSid || DEFAULT_WORKSPACE_SID);
+  const faults = new FaultQueue();
+  let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
+  let log: RequestRecord[] = [];
+
+  async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
+    try {
+      const body = await request.text();
+      if (!isAuthorized(request.headers.get('Authorization'))) {
+        return twilioError(new TwilioApiError(401, 20003, 'Authentication Error - No credentials provided'));
+      }
+      const found = findRoute(request.method, url.pathname);
+      if (!found) return twilioError(new TwilioApiError(404, 20404, `The requested resource ${url.pathname} was not found`));
+      record.operation = found.route.operation;
+
+      const fault = faults.take(found.route.operation);
+      if (fault) {
+        if (fault.status === 0) return NETWORK_ERROR;
+        return twilioError(new TwilioApiError(fault.status, fault.code, `Injected fault for ${found.route.operation}`));
+      }
+
+      const contentType = request.headers.get('Content-Type') ?? '';
+      return found.route.answer(model, {
+        params: found.params,
+        query: url.searchParams,
+        form: contentType.includes('application/x-www-form-urlencoded') ? new URLSearchParams(body) : new URLSearchParams(),
+        json: contentType.includes('application/json') ? parseJsonOrUndefined(body) : undefined,
+        headers: request.headers,
+        now: now(),
+      });
+    } catch (error) {
+      if (error instanceof TwilioApiError) return twilioError(error);
+      return twilioError(new TwilioApiError(500, 20500, 'Internal stand-in error'));
+    }
+  }
+
+  const standin: Standin = {
+    accountSid: model.accountSid,
+    workspaceSid: model.workspaceSid,
+
+    async handle(request) {
+      const url = new URL(request.url);
+      if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(standin, request, url.pathname);
+
+      const record: RequestRecord = { method: request.method, path: url.pathname, at: now().toISOString(), operation: null, answeredAt: null };
+      log.push(record);
+      const delay = latencyMs;
+      // The state changes now, on arrival; only the answer waits, as with a slow network.
+      const answer = await answerTwilio(request, url, record);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      record.answeredAt = now().toISOString();
+      return answer === NETWORK_ERROR ? Response.error() : toResponse(answer);
+    },
+
+    createLiveCall(input) {
+      return model.createLiveCall(parseLiveCallInput(input));
+    },
+
+    endCall(callSid) {
+      if (!model.endLiveCall(callSid)) throw new StandinNotFoundError(`No live call ${callSid}`);
+    },
+
+    reset() {
+      model.reset();
+      faults.clear();
+      log = [];
+    },
+
+    recording(sid) {
+      const recording = model.recordings.get(sid);
+      if (!recording) return undefined;
+      return { sid: recording.sid, status: recording.status, history: recording.history.map((entry) => ({ ...entry })) };
+    },
+
+    task(taskSid) {
+      const task = model.tasks.get(taskSid);
+      if (!task) return undefined;
+      return { sid: task.sid, assignmentStatus: task.assignmentStatus, attributes: JSON.parse(task.attributes) as unknown };
+    },
+
+    injectFault(fault) {
+      faults.add(parseFault(fault));
+    },
+
+    requests() {
+      return log.map((record) => ({ ...record }));
+    },
+
+    setLatency(ms) {
+      latencyMs = parseLatency({ ms });
+    },
+  };
+  return standin;
+}
+
+function isAuthorized(header: string | null): boolean {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const user = Buffer.from(match[1], 'base64').toString('utf8').split(':')[0];
+  return CREDENTIAL_USER.test(user);
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Twilio's error body: `{code, message, more_info, status}`. */
+function twilioError(error: TwilioApiError): Answer {
+  return {
+    status: error.status,
+    body: { code: error.code, message: error.message, more_info: `https://www.twilio.com/docs/errors/${error.code}`, status: error.status },
+  };
+}
+
+function toResponse(answer: Answer): Response {
+  if (answer.body === undefined) return new Response(null, { status: answer.status, headers: answer.headers });
+  return new Response(JSON.stringify(answer.body), {
+    status: answer.status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...answer.headers },
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * The stand-in over real HTTP, as `npm start` serves it: the real twilio SDK with an http client
+ * that rewrites https://<host>.twilio.com/<path> to the local server.
+ */
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+import type { RequestOptions } from 'twilio/lib/base/RequestClient';
+import { startStandinServer } from '../../src/standin/server';
+import { createStandin } from '../../src/standin/standin';
+
+const standin = createStandin();
+let server: http.Server;
+let base: string;
+let client: twilio.Twilio;
+
+/** What the functions use locally: every Twilio host goes to the stand-in. */
+class LocalRequestClient extends twilio.RequestClient {
+  request<TData>(options: RequestOptions<TData>) {
+    return super.request<TData>({ ...options, uri: options.uri.replace(/^https:\/\/[^/]+/, base) });
+  }
+}
+
+async function controlCall(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  return { status: response.status, body: await response.json() };
+}
+
+beforeAll(async () => {
+  server = await startStandinServer(standin, 0);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  client = twilio(standin.accountSid, 'f'.repeat(32), { httpClient: new LocalRequestClient() });
+});
+afterEach(() => standin.reset());
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('stand-in over HTTP', () => {
+  it('serves the control surface and the Twilio REST shapes to the real SDK', async () => {
+    expect(await controlCall('GET', '/__standin/health')).toEqual({ status: 200, body: { ok: true } });
+    const { body: live } = await controlCall('POST', '/__standin/live-calls', { agent: 'alice', recording: 'conference' });
+
+    const [worker] = await client.taskrouter.v1.workspaces(standin.workspaceSid).workers.list({ targetWorkersExpression: `contact_uri == "client:alice"` });
+    expect(worker.sid).toBe(live.workerSid);
+    const paused = await client.conferences(live.conferenceSid).recordings('Twilio.CURRENT').update({ status: 'paused', pauseBehavior: 'skip' });
+    expect(paused).toMatchObject({ sid: live.recordingSids[0], status: 'paused' });
+
+    expect((await controlCall('POST', `/__standin/live-calls/${live.callSid}/end`)).status).toBe(200);
+    const { body: recording } = await controlCall('GET', `/__standin/recordings/${live.recordingSids[0]}`);
+    expect(recording.history.map((entry: { status: string }) => entry.status)).toEqual(['in-progress', 'paused', 'completed']);
+    const { body: requests } = await controlCall('GET', '/__standin/requests');
+    expect(requests.map((request: { method: string; path: string }) => `${request.method} ${request.path}`)).toEqual([
+      `GET /v1/Workspaces/${standin.workspaceSid}/Workers`,
+      `POST /2010-04-01/Accounts/${standin.accountSid}/Conferences/${live.conferenceSid}/Recordings/Twilio.CURRENT.json`,
+    ]);
+  });
+
+  it('follows v1 next_page_url through the rewriting client', async () => {
+    const documents = client.sync.v1.services('default').documents;
+    for (let index = 0; index < 7; index += 1) await documents.create({ uniqueName: `doc-${index}`, data: { index } });
+    expect(await documents.list({ pageSize: 3 })).toHaveLength(7);
+  });
+
+  it('answers a fault with the Twilio error body, and a status-0 fault by resetting the connection', async () => {
+    const { body: live } = await controlCall('POST', '/__standin/live-calls', { agent: 'alice', recording: 'call' });
+    await controlCall('POST', '/__standin/faults', { operation: 'recording.update', status: 429, code: 20429, times: 1 });
+    await controlCall('POST', '/__standin/faults', { operation: 'recording.update', status: 0, code: 0, times: 1 });
+    const pause = () => client.calls(live.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' });
+
+    await expect(pause()).rejects.toMatchObject({ status: 429, code: 20429, moreInfo: 'https://www.twilio.com/docs/errors/20429' });
+    await expect(pause()).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|socket hang up/i) });
+    expect((await pause()).status).toBe('paused');
+  });
+});
