@@ -15,6 +15,8 @@ export interface Hold {
   openedAt: string;
   resumeAt: string | null;
   by?: string;
+  /** Why a person paused (manual and API holds), as they typed it. */
+  reason?: string;
 }
 
 /** One stretch of time during which the recordings were paused. `to` is null while open. */
@@ -40,6 +42,7 @@ export interface OpenHold {
   source: HoldSource;
   trigger?: string;
   by?: string;
+  reason?: string;
   /** Seconds until the hold closes by itself; omitted for holds that wait for a stop. */
   durationSeconds?: number;
 }
@@ -67,6 +70,7 @@ export function openHold(ledger: Ledger, request: OpenHold, now: Date): Ledger {
     openedAt: now.toISOString(),
     resumeAt,
     ...(request.by !== undefined && { by: request.by }),
+    ...(request.reason !== undefined && { reason: request.reason }),
   };
   const intervals = [...ledger.intervals];
   const last = intervals[intervals.length - 1];

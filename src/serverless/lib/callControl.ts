@@ -75,6 +75,11 @@ export class CallControl {
     return this.store.load(callSid);
   }
 
+  /** A ledger-only change, for when there is nothing left to pause (the call ended). */
+  commit(callSid: string, change: (current: CallRecord | null) => CallRecord | null) {
+    return this.store.commit(callSid, change);
+  }
+
   async change(call: LiveCall, request: ChangeRequest): Promise<ChangeResult> {
     const { eventId } = request;
     const sentAt = this.now().getTime();

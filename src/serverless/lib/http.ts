@@ -31,3 +31,15 @@ export function toTwilioResponse(result: HttpResult): ResponseLike {
   response.setBody(result.body);
   return response;
 }
+
+/** The API is called from Flex in the browser (another origin) and from servers. */
+export function withCors<T extends ResponseLike>(response: T): T {
+  response.appendHeader('Access-Control-Allow-Origin', '*');
+  response.appendHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+  response.appendHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization');
+  return response;
+}
+
+/** The functions' own public address, for callbacks Twilio should make to them. */
+export const ownUrl = (domainName: string | undefined, path: string): string | undefined =>
+  domainName ? `${/^(localhost|127\.)/.test(domainName) ? 'http' : 'https'}://${domainName}${path}` : undefined;

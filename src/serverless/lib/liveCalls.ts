@@ -34,7 +34,7 @@ export class LiveCallDirectory {
     return entry.call;
   }
 
-  remember(call: LiveCall): void {
+  remember(call: LiveCall & { agent: string }): void {
     this.calls.set(call.agent, { call, at: this.clock() });
   }
 
@@ -51,7 +51,7 @@ export class LiveCallDirectory {
   }
 
   /** Always asks TaskRouter. */
-  async lookup(agent: string, callSid?: string): Promise<LiveCall | undefined> {
+  async lookup(agent: string, callSid?: string): Promise<(LiveCall & { agent: string }) | undefined> {
     const workerSid = await this.workerSid(agent);
     if (!workerSid) return undefined;
     const workspace = this.client.taskrouter.v1.workspaces(this.workspaceSid);
@@ -106,4 +106,83 @@ export function parseAttributes(text: string | undefined | null): Record<string,
 function participantCalls(attributes: Record<string, unknown>): string[] {
   const participants = (attributes.conference as { participants?: Record<string, unknown> } | undefined)?.participants;
   return participants ? Object.values(participants).filter((value): value is string => typeof value === 'string') : [];
+}
+
+export interface TaskCall {
+  call: LiveCall & { taskSid: string };
+  /** The task is still assigned: the call is live. */
+  live: boolean;
+  attributes: Record<string, unknown>;
+}
+
+const CONTROL_CACHE_TTL_MS = 60 * 1000;
+
+/**
+ * Names a call for the Recording Controls API: by its task or by its call sid, and whether a
+ * worker holds that task. Answers are remembered briefly so a warm manual pause sends only the
+ * pause.
+ */
+export class TaskCalls {
+  private readonly byTask = new Map<string, { found: TaskCall; at: number }>();
+  private readonly byCall = new Map<string, string>();
+  private readonly holders = new Map<string, number>();
+
+  constructor(
+    private readonly client: TwilioClient,
+    private readonly workspaceSid: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  private get workspace() {
+    return this.client.taskrouter.v1.workspaces(this.workspaceSid);
+  }
+
+  async find(name: { taskSid?: string; callSid?: string }): Promise<TaskCall | undefined> {
+    const taskSid = name.taskSid ?? (name.callSid ? this.byCall.get(name.callSid) : undefined);
+    const cached = taskSid ? this.byTask.get(taskSid) : undefined;
+    if (cached && this.clock() - cached.at < CONTROL_CACHE_TTL_MS && (!name.callSid || cached.found.call.callSid === name.callSid)) {
+      return cached.found;
+    }
+    const task = taskSid
+      ? await withRetries(() => this.workspace.tasks(taskSid).fetch()).catch((error: { status?: number }) => {
+          if (error.status === 404) return undefined;
+          throw error;
+        })
+      : (
+          await withRetries(() =>
+            this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == "${name.callSid}"`, limit: 5 }),
+          )
+        ).sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0];
+    if (!task) return undefined;
+    const attributes = parseAttributes(task.attributes);
+    if (typeof attributes.call_sid !== 'string') return undefined;
+    if (name.callSid && attributes.call_sid !== name.callSid && !participantCalls(attributes).includes(name.callSid)) return undefined;
+    const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
+    const found: TaskCall = {
+      call: { callSid: attributes.call_sid, ...(typeof conferenceSid === 'string' && { conferenceSid }), taskSid: task.sid },
+      live: task.assignmentStatus === 'assigned',
+      attributes,
+    };
+    this.byTask.set(task.sid, { found, at: this.clock() });
+    this.byCall.set(found.call.callSid, task.sid);
+    return found;
+  }
+
+  /** Whether the worker has (or had, in wrap-up) a reservation for the task. */
+  async holds(workerSid: string, taskSid: string): Promise<boolean> {
+    const key = `${workerSid}|${taskSid}`;
+    const at = this.holders.get(key);
+    if (at !== undefined && this.clock() - at < CONTROL_CACHE_TTL_MS) return true;
+    const reservations = await withRetries(() => this.workspace.workers(workerSid).reservations.list({ limit: 50 })).catch(
+      (error: { status?: number }) => {
+        if (error.status === 404) return [];
+        throw error;
+      },
+    );
+    const held = reservations.some(
+      (reservation) => reservation.taskSid === taskSid && ['accepted', 'wrapping', 'completed'].includes(reservation.reservationStatus),
+    );
+    if (held) this.holders.set(key, this.clock());
+    return held;
+  }
 }

@@ -15,7 +15,8 @@ export interface LiveCall {
   conferenceSid?: string;
   taskSid?: string;
   workerSid?: string;
-  agent: string;
+  /** The agent on the call, when known (desktop signals name it). */
+  agent?: string;
 }
 
 export interface RecordingState {
@@ -70,7 +71,7 @@ async function update(
 export async function setRecordings(
   client: TwilioClient,
   call: LiveCall,
-  target: RecordingTarget,
+  target: RecordingTarget | 'stopped',
   pauseBehavior: 'skip' | 'silence',
 ): Promise<RecordingState[]> {
   const params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
@@ -91,7 +92,26 @@ export async function setRecordings(
   return confirmed;
 }
 
+const ACTIVE = ['in-progress', 'paused'];
+
+/** Every recording of the call and of its conference, as Twilio lists them now. */
+export async function listRecordings(client: TwilioClient, call: LiveCall): Promise<RecordingState[]> {
+  const lists = await Promise.all([
+    withRetries(() => client.calls(call.callSid).recordings.list({ limit: 50 })).then((items) => items.map((item) => ({ item, kind: 'call' as const }))),
+    call.conferenceSid
+      ? withRetries(() => client.conferences(call.conferenceSid as string).recordings.list({ limit: 50 })).then((items) =>
+          items.map((item) => ({ item, kind: 'conference' as const })),
+        )
+      : [],
+  ]);
+  return lists.flat().map(({ item, kind }) => ({ sid: item.sid, kind, status: item.status, startedAt: toIso(item.startTime ?? item.dateCreated) }));
+}
+
+export const isActive = (state: RecordingState): boolean => ACTIVE.includes(state.status);
+
+/** The state of the call's active recordings: paused only when every one of them is. */
 export function summarize(states: RecordingState[]): RecordingSummary {
-  if (states.length === 0) return 'absent';
-  return states.every((state) => state.status === 'paused') ? 'paused' : 'in-progress';
+  const active = states.filter(isActive);
+  if (active.length === 0) return 'absent';
+  return active.every((state) => state.status === 'paused') ? 'paused' : 'in-progress';
 }

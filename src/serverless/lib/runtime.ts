@@ -5,9 +5,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigCheck, parseDesktopEventsConfig } from '../../core/desktopEvents';
 import { CallControl } from './callControl';
+import { Authenticator } from './auth';
 import { RecentAnswers } from './desktopEvent';
 import { LedgerStore } from './ledgerStore';
-import { LiveCallDirectory } from './liveCalls';
+import { LiveCallDirectory, TaskCalls } from './liveCalls';
 import { Env, readSettings, Settings } from './settings';
 import { twilioClient, TwilioClient } from './twilioClient';
 
@@ -18,6 +19,8 @@ export interface Services {
   control: CallControl;
   calls: LiveCallDirectory | undefined;
   answers: RecentAnswers;
+  tasks: TaskCalls | undefined;
+  auth: Authenticator;
   desktopEventsConfig: () => ConfigCheck;
 }
 
@@ -57,6 +60,8 @@ export function servicesFor(env: Env): Services {
     control: new CallControl(client, store, settings.pauseBehavior),
     calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid) : undefined,
     answers: new RecentAnswers(),
+    tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
+    auth: new Authenticator(settings),
     desktopEventsConfig: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),
   };
   cached = { key, services };

@@ -1,0 +1,3 @@
+import { recordingControlsFunction } from '../../lib/recordingControlsFunction';
+
+export const handler = recordingControlsFunction('pause');

@@ -1,0 +1,95 @@
+/**
+ * Who is calling the Recording Controls API (CONTRACT §3): a Flex user by their Flex token
+ * (`Token`, validated with twilio-flex-token-validator against Twilio), or an external
+ * application by `Authorization: Bearer <key>`. A validated token is remembered until it
+ * expires, so a warm manual pause costs one Twilio round trip, not two.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { validator } from 'twilio-flex-token-validator';
+import type { Settings } from './settings';
+
+export type Caller =
+  | { kind: 'flex'; identity: string; workerSid?: string; roles: string[]; privileged: boolean }
+  | { kind: 'api'; key: number; privileged: true };
+
+export type Authentication = { ok: true; caller: Caller } | { ok: false; message: string };
+
+interface TokenGrant {
+  identity: string;
+  worker_sid?: string;
+  roles?: string[];
+  expiration?: string;
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/** Supervisors and admins may act on any call; agents on calls of their own tasks. */
+const PRIVILEGED_ROLES = ['admin', 'supervisor'];
+const MAX_TOKEN_MEMORY_MS = 60 * 60 * 1000;
+
+/**
+ * Asks Twilio whether a Flex token is valid. The library speaks only to iam.twilio.com; for the
+ * local stand-in the same request goes to its origin instead.
+ */
+async function validateWithTwilio(settings: Settings, token: string): Promise<TokenGrant> {
+  if (!settings.apiBaseUrl) return (await validator(token, settings.accountSid, settings.authToken)) as unknown as TokenGrant;
+  const response = await fetch(`${settings.apiBaseUrl}/v1/Accounts/${settings.accountSid}/Tokens/validate`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString('base64')}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ token }),
+  });
+  const result = (await response.json()) as TokenGrant & { valid?: boolean; message?: string };
+  if (!result.valid) throw new Error(result.message ?? 'invalid token');
+  return result;
+}
+
+export class Authenticator {
+  private readonly grants = new Map<string, { caller: Caller; until: number }>();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async authenticate(authorization: string | undefined, token: string | undefined): Promise<Authentication> {
+    const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    if (bearer) {
+      // Compare digests so neither the content nor the length of a key leaks through timing.
+      const offered = digest(bearer);
+      const key = this.settings.apiKeys.findIndex((candidate) => timingSafeEqual(digest(candidate), offered));
+      return key >= 0 ? { ok: true, caller: { kind: 'api', key: key + 1, privileged: true } } : { ok: false, message: 'the API key is not valid' };
+    }
+    if (!token) return { ok: false, message: 'send a Flex token as Token, or an API key as Authorization: Bearer <key>' };
+
+    const remembered = this.grants.get(digest(token).toString('hex'));
+    if (remembered && remembered.until > this.clock()) return { ok: true, caller: remembered.caller };
+    let grant: TokenGrant;
+    try {
+      grant = await validateWithTwilio(this.settings, token);
+    } catch {
+      return { ok: false, message: 'the Flex token is not valid' };
+    }
+    const roles = grant.roles ?? [];
+    const caller: Caller = {
+      kind: 'flex',
+      identity: grant.identity,
+      ...(grant.worker_sid && { workerSid: grant.worker_sid }),
+      roles,
+      privileged: roles.some((role) => PRIVILEGED_ROLES.includes(role)),
+    };
+    const expires = grant.expiration ? Date.parse(grant.expiration) : Number.NaN;
+    const until = Math.min(Number.isNaN(expires) ? Infinity : expires, this.clock() + MAX_TOKEN_MEMORY_MS);
+    this.grants.set(digest(token).toString('hex'), { caller, until });
+    if (this.grants.size > 1000) this.grants.delete(this.grants.keys().next().value as string);
+    return { ok: true, caller };
+  }
+}
+
+/** The hold a caller opens and closes with pause and resume. */
+export const holdOf = (caller: Caller): { id: string; source: 'manual' | 'api'; by: string } =>
+  caller.kind === 'flex'
+    ? { id: `manual:${caller.identity}`, source: 'manual', by: caller.identity }
+    : { id: `api:${caller.key}`, source: 'api', by: `api-key-${caller.key}` };

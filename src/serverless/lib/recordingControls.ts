@@ -1,0 +1,224 @@
+/**
+ * POST /recording-controls/<verb> (CONTRACT §3), for the Flex plugin and external applications.
+ * A manual or API pause is one more hold on the same ledger as the desktop events, so an agent's
+ * resume cannot undo a desktop pause that is still open: the answer shows what still holds it.
+ */
+import { z } from 'zod';
+import { closeHold, closeHolds, expireHolds, isPaused, nextExpiry, openHold } from '../../core/holds';
+import { redactionTimeline } from '../../core/timeline';
+import { Authenticator, Caller, holdOf } from './auth';
+import type { CallControl } from './callControl';
+import { errorResult, HttpResult } from './http';
+import type { CallRecord } from './ledgerStore';
+import { newCallRecord } from './ledgerStore';
+import type { TaskCall, TaskCalls } from './liveCalls';
+import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from './recordings';
+import { withRetries } from './retry';
+import type { Settings } from './settings';
+import { mergeTaskAttributes } from './taskAttributes';
+import type { TwilioClient } from './twilioClient';
+
+export const VERBS = ['pause', 'resume', 'status', 'start', 'stop', 'tags', 'timeline'] as const;
+export type Verb = (typeof VERBS)[number];
+
+export interface RecordingControlsDeps {
+  settings: Settings;
+  client: TwilioClient;
+  control: CallControl;
+  tasks: TaskCalls | undefined;
+  auth: Authenticator;
+  /** Where Twilio should report recordings we start (the recording-status function). */
+  recordingStatusCallback?: string;
+  now: () => Date;
+}
+
+export interface RecordingControlsRequest {
+  headers: Record<string, string | undefined>;
+  body: Record<string, unknown>;
+}
+
+/** Free text may be typed by an agent mid-call: refuse anything that could be a card number. */
+const noDigitRuns = (value: string) => !/\d[\d -]{5,}\d/.test(value);
+const freeText = (max: number) =>
+  z.string().min(1).max(max).refine(noDigitRuns, 'must not contain long runs of digits (card data is never stored)');
+const fromForm = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }, schema);
+
+const base = {
+  Token: z.string().min(1).max(8192).optional(),
+  callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
+  taskSid: z.string().regex(/^WT[0-9a-fA-F]{32}$/, 'must be WT followed by 32 hex digits').optional(),
+};
+const bodies: Record<Verb, z.ZodType<Record<string, unknown>>> = {
+  pause: z.strictObject({ ...base, reason: freeText(120).optional() }),
+  resume: z.strictObject({ ...base, force: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional() }),
+  status: z.strictObject(base),
+  start: z.strictObject(base),
+  stop: z.strictObject(base),
+  tags: z.strictObject({
+    ...base,
+    tags: fromForm(z.array(z.string().regex(/^[\p{L}\p{N} _.:-]{1,64}$/u, 'each tag: 1–64 letters, digits, space, _ . : -').refine(noDigitRuns)).max(20)).optional(),
+    metadata: fromForm(z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), freeText(256)).refine((value) => Object.keys(value).length <= 20, 'at most 20 keys')).optional(),
+  }),
+  timeline: z.strictObject(base),
+};
+
+const problemsOf = (error: z.ZodError): string =>
+  error.issues
+    .map((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s): ${issue.keys.map((key) => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)')).join(', ')}`
+        : `${issue.path.join('.') || 'body'}: ${issue.message.replace(/received .*/i, '').trim()}`,
+    )
+    .join('; ');
+
+type Json = Record<string, unknown>;
+
+export async function handleRecordingControl(verb: Verb, deps: RecordingControlsDeps, request: RecordingControlsRequest): Promise<HttpResult> {
+  if (!deps.tasks) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+  const parsed = bodies[verb].safeParse(request.body);
+  if (!parsed.success) return errorResult(400, 'invalid_request', problemsOf(parsed.error));
+  const body = parsed.data as Json & { Token?: string; callSid?: string; taskSid?: string };
+
+  const authentication = await deps.auth.authenticate(request.headers.authorization, body.Token ?? request.headers.token);
+  if (!authentication.ok) return errorResult(401, 'unauthenticated', authentication.message);
+  const { caller } = authentication;
+  if (!body.callSid && !body.taskSid) return errorResult(400, 'invalid_request', 'name the call with callSid or taskSid');
+
+  try {
+    const found = await deps.tasks.find({ taskSid: body.taskSid, callSid: body.callSid });
+    if (!found) return errorResult(404, 'call_not_found', 'no task or call with that sid');
+    if (!caller.privileged) {
+      const mine = caller.kind === 'flex' && caller.workerSid ? await deps.tasks.holds(caller.workerSid, found.call.taskSid) : false;
+      if (!mine) return errorResult(403, 'forbidden', 'agents may act only on calls of their own tasks');
+    }
+    return await VERB_HANDLERS[verb](deps, found, caller, body);
+  } catch (error) {
+    if (error instanceof CallEndedError) return errorResult(404, 'call_not_found', 'the call is no longer in progress');
+    return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the change: treat the call as NOT paused');
+  }
+}
+
+type VerbHandler = (deps: RecordingControlsDeps, found: TaskCall, caller: Caller, body: Json) => Promise<HttpResult>;
+
+const notLive = (): HttpResult => errorResult(404, 'call_not_found', 'the call is no longer in progress');
+
+/** The contract's status shape, from a ledger and what Twilio said of the recordings. */
+function statusBody(callSid: string, record: CallRecord | null, recordings: RecordingState[]): Json {
+  return {
+    callSid,
+    recording: summarize(recordings),
+    holds: record?.holds ?? [],
+    recordings: recordings.map(({ sid, kind, status }) => ({ sid, kind, status })),
+    intervals: record?.intervals ?? [],
+  };
+}
+
+const outcomeOf = (before: CallRecord, after: CallRecord, recordings: RecordingState[]): string =>
+  summarize(recordings) === 'absent' || isPaused(before) === isPaused(after) ? 'unchanged' : isPaused(after) ? 'paused' : 'resumed';
+
+const pause: VerbHandler = async ({ control }, found, caller, body) => {
+  if (!found.live) return notLive();
+  const hold = holdOf(caller);
+  const result = await control.change(found.call, {
+    pauseFirst: true,
+    change: (record, now) => ({ ...record, ...openHold(expireHolds(record, now), { ...hold, ...(typeof body.reason === 'string' && { reason: body.reason }) }, now) }),
+  });
+  if (result.duplicate) return { status: 200, body: result.response };
+  return { status: 200, body: { ...statusBody(found.call.callSid, result.after, result.recordings), outcome: outcomeOf(result.before, result.after, result.recordings) } };
+};
+
+const resume: VerbHandler = async ({ control }, found, caller, body) => {
+  if (!found.live) return notLive();
+  if (body.force === true && !caller.privileged) return errorResult(403, 'forbidden', 'only supervisors, admins and API keys may force a resume');
+  const hold = holdOf(caller);
+  const result = await control.change(found.call, {
+    change: (record, now) => ({
+      ...record,
+      ...(body.force === true ? closeHolds(record, () => true, now) : closeHold(expireHolds(record, now), hold.id, now)),
+    }),
+  });
+  if (result.duplicate) return { status: 200, body: result.response };
+  return { status: 200, body: { ...statusBody(found.call.callSid, result.after, result.recordings), outcome: outcomeOf(result.before, result.after, result.recordings) } };
+};
+
+/** Reads the ledger and the recordings side by side; closes holds whose time has come. */
+async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
+  const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), listRecordings(deps.client, found.call)]);
+  const expiry = stored ? nextExpiry(stored.record) : null;
+  if (!stored || !found.live || expiry === null || Date.parse(expiry) > deps.now().getTime()) return { record: stored?.record ?? null, recordings };
+  // Precise auto-resume: the plugin asks for status the moment a hold is due.
+  const result = await deps.control.change(found.call, { change: (record, now) => ({ ...record, ...expireHolds(record, now) }) });
+  if (result.duplicate) return { record: stored.record, recordings };
+  const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
+  return { record: result.after, recordings: recordings.map((state) => confirmed.get(state.sid) ?? state) };
+}
+
+const status: VerbHandler = async (deps, found) => {
+  const { record, recordings } = await current(deps, found);
+  return { status: 200, body: statusBody(found.call.callSid, record, recordings) };
+};
+
+const start: VerbHandler = async (deps, found) => {
+  if (!found.live) return notLive();
+  const existing = await listRecordings(deps.client, found.call);
+  if (existing.some(isActive)) return errorResult(409, 'already_recording', 'the call already has an active recording');
+  await withRetries(() =>
+    deps.client.calls(found.call.callSid).recordings.create({
+      recordingChannels: 'dual',
+      ...(deps.recordingStatusCallback && {
+        recordingStatusCallback: deps.recordingStatusCallback,
+        recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
+      }),
+    }),
+  );
+  // A hold may be open already (the agent is mid card entry): the new recording must obey it.
+  const result = await deps.control.change(found.call, { change: (record, now) => ({ ...record, ...expireHolds(record, now) }) });
+  const after = result.duplicate ? null : result.after;
+  return { status: 200, body: statusBody(found.call.callSid, after, await listRecordings(deps.client, found.call)) };
+};
+
+const stop: VerbHandler = async (deps, found) => {
+  if (!deps.settings.allowStop) return errorResult(403, 'stop_not_allowed', 'stopping recordings is not allowed by this deployment (ALLOW_STOP_RECORDING)');
+  if (!found.live) return notLive();
+  await setRecordings(deps.client, found.call, 'stopped', deps.settings.pauseBehavior);
+  const stored = await deps.control.load(found.call.callSid);
+  return { status: 200, body: statusBody(found.call.callSid, stored?.record ?? null, await listRecordings(deps.client, found.call)) };
+};
+
+const tags: VerbHandler = async (deps, found, caller, body) => {
+  const added = (body.tags as string[] | undefined) ?? [];
+  const metadata = (body.metadata as Record<string, string> | undefined) ?? {};
+  const attributes = await mergeTaskAttributes(deps.client, deps.settings.workspaceSid as string, found.call.taskSid, (attributes) => {
+    const section = (attributes.recording_controls as Json | undefined) ?? {};
+    const knownTags = Array.isArray(section.tags) ? (section.tags as string[]) : [];
+    return {
+      ...attributes,
+      recording_controls: {
+        ...section,
+        tags: [...knownTags, ...added.filter((tag) => !knownTags.includes(tag))],
+        metadata: { ...((section.metadata as Json | undefined) ?? {}), ...metadata },
+      },
+    };
+  });
+  const section = attributes.recording_controls as Json;
+  return { status: 200, body: { taskSid: found.call.taskSid, tags: section.tags, metadata: section.metadata, by: caller.kind === 'flex' ? caller.identity : `api-key-${caller.key}` } };
+};
+
+const timeline: VerbHandler = async (deps, found) => {
+  const { record, recordings } = await current(deps, found);
+  const known = new Map((record?.recordings ?? []).map((recording) => [recording.sid, recording.startedAt]));
+  const started = recordings
+    .map((recording) => ({ sid: recording.sid, startedAt: recording.startedAt ?? known.get(recording.sid) }))
+    .filter((recording): recording is { sid: string; startedAt: string } => typeof recording.startedAt === 'string');
+  return { status: 200, body: { callSid: found.call.callSid, recordings: redactionTimeline(started, record?.intervals ?? newCallRecord(found.call).intervals) } };
+};
+
+const VERB_HANDLERS: Record<Verb, VerbHandler> = { pause, resume, status, start, stop, tags, timeline };
