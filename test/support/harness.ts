@@ -11,7 +11,9 @@ import { sign } from '../../src/core/signature';
 import { CallControl } from '../../src/serverless/lib/callControl';
 import { DesktopEventDeps, RecentAnswers } from '../../src/serverless/lib/desktopEvent';
 import { LedgerStore } from '../../src/serverless/lib/ledgerStore';
-import { LiveCallDirectory } from '../../src/serverless/lib/liveCalls';
+import { LiveCallDirectory, TaskCalls } from '../../src/serverless/lib/liveCalls';
+import { Authenticator } from '../../src/serverless/lib/auth';
+import type { RecordingControlsDeps } from '../../src/serverless/lib/recordingControls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
@@ -84,3 +86,17 @@ export function signed(body: SignalBody, options: { secret?: string; timestamp?:
 
 export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: string): Promise<string> =>
   (await standin.recording(sid))?.status as string;
+
+/** The Recording Controls API's dependencies as a fresh container would build them. */
+export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
+  const settings = readSettings({ ...testEnv, ...env });
+  const client = twilioClient(settings);
+  return {
+    settings,
+    client,
+    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now),
+    tasks: new TaskCalls(client, WORKSPACE_SID),
+    auth: new Authenticator(settings),
+    now,
+  };
+}
