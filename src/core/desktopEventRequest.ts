@@ -17,6 +17,9 @@ const desktopEventBody = z.strictObject({
   callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
 });
 
+/** The fields a relay may send; nothing else is accepted. */
+export const DESKTOP_EVENT_FIELDS = Object.keys(desktopEventBody.shape);
+
 export type DesktopEventBody = z.infer<typeof desktopEventBody>;
 
 export type BodyCheck = { ok: true; body: DesktopEventBody } | { ok: false; problems: string[] };

@@ -56,7 +56,8 @@ const base = {
   callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
   taskSid: z.string().regex(/^WT[0-9a-fA-F]{32}$/, 'must be WT followed by 32 hex digits').optional(),
 };
-const bodies: Record<Verb, z.ZodType<Record<string, unknown>>> = {
+/** What each verb accepts; nothing else is. */
+export const VERB_BODIES = {
   pause: z.strictObject({ ...base, reason: freeText(120).optional() }),
   resume: z.strictObject({ ...base, force: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional() }),
   status: z.strictObject(base),
@@ -68,7 +69,7 @@ const bodies: Record<Verb, z.ZodType<Record<string, unknown>>> = {
     metadata: fromForm(z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), freeText(256)).refine((value) => Object.keys(value).length <= 20, 'at most 20 keys')).optional(),
   }),
   timeline: z.strictObject(base),
-};
+} satisfies Record<Verb, z.ZodObject>;
 
 const problemsOf = (error: z.ZodError): string =>
   error.issues
@@ -83,7 +84,7 @@ type Json = Record<string, unknown>;
 
 export async function handleRecordingControl(verb: Verb, deps: RecordingControlsDeps, request: RecordingControlsRequest): Promise<HttpResult> {
   if (!deps.tasks) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
-  const parsed = bodies[verb].safeParse(request.body);
+  const parsed = VERB_BODIES[verb].safeParse(request.body);
   if (!parsed.success) return errorResult(400, 'invalid_request', problemsOf(parsed.error));
   const body = parsed.data as Json & { Token?: string; callSid?: string; taskSid?: string };
 
