@@ -54,12 +54,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const env = { ...options.env, TWILIO_API_BASE_URL: standinUrl };
   writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join('\n'), { mode: 0o600 });
 
-  // --no-fork-process and --no-live keep one warm process, as a deployed Function container is:
-  // forking per request costs 0.5–0.9 s, far over the one-second pause budget.
   const functions = spawn(
-    join(root, 'node_modules/.bin/twilio-run'),
-    ['start', '--port', String(options.functionsPort), '--env', envFile, '--no-fork-process', '--no-live', '--log-level', 'warn',
-      '--functions-folder', 'build/serverless/functions', '--assets-folder', 'build/serverless/assets'],
+    join(root, 'node_modules/.bin/tsx'),
+    [join(root, 'scripts/functionsRuntime.ts'), String(options.functionsPort), envFile, host],
     { cwd: root, stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'] },
   );
   const functionsUrl = `http://${host}:${options.functionsPort}`;

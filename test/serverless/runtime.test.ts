@@ -19,6 +19,7 @@ beforeAll(async () => {
   stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
 });
 afterAll(() => stack?.stop());
+beforeEach(() => stack?.standin.reset());
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${stack.functionsUrl}${path}`, {
@@ -67,4 +68,22 @@ test('a Twilio outage answers 502 and the recording stays unpaused', async () =>
   expect(failed.status).toBe(502);
   expect(failed.body.error.code).toBe('recording_update_failed');
   expect(stack.standin.recording(call.recordingSids[0])?.status).toBe('in-progress');
+});
+
+test('a body that is not JSON gets a JSON 400 with the contract code', async () => {
+  const response = await fetch(`${stack.functionsUrl}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{not json' });
+  expect(response.status).toBe(400);
+  expect(await response.json()).toEqual({ error: { code: 'invalid_event', message: 'the body is not valid JSON' } });
+});
+
+test('the API over HTTP: a form-encoded pause with the Flex token, as Flex sends it', async () => {
+  const call = stack.standin.createLiveCall({ agent: 'tom', recording: 'call' });
+  const response = await fetch(`${stack.functionsUrl}/recording-controls/pause`, {
+    method: 'POST',
+    body: new URLSearchParams({ Token: call.token, callSid: call.callSid }),
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  expect(await response.json()).toMatchObject({ recording: 'paused', outcome: 'paused' });
+  expect(stack.standin.recording(call.recordingSids[0])?.status).toBe('paused');
 });
