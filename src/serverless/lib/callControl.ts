@@ -135,7 +135,8 @@ export class CallControl {
       const lastResume = base?.record.lastResumeAt ? Date.parse(base.record.lastResumeAt) : 0;
       const overtaken = committed.conflicts > 0 || lastResume > sentAt - RESUME_RACE_WINDOW_MS;
       if (overtaken || targetFor(committed.record) !== 'paused') {
-        const settled = await this.settle(call, committed, 'paused');
+        // A resume decided before our commit may land after our pause: pause again, after it.
+        const settled = await this.settle(call, committed);
         return { duplicate: false, before, after: settled.record, recordings: settled.recordings.length ? settled.recordings : early.states, response };
       }
       return { duplicate: false, before, after: committed.record, recordings: early.states, response };

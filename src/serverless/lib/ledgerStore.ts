@@ -56,6 +56,17 @@ const REVISION_MISMATCH = 54103;
 const isConflict = (error: unknown): boolean =>
   httpStatus(error) === 412 || httpStatus(error) === 409 || twilioCode(error) === REVISION_MISMATCH || twilioCode(error) === ALREADY_EXISTS;
 
+/**
+ * Sync documents hold 16 KiB. Remembered answers go first when a long call fills its ledger; the
+ * holds and intervals are the record and are never dropped (about a hundred pauses fit).
+ */
+const ROOMY_BYTES = 12 * 1024;
+function fitted(record: CallRecord): CallRecord {
+  // Measuring means serializing; a ledger with few intervals cannot be near the limit.
+  if (record.intervals.length < 40 || Buffer.byteLength(JSON.stringify(record)) <= ROOMY_BYTES) return record;
+  return { ...record, events: record.events.slice(-2) };
+}
+
 export const newCallRecord = (call: LiveCall): CallRecord => ({
   v: 1,
   call,
@@ -88,7 +99,8 @@ export class LedgerStore {
   }
 
   /** Writes `record` if the document is still at `revision` (null: not created yet). */
-  private async save(callSid: string, record: CallRecord, revision: string | null): Promise<string | 'conflict'> {
+  private async save(callSid: string, full: CallRecord, revision: string | null): Promise<string | 'conflict'> {
+    const record = fitted(full);
     try {
       const document =
         revision === null
