@@ -2,3 +2,15 @@ import '@testing-library/jest-dom';
 
 // Flex UI plays notification sounds; jsdom has no media playback.
 Object.defineProperty(HTMLMediaElement.prototype, 'play', { configurable: true, value: () => Promise.resolve() });
+Object.defineProperty(HTMLMediaElement.prototype, 'pause', { configurable: true, value: () => undefined });
+
+// Flex's Manager compiles its default strings into `templates` when it starts; there is no
+// Manager under jest, so do the same (plain {{name}} substitution is enough for its own UI).
+// Required, not imported: Flex must load after the media stubs above.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const Flex = require('@twilio/flex-ui') as typeof import('@twilio/flex-ui');
+const defaults = (Flex as unknown as { languages: { default: Record<string, string> } }).languages.default;
+const templates = Flex.templates as unknown as Record<string, (context?: Record<string, unknown>) => string>;
+for (const [key, source] of Object.entries(defaults)) {
+  templates[key] = (context = {}) => String(source).replace(/{{\s*(\w+)\s*}}/g, (_, name: string) => String(context[name] ?? ''));
+}

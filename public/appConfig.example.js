@@ -1,0 +1,52 @@
+// Local development configuration for `flex-plugin start` (copy to public/appConfig.js).
+//
+// The Recording Controls plugin itself is configured in Flex's service configuration, under
+// ui_attributes.recordingControls, so every agent's browser gets the same settings. Set it with
+// the Flex Configuration API (merge, do not replace, your existing ui_attributes):
+//
+//   curl -X POST https://flex-api.twilio.com/v1/Configuration \
+//     -u "$TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN" \
+//     -H 'Content-Type: application/json' \
+//     -d '{
+//       "account_sid": "'"$TWILIO_ACCOUNT_SID"'",
+//       "ui_attributes": {
+//         "recordingControls": {
+//           "serverlessBaseUrl": "https://recording-controls-1234-dev.twil.io",
+//           "pauseBehavior": "skip",
+//           "agentsMayStop": false,
+//           "pollSeconds": 1,
+//           "shortcutKey": "P",
+//           "indicator": {
+//             "showTimeline": true,
+//             "labels": { "card-number": "Card number", "cvv": "Security code" }
+//           }
+//         }
+//       }
+//     }'
+//
+// Settings (anything else is reported as an error on the browser console):
+//   serverlessBaseUrl  required. Base URL of the deployed functions (`twilio serverless:deploy`
+//                      prints it); the plugin calls <serverlessBaseUrl>/recording-controls/<verb>.
+//   pauseBehavior      "skip" (default) or "silence": shown to supervisors; the functions apply
+//                      their own PAUSE_BEHAVIOR setting when they pause.
+//   agentsMayStop      false (default): only supervisors see "Stop recording". The functions
+//                      refuse stops unless they are configured to allow them.
+//   pollSeconds        0.5–30, default 1: how often the call on screen is re-read from the
+//                      server (a Sync subscription, when available, is faster still).
+//   shortcutKey        one letter or digit, default "P" (Ctrl+Shift+P toggles the pause);
+//                      "" turns the shortcut off. Firefox uses Ctrl+Shift+P for a private
+//                      window, so pick another key if your agents use Firefox.
+//   indicator.showTimeline  true (default): the small timeline of paused intervals.
+//   indicator.labels   display names for desktop hold ids; without one, "card-number" shows as
+//                      "Card number".
+//
+// Strings: every text is in manager.strings (keys starting with RecordingControls); en-US and
+// es-ES are shipped, and any key can be overridden like other Flex strings.
+
+var appConfig = {
+  pluginService: {
+    enabled: true,
+    url: '/plugins',
+  },
+  logLevel: 'info',
+};

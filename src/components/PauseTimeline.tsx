@@ -1,0 +1,63 @@
+/** A small bar of the call so far with its paused stretches, and the same as a list for reading. */
+import * as React from 'react';
+import { intervalLabel, type Translate } from '../flex/describe';
+import type { PauseInterval } from '../flex/types';
+
+export interface PauseTimelineProps {
+  intervals: PauseInterval[];
+  /** Start of the bar: the task's creation, else the first pause. */
+  startedAt?: number;
+  now: number;
+  labels: Record<string, string>;
+  t: Translate;
+}
+
+const clock = (time: number) => new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+const duration = (ms: number) => {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+};
+
+export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTimelineProps) {
+  if (intervals.length === 0) return null;
+  const start = Math.min(startedAt ?? Infinity, ...intervals.map((interval) => Date.parse(interval.from)));
+  const span = Math.max(1, now - start);
+  const title = t('RecordingControlsTimeline');
+
+  return (
+    <div style={{ marginTop: 6, fontSize: 12 }}>
+      <div aria-hidden="true" style={{ position: 'relative', height: 6, borderRadius: 3, background: '#d6f5e3', overflow: 'hidden' }}>
+        {intervals.map((interval) => {
+          const from = Date.parse(interval.from);
+          const to = interval.to === null ? now : Date.parse(interval.to);
+          return (
+            <span
+              key={interval.from}
+              style={{
+                position: 'absolute',
+                top: 0,
+                bottom: 0,
+                left: `${((from - start) / span) * 100}%`,
+                width: `${Math.max(1, ((to - from) / span) * 100)}%`,
+                background: '#f2a900',
+              }}
+            />
+          );
+        })}
+      </div>
+      <ol aria-label={title} style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+        {intervals.map((interval) => {
+          const from = Date.parse(interval.from);
+          const to = interval.to === null ? now : Date.parse(interval.to);
+          return (
+            <li key={interval.from}>
+              {clock(from)}–{interval.to === null ? t('RecordingControlsIntervalOpen') : clock(to)} ({duration(to - from)}){' '}
+              {intervalLabel(interval, labels)}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * The recording indicator at the top of the call canvas: what the server last confirmed
+ * ("Recording", "Paused — Card number — resumes in 0:42", "Paused by you"), the paused
+ * intervals of the call, and the less frequent controls (start, stop, tags).
+ */
+import * as React from 'react';
+import { useState } from 'react';
+import { Actions, Button, withTaskContext } from '@twilio/flex-ui';
+import { RecordingActions } from '../actions/recordingActions';
+import { isLiveVoiceTask, refOf } from '../flex/calls';
+import { describe, type Tone } from '../flex/describe';
+import { getRuntime } from '../flex/runtime';
+import type { TaskLike } from '../flex/types';
+import { useCall, useNow } from './hooks';
+import { PauseTimeline } from './PauseTimeline';
+import { TagsDialog } from './TagsDialog';
+
+export const toneColors: Record<Tone, string> = {
+  recording: '#14b053',
+  paused: '#f2a900',
+  absent: '#8891aa',
+  unknown: '#8891aa',
+  error: '#d61f1f',
+};
+
+export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
+  const runtime = getRuntime();
+  const live = isLiveVoiceTask(task);
+  const entry = useCall(runtime.configured && live && task ? refOf(task) : undefined, { notify: true });
+  const [tagsOpen, setTagsOpen] = useState(false);
+  const context = { t: runtime.t, identity: runtime.identity(), labels: runtime.config.indicator.labels };
+  // Tick every second only while a countdown or an open pause interval is on screen.
+  const ticking = !!entry?.status?.holds.length;
+  const now = useNow(ticking);
+
+  if (!live || !task) return null;
+
+  const description = runtime.configured
+    ? describe(entry, { ...context, now })
+    : { tone: 'error' as Tone, text: runtime.t('RecordingControlsUnavailable'), resumesAt: null };
+  const status = entry?.status;
+  const busy = !!entry?.pending;
+  const canStop = runtime.config.agentsMayStop || runtime.isSupervisor();
+  const run = (action: string) => () => {
+    Actions.invokeAction(action, { task }).catch(() => undefined);
+  };
+
+  return (
+    <div data-testid="recording-indicator" style={{ padding: '8px 12px', fontSize: 13 }}>
+      <div role="status" aria-live="polite" style={{ display: 'flex', alignItems: 'center', gap: 8, fontWeight: 600 }}>
+        <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: '50%', background: toneColors[description.tone] }} />
+        <span data-testid="recording-indicator-text">{description.text}</span>
+      </div>
+
+      {runtime.configured && status && (
+        <div style={{ display: 'flex', gap: 8, marginTop: 6, flexWrap: 'wrap' }}>
+          {status.recording === 'absent' && (
+            <Button size="small" variant="secondary" disabled={busy} onClick={busy ? undefined : run(RecordingActions.start)}>
+              {runtime.t('RecordingControlsStart')}
+            </Button>
+          )}
+          {status.recording !== 'absent' && canStop && (
+            <Button size="small" variant="destructive" disabled={busy} onClick={busy ? undefined : run(RecordingActions.stop)}>
+              {runtime.t('RecordingControlsStop')}
+            </Button>
+          )}
+          <Button size="small" variant="secondary" onClick={() => setTagsOpen(true)}>
+            {runtime.t('RecordingControlsTags')}
+          </Button>
+        </div>
+      )}
+
+      {runtime.config.indicator.showTimeline && status && (
+        <PauseTimeline
+          intervals={status.intervals}
+          startedAt={task.dateCreated ? new Date(task.dateCreated).getTime() : undefined}
+          now={now}
+          labels={context.labels}
+          t={runtime.t}
+        />
+      )}
+
+      {tagsOpen && <TagsDialog task={task} onClose={() => setTagsOpen(false)} />}
+    </div>
+  );
+}
+
+export const RecordingIndicator = withTaskContext(RecordingIndicatorView);
+
+export function addRecordingIndicator(flex: typeof import('@twilio/flex-ui')): void {
+  flex.CallCanvas.Content.add(<RecordingIndicator key="recording-controls-indicator" />, { sortOrder: -1 });
+}

@@ -1,0 +1,175 @@
+/**
+ * "Recording Controls": a Flex view for supervisors listing live calls with their recording
+ * state, what holds each pause and who, and pause / resume / force resume for each. Calls come
+ * from the Flex store (the TaskRouter tasks Flex already follows); any other call can be
+ * watched by its SID.
+ */
+import * as React from 'react';
+import { useEffect, useState } from 'react';
+import { Actions, Button, SideLink, View } from '@twilio/flex-ui';
+import { RecordingActions } from '../actions/recordingActions';
+import { liveCallRows, type LiveCallRow } from '../flex/calls';
+import { countdown, describe, hasOwnHold, holdName, who } from '../flex/describe';
+import { keyOf } from '../flex/liveState';
+import { getRuntime } from '../flex/runtime';
+import type { CallRef } from '../flex/types';
+import { useCall, useNow } from './hooks';
+import { toneColors } from './RecordingIndicator';
+
+export const SUPERVISOR_VIEW = 'recording-controls';
+
+/** Supervisors watch many calls: poll them less often than the agent's own call. */
+const SUPERVISOR_POLL_FACTOR = 3;
+
+function useLiveCallRows(): LiveCallRow[] {
+  const { manager } = getRuntime();
+  const [rows, setRows] = useState(() => liveCallRows(manager));
+  useEffect(() => manager.store.subscribe(() => setRows(liveCallRows(manager))), [manager]);
+  return rows;
+}
+
+function CallRow({ row }: { row: LiveCallRow }) {
+  const runtime = getRuntime();
+  const entry = useCall(runtime.configured ? row.ref : undefined, { pollMs: runtime.config.pollSeconds * 1000 * SUPERVISOR_POLL_FACTOR });
+  const status = entry?.status;
+  const now = useNow(!!status?.holds.length);
+  const identity = runtime.identity();
+  const context = { t: runtime.t, identity, labels: runtime.config.indicator.labels, now };
+  const description = describe(entry, context);
+  const busy = !!entry?.pending;
+  const usable = runtime.configured && !!status && status.recording !== 'absent' && !busy;
+  const callName = row.ref.callSid ?? row.ref.taskSid;
+
+  const mine = hasOwnHold(status?.holds, identity);
+  // Flex's Button only sets aria-disabled, so each click checks again.
+  const control = (label: string, enabled: boolean, action: string, extra: Record<string, unknown> = {}, variant: 'secondary' | 'destructive' = 'secondary') => (
+    <Button
+      size="small"
+      variant={variant}
+      disabled={!enabled}
+      onClick={() => {
+        if (enabled) Actions.invokeAction(action, { ...row.ref, ...extra }).catch(() => undefined);
+      }}
+    >
+      {label}
+    </Button>
+  );
+
+  return (
+    <tr data-testid={`recording-row-${keyOf(row.ref)}`}>
+      <td>{row.agent}</td>
+      <td>
+        <div>{callName}</div>
+        {row.from && <div style={{ color: '#606b85' }}>{row.from}</div>}
+      </td>
+      <td data-testid="recording-state">
+        <span aria-hidden="true" style={{ display: 'inline-block', width: 8, height: 8, marginRight: 6, borderRadius: '50%', background: toneColors[description.tone] }} />
+        {description.text}
+      </td>
+      <td>
+        <ul style={{ margin: 0, paddingLeft: 16 }}>
+          {(status?.holds ?? []).map((hold) => (
+            <li key={hold.id}>
+              {hold.source === 'desktop' ? holdName(hold.id, context.labels) : who(hold, context)}
+              {hold.by && ` (${hold.by})`} · {runtime.t('RecordingControlsHoldSince', { time: new Date(hold.openedAt).toLocaleTimeString() })}
+              {hold.resumeAt && ` · ${countdown(hold.resumeAt, now)}`}
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td style={{ whiteSpace: 'nowrap' }}>
+        {control(runtime.t('RecordingControlsPause'), usable && !mine, RecordingActions.pause)}{' '}
+        {control(runtime.t('RecordingControlsResume'), usable && mine, RecordingActions.resume)}{' '}
+        {control(runtime.t('RecordingControlsForceResume'), usable && !!status?.holds.length, RecordingActions.resume, { force: true }, 'destructive')}
+      </td>
+    </tr>
+  );
+}
+
+const SID = /^(CA|WT)[0-9a-f]{32}$/i;
+
+export function SupervisorView() {
+  const runtime = getRuntime();
+  const storeRows = useLiveCallRows();
+  const [extra, setExtra] = useState<CallRef[]>([]);
+  const [sid, setSid] = useState('');
+  const rows = [
+    ...storeRows,
+    ...extra
+      .filter((ref) => !storeRows.some((row) => keyOf(row.ref) === keyOf(ref) || (!!ref.callSid && row.ref.callSid === ref.callSid)))
+      .map((ref) => ({ ref, agent: '' })),
+  ];
+
+  const add = (event: React.FormEvent) => {
+    event.preventDefault();
+    const value = sid.trim();
+    if (!SID.test(value)) return;
+    setExtra((refs) => [...refs, value.toUpperCase().startsWith('CA') ? { callSid: value } : { taskSid: value }]);
+    setSid('');
+  };
+
+  return (
+    <div style={{ padding: 24, overflow: 'auto', width: '100%' }}>
+      <h1 style={{ fontSize: 20, margin: '0 0 4px' }}>{runtime.t('RecordingControlsViewTitle')}</h1>
+      <p style={{ margin: '0 0 12px', color: '#606b85' }}>
+        {runtime.configured ? runtime.t('RecordingControlsViewPauseBehavior', { behavior: runtime.config.pauseBehavior }) : runtime.t('RecordingControlsUnavailable')}
+      </p>
+      <form onSubmit={add} style={{ display: 'flex', gap: 8, alignItems: 'flex-end', marginBottom: 16 }}>
+        <label>
+          {runtime.t('RecordingControlsViewAddLabel')}
+          <input value={sid} onChange={(event) => setSid(event.target.value)} pattern="(CA|WT|ca|wt)[0-9a-fA-F]{32}" style={{ display: 'block', width: 320 }} />
+        </label>
+        <Button type="submit" variant="secondary" size="small">
+          {runtime.t('RecordingControlsViewAdd')}
+        </Button>
+      </form>
+      {rows.length === 0 ? (
+        <p>{runtime.t('RecordingControlsViewEmpty')}</p>
+      ) : (
+        <table style={{ borderCollapse: 'collapse', width: '100%', textAlign: 'left' }} cellPadding={6}>
+          <thead>
+            <tr>
+              <th>{runtime.t('RecordingControlsViewAgent')}</th>
+              <th>{runtime.t('RecordingControlsViewCall')}</th>
+              <th>{runtime.t('RecordingControlsViewState')}</th>
+              <th>{runtime.t('RecordingControlsViewHolds')}</th>
+              <th>{runtime.t('RecordingControlsViewActions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <CallRow key={keyOf(row.ref)} row={row} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+export function SupervisorSideLink({ activeView, showLabel }: { activeView?: string; showLabel?: boolean }) {
+  return (
+    <SideLink
+      showLabel={showLabel}
+      icon="Pause"
+      iconActive="Pause"
+      isActive={activeView === SUPERVISOR_VIEW}
+      onClick={() => {
+        Actions.invokeAction('NavigateToView', { viewName: SUPERVISOR_VIEW }).catch(() => undefined);
+      }}
+    >
+      {getRuntime().t('RecordingControlsViewTitle')}
+    </SideLink>
+  );
+}
+
+/** Supervisors and admins get the view and its side-nav link; agents never see them. */
+export function addSupervisorView(flex: typeof import('@twilio/flex-ui')): void {
+  if (!getRuntime().isSupervisor()) return;
+  flex.ViewCollection.Content.add(
+    <View name={SUPERVISOR_VIEW} key="recording-controls-view">
+      <SupervisorView />
+    </View>,
+  );
+  flex.SideNav.Content.add(<SupervisorSideLink key="recording-controls-side-link" />);
+}

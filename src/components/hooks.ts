@@ -1,0 +1,32 @@
+import { useEffect, useState } from 'react';
+import { keyOf, type CallEntry, type WatchOptions } from '../flex/liveState';
+import { getRuntime } from '../flex/runtime';
+import type { CallRef } from '../flex/types';
+
+/** Re-renders whenever any call's live state changes. */
+function useLiveUpdates(): void {
+  const [, setVersion] = useState(0);
+  useEffect(() => getRuntime().live.subscribe(() => setVersion((version) => version + 1)), []);
+}
+
+/** The call's live state; the call is watched (polled, followed) while `ref` is given. */
+export function useCall(ref: CallRef | undefined, options: WatchOptions = {}): CallEntry | undefined {
+  useLiveUpdates();
+  const { live } = getRuntime();
+  const key = ref ? keyOf(ref) : '';
+  // Re-watch only when the call changes, not for every render's new ref object.
+  useEffect(() => (ref ? live.watch(ref, options) : undefined), [key, live]);
+  return ref ? live.get(ref) : undefined;
+}
+
+/** The current time, refreshed every second while `ticking` (for countdowns). */
+export function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return undefined;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return ticking ? now : Date.now();
+}

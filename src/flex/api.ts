@@ -1,0 +1,95 @@
+/**
+ * The Recording Controls API client (CONTRACT §3): `POST <base>/recording-controls/<verb>`,
+ * form-encoded like Flex's own requests, authenticated with the user's Flex token.
+ */
+import type { CallRef, CallStatus, Verb } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiOptions {
+  baseUrl: string;
+  /** Read at every request: Flex refreshes its token while it runs. */
+  token: () => string | undefined;
+  timeoutMs?: number;
+}
+
+export type Fields = Record<string, string | boolean | undefined>;
+
+export interface RecordingControlsApi {
+  call(verb: Verb, ref: CallRef, fields?: Fields): Promise<unknown>;
+  status(ref: CallRef): Promise<CallStatus>;
+}
+
+/** Any 2xx body with `recording` and `holds` is the call's state after the request. */
+export const isCallStatus = (body: unknown): body is CallStatus =>
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as CallStatus).recording === 'string' &&
+  Array.isArray((body as CallStatus).holds);
+
+/** Fills the optional arrays so the views never have to guard them. */
+export const normalizeStatus = (body: CallStatus): CallStatus => ({
+  ...body,
+  recordings: Array.isArray(body.recordings) ? body.recordings : [],
+  intervals: Array.isArray(body.intervals) ? body.intervals : [],
+});
+
+export function createApi({ baseUrl, token, timeoutMs = 10_000 }: ApiOptions): RecordingControlsApi {
+  async function call(verb: Verb, ref: CallRef, fields: Fields = {}): Promise<unknown> {
+    if (!baseUrl) throw new ApiError(0, 'not_configured', 'serverlessBaseUrl is not configured');
+    const form = new URLSearchParams();
+    form.set('Token', token() ?? '');
+    if (ref.taskSid) form.set('taskSid', ref.taskSid);
+    if (ref.callSid) form.set('callSid', ref.callSid);
+    for (const [name, value] of Object.entries(fields)) {
+      if (value !== undefined) form.set(name, String(value));
+    }
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}/recording-controls/${verb}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      const timedOut = controller.signal.aborted;
+      throw new ApiError(0, timedOut ? 'timeout' : 'network_error', timedOut ? 'no answer from the server' : 'server unreachable');
+    } finally {
+      clearTimeout(timer);
+    }
+
+    let body: any;
+    try {
+      body = await response.json();
+    } catch {
+      throw new ApiError(response.status, 'bad_response', `unexpected answer (HTTP ${response.status})`);
+    }
+    if (!response.ok) {
+      const error = body?.error ?? {};
+      throw new ApiError(response.status, String(error.code ?? 'http_error'), String(error.message ?? `HTTP ${response.status}`));
+    }
+    return body;
+  }
+
+  return {
+    call,
+    async status(ref) {
+      const body = await call('status', ref);
+      if (!isCallStatus(body)) throw new ApiError(200, 'bad_response', 'status answer without recording state');
+      return normalizeStatus(body);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** Turns a call's server state into the words the indicator and the supervisor page show. */
+import { resumesAt, type Hold, type PauseInterval } from '../core/holds';
+import type { CallEntry } from './liveState';
+import type { StringKey } from './strings';
+
+export type Translate = (key: StringKey, vars?: Record<string, string | number>) => string;
+
+export type Tone = 'recording' | 'paused' | 'absent' | 'unknown' | 'error';
+
+export interface Description {
+  tone: Tone;
+  text: string;
+  /** When the recording resumes by itself, if every open hold has an expiry. */
+  resumesAt: string | null;
+}
+
+export interface DescribeContext {
+  t: Translate;
+  identity?: string;
+  labels: Record<string, string>;
+  now: number;
+}
+
+/** "card-number" → "Card number", for desktop holds without a configured label. */
+export const humanize = (id: string): string => {
+  const words = id.replace(/[._:-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+export const holdName = (id: string, labels: Record<string, string>): string => labels[id] ?? humanize(id);
+
+/** "0:42", "12:05": what is left until `at`, rounded up to the second. */
+export function countdown(at: string, now: number): string {
+  const seconds = Math.max(0, Math.ceil((Date.parse(at) - now) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** "by whom" for a hold that no desktop event opened. Another user's manual hold is a supervisor's. */
+export function who(hold: Hold, { t, identity }: Pick<DescribeContext, 't' | 'identity'>): string {
+  if (hold.source === 'api') return t('RecordingControlsByApi');
+  return hold.by !== undefined && hold.by === identity ? t('RecordingControlsByYou') : t('RecordingControlsBySupervisor');
+}
+
+export function describePause(holds: Hold[], context: DescribeContext): string {
+  if (holds.length === 0) return context.t('RecordingControlsPaused');
+  const desktop = holds.filter((hold) => hold.source === 'desktop').map((hold) => holdName(hold.id, context.labels));
+  const people = Array.from(new Set(holds.filter((hold) => hold.source !== 'desktop').map((hold) => who(hold, context))));
+  const text =
+    desktop.length === 0 && people.length > 0
+      ? context.t('RecordingControlsPausedBy', { who: people.join(', ') })
+      : context.t('RecordingControlsPausedFor', {
+          reasons: [...desktop, ...people.map((person) => context.t('RecordingControlsReasonBy', { who: person }))].join(', '),
+        });
+  const at = resumesAt({ holds, intervals: [] });
+  return at === null ? text : context.t('RecordingControlsResumesIn', { text, time: countdown(at, context.now) });
+}
+
+/** The truth as the server last confirmed it; "unknown" rather than a stale guess. */
+export function describe(entry: CallEntry | undefined, context: DescribeContext): Description {
+  const { t } = context;
+  if (entry?.error) {
+    const ended = entry.error.code === 'call_not_found';
+    return { tone: ended ? 'absent' : 'unknown', text: t(ended ? 'RecordingControlsCallEnded' : 'RecordingControlsUnknown'), resumesAt: null };
+  }
+  const status = entry?.status;
+  if (!status) return { tone: 'unknown', text: t('RecordingControlsUnknown'), resumesAt: null };
+  if (status.recording === 'absent') return { tone: 'absent', text: t('RecordingControlsNotRecording'), resumesAt: null };
+  if (status.recording === 'in-progress') return { tone: 'recording', text: t('RecordingControlsRecording'), resumesAt: null };
+  return { tone: 'paused', text: describePause(status.holds, context), resumesAt: resumesAt(status) };
+}
+
+/** Does the user hold the call paused (so their toggle means "resume")? */
+export const hasOwnHold = (holds: Hold[] | undefined, identity: string | undefined): boolean =>
+  !!identity && !!holds?.some((hold) => hold.source === 'manual' && hold.by === identity);
+
+/** Names for an interval of the timeline: its holds, and who opened the manual ones. */
+export function intervalLabel(interval: PauseInterval, labels: Record<string, string>): string {
+  const names = interval.holdIds.map((id) => holdName(id, labels));
+  return interval.by.length > 0 ? `${names.join(', ')} (${interval.by.join(', ')})` : names.join(', ');
+}

@@ -1,0 +1,74 @@
+/**
+ * Everything the plugin's pieces share, built once in `init`: configuration, API client, live
+ * state and the user. Components find it here because Flex renders them, not us, so we cannot
+ * wrap them in a React provider.
+ */
+import { createApi, type RecordingControlsApi } from './api';
+import type { RecordingControlsConfig } from './config';
+import { LiveCalls } from './liveState';
+import { translate, type StringKey } from './strings';
+import type { CallRef, CallStatus, ManagerLike } from './types';
+
+export interface Runtime {
+  manager: ManagerLike;
+  config: RecordingControlsConfig;
+  /** False when the configuration is invalid: controls then show "unavailable". */
+  configured: boolean;
+  api: RecordingControlsApi;
+  live: LiveCalls;
+  t(key: StringKey, vars?: Record<string, string | number>): string;
+  /** The worker identity the server writes in `hold.by`. */
+  identity(): string | undefined;
+  isSupervisor(): boolean;
+}
+
+export interface RuntimeOptions {
+  onTransition?: (ref: CallRef, previous: CallStatus, next: CallStatus) => void;
+}
+
+const flexState = (manager: ManagerLike) => manager.store.getState()?.flex;
+
+export function createRuntime(
+  manager: ManagerLike,
+  config: RecordingControlsConfig,
+  configured: boolean,
+  { onTransition }: RuntimeOptions = {},
+): Runtime {
+  const token = () => flexState(manager)?.session?.ssoTokenPayload?.token ?? manager.user?.token;
+  const api = createApi({ baseUrl: config.serverlessBaseUrl, token });
+  const live = new LiveCalls({
+    api,
+    pollMs: config.pollSeconds * 1000,
+    sync: () => manager.insightsClient,
+    onTransition,
+  });
+
+  return {
+    manager,
+    config,
+    configured,
+    api,
+    live,
+    t: (key, vars) => translate(manager.strings, key, vars),
+    identity() {
+      // The worker's contact_uri without "client:" is the identity the server records.
+      const contactUri = flexState(manager)?.worker?.attributes?.contact_uri;
+      return typeof contactUri === 'string' ? contactUri.replace(/^client:/, '') : manager.user?.identity;
+    },
+    isSupervisor() {
+      const roles: unknown = manager.user?.roles ?? flexState(manager)?.worker?.attributes?.roles;
+      return Array.isArray(roles) && roles.some((role) => role === 'supervisor' || role === 'admin');
+    },
+  };
+}
+
+let current: Runtime | undefined;
+
+export const setRuntime = (runtime: Runtime): void => {
+  current = runtime;
+};
+
+export function getRuntime(): Runtime {
+  if (!current) throw new Error('Recording controls are not initialised: call setupRecordingControls first');
+  return current;
+}

@@ -1,0 +1,143 @@
+/**
+ * The plugin's strings, merged into `manager.strings` so customers can override any of them
+ * (Flex's usual localization mechanism). `{{name}}` placeholders are filled by `format`.
+ */
+
+const enUS = {
+  RecordingControlsRecording: 'Recording',
+  RecordingControlsNotRecording: 'Not recording',
+  RecordingControlsUnknown: 'Recording state unknown — checking…',
+  RecordingControlsUnavailable: 'Recording controls unavailable (configuration error)',
+  RecordingControlsCallEnded: 'Call not found or ended',
+  RecordingControlsPausedFor: 'Paused — {{reasons}}',
+  RecordingControlsPausedBy: 'Paused by {{who}}',
+  RecordingControlsResumesIn: '{{text}} — resumes in {{time}}',
+  RecordingControlsByYou: 'you',
+  RecordingControlsBySupervisor: 'supervisor',
+  RecordingControlsByApi: 'an external application',
+  RecordingControlsReasonBy: 'by {{who}}',
+  RecordingControlsPause: 'Pause recording',
+  RecordingControlsResume: 'Resume recording',
+  RecordingControlsForceResume: 'Force resume',
+  RecordingControlsPausing: 'Pausing recording…',
+  RecordingControlsResuming: 'Resuming recording…',
+  RecordingControlsWorking: 'Working…',
+  RecordingControlsStart: 'Start recording',
+  RecordingControlsStop: 'Stop recording',
+  RecordingControlsTags: 'Recording tags',
+  RecordingControlsTimeline: 'Paused intervals',
+  RecordingControlsIntervalOpen: 'now',
+  RecordingControlsTagsTitle: 'Tag this recording',
+  RecordingControlsTagsLabel: 'Tags (comma-separated)',
+  RecordingControlsMetadataLabel: 'Metadata (one key=value per line)',
+  RecordingControlsMetadataInvalid: 'Line {{line}} is not key=value',
+  RecordingControlsSave: 'Save',
+  RecordingControlsCancel: 'Cancel',
+  RecordingControlsSaved: 'Tags saved',
+  RecordingControlsNotifyPaused: 'Recording paused. You may take the card details.',
+  RecordingControlsNotifyResumed: 'Recording resumed.',
+  RecordingControlsNotifyStillPaused: 'Your pause is released; the recording stays paused: {{state}}',
+  RecordingControlsPaused: 'Paused',
+  RecordingControlsNotifyNoRecording: 'This call is not being recorded.',
+  RecordingControlsNotifyPauseFailed:
+    'The recording was NOT paused ({{message}}). Do not take card details. Try again or ask your supervisor.',
+  RecordingControlsAcknowledge: 'I understand',
+  RecordingControlsNotifyActionFailed: '{{action}} failed: {{message}}',
+  RecordingControlsNoCallSelected: 'Select a live call first',
+  RecordingControlsViewTitle: 'Recording Controls',
+  RecordingControlsViewEmpty: 'No live calls.',
+  RecordingControlsViewAgent: 'Agent',
+  RecordingControlsViewCall: 'Call',
+  RecordingControlsViewState: 'State',
+  RecordingControlsViewHolds: 'Holds',
+  RecordingControlsViewActions: 'Actions',
+  RecordingControlsViewAdd: 'Watch a call',
+  RecordingControlsViewAddLabel: 'Call SID (CA…) or task SID (WT…)',
+  RecordingControlsViewPauseBehavior: 'Pause behavior: {{behavior}}',
+  RecordingControlsHoldSince: 'since {{time}}',
+  RecordingControlsShortcut: 'Toggle recording pause',
+};
+
+export type StringKey = keyof typeof enUS;
+
+const esES: Record<StringKey, string> = {
+  RecordingControlsRecording: 'Grabando',
+  RecordingControlsNotRecording: 'Sin grabación',
+  RecordingControlsUnknown: 'Estado de la grabación desconocido — comprobando…',
+  RecordingControlsUnavailable: 'Controles de grabación no disponibles (error de configuración)',
+  RecordingControlsCallEnded: 'Llamada no encontrada o finalizada',
+  RecordingControlsPausedFor: 'En pausa — {{reasons}}',
+  RecordingControlsPausedBy: 'En pausa por {{who}}',
+  RecordingControlsResumesIn: '{{text}} — se reanuda en {{time}}',
+  RecordingControlsByYou: 'usted',
+  RecordingControlsBySupervisor: 'supervisor',
+  RecordingControlsByApi: 'una aplicación externa',
+  RecordingControlsReasonBy: 'por {{who}}',
+  RecordingControlsPause: 'Pausar grabación',
+  RecordingControlsResume: 'Reanudar grabación',
+  RecordingControlsForceResume: 'Forzar reanudación',
+  RecordingControlsPausing: 'Pausando grabación…',
+  RecordingControlsResuming: 'Reanudando grabación…',
+  RecordingControlsWorking: 'Procesando…',
+  RecordingControlsStart: 'Iniciar grabación',
+  RecordingControlsStop: 'Detener grabación',
+  RecordingControlsTags: 'Etiquetas de la grabación',
+  RecordingControlsTimeline: 'Intervalos en pausa',
+  RecordingControlsIntervalOpen: 'ahora',
+  RecordingControlsTagsTitle: 'Etiquetar esta grabación',
+  RecordingControlsTagsLabel: 'Etiquetas (separadas por comas)',
+  RecordingControlsMetadataLabel: 'Metadatos (una línea clave=valor)',
+  RecordingControlsMetadataInvalid: 'La línea {{line}} no es clave=valor',
+  RecordingControlsSave: 'Guardar',
+  RecordingControlsCancel: 'Cancelar',
+  RecordingControlsSaved: 'Etiquetas guardadas',
+  RecordingControlsNotifyPaused: 'Grabación en pausa. Puede tomar los datos de la tarjeta.',
+  RecordingControlsNotifyResumed: 'Grabación reanudada.',
+  RecordingControlsNotifyStillPaused: 'Su pausa se ha liberado; la grabación sigue en pausa: {{state}}',
+  RecordingControlsPaused: 'En pausa',
+  RecordingControlsNotifyNoRecording: 'Esta llamada no se está grabando.',
+  RecordingControlsNotifyPauseFailed:
+    'La grabación NO se ha pausado ({{message}}). No tome los datos de la tarjeta. Inténtelo de nuevo o avise a su supervisor.',
+  RecordingControlsAcknowledge: 'Entendido',
+  RecordingControlsNotifyActionFailed: '{{action}} ha fallado: {{message}}',
+  RecordingControlsNoCallSelected: 'Seleccione primero una llamada en curso',
+  RecordingControlsViewTitle: 'Controles de grabación',
+  RecordingControlsViewEmpty: 'No hay llamadas en curso.',
+  RecordingControlsViewAgent: 'Agente',
+  RecordingControlsViewCall: 'Llamada',
+  RecordingControlsViewState: 'Estado',
+  RecordingControlsViewHolds: 'Pausas',
+  RecordingControlsViewActions: 'Acciones',
+  RecordingControlsViewAdd: 'Seguir una llamada',
+  RecordingControlsViewAddLabel: 'SID de llamada (CA…) o de tarea (WT…)',
+  RecordingControlsViewPauseBehavior: 'Modo de pausa: {{behavior}}',
+  RecordingControlsHoldSince: 'desde {{time}}',
+  RecordingControlsShortcut: 'Pausar/reanudar la grabación',
+};
+
+export const pluginStrings: Record<string, Record<StringKey, string>> = {
+  'en-US': enUS,
+  'es-ES': esES,
+};
+
+/** The strings for a Flex locale tag: exact match, then same language, then en-US. */
+export function stringsFor(localeTag: string | undefined): Record<StringKey, string> {
+  if (localeTag && pluginStrings[localeTag]) return pluginStrings[localeTag];
+  const language = localeTag?.split('-')[0];
+  const sameLanguage = Object.keys(pluginStrings).find((tag) => tag.split('-')[0] === language);
+  return pluginStrings[sameLanguage ?? 'en-US'];
+}
+
+/** Adds the plugin's strings to `manager.strings`; strings already set there (overrides) win. */
+export function registerStrings(manager: { strings: Record<string, any>; localization?: { localeTag?: string } }): void {
+  const localeTag = manager.localization?.localeTag ?? (typeof navigator !== 'undefined' ? navigator.language : undefined);
+  manager.strings = { ...enUS, ...stringsFor(localeTag), ...manager.strings };
+}
+
+/** Fills `{{name}}` placeholders. */
+export const format = (template: string, vars: Record<string, string | number> = {}): string =>
+  template.replace(/{{\s*(\w+)\s*}}/g, (_, name: string) => (name in vars ? String(vars[name]) : ''));
+
+/** Looks a string up in `manager.strings`, falling back to en-US. */
+export const translate = (strings: Record<string, any>, key: StringKey, vars?: Record<string, string | number>): string =>
+  format(typeof strings[key] === 'string' ? strings[key] : enUS[key], vars);

@@ -1,0 +1,171 @@
+import * as React from 'react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import * as Flex from '@twilio/flex-ui';
+import { RecordingControlButton } from '../../src/components/RecordingControlButton';
+import { RecordingIndicator } from '../../src/components/RecordingIndicator';
+import { setRuntime } from '../../src/flex/runtime';
+import { createPluginRuntime, setupRecordingControls } from '../../src/flex/setup';
+import { callStatus, deferred, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';
+
+const api = fakeApi();
+const manager = fakeManager({ identity: 'alice' });
+
+beforeAll(() => {
+  api.server.listen({ onUnhandledRequest: 'error' });
+  setupRecordingControls(Flex, manager);
+});
+beforeEach(() => setRuntime(createPluginRuntime(manager)));
+afterEach(() => {
+  api.requests.length = 0;
+  api.on = {};
+  api.state = callStatus();
+  Flex.Notifications.dismissAll();
+  jest.useRealTimers();
+});
+afterAll(() => api.server.close());
+
+const button = () => screen.getByTestId('recording-control-button');
+
+/** The server's behaviour for pause/resume: open or close alice's hold and answer the new state. */
+function serverPausesAndResumes() {
+  api.on.pause = () => {
+    api.state = callStatus([manualHold('alice')]);
+    return { status: 200, body: api.state };
+  };
+  api.on.resume = () => {
+    api.state = callStatus();
+    return { status: 200, body: api.state };
+  };
+}
+
+describe('pause/resume control', () => {
+  it('is disabled for a call that is not live, and clicking it sends nothing', async () => {
+    renderInFlex(<RecordingControlButton />, voiceTask({ status: 'wrapping', taskStatus: 'wrapping' }));
+    expect(button()).toHaveAttribute('aria-disabled', 'true');
+    fireEvent.click(button());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('is disabled while the call has no recording', async () => {
+    api.state = callStatus([], { recording: 'absent', recordings: [] });
+    renderInFlex(<RecordingControlButton />, voiceTask());
+    await waitFor(() => expect(api.count('status')).toBe(1));
+    await waitFor(() => expect(button()).toHaveAttribute('aria-disabled', 'true'));
+    fireEvent.click(button());
+    expect(api.count('pause')).toBe(0);
+  });
+
+  it('is disabled until the server has told the state', async () => {
+    const answer = deferred();
+    api.on.status = async () => {
+      await answer.promise;
+      return { status: 200, body: api.state };
+    };
+    renderInFlex(<RecordingControlButton />, voiceTask());
+    expect(button()).toHaveAttribute('aria-disabled', 'true');
+    answer.resolve();
+    await waitFor(() => expect(button()).toHaveAttribute('aria-disabled', 'false'));
+    expect(button()).toHaveAccessibleName('Pause recording');
+  });
+
+  it('is busy while the pause is in flight, then offers to resume', async () => {
+    serverPausesAndResumes();
+    const release = deferred();
+    api.on.pause = async () => {
+      await release.promise;
+      api.state = callStatus([manualHold('alice')]);
+      return { status: 200, body: api.state };
+    };
+    renderInFlex(
+      <>
+        <RecordingIndicator />
+        <RecordingControlButton />
+      </>,
+      voiceTask(),
+    );
+    await waitFor(() => expect(button()).toHaveAccessibleName('Pause recording'));
+    expect(button()).toHaveAttribute('aria-disabled', 'false');
+
+    fireEvent.click(button());
+    await waitFor(() => expect(button()).toHaveAccessibleName('Pausing recording…'));
+    expect(button()).toHaveAttribute('aria-busy', 'true');
+    expect(button()).toHaveAttribute('aria-disabled', 'true');
+    fireEvent.click(button()); // a second click while busy does nothing
+    expect(api.count('pause')).toBe(1);
+    expect(api.last('pause')?.fields).toMatchObject({ Token: 'flex-token-alice', taskSid: voiceTask().taskSid });
+
+    release.resolve();
+    await waitFor(() => expect(button()).toHaveAccessibleName('Resume recording'));
+    expect(button()).toHaveAttribute('aria-busy', 'false');
+    expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Paused by you$/);
+    expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
+
+    fireEvent.click(button());
+    await waitFor(() => expect(button()).toHaveAccessibleName('Pause recording'));
+    expect(api.count('resume')).toBe(1);
+    expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Recording$/);
+    expect(screen.getByText('Recording resumed.')).toBeInTheDocument();
+  });
+});
+
+describe('failure to pause', () => {
+  it('shows a blocking notification that stays until the agent acknowledges it', async () => {
+    api.on.pause = () => ({ status: 502, body: { error: { code: 'recording_update_failed', message: 'Twilio did not confirm the pause' } } });
+    renderInFlex(<RecordingControlButton />, voiceTask());
+    await waitFor(() => expect(button()).toHaveAttribute('aria-disabled', 'false'));
+
+    fireEvent.click(button());
+    const warning = await screen.findByText(
+      'The recording was NOT paused (Twilio did not confirm the pause). Do not take card details. Try again or ask your supervisor.',
+    );
+    // The control shows the truth again: still recording, so "Pause" is offered once more.
+    await waitFor(() => expect(button()).toHaveAccessibleName('Pause recording'));
+
+    // Ordinary notifications go after a few seconds; this one does not.
+    jest.useFakeTimers();
+    act(() => {
+      Flex.Notifications.showNotification('RecordingControlsResumed');
+    });
+    expect(screen.getByText('Recording resumed.')).toBeInTheDocument();
+    act(() => {
+      jest.advanceTimersByTime(10 * 60 * 1000);
+    });
+    expect(screen.queryByText('Recording resumed.')).not.toBeInTheDocument();
+    expect(warning).toBeInTheDocument();
+    jest.useRealTimers();
+
+    fireEvent.click(screen.getByRole('button', { name: /I understand/ }));
+    await waitFor(() => expect(warning).not.toBeInTheDocument());
+  });
+
+  it('is also shown when the server answers but the recording is still running', async () => {
+    api.on.pause = () => ({ status: 200, body: callStatus() });
+    renderInFlex(<RecordingControlButton />, voiceTask());
+    await waitFor(() => expect(button()).toHaveAttribute('aria-disabled', 'false'));
+    fireEvent.click(button());
+    expect(await screen.findByText(/The recording was NOT paused/)).toBeInTheDocument();
+  });
+
+  it('is shown when the plugin is misconfigured, instead of pretending to pause', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const broken = fakeManager({ config: { serverlessBaseUrl: 'not a url', pauseBehavior: 'mute' } });
+    setRuntime(createPluginRuntime(broken));
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining('serverlessBaseUrl must be the http(s) URL'));
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining('pauseBehavior must be "skip" or "silence"'));
+    errors.mockRestore();
+
+    renderInFlex(
+      <>
+        <RecordingIndicator />
+        <RecordingControlButton />
+      </>,
+      voiceTask(),
+    );
+    expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent('Recording controls unavailable (configuration error)');
+    expect(button()).toHaveAttribute('aria-disabled', 'true');
+    await expect(Flex.Actions.invokeAction('PauseRecording', { task: voiceTask() })).rejects.toThrow('configuration error');
+    expect(await screen.findByText(/The recording was NOT paused/)).toBeInTheDocument();
+    expect(api.count('pause')).toBe(0);
+  });
+});

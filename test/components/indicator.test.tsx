@@ -1,0 +1,152 @@
+import * as React from 'react';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import * as Flex from '@twilio/flex-ui';
+import { RecordingIndicator } from '../../src/components/RecordingIndicator';
+import { setRuntime } from '../../src/flex/runtime';
+import { createPluginRuntime, setupRecordingControls } from '../../src/flex/setup';
+import { callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';
+
+const api = fakeApi();
+const manager = fakeManager({ identity: 'alice', config: { serverlessBaseUrl: 'https://rc.example.test', indicator: { labels: { 'card-number': 'Card number' } } } });
+
+beforeAll(() => {
+  api.server.listen({ onUnhandledRequest: 'error' });
+  setupRecordingControls(Flex, manager);
+});
+// A fresh live state per test: nothing is remembered between them, as after a browser refresh.
+beforeEach(() => setRuntime(createPluginRuntime(manager)));
+afterEach(() => {
+  api.server.resetHandlers();
+  api.requests.length = 0;
+  api.on = {};
+  api.state = callStatus();
+  Flex.Notifications.dismissAll();
+  jest.useRealTimers();
+});
+afterAll(() => api.server.close());
+
+const indicatorText = () => screen.getByTestId('recording-indicator-text');
+
+describe('recording indicator', () => {
+  it('shows "Recording" when the server says the recording runs', async () => {
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/));
+    expect(api.last('status')?.fields).toMatchObject({ taskSid: voiceTask().taskSid, callSid: voiceTask().attributes?.call_sid });
+  });
+
+  it('names the desktop event and counts down to its resume', async () => {
+    // Only the clock and the one-second ticker are faked; requests and polling run for real.
+    jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:42.000Z' })]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 0:42'));
+    act(() => {
+      jest.advanceTimersByTime(2000);
+    });
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 0:40'));
+  });
+
+  it('says "Paused by you" for the agent\'s own pause', async () => {
+    api.state = callStatus([manualHold('alice')]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused by you$/));
+  });
+
+  it('says "Paused by supervisor" when someone else paused the call', async () => {
+    api.state = callStatus([manualHold('sam.supervisor')]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused by supervisor$/));
+  });
+
+  it('lists every reason when several holds keep the call paused', async () => {
+    api.state = callStatus([desktopHold(), manualHold('alice')]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Card number, by you$/));
+  });
+
+  it('says "Not recording" and offers to start one when the call has no recording', async () => {
+    api.state = callStatus([], { recording: 'absent', recordings: [] });
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Not recording$/));
+    expect(screen.getByRole('button', { name: 'Start recording' })).toBeInTheDocument();
+  });
+
+  it('shows "unknown" rather than a stale guess when the server stops answering', async () => {
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/));
+    api.on.status = () => ({ status: 503, body: { error: { code: 'unavailable', message: 'down' } } });
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('Recording state unknown — checking…'), { timeout: 2500 });
+  });
+
+  it('draws the call\'s paused intervals on a small timeline', async () => {
+    const start = Date.now() - 50_000;
+    api.state = {
+      ...callStatus(),
+      intervals: [
+        { from: new Date(start).toISOString(), to: new Date(start + 42_000).toISOString(), holdIds: ['card-number'], sources: ['desktop'], by: [] },
+      ],
+    };
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    const timeline = await screen.findByRole('list', { name: 'Paused intervals' });
+    expect(within(timeline).getByRole('listitem')).toHaveTextContent('(0:42) Card number');
+  });
+
+  it('renders nothing for a call that is no longer live', () => {
+    renderInFlex(<RecordingIndicator />, voiceTask({ status: 'wrapping', taskStatus: 'wrapping' }));
+    expect(screen.queryByTestId('recording-indicator')).not.toBeInTheDocument();
+  });
+});
+
+describe('state arriving from the server', () => {
+  it('shows a desktop-event pause at the next poll, and tells the agent', async () => {
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/));
+
+    api.state = callStatus([desktopHold()]); // the desktop relay paused the call
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number'), { timeout: 2500 });
+    expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
+  });
+
+  it('after a refresh or a transfer, the agent on the call sees the state the server keeps', async () => {
+    // Bob received the call by transfer: a new task, same call, and a browser that knows nothing.
+    const bob = fakeManager({ identity: 'bob', config: manager.serviceConfiguration!.ui_attributes!.recordingControls });
+    setRuntime(createPluginRuntime(bob));
+    api.state = callStatus([desktopHold({ resumeAt: new Date(Date.now() + 30_500).toISOString() })]);
+    renderInFlex(<RecordingIndicator />, voiceTask({ taskSid: 'WT' + '2'.repeat(32) }));
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Card number — resumes in 0:3[01]$/));
+    expect(api.last('status')?.fields).toMatchObject({ taskSid: 'WT' + '2'.repeat(32), callSid: voiceTask().attributes?.call_sid });
+  });
+
+  it('asks the server the moment a hold expires, so the resume shows at once', async () => {
+    setRuntime(createPluginRuntime(manager, { pollSeconds: 30 })); // polling alone would be far too slow
+    const resumeAt = new Date(Date.now() + 600).toISOString();
+    api.state = callStatus([desktopHold({ resumeAt })]);
+    // The server closes expired holds whenever it is asked after resumeAt.
+    api.on.status = () => ({ status: 200, body: Date.now() >= Date.parse(resumeAt) ? callStatus() : api.state });
+
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 0:01'));
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/), { timeout: 1500 });
+    expect(api.count('status')).toBe(2);
+    expect(screen.getByText('Recording resumed.')).toBeInTheDocument();
+  });
+
+  it('follows the call\'s Sync document when Flex\'s Sync client can open it', async () => {
+    const updated: Array<(event: { data: unknown }) => void> = [];
+    const document = jest.fn(async ({ id }: { id: string }) => ({
+      data: { holds: [], intervals: [] },
+      on: (_event: 'updated', listener: (event: { data: unknown }) => void) => updated.push(listener),
+      close: jest.fn(),
+      id,
+    }));
+    setRuntime(createPluginRuntime({ ...manager, insightsClient: { document } }, { pollSeconds: 30 }));
+
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(document).toHaveBeenCalledWith({ id: `rc-call-${voiceTask().attributes?.call_sid}`, mode: 'open_existing' }));
+    await waitFor(() => expect(updated).toHaveLength(1));
+
+    act(() => updated[0]({ data: { holds: [manualHold('sam.supervisor')], intervals: [], recording: 'paused' } }));
+    expect(indicatorText()).toHaveTextContent(/^Paused by supervisor$/);
+    expect(api.count('status')).toBe(1); // no poll was needed
+  });
+});
