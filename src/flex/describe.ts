@@ -35,10 +35,15 @@ export function countdown(at: string, now: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** "by whom" for a hold that no desktop event opened. Another user's manual hold is a supervisor's. */
+/**
+ * "by whom" for a hold that no desktop event opened. The server names a supervisor's or admin's
+ * hold `supervisor:<identity>`; any other person's hold is shown with their identity.
+ */
 export function who(hold: Hold, { t, identity }: Pick<DescribeContext, 't' | 'identity'>): string {
   if (hold.source === 'api') return t('RecordingControlsByApi');
-  return hold.by !== undefined && hold.by === identity ? t('RecordingControlsByYou') : t('RecordingControlsBySupervisor');
+  if (hold.by !== undefined && hold.by === identity) return t('RecordingControlsByYou');
+  if (hold.id.startsWith('supervisor:') || hold.by === undefined) return t('RecordingControlsBySupervisor');
+  return hold.by;
 }
 
 export function describePause(holds: Hold[], context: DescribeContext): string {

@@ -52,8 +52,14 @@ describe('recording indicator', () => {
     await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused by you$/));
   });
 
-  it('says "Paused by supervisor" when someone else paused the call', async () => {
-    api.state = callStatus([manualHold('sam.supervisor')]);
+  it('names the agent whose pause is still open after a transfer', async () => {
+    api.state = callStatus([manualHold('bob')]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused by bob$/));
+  });
+
+  it('says "Paused by supervisor" when a supervisor paused the call', async () => {
+    api.state = callStatus([manualHold('sam.supervisor', { id: 'supervisor:sam.supervisor' })]);
     renderInFlex(<RecordingIndicator />, voiceTask());
     await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused by supervisor$/));
   });
@@ -145,7 +151,7 @@ describe('state arriving from the server', () => {
     await waitFor(() => expect(document).toHaveBeenCalledWith({ id: `rc-call-${voiceTask().attributes?.call_sid}`, mode: 'open_existing' }));
     await waitFor(() => expect(updated).toHaveLength(1));
 
-    act(() => updated[0]({ data: { holds: [manualHold('sam.supervisor')], intervals: [], recording: 'paused' } }));
+    act(() => updated[0]({ data: { holds: [manualHold('sam.supervisor', { id: 'supervisor:sam.supervisor' })], intervals: [], recording: 'paused' } }));
     expect(indicatorText()).toHaveTextContent(/^Paused by supervisor$/);
     expect(api.count('status')).toBe(1); // no poll was needed
   });

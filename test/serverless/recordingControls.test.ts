@@ -76,6 +76,8 @@ describe('pause and resume', () => {
     expect(await statusOf(standin, live.recordingSids[0])).toBe('paused');
 
     expect(await call('resume', { callSid: live.callSid, Token: live.token, force: 'true' })).toMatchObject({ status: 403 });
+    const supervisorPause = await call('pause', { callSid: live.callSid, Token: sue.token });
+    expect(supervisorPause.body.holds).toContainEqual(expect.objectContaining({ id: 'supervisor:sue', source: 'manual', by: 'sue' }));
     const forced = await call('resume', { callSid: live.callSid, Token: sue.token, force: 'true' });
     expect(forced.body).toMatchObject({ recording: 'in-progress', outcome: 'resumed', holds: [] });
     expect(await statusOf(standin, live.recordingSids[0])).toBe('in-progress');

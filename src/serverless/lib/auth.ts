@@ -88,8 +88,11 @@ export class Authenticator {
   }
 }
 
-/** The hold a caller opens and closes with pause and resume. */
+/**
+ * The hold a caller opens and closes with pause and resume. A supervisor's or admin's is named
+ * so, so that an agent's screen can say "Paused by supervisor".
+ */
 export const holdOf = (caller: Caller): { id: string; source: 'manual' | 'api'; by: string } =>
   caller.kind === 'flex'
-    ? { id: `manual:${caller.identity}`, source: 'manual', by: caller.identity }
+    ? { id: `${caller.privileged ? 'supervisor' : 'manual'}:${caller.identity}`, source: 'manual', by: caller.identity }
     : { id: `api:${caller.key}`, source: 'api', by: `api-key-${caller.key}` };
