@@ -3,27 +3,14 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import * as Flex from '@twilio/flex-ui';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { registerToggleShortcut } from '../../src/flex/keyboard';
-import { setRuntime } from '../../src/flex/runtime';
-import { createPluginRuntime, setupRecordingControls } from '../../src/flex/setup';
-import { CALL_SID, TASK_SID, callStatus, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';
+import { CALL_SID, TASK_SID, callStatus, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask, usePluginInFlex } from './support';
 
 const api = fakeApi();
 const task = voiceTask();
 // The agent has the call selected, as when they press the shortcut.
 const manager = fakeManager({ identity: 'alice', tasks: [task], selectedTaskSid: task.sid });
 
-beforeAll(() => {
-  api.server.listen({ onUnhandledRequest: 'error' });
-  setupRecordingControls(Flex, manager);
-});
-beforeEach(() => setRuntime(createPluginRuntime(manager)));
-afterEach(() => {
-  api.requests.length = 0;
-  api.on = {};
-  api.state = callStatus();
-  Flex.Notifications.dismissAll();
-});
-afterAll(() => api.server.close());
+usePluginInFlex(api, manager);
 
 /** Listens to before/after events of an action for one test. */
 function listen(action: string) {
@@ -87,7 +74,7 @@ describe('Flex actions', () => {
 
   it('ResumeRecording says so when other holds keep the call paused', async () => {
     serverPausesAndResumes();
-    api.state = callStatus([manualHold('bob'), manualHold('alice')]);
+    api.state = callStatus([manualHold('sam', { id: 'supervisor:sam' }), manualHold('alice')]);
     renderInFlex(<div />);
     await Flex.Actions.invokeAction('ResumeRecording', { task });
     expect(await screen.findByText('Your pause is released; the recording stays paused: Paused by supervisor')).toBeInTheDocument();

@@ -4,25 +4,13 @@ import * as Flex from '@twilio/flex-ui';
 import { RecordingControlButton } from '../../src/components/RecordingControlButton';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { setRuntime } from '../../src/flex/runtime';
-import { createPluginRuntime, setupRecordingControls } from '../../src/flex/setup';
-import { callStatus, deferred, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';
+import { createPluginRuntime } from '../../src/flex/setup';
+import { callStatus, deferred, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask, usePluginInFlex } from './support';
 
 const api = fakeApi();
 const manager = fakeManager({ identity: 'alice' });
 
-beforeAll(() => {
-  api.server.listen({ onUnhandledRequest: 'error' });
-  setupRecordingControls(Flex, manager);
-});
-beforeEach(() => setRuntime(createPluginRuntime(manager)));
-afterEach(() => {
-  api.requests.length = 0;
-  api.on = {};
-  api.state = callStatus();
-  Flex.Notifications.dismissAll();
-  jest.useRealTimers();
-});
-afterAll(() => api.server.close());
+usePluginInFlex(api, manager);
 
 const button = () => screen.getByTestId('recording-control-button');
 

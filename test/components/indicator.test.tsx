@@ -3,27 +3,13 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import * as Flex from '@twilio/flex-ui';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { setRuntime } from '../../src/flex/runtime';
-import { createPluginRuntime, setupRecordingControls } from '../../src/flex/setup';
-import { callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';
+import { createPluginRuntime } from '../../src/flex/setup';
+import { callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask, usePluginInFlex } from './support';
 
 const api = fakeApi();
 const manager = fakeManager({ identity: 'alice', config: { serverlessBaseUrl: 'https://rc.example.test', indicator: { labels: { 'card-number': 'Card number' } } } });
 
-beforeAll(() => {
-  api.server.listen({ onUnhandledRequest: 'error' });
-  setupRecordingControls(Flex, manager);
-});
-// A fresh live state per test: nothing is remembered between them, as after a browser refresh.
-beforeEach(() => setRuntime(createPluginRuntime(manager)));
-afterEach(() => {
-  api.server.resetHandlers();
-  api.requests.length = 0;
-  api.on = {};
-  api.state = callStatus();
-  Flex.Notifications.dismissAll();
-  jest.useRealTimers();
-});
-afterAll(() => api.server.close());
+usePluginInFlex(api, manager);
 
 const indicatorText = () => screen.getByTestId('recording-indicator-text');
 

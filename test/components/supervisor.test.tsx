@@ -116,7 +116,7 @@ describe('Recording Controls page', () => {
 
     fireEvent.change(screen.getByLabelText('Call SID (CA…) or task SID (WT…)'), { target: { value: sid('CA', 'e') } });
     fireEvent.click(screen.getByRole('button', { name: 'Watch a call' }));
-    await waitFor(() => expect(row(sid('CA', 'e'))).toHaveTextContent('Paused by supervisor'));
+    await waitFor(() => expect(row(sid('CA', 'e'))).toHaveTextContent('Paused by alice'));
   });
 
   it('says so when there are no live calls', () => {

@@ -9,6 +9,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { Hold, PauseInterval } from '../../src/core/holds';
 import type { CallStatus, ManagerLike, TaskLike } from '../../src/flex/types';
+import { setRuntime } from '../../src/flex/runtime';
+import { createPluginRuntime, setupRecordingControls } from '../../src/flex/setup';
 
 export const BASE_URL = 'https://rc.example.test';
 export const TOKEN = 'flex-token-alice';
@@ -178,4 +180,25 @@ export function renderInFlex(ui: React.ReactElement, task?: TaskLike) {
       </Flex.TaskContext.Provider>
     </Theme>,
   );
+}
+
+/**
+ * Starts the fake API and the plugin once for a test file, and gives each test a fresh live
+ * state (as after a browser refresh) and a clean slate: no requests, handlers or notifications.
+ */
+export function usePluginInFlex(api: FakeApi, manager: FakeManager): void {
+  beforeAll(() => {
+    api.server.listen({ onUnhandledRequest: 'error' });
+    setupRecordingControls(Flex, manager);
+  });
+  beforeEach(() => setRuntime(createPluginRuntime(manager)));
+  afterEach(() => {
+    api.server.resetHandlers();
+    api.requests.length = 0;
+    api.on = {};
+    api.state = callStatus();
+    Flex.Notifications.dismissAll();
+    jest.useRealTimers();
+  });
+  afterAll(() => api.server.close());
 }
