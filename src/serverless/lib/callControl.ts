@@ -127,9 +127,8 @@ export class CallControl {
       },
       base,
     );
-    if (duplicate || !committed || !before) {
-      return { duplicate: true, response: duplicate ?? {} };
-    }
+    if (duplicate !== undefined) return { duplicate: true, response: duplicate };
+    if (!committed || !before) throw new Error('the call ledger could not be written');
 
     if (early) {
       const lastResume = base?.record.lastResumeAt ? Date.parse(base.record.lastResumeAt) : 0;
@@ -142,10 +141,12 @@ export class CallControl {
       return { duplicate: false, before, after: committed.record, recordings: early.states, response };
     }
 
-    const settled = await this.settle(call, committed, undefined, (record, recordings) => {
+    const settled = await this.settle(call, committed, (record, recordings) => {
       response = request.respond?.({ before: before as CallRecord, after: record, recordings });
       return rememberEvent(record, eventId, response);
     });
+    // The ledger may have vanished under us (its TTL); the answer still says what happened.
+    response ??= request.respond?.({ before, after: settled.record, recordings: settled.recordings });
     return { duplicate: false, before, after: settled.record, recordings: settled.recordings, response };
   }
 
@@ -153,27 +154,22 @@ export class CallControl {
    * Makes Twilio match `stored`, then writes down what Twilio confirmed, on condition that the
    * ledger still asks for the same target; if another writer changed it meanwhile, our request
    * may have overtaken theirs, so the latest ledger is applied in turn.
-   * `applied` names a target already confirmed for `stored`, so it is not sent twice.
    */
   async settle(
     call: LiveCall,
     stored: StoredRecord,
-    applied?: RecordingTarget,
     finish: (record: CallRecord, recordings: RecordingState[]) => CallRecord = (record) => record,
   ): Promise<{ record: CallRecord; recordings: RecordingState[] }> {
     let current = stored;
     let states: RecordingState[] = [];
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round += 1) {
       const target = targetFor(current.record);
-      let resumeSentAt: string | undefined;
-      if (!(round === 0 && applied === target)) {
-        resumeSentAt = target === 'in-progress' ? this.now().toISOString() : undefined;
-        try {
-          states = await this.set(call, target);
-        } catch (error) {
-          await this.store.commit(call.callSid, (record) => (record ? { ...record, outOfSync: true } : null));
-          throw error;
-        }
+      const resumeSentAt = target === 'in-progress' ? this.now().toISOString() : undefined;
+      try {
+        states = await this.set(call, target);
+      } catch (error) {
+        await this.store.commit(call.callSid, (record) => (record ? { ...record, outOfSync: true } : null));
+        throw error;
       }
       const written = await this.store.commit(
         call.callSid,
