@@ -45,7 +45,14 @@ async function waitUntilServing(url: string, timeoutMs: number, functions: Child
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
-  const standin = createStandin({ accountSid: options.env.ACCOUNT_SID, workspaceSid: options.env.TWILIO_WORKSPACE_SID });
+  const functionsUrl = `http://${host}:${options.functionsPort}`;
+  // TaskRouter's event callback reaches the task-event function, as a configured workspace's would.
+  const standin = createStandin({
+    accountSid: options.env.ACCOUNT_SID,
+    workspaceSid: options.env.TWILIO_WORKSPACE_SID,
+    eventCallbackUrl: `${functionsUrl}/task-event`,
+    authToken: options.env.AUTH_TOKEN,
+  });
   const server: Server = await startStandinServer(standin, options.standinPort, host);
   const standinUrl = `http://${host}:${options.standinPort}`;
 
@@ -59,7 +66,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     [join(root, 'scripts/functionsRuntime.ts'), String(options.functionsPort), envFile, host],
     { cwd: root, stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'] },
   );
-  const functionsUrl = `http://${host}:${options.functionsPort}`;
   const stop = async () => {
     functions.kill('SIGTERM');
     server.closeAllConnections();

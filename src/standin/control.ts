@@ -101,6 +101,9 @@ export async function handleControl(standin: Standin, request: Request, pathname
     const id = sid === undefined ? undefined : decodeURIComponent(sid);
     if (request.method === 'POST' && resource === 'live-calls' && action === 'end' && id) {
       standin.endCall(id);
+      // Answer once TaskRouter's event callback has been delivered, so the task's attributes
+      // already hold what the functions wrote when the caller looks.
+      await standin.callbacksDelivered();
       return json(200, { ok: true, callSid: id });
     }
     if (request.method === 'GET' && resource === 'recordings' && !action && id) {

@@ -211,6 +211,8 @@ export class TwilioModel {
   /** Keyed by service sid, then document sid. */
   syncServices = new Map<string, Map<string, SyncDocument>>();
   tokens = new Map<string, FlexToken>();
+  /** Told when a task enters wrap-up, completes or is canceled, as TaskRouter's event callback is. */
+  onTaskEvent?: (eventType: string, task: Task) => void;
   private liveCalls: LiveCall[] = [];
   private recordingCounter = 0;
 
@@ -528,12 +530,15 @@ export class TwilioModel {
     if (changes.attributes !== undefined) task.attributes = changes.attributes;
     if (changes.reason !== undefined) task.reason = changes.reason;
     if (changes.priority !== undefined) task.priority = changes.priority;
-    if (changes.assignmentStatus !== undefined && changes.assignmentStatus !== task.assignmentStatus) {
+    const statusChanged = changes.assignmentStatus !== undefined && changes.assignmentStatus !== task.assignmentStatus;
+    if (changes.assignmentStatus !== undefined && statusChanged) {
       task.assignmentStatus = changes.assignmentStatus;
       this.followTaskWithReservations(task, now);
     }
     task.revision += 1;
     task.dateUpdated = now;
+    const event = { wrapping: 'task.wrapup', completed: 'task.completed', canceled: 'task.canceled' }[task.assignmentStatus as string];
+    if (statusChanged && event) this.onTaskEvent?.(event, task);
   }
 
   /** A reservation follows its task into wrap-up and completion, so it is no longer "accepted". */

@@ -7,6 +7,7 @@
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
  * control.ts; fault injection in faults.ts.
  */
+import { createHmac } from 'node:crypto';
 import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseFault, parseLatency, parseLiveCallInput } from './control';
 import { FaultQueue, type FaultSpec, type Operation } from './faults';
 import { type LiveCallInput, type LiveCallResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
@@ -25,6 +26,12 @@ export interface StandinOptions {
   accountSid?: string;
   /** Answered as `workspace_sid`. Default WS000…0. */
   workspaceSid?: string;
+  /**
+   * The workspace's Event Callback URL: task wrap-up, completion and cancelation are POSTed there
+   * as TaskRouter does (form-encoded, signed with `authToken` in X-Twilio-Signature).
+   */
+  eventCallbackUrl?: string;
+  authToken?: string;
 }
 
 /** One Twilio REST request received (control-surface requests are not logged). */
@@ -66,6 +73,8 @@ export interface Standin {
   endCall(callSid: string): void;
   /** Empties all state, faults and the request log (the latency setting stays). */
   reset(): void;
+  /** Resolves once every event callback sent so far has been answered (or failed). */
+  callbacksDelivered(): Promise<void>;
   recording(sid: string): RecordingReport | undefined;
   task(taskSid: string): TaskReport | undefined;
   injectFault(fault: FaultInput): void;
@@ -87,6 +96,24 @@ export function createStandin(options: StandinOptions = {}): Standin {
   const faults = new FaultQueue();
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
+  let deliveries: Promise<unknown>[] = [];
+  if (options.eventCallbackUrl) {
+    const url = options.eventCallbackUrl;
+    model.onTaskEvent = (eventType, task) => {
+      const params: Record<string, string> = {
+        EventType: eventType,
+        AccountSid: model.accountSid,
+        WorkspaceSid: model.workspaceSid,
+        TaskSid: task.sid,
+        TaskAssignmentStatus: task.assignmentStatus,
+        TaskAttributes: task.attributes,
+        Timestamp: String(Math.floor(now().getTime() / 1000)),
+      };
+      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+      if (options.authToken) headers['X-Twilio-Signature'] = twilioSignature(options.authToken, url, params);
+      deliveries.push(fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) }).catch(() => undefined));
+    };
+  }
 
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
@@ -145,6 +172,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
       if (!model.endLiveCall(callSid)) throw new StandinNotFoundError(`No live call ${callSid}`);
     },
 
+    async callbacksDelivered() {
+      const pending = deliveries;
+      deliveries = [];
+      await Promise.all(pending);
+    },
+
     reset() {
       model.reset();
       faults.clear();
@@ -176,6 +209,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
     },
   };
   return standin;
+}
+
+/** Twilio's request signature: HMAC-SHA1 of the URL followed by each sorted key and its value. */
+function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params).sort().reduce((text, key) => text + key + params[key], url);
+  return createHmac('sha1', authToken).update(data).digest('base64');
 }
 
 function isAuthorized(header: string | null): boolean {

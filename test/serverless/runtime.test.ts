@@ -87,3 +87,19 @@ test('the API over HTTP: a form-encoded pause with the Flex token, as Flex sends
   expect(await response.json()).toMatchObject({ recording: 'paused', outcome: 'paused' });
   expect(stack.standin.recording(call.recordingSids[0])?.status).toBe('paused');
 });
+
+test('when the call ends, TaskRouter’s event callback writes the pause record into the task’s attributes', async () => {
+  const call = stack.standin.createLiveCall({ agent: 'uma', recording: 'conference' });
+  await signal({ eventId: 'rt-7', agent: 'uma', trigger: 'card-number.focus' });
+  await signal({ eventId: 'rt-8', agent: 'uma', trigger: 'card-number.blur' });
+  const ended = await fetch(`${stack.standinUrl}/__standin/live-calls/${call.callSid}/end`, { method: 'POST' });
+  expect(ended.status).toBe(200);
+  const task = await (await fetch(`${stack.standinUrl}/__standin/tasks/${call.taskSid}`)).json();
+  expect(task.assignmentStatus).toBe('wrapping');
+  expect(task.attributes.recording_controls).toMatchObject({
+    call_sid: call.callSid,
+    holds: [],
+    intervals: [expect.objectContaining({ holdIds: ['card-number'], sources: ['desktop'], by: ['uma'] })],
+    timeline: [expect.objectContaining({ sid: call.recordingSids[0], pauses: [expect.objectContaining({ holdIds: ['card-number'] })] })],
+  });
+});
