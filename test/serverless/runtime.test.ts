@@ -103,3 +103,10 @@ test('when the call ends, TaskRouter’s event callback writes the pause record 
     timeline: [expect.objectContaining({ sid: call.recordingSids[0], pauses: [expect.objectContaining({ holdIds: ['card-number'] })] })],
   });
 });
+
+test('a body over 4 KiB is refused as sent, padding included', async () => {
+  const body = JSON.stringify({ eventId: 'rt-9', agent: 'rita', trigger: 'cvv.focus' }) + ' '.repeat(4200);
+  const response = await fetch(`${stack.functionsUrl}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  expect(response.status).toBe(400);
+  expect((await response.json()).error.code).toBe('invalid_event');
+});

@@ -2,7 +2,7 @@
  * POST /desktop-event (CONTRACT §1): a signed signal from the desktop relay, checked, matched to
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
-import { checkDesktopEventBody } from '../../core/desktopEventRequest';
+import { checkDesktopEventBody, MAX_BODY_BYTES } from '../../core/desktopEventRequest';
 import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../core/desktopEvents';
 import { isPaused } from '../../core/holds';
 import { verifySignature } from '../../core/signature';
@@ -60,6 +60,9 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   const { body } = request;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return errorResult(400, 'invalid_event', 'the body must be a JSON object');
+  }
+  if (Number(header(request.headers, 'content-length') ?? 0) > MAX_BODY_BYTES) {
+    return errorResult(400, 'invalid_event', `the body is over ${MAX_BODY_BYTES} bytes`);
   }
   const signature = verifySignature({
     secrets: settings.desktopSecrets,
