@@ -48,7 +48,8 @@ describe('POST /desktop-event', () => {
     const again = await handleDesktopEvent(deps, first);
     expect(again.status).toBe(200);
     expect(body(again)).toEqual({ ...body(answer), duplicate: true });
-    expect(standin.requests()).toHaveLength(seen); // not even a request to Twilio
+    // Answered from memory once Sync confirms the ledger still exists: one read, no pause.
+    expect(standin.requests().slice(seen).map((request) => request.operation)).toEqual(['sync.document.fetch']);
     expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
   });
 
@@ -65,6 +66,17 @@ describe('POST /desktop-event', () => {
     const stored = await ledgerStore().load(call.callSid);
     expect(stored?.record.holds).toEqual([]);
     expect(stored?.record.intervals).toHaveLength(1);
+  });
+
+  test('a remembered call that Twilio no longer knows is looked up again, and the signal acts on the live call', async () => {
+    const deps = desktopDeps();
+    await standin.createLiveCall({ agent: 'kim', recording: 'call' });
+    await handleDesktopEvent(deps, signed({ agent: 'kim', trigger: 'cvv.focus' }));
+    standin.reset(); // Twilio forgets everything; this container still remembers kim's old call
+    const fresh = await standin.createLiveCall({ agent: 'kim', recording: 'call' });
+    const result = await handleDesktopEvent(deps, signed({ agent: 'kim', trigger: 'cvv.focus' }));
+    expect(body(result)).toMatchObject({ callSid: fresh.callSid, recording: 'paused', outcome: 'paused' });
+    expect(await statusOf(standin, fresh.recordingSids[0])).toBe('paused');
   });
 
   test('a call with no recording answers recording "absent" and still keeps the hold', async () => {

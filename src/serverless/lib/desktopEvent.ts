@@ -80,9 +80,6 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (!isKnownTrigger(config.config, event.trigger)) {
     return errorResult(422, 'unknown_trigger', `no configured desktop item event uses the trigger "${event.trigger}"`);
   }
-  const repeated = deps.answers.get(event.eventId);
-  if (repeated) return { status: 200, body: { ...repeated, duplicate: true } };
-
   const eventsConfig = config.config;
   const respond = (call: LiveCall) => ({ before, after, recordings }: ChangeOutcome) => {
     const recording = summarize(recordings);
@@ -99,19 +96,24 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     });
 
   try {
-    let call = await calls.find(event.agent, event.callSid);
+    // A repeat this container answered: answered again, once Sync confirms the call's ledger
+    // still exists (one read instead of a pause).
+    const repeated = deps.answers.get(event.eventId);
+    if (repeated && (await control.load(String(repeated.callSid)))) return { status: 200, body: { ...repeated, duplicate: true } };
+
+    const remembered = calls.known(event.agent, event.callSid);
+    const call = remembered ?? (await calls.find(event.agent, event.callSid));
     if (!call) return noActiveCall(event.callSid);
-    let result;
-    try {
-      result = await apply(call);
-    } catch (error) {
-      if (!(error instanceof CallEndedError)) throw error;
-      // The remembered call is over; the agent may be on a new one already.
+    let result = await apply(call).catch(endedAsNull);
+    // A remembered call may have ended or be unknown to Twilio now (no recording answered):
+    // TaskRouter says which call is live, and the signal goes there.
+    if (remembered && (result === null || (!result.duplicate && result.response?.recording === 'absent'))) {
       calls.forget(event.agent);
-      call = await calls.find(event.agent, event.callSid);
-      if (!call) return noActiveCall(event.callSid);
-      result = await apply(call);
+      const live = await calls.find(event.agent, event.callSid);
+      if (live && live.callSid !== call.callSid) result = await apply(live).catch(endedAsNull);
+      else if (!live) result = null;
     }
+    if (result === null) return noActiveCall(event.callSid);
     const response = result.duplicate ? { ...result.response, duplicate: true } : (result.response as Record<string, unknown>);
     if (!result.duplicate) deps.answers.remember(event.eventId, response);
     deps.log?.(
@@ -125,6 +127,11 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
   }
 }
+
+const endedAsNull = (error: unknown): null => {
+  if (error instanceof CallEndedError) return null;
+  throw error;
+};
 
 const noActiveCall = (callSid?: string): HttpResult =>
   errorResult(404, 'no_active_call', callSid ? 'that call is not a live call of this agent' : 'the agent has no live call');

@@ -52,12 +52,22 @@ export class LiveCallDirectory {
 
   /** Always asks TaskRouter. */
   async lookup(agent: string, callSid?: string): Promise<(LiveCall & { agent: string }) | undefined> {
-    const workerSid = await this.workerSid(agent);
+    let workerSid = await this.workerSid(agent);
     if (!workerSid) return undefined;
     const workspace = this.client.taskrouter.v1.workspaces(this.workspaceSid);
-    const reservations = await withRetries(() =>
-      workspace.workers(workerSid).reservations.list({ reservationStatus: 'accepted', limit: 20 }),
-    );
+    const acceptedOf = (sid: string) => withRetries(() => workspace.workers(sid).reservations.list({ reservationStatus: 'accepted', limit: 20 }));
+    let reservations = await acceptedOf(workerSid).catch((error: { status?: number }) => {
+      if (error.status !== 404) throw error;
+      return undefined;
+    });
+    if (!reservations) {
+      // The remembered worker is gone (deleted and created anew): find it again, once.
+      this.workers.delete(agent);
+      workerSid = await this.workerSid(agent);
+      if (!workerSid) return undefined;
+      reservations = await acceptedOf(workerSid);
+    }
+    const found = workerSid;
     const tasks = await Promise.all(reservations.map((reservation) => withRetries(() => workspace.tasks(reservation.taskSid).fetch())));
     const live = tasks
       .filter((task) => task.taskChannelUniqueName === 'voice' && task.assignmentStatus === 'assigned')
@@ -72,7 +82,7 @@ export class LiveCallDirectory {
       callSid: chosen.attributes.call_sid as string,
       ...(typeof conferenceSid === 'string' && { conferenceSid }),
       taskSid: chosen.task.sid,
-      workerSid,
+      workerSid: found,
       agent,
     };
   }
