@@ -22,7 +22,7 @@ import { LiveCallDirectory } from '../src/serverless/lib/liveCalls';
 import { readSettings } from '../src/serverless/lib/settings';
 import { createStandin, Standin, RequestRecord } from '../src/standin/standin';
 import { localEnv, root } from './localEnv';
-import { startLocalStack } from './localStack';
+import { freePort, startLocalStack } from './localStack';
 
 const env: Record<string, string> = { ...localEnv(), DESKTOP_EVENT_SECRET: 'bench-secret' };
 const config = parseDesktopEventsConfig(readFileSync(join(root, 'src/serverless/assets/desktop-events.private.json'), 'utf8'));
@@ -133,7 +133,7 @@ function pauseCriticalPath(requests: RequestRecord[]): number {
 }
 
 async function runtimeFigures(): Promise<void> {
-  const stack = await startLocalStack({ env, functionsPort: 3101, standinPort: 3102, output: 'ignore' });
+  const stack = await startLocalStack({ env, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
   try {
     const send = async (body: Record<string, unknown>) => {
       const signal = signedSignal(body);

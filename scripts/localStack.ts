@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStandin, Standin } from '../src/standin/standin';
@@ -79,3 +80,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   return { standin, standinUrl, functionsUrl, functions, stop };
 }
+
+/** A port free on loopback right now (for tests and the benchmark, which must not collide). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalStack, LocalStack } from '../../scripts/localStack';
 import { sign } from '../../src/core/signature';
-import { freePort } from '../support/ports';
+import { freePort } from '../../scripts/localStack';
 import { testEnv } from '../support/harness';
 
 jest.setTimeout(120_000);
