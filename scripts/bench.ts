@@ -118,9 +118,16 @@ async function handlerFigures(): Promise<void> {
   console.log(`our own time per signal p99: ${percentile(ownMs, 99).toFixed(3)} ms`);
 }
 
+/** The first update of each recording: the moment it was paused (later ones only re-check). */
+function firstUpdates(requests: RequestRecord[]): RequestRecord[] {
+  const first = new Map<string, RequestRecord>();
+  for (const request of requests) if (request.operation === 'recording.update' && !first.has(request.path)) first.set(request.path, request);
+  return [...first.values()];
+}
+
 /**
  * The longest chain of requests, each sent after the previous one was answered, that ends in a
- * recording update: the sequential round trips before the recordings are paused.
+ * recording's first update: the sequential round trips before the recordings are paused.
  */
 function pauseCriticalPath(requests: RequestRecord[]): number {
   const depth = new Map<RequestRecord, number>();
@@ -128,8 +135,7 @@ function pauseCriticalPath(requests: RequestRecord[]): number {
     const before = requests.filter((other) => other.answeredAt && other.answeredAt <= request.at && depth.has(other));
     depth.set(request, 1 + Math.max(0, ...before.map((other) => depth.get(other) as number)));
   }
-  const updates = requests.filter((request) => request.operation === 'recording.update');
-  return Math.max(...updates.map((request) => depth.get(request) as number));
+  return Math.max(...firstUpdates(requests).map((request) => depth.get(request) as number));
 }
 
 async function runtimeFigures(): Promise<void> {
@@ -163,7 +169,7 @@ async function runtimeFigures(): Promise<void> {
       const { sentAt, answeredAt } = await send({ eventId: `warm-pause-${round}`, agent: 'latency-agent', trigger: 'card-number.focus' });
       const requests = stack.standin.requests().slice(mark);
       warmPath = Math.max(warmPath, pauseCriticalPath(requests));
-      const pausedAt = Math.max(...requests.filter((request) => request.operation === 'recording.update').map((request) => Date.parse(request.answeredAt as string)));
+      const pausedAt = Math.max(...firstUpdates(requests).map((request) => Date.parse(request.answeredAt as string)));
       pauseRatios.push((pausedAt - sentAt.getTime()) / LATENCY_MS);
       answerRatios.push((answeredAt.getTime() - sentAt.getTime()) / LATENCY_MS);
       await send({ eventId: `warm-resume-${round}`, agent: 'latency-agent', trigger: 'card-number.blur' });
