@@ -1,4 +1,5 @@
-// Two projects: server-side code under Node, Flex components under jsdom (as Flex renders them).
+// Three projects: server-side code under Node, Flex components under jsdom (as Flex renders them),
+// and the demo page end to end in headless Chromium (the whole local stack; slow, so its own project).
 // msw 2 and some of its dependencies ship ESM only, so they are transformed too.
 const esmOnly = ['msw', '@mswjs', '@bundled-es-modules', 'rettime', 'until-async', '@open-draft', 'outvariant', 'strict-event-emitter', 'headers-polyfill', 'is-node-process', 'tough-cookie', 'type-fest'];
 const transform = {
@@ -22,6 +23,13 @@ module.exports = {
       testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'] },
       testMatch: ['<rootDir>/test/components/**/*.test.tsx'],
       setupFilesAfterEnv: ['<rootDir>/test/components/setup.ts'],
+      transform,
+      transformIgnorePatterns,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
     },

@@ -1,8 +1,22 @@
 /**
- * The demo page of `npm start` (CONTRACT §4, port 3000). It signs desktop signals itself, as
- * the Smart Desktop relay would, so the secret never reaches the browser.
+ * The demo page of `npm start` (CONTRACT §4, port 3000): a simulated live call for a demo agent,
+ * the Flex plugin's real recording components, and a CRM payment form whose card fields pause the
+ * recording. This server is also the demo's desktop relay: it signs the page's triggers itself,
+ * as the Smart Desktop relay would, so the secret never reaches the browser.
+ *
+ * The page's API (JSON in, JSON out; errors are `{"error": {"code", "message"}}`):
+ *   GET  /api/call            the demo agent's current call (or null)
+ *   POST /api/call            a new live call (the previous one ends)
+ *   POST /api/call/end        hang up
+ *   POST /api/desktop-event   {"trigger": "card-number.focus" | … } → signed → /desktop-event
+ *   GET  /api/recordings      each recording of the call as the Twilio stand-in has it
+ *   POST /api/outage          the stand-in fails the next recording updates (a Twilio outage)
  */
-import { createServer, Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { buildDemoBundle, type DemoBundle } from './bundle';
+import { DemoCalls, StandinError } from './calls';
+import { parseRelayRequest, relaySignal } from './relay';
 
 export interface DemoOptions {
   port: number;
@@ -12,13 +26,160 @@ export interface DemoOptions {
   secret: string | undefined;
 }
 
-export function startDemoServer(options: DemoOptions): Promise<Server> {
-  const page = `<!doctype html><meta charset="utf-8"><title>Recording Controls demo</title>
-<h1>Flex Recording Controls — local demo</h1>
-<p>Functions: <a href="${options.functionsUrl}">${options.functionsUrl}</a> · Twilio stand-in: ${options.standinUrl}</p>`;
-  const server = createServer((_request, response) => {
-    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    response.end(page);
+/** What the page is told at load: where the functions are (the plugin calls them directly) and who the agent is. */
+export interface DemoPageConfig {
+  functionsUrl: string;
+  agent: string;
+}
+
+const MAX_BODY_BYTES = 1024;
+/**
+ * One failed pause: the functions try each recording update up to 8 times, and the demo call has
+ * two recordings. A fault left over is a single transient failure, which the retries absorb.
+ */
+const OUTAGE_TIMES = 16;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  // Requiring JSON also keeps other web sites out: a cross-origin JSON POST needs a CORS preflight we never grant.
+  if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'unsupported_media_type', 'send Content-Type: application/json');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+  }
+}
+
+const escapeJsonForHtml = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+function pageHtml(config: DemoPageConfig): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Flex Recording Controls — demo</title>
+<link rel="stylesheet" href="/demo.css">
+<script id="demo-config" type="application/json">${escapeJsonForHtml(config)}</script>
+<script defer src="/demo.js"></script>
+</head>
+<body>
+<div id="root"><p class="loading">Loading the Flex UI… (it is large: a few seconds)</p></div>
+</body>
+</html>`;
+}
+
+export async function startDemoServer(options: DemoOptions): Promise<Server> {
+  const calls = new DemoCalls(options.standinUrl);
+  const config: DemoPageConfig = { functionsUrl: options.functionsUrl, agent: calls.agent };
+  // Built once, in memory, while the server already answers (the page waits for it).
+  const bundle: Promise<DemoBundle & { version: string }> = buildDemoBundle().then((built) => ({
+    ...built,
+    version: createHash('sha256').update(built.js).update(built.css).digest('hex').slice(0, 12),
+  }));
+  bundle.catch((error) => console.error(`the demo page could not be bundled: ${error instanceof Error ? error.message : error}`));
+
+  async function asset(response: ServerResponse, request: IncomingMessage, kind: 'js' | 'css'): Promise<void> {
+    const built = await bundle.catch(() => {
+      throw new HttpError(500, 'bundle_failed', 'the demo page could not be bundled (see the npm start output)');
+    });
+    // The Flex bundle is large: let the browser keep it (and its compiled code) between reloads.
+    const etag = `"${built.version}"`;
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304, { ETag: etag });
+      response.end();
+      return;
+    }
+    response.writeHead(200, {
+      'Content-Type': kind === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      ETag: etag,
+    });
+    response.end(built[kind]);
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://demo').pathname;
+    const route = `${request.method} ${path}`;
+    switch (route) {
+      case 'GET /':
+        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+        response.end(pageHtml(config));
+        return;
+      case 'GET /demo.js':
+        return asset(response, request, 'js');
+      case 'GET /demo.css':
+        return asset(response, request, 'css');
+      case 'GET /favicon.ico':
+        response.writeHead(204);
+        response.end();
+        return;
+      case 'GET /api/call':
+        return sendJson(response, 200, { call: calls.call });
+      case 'POST /api/call':
+        await readJson(request);
+        return sendJson(response, 200, { call: await calls.start() });
+      case 'POST /api/call/end':
+        await readJson(request);
+        return sendJson(response, 200, { call: await calls.end() });
+      case 'GET /api/recordings':
+        return sendJson(response, 200, { recordings: await calls.recordings() });
+      case 'POST /api/outage':
+        await readJson(request);
+        await calls.outage(OUTAGE_TIMES);
+        return sendJson(response, 200, { ok: true, operation: 'recording.update', times: OUTAGE_TIMES });
+      case 'POST /api/desktop-event': {
+        const parsed = parseRelayRequest(await readJson(request));
+        if (!parsed.ok) throw new HttpError(400, 'invalid_trigger', parsed.message);
+        if (!options.secret) throw new HttpError(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
+        const answer = await relaySignal({ functionsUrl: options.functionsUrl, secret: options.secret, agent: calls.agent, trigger: parsed.trigger });
+        // The functions' answer goes back as it is (status and body), so the page shows what Smart Desktop would get.
+        return sendJson(response, answer.status || 502, answer.body);
+      }
+      default: {
+        const known = ['/', '/demo.js', '/demo.css', '/api/call', '/api/call/end', '/api/recordings', '/api/outage', '/api/desktop-event'];
+        if (known.includes(path)) throw new HttpError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}`);
+        throw new HttpError(404, 'not_found', `nothing at ${path}`);
+      }
+    }
+  }
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      if (response.headersSent) return void response.end();
+      if (error instanceof HttpError) return sendJson(response, error.status, { error: { code: error.code, message: error.message } });
+      if (error instanceof StandinError) return sendJson(response, error.status, { error: { code: 'standin_error', message: error.message } });
+      sendJson(response, 500, { error: { code: 'internal_error', message: error instanceof Error ? error.message : String(error) } });
+    });
   });
-  return new Promise((resolve) => server.listen(options.port, options.host, () => resolve(server)));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }

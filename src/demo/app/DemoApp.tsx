@@ -1,0 +1,324 @@
+/**
+ * The demo page: the agent's Flex call view with the plugin's real components, the CRM payment
+ * form beside it, and below what happened — the call's timeline, the recordings as Twilio (the
+ * stand-in) has them, and the desktop relay's signals.
+ */
+import * as React from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import * as Flex from '@twilio/flex-ui';
+import { RecordingControlButton } from '../../components/RecordingControlButton';
+import { RecordingIndicator, toneColors } from '../../components/RecordingIndicator';
+import { useCall } from '../../components/hooks';
+import { describe, type Tone } from '../../flex/describe';
+import { notify } from '../../flex/notifications';
+import { getRuntime } from '../../flex/runtime';
+import type { CallRef } from '../../flex/types';
+import { CallTimeline } from './CallTimeline';
+import { createRelayQueue, demoApi, type DemoCall, type DemoTrigger, type RecordingReport, type SignalAnswer } from './demoApi';
+import { HOLD_LABELS, taskOf, type DemoManager } from './flexHost';
+import { PaymentForm } from './PaymentForm';
+
+interface Signal {
+  id: number;
+  trigger: DemoTrigger;
+  at: number;
+  ms?: number;
+  status?: number;
+  answer?: SignalAnswer;
+}
+
+const RECORDINGS_POLL_MS = 500;
+
+/** The recording state next to the card fields, short (the countdown is the plugin's, in Flex). */
+const shortState: Record<Tone, string> = {
+  recording: 'Recording',
+  paused: 'Recording paused',
+  absent: 'Not recording',
+  unknown: 'Checking the recording…',
+  error: 'Recording controls unavailable',
+};
+const LOG_LENGTH = 8;
+
+const time = (at: number | string) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const elapsed = (ms: number) => {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+};
+
+function useClock(ms: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+export function DemoApp({ manager, agent }: { manager: DemoManager; agent: string }) {
+  const runtime = getRuntime();
+  const [call, setCall] = useState<DemoCall | null>(null);
+  const [recordings, setRecordings] = useState<RecordingReport[]>([]);
+  const [signals, setSignals] = useState<Signal[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const now = useClock(500);
+
+  const live = !!call && !call.endedAt;
+  const task = useMemo(() => (call ? taskOf(call) : undefined), [call]);
+  const ref: CallRef | undefined = call ? { taskSid: call.taskSid, callSid: call.callSid } : undefined;
+  const entry = useCall(live ? ref : undefined);
+  const status = entry?.status;
+  const refNow = useRef(ref);
+  refNow.current = ref;
+
+  const show = (next: DemoCall | null) => {
+    manager.showCall(next);
+    setCall(next);
+  };
+  const runAction = (what: () => Promise<unknown>) => async () => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await what();
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const newCall = runAction(async () => {
+    show(await demoApi.newCall());
+    setRecordings([]);
+    setSignals([]);
+  });
+  const endCall = runAction(async () => show(await demoApi.endCall()));
+  const outage = runAction(async () => {
+    await demoApi.outage();
+    setProblem('Twilio outage simulated: the stand-in fails every try of the next pause. Click into a card field to see what the agent is told.');
+  });
+
+  // The demo agent's call: the current one, or a new one on first visit.
+  useEffect(() => {
+    runAction(async () => {
+      const current = await demoApi.call();
+      show(current ?? (await demoApi.newCall()));
+    })();
+  }, []);
+
+  // The recordings as Twilio has them: polled while the call is live, read once more when it ends.
+  useEffect(() => {
+    if (!call) return undefined;
+    let stopped = false;
+    const read = () =>
+      demoApi.recordings().then(
+        (next) => !stopped && setRecordings(next),
+        () => undefined,
+      );
+    void read();
+    if (call.endedAt) return () => void (stopped = true);
+    const timer = setInterval(read, RECORDINGS_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [call]);
+
+  const relay = useMemo(() => {
+    let counter = 0;
+    return createRelayQueue(async (trigger) => {
+      const signal: Signal = { id: (counter += 1), trigger, at: Date.now() };
+      setSignals((list) => [signal, ...list].slice(0, LOG_LENGTH));
+      const started = performance.now();
+      const { status: httpStatus, body } = await demoApi.signal(trigger);
+      const done = { ...signal, ms: Math.round(performance.now() - started), status: httpStatus, answer: body };
+      setSignals((list) => list.map((item) => (item.id === signal.id ? done : item)));
+      // In Flex the call's Sync document would bring the change at once; here the plugin is asked.
+      if (refNow.current) void getRuntime().live.refresh(refNow.current);
+      // A card field that did not pause the recording must stop the agent: the plugin's blocking notification says so.
+      if (trigger.endsWith('.focus') && httpStatus !== 200) notify.pauseFailed(body?.error?.message ?? `HTTP ${httpStatus}`);
+    });
+  }, []);
+
+  const description = describe(entry, { t: runtime.t, identity: agent, labels: HOLD_LABELS, now });
+  // Which recording is the conference's and which the call's: from the functions' status, kept after the call ends.
+  const kinds = useRef(new Map<string, string>()).current;
+  for (const recording of status?.recordings ?? []) kinds.set(recording.sid, recording.kind);
+  const startedAt = call ? Date.parse(call.startedAt) : now;
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true" />
+          Flex Recording Controls <span className="tag">local demo</span>
+        </div>
+        <div className="toolbar">
+          <span className="agent">
+            Agent <b>{agent}</b>
+          </span>
+          <button type="button" onClick={newCall} disabled={busy}>
+            New call
+          </button>
+          <button type="button" onClick={endCall} disabled={busy || !live}>
+            End call
+          </button>
+          <button type="button" className="ghost" onClick={outage} disabled={busy || !live} title="The stand-in answers 503 to every try of the next pause">
+            Simulate Twilio outage
+          </button>
+        </div>
+      </header>
+
+      <p className="intro">
+        Click into <b>Card number</b> or <b>CVV</b>: this page's desktop relay signs the trigger (the secret stays on the server) and posts it to
+        the functions, which pause every recording of the call at Twilio — here, the local Twilio stand-in. Leave the field and the recording
+        resumes; stay longer than the configured time and it resumes by itself.
+      </p>
+      {problem && (
+        <div className="problem" role="alert">
+          {problem}
+        </div>
+      )}
+
+      <main className="grid">
+        <section className="panel flex-panel" aria-label="Twilio Flex">
+          <h2>
+            Twilio Flex <small>the plugin's components, as in the call canvas</small>
+          </h2>
+          <Flex.StorelessThemeProvider themeConf={{}}>
+            <div className="notification-slot">
+              <Flex.NotificationBar />
+            </div>
+            <Flex.TaskContext.Provider value={{ task: task as any }}>
+              {call ? (
+                <div className="call-canvas">
+                  <div className="task-header">
+                    <span className={live ? 'call-icon' : 'call-icon ended'} aria-hidden="true">☎</span>
+                    <div>
+                      <div className="caller">{String(call.attributes.from ?? 'Customer')}</div>
+                      <div className="muted">
+                        {live ? `Inbound call · live ${elapsed(now - startedAt)}` : `Call ended · wrap-up (lasted ${elapsed(Date.parse(call.endedAt as string) - startedAt)})`}
+                      </div>
+                    </div>
+                  </div>
+                  <RecordingIndicator />
+                  <div className="canvas-actions">
+                    <RecordingControlButton />
+                    <span className="muted">Pause / resume yourself (Ctrl+Shift+P)</span>
+                  </div>
+                  <dl className="sids">
+                    <dt>Task</dt>
+                    <dd>{call.taskSid}</dd>
+                    <dt>Call</dt>
+                    <dd>{call.callSid}</dd>
+                  </dl>
+                </div>
+              ) : (
+                <p className="muted">Connecting a call…</p>
+              )}
+            </Flex.TaskContext.Provider>
+          </Flex.StorelessThemeProvider>
+        </section>
+
+        <section className="panel crm-panel" aria-label="CRM">
+          <h2>
+            CRM <small>take a payment</small>
+          </h2>
+          <PaymentForm
+            key={call?.callSid} // a new call, a new customer: an empty form
+            onTrigger={(trigger) => void relay(trigger)}
+            disabled={!live}
+            recording={
+              <>
+                <i className="dot" style={{ background: toneColors[description.tone] }} /> {live ? shortState[description.tone] : 'No live call'}
+              </>
+            }
+          />
+        </section>
+
+        <section className="panel wide" aria-label="Call timeline">
+          <h2>
+            Call timeline <small>paused intervals from the functions; each recording's status from Twilio</small>
+          </h2>
+          {call && (
+            <CallTimeline
+              startedAt={startedAt}
+              endedAt={call.endedAt ? Date.parse(call.endedAt) : null}
+              now={now}
+              intervals={status?.intervals ?? []}
+              recordings={recordings.map((recording) => ({ ...recording, kind: kinds.get(recording.sid) }))}
+              labels={HOLD_LABELS}
+            />
+          )}
+        </section>
+
+        <section className="panel" aria-label="Recordings at Twilio">
+          <h2>
+            Recordings at Twilio <small>GET /__standin/recordings/&lt;sid&gt;, live</small>
+          </h2>
+          <table className="table" data-testid="recordings">
+            <thead>
+              <tr>
+                <th>Recording</th>
+                <th>Kind</th>
+                <th>Status</th>
+                <th>Pauses</th>
+                <th>Last change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recordings.map((recording) => (
+                <tr key={recording.sid} data-testid={`recording-${recording.sid}`}>
+                  <td className="mono">{recording.sid.slice(0, 14)}…</td>
+                  <td>{kinds.get(recording.sid) ?? '—'}</td>
+                  <td>
+                    <span className={`badge ${recording.status}`} data-testid="recording-status">
+                      {recording.status}
+                    </span>
+                  </td>
+                  <td>{recording.history.filter((item) => item.status === 'paused').length}</td>
+                  <td>{recording.history.length > 0 ? time(recording.history[recording.history.length - 1].at) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+
+        <section className="panel" aria-label="Desktop relay">
+          <h2>
+            Desktop relay <small>signed signals to POST /desktop-event</small>
+          </h2>
+          {signals.length === 0 ? (
+            <p className="muted">No signals yet: click into Card number.</p>
+          ) : (
+            <table className="table" data-testid="signals">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Trigger</th>
+                  <th>Answer</th>
+                  <th>Took</th>
+                </tr>
+              </thead>
+              <tbody>
+                {signals.map((signal) => (
+                  <tr key={signal.id}>
+                    <td>{time(signal.at)}</td>
+                    <td className="mono">{signal.trigger}</td>
+                    <td>
+                      {signal.status === undefined
+                        ? 'sending…'
+                        : signal.status === 200
+                          ? `${signal.answer?.outcome} · recording ${signal.answer?.recording}`
+                          : <span className="error-text">{signal.status || 'no answer'} {signal.answer?.error?.code}</span>}
+                    </td>
+                    <td>{signal.ms === undefined ? '' : `${signal.ms} ms`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+// esbuild bundles the page's stylesheet into demo.css.
+declare module '*.css';

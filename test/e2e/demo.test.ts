@@ -1,0 +1,287 @@
+/**
+ * The demo page end to end, in headless Chromium: the page of `npm start` with the plugin's real
+ * components, its desktop relay, the functions in the real local runtime (twilio-run) and the
+ * Twilio stand-in over HTTP, all on free ports. The desktop item events are shortened (card
+ * number 4 s, CVV 30 s) so an expiry is quick to see. No sweep runs: an expired hold is closed
+ * because the plugin asks for the call's state the moment it is due.
+ *
+ * Screenshots of each state go to test-artifacts/ (readme-demo.png is the README's picture).
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
+import { startDemoServer } from '../../src/demo/server';
+import { testEnv } from '../support/harness';
+import { ARTIFACTS, launchChromium, localPage, screenshot } from './browser';
+
+jest.setTimeout(180_000);
+
+const CARD_NUMBER_SECONDS = 4;
+const shortEvents = {
+  events: [
+    { id: 'card-number', name: 'Card number', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: CARD_NUMBER_SECONDS, stopTrigger: 'card-number.blur', stopAction: 'resume' },
+    { id: 'cvv', name: 'CVV', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 30, stopTrigger: 'cvv.blur', stopAction: 'resume' },
+  ],
+};
+const TEST_CARD = '4111 1111 1111 1111';
+
+let stack: LocalStack;
+let demo: Server;
+let demoUrl: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const sentBodies: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  if (!existsSync(join(__dirname, '../../build/serverless/functions/desktop-event.js'))) {
+    throw new Error('build the functions first: npm run build:functions (npm test does)');
+  }
+  const eventsFile = join(mkdtempSync(join(tmpdir(), 'demo-e2e-')), 'desktop-events.json');
+  writeFileSync(eventsFile, JSON.stringify(shortEvents));
+  stack = await startLocalStack({
+    env: { ...testEnv, DESKTOP_EVENTS_FILE: eventsFile },
+    functionsPort: await freePort(),
+    standinPort: await freePort(),
+    output: 'ignore',
+  });
+  const port = await freePort();
+  demo = await startDemoServer({ port, host: '127.0.0.1', functionsUrl: stack.functionsUrl, standinUrl: stack.standinUrl, secret: testEnv.DESKTOP_EVENT_SECRET });
+  demoUrl = `http://127.0.0.1:${port}`;
+
+  page = await localPage(browser);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('request', (request) => sentBodies.push(request.postData() ?? ''));
+  await page.goto(demoUrl);
+  // The first load bundles nothing (the server did) but parses all of Flex UI: give it time.
+  await page.waitForSelector(indicator, { timeout: 90_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  demo?.closeAllConnections();
+  await new Promise((done) => (demo ? demo.close(done) : done(undefined)));
+  await stack?.stop();
+});
+
+const indicator = '[data-testid=recording-indicator-text]';
+
+async function waitForIndicator(pattern: RegExp, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(
+    ([selector, source]) => new RegExp(source).test(document.querySelector(selector)?.textContent ?? ''),
+    [indicator, pattern.source] as const,
+    { timeout },
+  );
+}
+
+interface DemoCallAnswer {
+  call: { callSid: string; recordingSids: string[] };
+}
+
+/** Each recording of the demo call as the stand-in has it (CONTRACT §4), read from outside the page. */
+async function recordingsAtTwilio(): Promise<Array<{ sid: string; status: string; history: Array<{ status: string }> }>> {
+  const { call } = (await (await fetch(`${demoUrl}/api/call`)).json()) as DemoCallAnswer;
+  return Promise.all(call.recordingSids.map(async (sid) => (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()));
+}
+
+async function expectRecordings(status: string): Promise<void> {
+  const recordings = await recordingsAtTwilio();
+  expect(recordings).toHaveLength(2); // the conference recording and the call recording
+  expect(recordings.map((recording) => recording.status)).toEqual([status, status]);
+}
+
+/** The relay log's newest line: "<trigger> … <answer>". */
+const lastSignal = async () => (await page.textContent('[data-testid=signals] tbody tr:first-child')) ?? '';
+
+async function waitForLastSignal(trigger: string, answer: RegExp): Promise<void> {
+  await page.waitForFunction(
+    ([wanted, source]) => {
+      const row = document.querySelector('[data-testid=signals] tbody tr:first-child')?.textContent ?? '';
+      return row.includes(wanted) && new RegExp(source).test(row);
+    },
+    [trigger, answer.source] as const,
+    { timeout: 10_000 },
+  );
+}
+
+/** "New call": the demo server ends the last call and makes a fresh one at the stand-in. */
+async function newCall(): Promise<void> {
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.url().endsWith('/api/call') && candidate.request().method() === 'POST'),
+    page.getByRole('button', { name: 'New call' }).click(),
+  ]);
+  const { call } = (await response.json()) as DemoCallAnswer;
+  await page.waitForSelector(`.sids >> text=${call.callSid}`);
+  await waitForIndicator(/^Recording$/);
+}
+
+describe('the demo server', () => {
+  const post = (path: string, body: string, contentType = 'application/json') =>
+    fetch(`${demoUrl}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body }).then(async (response) => ({ status: response.status, body: await response.json() }));
+
+  it('relays only known triggers, and nothing but the trigger', async () => {
+    expect(await post('/api/desktop-event', JSON.stringify({ trigger: 'card-number.focus', value: '4111' }))).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_trigger', message: expect.stringContaining('only "trigger" is accepted') } },
+    });
+    expect((await post('/api/desktop-event', JSON.stringify({ trigger: 'iban.focus' }))).body.error.code).toBe('invalid_trigger');
+    expect((await post('/api/desktop-event', '{nope')).body.error.code).toBe('invalid_json');
+    expect((await post('/api/desktop-event', JSON.stringify({ trigger: 'cvv.focus' }), 'text/plain')).status).toBe(415);
+    expect((await post('/api/desktop-event', JSON.stringify({ trigger: 'x'.repeat(2000) }))).status).toBe(413);
+  });
+
+  it('answers JSON errors for anything else', async () => {
+    const wrongMethod = await fetch(`${demoUrl}/api/desktop-event`);
+    expect(wrongMethod.status).toBe(405);
+    expect(await wrongMethod.json()).toEqual({ error: { code: 'method_not_allowed', message: expect.any(String) } });
+    expect((await fetch(`${demoUrl}/nothing-here`)).status).toBe(404);
+  });
+
+  it('never gives the desktop secret to the browser', async () => {
+    const served = await Promise.all(['/', '/demo.js', '/demo.css', '/api/call'].map(async (path) => (await fetch(`${demoUrl}${path}`)).text()));
+    for (const text of served) expect(text).not.toContain(testEnv.DESKTOP_EVENT_SECRET);
+  });
+});
+
+describe('the demo page in Chromium', () => {
+  it('pauses within one second of clicking into "Card number", at Twilio too, and resumes on leaving it', async () => {
+    await newCall();
+    await expectRecordings('in-progress');
+    await screenshot(page, 'e2e-1-recording');
+
+    const clickedAt = Date.now();
+    await page.getByLabel('Card number').click();
+    await waitForIndicator(/^Paused — Card number/, 1000);
+    const shownAfterMs = Date.now() - clickedAt;
+    expect(shownAfterMs).toBeLessThanOrEqual(1000);
+    writeFileSync(join(ARTIFACTS, 'e2e-pause-latency.json'), JSON.stringify({ clickToPausedShownMs: shownAfterMs }));
+    await expectRecordings('paused');
+    await page.getByLabel('Card number').fill(TEST_CARD);
+    await screenshot(page, 'e2e-2-card-number-paused');
+
+    await page.getByLabel('Name on card').click();
+    await waitForIndicator(/^Recording$/, 3000);
+    await expectRecordings('in-progress');
+    // Leaving the field resumed it, well before its 4 s ran out.
+    expect(await lastSignal()).toMatch(/card-number\.blur.*resumed · recording in-progress/);
+    await screenshot(page, 'e2e-3-resumed');
+
+    // What was typed stayed in the page: no request carried it.
+    expect(sentBodies.filter((body) => body.replace(/\D/g, '').includes(TEST_CARD.replace(/\D/g, '')))).toEqual([]);
+    expect(sentBodies.some((body) => body.includes('"trigger":"card-number.focus"'))).toBe(true);
+  });
+
+  it('keeps the recording paused while the agent moves from "Card number" straight to "CVV", until both are left', async () => {
+    await newCall();
+    await page.getByLabel('Card number').click();
+    await waitForIndicator(/^Paused — Card number/);
+
+    await page.getByLabel('CVV').click();
+    await waitForIndicator(/^Paused — CVV/);
+    await expectRecordings('paused');
+    // The holds overlapped: one pause interval names both, and Twilio never resumed in between.
+    await page.waitForSelector('[data-testid=call-timeline] .segment.hold >> text=Card number + CVV');
+    for (const recording of await recordingsAtTwilio()) expect(recording.history.map((entry) => entry.status)).toEqual(['in-progress', 'paused']);
+    await screenshot(page, 'e2e-4-card-number-then-cvv');
+
+    await page.getByLabel('Amount').click();
+    await waitForIndicator(/^Recording$/);
+    for (const recording of await recordingsAtTwilio()) expect(recording.history.map((entry) => entry.status)).toEqual(['in-progress', 'paused', 'in-progress']);
+
+    // Back into CVV a little later: a second pause on the timeline (the README's picture).
+    await page.waitForTimeout(2000);
+    await page.getByLabel('CVV').click();
+    await waitForIndicator(/^Paused — CVV — resumes in 0:\d\d/);
+    await expectRecordings('paused');
+    await screenshot(page, 'e2e-5-paused-again');
+    await page.getByLabel('Amount').click();
+    await waitForIndicator(/^Recording$/);
+  });
+
+  // At a person's pace, so the picture has room to show it: the README's docs/demo.png is a copy
+  // of test-artifacts/readme-demo.png.
+  it('walks the README’s flow: card number, then CVV, back to recording, then CVV again', async () => {
+    await newCall();
+    await page.waitForTimeout(4000);
+    await page.getByLabel('Card number').click();
+    await waitForIndicator(/^Paused — Card number/);
+    await page.waitForTimeout(2500);
+    await page.getByLabel('CVV').click();
+    await page.waitForTimeout(2500);
+    await page.getByLabel('Amount').click();
+    await waitForIndicator(/^Recording$/);
+    await page.waitForTimeout(4000);
+    await page.getByLabel('CVV').click();
+    await waitForIndicator(/^Paused — CVV/);
+    await page.waitForTimeout(3000);
+    await screenshot(page, 'readme-demo');
+    await page.getByLabel('Amount').click();
+    await waitForIndicator(/^Recording$/);
+  });
+
+  it('resumes by itself when the configured time runs out, with the agent still in the field', async () => {
+    await newCall();
+    await page.getByLabel('Card number').click();
+    await waitForIndicator(/^Paused — Card number — resumes in 0:0\d$/);
+    await screenshot(page, 'e2e-6-countdown');
+
+    await waitForIndicator(/^Recording$/, CARD_NUMBER_SECONDS * 1000 + 3000);
+    await expectRecordings('in-progress');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('card-number');
+    expect(await lastSignal()).toContain('card-number.focus');
+    await screenshot(page, 'e2e-7-expired');
+
+    // Leaving the field afterwards changes nothing.
+    await page.getByLabel('Name on card').click();
+    await waitForLastSignal('card-number.blur', /unchanged · recording in-progress/);
+  });
+
+  it('shows the blocking notification when Twilio fails, and the recording is not paused', async () => {
+    await newCall();
+    const fault = await fetch(`${stack.standinUrl}/__standin/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ operation: 'recording.update', status: 503, code: 20503, times: 100 }),
+    });
+    expect(fault.status).toBe(200);
+
+    await page.getByLabel('Card number').click();
+    const warning = page.getByText(/^The recording was NOT paused \(.*\)\. Do not take card details\./);
+    await warning.waitFor({ timeout: 15_000 });
+    await waitForLastSignal('card-number.focus', /502 recording_update_failed/);
+    expect(await page.textContent(indicator)).toBe('Recording');
+    await expectRecordings('in-progress');
+    await screenshot(page, 'e2e-8-pause-failed');
+
+    // It stays until the agent acknowledges it (the plugin's other notifications go after 5 s).
+    await page.waitForTimeout(6000);
+    expect(await warning.isVisible()).toBe(true);
+    await page.getByRole('button', { name: /I understand/i }).click();
+    await warning.waitFor({ state: 'detached' });
+
+    // The agent's own pause button meets the same outage and says so the same way.
+    await page.getByLabel('Name on card').click();
+    await page.getByTestId('recording-control-button').click();
+    await warning.waitFor({ timeout: 15_000 });
+    await expectRecordings('in-progress');
+    await screenshot(page, 'e2e-9-manual-pause-failed');
+    await page.getByRole('button', { name: /I understand/i }).click();
+  });
+
+  it('"End call" hangs up: the recordings complete and the card fields are disabled', async () => {
+    await page.getByRole('button', { name: 'End call' }).click();
+    await page.waitForSelector('text=Call ended');
+    await expectRecordings('completed');
+    expect(await page.getByLabel('Card number').isDisabled()).toBe(true);
+    expect(await page.$(indicator)).toBeNull();
+    await screenshot(page, 'e2e-10-call-ended');
+  });
+
+  it('ran without an uncaught error in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
