@@ -89,6 +89,7 @@ export const DEFAULT_WORKSPACE_SID = `WS${'0'.repeat(32)}`;
 const CREDENTIAL_USER = /^(AC|SK)[0-9a-fA-F]{32}$/;
 /** Marks an answer that must be a dropped connection rather than an HTTP response. */
 const NETWORK_ERROR = Symbol('network error');
+const REQUEST_LOG_LIMIT = 20_000;
 
 export function createStandin(options: StandinOptions = {}): Standin {
   const now = options.now ?? (() => new Date());
@@ -156,6 +157,8 @@ export function createStandin(options: StandinOptions = {}): Standin {
 
       const record: RequestRecord = { method: request.method, path: url.pathname, at: now().toISOString(), operation: null, answeredAt: null };
       log.push(record);
+      // `npm start` runs for hours with a sweep every second: keep the newest requests only.
+      if (log.length > REQUEST_LOG_LIMIT) log.splice(0, log.length - REQUEST_LOG_LIMIT);
       const delay = latencyMs;
       // The state changes now, on arrival; only the answer waits, as with a slow network.
       const answer = await answerTwilio(request, url, record);
