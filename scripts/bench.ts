@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
-import { sign } from '../src/core/signature';
+import { signedHeaders } from '../src/core/signature';
 import { CallControl } from '../src/serverless/lib/callControl';
 import { handleDesktopEvent, DesktopEventDeps, RecentAnswers } from '../src/serverless/lib/desktopEvent';
 import { LedgerStore } from '../src/serverless/lib/ledgerStore';
@@ -55,12 +55,10 @@ class InProcessRequestClient extends twilio.RequestClient {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/** A relay's request as the handler receives it: header names in lower case, as Functions give them. */
 function signedSignal(body: Record<string, unknown>, now = Date.now()) {
-  const timestamp = String(Math.floor(now / 1000));
-  return {
-    headers: { 'x-desktop-timestamp': timestamp, 'x-desktop-signature': sign(env.DESKTOP_EVENT_SECRET, timestamp, body) },
-    body,
-  };
+  const headers = Object.fromEntries(Object.entries(signedHeaders(env.DESKTOP_EVENT_SECRET, body, now)).map(([name, value]) => [name.toLowerCase(), value]));
+  return { headers, body };
 }
 
 async function handlerFigures(): Promise<void> {
@@ -146,7 +144,7 @@ async function runtimeFigures(): Promise<void> {
       const sentAt = new Date();
       const response = await fetch(`${stack.functionsUrl}/desktop-event`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Desktop-Timestamp': signal.headers['x-desktop-timestamp'], 'X-Desktop-Signature': signal.headers['x-desktop-signature'] },
+        headers: signal.headers,
         body: JSON.stringify(body),
       });
       const answer = await response.json();

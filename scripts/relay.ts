@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { sign } from '../src/core/signature';
+import { signedHeaders } from '../src/core/signature';
 import { localEnv } from './localEnv';
 
 async function main(): Promise<void> {
@@ -31,10 +31,9 @@ async function main(): Promise<void> {
     occurredAt: new Date().toISOString(),
     ...(values.call && { callSid: values.call }),
   };
-  const timestamp = String(Math.floor(Date.now() / 1000));
   const response = await fetch(values.url as string, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Desktop-Timestamp': timestamp, 'X-Desktop-Signature': sign(values.secret, timestamp, body) },
+    headers: signedHeaders(values.secret, body),
     body: JSON.stringify(body),
   });
   console.log(response.status, JSON.stringify(await response.json(), null, 2));

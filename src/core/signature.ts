@@ -23,6 +23,12 @@ export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys
 export const sign = (secret: string, timestamp: string, body: unknown): string =>
   `v1=${createHmac('sha256', secret).update(`${timestamp}.${canonicalJson(body)}`).digest('hex')}`;
 
+/** The headers a relay sends with `body`, signed now. */
+export function signedHeaders(secret: string, body: unknown, nowMs = Date.now()): Record<string, string> {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  return { 'Content-Type': 'application/json', 'X-Desktop-Timestamp': timestamp, 'X-Desktop-Signature': sign(secret, timestamp, body) };
+}
+
 export type SignatureCheck = 'valid' | 'invalid_signature' | 'stale_timestamp';
 
 /**

@@ -5,7 +5,7 @@
  * in this process; the browser never sees it.
  */
 import { randomUUID } from 'node:crypto';
-import { sign } from '../core/signature';
+import { signedHeaders } from '../core/signature';
 
 /** The only signals the demo page may ask for: the payment form's two watched fields. */
 export const DEMO_TRIGGERS = ['card-number.focus', 'card-number.blur', 'cvv.focus', 'cvv.blur'] as const;
@@ -37,11 +37,10 @@ export interface RelayAnswer {
 /** Signs and sends one signal. The agent's live call is left for the functions to find (TaskRouter). */
 export async function relaySignal(options: { functionsUrl: string; secret: string; agent: string; trigger: DemoTrigger }): Promise<RelayAnswer> {
   const body = { eventId: `demo-${randomUUID()}`, agent: options.agent, trigger: options.trigger, occurredAt: new Date().toISOString() };
-  const timestamp = String(Math.floor(Date.now() / 1000));
   try {
     const response = await fetch(`${options.functionsUrl}/desktop-event`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Desktop-Timestamp': timestamp, 'X-Desktop-Signature': sign(options.secret, timestamp, body) },
+      headers: signedHeaders(options.secret, body),
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });

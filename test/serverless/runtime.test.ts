@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalStack, LocalStack } from '../../scripts/localStack';
-import { sign } from '../../src/core/signature';
+import { signedHeaders } from '../../src/core/signature';
 import { freePort } from '../../scripts/localStack';
 import { testEnv } from '../support/harness';
 
@@ -31,8 +31,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 }
 
 function signal(body: Record<string, unknown>, secret = testEnv.DESKTOP_EVENT_SECRET) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return post('/desktop-event', body, { 'X-Desktop-Timestamp': timestamp, 'X-Desktop-Signature': sign(secret, timestamp, body) });
+  return post('/desktop-event', body, signedHeaders(secret, body));
 }
 
 test('a signed signal through twilio-run pauses the recordings at the stand-in, and the stop resumes them', async () => {

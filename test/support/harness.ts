@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
-import { sign } from '../../src/core/signature';
+import { signedHeaders } from '../../src/core/signature';
 import { CallControl } from '../../src/serverless/lib/callControl';
 import { DesktopEventDeps, RecentAnswers } from '../../src/serverless/lib/desktopEvent';
 import { LedgerStore } from '../../src/serverless/lib/ledgerStore';
@@ -77,9 +77,8 @@ export interface SignalBody {
 /** A relay's request: signed over the canonical body with the current time. */
 export function signed(body: SignalBody, options: { secret?: string; timestamp?: number } = {}) {
   const full = { eventId: `evt-${randomUUID()}`, ...body };
-  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   return {
-    headers: { 'content-type': 'application/json', 'x-desktop-timestamp': timestamp, 'x-desktop-signature': sign(options.secret ?? SECRET, timestamp, full) },
+    headers: lowerCaseKeys(signedHeaders(options.secret ?? SECRET, full, (options.timestamp ?? Date.now() / 1000) * 1000)),
     body: full as Record<string, unknown>,
   };
 }
@@ -100,3 +99,7 @@ export function apiDeps(env: Record<string, string> = {}, now: () => Date = () =
     now,
   };
 }
+
+/** Twilio Functions hand headers over with lower-case names. */
+export const lowerCaseKeys = (headers: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
