@@ -13,7 +13,7 @@ import type { CallRecord } from './ledgerStore';
 import { newCallRecord } from './ledgerStore';
 import type { TaskCall, TaskCalls } from './liveCalls';
 import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from './recordings';
-import { withRetries } from './retry';
+import { twilioCode, withRetries } from './retry';
 import type { Settings } from './settings';
 import { mergeTaskAttributes } from './taskAttributes';
 import type { TwilioClient } from './twilioClient';
@@ -103,6 +103,8 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
     return await VERB_HANDLERS[verb](deps, found, caller, body);
   } catch (error) {
     if (error instanceof CallEndedError) return errorResult(404, 'call_not_found', 'the call is no longer in progress');
+    // Names and codes only: never a body, which could hold what a caller sent.
+    console.error(`recording-controls/${verb} failed: ${error instanceof Error ? error.name : 'error'} ${twilioCode(error) ?? ''}`);
     return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the change: treat the call as NOT paused');
   }
 }
