@@ -11,7 +11,7 @@
  *   committed meanwhile, the apply may have overtaken theirs, so the latest ledger is applied
  *   again. A pause-first that read a ledger with a recent resume does the same check.
  */
-import { isPaused } from '../../core/holds';
+import { expireHolds, isPaused } from '../../core/holds';
 import type { CallRecord, LedgerStore, StoredRecord } from './ledgerStore';
 import { newCallRecord, REMEMBERED_EVENTS } from './ledgerStore';
 import type { LiveCall, RecordingState, RecordingTarget } from './recordings';
@@ -42,6 +42,9 @@ export interface ChangeOutcome {
 }
 
 export type ChangeResult = ({ duplicate: false } & ChangeOutcome & { response?: Response }) | { duplicate: true; response: Response };
+
+/** The change that only closes holds whose time has come. */
+export const expireDue = (record: CallRecord, now: Date): CallRecord => ({ ...record, ...expireHolds(record, now) });
 
 export const targetFor = (record: CallRecord): RecordingTarget => (isPaused(record) ? 'paused' : 'in-progress');
 

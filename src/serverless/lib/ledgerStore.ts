@@ -5,7 +5,7 @@
  */
 import type { Ledger } from '../../core/holds';
 import type { LiveCall, RecordingKind } from './recordings';
-import { httpStatus, twilioCode, withRetries } from './retry';
+import { httpStatus, twilioCode, unlessNotFound, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 export interface KnownRecording {
@@ -49,7 +49,6 @@ const DOCUMENT_PREFIX = 'rc-call-';
 const DOCUMENT_TTL_SECONDS = 3 * 24 * 3600;
 const MAX_ATTEMPTS = 12;
 
-const NOT_FOUND = 54100;
 const ALREADY_EXISTS = 54301;
 const REVISION_MISMATCH = 54103;
 
@@ -89,13 +88,8 @@ export class LedgerStore {
   }
 
   async load(callSid: string): Promise<StoredRecord | null> {
-    try {
-      const document = await withRetries(() => this.documents(`${DOCUMENT_PREFIX}${callSid}`).fetch());
-      return { record: document.data as CallRecord, revision: document.revision };
-    } catch (error) {
-      if (httpStatus(error) === 404 || twilioCode(error) === NOT_FOUND) return null;
-      throw error;
-    }
+    const document = await unlessNotFound(() => this.documents(`${DOCUMENT_PREFIX}${callSid}`).fetch(), null);
+    return document && { record: document.data as CallRecord, revision: document.revision };
   }
 
   /** Writes `record` if the document is still at `revision` (null: not created yet). */

@@ -5,7 +5,7 @@
  * never required, and an ended call evicts it.
  */
 import type { LiveCall } from './recordings';
-import { withRetries } from './retry';
+import { unlessNotFound, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 /** How long a found call is trusted without asking TaskRouter again. */
@@ -55,36 +55,22 @@ export class LiveCallDirectory {
     let workerSid = await this.workerSid(agent);
     if (!workerSid) return undefined;
     const workspace = this.client.taskrouter.v1.workspaces(this.workspaceSid);
-    const acceptedOf = (sid: string) => withRetries(() => workspace.workers(sid).reservations.list({ reservationStatus: 'accepted', limit: 20 }));
-    let reservations = await acceptedOf(workerSid).catch((error: { status?: number }) => {
-      if (error.status !== 404) throw error;
-      return undefined;
-    });
+    const acceptedOf = (sid: string) => unlessNotFound(() => workspace.workers(sid).reservations.list({ reservationStatus: 'accepted', limit: 20 }), undefined);
+    let reservations = await acceptedOf(workerSid);
     if (!reservations) {
       // The remembered worker is gone (deleted and created anew): find it again, once.
       this.workers.delete(agent);
       workerSid = await this.workerSid(agent);
       if (!workerSid) return undefined;
-      reservations = await acceptedOf(workerSid);
+      reservations = (await acceptedOf(workerSid)) ?? [];
     }
-    const found = workerSid;
     const tasks = await Promise.all(reservations.map((reservation) => withRetries(() => workspace.tasks(reservation.taskSid).fetch())));
-    const live = tasks
+    const chosen = tasks
       .filter((task) => task.taskChannelUniqueName === 'voice' && task.assignmentStatus === 'assigned')
-      .map((task) => ({ task, attributes: parseAttributes(task.attributes) }))
-      .filter(({ attributes }) => typeof attributes.call_sid === 'string')
-      .filter(({ attributes }) => !callSid || attributes.call_sid === callSid || participantCalls(attributes).includes(callSid))
-      .sort((a, b) => b.task.dateCreated.getTime() - a.task.dateCreated.getTime());
-    const chosen = live[0];
-    if (!chosen) return undefined;
-    const conferenceSid = (chosen.attributes.conference as { sid?: unknown } | undefined)?.sid;
-    return {
-      callSid: chosen.attributes.call_sid as string,
-      ...(typeof conferenceSid === 'string' && { conferenceSid }),
-      taskSid: chosen.task.sid,
-      workerSid: found,
-      agent,
-    };
+      .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())
+      .map((task) => callOfTask(task, callSid))
+      .find((found) => found !== undefined);
+    return chosen && { ...chosen.call, workerSid, agent };
   }
 
   private async workerSid(agent: string): Promise<string | undefined> {
@@ -116,6 +102,21 @@ export function parseAttributes(text: string | undefined | null): Record<string,
 function participantCalls(attributes: Record<string, unknown>): string[] {
   const participants = (attributes.conference as { participants?: Record<string, unknown> } | undefined)?.participants;
   return participants ? Object.values(participants).filter((value): value is string => typeof value === 'string') : [];
+}
+
+/**
+ * The call a Flex voice task is about: its `call_sid` and `conference.sid` attributes. When a
+ * call sid is named, the task must be that call's (the customer's or a participant's leg).
+ */
+function callOfTask(
+  task: { sid: string; attributes: string },
+  callSid?: string,
+): { call: LiveCall & { taskSid: string }; attributes: Record<string, unknown> } | undefined {
+  const attributes = parseAttributes(task.attributes);
+  if (typeof attributes.call_sid !== 'string') return undefined;
+  if (callSid && attributes.call_sid !== callSid && !participantCalls(attributes).includes(callSid)) return undefined;
+  const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
+  return { call: { callSid: attributes.call_sid, ...(typeof conferenceSid === 'string' && { conferenceSid }), taskSid: task.sid }, attributes };
 }
 
 export interface TaskCall {
@@ -154,25 +155,15 @@ export class TaskCalls {
       return cached.found;
     }
     const task = taskSid
-      ? await withRetries(() => this.workspace.tasks(taskSid).fetch()).catch((error: { status?: number }) => {
-          if (error.status === 404) return undefined;
-          throw error;
-        })
+      ? await unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined)
       : (
           await withRetries(() =>
             this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == "${name.callSid}"`, limit: 5 }),
           )
         ).sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0];
-    if (!task) return undefined;
-    const attributes = parseAttributes(task.attributes);
-    if (typeof attributes.call_sid !== 'string') return undefined;
-    if (name.callSid && attributes.call_sid !== name.callSid && !participantCalls(attributes).includes(name.callSid)) return undefined;
-    const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
-    const found: TaskCall = {
-      call: { callSid: attributes.call_sid, ...(typeof conferenceSid === 'string' && { conferenceSid }), taskSid: task.sid },
-      live: task.assignmentStatus === 'assigned',
-      attributes,
-    };
+    const ofTask = task && callOfTask(task, name.callSid);
+    if (!task || !ofTask) return undefined;
+    const found: TaskCall = { ...ofTask, live: task.assignmentStatus === 'assigned' };
     this.byTask.set(task.sid, { found, at: this.clock() });
     this.byCall.set(found.call.callSid, task.sid);
     return found;
@@ -183,12 +174,7 @@ export class TaskCalls {
     const key = `${workerSid}|${taskSid}`;
     const at = this.holders.get(key);
     if (at !== undefined && this.clock() - at < CONTROL_CACHE_TTL_MS) return true;
-    const reservations = await withRetries(() => this.workspace.workers(workerSid).reservations.list({ limit: 50 })).catch(
-      (error: { status?: number }) => {
-        if (error.status === 404) return [];
-        throw error;
-      },
-    );
+    const reservations = await unlessNotFound(() => this.workspace.workers(workerSid).reservations.list({ limit: 50 }), []);
     const held = reservations.some(
       (reservation) => reservation.taskSid === taskSid && ['accepted', 'wrapping', 'completed'].includes(reservation.reservationStatus),
     );

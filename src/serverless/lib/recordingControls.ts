@@ -7,10 +7,9 @@ import { z } from 'zod';
 import { closeHold, closeHolds, expireHolds, isPaused, nextExpiry, openHold } from '../../core/holds';
 import { redactionTimeline } from '../../core/timeline';
 import { Authenticator, Caller, holdOf } from './auth';
-import type { CallControl } from './callControl';
+import { CallControl, ChangeResult, expireDue } from './callControl';
 import { errorResult, HttpResult } from './http';
 import type { CallRecord } from './ledgerStore';
-import { newCallRecord } from './ledgerStore';
 import type { TaskCall, TaskCalls } from './liveCalls';
 import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from './recordings';
 import { twilioCode, withRetries } from './retry';
@@ -127,6 +126,12 @@ function statusBody(callSid: string, record: CallRecord | null, recordings: Reco
 const outcomeOf = (before: CallRecord, after: CallRecord, recordings: RecordingState[]): string =>
   summarize(recordings) === 'absent' || isPaused(before) === isPaused(after) ? 'unchanged' : isPaused(after) ? 'paused' : 'resumed';
 
+/** The status after a pause or resume, and what it did. */
+function changeAnswer(found: TaskCall, result: ChangeResult): HttpResult {
+  if (result.duplicate) return { status: 200, body: result.response };
+  return { status: 200, body: { ...statusBody(found.call.callSid, result.after, result.recordings), outcome: outcomeOf(result.before, result.after, result.recordings) } };
+}
+
 const pause: VerbHandler = async ({ control }, found, caller, body) => {
   if (!found.live) return notLive();
   const hold = holdOf(caller);
@@ -134,8 +139,7 @@ const pause: VerbHandler = async ({ control }, found, caller, body) => {
     pauseFirst: true,
     change: (record, now) => ({ ...record, ...openHold(expireHolds(record, now), { ...hold, ...(typeof body.reason === 'string' && { reason: body.reason }) }, now) }),
   });
-  if (result.duplicate) return { status: 200, body: result.response };
-  return { status: 200, body: { ...statusBody(found.call.callSid, result.after, result.recordings), outcome: outcomeOf(result.before, result.after, result.recordings) } };
+  return changeAnswer(found, result);
 };
 
 const resume: VerbHandler = async ({ control }, found, caller, body) => {
@@ -148,8 +152,7 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
       ...(body.force === true ? closeHolds(record, () => true, now) : closeHold(expireHolds(record, now), hold.id, now)),
     }),
   });
-  if (result.duplicate) return { status: 200, body: result.response };
-  return { status: 200, body: { ...statusBody(found.call.callSid, result.after, result.recordings), outcome: outcomeOf(result.before, result.after, result.recordings) } };
+  return changeAnswer(found, result);
 };
 
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
@@ -158,7 +161,7 @@ async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ 
   const expiry = stored ? nextExpiry(stored.record) : null;
   if (!stored || !found.live || expiry === null || Date.parse(expiry) > deps.now().getTime()) return { record: stored?.record ?? null, recordings };
   // Precise auto-resume: the plugin asks for status the moment a hold is due.
-  const result = await deps.control.change(found.call, { change: (record, now) => ({ ...record, ...expireHolds(record, now) }) });
+  const result = await deps.control.change(found.call, { change: expireDue });
   if (result.duplicate) return { record: stored.record, recordings };
   const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
   return { record: result.after, recordings: recordings.map((state) => confirmed.get(state.sid) ?? state) };
@@ -183,7 +186,7 @@ const start: VerbHandler = async (deps, found) => {
     }),
   );
   // A hold may be open already (the agent is mid card entry): the new recording must obey it.
-  const result = await deps.control.change(found.call, { change: (record, now) => ({ ...record, ...expireHolds(record, now) }) });
+  const result = await deps.control.change(found.call, { change: expireDue });
   const after = result.duplicate ? null : result.after;
   return { status: 200, body: statusBody(found.call.callSid, after, await listRecordings(deps.client, found.call)) };
 };
@@ -212,7 +215,7 @@ const tags: VerbHandler = async (deps, found, caller, body) => {
     };
   });
   const section = attributes.recording_controls as Json;
-  return { status: 200, body: { taskSid: found.call.taskSid, tags: section.tags, metadata: section.metadata, by: caller.kind === 'flex' ? caller.identity : `api-key-${caller.key}` } };
+  return { status: 200, body: { taskSid: found.call.taskSid, tags: section.tags, metadata: section.metadata, by: holdOf(caller).by } };
 };
 
 const timeline: VerbHandler = async (deps, found) => {
@@ -221,7 +224,7 @@ const timeline: VerbHandler = async (deps, found) => {
   const started = recordings
     .map((recording) => ({ sid: recording.sid, startedAt: recording.startedAt ?? known.get(recording.sid) }))
     .filter((recording): recording is { sid: string; startedAt: string } => typeof recording.startedAt === 'string');
-  return { status: 200, body: { callSid: found.call.callSid, recordings: redactionTimeline(started, record?.intervals ?? newCallRecord(found.call).intervals) } };
+  return { status: 200, body: { callSid: found.call.callSid, recordings: redactionTimeline(started, record?.intervals ?? []) } };
 };
 
 const VERB_HANDLERS: Record<Verb, VerbHandler> = { pause, resume, status, start, stop, tags, timeline };

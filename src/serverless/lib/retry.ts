@@ -42,3 +42,13 @@ export function withRetries<T>(operation: () => Promise<T>, budgetMs = 4000): Pr
     retry: (error) => isTransient(error) && Date.now() - startedAt < budgetMs,
   });
 }
+
+/** `operation` with retries, or `fallback` when Twilio answers 404 (the thing does not exist). */
+export async function unlessNotFound<T, F>(operation: () => Promise<T>, fallback: F): Promise<T | F> {
+  try {
+    return await withRetries(operation);
+  } catch (error) {
+    if (httpStatus(error) === 404) return fallback;
+    throw error;
+  }
+}

@@ -3,8 +3,8 @@
  * confirm. For a scheduler (and `npm start`, which runs it every second); the Flex plugin asks
  * for precise expiry of its own call through the API.
  */
-import { closeHolds, expireHolds, nextExpiry } from '../../core/holds';
-import type { CallControl } from './callControl';
+import { closeHolds, nextExpiry } from '../../core/holds';
+import { CallControl, expireDue } from './callControl';
 import type { CallRecord, LedgerStore } from './ledgerStore';
 import { CallEndedError } from './recordings';
 
@@ -25,7 +25,7 @@ export async function sweep(store: LedgerStore, control: CallControl, now: () =>
   const results = await Promise.allSettled(
     due.map(async ({ record }) => {
       try {
-        await control.change(record.call, { change: (current, at) => ({ ...current, ...expireHolds(current, at) }) });
+        await control.change(record.call, { change: expireDue });
       } catch (error) {
         if (!(error instanceof CallEndedError)) throw error;
         // The call is over: nothing can be paused any more, so its holds end now.
