@@ -6,7 +6,39 @@
 import { z } from 'zod';
 import { closeHold, expireHolds, Ledger, openHold } from './holds';
 
-const triggerId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 of A-Z a-z 0-9 . _ : -');
+const TRIGGER_FORMAT = 'must be 1–128 of A-Z a-z 0-9 . _ : -';
+const triggerId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, TRIGGER_FORMAT);
+
+/** Loopback hosts may be served over plain http (a CRM on the admin's own machine, the demo). */
+const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
+
+/** `https://host[:port]` exactly — what a browser reports as a page's origin — or http on loopback. */
+export function isCrmOrigin(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.origin !== value) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+}
+
+/**
+ * A CSS selector the CRM relay script matches focused elements against. Browsers parse selectors,
+ * the core cannot: it refuses what can never be one (blank, braces, angle brackets, control
+ * characters) and the relay script ignores a selector the browser rejects.
+ */
+const SELECTOR_FORMAT = 'must be a CSS selector of 1–256 characters, such as input[name=cardNumber]';
+const isSelector = (value: string): boolean => value.trim().length > 0 && !/[{}<>\u0000-\u001f\u007f]/.test(value);
+
+/** A CRM page field whose focus fires the event's start trigger and whose blur fires its stop trigger. */
+const crmField = z.strictObject({
+  selector: z.string().max(256, SELECTOR_FORMAT).refine(isSelector, SELECTOR_FORMAT),
+  origin: z.string().max(256).refine(isCrmOrigin, 'must be an origin such as https://crm.example.com (scheme and host, no path; http only for localhost)'),
+});
+
+export const MAX_CRM_FIELDS = 20;
 
 const desktopItemEvent = z.strictObject({
   id: triggerId,
@@ -16,40 +48,119 @@ const desktopItemEvent = z.strictObject({
   durationSeconds: z.number().int().min(1).max(3600).optional(),
   stopTrigger: triggerId.optional(),
   stopAction: z.literal('resume').optional(),
+  fields: z.array(crmField).max(MAX_CRM_FIELDS).optional(),
 });
 
-const desktopEventsFile = z.strictObject({ events: z.array(desktopItemEvent).min(1) });
-
 export type DesktopItemEvent = z.infer<typeof desktopItemEvent>;
+export type CrmField = z.infer<typeof crmField>;
 export interface DesktopEventsConfig {
   events: DesktopItemEvent[];
 }
 
 export type ConfigCheck = { ok: true; config: DesktopEventsConfig } | { ok: false; problems: string[] };
 
+/**
+ * What is wrong, where, as a stable code a user interface can translate; `message` is the
+ * English text the functions and the build print.
+ */
+export type ConfigIssueCode =
+  | 'not_object'
+  | 'no_events'
+  | 'unknown_field'
+  | 'required'
+  | 'trigger_format'
+  | 'name_length'
+  | 'action'
+  | 'duration_range'
+  | 'stop_action'
+  | 'selector'
+  | 'origin'
+  | 'too_many_fields'
+  | 'duplicate_id'
+  | 'needs_end'
+  | 'same_triggers'
+  | 'invalid';
+
+export interface ConfigIssue {
+  path: Array<string | number>;
+  code: ConfigIssueCode;
+  message: string;
+}
+
 const where = (path: PropertyKey[]): string =>
   path.length === 0 ? 'configuration' : path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
 
-/** Validates a parsed desktop-events.json; every problem is listed, not just the first. */
-export function checkDesktopEventsConfig(input: unknown): ConfigCheck {
-  const parsed = desktopEventsFile.safeParse(input);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => `${where(issue.path)}: ${issue.message}`) };
+export const describeIssue = (issue: ConfigIssue): string => `${where(issue.path)}: ${issue.message}`;
+
+const CODE_BY_FIELD: Record<string, ConfigIssueCode> = {
+  id: 'trigger_format',
+  startTrigger: 'trigger_format',
+  stopTrigger: 'trigger_format',
+  name: 'name_length',
+  action: 'action',
+  durationSeconds: 'duration_range',
+  stopAction: 'stop_action',
+  selector: 'selector',
+  origin: 'origin',
+  fields: 'too_many_fields',
+};
+
+function codeOf(issue: z.core.$ZodIssue): ConfigIssueCode {
+  if (issue.code === 'unrecognized_keys') return 'unknown_field';
+  const field = [...issue.path].reverse().find((part) => typeof part === 'string');
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  if (field === 'events' && issue.path.length === 1) return issue.code === 'too_small' ? 'no_events' : 'invalid';
+  if (issue.path.length === 0) return 'not_object';
+  return CODE_BY_FIELD[String(field)] ?? 'invalid';
+}
+
+const fromZod = (issues: z.core.$ZodIssue[], prefix: Array<string | number> = []): ConfigIssue[] =>
+  issues.map((issue) => ({ path: [...prefix, ...(issue.path as Array<string | number>)], code: codeOf(issue), message: issue.message }));
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Every problem of a configuration, each event on its own so one malformed event hides nothing
+ * about the others, then the rules across fields and events. Empty when it is valid.
+ */
+export function desktopEventsConfigIssues(input: unknown): ConfigIssue[] {
+  if (!isObject(input)) return [{ path: [], code: 'not_object', message: 'must be an object with "events"' }];
+  const issues: ConfigIssue[] = [];
+  const extra = Object.keys(input).filter((key) => key !== 'events');
+  if (extra.length > 0) issues.push({ path: [], code: 'unknown_field', message: `Unrecognized key${extra.length > 1 ? 's' : ''}: ${extra.map((key) => `"${key}"`).join(', ')}` });
+  const { events } = input;
+  if (!Array.isArray(events)) {
+    issues.push({ path: ['events'], code: events === undefined ? 'required' : 'invalid', message: 'must be a list of events' });
+    return issues;
   }
-  const problems: string[] = [];
+  if (events.length === 0) issues.push({ path: ['events'], code: 'no_events', message: 'must hold at least one event' });
+
   const seen = new Set<string>();
-  parsed.data.events.forEach((event, index) => {
-    const at = `events[${index}]`;
-    if (seen.has(event.id)) problems.push(`${at}.id: "${event.id}" is used by an earlier event`);
-    seen.add(event.id);
-    if (event.durationSeconds === undefined && event.stopTrigger === undefined) {
-      problems.push(`${at}: needs durationSeconds, stopTrigger or both, or the pause would never end`);
+  events.forEach((candidate, index) => {
+    const at: Array<string | number> = ['events', index];
+    const parsed = desktopItemEvent.safeParse(candidate);
+    if (!parsed.success) issues.push(...fromZod(parsed.error.issues, at));
+    // The cross-field rules read whatever is well-formed, so they show up alongside the rest.
+    const event = (isObject(candidate) ? candidate : {}) as Partial<Record<keyof DesktopItemEvent, unknown>>;
+    if (typeof event.id === 'string') {
+      if (seen.has(event.id)) issues.push({ path: [...at, 'id'], code: 'duplicate_id', message: `"${event.id}" is used by an earlier event` });
+      seen.add(event.id);
     }
-    if (event.stopTrigger !== undefined && event.stopTrigger === event.startTrigger) {
-      problems.push(`${at}.stopTrigger: must differ from startTrigger`);
+    if (isObject(candidate) && event.durationSeconds === undefined && event.stopTrigger === undefined) {
+      issues.push({ path: at, code: 'needs_end', message: 'needs durationSeconds, stopTrigger or both, or the pause would never end' });
+    }
+    if (typeof event.stopTrigger === 'string' && event.stopTrigger === event.startTrigger) {
+      issues.push({ path: [...at, 'stopTrigger'], code: 'same_triggers', message: 'must differ from startTrigger' });
     }
   });
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: parsed.data };
+  return issues;
+}
+
+/** Validates a parsed desktop-events.json; every problem is listed, not just the first. */
+export function checkDesktopEventsConfig(input: unknown): ConfigCheck {
+  const issues = desktopEventsConfigIssues(input);
+  if (issues.length > 0) return { ok: false, problems: issues.map(describeIssue) };
+  return { ok: true, config: { events: (input as DesktopEventsConfig).events.map((event) => desktopItemEvent.parse(event)) } };
 }
 
 /** Parses and validates the file's text; a JSON syntax error is one more listed problem. */

@@ -32,11 +32,11 @@ export type PauseBehavior = 'skip' | 'silence';
 export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
 export type ReservationStatus = 'pending' | 'accepted' | 'rejected' | 'timeout' | 'canceled' | 'rescinded' | 'wrapping' | 'completed';
 export type RecordingMode = 'conference' | 'call' | 'both' | 'none';
-export type Role = 'agent' | 'supervisor';
+export type Role = 'agent' | 'supervisor' | 'admin';
 
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled'];
 export const RECORDING_MODES: readonly RecordingMode[] = ['conference', 'call', 'both', 'none'];
-export const ROLES: readonly Role[] = ['agent', 'supervisor'];
+export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
 
 export const CUSTOMER_NUMBER = '+15550100';
 export const CONTACT_CENTER_NUMBER = '+15550199';

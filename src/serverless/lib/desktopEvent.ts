@@ -6,6 +6,8 @@ import { checkDesktopEventBody, MAX_BODY_BYTES } from '../../core/desktopEventRe
 import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../core/desktopEvents';
 import { isPaused } from '../../core/holds';
 import { verifySignature } from '../../core/signature';
+import type { Authenticator } from './auth';
+import { admitTokenSignal, isTokenSignal, notTheTokensAgent } from './desktopEventToken';
 import type { CallControl, ChangeOutcome } from './callControl';
 import { errorResult, HttpResult } from './http';
 import type { LiveCallDirectory } from './liveCalls';
@@ -19,6 +21,8 @@ export interface DesktopEventDeps {
   control: CallControl;
   /** Answers already given by this container, so a quick repeat costs no Twilio request. */
   answers: RecentAnswers;
+  /** Checks the Flex token of a signal relayed from inside Flex (CONTRACT §1). */
+  auth?: Authenticator;
   now: () => Date;
   log?: (line: string) => void;
 }
@@ -51,7 +55,7 @@ const header = (headers: DesktopEventRequest['headers'], name: string): string |
 
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
   const { settings, config, calls, control, now } = deps;
-  if (settings.desktopSecrets.length === 0) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
+  if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body)) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
   if (!config.ok) {
     return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
   }
@@ -64,7 +68,10 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (Number(header(request.headers, 'content-length') ?? 0) > MAX_BODY_BYTES) {
     return errorResult(400, 'invalid_event', `the body is over ${MAX_BODY_BYTES} bytes`);
   }
-  const signature = verifySignature({
+  // From inside Flex: the agent's Flex token stands in for the signature (desktopEventToken.ts).
+  const admitted = isTokenSignal(request.headers, body) ? await admitTokenSignal(deps.auth, request.headers, body as Record<string, unknown>) : undefined;
+  if (admitted && !admitted.ok) return admitted.result;
+  const signature = admitted ? 'valid' : verifySignature({
     secrets: settings.desktopSecrets,
     timestampHeader: header(request.headers, 'x-desktop-timestamp'),
     signatureHeader: header(request.headers, 'x-desktop-signature'),
@@ -74,8 +81,9 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (signature === 'stale_timestamp') return errorResult(401, 'stale_timestamp', 'X-Desktop-Timestamp is more than 300 s from the server clock');
   if (signature !== 'valid') return errorResult(401, 'invalid_signature', 'X-Desktop-Signature does not match the body');
 
-  const checked = checkDesktopEventBody(body);
+  const checked = checkDesktopEventBody(admitted ? admitted.body : body);
   if (!checked.ok) return errorResult(400, 'invalid_event', checked.problems.join('; '));
+  if (admitted && checked.body.agent !== admitted.identity) return notTheTokensAgent();
   const event = checked.body;
   if (!isKnownTrigger(config.config, event.trigger)) {
     return errorResult(422, 'unknown_trigger', `no configured desktop item event uses the trigger "${event.trigger}"`);

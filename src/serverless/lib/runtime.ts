@@ -7,6 +7,7 @@ import { ConfigCheck, parseDesktopEventsConfig } from '../../core/desktopEvents'
 import { CallControl } from './callControl';
 import { Authenticator } from './auth';
 import { RecentAnswers } from './desktopEvent';
+import { DesktopEventsConfigStore } from './desktopEventsConfig';
 import { LedgerStore } from './ledgerStore';
 import { LiveCallDirectory, TaskCalls } from './liveCalls';
 import { Env, readSettings, Settings } from './settings';
@@ -21,7 +22,9 @@ export interface Services {
   answers: RecentAnswers;
   tasks: TaskCalls | undefined;
   auth: Authenticator;
-  desktopEventsConfig: () => ConfigCheck;
+  /** The configuration in force for signals: saved in Sync (≤ 5 s old), else the asset. */
+  desktopEventsConfig: () => Promise<ConfigCheck>;
+  configs: DesktopEventsConfigStore;
 }
 
 let cached: { key: string; services: Services } | undefined;
@@ -53,6 +56,9 @@ export function servicesFor(env: Env): Services {
   if (cached?.key === key) return cached.services;
   const client = twilioClient(settings);
   const store = new LedgerStore(client, settings.syncServiceSid);
+  const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
+    asset: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),
+  });
   const services: Services = {
     settings,
     client,
@@ -62,7 +68,8 @@ export function servicesFor(env: Env): Services {
     answers: new RecentAnswers(),
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
     auth: new Authenticator(settings),
-    desktopEventsConfig: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),
+    desktopEventsConfig: () => configs.forSignals(),
+    configs,
   };
   cached = { key, services };
   return services;
