@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
+import { buildBrowserAssets } from './buildBrowserAssets';
 
 const root = join(__dirname, '..');
 const source = join(root, 'src/serverless');
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   cpSync(join(source, 'assets'), join(out, 'assets'), { recursive: true });
+  await buildBrowserAssets(join(out, 'assets'));
   await build({
     entryPoints: filesUnder(join(source, 'functions')).filter((file) => file.endsWith('.ts')),
     outbase: join(source, 'functions'),

@@ -3,7 +3,8 @@
  * The configuration is validated here, listing every problem, and triggers are applied to a
  * ledger here; the functions only load the file and store the result.
  */
-import { z } from 'zod';
+// The namespace import lets bundlers drop what is unused (zod's locales): the admin view carries this.
+import * as z from 'zod/v4';
 import { closeHold, expireHolds, Ledger, openHold } from './holds';
 
 const TRIGGER_FORMAT = 'must be 1–128 of A-Z a-z 0-9 . _ : -';

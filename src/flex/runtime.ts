@@ -17,6 +17,8 @@ export interface Runtime {
   api: RecordingControlsApi;
   live: LiveCalls;
   t(key: StringKey, vars?: Record<string, string | number>): string;
+  /** The user's Flex token (Flex refreshes it while it runs). */
+  token(): string | undefined;
   /** The worker identity the server writes in `hold.by`. */
   identity(): string | undefined;
   isSupervisor(): boolean;
@@ -50,16 +52,22 @@ export function createRuntime(
     api,
     live,
     t: (key, vars) => translate(manager.strings, key, vars),
+    token,
     identity() {
       // The worker's contact_uri without "client:" is the identity the server records.
       const contactUri = flexState(manager)?.worker?.attributes?.contact_uri;
       return typeof contactUri === 'string' ? contactUri.replace(/^client:/, '') : manager.user?.identity;
     },
     isSupervisor() {
-      const roles: unknown = manager.user?.roles ?? flexState(manager)?.worker?.attributes?.roles;
-      return Array.isArray(roles) && roles.some((role) => role === 'supervisor' || role === 'admin');
+      return rolesOf(manager).some((role) => role === 'supervisor' || role === 'admin');
     },
   };
+}
+
+/** The user's Flex roles (`agent`, `supervisor`, `admin`…). */
+export function rolesOf(manager: ManagerLike): string[] {
+  const roles: unknown = manager.user?.roles ?? flexState(manager)?.worker?.attributes?.roles;
+  return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
 }
 
 let current: Runtime | undefined;

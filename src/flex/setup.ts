@@ -7,6 +7,7 @@ import { registerRecordingActions } from '../actions/recordingActions';
 import { addRecordingControlButton } from '../components/RecordingControlButton';
 import { addRecordingIndicator } from '../components/RecordingIndicator';
 import { addSupervisorView } from '../components/SupervisorView';
+import { setupDesktopManager } from '../components/DesktopManager';
 import { loadConfig, type RecordingControlsConfig } from './config';
 import { registerToggleShortcut } from './keyboard';
 import { notify, registerNotifications } from './notifications';
@@ -39,5 +40,6 @@ export function setupRecordingControls(flex: typeof import('@twilio/flex-ui'), m
   addRecordingIndicator(flex);
   addRecordingControlButton(flex);
   addSupervisorView(flex);
+  setupDesktopManager(flex);
   return runtime;
 }

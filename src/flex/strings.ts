@@ -120,13 +120,16 @@ export const pluginStrings: Record<string, Record<StringKey, string>> = {
   'es-ES': esES,
 };
 
-/** The strings for a Flex locale tag: exact match, then same language, then en-US. */
-export function stringsFor(localeTag: string | undefined): Record<StringKey, string> {
-  if (localeTag && pluginStrings[localeTag]) return pluginStrings[localeTag];
+/** A table's entry for a Flex locale tag: exact match, then same language, then en-US. */
+export function forLocale<T>(table: Record<string, T>, localeTag: string | undefined): T {
+  if (localeTag && table[localeTag]) return table[localeTag];
   const language = localeTag?.split('-')[0];
-  const sameLanguage = Object.keys(pluginStrings).find((tag) => tag.split('-')[0] === language);
-  return pluginStrings[sameLanguage ?? 'en-US'];
+  const sameLanguage = Object.keys(table).find((tag) => tag.split('-')[0] === language);
+  return table[sameLanguage ?? 'en-US'];
 }
+
+/** The plugin's strings for a Flex locale tag. */
+export const stringsFor = (localeTag: string | undefined): Record<StringKey, string> => forLocale(pluginStrings, localeTag);
 
 /** Adds the plugin's strings to `manager.strings`; strings already set there (overrides) win. */
 export function registerStrings(manager: { strings: Record<string, any>; localization?: { localeTag?: string } }): void {

@@ -11,6 +11,7 @@
  * (so `POST` with the same body saves too, where a gateway refuses `PUT`); one without is a read.
  */
 import { desktopEventsConfigIssues, describeIssue, DesktopItemEvent } from '../../core/desktopEvents';
+import type { CrmFieldTrigger } from '../../crm/protocol';
 import type { Authenticator, Caller } from './auth';
 import { hasBody } from './browserAccess';
 import type { ConfigInForce, DesktopEventsConfigStore } from './desktopEventsConfig';
@@ -145,15 +146,6 @@ export async function handleDesktopEventsConfigHistory(deps: ConfigApiDeps, requ
   } catch (error) {
     return syncFailed(deps, 'config/history', error);
   }
-}
-
-/** One CRM field the relay script watches: focus sends `focusTrigger`, blur `blurTrigger`. */
-export interface CrmFieldTrigger {
-  origin: string;
-  selector: string;
-  event: string;
-  focusTrigger: string;
-  blurTrigger?: string;
 }
 
 export const crmFieldTriggers = (events: DesktopItemEvent[]): CrmFieldTrigger[] =>

@@ -1,0 +1,62 @@
+/**
+ * The Desktop Manager's client for the configuration API (CONTRACT §2), authenticated with the
+ * admin's Flex token in the `Token` header.
+ */
+import type { DesktopItemEvent } from '../../core/desktopEvents';
+
+export interface ConfigVersion {
+  version: number;
+  events: DesktopItemEvent[];
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export class ConfigApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** 400 invalid_config: every problem the server found. */
+    readonly problems: string[] = [],
+    /** 409 version_conflict: the version saved meanwhile. */
+    readonly current?: ConfigVersion,
+  ) {
+    super(message);
+    this.name = 'ConfigApiError';
+  }
+}
+
+export interface ConfigApi {
+  read(): Promise<ConfigVersion>;
+  save(version: number, events: DesktopItemEvent[]): Promise<ConfigVersion>;
+  history(): Promise<ConfigVersion[]>;
+}
+
+const TIMEOUT_MS = 15_000;
+
+export function createConfigApi(baseUrl: string, token: () => string | undefined): ConfigApi {
+  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, { ...init, headers: { ...init.headers, Token: token() ?? '' }, signal: controller.signal });
+    } catch {
+      throw new ConfigApiError(0, 'network_error', controller.signal.aborted ? 'no answer from the server' : 'the server cannot be reached');
+    } finally {
+      clearTimeout(timer);
+    }
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = body?.error ?? {};
+      throw new ConfigApiError(response.status, String(error.code ?? 'http_error'), String(error.message ?? `HTTP ${response.status}`), Array.isArray(error.problems) ? error.problems : [], error.current);
+    }
+    return body as T;
+  }
+  return {
+    read: () => call<ConfigVersion>('/desktop-events/config'),
+    save: (version, events) =>
+      call<ConfigVersion>('/desktop-events/config', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version, events }) }),
+    history: () => call<{ versions: ConfigVersion[] }>('/desktop-events/config/history').then((body) => body.versions),
+  };
+}

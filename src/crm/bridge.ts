@@ -1,0 +1,134 @@
+/**
+ * The plugin's half of CRM triggers: a CRM page inside Flex (or opened from it) runs crm-relay.js,
+ * which posts the trigger ids of the fields the agent enters and leaves. This accepts them only
+ * from origins the configuration lists, and only the triggers of that origin's fields, and sends
+ * each as a desktop event authenticated with the agent's Flex token (CONTRACT §1): the server then
+ * acts for this agent only. The answer reaches the agent like any other pause: the indicator, and
+ * the blocking notification when a pause failed.
+ */
+import { isLiveVoiceTask, refOf, selectedTask } from '../flex/calls';
+import { notify } from '../flex/notifications';
+import type { Runtime } from '../flex/runtime';
+import type { CallRef } from '../flex/types';
+import { fieldsFor, FROM_FLEX, readCrmMessage, type CrmFieldTrigger, type FieldsMessage, type WatchedField } from './protocol';
+
+/** The field list is read again when a page says hello after this long, and while pages are connected. */
+const FIELDS_FRESH_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface CrmBridge {
+  stop(): void;
+}
+
+interface SignalAnswer {
+  status: number;
+  body: { recording?: string; error?: { code?: string; message?: string } };
+}
+
+const eventId = (): string =>
+  `crm-${typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`}`;
+
+async function request(url: string, init: RequestInit): Promise<SignalAnswer> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    const response = await fetch(url, { ...init, signal: controller.signal });
+    return { status: response.status, body: await response.json().catch(() => ({})) };
+  } catch {
+    return { status: 0, body: { error: { code: 'network_error', message: controller.signal.aborted ? 'no answer from the server' : 'server unreachable' } } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function startCrmBridge(runtime: Runtime, flexWindow: Window = window): CrmBridge {
+  const base = runtime.config.serverlessBaseUrl;
+  let fields: CrmFieldTrigger[] = [];
+  let fetchedAt = 0;
+  let loading: Promise<void> | undefined;
+  /** The CRM pages that said hello, and what each was told to watch. */
+  const pages = new Map<MessageEventSource, { origin: string; told: string }>();
+  let refreshTimer: ReturnType<typeof setInterval> | undefined;
+  // Signals go out one after another, in the order the agent moved.
+  let queue: Promise<void> = Promise.resolve();
+
+  const load = (): Promise<void> => {
+    loading ??= request(`${base}/desktop-events/crm-fields`, { headers: { Token: runtime.token() ?? '' } })
+      .then(({ status, body }) => {
+        const listed = (body as { fields?: unknown }).fields;
+        if (status === 200 && Array.isArray(listed)) {
+          fields = listed as CrmFieldTrigger[];
+          fetchedAt = Date.now();
+        } else {
+          console.warn(`[recording-controls] the CRM fields could not be read (${status} ${body.error?.code ?? ''}); CRM pages are not relayed`);
+        }
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  };
+  const fresh = () => (Date.now() - fetchedAt < FIELDS_FRESH_MS ? Promise.resolve() : load());
+
+  const tell = (page: MessageEventSource, origin: string, watched: WatchedField[]) => {
+    const message: FieldsMessage = { source: FROM_FLEX, type: 'fields', fields: watched };
+    (page as Window).postMessage(message, origin);
+    pages.set(page, { origin, told: JSON.stringify(watched) });
+  };
+
+  /** Connected pages learn of a changed configuration without reloading. */
+  const refreshPages = async () => {
+    await load();
+    pages.forEach(({ origin, told }, page) => {
+      const watched = fieldsFor(fields, origin);
+      if (JSON.stringify(watched) !== told) tell(page, origin, watched);
+    });
+  };
+
+  async function signal(trigger: string, occurredAt: string | undefined, starts: boolean): Promise<void> {
+    const task = selectedTask(runtime.manager);
+    const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
+    const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }) };
+    const answer = await request(`${base}/desktop-event`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Token: runtime.token() ?? '' },
+      body: JSON.stringify(body),
+    });
+    if (ref) void runtime.live.refresh(ref);
+    // A card field entered and the recording not confirmed paused: the agent must not go on. With
+    // no live call in Flex there is nothing being recorded, so no_active_call is not a failure.
+    const noCall = answer.status === 404 && !ref;
+    if (starts && answer.status !== 200 && !noCall) {
+      notify.pauseFailed(answer.body.error?.message ?? (answer.status ? `HTTP ${answer.status}` : 'server unreachable'));
+    }
+  }
+
+  const receive = (event: MessageEvent) => {
+    const message = readCrmMessage(event.data);
+    if (!message || !event.source) return;
+    const { origin, source } = event;
+    void (async () => {
+      if (message.type === 'hello' || fetchedAt === 0) await fresh();
+      const watched = fieldsFor(fields, origin);
+      // Not a CRM origin of the configuration: ignored, whatever it says.
+      if (watched.length === 0) return;
+      if (message.type === 'hello') {
+        tell(source, origin, watched);
+        refreshTimer ??= setInterval(() => void refreshPages(), FIELDS_FRESH_MS);
+        return;
+      }
+      const starts = watched.some((field) => field.focus === message.trigger);
+      if (!starts && !watched.some((field) => field.blur === message.trigger)) return;
+      queue = queue.then(() => signal(message.trigger, message.occurredAt, starts)).catch(() => undefined);
+    })();
+  };
+
+  flexWindow.addEventListener('message', receive);
+  return {
+    stop() {
+      flexWindow.removeEventListener('message', receive);
+      if (refreshTimer) clearInterval(refreshTimer);
+      pages.clear();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The messages between a CRM page's relay script (crm-relay.js) and the plugin in the Flex window,
+ * sent with `postMessage` to one named origin each way. Only field selectors go to the CRM page,
+ * and only trigger ids come back: never what was typed, never a credential.
+ */
+
+/** One CRM field that fires desktop triggers (from the configuration, CONTRACT §2). */
+export interface CrmFieldTrigger {
+  origin: string;
+  selector: string;
+  /** The desktop item event the field belongs to. */
+  event: string;
+  focusTrigger: string;
+  blurTrigger?: string;
+}
+
+/** What the CRM page is told to watch: its own origin's fields, nothing else. */
+export interface WatchedField {
+  selector: string;
+  focus: string;
+  blur?: string;
+}
+
+export const FROM_CRM = 'recording-controls-crm';
+export const FROM_FLEX = 'recording-controls';
+
+/** CRM → Flex: "which fields do I watch?", sent until answered. */
+export interface HelloMessage {
+  source: typeof FROM_CRM;
+  type: 'hello';
+}
+
+/** CRM → Flex: the agent entered or left a watched field. */
+export interface TriggerMessage {
+  source: typeof FROM_CRM;
+  type: 'trigger';
+  trigger: string;
+  occurredAt?: string;
+}
+
+/** Flex → CRM: the fields to watch (sent again when the configuration changes). */
+export interface FieldsMessage {
+  source: typeof FROM_FLEX;
+  type: 'fields';
+  fields: WatchedField[];
+}
+
+const TRIGGER = /^[A-Za-z0-9._:-]{1,128}$/;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A message from a CRM page, or null for anything else posted to the Flex window. */
+export function readCrmMessage(data: unknown): HelloMessage | TriggerMessage | null {
+  if (!isObject(data) || data.source !== FROM_CRM) return null;
+  if (data.type === 'hello') return { source: FROM_CRM, type: 'hello' };
+  if (data.type === 'trigger' && typeof data.trigger === 'string' && TRIGGER.test(data.trigger)) {
+    const occurredAt = typeof data.occurredAt === 'string' && !Number.isNaN(Date.parse(data.occurredAt)) ? new Date(data.occurredAt).toISOString() : undefined;
+    return { source: FROM_CRM, type: 'trigger', trigger: data.trigger, ...(occurredAt && { occurredAt }) };
+  }
+  return null;
+}
+
+/** The fields message from Flex, or null. */
+export function readFieldsMessage(data: unknown): FieldsMessage | null {
+  if (!isObject(data) || data.source !== FROM_FLEX || data.type !== 'fields' || !Array.isArray(data.fields)) return null;
+  const fields = data.fields.filter(
+    (field): field is WatchedField =>
+      isObject(field) &&
+      typeof field.selector === 'string' &&
+      typeof field.focus === 'string' &&
+      TRIGGER.test(field.focus) &&
+      (field.blur === undefined || (typeof field.blur === 'string' && TRIGGER.test(field.blur))),
+  );
+  return { source: FROM_FLEX, type: 'fields', fields: fields.map(({ selector, focus, blur }) => ({ selector, focus, ...(blur && { blur }) })) };
+}
+
+/** The fields of one origin, as its page watches them. */
+export const fieldsFor = (all: CrmFieldTrigger[], origin: string): WatchedField[] =>
+  all
+    .filter((field) => field.origin === origin)
+    .map((field) => ({ selector: field.selector, focus: field.focusTrigger, ...(field.blurTrigger && { blur: field.blurTrigger }) }));

@@ -1,0 +1,123 @@
+/**
+ * The CRM relay script (served as `crm-relay.js`): a CRM page shown inside Flex (or opened from it)
+ * includes it, and the agent entering or leaving a configured field pauses or resumes the call
+ * recording without any desktop agent.
+ *
+ * It asks the Flex window which of its fields to watch (a `hello`, repeated until answered), then
+ * watches focus and blur on them and posts each trigger id to the Flex window — to the configured
+ * Flex origin only. It never reads what is typed, holds no credential and sends nothing else; the
+ * plugin in Flex accepts it only from origins the configuration lists and signs it with the
+ * agent's Flex token.
+ */
+import { FROM_CRM, readFieldsMessage, type HelloMessage, type TriggerMessage, type WatchedField } from './protocol';
+
+export const DEFAULT_FLEX_ORIGIN = 'https://flex.twilio.com';
+/** Asks again after 0.5, 1, 2, 4, 8, 15 s, then every 30 s, until Flex answers. */
+const HELLO_AFTER_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
+
+export interface CrmRelayOptions {
+  /** The Flex window: the parent of the CRM's frame, or the window that opened it. */
+  flex: Window;
+  /** Where Flex runs, e.g. `https://flex.twilio.com`; messages go to these origins only. */
+  flexOrigins: string[];
+  /** The CRM page's window. */
+  page: Window;
+}
+
+export interface CrmRelay {
+  /** The fields watched now (empty until Flex answers). */
+  fields(): WatchedField[];
+  stop(): void;
+}
+
+export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): CrmRelay {
+  let fields: WatchedField[] = [];
+  // Once Flex answers, its exact origin is known and the only one posted to.
+  let origins = flexOrigins;
+  let answered = false;
+  let helloTimer: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  // A field entered straight from another watched field whose focus was already sent (see leave).
+  let focusAlreadySent: Element | null = null;
+
+  const post = (message: HelloMessage | TriggerMessage) => {
+    for (const origin of origins) flex.postMessage(message, origin);
+  };
+
+  const hello = () => {
+    if (answered) return;
+    post({ source: FROM_CRM, type: 'hello' });
+    helloTimer = setTimeout(hello, HELLO_AFTER_MS[Math.min(attempt, HELLO_AFTER_MS.length - 1)]);
+    attempt += 1;
+  };
+
+  /** The fields an element is, by the configured selectors; a selector the browser rejects matches nothing. */
+  const matching = (target: EventTarget | null): WatchedField[] => {
+    if (!target || typeof (target as Element).matches !== 'function') return [];
+    return fields.filter((field) => {
+      try {
+        return (target as Element).matches(field.selector);
+      } catch {
+        return false;
+      }
+    });
+  };
+
+  const send = (triggers: Array<string | undefined>) => {
+    const occurredAt = new Date().toISOString();
+    for (const trigger of new Set(triggers)) if (trigger) post({ source: FROM_CRM, type: 'trigger', trigger, occurredAt });
+  };
+
+  const enter = (event: FocusEvent) => {
+    if (event.target === focusAlreadySent) {
+      focusAlreadySent = null;
+      return;
+    }
+    send(matching(event.target).map((field) => field.focus));
+  };
+
+  const leave = (event: FocusEvent) => {
+    const left = matching(event.target);
+    if (left.length === 0) return;
+    // Moving straight to another watched field: its pause starts before this one ends, so the
+    // recording does not resume for the instant in between.
+    const next = matching(event.relatedTarget);
+    if (next.length > 0) {
+      focusAlreadySent = event.relatedTarget as Element;
+      send(next.map((field) => field.focus));
+    }
+    send(left.map((field) => field.blur));
+  };
+
+  const receive = (event: MessageEvent) => {
+    if (event.source !== flex || !flexOrigins.includes(event.origin)) return;
+    const message = readFieldsMessage(event.data);
+    if (!message) return;
+    fields = message.fields;
+    origins = [event.origin];
+    answered = true;
+    if (helloTimer) clearTimeout(helloTimer);
+  };
+
+  page.addEventListener('message', receive);
+  page.document.addEventListener('focusin', enter, true);
+  page.document.addEventListener('focusout', leave, true);
+  hello();
+
+  return {
+    fields: () => fields,
+    stop() {
+      answered = true;
+      if (helloTimer) clearTimeout(helloTimer);
+      page.removeEventListener('message', receive);
+      page.document.removeEventListener('focusin', enter, true);
+      page.document.removeEventListener('focusout', leave, true);
+    },
+  };
+}
+
+/** `data-flex-origin="https://flex.twilio.com https://flex.example.com"` on the script tag. */
+export const flexOriginsOf = (attribute: string | null | undefined): string[] => {
+  const listed = (attribute ?? '').split(/[\s,]+/).filter((origin) => /^https?:\/\/[^/]+$/.test(origin));
+  return listed.length > 0 ? listed : [DEFAULT_FLEX_ORIGIN];
+};
