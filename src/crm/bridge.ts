@@ -8,7 +8,7 @@
  */
 import { isLiveVoiceTask, refOf, selectedTask } from '../flex/calls';
 import { notify } from '../flex/notifications';
-import type { Runtime } from '../flex/runtime';
+import { getRuntime, type Runtime } from '../flex/runtime';
 import type { CallRef } from '../flex/types';
 import { fieldsFor, FROM_FLEX, readCrmMessage, type CrmFieldTrigger, type FieldsMessage, type WatchedField } from './protocol';
 
@@ -41,8 +41,9 @@ async function request(url: string, init: RequestInit): Promise<SignalAnswer> {
   }
 }
 
-export function startCrmBridge(runtime: Runtime, flexWindow: Window = window): CrmBridge {
-  const base = runtime.config.serverlessBaseUrl;
+/** `runtimeOf` is read at each use: the plugin's runtime (its live state, the current token). */
+export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow: Window = window): CrmBridge {
+  const base = () => runtimeOf().config.serverlessBaseUrl;
   let fields: CrmFieldTrigger[] = [];
   let fetchedAt = 0;
   let loading: Promise<void> | undefined;
@@ -53,7 +54,7 @@ export function startCrmBridge(runtime: Runtime, flexWindow: Window = window): C
   let queue: Promise<void> = Promise.resolve();
 
   const load = (): Promise<void> => {
-    loading ??= request(`${base}/desktop-events/crm-fields`, { headers: { Token: runtime.token() ?? '' } })
+    loading ??= request(`${base()}/desktop-events/crm-fields`, { headers: { Token: runtimeOf().token() ?? '' } })
       .then(({ status, body }) => {
         const listed = (body as { fields?: unknown }).fields;
         if (status === 200 && Array.isArray(listed)) {
@@ -86,10 +87,11 @@ export function startCrmBridge(runtime: Runtime, flexWindow: Window = window): C
   };
 
   async function signal(trigger: string, occurredAt: string | undefined, starts: boolean): Promise<void> {
+    const runtime = runtimeOf();
     const task = selectedTask(runtime.manager);
     const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
     const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }) };
-    const answer = await request(`${base}/desktop-event`, {
+    const answer = await request(`${base()}/desktop-event`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Token: runtime.token() ?? '' },
       body: JSON.stringify(body),

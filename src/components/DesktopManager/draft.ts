@@ -32,16 +32,17 @@ export const formOf = (event: DesktopItemEvent): EventForm => ({
 });
 
 /**
- * The event a form describes, as typed: an empty optional field is left out, a duration that is
- * not a whole number stays text so the validator names the problem.
+ * The event a form describes, as typed: an empty field is left out, a duration that is not a
+ * whole number stays text so the validator names the problem.
  */
 export function eventOf(form: EventForm, original?: DesktopItemEvent): DesktopItemEvent {
   const duration = form.durationSeconds.trim();
   const stop = form.stopTrigger.trim();
+  // An empty required field is left out too, so the validator says it is required.
   return {
-    id: form.id.trim(),
+    ...((form.id.trim() && { id: form.id.trim() }) as { id: string }),
     ...(form.name.trim() && { name: form.name.trim() }),
-    startTrigger: form.startTrigger.trim(),
+    ...((form.startTrigger.trim() && { startTrigger: form.startTrigger.trim() }) as { startTrigger: string }),
     action: 'pause',
     ...(duration && { durationSeconds: (/^\d+$/.test(duration) ? Number(duration) : duration) as number }),
     ...(stop && { stopTrigger: stop, stopAction: original?.stopAction ?? 'resume' }),

@@ -80,7 +80,7 @@ let bridge: CrmBridge | undefined;
 /** Wires both into Flex; called once from the plugin's setup. */
 export function setupDesktopManager(flex: typeof import('@twilio/flex-ui')): void {
   const runtime = getRuntime();
-  if (runtime.configured && !bridge) bridge = startCrmBridge(runtime);
+  if (runtime.configured && !bridge) bridge = startCrmBridge();
   if (!isAdmin()) return;
   flex.ViewCollection.Content.add(
     <View name={DESKTOP_MANAGER_VIEW} key="desktop-manager-view">

@@ -1,0 +1,263 @@
+/**
+ * The Desktop Manager view under the real @twilio/flex-ui (and Paste): the events as a table,
+ * inline validation messages from the core's validator, saving with the version, a conflict that
+ * names who saved meanwhile and reloads, the history with revert, the es-ES strings, and that
+ * agents get neither the view nor its side link. The configuration API is served over HTTP by
+ * msw with the contract's rules (the core's validator decides 400s; versions decide 409s).
+ */
+import * as React from 'react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import * as Flex from '@twilio/flex-ui';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { checkDesktopEventsConfig, type DesktopItemEvent } from '../../src/core/desktopEvents';
+import { DesktopManagerPage, isAdmin, setupDesktopManager } from '../../src/components/DesktopManager';
+import { DesktopManagerView } from '../../src/components/DesktopManager/DesktopManagerView';
+import type { AdminBundle } from '../../src/components/DesktopManager/loadAdminBundle';
+import { defaultConfig } from '../../src/flex/config';
+import { createRuntime, setRuntime } from '../../src/flex/runtime';
+import { BASE_URL, fakeManager, renderInFlex, TOKEN } from './support';
+
+jest.setTimeout(30_000);
+
+const card: DesktopItemEvent = { id: 'card-number', name: 'Credit card number entry', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'card-number.blur', stopAction: 'resume' };
+const cvv: DesktopItemEvent = {
+  id: 'cvv',
+  name: 'Card security code (CVV) entry',
+  startTrigger: 'cvv.focus',
+  action: 'pause',
+  durationSeconds: 60,
+  stopTrigger: 'cvv.blur',
+  stopAction: 'resume',
+  fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }],
+};
+
+interface Saved {
+  version: number;
+  events: DesktopItemEvent[];
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+/** The configuration API as the contract has it, in memory. */
+const server = {
+  current: { version: 0, events: [card, cvv] } as Saved,
+  history: [] as Saved[],
+  puts: [] as Array<{ version: unknown; events: DesktopItemEvent[] }>,
+  saveAs(by: string, events: DesktopItemEvent[]) {
+    this.current = { version: this.current.version + 1, events, updatedAt: new Date().toISOString(), updatedBy: by };
+    this.history.unshift(this.current);
+    return this.current;
+  },
+};
+const token = (request: Request) => request.headers.get('token') === TOKEN;
+const msw = setupServer(
+  http.get(`${BASE_URL}/desktop-events/config`, ({ request }) =>
+    token(request) ? HttpResponse.json(server.current) : HttpResponse.json({ error: { code: 'unauthenticated', message: 'no token' } }, { status: 401 }),
+  ),
+  http.put(`${BASE_URL}/desktop-events/config`, async ({ request }) => {
+    if (!token(request)) return HttpResponse.json({ error: { code: 'unauthenticated', message: 'no token' } }, { status: 401 });
+    const body = (await request.json()) as { version: unknown; events: DesktopItemEvent[] };
+    server.puts.push(body);
+    const check = checkDesktopEventsConfig({ events: body.events });
+    if (!check.ok) return HttpResponse.json({ error: { code: 'invalid_config', message: 'invalid', problems: check.problems } }, { status: 400 });
+    if (body.version !== server.current.version) {
+      return HttpResponse.json({ error: { code: 'version_conflict', message: 'stale', current: server.current } }, { status: 409 });
+    }
+    return HttpResponse.json(server.saveAs('ada', body.events));
+  }),
+  http.get(`${BASE_URL}/desktop-events/config/history`, () => HttpResponse.json({ versions: server.history })),
+);
+
+beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
+beforeEach(() => {
+  server.current = { version: 0, events: [card, cvv] };
+  server.history = [];
+  server.puts = [];
+});
+afterAll(() => msw.close());
+
+const renderView = (localeTag = 'en-US', strings: Record<string, unknown> = {}) =>
+  renderInFlex(<DesktopManagerView baseUrl={BASE_URL} token={() => TOKEN} strings={strings} localeTag={localeTag} />);
+const row = (id: string) => screen.getByTestId(`desktop-event-${id}`);
+const dialog = () => screen.getByRole('dialog');
+const field = (name: RegExp) => within(dialog()).getByLabelText(name);
+const type = (element: HTMLElement, value: string) => fireEvent.change(element, { target: { value } });
+const saveButton = () => screen.getByRole('button', { name: 'Save' });
+
+describe('Desktop Manager view', () => {
+  it('shows the events as a table: name, triggers, how long the pause lasts, the CRM fields; and the version in force', async () => {
+    renderView();
+    await waitFor(() => expect(row('cvv')).toBeInTheDocument());
+    expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent('Shipped defaults (version 0)');
+    const cells = within(row('cvv')).getAllByRole('cell').map((cell) => cell.textContent);
+    expect(cells.slice(0, 5)).toEqual(['Card security code (CVV) entrycvv', 'cvv.focus', '60 s', 'cvv.blur', 'input[name=cvv] · https://crm.example.com']);
+    expect(within(row('card-number')).getAllByRole('cell')[4]).toHaveTextContent('—');
+    expect(saveButton()).toBeDisabled();
+  });
+
+  it('edits the CVV duration with inline messages from the core’s validator, then saves it with the version', async () => {
+    renderView();
+    await waitFor(() => expect(row('cvv')).toBeInTheDocument());
+    fireEvent.click(within(row('cvv')).getByRole('button', { name: 'Edit' }));
+    const duration = field(/Resume after/);
+    type(duration, '0');
+    expect(within(dialog()).getByText('A whole number of seconds from 1 to 3600')).toBeInTheDocument();
+    expect(duration).toHaveAttribute('aria-invalid', 'true');
+    expect(within(dialog()).getByRole('button', { name: 'Apply' })).toBeDisabled();
+    type(duration, '');
+    type(field(/Stop trigger/), '');
+    expect(within(dialog()).getByTestId('editor-event-problem')).toHaveTextContent('Give a duration, a stop trigger or both, or the pause would never end');
+    type(field(/Stop trigger/), 'cvv.focus');
+    expect(within(dialog()).getByText('Must differ from the start trigger')).toBeInTheDocument();
+    type(field(/Stop trigger/), 'cvv.blur');
+    type(duration, '10');
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Apply' }));
+
+    expect(within(row('cvv')).getByTestId('duration')).toHaveTextContent('10 s');
+    expect(screen.getByText('Unsaved changes')).toBeInTheDocument();
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(screen.getByText('Saved as version 1. Calls use it within 5 seconds.')).toBeInTheDocument());
+    expect(server.puts).toEqual([{ version: 0, events: [card, { ...cvv, durationSeconds: 10 }] }]);
+    expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 1 · saved by ada at/);
+    expect(screen.queryByText('Unsaved changes')).not.toBeInTheDocument();
+  });
+
+  it('adds an event with a CRM field, each problem shown under its field until fixed', async () => {
+    renderView();
+    await waitFor(() => expect(row('cvv')).toBeInTheDocument());
+    fireEvent.click(screen.getByRole('button', { name: 'Add event' }));
+    expect(within(dialog()).getAllByText('Required')).toHaveLength(2); // id and start trigger
+    type(field(/^ID/), 'cvv');
+    expect(within(dialog()).getByText('Another event already uses this ID')).toBeInTheDocument();
+    type(field(/^ID/), 'iban');
+    type(field(/^Name/), 'IBAN entry');
+    type(field(/Start trigger/), 'iban focus');
+    expect(within(dialog()).getByText('Use 1–128 letters, digits or . _ : -')).toBeInTheDocument();
+    type(field(/Start trigger/), 'iban.focus');
+    type(field(/Stop trigger/), 'iban.blur');
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Add CRM field' }));
+    type(field(/CSS selector/), 'input[name=iban]');
+    type(field(/Page origin/), 'https://crm.example.com/payments');
+    expect(within(dialog()).getByText(/An origin such as https:\/\/crm\.example\.com/)).toBeInTheDocument();
+    type(field(/Page origin/), 'https://crm.example.com');
+    const apply = within(dialog()).getByRole('button', { name: 'Apply' });
+    expect(apply).toBeEnabled();
+    fireEvent.click(apply);
+
+    expect(within(row('iban')).getAllByRole('cell').map((cell) => cell.textContent).slice(0, 5)).toEqual([
+      'IBAN entryiban',
+      'iban.focus',
+      'until the stop trigger',
+      'iban.blur',
+      'input[name=iban] · https://crm.example.com',
+    ]);
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(server.puts).toHaveLength(1));
+    expect(server.puts[0].events[2]).toEqual({
+      id: 'iban',
+      name: 'IBAN entry',
+      startTrigger: 'iban.focus',
+      action: 'pause',
+      stopTrigger: 'iban.blur',
+      stopAction: 'resume',
+      fields: [{ selector: 'input[name=iban]', origin: 'https://crm.example.com' }],
+    });
+  });
+
+  it('deletes an event; deleting every one is refused inline', async () => {
+    renderView();
+    await waitFor(() => expect(row('cvv')).toBeInTheDocument());
+    fireEvent.click(within(row('card-number')).getByRole('button', { name: 'Delete' }));
+    expect(screen.queryByTestId('desktop-event-card-number')).not.toBeInTheDocument();
+    fireEvent.click(within(row('cvv')).getByRole('button', { name: 'Delete' }));
+    expect(screen.getByText(/Fix the problems marked below before saving\. Keep at least one event/)).toBeInTheDocument();
+    expect(saveButton()).toBeDisabled();
+    fireEvent.click(screen.getByRole('button', { name: 'Discard changes' }));
+    expect(row('card-number')).toBeInTheDocument();
+  });
+
+  it('a save after someone else’s says who saved meanwhile, saves nothing, and reloads their version', async () => {
+    renderView();
+    await waitFor(() => expect(row('cvv')).toBeInTheDocument());
+    server.current = { version: 1, events: [card, { ...cvv, durationSeconds: 30 }], updatedAt: '2026-03-01T10:15:00.000Z', updatedBy: 'bob' };
+    fireEvent.click(within(row('card-number')).getByRole('button', { name: 'Delete' }));
+    fireEvent.click(saveButton());
+    const conflict = await screen.findByTestId('desktop-manager-conflict');
+    expect(conflict).toHaveTextContent(/^bob saved version 1 at .+ while you were editing\. Reload to continue from their version; your unsaved changes will be lost\.$/);
+    expect(server.current.version).toBe(1);
+    expect(saveButton()).toBeDisabled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reload' }));
+    await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 1 · saved by bob/));
+    expect(within(row('cvv')).getByTestId('duration')).toHaveTextContent('30 s');
+    expect(row('card-number')).toBeInTheDocument();
+    expect(screen.queryByTestId('desktop-manager-conflict')).not.toBeInTheDocument();
+  });
+
+  it('lists the saved versions with who and when, and reverts to one: it is saved as the next version', async () => {
+    server.saveAs('ada', [card, { ...cvv, durationSeconds: 10 }]);
+    server.saveAs('bob', [card, { ...cvv, durationSeconds: 45 }]);
+    renderView();
+    await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 2 · saved by bob/));
+    fireEvent.click(screen.getByRole('button', { name: 'History' }));
+    const history = await within(dialog()).findByTestId('desktop-manager-history');
+    expect(within(history).getByTestId('history-version-2')).toHaveTextContent(/2.*bob.*CVV\) entry \(45 s\).*In force/);
+    expect(within(history).getByTestId('history-version-1')).toHaveTextContent(/1.*ada.*\(10 s\)/);
+    fireEvent.click(within(within(history).getByTestId('history-version-1')).getByRole('button', { name: 'Revert to this' }));
+
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByText('Version 1 is loaded below. Save to make it the version in force.')).toBeInTheDocument();
+    expect(within(row('cvv')).getByTestId('duration')).toHaveTextContent('10 s');
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 3 · saved by ada/));
+    expect(server.puts).toEqual([{ version: 2, events: [card, { ...cvv, durationSeconds: 10 }] }]);
+  });
+
+  it('speaks Spanish in es-ES, and a customer’s override in manager.strings wins', async () => {
+    renderView('es-ES', { DesktopManagerHistory: 'Versiones anteriores' });
+    await waitFor(() => expect(row('cvv')).toBeInTheDocument());
+    expect(screen.getByRole('button', { name: 'Añadir evento' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Versiones anteriores' })).toBeInTheDocument();
+    expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent('Valores de fábrica (versión 0)');
+    fireEvent.click(within(row('cvv')).getByRole('button', { name: 'Editar' }));
+    type(within(dialog()).getByLabelText(/Reanudar tras/), '9999');
+    expect(within(dialog()).getByText('Un número entero de segundos de 1 a 3600')).toBeInTheDocument();
+  });
+});
+
+describe('in Flex', () => {
+  const runtimeFor = (roles: string[]) => setRuntime(createRuntime(fakeManager({ roles }), { ...defaultConfig, serverlessBaseUrl: BASE_URL }, true));
+  const flexWith = (add: jest.Mock) => ({ ViewCollection: { Content: { add } }, SideNav: { Content: { add } } }) as unknown as typeof Flex;
+
+  it('agents and supervisors get neither the view nor its side link; admins get both', () => {
+    for (const roles of [['agent'], ['supervisor']]) {
+      runtimeFor(roles);
+      const add = jest.fn();
+      setupDesktopManager(flexWith(add));
+      expect(isAdmin()).toBe(false);
+      expect(add).not.toHaveBeenCalled();
+    }
+    runtimeFor(['admin']);
+    const add = jest.fn();
+    setupDesktopManager(flexWith(add));
+    expect(add.mock.calls.map(([element]) => element.key)).toEqual(['desktop-manager-view', 'desktop-manager-side-link']);
+  });
+
+  it('the view loads the editor only when opened, and offers to try again when it cannot', async () => {
+    runtimeFor(['admin']);
+    let fail = true;
+    const load = jest.fn(async (baseUrl: string): Promise<AdminBundle> => {
+      if (fail) throw new Error('the request failed');
+      return { version: 1, DesktopManagerView: (props) => <p data-testid="loaded-view">{`${baseUrl} ${props.token()}`}</p> };
+    });
+    renderInFlex(<DesktopManagerPage load={load} />);
+    expect(await screen.findByRole('alert')).toHaveTextContent(`The Desktop Manager could not be loaded from ${BASE_URL}/desktop-manager.js: the request failed`);
+    fail = false;
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    });
+    expect(await screen.findByTestId('loaded-view')).toHaveTextContent(`${BASE_URL} ${TOKEN}`);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Triggers from a CRM page shown in Flex, in the browser: the relay script a CRM page includes
+ * (crm-relay.js) and the plugin's bridge in the Flex window, under the real @twilio/flex-ui.
+ * The script asks Flex for its fields and posts only trigger ids; the plugin answers only
+ * configured origins, and sends each trigger as a desktop event with the agent's Flex token. The
+ * answer reaches the agent as any pause does: the indicator, and the blocking notification when
+ * the pause failed.
+ */
+import * as React from 'react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { RecordingIndicator } from '../../src/components/RecordingIndicator';
+import { FROM_CRM, FROM_FLEX, type CrmFieldTrigger } from '../../src/crm/protocol';
+import { startCrmRelay } from '../../src/crm/relay';
+import { BASE_URL, CALL_SID, callStatus, desktopHold, fakeApi, fakeManager, renderInFlex, TOKEN, usePluginInFlex, voiceTask } from './support';
+
+const CRM = 'https://crm.example.com';
+const task = voiceTask();
+const api = fakeApi();
+const manager = fakeManager({ identity: 'alice', tasks: [task], selectedTaskSid: task.sid, config: { serverlessBaseUrl: BASE_URL, indicator: { labels: { cvv: 'CVV' } } } });
+usePluginInFlex(api, manager);
+
+const crmFields: CrmFieldTrigger[] = [
+  { origin: CRM, selector: 'input[name=cvv]', event: 'cvv', focusTrigger: 'cvv.focus', blurTrigger: 'cvv.blur' },
+  { origin: 'https://other-crm.example.com', selector: '#iban', event: 'iban', focusTrigger: 'iban.focus' },
+];
+let signals: Array<{ token: string | null; body: Record<string, unknown> }>;
+let answer: () => { status: number; body: unknown };
+
+beforeEach(() => {
+  signals = [];
+  answer = () => {
+    api.state = callStatus([desktopHold({ id: 'cvv', trigger: 'cvv.focus', resumeAt: new Date(Date.now() + 60_000).toISOString() })]);
+    return { status: 200, body: { outcome: 'paused', recording: 'paused', callSid: CALL_SID, holds: api.state.holds } };
+  };
+  api.server.use(
+    http.get(`${BASE_URL}/desktop-events/crm-fields`, ({ request }) =>
+      request.headers.get('token') === TOKEN ? HttpResponse.json({ fields: crmFields }) : HttpResponse.json({ error: { code: 'unauthenticated' } }, { status: 401 }),
+    ),
+    http.post(`${BASE_URL}/desktop-event`, async ({ request }) => {
+      signals.push({ token: request.headers.get('token'), body: (await request.json()) as Record<string, unknown> });
+      const { status, body } = answer();
+      return HttpResponse.json(body as Record<string, unknown>, { status });
+    }),
+  );
+});
+
+/** A frame standing for a CRM page: its window receives what Flex posts to it. */
+function crmFrame() {
+  const frame = document.createElement('iframe');
+  document.body.appendChild(frame);
+  const page = frame.contentWindow as Window;
+  const received: Array<{ data: unknown; origin: string }> = [];
+  page.postMessage = ((data: unknown, origin: string) => received.push({ data, origin })) as Window['postMessage'];
+  return { page, received, remove: () => frame.remove() };
+}
+
+/** What arrives in the Flex window when a page posts to it. */
+const fromPage = (page: Window, origin: string, data: unknown) => window.dispatchEvent(new MessageEvent('message', { data, origin, source: page }));
+const trigger = (value: string) => ({ source: FROM_CRM, type: 'trigger', trigger: value, occurredAt: new Date().toISOString() });
+const settle = () => new Promise((done) => setTimeout(done, 300));
+
+describe('the plugin’s bridge in the Flex window', () => {
+  it('tells a configured CRM page which of its fields to watch, and nothing about other origins', async () => {
+    const crm = crmFrame();
+    fromPage(crm.page, CRM, { source: FROM_CRM, type: 'hello' });
+    await waitFor(() => expect(crm.received).toHaveLength(1));
+    expect(crm.received[0]).toEqual({ origin: CRM, data: { source: FROM_FLEX, type: 'fields', fields: [{ selector: 'input[name=cvv]', focus: 'cvv.focus', blur: 'cvv.blur' }] } });
+    crm.remove();
+  });
+
+  it('sends a CRM trigger as a desktop event with the agent’s Flex token; the indicator shows the pause', async () => {
+    renderInFlex(<RecordingIndicator />, task);
+    await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Recording$/));
+    const crm = crmFrame();
+    fromPage(crm.page, CRM, trigger('cvv.focus'));
+    await waitFor(() => expect(signals).toHaveLength(1));
+    expect(signals[0].token).toBe(TOKEN);
+    expect(signals[0].body).toEqual({ eventId: expect.stringMatching(/^crm-/), trigger: 'cvv.focus', occurredAt: expect.any(String), callSid: CALL_SID });
+    await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Paused — CVV — resumes in/));
+    crm.remove();
+  });
+
+  it('ignores a trigger from an origin the configuration does not list, and one that is not its field’s', async () => {
+    const stranger = crmFrame();
+    fromPage(stranger.page, 'https://evil.example.com', { source: FROM_CRM, type: 'hello' });
+    fromPage(stranger.page, 'https://evil.example.com', trigger('cvv.focus'));
+    const crm = crmFrame();
+    fromPage(crm.page, CRM, trigger('iban.focus')); // another origin's field
+    fromPage(crm.page, CRM, { source: FROM_CRM, type: 'trigger', trigger: 'cvv.focus', value: '123' } as unknown as object);
+    await settle();
+    expect(stranger.received).toEqual([]);
+    // The last one is a valid trigger: only its id and time go out, whatever else the page put in.
+    await waitFor(() => expect(signals).toHaveLength(1));
+    expect(Object.keys(signals[0].body).sort()).toEqual(['callSid', 'eventId', 'trigger']);
+    stranger.remove();
+    crm.remove();
+  });
+
+  it('a pause the server did not confirm shows the blocking "NOT paused" notification', async () => {
+    answer = () => ({ status: 502, body: { error: { code: 'recording_update_failed', message: 'Twilio did not confirm the recording change: treat the call as NOT paused' } } });
+    renderInFlex(<RecordingIndicator />, task);
+    const crm = crmFrame();
+    fromPage(crm.page, CRM, trigger('cvv.focus'));
+    expect(await screen.findByText(/The recording was NOT paused \(Twilio did not confirm the recording change/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /I understand/ })).toBeInTheDocument();
+    crm.remove();
+  });
+});
+
+describe('the relay script in the CRM page', () => {
+  const FLEX = 'https://flex.twilio.com';
+  function flexFrame() {
+    const frame = document.createElement('iframe');
+    document.body.appendChild(frame);
+    const flex = frame.contentWindow as Window;
+    const posted: Array<{ data: any; origin: string }> = [];
+    flex.postMessage = ((data: unknown, origin: string) => posted.push({ data, origin })) as Window['postMessage'];
+    return { flex, posted, remove: () => frame.remove() };
+  }
+  const fields = { source: FROM_FLEX, type: 'fields', fields: [{ selector: 'input[name=cvv]', focus: 'cvv.focus', blur: 'cvv.blur' }, { selector: '#card', focus: 'card-number.focus', blur: 'card-number.blur' }] };
+
+  beforeEach(() => {
+    document.body.insertAdjacentHTML('beforeend', '<form id="crm"><input id="card"><input name="cvv"><input name="notes"></form>');
+  });
+  afterEach(() => document.getElementById('crm')?.remove());
+
+  it('asks Flex for its fields, then posts only trigger ids on focus and blur — never what was typed', async () => {
+    const { flex, posted, remove } = flexFrame();
+    const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
+    expect(posted).toEqual([{ origin: FLEX, data: { source: FROM_CRM, type: 'hello' } }]);
+    window.dispatchEvent(new MessageEvent('message', { data: fields, origin: FLEX, source: flex }));
+    expect(relay.fields()).toHaveLength(2);
+
+    const cvv = document.querySelector('input[name=cvv]') as HTMLInputElement;
+    const card = document.getElementById('card') as HTMLInputElement;
+    const notes = document.querySelector('input[name=notes]') as HTMLInputElement;
+    fireEvent.focusIn(cvv);
+    fireEvent.change(cvv, { target: { value: '737' } });
+    fireEvent.focusOut(cvv, { relatedTarget: notes });
+    fireEvent.focusIn(notes);
+    fireEvent.focusOut(notes, { relatedTarget: card });
+    fireEvent.focusIn(card);
+    // Straight from one card field to the other: the next pause first, then the end of this one.
+    fireEvent.focusOut(card, { relatedTarget: cvv });
+    fireEvent.focusIn(cvv);
+
+    const sent = posted.slice(1);
+    expect(sent.map(({ data }) => data.trigger)).toEqual(['cvv.focus', 'cvv.blur', 'card-number.focus', 'cvv.focus', 'card-number.blur']);
+    expect(sent.every(({ origin }) => origin === FLEX)).toBe(true);
+    expect(sent.every(({ data }) => Object.keys(data).sort().join() === 'occurredAt,source,trigger,type')).toBe(true);
+    expect(JSON.stringify(posted)).not.toContain('737');
+    relay.stop();
+    remove();
+  });
+
+  it('takes fields only from the Flex window at the Flex origin', () => {
+    const { flex, remove } = flexFrame();
+    const other = flexFrame();
+    const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
+    window.dispatchEvent(new MessageEvent('message', { data: fields, origin: 'https://evil.example.com', source: flex }));
+    window.dispatchEvent(new MessageEvent('message', { data: fields, origin: FLEX, source: other.flex }));
+    expect(relay.fields()).toEqual([]);
+    relay.stop();
+    remove();
+    other.remove();
+  });
+
+  it('keeps asking until Flex answers (the plugin may start after the CRM page)', () => {
+    jest.useFakeTimers();
+    const { flex, posted, remove } = flexFrame();
+    const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
+    jest.advanceTimersByTime(4000);
+    expect(posted.filter(({ data }) => data.type === 'hello').length).toBeGreaterThanOrEqual(4);
+    window.dispatchEvent(new MessageEvent('message', { data: fields, origin: FLEX, source: flex }));
+    const asked = posted.length;
+    jest.advanceTimersByTime(60_000);
+    expect(posted).toHaveLength(asked);
+    relay.stop();
+    remove();
+  });
+});
