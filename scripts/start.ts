@@ -42,7 +42,15 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  await startDemoServer({ port: demoPort, host, functionsUrl, standinUrl: stack.standinUrl, secret: env.DESKTOP_EVENT_SECRET });
+  await startDemoServer({
+    port: demoPort,
+    host,
+    functionsUrl,
+    standinUrl: stack.standinUrl,
+    secret: env.DESKTOP_EVENT_SECRET,
+    // Adds the demo CRM's fields to the desktop item events (the Desktop Manager shows them).
+    apiKey: env.RECORDING_CONTROLS_API_KEYS?.split(',')[0]?.trim(),
+  });
   setInterval(() => {
     fetch(`${functionsUrl}/sweep`, { method: 'POST' }).catch(() => undefined);
   }, SWEEP_EVERY_MS).unref();
@@ -51,7 +59,7 @@ async function main(): Promise<void> {
     [
       '',
       'Flex Recording Controls — running locally, no Twilio account needed',
-      `  demo page          http://${host}:${demoPort}`,
+      `  demo page          http://${host}:${demoPort}  (tabs: the agent's desktop, the admin's Desktop Manager)`,
       `  functions          ${functionsUrl}  (POST /desktop-event, /recording-controls/<verb>, /sweep)`,
       `  Twilio stand-in    http://${host}:${standinPort}  (control surface under /__standin/)`,
       `  desktop secret     ${env.DESKTOP_EVENT_SECRET}`,

@@ -54,7 +54,12 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
   let queue: Promise<void> = Promise.resolve();
 
   const load = (): Promise<void> => {
-    loading ??= request(`${base()}/desktop-events/crm-fields`, { headers: { Token: runtimeOf().token() ?? '' } })
+    // The token in a form body, as Flex's own requests carry it: a browser may not send a Token header.
+    loading ??= request(`${base()}/desktop-events/crm-fields`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ Token: runtimeOf().token() ?? '' }).toString(),
+    })
       .then(({ status, body }) => {
         const listed = (body as { fields?: unknown }).fields;
         if (status === 200 && Array.isArray(listed)) {
@@ -90,12 +95,8 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     const runtime = runtimeOf();
     const task = selectedTask(runtime.manager);
     const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
-    const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }) };
-    const answer = await request(`${base()}/desktop-event`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Token: runtime.token() ?? '' },
-      body: JSON.stringify(body),
-    });
+    const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }), Token: runtime.token() ?? '' };
+    const answer = await request(`${base()}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (ref) void runtime.live.refresh(ref);
     // A card field entered and the recording not confirmed paused: the agent must not go on. With
     // no live call in Flex there is nothing being recorded, so no_active_call is not a failure.

@@ -12,6 +12,8 @@
 import { FROM_CRM, readFieldsMessage, type HelloMessage, type TriggerMessage, type WatchedField } from './protocol';
 
 export const DEFAULT_FLEX_ORIGIN = 'https://flex.twilio.com';
+/** Dispatched on the CRM page's document when Flex says which fields to watch: `detail.selectors`. */
+export const FIELDS_EVENT = 'recording-controls-crm:fields';
 /** Asks again after 0.5, 1, 2, 4, 8, 15 s, then every 30 s, until Flex answers. */
 const HELLO_AFTER_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
 
@@ -97,6 +99,8 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     origins = [event.origin];
     answered = true;
     if (helloTimer) clearTimeout(helloTimer);
+    // For the CRM's own developers (and the demo): which fields are watched now.
+    page.document.dispatchEvent(new CustomEvent(FIELDS_EVENT, { detail: { selectors: fields.map((field) => field.selector) } }));
   };
 
   page.addEventListener('message', receive);

@@ -11,11 +11,16 @@
  *   POST /api/desktop-event   {"trigger": "card-number.focus" | … } → signed → /desktop-event
  *   GET  /api/recordings      each recording of the call as the Twilio stand-in has it
  *   POST /api/outage          the stand-in fails the next recording updates (a Twilio outage)
+ *   GET  /api/admin           the demo admin's Flex token, for the Desktop Manager tab
+ * and the CRM page shown in Flex, wired through crm-relay.js: GET /crm, opened on the other origin
+ * (http://localhost:<port> when the page is http://127.0.0.1:<port>).
  */
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { DemoAdmin, seedCrmFields } from './admin';
 import { buildDemoBundle, type DemoBundle } from './bundle';
 import { DemoCalls, StandinError } from './calls';
+import { crmPageHtml } from './crmPage';
 import { parseRelayRequest, relaySignal } from './relay';
 
 export interface DemoOptions {
@@ -24,6 +29,11 @@ export interface DemoOptions {
   functionsUrl: string;
   standinUrl: string;
   secret: string | undefined;
+  /**
+   * An API key of the functions: the demo CRM's fields are added to the desktop item events at
+   * start (CRM page at http://localhost:<port>), once, as an admin's script would.
+   */
+  apiKey?: string;
 }
 
 /** What the page is told at load: where the functions are (the plugin calls them directly) and who the agent is. */
@@ -92,8 +102,12 @@ function pageHtml(config: DemoPageConfig): string {
 </html>`;
 }
 
+/** The other loopback name: the CRM page is served there so that it is another origin than the Flex page. */
+export const otherLoopback = (hostname: string): string => (hostname === 'localhost' ? '127.0.0.1' : 'localhost');
+
 export async function startDemoServer(options: DemoOptions): Promise<Server> {
   const calls = new DemoCalls(options.standinUrl);
+  const admin = new DemoAdmin(options.standinUrl);
   const config: DemoPageConfig = { functionsUrl: options.functionsUrl, agent: calls.agent };
   // Built once, in memory, while the server already answers (the page waits for it).
   const bundle: Promise<DemoBundle & { version: string }> = buildDemoBundle().then((built) => ({
@@ -133,6 +147,15 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
         return asset(response, request, 'js');
       case 'GET /demo.css':
         return asset(response, request, 'css');
+      case 'GET /crm': {
+        // Requested on one loopback name, the Flex page is on the other.
+        const [hostname, port = String(options.port)] = (request.headers.host ?? '').split(':');
+        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+        response.end(crmPageHtml({ functionsUrl: options.functionsUrl, flexOrigin: `http://${otherLoopback(hostname)}:${port}` }));
+        return;
+      }
+      case 'GET /api/admin':
+        return sendJson(response, 200, await admin.token());
       case 'GET /favicon.ico':
         response.writeHead(204);
         response.end();
@@ -160,7 +183,7 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
         return sendJson(response, answer.status || 502, answer.body);
       }
       default: {
-        const known = ['/', '/demo.js', '/demo.css', '/api/call', '/api/call/end', '/api/recordings', '/api/outage', '/api/desktop-event'];
+        const known = ['/', '/crm', '/api/admin', '/demo.js', '/demo.css', '/api/call', '/api/call/end', '/api/recordings', '/api/outage', '/api/desktop-event'];
         if (known.includes(path)) throw new HttpError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}`);
         throw new HttpError(404, 'not_found', `nothing at ${path}`);
       }
@@ -175,11 +198,18 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
       sendJson(response, 500, { error: { code: 'internal_error', message: error instanceof Error ? error.message : String(error) } });
     });
   });
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
       server.off('error', reject);
-      resolve(server);
+      resolve();
     });
   });
+  if (options.apiKey) {
+    const crmOrigin = `http://${otherLoopback(options.host)}:${options.port}`;
+    await seedCrmFields({ functionsUrl: options.functionsUrl, apiKey: options.apiKey, crmOrigin }).catch((error: unknown) =>
+      console.error(`the demo CRM's fields could not be added to the desktop item events: ${error instanceof Error ? error.message : error}`),
+    );
+  }
+  return server;
 }

@@ -39,7 +39,10 @@ interface Saved {
   updatedBy?: string;
 }
 
-/** The configuration API as the contract has it, in memory. */
+/**
+ * The configuration API as the contract has it, in memory, reached as a browser must reach a
+ * Twilio Function: POST only, the Flex token in the body (a form for reads, JSON for saves).
+ */
 const server = {
   current: { version: 0, events: [card, cvv] } as Saved,
   history: [] as Saved[],
@@ -50,14 +53,13 @@ const server = {
     return this.current;
   },
 };
-const token = (request: Request) => request.headers.get('token') === TOKEN;
+const unauthenticated = () => HttpResponse.json({ error: { code: 'unauthenticated', message: 'no token' } }, { status: 401 });
+const formToken = async (request: Request) => new URLSearchParams(await request.text()).get('Token') === TOKEN;
 const msw = setupServer(
-  http.get(`${BASE_URL}/desktop-events/config`, ({ request }) =>
-    token(request) ? HttpResponse.json(server.current) : HttpResponse.json({ error: { code: 'unauthenticated', message: 'no token' } }, { status: 401 }),
-  ),
-  http.put(`${BASE_URL}/desktop-events/config`, async ({ request }) => {
-    if (!token(request)) return HttpResponse.json({ error: { code: 'unauthenticated', message: 'no token' } }, { status: 401 });
-    const body = (await request.json()) as { version: unknown; events: DesktopItemEvent[] };
+  http.post(`${BASE_URL}/desktop-events/config`, async ({ request }) => {
+    if (!request.headers.get('content-type')?.startsWith('application/json')) return (await formToken(request)) ? HttpResponse.json(server.current) : unauthenticated();
+    const { Token, ...body } = (await request.json()) as { version: unknown; events: DesktopItemEvent[]; Token?: string };
+    if (Token !== TOKEN) return unauthenticated();
     server.puts.push(body);
     const check = checkDesktopEventsConfig({ events: body.events });
     if (!check.ok) return HttpResponse.json({ error: { code: 'invalid_config', message: 'invalid', problems: check.problems } }, { status: 400 });
@@ -66,7 +68,7 @@ const msw = setupServer(
     }
     return HttpResponse.json(server.saveAs('ada', body.events));
   }),
-  http.get(`${BASE_URL}/desktop-events/config/history`, () => HttpResponse.json({ versions: server.history })),
+  http.post(`${BASE_URL}/desktop-events/config/history`, async ({ request }) => ((await formToken(request)) ? HttpResponse.json({ versions: server.history }) : unauthenticated())),
 );
 
 beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));

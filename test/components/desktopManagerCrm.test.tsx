@@ -34,11 +34,13 @@ beforeEach(() => {
     return { status: 200, body: { outcome: 'paused', recording: 'paused', callSid: CALL_SID, holds: api.state.holds } };
   };
   api.server.use(
-    http.get(`${BASE_URL}/desktop-events/crm-fields`, ({ request }) =>
-      request.headers.get('token') === TOKEN ? HttpResponse.json({ fields: crmFields }) : HttpResponse.json({ error: { code: 'unauthenticated' } }, { status: 401 }),
+    // As a browser must reach a Twilio Function: POST, the Flex token in the body.
+    http.post(`${BASE_URL}/desktop-events/crm-fields`, async ({ request }) =>
+      new URLSearchParams(await request.text()).get('Token') === TOKEN ? HttpResponse.json({ fields: crmFields }) : HttpResponse.json({ error: { code: 'unauthenticated' } }, { status: 401 }),
     ),
     http.post(`${BASE_URL}/desktop-event`, async ({ request }) => {
-      signals.push({ token: request.headers.get('token'), body: (await request.json()) as Record<string, unknown> });
+      const { Token, ...signal } = (await request.json()) as Record<string, unknown>;
+      signals.push({ token: typeof Token === 'string' ? Token : null, body: signal });
       const { status, body } = answer();
       return HttpResponse.json(body as Record<string, unknown>, { status });
     }),

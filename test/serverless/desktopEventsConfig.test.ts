@@ -34,6 +34,7 @@ function container(clock: { now: number } = { now: Date.now() }) {
   };
   return {
     configs,
+    deps,
     log,
     clock,
     get: (headers: Record<string, string> = KEY, query: Json = {}) => call(handleDesktopEventsConfig, headers, query),
@@ -68,6 +69,24 @@ describe('who may read and save', () => {
     expect((await api.get({ token })).status).toBe(200);
     expect(await api.put({ version: 0, events: withCvvSeconds(10) }, { token })).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'ada' } });
     expect(await api.put({ version: 1, events: withCvvSeconds(20) })).toMatchObject({ status: 200, body: { version: 2, updatedBy: 'api-key-1' } });
+  });
+
+  test('a browser reads with a form-encoded POST of its Token and saves with a JSON POST carrying it', async () => {
+    const api = container();
+    const token = adminToken();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const read = await handleDesktopEventsConfig(api.deps, { headers: form, body: { Token: token } });
+    expect(read).toEqual({ status: 200, body: { version: 0, events: shipped } });
+    const saved = await handleDesktopEventsConfig(api.deps, { headers: json, body: { Token: token, version: 0, events: withCvvSeconds(10) } });
+    expect(saved).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'ada' } });
+    expect(await handleDesktopEventsConfigHistory(api.deps, { headers: form, body: { Token: token } })).toMatchObject({ status: 200, body: { versions: [{ version: 1 }] } });
+  });
+
+  test('a JSON body is a save: without a version it is 400 invalid_config, not a read', async () => {
+    expect(await container().put({})).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_config', problems: [expect.stringMatching(/^version: /), 'events: must be a list of events'] } },
+    });
   });
 
   test('a Flex token in a read’s URL is refused: URLs end up in logs', async () => {

@@ -1,6 +1,8 @@
 /**
  * The Desktop Manager's client for the configuration API (CONTRACT §2), authenticated with the
- * admin's Flex token in the `Token` header.
+ * admin's Flex token. From a browser, Twilio Functions allow only GET and POST and no `Token`
+ * header (their gateway answers the CORS preflight), so the token goes in the body as Flex's own
+ * requests carry it: a read posts only `Token` (form-encoded), a save posts `{version, events, Token}`.
  */
 import type { DesktopItemEvent } from '../../core/desktopEvents';
 
@@ -40,7 +42,7 @@ export function createConfigApi(baseUrl: string, token: () => string | undefined
     const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`, { ...init, headers: { ...init.headers, Token: token() ?? '' }, signal: controller.signal });
+      response = await fetch(`${baseUrl}${path}`, { method: 'POST', ...init, signal: controller.signal });
     } catch {
       throw new ConfigApiError(0, 'network_error', controller.signal.aborted ? 'no answer from the server' : 'the server cannot be reached');
     } finally {
@@ -53,10 +55,11 @@ export function createConfigApi(baseUrl: string, token: () => string | undefined
     }
     return body as T;
   }
+  const tokenForm = () => ({ headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Token: token() ?? '' }).toString() });
   return {
-    read: () => call<ConfigVersion>('/desktop-events/config'),
+    read: () => call<ConfigVersion>('/desktop-events/config', tokenForm()),
     save: (version, events) =>
-      call<ConfigVersion>('/desktop-events/config', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version, events }) }),
-    history: () => call<{ versions: ConfigVersion[] }>('/desktop-events/config/history').then((body) => body.versions),
+      call<ConfigVersion>('/desktop-events/config', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version, events, Token: token() ?? '' }) }),
+    history: () => call<{ versions: ConfigVersion[] }>('/desktop-events/config/history', tokenForm()).then((body) => body.versions),
   };
 }

@@ -13,15 +13,16 @@ import { navText } from './navStrings';
 
 export const DESKTOP_MANAGER_VIEW = 'desktop-manager';
 
-const text = (key: Parameters<typeof navText>[2], vars?: Record<string, string>) => {
-  const { manager } = getRuntime();
-  return navText(manager.strings, manager.localization?.localeTag, key, vars);
-};
+export interface AdminViewLoaderProps {
+  baseUrl: string;
+  token: () => string | undefined;
+  strings: Record<string, unknown>;
+  localeTag?: string;
+  load?: (baseUrl: string) => Promise<AdminBundle>;
+}
 
-/** The view: the editor once desktop-manager.js has loaded, with the admin's token and strings. */
-export function DesktopManagerPage({ load = loadAdminBundle }: { load?: (baseUrl: string) => Promise<AdminBundle> }) {
-  const runtime = getRuntime();
-  const baseUrl = runtime.config.serverlessBaseUrl;
+/** Loads desktop-manager.js on first render, then shows the editor; offers to try again when it cannot. */
+export function AdminViewLoader({ baseUrl, token, strings, localeTag, load = loadAdminBundle }: AdminViewLoaderProps) {
   const [bundle, setBundle] = useState<AdminBundle>();
   const [problem, setProblem] = useState<string>();
   const [attempt, setAttempt] = useState(0);
@@ -39,8 +40,9 @@ export function DesktopManagerPage({ load = loadAdminBundle }: { load?: (baseUrl
 
   if (bundle) {
     const { DesktopManagerView } = bundle;
-    return <DesktopManagerView baseUrl={baseUrl} token={runtime.token} strings={runtime.manager.strings} localeTag={runtime.manager.localization?.localeTag} />;
+    return <DesktopManagerView baseUrl={baseUrl} token={token} strings={strings} localeTag={localeTag} />;
   }
+  const text = (key: Parameters<typeof navText>[2], vars?: Record<string, string>) => navText(strings, localeTag, key, vars);
   return (
     <div style={{ padding: 24 }} data-testid="desktop-manager-loader">
       {problem ? (
@@ -57,6 +59,12 @@ export function DesktopManagerPage({ load = loadAdminBundle }: { load?: (baseUrl
   );
 }
 
+/** The view in Flex: the editor with the admin's own token and strings. */
+export function DesktopManagerPage({ load }: { load?: AdminViewLoaderProps['load'] }) {
+  const { config, manager, token } = getRuntime();
+  return <AdminViewLoader baseUrl={config.serverlessBaseUrl} token={token} strings={manager.strings} localeTag={manager.localization?.localeTag} load={load} />;
+}
+
 export function DesktopManagerSideLink({ activeView, showLabel }: { activeView?: string; showLabel?: boolean }) {
   return (
     <SideLink
@@ -68,7 +76,7 @@ export function DesktopManagerSideLink({ activeView, showLabel }: { activeView?:
         Actions.invokeAction('NavigateToView', { viewName: DESKTOP_MANAGER_VIEW }).catch(() => undefined);
       }}
     >
-      {text('DesktopManagerNavTitle')}
+      {navText(getRuntime().manager.strings, getRuntime().manager.localization?.localeTag, 'DesktopManagerNavTitle')}
     </SideLink>
   );
 }

@@ -14,6 +14,7 @@ import { notify } from '../../flex/notifications';
 import { getRuntime } from '../../flex/runtime';
 import type { CallRef } from '../../flex/types';
 import { CallTimeline } from './CallTimeline';
+import { CrmInFlex } from './CrmInFlex';
 import { createRelayQueue, demoApi, type DemoCall, type DemoTrigger, type RecordingReport, type SignalAnswer } from './demoApi';
 import { HOLD_LABELS, taskOf, type DemoManager } from './flexHost';
 import { PaymentForm } from './PaymentForm';
@@ -54,13 +55,24 @@ function useClock(ms: number): number {
   return now;
 }
 
-export function DemoApp({ manager, agent }: { manager: DemoManager; agent: string }) {
+export interface DemoAppProps {
+  manager: DemoManager;
+  agent: string;
+  /** The page tabs, in the top bar. */
+  nav?: React.ReactNode;
+  /** Shown instead of the agent's page (the call goes on underneath). */
+  otherPage?: React.ReactNode;
+}
+
+export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
   const runtime = getRuntime();
   const [call, setCall] = useState<DemoCall | null>(null);
   const [recordings, setRecordings] = useState<RecordingReport[]>([]);
   const [signals, setSignals] = useState<Signal[]>([]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
+  // Where the CRM's card fields send their triggers: the desktop agent's signed relay, or crm-relay.js in Flex.
+  const [crmMode, setCrmMode] = useState<'desktop' | 'crm-relay'>('desktop');
   const now = useClock(500);
 
   const live = !!call && !call.endedAt;
@@ -152,6 +164,7 @@ export function DemoApp({ manager, agent }: { manager: DemoManager; agent: strin
           <span className="logo" aria-hidden="true" />
           Flex Recording Controls <span className="tag">local demo</span>
         </div>
+        {nav}
         <div className="toolbar">
           <span className="agent">
             Agent <b>{agent}</b>
@@ -168,6 +181,8 @@ export function DemoApp({ manager, agent }: { manager: DemoManager; agent: strin
         </div>
       </header>
 
+      {otherPage}
+      <div hidden={!!otherPage}>
       <p className="intro">
         Click into <b>Card number</b> or <b>CVV</b>: this page's desktop relay signs the trigger (the secret stays on the server) and posts it to
         the functions, which pause every recording of the call at Twilio — here, the local Twilio stand-in. Leave the field and the recording
@@ -223,16 +238,28 @@ export function DemoApp({ manager, agent }: { manager: DemoManager; agent: strin
           <h2>
             CRM <small>take a payment</small>
           </h2>
-          <PaymentForm
-            key={call?.callSid} // a new call, a new customer: an empty form
-            onTrigger={(trigger) => void relay(trigger)}
-            disabled={!live}
-            recording={
-              <>
-                <i className="dot" style={{ background: toneColors[description.tone] }} /> {live ? shortState[description.tone] : 'No live call'}
-              </>
-            }
-          />
+          <div className="crm-mode" role="radiogroup" aria-label="Card fields send their triggers through">
+            <label>
+              <input type="radio" name="crm-mode" checked={crmMode === 'desktop'} onChange={() => setCrmMode('desktop')} /> Desktop agent (signed relay)
+            </label>
+            <label>
+              <input type="radio" name="crm-mode" checked={crmMode === 'crm-relay'} onChange={() => setCrmMode('crm-relay')} /> CRM in Flex (crm-relay.js, no desktop agent)
+            </label>
+          </div>
+          {crmMode === 'crm-relay' ? (
+            <CrmInFlex key={call?.callSid} live={live} />
+          ) : (
+            <PaymentForm
+              key={call?.callSid} // a new call, a new customer: an empty form
+              onTrigger={(trigger) => void relay(trigger)}
+              disabled={!live}
+              recording={
+                <>
+                  <i className="dot" style={{ background: toneColors[description.tone] }} /> {live ? shortState[description.tone] : 'No live call'}
+                </>
+              }
+            />
+          )}
         </section>
 
         <section className="panel wide" aria-label="Call timeline">
@@ -288,7 +315,11 @@ export function DemoApp({ manager, agent }: { manager: DemoManager; agent: strin
             Desktop relay <small>signed signals to POST /desktop-event</small>
           </h2>
           {signals.length === 0 ? (
-            <p className="muted">No signals yet: click into Card number.</p>
+            <p className="muted">
+              {crmMode === 'crm-relay'
+                ? 'The CRM in Flex needs no desktop relay: the plugin sends its signals itself, with the agent’s Flex token.'
+                : 'No signals yet: click into Card number.'}
+            </p>
           ) : (
             <table className="table" data-testid="signals">
               <thead>
@@ -319,6 +350,7 @@ export function DemoApp({ manager, agent }: { manager: DemoManager; agent: strin
           )}
         </section>
       </main>
+      </div>
     </div>
   );
 }

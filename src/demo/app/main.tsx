@@ -2,10 +2,13 @@
 import './demo.css';
 import * as React from 'react';
 import * as ReactDOM from 'react-dom';
-import { DemoApp } from './DemoApp';
+import { DemoTabs } from './DemoTabs';
 import { readPageConfig } from './demoApi';
 import { startPlugin } from './flexHost';
 
+// What Flex gives every plugin: the admin's Desktop Manager (desktop-manager.js) uses the page's React.
+Object.assign(window, { React, ReactDOM });
+
 const config = readPageConfig();
 const manager = startPlugin({ agent: config.agent, functionsUrl: config.functionsUrl });
-ReactDOM.render(<DemoApp manager={manager} agent={config.agent} />, document.getElementById('root'));
+ReactDOM.render(<DemoTabs manager={manager} agent={config.agent} functionsUrl={config.functionsUrl} />, document.getElementById('root'));

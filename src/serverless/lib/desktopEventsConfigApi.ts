@@ -7,13 +7,16 @@
  * Flex user (the plugin inside Flex relays CRM fields for its agent):
  *   GET  /desktop-events/crm-fields       → the CRM fields that fire triggers, by origin
  *
- * Twilio Functions do not tell a function the HTTP method: a request with a body is a save
- * (so `POST` with the same body saves too, where a gateway refuses `PUT`); one without is a read.
+ * Twilio Functions do not tell a function the HTTP method, and their gateway answers a browser's
+ * CORS preflight itself, allowing only GET and POST and no `Token` header. So: a JSON body (or one
+ * naming `version`/`events`) is a save, whatever the method — `PUT` as the contract has it, `POST`
+ * from a browser; anything else is a read — `GET` from a server, or from a browser a form-encoded
+ * `POST` of `Token` (a "simple" request, as Flex's own are). Browsers send the Flex token in the
+ * body (the twilio-flex-token-validator convention); servers may use the `Token` header.
  */
 import { desktopEventsConfigIssues, describeIssue, DesktopItemEvent } from '../../core/desktopEvents';
 import type { CrmFieldTrigger } from '../../crm/protocol';
 import type { Authenticator, Caller } from './auth';
-import { hasBody } from './browserAccess';
 import type { ConfigInForce, DesktopEventsConfigStore } from './desktopEventsConfig';
 import { errorResult, HttpResult } from './http';
 import { httpStatus, twilioCode } from './retry';
@@ -31,6 +34,10 @@ export interface ConfigApiRequest {
 
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
 
+/** The request came with a body (its headers say so); query parameters land in the event too, without one. */
+const sentBody = (headers: ConfigApiRequest['headers']): boolean => headers['content-type'] !== undefined || Number(single(headers['content-length']) ?? 0) > 0;
+const sentJson = (headers: ConfigApiRequest['headers']): boolean => /^application\/json\b/i.test(single(headers['content-type']) ?? '');
+
 /** Who saved, as the history shows it: the worker's identity, or which API key. */
 export const savedBy = (caller: Caller): string => (caller.kind === 'flex' ? caller.identity : `api-key-${caller.key}`);
 
@@ -43,7 +50,7 @@ type Admission = { ok: true; caller: Caller } | { ok: false; result: HttpResult 
  */
 async function admit(deps: ConfigApiDeps, request: ConfigApiRequest, who: 'admin' | 'any-user'): Promise<Admission> {
   const inEvent = request.body.Token;
-  if (inEvent !== undefined && !hasBody(request.headers, {})) {
+  if (inEvent !== undefined && !sentBody(request.headers)) {
     return { ok: false, result: errorResult(401, 'unauthenticated', 'send the Flex token in the Token header, never in the URL') };
   }
   const token = single(request.headers.token) ?? (typeof inEvent === 'string' ? inEvent : undefined);
@@ -83,13 +90,10 @@ function checkSave(body: Record<string, unknown>): { ok: true; version: number; 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, version: version as number, events: events as DesktopItemEvent[] };
 }
 
-/**
- * A body was sent (its headers say so), or it names what a save names. Query parameters of a
- * read land in the same event, so they alone do not make a save.
- */
-const isSave = (request: ConfigApiRequest): boolean => hasBody(request.headers, {}) || 'version' in request.body || 'events' in request.body;
+/** A JSON body, or one naming what a save names; a browser's read posts only its `Token`, form-encoded. */
+const isSave = (request: ConfigApiRequest): boolean => sentJson(request.headers) || 'version' in request.body || 'events' in request.body;
 
-/** `GET` (no body) or `PUT` (a body) of `/desktop-events/config`. */
+/** A read (`GET`) or a save (`PUT`, or `POST` from a browser) of `/desktop-events/config`. */
 export async function handleDesktopEventsConfig(deps: ConfigApiDeps, request: ConfigApiRequest): Promise<HttpResult> {
   const admission = await admit(deps, request, 'admin');
   if (!admission.ok) return admission.result;
@@ -134,11 +138,11 @@ async function readConfig(deps: ConfigApiDeps): Promise<HttpResult> {
   }
 }
 
-/** `GET /desktop-events/config/history` (`?before=<version>` for older ones). */
+/** `GET /desktop-events/config/history` (`before=<version>` for older ones). */
 export async function handleDesktopEventsConfigHistory(deps: ConfigApiDeps, request: ConfigApiRequest): Promise<HttpResult> {
   const admission = await admit(deps, request, 'admin');
   if (!admission.ok) return admission.result;
-  const before = request.body.before === undefined ? undefined : Number(request.body.before);
+  const before = request.body.before === undefined || request.body.before === '' ? undefined : Number(request.body.before);
   if (before !== undefined && (!Number.isInteger(before) || before < 1)) return errorResult(400, 'invalid_request', 'before: must be a version number');
   try {
     const versions = await deps.configs.history(before);

@@ -2,4 +2,4 @@ import { handleDesktopEventsConfigHistory } from '../../../lib/desktopEventsConf
 import { desktopEventsConfigFunction } from '../../../lib/desktopEventsConfigFunction';
 
 /** Every saved version of the desktop item events configuration, newest first (CONTRACT §2). */
-export const handler = desktopEventsConfigFunction(handleDesktopEventsConfigHistory, 'GET, OPTIONS');
+export const handler = desktopEventsConfigFunction(handleDesktopEventsConfigHistory);

@@ -1,0 +1,58 @@
+/**
+ * The demo's Flex admin, for the Desktop Manager tab: a Flex token of an `admin` worker from the
+ * stand-in, and — once, at start — CRM fields in the desktop item events, so the CRM page shown in
+ * Flex fires the card number and CVV events through crm-relay.js. The fields are saved through the
+ * configuration API with an API key, as an admin's script would (CONTRACT §2).
+ */
+
+export const DEMO_ADMIN = 'demo-admin';
+/** Stand-in tokens last an hour; a new one well before that. */
+const TOKEN_REUSE_MS = 45 * 60 * 1000;
+
+/** The demo CRM's fields: the selectors of src/demo/crmPage.ts, by desktop item event id. */
+export const DEMO_CRM_FIELDS: Record<string, string> = { 'card-number': 'input[name=cardNumber]', cvv: 'input[name=cvv]' };
+
+export class DemoAdmin {
+  private issued: { token: string; at: number } | undefined;
+
+  constructor(private readonly standinUrl: string) {}
+
+  /** The admin's Flex token (a worker with the admin role, no call). */
+  async token(): Promise<{ identity: string; token: string }> {
+    if (!this.issued || Date.now() - this.issued.at > TOKEN_REUSE_MS) {
+      this.issued = { token: await this.issue(), at: Date.now() };
+    }
+    return { identity: DEMO_ADMIN, token: this.issued.token };
+  }
+
+  private async issue(): Promise<string> {
+    const post = (path: string, body: unknown) =>
+      fetch(`${this.standinUrl}/__standin${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    // CONTRACT §4's worker without a call; a stand-in without it gives the admin an unrecorded call instead.
+    let response = await post('/workers', { agent: DEMO_ADMIN, role: 'admin' });
+    if (response.status === 404) response = await post('/live-calls', { agent: DEMO_ADMIN, recording: 'none', role: 'admin' });
+    const answer = (await response.json()) as { token?: string; error?: { message?: string } };
+    if (!response.ok || !answer.token) throw new Error(`the stand-in gave no admin token: ${answer.error?.message ?? `HTTP ${response.status}`}`);
+    return answer.token;
+  }
+}
+
+/**
+ * Adds the demo CRM's fields to the configuration in force, unless they are there: a first save
+ * (version 1, by the API key) on a fresh start. Returns the version in force afterwards.
+ */
+export async function seedCrmFields(options: { functionsUrl: string; apiKey: string; crmOrigin: string }): Promise<number> {
+  const url = `${options.functionsUrl}/desktop-events/config`;
+  const headers = { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json' };
+  const current = (await (await fetch(url, { headers: { Authorization: headers.Authorization } })).json()) as { version: number; events: Array<Record<string, any>> };
+  const wanted = (event: Record<string, any>) => DEMO_CRM_FIELDS[event.id];
+  const has = (event: Record<string, any>) => (event.fields ?? []).some((field: { origin: string }) => field.origin === options.crmOrigin);
+  if (!current.events.some((event) => wanted(event) && !has(event))) return current.version;
+  const events = current.events.map((event) =>
+    wanted(event) && !has(event) ? { ...event, fields: [...(event.fields ?? []), { selector: wanted(event), origin: options.crmOrigin }] } : event,
+  );
+  const response = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ version: current.version, events }) });
+  const saved = (await response.json()) as { version?: number; error?: { message?: string } };
+  if (!response.ok) throw new Error(saved.error?.message ?? `HTTP ${response.status}`);
+  return saved.version as number;
+}

@@ -1,0 +1,192 @@
+/**
+ * The Desktop Manager and CRM triggers end to end, in headless Chromium: the demo page of
+ * `npm start`, the functions in the real local runtime (twilio-run) and the Twilio stand-in, on
+ * free ports. The admin changes the CVV event in the Desktop Manager (loaded from the functions
+ * only when the tab opens); the CRM page shown in Flex — another origin, wired by crm-relay.js
+ * alone, no desktop agent — pauses the recording at the stand-in and it resumes when the new
+ * duration runs out; a message from an origin the configuration does not list does nothing.
+ *
+ * Screenshots go to test-artifacts/desktop-manager-*.png.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
+import { startDemoServer } from '../../src/demo/server';
+import { testEnv } from '../support/harness';
+import { launchChromium, localPage, screenshot } from './browser';
+
+jest.setTimeout(180_000);
+
+const CVV_SECONDS = 5;
+const TEST_CVV = '737';
+
+let stack: LocalStack;
+let demo: Server;
+let port: number;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+/** Every request the page made: where, and with what body. */
+const sent: Array<{ url: string; method: string; body: string }> = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  if (!existsSync(join(__dirname, '../../build/serverless/assets/desktop-manager.js'))) {
+    throw new Error('build the functions first: npm run build:functions (npm test does)');
+  }
+  stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
+  port = await freePort();
+  demo = await startDemoServer({
+    port,
+    host: '127.0.0.1',
+    functionsUrl: stack.functionsUrl,
+    standinUrl: stack.standinUrl,
+    secret: testEnv.DESKTOP_EVENT_SECRET,
+    apiKey: testEnv.RECORDING_CONTROLS_API_KEYS,
+  });
+
+  page = await localPage(browser);
+  // The CRM page is served on the other loopback name: another origin, on this machine.
+  await page.route(/^http:\/\/localhost:\d+\//, (route) => route.continue());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('request', (request) => sent.push({ url: request.url(), method: request.method(), body: request.postData() ?? '' }));
+  await page.goto(`http://127.0.0.1:${port}`);
+  await page.waitForSelector('[data-testid=recording-indicator-text]', { timeout: 90_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  demo?.closeAllConnections();
+  await new Promise((done) => (demo ? demo.close(done) : done(undefined)));
+  await stack?.stop();
+});
+
+const indicator = () => page.textContent('[data-testid=recording-indicator-text]');
+async function waitForIndicator(pattern: RegExp, timeout = 10_000): Promise<void> {
+  await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('[data-testid=recording-indicator-text]')?.textContent ?? ''), pattern.source, { timeout });
+}
+
+async function recordingStatuses(): Promise<string[]> {
+  const { call } = (await (await fetch(`http://127.0.0.1:${port}/api/call`)).json()) as { call: { recordingSids: string[] } };
+  return Promise.all(call.recordingSids.map(async (sid) => ((await (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()) as { status: string }).status));
+}
+
+async function waitForRecordings(status: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await recordingStatuses()).every((each) => each === status)) return Date.now();
+    if (Date.now() > deadline) throw new Error(`the recordings were not ${status} within ${timeoutMs} ms: ${await recordingStatuses()}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+const signalsSent = () => sent.filter((request) => request.method === 'POST' && request.url === `${stack.functionsUrl}/desktop-event`);
+
+async function crmFrame(): Promise<Frame> {
+  const handle = await page.waitForSelector('[data-testid=crm-frame]');
+  const frame = await handle.contentFrame();
+  if (!frame) throw new Error('the CRM frame has no document');
+  // crm-relay.js has asked Flex which fields to watch and been told.
+  await frame.waitForSelector('#relay-status >> text=/watching 2 field/', { timeout: 15_000 });
+  return frame;
+}
+
+/**
+ * A real mouse click on a field of the CRM frame, at its place on the screen. The frame is another
+ * origin (an out-of-process frame in Chromium), and Playwright's locator actions inside it fail
+ * under jest ("Object not disposable"), so the click goes through the page's mouse instead.
+ */
+async function clickInCrm(crm: Frame, selector: string): Promise<void> {
+  const inFrame = await crm.evaluate((css) => {
+    const box = (document.querySelector(css) as Element).getBoundingClientRect();
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  }, selector);
+  const frame = await page.evaluate(() => {
+    const element = document.querySelector('[data-testid=crm-frame]') as HTMLElement;
+    element.scrollIntoView({ block: 'center' });
+    const box = element.getBoundingClientRect();
+    return { x: box.x + element.clientLeft, y: box.y + element.clientTop };
+  });
+  await page.mouse.click(frame.x + inFrame.x, frame.y + inFrame.y);
+}
+
+describe('the Desktop Manager and a CRM shown in Flex', () => {
+  it('the admin shortens the CVV pause; the CRM field fires it through crm-relay.js; the recording resumes after the new time', async () => {
+    // The demo server added its CRM's fields at start (version 1, by the API key).
+    expect(sent.some((request) => request.url.endsWith('/desktop-manager.js'))).toBe(false); // agents never load it
+
+    await page.getByRole('tab', { name: 'Desktop Manager (admin)' }).click();
+    const cvvRow = page.getByTestId('desktop-event-cvv');
+    await cvvRow.waitFor({ timeout: 20_000 });
+    expect(sent.filter((request) => request.url === `${stack.functionsUrl}/desktop-manager.js`)).toHaveLength(1);
+    await page.getByTestId('desktop-manager-version').getByText(/Version 1 · saved by api-key-1/).waitFor();
+    expect(await cvvRow.textContent()).toContain(`input[name=cvv] · http://localhost:${port}`);
+    await screenshot(page, 'desktop-manager-1-events');
+
+    await cvvRow.getByRole('button', { name: 'Edit' }).click();
+    const duration = page.getByRole('dialog').getByLabel(/Resume after/);
+    await duration.fill('0');
+    await page.getByRole('dialog').getByText('A whole number of seconds from 1 to 3600').waitFor();
+    await screenshot(page, 'desktop-manager-2-inline-validation');
+    await duration.fill(String(CVV_SECONDS));
+    await page.getByRole('dialog').getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved as version 2. Calls use it within 5 seconds.').waitFor();
+    expect(await page.getByTestId('desktop-manager-version').textContent()).toMatch(/Version 2 · saved by demo-admin/);
+    await screenshot(page, 'desktop-manager-3-saved');
+
+    // The agent: the CRM in Flex, through crm-relay.js.
+    await page.getByRole('tab', { name: 'Agent desktop' }).click();
+    await waitForIndicator(/^Recording$/);
+    await page.getByLabel('CRM in Flex (crm-relay.js, no desktop agent)').check();
+    const crm = await crmFrame();
+    await screenshot(page, 'desktop-manager-4-crm-in-flex');
+    const before = signalsSent().length;
+    const clickedAt = Date.now();
+    await clickInCrm(crm, 'input[name=cvv]');
+    await waitForIndicator(new RegExp(`^Paused — CVV — resumes in 0:0[${CVV_SECONDS - 2}-${CVV_SECONDS}]$`), 5000);
+    const pausedAt = await waitForRecordings('paused', 5000);
+    await page.keyboard.type(TEST_CVV);
+    expect(await crm.evaluate(() => (document.querySelector('input[name=cvv]') as HTMLInputElement).value)).toBe(TEST_CVV);
+    await screenshot(page, 'desktop-manager-5-crm-paused');
+
+    // Still in the field: the saved 5 s run out, and the recording resumes at Twilio.
+    const resumedAt = await waitForRecordings('in-progress', (CVV_SECONDS + 5) * 1000);
+    expect(resumedAt - clickedAt).toBeGreaterThanOrEqual((CVV_SECONDS - 1) * 1000);
+    expect(resumedAt - pausedAt).toBeLessThan((CVV_SECONDS + 3) * 1000);
+    await waitForIndicator(/^Recording$/, 5000);
+    await screenshot(page, 'desktop-manager-6-crm-resumed');
+
+    // The signal was the plugin's, with the agent's Flex token: the trigger and the call, nothing typed.
+    const signals = signalsSent().slice(before);
+    expect(signals.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(signals[0].body)).toEqual({
+      eventId: expect.stringMatching(/^crm-/),
+      trigger: 'cvv.focus',
+      occurredAt: expect.any(String),
+      callSid: expect.stringMatching(/^CA/),
+      Token: expect.stringMatching(/^standin-flex-token\./),
+    });
+    expect(sent.filter((request) => request.body.includes(TEST_CVV))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a trigger posted from an origin the configuration does not list does nothing', async () => {
+    await waitForIndicator(/^Recording$/);
+    const before = signalsSent().length;
+    // From a frame of another origin (srcdoc: an opaque origin), and from the Flex page itself.
+    await page.evaluate(() => {
+      const message = { source: 'recording-controls-crm', type: 'trigger', trigger: 'cvv.focus' };
+      const frame = document.createElement('iframe');
+      frame.srcdoc = `<script>parent.postMessage(${JSON.stringify(message)}, '*');</script>`;
+      document.body.appendChild(frame);
+      window.postMessage({ ...message }, '*');
+    });
+    await page.waitForTimeout(2000);
+    expect(signalsSent().length).toBe(before);
+    expect(await recordingStatuses()).toEqual(['in-progress', 'in-progress']);
+    expect(await indicator()).toBe('Recording');
+  });
+});
