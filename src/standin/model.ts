@@ -1,28 +1,16 @@
 /**
  * The stand-in's in-memory Twilio: calls, conferences, recordings, TaskRouter workers/tasks/
- * reservations, Sync documents and the Flex tokens it issued — and the rules Twilio applies to them.
+ * reservations, the Flex tokens it issued (Sync lives in sync.ts) — and the rules Twilio applies to them.
  *
  * Everything here is plain data plus the state changes the REST routes and the control surface
  * ask for. Rule violations throw TwilioApiError carrying the HTTP status and Twilio error code
  * that real Twilio answers (or our documented reading of it where Twilio's docs are vague).
  */
 import { randomBytes } from 'node:crypto';
+import { TwilioApiError, newSid } from './primitives';
+import { SyncStore } from './sync';
 
-export class TwilioApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TwilioApiError';
-  }
-}
-
-/** A Twilio sid: two-letter prefix + 32 random lowercase hex digits. */
-export function newSid(prefix: string): string {
-  return prefix + randomBytes(16).toString('hex');
-}
+export { TwilioApiError, newSid, parseIfMatch } from './primitives';
 
 export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 export type ConferenceStatus = 'init' | 'in-progress' | 'completed';
@@ -40,8 +28,6 @@ export const ROLES: readonly Role[] = ['agent', 'supervisor'];
 
 export const CUSTOMER_NUMBER = '+15550100';
 export const CONTACT_CENTER_NUMBER = '+15550199';
-/** Largest Sync document data Twilio accepts, in bytes of its JSON. */
-export const SYNC_DOCUMENT_MAX_BYTES = 16384;
 const FLEX_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
 export interface Call {
@@ -121,18 +107,6 @@ export interface Reservation {
   dateUpdated: Date;
 }
 
-export interface SyncDocument {
-  sid: string;
-  serviceSid: string;
-  uniqueName: string | null;
-  data: Record<string, unknown>;
-  /** Answered as a string and as the ETag header; every write increments it. */
-  revision: number;
-  dateExpires: Date | null;
-  dateCreated: Date;
-  dateUpdated: Date;
-}
-
 export interface FlexToken {
   token: string;
   workerSid: string;
@@ -179,24 +153,11 @@ export interface TaskChanges {
   priority?: number;
 }
 
-export interface DocumentWrite {
-  data?: Record<string, unknown>;
-  /** Seconds to live; 0 means never expires. */
-  ttl?: number;
-}
-
 function isLive(status: RecordingStatus): boolean {
   return status === 'in-progress' || status === 'paused';
 }
 
-export function parseIfMatch(header: string | null | undefined): string | undefined {
-  if (header === null || header === undefined || header.trim() === '') return undefined;
-  // Accept both the bare revision we answer and a quoted entity tag.
-  return header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
-}
-
 export class TwilioModel {
-  readonly defaultSyncServiceSid = newSid('IS');
   readonly taskQueueSid = newSid('WQ');
   readonly workflowSid = newSid('WW');
   readonly voiceChannelSid = newSid('TC');
@@ -208,8 +169,7 @@ export class TwilioModel {
   workers = new Map<string, Worker>();
   tasks = new Map<string, Task>();
   reservations = new Map<string, Reservation>();
-  /** Keyed by service sid, then document sid. */
-  syncServices = new Map<string, Map<string, SyncDocument>>();
+  readonly sync: SyncStore;
   tokens = new Map<string, FlexToken>();
   /** Told when a task enters wrap-up, completes or is canceled, as TaskRouter's event callback is. */
   onTaskEvent?: (eventType: string, task: Task) => void;
@@ -220,7 +180,9 @@ export class TwilioModel {
     private readonly now: () => Date,
     readonly accountSid: string,
     readonly workspaceSid: string,
-  ) {}
+  ) {
+    this.sync = new SyncStore(now);
+  }
 
   reset(): void {
     this.calls.clear();
@@ -229,7 +191,7 @@ export class TwilioModel {
     this.workers.clear();
     this.tasks.clear();
     this.reservations.clear();
-    this.syncServices.clear();
+    this.sync.reset();
     this.tokens.clear();
     this.liveCalls = [];
     this.recordingCounter = 0;
@@ -553,81 +515,6 @@ export class TwilioModel {
       }
     }
   }
-
-  // ---------------------------------------------------------------- Sync documents
-
-  /** "default" names the account's default Sync service, as in Twilio. */
-  serviceSid(reference: string): string {
-    return reference === 'default' ? this.defaultSyncServiceSid : reference;
-  }
-
-  private documentsOf(serviceReference: string): Map<string, SyncDocument> {
-    const serviceSid = this.serviceSid(serviceReference);
-    let documents = this.syncServices.get(serviceSid);
-    if (!documents) {
-      documents = new Map();
-      this.syncServices.set(serviceSid, documents);
-    }
-    // Expired documents disappear, as in Sync.
-    const now = this.now().getTime();
-    for (const [sid, document] of documents) {
-      if (document.dateExpires !== null && document.dateExpires.getTime() <= now) documents.delete(sid);
-    }
-    return documents;
-  }
-
-  listDocuments(serviceReference: string): SyncDocument[] {
-    return [...this.documentsOf(serviceReference).values()];
-  }
-
-  /** By sid (ET…) or unique name; 404 54100 when absent. */
-  fetchDocument(serviceReference: string, reference: string): SyncDocument {
-    const documents = this.documentsOf(serviceReference);
-    const document = documents.get(reference) ?? [...documents.values()].find((candidate) => candidate.uniqueName === reference);
-    if (!document) throw new TwilioApiError(404, 54100, `Document ${reference} not found`);
-    return document;
-  }
-
-  createDocument(serviceReference: string, uniqueName: string | undefined, write: DocumentWrite): SyncDocument {
-    const documents = this.documentsOf(serviceReference);
-    if (uniqueName !== undefined && [...documents.values()].some((document) => document.uniqueName === uniqueName)) {
-      throw new TwilioApiError(409, 54301, `Unique name already exists: ${uniqueName}`);
-    }
-    const data = write.data ?? {};
-    assertDocumentSize(data);
-    const now = this.now();
-    const document: SyncDocument = {
-      sid: newSid('ET'),
-      serviceSid: this.serviceSid(serviceReference),
-      uniqueName: uniqueName ?? null,
-      data,
-      revision: 0,
-      dateExpires: expiry(now, write.ttl),
-      dateCreated: now,
-      dateUpdated: now,
-    };
-    documents.set(document.sid, document);
-    return document;
-  }
-
-  /** `If-Match` must equal the current revision, else 412 54103. */
-  updateDocument(serviceReference: string, reference: string, write: DocumentWrite, ifMatch?: string): SyncDocument {
-    const document = this.fetchDocument(serviceReference, reference);
-    assertRevision(document, ifMatch);
-    if (write.data !== undefined) assertDocumentSize(write.data);
-    const now = this.now();
-    if (write.data !== undefined) document.data = write.data;
-    if (write.ttl !== undefined) document.dateExpires = expiry(now, write.ttl);
-    document.revision += 1;
-    document.dateUpdated = now;
-    return document;
-  }
-
-  deleteDocument(serviceReference: string, reference: string, ifMatch?: string): void {
-    const document = this.fetchDocument(serviceReference, reference);
-    assertRevision(document, ifMatch);
-    this.documentsOf(serviceReference).delete(document.sid);
-  }
 }
 
 function notFound(message: string): TwilioApiError {
@@ -641,20 +528,4 @@ function isJsonObject(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function assertRevision(document: SyncDocument, ifMatch: string | undefined): void {
-  if (ifMatch !== undefined && ifMatch !== String(document.revision)) {
-    throw new TwilioApiError(412, 54103, 'The revision of the Document does not match the expected revision');
-  }
-}
-
-function assertDocumentSize(data: Record<string, unknown>): void {
-  if (Buffer.byteLength(JSON.stringify(data), 'utf8') > SYNC_DOCUMENT_MAX_BYTES) {
-    throw new TwilioApiError(400, 54006, `Document data is too large (maximum ${SYNC_DOCUMENT_MAX_BYTES} bytes)`);
-  }
-}
-
-function expiry(now: Date, ttlSeconds: number | undefined): Date | null {
-  return ttlSeconds ? new Date(now.getTime() + ttlSeconds * 1000) : null;
 }

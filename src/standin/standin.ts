@@ -11,7 +11,8 @@ import { createHmac } from 'node:crypto';
 import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseFault, parseLatency, parseLiveCallInput } from './control';
 import { FaultQueue, type FaultSpec, type Operation } from './faults';
 import { type LiveCallInput, type LiveCallResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
-import { type Answer, findRoute } from './routes';
+import { findRoute } from './routes';
+import type { Answer } from './routing';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';

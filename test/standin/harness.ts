@@ -5,7 +5,7 @@
 import { setupServer } from 'msw/node';
 import twilio from 'twilio';
 import { standinHandlers } from '../../src/standin/msw';
-import { type Standin, createStandin } from '../../src/standin/standin';
+import { type Standin, type StandinOptions, createStandin } from '../../src/standin/standin';
 
 export const AUTH_TOKEN = 'f'.repeat(32);
 
@@ -14,8 +14,8 @@ export interface Harness {
   client: twilio.Twilio;
 }
 
-export function withStandinOverMsw(): Harness {
-  const standin = createStandin();
+export function withStandinOverMsw(options: StandinOptions = {}): Harness {
+  const standin = createStandin(options);
   const server = setupServer(...standinHandlers(standin));
   const harness: Harness = { standin, client: twilio(standin.accountSid, AUTH_TOKEN) };
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
