@@ -27,16 +27,19 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * Retries transient Twilio failures with exponential backoff and full jitter, giving up once
- * `budgetMs` has gone: a Twilio Function has 10 s in all and must still answer.
+ * How hard to retry. A Twilio Function has 10 s in all and must still answer, so the budget is
+ * well under it. Randomized fault runs shrink the delays so thousands of faults run in seconds.
  */
-export function withRetries<T>(operation: () => Promise<T>, budgetMs = 4000): Promise<T> {
+export const retryPolicy = { budgetMs: 4000, startingDelayMs: 50, maxDelayMs: 800 };
+
+/** Retries transient Twilio failures with exponential backoff and full jitter, within the budget. */
+export function withRetries<T>(operation: () => Promise<T>, budgetMs = retryPolicy.budgetMs): Promise<T> {
   const startedAt = Date.now();
   return backOff(operation, {
     numOfAttempts: 8,
-    startingDelay: 50,
+    startingDelay: retryPolicy.startingDelayMs,
     timeMultiple: 2,
-    maxDelay: 800,
+    maxDelay: retryPolicy.maxDelayMs,
     jitter: 'full',
     delayFirstAttempt: false,
     retry: (error) => isTransient(error) && Date.now() - startedAt < budgetMs,
