@@ -67,6 +67,30 @@ function error(status: number, code: string, message: string): Response {
   return json(status, { error: { code, message } });
 }
 
+/** The push channel's reads are made by the demo page, from another origin. */
+function withAnyOrigin(response: Response): Response {
+  response.headers.set('Access-Control-Allow-Origin', '*');
+  return response;
+}
+
+/** `GET /sync/documents/<name>`, `GET /sync/maps/<name>/items`, `GET /sync/stream` (undefined for any other route). */
+function syncPushRoute(standin: Standin, request: Request, route: string): Response | undefined {
+  if (route === 'GET /sync/stream') return standin.syncStream(request.headers.get('Last-Event-ID'));
+  const documentName = /^GET \/sync\/documents\/([^/]+)$/.exec(route)?.[1];
+  if (documentName !== undefined) {
+    const name = decodeURIComponent(documentName);
+    const document = standin.syncDocument(name);
+    return withAnyOrigin(document ? json(200, document) : error(404, 'not_found', `No Sync document ${name}`));
+  }
+  const mapName = /^GET \/sync\/maps\/([^/]+)\/items$/.exec(route)?.[1];
+  if (mapName !== undefined) {
+    const name = decodeURIComponent(mapName);
+    const items = standin.syncMapItems(name);
+    return withAnyOrigin(items ? json(200, { items }) : error(404, 'not_found', `No Sync map ${name}`));
+  }
+  return undefined;
+}
+
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   try {
@@ -96,6 +120,8 @@ export async function handleControl(standin: Standin, request: Request, pathname
       return json(200, { ok: true, ms });
     }
     if (route === 'GET /requests') return json(200, standin.requests().map(({ method, path, at }) => ({ method, path, at })));
+    const pushed = syncPushRoute(standin, request, route);
+    if (pushed) return pushed;
 
     const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end))?$/.exec(route) ?? [];
     const id = sid === undefined ? undefined : decodeURIComponent(sid);

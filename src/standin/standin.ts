@@ -10,6 +10,7 @@
 import { createHmac } from 'node:crypto';
 import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseFault, parseLatency, parseLiveCallInput } from './control';
 import { FaultQueue, type FaultSpec, type Operation } from './faults';
+import { SyncPushChannel } from './push';
 import { type LiveCallInput, type LiveCallResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
 import { findRoute } from './routes';
 import type { Answer } from './routing';
@@ -33,6 +34,8 @@ export interface StandinOptions {
    */
   eventCallbackUrl?: string;
   authToken?: string;
+  /** How often the push channel sends its keep-alive comment. Default 15 s. */
+  keepAliveMs?: number;
 }
 
 /** One Twilio REST request received (control-surface requests are not logged). */
@@ -60,6 +63,20 @@ export interface TaskReport {
   attributes: unknown;
 }
 
+/** A Sync document of the default service, as the push channel shows it. */
+export interface PushedDocument {
+  uniqueName: string;
+  revision: string;
+  data: Record<string, unknown>;
+}
+
+/** A Sync map item of the default service, as the push channel shows it. */
+export interface PushedMapItem {
+  key: string;
+  revision: string;
+  data: Record<string, unknown>;
+}
+
 /** `code` defaults to 20500 and `times` to 1. */
 export type FaultInput = Omit<FaultSpec, 'code' | 'times'> & Partial<Pick<FaultSpec, 'code' | 'times'>>;
 
@@ -81,6 +98,14 @@ export interface Standin {
   injectFault(fault: FaultInput): void;
   requests(): RequestRecord[];
   setLatency(ms: number): void;
+  /** As `GET /__standin/sync/documents/<uniqueName>`: the default service's document, if it exists. */
+  syncDocument(uniqueName: string): PushedDocument | undefined;
+  /** As `GET /__standin/sync/maps/<uniqueName>/items`: the default service's map's items in key order, if the map exists. */
+  syncMapItems(uniqueName: string): PushedMapItem[] | undefined;
+  /** As `GET /__standin/sync/stream`: every Sync change of the default service as Server-Sent Events. */
+  syncStream(lastEventId?: string | null): Response;
+  /** Ends every open push stream. */
+  closeStreams(): void;
 }
 
 export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
@@ -98,6 +123,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
   const faults = new FaultQueue();
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
+  const push = new SyncPushChannel({
+    serviceSid: model.sync.defaultServiceSid,
+    sweepExpired: () => model.sync.sweepExpired(),
+    keepAliveMs: options.keepAliveMs,
+  });
+  model.sync.onChange = (change) => push.publish(change);
   let deliveries: Promise<unknown>[] = [];
   if (options.eventCallbackUrl) {
     const url = options.eventCallbackUrl;
@@ -211,6 +242,24 @@ export function createStandin(options: StandinOptions = {}): Standin {
     setLatency(ms) {
       latencyMs = parseLatency({ ms });
     },
+
+    syncDocument(uniqueName) {
+      const document = unlessSyncNotFound(() => model.sync.fetchDocument('default', uniqueName));
+      return document && { uniqueName: document.uniqueName ?? document.sid, revision: String(document.revision), data: document.data };
+    },
+
+    syncMapItems(uniqueName) {
+      const items = unlessSyncNotFound(() => model.sync.listMapItems('default', uniqueName, {}));
+      return items?.map((item) => ({ key: item.key, revision: String(item.revision), data: item.data }));
+    },
+
+    syncStream(lastEventId = null) {
+      return push.stream(lastEventId);
+    },
+
+    closeStreams() {
+      push.close();
+    },
   };
   return standin;
 }
@@ -219,6 +268,15 @@ export function createStandin(options: StandinOptions = {}): Standin {
 function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
   const data = Object.keys(params).sort().reduce((text, key) => text + key + params[key], url);
   return createHmac('sha1', authToken).update(data).digest('base64');
+}
+
+function unlessSyncNotFound<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TwilioApiError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 function isAuthorized(header: string | null): boolean {
