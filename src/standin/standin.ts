@@ -7,17 +7,17 @@
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
  * control.ts; fault injection in faults.ts.
  */
-import { createHmac } from 'node:crypto';
-import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseFault, parseLatency, parseLiveCallInput } from './control';
+import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseWorkerInput } from './control';
+import { EventCallbackSender, eventCallbackParams } from './eventCallback';
 import { FaultQueue, type FaultSpec, type Operation } from './faults';
 import { SyncPushChannel } from './push';
-import { type LiveCallInput, type LiveCallResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
+import { type LiveCallInput, type LiveCallResult, type TransferResult, type WorkerInput, type WorkerResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
 import { findRoute } from './routes';
 import type { Answer } from './routing';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
-export type { LiveCallInput, LiveCallResult, RecordingMode, Role } from './model';
+export type { LiveCallInput, LiveCallResult, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
 
 export interface StandinOptions {
   /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
@@ -89,6 +89,13 @@ export interface Standin {
   createLiveCall(input: LiveCallInput): LiveCallResult;
   /** As `POST /__standin/live-calls/<callSid>/end`; throws StandinNotFoundError for an unknown call. */
   endCall(callSid: string): void;
+  /**
+   * As `POST /__standin/live-calls/<callSid>/transfer {agent}`; throws StandinNotFoundError for an
+   * unknown call, StandinInputError for bad input or a call that has ended.
+   */
+  transferCall(callSid: string, agent: string): TransferResult;
+  /** As `POST /__standin/workers {agent, role}`: a worker with no call and a Flex token for it. */
+  createWorker(input: WorkerInput): WorkerResult;
   /** Empties all state, faults and the request log (the latency setting stays). */
   reset(): void;
   /** Resolves once every event callback sent so far has been answered (or failed). */
@@ -129,24 +136,8 @@ export function createStandin(options: StandinOptions = {}): Standin {
     keepAliveMs: options.keepAliveMs,
   });
   model.sync.onChange = (change) => push.publish(change);
-  let deliveries: Promise<unknown>[] = [];
-  if (options.eventCallbackUrl) {
-    const url = options.eventCallbackUrl;
-    model.onTaskEvent = (eventType, task) => {
-      const params: Record<string, string> = {
-        EventType: eventType,
-        AccountSid: model.accountSid,
-        WorkspaceSid: model.workspaceSid,
-        TaskSid: task.sid,
-        TaskAssignmentStatus: task.assignmentStatus,
-        TaskAttributes: task.attributes,
-        Timestamp: String(Math.floor(now().getTime() / 1000)),
-      };
-      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
-      if (options.authToken) headers['X-Twilio-Signature'] = twilioSignature(options.authToken, url, params);
-      deliveries.push(fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) }).catch(() => undefined));
-    };
-  }
+  const callbacks = options.eventCallbackUrl ? new EventCallbackSender(options.eventCallbackUrl, options.authToken) : undefined;
+  if (callbacks) model.onTaskRouterEvent = (event) => callbacks.send(eventCallbackParams(model, event, now()));
 
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
@@ -203,14 +194,21 @@ export function createStandin(options: StandinOptions = {}): Standin {
       return model.createLiveCall(parseLiveCallInput(input));
     },
 
+    transferCall(callSid, agent) {
+      return model.transferLiveCall(callSid, parseAgent(agent));
+    },
+
+    createWorker(input) {
+      const { agent, role } = parseWorkerInput(input);
+      return model.createWorker(agent, role);
+    },
+
     endCall(callSid) {
       if (!model.endLiveCall(callSid)) throw new StandinNotFoundError(`No live call ${callSid}`);
     },
 
     async callbacksDelivered() {
-      const pending = deliveries;
-      deliveries = [];
-      await Promise.all(pending);
+      await callbacks?.delivered();
     },
 
     reset() {
@@ -262,12 +260,6 @@ export function createStandin(options: StandinOptions = {}): Standin {
     },
   };
   return standin;
-}
-
-/** Twilio's request signature: HMAC-SHA1 of the URL followed by each sorted key and its value. */
-function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const data = Object.keys(params).sort().reduce((text, key) => text + key + params[key], url);
-  return createHmac('sha1', authToken).update(data).digest('base64');
 }
 
 function unlessSyncNotFound<T>(read: () => T): T | undefined {

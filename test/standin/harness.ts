@@ -65,11 +65,11 @@ export interface HttpHarness {
 
 /**
  * A fresh stand-in served over real HTTP (server.ts), as `npm start` runs it. Registers the jest
- * hooks; the returned object is filled in `beforeAll`.
+ * hooks; the returned object is filled in `beforeAll` (options may be computed there too, e.g.
+ * a callback URL on a port found at run time).
  */
-export function withStandinOverHttp(options: StandinOptions = {}): HttpHarness {
-  const standin = createStandin(options);
-  const harness: HttpHarness = { standin, client: undefined as unknown as twilio.Twilio, base: '' };
+export function withStandinOverHttp(options: StandinOptions | (() => Promise<StandinOptions>) = {}): HttpHarness {
+  const harness = {} as HttpHarness;
   let server: http.Server;
   class LocalRequestClient extends twilio.RequestClient {
     request<TData>(request: RequestOptions<TData>) {
@@ -77,13 +77,14 @@ export function withStandinOverHttp(options: StandinOptions = {}): HttpHarness {
     }
   }
   beforeAll(async () => {
-    server = await startStandinServer(standin, 0);
+    harness.standin = createStandin(typeof options === 'function' ? await options() : options);
+    server = await startStandinServer(harness.standin, 0);
     harness.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    harness.client = twilio(standin.accountSid, AUTH_TOKEN, { httpClient: new LocalRequestClient() });
+    harness.client = twilio(harness.standin.accountSid, AUTH_TOKEN, { httpClient: new LocalRequestClient() });
   });
-  afterEach(() => standin.reset());
+  afterEach(() => harness.standin.reset());
   afterAll(async () => {
-    standin.closeStreams();
+    harness.standin.closeStreams();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });

@@ -5,7 +5,6 @@
 import { withStandinOverHttp } from './harness';
 
 const harness = withStandinOverHttp();
-const { standin } = harness;
 
 async function controlCall(method: string, path: string, body?: unknown) {
   const response = await fetch(`${harness.base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
@@ -14,8 +13,9 @@ async function controlCall(method: string, path: string, body?: unknown) {
 
 describe('stand-in over HTTP', () => {
   let client: typeof harness.client;
+  let standin: typeof harness.standin;
   beforeAll(() => {
-    client = harness.client;
+    ({ client, standin } = harness);
   });
 
   it('serves the control surface and the Twilio REST shapes to the real SDK', async () => {
