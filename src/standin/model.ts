@@ -7,7 +7,7 @@
  * that real Twilio answers (or our documented reading of it where Twilio's docs are vague).
  */
 import { randomBytes } from 'node:crypto';
-import { TwilioApiError, newSid } from './primitives';
+import { StandinInputError, StandinNotFoundError, TwilioApiError, newSid } from './primitives';
 import { SyncStore } from './sync';
 
 export { TwilioApiError, newSid, parseIfMatch } from './primitives';
@@ -20,11 +20,11 @@ export type PauseBehavior = 'skip' | 'silence';
 export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
 export type ReservationStatus = 'pending' | 'accepted' | 'rejected' | 'timeout' | 'canceled' | 'rescinded' | 'wrapping' | 'completed';
 export type RecordingMode = 'conference' | 'call' | 'both' | 'none';
-export type Role = 'agent' | 'supervisor';
+export type Role = 'agent' | 'supervisor' | 'admin';
 
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled'];
 export const RECORDING_MODES: readonly RecordingMode[] = ['conference', 'call', 'both', 'none'];
-export const ROLES: readonly Role[] = ['agent', 'supervisor'];
+export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
 
 export const CUSTOMER_NUMBER = '+15550100';
 export const CONTACT_CENTER_NUMBER = '+15550199';
@@ -140,6 +140,37 @@ interface LiveCall {
   reservationSid: string;
 }
 
+/** What `POST /__standin/live-calls/<callSid>/transfer` answers. */
+export interface TransferResult {
+  workerSid: string;
+  taskSid: string;
+  token: string;
+}
+
+export interface WorkerInput {
+  agent: string;
+  role: Role;
+}
+
+/** What `POST /__standin/workers` answers. */
+export interface WorkerResult {
+  workerSid: string;
+  token: string;
+}
+
+/**
+ * A TaskRouter event, as the workspace's Event Callback URL is told it: task events carry the
+ * task; reservation events the task, the reservation and its worker.
+ */
+export type TaskRouterEvent =
+  | { eventType: 'task.wrapup' | 'task.completed' | 'task.canceled'; task: Task }
+  | {
+      eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled';
+      task: Task;
+      reservation: Reservation;
+      worker: Worker;
+    };
+
 /** Whose recordings a Calls/{CA}/Recordings or Conferences/{CF}/Recordings path talks about. */
 export type RecordingOwner = { kind: 'call'; callSid: string } | { kind: 'conference'; conferenceSid: string };
 
@@ -171,8 +202,8 @@ export class TwilioModel {
   reservations = new Map<string, Reservation>();
   readonly sync: SyncStore;
   tokens = new Map<string, FlexToken>();
-  /** Told when a task enters wrap-up, completes or is canceled, as TaskRouter's event callback is. */
-  onTaskEvent?: (eventType: string, task: Task) => void;
+  /** Told what TaskRouter's event callback is told: reservations accepted, wrapping up, completed or canceled; tasks wrapping up, completed or canceled. */
+  onTaskRouterEvent?: (event: TaskRouterEvent) => void;
   private liveCalls: LiveCall[] = [];
   private recordingCounter = 0;
 
@@ -205,22 +236,9 @@ export class TwilioModel {
     const worker = this.workerForAgent(agent, role);
     const customerCall = this.addCall({ from: CUSTOMER_NUMBER, to: CONTACT_CENTER_NUMBER, direction: 'inbound' });
     const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
-
-    const task: Task = {
-      sid: newSid('WT'),
-      attributes: '',
-      assignmentStatus: 'assigned',
-      taskChannelUniqueName: 'voice',
-      priority: 0,
-      reason: null,
-      revision: 0,
-      dateCreated: now,
-      dateUpdated: now,
-    };
-    // Flex names the conference after the task.
-    const conference: Conference = { sid: newSid('CF'), friendlyName: task.sid, status: 'in-progress', dateCreated: now, dateUpdated: now };
+    const conference: Conference = { sid: newSid('CF'), friendlyName: '', status: 'in-progress', dateCreated: now, dateUpdated: now };
     this.conferences.set(conference.sid, conference);
-    task.attributes = JSON.stringify({
+    const attributes = {
       call_sid: customerCall.sid,
       conference: { sid: conference.sid, participants: { customer: customerCall.sid, worker: agentCall.sid } },
       direction: 'inbound',
@@ -231,11 +249,10 @@ export class TwilioModel {
       name: CUSTOMER_NUMBER,
       type: 'inbound',
       account_sid: this.accountSid,
-    });
-    this.tasks.set(task.sid, task);
-
-    const reservation: Reservation = { sid: newSid('WR'), taskSid: task.sid, workerSid: worker.sid, status: 'accepted', dateCreated: now, dateUpdated: now };
-    this.reservations.set(reservation.sid, reservation);
+    };
+    const { task, reservation } = this.acceptedVoiceTask(worker, attributes);
+    // Flex names the conference after the task.
+    conference.friendlyName = task.sid;
 
     const recordingSids: string[] = [];
     if (recording === 'conference' || recording === 'both') {
@@ -246,8 +263,76 @@ export class TwilioModel {
     }
 
     this.liveCalls.push({ customerCallSid: customerCall.sid, agentCallSid: agentCall.sid, conferenceSid: conference.sid, taskSid: task.sid, reservationSid: reservation.sid });
+    this.tellReservation('reservation.accepted', reservation);
     const token = this.issueToken(worker, role);
     return { workerSid: worker.sid, taskSid: task.sid, callSid: customerCall.sid, conferenceSid: conference.sid, recordingSids, token: token.token };
+  }
+
+  /**
+   * A worker with no call (made if needed, its role set as asked) and a Flex token for it.
+   */
+  createWorker(agent: string, role: Role): WorkerResult {
+    const worker = this.workerForAgent(agent, role);
+    return { workerSid: worker.sid, token: this.issueToken(worker, role).token };
+  }
+
+  /**
+   * Transfer the live call that `callSid` (customer or agent leg) belongs to, to `agent`: the call,
+   * the conference and their recordings go on; the current agent's leg hangs up, their
+   * reservation completes and their task goes to wrap-up; a new accepted voice task on the same
+   * call and conference goes to `agent` (a worker made if needed, keeping an existing one's roles).
+   * Throws StandinNotFoundError for no such live call, StandinInputError once the call has ended.
+   */
+  transferLiveCall(callSid: string, agent: string): TransferResult {
+    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
+    if (!live) throw new StandinNotFoundError(`No live call ${callSid}`);
+    if (this.calls.get(live.customerCallSid)?.status !== 'in-progress') throw new StandinInputError(`The call ${callSid} has ended`);
+    const now = this.now();
+
+    const previousLeg = this.calls.get(live.agentCallSid);
+    if (previousLeg && previousLeg.status === 'in-progress') Object.assign(previousLeg, { status: 'completed', endTime: now, dateUpdated: now });
+    const previousReservation = this.reservations.get(live.reservationSid);
+    if (previousReservation && previousReservation.status === 'accepted') {
+      Object.assign(previousReservation, { status: 'completed', dateUpdated: now });
+      this.tellReservation('reservation.completed', previousReservation);
+    }
+    const previousTask = this.tasks.get(live.taskSid) as Task;
+    if (previousTask.assignmentStatus === 'assigned') this.changeTask(previousTask, { assignmentStatus: 'wrapping' });
+
+    const existing = this.findWorker(agent);
+    const role = (existing?.attributes.roles as Role[] | undefined)?.[0] ?? 'agent';
+    const worker = existing ?? this.workerForAgent(agent, role);
+    const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
+    const previousAttributes = JSON.parse(previousTask.attributes) as Record<string, unknown> & { conference: { participants: Record<string, string> } };
+    const attributes = {
+      ...previousAttributes,
+      conference: { ...previousAttributes.conference, participants: { ...previousAttributes.conference.participants, worker: agentCall.sid } },
+      transferTargetType: 'worker',
+    };
+    const { task, reservation } = this.acceptedVoiceTask(worker, attributes);
+    Object.assign(live, { agentCallSid: agentCall.sid, taskSid: task.sid, reservationSid: reservation.sid });
+    this.tellReservation('reservation.accepted', reservation);
+    return { workerSid: worker.sid, taskSid: task.sid, token: this.issueToken(worker, role).token };
+  }
+
+  /** A voice task assigned to the worker through an accepted reservation. */
+  private acceptedVoiceTask(worker: Worker, attributes: Record<string, unknown>): { task: Task; reservation: Reservation } {
+    const now = this.now();
+    const task: Task = {
+      sid: newSid('WT'),
+      attributes: JSON.stringify(attributes),
+      assignmentStatus: 'assigned',
+      taskChannelUniqueName: 'voice',
+      priority: 0,
+      reason: null,
+      revision: 0,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.tasks.set(task.sid, task);
+    const reservation: Reservation = { sid: newSid('WR'), taskSid: task.sid, workerSid: worker.sid, status: 'accepted', dateCreated: now, dateUpdated: now };
+    this.reservations.set(reservation.sid, reservation);
+    return { task, reservation };
   }
 
   /**
@@ -276,9 +361,13 @@ export class TwilioModel {
     return true;
   }
 
+  private findWorker(agent: string): Worker | undefined {
+    return [...this.workers.values()].find((worker) => worker.friendlyName === agent);
+  }
+
   private workerForAgent(agent: string, role: Role): Worker {
     const now = this.now();
-    const existing = [...this.workers.values()].find((worker) => worker.friendlyName === agent);
+    const existing = this.findWorker(agent);
     if (existing) {
       existing.attributes = { ...existing.attributes, roles: [role] };
       existing.dateUpdated = now;
@@ -493,27 +582,33 @@ export class TwilioModel {
     if (changes.reason !== undefined) task.reason = changes.reason;
     if (changes.priority !== undefined) task.priority = changes.priority;
     const statusChanged = changes.assignmentStatus !== undefined && changes.assignmentStatus !== task.assignmentStatus;
-    if (changes.assignmentStatus !== undefined && statusChanged) {
-      task.assignmentStatus = changes.assignmentStatus;
-      this.followTaskWithReservations(task, now);
-    }
+    if (changes.assignmentStatus !== undefined) task.assignmentStatus = changes.assignmentStatus;
     task.revision += 1;
     task.dateUpdated = now;
-    const event = { wrapping: 'task.wrapup', completed: 'task.completed', canceled: 'task.canceled' }[task.assignmentStatus as string];
-    if (statusChanged && event) this.onTaskEvent?.(event, task);
+    if (!statusChanged) return;
+    // TaskRouter tells the reservations' change first, then the task's.
+    this.followTaskWithReservations(task, now);
+    const event = ({ wrapping: 'task.wrapup', completed: 'task.completed', canceled: 'task.canceled' } as const)[task.assignmentStatus as 'wrapping' | 'completed' | 'canceled'];
+    if (event) this.onTaskRouterEvent?.({ eventType: event, task });
   }
 
   /** A reservation follows its task into wrap-up and completion, so it is no longer "accepted". */
   private followTaskWithReservations(task: Task, now: Date): void {
-    const next: Partial<Record<AssignmentStatus, ReservationStatus>> = { wrapping: 'wrapping', completed: 'completed', canceled: 'canceled' };
+    const next: Partial<Record<AssignmentStatus, 'wrapping' | 'completed' | 'canceled'>> = { wrapping: 'wrapping', completed: 'completed', canceled: 'canceled' };
     const status = next[task.assignmentStatus];
     if (!status) return;
     for (const reservation of this.reservations.values()) {
-      if (reservation.taskSid === task.sid && (reservation.status === 'accepted' || reservation.status === 'wrapping')) {
-        reservation.status = status;
-        reservation.dateUpdated = now;
-      }
+      if (reservation.taskSid !== task.sid || (reservation.status !== 'accepted' && reservation.status !== 'wrapping') || reservation.status === status) continue;
+      reservation.status = status;
+      reservation.dateUpdated = now;
+      this.tellReservation(({ wrapping: 'reservation.wrapup', completed: 'reservation.completed', canceled: 'reservation.canceled' } as const)[status], reservation);
     }
+  }
+
+  private tellReservation(eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled', reservation: Reservation): void {
+    const task = this.tasks.get(reservation.taskSid);
+    const worker = this.workers.get(reservation.workerSid);
+    if (task && worker) this.onTaskRouterEvent?.({ eventType, task, reservation, worker });
   }
 }
 

@@ -23,3 +23,19 @@ export function parseIfMatch(header: string | null | undefined): string | undefi
   // Accept both the bare revision we answer and a quoted entity tag.
   return header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
 }
+
+/** A control request the stand-in cannot act on (answered 400, or thrown by the typed helpers). */
+export class StandinInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StandinInputError';
+  }
+}
+
+/** A control request naming a live call, recording or task the stand-in does not have (answered 404). */
+export class StandinNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StandinNotFoundError';
+  }
+}

@@ -104,7 +104,12 @@ export class SyncStore {
 
   constructor(private readonly now: () => Date) {}
 
+  /** Empties every service, telling each removal (so a page following the push channel empties too). */
   reset(): void {
+    for (const service of this.services.values()) {
+      for (const document of service.documents.values()) this.tell({ type: 'document_removed', serviceSid: document.serviceSid, uniqueName: nameOf(document) });
+      for (const map of service.maps.values()) this.tellMapRemoved(map);
+    }
     this.services.clear();
   }
 
@@ -194,7 +199,7 @@ export class SyncStore {
   deleteMap(serviceReference: string, reference: string): void {
     const map = this.fetchMap(serviceReference, reference);
     this.service(serviceReference).maps.delete(map.sid);
-    for (const key of map.items.keys()) this.tell({ type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key });
+    this.tellMapRemoved(map);
   }
 
   /** Items in key order (lexicographic, as Twilio orders them), from `from` on. */
@@ -351,7 +356,7 @@ export class SyncStore {
     for (const map of service.maps.values()) {
       if (expired(map)) {
         service.maps.delete(map.sid);
-        for (const key of map.items.keys()) this.tell({ type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key });
+        this.tellMapRemoved(map);
         continue;
       }
       for (const item of map.items.values()) {
@@ -402,6 +407,10 @@ export class SyncStore {
 
   private tellMapItem(map: SyncMap, item: SyncMapItem): void {
     this.tell({ type: 'map_item', serviceSid: map.serviceSid, map: nameOf(map), key: item.key, revision: String(item.revision), data: item.data });
+  }
+
+  private tellMapRemoved(map: SyncMap): void {
+    for (const key of map.items.keys()) this.tell({ type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key });
   }
 
   private tell(change: SyncChange): void {

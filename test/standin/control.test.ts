@@ -28,7 +28,7 @@ describe('control surface', () => {
     expect((await control(standin, 'POST', '/__standin/live-calls', { agent: 'alice', recording: 'video' })).status).toBe(400);
     expect((await control(standin, 'POST', '/__standin/live-calls', { agent: '', recording: 'none' })).status).toBe(400);
     expect((await control(standin, 'POST', '/__standin/live-calls', 'not json')).status).toBe(400);
-    expect((await control(standin, 'POST', '/__standin/live-calls', { agent: 'a', recording: 'none', role: 'admin' })).status).toBe(400);
+    expect((await control(standin, 'POST', '/__standin/live-calls', { agent: 'a', recording: 'none', role: 'owner' })).status).toBe(400);
     expect((await control(standin, 'POST', `/__standin/live-calls/CA${'0'.repeat(32)}/end`)).status).toBe(404);
     expect((await control(standin, 'GET', `/__standin/recordings/RE${'0'.repeat(32)}`)).status).toBe(404);
     expect((await control(standin, 'GET', `/__standin/tasks/WT${'0'.repeat(32)}`)).status).toBe(404);

@@ -2,39 +2,22 @@
  * The stand-in over real HTTP, as `npm start` serves it: the real twilio SDK with an http client
  * that rewrites https://<host>.twilio.com/<path> to the local server.
  */
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import twilio from 'twilio';
-import type { RequestOptions } from 'twilio/lib/base/RequestClient';
-import { startStandinServer } from '../../src/standin/server';
-import { createStandin } from '../../src/standin/standin';
+import { withStandinOverHttp } from './harness';
 
-const standin = createStandin();
-let server: http.Server;
-let base: string;
-let client: twilio.Twilio;
-
-/** What the functions use locally: every Twilio host goes to the stand-in. */
-class LocalRequestClient extends twilio.RequestClient {
-  request<TData>(options: RequestOptions<TData>) {
-    return super.request<TData>({ ...options, uri: options.uri.replace(/^https:\/\/[^/]+/, base) });
-  }
-}
+const harness = withStandinOverHttp();
 
 async function controlCall(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const response = await fetch(`${harness.base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
   return { status: response.status, body: await response.json() };
 }
 
-beforeAll(async () => {
-  server = await startStandinServer(standin, 0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  client = twilio(standin.accountSid, 'f'.repeat(32), { httpClient: new LocalRequestClient() });
-});
-afterEach(() => standin.reset());
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
 describe('stand-in over HTTP', () => {
+  let client: typeof harness.client;
+  let standin: typeof harness.standin;
+  beforeAll(() => {
+    ({ client, standin } = harness);
+  });
+
   it('serves the control surface and the Twilio REST shapes to the real SDK', async () => {
     expect(await controlCall('GET', '/__standin/health')).toEqual({ status: 200, body: { ok: true } });
     const { body: live } = await controlCall('POST', '/__standin/live-calls', { agent: 'alice', recording: 'conference' });
