@@ -2,14 +2,15 @@
  * Callbacks Twilio makes to us (deployed as protected functions, so Twilio's signature is
  * checked before they run): a recording we started reports in, and a task ends.
  */
-import { closeHolds, isPaused, PauseInterval } from '../../core/holds';
+import { closeHolds, Hold, isPaused, PauseInterval } from '../../core/holds';
 import { RecordingTimeline, redactionTimeline } from '../../core/timeline';
 import type { CallControl } from './callControl';
 import type { HttpResult } from './http';
 import { CallRecord, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
 import { parseAttributes } from './liveCalls';
 import type { LiveIndex } from './liveIndex';
-import type { LiveCall } from './recordings';
+import { CallEndedError, LiveCall } from './recordings';
+import { unlessNotFound } from './retry';
 import { mergeTaskAttributes } from './taskAttributes';
 import type { TwilioClient } from './twilioClient';
 
@@ -107,23 +108,22 @@ async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskS
 /**
  * When the task ends, its call's holds and pause intervals (from, to, hold ids, sources, who) and
  * the redaction timeline go into the task's attributes under `recording_controls`, where WFO and
- * Flex Insights ingestion read them. If the call went on with another task (a transfer), its holds
- * and its place in the live index stay.
+ * Flex Insights ingestion read them. Holds end with the task: all of them when the call is over,
+ * only the leaving agent's when the call goes on with another task (a transfer), whatever order
+ * TaskRouter's events arrive in.
  */
 async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
   const { control, now } = deps;
   const stored = await control.load(call.callSid);
   if (!stored) return { status: 204, body: '' };
-  const transferred = stored.record.call.taskSid !== undefined && stored.record.call.taskSid !== call.taskSid;
-
   let record: CallRecord = stored.record;
-  if (!transferred) {
-    // The call is over for this task: any hold still open ends now.
-    if (record.holds.length > 0) {
-      const committed = await control.commit(call.callSid, (current) => (current ? { ...current, ...closeHolds(current, () => true, now()) } : null));
-      if (committed) record = committed.record;
-    }
-    await deps.index.removeCall(call.callSid);
+  const stillThisTask = record.call.taskSid === undefined || record.call.taskSid === call.taskSid;
+  if (stillThisTask) {
+    const goesOn = await callInProgress(deps.client, call.callSid);
+    const leaving = record.call.agent;
+    const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
+    if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
+    if (!goesOn) await deps.index.removeCall(call.callSid);
   }
   const intervals = await control.allIntervals(record);
   const timeline = redactionTimeline(
@@ -140,6 +140,25 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
     },
   }));
   return { status: 204, body: '' };
+}
+
+async function callInProgress(client: TwilioClient, callSid: string): Promise<boolean> {
+  const fetched = await unlessNotFound(() => client.calls(callSid).fetch(), null);
+  return fetched?.status === 'in-progress';
+}
+
+/** Closes the holds and sets the recordings to match; an ended call only needs its ledger closed. */
+async function closeAndApply(control: CallControl, call: LiveCall, pick: (hold: Hold) => boolean, now: () => Date): Promise<CallRecord> {
+  const close = (record: CallRecord) => ({ ...record, ...closeHolds(record, pick, now()) });
+  try {
+    const result = await control.change(call, { change: close });
+    return result.latest ?? close((await control.load(call.callSid))!.record);
+  } catch (error) {
+    if (!(error instanceof CallEndedError)) throw error;
+    const committed = await control.commit(call.callSid, (current) => (current ? close(current) : null));
+    if (!committed) throw error;
+    return committed.record;
+  }
 }
 
 /** Task attributes are limited in size: a very long record keeps its newest part and says where the rest is. */
