@@ -126,53 +126,69 @@ export class CallControl {
 
   async change(call: LiveCall, request: ChangeRequest): Promise<ChangeResult> {
     const sentAt = this.now().getTime();
-    const [early, base, repeat, sameCall] = await Promise.all([
-      request.pauseFirst
-        ? this.set(call, 'paused').then(
-            (states) => ({ states }),
-            (error: unknown) => ({ error }),
-          )
-        : undefined,
-      this.store.load(call.callSid),
-      request.repeatOf ?? null,
-      request.confirmCall ?? true,
-    ]);
+    const early = request.pauseFirst
+      ? this.set(call, 'paused').then(
+          (states) => ({ states }),
+          (error: unknown) => ({ error }),
+        )
+      : undefined;
+    let base: StoredRecord | null;
+    let repeat: { answer?: Response } | null;
+    let sameCall: boolean;
+    try {
+      [base, repeat, sameCall] = await Promise.all([this.store.load(call.callSid), request.repeatOf ?? null, request.confirmCall ?? true]);
+    } catch (error) {
+      // The ledger could not be read: whatever our early pause did must not stand.
+      if (early) {
+        await early;
+        await this.restore(call);
+      }
+      throw error;
+    }
+    const sent = await early;
 
     if (repeat || !sameCall) {
       // Our early pause may contradict the ledger: put the recordings back as it says.
-      const latest = early ? await this.restore(call) : (base?.record ?? null);
+      const latest = sent ? await this.restore(call) : (base?.record ?? null);
       if (!sameCall) throw new CallMovedError();
       return { duplicate: true, ...(repeat?.answer && { answer: repeat.answer }), latest };
     }
-    if (early && 'error' in early) {
+    if (sent && 'error' in sent) {
       await this.restore(call);
-      throw early.error;
+      throw sent.error;
     }
 
     let before: CallRecord | undefined;
     let after: CallRecord | undefined;
-    const committed = await this.commit(
-      call.callSid,
-      (current) => {
-        const record = { ...(current ?? newCallRecord(call)), call: { ...current?.call, ...call } };
-        before = record;
-        after = request.change(record, this.now());
-        if (!early) return after === record && current ? null : after;
-        return { ...withConfirmed(after, early.states), outOfSync: false };
-      },
-      base,
-    );
+    let committed: Committed | null;
+    try {
+      committed = await this.commit(
+        call.callSid,
+        (current) => {
+          const record = { ...(current ?? newCallRecord(call)), call: { ...current?.call, ...call } };
+          before = record;
+          after = request.change(record, this.now());
+          if (!sent) return after === record && current ? null : after;
+          return { ...withConfirmed(after, sent.states), outOfSync: false };
+        },
+        base,
+      );
+    } catch (error) {
+      // The hold could not be written down: a pause without it must not stand.
+      if (sent) await this.restore(call);
+      throw error;
+    }
     if (!committed || !before || !after) throw new Error('the call ledger could not be written');
 
-    if (early) {
+    if (sent) {
       const lastResume = base?.record.lastResumeAt ? Date.parse(base.record.lastResumeAt) : 0;
       const overtaken = committed.conflicts > 0 || lastResume > sentAt - RESUME_RACE_WINDOW_MS;
       if (overtaken || targetFor(committed.record) !== 'paused') {
         // A resume decided before our commit may land after our pause: apply the latest, after it.
         const settled = await this.settle(call, committed);
-        return { duplicate: false, before, after, latest: settled.record ?? committed.record, recordings: settled.recordings.length ? settled.recordings : early.states };
+        return { duplicate: false, before, after, latest: settled.record ?? committed.record, recordings: settled.recordings.length ? settled.recordings : sent.states };
       }
-      return { duplicate: false, before, after, latest: committed.record, recordings: early.states };
+      return { duplicate: false, before, after, latest: committed.record, recordings: sent.states };
     }
 
     const settled = await this.settle(call, committed);

@@ -151,7 +151,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   } catch (error) {
     await releaseClaim();
     if (error instanceof CallEndedError) return noActiveCall(event.callSid);
-    deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : 'Twilio request failed'}`);
+    deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`);
     return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
   }
 

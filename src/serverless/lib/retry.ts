@@ -1,8 +1,12 @@
 import { backOff } from 'exponential-backoff';
 
-/** What Twilio tells us to try again: rate limits, its 503s, a recording busy with a transfer. */
+/**
+ * What Twilio tells us to try again: rate limits, its server errors, a recording busy with a
+ * transfer. Every request we send is safe to repeat: status updates set a state, Sync writes carry
+ * If-Match (a repeat that already landed comes back as a conflict and is re-read).
+ */
 const TRANSIENT_CODES = new Set([20429, 16114]);
-const TRANSIENT_STATUSES = new Set([429, 503]);
+const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 export interface TwilioErrorLike {
   status?: number;
