@@ -485,15 +485,23 @@ export class TwilioModel {
     return recording;
   }
 
-  /** A recording named under a call or conference path: a sid of theirs, or Twilio.CURRENT. */
+  /**
+   * A recording named under a call or conference path: a sid of theirs, or Twilio.CURRENT — the
+   * one live (in-progress or paused) recording: none is 404 20404; more than one is ambiguous,
+   * and Twilio refuses it with 400 16108 ("more than one active recording for the provided Call
+   * SID"; we answer the same under a conference).
+   */
   findRecording(owner: RecordingOwner, reference: string): Recording {
     const candidates = this.recordingsOf(owner);
-    const recording =
-      reference === CURRENT_RECORDING
-        ? candidates.find((candidate) => isLive(candidate.status)) // newest live one
-        : candidates.find((candidate) => candidate.sid === reference);
-    if (!recording) throw notFound(`The requested resource Recordings/${reference}.json was not found`);
-    return recording;
+    if (reference === CURRENT_RECORDING) {
+      const live = candidates.filter((candidate) => isLive(candidate.status));
+      if (live.length > 1) throw new TwilioApiError(400, 16108, 'Request failed due to concurrent recordings: more than one active recording');
+      if (live.length === 1) return live[0];
+    } else {
+      const recording = candidates.find((candidate) => candidate.sid === reference);
+      if (recording) return recording;
+    }
+    throw notFound(`The requested resource Recordings/${reference}.json was not found`);
   }
 
   /** POST Calls/{CA}/Recordings.json: start a recording of a call that is in progress. */
@@ -507,13 +515,15 @@ export class TwilioModel {
    * POST …/Recordings/{RE|Twilio.CURRENT}.json with Status paused | in-progress | stopped.
    * Checked in this order, as the path reads:
    * - unknown call or conference → 404 20404;
-   * - the call is not in progress → 400 21220 ("Invalid call state"), for a sid and for
-   *   Twilio.CURRENT alike: once the call is over nothing under it can be controlled;
-   * - the conference is not in progress → 400 16108 (our reading of Twilio's "conference not in
-   *   progress" error for conference recordings);
-   * - unknown recording, or no live (in-progress/paused) one for Twilio.CURRENT → 404 20404;
-   * - the recording is finished (stopped, processing, completed…) → 400 16104 ("recording not in
-   *   a state to accept the action");
+   * - the call is not in progress → 400 21220 ("Invalid call state": realtime operations need a
+   *   call in progress), for a sid and for Twilio.CURRENT alike;
+   * - the conference is completed → 400 16022 ("Conference does not exist or is completed";
+   *   the status is our reading);
+   * - unknown recording, or no live one for Twilio.CURRENT → 404 20404; more than one live one
+   *   for Twilio.CURRENT → 400 16108 (see findRecording);
+   * - the recording is finished (stopped, processing, completed…) → 400 with code 400 (Twilio's
+   *   "Bad Request: the resource has moved into a state that is no longer valid"; our reading —
+   *   Twilio documents no specific code for it);
    * - asking for the status it already has (paused→paused, in-progress→in-progress) is an
    *   accepted no-op: 200, no history entry.
    */
@@ -521,10 +531,10 @@ export class TwilioModel {
     if (owner.kind === 'call') {
       if (this.fetchCall(owner.callSid).status !== 'in-progress') throw new TwilioApiError(400, 21220, 'Invalid call state');
     } else if (this.fetchConference(owner.conferenceSid).status !== 'in-progress') {
-      throw new TwilioApiError(400, 16108, 'Conference is not in progress');
+      throw new TwilioApiError(400, 16022, 'Conference does not exist or is completed');
     }
     const recording = this.findRecording(owner, reference);
-    if (!isLive(recording.status)) throw new TwilioApiError(400, 16104, 'Recording is not in a state to accept the action');
+    if (!isLive(recording.status)) throw new TwilioApiError(400, 400, `Recording is ${recording.status} and can no longer be changed`);
     if (recording.status === status) return recording;
     if (status === 'paused') recording.pauseBehavior = pauseBehavior ?? 'silence';
     this.setRecordingStatus(recording, status);
