@@ -30,6 +30,7 @@ describe('a pause that fails for one recording of two', () => {
   test.each([
     ['15 × 429', { status: 429, code: 20429, times: 15 }],
     ['one 500', { status: 500, code: 20500, times: 1 }],
+    ['one refusal Twilio does not ask to retry', { status: 400, code: 20001, times: 1 }],
   ])('%s: the answer is 502 and no recording stays paused without a hold', async (_name, fault) => {
     const call = standin.createLiveCall({ agent: 'alice', recording: 'both' });
     standin.injectFault({ operation: 'recording.update', ...fault });
@@ -45,11 +46,11 @@ describe('a pause that fails for one recording of two', () => {
 
   test('when even the undo fails, the ledger is flagged and the next sweep puts the recording back', async () => {
     const call = standin.createLiveCall({ agent: 'bob', recording: 'both' });
-    // The conference's recording pauses; the call's fails; then every request fails for a while.
-    standin.injectFault({ operation: 'recording.update', status: 500, code: 20500, times: 1 });
+    // One recording's pause is refused (not a fault Twilio asks to retry), and so is the undo.
+    standin.injectFault({ operation: 'recording.update', status: 400, code: 20001, times: 1 });
     const deps = desktopDeps();
     const paused = handleDesktopEvent(deps, signed({ agent: 'bob', trigger: 'card-number.focus' }));
-    standin.injectFault({ operation: 'recording.update', status: 500, code: 20500, times: 3 });
+    standin.injectFault({ operation: 'recording.update', status: 400, code: 20001, times: 3 });
     expect((await paused).status).toBe(502);
     const stored = await ledgerStore().load(call.callSid);
     expect(stored?.record.holds ?? []).toEqual([]);
@@ -122,7 +123,7 @@ describe('replays inside the signature window', () => {
   test('a signal whose pause failed may be sent again and is applied then', async () => {
     const call = standin.createLiveCall({ agent: 'erin', recording: 'call' });
     const signal = signed({ agent: 'erin', trigger: 'card-number.focus' });
-    standin.injectFault({ operation: 'recording.update', status: 500, code: 20500, times: 1 });
+    standin.injectFault({ operation: 'recording.update', status: 400, code: 20001, times: 1 });
     expect((await handleDesktopEvent(desktopDeps(), signal)).status).toBe(502);
     const retried = await handleDesktopEvent(desktopDeps(), signal);
     expect(body(retried)).toMatchObject({ duplicate: false, outcome: 'paused', recording: 'paused' });

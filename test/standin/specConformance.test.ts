@@ -7,7 +7,7 @@
  * Twilio's error body; no page may be larger than the spec's PageSize maximum.
  */
 import { setupServer } from 'msw/node';
-import { taskEnded } from '../../src/serverless/lib/callbacks';
+import { taskEvent } from '../../src/serverless/lib/callbacks';
 import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
 import { handleRecordingControl, type Verb } from '../../src/serverless/lib/recordingControls';
 import { sweep } from '../../src/serverless/lib/sweep';
@@ -15,7 +15,7 @@ import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
 import { FAULT_OPERATIONS, createStandin } from '../../src/standin/standin';
-import { ACCOUNT_SID, WORKSPACE_SID, apiDeps, desktopDeps, ledgerStore, signed, testEnv } from '../support/harness';
+import { ACCOUNT_SID, WORKSPACE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from '../support/harness';
 import { type Exchange, type Operation, TwilioSpecs, errorBodyProblems } from './twilioSpecs';
 
 jest.setTimeout(60_000);
@@ -71,10 +71,11 @@ async function representativeRun(): Promise<void> {
 
   // The sweep resumes what has expired; a task ending writes the record to its attributes.
   const later = () => new Date(Date.now() + 10 * 60_000);
-  await sweep(ledgerStore(), apiDeps({}, later).control, later);
+  await sweep(liveIndex(), apiDeps({}, later).control, later);
   await control('pause', { callSid: alice.callSid });
   standin.endCall(alice.callSid);
-  await taskEnded(client, apiDeps().control, WORKSPACE_SID, { EventType: 'task.wrapup', TaskSid: alice.taskSid, TaskAttributes: JSON.stringify(standin.task(alice.taskSid)?.attributes) }, () => new Date());
+  const callbackDeps = { client, control: apiDeps().control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
+  await taskEvent(callbackDeps, { EventType: 'task.wrapup', TaskSid: alice.taskSid, TaskAttributes: JSON.stringify(standin.task(alice.taskSid)?.attributes) });
   // A signal for a call that has ended meets Twilio's refusals.
   await handleDesktopEvent(desktopDeps(), signed({ agent: 'alice', trigger: 'cvv.focus', callSid: alice.callSid }));
 }
@@ -106,17 +107,17 @@ async function syncRun(): Promise<void> {
   await service.documents('rc-spec-doc').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
   await service.documents('rc-spec-none').fetch().catch(() => undefined); // 404
 
-  await service.syncMaps('rc-live-calls').syncMapItems.create({ key: 'CA1', data: {} }).catch(() => undefined); // 404: no implicit map
-  await service.syncMaps.create({ uniqueName: 'rc-live-calls', ttl: 86_400 });
-  await service.syncMaps.create({ uniqueName: 'rc-live-calls' }).catch(() => undefined); // 409
-  for (let index = 0; index < 5; index += 1) await service.syncMaps('rc-live-calls').syncMapItems.create({ key: `CA${index}`, data: { index }, itemTtl: 600 });
-  await service.syncMaps('rc-live-calls').syncMapItems.create({ key: 'CA0', data: {} }).catch(() => undefined); // 409
-  await service.syncMaps('rc-live-calls').syncMapItems('CA0').update({ data: { index: 'zero' }, ifMatch: '0' });
-  await service.syncMaps('rc-live-calls').syncMapItems('CA0').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
-  await service.syncMaps('rc-live-calls').syncMapItems('CA0').fetch();
-  await service.syncMaps('rc-live-calls').syncMapItems.list({ pageSize: 2, order: 'desc', from: 'CA3', bounds: 'inclusive' });
-  await service.syncMaps('rc-live-calls').syncMapItems('CA4').remove();
-  await service.syncMaps('rc-live-calls').fetch();
+  await service.syncMaps('rc-spec-map').syncMapItems.create({ key: 'CA1', data: {} }).catch(() => undefined); // 404: no implicit map
+  await service.syncMaps.create({ uniqueName: 'rc-spec-map', ttl: 86_400 });
+  await service.syncMaps.create({ uniqueName: 'rc-spec-map' }).catch(() => undefined); // 409
+  for (let index = 0; index < 5; index += 1) await service.syncMaps('rc-spec-map').syncMapItems.create({ key: `CA${index}`, data: { index }, itemTtl: 600 });
+  await service.syncMaps('rc-spec-map').syncMapItems.create({ key: 'CA0', data: {} }).catch(() => undefined); // 409
+  await service.syncMaps('rc-spec-map').syncMapItems('CA0').update({ data: { index: 'zero' }, ifMatch: '0' });
+  await service.syncMaps('rc-spec-map').syncMapItems('CA0').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
+  await service.syncMaps('rc-spec-map').syncMapItems('CA0').fetch();
+  await service.syncMaps('rc-spec-map').syncMapItems.list({ pageSize: 2, order: 'desc', from: 'CA3', bounds: 'inclusive' });
+  await service.syncMaps('rc-spec-map').syncMapItems('CA4').remove();
+  await service.syncMaps('rc-spec-map').fetch();
   await service.syncMaps.list({ pageSize: 100 });
 
   await service.syncLists.create({ uniqueName: 'rc-intervals-CA1', collectionTtl: 86_400 });
@@ -144,11 +145,11 @@ async function remainingRoutesRun(): Promise<void> {
 
   const service = client.sync.v1.services('default');
   await service.documents.list({ pageSize: 20 });
-  await service.syncMaps.create({ uniqueName: 'rc-spec-map' });
-  await service.syncMaps('rc-spec-map').update({ collectionTtl: 600 });
-  await service.syncMaps('rc-spec-map').syncMapItems.create({ key: 'k', data: {} });
-  await service.syncMaps('rc-spec-map').syncMapItems('k').remove();
-  await service.syncMaps('rc-spec-map').remove();
+  await service.syncMaps.create({ uniqueName: 'rc-spec-other-map' });
+  await service.syncMaps('rc-spec-other-map').update({ collectionTtl: 600 });
+  await service.syncMaps('rc-spec-other-map').syncMapItems.create({ key: 'k', data: {} });
+  await service.syncMaps('rc-spec-other-map').syncMapItems('k').remove();
+  await service.syncMaps('rc-spec-other-map').remove();
   await service.syncLists.create({ uniqueName: 'rc-spec-list' });
   await service.syncLists('rc-spec-list').fetch();
   await service.syncLists('rc-spec-list').update({ ttl: 600 });

@@ -1,7 +1,8 @@
 /**
  * Pauses or resumes every active recording of a live call in one parallel round trip:
  * Twilio's `Twilio.CURRENT` names the active recording of a call or a conference, so no list
- * request stands in front of the pause.
+ * request stands in front of the pause. When a call or conference has several active recordings
+ * Twilio refuses `Twilio.CURRENT` (16108); then each is listed and set by its sid.
  */
 import { httpStatus, twilioCode, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
@@ -46,13 +47,15 @@ export class RecordingUpdateError extends Error {
   }
 }
 
-/** Twilio's codes, as its Voice error reference defines them. */
+/** Twilio's codes, as its error reference defines them (see src/standin/README.md). */
 const NOT_FOUND = 20404;
 const CALL_NOT_IN_PROGRESS = 21220;
+/** "Conference does not exist or is completed". */
+const CONFERENCE_COMPLETED = 16022;
 /** "More than one active recording": Twilio.CURRENT is ambiguous, so each is named by its sid. */
 const SEVERAL_ACTIVE_RECORDINGS = 16108;
-/** The recording is not active any more (completed, stopped): nothing to change. */
-const RECORDING_NOT_ACTIVE = 16104;
+/** A recording named by sid that has finished: Twilio answers its generic 400. */
+const RECORDING_NOT_ACTIVE = 400;
 
 const ACTIVE = ['in-progress', 'paused'];
 
@@ -79,7 +82,7 @@ async function update(kind: RecordingKind, send: () => Promise<Sent>): Promise<O
   } catch (error) {
     const code = twilioCode(error);
     if (httpStatus(error) === 404 || code === NOT_FOUND || code === RECORDING_NOT_ACTIVE) return { absent: true };
-    if (code === CALL_NOT_IN_PROGRESS) return { ended: true };
+    if (code === CALL_NOT_IN_PROGRESS || code === CONFERENCE_COMPLETED) return { ended: true };
     return { failed: error };
   }
 }
