@@ -106,6 +106,25 @@ function requireTwilioSignature(protectedRoutes: Set<string>, authToken: string 
   };
 }
 
+/**
+ * Reads and drops what is left of a request's body, then goes on. A body nobody reads (a type the
+ * runtime does not parse, or one refused half-way as too large) would otherwise still be arriving
+ * when the answer closes the connection, and the client would see a reset instead of the answer.
+ */
+function drain(request: Request, then: () => void): void {
+  if (request.complete) return then();
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    then();
+  };
+  request.on('data', () => undefined);
+  request.once('end', once);
+  request.once('close', once);
+  request.resume();
+}
+
 /** `request` is the runtime's name for the headers; credentials never come from the URL. */
 function guardRuntimeNames(request: Request, response: Response, next: NextFunction) {
   const own = (value: unknown, key: string) => value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, key);
@@ -119,6 +138,10 @@ function guardRuntimeNames(request: Request, response: Response, next: NextFunct
 /** Body parser errors (bad JSON, too large, unsupported encoding, …) and anything else thrown. */
 function answerErrors(error: { type?: string; status?: number; statusCode?: number }, request: Request, response: Response, next: NextFunction) {
   if (response.headersSent) return next(error);
+  drain(request, () => answerError(error, request, response));
+}
+
+function answerError(error: { type?: string; status?: number; statusCode?: number }, request: Request, response: Response) {
   const status = error.status ?? error.statusCode ?? 500;
   if (error.type === 'request.aborted') return response.end();
   if (status >= 400 && status < 500) {
@@ -165,6 +188,8 @@ async function main(): Promise<void> {
   // Parsed here with the runtime's own settings (its parsers then skip the parsed body), so the
   // checks below see what the function will.
   app.use(bodyParser.urlencoded({ extended: false, limit: BODY_LIMIT }), bodyParser.json({ limit: BODY_LIMIT }));
+  // Any other body is not part of the event (as deployed); it is read to the end and dropped.
+  app.use((request: Request, _response: Response, next: NextFunction) => ((request as Request & { _body?: boolean })._body ? next() : drain(request, () => next())));
   app.use(guardRuntimeNames);
   app.use(requireTwilioSignature(protectedRoutes, config.env.AUTH_TOKEN));
   app.use(runtime);
