@@ -30,6 +30,7 @@ const { createLocalDevelopmentServer } = require('twilio-run/dist/runtime/server
 const FUNCTIONS_FOLDER = 'build/serverless/functions';
 /** What Twilio's runtime parses (and twilio-run mirrors): JSON and form bodies up to 6 MB. */
 const BODY_LIMIT = '6mb';
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
 
 type Handler = (context: unknown, event: unknown, callback: (error: unknown, response?: unknown) => void) => unknown;
 interface TwilioResponse {
@@ -119,7 +120,12 @@ function drain(request: Request, then: () => void): void {
     done = true;
     then();
   };
-  request.on('data', () => undefined);
+  let drained = 0;
+  request.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    // Past this, the sender is not waiting for an answer: the connection is closed instead.
+    if (drained > MAX_DRAINED_BYTES) request.destroy();
+  });
   request.once('end', once);
   request.once('close', once);
   request.resume();
@@ -129,7 +135,7 @@ function drain(request: Request, then: () => void): void {
 function guardRuntimeNames(request: Request, response: Response, next: NextFunction) {
   const own = (value: unknown, key: string) => value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, key);
   if (own(request.query, 'request') || (!Array.isArray(request.body) && own(request.body, 'request'))) {
-    return jsonError(response, 400, invalidCode(request.path), 'unknown field(s): request (a name the runtime keeps for the headers)');
+    return jsonError(response, 400, invalidCode(request.path), 'a field named request is not allowed: it is the runtime\'s name for the headers');
   }
   if (own(request.query, 'Token')) delete (request.query as Record<string, unknown>).Token;
   next();

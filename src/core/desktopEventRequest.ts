@@ -31,7 +31,7 @@ export type DesktopEventBody = z.infer<typeof desktopEventBody>;
 export type BodyCheck = { ok: true; body: DesktopEventBody } | { ok: false; problems: string[] };
 
 /** A field name is echoed only when it cannot be data (letters and underscores, short). */
-const safeFieldName = (key: string): string => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)');
+export const safeFieldName = (key: string): string => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)');
 
 /** Field-level problems only: zod's default messages may quote the offending value. */
 export function checkDesktopEventBody(input: unknown): BodyCheck {

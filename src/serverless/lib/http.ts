@@ -1,7 +1,11 @@
-/** The shape every endpoint answers with, and its conversion to a Twilio Functions response. */
+/**
+ * What every function shares: reading the event Twilio's runtime hands over without trusting its
+ * shape, and answering `{status, body}` as a `Twilio.Response`.
+ */
 import { JsonLimits, measureJson } from '../../core/jsonLimits';
 import type { FunctionContext, FunctionHandler } from './functionTypes';
 
+/** The shape every endpoint answers with. */
 export interface HttpResult {
   status: number;
   body: unknown;
@@ -48,7 +52,7 @@ export function readEvent(event: unknown, limits: JsonLimits): EventRead {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) return { ok: false, problem: 'the request could not be read' };
   const { request, ...body } = event as Record<string, unknown>;
   const headers = runtimeHeaders(request);
-  if (!headers) return { ok: false, problem: 'unknown field(s): request (a name the runtime keeps for the headers)' };
+  if (!headers) return { ok: false, problem: 'the request headers cannot be read: a field named request is not allowed' };
   if (Object.prototype.hasOwnProperty.call(body, '0')) return { ok: false, problem: 'the body must be a JSON object, not an array' };
   const measured = measureJson(body, limits);
   if (!measured.ok) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { closeHold, closeHolds, expireHolds, isPaused, nextExpiry, openHold } from '../../core/holds';
 import { redactionTimeline } from '../../core/timeline';
 import { containsCardNumber } from '../../core/cardData';
+import { safeFieldName } from '../../core/desktopEventRequest';
 import type { JsonLimits } from '../../core/jsonLimits';
 import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
 import { CallControl, ChangeResult, expireDue } from './callControl';
@@ -80,9 +81,6 @@ export const VERB_BODIES = {
 /** The body's limits, checked before anything walks it: a Flex token (≤ 8 KiB) and 20 metadata entries fit. */
 export const API_BODY_LIMITS: JsonLimits = { maxDepth: 3, maxBytes: 32 * 1024 };
 
-/** A field name is echoed only when it cannot be data (letters and underscores, short). */
-const safeFieldName = (key: string): string => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)');
-
 /**
  * Where a problem is, without what was sent: the top-level field, then list positions only. A
  * metadata key is never named — it could be the very data being refused.
@@ -93,12 +91,12 @@ const placeOf = (path: PropertyKey[]): string =>
 /** Our own words per problem: zod's default messages may quote what was sent. */
 function problemOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.map(safeFieldName).join(', ')}`;
-  const place = placeOf(issue.path);
   if (issue.code === 'invalid_key') return `${placeOf(issue.path.slice(0, -1))}: each key must be 1–64 of A-Z a-z 0-9 _ . : - and never a card number`;
+  const place = placeOf(issue.path);
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${place}: is required`;
-  if (issue.code === 'custom' || issue.code === 'invalid_format' || issue.code === 'too_big' || issue.code === 'too_small') {
-    return issue.code === 'custom' || issue.code === 'invalid_format' ? `${place}: ${issue.message}` : `${place}: is too ${issue.code === 'too_big' ? 'long' : 'short'}`;
-  }
+  // The refinements' and patterns' messages are ours, and never quote the value.
+  if (issue.code === 'custom' || issue.code === 'invalid_format') return `${place}: ${issue.message}`;
+  if (issue.code === 'too_big' || issue.code === 'too_small') return `${place}: is too ${issue.code === 'too_big' ? 'long' : 'short'}`;
   return `${place}: has the wrong type`;
 }
 
