@@ -323,7 +323,7 @@ describe('fuzz: malformed requests against the running local runtime', () => {
         expect(hasCardDigits(answer.text)).toBe(false);
         expect(stack.functions.exitCode).toBeNull();
       }),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 600), endOnFailure: true },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 1000), endOnFailure: true },
     );
     console.log(`fuzz answers: ${JSON.stringify(Object.fromEntries([...seen].sort()))}`);
     await stillServing('fuzz');
