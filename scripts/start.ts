@@ -43,8 +43,10 @@ async function main(): Promise<void> {
   });
 
   await startDemoServer({ port: demoPort, host, functionsUrl, standinUrl: stack.standinUrl, secret: env.DESKTOP_EVENT_SECRET });
+  // The sweep takes an API key, as a deployed scheduler would send it.
+  const sweepKey = (env.RECORDING_CONTROLS_API_KEYS ?? '').split(',')[0]?.trim();
   setInterval(() => {
-    fetch(`${functionsUrl}/sweep`, { method: 'POST' }).catch(() => undefined);
+    fetch(`${functionsUrl}/sweep`, { method: 'POST', headers: { Authorization: `Bearer ${sweepKey}` } }).catch(() => undefined);
   }, SWEEP_EVERY_MS).unref();
 
   console.log(

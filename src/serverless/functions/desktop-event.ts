@@ -1,14 +1,9 @@
+import { DESKTOP_EVENT_LIMITS } from '../../core/desktopEventRequest';
 import { handleDesktopEvent } from '../lib/desktopEvent';
-import { splitEvent, toTwilioResponse } from '../lib/http';
+import { functionShell } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
-import type { FunctionHandler } from '../lib/functionTypes';
 
-export const handler: FunctionHandler = async (context, event, callback) => {
+export const handler = functionShell({ name: 'desktop-event', invalidCode: 'invalid_event', limits: DESKTOP_EVENT_LIMITS }, async (context, request) => {
   const services = servicesFor(context);
-  const { headers, body } = splitEvent(event);
-  const result = await handleDesktopEvent(
-    { ...services, config: services.desktopEventsConfig(), now: () => new Date(), log: console.log },
-    { headers, body },
-  );
-  callback(null, toTwilioResponse(result));
-};
+  return handleDesktopEvent({ ...services, config: services.desktopEventsConfig(), now: () => new Date(), log: console.log }, request);
+});

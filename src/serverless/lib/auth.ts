@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { validator } from 'twilio-flex-token-validator';
+import { RequestHeaders, singleHeader } from './http';
 import type { Settings } from './settings';
 
 export type Caller =
@@ -46,6 +47,22 @@ async function validateWithTwilio(settings: Settings, token: string): Promise<To
   return result;
 }
 
+export type Credentials = { ok: true; authorization?: string; token?: string } | { ok: false; message: string };
+
+/**
+ * Where credentials may come from (CONTRACT §1): `Authorization` and `Token` headers, each sent
+ * once, or a Flex `Token` in the body (which wins over the header). `bodyToken` must be the
+ * body's: the function shells refuse a `Token` that came from the query string (`fromUrl` in http.ts).
+ */
+export function credentialsOf(headers: RequestHeaders, bodyToken: unknown): Credentials {
+  const authorization = singleHeader(headers, 'authorization');
+  if (authorization.repeated) return { ok: false, message: 'send one Authorization header' };
+  const tokenHeader = singleHeader(headers, 'token');
+  if (tokenHeader.repeated) return { ok: false, message: 'send one Token header' };
+  if (bodyToken !== undefined && typeof bodyToken !== 'string') return { ok: false, message: 'Token must be a string' };
+  return { ok: true, authorization: authorization.value, token: bodyToken ?? tokenHeader.value };
+}
+
 export class Authenticator {
   private readonly grants = new Map<string, { caller: Caller; until: number }>();
 
@@ -54,15 +71,21 @@ export class Authenticator {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** An external application, by `Authorization: Bearer <key>` only (the sweep takes nothing else). */
+  apiKey(authorization: string | undefined): Authentication {
+    const bearer = typeof authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
+    if (!bearer) return { ok: false, message: 'send an API key as Authorization: Bearer <key>' };
+    // Compare digests so neither the content nor the length of a key leaks through timing.
+    const offered = digest(bearer);
+    const key = this.settings.apiKeys.findIndex((candidate) => timingSafeEqual(digest(candidate), offered));
+    return key >= 0 ? { ok: true, caller: { kind: 'api', key: key + 1, privileged: true } } : { ok: false, message: 'the API key is not valid' };
+  }
+
   async authenticate(authorization: string | undefined, token: string | undefined): Promise<Authentication> {
-    const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
-    if (bearer) {
-      // Compare digests so neither the content nor the length of a key leaks through timing.
-      const offered = digest(bearer);
-      const key = this.settings.apiKeys.findIndex((candidate) => timingSafeEqual(digest(candidate), offered));
-      return key >= 0 ? { ok: true, caller: { kind: 'api', key: key + 1, privileged: true } } : { ok: false, message: 'the API key is not valid' };
+    if (typeof authorization === 'string' && /^Bearer\s+\S/i.test(authorization)) return this.apiKey(authorization);
+    if (typeof token !== 'string' || token.length === 0) {
+      return { ok: false, message: 'send a Flex token as Token, or an API key as Authorization: Bearer <key>' };
     }
-    if (!token) return { ok: false, message: 'send a Flex token as Token, or an API key as Authorization: Bearer <key>' };
 
     const remembered = this.grants.get(digest(token).toString('hex'));
     if (remembered && remembered.until > this.clock()) return { ok: true, caller: remembered.caller };

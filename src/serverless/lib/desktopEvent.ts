@@ -2,12 +2,13 @@
  * POST /desktop-event (CONTRACT §1): a signed signal from the desktop relay, checked, matched to
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
-import { checkDesktopEventBody, MAX_BODY_BYTES } from '../../core/desktopEventRequest';
+import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, MAX_BODY_BYTES } from '../../core/desktopEventRequest';
 import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../core/desktopEvents';
 import { outcomeOf } from '../../core/holds';
+import { measureJson } from '../../core/jsonLimits';
 import { verifySignature } from '../../core/signature';
 import { CallControl, CallMovedError, ChangeResult } from './callControl';
-import { errorResult, HttpResult } from './http';
+import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from './http';
 import type { LiveCallDirectory } from './liveCalls';
 import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from './recordings';
 import type { SeenSignals, Claim } from './seenSignals';
@@ -27,7 +28,7 @@ export interface DesktopEventDeps {
 }
 
 export interface DesktopEventRequest {
-  headers: Record<string, string | string[] | undefined>;
+  headers: RequestHeaders;
   body: unknown;
 }
 
@@ -47,11 +48,6 @@ export class RecentAnswers {
   }
 }
 
-const header = (headers: DesktopEventRequest['headers'], name: string): string | undefined => {
-  const value = headers[name] ?? headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
-};
-
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
   const { settings, config, calls, control, now, seen } = deps;
   if (settings.desktopSecrets.length === 0) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
@@ -60,17 +56,29 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   }
   if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
 
-  const { body } = request;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+  const { headers, body } = request;
+  // Form bodies and bodies of other types are parsed differently, or not at all: only JSON is signed.
+  if (mediaType(headers) !== 'application/json') return errorResult(400, 'invalid_event', 'send the body as JSON, with Content-Type: application/json');
+  // The runtime hands a JSON array over flattened into {0: …, 1: …}.
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.prototype.hasOwnProperty.call(body, '0')) {
     return errorResult(400, 'invalid_event', 'the body must be a JSON object');
   }
-  if (Number(header(request.headers, 'content-length') ?? 0) > MAX_BODY_BYTES) {
+  const declaredLength = singleHeader(headers, 'content-length');
+  if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES) {
     return errorResult(400, 'invalid_event', `the body is over ${MAX_BODY_BYTES} bytes`);
   }
+  // Without a Content-Length (chunked), the body itself is measured, before anything walks it.
+  const measured = measureJson(body, DESKTOP_EVENT_LIMITS);
+  if (!measured.ok) {
+    return errorResult(400, 'invalid_event', measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${MAX_BODY_BYTES} bytes`);
+  }
+  const timestamp = singleHeader(headers, 'x-desktop-timestamp');
+  if (timestamp.repeated) return errorResult(401, 'invalid_signature', 'send one X-Desktop-Timestamp header');
   const signature = verifySignature({
     secrets: settings.desktopSecrets,
-    timestampHeader: header(request.headers, 'x-desktop-timestamp'),
-    signatureHeader: header(request.headers, 'x-desktop-signature'),
+    timestampHeader: timestamp.value,
+    // Copies of the header are one comma-separated list.
+    signatureHeader: headerList(headers, 'x-desktop-signature'),
     body,
     nowSeconds: Math.floor(now().getTime() / 1000),
   });
@@ -80,9 +88,8 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   const checked = checkDesktopEventBody(body);
   if (!checked.ok) return errorResult(400, 'invalid_event', checked.problems.join('; '));
   const event = checked.body;
-  if (!isKnownTrigger(config.config, event.trigger)) {
-    return errorResult(422, 'unknown_trigger', `no configured desktop item event uses the trigger "${event.trigger}"`);
-  }
+  // The trigger is not echoed: whatever a relay sent is not repeated back or logged.
+  if (!isKnownTrigger(config.config, event.trigger)) return errorResult(422, 'unknown_trigger', 'no configured desktop item event uses this trigger');
   const eventsConfig = config.config;
   const answerTo = (call: LiveCall, result: ChangeResult): Record<string, unknown> => {
     if (result.duplicate) {

@@ -5,6 +5,7 @@
  * also remembers the calls it acted on, so a warm signal can pause at once while the index
  * confirms the call in the same round trip.
  */
+import { taskRouterString } from '../../core/taskRouterExpression';
 import type { LiveIndex } from './liveIndex';
 import type { LiveCall } from './recordings';
 import { unlessNotFound, withRetries } from './retry';
@@ -94,13 +95,14 @@ export class LiveCallDirectory {
   private async workerSid(agent: string): Promise<string | undefined> {
     const cached = this.workers.get(agent);
     if (cached) return cached;
-    // The expression language has no escaping; an identity with quotes cannot be looked up.
-    if (/["'\\]/.test(agent)) return undefined;
     const contactUri = `client:${agent}`;
+    // Quoted so that no identity can change the expression, whatever it contains.
+    const quoted = taskRouterString(contactUri);
+    if (!quoted) return undefined;
     const workers = await withRetries(() =>
       this.client.taskrouter.v1
         .workspaces(this.workspaceSid)
-        .workers.list({ targetWorkersExpression: `contact_uri == "${contactUri}"`, limit: 5 }),
+        .workers.list({ targetWorkersExpression: `contact_uri == ${quoted}`, limit: 5 }),
     );
     const worker = workers.find((candidate) => parseAttributes(candidate.attributes).contact_uri === contactUri);
     if (worker) this.workers.set(agent, worker.sid);
@@ -172,11 +174,13 @@ export class TaskCalls {
     if (cached && this.clock() - cached.at < CONTROL_CACHE_TTL_MS && (!name.callSid || cached.found.call.callSid === name.callSid)) {
       return cached.found;
     }
+    const quotedCallSid = name.callSid === undefined ? undefined : taskRouterString(name.callSid);
+    if (!taskSid && !quotedCallSid) return undefined;
     const task = taskSid
       ? await unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined)
       : (
           await withRetries(() =>
-            this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == "${name.callSid}"`, limit: 5 }),
+            this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quotedCallSid}`, limit: 5 }),
           )
         ).sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0];
     const ofTask = task && callOfTask(task, name.callSid);

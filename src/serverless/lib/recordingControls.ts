@@ -6,9 +6,12 @@
 import { z } from 'zod';
 import { closeHold, closeHolds, expireHolds, nextExpiry, openHold, outcomeOf } from '../../core/holds';
 import { redactionTimeline } from '../../core/timeline';
-import { Authenticator, Caller, holdOf } from './auth';
+import { containsCardNumber } from '../../core/cardData';
+import { safeFieldName } from '../../core/desktopEventRequest';
+import type { JsonLimits } from '../../core/jsonLimits';
+import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
 import { CallControl, ChangeResult, expireDue } from './callControl';
-import { errorResult, HttpResult } from './http';
+import { errorResult, HttpResult, RequestHeaders } from './http';
 import type { CallRecord } from './ledgerStore';
 import type { TaskCall, TaskCalls } from './liveCalls';
 import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from './recordings';
@@ -32,14 +35,14 @@ export interface RecordingControlsDeps {
 }
 
 export interface RecordingControlsRequest {
-  headers: Record<string, string | undefined>;
+  headers: RequestHeaders;
   body: Record<string, unknown>;
 }
 
-/** Free text may be typed by an agent mid-call: refuse anything that could be a card number. */
-const noDigitRuns = (value: string) => !/\d[\d -]{5,}\d/.test(value);
-const freeText = (max: number) =>
-  z.string().min(1).max(max).refine(noDigitRuns, 'must not contain long runs of digits (card data is never stored)');
+/** Free text may be typed by an agent mid-call: anything that is or could be a card number is refused. */
+const noCardNumber = (value: string) => !containsCardNumber(value);
+const CARD_NUMBER = 'must not contain a card number (card data is never stored)';
+const freeText = (max: number) => z.string().min(1).max(max).refine(noCardNumber, CARD_NUMBER);
 const fromForm = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => {
     if (typeof value !== 'string') return value;
@@ -55,6 +58,7 @@ const base = {
   callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
   taskSid: z.string().regex(/^WT[0-9a-fA-F]{32}$/, 'must be WT followed by 32 hex digits').optional(),
 };
+const MAX_METADATA_KEYS = 20;
 /** What each verb accepts; nothing else is. */
 export const VERB_BODIES = {
   pause: z.strictObject({ ...base, reason: freeText(120).optional() }),
@@ -64,20 +68,39 @@ export const VERB_BODIES = {
   stop: z.strictObject(base),
   tags: z.strictObject({
     ...base,
-    tags: fromForm(z.array(z.string().regex(/^[\p{L}\p{N} _.:-]{1,64}$/u, 'each tag: 1–64 letters, digits, space, _ . : -').refine(noDigitRuns)).max(20)).optional(),
-    metadata: fromForm(z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), freeText(256)).refine((value) => Object.keys(value).length <= 20, 'at most 20 keys')).optional(),
+    tags: fromForm(z.array(z.string().regex(/^[\p{L}\p{N} _.:-]{1,64}$/u, 'each tag: 1–64 letters, digits, space, _ . : -').refine(noCardNumber, CARD_NUMBER)).max(20)).optional(),
+    metadata: fromForm(
+      z
+        .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'each key: 1–64 of A-Z a-z 0-9 _ . : -').refine(noCardNumber, CARD_NUMBER), freeText(256))
+        .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`),
+    ).optional(),
   }),
   timeline: z.strictObject(base),
 } satisfies Record<Verb, z.ZodObject>;
 
-const problemsOf = (error: z.ZodError): string =>
-  error.issues
-    .map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s): ${issue.keys.map((key) => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)')).join(', ')}`
-        : `${issue.path.join('.') || 'body'}: ${issue.message.replace(/received .*/i, '').trim()}`,
-    )
-    .join('; ');
+/** The body's limits, checked before anything walks it: a Flex token (≤ 8 KiB) and 20 metadata entries fit. */
+export const API_BODY_LIMITS: JsonLimits = { maxDepth: 3, maxBytes: 32 * 1024 };
+
+/**
+ * Where a problem is, without what was sent: the top-level field, then list positions only. A
+ * metadata key is never named — it could be the very data being refused.
+ */
+const placeOf = (path: PropertyKey[]): string =>
+  path.length === 0 ? 'body' : [safeFieldName(String(path[0])), ...path.slice(1).map((part) => (typeof part === 'number' ? String(part) : '(a key)'))].join('.');
+
+/** Our own words per problem: zod's default messages may quote what was sent. */
+function problemOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.map(safeFieldName).join(', ')}`;
+  if (issue.code === 'invalid_key') return `${placeOf(issue.path.slice(0, -1))}: each key must be 1–64 of A-Z a-z 0-9 _ . : - and never a card number`;
+  const place = placeOf(issue.path);
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${place}: is required`;
+  // The refinements' and patterns' messages are ours, and never quote the value.
+  if (issue.code === 'custom' || issue.code === 'invalid_format') return `${place}: ${issue.message}`;
+  if (issue.code === 'too_big' || issue.code === 'too_small') return `${place}: is too ${issue.code === 'too_big' ? 'long' : 'short'}`;
+  return `${place}: has the wrong type`;
+}
+
+const problemsOf = (error: z.ZodError): string => [...new Set(error.issues.map(problemOf))].join('; ');
 
 type Json = Record<string, unknown>;
 
@@ -87,7 +110,9 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
   if (!parsed.success) return errorResult(400, 'invalid_request', problemsOf(parsed.error));
   const body = parsed.data as Json & { Token?: string; callSid?: string; taskSid?: string };
 
-  const authentication = await deps.auth.authenticate(request.headers.authorization, body.Token ?? request.headers.token);
+  const credentials = credentialsOf(request.headers, body.Token);
+  if (!credentials.ok) return errorResult(401, 'unauthenticated', credentials.message);
+  const authentication = await deps.auth.authenticate(credentials.authorization, credentials.token);
   if (!authentication.ok) return errorResult(401, 'unauthenticated', authentication.message);
   const { caller } = authentication;
   if (!body.callSid && !body.taskSid) return errorResult(400, 'invalid_request', 'name the call with callSid or taskSid');
