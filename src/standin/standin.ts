@@ -7,15 +7,17 @@
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
  * control.ts; fault injection in faults.ts.
  */
-import { createHmac } from 'node:crypto';
-import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseFault, parseLatency, parseLiveCallInput } from './control';
+import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseWorkerInput } from './control';
+import { EventCallbackSender, eventCallbackParams } from './eventCallback';
 import { FaultQueue, type FaultSpec, type Operation } from './faults';
-import { type LiveCallInput, type LiveCallResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
-import { type Answer, findRoute } from './routes';
+import { SyncPushChannel } from './push';
+import { type LiveCallInput, type LiveCallResult, type TransferResult, type WorkerInput, type WorkerResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
+import { findRoute } from './routes';
+import type { Answer } from './routing';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
-export type { LiveCallInput, LiveCallResult, RecordingMode, Role } from './model';
+export type { LiveCallInput, LiveCallResult, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
 
 export interface StandinOptions {
   /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
@@ -32,6 +34,8 @@ export interface StandinOptions {
    */
   eventCallbackUrl?: string;
   authToken?: string;
+  /** How often the push channel sends its keep-alive comment. Default 15 s. */
+  keepAliveMs?: number;
 }
 
 /** One Twilio REST request received (control-surface requests are not logged). */
@@ -59,6 +63,20 @@ export interface TaskReport {
   attributes: unknown;
 }
 
+/** A Sync document of the default service, as the push channel shows it. */
+export interface PushedDocument {
+  uniqueName: string;
+  revision: string;
+  data: Record<string, unknown>;
+}
+
+/** A Sync map item of the default service, as the push channel shows it. */
+export interface PushedMapItem {
+  key: string;
+  revision: string;
+  data: Record<string, unknown>;
+}
+
 /** `code` defaults to 20500 and `times` to 1. */
 export type FaultInput = Omit<FaultSpec, 'code' | 'times'> & Partial<Pick<FaultSpec, 'code' | 'times'>>;
 
@@ -71,6 +89,13 @@ export interface Standin {
   createLiveCall(input: LiveCallInput): LiveCallResult;
   /** As `POST /__standin/live-calls/<callSid>/end`; throws StandinNotFoundError for an unknown call. */
   endCall(callSid: string): void;
+  /**
+   * As `POST /__standin/live-calls/<callSid>/transfer {agent}`; throws StandinNotFoundError for an
+   * unknown call, StandinInputError for bad input or a call that has ended.
+   */
+  transferCall(callSid: string, agent: string): TransferResult;
+  /** As `POST /__standin/workers {agent, role}`: a worker with no call and a Flex token for it. */
+  createWorker(input: WorkerInput): WorkerResult;
   /** Empties all state, faults and the request log (the latency setting stays). */
   reset(): void;
   /** Resolves once every event callback sent so far has been answered (or failed). */
@@ -80,6 +105,14 @@ export interface Standin {
   injectFault(fault: FaultInput): void;
   requests(): RequestRecord[];
   setLatency(ms: number): void;
+  /** As `GET /__standin/sync/documents/<uniqueName>`: the default service's document, if it exists. */
+  syncDocument(uniqueName: string): PushedDocument | undefined;
+  /** As `GET /__standin/sync/maps/<uniqueName>/items`: the default service's map's items in key order, if the map exists. */
+  syncMapItems(uniqueName: string): PushedMapItem[] | undefined;
+  /** As `GET /__standin/sync/stream`: every Sync change of the default service as Server-Sent Events. */
+  syncStream(lastEventId?: string | null): Response;
+  /** Ends every open push stream. */
+  closeStreams(): void;
 }
 
 export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
@@ -97,24 +130,14 @@ export function createStandin(options: StandinOptions = {}): Standin {
   const faults = new FaultQueue();
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
-  let deliveries: Promise<unknown>[] = [];
-  if (options.eventCallbackUrl) {
-    const url = options.eventCallbackUrl;
-    model.onTaskEvent = (eventType, task) => {
-      const params: Record<string, string> = {
-        EventType: eventType,
-        AccountSid: model.accountSid,
-        WorkspaceSid: model.workspaceSid,
-        TaskSid: task.sid,
-        TaskAssignmentStatus: task.assignmentStatus,
-        TaskAttributes: task.attributes,
-        Timestamp: String(Math.floor(now().getTime() / 1000)),
-      };
-      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
-      if (options.authToken) headers['X-Twilio-Signature'] = twilioSignature(options.authToken, url, params);
-      deliveries.push(fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) }).catch(() => undefined));
-    };
-  }
+  const push = new SyncPushChannel({
+    serviceSid: model.sync.defaultServiceSid,
+    sweepExpired: () => model.sync.sweepExpired(),
+    keepAliveMs: options.keepAliveMs,
+  });
+  model.sync.onChange = (change) => push.publish(change);
+  const callbacks = options.eventCallbackUrl ? new EventCallbackSender(options.eventCallbackUrl, options.authToken) : undefined;
+  if (callbacks) model.onTaskRouterEvent = (event) => callbacks.send(eventCallbackParams(model, event, now()));
 
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
@@ -171,14 +194,21 @@ export function createStandin(options: StandinOptions = {}): Standin {
       return model.createLiveCall(parseLiveCallInput(input));
     },
 
+    transferCall(callSid, agent) {
+      return model.transferLiveCall(callSid, parseAgent(agent));
+    },
+
+    createWorker(input) {
+      const { agent, role } = parseWorkerInput(input);
+      return model.createWorker(agent, role);
+    },
+
     endCall(callSid) {
       if (!model.endLiveCall(callSid)) throw new StandinNotFoundError(`No live call ${callSid}`);
     },
 
     async callbacksDelivered() {
-      const pending = deliveries;
-      deliveries = [];
-      await Promise.all(pending);
+      await callbacks?.delivered();
     },
 
     reset() {
@@ -210,14 +240,35 @@ export function createStandin(options: StandinOptions = {}): Standin {
     setLatency(ms) {
       latencyMs = parseLatency({ ms });
     },
+
+    syncDocument(uniqueName) {
+      const document = unlessSyncNotFound(() => model.sync.fetchDocument('default', uniqueName));
+      return document && { uniqueName: document.uniqueName ?? document.sid, revision: String(document.revision), data: document.data };
+    },
+
+    syncMapItems(uniqueName) {
+      const items = unlessSyncNotFound(() => model.sync.listMapItems('default', uniqueName, {}));
+      return items?.map((item) => ({ key: item.key, revision: String(item.revision), data: item.data }));
+    },
+
+    syncStream(lastEventId = null) {
+      return push.stream(lastEventId);
+    },
+
+    closeStreams() {
+      push.close();
+    },
   };
   return standin;
 }
 
-/** Twilio's request signature: HMAC-SHA1 of the URL followed by each sorted key and its value. */
-function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const data = Object.keys(params).sort().reduce((text, key) => text + key + params[key], url);
-  return createHmac('sha1', authToken).update(data).digest('base64');
+function unlessSyncNotFound<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TwilioApiError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 function isAuthorized(header: string | null): boolean {
