@@ -144,6 +144,8 @@ export class LiveCalls {
       return status;
     } catch (error) {
       const entry = this.entryFor(ref);
+      // While the call's document is followed it keeps the state current: one failed request does not make it unknown.
+      if (this.isFollowing(ref) && entry.status) return undefined;
       if (seq >= entry.seq) {
         entry.error = error instanceof ApiError ? error : new ApiError(0, 'client_error', String(error));
         this.emit();

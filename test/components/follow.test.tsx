@@ -189,6 +189,21 @@ describe('auto-resume at resumeAt', () => {
     expect(api.count('status')).toBe(2);
   });
 
+  it('keeps showing the pushed state when that request fails; the sweep\'s write brings the resume', async () => {
+    api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt })]);
+    sync.setDocument(DOCUMENT, documentOf(api.state));
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await settle();
+    api.on.status = () => ({ status: 503, body: { error: { code: 'unavailable', message: 'down' } } });
+
+    await pass(Date.parse(resumeAt) - Date.now() + SECOND);
+    expect(api.count('status')).toBe(2);
+    expect(indicatorText()).toHaveTextContent(/^Paused — Card number/);
+
+    act(() => sync.setDocument(DOCUMENT, documentOf(callStatus())));
+    expect(indicatorText()).toHaveTextContent(/^Recording$/);
+  });
+
   it('asks nothing when the document already shows the hold closed (the sweep got there first)', async () => {
     api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt })]);
     sync.setDocument(DOCUMENT, documentOf(api.state));
