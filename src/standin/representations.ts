@@ -80,10 +80,17 @@ export function conferenceJson(model: TwilioModel, conference: Conference) {
   };
 }
 
-export function recordingJson(model: TwilioModel, recording: Recording) {
+/**
+ * Where a recording is read from changes its shape, as in Twilio's spec: under a call it carries
+ * `track`; under a conference neither `track` nor links; at the account level `media_url` and
+ * `subresource_uris`.
+ */
+export type RecordingScope = 'account' | 'call' | 'conference';
+
+export function recordingJson(model: TwilioModel, recording: Recording, scope: RecordingScope) {
   const uri = `/${API_VERSION}/Accounts/${model.accountSid}/Recordings/${recording.sid}`;
   const finished = recording.status === 'completed' && recording.endTime !== null;
-  return {
+  const common = {
     sid: recording.sid,
     account_sid: model.accountSid,
     api_version: API_VERSION,
@@ -92,7 +99,6 @@ export function recordingJson(model: TwilioModel, recording: Recording) {
     status: recording.status,
     source: recording.source,
     channels: recording.channels,
-    track: recording.track,
     start_time: rfc2822(recording.startTime),
     date_created: rfc2822(recording.dateCreated),
     date_updated: rfc2822(recording.dateUpdated),
@@ -102,8 +108,13 @@ export function recordingJson(model: TwilioModel, recording: Recording) {
     price_unit: 'USD',
     error_code: null,
     encryption_details: null,
-    media_url: `https://api.twilio.com${uri}`,
     uri: `${uri}.json`,
+  };
+  if (scope === 'call') return { ...common, track: recording.track };
+  if (scope === 'conference') return common;
+  return {
+    ...common,
+    media_url: `https://api.twilio.com${uri}`,
     subresource_uris: {
       add_on_results: `${uri}/AddOnResults.json`,
       transcriptions: `${uri}/Transcriptions.json`,

@@ -46,7 +46,7 @@ function recordingUpdate(model: TwilioModel, request: RouteRequest, owner: Recor
   const status = oneOf<RecordingUpdateStatus>(request.form.get('Status'), ['paused', 'in-progress', 'stopped'], 'Status');
   if (!status) throw new TwilioApiError(400, 20001, 'Missing required parameter Status');
   const pauseBehavior = oneOf<PauseBehavior>(request.form.get('PauseBehavior'), ['skip', 'silence'], 'PauseBehavior');
-  return ok(recordingJson(model, model.updateRecording(owner, request.params.recording, status, pauseBehavior)));
+  return ok(recordingJson(model, model.updateRecording(owner, request.params.recording, status, pauseBehavior), owner.kind));
 }
 
 /** Multi-valued list filters arrive repeated (`A=x&A=y`, as the SDK sends them) or comma-separated. */
@@ -84,7 +84,7 @@ export const ROUTES: Route[] = [
     pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings\\.json`),
     operation: 'recording.list',
     answer: (model, request) =>
-      ok(page2010(model.recordingsOf(callOwner(request)).map((recording) => recordingJson(model, recording)), 'recordings', requestPath(request, 'Calls', 'call'), request.query)),
+      ok(page2010(model.recordingsOf(callOwner(request)).map((recording) => recordingJson(model, recording, 'call')), 'recordings', requestPath(request, 'Calls', 'call'), request.query)),
   },
   {
     method: 'POST',
@@ -96,14 +96,14 @@ export const ROUTES: Route[] = [
       const track = oneOf(request.form.get('RecordingTrack'), ['inbound', 'outbound', 'both'], 'RecordingTrack') ?? 'both';
       oneOf(request.form.get('Trim'), ['trim-silence', 'do-not-trim'], 'Trim');
       const recording = model.startCallRecording(request.params.call, { channels: channels === 'dual' ? 2 : 1, track });
-      return created(recordingJson(model, recording));
+      return created(recordingJson(model, recording, 'call'));
     },
   },
   {
     method: 'GET',
     pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings/(?<recording>[^/]+)\\.json`),
     operation: 'recording.fetch',
-    answer: (model, request) => ok(recordingJson(model, model.findRecording(callOwner(request), request.params.recording))),
+    answer: (model, request) => ok(recordingJson(model, model.findRecording(callOwner(request), request.params.recording), 'call')),
   },
   {
     method: 'POST',
@@ -118,7 +118,7 @@ export const ROUTES: Route[] = [
     answer: (model, request) =>
       ok(
         page2010(
-          model.recordingsOf(conferenceOwner(request)).map((recording) => recordingJson(model, recording)),
+          model.recordingsOf(conferenceOwner(request)).map((recording) => recordingJson(model, recording, 'conference')),
           'recordings',
           requestPath(request, 'Conferences', 'conference'),
           request.query,
@@ -129,7 +129,7 @@ export const ROUTES: Route[] = [
     method: 'GET',
     pattern: path(`${ACCOUNT}/Conferences/(?<conference>[^/]+)/Recordings/(?<recording>[^/]+)\\.json`),
     operation: 'recording.fetch',
-    answer: (model, request) => ok(recordingJson(model, model.findRecording(conferenceOwner(request), request.params.recording))),
+    answer: (model, request) => ok(recordingJson(model, model.findRecording(conferenceOwner(request), request.params.recording), 'conference')),
   },
   {
     method: 'POST',
@@ -141,7 +141,7 @@ export const ROUTES: Route[] = [
     method: 'GET',
     pattern: path(`${ACCOUNT}/Recordings/(?<recording>[^/]+)\\.json`),
     operation: 'recording.fetch',
-    answer: (model, request) => ok(recordingJson(model, model.fetchRecording(request.params.recording))),
+    answer: (model, request) => ok(recordingJson(model, model.fetchRecording(request.params.recording), 'account')),
   },
   // ------------------------------------------------------------ TaskRouter
   {
