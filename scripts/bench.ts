@@ -91,8 +91,8 @@ async function handlerFigures(): Promise<void> {
     signalsOf.set(agent, count);
     // A call sees a few dozen card entries at most; a new call keeps each ledger realistic.
     if (count % 60 === 0) {
-      const { callSid, conferenceSid, taskSid, workerSid } = standin.createLiveCall({ agent, recording: 'both' });
-      deps.calls?.remember({ callSid, conferenceSid, taskSid, workerSid, agent });
+      standin.createLiveCall({ agent, recording: 'both' });
+      await deps.calls?.lookup(agent);
     }
     simulated += 12_000 / agents.length;
     const trigger = count % 2 === 0 ? 'card-number.focus' : 'card-number.blur';

@@ -12,6 +12,8 @@ import { CallControl } from '../../src/serverless/lib/callControl';
 import { DesktopEventDeps, RecentAnswers } from '../../src/serverless/lib/desktopEvent';
 import { LedgerStore } from '../../src/serverless/lib/ledgerStore';
 import { LiveCallDirectory, TaskCalls } from '../../src/serverless/lib/liveCalls';
+import { LiveIndex } from '../../src/serverless/lib/liveIndex';
+import { SeenSignals } from '../../src/serverless/lib/seenSignals';
 import { Authenticator } from '../../src/serverless/lib/auth';
 import type { RecordingControlsDeps } from '../../src/serverless/lib/recordingControls';
 import { readSettings } from '../../src/serverless/lib/settings';
@@ -50,13 +52,15 @@ export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Reco
   const settings = readSettings({ ...testEnv, ...env });
   const client = twilioClient(settings);
   const store = new LedgerStore(client, settings.syncServiceSid);
+  const index = new LiveIndex(client, settings.syncServiceSid);
   const now = overrides.now ?? (() => new Date());
   return {
     settings,
     config: shippedConfig,
-    calls: new LiveCallDirectory(client, WORKSPACE_SID),
-    control: new CallControl(client, store, settings.pauseBehavior, now),
+    calls: new LiveCallDirectory(client, WORKSPACE_SID, index),
+    control: new CallControl(client, store, settings.pauseBehavior, now, index),
     answers: new RecentAnswers(),
+    seen: new SeenSignals(client, settings.syncServiceSid, now),
     now,
     ...overrides,
   };
@@ -64,6 +68,10 @@ export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Reco
 
 export function ledgerStore(): LedgerStore {
   return new LedgerStore(twilioClient(readSettings(testEnv)), 'default');
+}
+
+export function liveIndex(): LiveIndex {
+  return new LiveIndex(twilioClient(readSettings(testEnv)), 'default');
 }
 
 export interface SignalBody {
@@ -93,7 +101,7 @@ export function apiDeps(env: Record<string, string> = {}, now: () => Date = () =
   return {
     settings,
     client,
-    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now),
+    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now, new LiveIndex(client, settings.syncServiceSid)),
     tasks: new TaskCalls(client, WORKSPACE_SID),
     auth: new Authenticator(settings),
     now,

@@ -1,21 +1,26 @@
 /**
  * Changes a call's holds and makes its recordings agree, for every entry point (desktop events,
- * the API, the sweep). The rule "paused ⇔ an open hold" is the core's; this file decides the
- * order of Twilio requests so the rule holds under concurrency and failure:
+ * the API, the sweep, TaskRouter's events). The rule "paused ⇔ an open hold" is the core's; this
+ * file decides the order of Twilio requests so the rule holds under concurrency and failure:
  *
- * - Pause-first (a desktop start trigger): the pause goes out at once, alongside the ledger
- *   read, so one Twilio round trip stands between the signal and paused recordings. The hold
- *   is committed only once Twilio confirmed the pause, so a failed pause leaves no false hold.
+ * - Pause-first (a change that can only open holds): the pause goes out at once, alongside the
+ *   ledger read, so one Twilio round trip stands between the signal and paused recordings. The
+ *   hold is committed only once Twilio confirmed the pause of every recording. A pause that
+ *   failed for any recording is undone: the recordings are set back to what the ledger says
+ *   (or, if even that fails, the ledger is flagged for the sweep), so a partial pause never
+ *   outlives the request.
  * - Otherwise: commit the ledger change, then set the recordings to what it now requires.
  * - Every apply is followed by a conditional write of what Twilio confirmed; if another writer
  *   committed meanwhile, the apply may have overtaken theirs, so the latest ledger is applied
  *   again. A pause-first that read a ledger with a recent resume does the same check.
+ * - Every write is copied into the live index, which the sweep and supervisors read.
  */
 import { expireHolds, isPaused } from '../../core/holds';
-import type { CallRecord, LedgerStore, StoredRecord } from './ledgerStore';
-import { newCallRecord, REMEMBERED_EVENTS } from './ledgerStore';
+import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerStore';
+import { newCallRecord } from './ledgerStore';
+import type { LiveIndex } from './liveIndex';
 import type { LiveCall, RecordingState, RecordingTarget } from './recordings';
-import { setRecordings } from './recordings';
+import { CallEndedError, RecordingUpdateError, setRecordings, summarize } from './recordings';
 import type { TwilioClient } from './twilioClient';
 
 /** Longer than any Twilio request can take inside a Function, retries included. */
@@ -29,37 +34,51 @@ export interface ChangeRequest {
   change: (record: CallRecord, now: Date) => CallRecord;
   /** Send the pause before reading state: only for changes that can only open holds. */
   pauseFirst?: boolean;
-  /** Idempotency: a change with a known id is not applied again. */
-  eventId?: string;
-  /** The answer remembered for `eventId`. */
-  respond?: (outcome: ChangeOutcome) => Response;
+  /**
+   * Resolves to a previous answer when this request repeats one already applied (then nothing
+   * changes), to null otherwise. Awaited alongside the pause-first, so it costs no round trip.
+   */
+  repeatOf?: Promise<{ answer?: Response } | null>;
+  /**
+   * Resolves to false when the call turned out not to be the one to act on (the agent's call
+   * changed): the speculative pause is undone and CallMovedError thrown before anything commits.
+   */
+  confirmCall?: Promise<boolean>;
 }
 
+/** What one change did: `before` → `after` is this change alone; `latest` is the ledger after it settled. */
 export interface ChangeOutcome {
   before: CallRecord;
   after: CallRecord;
+  latest: CallRecord;
   recordings: RecordingState[];
 }
 
-export type ChangeResult = ({ duplicate: false } & ChangeOutcome & { response?: Response }) | { duplicate: true; response: Response };
+export type ChangeResult = ({ duplicate: false } & ChangeOutcome) | { duplicate: true; answer?: Response; latest: CallRecord | null };
+
+/** The call a speculative pause went to is not the agent's call any more. */
+export class CallMovedError extends Error {
+  constructor() {
+    super('the agent is on another call now');
+  }
+}
 
 /** The change that only closes holds whose time has come. */
 export const expireDue = (record: CallRecord, now: Date): CallRecord => ({ ...record, ...expireHolds(record, now) });
 
-export const targetFor = (record: CallRecord): RecordingTarget => (isPaused(record) ? 'paused' : 'in-progress');
+export const targetFor = (record: CallRecord | null): RecordingTarget => (record && isPaused(record) ? 'paused' : 'in-progress');
 
-function rememberRecordings(record: CallRecord, states: RecordingState[]): CallRecord {
-  const fresh = states.filter((state) => !record.recordings.some((known) => known.sid === state.sid));
-  if (fresh.length === 0) return record;
-  return {
-    ...record,
-    recordings: [...record.recordings, ...fresh.map(({ sid, kind, startedAt }) => ({ sid, kind, ...(startedAt && { startedAt }) }))],
-  };
-}
-
-function rememberEvent(record: CallRecord, eventId: string | undefined, response: Response | undefined): CallRecord {
-  if (!eventId || !response) return record;
-  return { ...record, events: [...record.events, { eventId, response }].slice(-REMEMBERED_EVENTS) };
+/** Writes down what Twilio confirmed: each recording's latest status, and the call's summary. */
+function withConfirmed(record: CallRecord, states: RecordingState[]): CallRecord {
+  const confirmed = new Map(states.map((state) => [state.sid, state]));
+  const known = record.recordings.map((recording) => {
+    const state = confirmed.get(recording.sid);
+    return state ? { ...recording, status: state.status, ...(state.startedAt && !recording.startedAt && { startedAt: state.startedAt }) } : recording;
+  });
+  const fresh = states
+    .filter((state) => !record.recordings.some((recording) => recording.sid === state.sid))
+    .map(({ sid, kind, status, startedAt }) => ({ sid, kind, status, ...(startedAt && { startedAt }) }));
+  return { ...record, recordings: [...known, ...fresh], recording: summarize(states) };
 }
 
 export class CallControl {
@@ -68,6 +87,8 @@ export class CallControl {
     private readonly store: LedgerStore,
     private readonly pauseBehavior: 'skip' | 'silence',
     private readonly now: () => Date = () => new Date(),
+    private readonly index?: LiveIndex,
+    private readonly log: (line: string) => void = console.error,
   ) {}
 
   private set(call: LiveCall, target: RecordingTarget): Promise<RecordingState[]> {
@@ -78,112 +99,147 @@ export class CallControl {
     return this.store.load(callSid);
   }
 
-  /** A ledger-only change, for when there is nothing left to pause (the call ended). */
-  commit(callSid: string, change: (current: CallRecord | null) => CallRecord | null) {
-    return this.store.commit(callSid, change);
+  /** Every pause interval of the call, archived ones included. */
+  allIntervals(record: CallRecord): ReturnType<LedgerStore['allIntervals']> {
+    return this.store.allIntervals(record);
+  }
+
+  /** A ledger write, copied into the live index. */
+  async commit(
+    callSid: string,
+    change: (current: CallRecord | null) => CallRecord | null,
+    base?: StoredRecord | null,
+  ): Promise<Committed | null> {
+    const committed = await this.store.commit(callSid, change, base);
+    if (committed?.changed) await this.indexed(committed.record);
+    return committed;
+  }
+
+  /** The index is a copy for readers: failing to update it must not fail the change itself. */
+  private async indexed(record: CallRecord): Promise<void> {
+    try {
+      await this.index?.record(record);
+    } catch (error) {
+      this.log(`live index not updated for ${record.call.callSid}: ${error instanceof Error ? error.message : 'error'}`);
+    }
   }
 
   async change(call: LiveCall, request: ChangeRequest): Promise<ChangeResult> {
-    const { eventId } = request;
     const sentAt = this.now().getTime();
-    const [early, base] = await Promise.all([
-      request.pauseFirst
-        ? this.set(call, 'paused').then(
-            (states) => ({ states }),
-            (error: unknown) => ({ error }),
-          )
-        : undefined,
-      this.store.load(call.callSid),
-    ]);
-
-    const seen = eventId ? base?.record.events.find((event) => event.eventId === eventId) : undefined;
-    if (seen) {
-      // Our early pause may contradict a ledger that has moved on since that event.
-      if (early && base && targetFor(base.record) !== 'paused') await this.settle(call, base);
-      return { duplicate: true, response: seen.response };
+    const early = request.pauseFirst
+      ? this.set(call, 'paused').then(
+          (states) => ({ states }),
+          (error: unknown) => ({ error }),
+        )
+      : undefined;
+    let base: StoredRecord | null;
+    let repeat: { answer?: Response } | null;
+    let sameCall: boolean;
+    try {
+      [base, repeat, sameCall] = await Promise.all([this.store.load(call.callSid), request.repeatOf ?? null, request.confirmCall ?? true]);
+    } catch (error) {
+      // The ledger could not be read: whatever our early pause did must not stand.
+      if (early) {
+        await early;
+        await this.restore(call);
+      }
+      throw error;
     }
-    if (early && 'error' in early) {
-      // Nothing was committed, so the ledger still says what is true. Any open hold of others
-      // is now doubtful at Twilio: flag it for the sweep.
-      if (base && isPaused(base.record)) await this.store.commit(call.callSid, (current) => (current ? { ...current, outOfSync: true } : null), base);
-      throw early.error;
+    const sent = await early;
+
+    if (repeat || !sameCall) {
+      // Our early pause may contradict the ledger: put the recordings back as it says.
+      const latest = sent ? await this.restore(call) : (base?.record ?? null);
+      if (!sameCall) throw new CallMovedError();
+      return { duplicate: true, ...(repeat?.answer && { answer: repeat.answer }), latest };
+    }
+    if (sent && 'error' in sent) {
+      await this.restore(call);
+      throw sent.error;
     }
 
     let before: CallRecord | undefined;
-    let response: Response | undefined;
-    let duplicate: Response | undefined;
-    const committed = await this.store.commit(
-      call.callSid,
-      (current) => {
-        const record = { ...(current ?? newCallRecord(call)), call: { ...current?.call, ...call } };
-        const known = eventId ? record.events.find((event) => event.eventId === eventId) : undefined;
-        if (known) {
-          duplicate = known.response;
-          return null;
-        }
-        before = record;
-        const next = request.change(record, this.now());
-        if (!early) return next === record && current ? null : next;
-        const after = rememberRecordings(next, early.states);
-        response = request.respond?.({ before: record, after, recordings: early.states });
-        return rememberEvent({ ...after, outOfSync: false }, eventId, response);
-      },
-      base,
-    );
-    if (duplicate !== undefined) return { duplicate: true, response: duplicate };
-    if (!committed || !before) throw new Error('the call ledger could not be written');
+    let after: CallRecord | undefined;
+    let committed: Committed | null;
+    try {
+      committed = await this.commit(
+        call.callSid,
+        (current) => {
+          const record = { ...(current ?? newCallRecord(call)), call: { ...current?.call, ...call } };
+          before = record;
+          after = request.change(record, this.now());
+          if (!sent) return after === record && current ? null : after;
+          return { ...withConfirmed(after, sent.states), outOfSync: false };
+        },
+        base,
+      );
+    } catch (error) {
+      // The hold could not be written down: a pause without it must not stand.
+      if (sent) await this.restore(call);
+      throw error;
+    }
+    if (!committed || !before || !after) throw new Error('the call ledger could not be written');
 
-    if (early) {
+    if (sent) {
       const lastResume = base?.record.lastResumeAt ? Date.parse(base.record.lastResumeAt) : 0;
       const overtaken = committed.conflicts > 0 || lastResume > sentAt - RESUME_RACE_WINDOW_MS;
       if (overtaken || targetFor(committed.record) !== 'paused') {
-        // A resume decided before our commit may land after our pause: pause again, after it.
+        // A resume decided before our commit may land after our pause: apply the latest, after it.
         const settled = await this.settle(call, committed);
-        return { duplicate: false, before, after: settled.record, recordings: settled.recordings.length ? settled.recordings : early.states, response };
+        return { duplicate: false, before, after, latest: settled.record ?? committed.record, recordings: settled.recordings.length ? settled.recordings : sent.states };
       }
-      return { duplicate: false, before, after: committed.record, recordings: early.states, response };
+      return { duplicate: false, before, after, latest: committed.record, recordings: sent.states };
     }
 
-    const settled = await this.settle(call, committed, (record, recordings) => {
-      response = request.respond?.({ before: before as CallRecord, after: record, recordings });
-      return rememberEvent(record, eventId, response);
-    });
-    // The ledger may have vanished under us (its TTL); the answer still says what happened.
-    response ??= request.respond?.({ before, after: settled.record, recordings: settled.recordings });
-    return { duplicate: false, before, after: settled.record, recordings: settled.recordings, response };
+    const settled = await this.settle(call, committed);
+    return { duplicate: false, before, after, latest: settled.record ?? committed.record, recordings: settled.recordings };
+  }
+
+  /**
+   * After a pause that must not stand (it failed for some recording, repeated an old signal, or
+   * went to the wrong call): the recordings are set back to what the ledger says. If Twilio fails
+   * that too, the ledger is flagged (created if need be) so the sweep finishes the job.
+   */
+  private async restore(call: LiveCall): Promise<CallRecord | null> {
+    try {
+      return (await this.settle(call, await this.store.load(call.callSid))).record;
+    } catch (error) {
+      // Flagged for the sweep already; an ended call has nothing left to put back.
+      if (!(error instanceof RecordingUpdateError) && !(error instanceof CallEndedError)) throw error;
+      return null;
+    }
   }
 
   /**
    * Makes Twilio match `stored`, then writes down what Twilio confirmed, on condition that the
    * ledger still asks for the same target; if another writer changed it meanwhile, our request
-   * may have overtaken theirs, so the latest ledger is applied in turn.
+   * may have overtaken theirs, so the latest ledger is applied in turn. With no ledger the target
+   * is "recording": nothing holds the call.
    */
-  async settle(
-    call: LiveCall,
-    stored: StoredRecord,
-    finish: (record: CallRecord, recordings: RecordingState[]) => CallRecord = (record) => record,
-  ): Promise<{ record: CallRecord; recordings: RecordingState[] }> {
+  async settle(call: LiveCall, stored: StoredRecord | null): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
     let current = stored;
     let states: RecordingState[] = [];
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round += 1) {
-      const target = targetFor(current.record);
+      const target = targetFor(current?.record ?? null);
       const resumeSentAt = target === 'in-progress' ? this.now().toISOString() : undefined;
       try {
         states = await this.set(call, target);
       } catch (error) {
-        await this.store.commit(call.callSid, (record) => (record ? { ...record, outOfSync: true } : null));
+        await this.commit(call.callSid, (record) => ({ ...(record ?? newCallRecord(call)), outOfSync: true }));
         throw error;
       }
-      const written = await this.store.commit(
+      const written = await this.commit(
         call.callSid,
         (latest) => {
-          if (!latest || targetFor(latest) !== target) return null;
-          const record = { ...rememberRecordings(latest, states), outOfSync: false };
-          return finish(resumeSentAt ? { ...record, lastResumeAt: resumeSentAt } : record, states);
+          if (targetFor(latest) !== target) return null;
+          // No ledger and nothing to report: there is nothing to write.
+          if (!latest) return null;
+          const record = { ...withConfirmed(latest, states), outOfSync: false };
+          return resumeSentAt ? { ...record, lastResumeAt: resumeSentAt } : record;
         },
         current,
       );
-      if (!written) return { record: current.record, recordings: states };
+      if (!written) return { record: current?.record ?? null, recordings: states };
       if (written.changed) return { record: written.record, recordings: states };
       current = written;
     }

@@ -4,12 +4,13 @@
  */
 import { checkDesktopEventBody, MAX_BODY_BYTES } from '../../core/desktopEventRequest';
 import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../core/desktopEvents';
-import { isPaused } from '../../core/holds';
+import { outcomeOf } from '../../core/holds';
 import { verifySignature } from '../../core/signature';
-import type { CallControl, ChangeOutcome } from './callControl';
+import { CallControl, CallMovedError, ChangeResult } from './callControl';
 import { errorResult, HttpResult } from './http';
 import type { LiveCallDirectory } from './liveCalls';
 import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from './recordings';
+import type { SeenSignals, Claim } from './seenSignals';
 import type { Settings } from './settings';
 
 export interface DesktopEventDeps {
@@ -19,6 +20,8 @@ export interface DesktopEventDeps {
   control: CallControl;
   /** Answers already given by this container, so a quick repeat costs no Twilio request. */
   answers: RecentAnswers;
+  /** Every event id seen by any container, for the signature window. */
+  seen?: SeenSignals;
   now: () => Date;
   log?: (line: string) => void;
 }
@@ -50,7 +53,7 @@ const header = (headers: DesktopEventRequest['headers'], name: string): string |
 };
 
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
-  const { settings, config, calls, control, now } = deps;
+  const { settings, config, calls, control, now, seen } = deps;
   if (settings.desktopSecrets.length === 0) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
   if (!config.ok) {
     return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
@@ -81,57 +84,83 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     return errorResult(422, 'unknown_trigger', `no configured desktop item event uses the trigger "${event.trigger}"`);
   }
   const eventsConfig = config.config;
-  const respond = (call: LiveCall) => ({ before, after, recordings }: ChangeOutcome) => {
-    const recording = summarize(recordings);
-    const outcome =
-      recording === 'absent' || isPaused(before) === isPaused(after) ? 'unchanged' : isPaused(after) ? 'paused' : 'resumed';
-    return { eventId: event.eventId, duplicate: false, outcome, callSid: call.callSid, recording, holds: after.holds };
+  const answerTo = (call: LiveCall, result: ChangeResult): Record<string, unknown> => {
+    if (result.duplicate) {
+      // A repeat while the first was still being applied: what holds now.
+      return result.answer ?? { eventId: event.eventId, outcome: 'unchanged', callSid: call.callSid, recording: result.latest?.recording ?? 'absent', holds: result.latest?.holds ?? [] };
+    }
+    const recording = summarize(result.recordings);
+    return { eventId: event.eventId, duplicate: false, outcome: outcomeOf(result.before, result.after, recording === 'absent'), callSid: call.callSid, recording, holds: result.latest.holds };
   };
-  const apply = (call: LiveCall) =>
-    control.change(call, {
-      eventId: event.eventId,
+  const apply = (call: LiveCall, options: { repeatOf: Promise<Claim | null>; confirmCall?: Promise<boolean> }) =>
+    control.change({ ...call, agent: event.agent }, {
       pauseFirst: onlyStarts(eventsConfig, event.trigger),
       change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
-      respond: respond(call),
+      repeatOf: options.repeatOf.then((claim) => (claim && !claim.first ? claim : null)),
+      confirmCall: options.confirmCall,
     });
 
+  let claim: Promise<Claim | null> | undefined;
   try {
-    // A repeat this container answered: answered again, once Sync confirms the call's ledger
-    // still exists (one read instead of a pause).
+    // A repeat this container answered is answered again at no cost.
     const repeated = deps.answers.get(event.eventId);
-    if (repeated && (await control.load(String(repeated.callSid)))) return { status: 200, body: { ...repeated, duplicate: true } };
+    if (repeated) return { status: 200, body: { ...repeated, duplicate: true } };
+    // Every container sees every id (Sync): a replay within the signature window is a repeat.
+    claim = seen ? seen.claim(event.eventId) : Promise.resolve(null);
+    claim.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
 
-    const remembered = calls.known(event.agent, event.callSid);
-    const call = remembered ?? (await calls.find(event.agent, event.callSid));
-    if (!call) return noActiveCall(event.callSid);
-    let result = await apply(call).catch(endedAsNull);
-    // A remembered call may have ended or be unknown to Twilio now (no recording answered):
-    // TaskRouter says which call is live, and the signal goes there.
-    if (remembered && (result === null || (!result.duplicate && result.response?.recording === 'absent'))) {
-      calls.forget(event.agent);
-      const live = await calls.find(event.agent, event.callSid);
-      if (live && live.callSid !== call.callSid) result = await apply(live).catch(endedAsNull);
-      else if (!live) result = null;
+    // The call this container remembers is acted on at once, while the live index confirms it
+    // is still the agent's (a transfer or a new call moves the signal to the current one).
+    let call: LiveCall | undefined = calls.known(event.agent, event.callSid);
+    let confirm = call ? calls.current(event.agent, event.callSid) : undefined;
+    confirm?.catch(() => undefined);
+    if (!call) call = await calls.current(event.agent, event.callSid);
+    let result: ChangeResult | undefined;
+    for (let attempt = 0; call && !result && attempt < 3; attempt += 1) {
+      const target: LiveCall = call;
+      try {
+        result = await apply(target, { repeatOf: claim, confirmCall: confirm?.then((live) => live?.callSid === target.callSid) });
+      } catch (error) {
+        if (error instanceof CallMovedError) {
+          call = await confirm;
+        } else if (error instanceof CallEndedError) {
+          // The index (or memory) named a call that is over: TaskRouter says which call is live.
+          await calls.forget(event.agent, target.callSid);
+          const live = await calls.lookup(event.agent, event.callSid);
+          call = live?.callSid === target.callSid ? undefined : live;
+        } else {
+          throw error;
+        }
+        confirm = undefined;
+      }
     }
-    if (result === null) return noActiveCall(event.callSid);
-    const response = result.duplicate ? { ...result.response, duplicate: true } : (result.response as Record<string, unknown>);
-    if (!result.duplicate) deps.answers.remember(event.eventId, response);
+    if (!call || !result) {
+      await releaseClaim();
+      return noActiveCall(event.callSid);
+    }
+    const answer = answerTo(call, result);
+    const response = result.duplicate ? { ...answer, duplicate: true } : answer;
+    if (!result.duplicate) await seen?.answered(event.eventId, answer);
+    deps.answers.remember(event.eventId, answer);
     deps.log?.(
       `desktop-event ${event.eventId} trigger=${event.trigger} outcome=${String(response.outcome)} recording=${String(response.recording)}` +
+        (result.duplicate ? ' duplicate' : '') +
         (event.occurredAt ? ` sinceUserActionMs=${now().getTime() - Date.parse(event.occurredAt)}` : ''),
     );
     return { status: 200, body: response };
   } catch (error) {
+    await releaseClaim();
     if (error instanceof CallEndedError) return noActiveCall(event.callSid);
-    deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : 'Twilio request failed'}`);
+    deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`);
     return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
   }
-}
 
-const endedAsNull = (error: unknown): null => {
-  if (error instanceof CallEndedError) return null;
-  throw error;
-};
+  /** The signal did not take effect: a retry of it must be applied, not answered as a repeat. */
+  async function releaseClaim(): Promise<void> {
+    const owned = await claim?.catch(() => null);
+    if (owned?.first) await seen?.release(event.eventId).catch(() => undefined);
+  }
+}
 
 const noActiveCall = (callSid?: string): HttpResult =>
   errorResult(404, 'no_active_call', callSid ? 'that call is not a live call of this agent' : 'the agent has no live call');

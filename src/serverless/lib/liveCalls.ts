@@ -1,15 +1,17 @@
 /**
- * Finds an agent's live call from TaskRouter: the worker whose contact_uri is client:<agent>,
- * its accepted reservations, and the voice task that is still assigned. A small in-memory
- * cache makes a warm container skip the lookup, so the pause is the only round trip; it is
- * never required, and an ended call evicts it.
+ * Finds an agent's live call. The live index (`rc-live-agents`, kept from TaskRouter's events)
+ * answers in one Sync read; TaskRouter itself (the worker whose contact_uri is client:<agent>, its
+ * accepted reservations, the voice task still assigned) when the index does not know. A container
+ * also remembers the calls it acted on, so a warm signal can pause at once while the index
+ * confirms the call in the same round trip.
  */
+import type { LiveIndex } from './liveIndex';
 import type { LiveCall } from './recordings';
 import { unlessNotFound, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
-/** How long a found call is trusted without asking TaskRouter again. */
-export const CALL_CACHE_TTL_MS = 5 * 60 * 1000;
+/** How long a remembered call is tried first (the index confirms it every time). */
+export const CALL_MEMORY_TTL_MS = 10 * 60 * 1000;
 
 interface Remembered {
   call: LiveCall;
@@ -23,35 +25,51 @@ export class LiveCallDirectory {
   constructor(
     private readonly client: TwilioClient,
     private readonly workspaceSid: string,
+    private readonly index?: LiveIndex,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** The cached call, when fresh and (if named) the same call. */
+  /** The call this container last acted on for the agent (and, if named, the same call). */
   known(agent: string, callSid?: string): LiveCall | undefined {
     const entry = this.calls.get(agent);
-    if (!entry || this.clock() - entry.at > CALL_CACHE_TTL_MS) return undefined;
+    if (!entry || this.clock() - entry.at > CALL_MEMORY_TTL_MS) return undefined;
     if (callSid && entry.call.callSid !== callSid) return undefined;
     return entry.call;
   }
 
-  remember(call: LiveCall & { agent: string }): void {
-    this.calls.set(call.agent, { call, at: this.clock() });
+  private remember(agent: string, call: LiveCall): void {
+    this.calls.set(agent, { call, at: this.clock() });
+    if (this.calls.size > 5000) this.calls.delete(this.calls.keys().next().value as string);
   }
 
-  forget(agent: string): void {
-    this.calls.delete(agent);
+  /** The agent's call now: from the live index, else from TaskRouter (and then indexed). */
+  async current(agent: string, callSid?: string): Promise<LiveCall | undefined> {
+    const indexed = await this.index?.agentCall(agent);
+    if (indexed && (!callSid || indexed.callSid === callSid)) {
+      const { agent: _agent, ...call } = indexed;
+      this.remember(agent, call);
+      return call;
+    }
+    return this.lookup(agent, callSid);
   }
 
-  async find(agent: string, callSid?: string): Promise<LiveCall | undefined> {
-    const known = this.known(agent, callSid);
-    if (known) return known;
-    const found = await this.lookup(agent, callSid);
-    if (found) this.remember(found);
+  /** The named call is over or not the agent's: neither memory nor the index names it again. */
+  async forget(agent: string, callSid: string): Promise<void> {
+    if (this.calls.get(agent)?.call.callSid === callSid) this.calls.delete(agent);
+    await this.index?.clearAgentCall(agent, callSid).catch(() => undefined);
+  }
+
+  /** Always asks TaskRouter; what it finds is remembered and indexed. */
+  async lookup(agent: string, callSid?: string): Promise<LiveCall | undefined> {
+    const found = await this.askTaskRouter(agent, callSid);
+    if (found) {
+      this.remember(agent, found);
+      await this.index?.setAgentCall({ ...found, agent }).catch(() => undefined);
+    }
     return found;
   }
 
-  /** Always asks TaskRouter. */
-  async lookup(agent: string, callSid?: string): Promise<(LiveCall & { agent: string }) | undefined> {
+  private async askTaskRouter(agent: string, callSid?: string): Promise<(LiveCall & { taskSid: string }) | undefined> {
     let workerSid = await this.workerSid(agent);
     if (!workerSid) return undefined;
     const workspace = this.client.taskrouter.v1.workspaces(this.workspaceSid);
@@ -70,7 +88,7 @@ export class LiveCallDirectory {
       .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())
       .map((task) => callOfTask(task, callSid))
       .find((found) => found !== undefined);
-    return chosen && { ...chosen.call, workerSid, agent };
+    return chosen && { ...chosen.call, workerSid };
   }
 
   private async workerSid(agent: string): Promise<string | undefined> {

@@ -4,7 +4,7 @@
  * resume cannot undo a desktop pause that is still open: the answer shows what still holds it.
  */
 import { z } from 'zod';
-import { closeHold, closeHolds, expireHolds, isPaused, nextExpiry, openHold } from '../../core/holds';
+import { closeHold, closeHolds, expireHolds, nextExpiry, openHold, outcomeOf } from '../../core/holds';
 import { redactionTimeline } from '../../core/timeline';
 import { Authenticator, Caller, holdOf } from './auth';
 import { CallControl, ChangeResult, expireDue } from './callControl';
@@ -123,13 +123,11 @@ function statusBody(callSid: string, record: CallRecord | null, recordings: Reco
   };
 }
 
-const outcomeOf = (before: CallRecord, after: CallRecord, recordings: RecordingState[]): string =>
-  summarize(recordings) === 'absent' || isPaused(before) === isPaused(after) ? 'unchanged' : isPaused(after) ? 'paused' : 'resumed';
-
-/** The status after a pause or resume, and what it did. */
+/** The status after a pause or resume, and what this request itself did. */
 function changeAnswer(found: TaskCall, result: ChangeResult): HttpResult {
-  if (result.duplicate) return { status: 200, body: result.response };
-  return { status: 200, body: { ...statusBody(found.call.callSid, result.after, result.recordings), outcome: outcomeOf(result.before, result.after, result.recordings) } };
+  if (result.duplicate) return { status: 200, body: statusBody(found.call.callSid, result.latest, []) };
+  const outcome = outcomeOf(result.before, result.after, summarize(result.recordings) === 'absent');
+  return { status: 200, body: { ...statusBody(found.call.callSid, result.latest, result.recordings), outcome } };
 }
 
 const pause: VerbHandler = async ({ control }, found, caller, body) => {
@@ -164,7 +162,7 @@ async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ 
   const result = await deps.control.change(found.call, { change: expireDue });
   if (result.duplicate) return { record: stored.record, recordings };
   const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
-  return { record: result.after, recordings: recordings.map((state) => confirmed.get(state.sid) ?? state) };
+  return { record: result.latest, recordings: recordings.map((state) => confirmed.get(state.sid) ?? state) };
 }
 
 const status: VerbHandler = async (deps, found) => {
@@ -187,7 +185,7 @@ const start: VerbHandler = async (deps, found) => {
   );
   // A hold may be open already (the agent is mid card entry): the new recording must obey it.
   const result = await deps.control.change(found.call, { change: expireDue });
-  const after = result.duplicate ? null : result.after;
+  const after = result.latest;
   return { status: 200, body: statusBody(found.call.callSid, after, await listRecordings(deps.client, found.call)) };
 };
 
@@ -224,7 +222,8 @@ const timeline: VerbHandler = async (deps, found) => {
   const started = recordings
     .map((recording) => ({ sid: recording.sid, startedAt: recording.startedAt ?? known.get(recording.sid) }))
     .filter((recording): recording is { sid: string; startedAt: string } => typeof recording.startedAt === 'string');
-  return { status: 200, body: { callSid: found.call.callSid, recordings: redactionTimeline(started, record?.intervals ?? []) } };
+  const intervals = record ? await deps.control.allIntervals(record) : [];
+  return { status: 200, body: { callSid: found.call.callSid, recordings: redactionTimeline(started, intervals) } };
 };
 
 const VERB_HANDLERS: Record<Verb, VerbHandler> = { pause, resume, status, start, stop, tags, timeline };

@@ -33,14 +33,32 @@ export class CallEndedError extends Error {
   }
 }
 
-/** Twilio did not confirm the change, even after retries. */
-export class RecordingUpdateError extends Error {}
+/**
+ * Twilio did not confirm the change for every recording, even after retries. `confirmed` holds
+ * the recordings that did change, so a caller can put them back (a partial pause is no pause).
+ */
+export class RecordingUpdateError extends Error {
+  constructor(
+    message: string,
+    readonly confirmed: RecordingState[] = [],
+  ) {
+    super(message);
+  }
+}
 
+/** Twilio's codes, as its Voice error reference defines them. */
 const NOT_FOUND = 20404;
 const CALL_NOT_IN_PROGRESS = 21220;
-const CONFERENCE_NOT_IN_PROGRESS = 16108;
+/** "More than one active recording": Twilio.CURRENT is ambiguous, so each is named by its sid. */
+const SEVERAL_ACTIVE_RECORDINGS = 16108;
+/** The recording is not active any more (completed, stopped): nothing to change. */
+const RECORDING_NOT_ACTIVE = 16104;
+
+const ACTIVE = ['in-progress', 'paused'];
 
 type Outcome = { state: RecordingState } | { absent: true } | { ended: true } | { failed: unknown };
+type Params = { status: RecordingTarget | 'stopped'; pauseBehavior?: 'skip' | 'silence' };
+type Sent = { sid: string; status: string; startTime?: Date | null; dateCreated?: Date | null };
 
 const toIso = (value: Date | string | null | undefined): string | undefined => {
   if (!value) return undefined;
@@ -48,19 +66,45 @@ const toIso = (value: Date | string | null | undefined): string | undefined => {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 };
 
-async function update(
-  kind: RecordingKind,
-  send: () => Promise<{ sid: string; status: string; startTime?: Date | null; dateCreated?: Date | null }>,
-): Promise<Outcome> {
+const stateOf = (kind: RecordingKind, recording: Sent): RecordingState => ({
+  sid: recording.sid,
+  kind,
+  status: recording.status,
+  startedAt: toIso(recording.startTime ?? recording.dateCreated),
+});
+
+async function update(kind: RecordingKind, send: () => Promise<Sent>): Promise<Outcome> {
   try {
-    const recording = await withRetries(send);
-    return { state: { sid: recording.sid, kind, status: recording.status, startedAt: toIso(recording.startTime ?? recording.dateCreated) } };
+    return { state: stateOf(kind, await withRetries(send)) };
   } catch (error) {
     const code = twilioCode(error);
-    if (httpStatus(error) === 404 || code === NOT_FOUND) return { absent: true };
-    if (code === CALL_NOT_IN_PROGRESS || code === CONFERENCE_NOT_IN_PROGRESS) return { ended: true };
+    if (httpStatus(error) === 404 || code === NOT_FOUND || code === RECORDING_NOT_ACTIVE) return { absent: true };
+    if (code === CALL_NOT_IN_PROGRESS) return { ended: true };
     return { failed: error };
   }
+}
+
+/** The recordings of one call or conference, as the SDK names them. */
+interface RecordingsResource {
+  (sid: string): { update(params: Params): Promise<Sent> };
+  list(params: { limit: number }): Promise<Array<Sent>>;
+}
+
+/**
+ * Sets the active recording of a call or a conference: one request to `Twilio.CURRENT`; when
+ * Twilio answers that several are active (16108), each active one by its sid.
+ */
+async function updateActive(kind: RecordingKind, recordings: RecordingsResource, params: Params): Promise<Outcome[]> {
+  const current = await update(kind, () => recordings('Twilio.CURRENT').update(params));
+  if (!('failed' in current) || twilioCode(current.failed) !== SEVERAL_ACTIVE_RECORDINGS) return [current];
+  let listed: Sent[];
+  try {
+    listed = await withRetries(() => recordings.list({ limit: 50 }));
+  } catch (error) {
+    return [{ failed: error }];
+  }
+  const active = listed.filter((recording) => ACTIVE.includes(recording.status));
+  return Promise.all(active.map((recording) => update(kind, () => recordings(recording.sid).update(params))));
 }
 
 /**
@@ -74,25 +118,22 @@ export async function setRecordings(
   target: RecordingTarget | 'stopped',
   pauseBehavior: 'skip' | 'silence',
 ): Promise<RecordingState[]> {
-  const params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
-  const requests = [update('call', () => client.calls(call.callSid).recordings('Twilio.CURRENT').update(params))];
+  const params: Params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
+  const requests = [updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params)];
   if (call.conferenceSid) {
-    const conferenceSid = call.conferenceSid;
-    requests.push(update('conference', () => client.conferences(conferenceSid).recordings('Twilio.CURRENT').update(params)));
+    requests.push(updateActive('conference', client.conferences(call.conferenceSid).recordings as unknown as RecordingsResource, params));
   }
-  const outcomes = await Promise.all(requests);
+  const outcomes = (await Promise.all(requests)).flat();
   const confirmed = outcomes.flatMap((outcome) => ('state' in outcome ? [outcome.state] : []));
   if (outcomes.some((outcome) => 'failed' in outcome)) {
-    throw new RecordingUpdateError('Twilio did not confirm the recording change');
+    throw new RecordingUpdateError('Twilio did not confirm the recording change', confirmed);
   }
   if (confirmed.length === 0 && outcomes.some((outcome) => 'ended' in outcome)) throw new CallEndedError();
   if (confirmed.some((state) => state.status !== target)) {
-    throw new RecordingUpdateError(`Twilio answered a recording status other than ${target}`);
+    throw new RecordingUpdateError(`Twilio answered a recording status other than ${target}`, confirmed.filter((state) => state.status === target));
   }
   return confirmed;
 }
-
-const ACTIVE = ['in-progress', 'paused'];
 
 /** Every recording of the call and of its conference, as Twilio lists them now. */
 export async function listRecordings(client: TwilioClient, call: LiveCall): Promise<RecordingState[]> {
@@ -104,7 +145,7 @@ export async function listRecordings(client: TwilioClient, call: LiveCall): Prom
         )
       : [],
   ]);
-  return lists.flat().map(({ item, kind }) => ({ sid: item.sid, kind, status: item.status, startedAt: toIso(item.startTime ?? item.dateCreated) }));
+  return lists.flat().map(({ item, kind }) => stateOf(kind, item));
 }
 
 export const isActive = (state: RecordingState): boolean => ACTIVE.includes(state.status);

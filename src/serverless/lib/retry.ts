@@ -1,8 +1,12 @@
 import { backOff } from 'exponential-backoff';
 
-/** What Twilio tells us to try again: rate limits, its 503s, a recording busy with a transfer. */
+/**
+ * What Twilio tells us to try again: rate limits, its server errors, a recording busy with a
+ * transfer. Every request we send is safe to repeat: status updates set a state, Sync writes carry
+ * If-Match (a repeat that already landed comes back as a conflict and is re-read).
+ */
 const TRANSIENT_CODES = new Set([20429, 16114]);
-const TRANSIENT_STATUSES = new Set([429, 503]);
+const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 export interface TwilioErrorLike {
   status?: number;
@@ -27,16 +31,19 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * Retries transient Twilio failures with exponential backoff and full jitter, giving up once
- * `budgetMs` has gone: a Twilio Function has 10 s in all and must still answer.
+ * How hard to retry. A Twilio Function has 10 s in all and must still answer, so the budget is
+ * well under it. Randomized fault runs shrink the delays so thousands of faults run in seconds.
  */
-export function withRetries<T>(operation: () => Promise<T>, budgetMs = 4000): Promise<T> {
+export const retryPolicy = { budgetMs: 4000, startingDelayMs: 50, maxDelayMs: 800 };
+
+/** Retries transient Twilio failures with exponential backoff and full jitter, within the budget. */
+export function withRetries<T>(operation: () => Promise<T>, budgetMs = retryPolicy.budgetMs): Promise<T> {
   const startedAt = Date.now();
   return backOff(operation, {
     numOfAttempts: 8,
-    startingDelay: 50,
+    startingDelay: retryPolicy.startingDelayMs,
     timeMultiple: 2,
-    maxDelay: 800,
+    maxDelay: retryPolicy.maxDelayMs,
     jitter: 'full',
     delayFirstAttempt: false,
     retry: (error) => isTransient(error) && Date.now() - startedAt < budgetMs,

@@ -8,6 +8,8 @@ import { CallControl } from './callControl';
 import { Authenticator } from './auth';
 import { RecentAnswers } from './desktopEvent';
 import { LedgerStore } from './ledgerStore';
+import { LiveIndex } from './liveIndex';
+import { SeenSignals } from './seenSignals';
 import { LiveCallDirectory, TaskCalls } from './liveCalls';
 import { Env, readSettings, Settings } from './settings';
 import { twilioClient, TwilioClient } from './twilioClient';
@@ -18,7 +20,9 @@ export interface Services {
   store: LedgerStore;
   control: CallControl;
   calls: LiveCallDirectory | undefined;
+  index: LiveIndex;
   answers: RecentAnswers;
+  seen: SeenSignals;
   tasks: TaskCalls | undefined;
   auth: Authenticator;
   desktopEventsConfig: () => ConfigCheck;
@@ -53,13 +57,16 @@ export function servicesFor(env: Env): Services {
   if (cached?.key === key) return cached.services;
   const client = twilioClient(settings);
   const store = new LedgerStore(client, settings.syncServiceSid);
+  const index = new LiveIndex(client, settings.syncServiceSid);
   const services: Services = {
     settings,
     client,
     store,
-    control: new CallControl(client, store, settings.pauseBehavior),
-    calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid) : undefined,
+    control: new CallControl(client, store, settings.pauseBehavior, () => new Date(), index),
+    calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid, index) : undefined,
+    index,
     answers: new RecentAnswers(),
+    seen: new SeenSignals(client, settings.syncServiceSid),
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
     auth: new Authenticator(settings),
     desktopEventsConfig: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),

@@ -1,42 +1,40 @@
 /**
  * Closes every hold whose time ran out, and retries calls whose last change Twilio did not
- * confirm. For a scheduler (and `npm start`, which runs it every second); the Flex plugin asks
- * for precise expiry of its own call through the API.
+ * confirm. For a scheduler (and `npm start`, which runs it every second). It reads only the live
+ * index — one request when nothing is due, however many calls there were — and each call's
+ * ledger only when its item says there is work.
  */
-import { closeHolds, nextExpiry } from '../../core/holds';
+import { closeHolds } from '../../core/holds';
 import { CallControl, expireDue } from './callControl';
-import type { CallRecord, LedgerStore } from './ledgerStore';
+import { LiveIndex, needsSweep } from './liveIndex';
 import { CallEndedError } from './recordings';
 
 export interface SweepReport {
-  ledgers: number;
+  live: number;
+  due: number;
   changed: number;
   failed: number;
 }
 
-const needsWork = (record: CallRecord, now: Date): boolean => {
-  const expiry = nextExpiry(record);
-  return record.outOfSync || (expiry !== null && Date.parse(expiry) <= now.getTime());
-};
-
-export async function sweep(store: LedgerStore, control: CallControl, now: () => Date): Promise<SweepReport> {
-  const ledgers = await store.list();
-  const due = ledgers.filter(({ record }) => needsWork(record, now()));
+export async function sweep(index: LiveIndex, control: CallControl, now: () => Date): Promise<SweepReport> {
+  const items = await index.calls.list();
+  const due = items.filter(({ data }) => needsSweep(data, now()));
   const results = await Promise.allSettled(
-    due.map(async ({ record }) => {
+    due.map(async ({ data }) => {
+      const call = { callSid: data.callSid, ...(data.conferenceSid && { conferenceSid: data.conferenceSid }) };
       try {
-        await control.change(record.call, { change: expireDue });
+        await control.change(call, { change: expireDue });
       } catch (error) {
         if (!(error instanceof CallEndedError)) throw error;
-        // The call is over: nothing can be paused any more, so its holds end now.
-        await store.commit(record.call.callSid, (current) =>
-          current ? { ...current, ...closeHolds(current, () => true, now()), outOfSync: false } : null,
-        );
+        // The call is over: nothing can be paused any more, so its holds end now and it leaves the index.
+        await control.commit(data.callSid, (current) => (current ? { ...current, ...closeHolds(current, () => true, now()), outOfSync: false } : null));
+        await index.removeCall(data.callSid);
       }
     }),
   );
   return {
-    ledgers: ledgers.length,
+    live: items.length,
+    due: due.length,
     changed: results.filter((result) => result.status === 'fulfilled').length,
     failed: results.filter((result) => result.status === 'rejected').length,
   };
