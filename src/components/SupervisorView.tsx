@@ -35,15 +35,18 @@ interface RowProps {
   row: LiveCallRow;
   entry: CallEntry | undefined;
   outOfSync?: boolean;
+  /** Twilio has not answered for the call yet: say so rather than "checking". */
+  unconfirmed?: boolean;
 }
 
-function CallRowView({ row, entry, outOfSync }: RowProps) {
+function CallRowView({ row, entry, outOfSync, unconfirmed }: RowProps) {
   const runtime = getRuntime();
   const status = entry?.status;
   const now = useNow(!!status?.holds.length);
   const identity = runtime.identity();
   const context = { t: runtime.t, identity, labels: runtime.config.indicator.labels, now };
-  const description = describe(entry, context);
+  const described = describe(entry, context);
+  const description = unconfirmed ? { ...described, text: runtime.t('RecordingControlsViewUnconfirmed') } : described;
   const busy = !!entry?.pending;
   const usable = runtime.configured && !!status && status.recording !== 'absent' && !busy;
   const callName = row.ref.callSid ?? row.ref.taskSid;
@@ -98,6 +101,7 @@ function CallRowView({ row, entry, outOfSync }: RowProps) {
 /** A call from the live-calls map: its state is the item's; only an action in flight comes from the plugin. */
 function IndexRow({ row, call }: { row: LiveCallRow; call: LiveCallItem }) {
   const pending = useCallEntry(row.ref)?.pending;
+  if (call.recording === 'unknown') return <CallRowView row={row} entry={{ pending }} outOfSync={call.outOfSync} unconfirmed />;
   const status: CallStatus = { callSid: call.callSid, recording: call.recording, holds: call.holds, recordings: [], intervals: [] };
   return <CallRowView row={row} entry={{ status, pending }} outOfSync={call.outOfSync} />;
 }

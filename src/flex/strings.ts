@@ -61,6 +61,7 @@ const enUS = {
   RecordingControlsViewIndexUnavailable:
     'Live list unavailable: showing the calls Flex knows about, each followed on its own (or read again every 15 s or more). Retrying…',
   RecordingControlsViewOutOfSync: 'Twilio has not confirmed the last change yet',
+  RecordingControlsViewUnconfirmed: 'Not confirmed by Twilio yet',
 };
 
 export type StringKey = keyof typeof enUS;
@@ -123,6 +124,7 @@ const esES: Record<StringKey, string> = {
   RecordingControlsViewIndexUnavailable:
     'Lista en vivo no disponible: se muestran las llamadas que Flex conoce, cada una seguida por separado (o leída de nuevo cada 15 s o más). Reintentando…',
   RecordingControlsViewOutOfSync: 'Twilio aún no ha confirmado el último cambio',
+  RecordingControlsViewUnconfirmed: 'Aún sin confirmar por Twilio',
 };
 
 export const pluginStrings: Record<string, Record<StringKey, string>> = {

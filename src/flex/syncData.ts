@@ -19,37 +19,37 @@ const isHold = (value: unknown): value is Hold =>
 const isInterval = (value: unknown): value is PauseInterval =>
   isObject(value) && typeof value.from === 'string' && (value.to === null || typeof value.to === 'string') && Array.isArray(value.holdIds);
 
-const recordingsOf = (value: unknown): CallStatus['recordings'] =>
-  Array.isArray(value)
-    ? value.flatMap((recording) =>
-        isObject(recording) && typeof recording.sid === 'string' && (recording.kind === 'call' || recording.kind === 'conference')
-          ? [{ sid: recording.sid, kind: recording.kind, status: String(recording.status ?? '') }]
-          : [],
-      )
-    : [];
+/** The document's recordings; one whose status it does not carry keeps the status known before. */
+const recordingsOf = (value: unknown[], previous: CallStatus['recordings'] = []): CallStatus['recordings'] =>
+  value.flatMap((recording) =>
+    isObject(recording) && typeof recording.sid === 'string' && (recording.kind === 'call' || recording.kind === 'conference')
+      ? [{ sid: recording.sid, kind: recording.kind, status: String(recording.status ?? previous.find((known) => known.sid === recording.sid)?.status ?? '') }]
+      : [],
+  );
 
 /**
- * The call's state from its document, or undefined when the document is not one. `recording`
- * is what Twilio last confirmed and is taken as is; only a document written before the server
- * kept it (no `recording` field) falls back to what the rule implies, or to what was known.
+ * The call's state from its document, or undefined when the document is not one (or cannot say
+ * yet). `recording` is what Twilio last confirmed and is taken as is. The functions write
+ * `'unknown'` until Twilio first answered for the call (the document is made when the agent
+ * accepts the task): then the state the plugin was told by `status` stands. Only a document of
+ * the first version (no `recording` at all) falls back to what the rule implies.
  */
 export function statusFromDocument(data: unknown, callSid: string, previous?: CallStatus): CallStatus | undefined {
   if (!isObject(data) || !Array.isArray(data.holds)) return undefined;
   const holds = data.holds.filter(isHold);
-  const recording = isRecordingState(data.recording)
-    ? data.recording
-    : previous?.recording === 'absent'
-      ? 'absent'
-      : holds.length > 0
-        ? 'paused'
-        : 'in-progress';
+  let recording: RecordingState;
+  if (isRecordingState(data.recording)) recording = data.recording;
+  else if (data.recording === 'unknown') {
+    if (!previous) return undefined;
+    recording = previous.recording;
+  } else recording = previous?.recording === 'absent' ? 'absent' : holds.length > 0 ? 'paused' : 'in-progress';
   const call = isObject(data.call) ? data.call : {};
   return {
     callSid: typeof call.callSid === 'string' ? call.callSid : callSid,
     recording,
     holds,
     intervals: Array.isArray(data.intervals) ? data.intervals.filter(isInterval) : (previous?.intervals ?? []),
-    recordings: Array.isArray(data.recordings) ? recordingsOf(data.recordings) : (previous?.recordings ?? []),
+    recordings: Array.isArray(data.recordings) && data.recordings.length > 0 ? recordingsOf(data.recordings, previous?.recordings) : (previous?.recordings ?? []),
   };
 }
 
@@ -59,7 +59,8 @@ export interface LiveCallItem {
   taskSid?: string;
   conferenceSid?: string;
   agents: string[];
-  recording: RecordingState;
+  /** `'unknown'` until Twilio first answered for the call. */
+  recording: RecordingState | 'unknown';
   holds: Hold[];
   resumeAt: string | null;
   outOfSync: boolean;
@@ -74,7 +75,7 @@ export function liveCallFromItem(key: string, data: unknown): LiveCallItem | und
     ...(typeof data.taskSid === 'string' && { taskSid: data.taskSid }),
     ...(typeof data.conferenceSid === 'string' && { conferenceSid: data.conferenceSid }),
     agents: Array.isArray(data.agents) ? data.agents.filter((agent): agent is string => typeof agent === 'string') : [],
-    recording: isRecordingState(data.recording) ? data.recording : holds.length > 0 ? 'paused' : 'in-progress',
+    recording: isRecordingState(data.recording) ? data.recording : 'unknown',
     holds,
     resumeAt: typeof data.resumeAt === 'string' ? data.resumeAt : null,
     outOfSync: data.outOfSync === true,

@@ -119,6 +119,18 @@ describe('a call followed through its Sync document', () => {
     expect(api.requests).toHaveLength(1);
   });
 
+  it('keeps what status said while the document has no confirmed recording state yet (made when the task was accepted)', async () => {
+    api.state = callStatus([], { recording: 'absent', recordings: [] });
+    sync.setDocument(DOCUMENT, documentOf(callStatus(), { recording: 'unknown', recordings: [] }));
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await settle();
+    expect(indicatorText()).toHaveTextContent(/^Not recording$/);
+    expect(getRuntime().live.isFollowing({ taskSid: voiceTask().taskSid })).toBe(true);
+
+    act(() => sync.setDocument(DOCUMENT, documentOf(callStatus())));
+    expect(indicatorText()).toHaveTextContent(/^Recording$/);
+  });
+
   it('is watched once however many components show it', async () => {
     sync.setDocument(DOCUMENT, documentOf(callStatus()));
     function AlsoWatching() {

@@ -158,6 +158,13 @@ describe('Recording Controls page', () => {
     await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Twilio has not confirmed the last change yet'));
   });
 
+  it('says when Twilio has not confirmed a call\'s recording state yet', async () => {
+    sync.setItem(LIVE_CALLS_MAP, sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { recording: 'unknown' }));
+    renderInFlex(<SupervisorView />);
+    await waitFor(() => expect(stateOf(aliceTask.taskSid)).toHaveTextContent(/^Not confirmed by Twilio yet$/));
+    expect(within(row(aliceTask.taskSid)).getByRole('button', { name: 'Pause recording' })).toHaveAttribute('aria-disabled', 'true');
+  });
+
   it('pauses and resumes a call for the supervisor through the Flex Actions', async () => {
     const pauses = jest.fn();
     Flex.Actions.addListener('afterPauseRecording', pauses);
