@@ -1,6 +1,5 @@
 import * as React from 'react';
 import { act, screen, waitFor, within } from '@testing-library/react';
-import * as Flex from '@twilio/flex-ui';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { setRuntime } from '../../src/flex/runtime';
 import { createPluginRuntime } from '../../src/flex/pluginRuntime';
