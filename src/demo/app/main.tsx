@@ -7,5 +7,5 @@ import { readPageConfig } from './demoApi';
 import { startPlugin } from './flexHost';
 
 const config = readPageConfig();
-const manager = startPlugin({ agent: config.agent, functionsUrl: config.functionsUrl });
+const manager = startPlugin(config);
 ReactDOM.render(<DemoApp manager={manager} agent={config.agent} />, document.getElementById('root'));
