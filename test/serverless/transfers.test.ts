@@ -7,11 +7,12 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { taskEvent } from '../../src/serverless/lib/callbacks';
 import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
+import { handleRecordingControl } from '../../src/serverless/lib/recordingControls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
 import { createStandin } from '../../src/standin/standin';
-import { ACCOUNT_SID, desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, WORKSPACE_SID } from '../support/harness';
+import { ACCOUNT_SID, apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, WORKSPACE_SID } from '../support/harness';
 
 const CALLBACK_URL = 'https://callbacks.example.com/task-event';
 const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
@@ -88,4 +89,14 @@ test('when the call ends its item leaves the index, so the sweep never sees it a
   expect(await liveIndex().calls.get(call.callSid)).toBeNull();
   expect(await liveIndex().agentCall('carol')).toBeNull();
   expect(standin.task(call.taskSid)?.attributes).toMatchObject({ recording_controls: { call_sid: call.callSid, holds: [] } });
+});
+
+test('the first status writes down what Twilio reports, so the index says "recording" before anyone paused', async () => {
+  const call = standin.createLiveCall({ agent: 'dana', recording: 'both' });
+  await standin.callbacksDelivered();
+  expect((await liveIndex().calls.get(call.callSid))?.data.recording).toBe('unknown');
+  const status = await handleRecordingControl('status', apiDeps(), { headers: {}, body: { callSid: call.callSid, Token: call.token } });
+  expect(status.body).toMatchObject({ recording: 'in-progress' });
+  expect((await ledgerStore().load(call.callSid))?.record.recording).toBe('in-progress');
+  expect((await liveIndex().calls.get(call.callSid))?.data.recording).toBe('in-progress');
 });

@@ -115,6 +115,14 @@ export class CallControl {
     return committed;
   }
 
+  /**
+   * Writes down the recordings' state Twilio reported to a reader (the first `status` of a call),
+   * once: so the document and the live index say "recording" before anyone paused.
+   */
+  async noteRecordings(callSid: string, states: RecordingState[]): Promise<void> {
+    await this.commit(callSid, (current) => (current && current.recording === 'unknown' ? withConfirmed(current, states.filter((state) => ['paused', 'in-progress'].includes(state.status))) : null));
+  }
+
   /** The index is a copy for readers: failing to update it must not fail the change itself. */
   private async indexed(record: CallRecord): Promise<void> {
     try {

@@ -181,6 +181,7 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
 async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
   const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), listRecordings(deps.client, found.call)]);
+  if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings);
   const expiry = stored ? nextExpiry(stored.record) : null;
   if (!stored || !found.live || expiry === null || Date.parse(expiry) > deps.now().getTime()) return { record: stored?.record ?? null, recordings };
   // Precise auto-resume: the plugin asks for status the moment a hold is due.
