@@ -44,6 +44,8 @@ export interface ChangeRequest {
    * changed): the speculative pause is undone and CallMovedError thrown before anything commits.
    */
   confirmCall?: Promise<boolean>;
+  /** Runs alongside the last write to the live index, once the change is settled (e.g. keeping the answer). */
+  onResult?: (result: ChangeResult) => Promise<void>;
 }
 
 /** What one change did: `before` → `after` is this change alone; `latest` is the ledger after it settled. */
@@ -110,9 +112,25 @@ export class CallControl {
     change: (current: CallRecord | null) => CallRecord | null,
     base?: StoredRecord | null,
   ): Promise<Committed | null> {
-    const committed = await this.store.commit(callSid, change, base);
-    if (committed?.changed) await this.indexed(committed.record);
+    const { committed, indexed } = await this.write(callSid, change, base);
+    await indexed;
     return committed;
+  }
+
+  /** A ledger write whose copy into the live index is still under way (`indexed`). */
+  private async write(
+    callSid: string,
+    change: (current: CallRecord | null) => CallRecord | null,
+    base?: StoredRecord | null,
+  ): Promise<{ committed: Committed | null; indexed: Promise<void> }> {
+    const committed = await this.store.commit(callSid, change, base);
+    return { committed, indexed: committed?.changed ? this.indexed(committed.record) : Promise.resolve() };
+  }
+
+  /** The change's own answer and the index copy of its main write go out together: one round trip, not two. */
+  private async finished(result: ChangeResult, indexed: Promise<void>, request: ChangeRequest): Promise<ChangeResult> {
+    await Promise.all([indexed, request.onResult?.(result)]);
+    return result;
   }
 
   /**
@@ -169,8 +187,9 @@ export class CallControl {
     let before: CallRecord | undefined;
     let after: CallRecord | undefined;
     let committed: Committed | null;
+    let indexed: Promise<void>;
     try {
-      committed = await this.commit(
+      ({ committed, indexed } = await this.write(
         call.callSid,
         (current) => {
           const record = { ...(current ?? newCallRecord(call)), call: { ...current?.call, ...call } };
@@ -180,7 +199,7 @@ export class CallControl {
           return { ...withConfirmed(after, sent.states), outOfSync: false };
         },
         base,
-      );
+      ));
     } catch (error) {
       // The hold could not be written down: a pause without it must not stand.
       if (sent) await this.restore(call);
@@ -194,13 +213,14 @@ export class CallControl {
       if (overtaken || targetFor(committed.record) !== 'paused') {
         // A resume decided before our commit may land after our pause: apply the latest, after it.
         const settled = await this.settle(call, committed);
-        return { duplicate: false, before, after, latest: settled.record ?? committed.record, recordings: settled.recordings.length ? settled.recordings : sent.states };
+        const recordings = settled.recordings.length ? settled.recordings : sent.states;
+        return this.finished({ duplicate: false, before, after, latest: settled.record ?? committed.record, recordings }, indexed, request);
       }
-      return { duplicate: false, before, after, latest: committed.record, recordings: sent.states };
+      return this.finished({ duplicate: false, before, after, latest: committed.record, recordings: sent.states }, indexed, request);
     }
 
     const settled = await this.settle(call, committed);
-    return { duplicate: false, before, after, latest: settled.record ?? committed.record, recordings: settled.recordings };
+    return this.finished({ duplicate: false, before, after, latest: settled.record ?? committed.record, recordings: settled.recordings }, indexed, request);
   }
 
   /**

@@ -35,6 +35,11 @@ export async function recordingStarted(control: CallControl, event: Record<strin
 }
 
 const ENDING_EVENTS = ['task.wrapup', 'task.completed', 'task.canceled'];
+/**
+ * The events the workspace's Event Callback needs (its EventsFilter): every other one would be a
+ * Function invocation for nothing. Reservation ends are handled too, if a workspace sends them.
+ */
+export const TASK_EVENTS = ['reservation.accepted', ...ENDING_EVENTS];
 const RESERVATION_ENDS = ['reservation.wrapup', 'reservation.completed', 'reservation.canceled', 'reservation.rescinded', 'reservation.timeout', 'reservation.rejected'];
 
 export interface TaskEventDeps {
@@ -89,16 +94,19 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
  * (a transfer), the previous agent's holds close: they are no longer typing on this call.
  */
 async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskSid: string; agent: string }): Promise<HttpResult> {
-  await deps.index.setAgentCall(call);
   let pausedBefore = false;
-  const committed = await deps.control.commit(call.callSid, (current) => {
+  let leaving: string | undefined;
+  const [, committed] = await Promise.all([deps.index.setAgentCall(call), deps.control.commit(call.callSid, (current) => {
     const record = current ?? newCallRecord(call);
     pausedBefore = isPaused(record);
     const previousAgent = record.call.taskSid && record.call.taskSid !== call.taskSid ? record.call.agent : undefined;
+    leaving = previousAgent !== call.agent ? previousAgent : undefined;
     const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
     if (current && moved === record && record.call.taskSid === call.taskSid && record.call.agent === call.agent) return null;
     return { ...record, ...moved, call: { ...record.call, ...call } };
-  });
+  })]);
+  // The previous agent's next signal must not reach this call any more.
+  if (leaving) await deps.index.clearAgentCall(leaving, call.callSid);
   if (committed?.changed && pausedBefore !== isPaused(committed.record)) {
     await deps.control.settle(call, committed).catch(() => undefined); // flagged for the sweep on failure
   }
@@ -114,23 +122,24 @@ async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskS
  */
 async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
   const { control, now } = deps;
-  const stored = await control.load(call.callSid);
+  const [stored, goesOn] = await Promise.all([control.load(call.callSid), callInProgress(deps.client, call.callSid)]);
   if (!stored) return { status: 204, body: '' };
   let record: CallRecord = stored.record;
   const stillThisTask = record.call.taskSid === undefined || record.call.taskSid === call.taskSid;
+  let leftIndex: Promise<void> = Promise.resolve();
   if (stillThisTask) {
-    const goesOn = await callInProgress(deps.client, call.callSid);
     const leaving = record.call.agent;
     const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
     if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
-    if (!goesOn) await deps.index.removeCall(call.callSid);
+    const forgotten = leaving ? deps.index.clearAgentCall(leaving, call.callSid) : Promise.resolve();
+    leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(call.callSid)]).then(() => undefined);
   }
   const intervals = await control.allIntervals(record);
   const timeline = redactionTimeline(
     record.recordings.filter((recording): recording is KnownRecording & { startedAt: string } => typeof recording.startedAt === 'string'),
     intervals,
   );
-  await mergeTaskAttributes(deps.client, deps.workspaceSid, call.taskSid, (attributes) => ({
+  const recorded = mergeTaskAttributes(deps.client, deps.workspaceSid, call.taskSid, (attributes) => ({
     ...attributes,
     recording_controls: {
       ...((attributes.recording_controls as Record<string, unknown> | undefined) ?? {}),
@@ -139,6 +148,7 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
       ...fittedIntervals(call.callSid, intervals, timeline),
     },
   }));
+  await Promise.all([recorded, leftIndex]);
   return { status: 204, body: '' };
 }
 

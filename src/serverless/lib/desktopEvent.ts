@@ -105,6 +105,10 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
       change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
       repeatOf: options.repeatOf.then((claim) => (claim && !claim.first ? claim : null)),
       confirmCall: options.confirmCall,
+      // Kept for repeats from any container, written alongside the index copy.
+      onResult: async (result) => {
+        if (!result.duplicate) await seen?.answered(event.eventId, answerTo(call, result));
+      },
     });
 
   let claim: Promise<Claim | null> | undefined;
@@ -147,7 +151,6 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     }
     const answer = answerTo(call, result);
     const response = result.duplicate ? { ...answer, duplicate: true } : answer;
-    if (!result.duplicate) await seen?.answered(event.eventId, answer);
     deps.answers.remember(event.eventId, answer);
     deps.log?.(
       `desktop-event ${event.eventId} trigger=${event.trigger} outcome=${String(response.outcome)} recording=${String(response.recording)}` +

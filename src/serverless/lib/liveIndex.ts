@@ -78,14 +78,16 @@ export class LiveIndex {
     const key = item.callSid;
     let known: MapItem<LiveCallItem> | null | undefined = this.written.get(key);
     if (known && (known.data.seq >= item.seq || sameContent(known.data, item))) return;
+    // The first write of a call's ledger: nothing can be in the index yet, so no read first.
+    if (!known && item.seq === 1) known = null;
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      known ??= await this.calls.get(key);
+      if (known === undefined) known = await this.calls.get(key);
       if (known && known.data.seq >= item.seq) return this.remember(known);
       const written = known
         ? await this.calls.replace(key, item, LIVE_ITEM_TTL_SECONDS, known.revision)
         : await this.calls.create(key, item, LIVE_ITEM_TTL_SECONDS);
       if (typeof written !== 'string') return this.remember(written);
-      known = null; // someone else wrote (or removed) it: read again
+      known = undefined; // someone else wrote (or removed) it: read again
     }
   }
 
