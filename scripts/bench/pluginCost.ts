@@ -169,7 +169,7 @@ export async function run(): Promise<string[]> {
   return [
     `plugin, idle agent on a call, Function invocations per agent-hour: before ${n(beforeIdle)} (status every 1 s), after ${n(followed.requests)} (the status when the call comes on screen; then followed through Sync, ${followed.syncReads} Sync read)`,
     `plugin, idle agent on a call, invocations per idle agent-minute after the first status: before ${n(beforeIdle / 60)}, after ${n((followed.requests - 1) / 60)}`,
-    `plugin, idle agent on a call, Twilio REST requests per agent-hour caused by the plugin: before ${n(beforeIdle * REST_PER_STATUS)}, after ${n(followed.requests * REST_PER_STATUS)}`,
+    `plugin, idle agent on a call, Twilio REST requests per agent-hour caused by the plugin: before ${n(beforeIdle * REST_PER_STATUS)}, after those of its ${n(followed.requests)} status (the functions' figures above)`,
     `plugin, idle agent on a call with Sync unavailable (fallback polling, 15 s+ jittered, backing off): ${n(fallback.requests)} invocations per agent-hour`,
     `plugin, 5-minute call with one card payment (card number and CVV, focus and blur; one CVV left to expire), mount to end: before ${n((5 * 60_000) / BEFORE_POLL_MS)} invocations, after ${n(payment.requests)} (the first status and one at the expiry), plus the desktop relay's own signals`,
     // The index has no way to the functions: its rows are the map's items (test/components/supervisor.test.tsx checks the view sends nothing).
