@@ -138,6 +138,7 @@ async function runtimeFigures(): Promise<void> {
     };
     stack.standin.setLatency(LATENCY_MS);
     stack.standin.createLiveCall({ agent: 'latency-agent', recording: 'both' });
+    await stack.standin.callbacksDelivered(); // TaskRouter's reservation.accepted has reached the live index
 
     const cold = stack.standin.requests().length;
     await send({ eventId: 'cold-pause', agent: 'latency-agent', trigger: 'cvv.focus' });
@@ -160,7 +161,7 @@ async function runtimeFigures(): Promise<void> {
     pauseRatios.sort((a, b) => a - b);
     answerRatios.sort((a, b) => a - b);
     console.log(`pause critical path, call known: ${warmPath} sequential Twilio round trip(s)`);
-    console.log(`pause critical path, call looked up in TaskRouter (first signal of a container): ${coldPath} sequential Twilio round trip(s)`);
+    console.log(`pause critical path, call unknown to the container (read from the live index): ${coldPath} sequential Twilio round trip(s)`);
     console.log(`pause latency / ${LATENCY_MS} ms (signal sent → Twilio confirmed paused, via twilio-run), median: ${percentile(pauseRatios, 50).toFixed(2)}`);
     console.log(`pause latency / ${LATENCY_MS} ms, worst of ${pauseRatios.length}: ${pauseRatios[pauseRatios.length - 1].toFixed(2)}`);
     console.log(`relay's answer latency / ${LATENCY_MS} ms (includes writing the ledger), median: ${percentile(answerRatios, 50).toFixed(2)}`);
