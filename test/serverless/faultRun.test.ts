@@ -7,6 +7,9 @@ import { runFaultRun } from '../support/faultRun';
 
 const standin = useStandin();
 jest.setTimeout(300_000);
+// Each refused change is logged by the functions (name and code); hundreds of them say nothing here.
+beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+afterAll(() => jest.restoreAllMocks());
 
 const STEPS = Number(process.env.FAULT_RUN_STEPS ?? 2000);
 const SEED = Number(process.env.FAULT_RUN_SEED ?? Date.now() % 1_000_000);
