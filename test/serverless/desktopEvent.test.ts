@@ -1,4 +1,4 @@
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();

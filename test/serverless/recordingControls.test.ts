@@ -1,7 +1,7 @@
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { handleRecordingControl, Verb } from '../../src/serverless/lib/recordingControls';
-import { taskEvent } from '../../src/serverless/lib/callbacks';
-import { twilioClient } from '../../src/serverless/lib/twilioClient';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleRecordingControl, Verb } from '../../src/serverless/lib/api/recordingControls';
+import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { apiDeps, desktopDeps, liveIndex, signed, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
 

@@ -4,11 +4,11 @@
  * issue 10 item 4).
  */
 import { closeHold, openHold } from '../../src/core/holds';
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { KEPT_INTERVALS } from '../../src/serverless/lib/ledgerStore';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { KEPT_INTERVALS } from '../../src/serverless/lib/ledger/ledgerStore';
 import { readSettings } from '../../src/serverless/lib/settings';
-import { sweep } from '../../src/serverless/lib/sweep';
-import { twilioClient } from '../../src/serverless/lib/twilioClient';
+import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, useStandin } from '../support/harness';
 
 const standin = useStandin();

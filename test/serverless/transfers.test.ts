@@ -5,11 +5,11 @@
  */
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { taskEvent } from '../../src/serverless/lib/callbacks';
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { handleRecordingControl } from '../../src/serverless/lib/recordingControls';
+import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import { readSettings } from '../../src/serverless/lib/settings';
-import { twilioClient } from '../../src/serverless/lib/twilioClient';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
 import { createStandin } from '../../src/standin/standin';
 import { ACCOUNT_SID, apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, WORKSPACE_SID } from '../support/harness';

@@ -7,12 +7,12 @@
  * Twilio's error body; no page may be larger than the spec's PageSize maximum.
  */
 import { setupServer } from 'msw/node';
-import { taskEvent } from '../../src/serverless/lib/callbacks';
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { handleRecordingControl, type Verb } from '../../src/serverless/lib/recordingControls';
-import { sweep } from '../../src/serverless/lib/sweep';
+import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleRecordingControl, type Verb } from '../../src/serverless/lib/api/recordingControls';
+import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { readSettings } from '../../src/serverless/lib/settings';
-import { twilioClient } from '../../src/serverless/lib/twilioClient';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
 import { FAULT_OPERATIONS, createStandin } from '../../src/standin/standin';
 import { ACCOUNT_SID, WORKSPACE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from '../support/harness';

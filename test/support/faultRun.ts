@@ -6,10 +6,10 @@
  * hold" holds, or the call is flagged for the sweep and the next sweeps restore it; anything else
  * throws, naming the seed and the last steps so the run can be replayed.
  */
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { handleRecordingControl } from '../../src/serverless/lib/recordingControls';
-import { retryPolicy } from '../../src/serverless/lib/retry';
-import { sweep } from '../../src/serverless/lib/sweep';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
+import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
+import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import type { FaultInput, Standin } from '../../src/standin/standin';
 import { apiDeps, desktopDeps, liveIndex, signed } from './harness';
 

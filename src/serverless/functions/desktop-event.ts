@@ -1,5 +1,5 @@
 import { DESKTOP_EVENT_LIMITS } from '../../core/desktopEventRequest';
-import { handleDesktopEvent } from '../lib/desktopEvent';
+import { handleDesktopEvent } from '../lib/signals/desktopEvent';
 import { functionShell } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
 

@@ -1,4 +1,4 @@
-import { recordingStarted } from '../lib/callbacks';
+import { recordingStarted } from '../lib/ledger/callbacks';
 import { CALLBACK_LIMITS, errorResult, functionShell } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
 

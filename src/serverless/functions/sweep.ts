@@ -1,6 +1,6 @@
 import { errorResult, functionShell, singleHeader } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
-import { sweep } from '../lib/sweep';
+import { sweep } from '../lib/ledger/sweep';
 
 /**
  * For a scheduler: closes expired holds and repairs what Twilio did not confirm. It takes an API

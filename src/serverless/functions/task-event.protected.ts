@@ -1,4 +1,4 @@
-import { taskEvent } from '../lib/callbacks';
+import { taskEvent } from '../lib/ledger/callbacks';
 import { CALLBACK_LIMITS, errorResult, functionShell } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
 

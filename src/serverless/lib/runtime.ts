@@ -4,15 +4,15 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigCheck, parseDesktopEventsConfig } from '../../core/desktopEvents';
-import { CallControl } from './callControl';
-import { Authenticator } from './auth';
-import { RecentAnswers } from './desktopEvent';
-import { LedgerStore } from './ledgerStore';
-import { LiveIndex } from './liveIndex';
-import { SeenSignals } from './seenSignals';
-import { LiveCallDirectory, TaskCalls } from './liveCalls';
+import { CallControl } from './ledger/callControl';
+import { Authenticator } from './api/auth';
+import { RecentAnswers } from './signals/desktopEvent';
+import { LedgerStore } from './ledger/ledgerStore';
+import { LiveIndex } from './ledger/liveIndex';
+import { SeenSignals } from './signals/seenSignals';
+import { LiveCallDirectory, TaskCalls } from './twilio/liveCalls';
 import { Env, readSettings, Settings } from './settings';
-import { twilioClient, TwilioClient } from './twilioClient';
+import { twilioClient, TwilioClient } from './twilio/twilioClient';
 
 export interface Services {
   settings: Settings;

@@ -4,21 +4,21 @@
  * resume cannot undo a desktop pause that is still open: the answer shows what still holds it.
  */
 import { z } from 'zod';
-import { closeHold, closeHolds, expireHolds, nextExpiry, openHold, outcomeOf } from '../../core/holds';
-import { redactionTimeline } from '../../core/timeline';
-import { containsCardNumber } from '../../core/cardData';
-import { safeFieldName } from '../../core/desktopEventRequest';
-import type { JsonLimits } from '../../core/jsonLimits';
+import { closeHold, closeHolds, expireHolds, nextExpiry, openHold, outcomeOf } from '../../../core/holds';
+import { redactionTimeline } from '../../../core/timeline';
+import { containsCardNumber } from '../../../core/cardData';
+import { safeFieldName } from '../../../core/desktopEventRequest';
+import type { JsonLimits } from '../../../core/jsonLimits';
 import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
-import { CallControl, ChangeResult, expireDue } from './callControl';
-import { errorResult, HttpResult, RequestHeaders } from './http';
-import type { CallRecord } from './ledgerStore';
-import type { TaskCall, TaskCalls } from './liveCalls';
-import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from './recordings';
-import { twilioCode, withRetries } from './retry';
-import type { Settings } from './settings';
-import { mergeTaskAttributes } from './taskAttributes';
-import type { TwilioClient } from './twilioClient';
+import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
+import { errorResult, HttpResult, RequestHeaders } from '../http';
+import type { CallRecord } from '../ledger/ledgerStore';
+import type { TaskCall, TaskCalls } from '../twilio/liveCalls';
+import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from '../twilio/recordings';
+import { twilioCode, withRetries } from '../twilio/retry';
+import type { Settings } from '../settings';
+import { mergeTaskAttributes } from '../twilio/taskAttributes';
+import type { TwilioClient } from '../twilio/twilioClient';
 
 export const VERBS = ['pause', 'resume', 'status', 'start', 'stop', 'tags', 'timeline'] as const;
 export type Verb = (typeof VERBS)[number];

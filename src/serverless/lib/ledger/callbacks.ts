@@ -2,17 +2,17 @@
  * Callbacks Twilio makes to us (deployed as protected functions, so Twilio's signature is
  * checked before they run): a recording we started reports in, and a task ends.
  */
-import { closeHolds, Hold, isPaused, PauseInterval } from '../../core/holds';
-import { RecordingTimeline, redactionTimeline } from '../../core/timeline';
+import { closeHolds, Hold, isPaused, PauseInterval } from '../../../core/holds';
+import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
 import type { CallControl } from './callControl';
-import type { HttpResult } from './http';
+import type { HttpResult } from '../http';
 import { CallRecord, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
-import { parseAttributes } from './liveCalls';
+import { parseAttributes } from '../twilio/liveCalls';
 import type { LiveIndex } from './liveIndex';
-import { CallEndedError, LiveCall } from './recordings';
-import { unlessNotFound } from './retry';
-import { mergeTaskAttributes } from './taskAttributes';
-import type { TwilioClient } from './twilioClient';
+import { CallEndedError, LiveCall } from '../twilio/recordings';
+import { unlessNotFound } from '../twilio/retry';
+import { mergeTaskAttributes } from '../twilio/taskAttributes';
+import type { TwilioClient } from '../twilio/twilioClient';
 
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 

@@ -5,8 +5,8 @@
  * also remembers the calls it acted on, so a warm signal can pause at once while the index
  * confirms the call in the same round trip.
  */
-import { taskRouterString } from '../../core/taskRouterExpression';
-import type { LiveIndex } from './liveIndex';
+import { taskRouterString } from '../../../core/taskRouterExpression';
+import type { LiveIndex } from '../ledger/liveIndex';
 import type { LiveCall } from './recordings';
 import { unlessNotFound, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';

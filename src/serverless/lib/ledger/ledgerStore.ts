@@ -5,11 +5,11 @@
  * Closed pause intervals beyond the newest few move to a Sync List per call, so the document
  * stays far below Sync's 16 KiB however long the call.
  */
-import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../core/holds';
-import type { LiveCall, RecordingKind, RecordingSummary } from './recordings';
-import { httpStatus, twilioCode, unlessNotFound, withRetries } from './retry';
-import { SyncList } from './syncCollections';
-import type { TwilioClient } from './twilioClient';
+import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../../core/holds';
+import type { LiveCall, RecordingKind, RecordingSummary } from '../twilio/recordings';
+import { httpStatus, twilioCode, unlessNotFound, withRetries } from '../twilio/retry';
+import { SyncList } from '../twilio/syncCollections';
+import type { TwilioClient } from '../twilio/twilioClient';
 
 export interface KnownRecording {
   sid: string;

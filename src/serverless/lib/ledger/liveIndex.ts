@@ -7,11 +7,11 @@
  *   the call the agent holds now.
  */
 import { createHash } from 'node:crypto';
-import { Hold, nextExpiry } from '../../core/holds';
+import { Hold, nextExpiry } from '../../../core/holds';
 import type { CallRecord } from './ledgerStore';
-import type { LiveCall } from './recordings';
-import { MapItem, SyncMap } from './syncCollections';
-import type { TwilioClient } from './twilioClient';
+import type { LiveCall } from '../twilio/recordings';
+import { MapItem, SyncMap } from '../twilio/syncCollections';
+import type { TwilioClient } from '../twilio/twilioClient';
 
 export const LIVE_CALLS_MAP = 'rc-live-calls';
 export const LIVE_AGENTS_MAP = 'rc-live-agents';

@@ -4,10 +4,10 @@
  * index — one request when nothing is due, however many calls there were — and each call's
  * ledger only when its item says there is work.
  */
-import { closeHolds } from '../../core/holds';
+import { closeHolds } from '../../../core/holds';
 import { CallControl, expireDue } from './callControl';
 import { LiveIndex, needsSweep } from './liveIndex';
-import { CallEndedError } from './recordings';
+import { CallEndedError } from '../twilio/recordings';
 
 export interface SweepReport {
   live: number;

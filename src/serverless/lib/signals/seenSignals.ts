@@ -4,9 +4,9 @@
  * changes nothing. The first container to create the id's item owns the signal; its answer is
  * stored in the item for repeats to return.
  */
-import { MAX_CLOCK_SKEW_SECONDS } from '../../core/signature';
-import { SyncMap } from './syncCollections';
-import type { TwilioClient } from './twilioClient';
+import { MAX_CLOCK_SKEW_SECONDS } from '../../../core/signature';
+import { SyncMap } from '../twilio/syncCollections';
+import type { TwilioClient } from '../twilio/twilioClient';
 
 export const SEEN_SIGNALS_MAP = 'rc-seen-signals';
 /** A timestamp may be 300 s ahead or behind: an id must outlive both sides of that window. */

@@ -1,6 +1,6 @@
-import { errorResult, fromUrl, functionShell, ownUrl } from './http';
+import { errorResult, fromUrl, functionShell, ownUrl } from '../http';
 import { API_BODY_LIMITS, handleRecordingControl, Verb } from './recordingControls';
-import { servicesFor } from './runtime';
+import { servicesFor } from '../runtime';
 
 /** The shell every /recording-controls/<verb> function is: read the event, answer the result. */
 export const recordingControlsFunction = (verb: Verb) =>

@@ -2,17 +2,17 @@
  * POST /desktop-event (CONTRACT §1): a signed signal from the desktop relay, checked, matched to
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
-import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, MAX_BODY_BYTES } from '../../core/desktopEventRequest';
-import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../core/desktopEvents';
-import { outcomeOf } from '../../core/holds';
-import { measureJson } from '../../core/jsonLimits';
-import { verifySignature } from '../../core/signature';
-import { CallControl, CallMovedError, ChangeResult } from './callControl';
-import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from './http';
-import type { LiveCallDirectory } from './liveCalls';
-import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from './recordings';
+import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
+import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
+import { outcomeOf } from '../../../core/holds';
+import { measureJson } from '../../../core/jsonLimits';
+import { verifySignature } from '../../../core/signature';
+import { CallControl, CallMovedError, ChangeResult } from '../ledger/callControl';
+import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from '../http';
+import type { LiveCallDirectory } from '../twilio/liveCalls';
+import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../twilio/recordings';
 import type { SeenSignals, Claim } from './seenSignals';
-import type { Settings } from './settings';
+import type { Settings } from '../settings';
 
 export interface DesktopEventDeps {
   settings: Settings;

@@ -15,13 +15,13 @@
  *   again. A pause-first that read a ledger with a recent resume does the same check.
  * - Every write is copied into the live index, which the sweep and supervisors read.
  */
-import { expireHolds, isPaused } from '../../core/holds';
+import { expireHolds, isPaused } from '../../../core/holds';
 import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerStore';
 import { newCallRecord } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
-import type { LiveCall, RecordingState, RecordingTarget } from './recordings';
-import { CallEndedError, RecordingUpdateError, setRecordings, summarize } from './recordings';
-import type { TwilioClient } from './twilioClient';
+import type { LiveCall, RecordingState, RecordingTarget } from '../twilio/recordings';
+import { CallEndedError, RecordingUpdateError, setRecordings, summarize } from '../twilio/recordings';
+import type { TwilioClient } from '../twilio/twilioClient';
 
 /** Longer than any Twilio request can take inside a Function, retries included. */
 export const RESUME_RACE_WINDOW_MS = 10_000;
