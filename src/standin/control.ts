@@ -6,7 +6,7 @@
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
 import { type LiveCallInput, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
 import { StandinInputError, StandinNotFoundError } from './primitives';
-import type { Standin } from './standin';
+import type { Standin } from './types';
 
 export { StandinInputError, StandinNotFoundError } from './primitives';
 
