@@ -14,7 +14,6 @@
 //           "serverlessBaseUrl": "https://recording-controls-1234-dev.twil.io",
 //           "pauseBehavior": "skip",
 //           "agentsMayStop": false,
-//           "pollSeconds": 1,
 //           "shortcutKey": "P",
 //           "indicator": {
 //             "showTimeline": true,
@@ -31,8 +30,10 @@
 //                      their own PAUSE_BEHAVIOR setting when they pause.
 //   agentsMayStop      false (default): only supervisors see "Stop recording". The functions
 //                      refuse stops unless they are configured to allow them.
-//   pollSeconds        0.5–30, default 1: how often the call on screen is re-read from the
-//                      server (a Sync subscription, when available, is faster still).
+//   pollSeconds        default 15. The call on screen is followed through its Sync document
+//                      (pushed, no polling); only while that document cannot be followed is
+//                      the call re-read instead, every pollSeconds or more (values under 15
+//                      count as 15; 0.5–300 accepted).
 //   shortcutKey        one letter or digit, default "P" (Ctrl+Shift+P toggles the pause);
 //                      "" turns the shortcut off. Firefox uses Ctrl+Shift+P for a private
 //                      window, so pick another key if your agents use Firefox.

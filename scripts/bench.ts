@@ -5,53 +5,36 @@
  *  2. sequential Twilio round trips on the pause critical path (parallel requests count once);
  *  3. pause latency through the real local runtime with the stand-in answering after 150 ms,
  *     as a ratio to 150 ms;
- *  4. the Flex plugin bundle's gzip size, when it has been built (`npm run build`).
+ *  4. the Flex plugin bundle's gzip size, when it has been built (`npm run build`);
+ *  5. cost: Function invocations and Twilio REST requests per call and per agent-hour, the sweep,
+ *     and agents within 30 concurrent Functions (bench/serverCost.ts, bench/pluginCost.ts);
+ *  6. robustness: the randomized fault run's figures (bench/robustness.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import twilio from 'twilio';
-import type RequestClient from 'twilio/lib/base/RequestClient';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
 import { signedHeaders } from '../src/core/signature';
-import { CallControl } from '../src/serverless/lib/callControl';
-import { handleDesktopEvent, DesktopEventDeps, RecentAnswers } from '../src/serverless/lib/desktopEvent';
-import { LedgerStore } from '../src/serverless/lib/ledgerStore';
-import { LiveCallDirectory } from '../src/serverless/lib/liveCalls';
+import { CallControl } from '../src/serverless/lib/ledger/callControl';
+import { handleDesktopEvent, DesktopEventDeps, RecentAnswers } from '../src/serverless/lib/signals/desktopEvent';
+import { LedgerStore } from '../src/serverless/lib/ledger/ledgerStore';
+import { LiveCallDirectory } from '../src/serverless/lib/twilio/liveCalls';
+import { LiveIndex } from '../src/serverless/lib/ledger/liveIndex';
+import { SeenSignals } from '../src/serverless/lib/signals/seenSignals';
 import { readSettings } from '../src/serverless/lib/settings';
 import { createStandin, Standin, RequestRecord } from '../src/standin/standin';
+import { InProcessRequestClient } from './bench/inProcess';
+import { run as pluginCost } from './bench/pluginCost';
+import { run as robustness } from './bench/robustness';
+import { run as serverCost } from './bench/serverCost';
 import { localEnv, root } from './localEnv';
 import { freePort, startLocalStack } from './localStack';
 
 const env: Record<string, string> = { ...localEnv(), DESKTOP_EVENT_SECRET: 'bench-secret' };
 const config = parseDesktopEventsConfig(readFileSync(join(root, 'src/serverless/assets/desktop-events.private.json'), 'utf8'));
 const LATENCY_MS = 150;
-
-/** Hands the SDK's requests straight to the stand-in: Twilio with zero network latency. */
-class InProcessRequestClient extends twilio.RequestClient {
-  /** Wall time during which at least one request was inside the stand-in (parallel ones once). */
-  standinMs = 0;
-  private inFlight = 0;
-  private since = 0;
-
-  constructor(private readonly standin: Standin) {
-    super();
-  }
-
-  async request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    if (this.inFlight++ === 0) this.since = performance.now();
-    const url = new URL(opts.uri);
-    if (opts.params) for (const [key, value] of Object.entries(opts.params as Record<string, unknown>)) url.searchParams.set(key, String(value));
-    const headers = new Headers(opts.headers as Record<string, string>);
-    headers.set('Authorization', `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`);
-    const body = opts.data ? new URLSearchParams(opts.data as Record<string, string>).toString() : undefined;
-    const response = await this.standin.handle(new Request(url, { method: opts.method.toUpperCase(), headers, body }));
-    const text = await response.text();
-    if (--this.inFlight === 0) this.standinMs += performance.now() - this.since;
-    return { statusCode: response.status, body: text as TData, headers: Object.fromEntries(response.headers) };
-  }
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -71,12 +54,14 @@ async function handlerFigures(): Promise<void> {
   const agents = Array.from({ length: 20 }, (_, index) => `bench-agent-${index}`);
   let simulated = Date.now();
   const now = () => new Date(simulated);
+  const index = new LiveIndex(client, settings.syncServiceSid);
   const deps: DesktopEventDeps = {
     settings,
     config,
-    calls: new LiveCallDirectory(client, env.TWILIO_WORKSPACE_SID),
-    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now),
+    calls: new LiveCallDirectory(client, env.TWILIO_WORKSPACE_SID, index),
+    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now, index),
     answers: new RecentAnswers(),
+    seen: new SeenSignals(client, settings.syncServiceSid, now),
     now,
   };
   for (const agent of agents) {
@@ -91,8 +76,8 @@ async function handlerFigures(): Promise<void> {
     signalsOf.set(agent, count);
     // A call sees a few dozen card entries at most; a new call keeps each ledger realistic.
     if (count % 60 === 0) {
-      const { callSid, conferenceSid, taskSid, workerSid } = standin.createLiveCall({ agent, recording: 'both' });
-      deps.calls?.remember({ callSid, conferenceSid, taskSid, workerSid, agent });
+      standin.createLiveCall({ agent, recording: 'both' });
+      await deps.calls?.lookup(agent);
     }
     simulated += 12_000 / agents.length;
     const trigger = count % 2 === 0 ? 'card-number.focus' : 'card-number.blur';
@@ -153,6 +138,7 @@ async function runtimeFigures(): Promise<void> {
     };
     stack.standin.setLatency(LATENCY_MS);
     stack.standin.createLiveCall({ agent: 'latency-agent', recording: 'both' });
+    await stack.standin.callbacksDelivered(); // TaskRouter's reservation.accepted has reached the live index
 
     const cold = stack.standin.requests().length;
     await send({ eventId: 'cold-pause', agent: 'latency-agent', trigger: 'cvv.focus' });
@@ -175,7 +161,7 @@ async function runtimeFigures(): Promise<void> {
     pauseRatios.sort((a, b) => a - b);
     answerRatios.sort((a, b) => a - b);
     console.log(`pause critical path, call known: ${warmPath} sequential Twilio round trip(s)`);
-    console.log(`pause critical path, call looked up in TaskRouter (first signal of a container): ${coldPath} sequential Twilio round trip(s)`);
+    console.log(`pause critical path, call unknown to the container (read from the live index): ${coldPath} sequential Twilio round trip(s)`);
     console.log(`pause latency / ${LATENCY_MS} ms (signal sent → Twilio confirmed paused, via twilio-run), median: ${percentile(pauseRatios, 50).toFixed(2)}`);
     console.log(`pause latency / ${LATENCY_MS} ms, worst of ${pauseRatios.length}: ${pauseRatios[pauseRatios.length - 1].toFixed(2)}`);
     console.log(`relay's answer latency / ${LATENCY_MS} ms (includes writing the ledger), median: ${percentile(answerRatios, 50).toFixed(2)}`);
@@ -193,11 +179,20 @@ function bundleFigure(): void {
   console.log(`plugin bundle gzip: ${(gzipSync(readFileSync(bundle)).length / 1024).toFixed(1)} KB`);
 }
 
+async function section(title: string, lines: Promise<string[]>): Promise<void> {
+  console.log(`\n${title}`);
+  for (const line of await lines) console.log(line);
+}
+
 async function main(): Promise<void> {
+  console.log('Speed');
   await handlerFigures();
   if (process.env.BENCH_ONLY === 'handler') process.exit(0);
   await runtimeFigures();
   bundleFigure();
+  await section('Cost: the functions (per call, per agent-hour, the sweep, concurrency)', serverCost());
+  await section('Cost: the Flex plugin (per agent-hour, supervisor view)', pluginCost());
+  await section('Robustness', robustness());
   process.exit(0);
 }
 

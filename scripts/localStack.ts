@@ -25,8 +25,8 @@ export interface LocalStackOptions {
   functionsPort: number;
   standinPort: number;
   host?: string;
-  /** Where twilio-run's output goes; 'ignore' for tests. */
-  output?: 'inherit' | 'ignore';
+  /** Where twilio-run's output goes; 'ignore' for tests, 'pipe' for tests that read its log. */
+  output?: 'inherit' | 'ignore' | 'pipe';
 }
 
 async function waitUntilServing(url: string, timeoutMs: number, functions: ChildProcess): Promise<void> {

@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  // The sweep takes an API key, as a deployed scheduler would send it.
+  const sweepKey = (env.RECORDING_CONTROLS_API_KEYS ?? '').split(',')[0]?.trim();
   await startDemoServer({
     port: demoPort,
     host,
@@ -49,10 +51,10 @@ async function main(): Promise<void> {
     standinUrl: stack.standinUrl,
     secret: env.DESKTOP_EVENT_SECRET,
     // Adds the demo CRM's fields to the desktop item events (the Desktop Manager shows them).
-    apiKey: env.RECORDING_CONTROLS_API_KEYS?.split(',')[0]?.trim(),
+    apiKey: sweepKey,
   });
   setInterval(() => {
-    fetch(`${functionsUrl}/sweep`, { method: 'POST' }).catch(() => undefined);
+    fetch(`${functionsUrl}/sweep`, { method: 'POST', headers: { Authorization: `Bearer ${sweepKey}` } }).catch(() => undefined);
   }, SWEEP_EVERY_MS).unref();
 
   console.log(

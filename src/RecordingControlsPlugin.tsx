@@ -1,6 +1,16 @@
 import { FlexPlugin } from '@twilio/flex-plugin';
 import type * as Flex from '@twilio/flex-ui';
-import { setupRecordingControls } from './flex/setup';
+import { Actions } from '@twilio/flex-ui';
+import { RecordingActions, registerRecordingActions } from './actions/recordingActions';
+import { addRecordingControlButton } from './components/RecordingControlButton';
+import { addRecordingIndicator } from './components/RecordingIndicator';
+import { addSupervisorView } from './components/SupervisorView';
+import { setupDesktopManager } from './components/DesktopManager';
+import { registerToggleShortcut } from './flex/keyboard';
+import { registerNotifications } from './flex/notifications';
+import { createPluginRuntime } from './flex/pluginRuntime';
+import { setRuntime, type Runtime } from './flex/runtime';
+import { registerStrings } from './flex/strings';
 import type { ManagerLike } from './flex/types';
 
 const PLUGIN_NAME = 'RecordingControlsPlugin';
@@ -12,6 +22,30 @@ export default class RecordingControlsPlugin extends FlexPlugin {
 
   /** Called by Flex once the UI and its Manager are ready. */
   init(flex: typeof Flex, manager: Flex.Manager): void {
-    setupRecordingControls(flex, manager as unknown as ManagerLike);
+    RecordingControlsPlugin.setup(flex, manager as unknown as ManagerLike);
+  }
+
+  /**
+   * Wires the plugin into Flex: strings, configuration and live state, notifications, actions,
+   * the keyboard shortcut and the components. Static so tests and the demo page run exactly this
+   * against a small fake manager (constructing a FlexPlugin needs Flex's build).
+   */
+  static setup(flex: typeof Flex, manager: ManagerLike): Runtime {
+    registerStrings(manager);
+    const runtime = createPluginRuntime(manager);
+    setRuntime(runtime);
+
+    registerNotifications();
+    registerRecordingActions();
+    registerToggleShortcut(flex.KeyboardShortcutManager, runtime.config.shortcutKey, runtime.t('RecordingControlsShortcut'), () => {
+      // Failures are already shown as notifications by the action.
+      Actions.invokeAction(RecordingActions.toggle).catch(() => undefined);
+    });
+
+    addRecordingIndicator(flex);
+    addRecordingControlButton(flex);
+    addSupervisorView(flex);
+    setupDesktopManager(flex);
+    return runtime;
   }
 }

@@ -1,8 +1,13 @@
 /**
  * "Recording Controls": a Flex view for supervisors listing live calls with their recording
- * state, what holds each pause and who, and pause / resume / force resume for each. Calls come
- * from the Flex store (the TaskRouter tasks Flex already follows); any other call can be
- * watched by its SID.
+ * state, what holds each pause and who, and pause / resume / force resume for each (through the
+ * Flex Actions). The rows come from the Sync map of live calls (`rc-live-calls`): one
+ * subscription for every call, no request per call and nothing on a timer. Any other call can be
+ * watched by its SID (followed through its own document).
+ *
+ * When the map cannot be opened, the view says so and falls back to the calls in the Flex store
+ * (the TaskRouter tasks Flex already follows), each watched like the agent's own call: followed
+ * through its Sync document, or read again every 15 s or more when that fails too.
  */
 import * as React from 'react';
 import { useEffect, useState } from 'react';
@@ -10,32 +15,38 @@ import { Actions, Button, SideLink, View } from '@twilio/flex-ui';
 import { RecordingActions } from '../actions/recordingActions';
 import { liveCallRows, type LiveCallRow } from '../flex/calls';
 import { countdown, describe, hasOwnHold, holdName, who } from '../flex/describe';
-import { keyOf } from '../flex/liveState';
+import { keyOf, type CallEntry } from '../flex/liveState';
 import { getRuntime } from '../flex/runtime';
-import type { CallRef } from '../flex/types';
-import { useCall, useNow } from './hooks';
+import type { LiveCallItem } from '../flex/syncData';
+import type { CallRef, CallStatus } from '../flex/types';
+import { useCall, useCallEntry, useLiveIndex, useNow } from './hooks';
 import { toneColors } from './RecordingIndicator';
 
 export const SUPERVISOR_VIEW = 'recording-controls';
 
-/** Supervisors watch many calls: poll them less often than the agent's own call. */
-const SUPERVISOR_POLL_FACTOR = 3;
-
-function useLiveCallRows(): LiveCallRow[] {
+function useStoreRows(): LiveCallRow[] {
   const { manager } = getRuntime();
   const [rows, setRows] = useState(() => liveCallRows(manager));
   useEffect(() => manager.store.subscribe(() => setRows(liveCallRows(manager))), [manager]);
   return rows;
 }
 
-function CallRow({ row }: { row: LiveCallRow }) {
+interface RowProps {
+  row: LiveCallRow;
+  entry: CallEntry | undefined;
+  outOfSync?: boolean;
+  /** Twilio has not answered for the call yet: say so rather than "checking". */
+  unconfirmed?: boolean;
+}
+
+function CallRowView({ row, entry, outOfSync, unconfirmed }: RowProps) {
   const runtime = getRuntime();
-  const entry = useCall(runtime.configured ? row.ref : undefined, { pollMs: runtime.config.pollSeconds * 1000 * SUPERVISOR_POLL_FACTOR });
   const status = entry?.status;
   const now = useNow(!!status?.holds.length);
   const identity = runtime.identity();
   const context = { t: runtime.t, identity, labels: runtime.config.indicator.labels, now };
-  const description = describe(entry, context);
+  const described = describe(entry, context);
+  const description = unconfirmed ? { ...described, text: runtime.t('RecordingControlsViewUnconfirmed') } : described;
   const busy = !!entry?.pending;
   const usable = runtime.configured && !!status && status.recording !== 'absent' && !busy;
   const callName = row.ref.callSid ?? row.ref.taskSid;
@@ -65,6 +76,7 @@ function CallRow({ row }: { row: LiveCallRow }) {
       <td data-testid="recording-state">
         <span aria-hidden="true" style={{ display: 'inline-block', width: 8, height: 8, marginRight: 6, borderRadius: '50%', background: toneColors[description.tone] }} />
         {description.text}
+        {outOfSync && <div style={{ color: '#d61f1f' }}>{runtime.t('RecordingControlsViewOutOfSync')}</div>}
       </td>
       <td>
         <ul style={{ margin: 0, paddingLeft: 16 }}>
@@ -86,19 +98,46 @@ function CallRow({ row }: { row: LiveCallRow }) {
   );
 }
 
+/** A call from the live-calls map: its state is the item's; only an action in flight comes from the plugin. */
+function IndexRow({ row, call }: { row: LiveCallRow; call: LiveCallItem }) {
+  const pending = useCallEntry(row.ref)?.pending;
+  if (call.recording === 'unknown') return <CallRowView row={row} entry={{ pending }} outOfSync={call.outOfSync} unconfirmed />;
+  const status: CallStatus = { callSid: call.callSid, recording: call.recording, holds: call.holds, recordings: [], intervals: [] };
+  return <CallRowView row={row} entry={{ status, pending }} outOfSync={call.outOfSync} />;
+}
+
+/** A call not in the map (added by SID, or the map is unavailable): watched on its own. */
+function WatchedRow({ row }: { row: LiveCallRow }) {
+  const runtime = getRuntime();
+  const entry = useCall(runtime.configured ? row.ref : undefined);
+  return <CallRowView row={row} entry={entry} />;
+}
+
+/** The map's calls, named as Flex knows them (the worker's full name, the caller) when it does. */
+function indexRows(calls: LiveCallItem[], storeRows: LiveCallRow[]): Array<{ row: LiveCallRow; call: LiveCallItem }> {
+  return calls.map((call) => {
+    const known = storeRows.find((row) => (call.taskSid && row.ref.taskSid === call.taskSid) || row.ref.callSid === call.callSid);
+    const ref: CallRef = { ...(call.taskSid && { taskSid: call.taskSid }), callSid: call.callSid };
+    return { row: { ref, agent: known?.agent || call.agents.join(', '), from: known?.from }, call };
+  });
+}
+
 const SID = /^(CA|WT)[0-9a-f]{32}$/i;
 
 export function SupervisorView() {
   const runtime = getRuntime();
-  const storeRows = useLiveCallRows();
+  const index = useLiveIndex();
+  const storeRows = useStoreRows();
   const [extra, setExtra] = useState<CallRef[]>([]);
   const [sid, setSid] = useState('');
-  const rows = [
-    ...storeRows,
-    ...extra
-      .filter((ref) => !storeRows.some((row) => keyOf(row.ref) === keyOf(ref) || (!!ref.callSid && row.ref.callSid === ref.callSid)))
-      .map((ref) => ({ ref, agent: '' })),
-  ];
+
+  const fromIndex = index.state === 'live' ? indexRows(index.calls, storeRows) : [];
+  const watched = index.state === 'unavailable' ? storeRows : [];
+  const shown = [...fromIndex.map(({ row }) => row), ...watched];
+  const extraRows = extra
+    .filter((ref) => !shown.some((row) => keyOf(row.ref) === keyOf(ref) || (!!ref.callSid && row.ref.callSid === ref.callSid)))
+    .map((ref) => ({ ref, agent: '' }));
+  const empty = fromIndex.length + watched.length + extraRows.length === 0;
 
   const add = (event: React.FormEvent) => {
     event.preventDefault();
@@ -114,6 +153,11 @@ export function SupervisorView() {
       <p style={{ margin: '0 0 12px', color: '#606b85' }}>
         {runtime.configured ? runtime.t('RecordingControlsViewPauseBehavior', { behavior: runtime.config.pauseBehavior }) : runtime.t('RecordingControlsUnavailable')}
       </p>
+      {index.state === 'unavailable' && (
+        <p role="status" data-testid="live-list-unavailable" style={{ margin: '0 0 12px', color: '#8a5a00' }}>
+          {runtime.t('RecordingControlsViewIndexUnavailable')}
+        </p>
+      )}
       <form onSubmit={add} style={{ display: 'flex', gap: 8, alignItems: 'flex-end', marginBottom: 16 }}>
         <label>
           {runtime.t('RecordingControlsViewAddLabel')}
@@ -123,8 +167,8 @@ export function SupervisorView() {
           {runtime.t('RecordingControlsViewAdd')}
         </Button>
       </form>
-      {rows.length === 0 ? (
-        <p>{runtime.t('RecordingControlsViewEmpty')}</p>
+      {empty ? (
+        <p>{runtime.t(index.state === 'opening' ? 'RecordingControlsViewLoading' : 'RecordingControlsViewEmpty')}</p>
       ) : (
         <table style={{ borderCollapse: 'collapse', width: '100%', textAlign: 'left' }} cellPadding={6}>
           <thead>
@@ -137,8 +181,11 @@ export function SupervisorView() {
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
-              <CallRow key={keyOf(row.ref)} row={row} />
+            {fromIndex.map(({ row, call }) => (
+              <IndexRow key={keyOf(row.ref)} row={row} call={call} />
+            ))}
+            {[...watched, ...extraRows].map((row) => (
+              <WatchedRow key={keyOf(row.ref)} row={row} />
             ))}
           </tbody>
         </table>

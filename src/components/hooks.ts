@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { LiveIndexSnapshot } from '../flex/liveIndex';
 import { keyOf, type CallEntry, type WatchOptions } from '../flex/liveState';
 import { getRuntime } from '../flex/runtime';
 import type { CallRef } from '../flex/types';
@@ -9,7 +10,7 @@ function useLiveUpdates(): void {
   useEffect(() => getRuntime().live.subscribe(() => setVersion((version) => version + 1)), []);
 }
 
-/** The call's live state; the call is watched (polled, followed) while `ref` is given. */
+/** The call's live state; the call is watched (asked once, then followed through Sync) while `ref` is given. */
 export function useCall(ref: CallRef | undefined, options: WatchOptions = {}): CallEntry | undefined {
   useLiveUpdates();
   const { live } = getRuntime();
@@ -17,6 +18,24 @@ export function useCall(ref: CallRef | undefined, options: WatchOptions = {}): C
   // Re-watch only when the call changes, not for every render's new ref object.
   useEffect(() => (ref ? live.watch(ref, options) : undefined), [key, live]);
   return ref ? live.get(ref) : undefined;
+}
+
+/** What the plugin knows of the call (an action in flight…), without watching it. */
+export function useCallEntry(ref: CallRef): CallEntry | undefined {
+  useLiveUpdates();
+  return getRuntime().live.get(ref);
+}
+
+/** Every live call from the Sync map, followed while the calling component is mounted. */
+export function useLiveIndex(): LiveIndexSnapshot {
+  const { index } = getRuntime();
+  const [snapshot, setSnapshot] = useState(() => index.snapshot());
+  useEffect(() => {
+    const unsubscribe = index.subscribe(() => setSnapshot(index.snapshot()));
+    setSnapshot(index.snapshot());
+    return unsubscribe;
+  }, [index]);
+  return snapshot;
 }
 
 /** The current time, refreshed every second while `ticking` (for countdowns). */

@@ -4,12 +4,18 @@
  * never its value.
  */
 import { z } from 'zod';
+import { JsonLimits, measureJson } from './jsonLimits';
 
 export const MAX_BODY_BYTES = 4096;
+/** A signal is a flat object; nothing deeper is ever valid, so nothing deeper is walked. */
+export const DESKTOP_EVENT_LIMITS: JsonLimits = { maxDepth: 2, maxBytes: MAX_BODY_BYTES };
 
 const token = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const desktopEventBody = z.strictObject({
+  // Identifiers the relay's software makes, never text anyone types: not screened for card numbers,
+  // since a refused signal is a recording left running (an event id like `evt-1715000000123` can
+  // look like one).
   eventId: z.string().regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -'),
   agent: z.string().min(1).max(256),
   trigger: z.string().regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -'),
@@ -25,15 +31,16 @@ export type DesktopEventBody = z.infer<typeof desktopEventBody>;
 export type BodyCheck = { ok: true; body: DesktopEventBody } | { ok: false; problems: string[] };
 
 /** A field name is echoed only when it cannot be data (letters and underscores, short). */
-const safeFieldName = (key: string): string => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)');
+export const safeFieldName = (key: string): string => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)');
 
 /** Field-level problems only: zod's default messages may quote the offending value. */
 export function checkDesktopEventBody(input: unknown): BodyCheck {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, problems: ['the body must be a JSON object'] };
   }
-  if (Buffer.byteLength(JSON.stringify(input), 'utf8') > MAX_BODY_BYTES) {
-    return { ok: false, problems: [`the body is over ${MAX_BODY_BYTES} bytes`] };
+  const measured = measureJson(input, DESKTOP_EVENT_LIMITS);
+  if (!measured.ok) {
+    return { ok: false, problems: [measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${MAX_BODY_BYTES} bytes`] };
   }
   const parsed = desktopEventBody.safeParse(input);
   if (parsed.success) return { ok: true, body: parsed.data };

@@ -125,3 +125,31 @@ export function resumesAt(ledger: Ledger): string | null {
     .map((hold) => hold.resumeAt as string)
     .reduce((latest, time) => (Date.parse(time) > Date.parse(latest) ? time : latest));
 }
+
+export type ChangeOutcome = 'paused' | 'resumed' | 'unchanged';
+
+/**
+ * What one change did, judged on that change alone (the ledger it was applied to and the ledger
+ * it produced), never on a later state: of five concurrent stops, only the one that closed the
+ * last hold resumed. A call with no active recording had nothing to pause or resume.
+ */
+export function outcomeOf(before: Ledger, after: Ledger, recordingAbsent = false): ChangeOutcome {
+  if (recordingAbsent || isPaused(before) === isPaused(after)) return 'unchanged';
+  return isPaused(after) ? 'paused' : 'resumed';
+}
+
+/**
+ * Splits the intervals a bounded store keeps from the closed ones it may move elsewhere: the
+ * newest `keep` stay (the open one is always among the newest), the older ones are archived.
+ */
+export function splitIntervals(intervals: PauseInterval[], keep: number): { archived: PauseInterval[]; kept: PauseInterval[] } {
+  if (intervals.length <= keep) return { archived: [], kept: intervals };
+  const cut = intervals.length - keep;
+  const archived = intervals.slice(0, cut);
+  // An open interval is always the last one; never archive it.
+  if (archived.some((interval) => interval.to === null)) return { archived: [], kept: intervals };
+  return { archived, kept: intervals.slice(cut) };
+}
+
+/** A stable name for an interval, so one archived twice (a retried write) is read back once. */
+export const intervalKey = (interval: PauseInterval): string => `${interval.from}|${interval.to ?? ''}|${interval.holdIds.join(',')}`;

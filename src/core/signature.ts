@@ -4,8 +4,12 @@
  * re-serialization: object keys sorted by code point, no whitespace.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { measureJson } from './jsonLimits';
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+/** Deeper bodies are never signed by a relay; the key sort below is recursive, so they are not walked. */
+const MAX_SIGNED_DEPTH = 32;
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -33,7 +37,8 @@ export type SignatureCheck = 'valid' | 'invalid_signature' | 'stale_timestamp';
 
 /**
  * Accepts a signature made with any of the secrets (current and, while rotating, previous);
- * the header may carry several comma-separated `v1=` values.
+ * the header may carry several comma-separated `v1=` values (copies of the header joined with
+ * commas are the same list). Never throws, whatever the body.
  */
 export function verifySignature(options: {
   secrets: string[];
@@ -43,8 +48,9 @@ export function verifySignature(options: {
   nowSeconds: number;
 }): SignatureCheck {
   const { secrets, timestampHeader, signatureHeader, body, nowSeconds } = options;
-  if (!timestampHeader || !/^\d{1,12}$/.test(timestampHeader) || !signatureHeader) return 'invalid_signature';
+  if (typeof timestampHeader !== 'string' || !/^\d{1,12}$/.test(timestampHeader) || typeof signatureHeader !== 'string') return 'invalid_signature';
   if (Math.abs(nowSeconds - Number(timestampHeader)) > MAX_CLOCK_SKEW_SECONDS) return 'stale_timestamp';
+  if (!measureJson(body, { maxDepth: MAX_SIGNED_DEPTH, maxBytes: Number.MAX_SAFE_INTEGER }).ok) return 'invalid_signature';
   const offered = signatureHeader
     .split(',')
     .map((part) => part.trim())

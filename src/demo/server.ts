@@ -36,9 +36,13 @@ export interface DemoOptions {
   apiKey?: string;
 }
 
-/** What the page is told at load: where the functions are (the plugin calls them directly) and who the agent is. */
+/**
+ * What the page is told at load: where the functions are (the plugin calls them directly), where
+ * the stand-in's Sync push channel is (the page's Sync client follows it) and who the agent is.
+ */
 export interface DemoPageConfig {
   functionsUrl: string;
+  syncUrl: string;
   agent: string;
 }
 
@@ -108,7 +112,7 @@ export const otherLoopback = (hostname: string): string => (hostname === 'localh
 export async function startDemoServer(options: DemoOptions): Promise<Server> {
   const calls = new DemoCalls(options.standinUrl);
   const admin = new DemoAdmin(options.standinUrl);
-  const config: DemoPageConfig = { functionsUrl: options.functionsUrl, agent: calls.agent };
+  const config: DemoPageConfig = { functionsUrl: options.functionsUrl, syncUrl: options.standinUrl, agent: calls.agent };
   // Built once, in memory, while the server already answers (the page waits for it).
   const bundle: Promise<DemoBundle & { version: string }> = buildDemoBundle().then((built) => ({
     ...built,

@@ -19,7 +19,10 @@ export interface RecordingControlsConfig {
   pauseBehavior: 'skip' | 'silence';
   /** Whether agents see "Stop recording" (supervisors always do; the server decides anyway). */
   agentsMayStop: boolean;
-  /** How often the call's state is fetched while it is on screen. */
+  /**
+   * Only while a call cannot be followed through Sync: how often its state is fetched instead
+   * (at least 15 s; smaller values are raised to 15).
+   */
   pollSeconds: number;
   /** Ctrl+Shift+<key> toggles the pause; empty string turns the shortcut off. */
   shortcutKey: string;
@@ -30,7 +33,7 @@ export const defaultConfig: RecordingControlsConfig = {
   serverlessBaseUrl: '',
   pauseBehavior: 'skip',
   agentsMayStop: false,
-  pollSeconds: 1,
+  pollSeconds: 15,
   shortcutKey: 'P',
   indicator: { showTimeline: true, labels: {} },
 };
@@ -81,8 +84,8 @@ export function readConfig(raw: unknown): ConfigResult {
   }
 
   if (raw.pollSeconds !== undefined) {
-    if (typeof raw.pollSeconds === 'number' && raw.pollSeconds >= 0.5 && raw.pollSeconds <= 30) config.pollSeconds = raw.pollSeconds;
-    else problems.push('pollSeconds must be a number from 0.5 to 30');
+    if (typeof raw.pollSeconds === 'number' && raw.pollSeconds >= 0.5 && raw.pollSeconds <= 300) config.pollSeconds = raw.pollSeconds;
+    else problems.push('pollSeconds must be a number from 0.5 to 300 (values under 15 count as 15)');
   }
 
   if (raw.shortcutKey !== undefined) {

@@ -1,12 +1,9 @@
 /**
- * Ctrl+Shift+<key> (default P) invokes ToggleRecording, like Flex's own shortcuts
+ * Ctrl+Shift+<key> (default P) runs `action` (the plugin passes ToggleRecording), like Flex's own shortcuts
  * (Ctrl+Shift+H hold, Ctrl+Shift+M mute). Flex 2's KeyboardShortcutManager is used when present
  * so the shortcut is listed, throttled and remappable like the others; otherwise a keydown
  * listener does the same.
  */
-import { Actions } from '@twilio/flex-ui';
-import { RecordingActions } from '../actions/recordingActions';
-
 interface ShortcutManagerLike {
   addShortcuts(shortcuts: Record<string, { action: () => void; name: string; throttle?: number }>): void;
   deleteShortcuts(keys: string[]): void;
@@ -16,12 +13,9 @@ export function registerToggleShortcut(
   shortcutManager: ShortcutManagerLike | undefined,
   key: string,
   name: string,
+  action: () => void,
 ): () => void {
   if (!key) return () => undefined;
-  // Failures are already shown as notifications by the action.
-  const action = () => {
-    Actions.invokeAction(RecordingActions.toggle).catch(() => undefined);
-  };
 
   if (shortcutManager && typeof shortcutManager.addShortcuts === 'function') {
     shortcutManager.addShortcuts({ [key]: { action, name, throttle: 1000 } });

@@ -1,11 +1,19 @@
 /**
- * Live recording state of the calls on screen, always taken from the server: the browser only
- * caches the last answer. A watched call is polled (`status`), followed through its Sync
- * document when Flex's Sync client can open it, and asked again the moment its earliest hold
- * expires, because the server closes expired holds whenever any verb is called.
+ * Live recording state of the calls on screen, always the server's: the browser only keeps the
+ * last state it was told. A watched call is asked for once (`status`: that is how the plugin
+ * learns the task's call and the state before anything changes) and then **followed** through
+ * its Sync document `rc-call-<CallSid>`, which the functions rewrite on every change. While the
+ * document is followed nothing is sent on a timer; the one exception is the moment an open hold
+ * is due (`resumeAt`): then one `status` request closes it, unless the document already shows
+ * it closed (the server's sweep got there first).
+ *
+ * When the document cannot be followed (no Sync client, no permission, not made yet, removed,
+ * connection lost), the call is polled instead — every 15 s or more, growing and jittered — and
+ * the document is tried again until it opens; then polling stops.
  */
-import { nextExpiry } from '../core/holds';
 import { ApiError, type RecordingControlsApi } from './api';
+import { callDocumentName, statusFromDocument } from './syncData';
+import { backoffDelay, SyncFollower } from './syncFollower';
 import type { CallRef, CallStatus, SyncClientLike, SyncDocumentLike, Verb } from './types';
 
 export interface CallEntry {
@@ -20,33 +28,44 @@ export interface CallEntry {
 export interface WatchOptions {
   /** Tell the user when the recording changes on its own (desktop events, expiry, supervisors). */
   notify?: boolean;
-  pollMs?: number;
 }
 
 export interface LiveCallsOptions {
   api: RecordingControlsApi;
-  pollMs: number;
+  /** Polling interval while a call cannot be followed through Sync; raised to at least 15 s. */
+  fallbackPollMs: number;
   sync?: () => SyncClientLike | undefined;
   onTransition?: (ref: CallRef, previous: CallStatus, next: CallStatus) => void;
   now?: () => number;
+  random?: () => number;
 }
+
+/** Polling is the fallback, never the way: not more often than this. */
+export const MIN_FALLBACK_POLL_MS = 15_000;
 
 interface Watch {
   ref: CallRef;
   count: number;
   notifyCount: number;
-  pollMs: number;
   stopped: boolean;
+  callSid?: string;
+  follower?: SyncFollower<SyncDocumentLike>;
+  following: boolean;
   pollTimer?: ReturnType<typeof setTimeout>;
+  pollAttempt: number;
   expiryTimer?: ReturnType<typeof setTimeout>;
-  doc?: SyncDocumentLike;
-  docCallSid?: string;
+  /** The expiries already asked about (`holdId@resumeAt`): one request each, at most. */
+  askedExpiries: Set<string>;
 }
+
+/**
+ * A hold is open but Twilio confirmed the recording running: the pause failed (the server flags
+ * the call out of sync and retries). Card details must not be taken meanwhile.
+ */
+export const pauseNotConfirmed = (status: CallStatus): boolean => status.holds.length > 0 && status.recording === 'in-progress';
 
 /** Entries are keyed by task when known (the UI is task-centred), else by call. */
 export const keyOf = (ref: CallRef): string => ref.taskSid ?? ref.callSid ?? '';
-
-export const syncDocumentName = (callSid: string): string => `rc-call-${callSid}`;
 
 /** Small margin so the server's clock has certainly passed `resumeAt` when we ask. */
 const EXPIRY_MARGIN_MS = 100;
@@ -56,11 +75,19 @@ export class LiveCalls {
   private readonly watches = new Map<string, Watch>();
   private readonly listeners = new Set<() => void>();
   private seq = 0;
+  private readonly fallbackPollMs: number;
 
-  constructor(private readonly options: LiveCallsOptions) {}
+  constructor(private readonly options: LiveCallsOptions) {
+    this.fallbackPollMs = Math.max(MIN_FALLBACK_POLL_MS, options.fallbackPollMs);
+  }
 
   get(ref: CallRef): CallEntry | undefined {
     return this.entries.get(keyOf(ref));
+  }
+
+  /** Whether the call is followed through its Sync document right now (false while polled). */
+  isFollowing(ref: CallRef): boolean {
+    return this.watches.get(keyOf(ref))?.following === true;
   }
 
   subscribe(listener: () => void): () => void {
@@ -72,29 +99,27 @@ export class LiveCalls {
 
   /**
    * A sequence number for a request about to be sent. Answers are applied in the order the
-   * requests were issued, so a slow poll cannot overwrite what a later pause confirmed.
+   * requests were issued, so a slow answer cannot overwrite what a later one confirmed.
    */
   issue(): number {
     this.seq += 1;
     return this.seq;
   }
 
-  /** Keeps the call's state fresh until the returned function is called (reference-counted). */
-  watch(ref: CallRef, { notify = false, pollMs = this.options.pollMs }: WatchOptions = {}): () => void {
+  /** Keeps the call's state current until the returned function is called (one watch per call, shared). */
+  watch(ref: CallRef, { notify = false }: WatchOptions = {}): () => void {
     const key = keyOf(ref);
     let watch = this.watches.get(key);
-    if (watch) {
-      watch.pollMs = Math.min(watch.pollMs, pollMs);
-    } else {
+    if (!watch) {
       // Coming back on screen: what we remembered may be old; show "unknown" until the server answers.
       const remembered = this.entries.get(key);
       if (remembered && !remembered.pending) {
         remembered.status = undefined;
         remembered.error = undefined;
       }
-      watch = { ref, count: 0, notifyCount: 0, pollMs, stopped: false };
+      watch = { ref, count: 0, notifyCount: 0, stopped: false, following: false, pollAttempt: 0, askedExpiries: new Set() };
       this.watches.set(key, watch);
-      this.poll(watch);
+      this.start(watch);
     }
     watch.count += 1;
     if (notify) watch.notifyCount += 1;
@@ -119,6 +144,8 @@ export class LiveCalls {
       return status;
     } catch (error) {
       const entry = this.entryFor(ref);
+      // While the call's document is followed it keeps the state current: one failed request does not make it unknown.
+      if (this.isFollowing(ref) && entry.status) return undefined;
       if (seq >= entry.seq) {
         entry.error = error instanceof ApiError ? error : new ApiError(0, 'client_error', String(error));
         this.emit();
@@ -140,10 +167,11 @@ export class LiveCalls {
     const watch = this.watches.get(key);
     if (watch && !watch.stopped) {
       this.scheduleExpiry(watch, status);
-      this.follow(watch, status.callSid);
-      if (!fromAction && previous && previous.recording !== status.recording && watch.notifyCount > 0) {
-        this.options.onTransition?.(ref, previous, status);
-      }
+      if (status.callSid) this.follow(watch, status.callSid);
+      // A pause or resume tells the user itself when its answer comes; don't say it twice.
+      const actionSays = fromAction || entry.pending === 'pause' || entry.pending === 'resume';
+      const changed = previous && (previous.recording !== status.recording || (pauseNotConfirmed(status) && !pauseNotConfirmed(previous)));
+      if (!actionSays && changed && watch.notifyCount > 0) this.options.onTransition?.(ref, previous, status);
     }
     this.emit();
   }
@@ -167,52 +195,52 @@ export class LiveCalls {
     this.listeners.forEach((listener) => listener());
   }
 
-  private poll(watch: Watch): void {
-    const tick = async () => {
+  /** The one `status` of a call coming on screen; then its document, or polling if there is none to follow. */
+  private start(watch: Watch): void {
+    void this.refresh(watch.ref).then(() => {
       if (watch.stopped) return;
-      // While an action waits for its answer, that answer is the next truth: don't race it.
-      if (!this.get(watch.ref)?.pending) await this.refresh(watch.ref);
-      if (!watch.stopped) watch.pollTimer = setTimeout(tick, watch.pollMs);
-    };
-    void tick();
+      const callSid = this.get(watch.ref)?.status?.callSid ?? watch.ref.callSid;
+      if (callSid) this.follow(watch, callSid);
+      if (!watch.follower) this.schedulePoll(watch);
+    });
   }
 
-  /** Precise auto-resume: ask the server at the earliest `resumeAt`; it closes what expired. */
-  private scheduleExpiry(watch: Watch, status: CallStatus): void {
-    if (watch.expiryTimer) clearTimeout(watch.expiryTimer);
-    watch.expiryTimer = undefined;
-    const at = nextExpiry(status);
-    if (at === null) return;
-    const now = this.options.now?.() ?? Date.now();
-    const delay = Math.max(0, Date.parse(at) - now) + EXPIRY_MARGIN_MS;
-    watch.expiryTimer = setTimeout(() => {
-      watch.expiryTimer = undefined;
-      if (!watch.stopped) void this.refresh(watch.ref);
-    }, delay);
-  }
-
-  /** The faster path: the call's Sync document, when Flex's Sync client may open it. */
+  /** Follows `rc-call-<callSid>`; a different call (the task's call changed) replaces the old subscription. */
   private follow(watch: Watch, callSid: string): void {
+    if (watch.callSid === callSid && watch.follower) return;
     const client = this.syncClient();
-    if (!client || !callSid || watch.docCallSid === callSid) return;
-    watch.doc?.close();
-    watch.doc = undefined;
-    watch.docCallSid = callSid;
-    client
-      .document({ id: syncDocumentName(callSid), mode: 'open_existing' })
-      .then((doc) => {
-        if (watch.stopped || watch.docCallSid !== callSid) {
-          doc.close();
-          return;
-        }
-        watch.doc = doc;
-        doc.on('updated', (event) => this.applySync(watch.ref, event.data));
-        this.applySync(watch.ref, doc.data);
-      })
-      .catch(() => {
-        // No document yet or no permission: polling still keeps the state right.
-        if (watch.docCallSid === callSid) watch.docCallSid = undefined;
-      });
+    if (!client) return;
+    watch.follower?.close();
+    watch.callSid = callSid;
+    watch.following = false;
+    watch.follower = new SyncFollower<SyncDocumentLike>(
+      client,
+      {
+        open: (sync) => sync.document({ id: callDocumentName(callSid), mode: 'open_existing' }),
+        attach: (document, broke) => {
+          document.on('updated', (event) => this.applyDocument(watch, callSid, event.data));
+          document.on('removed', broke);
+          document.on('failure', broke);
+          this.applyDocument(watch, callSid, document.data);
+        },
+        onFollowing: (following) => {
+          watch.following = following;
+          if (following) {
+            this.stopPolling(watch);
+          } else {
+            this.schedulePoll(watch);
+          }
+          this.emit();
+        },
+      },
+      this.options.random,
+    );
+  }
+
+  private applyDocument(watch: Watch, callSid: string, data: unknown): void {
+    if (watch.stopped || watch.callSid !== callSid) return;
+    const status = statusFromDocument(data, callSid, this.get(watch.ref)?.status);
+    if (status) this.apply(watch.ref, status);
   }
 
   private syncClient(): SyncClientLike | undefined {
@@ -223,34 +251,59 @@ export class LiveCalls {
     }
   }
 
-  /** Sync documents hold `holds` and `intervals` (and maybe `recording`) among other fields. */
-  private applySync(ref: CallRef, data: unknown): void {
-    const previous = this.get(ref)?.status;
-    if (!previous || typeof data !== 'object' || data === null) return;
-    const doc = data as { holds?: unknown; intervals?: unknown; recording?: unknown };
-    if (!Array.isArray(doc.holds)) return;
-    const holds = doc.holds as CallStatus['holds'];
-    const recording =
-      doc.recording === 'paused' || doc.recording === 'in-progress' || doc.recording === 'absent'
-        ? doc.recording
-        : previous.recording === 'absent'
-          ? 'absent'
-          : holds.length > 0
-            ? 'paused'
-            : 'in-progress';
-    this.apply(ref, {
-      ...previous,
-      recording,
-      holds,
-      intervals: Array.isArray(doc.intervals) ? (doc.intervals as CallStatus['intervals']) : previous.intervals,
-    });
+  /** The fallback: the next poll in 15 s or more (growing while it lasts), unless one is due already. */
+  private schedulePoll(watch: Watch): void {
+    if (watch.stopped || watch.following || watch.pollTimer) return;
+    const delay = backoffDelay(watch.pollAttempt, { baseMs: this.fallbackPollMs, maxMs: 4 * this.fallbackPollMs }, this.options.random);
+    watch.pollAttempt += 1;
+    watch.pollTimer = setTimeout(async () => {
+      watch.pollTimer = undefined;
+      if (watch.stopped || watch.following) return;
+      // While an action waits for its answer, that answer is the next truth: don't race it.
+      if (!this.get(watch.ref)?.pending) await this.refresh(watch.ref);
+      this.schedulePoll(watch);
+    }, delay);
+  }
+
+  private stopPolling(watch: Watch): void {
+    if (watch.pollTimer) clearTimeout(watch.pollTimer);
+    watch.pollTimer = undefined;
+    watch.pollAttempt = 0;
+  }
+
+  /**
+   * Precise auto-resume: at the earliest `resumeAt`, one `status` (the server closes what is
+   * due) — skipped when the state on hand already shows the hold closed, and never twice for
+   * the same expiry.
+   */
+  private scheduleExpiry(watch: Watch, status: CallStatus): void {
+    if (watch.expiryTimer) clearTimeout(watch.expiryTimer);
+    watch.expiryTimer = undefined;
+    const pending = status.holds.filter((hold) => hold.resumeAt !== null && !watch.askedExpiries.has(expiryKey(hold)));
+    if (pending.length === 0) return;
+    const at = Math.min(...pending.map((hold) => Date.parse(hold.resumeAt as string)));
+    const now = this.options.now?.() ?? Date.now();
+    watch.expiryTimer = setTimeout(() => {
+      watch.expiryTimer = undefined;
+      if (watch.stopped) return;
+      const current = this.get(watch.ref)?.status;
+      const time = this.options.now?.() ?? Date.now();
+      const due = (current?.holds ?? []).filter(
+        (hold) => hold.resumeAt !== null && Date.parse(hold.resumeAt) <= time && !watch.askedExpiries.has(expiryKey(hold)),
+      );
+      if (due.length === 0) return;
+      due.forEach((hold) => watch.askedExpiries.add(expiryKey(hold)));
+      void this.refresh(watch.ref);
+    }, Math.max(0, at - now) + EXPIRY_MARGIN_MS);
   }
 
   private stop(key: string, watch: Watch): void {
     watch.stopped = true;
-    if (watch.pollTimer) clearTimeout(watch.pollTimer);
+    this.stopPolling(watch);
     if (watch.expiryTimer) clearTimeout(watch.expiryTimer);
-    watch.doc?.close();
+    watch.follower?.close();
     this.watches.delete(key);
   }
 }
+
+const expiryKey = (hold: { id: string; resumeAt: string | null }) => `${hold.id}@${hold.resumeAt}`;

@@ -5,6 +5,7 @@
  */
 import { createApi, type RecordingControlsApi } from './api';
 import type { RecordingControlsConfig } from './config';
+import { LiveCallIndex } from './liveIndex';
 import { LiveCalls } from './liveState';
 import { translate, type StringKey } from './strings';
 import type { CallRef, CallStatus, ManagerLike } from './types';
@@ -16,6 +17,8 @@ export interface Runtime {
   configured: boolean;
   api: RecordingControlsApi;
   live: LiveCalls;
+  /** Every live call (the Sync map), for supervisors; opened only while a view uses it. */
+  index: LiveCallIndex;
   t(key: StringKey, vars?: Record<string, string | number>): string;
   /** The user's Flex token (Flex refreshes it while it runs). */
   token(): string | undefined;
@@ -38,12 +41,9 @@ export function createRuntime(
 ): Runtime {
   const token = () => flexState(manager)?.session?.ssoTokenPayload?.token ?? manager.user?.token;
   const api = createApi({ baseUrl: config.serverlessBaseUrl, token });
-  const live = new LiveCalls({
-    api,
-    pollMs: config.pollSeconds * 1000,
-    sync: () => manager.insightsClient,
-    onTransition,
-  });
+  const sync = () => manager.insightsClient;
+  const live = new LiveCalls({ api, fallbackPollMs: config.pollSeconds * 1000, sync, onTransition });
+  const index = new LiveCallIndex(sync);
 
   return {
     manager,
@@ -51,6 +51,7 @@ export function createRuntime(
     configured,
     api,
     live,
+    index,
     t: (key, vars) => translate(manager.strings, key, vars),
     token,
     identity() {
@@ -77,6 +78,6 @@ export const setRuntime = (runtime: Runtime): void => {
 };
 
 export function getRuntime(): Runtime {
-  if (!current) throw new Error('Recording controls are not initialised: call setupRecordingControls first');
+  if (!current) throw new Error('Recording controls are not initialised: call RecordingControlsPlugin.setup first');
   return current;
 }

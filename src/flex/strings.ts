@@ -56,6 +56,12 @@ const enUS = {
   RecordingControlsViewPauseBehavior: 'Pause behavior: {{behavior}}',
   RecordingControlsHoldSince: 'since {{time}}',
   RecordingControlsShortcut: 'Toggle recording pause',
+  RecordingControlsPauseNotConfirmed: 'Twilio did not confirm the pause',
+  RecordingControlsViewLoading: 'Loading the live calls…',
+  RecordingControlsViewIndexUnavailable:
+    'Live list unavailable: showing the calls Flex knows about, each followed on its own (or read again every 15 s or more). Retrying…',
+  RecordingControlsViewOutOfSync: 'Twilio has not confirmed the last change yet',
+  RecordingControlsViewUnconfirmed: 'Not confirmed by Twilio yet',
 };
 
 export type StringKey = keyof typeof enUS;
@@ -113,6 +119,12 @@ const esES: Record<StringKey, string> = {
   RecordingControlsViewPauseBehavior: 'Modo de pausa: {{behavior}}',
   RecordingControlsHoldSince: 'desde {{time}}',
   RecordingControlsShortcut: 'Pausar/reanudar la grabación',
+  RecordingControlsPauseNotConfirmed: 'Twilio no ha confirmado la pausa',
+  RecordingControlsViewLoading: 'Cargando las llamadas en curso…',
+  RecordingControlsViewIndexUnavailable:
+    'Lista en vivo no disponible: se muestran las llamadas que Flex conoce, cada una seguida por separado (o leída de nuevo cada 15 s o más). Reintentando…',
+  RecordingControlsViewOutOfSync: 'Twilio aún no ha confirmado el último cambio',
+  RecordingControlsViewUnconfirmed: 'Aún sin confirmar por Twilio',
 };
 
 export const pluginStrings: Record<string, Record<StringKey, string>> = {

@@ -35,14 +35,58 @@ export interface TaskLike {
   workerSid?: string;
 }
 
-/** A minimal twilio-sync client: what `manager.insightsClient` offers. */
+/*
+ * The slice of twilio-sync (`manager.insightsClient`, Flex's Sync client) the plugin uses, with
+ * the shapes twilio-sync 2.x/3.x give: documents and maps opened by unique name, their events
+ * and the client's connection state. The demo page implements the same over the stand-in's
+ * push channel (src/demo/app/standinSync.ts).
+ */
+
+/** twilio-sync's ConnectionState (twilsock's). */
+export type SyncConnectionState = 'connecting' | 'connected' | 'disconnecting' | 'disconnected' | 'denied' | 'error' | 'unknown';
+
+/** What twilio-sync rejects with: `status` 404 (code 54100/54200) when the object does not exist, 403 when not allowed. */
+export interface SyncErrorLike {
+  status?: number;
+  code?: number;
+  message?: string;
+}
+
 export interface SyncDocumentLike {
-  data: unknown;
-  on(event: 'updated', listener: (event: { data: unknown }) => void): unknown;
+  readonly data: unknown;
+  on(event: 'updated', listener: (event: { data: unknown; isLocal: boolean }) => void): unknown;
+  on(event: 'removed', listener: (event: { isLocal: boolean }) => void): unknown;
+  /** twilio-sync emits it (undocumented) when the subscription to the document's changes broke. */
+  on(event: 'failure', listener: (error: SyncErrorLike) => void): unknown;
   close(): void;
 }
+
+export interface SyncMapItemLike {
+  readonly key: string;
+  readonly data: unknown;
+}
+
+export interface SyncPaginatorLike<T> {
+  readonly items: T[];
+  readonly hasNextPage: boolean;
+  nextPage(): Promise<SyncPaginatorLike<T>>;
+}
+
+export interface SyncMapLike {
+  getItems(query?: { pageSize?: number }): Promise<SyncPaginatorLike<SyncMapItemLike>>;
+  on(event: 'itemAdded' | 'itemUpdated', listener: (event: { item: SyncMapItemLike; isLocal: boolean }) => void): unknown;
+  on(event: 'itemRemoved', listener: (event: { key: string; isLocal: boolean }) => void): unknown;
+  on(event: 'removed', listener: (event: { isLocal: boolean }) => void): unknown;
+  on(event: 'failure', listener: (error: SyncErrorLike) => void): unknown;
+  close(): void;
+}
+
 export interface SyncClientLike {
   document(options: { id: string; mode: 'open_existing' }): Promise<SyncDocumentLike>;
+  map(options: { id: string; mode: 'open_existing' }): Promise<SyncMapLike>;
+  readonly connectionState?: SyncConnectionState;
+  on?(event: 'connectionStateChanged', listener: (state: SyncConnectionState) => void): unknown;
+  removeListener?(event: 'connectionStateChanged', listener: (state: SyncConnectionState) => void): unknown;
 }
 
 /**

@@ -4,40 +4,41 @@
  * request, never delayed, never faulted.
  */
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
-import { type LiveCallInput, RECORDING_MODES, ROLES, type RecordingMode, type Role } from './model';
-import type { Standin } from './standin';
+import { type LiveCallInput, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
+import { StandinInputError, StandinNotFoundError } from './primitives';
+import type { Standin } from './types';
+
+export { StandinInputError, StandinNotFoundError } from './primitives';
 
 export const CONTROL_PREFIX = '/__standin/';
-
-/** A control request the stand-in cannot act on (answered 400, or thrown by the typed helpers). */
-export class StandinInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StandinInputError';
-  }
-}
-
-/** A control request naming a live call, recording or task the stand-in does not have (answered 404). */
-export class StandinNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StandinNotFoundError';
-  }
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An agent identity: the worker's friendly name and `client:<agent>` contact URI. */
+export function parseAgent(agent: unknown): string {
+  if (typeof agent !== 'string' || agent.length < 1 || agent.length > 256) throw new StandinInputError('agent must be a string of 1–256 characters');
+  return agent;
+}
+
+function parseRole(role: unknown): Role {
+  if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw new StandinInputError(`role must be one of ${ROLES.join(', ')}`);
+  return role as Role;
+}
+
 export function parseLiveCallInput(body: unknown): LiveCallInput {
   if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
   const { agent, recording, role } = body;
-  if (typeof agent !== 'string' || agent.length < 1 || agent.length > 256) throw new StandinInputError('agent must be a string of 1–256 characters');
   if (typeof recording !== 'string' || !RECORDING_MODES.includes(recording as RecordingMode)) {
     throw new StandinInputError(`recording must be one of ${RECORDING_MODES.join(', ')}`);
   }
-  if (role !== undefined && (typeof role !== 'string' || !ROLES.includes(role as Role))) throw new StandinInputError(`role must be one of ${ROLES.join(', ')}`);
-  return { agent, recording: recording as RecordingMode, role: role as Role | undefined };
+  return { agent: parseAgent(agent), recording: recording as RecordingMode, role: role === undefined ? undefined : parseRole(role) };
+}
+
+export function parseWorkerInput(body: unknown): WorkerInput {
+  if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
+  return { agent: parseAgent(body.agent), role: parseRole(body.role) };
 }
 
 /** `{operation, status, code?, times?}`; code defaults to 20500 and times to 1. */
@@ -67,6 +68,30 @@ function error(status: number, code: string, message: string): Response {
   return json(status, { error: { code, message } });
 }
 
+/** The push channel's reads are made by the demo page, from another origin. */
+function withAnyOrigin(response: Response): Response {
+  response.headers.set('Access-Control-Allow-Origin', '*');
+  return response;
+}
+
+/** `GET /sync/documents/<name>`, `GET /sync/maps/<name>/items`, `GET /sync/stream` (undefined for any other route). */
+function syncPushRoute(standin: Standin, request: Request, route: string): Response | undefined {
+  if (route === 'GET /sync/stream') return standin.syncStream(request.headers.get('Last-Event-ID'));
+  const documentName = /^GET \/sync\/documents\/([^/]+)$/.exec(route)?.[1];
+  if (documentName !== undefined) {
+    const name = decodeURIComponent(documentName);
+    const document = standin.syncDocument(name);
+    return withAnyOrigin(document ? json(200, document) : error(404, 'not_found', `No Sync document ${name}`));
+  }
+  const mapName = /^GET \/sync\/maps\/([^/]+)\/items$/.exec(route)?.[1];
+  if (mapName !== undefined) {
+    const name = decodeURIComponent(mapName);
+    const items = standin.syncMapItems(name);
+    return withAnyOrigin(items ? json(200, { items }) : error(404, 'not_found', `No Sync map ${name}`));
+  }
+  return undefined;
+}
+
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   try {
@@ -84,7 +109,15 @@ export async function handleControl(standin: Standin, request: Request, pathname
       standin.reset();
       return json(200, { ok: true });
     }
-    if (route === 'POST /live-calls') return json(200, standin.createLiveCall(parseLiveCallInput(await readJson(request))));
+    // Live-call changes answer once TaskRouter's event callback has been delivered, so whatever
+    // the functions keep from those events (the task's attributes, the live-call index) is there
+    // when the caller looks.
+    if (route === 'POST /live-calls') {
+      const created = standin.createLiveCall(parseLiveCallInput(await readJson(request)));
+      await standin.callbacksDelivered();
+      return json(200, created);
+    }
+    if (route === 'POST /workers') return json(200, standin.createWorker(parseWorkerInput(await readJson(request))));
     if (route === 'POST /faults') {
       const fault = parseFault(await readJson(request));
       standin.injectFault(fault);
@@ -96,15 +129,21 @@ export async function handleControl(standin: Standin, request: Request, pathname
       return json(200, { ok: true, ms });
     }
     if (route === 'GET /requests') return json(200, standin.requests().map(({ method, path, at }) => ({ method, path, at })));
+    const pushed = syncPushRoute(standin, request, route);
+    if (pushed) return pushed;
 
-    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end))?$/.exec(route) ?? [];
+    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end|transfer))?$/.exec(route) ?? [];
     const id = sid === undefined ? undefined : decodeURIComponent(sid);
     if (request.method === 'POST' && resource === 'live-calls' && action === 'end' && id) {
       standin.endCall(id);
-      // Answer once TaskRouter's event callback has been delivered, so the task's attributes
-      // already hold what the functions wrote when the caller looks.
       await standin.callbacksDelivered();
       return json(200, { ok: true, callSid: id });
+    }
+    if (request.method === 'POST' && resource === 'live-calls' && action === 'transfer' && id) {
+      const body = await readJson(request);
+      const transferred = standin.transferCall(id, parseAgent(isRecord(body) ? body.agent : undefined));
+      await standin.callbacksDelivered();
+      return json(200, transferred);
     }
     if (request.method === 'GET' && resource === 'recordings' && !action && id) {
       const recording = standin.recording(id);

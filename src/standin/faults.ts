@@ -14,6 +14,11 @@
  *   sync.document.update    POST Services/{IS}/Documents/{ET|UniqueName}
  *   sync.document.list      GET  Services/{IS}/Documents
  *   sync.document.delete    DELETE Services/{IS}/Documents/{ET|UniqueName}
+ *   syncMap.create|fetch|update|delete|list         Services/{IS}/Maps[/{MP|UniqueName}]
+ *   syncMapItem.create|fetch|update|delete|list     Services/{IS}/Maps/{MP|UniqueName}/Items[/{Key}]
+ *   syncList.create|fetch|update|delete|list        Services/{IS}/Lists[/{ES|UniqueName}]
+ *   syncListItem.create|fetch|update|delete|list    Services/{IS}/Lists/{ES|UniqueName}/Items[/{Index}]
+ *     (create: POST on the collection; list: GET on it; fetch: GET, update: POST, delete: DELETE on one)
  *   taskrouter.worker.list  GET  Workspaces/{WS}/Workers
  *   taskrouter.worker.fetch GET  Workspaces/{WS}/Workers/{WK}
  *   taskrouter.reservation.list GET Workspaces/{WS}/Workers/{WK}/Reservations
@@ -22,6 +27,10 @@
  *   taskrouter.task.list    GET  Workspaces/{WS}/Tasks
  *   token.validate          POST /v1/Accounts/{AC}/Tokens/validate (the Flex token check)
  */
+function syncOperations<T extends string>(resource: T) {
+  return [`${resource}.create`, `${resource}.fetch`, `${resource}.update`, `${resource}.delete`, `${resource}.list`] as const;
+}
+
 export const FAULT_OPERATIONS = [
   'recording.update',
   'recording.create',
@@ -35,6 +44,10 @@ export const FAULT_OPERATIONS = [
   'sync.document.update',
   'sync.document.list',
   'sync.document.delete',
+  ...syncOperations('syncMap'),
+  ...syncOperations('syncMapItem'),
+  ...syncOperations('syncList'),
+  ...syncOperations('syncListItem'),
   'taskrouter.worker.list',
   'taskrouter.worker.fetch',
   'taskrouter.reservation.list',

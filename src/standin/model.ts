@@ -1,28 +1,16 @@
 /**
  * The stand-in's in-memory Twilio: calls, conferences, recordings, TaskRouter workers/tasks/
- * reservations, Sync documents and the Flex tokens it issued — and the rules Twilio applies to them.
+ * reservations, the Flex tokens it issued (Sync lives in sync.ts) — and the rules Twilio applies to them.
  *
  * Everything here is plain data plus the state changes the REST routes and the control surface
  * ask for. Rule violations throw TwilioApiError carrying the HTTP status and Twilio error code
  * that real Twilio answers (or our documented reading of it where Twilio's docs are vague).
  */
 import { randomBytes } from 'node:crypto';
+import { StandinInputError, StandinNotFoundError, TwilioApiError, newSid } from './primitives';
+import { SyncStore } from './sync';
 
-export class TwilioApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TwilioApiError';
-  }
-}
-
-/** A Twilio sid: two-letter prefix + 32 random lowercase hex digits. */
-export function newSid(prefix: string): string {
-  return prefix + randomBytes(16).toString('hex');
-}
+export { TwilioApiError, newSid, parseIfMatch } from './primitives';
 
 export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 export type ConferenceStatus = 'init' | 'in-progress' | 'completed';
@@ -40,8 +28,6 @@ export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
 
 export const CUSTOMER_NUMBER = '+15550100';
 export const CONTACT_CENTER_NUMBER = '+15550199';
-/** Largest Sync document data Twilio accepts, in bytes of its JSON. */
-export const SYNC_DOCUMENT_MAX_BYTES = 16384;
 const FLEX_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
 export interface Call {
@@ -121,18 +107,6 @@ export interface Reservation {
   dateUpdated: Date;
 }
 
-export interface SyncDocument {
-  sid: string;
-  serviceSid: string;
-  uniqueName: string | null;
-  data: Record<string, unknown>;
-  /** Answered as a string and as the ETag header; every write increments it. */
-  revision: number;
-  dateExpires: Date | null;
-  dateCreated: Date;
-  dateUpdated: Date;
-}
-
 export interface FlexToken {
   token: string;
   workerSid: string;
@@ -166,6 +140,37 @@ interface LiveCall {
   reservationSid: string;
 }
 
+/** What `POST /__standin/live-calls/<callSid>/transfer` answers. */
+export interface TransferResult {
+  workerSid: string;
+  taskSid: string;
+  token: string;
+}
+
+export interface WorkerInput {
+  agent: string;
+  role: Role;
+}
+
+/** What `POST /__standin/workers` answers. */
+export interface WorkerResult {
+  workerSid: string;
+  token: string;
+}
+
+/**
+ * A TaskRouter event, as the workspace's Event Callback URL is told it: task events carry the
+ * task; reservation events the task, the reservation and its worker.
+ */
+export type TaskRouterEvent =
+  | { eventType: 'task.wrapup' | 'task.completed' | 'task.canceled'; task: Task }
+  | {
+      eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled';
+      task: Task;
+      reservation: Reservation;
+      worker: Worker;
+    };
+
 /** Whose recordings a Calls/{CA}/Recordings or Conferences/{CF}/Recordings path talks about. */
 export type RecordingOwner = { kind: 'call'; callSid: string } | { kind: 'conference'; conferenceSid: string };
 
@@ -179,24 +184,11 @@ export interface TaskChanges {
   priority?: number;
 }
 
-export interface DocumentWrite {
-  data?: Record<string, unknown>;
-  /** Seconds to live; 0 means never expires. */
-  ttl?: number;
-}
-
 function isLive(status: RecordingStatus): boolean {
   return status === 'in-progress' || status === 'paused';
 }
 
-export function parseIfMatch(header: string | null | undefined): string | undefined {
-  if (header === null || header === undefined || header.trim() === '') return undefined;
-  // Accept both the bare revision we answer and a quoted entity tag.
-  return header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
-}
-
 export class TwilioModel {
-  readonly defaultSyncServiceSid = newSid('IS');
   readonly taskQueueSid = newSid('WQ');
   readonly workflowSid = newSid('WW');
   readonly voiceChannelSid = newSid('TC');
@@ -208,11 +200,10 @@ export class TwilioModel {
   workers = new Map<string, Worker>();
   tasks = new Map<string, Task>();
   reservations = new Map<string, Reservation>();
-  /** Keyed by service sid, then document sid. */
-  syncServices = new Map<string, Map<string, SyncDocument>>();
+  readonly sync: SyncStore;
   tokens = new Map<string, FlexToken>();
-  /** Told when a task enters wrap-up, completes or is canceled, as TaskRouter's event callback is. */
-  onTaskEvent?: (eventType: string, task: Task) => void;
+  /** Told what TaskRouter's event callback is told: reservations accepted, wrapping up, completed or canceled; tasks wrapping up, completed or canceled. */
+  onTaskRouterEvent?: (event: TaskRouterEvent) => void;
   private liveCalls: LiveCall[] = [];
   private recordingCounter = 0;
 
@@ -220,7 +211,9 @@ export class TwilioModel {
     private readonly now: () => Date,
     readonly accountSid: string,
     readonly workspaceSid: string,
-  ) {}
+  ) {
+    this.sync = new SyncStore(now);
+  }
 
   reset(): void {
     this.calls.clear();
@@ -229,7 +222,7 @@ export class TwilioModel {
     this.workers.clear();
     this.tasks.clear();
     this.reservations.clear();
-    this.syncServices.clear();
+    this.sync.reset();
     this.tokens.clear();
     this.liveCalls = [];
     this.recordingCounter = 0;
@@ -243,22 +236,9 @@ export class TwilioModel {
     const worker = this.workerForAgent(agent, role);
     const customerCall = this.addCall({ from: CUSTOMER_NUMBER, to: CONTACT_CENTER_NUMBER, direction: 'inbound' });
     const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
-
-    const task: Task = {
-      sid: newSid('WT'),
-      attributes: '',
-      assignmentStatus: 'assigned',
-      taskChannelUniqueName: 'voice',
-      priority: 0,
-      reason: null,
-      revision: 0,
-      dateCreated: now,
-      dateUpdated: now,
-    };
-    // Flex names the conference after the task.
-    const conference: Conference = { sid: newSid('CF'), friendlyName: task.sid, status: 'in-progress', dateCreated: now, dateUpdated: now };
+    const conference: Conference = { sid: newSid('CF'), friendlyName: '', status: 'in-progress', dateCreated: now, dateUpdated: now };
     this.conferences.set(conference.sid, conference);
-    task.attributes = JSON.stringify({
+    const attributes = {
       call_sid: customerCall.sid,
       conference: { sid: conference.sid, participants: { customer: customerCall.sid, worker: agentCall.sid } },
       direction: 'inbound',
@@ -269,11 +249,10 @@ export class TwilioModel {
       name: CUSTOMER_NUMBER,
       type: 'inbound',
       account_sid: this.accountSid,
-    });
-    this.tasks.set(task.sid, task);
-
-    const reservation: Reservation = { sid: newSid('WR'), taskSid: task.sid, workerSid: worker.sid, status: 'accepted', dateCreated: now, dateUpdated: now };
-    this.reservations.set(reservation.sid, reservation);
+    };
+    const { task, reservation } = this.acceptedVoiceTask(worker, attributes);
+    // Flex names the conference after the task.
+    conference.friendlyName = task.sid;
 
     const recordingSids: string[] = [];
     if (recording === 'conference' || recording === 'both') {
@@ -284,8 +263,76 @@ export class TwilioModel {
     }
 
     this.liveCalls.push({ customerCallSid: customerCall.sid, agentCallSid: agentCall.sid, conferenceSid: conference.sid, taskSid: task.sid, reservationSid: reservation.sid });
+    this.tellReservation('reservation.accepted', reservation);
     const token = this.issueToken(worker, role);
     return { workerSid: worker.sid, taskSid: task.sid, callSid: customerCall.sid, conferenceSid: conference.sid, recordingSids, token: token.token };
+  }
+
+  /**
+   * A worker with no call (made if needed, its role set as asked) and a Flex token for it.
+   */
+  createWorker(agent: string, role: Role): WorkerResult {
+    const worker = this.workerForAgent(agent, role);
+    return { workerSid: worker.sid, token: this.issueToken(worker, role).token };
+  }
+
+  /**
+   * Transfer the live call that `callSid` (customer or agent leg) belongs to, to `agent`: the call,
+   * the conference and their recordings go on; the current agent's leg hangs up, their
+   * reservation completes and their task goes to wrap-up; a new accepted voice task on the same
+   * call and conference goes to `agent` (a worker made if needed, keeping an existing one's roles).
+   * Throws StandinNotFoundError for no such live call, StandinInputError once the call has ended.
+   */
+  transferLiveCall(callSid: string, agent: string): TransferResult {
+    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
+    if (!live) throw new StandinNotFoundError(`No live call ${callSid}`);
+    if (this.calls.get(live.customerCallSid)?.status !== 'in-progress') throw new StandinInputError(`The call ${callSid} has ended`);
+    const now = this.now();
+
+    const previousLeg = this.calls.get(live.agentCallSid);
+    if (previousLeg && previousLeg.status === 'in-progress') Object.assign(previousLeg, { status: 'completed', endTime: now, dateUpdated: now });
+    const previousReservation = this.reservations.get(live.reservationSid);
+    if (previousReservation && previousReservation.status === 'accepted') {
+      Object.assign(previousReservation, { status: 'completed', dateUpdated: now });
+      this.tellReservation('reservation.completed', previousReservation);
+    }
+    const previousTask = this.tasks.get(live.taskSid) as Task;
+    if (previousTask.assignmentStatus === 'assigned') this.changeTask(previousTask, { assignmentStatus: 'wrapping' });
+
+    const existing = this.findWorker(agent);
+    const role = (existing?.attributes.roles as Role[] | undefined)?.[0] ?? 'agent';
+    const worker = existing ?? this.workerForAgent(agent, role);
+    const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
+    const previousAttributes = JSON.parse(previousTask.attributes) as Record<string, unknown> & { conference: { participants: Record<string, string> } };
+    const attributes = {
+      ...previousAttributes,
+      conference: { ...previousAttributes.conference, participants: { ...previousAttributes.conference.participants, worker: agentCall.sid } },
+      transferTargetType: 'worker',
+    };
+    const { task, reservation } = this.acceptedVoiceTask(worker, attributes);
+    Object.assign(live, { agentCallSid: agentCall.sid, taskSid: task.sid, reservationSid: reservation.sid });
+    this.tellReservation('reservation.accepted', reservation);
+    return { workerSid: worker.sid, taskSid: task.sid, token: this.issueToken(worker, role).token };
+  }
+
+  /** A voice task assigned to the worker through an accepted reservation. */
+  private acceptedVoiceTask(worker: Worker, attributes: Record<string, unknown>): { task: Task; reservation: Reservation } {
+    const now = this.now();
+    const task: Task = {
+      sid: newSid('WT'),
+      attributes: JSON.stringify(attributes),
+      assignmentStatus: 'assigned',
+      taskChannelUniqueName: 'voice',
+      priority: 0,
+      reason: null,
+      revision: 0,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.tasks.set(task.sid, task);
+    const reservation: Reservation = { sid: newSid('WR'), taskSid: task.sid, workerSid: worker.sid, status: 'accepted', dateCreated: now, dateUpdated: now };
+    this.reservations.set(reservation.sid, reservation);
+    return { task, reservation };
   }
 
   /**
@@ -314,9 +361,13 @@ export class TwilioModel {
     return true;
   }
 
+  private findWorker(agent: string): Worker | undefined {
+    return [...this.workers.values()].find((worker) => worker.friendlyName === agent);
+  }
+
   private workerForAgent(agent: string, role: Role): Worker {
     const now = this.now();
-    const existing = [...this.workers.values()].find((worker) => worker.friendlyName === agent);
+    const existing = this.findWorker(agent);
     if (existing) {
       existing.attributes = { ...existing.attributes, roles: [role] };
       existing.dateUpdated = now;
@@ -434,15 +485,23 @@ export class TwilioModel {
     return recording;
   }
 
-  /** A recording named under a call or conference path: a sid of theirs, or Twilio.CURRENT. */
+  /**
+   * A recording named under a call or conference path: a sid of theirs, or Twilio.CURRENT — the
+   * one live (in-progress or paused) recording: none is 404 20404; more than one is ambiguous,
+   * and Twilio refuses it with 400 16108 ("more than one active recording for the provided Call
+   * SID"; we answer the same under a conference).
+   */
   findRecording(owner: RecordingOwner, reference: string): Recording {
     const candidates = this.recordingsOf(owner);
-    const recording =
-      reference === CURRENT_RECORDING
-        ? candidates.find((candidate) => isLive(candidate.status)) // newest live one
-        : candidates.find((candidate) => candidate.sid === reference);
-    if (!recording) throw notFound(`The requested resource Recordings/${reference}.json was not found`);
-    return recording;
+    if (reference === CURRENT_RECORDING) {
+      const live = candidates.filter((candidate) => isLive(candidate.status));
+      if (live.length > 1) throw new TwilioApiError(400, 16108, 'Request failed due to concurrent recordings: more than one active recording');
+      if (live.length === 1) return live[0];
+    } else {
+      const recording = candidates.find((candidate) => candidate.sid === reference);
+      if (recording) return recording;
+    }
+    throw notFound(`The requested resource Recordings/${reference}.json was not found`);
   }
 
   /** POST Calls/{CA}/Recordings.json: start a recording of a call that is in progress. */
@@ -456,13 +515,15 @@ export class TwilioModel {
    * POST …/Recordings/{RE|Twilio.CURRENT}.json with Status paused | in-progress | stopped.
    * Checked in this order, as the path reads:
    * - unknown call or conference → 404 20404;
-   * - the call is not in progress → 400 21220 ("Invalid call state"), for a sid and for
-   *   Twilio.CURRENT alike: once the call is over nothing under it can be controlled;
-   * - the conference is not in progress → 400 16108 (our reading of Twilio's "conference not in
-   *   progress" error for conference recordings);
-   * - unknown recording, or no live (in-progress/paused) one for Twilio.CURRENT → 404 20404;
-   * - the recording is finished (stopped, processing, completed…) → 400 16104 ("recording not in
-   *   a state to accept the action");
+   * - the call is not in progress → 400 21220 ("Invalid call state": realtime operations need a
+   *   call in progress), for a sid and for Twilio.CURRENT alike;
+   * - the conference is completed → 400 16022 ("Conference does not exist or is completed";
+   *   the status is our reading);
+   * - unknown recording, or no live one for Twilio.CURRENT → 404 20404; more than one live one
+   *   for Twilio.CURRENT → 400 16108 (see findRecording);
+   * - the recording is finished (stopped, processing, completed…) → 400 with code 400 (Twilio's
+   *   "Bad Request: the resource has moved into a state that is no longer valid"; our reading —
+   *   Twilio documents no specific code for it);
    * - asking for the status it already has (paused→paused, in-progress→in-progress) is an
    *   accepted no-op: 200, no history entry.
    */
@@ -470,10 +531,10 @@ export class TwilioModel {
     if (owner.kind === 'call') {
       if (this.fetchCall(owner.callSid).status !== 'in-progress') throw new TwilioApiError(400, 21220, 'Invalid call state');
     } else if (this.fetchConference(owner.conferenceSid).status !== 'in-progress') {
-      throw new TwilioApiError(400, 16108, 'Conference is not in progress');
+      throw new TwilioApiError(400, 16022, 'Conference does not exist or is completed');
     }
     const recording = this.findRecording(owner, reference);
-    if (!isLive(recording.status)) throw new TwilioApiError(400, 16104, 'Recording is not in a state to accept the action');
+    if (!isLive(recording.status)) throw new TwilioApiError(400, 400, `Recording is ${recording.status} and can no longer be changed`);
     if (recording.status === status) return recording;
     if (status === 'paused') recording.pauseBehavior = pauseBehavior ?? 'silence';
     this.setRecordingStatus(recording, status);
@@ -531,102 +592,33 @@ export class TwilioModel {
     if (changes.reason !== undefined) task.reason = changes.reason;
     if (changes.priority !== undefined) task.priority = changes.priority;
     const statusChanged = changes.assignmentStatus !== undefined && changes.assignmentStatus !== task.assignmentStatus;
-    if (changes.assignmentStatus !== undefined && statusChanged) {
-      task.assignmentStatus = changes.assignmentStatus;
-      this.followTaskWithReservations(task, now);
-    }
+    if (changes.assignmentStatus !== undefined) task.assignmentStatus = changes.assignmentStatus;
     task.revision += 1;
     task.dateUpdated = now;
-    const event = { wrapping: 'task.wrapup', completed: 'task.completed', canceled: 'task.canceled' }[task.assignmentStatus as string];
-    if (statusChanged && event) this.onTaskEvent?.(event, task);
+    if (!statusChanged) return;
+    // TaskRouter tells the reservations' change first, then the task's.
+    this.followTaskWithReservations(task, now);
+    const event = ({ wrapping: 'task.wrapup', completed: 'task.completed', canceled: 'task.canceled' } as const)[task.assignmentStatus as 'wrapping' | 'completed' | 'canceled'];
+    if (event) this.onTaskRouterEvent?.({ eventType: event, task });
   }
 
   /** A reservation follows its task into wrap-up and completion, so it is no longer "accepted". */
   private followTaskWithReservations(task: Task, now: Date): void {
-    const next: Partial<Record<AssignmentStatus, ReservationStatus>> = { wrapping: 'wrapping', completed: 'completed', canceled: 'canceled' };
+    const next: Partial<Record<AssignmentStatus, 'wrapping' | 'completed' | 'canceled'>> = { wrapping: 'wrapping', completed: 'completed', canceled: 'canceled' };
     const status = next[task.assignmentStatus];
     if (!status) return;
     for (const reservation of this.reservations.values()) {
-      if (reservation.taskSid === task.sid && (reservation.status === 'accepted' || reservation.status === 'wrapping')) {
-        reservation.status = status;
-        reservation.dateUpdated = now;
-      }
+      if (reservation.taskSid !== task.sid || (reservation.status !== 'accepted' && reservation.status !== 'wrapping') || reservation.status === status) continue;
+      reservation.status = status;
+      reservation.dateUpdated = now;
+      this.tellReservation(({ wrapping: 'reservation.wrapup', completed: 'reservation.completed', canceled: 'reservation.canceled' } as const)[status], reservation);
     }
   }
 
-  // ---------------------------------------------------------------- Sync documents
-
-  /** "default" names the account's default Sync service, as in Twilio. */
-  serviceSid(reference: string): string {
-    return reference === 'default' ? this.defaultSyncServiceSid : reference;
-  }
-
-  private documentsOf(serviceReference: string): Map<string, SyncDocument> {
-    const serviceSid = this.serviceSid(serviceReference);
-    let documents = this.syncServices.get(serviceSid);
-    if (!documents) {
-      documents = new Map();
-      this.syncServices.set(serviceSid, documents);
-    }
-    // Expired documents disappear, as in Sync.
-    const now = this.now().getTime();
-    for (const [sid, document] of documents) {
-      if (document.dateExpires !== null && document.dateExpires.getTime() <= now) documents.delete(sid);
-    }
-    return documents;
-  }
-
-  listDocuments(serviceReference: string): SyncDocument[] {
-    return [...this.documentsOf(serviceReference).values()];
-  }
-
-  /** By sid (ET…) or unique name; 404 54100 when absent. */
-  fetchDocument(serviceReference: string, reference: string): SyncDocument {
-    const documents = this.documentsOf(serviceReference);
-    const document = documents.get(reference) ?? [...documents.values()].find((candidate) => candidate.uniqueName === reference);
-    if (!document) throw new TwilioApiError(404, 54100, `Document ${reference} not found`);
-    return document;
-  }
-
-  createDocument(serviceReference: string, uniqueName: string | undefined, write: DocumentWrite): SyncDocument {
-    const documents = this.documentsOf(serviceReference);
-    if (uniqueName !== undefined && [...documents.values()].some((document) => document.uniqueName === uniqueName)) {
-      throw new TwilioApiError(409, 54301, `Unique name already exists: ${uniqueName}`);
-    }
-    const data = write.data ?? {};
-    assertDocumentSize(data);
-    const now = this.now();
-    const document: SyncDocument = {
-      sid: newSid('ET'),
-      serviceSid: this.serviceSid(serviceReference),
-      uniqueName: uniqueName ?? null,
-      data,
-      revision: 0,
-      dateExpires: expiry(now, write.ttl),
-      dateCreated: now,
-      dateUpdated: now,
-    };
-    documents.set(document.sid, document);
-    return document;
-  }
-
-  /** `If-Match` must equal the current revision, else 412 54103. */
-  updateDocument(serviceReference: string, reference: string, write: DocumentWrite, ifMatch?: string): SyncDocument {
-    const document = this.fetchDocument(serviceReference, reference);
-    assertRevision(document, ifMatch);
-    if (write.data !== undefined) assertDocumentSize(write.data);
-    const now = this.now();
-    if (write.data !== undefined) document.data = write.data;
-    if (write.ttl !== undefined) document.dateExpires = expiry(now, write.ttl);
-    document.revision += 1;
-    document.dateUpdated = now;
-    return document;
-  }
-
-  deleteDocument(serviceReference: string, reference: string, ifMatch?: string): void {
-    const document = this.fetchDocument(serviceReference, reference);
-    assertRevision(document, ifMatch);
-    this.documentsOf(serviceReference).delete(document.sid);
+  private tellReservation(eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled', reservation: Reservation): void {
+    const task = this.tasks.get(reservation.taskSid);
+    const worker = this.workers.get(reservation.workerSid);
+    if (task && worker) this.onTaskRouterEvent?.({ eventType, task, reservation, worker });
   }
 }
 
@@ -641,20 +633,4 @@ function isJsonObject(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function assertRevision(document: SyncDocument, ifMatch: string | undefined): void {
-  if (ifMatch !== undefined && ifMatch !== String(document.revision)) {
-    throw new TwilioApiError(412, 54103, 'The revision of the Document does not match the expected revision');
-  }
-}
-
-function assertDocumentSize(data: Record<string, unknown>): void {
-  if (Buffer.byteLength(JSON.stringify(data), 'utf8') > SYNC_DOCUMENT_MAX_BYTES) {
-    throw new TwilioApiError(400, 54006, `Document data is too large (maximum ${SYNC_DOCUMENT_MAX_BYTES} bytes)`);
-  }
-}
-
-function expiry(now: Date, ttlSeconds: number | undefined): Date | null {
-  return ttlSeconds ? new Date(now.getTime() + ttlSeconds * 1000) : null;
 }

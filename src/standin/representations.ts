@@ -2,7 +2,8 @@
  * How the stand-in's resources look on the wire: snake_case JSON in the shapes real Twilio
  * answers (and the `twilio` SDK parses), plus the two list envelopes (2010-04-01 and v1).
  */
-import type { Call, Conference, Recording, Reservation, SyncDocument, Task, TwilioModel, Worker } from './model';
+import type { Call, Conference, Recording, Reservation, Task, TwilioModel, Worker } from './model';
+import type { SyncDocument, SyncList, SyncListItem, SyncMap, SyncMapItem } from './sync';
 
 export const TASKROUTER_BASE = 'https://taskrouter.twilio.com/v1';
 export const SYNC_BASE = 'https://sync.twilio.com/v1';
@@ -79,10 +80,17 @@ export function conferenceJson(model: TwilioModel, conference: Conference) {
   };
 }
 
-export function recordingJson(model: TwilioModel, recording: Recording) {
+/**
+ * Where a recording is read from changes its shape, as in Twilio's spec: under a call it carries
+ * `track`; under a conference neither `track` nor links; at the account level `media_url` and
+ * `subresource_uris`.
+ */
+export type RecordingScope = 'account' | 'call' | 'conference';
+
+export function recordingJson(model: TwilioModel, recording: Recording, scope: RecordingScope) {
   const uri = `/${API_VERSION}/Accounts/${model.accountSid}/Recordings/${recording.sid}`;
   const finished = recording.status === 'completed' && recording.endTime !== null;
-  return {
+  const common = {
     sid: recording.sid,
     account_sid: model.accountSid,
     api_version: API_VERSION,
@@ -91,7 +99,6 @@ export function recordingJson(model: TwilioModel, recording: Recording) {
     status: recording.status,
     source: recording.source,
     channels: recording.channels,
-    track: recording.track,
     start_time: rfc2822(recording.startTime),
     date_created: rfc2822(recording.dateCreated),
     date_updated: rfc2822(recording.dateUpdated),
@@ -101,8 +108,13 @@ export function recordingJson(model: TwilioModel, recording: Recording) {
     price_unit: 'USD',
     error_code: null,
     encryption_details: null,
-    media_url: `https://api.twilio.com${uri}`,
     uri: `${uri}.json`,
+  };
+  if (scope === 'call') return { ...common, track: recording.track };
+  if (scope === 'conference') return common;
+  return {
+    ...common,
+    media_url: `https://api.twilio.com${uri}`,
     subresource_uris: {
       add_on_results: `${uri}/AddOnResults.json`,
       transcriptions: `${uri}/Transcriptions.json`,
@@ -201,28 +213,95 @@ export function documentJson(model: TwilioModel, document: SyncDocument) {
     links: { permissions: `${url}/Permissions` },
     revision: String(document.revision),
     data: document.data,
-    date_expires: document.dateExpires ? iso8601(document.dateExpires) : null,
-    date_created: iso8601(document.dateCreated),
-    date_updated: iso8601(document.dateUpdated),
+    ...syncDates(document),
     created_by: 'system',
+  };
+}
+
+export function mapJson(model: TwilioModel, map: SyncMap) {
+  const url = `${SYNC_BASE}/Services/${map.serviceSid}/Maps/${map.sid}`;
+  return {
+    sid: map.sid,
+    unique_name: map.uniqueName,
+    account_sid: model.accountSid,
+    service_sid: map.serviceSid,
+    url,
+    links: { items: `${url}/Items`, permissions: `${url}/Permissions` },
+    revision: String(map.revision),
+    ...syncDates(map),
+    created_by: 'system',
+  };
+}
+
+export function mapItemJson(model: TwilioModel, map: SyncMap, item: SyncMapItem) {
+  return {
+    key: item.key,
+    account_sid: model.accountSid,
+    service_sid: map.serviceSid,
+    map_sid: map.sid,
+    url: `${SYNC_BASE}/Services/${map.serviceSid}/Maps/${map.sid}/Items/${encodeURIComponent(item.key)}`,
+    revision: String(item.revision),
+    data: item.data,
+    ...syncDates(item),
+    created_by: 'system',
+  };
+}
+
+export function listJson(model: TwilioModel, list: SyncList) {
+  const url = `${SYNC_BASE}/Services/${list.serviceSid}/Lists/${list.sid}`;
+  return {
+    sid: list.sid,
+    unique_name: list.uniqueName,
+    account_sid: model.accountSid,
+    service_sid: list.serviceSid,
+    url,
+    links: { items: `${url}/Items`, permissions: `${url}/Permissions` },
+    revision: String(list.revision),
+    ...syncDates(list),
+    created_by: 'system',
+  };
+}
+
+export function listItemJson(model: TwilioModel, list: SyncList, item: SyncListItem) {
+  return {
+    index: item.index,
+    account_sid: model.accountSid,
+    service_sid: list.serviceSid,
+    list_sid: list.sid,
+    url: `${SYNC_BASE}/Services/${list.serviceSid}/Lists/${list.sid}/Items/${item.index}`,
+    revision: String(item.revision),
+    data: item.data,
+    ...syncDates(item),
+    created_by: 'system',
+  };
+}
+
+function syncDates(thing: { dateExpires: Date | null; dateCreated: Date; dateUpdated: Date }) {
+  return {
+    date_expires: thing.dateExpires ? iso8601(thing.dateExpires) : null,
+    date_created: iso8601(thing.dateCreated),
+    date_updated: iso8601(thing.dateUpdated),
   };
 }
 
 // ---------------------------------------------------------------- paging
 
 const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 1000;
+/** Twilio's largest PageSize: 1000 for the 2010 API and TaskRouter; Sync's lists allow 100. */
+export const MAX_PAGE_SIZE = 1000;
+export const SYNC_MAX_PAGE_SIZE = 100;
 
 interface PageRequest {
   page: number;
   pageSize: number;
 }
 
-function pageRequest(query: URLSearchParams): PageRequest {
+/** A PageSize over the cap is answered with the cap (our reading: Twilio's docs state only the maximum). */
+function pageRequest(query: URLSearchParams, maxPageSize: number): PageRequest {
   const size = Number.parseInt(query.get('PageSize') ?? '', 10);
   const page = Number.parseInt(query.get('Page') ?? '', 10);
   return {
-    pageSize: Number.isFinite(size) && size > 0 ? Math.min(size, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE,
+    pageSize: Number.isFinite(size) && size > 0 ? Math.min(size, maxPageSize) : DEFAULT_PAGE_SIZE,
     page: Number.isFinite(page) && page >= 0 ? page : 0,
   };
 }
@@ -238,7 +317,7 @@ function pageQuery(query: URLSearchParams, page: number, pageSize: number): stri
 
 /** A 2010-04-01 list: `{<key>: [...], first_page_uri, next_page_uri, page, page_size, …}` with relative URIs. */
 export function page2010<T>(items: T[], key: string, path: string, query: URLSearchParams) {
-  const { page, pageSize } = pageRequest(query);
+  const { page, pageSize } = pageRequest(query, MAX_PAGE_SIZE);
   const start = page * pageSize;
   const slice = items.slice(start, start + pageSize);
   const uriFor = (n: number) => `${path}?${pageQuery(query, n, pageSize)}`;
@@ -256,8 +335,8 @@ export function page2010<T>(items: T[], key: string, path: string, query: URLSea
 }
 
 /** A v1 list: `{<key>: [...], meta: {page, page_size, first_page_url, next_page_url, …, key}}` with absolute URLs. */
-export function pageV1<T>(items: T[], key: string, baseUrl: string, query: URLSearchParams) {
-  const { page, pageSize } = pageRequest(query);
+export function pageV1<T>(items: T[], key: string, baseUrl: string, query: URLSearchParams, maxPageSize = MAX_PAGE_SIZE) {
+  const { page, pageSize } = pageRequest(query, maxPageSize);
   const start = page * pageSize;
   const urlFor = (n: number) => `${baseUrl}?${pageQuery(query, n, pageSize)}`;
   return {

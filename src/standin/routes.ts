@@ -4,7 +4,6 @@
  * do not collide. Account, workspace and service sids in paths are not checked against the
  * stand-in's own: it is single-tenant, and answers with its configured sids.
  */
-import type { Operation } from './faults';
 import { parseExpression } from './expressions';
 import {
   ASSIGNMENT_STATUSES,
@@ -14,14 +13,14 @@ import {
   type RecordingUpdateStatus,
   TwilioApiError,
   type TwilioModel,
-  parseIfMatch,
 } from './model';
+import { parseIfMatch } from './primitives';
+import { type Answer, type Route, type RouteRequest, created, etag, integerParam, ok, oneOf, path } from './routing';
+import { SYNC_ROUTES } from './syncRoutes';
 import {
-  SYNC_BASE,
   TASKROUTER_BASE,
   callJson,
   conferenceJson,
-  documentJson,
   iso8601,
   page2010,
   pageV1,
@@ -31,43 +30,8 @@ import {
   workerJson,
 } from './representations';
 
-/** What a route answers; the stand-in turns it into a Response (after latency). */
-export interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface RouteRequest {
-  /** Decoded named groups of the route's pattern. */
-  params: Record<string, string>;
-  query: URLSearchParams;
-  /** Form fields of a form-encoded body (empty otherwise). */
-  form: URLSearchParams;
-  /** Parsed JSON body, when the body is JSON. */
-  json: unknown;
-  headers: Headers;
-  now: Date;
-}
-
-interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
-  pattern: RegExp;
-  operation: Operation;
-  answer(model: TwilioModel, request: RouteRequest): Answer;
-}
-
 const ACCOUNT = '/2010-04-01/Accounts/(?<account>[^/]+)';
 const WORKSPACE = '/v1/Workspaces/(?<workspace>[^/]+)';
-const SERVICE = '/v1/Services/(?<service>[^/]+)';
-
-function path(pattern: string): RegExp {
-  return new RegExp(`^${pattern}$`);
-}
-
-const ok = (body: unknown, headers?: Record<string, string>): Answer => ({ status: 200, body, headers });
-const created = (body: unknown, headers?: Record<string, string>): Answer => ({ status: 201, body, headers });
-const etag = (revision: number) => ({ ETag: String(revision) });
 
 function callOwner(request: RouteRequest): RecordingOwner {
   return { kind: 'call', callSid: request.params.call };
@@ -77,37 +41,12 @@ function conferenceOwner(request: RouteRequest): RecordingOwner {
   return { kind: 'conference', conferenceSid: request.params.conference };
 }
 
-function oneOf<T extends string>(value: string | null, allowed: readonly T[], name: string): T | undefined {
-  if (value === null) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new TwilioApiError(400, 20001, `Invalid ${name}: ${value}`);
-  return value as T;
-}
-
-function integerParam(value: string | null, name: string): number | undefined {
-  if (value === null) return undefined;
-  if (!/^\d+$/.test(value)) throw new TwilioApiError(400, 20001, `Invalid ${name}: ${value}`);
-  return Number(value);
-}
-
 /** Status (required) and PauseBehavior of a recording update. */
 function recordingUpdate(model: TwilioModel, request: RouteRequest, owner: RecordingOwner): Answer {
   const status = oneOf<RecordingUpdateStatus>(request.form.get('Status'), ['paused', 'in-progress', 'stopped'], 'Status');
   if (!status) throw new TwilioApiError(400, 20001, 'Missing required parameter Status');
   const pauseBehavior = oneOf<PauseBehavior>(request.form.get('PauseBehavior'), ['skip', 'silence'], 'PauseBehavior');
-  return ok(recordingJson(model, model.updateRecording(owner, request.params.recording, status, pauseBehavior)));
-}
-
-function documentData(form: URLSearchParams): Record<string, unknown> | undefined {
-  const text = form.get('Data');
-  if (text === null) return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new TwilioApiError(400, 20001, 'Invalid Data: not JSON');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TwilioApiError(400, 20001, 'Invalid Data: must be a JSON object');
-  return data as Record<string, unknown>;
+  return ok(recordingJson(model, model.updateRecording(owner, request.params.recording, status, pauseBehavior), owner.kind));
 }
 
 /** Multi-valued list filters arrive repeated (`A=x&A=y`, as the SDK sends them) or comma-separated. */
@@ -145,7 +84,7 @@ export const ROUTES: Route[] = [
     pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings\\.json`),
     operation: 'recording.list',
     answer: (model, request) =>
-      ok(page2010(model.recordingsOf(callOwner(request)).map((recording) => recordingJson(model, recording)), 'recordings', requestPath(request, 'Calls', 'call'), request.query)),
+      ok(page2010(model.recordingsOf(callOwner(request)).map((recording) => recordingJson(model, recording, 'call')), 'recordings', requestPath(request, 'Calls', 'call'), request.query)),
   },
   {
     method: 'POST',
@@ -157,14 +96,14 @@ export const ROUTES: Route[] = [
       const track = oneOf(request.form.get('RecordingTrack'), ['inbound', 'outbound', 'both'], 'RecordingTrack') ?? 'both';
       oneOf(request.form.get('Trim'), ['trim-silence', 'do-not-trim'], 'Trim');
       const recording = model.startCallRecording(request.params.call, { channels: channels === 'dual' ? 2 : 1, track });
-      return created(recordingJson(model, recording));
+      return created(recordingJson(model, recording, 'call'));
     },
   },
   {
     method: 'GET',
     pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings/(?<recording>[^/]+)\\.json`),
     operation: 'recording.fetch',
-    answer: (model, request) => ok(recordingJson(model, model.findRecording(callOwner(request), request.params.recording))),
+    answer: (model, request) => ok(recordingJson(model, model.findRecording(callOwner(request), request.params.recording), 'call')),
   },
   {
     method: 'POST',
@@ -179,7 +118,7 @@ export const ROUTES: Route[] = [
     answer: (model, request) =>
       ok(
         page2010(
-          model.recordingsOf(conferenceOwner(request)).map((recording) => recordingJson(model, recording)),
+          model.recordingsOf(conferenceOwner(request)).map((recording) => recordingJson(model, recording, 'conference')),
           'recordings',
           requestPath(request, 'Conferences', 'conference'),
           request.query,
@@ -190,7 +129,7 @@ export const ROUTES: Route[] = [
     method: 'GET',
     pattern: path(`${ACCOUNT}/Conferences/(?<conference>[^/]+)/Recordings/(?<recording>[^/]+)\\.json`),
     operation: 'recording.fetch',
-    answer: (model, request) => ok(recordingJson(model, model.findRecording(conferenceOwner(request), request.params.recording))),
+    answer: (model, request) => ok(recordingJson(model, model.findRecording(conferenceOwner(request), request.params.recording), 'conference')),
   },
   {
     method: 'POST',
@@ -202,7 +141,7 @@ export const ROUTES: Route[] = [
     method: 'GET',
     pattern: path(`${ACCOUNT}/Recordings/(?<recording>[^/]+)\\.json`),
     operation: 'recording.fetch',
-    answer: (model, request) => ok(recordingJson(model, model.fetchRecording(request.params.recording))),
+    answer: (model, request) => ok(recordingJson(model, model.fetchRecording(request.params.recording), 'account')),
   },
   // ------------------------------------------------------------ TaskRouter
   {
@@ -282,61 +221,7 @@ export const ROUTES: Route[] = [
       return ok(taskJson(model, task, request.now), etag(task.revision));
     },
   },
-  // ------------------------------------------------------------ Sync documents
-  {
-    method: 'GET',
-    pattern: path(`${SERVICE}/Documents`),
-    operation: 'sync.document.list',
-    answer: (model, request) => {
-      const serviceSid = model.serviceSid(request.params.service);
-      const documents = model.listDocuments(serviceSid).map((document) => documentJson(model, document));
-      return ok(pageV1(documents, 'documents', `${SYNC_BASE}/Services/${serviceSid}/Documents`, request.query));
-    },
-  },
-  {
-    method: 'POST',
-    pattern: path(`${SERVICE}/Documents`),
-    operation: 'sync.document.create',
-    answer: (model, request) => {
-      const document = model.createDocument(request.params.service, request.form.get('UniqueName') ?? undefined, {
-        data: documentData(request.form),
-        ttl: integerParam(request.form.get('Ttl'), 'Ttl'),
-      });
-      return created(documentJson(model, document), etag(document.revision));
-    },
-  },
-  {
-    method: 'GET',
-    pattern: path(`${SERVICE}/Documents/(?<document>[^/]+)`),
-    operation: 'sync.document.fetch',
-    answer: (model, request) => {
-      const document = model.fetchDocument(request.params.service, request.params.document);
-      return ok(documentJson(model, document), etag(document.revision));
-    },
-  },
-  {
-    method: 'POST',
-    pattern: path(`${SERVICE}/Documents/(?<document>[^/]+)`),
-    operation: 'sync.document.update',
-    answer: (model, request) => {
-      const document = model.updateDocument(
-        request.params.service,
-        request.params.document,
-        { data: documentData(request.form), ttl: integerParam(request.form.get('Ttl'), 'Ttl') },
-        parseIfMatch(request.headers.get('If-Match')),
-      );
-      return ok(documentJson(model, document), etag(document.revision));
-    },
-  },
-  {
-    method: 'DELETE',
-    pattern: path(`${SERVICE}/Documents/(?<document>[^/]+)`),
-    operation: 'sync.document.delete',
-    answer: (model, request) => {
-      model.deleteDocument(request.params.service, request.params.document, parseIfMatch(request.headers.get('If-Match')));
-      return { status: 204 };
-    },
-  },
+  ...SYNC_ROUTES,
   // ------------------------------------------------------------ IAM: the Flex token check (twilio-flex-token-validator)
   {
     method: 'POST',

@@ -26,6 +26,10 @@ async function serve(standin: Standin, incoming: http.IncomingMessage, outgoing:
       incoming.socket.destroy();
       return;
     }
+    if (isEventStream(response)) {
+      await streamBody(response, outgoing);
+      return;
+    }
     const body = Buffer.from(await response.arrayBuffer());
     outgoing.writeHead(response.status, Object.fromEntries(response.headers));
     outgoing.end(body);
@@ -33,6 +37,26 @@ async function serve(standin: Standin, incoming: http.IncomingMessage, outgoing:
     if (!outgoing.headersSent) outgoing.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' });
     outgoing.end(JSON.stringify({ code: 20500, message: 'Internal stand-in error', more_info: 'https://www.twilio.com/docs/errors/20500', status: 500 }));
   }
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get('Content-Type') ?? '').startsWith('text/event-stream') && response.body !== null;
+}
+
+/** Sends each chunk as it comes (the push channel's events) until the stream or the client ends. */
+async function streamBody(response: Response, outgoing: http.ServerResponse): Promise<void> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+  outgoing.flushHeaders();
+  outgoing.once('close', () => {
+    reader.cancel().catch(() => undefined);
+  });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done || outgoing.destroyed) break;
+    outgoing.write(value);
+  }
+  outgoing.end();
 }
 
 async function toFetchRequest(incoming: http.IncomingMessage, host: string): Promise<Request> {

@@ -7,80 +7,20 @@
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
  * control.ts; fault injection in faults.ts.
  */
-import { createHmac } from 'node:crypto';
-import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseFault, parseLatency, parseLiveCallInput } from './control';
-import { FaultQueue, type FaultSpec, type Operation } from './faults';
-import { type LiveCallInput, type LiveCallResult, type RecordingHistoryEntry, type RecordingStatus, type AssignmentStatus, TwilioApiError, TwilioModel } from './model';
-import { type Answer, findRoute } from './routes';
+import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseWorkerInput } from './control';
+import { EventCallbackSender, eventCallbackParams } from './eventCallback';
+import { FaultQueue } from './faults';
+import { SyncPushChannel } from './push';
+import { TwilioApiError, TwilioModel } from './model';
+import { findRoute } from './routes';
+import type { Answer } from './routing';
+import type { RequestRecord, Standin, StandinOptions } from './types';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
-export type { LiveCallInput, LiveCallResult, RecordingMode, Role } from './model';
+export type { LiveCallInput, LiveCallResult, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
 
-export interface StandinOptions {
-  /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
-  latencyMs?: number;
-  /** The clock for every timestamp the stand-in makes. Default: the real clock. */
-  now?: () => Date;
-  /** Answered as `account_sid`. Default AC000…0. */
-  accountSid?: string;
-  /** Answered as `workspace_sid`. Default WS000…0. */
-  workspaceSid?: string;
-  /**
-   * The workspace's Event Callback URL: task wrap-up, completion and cancelation are POSTed there
-   * as TaskRouter does (form-encoded, signed with `authToken` in X-Twilio-Signature).
-   */
-  eventCallbackUrl?: string;
-  authToken?: string;
-}
-
-/** One Twilio REST request received (control-surface requests are not logged). */
-export interface RequestRecord {
-  method: string;
-  /** Path without host and query. */
-  path: string;
-  /** When it arrived, ISO 8601 with milliseconds. */
-  at: string;
-  /** The fault operation it belongs to; null for unknown paths and refused authentication. */
-  operation: Operation | null;
-  /** When it was answered (after any latency); null while still waiting. */
-  answeredAt: string | null;
-}
-
-export interface RecordingReport {
-  sid: string;
-  status: RecordingStatus;
-  history: RecordingHistoryEntry[];
-}
-
-export interface TaskReport {
-  sid: string;
-  assignmentStatus: AssignmentStatus;
-  attributes: unknown;
-}
-
-/** `code` defaults to 20500 and `times` to 1. */
-export type FaultInput = Omit<FaultSpec, 'code' | 'times'> & Partial<Pick<FaultSpec, 'code' | 'times'>>;
-
-export interface Standin {
-  readonly accountSid: string;
-  readonly workspaceSid: string;
-  /** Answers a Twilio REST request or a `/__standin/*` control request. */
-  handle(request: Request): Promise<Response>;
-  /** As `POST /__standin/live-calls`; throws StandinInputError on bad input. */
-  createLiveCall(input: LiveCallInput): LiveCallResult;
-  /** As `POST /__standin/live-calls/<callSid>/end`; throws StandinNotFoundError for an unknown call. */
-  endCall(callSid: string): void;
-  /** Empties all state, faults and the request log (the latency setting stays). */
-  reset(): void;
-  /** Resolves once every event callback sent so far has been answered (or failed). */
-  callbacksDelivered(): Promise<void>;
-  recording(sid: string): RecordingReport | undefined;
-  task(taskSid: string): TaskReport | undefined;
-  injectFault(fault: FaultInput): void;
-  requests(): RequestRecord[];
-  setLatency(ms: number): void;
-}
+export type { FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, TaskReport } from './types';
 
 export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 export const DEFAULT_WORKSPACE_SID = `WS${'0'.repeat(32)}`;
@@ -97,24 +37,14 @@ export function createStandin(options: StandinOptions = {}): Standin {
   const faults = new FaultQueue();
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
-  let deliveries: Promise<unknown>[] = [];
-  if (options.eventCallbackUrl) {
-    const url = options.eventCallbackUrl;
-    model.onTaskEvent = (eventType, task) => {
-      const params: Record<string, string> = {
-        EventType: eventType,
-        AccountSid: model.accountSid,
-        WorkspaceSid: model.workspaceSid,
-        TaskSid: task.sid,
-        TaskAssignmentStatus: task.assignmentStatus,
-        TaskAttributes: task.attributes,
-        Timestamp: String(Math.floor(now().getTime() / 1000)),
-      };
-      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
-      if (options.authToken) headers['X-Twilio-Signature'] = twilioSignature(options.authToken, url, params);
-      deliveries.push(fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) }).catch(() => undefined));
-    };
-  }
+  const push = new SyncPushChannel({
+    serviceSid: model.sync.defaultServiceSid,
+    sweepExpired: () => model.sync.sweepExpired(),
+    keepAliveMs: options.keepAliveMs,
+  });
+  model.sync.onChange = (change) => push.publish(change);
+  const callbacks = options.eventCallbackUrl ? new EventCallbackSender(options.eventCallbackUrl, options.authToken) : undefined;
+  if (callbacks) model.onTaskRouterEvent = (event) => callbacks.send(eventCallbackParams(model, event, now()));
 
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
@@ -171,14 +101,21 @@ export function createStandin(options: StandinOptions = {}): Standin {
       return model.createLiveCall(parseLiveCallInput(input));
     },
 
+    transferCall(callSid, agent) {
+      return model.transferLiveCall(callSid, parseAgent(agent));
+    },
+
+    createWorker(input) {
+      const { agent, role } = parseWorkerInput(input);
+      return model.createWorker(agent, role);
+    },
+
     endCall(callSid) {
       if (!model.endLiveCall(callSid)) throw new StandinNotFoundError(`No live call ${callSid}`);
     },
 
     async callbacksDelivered() {
-      const pending = deliveries;
-      deliveries = [];
-      await Promise.all(pending);
+      await callbacks?.delivered();
     },
 
     reset() {
@@ -210,14 +147,35 @@ export function createStandin(options: StandinOptions = {}): Standin {
     setLatency(ms) {
       latencyMs = parseLatency({ ms });
     },
+
+    syncDocument(uniqueName) {
+      const document = unlessSyncNotFound(() => model.sync.fetchDocument('default', uniqueName));
+      return document && { uniqueName: document.uniqueName ?? document.sid, revision: String(document.revision), data: document.data };
+    },
+
+    syncMapItems(uniqueName) {
+      const items = unlessSyncNotFound(() => model.sync.listMapItems('default', uniqueName, {}));
+      return items?.map((item) => ({ key: item.key, revision: String(item.revision), data: item.data }));
+    },
+
+    syncStream(lastEventId = null) {
+      return push.stream(lastEventId);
+    },
+
+    closeStreams() {
+      push.close();
+    },
   };
   return standin;
 }
 
-/** Twilio's request signature: HMAC-SHA1 of the URL followed by each sorted key and its value. */
-function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const data = Object.keys(params).sort().reduce((text, key) => text + key + params[key], url);
-  return createHmac('sha1', authToken).update(data).digest('base64');
+function unlessSyncNotFound<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TwilioApiError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 function isAuthorized(header: string | null): boolean {

@@ -132,7 +132,9 @@ describe('keyboard shortcut', () => {
 
   it('falls back to a keydown listener where Flex has no shortcut manager', async () => {
     serverPausesAndResumes();
-    const remove = registerToggleShortcut(undefined, '9', 'Toggle recording pause');
+    const remove = registerToggleShortcut(undefined, '9', 'Toggle recording pause', () => {
+      Flex.Actions.invokeAction('ToggleRecording').catch(() => undefined);
+    });
     fireEvent.keyDown(document, { key: '(', code: 'Digit9', ctrlKey: true, shiftKey: true });
     await waitFor(() => expect(api.count('pause')).toBe(1));
     remove();

@@ -4,7 +4,7 @@ import * as Flex from '@twilio/flex-ui';
 import { RecordingControlButton } from '../../src/components/RecordingControlButton';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { setRuntime } from '../../src/flex/runtime';
-import { createPluginRuntime } from '../../src/flex/setup';
+import { createPluginRuntime } from '../../src/flex/pluginRuntime';
 import { callStatus, deferred, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask, usePluginInFlex } from './support';
 
 const api = fakeApi();

@@ -1,9 +1,8 @@
 import * as React from 'react';
 import { act, screen, waitFor, within } from '@testing-library/react';
-import * as Flex from '@twilio/flex-ui';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { setRuntime } from '../../src/flex/runtime';
-import { createPluginRuntime } from '../../src/flex/setup';
+import { createPluginRuntime } from '../../src/flex/pluginRuntime';
 import { callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask, usePluginInFlex } from './support';
 
 const api = fakeApi();
@@ -63,13 +62,6 @@ describe('recording indicator', () => {
     expect(screen.getByRole('button', { name: 'Start recording' })).toBeInTheDocument();
   });
 
-  it('shows "unknown" rather than a stale guess when the server stops answering', async () => {
-    renderInFlex(<RecordingIndicator />, voiceTask());
-    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/));
-    api.on.status = () => ({ status: 503, body: { error: { code: 'unavailable', message: 'down' } } });
-    await waitFor(() => expect(indicatorText()).toHaveTextContent('Recording state unknown — checking…'), { timeout: 2500 });
-  });
-
   it('draws the call\'s paused intervals on a small timeline', async () => {
     const start = Date.now() - 50_000;
     api.state = {
@@ -89,16 +81,7 @@ describe('recording indicator', () => {
   });
 });
 
-describe('state arriving from the server', () => {
-  it('shows a desktop-event pause at the next poll, and tells the agent', async () => {
-    renderInFlex(<RecordingIndicator />, voiceTask());
-    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/));
-
-    api.state = callStatus([desktopHold()]); // the desktop relay paused the call
-    await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number'), { timeout: 2500 });
-    expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
-  });
-
+describe('a call coming on screen', () => {
   it('after a refresh or a transfer, the agent on the call sees the state the server keeps', async () => {
     // Bob received the call by transfer: a new task, same call, and a browser that knows nothing.
     const bob = fakeManager({ identity: 'bob', config: manager.serviceConfiguration!.ui_attributes!.recordingControls });
@@ -107,38 +90,5 @@ describe('state arriving from the server', () => {
     renderInFlex(<RecordingIndicator />, voiceTask({ taskSid: 'WT' + '2'.repeat(32) }));
     await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Card number — resumes in 0:3[01]$/));
     expect(api.last('status')?.fields).toMatchObject({ taskSid: 'WT' + '2'.repeat(32), callSid: voiceTask().attributes?.call_sid });
-  });
-
-  it('asks the server the moment a hold expires, so the resume shows at once', async () => {
-    setRuntime(createPluginRuntime(manager, { pollSeconds: 30 })); // polling alone would be far too slow
-    const resumeAt = new Date(Date.now() + 600).toISOString();
-    api.state = callStatus([desktopHold({ resumeAt })]);
-    // The server closes expired holds whenever it is asked after resumeAt.
-    api.on.status = () => ({ status: 200, body: Date.now() >= Date.parse(resumeAt) ? callStatus() : api.state });
-
-    renderInFlex(<RecordingIndicator />, voiceTask());
-    await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 0:01'));
-    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/), { timeout: 1500 });
-    expect(api.count('status')).toBe(2);
-    expect(screen.getByText('Recording resumed.')).toBeInTheDocument();
-  });
-
-  it('follows the call\'s Sync document when Flex\'s Sync client can open it', async () => {
-    const updated: Array<(event: { data: unknown }) => void> = [];
-    const document = jest.fn(async ({ id }: { id: string }) => ({
-      data: { holds: [], intervals: [] },
-      on: (_event: 'updated', listener: (event: { data: unknown }) => void) => updated.push(listener),
-      close: jest.fn(),
-      id,
-    }));
-    setRuntime(createPluginRuntime({ ...manager, insightsClient: { document } }, { pollSeconds: 30 }));
-
-    renderInFlex(<RecordingIndicator />, voiceTask());
-    await waitFor(() => expect(document).toHaveBeenCalledWith({ id: `rc-call-${voiceTask().attributes?.call_sid}`, mode: 'open_existing' }));
-    await waitFor(() => expect(updated).toHaveLength(1));
-
-    act(() => updated[0]({ data: { holds: [manualHold('sam.supervisor', { id: 'supervisor:sam.supervisor' })], intervals: [], recording: 'paused' } }));
-    expect(indicatorText()).toHaveTextContent(/^Paused by supervisor$/);
-    expect(api.count('status')).toBe(1); // no poll was needed
   });
 });

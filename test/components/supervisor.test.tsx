@@ -4,8 +4,11 @@ import * as Flex from '@twilio/flex-ui';
 import { addSupervisorView, SupervisorSideLink, SupervisorView } from '../../src/components/SupervisorView';
 import { createRuntime, setRuntime } from '../../src/flex/runtime';
 import { defaultConfig } from '../../src/flex/config';
-import { createPluginRuntime, setupRecordingControls } from '../../src/flex/setup';
+import { createPluginRuntime } from '../../src/flex/pluginRuntime';
+import RecordingControlsPlugin from '../../src/RecordingControlsPlugin';
+import { LIVE_CALLS_MAP } from '../../src/flex/syncData';
 import type { CallStatus } from '../../src/flex/types';
+import { FakeSync } from './fakeSync';
 import { BASE_URL, callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';
 
 const sid = (prefix: string, digit: string) => prefix + digit.repeat(32);
@@ -14,45 +17,70 @@ const bobTask = voiceTask({ taskSid: sid('WT', 'b'), sid: sid('WR', 'b'), attrib
 const wrappingTask = voiceTask({ taskSid: sid('WT', 'c'), sid: sid('WR', 'c'), status: 'wrapping', taskStatus: 'wrapping' });
 
 const api = fakeApi();
-const manager = fakeManager({
-  identity: 'sam',
-  roles: ['supervisor'],
-  supervisorWorkers: [
-    { worker: { fullName: 'Alice Agent', name: 'alice' }, tasks: [aliceTask] },
-    { worker: { fullName: 'Bob Agent', name: 'bob' }, tasks: [bobTask, wrappingTask] },
-  ],
-});
+const storeWorkers = [
+  { worker: { fullName: 'Alice Agent', name: 'alice' }, tasks: [aliceTask] },
+  { worker: { fullName: 'Bob Agent', name: 'bob' }, tasks: [bobTask, wrappingTask] },
+];
+const manager = fakeManager({ identity: 'sam', roles: ['supervisor'], supervisorWorkers: storeWorkers });
 
 /** Each call's state on the server, by task SID (or call SID), changed by pause/resume. */
 let calls: Record<string, CallStatus>;
+let sync: FakeSync;
 const keyOfFields = (fields: Record<string, string>) => fields.taskSid ?? fields.callSid;
+const taskOfCall: Record<string, string> = { [sid('CA', 'a')]: aliceTask.taskSid, [sid('CA', 'b')]: bobTask.taskSid };
+const agentOfCall: Record<string, string> = { [sid('CA', 'a')]: 'alice', [sid('CA', 'b')]: 'bob' };
+
+/** The live-calls map item the functions write for a call (BRIEF: rc-live-calls). */
+function itemOf(status: CallStatus, extra: Record<string, unknown> = {}) {
+  const due = status.holds.map((hold) => hold.resumeAt).filter((at): at is string => at !== null).sort();
+  return {
+    callSid: status.callSid,
+    taskSid: taskOfCall[status.callSid],
+    agents: [agentOfCall[status.callSid] ?? 'carol'],
+    recording: status.recording,
+    holds: status.holds,
+    resumeAt: due[0] ?? null,
+    outOfSync: false,
+    updatedAt: new Date().toISOString(),
+    ...extra,
+  };
+}
+
+/** The functions change a call: its answer, and the map item every supervisor follows. */
+function serverChanges(key: string, next: CallStatus) {
+  calls[key] = next;
+  sync.setItem(LIVE_CALLS_MAP, next.callSid, itemOf(next));
+  return { status: 200, body: next };
+}
 
 beforeAll(() => {
   api.server.listen({ onUnhandledRequest: 'error' });
-  setupRecordingControls(Flex, manager);
+  RecordingControlsPlugin.setup(Flex, manager);
 });
 beforeEach(() => {
-  setRuntime(createPluginRuntime(manager));
+  sync = new FakeSync();
+  manager.setFlexState({ supervisor: { workers: storeWorkers } });
+  setRuntime(createPluginRuntime({ ...manager, insightsClient: sync.client }));
   calls = {
     [aliceTask.taskSid]: callStatus([], { callSid: sid('CA', 'a') }),
     [bobTask.taskSid]: callStatus([desktopHold({ resumeAt: new Date(Date.now() + 42_000).toISOString() })], { callSid: sid('CA', 'b') }),
   };
+  for (const status of Object.values(calls)) sync.setItem(LIVE_CALLS_MAP, status.callSid, itemOf(status));
   api.on.status = (fields) => ({ status: calls[keyOfFields(fields)] ? 200 : 404, body: calls[keyOfFields(fields)] ?? { error: { code: 'call_not_found', message: 'no such call' } } });
   api.on.pause = (fields) => {
     const key = keyOfFields(fields);
-    calls[key] = { ...calls[key], recording: 'paused', holds: [...calls[key].holds, manualHold('sam')] };
-    return { status: 200, body: calls[key] };
+    return serverChanges(key, { ...calls[key], recording: 'paused', holds: [...calls[key].holds, manualHold('sam')] });
   };
   api.on.resume = (fields) => {
     const key = keyOfFields(fields);
     const holds = fields.force === 'true' ? [] : calls[key].holds.filter((hold) => hold.by !== 'sam');
-    calls[key] = { ...calls[key], recording: holds.length > 0 ? 'paused' : 'in-progress', holds };
-    return { status: 200, body: calls[key] };
+    return serverChanges(key, { ...calls[key], recording: holds.length > 0 ? 'paused' : 'in-progress', holds });
   };
 });
 afterEach(() => {
   api.requests.length = 0;
   Flex.Notifications.dismissAll();
+  jest.useRealTimers();
 });
 afterAll(() => api.server.close());
 
@@ -60,21 +88,86 @@ const row = (taskSid: string) => screen.getByTestId(`recording-row-${taskSid}`);
 const stateOf = (taskSid: string) => within(row(taskSid)).getByTestId('recording-state');
 
 describe('Recording Controls page', () => {
-  it('lists the live calls with their recording state and what holds each pause', async () => {
+  it('lists the live calls from the live-calls map, with their state and what holds each pause, without asking the functions', async () => {
     renderInFlex(<SupervisorView />);
     await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Recording'));
-    expect(row(aliceTask.taskSid)).toHaveTextContent('Alice Agent');
+    expect(row(aliceTask.taskSid)).toHaveTextContent('Alice Agent'); // named as Flex knows the worker
     expect(row(aliceTask.taskSid)).toHaveTextContent(sid('CA', 'a'));
+    expect(row(aliceTask.taskSid)).toHaveTextContent('+15550101');
 
-    await waitFor(() => expect(row(bobTask.taskSid)).toHaveTextContent(/Paused — Card number — resumes in 0:4[12]/));
+    expect(row(bobTask.taskSid)).toHaveTextContent(/Paused — Card number — resumes in 0:4[12]/);
     const holds = within(row(bobTask.taskSid)).getAllByRole('listitem');
     expect(holds).toHaveLength(1);
     expect(holds[0]).toHaveTextContent(/Card number · since .* · 0:4[12]/);
 
     expect(screen.queryByTestId(`recording-row-${wrappingTask.taskSid}`)).not.toBeInTheDocument();
+    expect(screen.queryByTestId('live-list-unavailable')).not.toBeInTheDocument();
+    expect(api.requests).toHaveLength(0);
+    expect(sync.subscriptions(LIVE_CALLS_MAP)).toBe(1);
+    expect(sync.subscriptions()).toBe(1); // no document per call
   });
 
-  it('pauses and resumes a call for the supervisor', async () => {
+  it('watches 200 live calls through one subscription: no request to the functions over a minute', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    for (let index = 0; index < 200; index += 1) {
+      const callSid = 'CA' + index.toString(16).padStart(32, '0');
+      // A few are paused and due within the minute: the server's sweep resumes those, not 200 browsers.
+      const holds = index % 40 === 3 ? [desktopHold({ resumeAt: new Date(Date.now() + 20_000 + index * 100).toISOString() })] : [];
+      sync.setItem(LIVE_CALLS_MAP, callSid, itemOf(callStatus(holds, { callSid }), { taskSid: 'WT' + index.toString(16).padStart(32, '0'), agents: [`agent-${index}`] }));
+    }
+    sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'a'));
+    sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'b'));
+    sync.reads = 0;
+
+    renderInFlex(<SupervisorView />);
+    await act(async () => {
+      await jest.advanceTimersByTimeAsync(10);
+    });
+    expect(screen.getAllByTestId(/^recording-row-/)).toHaveLength(200);
+    expect(row('WT' + (3).toString(16).padStart(32, '0'))).toHaveTextContent('Paused — Card number');
+    expect(sync.reads).toBe(3); // the map opened, and its two pages of 100
+
+    await act(async () => {
+      await jest.advanceTimersByTimeAsync(60_000);
+    });
+    expect(api.requests).toHaveLength(0);
+    expect(sync.subscriptions()).toBe(1);
+    expect(sync.reads).toBe(3);
+  }, 30_000);
+
+  it('follows the map: calls appear, change and go as the functions write it', async () => {
+    renderInFlex(<SupervisorView />);
+    await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Recording'));
+
+    act(() => sync.setItem(LIVE_CALLS_MAP, sid('CA', 'a'), itemOf(callStatus([manualHold('alice')], { callSid: sid('CA', 'a') }))));
+    expect(stateOf(aliceTask.taskSid)).toHaveTextContent(/^Paused by alice$/);
+
+    const carol = callStatus([], { callSid: sid('CA', 'd') });
+    act(() => sync.setItem(LIVE_CALLS_MAP, carol.callSid, itemOf(carol, { taskSid: sid('WT', 'd'), agents: ['carol'] })));
+    expect(row(sid('WT', 'd'))).toHaveTextContent('carol');
+    expect(stateOf(sid('WT', 'd'))).toHaveTextContent(/^Recording$/);
+
+    act(() => sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'b')));
+    expect(screen.queryByTestId(`recording-row-${bobTask.taskSid}`)).not.toBeInTheDocument();
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('flags a call whose last change Twilio has not confirmed', async () => {
+    sync.setItem(LIVE_CALLS_MAP, sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { outOfSync: true }));
+    renderInFlex(<SupervisorView />);
+    await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Twilio has not confirmed the last change yet'));
+  });
+
+  it('says when Twilio has not confirmed a call\'s recording state yet', async () => {
+    sync.setItem(LIVE_CALLS_MAP, sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { recording: 'unknown' }));
+    renderInFlex(<SupervisorView />);
+    await waitFor(() => expect(stateOf(aliceTask.taskSid)).toHaveTextContent(/^Not confirmed by Twilio yet$/));
+    expect(within(row(aliceTask.taskSid)).getByRole('button', { name: 'Pause recording' })).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  it('pauses and resumes a call for the supervisor through the Flex Actions', async () => {
+    const pauses = jest.fn();
+    Flex.Actions.addListener('afterPauseRecording', pauses);
     renderInFlex(<SupervisorView />);
     const alice = () => within(row(aliceTask.taskSid));
     await waitFor(() => expect(alice().getByRole('button', { name: 'Pause recording' })).toHaveAttribute('aria-disabled', 'false'));
@@ -82,12 +175,15 @@ describe('Recording Controls page', () => {
 
     fireEvent.click(alice().getByRole('button', { name: 'Pause recording' }));
     await waitFor(() => expect(stateOf(aliceTask.taskSid)).toHaveTextContent(/^Paused by you$/));
-    expect(api.last('pause')?.fields).toMatchObject({ taskSid: aliceTask.taskSid });
+    expect(api.last('pause')?.fields).toMatchObject({ taskSid: aliceTask.taskSid, callSid: sid('CA', 'a') });
     expect(alice().getByRole('listitem')).toHaveTextContent('you (sam)');
+    await waitFor(() => expect(pauses).toHaveBeenCalledTimes(1));
+    Flex.Actions.removeListener('afterPauseRecording', pauses);
 
     fireEvent.click(alice().getByRole('button', { name: 'Resume recording' }));
     await waitFor(() => expect(stateOf(aliceTask.taskSid)).toHaveTextContent(/^Recording$/));
     expect(api.last('resume')?.fields.force).toBeUndefined();
+    expect(api.count('status')).toBe(0);
   });
 
   it('force-resumes a call someone else paused', async () => {
@@ -99,30 +195,47 @@ describe('Recording Controls page', () => {
     expect(api.last('resume')?.fields).toMatchObject({ taskSid: bobTask.taskSid, force: 'true' });
   });
 
-  it('adds calls as Flex learns about them, and any call can be watched by its SID', async () => {
-    const carolTask = voiceTask({ taskSid: sid('WT', 'd'), sid: sid('WR', 'd'), attributes: { call_sid: sid('CA', 'd') } });
-    calls[carolTask.taskSid] = callStatus([], { callSid: sid('CA', 'd') });
+  it('any other call can be watched by its SID', async () => {
     calls[sid('CA', 'e')] = callStatus([manualHold('alice')], { callSid: sid('CA', 'e') });
-
     renderInFlex(<SupervisorView />);
     await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Recording'));
-    act(() =>
-      manager.setFlexState({
-        supervisor: { workers: [{ worker: { fullName: 'Carol Agent', name: 'carol' }, tasks: [carolTask] }] },
-      }),
-    );
-    await waitFor(() => expect(row(carolTask.taskSid)).toHaveTextContent('Carol Agent'));
-    expect(screen.queryByTestId(`recording-row-${aliceTask.taskSid}`)).not.toBeInTheDocument();
-
     fireEvent.change(screen.getByLabelText('Call SID (CA…) or task SID (WT…)'), { target: { value: sid('CA', 'e') } });
     fireEvent.click(screen.getByRole('button', { name: 'Watch a call' }));
     await waitFor(() => expect(row(sid('CA', 'e'))).toHaveTextContent('Paused by alice'));
+    expect(api.count('status')).toBe(1);
   });
 
-  it('says so when there are no live calls', () => {
-    setRuntime(createPluginRuntime(fakeManager({ roles: ['supervisor'] })));
+  it('says so when there are no live calls', async () => {
+    sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'a'));
+    sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'b'));
     renderInFlex(<SupervisorView />);
-    expect(screen.getByText('No live calls.')).toBeInTheDocument();
+    expect(await screen.findByText('No live calls.')).toBeInTheDocument();
+  });
+});
+
+describe('when the live-calls map cannot be opened', () => {
+  it('says the live list is unavailable, shows the calls Flex knows, and switches to the map once it opens', async () => {
+    sync.forbidden.add(LIVE_CALLS_MAP);
+    renderInFlex(<SupervisorView />);
+    expect(await screen.findByTestId('live-list-unavailable')).toHaveTextContent('Live list unavailable');
+    // The calls in the Flex store, each asked once (no document to follow here), then left alone.
+    await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Recording'));
+    await waitFor(() => expect(row(bobTask.taskSid)).toHaveTextContent('Paused — Card number'));
+    expect(api.count('status')).toBe(2);
+
+    sync.forbidden.delete(LIVE_CALLS_MAP);
+    await waitFor(() => expect(screen.queryByTestId('live-list-unavailable')).not.toBeInTheDocument(), { timeout: 5000 });
+    expect(row(aliceTask.taskSid)).toHaveTextContent('Alice Agent');
+    expect(api.count('status')).toBe(2);
+  });
+
+  it('shows the calls Flex knows where Flex has no Sync client', async () => {
+    setRuntime(createPluginRuntime(manager));
+    renderInFlex(<SupervisorView />);
+    expect(screen.getByTestId('live-list-unavailable')).toBeInTheDocument();
+    await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Recording'));
+    act(() => manager.setFlexState({ supervisor: { workers: [] } }));
+    expect(screen.queryByTestId(`recording-row-${aliceTask.taskSid}`)).not.toBeInTheDocument();
   });
 });
 

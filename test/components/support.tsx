@@ -1,6 +1,7 @@
 /**
  * Test support for the Flex plugin: a fake Flex manager (Manager.getInstance() does not exist
- * under jest), voice tasks, and the Recording Controls API served over HTTP by msw.
+ * under jest), voice tasks, the Recording Controls API served over HTTP by msw, and (fakeSync.ts)
+ * Flex's Sync client.
  */
 import * as React from 'react';
 import { render } from '@testing-library/react';
@@ -10,7 +11,8 @@ import { setupServer } from 'msw/node';
 import type { Hold, PauseInterval } from '../../src/core/holds';
 import type { CallStatus, ManagerLike, TaskLike } from '../../src/flex/types';
 import { setRuntime } from '../../src/flex/runtime';
-import { createPluginRuntime, setupRecordingControls } from '../../src/flex/setup';
+import { createPluginRuntime } from '../../src/flex/pluginRuntime';
+import RecordingControlsPlugin from '../../src/RecordingControlsPlugin';
 
 export const BASE_URL = 'https://rc.example.test';
 export const TOKEN = 'flex-token-alice';
@@ -189,7 +191,7 @@ export function renderInFlex(ui: React.ReactElement, task?: TaskLike) {
 export function usePluginInFlex(api: FakeApi, manager: FakeManager): void {
   beforeAll(() => {
     api.server.listen({ onUnhandledRequest: 'error' });
-    setupRecordingControls(Flex, manager);
+    RecordingControlsPlugin.setup(Flex, manager);
   });
   beforeEach(() => setRuntime(createPluginRuntime(manager)));
   afterEach(() => {

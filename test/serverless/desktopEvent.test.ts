@@ -1,4 +1,4 @@
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();
@@ -48,8 +48,8 @@ describe('POST /desktop-event', () => {
     const again = await handleDesktopEvent(deps, first);
     expect(again.status).toBe(200);
     expect(body(again)).toEqual({ ...body(answer), duplicate: true });
-    // Answered from memory once Sync confirms the ledger still exists: one read, no pause.
-    expect(standin.requests().slice(seen).map((request) => request.operation)).toEqual(['sync.document.fetch']);
+    // Answered from this container's memory: no Twilio request at all.
+    expect(standin.requests().slice(seen)).toEqual([]);
     expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
   });
 
@@ -184,15 +184,18 @@ describe('the pause path', () => {
     const later = desktopDeps({ now: () => new Date(Date.now() + 11_000), calls: deps.calls });
     await handleDesktopEvent(later, signed({ agent: 'jack', trigger: 'card-number.focus' }));
     const requests = (await standin.requests()).slice(before).map((request: { method: string; path: string }) => `${request.method} ${request.path}`);
-    // Round 1, all in parallel: both recordings paused and the ledger read. Round 2: the write.
-    expect(requests.slice(0, 3).sort()).toEqual(
-      [
-        `POST /2010-04-01/Accounts/${requests[0].split('/')[3]}/Calls/${call.callSid}/Recordings/Twilio.CURRENT.json`,
-        `POST /2010-04-01/Accounts/${requests[0].split('/')[3]}/Conferences/${call.conferenceSid}/Recordings/Twilio.CURRENT.json`,
+    const account = standin.accountSid;
+    // Round 1, all in parallel: both recordings paused, the ledger read, the index confirming the
+    // agent's call and the event id claimed. Then the ledger write, the index copy, the answer kept.
+    expect(requests.slice(0, 5)).toEqual(
+      expect.arrayContaining([
+        `POST /2010-04-01/Accounts/${account}/Calls/${call.callSid}/Recordings/Twilio.CURRENT.json`,
+        `POST /2010-04-01/Accounts/${account}/Conferences/${call.conferenceSid}/Recordings/Twilio.CURRENT.json`,
         `GET /v1/Services/default/Documents/rc-call-${call.callSid}`,
-      ].sort(),
+        expect.stringMatching(/^GET \/v1\/Services\/default\/Maps\/rc-live-agents\/Items\/agent-/),
+        'POST /v1/Services/default/Maps/rc-seen-signals/Items',
+      ]),
     );
-    expect(requests).toHaveLength(4);
-    expect(requests[3]).toBe(`POST /v1/Services/default/Documents/rc-call-${call.callSid}`);
+    expect(requests[5]).toBe(`POST /v1/Services/default/Documents/rc-call-${call.callSid}`);
   });
 });

@@ -5,12 +5,12 @@
  * stored document that is not a valid configuration.
  */
 import type { DesktopItemEvent } from '../../src/core/desktopEvents';
-import { Authenticator } from '../../src/serverless/lib/auth';
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { CONFIG_DOCUMENT, DesktopEventsConfigStore, FRESH_MS, versionDocument } from '../../src/serverless/lib/desktopEventsConfig';
-import { ConfigApiDeps, handleDesktopEventsConfig, handleDesktopEventsConfigHistory } from '../../src/serverless/lib/desktopEventsConfigApi';
+import { Authenticator } from '../../src/serverless/lib/api/auth';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { CONFIG_DOCUMENT, DesktopEventsConfigStore, FRESH_MS, versionDocument } from '../../src/serverless/lib/signals/desktopEventsConfig';
+import { ConfigApiDeps, handleDesktopEventsConfig, handleDesktopEventsConfigHistory } from '../../src/serverless/lib/api/desktopEventsConfigApi';
 import { readSettings } from '../../src/serverless/lib/settings';
-import { twilioClient } from '../../src/serverless/lib/twilioClient';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { desktopDeps, shippedConfig, signed, testEnv, useStandin } from '../support/harness';
 
 const standin = useStandin();

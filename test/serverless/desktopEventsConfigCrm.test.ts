@@ -3,12 +3,12 @@
  * read, and desktop events authenticated with the agent's Flex token instead of a signature
  * (CONTRACT §1) — acting only for that token's worker.
  */
-import { Authenticator } from '../../src/serverless/lib/auth';
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { DesktopEventsConfigStore } from '../../src/serverless/lib/desktopEventsConfig';
-import { handleCrmFields, handleDesktopEventsConfig } from '../../src/serverless/lib/desktopEventsConfigApi';
+import { Authenticator } from '../../src/serverless/lib/api/auth';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { DesktopEventsConfigStore } from '../../src/serverless/lib/signals/desktopEventsConfig';
+import { handleCrmFields, handleDesktopEventsConfig } from '../../src/serverless/lib/api/desktopEventsConfigApi';
 import { readSettings } from '../../src/serverless/lib/settings';
-import { twilioClient } from '../../src/serverless/lib/twilioClient';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { desktopDeps, shippedConfig, signed, statusOf, testEnv, useStandin } from '../support/harness';
 
 const standin = useStandin();

@@ -1,7 +1,7 @@
 import { isPaused } from '../../src/core/holds';
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { sweep } from '../../src/serverless/lib/sweep';
-import { desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();
 jest.setTimeout(30_000);
@@ -60,7 +60,7 @@ describe('expiry', () => {
 
     // 61 s later nothing has been received: the sweep (a scheduler's job) resumes the call.
     const later = desktopDeps({ now: () => new Date(start + 61_000) });
-    const report = await sweep(ledgerStore(), later.control, later.now);
+    const report = await sweep(liveIndex(), later.control, later.now);
     expect(report).toMatchObject({ changed: 1, failed: 0 });
     for (const sid of call.recordingSids) expect(await statusOf(standin, sid)).toBe('in-progress');
     const stored = await ledgerStore().load(call.callSid);

@@ -7,8 +7,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DESKTOP_EVENT_FIELDS } from '../../src/core/desktopEventRequest';
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { handleRecordingControl, VERB_BODIES, VERBS, Verb } from '../../src/serverless/lib/recordingControls';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleRecordingControl, VERB_BODIES, VERBS, Verb } from '../../src/serverless/lib/api/recordingControls';
 import { apiDeps, desktopDeps, signed, useStandin } from '../support/harness';
 
 const standin = useStandin();

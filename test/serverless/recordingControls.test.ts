@@ -1,9 +1,9 @@
-import { handleDesktopEvent } from '../../src/serverless/lib/desktopEvent';
-import { handleRecordingControl, Verb } from '../../src/serverless/lib/recordingControls';
-import { taskEnded } from '../../src/serverless/lib/callbacks';
-import { twilioClient } from '../../src/serverless/lib/twilioClient';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleRecordingControl, Verb } from '../../src/serverless/lib/api/recordingControls';
+import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { readSettings } from '../../src/serverless/lib/settings';
-import { apiDeps, desktopDeps, signed, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
+import { apiDeps, desktopDeps, liveIndex, signed, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
 
 const standin = useStandin();
 jest.setTimeout(20_000);
@@ -182,11 +182,12 @@ describe('the redaction timeline', () => {
     await call('pause', { callSid: live.callSid, Token: live.token });
     standin.endCall(live.callSid);
     const client = twilioClient(readSettings(testEnv));
-    const result = await taskEnded(client, apiDeps().control, WORKSPACE_SID, {
+    const deps = { client, control: apiDeps().control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
+    const result = await taskEvent(deps, {
       EventType: 'task.wrapup',
       TaskSid: live.taskSid,
       TaskAttributes: JSON.stringify(standin.task(live.taskSid)!.attributes),
-    }, () => new Date());
+    });
     expect(result.status).toBe(204);
     const attributes = standin.task(live.taskSid)!.attributes as Json;
     expect(attributes.recording_controls).toMatchObject({

@@ -2,39 +2,22 @@
  * The stand-in over real HTTP, as `npm start` serves it: the real twilio SDK with an http client
  * that rewrites https://<host>.twilio.com/<path> to the local server.
  */
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import twilio from 'twilio';
-import type { RequestOptions } from 'twilio/lib/base/RequestClient';
-import { startStandinServer } from '../../src/standin/server';
-import { createStandin } from '../../src/standin/standin';
+import { withStandinOverHttp } from './harness';
 
-const standin = createStandin();
-let server: http.Server;
-let base: string;
-let client: twilio.Twilio;
-
-/** What the functions use locally: every Twilio host goes to the stand-in. */
-class LocalRequestClient extends twilio.RequestClient {
-  request<TData>(options: RequestOptions<TData>) {
-    return super.request<TData>({ ...options, uri: options.uri.replace(/^https:\/\/[^/]+/, base) });
-  }
-}
+const harness = withStandinOverHttp();
 
 async function controlCall(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const response = await fetch(`${harness.base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
   return { status: response.status, body: await response.json() };
 }
 
-beforeAll(async () => {
-  server = await startStandinServer(standin, 0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  client = twilio(standin.accountSid, 'f'.repeat(32), { httpClient: new LocalRequestClient() });
-});
-afterEach(() => standin.reset());
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
 describe('stand-in over HTTP', () => {
+  let client: typeof harness.client;
+  let standin: typeof harness.standin;
+  beforeAll(() => {
+    ({ client, standin } = harness);
+  });
+
   it('serves the control surface and the Twilio REST shapes to the real SDK', async () => {
     expect(await controlCall('GET', '/__standin/health')).toEqual({ status: 200, body: { ok: true } });
     const { body: live } = await controlCall('POST', '/__standin/live-calls', { agent: 'alice', recording: 'conference' });
@@ -58,6 +41,21 @@ describe('stand-in over HTTP', () => {
     const documents = client.sync.v1.services('default').documents;
     for (let index = 0; index < 7; index += 1) await documents.create({ uniqueName: `doc-${index}`, data: { index } });
     expect(await documents.list({ pageSize: 3 })).toHaveLength(7);
+  });
+
+  it('serves Sync Maps and Lists to the real SDK, with paging and Twilio error bodies', async () => {
+    const map = await client.sync.v1.services('default').syncMaps.create({ uniqueName: 'rc-live-calls' });
+    const items = client.sync.v1.services('default').syncMaps('rc-live-calls').syncMapItems;
+    for (let index = 0; index < 7; index += 1) await items.create({ key: `CA${index}`, data: { index }, ttl: 600 });
+    expect((await items.list({ pageSize: 3 })).map((item) => item.key)).toEqual(['CA0', 'CA1', 'CA2', 'CA3', 'CA4', 'CA5', 'CA6']);
+    await expect(items.create({ key: 'CA0', data: {} })).rejects.toMatchObject({ status: 409, code: 54208, moreInfo: 'https://www.twilio.com/docs/errors/54208' });
+    const updated = await client.sync.v1.services(map.serviceSid).syncMaps(map.sid).syncMapItems('CA0').update({ data: { index: 'zero' }, ifMatch: '0' });
+    expect(updated).toMatchObject({ key: 'CA0', revision: '1', data: { index: 'zero' } });
+
+    const list = client.sync.v1.services('default').syncLists;
+    await list.create({ uniqueName: 'archive' });
+    expect((await client.sync.v1.services('default').syncLists('archive').syncListItems.create({ data: { closed: 1 } })).index).toBe(0);
+    await expect(client.sync.v1.services('default').syncLists('missing').syncListItems.list()).rejects.toMatchObject({ status: 404, code: 54150 });
   });
 
   it('answers a fault with the Twilio error body, and a status-0 fault by resetting the connection', async () => {

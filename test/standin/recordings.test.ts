@@ -40,15 +40,20 @@ describe('Voice recordings through the twilio SDK', () => {
     expect(callRecording).toMatchObject({ callSid, channels: 2 });
   });
 
-  it('starts a dual-channel call recording, and Twilio.CURRENT then means the newest live one', async () => {
+  it('starts a second call recording; Twilio.CURRENT is then ambiguous (400 16108, nothing changes) and each is paused by sid', async () => {
     const { callSid, recordingSids } = standin.createLiveCall({ agent: 'alice', recording: 'call' });
     const started = await client.calls(callSid).recordings.create({ recordingChannels: 'dual', recordingStatusCallbackEvent: ['in-progress', 'completed'] });
     expect(started).toMatchObject({ status: 'in-progress', channels: 2, callSid, duration: '-1' });
-
-    const paused = await client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' });
-    expect(paused.sid).toBe(started.sid);
-    expect(standin.recording(recordingSids[0])?.status).toBe('in-progress');
     expect((await client.calls(callSid).recordings.list()).map((recording) => recording.sid)).toEqual([started.sid, recordingSids[0]]);
+
+    expect(await restError(client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 400, code: 16108 });
+    expect(standin.recording(recordingSids[0])?.status).toBe('in-progress');
+    expect(standin.recording(started.sid)?.status).toBe('in-progress');
+
+    for (const sid of [recordingSids[0], started.sid]) expect((await client.calls(callSid).recordings(sid).update({ status: 'paused' })).status).toBe('paused');
+    // Once only one is live, Twilio.CURRENT names it again.
+    await client.calls(callSid).recordings(started.sid).update({ status: 'stopped' });
+    expect((await client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'in-progress' })).sid).toBe(recordingSids[0]);
   });
 
   it('answers 404 20404 when there is no live recording or no such recording', async () => {
@@ -58,17 +63,17 @@ describe('Voice recordings through the twilio SDK', () => {
     expect(await restError(client.calls(`CA${'1'.repeat(32)}`).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 404, code: 20404 });
   });
 
-  it('a stopped recording refuses further changes with 400 16104, and completes when the call ends', async () => {
+  it('a stopped recording refuses further changes with 400, and completes when the call ends', async () => {
     const { callSid, recordingSids } = standin.createLiveCall({ agent: 'alice', recording: 'call' });
     const [sid] = recordingSids;
     expect((await client.calls(callSid).recordings(sid).update({ status: 'stopped' })).status).toBe('stopped');
-    expect(await restError(client.calls(callSid).recordings(sid).update({ status: 'in-progress' }))).toEqual({ status: 400, code: 16104 });
+    expect(await restError(client.calls(callSid).recordings(sid).update({ status: 'in-progress' }))).toEqual({ status: 400, code: 400 });
 
     standin.endCall(callSid);
     expect(statuses(sid)).toEqual(['in-progress', 'stopped', 'completed']);
   });
 
-  it('after the call ends: 21220 under the call, 16108 under the conference, by sid or Twilio.CURRENT', async () => {
+  it('after the call ends: 21220 under the call, 16022 under the conference, by sid or Twilio.CURRENT', async () => {
     const { callSid, conferenceSid, recordingSids, taskSid } = standin.createLiveCall({ agent: 'alice', recording: 'both' });
     const [conferenceRecording, callRecording] = recordingSids;
     await client.calls(callSid).recordings(callRecording).update({ status: 'paused' });
@@ -81,9 +86,9 @@ describe('Voice recordings through the twilio SDK', () => {
     expect((await client.recordings(callRecording).fetch()).duration).not.toBe('-1');
 
     expect(await restError(client.calls(callSid).recordings(callRecording).update({ status: 'in-progress' }))).toEqual({ status: 400, code: 21220 });
-    expect(await restError(client.conferences(conferenceSid).recordings(conferenceRecording).update({ status: 'paused' }))).toEqual({ status: 400, code: 16108 });
+    expect(await restError(client.conferences(conferenceSid).recordings(conferenceRecording).update({ status: 'paused' }))).toEqual({ status: 400, code: 16022 });
     expect(await restError(client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 400, code: 21220 });
-    expect(await restError(client.conferences(conferenceSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 400, code: 16108 });
+    expect(await restError(client.conferences(conferenceSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 400, code: 16022 });
     expect(await restError(client.calls(callSid).recordings.create({ recordingChannels: 'dual' }))).toEqual({ status: 400, code: 21220 });
   });
 

@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { signedHeaders } from '../../src/core/signature';
-import { CallControl } from '../../src/serverless/lib/callControl';
-import { DesktopEventDeps, RecentAnswers } from '../../src/serverless/lib/desktopEvent';
-import { LedgerStore } from '../../src/serverless/lib/ledgerStore';
-import { LiveCallDirectory, TaskCalls } from '../../src/serverless/lib/liveCalls';
-import { Authenticator } from '../../src/serverless/lib/auth';
-import type { RecordingControlsDeps } from '../../src/serverless/lib/recordingControls';
+import { CallControl } from '../../src/serverless/lib/ledger/callControl';
+import { DesktopEventDeps, RecentAnswers } from '../../src/serverless/lib/signals/desktopEvent';
+import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
+import { LiveCallDirectory, TaskCalls } from '../../src/serverless/lib/twilio/liveCalls';
+import { LiveIndex } from '../../src/serverless/lib/ledger/liveIndex';
+import { SeenSignals } from '../../src/serverless/lib/signals/seenSignals';
+import { Authenticator } from '../../src/serverless/lib/api/auth';
+import type { RecordingControlsDeps } from '../../src/serverless/lib/api/recordingControls';
 import { readSettings } from '../../src/serverless/lib/settings';
-import { twilioClient } from '../../src/serverless/lib/twilioClient';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
 import { createStandin } from '../../src/standin/standin';
 
@@ -50,13 +52,15 @@ export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Reco
   const settings = readSettings({ ...testEnv, ...env });
   const client = twilioClient(settings);
   const store = new LedgerStore(client, settings.syncServiceSid);
+  const index = new LiveIndex(client, settings.syncServiceSid);
   const now = overrides.now ?? (() => new Date());
   return {
     settings,
     config: shippedConfig,
-    calls: new LiveCallDirectory(client, WORKSPACE_SID),
-    control: new CallControl(client, store, settings.pauseBehavior, now),
+    calls: new LiveCallDirectory(client, WORKSPACE_SID, index),
+    control: new CallControl(client, store, settings.pauseBehavior, now, index),
     answers: new RecentAnswers(),
+    seen: new SeenSignals(client, settings.syncServiceSid, now),
     now,
     ...overrides,
   };
@@ -64,6 +68,10 @@ export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Reco
 
 export function ledgerStore(): LedgerStore {
   return new LedgerStore(twilioClient(readSettings(testEnv)), 'default');
+}
+
+export function liveIndex(): LiveIndex {
+  return new LiveIndex(twilioClient(readSettings(testEnv)), 'default');
 }
 
 export interface SignalBody {
@@ -93,7 +101,7 @@ export function apiDeps(env: Record<string, string> = {}, now: () => Date = () =
   return {
     settings,
     client,
-    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now),
+    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now, new LiveIndex(client, settings.syncServiceSid)),
     tasks: new TaskCalls(client, WORKSPACE_SID),
     auth: new Authenticator(settings),
     now,

@@ -80,8 +80,6 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
   const ref: CallRef | undefined = call ? { taskSid: call.taskSid, callSid: call.callSid } : undefined;
   const entry = useCall(live ? ref : undefined);
   const status = entry?.status;
-  const refNow = useRef(ref);
-  refNow.current = ref;
 
   const show = (next: DemoCall | null) => {
     manager.showCall(next);
@@ -144,8 +142,6 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
       const { status: httpStatus, body } = await demoApi.signal(trigger);
       const done = { ...signal, ms: Math.round(performance.now() - started), status: httpStatus, answer: body };
       setSignals((list) => list.map((item) => (item.id === signal.id ? done : item)));
-      // In Flex the call's Sync document would bring the change at once; here the plugin is asked.
-      if (refNow.current) void getRuntime().live.refresh(refNow.current);
       // A card field that did not pause the recording must stop the agent: the plugin's blocking notification says so.
       if (trigger.endsWith('.focus') && httpStatus !== 200) notify.pauseFailed(body?.error?.message ?? `HTTP ${httpStatus}`);
     });

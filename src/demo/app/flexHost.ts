@@ -5,17 +5,20 @@
  *
  * - the Manager: Flex's `Manager.create` logs in to Twilio, so a plain object with the slice
  *   the plugin reads (`ManagerLike`): the worker's identity and Flex token, the selected voice
- *   task, `ui_attributes.recordingControls`, strings. No Sync client: the plugin polls `status`.
+ *   task, `ui_attributes.recordingControls`, strings, and `insightsClient`, Flex's Sync client —
+ *   here one over the stand-in's push channel (`standinSync.ts`), so the plugin follows the
+ *   call's Sync document as in Flex instead of polling.
  * - two start-up steps of the Manager: compiling Flex's string templates (Flex's own UI uses
  *   them) and turning on Flex's keyboard shortcuts — without Flex's default ones, which act on
  *   parts of Flex not on this page — so the plugin's Ctrl+Shift+P works as in Flex.
  *
- * The plugin is then set up exactly as its `init` does (`setupRecordingControls`).
+ * The plugin is then set up exactly as its `init` does (`RecordingControlsPlugin.setup`).
  */
 import * as Flex from '@twilio/flex-ui';
-import { setupRecordingControls } from '../../flex/setup';
 import type { ManagerLike, TaskLike } from '../../flex/types';
+import RecordingControlsPlugin from '../../RecordingControlsPlugin';
 import type { DemoCall } from '../calls';
+import { StandinSyncClient } from './standinSync';
 
 export const HOLD_LABELS = { 'card-number': 'Card number', cvv: 'CVV' };
 
@@ -45,7 +48,14 @@ function compileFlexTemplates(): void {
   }
 }
 
-export function createDemoManager(options: { agent: string; functionsUrl: string }): DemoManager {
+export interface DemoHostOptions {
+  agent: string;
+  functionsUrl: string;
+  /** The stand-in's origin, for the Sync push channel; without it the plugin has no Sync client (and polls). */
+  syncUrl?: string;
+}
+
+export function createDemoManager(options: DemoHostOptions): DemoManager {
   const listeners = new Set<() => void>();
   let call: DemoCall | null = null;
   const flexState = () => {
@@ -66,13 +76,14 @@ export function createDemoManager(options: { agent: string; functionsUrl: string
     strings: {},
     serviceConfiguration: {
       ui_attributes: {
-        recordingControls: { serverlessBaseUrl: options.functionsUrl, pollSeconds: 1, indicator: { showTimeline: true, labels: HOLD_LABELS } },
+        recordingControls: { serverlessBaseUrl: options.functionsUrl, indicator: { showTimeline: true, labels: HOLD_LABELS } },
       },
     },
     get user() {
       return { identity: options.agent, token: call?.token, roles: ['agent'] };
     },
     localization: { localeTag: 'en-US' },
+    insightsClient: options.syncUrl ? new StandinSyncClient(options.syncUrl) : undefined,
     store: {
       getState: () => state,
       subscribe(listener) {
@@ -89,10 +100,10 @@ export function createDemoManager(options: { agent: string; functionsUrl: string
 }
 
 /** The Manager's start-up steps, the manager, then the plugin's own setup, as Flex would run it. */
-export function startPlugin(options: { agent: string; functionsUrl: string }): DemoManager {
+export function startPlugin(options: DemoHostOptions): DemoManager {
   compileFlexTemplates();
   Flex.KeyboardShortcutManager.init({});
   const manager = createDemoManager(options);
-  setupRecordingControls(Flex, manager);
+  RecordingControlsPlugin.setup(Flex, manager);
   return manager;
 }

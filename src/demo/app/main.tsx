@@ -10,5 +10,5 @@ import { startPlugin } from './flexHost';
 Object.assign(window, { React, ReactDOM });
 
 const config = readPageConfig();
-const manager = startPlugin({ agent: config.agent, functionsUrl: config.functionsUrl });
+const manager = startPlugin(config);
 ReactDOM.render(<DemoTabs manager={manager} agent={config.agent} functionsUrl={config.functionsUrl} />, document.getElementById('root'));

@@ -1,15 +1,14 @@
-import { recordingStarted } from '../lib/callbacks';
-import type { FunctionHandler } from '../lib/functionTypes';
-import { splitEvent, toTwilioResponse } from '../lib/http';
+import { recordingStarted } from '../lib/ledger/callbacks';
+import { CALLBACK_LIMITS, errorResult, functionShell } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
 
-/** Twilio's RecordingStatusCallback for recordings started through the API. */
-export const handler: FunctionHandler = async (context, event, callback) => {
+/** Twilio's RecordingStatusCallback for recordings started through the API (protected: signed by Twilio). */
+export const handler = functionShell({ name: 'recording-status', invalidCode: 'invalid_request', limits: CALLBACK_LIMITS }, async (context, { body }) => {
   const { control } = servicesFor(context);
   try {
-    callback(null, toTwilioResponse(await recordingStarted(control, splitEvent(event).body)));
+    return await recordingStarted(control, body);
   } catch {
     // A non-2xx makes Twilio retry the callback.
-    callback(null, toTwilioResponse({ status: 502, body: { error: { code: 'recording_update_failed', message: 'try again' } } }));
+    return errorResult(502, 'recording_update_failed', 'try again');
   }
-};
+});

@@ -1,14 +1,20 @@
-import { toTwilioResponse } from '../lib/http';
-import type { FunctionHandler } from '../lib/functionTypes';
+import { errorResult, functionShell, singleHeader } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
-import { sweep } from '../lib/sweep';
+import { sweep } from '../lib/ledger/sweep';
 
-/** Takes no input and only does what expiry would do anyway, so it needs no credentials. */
-export const handler: FunctionHandler = async (context, _event, callback) => {
-  const { store, control } = servicesFor(context);
+/**
+ * For a scheduler: closes expired holds and repairs what Twilio did not confirm. It takes an API
+ * key (CONTRACT §3) — what it answers tells how many calls are tracked, which is nobody else's business.
+ */
+export const handler = functionShell({ name: 'sweep', invalidCode: 'invalid_request', limits: { maxDepth: 4, maxBytes: 4096 } }, async (context, { headers }) => {
+  const { auth, index, control } = servicesFor(context);
+  const authorization = singleHeader(headers, 'authorization');
+  if (authorization.repeated) return errorResult(401, 'unauthenticated', 'send one Authorization header');
+  const caller = auth.apiKey(authorization.value);
+  if (!caller.ok) return errorResult(401, 'unauthenticated', caller.message);
   try {
-    callback(null, toTwilioResponse({ status: 200, body: await sweep(store, control, () => new Date()) }));
+    return { status: 200, body: await sweep(index, control, () => new Date()) };
   } catch {
-    callback(null, toTwilioResponse({ status: 502, body: { error: { code: 'recording_update_failed', message: 'the sweep could not read the call ledgers' } } }));
+    return errorResult(502, 'recording_update_failed', 'the sweep could not read the live index');
   }
-};
+});

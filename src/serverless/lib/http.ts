@@ -1,4 +1,11 @@
-/** The shape every endpoint answers with, and its conversion to a Twilio Functions response. */
+/**
+ * What every function shares: reading the event Twilio's runtime hands over without trusting its
+ * shape, and answering `{status, body}` as a `Twilio.Response`.
+ */
+import { JsonLimits, measureJson } from '../../core/jsonLimits';
+import type { FunctionContext, FunctionHandler } from './functionTypes';
+
+/** The shape every endpoint answers with. */
 export interface HttpResult {
   status: number;
   body: unknown;
@@ -9,11 +16,124 @@ export const errorResult = (status: number, code: string, message: string): Http
   body: { error: { code, message } },
 });
 
-/** Functions merge the parsed body and `request` (headers, cookies) into one event object. */
-export function splitEvent(event: Record<string, unknown>): { headers: Record<string, string | undefined>; body: Record<string, unknown> } {
-  const { request, ...body } = event;
-  const headers = ((request as { headers?: Record<string, string> } | undefined)?.headers ?? {}) as Record<string, string | undefined>;
-  return { headers, body };
+/** Headers as the Functions runtime hands them over: lower-case names; a header sent twice is an array. */
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+export interface FunctionRequest {
+  headers: RequestHeaders;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The runtime's `request` (`{ headers, cookies }`), when it is one: an object whose headers are
+ * strings or lists of strings under lower-case names. Anything else was put there by the sender.
+ */
+function runtimeHeaders(request: unknown): RequestHeaders | undefined {
+  if (request === null || typeof request !== 'object' || Array.isArray(request)) return undefined;
+  const { headers } = request as { headers?: unknown };
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) return undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name !== name.toLowerCase()) return undefined;
+    if (typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) return undefined;
+  }
+  return headers as RequestHeaders;
+}
+
+export type EventRead = { ok: true; request: FunctionRequest } | { ok: false; problem: string };
+
+/**
+ * Reads a Functions event. The runtime builds it as `{ request: { headers, cookies }, ...query,
+ * ...body }` (@twilio/runtime-handler's constructEvent), so a field named `request` in the query
+ * string or the body replaces the headers: such an event is refused, as is a body the runtime
+ * flattened from a JSON array (`{0: …, 1: …}`), one nested deeper than `limits.maxDepth` or
+ * larger than `limits.maxBytes` — measured before anything walks it.
+ */
+export function readEvent(event: unknown, limits: JsonLimits): EventRead {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return { ok: false, problem: 'the request could not be read' };
+  const { request, ...body } = event as Record<string, unknown>;
+  const headers = runtimeHeaders(request);
+  if (!headers) return { ok: false, problem: 'the request headers cannot be read: a field named request is not allowed' };
+  if (Object.prototype.hasOwnProperty.call(body, '0')) return { ok: false, problem: 'the body must be a JSON object, not an array' };
+  const measured = measureJson(body, limits);
+  if (!measured.ok) {
+    return { ok: false, problem: measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${limits.maxBytes} bytes` };
+  }
+  return { ok: true, request: { headers, body } };
+}
+
+/** @deprecated The headers and the rest of an event, for shells not yet on `functionShell`: never throws. */
+export function splitEvent(event: Record<string, unknown>): FunctionRequest {
+  const { request, ...body } = event ?? {};
+  return { headers: runtimeHeaders(request) ?? {}, body };
+}
+
+/** A header that must come once (a credential): its value, or `repeated` when copies were sent. */
+export function singleHeader(headers: RequestHeaders, name: string): { value?: string; repeated?: true } {
+  const value = headers[name.toLowerCase()];
+  if (Array.isArray(value)) return value.length === 1 ? { value: value[0] } : { repeated: true };
+  return typeof value === 'string' ? { value } : {};
+}
+
+/** A header whose copies form one comma-separated list (as HTTP allows for list headers). */
+export function headerList(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** The media type of a single Content-Type header, lower-cased, without parameters. */
+export function mediaType(headers: RequestHeaders): string | undefined {
+  const { value } = singleHeader(headers, 'content-type');
+  return value?.split(';')[0].trim().toLowerCase();
+}
+
+/**
+ * Whether a field of the event surely came from the query string. Twilio merges the query string
+ * and the body into one event and keeps no URL, so the field cannot say; the headers tell some
+ * of it: only JSON and form bodies are parsed (with any other type, or none, every field came
+ * from the URL), and a body whose Content-Length is shorter than the value cannot have held it.
+ * A chunked body has no length, so a field beside one may be either.
+ */
+export function fromUrl(request: FunctionRequest, field: string): boolean {
+  const value = request.body[field];
+  if (value === undefined) return false;
+  const type = mediaType(request.headers);
+  if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded') return true;
+  const length = singleHeader(request.headers, 'content-length');
+  if (length.repeated) return true;
+  return length.value !== undefined && Number(length.value) < Buffer.byteLength(typeof value === 'string' ? value : '', 'utf8');
+}
+
+/** Twilio's own callbacks (form fields, task attributes as a string) fit well within these. */
+export const CALLBACK_LIMITS: JsonLimits = { maxDepth: 4, maxBytes: 128 * 1024 };
+
+export interface ShellOptions {
+  /** Named in the log line of an unexpected failure. */
+  name: string;
+  /** The contract code for a request that cannot be read (`invalid_event`, `invalid_request`). */
+  invalidCode: string;
+  limits: JsonLimits;
+  cors?: boolean;
+}
+
+/**
+ * A function: the event read and checked, `run` called, and its result answered. Nothing a
+ * request carries can make it throw out of here: a request that cannot be read gets 400 with
+ * `invalidCode`, and a failure nobody expected is logged by name only and answered 502 (the
+ * change is not confirmed), so one request never takes the container down.
+ */
+export function functionShell(options: ShellOptions, run: (context: FunctionContext, request: FunctionRequest) => Promise<HttpResult>): FunctionHandler {
+  return async (context, event, callback) => {
+    let result: HttpResult;
+    try {
+      const read = readEvent(event, options.limits);
+      result = read.ok ? await run(context, read.request) : errorResult(400, options.invalidCode, read.problem);
+    } catch (error) {
+      console.error(`${options.name} failed unexpectedly: ${error instanceof Error ? error.name : typeof error}`);
+      result = errorResult(502, 'recording_update_failed', 'the request could not be completed: treat the call as NOT paused');
+    }
+    const response = toTwilioResponse(result);
+    callback(null, options.cors ? withCors(response) : response);
+  };
 }
 
 interface ResponseLike {

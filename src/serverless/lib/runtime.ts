@@ -4,14 +4,16 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigCheck, parseDesktopEventsConfig } from '../../core/desktopEvents';
-import { CallControl } from './callControl';
-import { Authenticator } from './auth';
-import { RecentAnswers } from './desktopEvent';
-import { DesktopEventsConfigStore } from './desktopEventsConfig';
-import { LedgerStore } from './ledgerStore';
-import { LiveCallDirectory, TaskCalls } from './liveCalls';
+import { CallControl } from './ledger/callControl';
+import { Authenticator } from './api/auth';
+import { RecentAnswers } from './signals/desktopEvent';
+import { DesktopEventsConfigStore } from './signals/desktopEventsConfig';
+import { LedgerStore } from './ledger/ledgerStore';
+import { LiveIndex } from './ledger/liveIndex';
+import { SeenSignals } from './signals/seenSignals';
+import { LiveCallDirectory, TaskCalls } from './twilio/liveCalls';
 import { Env, readSettings, Settings } from './settings';
-import { twilioClient, TwilioClient } from './twilioClient';
+import { twilioClient, TwilioClient } from './twilio/twilioClient';
 
 export interface Services {
   settings: Settings;
@@ -19,7 +21,9 @@ export interface Services {
   store: LedgerStore;
   control: CallControl;
   calls: LiveCallDirectory | undefined;
+  index: LiveIndex;
   answers: RecentAnswers;
+  seen: SeenSignals;
   tasks: TaskCalls | undefined;
   auth: Authenticator;
   /** The configuration in force for signals: saved in Sync (≤ 5 s old), else the asset. */
@@ -56,6 +60,7 @@ export function servicesFor(env: Env): Services {
   if (cached?.key === key) return cached.services;
   const client = twilioClient(settings);
   const store = new LedgerStore(client, settings.syncServiceSid);
+  const index = new LiveIndex(client, settings.syncServiceSid);
   const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
     asset: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),
   });
@@ -63,9 +68,11 @@ export function servicesFor(env: Env): Services {
     settings,
     client,
     store,
-    control: new CallControl(client, store, settings.pauseBehavior),
-    calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid) : undefined,
+    control: new CallControl(client, store, settings.pauseBehavior, () => new Date(), index),
+    calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid, index) : undefined,
+    index,
     answers: new RecentAnswers(),
+    seen: new SeenSignals(client, settings.syncServiceSid),
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
     auth: new Authenticator(settings),
     desktopEventsConfig: () => configs.forSignals(),

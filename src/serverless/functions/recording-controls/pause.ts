@@ -1,3 +1,3 @@
-import { recordingControlsFunction } from '../../lib/recordingControlsFunction';
+import { recordingControlsFunction } from '../../lib/api/recordingControlsFunction';
 
 export const handler = recordingControlsFunction('pause');

@@ -1,0 +1,84 @@
+/**
+ * Reading what the functions keep in Sync (BRIEF "Sync names"): the call's document
+ * `rc-call-<CallSid>` and the items of the live-calls map `rc-live-calls`. Both are read
+ * defensively: Sync data is only as typed as whoever wrote it.
+ */
+import type { CallStatus, Hold, PauseInterval, RecordingState } from './types';
+
+export const callDocumentName = (callSid: string): string => `rc-call-${callSid}`;
+
+export const LIVE_CALLS_MAP = 'rc-live-calls';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isRecordingState = (value: unknown): value is RecordingState => value === 'paused' || value === 'in-progress' || value === 'absent';
+
+const isHold = (value: unknown): value is Hold =>
+  isObject(value) && typeof value.id === 'string' && typeof value.source === 'string' && typeof value.openedAt === 'string' && (value.resumeAt === null || typeof value.resumeAt === 'string');
+
+const isInterval = (value: unknown): value is PauseInterval =>
+  isObject(value) && typeof value.from === 'string' && (value.to === null || typeof value.to === 'string') && Array.isArray(value.holdIds);
+
+/** The document's recordings; one whose status it does not carry keeps the status known before. */
+const recordingsOf = (value: unknown[], previous: CallStatus['recordings'] = []): CallStatus['recordings'] =>
+  value.flatMap((recording) =>
+    isObject(recording) && typeof recording.sid === 'string' && (recording.kind === 'call' || recording.kind === 'conference')
+      ? [{ sid: recording.sid, kind: recording.kind, status: String(recording.status ?? previous.find((known) => known.sid === recording.sid)?.status ?? '') }]
+      : [],
+  );
+
+/**
+ * The call's state from its document, or undefined when the document is not one (or cannot say
+ * yet). `recording` is what Twilio last confirmed and is taken as is. The functions write
+ * `'unknown'` until Twilio first answered for the call (the document is made when the agent
+ * accepts the task): then the state the plugin was told by `status` stands. Only a document of
+ * the first version (no `recording` at all) falls back to what the rule implies.
+ */
+export function statusFromDocument(data: unknown, callSid: string, previous?: CallStatus): CallStatus | undefined {
+  if (!isObject(data) || !Array.isArray(data.holds)) return undefined;
+  const holds = data.holds.filter(isHold);
+  let recording: RecordingState;
+  if (isRecordingState(data.recording)) recording = data.recording;
+  else if (data.recording === 'unknown') {
+    if (!previous) return undefined;
+    recording = previous.recording;
+  } else recording = previous?.recording === 'absent' ? 'absent' : holds.length > 0 ? 'paused' : 'in-progress';
+  const call = isObject(data.call) ? data.call : {};
+  return {
+    callSid: typeof call.callSid === 'string' ? call.callSid : callSid,
+    recording,
+    holds,
+    intervals: Array.isArray(data.intervals) ? data.intervals.filter(isInterval) : (previous?.intervals ?? []),
+    recordings: Array.isArray(data.recordings) && data.recordings.length > 0 ? recordingsOf(data.recordings, previous?.recordings) : (previous?.recordings ?? []),
+  };
+}
+
+/** One live call as the map's item has it. */
+export interface LiveCallItem {
+  callSid: string;
+  taskSid?: string;
+  conferenceSid?: string;
+  agents: string[];
+  /** `'unknown'` until Twilio first answered for the call. */
+  recording: RecordingState | 'unknown';
+  holds: Hold[];
+  resumeAt: string | null;
+  outOfSync: boolean;
+  updatedAt?: string;
+}
+
+export function liveCallFromItem(key: string, data: unknown): LiveCallItem | undefined {
+  if (!isObject(data) || !Array.isArray(data.holds)) return undefined;
+  const holds = data.holds.filter(isHold);
+  return {
+    callSid: typeof data.callSid === 'string' ? data.callSid : key,
+    ...(typeof data.taskSid === 'string' && { taskSid: data.taskSid }),
+    ...(typeof data.conferenceSid === 'string' && { conferenceSid: data.conferenceSid }),
+    agents: Array.isArray(data.agents) ? data.agents.filter((agent): agent is string => typeof agent === 'string') : [],
+    recording: isRecordingState(data.recording) ? data.recording : 'unknown',
+    holds,
+    resumeAt: typeof data.resumeAt === 'string' ? data.resumeAt : null,
+    outOfSync: data.outOfSync === true,
+    ...(typeof data.updatedAt === 'string' && { updatedAt: data.updatedAt }),
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * POST /recording-controls/<verb> (CONTRACT §3), for the Flex plugin and external applications.
+ * A manual or API pause is one more hold on the same ledger as the desktop events, so an agent's
+ * resume cannot undo a desktop pause that is still open: the answer shows what still holds it.
+ */
+import { z } from 'zod';
+import { closeHold, closeHolds, expireHolds, nextExpiry, openHold, outcomeOf } from '../../../core/holds';
+import { redactionTimeline } from '../../../core/timeline';
+import { containsCardNumber } from '../../../core/cardData';
+import { safeFieldName } from '../../../core/desktopEventRequest';
+import type { JsonLimits } from '../../../core/jsonLimits';
+import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
+import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
+import { errorResult, HttpResult, RequestHeaders } from '../http';
+import type { CallRecord } from '../ledger/ledgerStore';
+import type { TaskCall, TaskCalls } from '../twilio/liveCalls';
+import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from '../twilio/recordings';
+import { twilioCode, withRetries } from '../twilio/retry';
+import type { Settings } from '../settings';
+import { mergeTaskAttributes } from '../twilio/taskAttributes';
+import type { TwilioClient } from '../twilio/twilioClient';
+
+export const VERBS = ['pause', 'resume', 'status', 'start', 'stop', 'tags', 'timeline'] as const;
+export type Verb = (typeof VERBS)[number];
+
+export interface RecordingControlsDeps {
+  settings: Settings;
+  client: TwilioClient;
+  control: CallControl;
+  tasks: TaskCalls | undefined;
+  auth: Authenticator;
+  /** Where Twilio should report recordings we start (the recording-status function). */
+  recordingStatusCallback?: string;
+  now: () => Date;
+}
+
+export interface RecordingControlsRequest {
+  headers: RequestHeaders;
+  body: Record<string, unknown>;
+}
+
+/** Free text may be typed by an agent mid-call: anything that is or could be a card number is refused. */
+const noCardNumber = (value: string) => !containsCardNumber(value);
+const CARD_NUMBER = 'must not contain a card number (card data is never stored)';
+const freeText = (max: number) => z.string().min(1).max(max).refine(noCardNumber, CARD_NUMBER);
+const fromForm = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }, schema);
+
+const base = {
+  Token: z.string().min(1).max(8192).optional(),
+  callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
+  taskSid: z.string().regex(/^WT[0-9a-fA-F]{32}$/, 'must be WT followed by 32 hex digits').optional(),
+};
+const MAX_METADATA_KEYS = 20;
+/** What each verb accepts; nothing else is. */
+export const VERB_BODIES = {
+  pause: z.strictObject({ ...base, reason: freeText(120).optional() }),
+  resume: z.strictObject({ ...base, force: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional() }),
+  status: z.strictObject(base),
+  start: z.strictObject(base),
+  stop: z.strictObject(base),
+  tags: z.strictObject({
+    ...base,
+    tags: fromForm(z.array(z.string().regex(/^[\p{L}\p{N} _.:-]{1,64}$/u, 'each tag: 1–64 letters, digits, space, _ . : -').refine(noCardNumber, CARD_NUMBER)).max(20)).optional(),
+    metadata: fromForm(
+      z
+        .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'each key: 1–64 of A-Z a-z 0-9 _ . : -').refine(noCardNumber, CARD_NUMBER), freeText(256))
+        .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`),
+    ).optional(),
+  }),
+  timeline: z.strictObject(base),
+} satisfies Record<Verb, z.ZodObject>;
+
+/** The body's limits, checked before anything walks it: a Flex token (≤ 8 KiB) and 20 metadata entries fit. */
+export const API_BODY_LIMITS: JsonLimits = { maxDepth: 3, maxBytes: 32 * 1024 };
+
+/**
+ * Where a problem is, without what was sent: the top-level field, then list positions only. A
+ * metadata key is never named — it could be the very data being refused.
+ */
+const placeOf = (path: PropertyKey[]): string =>
+  path.length === 0 ? 'body' : [safeFieldName(String(path[0])), ...path.slice(1).map((part) => (typeof part === 'number' ? String(part) : '(a key)'))].join('.');
+
+/** Our own words per problem: zod's default messages may quote what was sent. */
+function problemOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.map(safeFieldName).join(', ')}`;
+  if (issue.code === 'invalid_key') return `${placeOf(issue.path.slice(0, -1))}: each key must be 1–64 of A-Z a-z 0-9 _ . : - and never a card number`;
+  const place = placeOf(issue.path);
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${place}: is required`;
+  // The refinements' and patterns' messages are ours, and never quote the value.
+  if (issue.code === 'custom' || issue.code === 'invalid_format') return `${place}: ${issue.message}`;
+  if (issue.code === 'too_big' || issue.code === 'too_small') return `${place}: is too ${issue.code === 'too_big' ? 'long' : 'short'}`;
+  return `${place}: has the wrong type`;
+}
+
+const problemsOf = (error: z.ZodError): string => [...new Set(error.issues.map(problemOf))].join('; ');
+
+type Json = Record<string, unknown>;
+
+export async function handleRecordingControl(verb: Verb, deps: RecordingControlsDeps, request: RecordingControlsRequest): Promise<HttpResult> {
+  if (!deps.tasks) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+  const parsed = VERB_BODIES[verb].safeParse(request.body);
+  if (!parsed.success) return errorResult(400, 'invalid_request', problemsOf(parsed.error));
+  const body = parsed.data as Json & { Token?: string; callSid?: string; taskSid?: string };
+
+  const credentials = credentialsOf(request.headers, body.Token);
+  if (!credentials.ok) return errorResult(401, 'unauthenticated', credentials.message);
+  const authentication = await deps.auth.authenticate(credentials.authorization, credentials.token);
+  if (!authentication.ok) return errorResult(401, 'unauthenticated', authentication.message);
+  const { caller } = authentication;
+  if (!body.callSid && !body.taskSid) return errorResult(400, 'invalid_request', 'name the call with callSid or taskSid');
+
+  try {
+    const found = await deps.tasks.find({ taskSid: body.taskSid, callSid: body.callSid });
+    if (!found) return errorResult(404, 'call_not_found', 'no task or call with that sid');
+    if (!caller.privileged) {
+      const mine = caller.kind === 'flex' && caller.workerSid ? await deps.tasks.holds(caller.workerSid, found.call.taskSid) : false;
+      if (!mine) return errorResult(403, 'forbidden', 'agents may act only on calls of their own tasks');
+    }
+    return await VERB_HANDLERS[verb](deps, found, caller, body);
+  } catch (error) {
+    if (error instanceof CallEndedError) return errorResult(404, 'call_not_found', 'the call is no longer in progress');
+    // Names and codes only: never a body, which could hold what a caller sent.
+    console.error(`recording-controls/${verb} failed: ${error instanceof Error ? error.name : 'error'} ${twilioCode(error) ?? ''}`);
+    return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the change: treat the call as NOT paused');
+  }
+}
+
+type VerbHandler = (deps: RecordingControlsDeps, found: TaskCall, caller: Caller, body: Json) => Promise<HttpResult>;
+
+const notLive = (): HttpResult => errorResult(404, 'call_not_found', 'the call is no longer in progress');
+
+/** The contract's status shape, from a ledger and what Twilio said of the recordings. */
+function statusBody(callSid: string, record: CallRecord | null, recordings: RecordingState[]): Json {
+  return {
+    callSid,
+    recording: summarize(recordings),
+    holds: record?.holds ?? [],
+    recordings: recordings.map(({ sid, kind, status }) => ({ sid, kind, status })),
+    intervals: record?.intervals ?? [],
+  };
+}
+
+/** The status after a pause or resume, and what this request itself did. */
+function changeAnswer(found: TaskCall, result: ChangeResult): HttpResult {
+  if (result.duplicate) return { status: 200, body: statusBody(found.call.callSid, result.latest, []) };
+  const outcome = outcomeOf(result.before, result.after, summarize(result.recordings) === 'absent');
+  return { status: 200, body: { ...statusBody(found.call.callSid, result.latest, result.recordings), outcome } };
+}
+
+const pause: VerbHandler = async ({ control }, found, caller, body) => {
+  if (!found.live) return notLive();
+  const hold = holdOf(caller);
+  const result = await control.change(found.call, {
+    pauseFirst: true,
+    change: (record, now) => ({ ...record, ...openHold(expireHolds(record, now), { ...hold, ...(typeof body.reason === 'string' && { reason: body.reason }) }, now) }),
+  });
+  return changeAnswer(found, result);
+};
+
+const resume: VerbHandler = async ({ control }, found, caller, body) => {
+  if (!found.live) return notLive();
+  if (body.force === true && !caller.privileged) return errorResult(403, 'forbidden', 'only supervisors, admins and API keys may force a resume');
+  const hold = holdOf(caller);
+  const result = await control.change(found.call, {
+    change: (record, now) => ({
+      ...record,
+      ...(body.force === true ? closeHolds(record, () => true, now) : closeHold(expireHolds(record, now), hold.id, now)),
+    }),
+  });
+  return changeAnswer(found, result);
+};
+
+/** Reads the ledger and the recordings side by side; closes holds whose time has come. */
+async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
+  const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), listRecordings(deps.client, found.call)]);
+  if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings);
+  const expiry = stored ? nextExpiry(stored.record) : null;
+  if (!stored || !found.live || expiry === null || Date.parse(expiry) > deps.now().getTime()) return { record: stored?.record ?? null, recordings };
+  // Precise auto-resume: the plugin asks for status the moment a hold is due.
+  const result = await deps.control.change(found.call, { change: expireDue });
+  if (result.duplicate) return { record: stored.record, recordings };
+  const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
+  return { record: result.latest, recordings: recordings.map((state) => confirmed.get(state.sid) ?? state) };
+}
+
+const status: VerbHandler = async (deps, found) => {
+  const { record, recordings } = await current(deps, found);
+  return { status: 200, body: statusBody(found.call.callSid, record, recordings) };
+};
+
+const start: VerbHandler = async (deps, found) => {
+  if (!found.live) return notLive();
+  const existing = await listRecordings(deps.client, found.call);
+  if (existing.some(isActive)) return errorResult(409, 'already_recording', 'the call already has an active recording');
+  await withRetries(() =>
+    deps.client.calls(found.call.callSid).recordings.create({
+      recordingChannels: 'dual',
+      ...(deps.recordingStatusCallback && {
+        recordingStatusCallback: deps.recordingStatusCallback,
+        recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
+      }),
+    }),
+  );
+  // A hold may be open already (the agent is mid card entry): the new recording must obey it.
+  const result = await deps.control.change(found.call, { change: expireDue });
+  const after = result.latest;
+  return { status: 200, body: statusBody(found.call.callSid, after, await listRecordings(deps.client, found.call)) };
+};
+
+const stop: VerbHandler = async (deps, found) => {
+  if (!deps.settings.allowStop) return errorResult(403, 'stop_not_allowed', 'stopping recordings is not allowed by this deployment (ALLOW_STOP_RECORDING)');
+  if (!found.live) return notLive();
+  await setRecordings(deps.client, found.call, 'stopped', deps.settings.pauseBehavior);
+  const stored = await deps.control.load(found.call.callSid);
+  return { status: 200, body: statusBody(found.call.callSid, stored?.record ?? null, await listRecordings(deps.client, found.call)) };
+};
+
+const tags: VerbHandler = async (deps, found, caller, body) => {
+  const added = (body.tags as string[] | undefined) ?? [];
+  const metadata = (body.metadata as Record<string, string> | undefined) ?? {};
+  const attributes = await mergeTaskAttributes(deps.client, deps.settings.workspaceSid as string, found.call.taskSid, (attributes) => {
+    const section = (attributes.recording_controls as Json | undefined) ?? {};
+    const knownTags = Array.isArray(section.tags) ? (section.tags as string[]) : [];
+    return {
+      ...attributes,
+      recording_controls: {
+        ...section,
+        tags: [...knownTags, ...added.filter((tag) => !knownTags.includes(tag))],
+        metadata: { ...((section.metadata as Json | undefined) ?? {}), ...metadata },
+      },
+    };
+  });
+  const section = attributes.recording_controls as Json;
+  return { status: 200, body: { taskSid: found.call.taskSid, tags: section.tags, metadata: section.metadata, by: holdOf(caller).by } };
+};
+
+const timeline: VerbHandler = async (deps, found) => {
+  const { record, recordings } = await current(deps, found);
+  const known = new Map((record?.recordings ?? []).map((recording) => [recording.sid, recording.startedAt]));
+  const started = recordings
+    .map((recording) => ({ sid: recording.sid, startedAt: recording.startedAt ?? known.get(recording.sid) }))
+    .filter((recording): recording is { sid: string; startedAt: string } => typeof recording.startedAt === 'string');
+  const intervals = record ? await deps.control.allIntervals(record) : [];
+  return { status: 200, body: { callSid: found.call.callSid, recordings: redactionTimeline(started, intervals) } };
+};
+
+const VERB_HANDLERS: Record<Verb, VerbHandler> = { pause, resume, status, start, stop, tags, timeline };

@@ -1,0 +1,15 @@
+import { errorResult, fromUrl, functionShell, ownUrl } from '../http';
+import { API_BODY_LIMITS, handleRecordingControl, Verb } from './recordingControls';
+import { servicesFor } from '../runtime';
+
+/** The shell every /recording-controls/<verb> function is: read the event, answer the result. */
+export const recordingControlsFunction = (verb: Verb) =>
+  functionShell({ name: `recording-controls/${verb}`, invalidCode: 'invalid_request', limits: API_BODY_LIMITS, cors: true }, async (context, request) => {
+    // Credentials never come from the URL (it ends up in logs).
+    if (fromUrl(request, 'Token')) return errorResult(401, 'unauthenticated', 'send the Flex token in the body or as a Token header, never in the URL');
+    return handleRecordingControl(
+      verb,
+      { ...servicesFor(context), recordingStatusCallback: ownUrl(context.DOMAIN_NAME, '/recording-status'), now: () => new Date() },
+      request,
+    );
+  });

@@ -1,0 +1,184 @@
+/**
+ * Callbacks Twilio makes to us (deployed as protected functions, so Twilio's signature is
+ * checked before they run): a recording we started reports in, and a task ends.
+ */
+import { closeHolds, Hold, isPaused, PauseInterval } from '../../../core/holds';
+import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
+import type { CallControl } from './callControl';
+import type { HttpResult } from '../http';
+import { CallRecord, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
+import { parseAttributes } from '../twilio/liveCalls';
+import type { LiveIndex } from './liveIndex';
+import { CallEndedError, LiveCall } from '../twilio/recordings';
+import { unlessNotFound } from '../twilio/retry';
+import { mergeTaskAttributes } from '../twilio/taskAttributes';
+import type { TwilioClient } from '../twilio/twilioClient';
+
+const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
+
+/** A new recording joins the call's ledger and, if a hold is open, is paused at once. */
+export async function recordingStarted(control: CallControl, event: Record<string, unknown>): Promise<HttpResult> {
+  const { CallSid, RecordingSid, RecordingStatus, ConferenceSid, RecordingStartTime } = event as Record<string, string | undefined>;
+  if (RecordingStatus !== 'in-progress' || !CallSid || !CALL_SID.test(CallSid) || !RecordingSid) return { status: 204, body: '' };
+  const stored = await control.load(CallSid);
+  if (!stored) return { status: 204, body: '' };
+  const recording: KnownRecording = {
+    sid: RecordingSid,
+    kind: ConferenceSid ? 'conference' : 'call',
+    ...(RecordingStartTime && !Number.isNaN(Date.parse(RecordingStartTime)) && { startedAt: new Date(RecordingStartTime).toISOString() }),
+  };
+  await control.change(stored.record.call, {
+    change: (record) =>
+      record.recordings.some((known) => known.sid === recording.sid) ? record : { ...record, recordings: [...record.recordings, recording] },
+  });
+  return { status: 204, body: '' };
+}
+
+const ENDING_EVENTS = ['task.wrapup', 'task.completed', 'task.canceled'];
+/**
+ * The events the workspace's Event Callback needs (its EventsFilter): every other one would be a
+ * Function invocation for nothing. Reservation ends are handled too, if a workspace sends them.
+ */
+export const TASK_EVENTS = ['reservation.accepted', ...ENDING_EVENTS];
+const RESERVATION_ENDS = ['reservation.wrapup', 'reservation.completed', 'reservation.canceled', 'reservation.rescinded', 'reservation.timeout', 'reservation.rejected'];
+
+export interface TaskEventDeps {
+  client: TwilioClient;
+  control: CallControl;
+  index: LiveIndex;
+  workspaceSid: string;
+  now: () => Date;
+}
+
+/** The agent a TaskRouter event names: the worker's contact_uri without `client:`, else its name. */
+function agentOf(event: Record<string, string | undefined>): string | undefined {
+  const contactUri = parseAttributes(event.WorkerAttributes).contact_uri;
+  if (typeof contactUri === 'string' && contactUri.startsWith('client:')) return contactUri.slice('client:'.length);
+  return event.WorkerName || undefined;
+}
+
+/** The voice call a TaskRouter event's task is about, if any. */
+function callOfEvent(event: Record<string, string | undefined>): (LiveCall & { taskSid: string }) | undefined {
+  const attributes = parseAttributes(event.TaskAttributes);
+  const callSid = attributes.call_sid;
+  if (!event.TaskSid || typeof callSid !== 'string' || !CALL_SID.test(callSid)) return undefined;
+  const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
+  return {
+    callSid,
+    taskSid: event.TaskSid,
+    ...(typeof conferenceSid === 'string' && { conferenceSid }),
+    ...(event.WorkerSid && { workerSid: event.WorkerSid }),
+  };
+}
+
+/**
+ * The workspace's Event Callback: keeps the live index from what TaskRouter reports, and when a
+ * task ends writes its call's pause record into the task.
+ */
+export async function taskEvent(deps: TaskEventDeps, input: Record<string, unknown>): Promise<HttpResult> {
+  const event = input as Record<string, string | undefined>;
+  const call = callOfEvent(event);
+  if (!call || !event.EventType) return { status: 204, body: '' };
+  const agent = agentOf(event);
+  if (event.EventType === 'reservation.accepted' && agent) return reservationAccepted(deps, { ...call, agent });
+  if (RESERVATION_ENDS.includes(event.EventType) && agent) {
+    await deps.index.clearAgentCall(agent, call.callSid);
+    return { status: 204, body: '' };
+  }
+  if (ENDING_EVENTS.includes(event.EventType)) return taskEnded(deps, call);
+  return { status: 204, body: '' };
+}
+
+/**
+ * An agent accepted a voice task: the call is live and theirs. When the call was another task's
+ * (a transfer), the previous agent's holds close: they are no longer typing on this call.
+ */
+async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskSid: string; agent: string }): Promise<HttpResult> {
+  let pausedBefore = false;
+  let leaving: string | undefined;
+  const [, committed] = await Promise.all([deps.index.setAgentCall(call), deps.control.commit(call.callSid, (current) => {
+    const record = current ?? newCallRecord(call);
+    pausedBefore = isPaused(record);
+    const previousAgent = record.call.taskSid && record.call.taskSid !== call.taskSid ? record.call.agent : undefined;
+    leaving = previousAgent !== call.agent ? previousAgent : undefined;
+    const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
+    if (current && moved === record && record.call.taskSid === call.taskSid && record.call.agent === call.agent) return null;
+    return { ...record, ...moved, call: { ...record.call, ...call } };
+  })]);
+  // The previous agent's next signal must not reach this call any more.
+  if (leaving) await deps.index.clearAgentCall(leaving, call.callSid);
+  if (committed?.changed && pausedBefore !== isPaused(committed.record)) {
+    await deps.control.settle(call, committed).catch(() => undefined); // flagged for the sweep on failure
+  }
+  return { status: 204, body: '' };
+}
+
+/**
+ * When the task ends, its call's holds and pause intervals (from, to, hold ids, sources, who) and
+ * the redaction timeline go into the task's attributes under `recording_controls`, where WFO and
+ * Flex Insights ingestion read them. Holds end with the task: all of them when the call is over,
+ * only the leaving agent's when the call goes on with another task (a transfer), whatever order
+ * TaskRouter's events arrive in.
+ */
+async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
+  const { control, now } = deps;
+  const [stored, goesOn] = await Promise.all([control.load(call.callSid), callInProgress(deps.client, call.callSid)]);
+  if (!stored) return { status: 204, body: '' };
+  let record: CallRecord = stored.record;
+  const stillThisTask = record.call.taskSid === undefined || record.call.taskSid === call.taskSid;
+  let leftIndex: Promise<void> = Promise.resolve();
+  if (stillThisTask) {
+    const leaving = record.call.agent;
+    const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
+    if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
+    const forgotten = leaving ? deps.index.clearAgentCall(leaving, call.callSid) : Promise.resolve();
+    leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(call.callSid)]).then(() => undefined);
+  }
+  const intervals = await control.allIntervals(record);
+  const timeline = redactionTimeline(
+    record.recordings.filter((recording): recording is KnownRecording & { startedAt: string } => typeof recording.startedAt === 'string'),
+    intervals,
+  );
+  const recorded = mergeTaskAttributes(deps.client, deps.workspaceSid, call.taskSid, (attributes) => ({
+    ...attributes,
+    recording_controls: {
+      ...((attributes.recording_controls as Record<string, unknown> | undefined) ?? {}),
+      call_sid: call.callSid,
+      holds: record.holds,
+      ...fittedIntervals(call.callSid, intervals, timeline),
+    },
+  }));
+  await Promise.all([recorded, leftIndex]);
+  return { status: 204, body: '' };
+}
+
+async function callInProgress(client: TwilioClient, callSid: string): Promise<boolean> {
+  const fetched = await unlessNotFound(() => client.calls(callSid).fetch(), null);
+  return fetched?.status === 'in-progress';
+}
+
+/** Closes the holds and sets the recordings to match; an ended call only needs its ledger closed. */
+async function closeAndApply(control: CallControl, call: LiveCall, pick: (hold: Hold) => boolean, now: () => Date): Promise<CallRecord> {
+  const close = (record: CallRecord) => ({ ...record, ...closeHolds(record, pick, now()) });
+  try {
+    const result = await control.change(call, { change: close });
+    return result.latest ?? close((await control.load(call.callSid))!.record);
+  } catch (error) {
+    if (!(error instanceof CallEndedError)) throw error;
+    const committed = await control.commit(call.callSid, (current) => (current ? close(current) : null));
+    if (!committed) throw error;
+    return committed.record;
+  }
+}
+
+/** Task attributes are limited in size: a very long record keeps its newest part and says where the rest is. */
+const ATTRIBUTES_BUDGET_BYTES = 10 * 1024;
+function fittedIntervals(callSid: string, intervals: PauseInterval[], timeline: RecordingTimeline[]): Record<string, unknown> {
+  const full = { intervals, timeline };
+  if (Buffer.byteLength(JSON.stringify(full)) <= ATTRIBUTES_BUDGET_BYTES) return full;
+  let kept = intervals.length;
+  const cut = (list: unknown[]) => list.slice(-kept);
+  const part = () => ({ intervals: cut(intervals), timeline: timeline.map((recording) => ({ ...recording, pauses: cut(recording.pauses) })) });
+  while (kept > 1 && Buffer.byteLength(JSON.stringify(part())) > ATTRIBUTES_BUDGET_BYTES) kept = Math.floor(kept / 2);
+  return { ...part(), interval_count: intervals.length, intervals_in: `${INTERVALS_PREFIX}${callSid}` };
+}

@@ -1,0 +1,169 @@
+/**
+ * Keeps each call's ledger in a Twilio Sync document (`rc-call-<CallSid>`), never only in a
+ * function's memory. Every write carries If-Match with the revision it was computed from, so
+ * concurrent signals for one call serialize: a loser re-reads and re-applies its change.
+ * Closed pause intervals beyond the newest few move to a Sync List per call, so the document
+ * stays far below Sync's 16 KiB however long the call.
+ */
+import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../../core/holds';
+import type { LiveCall, RecordingKind, RecordingSummary } from '../twilio/recordings';
+import { httpStatus, twilioCode, unlessNotFound, withRetries } from '../twilio/retry';
+import { SyncList } from '../twilio/syncCollections';
+import type { TwilioClient } from '../twilio/twilioClient';
+
+export interface KnownRecording {
+  sid: string;
+  kind: RecordingKind;
+  /** As Twilio last confirmed it. */
+  status?: string;
+  startedAt?: string;
+}
+
+/**
+ * One call's ledger, as kept in its Sync document. It holds everything the plugin's indicator,
+ * timeline and supervisor row show, so a browser can render from the document alone.
+ */
+export interface CallRecord extends Ledger {
+  v: 2;
+  /** Counts writes: orders copies of this record kept elsewhere (the live index). */
+  seq: number;
+  call: LiveCall;
+  /** The call's recordings as Twilio last confirmed them; 'unknown' before the first answer. */
+  recording: RecordingSummary | 'unknown';
+  recordings: KnownRecording[];
+  /** Closed intervals moved to the call's Sync List (`rc-intervals-<CallSid>`): only the newest stay here. */
+  archivedIntervals: number;
+  /** When the last resume was decided: a pause sent close to it must re-check the outcome. */
+  lastResumeAt: string | null;
+  /** Twilio did not confirm the last change: the sweep tries again. */
+  outOfSync: boolean;
+  updatedAt: string;
+}
+
+export interface StoredRecord {
+  record: CallRecord;
+  revision: string;
+}
+
+export interface Committed extends StoredRecord {
+  /** How many times another writer got there first. */
+  conflicts: number;
+  changed: boolean;
+}
+
+export const DOCUMENT_PREFIX = 'rc-call-';
+export const INTERVALS_PREFIX = 'rc-intervals-';
+/** Ledgers outlive the call long enough for wrap-up, reports and late duplicates. */
+const DOCUMENT_TTL_SECONDS = 3 * 24 * 3600;
+const MAX_ATTEMPTS = 12;
+/**
+ * Sync documents hold 16 KiB. The newest intervals stay in the document (enough for the
+ * indicator and a supervisor); older closed ones move to the call's Sync List, so a call can
+ * pause and resume any number of times.
+ */
+export const KEPT_INTERVALS = 20;
+
+const ALREADY_EXISTS = 54301;
+const REVISION_MISMATCH = 54103;
+
+const isConflict = (error: unknown): boolean =>
+  httpStatus(error) === 412 || httpStatus(error) === 409 || twilioCode(error) === REVISION_MISMATCH || twilioCode(error) === ALREADY_EXISTS;
+
+export const newCallRecord = (call: LiveCall): CallRecord => ({
+  v: 2,
+  seq: 0,
+  call,
+  holds: [],
+  intervals: [],
+  recording: 'unknown',
+  recordings: [],
+  archivedIntervals: 0,
+  lastResumeAt: null,
+  outOfSync: false,
+  updatedAt: new Date(0).toISOString(),
+});
+
+/** Reads a stored document, including one written by the first version (no seq, no recording). */
+function fromDocument(data: unknown, callSid: string): CallRecord {
+  const stored = (data ?? {}) as Partial<CallRecord>;
+  const base = newCallRecord(stored.call ?? { callSid });
+  return { ...base, ...stored, v: 2, holds: stored.holds ?? [], intervals: stored.intervals ?? [], recordings: stored.recordings ?? [] };
+}
+
+export class LedgerStore {
+  constructor(
+    private readonly client: TwilioClient,
+    private readonly serviceSid: string,
+  ) {}
+
+  private get documents() {
+    return this.client.sync.v1.services(this.serviceSid).documents;
+  }
+
+  private intervalArchive(callSid: string): SyncList<PauseInterval> {
+    return new SyncList(this.client, this.serviceSid, `${INTERVALS_PREFIX}${callSid}`, DOCUMENT_TTL_SECONDS);
+  }
+
+  async load(callSid: string): Promise<StoredRecord | null> {
+    const document = await unlessNotFound(() => this.documents(`${DOCUMENT_PREFIX}${callSid}`).fetch(), null);
+    return document && { record: fromDocument(document.data, callSid), revision: document.revision };
+  }
+
+  /** Every pause interval of the call, oldest first: the archived ones, then the document's. */
+  async allIntervals(record: CallRecord): Promise<PauseInterval[]> {
+    if (record.archivedIntervals === 0) return record.intervals;
+    const archived = await this.intervalArchive(record.call.callSid).all();
+    // A write retried after a conflict may have archived an interval twice.
+    const seen = new Set<string>();
+    return [...archived, ...record.intervals].filter((interval) => {
+      const key = intervalKey(interval);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** Moves the oldest closed intervals to the call's list before the document is written without them. */
+  private async compacted(record: CallRecord): Promise<CallRecord> {
+    const { archived, kept } = splitIntervals(record.intervals, KEPT_INTERVALS);
+    if (archived.length === 0) return record;
+    await this.intervalArchive(record.call.callSid).append(archived);
+    return { ...record, intervals: kept, archivedIntervals: record.archivedIntervals + archived.length };
+  }
+
+  /** Writes `record` if the document is still at `revision` (null: not created yet). */
+  private async save(callSid: string, record: CallRecord, revision: string | null): Promise<string | 'conflict'> {
+    try {
+      const document =
+        revision === null
+          ? await withRetries(() => this.documents.create({ uniqueName: `${DOCUMENT_PREFIX}${callSid}`, data: record, ttl: DOCUMENT_TTL_SECONDS }))
+          : await withRetries(() => this.documents(`${DOCUMENT_PREFIX}${callSid}`).update({ data: record, ifMatch: revision }));
+      return document.revision;
+    } catch (error) {
+      if (isConflict(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  /**
+   * Applies `change` to the latest record and stores it, re-reading and re-applying after every
+   * conflict. `change` returns null to leave the document as it is. `base` saves the first read
+   * when the caller already has it.
+   */
+  async commit(
+    callSid: string,
+    change: (current: CallRecord | null) => CallRecord | null,
+    base?: StoredRecord | null,
+  ): Promise<Committed | null> {
+    let current = base === undefined ? await this.load(callSid) : base;
+    for (let conflicts = 0; conflicts < MAX_ATTEMPTS; conflicts += 1) {
+      const changed = change(current?.record ?? null);
+      if (changed === null) return current ? { ...current, conflicts, changed: false } : null;
+      const next = await this.compacted({ ...changed, seq: (current?.record.seq ?? 0) + 1, updatedAt: new Date().toISOString() });
+      const revision = await this.save(callSid, next, current?.revision ?? null);
+      if (revision !== 'conflict') return { record: next, revision, conflicts, changed: true };
+      current = await this.load(callSid);
+    }
+    throw new Error('the call ledger is changing too fast to write');
+  }
+}

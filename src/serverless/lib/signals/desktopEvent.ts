@@ -1,0 +1,184 @@
+/**
+ * POST /desktop-event (CONTRACT §1): a signed signal from the desktop relay, checked, matched to
+ * the agent's live call and applied through the holds ledger. Every answer is a contract code.
+ */
+import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
+import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
+import { outcomeOf } from '../../../core/holds';
+import { measureJson } from '../../../core/jsonLimits';
+import { verifySignature } from '../../../core/signature';
+import { CallControl, CallMovedError, ChangeResult } from '../ledger/callControl';
+import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from '../http';
+import type { LiveCallDirectory } from '../twilio/liveCalls';
+import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../twilio/recordings';
+import type { SeenSignals, Claim } from './seenSignals';
+import type { Authenticator } from '../api/auth';
+import { admitTokenSignal, isTokenSignal, notTheTokensAgent } from './desktopEventToken';
+import type { Settings } from '../settings';
+
+export interface DesktopEventDeps {
+  settings: Settings;
+  config: ConfigCheck;
+  calls: LiveCallDirectory | undefined;
+  control: CallControl;
+  /** Answers already given by this container, so a quick repeat costs no Twilio request. */
+  answers: RecentAnswers;
+  /** Every event id seen by any container, for the signature window. */
+  seen?: SeenSignals;
+  /** Checks the Flex token of a signal relayed from inside Flex (CONTRACT §1). */
+  auth?: Authenticator;
+  now: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface DesktopEventRequest {
+  headers: RequestHeaders;
+  body: unknown;
+}
+
+/** The last answers given, by event id; the oldest is forgotten first. */
+export class RecentAnswers {
+  private readonly answers = new Map<string, Record<string, unknown>>();
+
+  constructor(private readonly kept = 1000) {}
+
+  get(eventId: string): Record<string, unknown> | undefined {
+    return this.answers.get(eventId);
+  }
+
+  remember(eventId: string, answer: Record<string, unknown>): void {
+    this.answers.set(eventId, answer);
+    if (this.answers.size > this.kept) this.answers.delete(this.answers.keys().next().value as string);
+  }
+}
+
+export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
+  const { settings, config, calls, control, now, seen } = deps;
+  if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body)) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
+  if (!config.ok) {
+    return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
+  }
+  if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+
+  const { headers, body } = request;
+  // Form bodies and bodies of other types are parsed differently, or not at all: only JSON is signed.
+  if (mediaType(headers) !== 'application/json') return errorResult(400, 'invalid_event', 'send the body as JSON, with Content-Type: application/json');
+  // The runtime hands a JSON array over flattened into {0: …, 1: …}.
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.prototype.hasOwnProperty.call(body, '0')) {
+    return errorResult(400, 'invalid_event', 'the body must be a JSON object');
+  }
+  const declaredLength = singleHeader(headers, 'content-length');
+  if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES) {
+    return errorResult(400, 'invalid_event', `the body is over ${MAX_BODY_BYTES} bytes`);
+  }
+  // Without a Content-Length (chunked), the body itself is measured, before anything walks it.
+  const measured = measureJson(body, DESKTOP_EVENT_LIMITS);
+  if (!measured.ok) {
+    return errorResult(400, 'invalid_event', measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${MAX_BODY_BYTES} bytes`);
+  }
+  // From inside Flex: the agent's Flex token stands in for the signature (desktopEventToken.ts).
+  const admitted = isTokenSignal(headers, body) ? await admitTokenSignal(deps.auth, { headers, body: body as Record<string, unknown> }) : undefined;
+  if (admitted && !admitted.ok) return admitted.result;
+  const timestamp = singleHeader(headers, 'x-desktop-timestamp');
+  if (!admitted && timestamp.repeated) return errorResult(401, 'invalid_signature', 'send one X-Desktop-Timestamp header');
+  const signature = admitted ? 'valid' : verifySignature({
+    secrets: settings.desktopSecrets,
+    timestampHeader: timestamp.value,
+    // Copies of the header are one comma-separated list.
+    signatureHeader: headerList(headers, 'x-desktop-signature'),
+    body,
+    nowSeconds: Math.floor(now().getTime() / 1000),
+  });
+  if (signature === 'stale_timestamp') return errorResult(401, 'stale_timestamp', 'X-Desktop-Timestamp is more than 300 s from the server clock');
+  if (signature !== 'valid') return errorResult(401, 'invalid_signature', 'X-Desktop-Signature does not match the body');
+
+  const checked = checkDesktopEventBody(admitted ? admitted.body : body);
+  if (!checked.ok) return errorResult(400, 'invalid_event', checked.problems.join('; '));
+  if (admitted && checked.body.agent !== admitted.identity) return notTheTokensAgent();
+  const event = checked.body;
+  // The trigger is not echoed: whatever a relay sent is not repeated back or logged.
+  if (!isKnownTrigger(config.config, event.trigger)) return errorResult(422, 'unknown_trigger', 'no configured desktop item event uses this trigger');
+  const eventsConfig = config.config;
+  const answerTo = (call: LiveCall, result: ChangeResult): Record<string, unknown> => {
+    if (result.duplicate) {
+      // A repeat while the first was still being applied: what holds now.
+      return result.answer ?? { eventId: event.eventId, outcome: 'unchanged', callSid: call.callSid, recording: result.latest?.recording ?? 'absent', holds: result.latest?.holds ?? [] };
+    }
+    const recording = summarize(result.recordings);
+    return { eventId: event.eventId, duplicate: false, outcome: outcomeOf(result.before, result.after, recording === 'absent'), callSid: call.callSid, recording, holds: result.latest.holds };
+  };
+  const apply = (call: LiveCall, options: { repeatOf: Promise<Claim | null>; confirmCall?: Promise<boolean> }) =>
+    control.change({ ...call, agent: event.agent }, {
+      pauseFirst: onlyStarts(eventsConfig, event.trigger),
+      change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
+      repeatOf: options.repeatOf.then((claim) => (claim && !claim.first ? claim : null)),
+      confirmCall: options.confirmCall,
+      // Kept for repeats from any container, written alongside the index copy.
+      onResult: async (result) => {
+        if (!result.duplicate) await seen?.answered(event.eventId, answerTo(call, result));
+      },
+    });
+
+  let claim: Promise<Claim | null> | undefined;
+  try {
+    // A repeat this container answered is answered again at no cost.
+    const repeated = deps.answers.get(event.eventId);
+    if (repeated) return { status: 200, body: { ...repeated, duplicate: true } };
+    // Every container sees every id (Sync): a replay within the signature window is a repeat.
+    claim = seen ? seen.claim(event.eventId) : Promise.resolve(null);
+    claim.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+
+    // The call this container remembers is acted on at once, while the live index confirms it
+    // is still the agent's (a transfer or a new call moves the signal to the current one).
+    let call: LiveCall | undefined = calls.known(event.agent, event.callSid);
+    let confirm = call ? calls.current(event.agent, event.callSid) : undefined;
+    confirm?.catch(() => undefined);
+    if (!call) call = await calls.current(event.agent, event.callSid);
+    let result: ChangeResult | undefined;
+    for (let attempt = 0; call && !result && attempt < 3; attempt += 1) {
+      const target: LiveCall = call;
+      try {
+        result = await apply(target, { repeatOf: claim, confirmCall: confirm?.then((live) => live?.callSid === target.callSid) });
+      } catch (error) {
+        if (error instanceof CallMovedError) {
+          call = await confirm;
+        } else if (error instanceof CallEndedError) {
+          // The index (or memory) named a call that is over: TaskRouter says which call is live.
+          await calls.forget(event.agent, target.callSid);
+          const live = await calls.lookup(event.agent, event.callSid);
+          call = live?.callSid === target.callSid ? undefined : live;
+        } else {
+          throw error;
+        }
+        confirm = undefined;
+      }
+    }
+    if (!call || !result) {
+      await releaseClaim();
+      return noActiveCall(event.callSid);
+    }
+    const answer = answerTo(call, result);
+    const response = result.duplicate ? { ...answer, duplicate: true } : answer;
+    deps.answers.remember(event.eventId, answer);
+    deps.log?.(
+      `desktop-event ${event.eventId} trigger=${event.trigger} outcome=${String(response.outcome)} recording=${String(response.recording)}` +
+        (result.duplicate ? ' duplicate' : '') +
+        (event.occurredAt ? ` sinceUserActionMs=${now().getTime() - Date.parse(event.occurredAt)}` : ''),
+    );
+    return { status: 200, body: response };
+  } catch (error) {
+    await releaseClaim();
+    if (error instanceof CallEndedError) return noActiveCall(event.callSid);
+    deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`);
+    return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
+  }
+
+  /** The signal did not take effect: a retry of it must be applied, not answered as a repeat. */
+  async function releaseClaim(): Promise<void> {
+    const owned = await claim?.catch(() => null);
+    if (owned?.first) await seen?.release(event.eventId).catch(() => undefined);
+  }
+}
+
+const noActiveCall = (callSid?: string): HttpResult =>
+  errorResult(404, 'no_active_call', callSid ? 'that call is not a live call of this agent' : 'the agent has no live call');

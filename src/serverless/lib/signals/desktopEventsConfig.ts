@@ -1,0 +1,240 @@
+/**
+ * The desktop item events configuration at runtime (CONTRACT §2): kept in Twilio Sync so a saved
+ * change reaches every function container within 5 s with no redeploy; the private asset
+ * `desktop-events.json` is the default until the first save.
+ *
+ * - `rc-desktop-events-config`: the configuration in force, `{version, events, updatedAt, updatedBy}`;
+ * - `rc-desktop-events-config-v<n>`: every saved version, the same shape, kept forever.
+ *
+ * A save is optimistic: it names the version it edited, and the document is written with If-Match
+ * on the revision it was read at (created, for the first save), so two admins saving at once
+ * cannot both win. Signals read the document at most once per 5 s per container, and only when
+ * signals arrive; a document that is not a valid configuration is never acted on: the last good
+ * one (or the asset) is used and the log says so.
+ */
+import { ConfigCheck, desktopEventsConfigIssues, describeIssue, DesktopItemEvent } from '../../../core/desktopEvents';
+import { httpStatus, twilioCode, withRetries } from '../twilio/retry';
+import type { TwilioClient } from '../twilio/twilioClient';
+
+export const CONFIG_DOCUMENT = 'rc-desktop-events-config';
+export const versionDocument = (version: number): string => `${CONFIG_DOCUMENT}-v${version}`;
+
+/** How old this container's copy may be when a signal uses it. */
+export const FRESH_MS = 5000;
+/** Sync documents hold 16 KiB; the stand-in refuses more as Twilio does (54006). */
+export const MAX_STORED_BYTES = 16 * 1024;
+/** How many versions one history answer lists (older ones: `before`). */
+export const HISTORY_PAGE = 50;
+/** A signal must not wait through the full retry budget for the configuration. */
+const SIGNAL_READ_BUDGET_MS = 1000;
+
+const ALREADY_EXISTS = 54301;
+const REVISION_MISMATCH = 54103;
+
+/** One saved configuration, as stored and as the API answers it. */
+export interface SavedConfig {
+  version: number;
+  events: DesktopItemEvent[];
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** What is in force: a saved version, or the asset (version 0, never saved). */
+export type ConfigInForce = { version: 0; events: DesktopItemEvent[] } | SavedConfig;
+
+export type SaveResult =
+  | { ok: true; saved: SavedConfig }
+  | { ok: false; reason: 'conflict'; current: ConfigInForce | null }
+  | { ok: false; reason: 'invalid'; problems: string[] };
+
+interface StoredDocument {
+  data: unknown;
+  revision: string;
+}
+
+export interface Current {
+  check: ConfigCheck;
+  inForce: ConfigInForce | null;
+  stored: StoredDocument | null;
+  storedVersion: number;
+}
+
+const isPositiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1;
+
+/**
+ * The stored document as a configuration, or every reason it is not one. A document cut short,
+ * edited by hand or written by something else fails here, and is then never acted on.
+ */
+export function readSaved(data: unknown): { ok: true; saved: SavedConfig } | { ok: false; version?: number; problems: string[] } {
+  const record = (typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (!isPositiveInteger(record.version)) problems.push('version: must be a whole number from 1');
+  if (typeof record.updatedAt !== 'string' || Number.isNaN(Date.parse(record.updatedAt))) problems.push('updatedAt: must be a time');
+  if (typeof record.updatedBy !== 'string' || record.updatedBy.length === 0) problems.push('updatedBy: must name who saved it');
+  problems.push(...desktopEventsConfigIssues({ events: record.events }).map(describeIssue));
+  if (problems.length > 0) return { ok: false, ...(isPositiveInteger(record.version) && { version: record.version }), problems };
+  return {
+    ok: true,
+    saved: { version: record.version as number, events: record.events as DesktopItemEvent[], updatedAt: record.updatedAt as string, updatedBy: record.updatedBy as string },
+  };
+}
+
+const isConflict = (error: unknown): boolean =>
+  httpStatus(error) === 412 || httpStatus(error) === 409 || twilioCode(error) === REVISION_MISMATCH || twilioCode(error) === ALREADY_EXISTS;
+
+export interface ConfigStoreOptions {
+  /** The asset's configuration (read from disk, validated). */
+  asset: () => ConfigCheck;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export class DesktopEventsConfigStore {
+  /** The last configuration read from Sync that was valid: what a broken document falls back to. */
+  private lastGood: SavedConfig | undefined;
+  private cached: { check: ConfigCheck; readAt: number } | undefined;
+  private reading: Promise<ConfigCheck> | undefined;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly client: TwilioClient,
+    private readonly serviceSid: string,
+    private readonly options: ConfigStoreOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((line) => console.error(line));
+  }
+
+  private get documents() {
+    return this.client.sync.v1.services(this.serviceSid).documents;
+  }
+
+  private async fetchDocument(uniqueName: string, budgetMs?: number): Promise<StoredDocument | null> {
+    try {
+      const document = await withRetries(() => this.documents(uniqueName).fetch(), budgetMs);
+      return { data: document.data, revision: document.revision };
+    } catch (error) {
+      if (httpStatus(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  /** The asset, or the last good saved version when there is one. */
+  private fallback(): { check: ConfigCheck; name: string } {
+    if (this.lastGood) return { check: { ok: true, config: { events: this.lastGood.events } }, name: `the last good version (${this.lastGood.version})` };
+    return { check: this.options.asset(), name: 'the desktop-events.json asset' };
+  }
+
+  /**
+   * The configuration a signal acts on: this container's copy when it is under 5 s old, else one
+   * read of Sync (shared by every signal that arrives meanwhile). No timer refreshes it: an idle
+   * container costs nothing. Never throws: when Sync cannot be read, the fallback is used.
+   */
+  forSignals(): Promise<ConfigCheck> {
+    if (this.cached && this.now() - this.cached.readAt < FRESH_MS) return Promise.resolve(this.cached.check);
+    if (!this.reading) {
+      const startedAt = this.now();
+      this.reading = this.current(SIGNAL_READ_BUDGET_MS)
+        .then(({ check }) => check)
+        .catch((error: unknown) => {
+          const { check, name } = this.fallback();
+          this.log(`desktop events configuration: Sync could not be read (${httpStatus(error) ?? 'no answer'} ${twilioCode(error) ?? ''}); signals use ${name}`);
+          return check;
+        })
+        .then((check) => {
+          this.cached = { check, readAt: startedAt };
+          return check;
+        })
+        .finally(() => {
+          this.reading = undefined;
+        });
+    }
+    return this.reading;
+  }
+
+  /**
+   * Reads Sync now (a Sync failure throws). `check` is what signals act on; `inForce` is that as
+   * the API shows it, with `version` the stored document's so a save can replace even a broken
+   * one. A document that is not a valid configuration is logged and replaced by the fallback.
+   */
+  async current(budgetMs?: number): Promise<Current> {
+    const stored = await this.fetchDocument(CONFIG_DOCUMENT, budgetMs);
+    if (!stored) {
+      const check = this.options.asset();
+      return { check, inForce: check.ok ? { version: 0, events: check.config.events } : null, stored, storedVersion: 0 };
+    }
+    const read = readSaved(stored.data);
+    if (read.ok) {
+      if (!this.lastGood || read.saved.version >= this.lastGood.version) this.lastGood = read.saved;
+      return { check: { ok: true, config: { events: read.saved.events } }, inForce: read.saved, stored, storedVersion: read.saved.version };
+    }
+    const { check, name } = this.fallback();
+    this.log(
+      `desktop events configuration: ${CONFIG_DOCUMENT} (revision ${stored.revision}${read.version ? `, version ${read.version}` : ''}) is not a valid configuration ` +
+        `(${read.problems.slice(0, 5).join('; ')}${read.problems.length > 5 ? '; …' : ''}); signals use ${name} instead`,
+    );
+    const storedVersion = read.version ?? this.lastGood?.version ?? 0;
+    const inForce: ConfigInForce | null = check.ok ? { ...(this.lastGood ?? { version: 0 }), events: check.config.events, version: storedVersion } as ConfigInForce : null;
+    return { check, inForce, stored, storedVersion };
+  }
+
+  /**
+   * Saves `events` as the next version if `version` is the current one. Nothing is written when
+   * the events are invalid or another save got there first.
+   */
+  async save(version: number, events: DesktopItemEvent[], by: string): Promise<SaveResult> {
+    const current = await this.current();
+    if (version !== current.storedVersion) return { ok: false, reason: 'conflict', current: current.inForce };
+
+    const saved: SavedConfig = { version: version + 1, events, updatedAt: new Date(this.now()).toISOString(), updatedBy: by };
+    const bytes = Buffer.byteLength(JSON.stringify(saved), 'utf8');
+    if (bytes > MAX_STORED_BYTES) {
+      return { ok: false, reason: 'invalid', problems: [`configuration: ${bytes} bytes once stored; Twilio Sync keeps at most ${MAX_STORED_BYTES} (fewer events or fields)`] };
+    }
+    // The version being replaced is in the history before it is replaced (a save whose history
+    // write failed is repaired here by the next one).
+    const previous = current.stored && readSaved(current.stored.data);
+    if (previous && previous.ok) await this.keepVersion(previous.saved);
+
+    try {
+      await withRetries(() =>
+        current.stored
+          ? this.documents(CONFIG_DOCUMENT).update({ data: saved, ifMatch: current.stored.revision })
+          : this.documents.create({ uniqueName: CONFIG_DOCUMENT, data: saved }),
+      );
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      return { ok: false, reason: 'conflict', current: (await this.current()).inForce };
+    }
+    await this.keepVersion(saved).catch(() => this.log(`desktop events configuration: version ${saved.version} was saved but not yet added to the history`));
+    this.lastGood = saved;
+    this.cached = { check: { ok: true, config: { events: saved.events } }, readAt: this.now() };
+    return { ok: true, saved };
+  }
+
+  /** Adds a version to the history; one already there is left as it is. */
+  private async keepVersion(saved: SavedConfig): Promise<void> {
+    try {
+      await withRetries(() => this.documents.create({ uniqueName: versionDocument(saved.version), data: saved }));
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+
+  /** Saved versions, newest first: up to `HISTORY_PAGE` of them older than `before` (or all). */
+  async history(before?: number): Promise<SavedConfig[]> {
+    const current = await this.current();
+    const newest = Math.min(current.storedVersion, before === undefined ? Infinity : before - 1);
+    const numbers = Array.from({ length: Math.max(0, Math.min(HISTORY_PAGE, newest)) }, (_, index) => newest - index);
+    const documents = await Promise.all(numbers.map((version) => this.fetchDocument(versionDocument(version))));
+    const latest = current.stored ? readSaved(current.stored.data) : undefined;
+    return numbers.flatMap((version, index) => {
+      const read = documents[index] ? readSaved(documents[index]?.data) : undefined;
+      if (read?.ok) return [read.saved];
+      // The version in force whose history write has not happened yet.
+      if (latest?.ok && latest.saved.version === version) return [latest.saved];
+      return [];
+    });
+  }
+}

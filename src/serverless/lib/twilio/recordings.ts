@@ -1,0 +1,161 @@
+/**
+ * Pauses or resumes every active recording of a live call in one parallel round trip:
+ * Twilio's `Twilio.CURRENT` names the active recording of a call or a conference, so no list
+ * request stands in front of the pause. When a call or conference has several active recordings
+ * Twilio refuses `Twilio.CURRENT` (16108); then each is listed and set by its sid.
+ */
+import { httpStatus, twilioCode, withRetries } from './retry';
+import type { TwilioClient } from './twilioClient';
+
+export type RecordingKind = 'call' | 'conference';
+export type RecordingTarget = 'paused' | 'in-progress';
+export type RecordingSummary = 'paused' | 'in-progress' | 'absent';
+
+export interface LiveCall {
+  callSid: string;
+  conferenceSid?: string;
+  taskSid?: string;
+  workerSid?: string;
+  /** The agent on the call, when known (desktop signals name it). */
+  agent?: string;
+}
+
+export interface RecordingState {
+  sid: string;
+  kind: RecordingKind;
+  status: string;
+  startedAt?: string;
+}
+
+/** The call is over (Twilio 21220): there is nothing left to pause. */
+export class CallEndedError extends Error {
+  constructor() {
+    super('the call is no longer in progress');
+  }
+}
+
+/**
+ * Twilio did not confirm the change for every recording, even after retries. `confirmed` holds
+ * the recordings that did change, so a caller can put them back (a partial pause is no pause).
+ */
+export class RecordingUpdateError extends Error {
+  constructor(
+    message: string,
+    readonly confirmed: RecordingState[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Twilio's codes, as its error reference defines them (see src/standin/README.md). */
+const NOT_FOUND = 20404;
+const CALL_NOT_IN_PROGRESS = 21220;
+/** "Conference does not exist or is completed". */
+const CONFERENCE_COMPLETED = 16022;
+/** "More than one active recording": Twilio.CURRENT is ambiguous, so each is named by its sid. */
+const SEVERAL_ACTIVE_RECORDINGS = 16108;
+/** A recording named by sid that has finished: Twilio answers its generic 400. */
+const RECORDING_NOT_ACTIVE = 400;
+
+const ACTIVE = ['in-progress', 'paused'];
+
+type Outcome = { state: RecordingState } | { absent: true } | { ended: true } | { failed: unknown };
+type Params = { status: RecordingTarget | 'stopped'; pauseBehavior?: 'skip' | 'silence' };
+type Sent = { sid: string; status: string; startTime?: Date | null; dateCreated?: Date | null };
+
+const toIso = (value: Date | string | null | undefined): string | undefined => {
+  if (!value) return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+};
+
+const stateOf = (kind: RecordingKind, recording: Sent): RecordingState => ({
+  sid: recording.sid,
+  kind,
+  status: recording.status,
+  startedAt: toIso(recording.startTime ?? recording.dateCreated),
+});
+
+async function update(kind: RecordingKind, send: () => Promise<Sent>): Promise<Outcome> {
+  try {
+    return { state: stateOf(kind, await withRetries(send)) };
+  } catch (error) {
+    const code = twilioCode(error);
+    if (httpStatus(error) === 404 || code === NOT_FOUND || code === RECORDING_NOT_ACTIVE) return { absent: true };
+    if (code === CALL_NOT_IN_PROGRESS || code === CONFERENCE_COMPLETED) return { ended: true };
+    return { failed: error };
+  }
+}
+
+/** The recordings of one call or conference, as the SDK names them. */
+interface RecordingsResource {
+  (sid: string): { update(params: Params): Promise<Sent> };
+  list(params: { limit: number }): Promise<Array<Sent>>;
+}
+
+/**
+ * Sets the active recording of a call or a conference: one request to `Twilio.CURRENT`; when
+ * Twilio answers that several are active (16108), each active one by its sid.
+ */
+async function updateActive(kind: RecordingKind, recordings: RecordingsResource, params: Params): Promise<Outcome[]> {
+  const current = await update(kind, () => recordings('Twilio.CURRENT').update(params));
+  if (!('failed' in current) || twilioCode(current.failed) !== SEVERAL_ACTIVE_RECORDINGS) return [current];
+  let listed: Sent[];
+  try {
+    listed = await withRetries(() => recordings.list({ limit: 50 }));
+  } catch (error) {
+    return [{ failed: error }];
+  }
+  const active = listed.filter((recording) => ACTIVE.includes(recording.status));
+  return Promise.all(active.map((recording) => update(kind, () => recordings(recording.sid).update(params))));
+}
+
+/**
+ * Sets every active recording of the call to `target` and returns what Twilio confirmed.
+ * Throws CallEndedError when nothing is live any more, RecordingUpdateError when any recording
+ * did not confirm the change: a caller must then treat the call as not paused.
+ */
+export async function setRecordings(
+  client: TwilioClient,
+  call: LiveCall,
+  target: RecordingTarget | 'stopped',
+  pauseBehavior: 'skip' | 'silence',
+): Promise<RecordingState[]> {
+  const params: Params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
+  const requests = [updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params)];
+  if (call.conferenceSid) {
+    requests.push(updateActive('conference', client.conferences(call.conferenceSid).recordings as unknown as RecordingsResource, params));
+  }
+  const outcomes = (await Promise.all(requests)).flat();
+  const confirmed = outcomes.flatMap((outcome) => ('state' in outcome ? [outcome.state] : []));
+  if (outcomes.some((outcome) => 'failed' in outcome)) {
+    throw new RecordingUpdateError('Twilio did not confirm the recording change', confirmed);
+  }
+  if (confirmed.length === 0 && outcomes.some((outcome) => 'ended' in outcome)) throw new CallEndedError();
+  if (confirmed.some((state) => state.status !== target)) {
+    throw new RecordingUpdateError(`Twilio answered a recording status other than ${target}`, confirmed.filter((state) => state.status === target));
+  }
+  return confirmed;
+}
+
+/** Every recording of the call and of its conference, as Twilio lists them now. */
+export async function listRecordings(client: TwilioClient, call: LiveCall): Promise<RecordingState[]> {
+  const lists = await Promise.all([
+    withRetries(() => client.calls(call.callSid).recordings.list({ limit: 50 })).then((items) => items.map((item) => ({ item, kind: 'call' as const }))),
+    call.conferenceSid
+      ? withRetries(() => client.conferences(call.conferenceSid as string).recordings.list({ limit: 50 })).then((items) =>
+          items.map((item) => ({ item, kind: 'conference' as const })),
+        )
+      : [],
+  ]);
+  return lists.flat().map(({ item, kind }) => stateOf(kind, item));
+}
+
+export const isActive = (state: RecordingState): boolean => ACTIVE.includes(state.status);
+
+/** The state of the call's active recordings: paused only when every one of them is. */
+export function summarize(states: RecordingState[]): RecordingSummary {
+  const active = states.filter(isActive);
+  if (active.length === 0) return 'absent';
+  return active.every((state) => state.status === 'paused') ? 'paused' : 'in-progress';
+}

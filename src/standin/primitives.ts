@@ -1,0 +1,41 @@
+/** What every part of the stand-in shares: Twilio's error, sids and the If-Match reading. */
+import { randomBytes } from 'node:crypto';
+
+/** A Twilio REST error: answered as `{code, message, more_info, status}` with `status` as the HTTP status. */
+export class TwilioApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TwilioApiError';
+  }
+}
+
+/** A Twilio sid: two-letter prefix + 32 random lowercase hex digits. */
+export function newSid(prefix: string): string {
+  return prefix + randomBytes(16).toString('hex');
+}
+
+export function parseIfMatch(header: string | null | undefined): string | undefined {
+  if (header === null || header === undefined || header.trim() === '') return undefined;
+  // Accept both the bare revision we answer and a quoted entity tag.
+  return header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
+/** A control request the stand-in cannot act on (answered 400, or thrown by the typed helpers). */
+export class StandinInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StandinInputError';
+  }
+}
+
+/** A control request naming a live call, recording or task the stand-in does not have (answered 404). */
+export class StandinNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StandinNotFoundError';
+  }
+}

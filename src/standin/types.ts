@@ -1,0 +1,104 @@
+/**
+ * The stand-in's public shapes: the `Standin` object and what it answers. Kept apart so the
+ * control surface (control.ts) and the stand-in itself (standin.ts) both depend on them, not on
+ * each other.
+ */
+import type { FaultSpec, Operation } from './faults';
+import type { AssignmentStatus, LiveCallInput, LiveCallResult, RecordingHistoryEntry, RecordingStatus, TransferResult, WorkerInput, WorkerResult } from './model';
+
+export interface StandinOptions {
+  /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
+  latencyMs?: number;
+  /** The clock for every timestamp the stand-in makes. Default: the real clock. */
+  now?: () => Date;
+  /** Answered as `account_sid`. Default AC000…0. */
+  accountSid?: string;
+  /** Answered as `workspace_sid`. Default WS000…0. */
+  workspaceSid?: string;
+  /**
+   * The workspace's Event Callback URL: task wrap-up, completion and cancelation are POSTed there
+   * as TaskRouter does (form-encoded, signed with `authToken` in X-Twilio-Signature).
+   */
+  eventCallbackUrl?: string;
+  authToken?: string;
+  /** How often the push channel sends its keep-alive comment. Default 15 s. */
+  keepAliveMs?: number;
+}
+
+/** One Twilio REST request received (control-surface requests are not logged). */
+export interface RequestRecord {
+  method: string;
+  /** Path without host and query. */
+  path: string;
+  /** When it arrived, ISO 8601 with milliseconds. */
+  at: string;
+  /** The fault operation it belongs to; null for unknown paths and refused authentication. */
+  operation: Operation | null;
+  /** When it was answered (after any latency); null while still waiting. */
+  answeredAt: string | null;
+}
+
+export interface RecordingReport {
+  sid: string;
+  status: RecordingStatus;
+  history: RecordingHistoryEntry[];
+}
+
+export interface TaskReport {
+  sid: string;
+  assignmentStatus: AssignmentStatus;
+  attributes: unknown;
+}
+
+/** A Sync document of the default service, as the push channel shows it. */
+export interface PushedDocument {
+  uniqueName: string;
+  revision: string;
+  data: Record<string, unknown>;
+}
+
+/** A Sync map item of the default service, as the push channel shows it. */
+export interface PushedMapItem {
+  key: string;
+  revision: string;
+  data: Record<string, unknown>;
+}
+
+/** `code` defaults to 20500 and `times` to 1. */
+export type FaultInput = Omit<FaultSpec, 'code' | 'times'> & Partial<Pick<FaultSpec, 'code' | 'times'>>;
+
+export interface Standin {
+  readonly accountSid: string;
+  readonly workspaceSid: string;
+  /** Answers a Twilio REST request or a `/__standin/*` control request. */
+  handle(request: Request): Promise<Response>;
+  /** As `POST /__standin/live-calls`; throws StandinInputError on bad input. */
+  createLiveCall(input: LiveCallInput): LiveCallResult;
+  /** As `POST /__standin/live-calls/<callSid>/end`; throws StandinNotFoundError for an unknown call. */
+  endCall(callSid: string): void;
+  /**
+   * As `POST /__standin/live-calls/<callSid>/transfer {agent}`; throws StandinNotFoundError for an
+   * unknown call, StandinInputError for bad input or a call that has ended.
+   */
+  transferCall(callSid: string, agent: string): TransferResult;
+  /** As `POST /__standin/workers {agent, role}`: a worker with no call and a Flex token for it. */
+  createWorker(input: WorkerInput): WorkerResult;
+  /** Empties all state, faults and the request log (the latency setting stays). */
+  reset(): void;
+  /** Resolves once every event callback sent so far has been answered (or failed). */
+  callbacksDelivered(): Promise<void>;
+  recording(sid: string): RecordingReport | undefined;
+  task(taskSid: string): TaskReport | undefined;
+  injectFault(fault: FaultInput): void;
+  requests(): RequestRecord[];
+  setLatency(ms: number): void;
+  /** As `GET /__standin/sync/documents/<uniqueName>`: the default service's document, if it exists. */
+  syncDocument(uniqueName: string): PushedDocument | undefined;
+  /** As `GET /__standin/sync/maps/<uniqueName>/items`: the default service's map's items in key order, if the map exists. */
+  syncMapItems(uniqueName: string): PushedMapItem[] | undefined;
+  /** As `GET /__standin/sync/stream`: every Sync change of the default service as Server-Sent Events. */
+  syncStream(lastEventId?: string | null): Response;
+  /** Ends every open push stream. */
+  closeStreams(): void;
+}
+

@@ -1,0 +1,182 @@
+/**
+ * A Sync service in memory with a client that behaves like twilio-sync as Flex gives it
+ * (`manager.insightsClient`): `document` / `map` with `open_existing` answer asynchronously, a
+ * missing object is refused with 404 (54100) and a forbidden one with 403; opens wait while the
+ * client is not connected; changes reach every open object as `updated` / `removed` /
+ * `itemAdded` / `itemUpdated` / `itemRemoved` with twilio-sync's payloads; a broken subscription
+ * is a `failure` event; the connection is reported by `connectionStateChanged`.
+ *
+ * It counts what a bill would: each open and each page read is one Sync read.
+ */
+import type {
+  SyncClientLike,
+  SyncConnectionState,
+  SyncDocumentLike,
+  SyncErrorLike,
+  SyncMapItemLike,
+  SyncMapLike,
+  SyncPaginatorLike,
+} from '../../src/flex/types';
+
+type Listener = (...args: any[]) => void;
+
+class Events {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  on(event: string, listener: Listener): this {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event)?.add(listener);
+    return this;
+  }
+  removeListener(event: string, listener: Listener): this {
+    this.listeners.get(event)?.delete(listener);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): void {
+    [...(this.listeners.get(event) ?? [])].forEach((listener) => listener(...args));
+  }
+  count(event: string): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+}
+
+const syncError = (status: number, code: number, message: string): SyncErrorLike & Error => Object.assign(new Error(message), { status, code });
+
+class FakeDocument extends Events implements SyncDocumentLike {
+  closed = false;
+  constructor(
+    readonly name: string,
+    public data: unknown,
+    private readonly service: FakeSync,
+  ) {
+    super();
+  }
+  close(): void {
+    this.closed = true;
+    this.service.forget(this);
+  }
+}
+
+class FakeMap extends Events implements SyncMapLike {
+  closed = false;
+  constructor(
+    readonly name: string,
+    private readonly service: FakeSync,
+  ) {
+    super();
+  }
+  async getItems({ pageSize = 50 }: { pageSize?: number } = {}): Promise<SyncPaginatorLike<SyncMapItemLike>> {
+    const read = async (from: number): Promise<SyncPaginatorLike<SyncMapItemLike>> => {
+      await Promise.resolve();
+      this.service.reads += 1;
+      const all = [...(this.service.maps.get(this.name) ?? new Map())].map(([key, data]) => ({ key, data }));
+      return { items: all.slice(from, from + pageSize), hasNextPage: from + pageSize < all.length, nextPage: () => read(from + pageSize) };
+    };
+    return read(0);
+  }
+  close(): void {
+    this.closed = true;
+    this.service.forget(this);
+  }
+}
+
+export class FakeSync {
+  readonly documents = new Map<string, unknown>();
+  readonly maps = new Map<string, Map<string, unknown>>();
+  /** Names this user may not read (403), as a Sync ACL or a missing Flex role would refuse. */
+  readonly forbidden = new Set<string>();
+  reads = 0;
+  private readonly open = new Set<FakeDocument | FakeMap>();
+  private readonly clientEvents = new Events();
+  private state: SyncConnectionState = 'connected';
+  private whenConnected: Array<() => void> = [];
+
+  readonly client: SyncClientLike = {
+    document: (options) => this.openDocument(options.id),
+    map: (options) => this.openMap(options.id),
+    on: (event, listener) => this.clientEvents.on(event, listener),
+    removeListener: (event, listener) => this.clientEvents.removeListener(event, listener),
+  };
+
+  constructor() {
+    Object.defineProperty(this.client, 'connectionState', { get: () => this.state });
+  }
+
+  /** Objects open right now (subscriptions). */
+  subscriptions(name?: string): number {
+    return [...this.open].filter((object) => name === undefined || object.name === name).length;
+  }
+
+  setDocument(name: string, data: unknown): void {
+    this.documents.set(name, data);
+    this.each(FakeDocument, name, (document) => {
+      document.data = data;
+      document.emit('updated', { data, isLocal: false, previousData: undefined });
+    });
+  }
+
+  removeDocument(name: string): void {
+    this.documents.delete(name);
+    this.each(FakeDocument, name, (document) => document.emit('removed', { isLocal: false, previousData: undefined }));
+  }
+
+  setItem(map: string, key: string, data: unknown): void {
+    const items = this.maps.get(map) ?? new Map<string, unknown>();
+    this.maps.set(map, items);
+    const event = items.has(key) ? 'itemUpdated' : 'itemAdded';
+    items.set(key, data);
+    this.each(FakeMap, map, (open) => open.emit(event, { item: { key, data }, isLocal: false }));
+  }
+
+  removeItem(map: string, key: string): void {
+    if (!this.maps.get(map)?.delete(key)) return;
+    this.each(FakeMap, map, (open) => open.emit('itemRemoved', { key, isLocal: false, previousItemData: undefined }));
+  }
+
+  /** The service stops delivering one object's changes (twilio-sync reports it as `failure`). */
+  breakSubscription(name: string): void {
+    this.each(Object, name, (object) => (object as FakeDocument).emit('failure', syncError(503, 54500, 'subscription failed')));
+  }
+
+  setConnectionState(state: SyncConnectionState): void {
+    this.state = state;
+    this.clientEvents.emit('connectionStateChanged', state);
+    if (state === 'connected') {
+      const waiting = this.whenConnected;
+      this.whenConnected = [];
+      waiting.forEach((resume) => resume());
+    }
+  }
+
+  forget(object: FakeDocument | FakeMap): void {
+    this.open.delete(object);
+  }
+
+  private each<T>(kind: abstract new (...args: any[]) => T, name: string, action: (object: T) => void): void {
+    [...this.open].filter((object) => object instanceof kind && object.name === name && !object.closed).forEach((object) => action(object as unknown as T));
+  }
+
+  private async connected(): Promise<void> {
+    await Promise.resolve();
+    if (this.state !== 'connected') await new Promise<void>((resume) => this.whenConnected.push(resume));
+  }
+
+  private async openDocument(name: string): Promise<SyncDocumentLike> {
+    await this.connected();
+    this.reads += 1;
+    if (this.forbidden.has(name)) throw syncError(403, 54007, `access to ${name} forbidden`);
+    if (!this.documents.has(name)) throw syncError(404, 54100, `document ${name} not found`);
+    const document = new FakeDocument(name, this.documents.get(name), this);
+    this.open.add(document);
+    return document;
+  }
+
+  private async openMap(name: string): Promise<SyncMapLike> {
+    await this.connected();
+    this.reads += 1;
+    if (this.forbidden.has(name)) throw syncError(403, 54007, `access to ${name} forbidden`);
+    if (!this.maps.has(name)) throw syncError(404, 54200, `map ${name} not found`);
+    const map = new FakeMap(name, this);
+    this.open.add(map);
+    return map;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * "Paused ⇔ at least one open hold", checked at Twilio (the stand-in) after partial failures,
+ * replays, concurrent stops, long calls, several recordings and transfers (issue 9 items 2–5, 10;
+ * issue 10 item 4).
+ */
+import { closeHold, openHold } from '../../src/core/holds';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { KEPT_INTERVALS } from '../../src/serverless/lib/ledger/ledgerStore';
+import { readSettings } from '../../src/serverless/lib/settings';
+import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, useStandin } from '../support/harness';
+
+const standin = useStandin();
+jest.setTimeout(120_000);
+
+type Json = Record<string, any>;
+const body = (result: { body: unknown }) => result.body as Json;
+
+/** The rule, as Twilio and the ledger say it now. */
+async function ruleHolds(callSid: string, recordingSids: string[]): Promise<boolean> {
+  const stored = await ledgerStore().load(callSid);
+  const held = (stored?.record.holds.length ?? 0) > 0;
+  const statuses = await Promise.all(recordingSids.map((sid) => statusOf(standin, sid)));
+  const active = statuses.filter((status) => status === 'paused' || status === 'in-progress');
+  return active.every((status) => status === (held ? 'paused' : 'in-progress'));
+}
+
+describe('a pause that fails for one recording of two', () => {
+  test.each([
+    ['15 × 429', { status: 429, code: 20429, times: 15 }],
+    ['one 500', { status: 500, code: 20500, times: 1 }],
+    ['one refusal Twilio does not ask to retry', { status: 400, code: 20001, times: 1 }],
+  ])('%s: the answer is 502 and no recording stays paused without a hold', async (_name, fault) => {
+    const call = standin.createLiveCall({ agent: 'alice', recording: 'both' });
+    standin.injectFault({ operation: 'recording.update', ...fault });
+    const result = await handleDesktopEvent(desktopDeps(), signed({ agent: 'alice', trigger: 'card-number.focus' }));
+    if (result.status === 200) {
+      // The retries outlasted the fault: then both are paused under a hold.
+      expect(body(result)).toMatchObject({ outcome: 'paused', recording: 'paused' });
+    } else {
+      expect(result.status).toBe(502);
+    }
+    expect(await ruleHolds(call.callSid, call.recordingSids)).toBe(true);
+  });
+
+  test('when even the undo fails, the ledger is flagged and the next sweep puts the recording back', async () => {
+    const call = standin.createLiveCall({ agent: 'bob', recording: 'both' });
+    // One recording's pause is refused (not a fault Twilio asks to retry), and so is the undo.
+    standin.injectFault({ operation: 'recording.update', status: 400, code: 20001, times: 1 });
+    const deps = desktopDeps();
+    const paused = handleDesktopEvent(deps, signed({ agent: 'bob', trigger: 'card-number.focus' }));
+    standin.injectFault({ operation: 'recording.update', status: 400, code: 20001, times: 3 });
+    expect((await paused).status).toBe(502);
+    const stored = await ledgerStore().load(call.callSid);
+    expect(stored?.record.holds ?? []).toEqual([]);
+    if (!(await ruleHolds(call.callSid, call.recordingSids))) expect(stored?.record.outOfSync).toBe(true);
+    const report = await sweep(liveIndex(), deps.control, deps.now);
+    expect(report.failed).toBe(0);
+    expect(await ruleHolds(call.callSid, call.recordingSids)).toBe(true);
+  });
+});
+
+describe('a long call', () => {
+  test('past the old 16 KiB limit (~111 pauses): 150 card entries through signals all answer', async () => {
+    const call = standin.createLiveCall({ agent: 'carol', recording: 'call' });
+    let clock = Date.now();
+    const deps = desktopDeps({ now: () => new Date(clock) });
+    for (let cycle = 0; cycle < 150; cycle += 1) {
+      for (const trigger of ['cvv.focus', 'cvv.blur']) {
+        clock += 11_000;
+        const result = await handleDesktopEvent(deps, signed({ agent: 'carol', trigger }, { timestamp: clock / 1000 }));
+        if (result.status !== 200) throw new Error(`cycle ${cycle} ${trigger}: ${result.status}`);
+      }
+    }
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+    const stored = await ledgerStore().load(call.callSid);
+    expect(await ledgerStore().allIntervals(stored!.record)).toHaveLength(150);
+  });
+
+  test('1,000 pause/resume cycles: the document stays small and the timeline keeps every interval', async () => {
+    const call = standin.createLiveCall({ agent: 'carl', recording: 'call' });
+    let clock = Date.now();
+    const { control } = desktopDeps({ now: () => new Date(clock) });
+    const live = { callSid: call.callSid, agent: 'carl' };
+    for (let cycle = 0; cycle < 1000; cycle += 1) {
+      clock += 11_000;
+      await control.change(live, { pauseFirst: true, change: (record, now) => ({ ...record, ...openHold(record, { id: 'cvv', source: 'desktop' }, now) }) });
+      clock += 11_000;
+      await control.change(live, { change: (record, now) => ({ ...record, ...closeHold(record, 'cvv', now) }) });
+    }
+    const stored = await ledgerStore().load(call.callSid);
+    expect(stored?.record.intervals.length).toBeLessThanOrEqual(KEPT_INTERVALS);
+    expect(Buffer.byteLength(JSON.stringify(stored?.record))).toBeLessThan(8 * 1024);
+    const intervals = await ledgerStore().allIntervals(stored!.record);
+    expect(intervals).toHaveLength(1000);
+    expect(intervals.every((interval, i) => i === 0 || Date.parse(interval.from) > Date.parse(intervals[i - 1].from))).toBe(true);
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+  });
+});
+
+describe('replays inside the signature window', () => {
+  test('a signed focus sent again after 40 other signals, to a fresh container, changes nothing', async () => {
+    const call = standin.createLiveCall({ agent: 'dave', recording: 'call' });
+    const captured = signed({ agent: 'dave', trigger: 'card-number.focus' });
+    const first = await handleDesktopEvent(desktopDeps(), captured);
+    expect(body(first)).toMatchObject({ outcome: 'paused' });
+    const deps = desktopDeps();
+    for (let i = 0; i < 20; i += 1) {
+      await handleDesktopEvent(deps, signed({ agent: 'dave', trigger: 'card-number.blur' }));
+      await handleDesktopEvent(deps, signed({ agent: 'dave', trigger: 'card-number.focus' }));
+    }
+    await handleDesktopEvent(deps, signed({ agent: 'dave', trigger: 'card-number.blur' }));
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+
+    const replay = await handleDesktopEvent(desktopDeps(), captured);
+    expect(replay.status).toBe(200);
+    expect(body(replay)).toEqual({ ...body(first), duplicate: true });
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+    expect((await ledgerStore().load(call.callSid))?.record.holds).toEqual([]);
+  });
+
+  test('a signal whose pause failed may be sent again and is applied then', async () => {
+    const call = standin.createLiveCall({ agent: 'erin', recording: 'call' });
+    const signal = signed({ agent: 'erin', trigger: 'card-number.focus' });
+    standin.injectFault({ operation: 'recording.update', status: 400, code: 20001, times: 1 });
+    expect((await handleDesktopEvent(desktopDeps(), signal)).status).toBe(502);
+    const retried = await handleDesktopEvent(desktopDeps(), signal);
+    expect(body(retried)).toMatchObject({ duplicate: false, outcome: 'paused', recording: 'paused' });
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('paused');
+  });
+});
+
+describe('concurrent stop signals', () => {
+  test('five concurrent stops on a call with two holds: exactly one answer says resumed', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      standin.reset();
+      const call = standin.createLiveCall({ agent: 'frank', recording: 'call' });
+      await handleDesktopEvent(desktopDeps(), signed({ agent: 'frank', trigger: 'card-number.focus' }));
+      await handleDesktopEvent(desktopDeps(), signed({ agent: 'frank', trigger: 'cvv.focus' }));
+      const stops = ['card-number.blur', 'cvv.blur', 'card-number.blur', 'cvv.blur', 'cvv.blur'];
+      const answers = await Promise.all(stops.map((trigger) => handleDesktopEvent(desktopDeps(), signed({ agent: 'frank', trigger }))));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(answers.filter((answer) => body(answer).outcome === 'resumed')).toHaveLength(1);
+      expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+    }
+  });
+});
+
+describe('several active recordings on one call', () => {
+  test('Twilio.CURRENT is ambiguous (16108): each recording is paused and resumed by its sid', async () => {
+    const call = standin.createLiveCall({ agent: 'gina', recording: 'call' });
+    const client = twilioClient(readSettings(testEnv));
+    const second = await client.calls(call.callSid).recordings.create({ recordingChannels: 'dual' });
+    const deps = desktopDeps();
+    const paused = await handleDesktopEvent(deps, signed({ agent: 'gina', trigger: 'card-number.focus' }));
+    expect(body(paused)).toMatchObject({ outcome: 'paused', recording: 'paused' });
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('paused');
+    expect(await statusOf(standin, second.sid)).toBe('paused');
+    const resumed = await handleDesktopEvent(deps, signed({ agent: 'gina', trigger: 'card-number.blur' }));
+    expect(body(resumed)).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
+    expect(await statusOf(standin, second.sid)).toBe('in-progress');
+  });
+});
+
+describe('the live index', () => {
+  test('every change is copied to rc-live-calls; the sweep with nothing due costs one request', async () => {
+    const call = standin.createLiveCall({ agent: 'hank', recording: 'both' });
+    const deps = desktopDeps();
+    await handleDesktopEvent(deps, signed({ agent: 'hank', trigger: 'card-number.focus' }));
+    const item = await liveIndex().calls.get(call.callSid);
+    expect(item?.data).toMatchObject({ callSid: call.callSid, agents: ['hank'], recording: 'paused', holds: [expect.objectContaining({ id: 'card-number' })] });
+    expect(item?.data.resumeAt).toEqual(expect.any(String));
+    await handleDesktopEvent(deps, signed({ agent: 'hank', trigger: 'card-number.blur' }));
+    expect((await liveIndex().calls.get(call.callSid))?.data).toMatchObject({ recording: 'in-progress', holds: [], resumeAt: null });
+
+    const before = standin.requests().length;
+    const report = await sweep(liveIndex(), deps.control, deps.now);
+    expect(report).toMatchObject({ due: 0, failed: 0 });
+    expect(standin.requests().slice(before)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The live index follows TaskRouter's events (issue 10 item 4): the stand-in sends them as
+ * TaskRouter does, the task-event logic keeps `rc-live-agents` / `rc-live-calls`, and the next
+ * signal after a transfer or a new call acts on the call the agent holds now.
+ */
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
+import { readSettings } from '../../src/serverless/lib/settings';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { standinHandlers } from '../../src/standin/msw';
+import { createStandin } from '../../src/standin/standin';
+import { ACCOUNT_SID, apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, WORKSPACE_SID } from '../support/harness';
+
+const CALLBACK_URL = 'https://callbacks.example.com/task-event';
+const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
+/** One Function container answering TaskRouter's callbacks. */
+const callbackDeps = () => {
+  const { control } = desktopDeps();
+  return { client: twilioClient(readSettings(testEnv)), control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
+};
+const events: string[] = [];
+const server = setupServer(
+  http.post(CALLBACK_URL, async ({ request }) => {
+    const form = Object.fromEntries(new URLSearchParams(await request.text()));
+    events.push(form.EventType);
+    const result = await taskEvent(callbackDeps(), form);
+    return new HttpResponse(null, { status: result.status });
+  }),
+  ...standinHandlers(standin),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeEach(() => {
+  standin.reset();
+  events.length = 0;
+});
+afterAll(() => server.close());
+jest.setTimeout(30_000);
+
+type Json = Record<string, any>;
+const body = (result: { body: unknown }) => result.body as Json;
+
+test('a live call is indexed from reservation.accepted: the first signal needs no TaskRouter lookup', async () => {
+  const call = standin.createLiveCall({ agent: 'alice', recording: 'conference' });
+  await standin.callbacksDelivered();
+  expect(events).toContain('reservation.accepted');
+  expect(await liveIndex().agentCall('alice')).toMatchObject({ callSid: call.callSid, taskSid: call.taskSid, conferenceSid: call.conferenceSid });
+  expect((await liveIndex().calls.get(call.callSid))?.data).toMatchObject({ agents: ['alice'], taskSid: call.taskSid, holds: [] });
+
+  const before = standin.requests().length;
+  const result = await handleDesktopEvent(desktopDeps(), signed({ agent: 'alice', trigger: 'card-number.focus' }));
+  expect(body(result)).toMatchObject({ outcome: 'paused', callSid: call.callSid });
+  expect(standin.requests().slice(before).some((request) => request.path.includes('/Workers'))).toBe(false);
+});
+
+test('after a transfer and a new call, the agent’s next signal acts on the new call, not the old one', async () => {
+  const first = standin.createLiveCall({ agent: 'alice', recording: 'call' });
+  await standin.callbacksDelivered();
+  const alicesContainer = desktopDeps();
+  expect(body(await handleDesktopEvent(alicesContainer, signed({ agent: 'alice', trigger: 'card-number.focus' })))).toMatchObject({ outcome: 'paused' });
+
+  standin.transferCall(first.callSid, 'bob');
+  await standin.callbacksDelivered();
+  // Alice left the call: her hold went with her; Bob's call records again.
+  expect(await statusOf(standin, first.recordingSids[0])).toBe('in-progress');
+  expect((await ledgerStore().load(first.callSid))?.record.holds).toEqual([]);
+  expect((await liveIndex().calls.get(first.callSid))?.data.agents).toEqual(['bob']);
+
+  const second = standin.createLiveCall({ agent: 'alice', recording: 'call' });
+  await standin.callbacksDelivered();
+  // The same warm container, which remembers the first call: the signal goes to the second.
+  const next = await handleDesktopEvent(alicesContainer, signed({ agent: 'alice', trigger: 'cvv.focus' }));
+  expect(body(next)).toMatchObject({ outcome: 'paused', callSid: second.callSid });
+  expect(await statusOf(standin, second.recordingSids[0])).toBe('paused');
+  expect(await statusOf(standin, first.recordingSids[0])).toBe('in-progress');
+
+  const bobs = await handleDesktopEvent(desktopDeps(), signed({ agent: 'bob', trigger: 'card-number.focus' }));
+  expect(body(bobs)).toMatchObject({ outcome: 'paused', callSid: first.callSid });
+});
+
+test('when the call ends its item leaves the index, so the sweep never sees it again', async () => {
+  const call = standin.createLiveCall({ agent: 'carol', recording: 'call' });
+  await standin.callbacksDelivered();
+  await handleDesktopEvent(desktopDeps(), signed({ agent: 'carol', trigger: 'card-number.focus' }));
+  standin.endCall(call.callSid);
+  await standin.callbacksDelivered();
+  expect(await liveIndex().calls.get(call.callSid)).toBeNull();
+  expect(await liveIndex().agentCall('carol')).toBeNull();
+  expect(standin.task(call.taskSid)?.attributes).toMatchObject({ recording_controls: { call_sid: call.callSid, holds: [] } });
+});
+
+test('the first status writes down what Twilio reports, so the index says "recording" before anyone paused', async () => {
+  const call = standin.createLiveCall({ agent: 'dana', recording: 'both' });
+  await standin.callbacksDelivered();
+  expect((await liveIndex().calls.get(call.callSid))?.data.recording).toBe('unknown');
+  const status = await handleRecordingControl('status', apiDeps(), { headers: {}, body: { callSid: call.callSid, Token: call.token } });
+  expect(status.body).toMatchObject({ recording: 'in-progress' });
+  expect((await ledgerStore().load(call.callSid))?.record.recording).toBe('in-progress');
+  expect((await liveIndex().calls.get(call.callSid))?.data.recording).toBe('in-progress');
+});

@@ -1,0 +1,255 @@
+/**
+ * The stand-in checked against Twilio's own OpenAPI documents (twilio-oai): a representative run
+ * of the functions — desktop events, every Recording Controls verb, the sweep, a task ending —
+ * plus the Sync maps, lists and errors they rely on, all through the real twilio SDK. Every
+ * request the SDK sends must be an operation of the spec with parameters it knows; every answer
+ * must carry a status the spec lists and a body its schema accepts (and no field it lacks), or
+ * Twilio's error body; no page may be larger than the spec's PageSize maximum.
+ */
+import { setupServer } from 'msw/node';
+import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleRecordingControl, type Verb } from '../../src/serverless/lib/api/recordingControls';
+import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { readSettings } from '../../src/serverless/lib/settings';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { standinHandlers } from '../../src/standin/msw';
+import { FAULT_OPERATIONS, createStandin } from '../../src/standin/standin';
+import { ACCOUNT_SID, WORKSPACE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from '../support/harness';
+import { type Exchange, type Operation, TwilioSpecs, errorBodyProblems } from './twilioSpecs';
+
+jest.setTimeout(60_000);
+
+const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID });
+const exchanges: Exchange[] = [];
+// The stand-in's msw handler, with every request and answer written down on the way.
+const server = setupServer(
+  ...standinHandlers({
+    ...standin,
+    async handle(request: Request) {
+      const body = await request.clone().text();
+      const response = await standin.handle(request);
+      const responseBody = response.type === 'error' ? '' : await response.clone().text();
+      exchanges.push({ method: request.method, url: new URL(request.url), headers: request.headers, body, status: response.status, responseBody });
+      return response;
+    },
+  }),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+let specs: TwilioSpecs;
+beforeAll(() => {
+  specs = new TwilioSpecs();
+});
+
+const client = twilioClient(readSettings(testEnv));
+const key = { authorization: 'Bearer test-api-key' };
+const control = (verb: Verb, body: Record<string, unknown>, headers: Record<string, string> = key) => handleRecordingControl(verb, apiDeps(), { headers, body });
+
+/** The functions at work on a few calls, as a day of use would have them. */
+async function representativeRun(): Promise<void> {
+  const alice = standin.createLiveCall({ agent: 'alice', recording: 'both' });
+  const bob = standin.createLiveCall({ agent: 'bob', recording: 'none' });
+  const carol = standin.createLiveCall({ agent: 'carol', recording: 'call' });
+
+  // Desktop events: a card field gains and loses focus; the CVV pauses with an automatic resume.
+  const desktop = desktopDeps();
+  expect((await handleDesktopEvent(desktop, signed({ agent: 'alice', trigger: 'card-number.focus' }))).status).toBe(200);
+  expect((await handleDesktopEvent(desktop, signed({ agent: 'alice', trigger: 'card-number.blur' }))).status).toBe(200);
+  expect((await handleDesktopEvent(desktopDeps(), signed({ agent: 'carol', trigger: 'cvv.focus', callSid: carol.callSid }))).status).toBe(200);
+
+  // Every Recording Controls verb.
+  expect((await control('start', { callSid: bob.callSid })).status).toBe(200);
+  expect((await control('pause', { callSid: bob.callSid, Token: bob.token, reason: 'reading card' }, {})).status).toBe(200);
+  expect((await control('status', { taskSid: bob.taskSid, Token: bob.token }, {})).status).toBe(200);
+  expect((await control('timeline', { callSid: bob.callSid })).status).toBe(200);
+  expect((await control('resume', { callSid: bob.callSid, Token: bob.token }, {})).status).toBe(200);
+  expect((await control('tags', { taskSid: bob.taskSid, tags: ['payment'], metadata: { order: 'A-17' } })).status).toBe(200);
+  expect((await control('status', { callSid: `CA${'e'.repeat(32)}` })).status).toBe(404);
+  await control('stop', { callSid: bob.callSid });
+
+  // The sweep resumes what has expired; a task ending writes the record to its attributes.
+  const later = () => new Date(Date.now() + 10 * 60_000);
+  await sweep(liveIndex(), apiDeps({}, later).control, later);
+  await control('pause', { callSid: alice.callSid });
+  standin.endCall(alice.callSid);
+  const callbackDeps = { client, control: apiDeps().control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
+  await taskEvent(callbackDeps, { EventType: 'task.wrapup', TaskSid: alice.taskSid, TaskAttributes: JSON.stringify(standin.task(alice.taskSid)?.attributes) });
+  // A signal for a call that has ended meets Twilio's refusals.
+  await handleDesktopEvent(desktopDeps(), signed({ agent: 'alice', trigger: 'cvv.focus', callSid: alice.callSid }));
+}
+
+/** Twilio's refusals the functions must understand, each met once. */
+async function refusalsRun(): Promise<void> {
+  const ended = standin.createLiveCall({ agent: 'dave', recording: 'both' });
+  standin.endCall(ended.callSid);
+  const twice = standin.createLiveCall({ agent: 'erin', recording: 'call' });
+  await client.calls(twice.callSid).recordings.create({ recordingChannels: 'dual' });
+  const attempts = [
+    client.calls(ended.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }), // 400 21220
+    client.conferences(ended.conferenceSid).recordings('Twilio.CURRENT').update({ status: 'paused' }), // 400 16022
+    client.calls(twice.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }), // 400 16108
+    client.calls(`CA${'d'.repeat(32)}`).recordings('Twilio.CURRENT').update({ status: 'paused' }), // 404 20404
+    client.taskrouter.v1.workspaces(WORKSPACE_SID).tasks(twice.taskSid).update({ attributes: '{}', ifMatch: '7' }), // 412 20412
+    client.sync.v1.services('default').documents('rc-spec-none').update({ data: {}, ifMatch: 'W/"not-a-revision"' }), // 404 54100
+  ];
+  for (const attempt of attempts) await attempt.catch(() => undefined);
+  await client.sync.v1.services('default').documents.create({ uniqueName: 'rc-spec-etag', data: {} });
+  await client.sync.v1.services('default').documents('rc-spec-etag').update({ data: {}, ifMatch: 'W/"not-a-revision"' }).catch(() => undefined); // 400 54003
+}
+
+/** The Sync objects the functions keep — documents, the live-call map, archive lists — and their refusals. */
+async function syncRun(): Promise<void> {
+  const service = client.sync.v1.services('default');
+  await service.documents.create({ uniqueName: 'rc-spec-doc', data: { holds: [] }, ttl: 3600 });
+  await service.documents('rc-spec-doc').update({ data: { holds: [1] }, ifMatch: '0' });
+  await service.documents('rc-spec-doc').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
+  await service.documents('rc-spec-none').fetch().catch(() => undefined); // 404
+
+  await service.syncMaps('rc-spec-map').syncMapItems.create({ key: 'CA1', data: {} }).catch(() => undefined); // 404: no implicit map
+  await service.syncMaps.create({ uniqueName: 'rc-spec-map', ttl: 86_400 });
+  await service.syncMaps.create({ uniqueName: 'rc-spec-map' }).catch(() => undefined); // 409
+  for (let index = 0; index < 5; index += 1) await service.syncMaps('rc-spec-map').syncMapItems.create({ key: `CA${index}`, data: { index }, itemTtl: 600 });
+  await service.syncMaps('rc-spec-map').syncMapItems.create({ key: 'CA0', data: {} }).catch(() => undefined); // 409
+  await service.syncMaps('rc-spec-map').syncMapItems('CA0').update({ data: { index: 'zero' }, ifMatch: '0' });
+  await service.syncMaps('rc-spec-map').syncMapItems('CA0').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
+  await service.syncMaps('rc-spec-map').syncMapItems('CA0').fetch();
+  await service.syncMaps('rc-spec-map').syncMapItems.list({ pageSize: 2, order: 'desc', from: 'CA3', bounds: 'inclusive' });
+  await service.syncMaps('rc-spec-map').syncMapItems('CA4').remove();
+  await service.syncMaps('rc-spec-map').fetch();
+  await service.syncMaps.list({ pageSize: 100 });
+
+  await service.syncLists.create({ uniqueName: 'rc-intervals-CA1', collectionTtl: 86_400 });
+  await service.syncLists('rc-intervals-CA1').syncListItems.create({ data: { from: 'a', to: 'b' } });
+  await service.syncLists('rc-intervals-CA1').syncListItems(0).update({ data: { from: 'a', to: 'c' }, ifMatch: '0' });
+  await service.syncLists('rc-intervals-CA1').syncListItems(7).fetch().catch(() => undefined); // 404
+  await service.syncLists('rc-intervals-CA1').syncListItems.list({ pageSize: 50 });
+  await service.syncLists('rc-intervals-CA1').remove();
+  await service.syncMaps('rc-live-calls').remove();
+}
+
+/** The stand-in's remaining routes, so that every answer it can give is checked at least once. */
+async function remainingRoutesRun(): Promise<void> {
+  const live = standin.createLiveCall({ agent: 'frank', recording: 'both' });
+  const workspace = client.taskrouter.v1.workspaces(WORKSPACE_SID);
+  await client.calls(live.callSid).fetch();
+  await client.conferences(live.conferenceSid).fetch();
+  await client.recordings(live.recordingSids[0]).fetch();
+  await client.calls(live.callSid).recordings(live.recordingSids[1]).fetch();
+  await client.conferences(live.conferenceSid).recordings(live.recordingSids[0]).fetch();
+  await client.conferences(live.conferenceSid).recordings.list({ limit: 20 });
+  await workspace.workers(live.workerSid).fetch();
+  await workspace.tasks.list({ assignmentStatus: ['assigned', 'wrapping'], limit: 20 });
+  await client.calls(live.callSid).update({ status: 'completed' });
+
+  const service = client.sync.v1.services('default');
+  await service.documents.list({ pageSize: 20 });
+  await service.syncMaps.create({ uniqueName: 'rc-spec-other-map' });
+  await service.syncMaps('rc-spec-other-map').update({ collectionTtl: 600 });
+  await service.syncMaps('rc-spec-other-map').syncMapItems.create({ key: 'k', data: {} });
+  await service.syncMaps('rc-spec-other-map').syncMapItems('k').remove();
+  await service.syncMaps('rc-spec-other-map').remove();
+  await service.syncLists.create({ uniqueName: 'rc-spec-list' });
+  await service.syncLists('rc-spec-list').fetch();
+  await service.syncLists('rc-spec-list').update({ ttl: 600 });
+  await service.syncLists.list({ pageSize: 20 });
+  await service.syncLists('rc-spec-list').syncListItems.create({ data: {} });
+  await service.syncLists('rc-spec-list').syncListItems(0).fetch();
+  await service.syncLists('rc-spec-list').syncListItems(0).remove();
+  await service.documents('rc-spec-doc').remove();
+}
+
+function operationOf(exchange: Exchange): Operation {
+  const operation = specs.operation(exchange.method, exchange.url);
+  if (typeof operation === 'string') throw new Error(operation);
+  return operation;
+}
+
+/** The Flex token check is iam.twilio.com's, used by twilio-flex-token-validator and in no public spec. */
+const isTokenCheck = (exchange: Exchange) => exchange.url.hostname === 'iam.twilio.com' && /\/Tokens\/validate$/.test(exchange.url.pathname);
+
+describe("the stand-in against Twilio's OpenAPI documents", () => {
+  let run: Exchange[];
+  beforeAll(async () => {
+    await representativeRun();
+    await refusalsRun();
+    await syncRun();
+    await remainingRoutesRun();
+    run = exchanges.splice(0);
+  });
+
+  it("reaches every route of the stand-in, and the operations the functions use, with successes and refusals", () => {
+    const operations = new Set(standin.requests().map((request) => request.operation));
+    expect([...FAULT_OPERATIONS].filter((operation) => !operations.has(operation))).toEqual([]);
+
+    const seen = new Set(run.filter((exchange) => !isTokenCheck(exchange)).map((exchange) => `${exchange.method} ${operationOf(exchange).template}`));
+    for (const expected of [
+      'POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json',
+      'POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json',
+      'POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json',
+      'GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json',
+      'GET /v1/Workspaces/{WorkspaceSid}/Workers',
+      'GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations',
+      'GET /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}',
+      'POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}',
+      'GET /v1/Services/{ServiceSid}/Documents/{Sid}',
+      'POST /v1/Services/{ServiceSid}/Documents',
+      'POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items',
+      'POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}',
+      'GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Items',
+      'POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items',
+    ]) {
+      expect(seen).toContain(expected);
+    }
+    const statuses = new Set(run.map((exchange) => exchange.status));
+    for (const status of [200, 201, 204, 400, 404, 409, 412]) expect(statuses).toContain(status);
+    const codes = new Set(run.filter((exchange) => exchange.status >= 400).map((exchange) => JSON.parse(exchange.responseBody).code));
+    for (const code of [21220, 16022, 16108, 20404, 20412, 54003, 54100, 54103, 54200, 54205, 54208, 54301, 54151]) expect(codes).toContain(code);
+  });
+
+  it('every request the SDK sent is an operation of the spec, with parameters the spec knows and accepts', () => {
+    const problems = run.filter((exchange) => !isTokenCheck(exchange)).flatMap((exchange) => specs.requestProblems(exchange, operationOf(exchange)));
+    expect(problems).toEqual([]);
+  });
+
+  it("every answer has a status the spec lists and a body its schema accepts, or is Twilio's error body", () => {
+    const problems = run.flatMap((exchange) =>
+      isTokenCheck(exchange)
+        ? exchange.status >= 400
+          ? errorBodyProblems(exchange, 'token check')
+          : []
+        : specs.responseProblems(exchange, operationOf(exchange)),
+    );
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('page size caps, as the spec states them', () => {
+  it('answers no more than the maximum when asked for more, and still reaches every item', async () => {
+    standin.reset();
+    const service = client.sync.v1.services('default');
+    await service.syncMaps.create({ uniqueName: 'big' });
+    await service.syncLists.create({ uniqueName: 'big' });
+    for (let index = 0; index < 105; index += 1) {
+      await service.syncMaps('big').syncMapItems.create({ key: `k${String(index).padStart(3, '0')}`, data: {} });
+      await service.syncLists('big').syncListItems.create({ data: { index } });
+    }
+    for (let index = 0; index < 105; index += 1) await service.documents.create({ uniqueName: `doc-${index}`, data: {} });
+    exchanges.splice(0);
+
+    // Deliberately over Sync's maximum (these requests are not the functions' and break the spec on purpose).
+    await service.syncMaps('big').syncMapItems.page({ pageSize: 1000 });
+    await service.syncLists('big').syncListItems.page({ pageSize: 1000 });
+    await service.documents.page({ pageSize: 1000 });
+    for (const exchange of exchanges.splice(0)) {
+      const operation = operationOf(exchange);
+      const maximum = specs.maxPageSize(operation);
+      expect(maximum).toBe(100);
+      expect(specs.responseProblems(exchange, operation)).toEqual([]);
+      expect(JSON.parse(exchange.responseBody).meta.page_size).toBe(maximum);
+    }
+    expect(await service.syncMaps('big').syncMapItems.list({ pageSize: 100 })).toHaveLength(105);
+    expect(await service.documents.list({ pageSize: 100 })).toHaveLength(105);
+  });
+});
