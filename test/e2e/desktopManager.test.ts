@@ -96,7 +96,9 @@ async function crmFrame(): Promise<Frame> {
 /**
  * A real mouse click on a field of the CRM frame, at its place on the screen. The frame is another
  * origin (an out-of-process frame in Chromium), and Playwright's locator actions inside it fail
- * under jest ("Object not disposable"), so the click goes through the page's mouse instead.
+ * under jest ("Object not disposable"), so the click goes through the page's mouse instead. (No
+ * full-page screenshot just before it: that resizes the viewport, and the frame takes a moment to
+ * receive clicks again.)
  */
 async function clickInCrm(crm: Frame, selector: string): Promise<void> {
   const inFrame = await crm.evaluate((css) => {
@@ -142,22 +144,25 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
     await waitForIndicator(/^Recording$/);
     await page.getByLabel('CRM in Flex (crm-relay.js, no desktop agent)').check();
     const crm = await crmFrame();
-    await screenshot(page, 'desktop-manager-4-crm-in-flex');
     const before = signalsSent().length;
     const clickedAt = Date.now();
     await clickInCrm(crm, 'input[name=cvv]');
-    await waitForIndicator(new RegExp(`^Paused — CVV — resumes in 0:0[${CVV_SECONDS - 2}-${CVV_SECONDS}]$`), 5000);
-    const pausedAt = await waitForRecordings('paused', 5000);
+    // The click reaches the CRM's own renderer a moment later.
+    await crm.waitForFunction(() => document.activeElement?.getAttribute('name') === 'cvv', undefined, { timeout: 5000 });
+    // Generous: the browser suites share the machine with each other's stacks.
+    const pausedAt = await waitForRecordings('paused', 10_000);
+    await waitForIndicator(new RegExp(`^Paused — CVV — resumes in 0:0[0-${CVV_SECONDS}]$`), 10_000);
     await page.keyboard.type(TEST_CVV);
     expect(await crm.evaluate(() => (document.querySelector('input[name=cvv]') as HTMLInputElement).value)).toBe(TEST_CVV);
-    await screenshot(page, 'desktop-manager-5-crm-paused');
+    await screenshot(page, 'desktop-manager-4-crm-paused');
 
     // Still in the field: the saved 5 s run out, and the recording resumes at Twilio.
-    const resumedAt = await waitForRecordings('in-progress', (CVV_SECONDS + 5) * 1000);
+    const resumedAt = await waitForRecordings('in-progress', (CVV_SECONDS + 10) * 1000);
     expect(resumedAt - clickedAt).toBeGreaterThanOrEqual((CVV_SECONDS - 1) * 1000);
-    expect(resumedAt - pausedAt).toBeLessThan((CVV_SECONDS + 3) * 1000);
-    await waitForIndicator(/^Recording$/, 5000);
-    await screenshot(page, 'desktop-manager-6-crm-resumed');
+    // The saved 5 s, not the shipped 60 s.
+    expect(resumedAt - pausedAt).toBeLessThan((CVV_SECONDS + 8) * 1000);
+    await waitForIndicator(/^Recording$/, 10_000);
+    await screenshot(page, 'desktop-manager-5-crm-resumed');
 
     // The signal was the plugin's, with the agent's Flex token: the trigger and the call, nothing typed.
     const signals = signalsSent().slice(before);
