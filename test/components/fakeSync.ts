@@ -18,26 +18,7 @@ import type {
   SyncPaginatorLike,
 } from '../../src/flex/types';
 
-type Listener = (...args: any[]) => void;
-
-class Events {
-  private readonly listeners = new Map<string, Set<Listener>>();
-  on(event: string, listener: Listener): this {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)?.add(listener);
-    return this;
-  }
-  removeListener(event: string, listener: Listener): this {
-    this.listeners.get(event)?.delete(listener);
-    return this;
-  }
-  emit(event: string, ...args: unknown[]): void {
-    [...(this.listeners.get(event) ?? [])].forEach((listener) => listener(...args));
-  }
-  count(event: string): number {
-    return this.listeners.get(event)?.size ?? 0;
-  }
-}
+import { Emitter as Events } from '../../src/demo/app/emitter';
 
 const syncError = (status: number, code: number, message: string): SyncErrorLike & Error => Object.assign(new Error(message), { status, code });
 

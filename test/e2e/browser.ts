@@ -32,3 +32,14 @@ export async function screenshot(page: Page, name: string, path = join(ARTIFACTS
   mkdirSync(join(path, '..'), { recursive: true });
   await page.screenshot({ path, fullPage: true });
 }
+
+export const INDICATOR = '[data-testid=recording-indicator-text]';
+
+/** Waits until the recording indicator's text matches. */
+export async function waitForIndicator(page: Page, pattern: RegExp, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(
+    ([selector, source]) => new RegExp(source).test(document.querySelector(selector)?.textContent ?? ''),
+    [INDICATOR, pattern.source] as const,
+    { timeout },
+  );
+}

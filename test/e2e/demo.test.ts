@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
 import { startDemoServer } from '../../src/demo/server';
 import { testEnv } from '../support/harness';
-import { ARTIFACTS, launchChromium, localPage, screenshot } from './browser';
+import { ARTIFACTS, launchChromium, localPage, screenshot, INDICATOR, waitForIndicator as waitForBrowserIndicator } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -68,15 +68,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const indicator = '[data-testid=recording-indicator-text]';
-
-async function waitForIndicator(pattern: RegExp, timeout = 10_000): Promise<void> {
-  await page.waitForFunction(
-    ([selector, source]) => new RegExp(source).test(document.querySelector(selector)?.textContent ?? ''),
-    [indicator, pattern.source] as const,
-    { timeout },
-  );
-}
+const indicator = INDICATOR;
+const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForBrowserIndicator(page, pattern, timeout);
 
 interface DemoCallAnswer {
   call: { callSid: string; recordingSids: string[] };

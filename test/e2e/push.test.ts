@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
 import { startDemoServer } from '../../src/demo/server';
 import { testEnv } from '../support/harness';
-import { launchChromium, localPage, screenshot } from './browser';
+import { launchChromium, localPage, screenshot, INDICATOR, waitForIndicator as waitForBrowserIndicator } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -27,15 +27,8 @@ const pageErrors: string[] = [];
 /** Every request the page sent to the functions: path and when. */
 const toFunctions: Array<{ path: string; at: number }> = [];
 
-const indicator = '[data-testid=recording-indicator-text]';
-
-async function waitForIndicator(pattern: RegExp, timeout = 10_000): Promise<void> {
-  await page.waitForFunction(
-    ([selector, source]) => new RegExp(source).test(document.querySelector(selector)?.textContent ?? ''),
-    [indicator, pattern.source] as const,
-    { timeout },
-  );
-}
+const indicator = INDICATOR;
+const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForBrowserIndicator(page, pattern, timeout);
 
 beforeAll(async () => {
   browser = await launchChromium();

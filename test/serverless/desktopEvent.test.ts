@@ -182,7 +182,9 @@ describe('the pause path', () => {
     const before = (await standin.requests()).length;
     // Later than a resume could still be in flight, so no extra check is due.
     const later = desktopDeps({ now: () => new Date(Date.now() + 11_000), calls: deps.calls });
-    await handleDesktopEvent(later, signed({ agent: 'jack', trigger: 'card-number.focus' }));
+    // Twilio answering in 50 ms keeps the rounds apart however busy this machine is.
+    standin.setLatency(50);
+    await handleDesktopEvent(later, signed({ agent: 'jack', trigger: 'card-number.focus' })).finally(() => standin.setLatency(0));
     const requests = (await standin.requests()).slice(before).map((request: { method: string; path: string }) => `${request.method} ${request.path}`);
     const account = standin.accountSid;
     // Round 1, all in parallel: both recordings paused, the ledger read, the index confirming the

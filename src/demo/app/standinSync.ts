@@ -22,30 +22,7 @@ import type {
   SyncPaginatorLike,
 } from '../../flex/types';
 
-type Listener = (...args: any[]) => void;
-
-class Emitter {
-  private readonly listeners = new Map<string, Set<Listener>>();
-
-  on(event: string, listener: Listener): this {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)?.add(listener);
-    return this;
-  }
-
-  removeListener(event: string, listener: Listener): this {
-    this.listeners.get(event)?.delete(listener);
-    return this;
-  }
-
-  protected emit(event: string, ...args: unknown[]): void {
-    [...(this.listeners.get(event) ?? [])].forEach((listener) => listener(...args));
-  }
-
-  protected removeAllListeners(): void {
-    this.listeners.clear();
-  }
-}
+import { Emitter } from './emitter';
 
 interface Versioned {
   revision: string;
