@@ -15,7 +15,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
 import { startDemoServer } from '../../src/demo/server';
 import { testEnv } from '../support/harness';
-import { launchChromium, localPage, screenshot } from './browser';
+import { INDICATOR, launchChromium, localPage, screenshot, waitForIndicator as waitForIndicatorOn } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -53,7 +53,7 @@ beforeAll(async () => {
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('request', (request) => sent.push({ url: request.url(), method: request.method(), body: request.postData() ?? '' }));
   await page.goto(`http://127.0.0.1:${port}`);
-  await page.waitForSelector('[data-testid=recording-indicator-text]', { timeout: 90_000 });
+  await page.waitForSelector(INDICATOR, { timeout: 90_000 });
 });
 
 afterAll(async () => {
@@ -63,10 +63,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const indicator = () => page.textContent('[data-testid=recording-indicator-text]');
-async function waitForIndicator(pattern: RegExp, timeout = 10_000): Promise<void> {
-  await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('[data-testid=recording-indicator-text]')?.textContent ?? ''), pattern.source, { timeout });
-}
+const indicator = () => page.textContent(INDICATOR);
+const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForIndicatorOn(page, pattern, timeout);
 
 async function recordingStatuses(): Promise<string[]> {
   const { call } = (await (await fetch(`http://127.0.0.1:${port}/api/call`)).json()) as { call: { recordingSids: string[] } };
