@@ -5,7 +5,8 @@
  *  2. sequential Twilio round trips on the pause critical path (parallel requests count once);
  *  3. pause latency through the real local runtime with the stand-in answering after 150 ms,
  *     as a ratio to 150 ms;
- *  4. the Flex plugin bundle's gzip size, when it has been built (`npm run build`);
+ *  4. gzip sizes, when built (`npm run build`): the plugin every agent loads, the Desktop Manager
+ *     view admins load on opening it, the CRM relay script (bench/bundle.ts);
  *  5. cost: Function invocations and Twilio REST requests per call and per agent-hour, the sweep,
  *     and agents within 30 concurrent Functions (bench/serverCost.ts, bench/pluginCost.ts);
  *  6. robustness: the randomized fault run's figures (bench/robustness.ts).
@@ -26,6 +27,7 @@ import { SeenSignals } from '../src/serverless/lib/signals/seenSignals';
 import { readSettings } from '../src/serverless/lib/settings';
 import { createStandin, Standin, RequestRecord } from '../src/standin/standin';
 import { InProcessRequestClient } from './bench/inProcess';
+import { run as bundles } from './bench/bundle';
 import { run as pluginCost } from './bench/pluginCost';
 import { run as robustness } from './bench/robustness';
 import { run as serverCost } from './bench/serverCost';
@@ -170,15 +172,6 @@ async function runtimeFigures(): Promise<void> {
   }
 }
 
-function bundleFigure(): void {
-  const bundle = join(root, 'build/plugin-recording-controls.js');
-  if (!existsSync(bundle)) {
-    console.log('plugin bundle: not built (run `npm run build` first)');
-    return;
-  }
-  console.log(`plugin bundle gzip: ${(gzipSync(readFileSync(bundle)).length / 1024).toFixed(1)} KB`);
-}
-
 async function section(title: string, lines: Promise<string[]>): Promise<void> {
   console.log(`\n${title}`);
   for (const line of await lines) console.log(line);
@@ -189,7 +182,7 @@ async function main(): Promise<void> {
   await handlerFigures();
   if (process.env.BENCH_ONLY === 'handler') process.exit(0);
   await runtimeFigures();
-  bundleFigure();
+  await section('Bundles', bundles());
   await section('Cost: the functions (per call, per agent-hour, the sweep, concurrency)', serverCost());
   await section('Cost: the Flex plugin (per agent-hour, supervisor view)', pluginCost());
   await section('Robustness', robustness());

@@ -43,7 +43,8 @@ const jsonError = (response: Response, status: number, code: string, message: st
   response.status(status).set('Cache-Control', 'no-store').json({ error: { code, message } });
 
 /** The contract's code for a request it cannot read, by endpoint. */
-const invalidCode = (path: string) => (path === '/desktop-event' ? 'invalid_event' : 'invalid_request');
+/** The contract's code for a body that cannot be read, by endpoint. */
+const invalidCode = (path: string) => (path === '/desktop-event' ? 'invalid_event' : path === '/desktop-events/config' ? 'invalid_config' : 'invalid_request');
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => {
