@@ -11,10 +11,9 @@
  *     and agents within 30 concurrent Functions (bench/serverCost.ts, bench/pluginCost.ts);
  *  6. robustness: the randomized fault run's figures (bench/robustness.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { gzipSync } from 'node:zlib';
 import twilio from 'twilio';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
 import { signedHeaders } from '../src/core/signature';
@@ -25,7 +24,7 @@ import { LiveCallDirectory } from '../src/serverless/lib/twilio/liveCalls';
 import { LiveIndex } from '../src/serverless/lib/ledger/liveIndex';
 import { SeenSignals } from '../src/serverless/lib/signals/seenSignals';
 import { readSettings } from '../src/serverless/lib/settings';
-import { createStandin, Standin, RequestRecord } from '../src/standin/standin';
+import { createStandin, RequestRecord } from '../src/standin/standin';
 import { InProcessRequestClient } from './bench/inProcess';
 import { run as bundles } from './bench/bundle';
 import { run as pluginCost } from './bench/pluginCost';
