@@ -52,6 +52,10 @@ const desktopItemEvent = z.strictObject({
   fields: z.array(crmField).max(MAX_CRM_FIELDS).optional(),
 });
 
+/** The fields an event and a CRM field may have; nothing else is accepted. */
+export const DESKTOP_ITEM_EVENT_FIELDS = Object.keys(desktopItemEvent.shape);
+export const CRM_FIELD_FIELDS = Object.keys(crmField.shape);
+
 export type DesktopItemEvent = z.infer<typeof desktopItemEvent>;
 export type CrmField = z.infer<typeof crmField>;
 export interface DesktopEventsConfig {

@@ -4,7 +4,6 @@
  * own `constructEvent` from headers, query string and body — with the real `twilio` SDK talking to
  * the stand-in. Every answer is a contract code; nothing throws; no card digits come back or stay.
  */
-import { dirname, join } from 'node:path';
 import { signedHeaders } from '../../src/core/signature';
 import { taskRouterString } from '../../src/core/taskRouterExpression';
 import { handler as desktopEvent } from '../../src/serverless/functions/desktop-event';
@@ -18,27 +17,13 @@ import { TaskCalls } from '../../src/serverless/lib/twilio/liveCalls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { ledgerStore, SECRET, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
-
-// The runtime's own pieces (not in its package exports): how it builds the event, and its
-// Response (a global inside Functions).
-const devRuntime = dirname(require.resolve('@twilio/runtime-handler/dev'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { constructEvent } = require(join(devRuntime, 'route'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Response } = require(join(devRuntime, 'internal/response'));
+import { functionContext, invoke, Sent } from '../support/functionRuntime';
 
 const standin = useStandin();
 jest.setTimeout(30_000);
 
-const context = {
-  ...testEnv,
-  DESKTOP_EVENTS_FILE: join(__dirname, '../../src/serverless/assets/desktop-events.private.json'),
-  DOMAIN_NAME: 'localhost:3001',
-};
+const context = functionContext;
 let logged: string[] = [];
-beforeAll(() => {
-  (globalThis as unknown as { Twilio: unknown }).Twilio = { Response };
-});
 beforeEach(() => {
   logged = [];
   for (const method of ['log', 'error', 'warn'] as const) {
@@ -46,26 +31,6 @@ beforeEach(() => {
   }
 });
 afterEach(() => jest.restoreAllMocks());
-
-interface Sent {
-  /** Raw header lines, as received: a name may repeat. */
-  headers?: Array<[string, string]>;
-  query?: Record<string, unknown>;
-  /** What the body parser produced (JSON or form), or nothing. */
-  body?: unknown;
-}
-
-/** The event Twilio's runtime builds from a request, handed to a function; its answer. */
-async function invoke(handler: FunctionHandler, sent: Sent, functionContext: typeof context = context): Promise<{ status: number; body: any }> {
-  const event = constructEvent({ rawHeaders: (sent.headers ?? []).flat(), query: sent.query ?? {}, body: sent.body ?? {}, cookies: {} });
-  return new Promise((resolve, reject) => {
-    handler(functionContext, event, (error, response) => {
-      if (error) reject(error);
-      const answer = response as { statusCode: number; body: unknown };
-      resolve({ status: answer.statusCode, body: answer.body });
-    }).catch(reject);
-  });
-}
 
 const jsonHeaders = (body: unknown): Array<[string, string]> => [
   ['Content-Type', 'application/json'],

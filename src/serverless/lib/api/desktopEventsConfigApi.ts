@@ -65,7 +65,7 @@ function syncFailed(deps: ConfigApiDeps, what: string, error: unknown): HttpResu
 }
 
 /** A save's body: `{version, events}`; `updatedAt` and `updatedBy` echoed back from a read are ignored. */
-const SAVE_FIELDS = ['version', 'events', 'Token', 'updatedAt', 'updatedBy'];
+export const SAVE_FIELDS = ['version', 'events', 'Token', 'updatedAt', 'updatedBy'];
 
 function checkSave(body: Record<string, unknown>): { ok: true; version: number; events: DesktopItemEvent[] } | { ok: false; problems: string[] } {
   const problems: string[] = [];
