@@ -21,6 +21,8 @@ export const versionDocument = (version: number): string => `${CONFIG_DOCUMENT}-
 
 /** How old this container's copy may be when a signal uses it. */
 export const FRESH_MS = 5000;
+/** A copy this old is read again in the background when a signal uses it. */
+const REFRESH_AHEAD_MS = 2500;
 /** Sync documents hold 16 KiB; the stand-in refuses more as Twilio does (54006). */
 export const MAX_STORED_BYTES = 16 * 1024;
 /** How many versions one history answer lists (older ones: `before`). */
@@ -127,12 +129,23 @@ export class DesktopEventsConfigStore {
   }
 
   /**
-   * The configuration a signal acts on: this container's copy when it is under 5 s old, else one
-   * read of Sync (shared by every signal that arrives meanwhile). No timer refreshes it: an idle
-   * container costs nothing. Never throws: when Sync cannot be read, the fallback is used.
+   * The configuration a signal acts on: this container's copy when it is under 5 s old (read again
+   * in the background once it is 2.5 s old), else one read of Sync (shared by every signal that
+   * arrives meanwhile). No timer refreshes it: an idle container costs nothing. Never throws: when
+   * Sync cannot be read, the fallback is used.
    */
   forSignals(): Promise<ConfigCheck> {
-    if (this.cached && this.now() - this.cached.readAt < FRESH_MS) return Promise.resolve(this.cached.check);
+    const age = this.cached ? this.now() - this.cached.readAt : Infinity;
+    if (this.cached && age < FRESH_MS) {
+      // Read again ahead of time while signals keep coming, so a busy container's pause never waits for it.
+      if (age >= REFRESH_AHEAD_MS) void this.read();
+      return Promise.resolve(this.cached.check);
+    }
+    return this.read();
+  }
+
+  /** One read of Sync into this container's copy, shared by every signal that arrives meanwhile. */
+  private read(): Promise<ConfigCheck> {
     if (!this.reading) {
       const startedAt = this.now();
       this.reading = this.current(SIGNAL_READ_BUDGET_MS)
