@@ -39,10 +39,10 @@ interface TwilioResponse {
   setBody(body: unknown): void;
 }
 
+/** `invalid_config` always lists its problems (CONTRACT §2), even when the body could not be read. */
 const jsonError = (response: Response, status: number, code: string, message: string) =>
-  response.status(status).set('Cache-Control', 'no-store').json({ error: { code, message } });
+  response.status(status).set('Cache-Control', 'no-store').json({ error: { code, message, ...(code === 'invalid_config' && { problems: [message] }) } });
 
-/** The contract's code for a request it cannot read, by endpoint. */
 /** The contract's code for a body that cannot be read, by endpoint. */
 const invalidCode = (path: string) => (path === '/desktop-event' ? 'invalid_event' : path === '/desktop-events/config' ? 'invalid_config' : 'invalid_request');
 

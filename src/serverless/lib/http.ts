@@ -11,6 +11,12 @@ export interface HttpResult {
   body: unknown;
 }
 
+/** A body that could not be read; `invalid_config` always lists its problems (CONTRACT §2). */
+const unreadable = (code: string, problem: string): HttpResult => {
+  const result = errorResult(400, code, problem);
+  return code === 'invalid_config' ? { ...result, body: { error: { code, message: problem, problems: [problem] } } } : result;
+};
+
 export const errorResult = (status: number, code: string, message: string): HttpResult => ({
   status,
   body: { error: { code, message } },
@@ -126,7 +132,7 @@ export function functionShell(options: ShellOptions, run: (context: FunctionCont
     let result: HttpResult;
     try {
       const read = readEvent(event, options.limits);
-      result = read.ok ? await run(context, read.request) : errorResult(400, options.invalidCode, read.problem);
+      result = read.ok ? await run(context, read.request) : unreadable(options.invalidCode, read.problem);
     } catch (error) {
       console.error(`${options.name} failed unexpectedly: ${error instanceof Error ? error.name : typeof error}`);
       result = errorResult(502, 'recording_update_failed', 'the request could not be completed: treat the call as NOT paused');
