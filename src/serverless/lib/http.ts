@@ -67,12 +67,6 @@ export function readEvent(event: unknown, limits: JsonLimits): EventRead {
   return { ok: true, request: { headers, body } };
 }
 
-/** @deprecated The headers and the rest of an event, for shells not yet on `functionShell`: never throws. */
-export function splitEvent(event: Record<string, unknown>): FunctionRequest {
-  const { request, ...body } = event ?? {};
-  return { headers: runtimeHeaders(request) ?? {}, body };
-}
-
 /** A header that must come once (a credential): its value, or `repeated` when copies were sent. */
 export function singleHeader(headers: RequestHeaders, name: string): { value?: string; repeated?: true } {
   const value = headers[name.toLowerCase()];

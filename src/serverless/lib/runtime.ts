@@ -26,8 +26,7 @@ export interface Services {
   seen: SeenSignals;
   tasks: TaskCalls | undefined;
   auth: Authenticator;
-  /** The configuration in force for signals: saved in Sync (≤ 5 s old), else the asset. */
-  desktopEventsConfig: () => Promise<ConfigCheck>;
+  /** The desktop item events: saved in Sync (for signals ≤ 5 s old, `forSignals`), else the asset. */
   configs: DesktopEventsConfigStore;
 }
 
@@ -75,7 +74,6 @@ export function servicesFor(env: Env): Services {
     seen: new SeenSignals(client, settings.syncServiceSid),
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
     auth: new Authenticator(settings),
-    desktopEventsConfig: () => configs.forSignals(),
     configs,
   };
   cached = { key, services };

@@ -7,7 +7,7 @@
  */
 import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../../core/holds';
 import type { LiveCall, RecordingKind, RecordingSummary } from '../twilio/recordings';
-import { httpStatus, twilioCode, unlessNotFound, withRetries } from '../twilio/retry';
+import { isWriteConflict, unlessNotFound, withRetries } from '../twilio/retry';
 import { SyncList } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
 
@@ -62,12 +62,6 @@ const MAX_ATTEMPTS = 12;
  * pause and resume any number of times.
  */
 export const KEPT_INTERVALS = 20;
-
-const ALREADY_EXISTS = 54301;
-const REVISION_MISMATCH = 54103;
-
-const isConflict = (error: unknown): boolean =>
-  httpStatus(error) === 412 || httpStatus(error) === 409 || twilioCode(error) === REVISION_MISMATCH || twilioCode(error) === ALREADY_EXISTS;
 
 export const newCallRecord = (call: LiveCall): CallRecord => ({
   v: 2,
@@ -140,7 +134,7 @@ export class LedgerStore {
           : await withRetries(() => this.documents(`${DOCUMENT_PREFIX}${callSid}`).update({ data: record, ifMatch: revision }));
       return document.revision;
     } catch (error) {
-      if (isConflict(error)) return 'conflict';
+      if (isWriteConflict(error)) return 'conflict';
       throw error;
     }
   }

@@ -18,7 +18,8 @@ import type { Settings } from '../settings';
 
 export interface DesktopEventDeps {
   settings: Settings;
-  config: ConfigCheck;
+  /** The desktop item events in force; while this container reads them again, a promise (awaited alongside the call lookup). */
+  config: ConfigCheck | Promise<ConfigCheck>;
   calls: LiveCallDirectory | undefined;
   control: CallControl;
   /** Answers already given by this container, so a quick repeat costs no Twilio request. */
@@ -53,11 +54,9 @@ export class RecentAnswers {
 }
 
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
-  const { settings, config, calls, control, now, seen } = deps;
+  const { settings, calls, control, now, seen } = deps;
+  const configReady = Promise.resolve(deps.config);
   if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body)) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
-  if (!config.ok) {
-    return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
-  }
   if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
 
   const { headers, body } = request;
@@ -96,6 +95,19 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (!checked.ok) return errorResult(400, 'invalid_event', checked.problems.join('; '));
   if (admitted && checked.body.agent !== admitted.identity) return notTheTokensAgent();
   const event = checked.body;
+  // A repeat this container answered is answered again at no cost.
+  const repeated = deps.answers.get(event.eventId);
+  if (repeated) return { status: 200, body: { ...repeated, duplicate: true } };
+
+  // The agent's call is looked up while the configuration is read (when this container's copy is
+  // old), so neither waits for the other in front of the pause.
+  const remembered = calls.known(event.agent, event.callSid);
+  const current = calls.current(event.agent, event.callSid);
+  current.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  const config = await configReady;
+  if (!config.ok) {
+    return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
+  }
   // The trigger is not echoed: whatever a relay sent is not repeated back or logged.
   if (!isKnownTrigger(config.config, event.trigger)) return errorResult(422, 'unknown_trigger', 'no configured desktop item event uses this trigger');
   const eventsConfig = config.config;
@@ -121,19 +133,14 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
 
   let claim: Promise<Claim | null> | undefined;
   try {
-    // A repeat this container answered is answered again at no cost.
-    const repeated = deps.answers.get(event.eventId);
-    if (repeated) return { status: 200, body: { ...repeated, duplicate: true } };
     // Every container sees every id (Sync): a replay within the signature window is a repeat.
     claim = seen ? seen.claim(event.eventId) : Promise.resolve(null);
     claim.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
 
     // The call this container remembers is acted on at once, while the live index confirms it
     // is still the agent's (a transfer or a new call moves the signal to the current one).
-    let call: LiveCall | undefined = calls.known(event.agent, event.callSid);
-    let confirm = call ? calls.current(event.agent, event.callSid) : undefined;
-    confirm?.catch(() => undefined);
-    if (!call) call = await calls.current(event.agent, event.callSid);
+    let call: LiveCall | undefined = remembered ?? (await current);
+    let confirm = remembered ? current : undefined;
     let result: ChangeResult | undefined;
     for (let attempt = 0; call && !result && attempt < 3; attempt += 1) {
       const target: LiveCall = call;

@@ -13,7 +13,7 @@
  * one (or the asset) is used and the log says so.
  */
 import { ConfigCheck, desktopEventsConfigIssues, describeIssue, DesktopItemEvent } from '../../../core/desktopEvents';
-import { httpStatus, twilioCode, withRetries } from '../twilio/retry';
+import { httpStatus, isWriteConflict, twilioCode, unlessNotFound, withRetries } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
 
 export const CONFIG_DOCUMENT = 'rc-desktop-events-config';
@@ -29,9 +29,6 @@ export const MAX_STORED_BYTES = 16 * 1024;
 export const HISTORY_PAGE = 50;
 /** A signal must not wait through the full retry budget for the configuration. */
 const SIGNAL_READ_BUDGET_MS = 1000;
-
-const ALREADY_EXISTS = 54301;
-const REVISION_MISMATCH = 54103;
 
 /** One saved configuration, as stored and as the API answers it. */
 export interface SavedConfig {
@@ -81,9 +78,6 @@ export function readSaved(data: unknown): { ok: true; saved: SavedConfig } | { o
   };
 }
 
-const isConflict = (error: unknown): boolean =>
-  httpStatus(error) === 412 || httpStatus(error) === 409 || twilioCode(error) === REVISION_MISMATCH || twilioCode(error) === ALREADY_EXISTS;
-
 export interface ConfigStoreOptions {
   /** The asset's configuration (read from disk, validated). */
   asset: () => ConfigCheck;
@@ -113,13 +107,8 @@ export class DesktopEventsConfigStore {
   }
 
   private async fetchDocument(uniqueName: string, budgetMs?: number): Promise<StoredDocument | null> {
-    try {
-      const document = await withRetries(() => this.documents(uniqueName).fetch(), budgetMs);
-      return { data: document.data, revision: document.revision };
-    } catch (error) {
-      if (httpStatus(error) === 404) return null;
-      throw error;
-    }
+    const document = await unlessNotFound(() => this.documents(uniqueName).fetch(), null, budgetMs);
+    return document && { data: document.data, revision: document.revision };
   }
 
   /** The asset, or the last good saved version when there is one. */
@@ -217,7 +206,7 @@ export class DesktopEventsConfigStore {
           : this.documents.create({ uniqueName: CONFIG_DOCUMENT, data: saved }),
       );
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!isWriteConflict(error)) throw error;
       return { ok: false, reason: 'conflict', current: (await this.current()).inForce };
     }
     await this.keepVersion(saved).catch(() => this.log(`desktop events configuration: version ${saved.version} was saved but not yet added to the history`));
@@ -231,7 +220,7 @@ export class DesktopEventsConfigStore {
     try {
       await withRetries(() => this.documents.create({ uniqueName: versionDocument(saved.version), data: saved }));
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!isWriteConflict(error)) throw error;
     }
   }
 

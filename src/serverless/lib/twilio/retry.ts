@@ -51,11 +51,14 @@ export function withRetries<T>(operation: () => Promise<T>, budgetMs = retryPoli
 }
 
 /** `operation` with retries, or `fallback` when Twilio answers 404 (the thing does not exist). */
-export async function unlessNotFound<T, F>(operation: () => Promise<T>, fallback: F): Promise<T | F> {
+export async function unlessNotFound<T, F>(operation: () => Promise<T>, fallback: F, budgetMs?: number): Promise<T | F> {
   try {
-    return await withRetries(operation);
+    return await withRetries(operation, budgetMs);
   } catch (error) {
     if (httpStatus(error) === 404) return fallback;
     throw error;
   }
 }
+
+/** Another writer got there first: a Sync unique name already taken (409) or a stale If-Match (412). */
+export const isWriteConflict = (error: unknown): boolean => httpStatus(error) === 409 || httpStatus(error) === 412;
