@@ -49,7 +49,6 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
   let loading: Promise<void> | undefined;
   /** The CRM pages that said hello, and what each was told to watch. */
   const pages = new Map<MessageEventSource, { origin: string; told: string }>();
-  let refreshTimer: ReturnType<typeof setInterval> | undefined;
   // Signals go out one after another, in the order the agent moved.
   let queue: Promise<void> = Promise.resolve();
 
@@ -82,9 +81,12 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     pages.set(page, { origin, told: JSON.stringify(watched) });
   };
 
-  /** Connected pages learn of a changed configuration without reloading. */
+  /**
+   * Connected pages learn of a changed configuration without reloading. No timer: the fields are
+   * read again when a CRM page speaks and the copy is over 30 s old, so cost follows the agent.
+   */
   const refreshPages = async () => {
-    await load();
+    await fresh();
     pages.forEach(({ origin, told }, page) => {
       const watched = fieldsFor(fields, origin);
       if (JSON.stringify(watched) !== told) tell(page, origin, watched);
@@ -97,7 +99,8 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
     const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }), Token: runtime.token() ?? '' };
     const answer = await request(`${base()}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    if (ref) void runtime.live.refresh(ref);
+    // Followed through Sync, the change arrives by itself; otherwise ask once, as an action would.
+    if (ref && !runtime.live.isFollowing(ref)) void runtime.live.refresh(ref);
     // A card field entered and the recording not confirmed paused: the agent must not go on. With
     // no live call in Flex there is nothing being recorded, so no_active_call is not a failure.
     const noCall = answer.status === 404 && !ref;
@@ -111,13 +114,12 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     if (!message || !event.source) return;
     const { origin, source } = event;
     void (async () => {
-      if (message.type === 'hello' || fetchedAt === 0) await fresh();
+      await refreshPages();
       const watched = fieldsFor(fields, origin);
       // Not a CRM origin of the configuration: ignored, whatever it says.
       if (watched.length === 0) return;
       if (message.type === 'hello') {
         tell(source, origin, watched);
-        refreshTimer ??= setInterval(() => void refreshPages(), FIELDS_FRESH_MS);
         return;
       }
       const starts = watched.some((field) => field.focus === message.trigger);
@@ -130,7 +132,6 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
   return {
     stop() {
       flexWindow.removeEventListener('message', receive);
-      if (refreshTimer) clearInterval(refreshTimer);
       pages.clear();
     },
   };
