@@ -11,18 +11,14 @@
  *     and agents within 30 concurrent Functions (bench/serverCost.ts, bench/pluginCost.ts);
  *  6. robustness: the randomized fault run's figures (bench/robustness.ts).
  */
+import { buildServices } from '../src/serverless/lib/runtime';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
 import { signedHeaders } from '../src/core/signature';
-import { CallControl } from '../src/serverless/lib/ledger/callControl';
-import { handleDesktopEvent, DesktopEventDeps, RecentAnswers } from '../src/serverless/lib/signals/desktopEvent';
-import { LedgerStore } from '../src/serverless/lib/ledger/ledgerStore';
-import { LiveCallDirectory } from '../src/serverless/lib/twilio/liveCalls';
-import { LiveIndex } from '../src/serverless/lib/ledger/liveIndex';
-import { SeenSignals } from '../src/serverless/lib/signals/seenSignals';
+import { handleDesktopEvent, DesktopEventDeps } from '../src/serverless/lib/signals/desktopEvent';
 import { readSettings } from '../src/serverless/lib/settings';
 import { createStandin, RequestRecord } from '../src/standin/standin';
 import { InProcessRequestClient } from './bench/inProcess';
@@ -55,16 +51,8 @@ async function handlerFigures(): Promise<void> {
   const agents = Array.from({ length: 20 }, (_, index) => `bench-agent-${index}`);
   let simulated = Date.now();
   const now = () => new Date(simulated);
-  const index = new LiveIndex(client, settings.syncServiceSid);
-  const deps: DesktopEventDeps = {
-    settings,
-    config,
-    calls: new LiveCallDirectory(client, env.TWILIO_WORKSPACE_SID, index),
-    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now, index),
-    answers: new RecentAnswers(),
-    seen: new SeenSignals(client, settings.syncServiceSid, now),
-    now,
-  };
+  const services = buildServices(settings, { client, now, asset: () => config });
+  const deps: DesktopEventDeps = { ...services, config, now };
   for (const agent of agents) {
     standin.createLiveCall({ agent, recording: 'both' });
     await handleDesktopEvent(deps, signedSignal({ eventId: `warm-${agent}`, agent, trigger: 'cvv.focus' }, simulated)); // warms the call cache

@@ -10,20 +10,16 @@
  * - how many agents on calls 30 concurrent Functions serve (Little's law: 30 / (λ · W)), with W the
  *   measured mean invocation time against a Twilio answering in 150 ms, before and after.
  */
+import { buildServices } from '../../src/serverless/lib/runtime';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { signedHeaders } from '../../src/core/signature';
-import { Authenticator } from '../../src/serverless/lib/api/auth';
 import { TASK_EVENTS, taskEvent } from '../../src/serverless/lib/ledger/callbacks';
-import { CallControl } from '../../src/serverless/lib/ledger/callControl';
-import { handleDesktopEvent, RecentAnswers } from '../../src/serverless/lib/signals/desktopEvent';
-import { LedgerStore, newCallRecord } from '../../src/serverless/lib/ledger/ledgerStore';
-import { LiveCallDirectory, TaskCalls } from '../../src/serverless/lib/twilio/liveCalls';
-import { LiveIndex } from '../../src/serverless/lib/ledger/liveIndex';
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { newCallRecord } from '../../src/serverless/lib/ledger/ledgerStore';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { SeenSignals } from '../../src/serverless/lib/signals/seenSignals';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { createStandin, RequestRecord } from '../../src/standin/standin';
@@ -110,9 +106,8 @@ async function world() {
   standinRef.current = standin;
   const settings = readSettings(env);
   const client = twilio(settings.accountSid, settings.authToken, { httpClient: new InProcessRequestClient(standin) });
-  const store = new LedgerStore(client, settings.syncServiceSid);
-  const index = new LiveIndex(client, settings.syncServiceSid);
-  const control = new CallControl(client, store, settings.pauseBehavior, () => new Date(), index);
+  const services = buildServices(settings, { client });
+  const { store, index, control } = services;
   const callbacks = () => ({ client, control, index, workspaceSid: WORKSPACE_SID, now: () => new Date() });
   const config = parseDesktopEventsConfig(JSON.stringify({
     events: [
@@ -120,16 +115,8 @@ async function world() {
       { id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'cvv.blur' },
     ],
   }));
-  const desktop = {
-    settings,
-    config,
-    calls: new LiveCallDirectory(client, WORKSPACE_SID, index),
-    control,
-    answers: new RecentAnswers(),
-    seen: new SeenSignals(client, settings.syncServiceSid),
-    now: () => new Date(),
-  };
-  const api = { settings, client, control, tasks: new TaskCalls(client, WORKSPACE_SID), auth: new Authenticator(settings), now: () => new Date() };
+  const desktop = { ...services, config, now: () => new Date() };
+  const api = { ...services, now: () => new Date() };
   let sequence = 0;
   return {
     standin,

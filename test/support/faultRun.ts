@@ -120,7 +120,9 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
       const stored = await ledgerAtStandin(standin, call.callSid);
       const held = (stored?.record.holds.length ?? 0) > 0;
       const statuses = await Promise.all(call.recordingSids.map((sid) => Promise.resolve(standin.recording(sid)?.status)));
-      if (statuses.some((status) => status !== (held ? 'paused' : 'in-progress'))) broken.push({ call, flagged: stored?.record.outOfSync === true });
+      // Flagged in the ledger, or (when Sync could not take the flag) marked on the task in TaskRouter.
+      const marked = ((standin.task(call.taskSid)?.attributes as { recording_controls?: unknown } | undefined)?.recording_controls as { repair_needed?: boolean } | undefined)?.repair_needed === true;
+      if (statuses.some((status) => status !== (held ? 'paused' : 'in-progress'))) broken.push({ call, flagged: stored?.record.outOfSync === true || marked });
     }
     return broken;
   };
@@ -162,6 +164,7 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
     while ((await violated()).length > 0) {
       sweeps += 1;
       if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: still out of rule after 10 sweeps`);
+      clock += 1000; // a sweep a second, as npm start runs it
       await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
     }
     report.violationsRepaired += 1;

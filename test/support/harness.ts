@@ -8,13 +8,10 @@ import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { signedHeaders } from '../../src/core/signature';
-import { CallControl } from '../../src/serverless/lib/ledger/callControl';
-import { DesktopEventDeps, RecentAnswers } from '../../src/serverless/lib/signals/desktopEvent';
+import type { DesktopEventDeps } from '../../src/serverless/lib/signals/desktopEvent';
+import { buildServices } from '../../src/serverless/lib/runtime';
 import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
-import { LiveCallDirectory, TaskCalls } from '../../src/serverless/lib/twilio/liveCalls';
 import { LiveIndex } from '../../src/serverless/lib/ledger/liveIndex';
-import { SeenSignals } from '../../src/serverless/lib/signals/seenSignals';
-import { Authenticator } from '../../src/serverless/lib/api/auth';
 import type { RecordingControlsDeps } from '../../src/serverless/lib/api/recordingControls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
@@ -49,21 +46,9 @@ export function useStandin() {
 
 /** The endpoint's dependencies as a fresh container would build them. */
 export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Record<string, string> = {}): DesktopEventDeps {
-  const settings = readSettings({ ...testEnv, ...env });
-  const client = twilioClient(settings);
-  const store = new LedgerStore(client, settings.syncServiceSid);
-  const index = new LiveIndex(client, settings.syncServiceSid);
   const now = overrides.now ?? (() => new Date());
-  return {
-    settings,
-    config: shippedConfig,
-    calls: new LiveCallDirectory(client, WORKSPACE_SID, index),
-    control: new CallControl(client, store, settings.pauseBehavior, now, index),
-    answers: new RecentAnswers(),
-    seen: new SeenSignals(client, settings.syncServiceSid, now),
-    now,
-    ...overrides,
-  };
+  const { settings, calls, control, answers, seen } = buildServices(readSettings({ ...testEnv, ...env }), { now, asset: () => shippedConfig });
+  return { settings, config: shippedConfig, calls, control, answers, seen, now, ...overrides };
 }
 
 export function ledgerStore(): LedgerStore {
@@ -96,16 +81,8 @@ export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: s
 
 /** The Recording Controls API's dependencies as a fresh container would build them. */
 export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
-  const settings = readSettings({ ...testEnv, ...env });
-  const client = twilioClient(settings);
-  return {
-    settings,
-    client,
-    control: new CallControl(client, new LedgerStore(client, settings.syncServiceSid), settings.pauseBehavior, now, new LiveIndex(client, settings.syncServiceSid)),
-    tasks: new TaskCalls(client, WORKSPACE_SID),
-    auth: new Authenticator(settings),
-    now,
-  };
+  const { settings, client, control, tasks, auth } = buildServices(readSettings({ ...testEnv, ...env }), { now });
+  return { settings, client, control, tasks, auth, now };
 }
 
 /** Twilio Functions hand headers over with lower-case names. */

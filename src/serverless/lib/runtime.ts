@@ -10,6 +10,7 @@ import { RecentAnswers } from './signals/desktopEvent';
 import { DesktopEventsConfigStore } from './signals/desktopEventsConfig';
 import { LedgerStore } from './ledger/ledgerStore';
 import { LiveIndex } from './ledger/liveIndex';
+import { RepairMarks } from './ledger/repairMarks';
 import { SeenSignals } from './signals/seenSignals';
 import { LiveCallDirectory, TaskCalls } from './twilio/liveCalls';
 import { Env, readSettings, Settings } from './settings';
@@ -53,29 +54,44 @@ export function loadDesktopEventsConfig(path: string | undefined): ConfigCheck {
   }
 }
 
-export function servicesFor(env: Env): Services {
-  const settings = readSettings(env);
-  const key = JSON.stringify(settings);
-  if (cached?.key === key) return cached.services;
-  const client = twilioClient(settings);
+export interface ServiceOptions {
+  /** A client of the caller's (the benchmark's in-process one); otherwise one from the settings. */
+  client?: TwilioClient;
+  now?: () => Date;
+  /** The desktop item events asset; otherwise the deployed private asset. */
+  asset?: () => ConfigCheck;
+}
+
+/** The one place the services are wired: the functions, the tests and the benchmark all build them here. */
+export function buildServices(settings: Settings, options: ServiceOptions = {}): Services {
+  const client = options.client ?? twilioClient(settings);
+  const now = options.now ?? (() => new Date());
   const store = new LedgerStore(client, settings.syncServiceSid);
   const index = new LiveIndex(client, settings.syncServiceSid);
   const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
-    asset: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),
+    asset: options.asset ?? (() => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json'))),
   });
-  const services: Services = {
+  const repairs = settings.workspaceSid ? new RepairMarks(client, settings.workspaceSid) : undefined;
+  return {
     settings,
     client,
     store,
-    control: new CallControl(client, store, settings.pauseBehavior, () => new Date(), index),
+    control: new CallControl({ client, store, pauseBehavior: settings.pauseBehavior, now, index, repairs }),
     calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid, index) : undefined,
     index,
     answers: new RecentAnswers(),
-    seen: new SeenSignals(client, settings.syncServiceSid),
+    seen: new SeenSignals(client, settings.syncServiceSid, now),
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
     auth: new Authenticator(settings),
     configs,
   };
+}
+
+export function servicesFor(env: Env): Services {
+  const settings = readSettings(env);
+  const key = JSON.stringify(settings);
+  if (cached?.key === key) return cached.services;
+  const services = buildServices(settings);
   cached = { key, services };
   return services;
 }

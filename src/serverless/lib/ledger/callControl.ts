@@ -19,6 +19,7 @@ import { expireHolds, isPaused } from '../../../core/holds';
 import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerStore';
 import { newCallRecord } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
+import type { RepairMarks } from './repairMarks';
 import type { LiveCall, RecordingState, RecordingTarget } from '../twilio/recordings';
 import { CallEndedError, RecordingUpdateError, setRecordings, summarize } from '../twilio/recordings';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -58,6 +59,13 @@ export interface ChangeOutcome {
 
 export type ChangeResult = ({ duplicate: false } & ChangeOutcome) | { duplicate: true; answer?: Response; latest: CallRecord | null };
 
+/** Sync failed while a change was flagged: the trace went to TaskRouter instead (see repairMarks.ts). */
+export class FlaggedElsewhere extends Error {
+  constructor(readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : 'Sync did not answer');
+  }
+}
+
 /** The call a speculative pause went to is not the agent's call any more. */
 export class CallMovedError extends Error {
   constructor() {
@@ -70,8 +78,9 @@ export const expireDue = (record: CallRecord, now: Date): CallRecord => ({ ...re
 
 export const targetFor = (record: CallRecord | null): RecordingTarget => (record && isPaused(record) ? 'paused' : 'in-progress');
 
-/** Writes down what Twilio confirmed: each recording's latest status, and the call's summary. */
+/** Writes down what Twilio confirmed: each recording's latest status, the call's summary and a conference found late. */
 function withConfirmed(record: CallRecord, states: RecordingState[]): CallRecord {
+  const conferenceSid = record.call.conferenceSid ?? states.find((state) => state.conferenceSid)?.conferenceSid;
   const confirmed = new Map(states.map((state) => [state.sid, state]));
   const known = record.recordings.map((recording) => {
     const state = confirmed.get(recording.sid);
@@ -80,21 +89,61 @@ function withConfirmed(record: CallRecord, states: RecordingState[]): CallRecord
   const fresh = states
     .filter((state) => !record.recordings.some((recording) => recording.sid === state.sid))
     .map(({ sid, kind, status, startedAt }) => ({ sid, kind, status, ...(startedAt && { startedAt }) }));
-  return { ...record, recordings: [...known, ...fresh], recording: summarize(states) };
+  return { ...record, ...(conferenceSid && { call: { ...record.call, conferenceSid } }), recordings: [...known, ...fresh], recording: summarize(states) };
+}
+
+/** Nothing Twilio confirmed differs from what the record says: writing it again would change nothing. */
+const confirmsRecord = (record: CallRecord, states: RecordingState[]): boolean => {
+  const confirmed = withConfirmed(record, states);
+  return !record.outOfSync && confirmed.recording === record.recording && JSON.stringify(confirmed.recordings) === JSON.stringify(record.recordings) && confirmed.call.conferenceSid === record.call.conferenceSid;
+};
+
+export interface CallControlOptions {
+  client: TwilioClient;
+  store: LedgerStore;
+  pauseBehavior: 'skip' | 'silence';
+  now?: () => Date;
+  /** Every ledger write is copied there, for the sweep and supervisors. */
+  index?: LiveIndex;
+  /** Where a pause that could not be put right nor flagged in Sync leaves its trace (TaskRouter). */
+  repairs?: RepairMarks;
+  log?: (line: string) => void;
 }
 
 export class CallControl {
-  constructor(
-    private readonly client: TwilioClient,
-    private readonly store: LedgerStore,
-    private readonly pauseBehavior: 'skip' | 'silence',
-    private readonly now: () => Date = () => new Date(),
-    private readonly index?: LiveIndex,
-    private readonly log: (line: string) => void = console.error,
-  ) {}
+  private readonly client: TwilioClient;
+  private readonly store: LedgerStore;
+  private readonly pauseBehavior: 'skip' | 'silence';
+  private readonly now: () => Date;
+  private readonly index?: LiveIndex;
+  readonly repairs?: RepairMarks;
+  private readonly log: (line: string) => void;
+
+  constructor(options: CallControlOptions) {
+    this.client = options.client;
+    this.store = options.store;
+    this.pauseBehavior = options.pauseBehavior;
+    this.now = options.now ?? (() => new Date());
+    this.index = options.index;
+    this.repairs = options.repairs;
+    this.log = options.log ?? console.error;
+  }
 
   private set(call: LiveCall, target: RecordingTarget): Promise<RecordingState[]> {
     return setRecordings(this.client, call, target, this.pauseBehavior);
+  }
+
+  /**
+   * Sync could not take the flag: the trace goes to the task (TaskRouter), which the sweep reads
+   * too. Only if both fail is the recording left as it is, and that is logged.
+   */
+  private async markForRepair(call: LiveCall): Promise<void> {
+    try {
+      if (await this.repairs?.mark(call)) return;
+    } catch {
+      // logged below
+    }
+    this.log(`call ${call.callSid} may disagree with its ledger and could not be marked for the sweep`);
   }
 
   load(callSid: string): Promise<StoredRecord | null> {
@@ -233,8 +282,10 @@ export class CallControl {
       return (await this.settle(call, await this.store.load(call.callSid))).record;
     } catch (error) {
       // Flagged for the sweep already; an ended call has nothing left to put back.
-      if (!(error instanceof RecordingUpdateError) && !(error instanceof CallEndedError)) throw error;
-      return null;
+      if (error instanceof RecordingUpdateError || error instanceof CallEndedError) return null;
+      // The ledger could not be read or written: the pause must not stand without a trace.
+      if (!(error instanceof FlaggedElsewhere)) await this.markForRepair(call);
+      throw error;
     }
   }
 
@@ -247,28 +298,41 @@ export class CallControl {
   async settle(call: LiveCall, stored: StoredRecord | null): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
     let current = stored;
     let states: RecordingState[] = [];
+    // The ledger may know the conference when the caller does not (found late, or by an earlier signal).
+    const live: LiveCall = { ...call, conferenceSid: call.conferenceSid ?? stored?.record.call.conferenceSid, taskSid: call.taskSid ?? stored?.record.call.taskSid };
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round += 1) {
       const target = targetFor(current?.record ?? null);
       const resumeSentAt = target === 'in-progress' ? this.now().toISOString() : undefined;
       try {
-        states = await this.set(call, target);
+        states = await this.set(live, target);
       } catch (error) {
-        await this.commit(call.callSid, (record) => ({ ...(record ?? newCallRecord(call)), outOfSync: true }));
+        try {
+          await this.commit(call.callSid, (record) => ({ ...(record ?? newCallRecord(live)), outOfSync: true }));
+        } catch (syncError) {
+          await this.markForRepair(live);
+          throw new FlaggedElsewhere(syncError);
+        }
         throw error;
       }
+      let confirmedAlready = false;
       const written = await this.commit(
         call.callSid,
         (latest) => {
           if (targetFor(latest) !== target) return null;
           // No ledger and nothing to report: there is nothing to write.
           if (!latest) return null;
+          // Twilio confirmed what the ledger says (a sweep's check of a paused call): no write.
+          if (!resumeSentAt && confirmsRecord(latest, states)) {
+            confirmedAlready = true;
+            return null;
+          }
           const record = { ...withConfirmed(latest, states), outOfSync: false };
           return resumeSentAt ? { ...record, lastResumeAt: resumeSentAt } : record;
         },
         current,
       );
       if (!written) return { record: current?.record ?? null, recordings: states };
-      if (written.changed) return { record: written.record, recordings: states };
+      if (written.changed || confirmedAlready) return { record: written.record, recordings: states };
       current = written;
     }
     throw new Error('the call ledger kept changing while the recordings were set');

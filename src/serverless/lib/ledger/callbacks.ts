@@ -39,7 +39,7 @@ const ENDING_EVENTS = ['task.wrapup', 'task.completed', 'task.canceled'];
  * The events the workspace's Event Callback needs (its EventsFilter): every other one would be a
  * Function invocation for nothing. Reservation ends are handled too, if a workspace sends them.
  */
-export const TASK_EVENTS = ['reservation.accepted', ...ENDING_EVENTS];
+export const TASK_EVENTS = ['reservation.accepted', 'task.updated', ...ENDING_EVENTS];
 const RESERVATION_ENDS = ['reservation.wrapup', 'reservation.completed', 'reservation.canceled', 'reservation.rescinded', 'reservation.timeout', 'reservation.rejected'];
 
 export interface TaskEventDeps {
@@ -81,6 +81,7 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
   if (!call || !event.EventType) return { status: 204, body: '' };
   const agent = agentOf(event);
   if (event.EventType === 'reservation.accepted' && agent) return reservationAccepted(deps, { ...call, agent });
+  if (event.EventType === 'task.updated') return taskUpdated(deps, call);
   if (RESERVATION_ENDS.includes(event.EventType) && agent) {
     await deps.index.clearAgentCall(agent, call.callSid);
     return { status: 204, body: '' };
@@ -89,27 +90,78 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
   return { status: 204, body: '' };
 }
 
+/** A task as TaskRouter has it now: whether it is still assigned, and when it was made. */
+async function taskNow(deps: TaskEventDeps, taskSid: string): Promise<{ assigned: boolean; createdAt: number } | null> {
+  const task = await unlessNotFound(() => deps.client.taskrouter.v1.workspaces(deps.workspaceSid).tasks(taskSid).fetch(), null);
+  return task && { assigned: task.assignmentStatus === 'assigned', createdAt: task.dateCreated.getTime() };
+}
+
+/**
+ * Only a newer task may take a call over. TaskRouter redelivers an event it got no 2xx for in time,
+ * and may deliver late: an old acceptance (the agent before a transfer) must not hand the call back.
+ * Asked of TaskRouter only when the call's ledger names another task (a transfer, or a stale event).
+ */
+async function takesOver(deps: TaskEventDeps, taskSid: string, ledgerTaskSid: string): Promise<boolean> {
+  const [incoming, holding] = await Promise.all([taskNow(deps, taskSid), taskNow(deps, ledgerTaskSid)]);
+  if (!incoming?.assigned) return false;
+  return !holding?.assigned || incoming.createdAt > holding.createdAt;
+}
+
 /**
  * An agent accepted a voice task: the call is live and theirs. When the call was another task's
  * (a transfer), the previous agent's holds close: they are no longer typing on this call.
  */
 async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskSid: string; agent: string }): Promise<HttpResult> {
+  const stored = await deps.control.load(call.callSid);
+  const heldBy = stored?.record.call.taskSid;
+  if (heldBy && heldBy !== call.taskSid && !(await takesOver(deps, call.taskSid, heldBy))) return { status: 204, body: '' };
   let pausedBefore = false;
   let leaving: string | undefined;
-  const [, committed] = await Promise.all([deps.index.setAgentCall(call), deps.control.commit(call.callSid, (current) => {
-    const record = current ?? newCallRecord(call);
-    pausedBefore = isPaused(record);
-    const previousAgent = record.call.taskSid && record.call.taskSid !== call.taskSid ? record.call.agent : undefined;
-    leaving = previousAgent !== call.agent ? previousAgent : undefined;
-    const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
-    if (current && moved === record && record.call.taskSid === call.taskSid && record.call.agent === call.agent) return null;
-    return { ...record, ...moved, call: { ...record.call, ...call } };
-  })]);
+  let overtaken = false;
+  const committed = await deps.control.commit(
+    call.callSid,
+    (current) => {
+      const record = current ?? newCallRecord(call);
+      // Another task took the call while we decided: it is the newer one.
+      overtaken = record.call.taskSid !== undefined && record.call.taskSid !== heldBy && record.call.taskSid !== call.taskSid;
+      if (overtaken) return null;
+      pausedBefore = isPaused(record);
+      const previousAgent = record.call.taskSid && record.call.taskSid !== call.taskSid ? record.call.agent : undefined;
+      leaving = previousAgent !== call.agent ? previousAgent : undefined;
+      const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
+      if (current && moved === record && record.call.taskSid === call.taskSid && record.call.agent === call.agent) return null;
+      // A conference already found (late, by task.updated or a lookup) stays: a transfer keeps it too.
+      return { ...record, ...moved, call: { ...record.call, ...call } };
+    },
+    stored,
+  );
+  if (overtaken) return { status: 204, body: '' };
   // The previous agent's next signal must not reach this call any more.
-  if (leaving) await deps.index.clearAgentCall(leaving, call.callSid);
+  await Promise.all([deps.index.setAgentCall({ ...call, conferenceSid: committed?.record.call.conferenceSid ?? call.conferenceSid }), leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined]);
   if (committed?.changed && pausedBefore !== isPaused(committed.record)) {
     await deps.control.settle(call, committed).catch(() => undefined); // flagged for the sweep on failure
   }
+  return { status: 204, body: '' };
+}
+
+/**
+ * Flex names the call's conference in the task once the conference has started, after the
+ * acceptance: the ledger and the agent's index entry learn it, and if a hold is already open the
+ * conference's recording (Flex's own "Call Recording") is paused now.
+ */
+async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
+  const { conferenceSid } = call;
+  if (!conferenceSid) return { status: 204, body: '' };
+  const committed = await deps.control.commit(call.callSid, (current) =>
+    current && current.call.taskSid === call.taskSid && current.call.conferenceSid !== conferenceSid ? { ...current, call: { ...current.call, conferenceSid } } : null,
+  );
+  if (!committed?.changed) return { status: 204, body: '' };
+  const agent = committed.record.call.agent;
+  const indexed = agent ? await deps.index.agentCall(agent) : null;
+  await Promise.all([
+    indexed?.callSid === call.callSid ? deps.index.setAgentCall({ ...indexed, conferenceSid }) : undefined,
+    isPaused(committed.record) ? deps.control.settle(committed.record.call, committed).catch(() => undefined) : undefined, // flagged for the sweep on failure
+  ]);
   return { status: 204, body: '' };
 }
 

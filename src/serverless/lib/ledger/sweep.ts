@@ -1,41 +1,61 @@
 /**
- * Closes every hold whose time ran out, and retries calls whose last change Twilio did not
- * confirm. For a scheduler (and `npm start`, which runs it every second). It reads only the live
- * index — one request when nothing is due, however many calls there were — and each call's
- * ledger only when its item says there is work.
+ * Closes every hold whose time ran out, retries calls whose last change Twilio did not confirm,
+ * and keeps the recordings of calls with an open hold paused — including one someone else started
+ * meanwhile (Flex, another plugin, a Studio flow), which reports to nobody. For a scheduler (and
+ * `npm start`, which runs it every second). It reads the live index — one request when nothing is
+ * due — and touches a call only when its item says there is work or a hold is open, so its cost
+ * follows open holds, not live calls. Calls marked for repair in TaskRouter (a pause whose ledger
+ * Sync could not take, repairMarks.ts) are put right once Sync answers.
  */
 import { closeHolds } from '../../../core/holds';
 import { CallControl, expireDue } from './callControl';
-import { LiveIndex, needsSweep } from './liveIndex';
-import { CallEndedError } from '../twilio/recordings';
+import { LiveCallItem, LiveIndex, needsSweep } from './liveIndex';
+import type { RepairMark } from './repairMarks';
+import { CallEndedError, LiveCall } from '../twilio/recordings';
 
 export interface SweepReport {
   live: number;
   due: number;
   changed: number;
   failed: number;
+  /** Calls marked in TaskRouter for repair, and how many of them were put right. */
+  marked: number;
+  repaired: number;
 }
 
+const callOf = (item: LiveCallItem | RepairMark): LiveCall => ({
+  callSid: item.callSid,
+  ...(item.conferenceSid && { conferenceSid: item.conferenceSid }),
+  ...(item.taskSid && { taskSid: item.taskSid }),
+});
+
 export async function sweep(index: LiveIndex, control: CallControl, now: () => Date): Promise<SweepReport> {
-  const items = await index.calls.list();
-  const due = items.filter(({ data }) => needsSweep(data, now()));
-  const results = await Promise.allSettled(
-    due.map(async ({ data }) => {
-      const call = { callSid: data.callSid, ...(data.conferenceSid && { conferenceSid: data.conferenceSid }) };
-      try {
-        await control.change(call, { change: expireDue });
-      } catch (error) {
-        if (!(error instanceof CallEndedError)) throw error;
-        // The call is over: nothing can be paused any more, so its holds end now and it leaves the index.
-        await control.commit(data.callSid, (current) => (current ? { ...current, ...closeHolds(current, () => true, now()), outOfSync: false } : null));
-        await index.removeCall(data.callSid);
-      }
+  const [items, marks] = await Promise.all([index.calls.list(), control.repairs?.due(now().getTime()).catch(() => []) ?? []]);
+  const due = items.filter(({ data }) => needsSweep(data, now()) || data.holds.length > 0);
+  /** Sets the call's recordings to what its ledger says once due holds are closed; an ended call leaves the index. */
+  const putRight = async (call: LiveCall) => {
+    try {
+      await control.change(call, { change: expireDue });
+    } catch (error) {
+      if (!(error instanceof CallEndedError)) throw error;
+      // The call is over: nothing can be paused any more, so its holds end now and it leaves the index.
+      await control.commit(call.callSid, (current) => (current ? { ...current, ...closeHolds(current, () => true, now()), outOfSync: false } : null));
+      await index.removeCall(call.callSid);
+    }
+  };
+  const results = await Promise.allSettled(due.map(({ data }) => putRight(callOf(data))));
+  const repairs = await Promise.allSettled(
+    marks.map(async (mark) => {
+      await putRight(callOf(mark));
+      await control.repairs?.clear(mark);
     }),
   );
   return {
     live: items.length,
     due: due.length,
     changed: results.filter((result) => result.status === 'fulfilled').length,
-    failed: results.filter((result) => result.status === 'rejected').length,
+    failed: results.filter((result) => result.status === 'rejected').length + repairs.filter((result) => result.status === 'rejected').length,
+    marked: marks.length,
+    repaired: repairs.filter((result) => result.status === 'fulfilled').length,
   };
 }

@@ -2,7 +2,7 @@
  * POST /desktop-event (CONTRACT §1): a signed signal from the desktop relay, checked, matched to
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
-import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
+import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, DesktopEventBody, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
 import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
 import { outcomeOf } from '../../../core/holds';
 import { measureJson } from '../../../core/jsonLimits';
@@ -11,7 +11,8 @@ import { CallControl, CallMovedError, ChangeResult } from '../ledger/callControl
 import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from '../http';
 import type { LiveCallDirectory } from '../twilio/liveCalls';
 import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../twilio/recordings';
-import type { SeenSignals, Claim } from './seenSignals';
+import { bodyDigest, signalKey } from './seenSignals';
+import type { SeenSignals, Claim, SignalIdentity } from './seenSignals';
 import type { Authenticator } from '../api/auth';
 import { admitTokenSignal, isTokenSignal, notTheTokensAgent } from './desktopEventToken';
 import type { Settings } from '../settings';
@@ -37,21 +38,64 @@ export interface DesktopEventRequest {
   body: unknown;
 }
 
-/** The last answers given, by event id; the oldest is forgotten first. */
+/** The last answers given, by agent and event id, with the body each came with; the oldest is forgotten first. */
 export class RecentAnswers {
-  private readonly answers = new Map<string, Record<string, unknown>>();
+  private readonly answers = new Map<string, { body: string; answer: Record<string, unknown> }>();
 
   constructor(private readonly kept = 1000) {}
 
-  get(eventId: string): Record<string, unknown> | undefined {
-    return this.answers.get(eventId);
+  get(signal: SignalIdentity): { conflict: boolean; answer: Record<string, unknown> } | undefined {
+    const known = this.answers.get(signalKey(signal.agent, signal.eventId));
+    return known && { conflict: known.body !== signal.body, answer: known.answer };
   }
 
-  remember(eventId: string, answer: Record<string, unknown>): void {
-    this.answers.set(eventId, answer);
+  remember(signal: SignalIdentity, answer: Record<string, unknown>): void {
+    this.answers.set(signalKey(signal.agent, signal.eventId), { body: signal.body, answer });
     if (this.answers.size > this.kept) this.answers.delete(this.answers.keys().next().value as string);
   }
 }
+
+type Admitted = { ok: true; event: DesktopEventBody } | { ok: false; result: HttpResult };
+
+/** Transport, authentication and body: everything checked before the signal's call is looked for. */
+async function admitSignal(deps: DesktopEventDeps, { headers, body }: DesktopEventRequest): Promise<Admitted> {
+  const refuse = (status: number, code: string, message: string): Admitted => ({ ok: false, result: errorResult(status, code, message) });
+  // Form bodies and bodies of other types are parsed differently, or not at all: only JSON is signed.
+  if (mediaType(headers) !== 'application/json') return refuse(400, 'invalid_event', 'send the body as JSON, with Content-Type: application/json');
+  // The runtime hands a JSON array over flattened into {0: …, 1: …}.
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.prototype.hasOwnProperty.call(body, '0')) {
+    return refuse(400, 'invalid_event', 'the body must be a JSON object');
+  }
+  const declaredLength = singleHeader(headers, 'content-length');
+  if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES) return refuse(400, 'invalid_event', `the body is over ${MAX_BODY_BYTES} bytes`);
+  // Without a Content-Length (chunked), the body itself is measured, before anything walks it.
+  const measured = measureJson(body, DESKTOP_EVENT_LIMITS);
+  if (!measured.ok) return refuse(400, 'invalid_event', measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${MAX_BODY_BYTES} bytes`);
+  // From inside Flex: the agent's Flex token stands in for the signature (desktopEventToken.ts).
+  const admitted = isTokenSignal(headers, body) ? await admitTokenSignal(deps.auth, { headers, body: body as Record<string, unknown> }) : undefined;
+  if (admitted && !admitted.ok) return admitted;
+  if (!admitted) {
+    const timestamp = singleHeader(headers, 'x-desktop-timestamp');
+    if (timestamp.repeated) return refuse(401, 'invalid_signature', 'send one X-Desktop-Timestamp header');
+    const signature = verifySignature({
+      secrets: deps.settings.desktopSecrets,
+      timestampHeader: timestamp.value,
+      // Copies of the header are one comma-separated list.
+      signatureHeader: headerList(headers, 'x-desktop-signature'),
+      body,
+      nowSeconds: Math.floor(deps.now().getTime() / 1000),
+    });
+    if (signature === 'stale_timestamp') return refuse(401, 'stale_timestamp', 'X-Desktop-Timestamp is more than 300 s from the server clock');
+    if (signature !== 'valid') return refuse(401, 'invalid_signature', 'X-Desktop-Signature does not match the body');
+  }
+  const checked = checkDesktopEventBody(admitted ? admitted.body : body);
+  if (!checked.ok) return refuse(400, 'invalid_event', checked.problems.join('; '));
+  if (admitted && checked.body.agent !== admitted.identity) return { ok: false, result: notTheTokensAgent() };
+  return { ok: true, event: checked.body };
+}
+
+const eventIdConflict = (): HttpResult =>
+  errorResult(409, 'event_id_conflict', 'this agent already sent this eventId with a different body: send a new eventId for a new signal');
 
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
   const { settings, calls, control, now, seen } = deps;
@@ -59,45 +103,14 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body)) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
   if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
 
-  const { headers, body } = request;
-  // Form bodies and bodies of other types are parsed differently, or not at all: only JSON is signed.
-  if (mediaType(headers) !== 'application/json') return errorResult(400, 'invalid_event', 'send the body as JSON, with Content-Type: application/json');
-  // The runtime hands a JSON array over flattened into {0: …, 1: …}.
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.prototype.hasOwnProperty.call(body, '0')) {
-    return errorResult(400, 'invalid_event', 'the body must be a JSON object');
-  }
-  const declaredLength = singleHeader(headers, 'content-length');
-  if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES) {
-    return errorResult(400, 'invalid_event', `the body is over ${MAX_BODY_BYTES} bytes`);
-  }
-  // Without a Content-Length (chunked), the body itself is measured, before anything walks it.
-  const measured = measureJson(body, DESKTOP_EVENT_LIMITS);
-  if (!measured.ok) {
-    return errorResult(400, 'invalid_event', measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${MAX_BODY_BYTES} bytes`);
-  }
-  // From inside Flex: the agent's Flex token stands in for the signature (desktopEventToken.ts).
-  const admitted = isTokenSignal(headers, body) ? await admitTokenSignal(deps.auth, { headers, body: body as Record<string, unknown> }) : undefined;
-  if (admitted && !admitted.ok) return admitted.result;
-  const timestamp = singleHeader(headers, 'x-desktop-timestamp');
-  if (!admitted && timestamp.repeated) return errorResult(401, 'invalid_signature', 'send one X-Desktop-Timestamp header');
-  const signature = admitted ? 'valid' : verifySignature({
-    secrets: settings.desktopSecrets,
-    timestampHeader: timestamp.value,
-    // Copies of the header are one comma-separated list.
-    signatureHeader: headerList(headers, 'x-desktop-signature'),
-    body,
-    nowSeconds: Math.floor(now().getTime() / 1000),
-  });
-  if (signature === 'stale_timestamp') return errorResult(401, 'stale_timestamp', 'X-Desktop-Timestamp is more than 300 s from the server clock');
-  if (signature !== 'valid') return errorResult(401, 'invalid_signature', 'X-Desktop-Signature does not match the body');
-
-  const checked = checkDesktopEventBody(admitted ? admitted.body : body);
-  if (!checked.ok) return errorResult(400, 'invalid_event', checked.problems.join('; '));
-  if (admitted && checked.body.agent !== admitted.identity) return notTheTokensAgent();
-  const event = checked.body;
+  const admitted = await admitSignal(deps, request);
+  if (!admitted.ok) return admitted.result;
+  const { event } = admitted;
+  // Ids are the agent's own; the body's digest tells a repeat from a reuse of the id.
+  const signal: SignalIdentity = { agent: event.agent, eventId: event.eventId, body: bodyDigest(event) };
   // A repeat this container answered is answered again at no cost.
-  const repeated = deps.answers.get(event.eventId);
-  if (repeated) return { status: 200, body: { ...repeated, duplicate: true } };
+  const repeated = deps.answers.get(signal);
+  if (repeated) return repeated.conflict ? eventIdConflict() : { status: 200, body: { ...repeated.answer, duplicate: true } };
 
   // The agent's call is looked up while the configuration is read (when this container's copy is
   // old), so neither waits for the other in front of the pause.
@@ -123,50 +136,30 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     control.change({ ...call, agent: event.agent }, {
       pauseFirst: onlyStarts(eventsConfig, event.trigger),
       change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
-      repeatOf: options.repeatOf.then((claim) => (claim && !claim.first ? claim : null)),
+      repeatOf: options.repeatOf.then((claim) => (claim && !claim.first ? { ...(!claim.conflict && claim.answer && { answer: claim.answer }) } : null)),
       confirmCall: options.confirmCall,
       // Kept for repeats from any container, written alongside the index copy.
       onResult: async (result) => {
-        if (!result.duplicate) await seen?.answered(event.eventId, answerTo(call, result));
+        if (!result.duplicate) await seen?.answered(signal, answerTo(call, result));
       },
     });
 
   let claim: Promise<Claim | null> | undefined;
   try {
     // Every container sees every id (Sync): a replay within the signature window is a repeat.
-    claim = seen ? seen.claim(event.eventId) : Promise.resolve(null);
+    claim = seen ? seen.claim(signal) : Promise.resolve(null);
     claim.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-
-    // The call this container remembers is acted on at once, while the live index confirms it
-    // is still the agent's (a transfer or a new call moves the signal to the current one).
-    let call: LiveCall | undefined = remembered ?? (await current);
-    let confirm = remembered ? current : undefined;
-    let result: ChangeResult | undefined;
-    for (let attempt = 0; call && !result && attempt < 3; attempt += 1) {
-      const target: LiveCall = call;
-      try {
-        result = await apply(target, { repeatOf: claim, confirmCall: confirm?.then((live) => live?.callSid === target.callSid) });
-      } catch (error) {
-        if (error instanceof CallMovedError) {
-          call = await confirm;
-        } else if (error instanceof CallEndedError) {
-          // The index (or memory) named a call that is over: TaskRouter says which call is live.
-          await calls.forget(event.agent, target.callSid);
-          const live = await calls.lookup(event.agent, event.callSid);
-          call = live?.callSid === target.callSid ? undefined : live;
-        } else {
-          throw error;
-        }
-        confirm = undefined;
-      }
-    }
-    if (!call || !result) {
+    const applied = await applyToLiveCall(calls, event, remembered, current, (call, confirmCall) => apply(call, { repeatOf: claim!, confirmCall }));
+    if (!applied) {
       await releaseClaim();
       return noActiveCall(event.callSid);
     }
+    const { call, result } = applied;
+    const owned = await claim;
+    if (result.duplicate && owned && !owned.first && owned.conflict) return eventIdConflict();
     const answer = answerTo(call, result);
     const response = result.duplicate ? { ...answer, duplicate: true } : answer;
-    deps.answers.remember(event.eventId, answer);
+    deps.answers.remember(signal, answer);
     deps.log?.(
       `desktop-event ${event.eventId} trigger=${event.trigger} outcome=${String(response.outcome)} recording=${String(response.recording)}` +
         (result.duplicate ? ' duplicate' : '') +
@@ -183,8 +176,44 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   /** The signal did not take effect: a retry of it must be applied, not answered as a repeat. */
   async function releaseClaim(): Promise<void> {
     const owned = await claim?.catch(() => null);
-    if (owned?.first) await seen?.release(event.eventId).catch(() => undefined);
+    if (owned?.first) await seen?.release(signal).catch(() => undefined);
   }
+}
+
+/**
+ * Applies the signal to the agent's live call. The call this container remembers is acted on at
+ * once, while the live index confirms it is still the agent's (a transfer or a new call moves the
+ * signal to the current one); a call that turns out to be over is forgotten and TaskRouter asked.
+ * Undefined when the agent has no live call.
+ */
+async function applyToLiveCall(
+  calls: LiveCallDirectory,
+  event: DesktopEventBody,
+  remembered: LiveCall | undefined,
+  current: Promise<LiveCall | undefined>,
+  apply: (call: LiveCall, confirmCall?: Promise<boolean>) => Promise<ChangeResult>,
+): Promise<{ call: LiveCall; result: ChangeResult } | undefined> {
+  let call: LiveCall | undefined = remembered ?? (await current);
+  let confirm = remembered ? current : undefined;
+  for (let attempt = 0; call && attempt < 3; attempt += 1) {
+    const target: LiveCall = call;
+    try {
+      return { call: target, result: await apply(target, confirm?.then((live) => live?.callSid === target.callSid)) };
+    } catch (error) {
+      if (error instanceof CallMovedError) {
+        call = await confirm;
+      } else if (error instanceof CallEndedError) {
+        // The index (or memory) named a call that is over: TaskRouter says which call is live.
+        await calls.forget(event.agent, target.callSid);
+        const live = await calls.lookup(event.agent, event.callSid);
+        call = live?.callSid === target.callSid ? undefined : live;
+      } else {
+        throw error;
+      }
+      confirm = undefined;
+    }
+  }
+  return undefined;
 }
 
 const noActiveCall = (callSid?: string): HttpResult =>

@@ -25,6 +25,8 @@ export interface RecordingState {
   kind: RecordingKind;
   status: string;
   startedAt?: string;
+  /** For a conference's recording: the conference, which the call's record may not name yet. */
+  conferenceSid?: string;
 }
 
 /** The call is over (Twilio 21220): there is nothing left to pause. */
@@ -110,10 +112,37 @@ async function updateActive(kind: RecordingKind, recordings: RecordingsResource,
   return Promise.all(active.map((recording) => update(kind, () => recordings(recording.sid).update(params))));
 }
 
+/** Conferences found by their task, so a warm container looks each up once (Flex never renames one). */
+const conferencesOfTasks = new Map<string, string>();
+
+/**
+ * The call's conference. Flex names it in the task's attributes only once it has started — after
+ * the agent accepted — so a call's record may not know it yet; Flex gives the conference the task
+ * sid as its friendly name, and Twilio finds it by that.
+ */
+export async function conferenceOf(client: TwilioClient, call: LiveCall): Promise<string | undefined> {
+  if (call.conferenceSid) return call.conferenceSid;
+  if (!call.taskSid) return undefined;
+  const known = conferencesOfTasks.get(call.taskSid);
+  if (known) return known;
+  const found = await withRetries(() => client.conferences.list({ friendlyName: call.taskSid, status: 'in-progress', limit: 1 }));
+  const sid = found[0]?.sid;
+  if (sid) {
+    conferencesOfTasks.set(call.taskSid, sid);
+    if (conferencesOfTasks.size > 5000) conferencesOfTasks.delete(conferencesOfTasks.keys().next().value as string);
+  }
+  return sid;
+}
+
+const inConference = (conferenceSid: string) => (outcome: Outcome): Outcome =>
+  'state' in outcome ? { state: { ...outcome.state, conferenceSid } } : outcome;
+
 /**
  * Sets every active recording of the call to `target` and returns what Twilio confirmed.
- * Throws CallEndedError when nothing is live any more, RecordingUpdateError when any recording
- * did not confirm the change: a caller must then treat the call as not paused.
+ * The call's recordings are set at once; the conference's alongside, once it is known (looked up
+ * by the task when the record does not name it yet). Throws CallEndedError when nothing is live
+ * any more, RecordingUpdateError when any recording did not confirm the change: a caller must
+ * then treat the call as not paused.
  */
 export async function setRecordings(
   client: TwilioClient,
@@ -122,11 +151,18 @@ export async function setRecordings(
   pauseBehavior: 'skip' | 'silence',
 ): Promise<RecordingState[]> {
   const params: Params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
-  const requests = [updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params)];
-  if (call.conferenceSid) {
-    requests.push(updateActive('conference', client.conferences(call.conferenceSid).recordings as unknown as RecordingsResource, params));
-  }
-  const outcomes = (await Promise.all(requests)).flat();
+  const conference = async (): Promise<Outcome[]> => {
+    let conferenceSid: string | undefined;
+    try {
+      conferenceSid = await conferenceOf(client, call);
+    } catch (error) {
+      return [{ failed: error }];
+    }
+    if (!conferenceSid) return [];
+    const outcomes = await updateActive('conference', client.conferences(conferenceSid).recordings as unknown as RecordingsResource, params);
+    return outcomes.map(inConference(conferenceSid));
+  };
+  const outcomes = (await Promise.all([updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params), conference()])).flat();
   const confirmed = outcomes.flatMap((outcome) => ('state' in outcome ? [outcome.state] : []));
   if (outcomes.some((outcome) => 'failed' in outcome)) {
     throw new RecordingUpdateError('Twilio did not confirm the recording change', confirmed);
@@ -138,17 +174,19 @@ export async function setRecordings(
   return confirmed;
 }
 
-/** Every recording of the call and of its conference, as Twilio lists them now. */
+/** Every recording of the call and of its conference (looked up when not named yet), as Twilio lists them now. */
 export async function listRecordings(client: TwilioClient, call: LiveCall): Promise<RecordingState[]> {
+  const ofConference = async () => {
+    const conferenceSid = await conferenceOf(client, call);
+    if (!conferenceSid) return [];
+    const items = await withRetries(() => client.conferences(conferenceSid).recordings.list({ limit: 50 }));
+    return items.map((item) => ({ ...stateOf('conference', item), conferenceSid }));
+  };
   const lists = await Promise.all([
-    withRetries(() => client.calls(call.callSid).recordings.list({ limit: 50 })).then((items) => items.map((item) => ({ item, kind: 'call' as const }))),
-    call.conferenceSid
-      ? withRetries(() => client.conferences(call.conferenceSid as string).recordings.list({ limit: 50 })).then((items) =>
-          items.map((item) => ({ item, kind: 'conference' as const })),
-        )
-      : [],
+    withRetries(() => client.calls(call.callSid).recordings.list({ limit: 50 })).then((items) => items.map((item) => stateOf('call', item))),
+    ofConference(),
   ]);
-  return lists.flat().map(({ item, kind }) => stateOf(kind, item));
+  return lists.flat();
 }
 
 export const isActive = (state: RecordingState): boolean => ACTIVE.includes(state.status);
