@@ -164,7 +164,7 @@ describe('several active recordings on one call', () => {
 });
 
 describe('the live index', () => {
-  test('every change is copied to rc-live-calls; the sweep with nothing due costs one request', async () => {
+  test('every change is copied to rc-live-calls; the sweep with nothing due costs one request (and a look for repair marks every few seconds)', async () => {
     const call = standin.createLiveCall({ agent: 'hank', recording: 'both' });
     const deps = desktopDeps();
     await handleDesktopEvent(deps, signed({ agent: 'hank', trigger: 'card-number.focus' }));
@@ -176,7 +176,11 @@ describe('the live index', () => {
 
     const before = standin.requests().length;
     const report = await sweep(liveIndex(), deps.control, deps.now);
-    expect(report).toMatchObject({ due: 0, failed: 0 });
-    expect(standin.requests().slice(before)).toHaveLength(1);
+    expect(report).toMatchObject({ due: 0, failed: 0, marked: 0 });
+    // The index, and TaskRouter for calls marked for repair (asked at most every few seconds).
+    expect(standin.requests().slice(before).map((request) => request.operation).sort()).toEqual(['syncMapItem.list', 'taskrouter.task.list']);
+    const next = standin.requests().length;
+    await sweep(liveIndex(), deps.control, deps.now);
+    expect(standin.requests().slice(next).map((request) => request.operation)).toEqual(['syncMapItem.list']);
   });
 });
