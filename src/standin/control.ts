@@ -50,7 +50,7 @@ export function parseFault(body: unknown): FaultSpec {
     throw new StandinInputError('status must be 0 (connection reset) or an HTTP error status 400–599');
   }
   if (typeof code !== 'number' || !Number.isInteger(code)) throw new StandinInputError('code must be an integer Twilio error code');
-  if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) throw new StandinInputError('times must be a positive integer');
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 0) throw new StandinInputError('times must be a non-negative integer (0 clears the operation\'s pending faults)');
   return { operation, status, code, times };
 }
 

@@ -69,7 +69,7 @@ export interface FaultSpec {
   status: number;
   /** Twilio error code put in the error body. */
   code: number;
-  /** How many of the next requests of that operation fail. */
+  /** How many of the next requests of that operation fail (0: none any more, the pending ones cleared). */
   times: number;
 }
 
@@ -77,8 +77,10 @@ export interface FaultSpec {
 export class FaultQueue {
   private pending: FaultSpec[] = [];
 
+  /** `times: 0` clears the operation's pending faults instead. */
   add(fault: FaultSpec): void {
-    this.pending.push({ ...fault });
+    if (fault.times === 0) this.pending = this.pending.filter((pending) => pending.operation !== fault.operation);
+    else this.pending.push({ ...fault });
   }
 
   /** The fault the next request of `operation` must suffer, if any (and counts it as used). */
