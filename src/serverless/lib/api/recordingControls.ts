@@ -4,7 +4,7 @@
  * resume cannot undo a desktop pause that is still open: the answer shows what still holds it.
  */
 import { z } from 'zod';
-import { closeHold, closeHolds, expireHolds, nextExpiry, openHold, outcomeOf } from '../../../core/holds';
+import { closeHold, closeHolds, expireHolds, isPaused, nextExpiry, openHold, outcomeOf } from '../../../core/holds';
 import { redactionTimeline } from '../../../core/timeline';
 import { containsCardNumber } from '../../../core/cardData';
 import { safeFieldName } from '../../../core/desktopEventRequest';
@@ -183,7 +183,10 @@ async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ 
   const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), listRecordings(deps.client, found.call)]);
   if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings);
   const expiry = stored ? nextExpiry(stored.record) : null;
-  if (!stored || !found.live || expiry === null || Date.parse(expiry) > deps.now().getTime()) return { record: stored?.record ?? null, recordings };
+  const due = expiry !== null && Date.parse(expiry) <= deps.now().getTime();
+  // A recording someone else started during a hold (it reports to nobody) is running: pause it now.
+  const disobeyed = stored !== null && isPaused(stored.record) && recordings.some((state) => state.status === 'in-progress');
+  if (!stored || !found.live || (!due && !disobeyed)) return { record: stored?.record ?? null, recordings };
   // Precise auto-resume: the plugin asks for status the moment a hold is due.
   const result = await deps.control.change(found.call, { change: expireDue });
   if (result.duplicate) return { record: stored.record, recordings };

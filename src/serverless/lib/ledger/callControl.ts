@@ -74,7 +74,11 @@ export class CallMovedError extends Error {
 }
 
 /** The change that only closes holds whose time has come. */
-export const expireDue = (record: CallRecord, now: Date): CallRecord => ({ ...record, ...expireHolds(record, now) });
+export const expireDue = (record: CallRecord, now: Date): CallRecord => {
+  const expired = expireHolds(record, now);
+  // Nothing due: the same record, so nothing is written.
+  return expired === record ? record : { ...record, ...expired };
+};
 
 export const targetFor = (record: CallRecord | null): RecordingTarget => (record && isPaused(record) ? 'paused' : 'in-progress');
 
