@@ -1,10 +1,10 @@
 /**
- * The stand-in's control surface, `/__standin/*` (CONTRACT §4): how tests, the demo page and the
+ * The stand-in's control surface, `/__standin/*` (listed in README.md): how tests, the demo page and the
  * benchmark set up live calls and faults and look at what happened. Never logged as a Twilio
  * request, never delayed, never faulted.
  */
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
-import { type LiveCallInput, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
+import { type LiveCallInput, MAX_CONFERENCE_DELAY_MS, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
 import { StandinInputError, StandinNotFoundError } from './primitives';
 import type { Standin } from './types';
 
@@ -29,11 +29,23 @@ function parseRole(role: unknown): Role {
 
 export function parseLiveCallInput(body: unknown): LiveCallInput {
   if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
-  const { agent, recording, role } = body;
+  const { agent, recording, role, conferenceDelayMs } = body;
   if (typeof recording !== 'string' || !RECORDING_MODES.includes(recording as RecordingMode)) {
     throw new StandinInputError(`recording must be one of ${RECORDING_MODES.join(', ')}`);
   }
-  return { agent: parseAgent(agent), recording: recording as RecordingMode, role: role === undefined ? undefined : parseRole(role) };
+  return {
+    agent: parseAgent(agent),
+    recording: recording as RecordingMode,
+    role: role === undefined ? undefined : parseRole(role),
+    conferenceDelayMs: conferenceDelayMs === undefined ? undefined : parseConferenceDelay(conferenceDelayMs),
+  };
+}
+
+function parseConferenceDelay(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_CONFERENCE_DELAY_MS) {
+    throw new StandinInputError(`conferenceDelayMs must be an integer from 0 to ${MAX_CONFERENCE_DELAY_MS} (milliseconds)`);
+  }
+  return value;
 }
 
 export function parseWorkerInput(body: unknown): WorkerInput {

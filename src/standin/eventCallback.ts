@@ -15,6 +15,7 @@ const WORKFLOW_NAME = 'Assign to Anyone';
 const ACTIVITY_NAME = 'Available';
 
 const DESCRIPTIONS: Record<TaskRouterEvent['eventType'], string> = {
+  'task.updated': 'Task updated',
   'task.wrapup': 'Task wrapping up',
   'task.completed': 'Task completed',
   'task.canceled': 'Task canceled',

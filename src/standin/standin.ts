@@ -1,7 +1,7 @@
 /**
  * The local Twilio stand-in: one Fetch-API handler that answers the Twilio REST shapes the
  * functions use (Voice recordings, calls and conferences; TaskRouter; Sync documents; the Flex
- * token check) and the `/__standin/*` control surface of CONTRACT §4.
+ * token check) and the `/__standin/*` control surface (README.md).
  *
  * The same object serves jest (through msw, see msw.ts) and `npm start` (over HTTP, see
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
