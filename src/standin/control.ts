@@ -4,7 +4,7 @@
  * request, never delayed, never faulted.
  */
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
-import { type LiveCallInput, MAX_CONFERENCE_DELAY_MS, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
+import { type LiveCallInput, MAX_CONFERENCE_DELAY_MS, OUTSIDE_RECORDING_KINDS, type OutsideRecordingKind, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
 import { StandinInputError, StandinNotFoundError } from './primitives';
 import type { Standin } from './types';
 
@@ -46,6 +46,15 @@ function parseConferenceDelay(value: unknown): number {
     throw new StandinInputError(`conferenceDelayMs must be an integer from 0 to ${MAX_CONFERENCE_DELAY_MS} (milliseconds)`);
   }
   return value;
+}
+
+/** `{kind: "call" | "conference"}` of a recording started by someone else. */
+export function parseOutsideRecordingKind(body: unknown): OutsideRecordingKind {
+  const kind = isRecord(body) ? body.kind : undefined;
+  if (typeof kind !== 'string' || !OUTSIDE_RECORDING_KINDS.includes(kind as OutsideRecordingKind)) {
+    throw new StandinInputError(`kind must be one of ${OUTSIDE_RECORDING_KINDS.join(', ')}`);
+  }
+  return kind as OutsideRecordingKind;
 }
 
 export function parseWorkerInput(body: unknown): WorkerInput {
@@ -144,7 +153,7 @@ export async function handleControl(standin: Standin, request: Request, pathname
     const pushed = syncPushRoute(standin, request, route);
     if (pushed) return pushed;
 
-    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end|transfer))?$/.exec(route) ?? [];
+    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end|transfer|recordings))?$/.exec(route) ?? [];
     const id = sid === undefined ? undefined : decodeURIComponent(sid);
     if (request.method === 'POST' && resource === 'live-calls' && action === 'end' && id) {
       standin.endCall(id);
@@ -156,6 +165,9 @@ export async function handleControl(standin: Standin, request: Request, pathname
       const transferred = standin.transferCall(id, parseAgent(isRecord(body) ? body.agent : undefined));
       await standin.callbacksDelivered();
       return json(200, transferred);
+    }
+    if (request.method === 'POST' && resource === 'live-calls' && action === 'recordings' && id) {
+      return json(200, standin.startOutsideRecording(id, parseOutsideRecordingKind(await readJson(request))));
     }
     if (request.method === 'GET' && resource === 'recordings' && !action && id) {
       const recording = standin.recording(id);

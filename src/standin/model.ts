@@ -25,6 +25,9 @@ export type Role = 'agent' | 'supervisor' | 'admin';
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled'];
 export const RECORDING_MODES: readonly RecordingMode[] = ['conference', 'call', 'both', 'none'];
 export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+/** What a recording started by someone else (Flex, another plugin, a Studio flow) records. */
+export type OutsideRecordingKind = 'call' | 'conference';
+export const OUTSIDE_RECORDING_KINDS: readonly OutsideRecordingKind[] = ['call', 'conference'];
 
 export const CUSTOMER_NUMBER = '+15550100';
 export const CONTACT_CENTER_NUMBER = '+15550199';
@@ -349,6 +352,21 @@ export class TwilioModel {
     this.tellReservation('reservation.accepted', reservation);
     if (conferenceWasPending) this.nameConferenceLater(live);
     return { workerSid: worker.sid, taskSid: task.sid, token: this.issueToken(worker, role).token };
+  }
+
+  /**
+   * A recording someone else starts on the live call that `callSid` (either leg) belongs to: on
+   * the customer's call (dual-channel, as the REST API starts one) or on its conference (as Flex
+   * records it). Nothing tells the functions. Throws StandinNotFoundError for no such live call,
+   * StandinInputError once the call has ended.
+   */
+  startOutsideRecording(callSid: string, kind: OutsideRecordingKind): { sid: string } {
+    const live = this.liveCallOf(callSid);
+    const recording =
+      kind === 'call'
+        ? this.addRecording({ callSid: live.customerCallSid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: 2, track: 'both' })
+        : this.addRecording({ callSid: null, conferenceSid: live.conferenceSid, source: 'StartConferenceRecordingAPI', channels: 1, track: 'both' });
+    return { sid: recording.sid };
   }
 
   /**

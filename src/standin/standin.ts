@@ -7,7 +7,7 @@
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
  * control.ts; fault injection in faults.ts.
  */
-import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseWorkerInput } from './control';
+import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseOutsideRecordingKind, parseWorkerInput } from './control';
 import { EventCallbackSender, eventCallbackParams } from './eventCallback';
 import { FaultQueue } from './faults';
 import { SyncPushChannel } from './push';
@@ -18,7 +18,7 @@ import type { RequestRecord, Standin, StandinOptions } from './types';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
-export type { LiveCallInput, LiveCallResult, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
+export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
 
 export type { FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, TaskReport } from './types';
 
@@ -103,6 +103,10 @@ export function createStandin(options: StandinOptions = {}): Standin {
 
     transferCall(callSid, agent) {
       return model.transferLiveCall(callSid, parseAgent(agent));
+    },
+
+    startOutsideRecording(callSid, kind) {
+      return model.startOutsideRecording(callSid, parseOutsideRecordingKind({ kind }));
     },
 
     createWorker(input) {

@@ -4,7 +4,7 @@
  * each other.
  */
 import type { FaultSpec, Operation } from './faults';
-import type { AssignmentStatus, LiveCallInput, LiveCallResult, RecordingHistoryEntry, RecordingStatus, TransferResult, WorkerInput, WorkerResult } from './model';
+import type { AssignmentStatus, LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingHistoryEntry, RecordingStatus, TransferResult, WorkerInput, WorkerResult } from './model';
 
 export interface StandinOptions {
   /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
@@ -81,6 +81,12 @@ export interface Standin {
    * unknown call, StandinInputError for bad input or a call that has ended.
    */
   transferCall(callSid: string, agent: string): TransferResult;
+  /**
+   * As `POST /__standin/live-calls/<callSid>/recordings {kind}`: a recording someone else started on
+   * the call or its conference, with no callback to the functions. Throws StandinNotFoundError for
+   * an unknown call, StandinInputError for a bad kind or a call that has ended.
+   */
+  startOutsideRecording(callSid: string, kind: OutsideRecordingKind): { sid: string };
   /** As `POST /__standin/workers {agent, role}`: a worker with no call and a Flex token for it. */
   createWorker(input: WorkerInput): WorkerResult;
   /** Empties all state, faults and the request log (the latency setting stays). */
