@@ -149,6 +149,9 @@ export async function handleControl(standin: Standin, request: Request, pathname
       standin.setLatency(ms);
       return json(200, { ok: true, ms });
     }
+    if (route === 'GET /event-callbacks') return json(200, standin.eventCallbacks());
+    const redeliver = /^POST \/event-callbacks\/([^/]+)\/redeliver$/.exec(route)?.[1];
+    if (redeliver !== undefined) return json(200, await standin.redeliverEventCallback(decodeURIComponent(redeliver)));
     if (route === 'GET /requests') return json(200, standin.requests().map(({ method, path, at }) => ({ method, path, at })));
     const pushed = syncPushRoute(standin, request, route);
     if (pushed) return pushed;

@@ -20,7 +20,7 @@ export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
 export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
 
-export type { FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, TaskReport } from './types';
+export type { EventCallbackReport, FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, TaskReport } from './types';
 
 export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 export const DEFAULT_WORKSPACE_SID = `WS${'0'.repeat(32)}`;
@@ -44,7 +44,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
   });
   model.sync.onChange = (change) => push.publish(change);
   const callbacks = options.eventCallbackUrl ? new EventCallbackSender(options.eventCallbackUrl, options.authToken) : undefined;
-  if (callbacks) model.onTaskRouterEvent = (event) => callbacks.send(eventCallbackParams(model, event, now()));
+  if (callbacks) {
+    model.onTaskRouterEvent = (event) => {
+      const at = now();
+      callbacks.send(eventCallbackParams(model, event, at), at);
+    };
+  }
 
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
@@ -122,8 +127,19 @@ export function createStandin(options: StandinOptions = {}): Standin {
       await callbacks?.delivered();
     },
 
+    eventCallbacks() {
+      return callbacks?.deliveries() ?? [];
+    },
+
+    async redeliverEventCallback(sid) {
+      const delivery = callbacks?.redeliver(sid);
+      if (!delivery) throw new StandinNotFoundError(`No event ${sid}`);
+      return { sid, status: await delivery };
+    },
+
     reset() {
       model.reset();
+      callbacks?.reset();
       faults.clear();
       log = [];
     },

@@ -44,6 +44,18 @@ export interface RecordingReport {
   history: RecordingHistoryEntry[];
 }
 
+/** One TaskRouter event delivered to the event callback URL. */
+export interface EventCallbackReport {
+  /** `EV` + 32 hex, the stand-in's own name for the event. */
+  sid: string;
+  eventType: string;
+  taskSid: string;
+  /** When the event happened, ISO 8601 with milliseconds. */
+  at: string;
+  /** The HTTP status the receiver answered its latest delivery with; 0 if the connection failed or no answer came within 15 s. */
+  status: number;
+}
+
 export interface TaskReport {
   sid: string;
   assignmentStatus: AssignmentStatus;
@@ -93,6 +105,13 @@ export interface Standin {
   reset(): void;
   /** Resolves once every event callback sent so far has been answered (or failed). */
   callbacksDelivered(): Promise<void>;
+  /** As `GET /__standin/event-callbacks`: every event delivered so far, in the order they happened ([] without an event callback URL). */
+  eventCallbacks(): EventCallbackReport[];
+  /**
+   * As `POST /__standin/event-callbacks/<sid>/redeliver`: delivers that event again with the same
+   * parameters, resolving once answered; rejects with StandinNotFoundError for an unknown sid.
+   */
+  redeliverEventCallback(sid: string): Promise<{ sid: string; status: number }>;
   recording(sid: string): RecordingReport | undefined;
   task(taskSid: string): TaskReport | undefined;
   injectFault(fault: FaultInput): void;
