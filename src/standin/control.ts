@@ -1,10 +1,10 @@
 /**
- * The stand-in's control surface, `/__standin/*` (CONTRACT §4): how tests, the demo page and the
+ * The stand-in's control surface, `/__standin/*` (listed in README.md): how tests, the demo page and the
  * benchmark set up live calls and faults and look at what happened. Never logged as a Twilio
  * request, never delayed, never faulted.
  */
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
-import { type LiveCallInput, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
+import { type LiveCallInput, MAX_CONFERENCE_DELAY_MS, OUTSIDE_RECORDING_KINDS, type OutsideRecordingKind, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
 import { StandinInputError, StandinNotFoundError } from './primitives';
 import type { Standin } from './types';
 
@@ -29,11 +29,32 @@ function parseRole(role: unknown): Role {
 
 export function parseLiveCallInput(body: unknown): LiveCallInput {
   if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
-  const { agent, recording, role } = body;
+  const { agent, recording, role, conferenceDelayMs } = body;
   if (typeof recording !== 'string' || !RECORDING_MODES.includes(recording as RecordingMode)) {
     throw new StandinInputError(`recording must be one of ${RECORDING_MODES.join(', ')}`);
   }
-  return { agent: parseAgent(agent), recording: recording as RecordingMode, role: role === undefined ? undefined : parseRole(role) };
+  return {
+    agent: parseAgent(agent),
+    recording: recording as RecordingMode,
+    role: role === undefined ? undefined : parseRole(role),
+    conferenceDelayMs: conferenceDelayMs === undefined ? undefined : parseConferenceDelay(conferenceDelayMs),
+  };
+}
+
+function parseConferenceDelay(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_CONFERENCE_DELAY_MS) {
+    throw new StandinInputError(`conferenceDelayMs must be an integer from 0 to ${MAX_CONFERENCE_DELAY_MS} (milliseconds)`);
+  }
+  return value;
+}
+
+/** `{kind: "call" | "conference"}` of a recording started by someone else. */
+export function parseOutsideRecordingKind(body: unknown): OutsideRecordingKind {
+  const kind = isRecord(body) ? body.kind : undefined;
+  if (typeof kind !== 'string' || !OUTSIDE_RECORDING_KINDS.includes(kind as OutsideRecordingKind)) {
+    throw new StandinInputError(`kind must be one of ${OUTSIDE_RECORDING_KINDS.join(', ')}`);
+  }
+  return kind as OutsideRecordingKind;
 }
 
 export function parseWorkerInput(body: unknown): WorkerInput {
@@ -128,11 +149,14 @@ export async function handleControl(standin: Standin, request: Request, pathname
       standin.setLatency(ms);
       return json(200, { ok: true, ms });
     }
+    if (route === 'GET /event-callbacks') return json(200, standin.eventCallbacks());
+    const redeliver = /^POST \/event-callbacks\/([^/]+)\/redeliver$/.exec(route)?.[1];
+    if (redeliver !== undefined) return json(200, await standin.redeliverEventCallback(decodeURIComponent(redeliver)));
     if (route === 'GET /requests') return json(200, standin.requests().map(({ method, path, at }) => ({ method, path, at })));
     const pushed = syncPushRoute(standin, request, route);
     if (pushed) return pushed;
 
-    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end|transfer))?$/.exec(route) ?? [];
+    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end|transfer|recordings))?$/.exec(route) ?? [];
     const id = sid === undefined ? undefined : decodeURIComponent(sid);
     if (request.method === 'POST' && resource === 'live-calls' && action === 'end' && id) {
       standin.endCall(id);
@@ -144,6 +168,9 @@ export async function handleControl(standin: Standin, request: Request, pathname
       const transferred = standin.transferCall(id, parseAgent(isRecord(body) ? body.agent : undefined));
       await standin.callbacksDelivered();
       return json(200, transferred);
+    }
+    if (request.method === 'POST' && resource === 'live-calls' && action === 'recordings' && id) {
+      return json(200, standin.startOutsideRecording(id, parseOutsideRecordingKind(await readJson(request))));
     }
     if (request.method === 'GET' && resource === 'recordings' && !action && id) {
       const recording = standin.recording(id);

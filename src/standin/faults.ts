@@ -9,6 +9,7 @@
  *   call.fetch              GET  Calls/{CA}.json
  *   call.update             POST Calls/{CA}.json
  *   conference.fetch        GET  Conferences/{CF}.json
+ *   conference.list         GET  Conferences.json (FriendlyName, Status, DateCreated…, DateUpdated… filters)
  *   sync.document.fetch     GET  Services/{IS}/Documents/{ET|UniqueName}
  *   sync.document.create    POST Services/{IS}/Documents
  *   sync.document.update    POST Services/{IS}/Documents/{ET|UniqueName}
@@ -39,6 +40,7 @@ export const FAULT_OPERATIONS = [
   'call.fetch',
   'call.update',
   'conference.fetch',
+  'conference.list',
   'sync.document.fetch',
   'sync.document.create',
   'sync.document.update',

@@ -25,6 +25,9 @@ export type Role = 'agent' | 'supervisor' | 'admin';
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled'];
 export const RECORDING_MODES: readonly RecordingMode[] = ['conference', 'call', 'both', 'none'];
 export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+/** What a recording started by someone else (Flex, another plugin, a Studio flow) records. */
+export type OutsideRecordingKind = 'call' | 'conference';
+export const OUTSIDE_RECORDING_KINDS: readonly OutsideRecordingKind[] = ['call', 'conference'];
 
 export const CUSTOMER_NUMBER = '+15550100';
 export const CONTACT_CENTER_NUMBER = '+15550199';
@@ -48,6 +51,8 @@ export interface Conference {
   status: ConferenceStatus;
   dateCreated: Date;
   dateUpdated: Date;
+  /** Creation order: lists answer newest first without depending on clock resolution. */
+  order: number;
 }
 
 export interface RecordingHistoryEntry {
@@ -120,7 +125,16 @@ export interface LiveCallInput {
   agent: string;
   recording: RecordingMode;
   role?: Role;
+  /**
+   * How long after `reservation.accepted` the task's attributes name the conference (Flex writes
+   * them when the conference starts). 0 names it at once. Default DEFAULT_CONFERENCE_DELAY_MS.
+   */
+  conferenceDelayMs?: number;
 }
+
+export const DEFAULT_CONFERENCE_DELAY_MS = 1000;
+/** The longest delay a timer can hold (2^31 - 1 ms); a longer one would fire at once. */
+export const MAX_CONFERENCE_DELAY_MS = 2_147_483_647;
 
 /** What `POST /__standin/live-calls` answers. */
 export interface LiveCallResult {
@@ -138,6 +152,9 @@ interface LiveCall {
   conferenceSid: string;
   taskSid: string;
   reservationSid: string;
+  conferenceDelayMs: number;
+  /** Writes the current task's `conference` attribute when it fires; null once written or canceled. */
+  conferenceTimer: ReturnType<typeof setTimeout> | null;
 }
 
 /** What `POST /__standin/live-calls/<callSid>/transfer` answers. */
@@ -163,7 +180,7 @@ export interface WorkerResult {
  * task; reservation events the task, the reservation and its worker.
  */
 export type TaskRouterEvent =
-  | { eventType: 'task.wrapup' | 'task.completed' | 'task.canceled'; task: Task }
+  | { eventType: 'task.updated' | 'task.wrapup' | 'task.completed' | 'task.canceled'; task: Task }
   | {
       eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled';
       task: Task;
@@ -202,10 +219,11 @@ export class TwilioModel {
   reservations = new Map<string, Reservation>();
   readonly sync: SyncStore;
   tokens = new Map<string, FlexToken>();
-  /** Told what TaskRouter's event callback is told: reservations accepted, wrapping up, completed or canceled; tasks wrapping up, completed or canceled. */
+  /** Told what TaskRouter's event callback is told: reservations accepted, wrapping up, completed or canceled; tasks updated (Flex naming the conference), wrapping up, completed or canceled. */
   onTaskRouterEvent?: (event: TaskRouterEvent) => void;
   private liveCalls: LiveCall[] = [];
   private recordingCounter = 0;
+  private conferenceCounter = 0;
 
   constructor(
     private readonly now: () => Date,
@@ -224,23 +242,30 @@ export class TwilioModel {
     this.reservations.clear();
     this.sync.reset();
     this.tokens.clear();
+    for (const live of this.liveCalls) this.cancelConferenceNaming(live);
     this.liveCalls = [];
     this.recordingCounter = 0;
+    this.conferenceCounter = 0;
   }
 
   // ---------------------------------------------------------------- live calls (control surface)
 
-  /** An agent on an accepted Flex voice task whose call is in progress and recorded as asked. */
-  createLiveCall({ agent, recording, role = 'agent' }: LiveCallInput): LiveCallResult {
+  /**
+   * An agent on an accepted Flex voice task whose call is in progress and recorded as asked. The
+   * conference and its recording exist from the start, but, as in Flex, the task's attributes
+   * name the conference only `conferenceDelayMs` after `reservation.accepted` (with a
+   * `task.updated`); 0 names it in the accepted task's attributes already.
+   */
+  createLiveCall({ agent, recording, role = 'agent', conferenceDelayMs = DEFAULT_CONFERENCE_DELAY_MS }: LiveCallInput): LiveCallResult {
     const now = this.now();
     const worker = this.workerForAgent(agent, role);
     const customerCall = this.addCall({ from: CUSTOMER_NUMBER, to: CONTACT_CENTER_NUMBER, direction: 'inbound' });
     const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
-    const conference: Conference = { sid: newSid('CF'), friendlyName: '', status: 'in-progress', dateCreated: now, dateUpdated: now };
+    const conference: Conference = { sid: newSid('CF'), friendlyName: '', status: 'in-progress', dateCreated: now, dateUpdated: now, order: ++this.conferenceCounter };
     this.conferences.set(conference.sid, conference);
     const attributes = {
       call_sid: customerCall.sid,
-      conference: { sid: conference.sid, participants: { customer: customerCall.sid, worker: agentCall.sid } },
+      ...(conferenceDelayMs === 0 && { conference: conferenceAttribute(conference.sid, customerCall.sid, agentCall.sid) }),
       direction: 'inbound',
       from: CUSTOMER_NUMBER,
       to: CONTACT_CENTER_NUMBER,
@@ -262,8 +287,18 @@ export class TwilioModel {
       recordingSids.push(this.addRecording({ callSid: customerCall.sid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: 2, track: 'both' }).sid);
     }
 
-    this.liveCalls.push({ customerCallSid: customerCall.sid, agentCallSid: agentCall.sid, conferenceSid: conference.sid, taskSid: task.sid, reservationSid: reservation.sid });
+    const live: LiveCall = {
+      customerCallSid: customerCall.sid,
+      agentCallSid: agentCall.sid,
+      conferenceSid: conference.sid,
+      taskSid: task.sid,
+      reservationSid: reservation.sid,
+      conferenceDelayMs,
+      conferenceTimer: null,
+    };
+    this.liveCalls.push(live);
     this.tellReservation('reservation.accepted', reservation);
+    if (conferenceDelayMs > 0) this.nameConferenceLater(live);
     const token = this.issueToken(worker, role);
     return { workerSid: worker.sid, taskSid: task.sid, callSid: customerCall.sid, conferenceSid: conference.sid, recordingSids, token: token.token };
   }
@@ -284,10 +319,10 @@ export class TwilioModel {
    * Throws StandinNotFoundError for no such live call, StandinInputError once the call has ended.
    */
   transferLiveCall(callSid: string, agent: string): TransferResult {
-    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
-    if (!live) throw new StandinNotFoundError(`No live call ${callSid}`);
-    if (this.calls.get(live.customerCallSid)?.status !== 'in-progress') throw new StandinInputError(`The call ${callSid} has ended`);
+    const live = this.liveCallOf(callSid);
     const now = this.now();
+    // The previous task is done with: if its conference was not named yet, the new task's will be.
+    const conferenceWasPending = this.cancelConferenceNaming(live);
 
     const previousLeg = this.calls.get(live.agentCallSid);
     if (previousLeg && previousLeg.status === 'in-progress') Object.assign(previousLeg, { status: 'completed', endTime: now, dateUpdated: now });
@@ -303,16 +338,75 @@ export class TwilioModel {
     const role = (existing?.attributes.roles as Role[] | undefined)?.[0] ?? 'agent';
     const worker = existing ?? this.workerForAgent(agent, role);
     const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
-    const previousAttributes = JSON.parse(previousTask.attributes) as Record<string, unknown> & { conference: { participants: Record<string, string> } };
+    const previousAttributes = JSON.parse(previousTask.attributes) as Record<string, unknown>;
+    const previousConference = isRecord(previousAttributes.conference) ? previousAttributes.conference : undefined;
     const attributes = {
       ...previousAttributes,
-      conference: { ...previousAttributes.conference, participants: { ...previousAttributes.conference.participants, worker: agentCall.sid } },
+      ...(previousConference && {
+        conference: { ...previousConference, participants: { ...(isRecord(previousConference.participants) ? previousConference.participants : {}), worker: agentCall.sid } },
+      }),
       transferTargetType: 'worker',
     };
     const { task, reservation } = this.acceptedVoiceTask(worker, attributes);
     Object.assign(live, { agentCallSid: agentCall.sid, taskSid: task.sid, reservationSid: reservation.sid });
     this.tellReservation('reservation.accepted', reservation);
+    if (conferenceWasPending) this.nameConferenceLater(live);
     return { workerSid: worker.sid, taskSid: task.sid, token: this.issueToken(worker, role).token };
+  }
+
+  /**
+   * A recording someone else starts on the live call that `callSid` (either leg) belongs to: on
+   * the customer's call (dual-channel, as the REST API starts one) or on its conference (as Flex
+   * records it). Nothing tells the functions. Throws StandinNotFoundError for no such live call,
+   * StandinInputError once the call has ended.
+   */
+  startOutsideRecording(callSid: string, kind: OutsideRecordingKind): { sid: string } {
+    const live = this.liveCallOf(callSid);
+    const recording =
+      kind === 'call'
+        ? this.addRecording({ callSid: live.customerCallSid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: 2, track: 'both' })
+        : this.addRecording({ callSid: null, conferenceSid: live.conferenceSid, source: 'StartConferenceRecordingAPI', channels: 1, track: 'both' });
+    return { sid: recording.sid };
+  }
+
+  /**
+   * The live call that `callSid` (customer or agent leg) belongs to, while its call is in progress.
+   * Throws StandinNotFoundError for no such live call, StandinInputError once the call has ended.
+   */
+  private liveCallOf(callSid: string): LiveCall {
+    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
+    if (!live) throw new StandinNotFoundError(`No live call ${callSid}`);
+    if (this.calls.get(live.customerCallSid)?.status !== 'in-progress') throw new StandinInputError(`The call ${callSid} has ended`);
+    return live;
+  }
+
+  /** In `conferenceDelayMs`, Flex writes the current task's `conference` attribute and TaskRouter tells `task.updated`. */
+  private nameConferenceLater(live: LiveCall): void {
+    const taskSid = live.taskSid;
+    live.conferenceTimer = setTimeout(() => {
+      live.conferenceTimer = null;
+      this.nameConference(live, taskSid);
+    }, live.conferenceDelayMs);
+    // A pending naming must not keep a test run or `npm start` from exiting.
+    live.conferenceTimer.unref?.();
+  }
+
+  private nameConference(live: LiveCall, taskSid: string): void {
+    const task = this.tasks.get(taskSid);
+    if (!task || live.taskSid !== taskSid || task.assignmentStatus !== 'assigned') return;
+    if (this.calls.get(live.customerCallSid)?.status !== 'in-progress') return;
+    // Merged into the attributes as they are now: the functions may have written some meanwhile.
+    const attributes = { ...(JSON.parse(task.attributes) as Record<string, unknown>), conference: conferenceAttribute(live.conferenceSid, live.customerCallSid, live.agentCallSid) };
+    this.changeTask(task, { attributes: JSON.stringify(attributes) });
+    this.onTaskRouterEvent?.({ eventType: 'task.updated', task });
+  }
+
+  /** Stops a pending naming of the conference; true if one was pending. */
+  private cancelConferenceNaming(live: LiveCall): boolean {
+    if (live.conferenceTimer === null) return false;
+    clearTimeout(live.conferenceTimer);
+    live.conferenceTimer = null;
+    return true;
   }
 
   /** A voice task assigned to the worker through an accepted reservation. */
@@ -344,6 +438,8 @@ export class TwilioModel {
     const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
     if (!live) return false;
     const now = this.now();
+    // A call that ends before its conference is named leaves the task without it.
+    this.cancelConferenceNaming(live);
     for (const sid of [live.customerCallSid, live.agentCallSid]) {
       const call = this.calls.get(sid);
       if (call && call.status === 'in-progress') Object.assign(call, { status: 'completed', endTime: now, dateUpdated: now });
@@ -620,6 +716,15 @@ export class TwilioModel {
     const worker = this.workers.get(reservation.workerSid);
     if (task && worker) this.onTaskRouterEvent?.({ eventType, task, reservation, worker });
   }
+}
+
+/** The task attribute Flex writes once the conference has started. */
+function conferenceAttribute(conferenceSid: string, customerCallSid: string, workerCallSid: string) {
+  return { sid: conferenceSid, participants: { customer: customerCallSid, worker: workerCallSid } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function notFound(message: string): TwilioApiError {

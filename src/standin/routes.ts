@@ -8,6 +8,8 @@ import { parseExpression } from './expressions';
 import {
   ASSIGNMENT_STATUSES,
   type AssignmentStatus,
+  type Conference,
+  type ConferenceStatus,
   type PauseBehavior,
   type RecordingOwner,
   type RecordingUpdateStatus,
@@ -49,6 +51,24 @@ function recordingUpdate(model: TwilioModel, request: RouteRequest, owner: Recor
   return ok(recordingJson(model, model.updateRecording(owner, request.params.recording, status, pauseBehavior), owner.kind));
 }
 
+/**
+ * The conference list's day filters, as Twilio reads them: `DateCreated=YYYY-MM-DD` that day (UTC),
+ * `DateCreated<` on or before it, `DateCreated>` on or after it; the same for `DateUpdated`.
+ */
+function dayFilters(query: URLSearchParams): (conference: Conference) => boolean {
+  const checks: ((conference: Conference) => boolean)[] = [];
+  for (const [field, key] of [['DateCreated', 'dateCreated'], ['DateUpdated', 'dateUpdated']] as const) {
+    for (const [suffix, compare] of [['', (a: string, b: string) => a === b], ['<', (a: string, b: string) => a <= b], ['>', (a: string, b: string) => a >= b]] as const) {
+      const name = field + suffix;
+      const value = query.get(name);
+      if (value === null) continue;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new TwilioApiError(400, 20001, `Invalid ${name}: ${value}`);
+      checks.push((conference) => compare(conference[key].toISOString().slice(0, 10), value));
+    }
+  }
+  return (conference) => checks.every((check) => check(conference));
+}
+
 /** Multi-valued list filters arrive repeated (`A=x&A=y`, as the SDK sends them) or comma-separated. */
 function listParam(query: URLSearchParams, name: string): string[] {
   return query
@@ -71,6 +91,20 @@ export const ROUTES: Route[] = [
     pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)\\.json`),
     operation: 'call.update',
     answer: (model, request) => ok(callJson(model, model.updateCall(request.params.call, request.form.get('Status') ?? undefined))),
+  },
+  {
+    method: 'GET',
+    pattern: path(`${ACCOUNT}/Conferences\\.json`),
+    operation: 'conference.list',
+    answer: (model, request) => {
+      const friendlyName = request.query.get('FriendlyName');
+      const status = oneOf<ConferenceStatus>(request.query.get('Status'), ['init', 'in-progress', 'completed'], 'Status');
+      const onDay = dayFilters(request.query);
+      const conferences = [...model.conferences.values()]
+        .filter((conference) => (friendlyName === null || conference.friendlyName === friendlyName) && (status === undefined || conference.status === status) && onDay(conference))
+        .sort((a, b) => b.order - a.order);
+      return ok(page2010(conferences.map((conference) => conferenceJson(model, conference)), 'conferences', `/2010-04-01/Accounts/${request.params.account}/Conferences.json`, request.query));
+    },
   },
   {
     method: 'GET',

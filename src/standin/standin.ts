@@ -1,13 +1,13 @@
 /**
  * The local Twilio stand-in: one Fetch-API handler that answers the Twilio REST shapes the
  * functions use (Voice recordings, calls and conferences; TaskRouter; Sync documents; the Flex
- * token check) and the `/__standin/*` control surface of CONTRACT §4.
+ * token check) and the `/__standin/*` control surface (README.md).
  *
  * The same object serves jest (through msw, see msw.ts) and `npm start` (over HTTP, see
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
  * control.ts; fault injection in faults.ts.
  */
-import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseWorkerInput } from './control';
+import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseOutsideRecordingKind, parseWorkerInput } from './control';
 import { EventCallbackSender, eventCallbackParams } from './eventCallback';
 import { FaultQueue } from './faults';
 import { SyncPushChannel } from './push';
@@ -18,9 +18,9 @@ import type { RequestRecord, Standin, StandinOptions } from './types';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
-export type { LiveCallInput, LiveCallResult, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
+export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
 
-export type { FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, TaskReport } from './types';
+export type { EventCallbackReport, FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, TaskReport } from './types';
 
 export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 export const DEFAULT_WORKSPACE_SID = `WS${'0'.repeat(32)}`;
@@ -44,7 +44,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
   });
   model.sync.onChange = (change) => push.publish(change);
   const callbacks = options.eventCallbackUrl ? new EventCallbackSender(options.eventCallbackUrl, options.authToken) : undefined;
-  if (callbacks) model.onTaskRouterEvent = (event) => callbacks.send(eventCallbackParams(model, event, now()));
+  if (callbacks) {
+    model.onTaskRouterEvent = (event) => {
+      const at = now();
+      callbacks.send(eventCallbackParams(model, event, at), at);
+    };
+  }
 
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
@@ -105,6 +110,10 @@ export function createStandin(options: StandinOptions = {}): Standin {
       return model.transferLiveCall(callSid, parseAgent(agent));
     },
 
+    startOutsideRecording(callSid, kind) {
+      return model.startOutsideRecording(callSid, parseOutsideRecordingKind({ kind }));
+    },
+
     createWorker(input) {
       const { agent, role } = parseWorkerInput(input);
       return model.createWorker(agent, role);
@@ -118,8 +127,19 @@ export function createStandin(options: StandinOptions = {}): Standin {
       await callbacks?.delivered();
     },
 
+    eventCallbacks() {
+      return callbacks?.deliveries() ?? [];
+    },
+
+    async redeliverEventCallback(sid) {
+      const delivery = callbacks?.redeliver(sid);
+      if (!delivery) throw new StandinNotFoundError(`No event ${sid}`);
+      return { sid, status: await delivery };
+    },
+
     reset() {
       model.reset();
+      callbacks?.reset();
       faults.clear();
       log = [];
     },

@@ -4,7 +4,7 @@
  * each other.
  */
 import type { FaultSpec, Operation } from './faults';
-import type { AssignmentStatus, LiveCallInput, LiveCallResult, RecordingHistoryEntry, RecordingStatus, TransferResult, WorkerInput, WorkerResult } from './model';
+import type { AssignmentStatus, LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingHistoryEntry, RecordingStatus, TransferResult, WorkerInput, WorkerResult } from './model';
 
 export interface StandinOptions {
   /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
@@ -44,6 +44,18 @@ export interface RecordingReport {
   history: RecordingHistoryEntry[];
 }
 
+/** One TaskRouter event delivered to the event callback URL. */
+export interface EventCallbackReport {
+  /** `EV` + 32 hex, the stand-in's own name for the event. */
+  sid: string;
+  eventType: string;
+  taskSid: string;
+  /** When the event happened, ISO 8601 with milliseconds. */
+  at: string;
+  /** The HTTP status the receiver answered its latest delivery with; 0 if the connection failed or no answer came within 15 s. */
+  status: number;
+}
+
 export interface TaskReport {
   sid: string;
   assignmentStatus: AssignmentStatus;
@@ -81,12 +93,25 @@ export interface Standin {
    * unknown call, StandinInputError for bad input or a call that has ended.
    */
   transferCall(callSid: string, agent: string): TransferResult;
+  /**
+   * As `POST /__standin/live-calls/<callSid>/recordings {kind}`: a recording someone else started on
+   * the call or its conference, with no callback to the functions. Throws StandinNotFoundError for
+   * an unknown call, StandinInputError for a bad kind or a call that has ended.
+   */
+  startOutsideRecording(callSid: string, kind: OutsideRecordingKind): { sid: string };
   /** As `POST /__standin/workers {agent, role}`: a worker with no call and a Flex token for it. */
   createWorker(input: WorkerInput): WorkerResult;
   /** Empties all state, faults and the request log (the latency setting stays). */
   reset(): void;
   /** Resolves once every event callback sent so far has been answered (or failed). */
   callbacksDelivered(): Promise<void>;
+  /** As `GET /__standin/event-callbacks`: every event delivered so far, in the order they happened ([] without an event callback URL). */
+  eventCallbacks(): EventCallbackReport[];
+  /**
+   * As `POST /__standin/event-callbacks/<sid>/redeliver`: delivers that event again with the same
+   * parameters, resolving once answered; rejects with StandinNotFoundError for an unknown sid.
+   */
+  redeliverEventCallback(sid: string): Promise<{ sid: string; status: number }>;
   recording(sid: string): RecordingReport | undefined;
   task(taskSid: string): TaskReport | undefined;
   injectFault(fault: FaultInput): void;

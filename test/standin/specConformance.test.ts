@@ -135,6 +135,9 @@ async function remainingRoutesRun(): Promise<void> {
   const workspace = client.taskrouter.v1.workspaces(WORKSPACE_SID);
   await client.calls(live.callSid).fetch();
   await client.conferences(live.conferenceSid).fetch();
+  // How the functions find a conference the task does not name yet.
+  await client.conferences.list({ friendlyName: live.taskSid, status: 'in-progress' });
+  await client.conferences.list({ dateCreatedAfter: new Date(Date.now() - 86_400_000), limit: 20 });
   await client.recordings(live.recordingSids[0]).fetch();
   await client.calls(live.callSid).recordings(live.recordingSids[1]).fetch();
   await client.conferences(live.conferenceSid).recordings(live.recordingSids[0]).fetch();
@@ -189,6 +192,7 @@ describe("the stand-in against Twilio's OpenAPI documents", () => {
       'POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json',
       'POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json',
       'GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json',
+      'GET /2010-04-01/Accounts/{AccountSid}/Conferences.json',
       'GET /v1/Workspaces/{WorkspaceSid}/Workers',
       'GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations',
       'GET /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}',

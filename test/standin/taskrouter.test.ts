@@ -21,8 +21,8 @@ describe('TaskRouter through the twilio SDK', () => {
     expect(await restError(workspace().workers.list({ targetWorkersExpression: 'contact_uri ~~ alice' }))).toEqual({ status: 400, code: 20001 });
   });
 
-  it("leads from the worker's accepted reservation to the voice task's call and conference", async () => {
-    const live = standin.createLiveCall({ agent: 'alice', recording: 'conference' });
+  it("leads from the worker's accepted reservation to the voice task's call and conference (once named)", async () => {
+    const live = standin.createLiveCall({ agent: 'alice', recording: 'conference', conferenceDelayMs: 0 });
     const reservations = await workspace().workers(live.workerSid).reservations.list({ reservationStatus: 'accepted' });
     expect(reservations).toHaveLength(1);
     expect(reservations[0]).toMatchObject({ taskSid: live.taskSid, workerSid: live.workerSid, reservationStatus: 'accepted' });

@@ -44,7 +44,7 @@ const workspace = () => harness.client.taskrouter.v1.workspaces(harness.standin.
 const eventTypes = () => received.map((event) => `${event.params.EventType} ${event.params.TaskSid}`);
 
 describe("TaskRouter's event callback", () => {
-  it('tells reservation.accepted when a live call starts, with the task, worker and reservation as TaskRouter names them, signed', async () => {
+  it('tells reservation.accepted when a live call starts, with the task (its conference not named yet), worker and reservation as TaskRouter names them, signed', async () => {
     const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'both' });
     expect(received).toHaveLength(1); // delivered before the control surface answered
     const [{ params, signatureValid }] = received;
@@ -62,7 +62,8 @@ describe("TaskRouter's event callback", () => {
     });
     expect(params.ReservationSid).toMatch(/^WR[0-9a-f]{32}$/);
     expect(params.ResourceSid).toBe(params.ReservationSid);
-    expect(JSON.parse(params.TaskAttributes)).toMatchObject({ call_sid: live.callSid, conference: { sid: live.conferenceSid } });
+    expect(JSON.parse(params.TaskAttributes)).toMatchObject({ call_sid: live.callSid });
+    expect(JSON.parse(params.TaskAttributes)).not.toHaveProperty('conference');
     expect(JSON.parse(params.WorkerAttributes)).toMatchObject({ contact_uri: 'client:alice', roles: ['agent'] });
     expect(Number(params.Timestamp)).toBeGreaterThan(0);
   });
@@ -86,7 +87,7 @@ describe("TaskRouter's event callback", () => {
 
 describe('transfers', () => {
   it("keeps the call, conference and recordings going; completes the agent's reservation, wraps up their task and gives a new accepted task to the new agent", async () => {
-    const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'both' });
+    const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'both', conferenceDelayMs: 0 });
     await harness.client.calls(live.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' });
     received.length = 0;
 
