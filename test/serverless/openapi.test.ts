@@ -240,7 +240,7 @@ test('sweep answers match the document', async () => {
   const opened = await handleDesktopEvent(desktopDeps({ now: () => twoMinutesAgo }), signed({ agent: 'alice', trigger: 'card-number.focus' }, { timestamp: twoMinutesAgo.getTime() / 1000 }));
   expect(opened.status).toBe(200);
   const swept = await invoke(sweepFunction, { headers: bearer('test-api-key') });
-  expect(swept).toEqual({ status: 200, body: { live: 1, due: 1, changed: 1, failed: 0 } });
+  expect(swept).toEqual({ status: 200, body: { live: 1, due: 1, changed: 1, failed: 0, marked: 0, repaired: 0 } });
   expectDocumented('/sweep', swept.status, swept.body);
 });
 

@@ -1,49 +1,21 @@
 /**
- * The live index follows TaskRouter's events (issue 10 item 4): the stand-in sends them as
+ * The live index follows TaskRouter's events: the stand-in sends them as
  * TaskRouter does, the task-event logic keeps `rc-live-agents` / `rc-live-calls`, and the next
  * signal after a transfer or a new call acts on the call the agent holds now.
  */
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { readSettings } from '../../src/serverless/lib/settings';
-import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
-import { standinHandlers } from '../../src/standin/msw';
-import { createStandin } from '../../src/standin/standin';
-import { ACCOUNT_SID, apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, WORKSPACE_SID } from '../support/harness';
+import { apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf } from '../support/harness';
+import { useStandinWithTaskEvents } from '../support/taskEvents';
 
-const CALLBACK_URL = 'https://callbacks.example.com/task-event';
-const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
-/** One Function container answering TaskRouter's callbacks. */
-const callbackDeps = () => {
-  const { control } = desktopDeps();
-  return { client: twilioClient(readSettings(testEnv)), control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
-};
-const events: string[] = [];
-const server = setupServer(
-  http.post(CALLBACK_URL, async ({ request }) => {
-    const form = Object.fromEntries(new URLSearchParams(await request.text()));
-    events.push(form.EventType);
-    const result = await taskEvent(callbackDeps(), form);
-    return new HttpResponse(null, { status: result.status });
-  }),
-  ...standinHandlers(standin),
-);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-beforeEach(() => {
-  standin.reset();
-  events.length = 0;
-});
-afterAll(() => server.close());
+const { standin, events } = useStandinWithTaskEvents();
 jest.setTimeout(30_000);
 
 type Json = Record<string, any>;
 const body = (result: { body: unknown }) => result.body as Json;
 
 test('a live call is indexed from reservation.accepted: the first signal needs no TaskRouter lookup', async () => {
-  const call = standin.createLiveCall({ agent: 'alice', recording: 'conference' });
+  const call = standin.createLiveCall({ agent: 'alice', recording: 'conference', conferenceDelayMs: 0 });
   await standin.callbacksDelivered();
   expect(events).toContain('reservation.accepted');
   expect(await liveIndex().agentCall('alice')).toMatchObject({ callSid: call.callSid, taskSid: call.taskSid, conferenceSid: call.conferenceSid });

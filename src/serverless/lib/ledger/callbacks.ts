@@ -155,12 +155,13 @@ async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: stri
   const committed = await deps.control.commit(call.callSid, (current) =>
     current && current.call.taskSid === call.taskSid && current.call.conferenceSid !== conferenceSid ? { ...current, call: { ...current.call, conferenceSid } } : null,
   );
-  if (!committed?.changed) return { status: 204, body: '' };
+  if (!committed || committed.record.call.taskSid !== call.taskSid) return { status: 204, body: '' };
   const agent = committed.record.call.agent;
   const indexed = agent ? await deps.index.agentCall(agent) : null;
   await Promise.all([
-    indexed?.callSid === call.callSid ? deps.index.setAgentCall({ ...indexed, conferenceSid }) : undefined,
-    isPaused(committed.record) ? deps.control.settle(committed.record.call, committed).catch(() => undefined) : undefined, // flagged for the sweep on failure
+    // The ledger may have learnt it from a signal's lookup already; the agent's entry still needs it.
+    indexed?.callSid === call.callSid && indexed.conferenceSid !== conferenceSid ? deps.index.setAgentCall({ ...indexed, conferenceSid }) : undefined,
+    committed.changed && isPaused(committed.record) ? deps.control.settle(committed.record.call, committed).catch(() => undefined) : undefined, // flagged for the sweep on failure
   ]);
   return { status: 204, body: '' };
 }

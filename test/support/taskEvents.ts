@@ -1,0 +1,42 @@
+/**
+ * A stand-in whose TaskRouter event callback is answered by the real task-event logic, as one
+ * Function container would (the live index, transfers, the conference Flex names late).
+ */
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { readSettings } from '../../src/serverless/lib/settings';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { standinHandlers } from '../../src/standin/msw';
+import { createStandin } from '../../src/standin/standin';
+import { ACCOUNT_SID, desktopDeps, liveIndex, testEnv, WORKSPACE_SID } from './harness';
+
+const CALLBACK_URL = 'https://callbacks.example.com/task-event';
+
+/** One Function container answering TaskRouter's callbacks. */
+export const callbackDeps = () => {
+  const { control } = desktopDeps();
+  return { client: twilioClient(readSettings(testEnv)), control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
+};
+
+/** Starts msw for the test file; `events` lists every event type delivered, emptied before each test. */
+export function useStandinWithTaskEvents() {
+  const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
+  const events: string[] = [];
+  const server = setupServer(
+    http.post(CALLBACK_URL, async ({ request }) => {
+      const form = Object.fromEntries(new URLSearchParams(await request.text()));
+      events.push(form.EventType);
+      const result = await taskEvent(callbackDeps(), form);
+      return new HttpResponse(null, { status: result.status });
+    }),
+    ...standinHandlers(standin),
+  );
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  beforeEach(() => {
+    standin.reset();
+    events.length = 0;
+  });
+  afterAll(() => server.close());
+  return { standin, events };
+}
