@@ -3,25 +3,23 @@
  * through the real `twilio` SDK and msw to the stand-in, reported instead of asserted.
  */
 import { setupServer } from 'msw/node';
-import { standinHandlers } from '../../src/standin/msw';
-import { createStandin } from '../../src/standin/standin';
 import { runFaultRun } from '../../test/support/faultRun';
-import { ACCOUNT_SID, WORKSPACE_SID } from '../../test/support/harness';
+import { standinWithTaskEvents } from '../../test/support/taskEvents';
 
 const STEPS = 1000;
 /** Open search: a new seed every run (the tests run fixed ones); a failure names its seed to replay with FAULT_RUN_SEED. */
 const SEED = Number(process.env.FAULT_RUN_SEED ?? Date.now() % 1_000_000);
 
 export async function run(): Promise<string[]> {
-  const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID });
-  const server = setupServer(...standinHandlers(standin));
+  const { standin, handlers } = standinWithTaskEvents();
+  const server = setupServer(...handlers);
   server.listen({ onUnhandledRequest: 'error' });
   const quiet = console.error;
   console.error = () => undefined; // the functions log each refused change; the figures say it all
   try {
     let report;
     try {
-      report = await runFaultRun(standin, { steps: STEPS, seed: SEED });
+      report = await runFaultRun(standin, { steps: STEPS, seed: SEED, flexOrder: true });
     } catch (error) {
       // A seed that breaks the rule is the finding: print it to replay (FAULT_RUN_SEED=<seed> npx jest test/serverless/faultRun.test.ts).
       return [`fault run (${STEPS} steps, seed ${SEED}): RULE BROKEN — ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`];
@@ -31,6 +29,7 @@ export async function run(): Promise<string[]> {
       `  answers: ${Object.entries(report.answers).map(([status, count]) => `${count} × ${status}`).join(', ')}; partial pauses undone within their request: ${report.partialPausesUndone}`,
       `  recordings found paused without a hold after a step: ${report.violationsRepaired} (each flagged and repaired by the sweep; most sweeps needed: ${report.maxSweepsToRepair}, i.e. ≤ ${report.maxSweepsToRepair} s at one sweep a second); never open-ended`,
       `  replays refused (a signed signal sent again within its window, to any container): ${report.replaysRefused}`,
+      `  Flex's order: ${report.redeliveries} TaskRouter events delivered again, ${report.outsideRecordings} recordings started by someone else (paused within ${report.maxSweepsToPauseOutside} sweeps when a hold was open)`,
     ];
   } finally {
     console.error = quiet;

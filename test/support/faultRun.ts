@@ -35,6 +35,18 @@ const FAULTS: Array<Pick<FaultInput, 'status' | 'code'>> = [
 const FAULTED = ['recording.update', 'recording.update', 'recording.list', 'sync.document.fetch', 'sync.document.update', 'sync.document.create', 'syncMapItem.create', 'syncMapItem.update', 'syncMapItem.fetch'] as const;
 const TRIGGERS = ['card-number.focus', 'card-number.blur', 'cvv.focus', 'cvv.blur'];
 
+export interface FaultRunOptions {
+  steps: number;
+  seed: number;
+  trace?: boolean;
+  /**
+   * Flex's order too: conferences named late (task.updated after the acceptance), TaskRouter's
+   * events delivered again at random (late, so out of order), and recordings started by someone else
+   * during a hold. Off, a seed replays the run it gave before these existed.
+   */
+  flexOrder?: boolean;
+}
+
 export interface FaultRunReport {
   steps: number;
   faultsInjected: number;
@@ -47,6 +59,11 @@ export interface FaultRunReport {
   /** Signals answered 502 after Twilio had paused some recording for them: undone within the request. */
   partialPausesUndone: number;
   answers: Record<string, number>;
+  /** TaskRouter events delivered again (flexOrder). */
+  redeliveries: number;
+  /** Recordings started by someone else (flexOrder), and the most sweeps it took to pause one started during a hold. */
+  outsideRecordings: number;
+  maxSweepsToPauseOutside: number;
 }
 
 /** The ledger as the stand-in holds it, read past the faults (through its control surface). */
@@ -55,7 +72,7 @@ async function ledgerAtStandin(standin: Standin, callSid: string): Promise<{ rec
   return response.status === 200 ? { record: ((await response.json()) as { data: { holds: unknown[]; outOfSync: boolean } }).data } : null;
 }
 
-export async function runFaultRun(standin: Standin, { steps, seed, trace = false }: { steps: number; seed: number; trace?: boolean }): Promise<FaultRunReport> {
+export async function runFaultRun(standin: Standin, { steps, seed, trace = false, flexOrder = false }: FaultRunOptions): Promise<FaultRunReport> {
   const SEED = seed;
   const STEPS = steps;
   // Thousands of faults in seconds: the same eight attempts, with millisecond delays.
@@ -73,10 +90,12 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
   let clock = Date.now();
   const now = () => new Date(clock);
   const agents = ['ana', 'ben'];
-  const calls = agents.map((agent) => ({ agent, ...standin.createLiveCall({ agent, recording: 'both' }) }));
+  // Without flexOrder no random number is drawn here, so an old seed replays its old run.
+  const calls = agents.map((agent) => ({ agent, outside: 0, ...standin.createLiveCall({ agent, recording: 'both', conferenceDelayMs: flexOrder ? Math.floor(pick() * 1500) : 0 }) }));
+  await standin.callbacksDelivered();
   const containers = [0, 1, 2].map(() => desktopDeps({ now, log: trace ? (line) => console.log(line) : undefined }));
   const api = apiDeps({}, now);
-  const report: FaultRunReport = { steps: STEPS, faultsInjected: 0, violationsRepaired: 0, maxSweepsToRepair: 0, replaysRefused: 0, partialPausesUndone: 0, answers: {} };
+  const report: FaultRunReport = { steps: STEPS, faultsInjected: 0, violationsRepaired: 0, maxSweepsToRepair: 0, replaysRefused: 0, partialPausesUndone: 0, answers: {}, redeliveries: 0, outsideRecordings: 0, maxSweepsToPauseOutside: 0 };
   const sent: Array<ReturnType<typeof signed>> = [];
   const count = (status: number) => {
     report.answers[status] = (report.answers[status] ?? 0) + 1;
@@ -127,9 +146,41 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
     return broken;
   };
 
+  /** TaskRouter sends an event again, late: whatever it carried then. */
+  const redeliver = async () => {
+    const delivered = standin.eventCallbacks();
+    if (delivered.length === 0) return;
+    const event = choose(delivered);
+    const { status } = await standin.redeliverEventCallback(event.sid);
+    report.redeliveries += 1;
+    did(`redeliver ${event.eventType} ${event.taskSid} → ${status}`);
+  };
+  /** Someone else starts a recording; the sweep (a second apart) must pause it while a hold is open. */
+  const outsideRecording = async (step: number) => {
+    const call = choose(calls);
+    const kind = pick() < 0.5 ? 'call' : 'conference';
+    if (call.outside >= 3) return;
+    const { sid } = standin.startOutsideRecording(call.callSid, kind);
+    call.outside += 1;
+    call.recordingSids.push(sid);
+    report.outsideRecordings += 1;
+    did(`outside ${kind} recording on ${call.agent}'s call`);
+    let sweeps = 0;
+    while ((await violated()).some((broken) => broken.call === call)) {
+      sweeps += 1;
+      if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: a recording started during a hold still runs after 10 sweeps\n${recent.join('\n')}`);
+      clock += 1000;
+      await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
+    }
+    report.maxSweepsToPauseOutside = Math.max(report.maxSweepsToPauseOutside, sweeps);
+  };
+
   for (let step = 0; step < STEPS; step += 1) {
     const roll = pick();
-    if (roll < 0.4) {
+    if (flexOrder && roll >= 0.87 && roll < 0.93) {
+      if (pick() < 0.8) await redeliver();
+      else await outsideRecording(step);
+    } else if (roll < 0.4) {
       await signal();
     } else if (roll < 0.5) {
       await Promise.all(Array.from({ length: 2 + Math.floor(pick() * 3) }, signal));

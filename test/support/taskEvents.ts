@@ -19,11 +19,11 @@ export const callbackDeps = () => {
   return { client: twilioClient(readSettings(testEnv)), control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
 };
 
-/** Starts msw for the test file; `events` lists every event type delivered, emptied before each test. */
-export function useStandinWithTaskEvents() {
+/** A stand-in whose TaskRouter event callback the real task-event logic answers, and msw's handlers for both. */
+export function standinWithTaskEvents() {
   const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
   const events: string[] = [];
-  const server = setupServer(
+  const handlers = [
     http.post(CALLBACK_URL, async ({ request }) => {
       const form = Object.fromEntries(new URLSearchParams(await request.text()));
       events.push(form.EventType);
@@ -31,7 +31,14 @@ export function useStandinWithTaskEvents() {
       return new HttpResponse(null, { status: result.status });
     }),
     ...standinHandlers(standin),
-  );
+  ];
+  return { standin, events, handlers };
+}
+
+/** Starts msw for the test file; `events` lists every event type delivered, emptied before each test. */
+export function useStandinWithTaskEvents() {
+  const { standin, events, handlers } = standinWithTaskEvents();
+  const server = setupServer(...handlers);
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   beforeEach(() => {
     standin.reset();

@@ -336,7 +336,14 @@ export class CallControl {
         current,
       );
       if (!written) return { record: current?.record ?? null, recordings: states };
-      if (written.changed || confirmedAlready) return { record: written.record, recordings: states };
+      if (written.changed) return { record: written.record, recordings: states };
+      if (confirmedAlready) {
+        // Skipping the write skipped its If-Match: the record we compared may be old, so make sure.
+        const fresh = await this.store.load(call.callSid);
+        if (fresh?.revision === written.revision) return { record: written.record, recordings: states };
+        current = fresh;
+        continue;
+      }
       current = written;
     }
     throw new Error('the call ledger kept changing while the recordings were set');
