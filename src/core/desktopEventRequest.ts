@@ -1,5 +1,5 @@
 /**
- * The body of a desktop event (CONTRACT §1). Strict: an unknown field is refused, so a relay can
+ * The body of a desktop event (docs/api.md, desktop events). Strict: an unknown field is refused, so a relay can
  * never push anything (card data included) into our logs or state. Problems name the field,
  * never its value.
  */
@@ -11,12 +11,18 @@ export const MAX_BODY_BYTES = 4096;
 export const DESKTOP_EVENT_LIMITS: JsonLimits = { maxDepth: 2, maxBytes: MAX_BODY_BYTES };
 
 const token = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Hold ids of people (`manual:<who>`, `supervisor:…`, `api:<n>`): a signal's id never looks like one. */
+const PERSON_HOLD_PREFIX = /^(manual|supervisor|api):/i;
+const PERSON_HOLD_MESSAGE = 'must not start with manual:, supervisor: or api: (those name a person’s hold)';
 
 const desktopEventBody = z.strictObject({
   // Identifiers the relay's software makes, never text anyone types: not screened for card numbers,
   // since a refused signal is a recording left running (an event id like `evt-1715000000123` can
   // look like one).
-  eventId: z.string().regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -'),
+  eventId: z
+    .string()
+    .regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -')
+    .refine((id) => !PERSON_HOLD_PREFIX.test(id), PERSON_HOLD_MESSAGE),
   agent: z.string().min(1).max(256),
   trigger: z.string().regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -'),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
@@ -50,6 +56,7 @@ export function checkDesktopEventBody(input: unknown): BodyCheck {
       if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.map(safeFieldName).join(', ')}`;
       const field = issue.path.join('.') || 'body';
       if (issue.code === 'invalid_type' && issue.input === undefined) return `${field}: is required`;
+      if (issue.code === 'custom') return `${field}: ${PERSON_HOLD_MESSAGE}`;
       return `${field}: ${issue.code === 'invalid_format' || issue.code === 'too_big' || issue.code === 'too_small' ? 'is malformed' : 'has the wrong type'}`;
     }),
   };

@@ -29,6 +29,15 @@ describe('desktop event body', () => {
     expect(text).not.toContain('4111');
   });
 
+  test('an event id that looks like a person’s hold (manual:, supervisor:, api:) is refused, in any case', () => {
+    for (const eventId of ['manual:alice', 'supervisor:bob', 'API:1', 'Manual:x']) {
+      const check = checkDesktopEventBody({ ...valid, eventId });
+      expect(check.ok).toBe(false);
+      if (!check.ok) expect(check.problems).toEqual(['eventId: must not start with manual:, supervisor: or api: (those name a person’s hold)']);
+    }
+    expect(checkDesktopEventBody({ ...valid, eventId: 'evt:manual:1' }).ok).toBe(true);
+  });
+
   test('non-objects and bodies over 4 KiB are refused', () => {
     expect(checkDesktopEventBody([valid]).ok).toBe(false);
     expect(checkDesktopEventBody('text').ok).toBe(false);
