@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     standinUrl: stack.standinUrl,
     secret: env.DESKTOP_EVENT_SECRET,
     // Adds the demo CRM's fields to the desktop item events (the Desktop Manager shows them).
-    apiKey: sweepKey,
+    adminKey: (env.RECORDING_CONTROLS_ADMIN_KEYS ?? '').split(',')[0]?.trim(),
   });
   setInterval(() => {
     fetch(`${functionsUrl}/sweep`, { method: 'POST', headers: { Authorization: `Bearer ${sweepKey}` } }).catch(() => undefined);

@@ -39,11 +39,11 @@ export class DemoAdmin {
 
 /**
  * Adds the demo CRM's fields to the configuration in force, unless they are there: a first save
- * (version 1, by the API key) on a fresh start. Returns the version in force afterwards.
+ * (version 1, by the admin key) on a fresh start. Returns the version in force afterwards.
  */
-export async function seedCrmFields(options: { functionsUrl: string; apiKey: string; crmOrigin: string }): Promise<number> {
+export async function seedCrmFields(options: { functionsUrl: string; adminKey: string; crmOrigin: string }): Promise<number> {
   const url = `${options.functionsUrl}/desktop-events/config`;
-  const headers = { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json' };
+  const headers = { Authorization: `Bearer ${options.adminKey}`, 'Content-Type': 'application/json' };
   const current = (await (await fetch(url, { headers: { Authorization: headers.Authorization } })).json()) as { version: number; events: Array<Record<string, any>> };
   const wanted = (event: Record<string, any>) => DEMO_CRM_FIELDS[event.id];
   const has = (event: Record<string, any>) => (event.fields ?? []).some((field: { origin: string }) => field.origin === options.crmOrigin);

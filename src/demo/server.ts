@@ -30,10 +30,11 @@ export interface DemoOptions {
   standinUrl: string;
   secret: string | undefined;
   /**
-   * An API key of the functions: the demo CRM's fields are added to the desktop item events at
-   * start (CRM page at http://localhost:<port>), once, as an admin's script would.
+   * An admin key of the functions (RECORDING_CONTROLS_ADMIN_KEYS): the demo CRM's fields are added
+   * to the desktop item events at start (CRM page at http://localhost:<port>), once, as an admin's
+   * script would.
    */
-  apiKey?: string;
+  adminKey?: string;
 }
 
 /**
@@ -209,9 +210,9 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
       resolve();
     });
   });
-  if (options.apiKey) {
+  if (options.adminKey) {
     const crmOrigin = `http://${otherLoopback(options.host)}:${options.port}`;
-    await seedCrmFields({ functionsUrl: options.functionsUrl, apiKey: options.apiKey, crmOrigin }).catch((error: unknown) =>
+    await seedCrmFields({ functionsUrl: options.functionsUrl, adminKey: options.adminKey, crmOrigin }).catch((error: unknown) =>
       console.error(`the demo CRM's fields could not be added to the desktop item events: ${error instanceof Error ? error.message : error}`),
     );
   }

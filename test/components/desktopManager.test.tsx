@@ -68,7 +68,15 @@ const msw = setupServer(
     }
     return HttpResponse.json(server.saveAs('ada', body.events));
   }),
-  http.post(`${BASE_URL}/desktop-events/config/history`, async ({ request }) => ((await formToken(request)) ? HttpResponse.json({ versions: server.history }) : unauthenticated())),
+  // A page at a time (two here), newest first, `before` for older ones, as the functions answer.
+  http.post(`${BASE_URL}/desktop-events/config/history`, async ({ request }) => {
+    const form = new URLSearchParams(await request.text());
+    if (form.get('Token') !== TOKEN) return unauthenticated();
+    const before = Number(form.get('before') ?? Infinity);
+    const page = server.history.filter((saved) => saved.version < before).slice(0, 2);
+    const oldest = page[page.length - 1]?.version;
+    return HttpResponse.json({ versions: page, ...(oldest !== undefined && oldest > 1 && { next: oldest }) });
+  }),
 );
 
 beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
@@ -214,6 +222,19 @@ describe('Desktop Manager view', () => {
     fireEvent.click(saveButton());
     await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 3 · saved by ada/));
     expect(server.puts).toEqual([{ version: 2, events: [card, { ...cvv, durationSeconds: 10 }] }]);
+  });
+
+  it('shows the history a page at a time: older versions on demand', async () => {
+    for (const seconds of [10, 20, 30]) server.saveAs('ada', [card, { ...cvv, durationSeconds: seconds }]);
+    renderView();
+    await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 3/));
+    fireEvent.click(screen.getByRole('button', { name: 'History' }));
+    const history = await within(dialog()).findByTestId('desktop-manager-history');
+    expect(within(history).getByTestId('history-version-2')).toBeInTheDocument();
+    expect(within(history).queryByTestId('history-version-1')).not.toBeInTheDocument();
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Older versions' }));
+    await waitFor(() => expect(within(history).getByTestId('history-version-1')).toHaveTextContent(/1.*ada.*\(10 s\)/));
+    expect(within(dialog()).queryByRole('button', { name: 'Older versions' })).not.toBeInTheDocument();
   });
 
   it('speaks Spanish in es-ES, and a customer’s override in manager.strings wins', async () => {

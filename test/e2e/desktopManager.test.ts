@@ -44,7 +44,7 @@ beforeAll(async () => {
     functionsUrl: stack.functionsUrl,
     standinUrl: stack.standinUrl,
     secret: testEnv.DESKTOP_EVENT_SECRET,
-    apiKey: testEnv.RECORDING_CONTROLS_API_KEYS,
+    adminKey: testEnv.RECORDING_CONTROLS_ADMIN_KEYS,
   });
 
   page = await localPage(browser);
@@ -130,7 +130,7 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
     const cvvRow = page.getByTestId('desktop-event-cvv');
     await cvvRow.waitFor({ timeout: 20_000 });
     expect(sent.filter((request) => request.url === `${stack.functionsUrl}/desktop-manager.js`)).toHaveLength(1);
-    await page.getByTestId('desktop-manager-version').getByText(/Version 1 · saved by api-key-1/).waitFor();
+    await page.getByTestId('desktop-manager-version').getByText(/Version 1 · saved by admin-key-1/).waitFor();
     expect(await cvvRow.textContent()).toContain(`input[name=cvv] · http://localhost:${port}`);
     await screenshot(page, 'desktop-manager-1-events');
 

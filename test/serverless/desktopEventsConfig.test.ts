@@ -20,7 +20,7 @@ type Json = Record<string, any>;
 const settings = readSettings(testEnv);
 const client = twilioClient(settings);
 const shipped = shippedConfig.ok ? shippedConfig.config.events : [];
-const KEY = { authorization: 'Bearer test-api-key' };
+const KEY = { authorization: 'Bearer test-admin-key' };
 const json = { 'content-type': 'application/json' };
 
 /** One function container: its own Sync-backed store, clock and log. */
@@ -63,12 +63,12 @@ describe('who may read and save', () => {
     expect((await api.get()).body.version).toBe(0);
   });
 
-  test('a Flex admin (Token header) and an API key may read and save', async () => {
+  test('a Flex admin (Token header) and an admin key may read and save', async () => {
     const api = container();
     const token = adminToken();
     expect((await api.get({ token })).status).toBe(200);
     expect(await api.put({ version: 0, events: withCvvSeconds(10) }, { token })).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'ada' } });
-    expect(await api.put({ version: 1, events: withCvvSeconds(20) })).toMatchObject({ status: 200, body: { version: 2, updatedBy: 'api-key-1' } });
+    expect(await api.put({ version: 1, events: withCvvSeconds(20) })).toMatchObject({ status: 200, body: { version: 2, updatedBy: 'admin-key-1' } });
   });
 
   test('a browser reads with a form-encoded POST of its Token and saves with a JSON POST carrying it', async () => {
@@ -82,11 +82,25 @@ describe('who may read and save', () => {
     expect(await handleDesktopEventsConfigHistory(api.deps, { headers: form, body: { Token: token } })).toMatchObject({ status: 200, body: { versions: [{ version: 1 }] } });
   });
 
-  test('a JSON body is a save: without a version it is 400 invalid_config, not a read', async () => {
-    expect(await container().put({})).toMatchObject({
+  test('an API key handed to an external application may read the configuration and its history, never save it', async () => {
+    const api = container();
+    const appKey = { authorization: 'Bearer test-api-key' };
+    expect(await api.get(appKey)).toMatchObject({ status: 200, body: { version: 0 } });
+    expect(await api.history(appKey)).toMatchObject({ status: 200, body: { versions: [] } });
+    const refused = await api.put({ version: 0, events: withCvvSeconds(10) }, appKey);
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/RECORDING_CONTROLS_ADMIN_KEYS/) } } });
+    // Without cvv, say: nothing changed.
+    expect((await api.get()).body).toMatchObject({ version: 0, events: shipped });
+    // An admin key is no key for the Recording Controls API or the sweep.
+    expect(new Authenticator(settings).apiKey('Bearer test-admin-key')).toMatchObject({ ok: false });
+  });
+
+  test('a body naming version or events is a save; a JSON body naming neither is a read, as many HTTP clients send a GET', async () => {
+    expect(await container().put({ version: 'one' })).toMatchObject({
       status: 400,
       body: { error: { code: 'invalid_config', problems: [expect.stringMatching(/^version: /), 'events: must be a list of events'] } },
     });
+    expect(await container().put({})).toEqual({ status: 200, body: { version: 0, events: shipped } });
   });
 
   test('a Flex token in a read’s URL is refused: URLs end up in logs', async () => {
@@ -103,7 +117,7 @@ describe('reading and saving', () => {
 
     const saved = await api.put({ version: 0, events: withCvvSeconds(10) });
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ version: 1, events: withCvvSeconds(10), updatedAt: expect.any(String), updatedBy: 'api-key-1' });
+    expect(saved.body).toEqual({ version: 1, events: withCvvSeconds(10), updatedAt: expect.any(String), updatedBy: 'admin-key-1' });
     expect(Math.abs(Date.parse(saved.body.updatedAt) - Date.now())).toBeLessThan(5000);
     // Any container reads the same: it is in Sync, not in this one's memory.
     expect((await container().get()).body).toEqual(saved.body);
@@ -197,6 +211,21 @@ describe('reading and saving', () => {
 });
 
 describe('history', () => {
+  test('is read a page at a time: ten versions by default (pageSize up to 50), next says where the older ones start', async () => {
+    const api = container();
+    for (let version = 0; version < 12; version += 1) expect((await api.put({ version, events: withCvvSeconds(10 + version) })).status).toBe(200);
+    const before = standin.requests().length;
+    const first = await api.history();
+    expect(first.body.versions.map((saved: Json) => saved.version)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    expect(first.body.next).toBe(3);
+    // One Sync read per version listed (and the document in force), never every version.
+    expect(standin.requests().slice(before).length).toBeLessThanOrEqual(12);
+    const older = await api.history(KEY, { before: String(first.body.next) });
+    expect(older.body).toEqual({ versions: [expect.objectContaining({ version: 2 }), expect.objectContaining({ version: 1 })] });
+    expect((await api.history(KEY, { pageSize: '3' })).body).toMatchObject({ versions: [{ version: 12 }, { version: 11 }, { version: 10 }], next: 10 });
+    expect(await api.history(KEY, { pageSize: '51' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+  });
+
   test('every saved version is kept with who saved it and when, newest first', async () => {
     const api = container();
     const token = adminToken();
@@ -206,7 +235,7 @@ describe('history', () => {
     const history = await api.history();
     expect(history.status).toBe(200);
     expect(history.body).toEqual({ versions: [third.body, second.body, first.body] });
-    expect(history.body.versions.map((version: Json) => version.updatedBy)).toEqual(['ada', 'api-key-1', 'ada']);
+    expect(history.body.versions.map((version: Json) => version.updatedBy)).toEqual(['ada', 'admin-key-1', 'ada']);
     expect(await api.history(KEY, { before: '3' })).toEqual({ status: 200, body: { versions: [second.body, first.body] } });
   });
 

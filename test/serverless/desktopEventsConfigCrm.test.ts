@@ -31,7 +31,7 @@ describe('GET /desktop-events/crm-fields', () => {
     const withFields = shipped.map((event) =>
       event.id === 'cvv' ? { ...event, fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }, { selector: '#cvc', origin: 'http://localhost:3000' }] } : event,
     );
-    await handleDesktopEventsConfig({ auth, configs: store }, { headers: { 'content-type': 'application/json', authorization: 'Bearer test-api-key' }, body: { version: 0, events: withFields } });
+    await handleDesktopEventsConfig({ auth, configs: store }, { headers: { 'content-type': 'application/json', authorization: 'Bearer test-admin-key' }, body: { version: 0, events: withFields } });
     const agent = standin.createLiveCall({ agent: 'alice', recording: 'none' });
     const fields = answer(await handleCrmFields({ auth, configs: configs() }, { headers: { token: agent.token }, body: {} }));
     expect(fields).toEqual({

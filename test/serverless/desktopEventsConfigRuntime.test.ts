@@ -13,7 +13,7 @@ import { shippedConfig, testEnv } from '../support/harness';
 jest.setTimeout(120_000);
 let stack: LocalStack;
 const shipped = shippedConfig.ok ? shippedConfig.config.events : [];
-const KEY = { Authorization: 'Bearer test-api-key' };
+const KEY = { Authorization: 'Bearer test-admin-key' };
 
 beforeAll(async () => {
   if (!existsSync(join(__dirname, '../../build/serverless/functions/desktop-events/config.js'))) {
@@ -32,11 +32,11 @@ async function request(method: string, path: string, options: { headers?: Record
 const json = (value: unknown) => ({ headers: { ...KEY, 'Content-Type': 'application/json' }, body: JSON.stringify(value) });
 const withCvvSeconds = (seconds: number) => shipped.map((event) => (event.id === 'cvv' ? { ...event, durationSeconds: seconds } : event));
 
-test('a server reads with GET and saves with PUT (an API key); the next signal uses the saved duration', async () => {
+test('a server reads with GET and saves with POST (an admin key); the next signal uses the saved duration', async () => {
   expect(await request('GET', '/desktop-events/config', { headers: KEY })).toMatchObject({ status: 200, body: { version: 0, events: shipped } });
-  const saved = await request('PUT', '/desktop-events/config', json({ version: 0, events: withCvvSeconds(12) }));
-  expect(saved).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'api-key-1', events: withCvvSeconds(12) } });
-  expect((await request('PUT', '/desktop-events/config', json({ version: 0, events: withCvvSeconds(20) }))).body.error.code).toBe('version_conflict');
+  const saved = await request('POST', '/desktop-events/config', json({ version: 0, events: withCvvSeconds(12) }));
+  expect(saved).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'admin-key-1', events: withCvvSeconds(12) } });
+  expect((await request('POST', '/desktop-events/config', json({ version: 0, events: withCvvSeconds(20) }))).body.error.code).toBe('version_conflict');
   expect((await request('GET', '/desktop-events/config/history', { headers: KEY })).body.versions.map((version: { version: number }) => version.version)).toEqual([1]);
 
   stack.standin.createLiveCall({ agent: 'rita', recording: 'call' });
@@ -44,6 +44,14 @@ test('a server reads with GET and saves with PUT (an API key); the next signal u
   const signal = await request('POST', '/desktop-event', { headers: signedHeaders(testEnv.DESKTOP_EVENT_SECRET, body), body: JSON.stringify(body) });
   const hold = signal.body.holds[0];
   expect((Date.parse(hold.resumeAt) - Date.parse(hold.openedAt)) / 1000).toBe(12);
+});
+
+test('a GET with Content-Type: application/json (as many HTTP clients send it) reads; an app key may read but not save', async () => {
+  const appKey = { Authorization: 'Bearer test-api-key', 'Content-Type': 'application/json' };
+  expect(await request('GET', '/desktop-events/config', { headers: appKey })).toMatchObject({ status: 200, body: { version: 0, events: shipped } });
+  const refused = await request('POST', '/desktop-events/config', { headers: appKey, body: JSON.stringify({ version: 0, events: withCvvSeconds(5) }) });
+  expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+  expect(await request('GET', '/desktop-events/config', { headers: KEY })).toMatchObject({ status: 200, body: { version: 0 } });
 });
 
 test('from a browser: the gateway allows POST with Content-Type and no Token header, so the token travels in the body', async () => {

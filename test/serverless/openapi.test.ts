@@ -139,7 +139,7 @@ test('desktop-event with a Flex token instead of the signature: answers and bodi
 
 describe('desktop-events configuration answers match the document', () => {
   const settings = readSettings(testEnv);
-  const KEY = { authorization: 'Bearer test-api-key' };
+  const KEY = { authorization: 'Bearer test-admin-key' };
   const json = { 'content-type': JSON_TYPE };
   const form = { 'content-type': FORM_TYPE };
   const shipped = shippedConfig.ok ? shippedConfig.config.events : [];
@@ -166,7 +166,7 @@ describe('desktop-events configuration answers match the document', () => {
     expect(await call('get', KEY)).toEqual({ status: 200, body: { version: 0, events: shipped } });
     expect((await call('post', form, { Token: admin })).status).toBe(200);
     const save = { version: 0, events: withCrmField(10) };
-    expect(await call('put', { ...json, ...KEY }, save)).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'api-key-1' } });
+    expect(await call('put', { ...json, ...KEY }, save)).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'admin-key-1' } });
     const browserSave = { version: 1, events: withCrmField(20), Token: admin };
     expect(await call('post', json, browserSave)).toMatchObject({ status: 200, body: { version: 2, updatedBy: 'ada' } });
     for (const body of [save, browserSave]) expect(documentedRequestAdmits(path, 'put', JSON_TYPE, body)).toBe(true);
@@ -188,7 +188,7 @@ describe('desktop-events configuration answers match the document', () => {
   test('/desktop-events/config: a body the function cannot read is invalid_config without a problem list', async () => {
     const nested = { version: 0, events: [{ fields: [{ origin: { deeper: { still: { deeper: 'x' } } } }] }] };
     const body = JSON.stringify(nested);
-    const answer = await invoke(configFunction, { headers: [['Content-Type', JSON_TYPE], ['Content-Length', String(body.length)], ['Authorization', 'Bearer test-api-key']], body: nested });
+    const answer = await invoke(configFunction, { headers: [['Content-Type', JSON_TYPE], ['Content-Length', String(body.length)], ['Authorization', 'Bearer test-admin-key']], body: nested });
     expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_config' } } });
     expectDocumented('/desktop-events/config', answer.status, answer.body, 'put');
   });

@@ -28,6 +28,7 @@ export const testEnv = {
   TWILIO_WORKSPACE_SID: WORKSPACE_SID,
   DESKTOP_EVENT_SECRET: SECRET,
   RECORDING_CONTROLS_API_KEYS: 'test-api-key',
+  RECORDING_CONTROLS_ADMIN_KEYS: 'test-admin-key',
 };
 
 export const shippedConfig = parseDesktopEventsConfig(

@@ -1,4 +1,4 @@
-/** Every saved version, newest first, with who saved it and when; any older one can be reverted to. */
+/** The saved versions, newest first, a page at a time, with who saved each and when; any older one can be reverted to. */
 import * as React from 'react';
 import { useEffect, useState } from 'react';
 import { Alert } from '@twilio-paste/core/alert';
@@ -24,17 +24,28 @@ export interface HistoryModalProps {
 export function HistoryModal({ t, api, currentVersion, formatTime, onRevert, onClose }: HistoryModalProps) {
   const headingId = useUID();
   const [versions, setVersions] = useState<ConfigVersion[]>();
+  const [next, setNext] = useState<number>();
   const [problem, setProblem] = useState<string>();
+  const open = React.useRef(true);
+  const load = React.useCallback(
+    (before?: number) =>
+      api.history(before).then(
+        (page) => {
+          if (!open.current) return;
+          setVersions((shown) => [...(before === undefined ? [] : (shown ?? [])), ...page.versions]);
+          setNext(page.next);
+        },
+        (error: Error) => open.current && setProblem(error.message),
+      ),
+    [api],
+  );
   useEffect(() => {
-    let open = true;
-    api.history().then(
-      (list) => open && setVersions(list),
-      (error: Error) => open && setProblem(error.message),
-    );
+    open.current = true;
+    void load();
     return () => {
-      open = false;
+      open.current = false;
     };
-  }, [api]);
+  }, [load]);
 
   return (
     <Modal isOpen onDismiss={onClose} size="wide" ariaLabelledby={headingId}>
@@ -80,6 +91,11 @@ export function HistoryModal({ t, api, currentVersion, formatTime, onRevert, onC
               ))}
             </TBody>
           </Table>
+        )}
+        {next !== undefined && (
+          <Button variant="secondary" size="small" onClick={() => void load(next)}>
+            {t('DesktopManagerHistoryOlder')}
+          </Button>
         )}
       </ModalBody>
       <ModalFooter>

@@ -31,7 +31,8 @@ export class ConfigApiError extends Error {
 export interface ConfigApi {
   read(): Promise<ConfigVersion>;
   save(version: number, events: DesktopItemEvent[]): Promise<ConfigVersion>;
-  history(): Promise<ConfigVersion[]>;
+  /** One page of saved versions, newest first; `next` (pass it as `before`) while older ones exist. */
+  history(before?: number): Promise<{ versions: ConfigVersion[]; next?: number }>;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -60,6 +61,10 @@ export function createConfigApi(baseUrl: string, token: () => string | undefined
     read: () => call<ConfigVersion>('/desktop-events/config', tokenForm()),
     save: (version, events) =>
       call<ConfigVersion>('/desktop-events/config', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version, events, Token: token() ?? '' }) }),
-    history: () => call<{ versions: ConfigVersion[] }>('/desktop-events/config/history', tokenForm()).then((body) => body.versions),
+    history: (before) => {
+      const form = tokenForm();
+      const body = before === undefined ? form.body : `${form.body}&${new URLSearchParams({ before: String(before) }).toString()}`;
+      return call<{ versions: ConfigVersion[]; next?: number }>('/desktop-events/config/history', { ...form, body });
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface Settings {
   desktopSecrets: string[];
   desktopEventsFile?: string;
   apiKeys: string[];
+  /** Keys that may also save the desktop item events configuration (others may only read it). */
+  adminKeys: string[];
   allowStop: boolean;
 }
 
@@ -41,6 +43,7 @@ export function readSettings(env: Env): Settings {
     ),
     desktopEventsFile: env.DESKTOP_EVENTS_FILE || undefined,
     apiKeys: list(env.RECORDING_CONTROLS_API_KEYS),
+    adminKeys: list(env.RECORDING_CONTROLS_ADMIN_KEYS),
     allowStop: env.ALLOW_STOP_RECORDING === 'true',
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Who is calling the Recording Controls API (CONTRACT §3): a Flex user by their Flex token
+ * Who is calling the Recording Controls API (docs/api.md): a Flex user by their Flex token
  * (`Token`, validated with twilio-flex-token-validator against Twilio), or an external
  * application by `Authorization: Bearer <key>`. A validated token is remembered until it
  * expires, so a warm manual pause costs one Twilio round trip, not two.
@@ -11,7 +11,7 @@ import type { Settings } from '../settings';
 
 export type Caller =
   | { kind: 'flex'; identity: string; workerSid?: string; roles: string[]; privileged: boolean }
-  | { kind: 'api'; key: number; privileged: true };
+  | { kind: 'api'; key: number; privileged: true; /** A key of RECORDING_CONTROLS_ADMIN_KEYS: may save the configuration. */ admin?: true };
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; message: string };
 
@@ -63,6 +63,17 @@ export function credentialsOf(headers: RequestHeaders, bodyToken: unknown): Cred
   return { ok: true, authorization: authorization.value, token: bodyToken ?? tokenHeader.value };
 }
 
+/**
+ * Which of `keys` a `Bearer` authorization names (1-based), 0 for none, undefined when no Bearer
+ * was sent. Digests are compared so neither the content nor the length of a key leaks through timing.
+ */
+function matchKey(keys: string[], authorization: string | undefined): number | undefined {
+  const bearer = typeof authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
+  if (!bearer) return undefined;
+  const offered = digest(bearer);
+  return keys.findIndex((candidate) => timingSafeEqual(digest(candidate), offered)) + 1;
+}
+
 export class Authenticator {
   private readonly grants = new Map<string, { caller: Caller; until: number }>();
 
@@ -73,12 +84,15 @@ export class Authenticator {
 
   /** An external application, by `Authorization: Bearer <key>` only (the sweep takes nothing else). */
   apiKey(authorization: string | undefined): Authentication {
-    const bearer = typeof authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
-    if (!bearer) return { ok: false, message: 'send an API key as Authorization: Bearer <key>' };
-    // Compare digests so neither the content nor the length of a key leaks through timing.
-    const offered = digest(bearer);
-    const key = this.settings.apiKeys.findIndex((candidate) => timingSafeEqual(digest(candidate), offered));
-    return key >= 0 ? { ok: true, caller: { kind: 'api', key: key + 1, privileged: true } } : { ok: false, message: 'the API key is not valid' };
+    const key = matchKey(this.settings.apiKeys, authorization);
+    if (key === undefined) return { ok: false, message: 'send an API key as Authorization: Bearer <key>' };
+    return key > 0 ? { ok: true, caller: { kind: 'api', key, privileged: true } } : { ok: false, message: 'the API key is not valid' };
+  }
+
+  /** An administrator's key (`RECORDING_CONTROLS_ADMIN_KEYS`): only the configuration endpoints take it. */
+  adminKey(authorization: string | undefined): Authentication {
+    const key = matchKey(this.settings.adminKeys, authorization);
+    return key !== undefined && key > 0 ? { ok: true, caller: { kind: 'api', key, privileged: true, admin: true } } : { ok: false, message: 'the API key is not valid' };
   }
 
   async authenticate(authorization: string | undefined, token: string | undefined): Promise<Authentication> {

@@ -1,23 +1,24 @@
 /**
- * The Desktop Manager's API (CONTRACT §2):
+ * The Desktop Manager's API (docs/desktop-manager.md):
  *   GET  /desktop-events/config           → the configuration in force, with its version
- *   PUT  /desktop-events/config           {version, events} → the saved version (version + 1)
- *   GET  /desktop-events/config/history   → {versions: [...]}, newest first
- * Flex admins (a `Token` whose worker has the `admin` role) and API keys only. And, for every
- * Flex user (the plugin inside Flex relays CRM fields for its agent):
+ *   POST /desktop-events/config           {version, events} → the saved version (version + 1)
+ *   GET  /desktop-events/config/history   → {versions: [...], next?}, newest first, a page at a time
+ * Saves: Flex admins (a `Token` whose worker has the `admin` role) and admin keys; reads: those and
+ * the API keys. And, for every Flex user (the plugin inside Flex relays CRM fields for its agent):
  *   GET  /desktop-events/crm-fields       → the CRM fields that fire triggers, by origin
  *
  * Twilio Functions do not tell a function the HTTP method, and their gateway answers a browser's
- * CORS preflight itself, allowing only GET and POST and no `Token` header. So: a JSON body (or one
- * naming `version`/`events`) is a save, whatever the method — `PUT` as the contract has it, `POST`
- * from a browser; anything else is a read — `GET` from a server, or from a browser a form-encoded
- * `POST` of `Token` (a "simple" request, as Flex's own are). Browsers send the Flex token in the
- * body (the twilio-flex-token-validator convention); servers may use the `Token` header.
+ * CORS preflight itself, allowing only GET and POST and no `Token` header. So: a body naming
+ * `version` or `events` is a save; anything else is a read, whatever its Content-Type — `GET` from a
+ * server, or from a browser a form-encoded `POST` of `Token` (a "simple" request, as Flex's own
+ * are). Browsers send the Flex token in the body (the twilio-flex-token-validator convention);
+ * servers may use the `Token` header.
  */
 import { desktopEventsConfigIssues, describeIssue, DesktopItemEvent } from '../../../core/desktopEvents';
 import type { CrmFieldTrigger } from '../../../crm/protocol';
+import { HISTORY_PAGE_MAX } from '../signals/desktopEventsConfig';
 import type { ConfigInForce, DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
-import { errorResult, fromUrl, FunctionRequest, HttpResult, mediaType } from '../http';
+import { errorResult, fromUrl, FunctionRequest, HttpResult } from '../http';
 import { httpStatus, twilioCode } from '../twilio/retry';
 import { Authenticator, Caller, credentialsOf } from './auth';
 
@@ -30,7 +31,7 @@ export interface ConfigApiDeps {
 export type ConfigApiRequest = FunctionRequest;
 
 /** Who saved, as the history shows it: the worker's identity, or which API key. */
-export const savedBy = (caller: Caller): string => (caller.kind === 'flex' ? caller.identity : `api-key-${caller.key}`);
+export const savedBy = (caller: Caller): string => (caller.kind === 'flex' ? caller.identity : `${caller.admin ? 'admin' : 'api'}-key-${caller.key}`);
 
 type Admission = { ok: true; caller: Caller } | { ok: false; result: HttpResult };
 
@@ -39,15 +40,21 @@ type Admission = { ok: true; caller: Caller } | { ok: false; result: HttpResult 
  * twilio-flex-token-validator convention, and the only way a browser can send it). A `Token` that
  * came from the URL, which ends up in logs, is refused.
  */
-async function admit(deps: ConfigApiDeps, request: ConfigApiRequest, who: 'admin' | 'any-user'): Promise<Admission> {
+async function admit(deps: ConfigApiDeps, request: ConfigApiRequest, who: 'save' | 'read' | 'any-user'): Promise<Admission> {
   if (fromUrl(request, 'Token')) return { ok: false, result: errorResult(401, 'unauthenticated', 'send the Flex token in the body or a Token header, never in the URL') };
   const credentials = credentialsOf(request.headers, request.body.Token);
   if (!credentials.ok) return { ok: false, result: errorResult(401, 'unauthenticated', credentials.message) };
-  const authentication = await deps.auth.authenticate(credentials.authorization, credentials.token);
+  // An admin key is tried first: it is no API key, so the API would refuse it.
+  const asAdminKey = deps.auth.adminKey(credentials.authorization);
+  const authentication = asAdminKey.ok ? asAdminKey : await deps.auth.authenticate(credentials.authorization, credentials.token);
   if (!authentication.ok) return { ok: false, result: errorResult(401, 'unauthenticated', authentication.message) };
   const { caller } = authentication;
-  if (who === 'admin' && caller.kind === 'flex' && !caller.roles.includes('admin')) {
-    return { ok: false, result: errorResult(403, 'forbidden', 'only Flex admins and API keys manage desktop item events') };
+  if (who === 'any-user') return { ok: true, caller };
+  if (caller.kind === 'flex' && !caller.roles.includes('admin')) {
+    return { ok: false, result: errorResult(403, 'forbidden', 'only Flex admins and API keys read desktop item events, and only Flex admins and admin keys save them') };
+  }
+  if (who === 'save' && caller.kind === 'api' && !caller.admin) {
+    return { ok: false, result: errorResult(403, 'forbidden', 'this API key may read the configuration, not change it: saves take a Flex admin or a key of RECORDING_CONTROLS_ADMIN_KEYS') };
   }
   return { ok: true, caller };
 }
@@ -79,14 +86,18 @@ function checkSave(body: Record<string, unknown>): { ok: true; version: number; 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, version: version as number, events: events as DesktopItemEvent[] };
 }
 
-/** A JSON body, or one naming what a save names; a browser's read posts only its `Token`, form-encoded. */
-const isSave = (request: ConfigApiRequest): boolean => mediaType(request.headers) === 'application/json' || 'version' in request.body || 'events' in request.body;
+/**
+ * A save names `version` or `events`; anything else reads, whatever its Content-Type (many HTTP
+ * clients send `application/json` on a GET, and a function cannot see the method).
+ */
+const isSave = (request: ConfigApiRequest): boolean => 'version' in request.body || 'events' in request.body;
 
 /** A read (`GET`) or a save (`PUT`, or `POST` from a browser) of `/desktop-events/config`. */
 export async function handleDesktopEventsConfig(deps: ConfigApiDeps, request: ConfigApiRequest): Promise<HttpResult> {
-  const admission = await admit(deps, request, 'admin');
+  const saving = isSave(request);
+  const admission = await admit(deps, request, saving ? 'save' : 'read');
   if (!admission.ok) return admission.result;
-  if (!isSave(request)) return readConfig(deps);
+  if (!saving) return readConfig(deps);
 
   const checked = checkSave(request.body);
   if (!checked.ok) {
@@ -127,15 +138,29 @@ async function readConfig(deps: ConfigApiDeps): Promise<HttpResult> {
   }
 }
 
-/** `GET /desktop-events/config/history` (`before=<version>` for older ones). */
+/** A whole number in a form or JSON body (forms carry text), or undefined when not sent. */
+const wholeNumber = (value: unknown): number | undefined | null => {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  return Number.isInteger(number) ? number : null;
+};
+
+/**
+ * `GET /desktop-events/config/history`: one page, newest first (`pageSize` 1–50, default 10;
+ * `before=<version>` for older ones — the answer's `next` while there are more).
+ */
 export async function handleDesktopEventsConfigHistory(deps: ConfigApiDeps, request: ConfigApiRequest): Promise<HttpResult> {
-  const admission = await admit(deps, request, 'admin');
+  const admission = await admit(deps, request, 'read');
   if (!admission.ok) return admission.result;
-  const before = request.body.before === undefined || request.body.before === '' ? undefined : Number(request.body.before);
-  if (before !== undefined && (!Number.isInteger(before) || before < 1)) return errorResult(400, 'invalid_request', 'before: must be a version number');
+  const before = wholeNumber(request.body.before);
+  if (before === null || (before !== undefined && before < 1)) return errorResult(400, 'invalid_request', 'before: must be a version number');
+  const pageSize = wholeNumber(request.body.pageSize);
+  if (pageSize === null || (pageSize !== undefined && (pageSize < 1 || pageSize > HISTORY_PAGE_MAX))) {
+    return errorResult(400, 'invalid_request', `pageSize: must be a whole number from 1 to ${HISTORY_PAGE_MAX}`);
+  }
   try {
-    const versions = await deps.configs.history(before);
-    return { status: 200, body: { versions: versions.map(configBody) } };
+    const page = await deps.configs.history(before, pageSize);
+    return { status: 200, body: { versions: page.versions.map(configBody), ...(page.next !== undefined && { next: page.next }) } };
   } catch (error) {
     return syncFailed(deps, 'config/history', error);
   }

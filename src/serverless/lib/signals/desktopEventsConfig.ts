@@ -25,8 +25,9 @@ export const FRESH_MS = 5000;
 const REFRESH_AHEAD_MS = 2500;
 /** Sync documents hold 16 KiB; the stand-in refuses more as Twilio does (54006). */
 export const MAX_STORED_BYTES = 16 * 1024;
-/** How many versions one history answer lists (older ones: `before`). */
-export const HISTORY_PAGE = 50;
+/** How many versions one history answer lists by default, and at most (`pageSize`); older ones: `before`. */
+export const HISTORY_PAGE = 10;
+export const HISTORY_PAGE_MAX = 50;
 /** A signal must not wait through the full retry budget for the configuration. */
 const SIGNAL_READ_BUDGET_MS = 1000;
 
@@ -224,19 +225,24 @@ export class DesktopEventsConfigStore {
     }
   }
 
-  /** Saved versions, newest first: up to `HISTORY_PAGE` of them older than `before` (or all). */
-  async history(before?: number): Promise<SavedConfig[]> {
+  /**
+   * One page of saved versions, newest first: up to `pageSize` of them older than `before` (or the
+   * newest), each one Sync read; `next` is the `before` of the following page, while there is one.
+   */
+  async history(before?: number, pageSize = HISTORY_PAGE): Promise<{ versions: SavedConfig[]; next?: number }> {
     const current = await this.current();
     const newest = Math.min(current.storedVersion, before === undefined ? Infinity : before - 1);
-    const numbers = Array.from({ length: Math.max(0, Math.min(HISTORY_PAGE, newest)) }, (_, index) => newest - index);
+    const numbers = Array.from({ length: Math.max(0, Math.min(pageSize, newest)) }, (_, index) => newest - index);
     const documents = await Promise.all(numbers.map((version) => this.fetchDocument(versionDocument(version))));
     const latest = current.stored ? readSaved(current.stored.data) : undefined;
-    return numbers.flatMap((version, index) => {
+    const versions = numbers.flatMap((version, index) => {
       const read = documents[index] ? readSaved(documents[index]?.data) : undefined;
       if (read?.ok) return [read.saved];
       // The version in force whose history write has not happened yet.
       if (latest?.ok && latest.saved.version === version) return [latest.saved];
       return [];
     });
+    const oldest = numbers[numbers.length - 1];
+    return oldest !== undefined && oldest > 1 ? { versions, next: oldest } : { versions };
   }
 }
