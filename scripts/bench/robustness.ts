@@ -4,15 +4,15 @@
  */
 import { setupServer } from 'msw/node';
 import { standinHandlers } from '../../src/standin/msw';
-import { createStandin } from '../../src/standin/standin';
 import { runFaultRun } from '../../test/support/faultRun';
-import { ACCOUNT_SID, WORKSPACE_SID } from '../../test/support/harness';
+import { testStandin } from '../../test/support/harness';
 
 const STEPS = 1000;
 const SEED = 20261128;
 
 export async function run(): Promise<string[]> {
-  const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID });
+  // As the tests have it: the product's own Sync service, ACLs on.
+  const standin = testStandin();
   const server = setupServer(...standinHandlers(standin));
   server.listen({ onUnhandledRequest: 'error' });
   const quiet = console.error;

@@ -77,11 +77,12 @@ function withAnyOrigin(response: Response): Response {
 /**
  * `GET /sync/documents/<name>`, `GET /sync/maps/<name>/items`, `GET /sync/stream` (undefined for
  * any other route). `?service=IS…&token=…` (or an `X-Twilio-Token` header) reads a service as that
- * token's identity may; EventSource cannot send headers, hence the query.
+ * token's identity may; EventSource cannot send headers, hence the query. Account credentials
+ * (`Authorization: Basic`) read any service, as tests and tools do.
  */
 function syncPushRoute(standin: Standin, request: Request, route: string): Response | undefined {
   const query = new URL(request.url).searchParams;
-  const access = { service: query.get('service'), token: query.get('token') ?? request.headers.get('X-Twilio-Token') };
+  const access = { service: query.get('service'), token: query.get('token') ?? request.headers.get('X-Twilio-Token'), authorization: request.headers.get('Authorization') };
   const refused = (caught: unknown): Response => {
     if (!(caught instanceof TwilioApiError)) throw caught;
     return withAnyOrigin(error(caught.status, caught.status === 403 ? 'forbidden' : caught.status === 404 ? 'not_found' : 'unauthenticated', caught.message));

@@ -85,6 +85,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
     const info = model.sync.serviceInfo(reference);
     if (!info) throw new TwilioApiError(404, 20404, `No Sync service ${reference}`);
     if (!access?.token) {
+      if (access?.authorization) return { serviceSid: info.sid, principal: principalOf(model, new Headers({ Authorization: access.authorization }), apiKeys, now()) };
       if (info.aclEnabled) throw new TwilioApiError(401, 20003, 'Authentication Error - this service has ACLs enabled: send a token');
       return { serviceSid: info.sid, principal: { kind: 'account' } };
     }

@@ -31,10 +31,14 @@ export interface StandinOptions {
   apiKeys?: ApiKey[];
 }
 
-/** Whose view of the push channel: a Sync service (default `default`) and a token for it. */
+/**
+ * Whose view of the push channel: a Sync service (default `default`) and a token for it, or
+ * account credentials (`Authorization: Basic …`, as the REST API takes them), which see everything.
+ */
 export interface SyncPushAccess {
   service?: string | null;
   token?: string | null;
+  authorization?: string | null;
 }
 
 /** A Sync service made through the typed helper; `sid` names one a deployment already has. */

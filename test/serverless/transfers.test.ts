@@ -11,11 +11,10 @@ import { handleRecordingControl } from '../../src/serverless/lib/api/recordingCo
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
-import { createStandin } from '../../src/standin/standin';
-import { ACCOUNT_SID, apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, WORKSPACE_SID } from '../support/harness';
+import { ACCOUNT_SID, apiDeps, testStandin, desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, WORKSPACE_SID } from '../support/harness';
 
 const CALLBACK_URL = 'https://callbacks.example.com/task-event';
-const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
+const standin = testStandin({ eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
 /** One Function container answering TaskRouter's callbacks. */
 const callbackDeps = () => {
   const { control } = desktopDeps();

@@ -14,13 +14,13 @@ import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
-import { FAULT_OPERATIONS, createStandin } from '../../src/standin/standin';
-import { ACCOUNT_SID, WORKSPACE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from '../support/harness';
+import { FAULT_OPERATIONS } from '../../src/standin/standin';
+import { PRODUCT_SYNC_SERVICE_SID, WORKSPACE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv, testStandin } from '../support/harness';
 import { type Exchange, type Operation, TwilioSpecs, errorBodyProblems } from './twilioSpecs';
 
 jest.setTimeout(60_000);
 
-const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID });
+const standin = testStandin();
 const exchanges: Exchange[] = [];
 // The stand-in's msw handler, with every request and answer written down on the way.
 const server = setupServer(
@@ -101,7 +101,7 @@ async function refusalsRun(): Promise<void> {
 
 /** The Sync objects the functions keep — documents, the live-call map, archive lists — and their refusals. */
 async function syncRun(): Promise<void> {
-  const service = client.sync.v1.services('default');
+  const service = client.sync.v1.services(PRODUCT_SYNC_SERVICE_SID);
   await service.documents.create({ uniqueName: 'rc-spec-doc', data: { holds: [] }, ttl: 3600 });
   await service.documents('rc-spec-doc').update({ data: { holds: [1] }, ifMatch: '0' });
   await service.documents('rc-spec-doc').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
@@ -157,7 +157,7 @@ async function remainingRoutesRun(): Promise<void> {
   await service.syncLists('rc-spec-list').syncListItems.create({ data: {} });
   await service.syncLists('rc-spec-list').syncListItems(0).fetch();
   await service.syncLists('rc-spec-list').syncListItems(0).remove();
-  await service.documents('rc-spec-doc').remove();
+  await client.sync.v1.services(PRODUCT_SYNC_SERVICE_SID).documents('rc-spec-doc').remove();
 }
 
 /**

@@ -12,6 +12,8 @@ import { LedgerStore } from './ledger/ledgerStore';
 import { LiveIndex } from './ledger/liveIndex';
 import { SeenSignals } from './signals/seenSignals';
 import { LiveCallDirectory, TaskCalls } from './twilio/liveCalls';
+import { SyncServiceCheck } from './twilio/syncService';
+import { SyncReadGrants } from './twilio/syncPermissions';
 import { Env, readSettings, Settings } from './settings';
 import { twilioClient, TwilioClient } from './twilio/twilioClient';
 
@@ -28,6 +30,10 @@ export interface Services {
   auth: Authenticator;
   /** The desktop item events: saved in Sync (for signals ≤ 5 s old, `forSignals`), else the asset. */
   configs: DesktopEventsConfigStore;
+  /** Whether SYNC_SERVICE_SID is a service of the product's own with ACLs on (read once). */
+  syncService: SyncServiceCheck;
+  /** Read permissions for the plugin's Sync client. */
+  grants: SyncReadGrants;
 }
 
 let cached: { key: string; services: Services } | undefined;
@@ -60,8 +66,10 @@ export function servicesFor(env: Env): Services {
   const client = twilioClient(settings);
   const store = new LedgerStore(client, settings.syncServiceSid);
   const index = new LiveIndex(client, settings.syncServiceSid);
+  const syncService = new SyncServiceCheck(client, settings.syncServiceSid);
   const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
     asset: () => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json')),
+    serviceCheck: () => syncService.check(),
   });
   const services: Services = {
     settings,
@@ -75,6 +83,8 @@ export function servicesFor(env: Env): Services {
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
     auth: new Authenticator(settings),
     configs,
+    syncService,
+    grants: new SyncReadGrants(client, settings.syncServiceSid),
   };
   cached = { key, services };
   return services;

@@ -19,11 +19,14 @@ import type { CrmFieldTrigger } from '../../../crm/protocol';
 import type { ConfigInForce, DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
 import { errorResult, fromUrl, FunctionRequest, HttpResult, mediaType } from '../http';
 import { httpStatus, twilioCode } from '../twilio/retry';
+import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';
 import { Authenticator, Caller, credentialsOf } from './auth';
 
 export interface ConfigApiDeps {
   auth: Authenticator;
   configs: DesktopEventsConfigStore;
+  /** Whether the Sync service may keep the state (read alongside the caller's token check). */
+  syncService?: SyncServiceCheck;
   log?: (line: string) => void;
 }
 
@@ -43,8 +46,9 @@ async function admit(deps: ConfigApiDeps, request: ConfigApiRequest, who: 'admin
   if (fromUrl(request, 'Token')) return { ok: false, result: errorResult(401, 'unauthenticated', 'send the Flex token in the body or a Token header, never in the URL') };
   const credentials = credentialsOf(request.headers, request.body.Token);
   if (!credentials.ok) return { ok: false, result: errorResult(401, 'unauthenticated', credentials.message) };
-  const authentication = await deps.auth.authenticate(credentials.authorization, credentials.token);
+  const [authentication, service] = await Promise.all([deps.auth.authenticate(credentials.authorization, credentials.token), deps.syncService?.check()]);
   if (!authentication.ok) return { ok: false, result: errorResult(401, 'unauthenticated', authentication.message) };
+  if (service && !service.ok) return { ok: false, result: notConfiguredSync(service) };
   const { caller } = authentication;
   if (who === 'admin' && caller.kind === 'flex' && !caller.roles.includes('admin')) {
     return { ok: false, result: errorResult(403, 'forbidden', 'only Flex admins and API keys manage desktop item events') };
