@@ -19,7 +19,8 @@ import { type Authenticator, credentialsOf } from './auth';
 /** One hour, as a Flex token; the plugin renews it before it runs out. */
 export const SYNC_TOKEN_TTL_SECONDS = 3600;
 const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
-const FIELDS = ['Token'];
+/** What the body may hold. */
+export const SYNC_TOKEN_FIELDS = ['Token'];
 
 export interface SyncTokenDeps {
   settings: Settings;
@@ -38,7 +39,7 @@ export function mintSyncToken(settings: Settings, identity: string): string {
 export async function handleSyncToken(deps: SyncTokenDeps, request: FunctionRequest): Promise<HttpResult> {
   const { settings } = deps;
   if (fromUrl(request, 'Token')) return errorResult(401, 'unauthenticated', 'send the Flex token in the body or a Token header, never in the URL');
-  const unknown = Object.keys(request.body).filter((key) => !FIELDS.includes(key));
+  const unknown = Object.keys(request.body).filter((key) => !SYNC_TOKEN_FIELDS.includes(key));
   if (unknown.length > 0) return errorResult(400, 'invalid_request', `unknown field(s): ${unknown.map((key) => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)')).join(', ')}`);
   if (!settings.apiKeySid || !API_KEY_SID.test(settings.apiKeySid) || !settings.apiKeySecret) {
     return errorResult(500, 'not_configured', 'TWILIO_API_KEY (SK…) and TWILIO_API_SECRET are not set: they sign the Sync tokens');
