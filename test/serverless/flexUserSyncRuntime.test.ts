@@ -79,6 +79,7 @@ test("an agent's Sync writes from the browser change nothing the functions decid
 
   const mallory = stack.standin.createLiveCall({ agent: 'mallory', recording: 'both' });
   const alice = stack.standin.createLiveCall({ agent: 'alice', recording: 'both' });
+  await stack.standin.callbacksDelivered(); // reservation.accepted: the ledgers and the index are there
   const eventId = 'alice-cvv-1';
 
   // Flex's own service takes every forgery; the product's refuses every one.
