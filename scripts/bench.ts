@@ -29,7 +29,8 @@ import { run as serverCost } from './bench/serverCost';
 import { localEnv, root } from './localEnv';
 import { freePort, startLocalStack } from './localStack';
 
-const env: Record<string, string> = { ...localEnv(), DESKTOP_EVENT_SECRET: 'bench-secret' };
+// The product's own Sync service (ACLs on): made at each stand-in the benchmark starts.
+const env: Record<string, string> = { ...localEnv(), DESKTOP_EVENT_SECRET: 'bench-secret', SYNC_SERVICE_SID: `IS${'5'.repeat(32)}` };
 const config = parseDesktopEventsConfig(readFileSync(join(root, 'src/serverless/assets/desktop-events.private.json'), 'utf8'));
 const LATENCY_MS = 150;
 
@@ -43,6 +44,7 @@ function signedSignal(body: Record<string, unknown>, now = Date.now()) {
 
 async function handlerFigures(): Promise<void> {
   const standin = createStandin({ accountSid: env.ACCOUNT_SID, workspaceSid: env.TWILIO_WORKSPACE_SID });
+  standin.createSyncService({ sid: env.SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });
   const transport = new InProcessRequestClient(standin);
   const settings = readSettings(env);
   const client = twilio(settings.accountSid, settings.authToken, { httpClient: transport });

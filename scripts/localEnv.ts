@@ -16,7 +16,7 @@ export function localEnv(): Record<string, string> {
     const given = process.env[key];
     if (given !== undefined) merged[key] = given;
   }
-  for (const key of ['DESKTOP_EVENTS_FILE', 'DESKTOP_EVENT_SECRET_PREVIOUS']) {
+  for (const key of ['DESKTOP_EVENTS_FILE', 'DESKTOP_EVENT_SECRET_PREVIOUS', 'SYNC_SERVICE_SID']) {
     if (process.env[key] !== undefined) merged[key] = process.env[key] as string;
   }
   return merged;

@@ -15,6 +15,8 @@ import { root } from './localEnv';
 export interface LocalStack {
   standin: Standin;
   standinUrl: string;
+  /** The product's own Sync service (ACLs on) the functions keep their state in. */
+  syncServiceSid: string;
   functionsUrl: string;
   functions: ChildProcess;
   stop(): Promise<void>;
@@ -48,18 +50,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const host = options.host ?? '127.0.0.1';
   const functionsUrl = `http://${host}:${options.functionsPort}`;
   // TaskRouter's event callback reaches the task-event function, as a configured workspace's would.
+  const { TWILIO_API_KEY: keySid, TWILIO_API_SECRET: keySecret } = options.env;
   const standin = createStandin({
     accountSid: options.env.ACCOUNT_SID,
     workspaceSid: options.env.TWILIO_WORKSPACE_SID,
     eventCallbackUrl: `${functionsUrl}/task-event`,
     authToken: options.env.AUTH_TOKEN,
+    // The key that signs the plugin's Sync tokens: the stand-in accepts what it signs.
+    apiKeys: keySid && keySecret ? [{ sid: keySid, secret: keySecret }] : [],
   });
   const server: Server = await startStandinServer(standin, options.standinPort, host);
   const standinUrl = `http://${host}:${options.standinPort}`;
+  const syncServiceSid = await productSyncService(standin, standinUrl, options.env);
 
   // twilio-run replaces process.env with its --env file, so the merged settings go there.
   const envFile = join(mkdtempSync(join(tmpdir(), 'recording-controls-')), '.env');
-  const env = { ...options.env, TWILIO_API_BASE_URL: standinUrl };
+  const env = { ...options.env, SYNC_SERVICE_SID: syncServiceSid, TWILIO_API_BASE_URL: standinUrl };
   writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join('\n'), { mode: 0o600 });
 
   const functions = spawn(
@@ -78,7 +84,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
-  return { standin, standinUrl, functionsUrl, functions, stop };
+  return { standin, standinUrl, syncServiceSid, functions, functionsUrl, stop };
+}
+
+/**
+ * The product's own Sync service at the stand-in, with ACLs on, as the deploy steps create it
+ * (`twilio api:sync:v1:services:create --friendly-name recording-controls --acl-enabled`). A
+ * `SYNC_SERVICE_SID` given as an IS sid is made with that sid (a deployment's existing service);
+ * one given as anything else (`default`) is left as it is, and the functions refuse it.
+ */
+async function productSyncService(standin: Standin, standinUrl: string, env: Record<string, string>): Promise<string> {
+  const given = env.SYNC_SERVICE_SID;
+  if (given && /^IS[0-9a-f]{32}$/.test(given)) return standin.createSyncService({ sid: given, friendlyName: 'recording-controls', aclEnabled: true });
+  if (given) return given;
+  const response = await fetch(`${standinUrl}/v1/Services`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ FriendlyName: 'recording-controls', AclEnabled: 'true' }).toString(),
+  });
+  if (!response.ok) throw new Error(`the stand-in did not create the Sync service (HTTP ${response.status})`);
+  return ((await response.json()) as { sid: string }).sid;
 }
 
 /** A port free on loopback right now (for tests and the benchmark, which must not collide). */

@@ -20,7 +20,15 @@ import { callDocumentName, LIVE_CALLS_MAP } from '../../src/flex/syncData';
 import type { RecordingControlsApi } from '../../src/flex/api';
 import type { CallStatus, Hold } from '../../src/flex/types';
 import { FakeSync } from '../../test/components/fakeSync';
+import { ProductSyncClient, sameClassAs, type SyncClientFactory } from '../../src/flex/productSync';
 import { SimulatedClock } from './simulatedClock';
+
+/** The plugin's own client on the product's service, made as the plugin makes it: its token asked of the (counting) API. */
+const clients = new WeakMap<FakeSync, ProductSyncClient>();
+function productClient(sync: FakeSync, api: RecordingControlsApi) {
+  if (!clients.has(sync)) clients.set(sync, new ProductSyncClient(sameClassAs(sync.client) as SyncClientFactory, () => (api.syncToken as NonNullable<RecordingControlsApi['syncToken']>)()));
+  return clients.get(sync);
+}
 
 const HOUR = 3600_000;
 const REST_PER_STATUS = 3;
@@ -43,6 +51,10 @@ function countingApi(state: () => CallStatus, onStatus: () => void = () => undef
       counts.requests += 1;
       onStatus();
       return state();
+    },
+    async syncToken() {
+      counts.requests += 1;
+      return { token: `bench-sync-token-${counts.requests}`, identity: 'agent', serviceSid: `IS${'5'.repeat(32)}`, ttl: 3600 };
     },
   };
   return { api, counts };
@@ -77,7 +89,7 @@ async function idleAgentHour(withSync: boolean): Promise<{ requests: number; syn
     const sync = new FakeSync();
     sync.setDocument(callDocumentName(callSid), documentOf(idleStatus(callSid)));
     const { api, counts } = countingApi(() => idleStatus(callSid));
-    const live = new LiveCalls({ api, fallbackPollMs: 15_000, sync: () => (withSync ? sync.client : undefined), random: Math.random });
+    const live = new LiveCalls({ api, fallbackPollMs: 15_000, sync: () => (withSync ? productClient(sync, api) : undefined), random: Math.random });
     const release = live.watch({ taskSid: taskSidOf(1), callSid }, { notify: true });
     await clock.advance(HOUR);
     release();
@@ -106,7 +118,7 @@ async function cardPaymentCall(): Promise<{ requests: number; syncReads: number 
       if (due.length > 0) write(state.holds.filter((hold) => !due.includes(hold)));
     };
     const { api, counts } = countingApi(() => state, closeDue);
-    const live = new LiveCalls({ api, fallbackPollMs: 15_000, sync: () => sync.client });
+    const live = new LiveCalls({ api, fallbackPollMs: 15_000, sync: () => productClient(sync, api) });
     const release = live.watch({ taskSid: taskSidOf(2), callSid }, { notify: true });
     const hold = (id: string, seconds: number): Hold => ({ id, source: 'desktop', openedAt: new Date(Date.now()).toISOString(), resumeAt: new Date(Date.now() + seconds * 1000).toISOString() });
 
@@ -127,7 +139,7 @@ async function cardPaymentCall(): Promise<{ requests: number; syncReads: number 
 }
 
 /** The supervisor view's index over 200 live calls for an hour, each call changing once a minute. */
-async function supervisorHour(): Promise<{ syncReads: number; updates: number; calls: number }> {
+async function supervisorHour(): Promise<{ syncReads: number; updates: number; calls: number; tokens: number }> {
   return withClock(async (clock) => {
     const sync = new FakeSync();
     const item = (index: number, paused: boolean) => ({
@@ -141,7 +153,8 @@ async function supervisorHour(): Promise<{ syncReads: number; updates: number; c
       updatedAt: new Date(Date.now()).toISOString(),
     });
     for (let index = 0; index < SUPERVISED_CALLS; index += 1) sync.setItem(LIVE_CALLS_MAP, callSidOf(index), item(index, false));
-    const index = new LiveCallIndex(() => sync.client);
+    const { api, counts } = countingApi(() => idleStatus(callSidOf(0)));
+    const index = new LiveCallIndex(() => productClient(sync, api));
     let calls = 0;
     let updates = 0;
     const unsubscribe = index.subscribe(() => {
@@ -153,7 +166,7 @@ async function supervisorHour(): Promise<{ syncReads: number; updates: number; c
       await clock.advance(60_000);
     }
     unsubscribe();
-    return { syncReads: sync.reads, updates, calls };
+    return { syncReads: sync.reads, updates, calls, tokens: counts.requests };
   });
 }
 
@@ -167,13 +180,13 @@ export async function run(): Promise<string[]> {
   const beforeIdle = HOUR / BEFORE_POLL_MS;
   const beforeSupervisor = (SUPERVISED_CALLS * HOUR) / BEFORE_SUPERVISOR_POLL_MS;
   return [
-    `plugin, idle agent on a call, Function invocations per agent-hour: before ${n(beforeIdle)} (status every 1 s), after ${n(followed.requests)} (the status when the call comes on screen; then followed through Sync, ${followed.syncReads} Sync read)`,
-    `plugin, idle agent on a call, invocations per idle agent-minute after the first status: before ${n(beforeIdle / 60)}, after ${n((followed.requests - 1) / 60)}`,
-    `plugin, idle agent on a call, Twilio REST requests per agent-hour caused by the plugin: before ${n(beforeIdle * REST_PER_STATUS)}, after those of its ${n(followed.requests)} status (the functions' figures above)`,
+    `plugin, idle agent on a call, Function invocations per agent-hour: before ${n(beforeIdle)} (status every 1 s), after ${n(followed.requests)} (the status when the call comes on screen and the plugin's Sync token, one an hour; then followed through Sync, ${followed.syncReads} Sync read)`,
+    `plugin, idle agent on a call, invocations per idle agent-minute after the first status: before ${n(beforeIdle / 60)}, after ${n((followed.requests - 2) / 60)}`,
+    `plugin, idle agent on a call, Twilio REST requests per agent-hour caused by the plugin: before ${n(beforeIdle * REST_PER_STATUS)}, after those of its 1 status and 1 Sync token (the functions' figures above)`,
     `plugin, idle agent on a call with Sync unavailable (fallback polling, 15 s+ jittered, backing off): ${n(fallback.requests)} invocations per agent-hour`,
-    `plugin, 5-minute call with one card payment (card number and CVV, focus and blur; one CVV left to expire), mount to end: before ${n((5 * 60_000) / BEFORE_POLL_MS)} invocations, after ${n(payment.requests)} (the first status and one at the expiry), plus the desktop relay's own signals`,
+    `plugin, 5-minute call with one card payment (card number and CVV, focus and blur; one CVV left to expire), mount to end: before ${n((5 * 60_000) / BEFORE_POLL_MS)} invocations, after ${n(payment.requests)} (the first status, the Sync token and one status at the expiry), plus the desktop relay's own signals`,
     // The index has no way to the functions: its rows are the map's items (test/components/supervisor.test.tsx checks the view sends nothing).
-    `plugin, supervisor view watching ${supervisor.calls} live calls, periodic invocations: before ${n(beforeSupervisor / 3600)}/s (${n(beforeSupervisor)} per hour, every call every 3 s), after 0 (one Sync map subscription: ${supervisor.syncReads} Sync reads to open it, then ${n(supervisor.updates)} changes pushed in the hour)`,
+    `plugin, supervisor view watching ${supervisor.calls} live calls, periodic invocations: before ${n(beforeSupervisor / 3600)}/s (${n(beforeSupervisor)} per hour, every call every 3 s), after 0 (one Sync map subscription: ${supervisor.syncReads} Sync reads to open it, then ${n(supervisor.updates)} changes pushed in the hour; ${supervisor.tokens} Sync token an hour)`,
   ];
 }
 

@@ -24,10 +24,13 @@ import { readSettings } from '../../src/serverless/lib/settings';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { createStandin, RequestRecord } from '../../src/standin/standin';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
+import { SyncReadGrants } from '../../src/serverless/lib/twilio/syncPermissions';
+import { SyncServiceCheck } from '../../src/serverless/lib/twilio/syncService';
 import { InProcessRequestClient } from './inProcess';
 
 const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const WORKSPACE_SID = `WS${'0'.repeat(32)}`;
+const PRODUCT_SYNC_SERVICE_SID = `IS${'5'.repeat(32)}`;
 const SECRET = 'bench-secret';
 const API_KEY = 'bench-key';
 const CONCURRENT_FUNCTIONS = 30;
@@ -42,6 +45,8 @@ const env = {
   ACCOUNT_SID,
   AUTH_TOKEN: 'b'.repeat(32),
   TWILIO_WORKSPACE_SID: WORKSPACE_SID,
+  // The product's own Sync service (ACLs on), made at the stand-in below.
+  SYNC_SERVICE_SID: PRODUCT_SYNC_SERVICE_SID,
   DESKTOP_EVENT_SECRET: SECRET,
   RECORDING_CONTROLS_API_KEYS: API_KEY,
 };
@@ -103,12 +108,13 @@ async function world() {
     eventCallbackUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/task-event`,
     authToken: env.AUTH_TOKEN,
   });
+  standin.createSyncService({ sid: PRODUCT_SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });
   standinRef.current = standin;
   const settings = readSettings(env);
   const client = twilio(settings.accountSid, settings.authToken, { httpClient: new InProcessRequestClient(standin) });
   const services = buildServices(settings, { client });
-  const { store, index, control } = services;
-  const callbacks = () => ({ client, control, index, workspaceSid: WORKSPACE_SID, now: () => new Date() });
+  const { store, index, control, grants } = services;
+  const callbacks = () => ({ client, control, index, workspaceSid: WORKSPACE_SID, now: () => new Date(), grants });
   const config = parseDesktopEventsConfig(JSON.stringify({
     events: [
       { id: 'card-number', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'card-number.blur' },

@@ -1,7 +1,9 @@
 /**
  * The Recording Controls API client (CONTRACT §3): `POST <base>/recording-controls/<verb>`,
- * form-encoded like Flex's own requests, authenticated with the user's Flex token.
+ * form-encoded like Flex's own requests, authenticated with the user's Flex token; and
+ * `POST <base>/sync-token`, the token of the plugin's own Sync client.
  */
+import type { SyncTokenAnswer } from './productSync';
 import type { CallRef, CallStatus, Verb } from './types';
 
 export class ApiError extends Error {
@@ -27,6 +29,8 @@ export type Fields = Record<string, string | boolean | undefined>;
 export interface RecordingControlsApi {
   call(verb: Verb, ref: CallRef, fields?: Fields): Promise<unknown>;
   status(ref: CallRef): Promise<CallStatus>;
+  /** A Sync token for the user's identity on the product's Sync service. */
+  syncToken?(): Promise<SyncTokenAnswer>;
 }
 
 /** Any 2xx body with `recording` and `holds` is the call's state after the request. */
@@ -45,11 +49,13 @@ export const normalizeStatus = (body: CallStatus): CallStatus => ({
 
 export function createApi({ baseUrl, token, timeoutMs = 10_000 }: ApiOptions): RecordingControlsApi {
   async function call(verb: Verb, ref: CallRef, fields: Fields = {}): Promise<unknown> {
+    return post(`/recording-controls/${verb}`, { taskSid: ref.taskSid, callSid: ref.callSid, ...fields });
+  }
+
+  async function post(path: string, fields: Fields): Promise<unknown> {
     if (!baseUrl) throw new ApiError(0, 'not_configured', 'serverlessBaseUrl is not configured');
     const form = new URLSearchParams();
     form.set('Token', token() ?? '');
-    if (ref.taskSid) form.set('taskSid', ref.taskSid);
-    if (ref.callSid) form.set('callSid', ref.callSid);
     for (const [name, value] of Object.entries(fields)) {
       if (value !== undefined) form.set(name, String(value));
     }
@@ -58,7 +64,7 @@ export function createApi({ baseUrl, token, timeoutMs = 10_000 }: ApiOptions): R
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}/recording-controls/${verb}`, {
+      response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: form.toString(),
@@ -90,6 +96,11 @@ export function createApi({ baseUrl, token, timeoutMs = 10_000 }: ApiOptions): R
       const body = await call('status', ref);
       if (!isCallStatus(body)) throw new ApiError(200, 'bad_response', 'status answer without recording state');
       return normalizeStatus(body);
+    },
+    async syncToken() {
+      const body = (await post('/sync-token', {})) as Partial<SyncTokenAnswer> | null;
+      if (typeof body?.token !== 'string' || body.token.length === 0) throw new ApiError(200, 'bad_response', 'sync-token answer without a token');
+      return body as SyncTokenAnswer;
     },
   };
 }

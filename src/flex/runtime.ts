@@ -8,7 +8,8 @@ import type { RecordingControlsConfig } from './config';
 import { LiveCallIndex } from './liveIndex';
 import { LiveCalls } from './liveState';
 import { translate, type StringKey } from './strings';
-import type { CallRef, CallStatus, ManagerLike } from './types';
+import { ProductSyncClient, sameClassAs, type SyncTokenAnswer } from './productSync';
+import type { CallRef, CallStatus, ManagerLike, SyncClientLike } from './types';
 
 export interface Runtime {
   manager: ManagerLike;
@@ -41,7 +42,16 @@ export function createRuntime(
 ): Runtime {
   const token = () => flexState(manager)?.session?.ssoTokenPayload?.token ?? manager.user?.token;
   const api = createApi({ baseUrl: config.serverlessBaseUrl, token });
-  const sync = () => manager.insightsClient;
+  // The plugin's own Sync client on the product's service, made when first needed; never Flex's own
+  // (`insightsClient`), whose service any Flex user can write. Without one the calls are polled.
+  let own: SyncClientLike | undefined | null = null;
+  const sync = () => {
+    if (own === null) {
+      const make = sameClassAs(manager.insightsClient);
+      own = make && api.syncToken ? new ProductSyncClient(make, () => (api.syncToken as () => Promise<SyncTokenAnswer>)()) : undefined;
+    }
+    return own;
+  };
   const live = new LiveCalls({ api, fallbackPollMs: config.pollSeconds * 1000, sync, onTransition });
   const index = new LiveCallIndex(sync);
 

@@ -5,7 +5,7 @@
  */
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
 import { type LiveCallInput, MAX_CONFERENCE_DELAY_MS, OUTSIDE_RECORDING_KINDS, type OutsideRecordingKind, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
-import { StandinInputError, StandinNotFoundError } from './primitives';
+import { StandinInputError, StandinNotFoundError, TwilioApiError } from './primitives';
 import type { Standin } from './types';
 
 export { StandinInputError, StandinNotFoundError } from './primitives';
@@ -95,20 +95,45 @@ function withAnyOrigin(response: Response): Response {
   return response;
 }
 
-/** `GET /sync/documents/<name>`, `GET /sync/maps/<name>/items`, `GET /sync/stream` (undefined for any other route). */
+/**
+ * `GET /sync/documents/<name>`, `GET /sync/maps/<name>/items`, `GET /sync/stream` (undefined for
+ * any other route). `?service=IS…&token=…` (or an `X-Twilio-Token` header) reads a service as that
+ * token's identity may; EventSource cannot send headers, hence the query. Account credentials
+ * (`Authorization: Basic`) read any service, as tests and tools do.
+ */
 function syncPushRoute(standin: Standin, request: Request, route: string): Response | undefined {
-  if (route === 'GET /sync/stream') return standin.syncStream(request.headers.get('Last-Event-ID'));
+  const query = new URL(request.url).searchParams;
+  const access = { service: query.get('service'), token: query.get('token') ?? request.headers.get('X-Twilio-Token'), authorization: request.headers.get('Authorization') };
+  const refused = (caught: unknown): Response => {
+    if (!(caught instanceof TwilioApiError)) throw caught;
+    return withAnyOrigin(error(caught.status, caught.status === 403 ? 'forbidden' : caught.status === 404 ? 'not_found' : 'unauthenticated', caught.message));
+  };
+  if (route === 'GET /sync/stream') {
+    try {
+      return standin.syncStream(request.headers.get('Last-Event-ID'), access);
+    } catch (caught) {
+      return refused(caught);
+    }
+  }
   const documentName = /^GET \/sync\/documents\/([^/]+)$/.exec(route)?.[1];
   if (documentName !== undefined) {
     const name = decodeURIComponent(documentName);
-    const document = standin.syncDocument(name);
-    return withAnyOrigin(document ? json(200, document) : error(404, 'not_found', `No Sync document ${name}`));
+    try {
+      const document = standin.syncDocument(name, access);
+      return withAnyOrigin(document ? json(200, document) : error(404, 'not_found', `No Sync document ${name}`));
+    } catch (caught) {
+      return refused(caught);
+    }
   }
   const mapName = /^GET \/sync\/maps\/([^/]+)\/items$/.exec(route)?.[1];
   if (mapName !== undefined) {
     const name = decodeURIComponent(mapName);
-    const items = standin.syncMapItems(name);
-    return withAnyOrigin(items ? json(200, { items }) : error(404, 'not_found', `No Sync map ${name}`));
+    try {
+      const items = standin.syncMapItems(name, access);
+      return withAnyOrigin(items ? json(200, { items }) : error(404, 'not_found', `No Sync map ${name}`));
+    } catch (caught) {
+      return refused(caught);
+    }
   }
   return undefined;
 }

@@ -19,6 +19,8 @@
  *   syncMapItem.create|fetch|update|delete|list     Services/{IS}/Maps/{MP|UniqueName}/Items[/{Key}]
  *   syncList.create|fetch|update|delete|list        Services/{IS}/Lists[/{ES|UniqueName}]
  *   syncListItem.create|fetch|update|delete|list    Services/{IS}/Lists/{ES|UniqueName}/Items[/{Index}]
+ *   syncService.create|fetch                        POST Services, GET Services/{IS|default}
+ *   syncPermission.fetch|update|delete              Services/{IS}/{Documents|Maps|Lists}/{…}/Permissions/{Identity}
  *     (create: POST on the collection; list: GET on it; fetch: GET, update: POST, delete: DELETE on one)
  *   taskrouter.worker.list  GET  Workspaces/{WS}/Workers
  *   taskrouter.worker.fetch GET  Workspaces/{WS}/Workers/{WK}
@@ -50,6 +52,11 @@ export const FAULT_OPERATIONS = [
   ...syncOperations('syncMapItem'),
   ...syncOperations('syncList'),
   ...syncOperations('syncListItem'),
+  'syncService.create',
+  'syncService.fetch',
+  'syncPermission.fetch',
+  'syncPermission.update',
+  'syncPermission.delete',
   'taskrouter.worker.list',
   'taskrouter.worker.fetch',
   'taskrouter.reservation.list',

@@ -1,7 +1,8 @@
 /**
  * Runs the Twilio stand-in on its own: `npx tsx src/standin/main.ts`.
  * Port: TWILIO_STANDIN_PORT (default 3002). ACCOUNT_SID / TWILIO_WORKSPACE_SID, when set to
- * well-formed sids, become the sids it answers with.
+ * well-formed sids, become the sids it answers with; TWILIO_API_KEY / TWILIO_API_SECRET, the API
+ * key whose access tokens it accepts.
  */
 import { createStandin } from './standin';
 import { startStandinServer } from './server';
@@ -15,7 +16,12 @@ function sidFromEnv(name: string, prefix: string): string | undefined {
 
 async function main(): Promise<void> {
   const port = Number(process.env.TWILIO_STANDIN_PORT || 3002);
-  const standin = createStandin({ accountSid: sidFromEnv('ACCOUNT_SID', 'AC'), workspaceSid: sidFromEnv('TWILIO_WORKSPACE_SID', 'WS') });
+  const keySid = sidFromEnv('TWILIO_API_KEY', 'SK');
+  const standin = createStandin({
+    accountSid: sidFromEnv('ACCOUNT_SID', 'AC'),
+    workspaceSid: sidFromEnv('TWILIO_WORKSPACE_SID', 'WS'),
+    apiKeys: keySid && process.env.TWILIO_API_SECRET ? [{ sid: keySid, secret: process.env.TWILIO_API_SECRET }] : [],
+  });
   const server = await startStandinServer(standin, port, HOST);
   console.log(`Twilio stand-in: http://${HOST}:${port}`);
   const stop = () => {

@@ -1,7 +1,9 @@
 /**
- * The stand-in's local Sync push channel: every change to a document or map item of the default
- * Sync service, as Server-Sent Events, so the demo page and the browser tests follow Sync by push
- * locally, as Flex's Sync client does against Twilio.
+ * The stand-in's local Sync push channel: every change to a document or map item of a Sync
+ * service, as Server-Sent Events, so the demo page and the browser tests follow Sync by push
+ * locally, as a Sync client does against Twilio. Each stream is for one service and, when opened
+ * with a token, for that token's identity: on a service with ACLs enabled it hears only of the
+ * objects that identity may read (the default service's stream needs no token: its ACLs are off).
  *
  * Events: `document` {uniqueName, revision, data}; `document_removed` {uniqueName};
  * `map_item` {map, key, revision, data}; `map_item_removed` {map, key}. Each carries an `id`; a
@@ -9,7 +11,7 @@
  * missed, if still remembered. A `: keep-alive` comment goes out every 15 s. While anyone
  * listens, expired objects are looked for every second, so their removal is pushed too.
  */
-import type { SyncChange } from './sync';
+import type { SyncChange, SyncReaders } from './sync';
 
 export const DEFAULT_KEEP_ALIVE_MS = 15_000;
 const EXPIRY_SWEEP_MS = 1_000;
@@ -19,20 +21,30 @@ const REPLAY_LIMIT = 1_000;
 interface PushEvent {
   id: number;
   text: string;
+  serviceSid: string;
+  readers: SyncReaders;
+}
+
+/** Which changes one stream hears: a service's, and of those only what `identity` may read (null: all). */
+export interface StreamAudience {
+  serviceSid: string;
+  identity: string | null;
 }
 
 interface Listener {
+  audience: StreamAudience;
   send(text: string): void;
   close(): void;
 }
 
 export interface PushChannelOptions {
-  /** Which service's changes are pushed (the default Sync service). */
-  serviceSid: string;
   /** Looks for expired objects (each removal comes back through `publish`). */
   sweepExpired: () => void;
   keepAliveMs?: number;
 }
+
+const hears = (audience: StreamAudience, event: PushEvent): boolean =>
+  event.serviceSid === audience.serviceSid && (audience.identity === null || event.readers === 'all' || event.readers.includes(audience.identity));
 
 export class SyncPushChannel {
   private readonly listeners = new Set<Listener>();
@@ -43,25 +55,26 @@ export class SyncPushChannel {
 
   constructor(private readonly options: PushChannelOptions) {}
 
-  /** Told of every Sync change; pushes those of the default service. */
+  /** Told of every Sync change; pushes it to the streams whose audience may hear it. */
   publish(change: SyncChange): void {
-    if (change.serviceSid !== this.options.serviceSid) return;
     const payload: Record<string, unknown> = { ...change };
     delete payload.type;
     delete payload.serviceSid;
+    delete payload.readers;
     const id = this.nextId++;
-    const event: PushEvent = { id, text: `id: ${id}\nevent: ${change.type}\ndata: ${JSON.stringify(payload)}\n\n` };
+    const event: PushEvent = { id, text: `id: ${id}\nevent: ${change.type}\ndata: ${JSON.stringify(payload)}\n\n`, serviceSid: change.serviceSid, readers: change.readers };
     this.recent.push(event);
     if (this.recent.length > REPLAY_LIMIT) this.recent.splice(0, this.recent.length - REPLAY_LIMIT);
-    for (const listener of this.listeners) listener.send(event.text);
+    for (const listener of this.listeners) if (hears(listener.audience, event)) listener.send(event.text);
   }
 
-  /** The `text/event-stream` answer for one client; `lastEventId` replays what it missed. */
-  stream(lastEventId: string | null): Response {
+  /** The `text/event-stream` answer for one client; `lastEventId` replays what it missed (of what it may hear). */
+  stream(lastEventId: string | null, audience: StreamAudience): Response {
     let listener: Listener | undefined;
     const body = new ReadableStream<Uint8Array>({
       start: (controller) => {
         const own: Listener = {
+          audience,
           send: (text) => {
             try {
               controller.enqueue(this.encoder.encode(text));
@@ -80,7 +93,7 @@ export class SyncPushChannel {
         listener = own;
         // Reconnect quickly, and show the client the stream is open before any change happens.
         listener.send('retry: 1000\n: connected\n\n');
-        for (const event of this.missedSince(lastEventId)) listener.send(event.text);
+        for (const event of this.missedSince(lastEventId)) if (hears(audience, event)) listener.send(event.text);
         this.listeners.add(listener);
         this.startTimers();
       },

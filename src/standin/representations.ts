@@ -3,7 +3,7 @@
  * answers (and the `twilio` SDK parses), plus the two list envelopes (2010-04-01 and v1).
  */
 import type { Call, Conference, Recording, Reservation, Task, TwilioModel, Worker } from './model';
-import type { SyncDocument, SyncList, SyncListItem, SyncMap, SyncMapItem } from './sync';
+import type { SyncDocument, SyncList, SyncListItem, SyncMap, SyncMapItem, SyncObject, SyncObjectKind, SyncPermission, SyncServiceInfo } from './sync';
 
 export const TASKROUTER_BASE = 'https://taskrouter.twilio.com/v1';
 export const SYNC_BASE = 'https://sync.twilio.com/v1';
@@ -199,6 +199,42 @@ export function taskJson(model: TwilioModel, task: Task, now: Date) {
       workflow: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workflows/${model.workflowSid}`,
       workspace: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}`,
     },
+  };
+}
+
+export function serviceJson(model: TwilioModel, service: SyncServiceInfo) {
+  const url = `${SYNC_BASE}/Services/${service.sid}`;
+  return {
+    sid: service.sid,
+    unique_name: null,
+    account_sid: model.accountSid,
+    friendly_name: service.friendlyName,
+    date_created: iso8601(service.dateCreated),
+    date_updated: iso8601(service.dateUpdated),
+    url,
+    webhook_url: null,
+    webhooks_from_rest_enabled: false,
+    reachability_webhooks_enabled: false,
+    acl_enabled: service.aclEnabled,
+    reachability_debouncing_enabled: false,
+    reachability_debouncing_window: 5000,
+    links: { documents: `${url}/Documents`, lists: `${url}/Lists`, maps: `${url}/Maps`, streams: `${url}/Streams` },
+  };
+}
+
+const PERMISSION_SEGMENT: Record<SyncObjectKind, string> = { document: 'Documents', map: 'Maps', list: 'Lists' };
+
+/** A Document, Map or List Permission: the object's sid under `document_sid`, `map_sid` or `list_sid`. */
+export function permissionJson(model: TwilioModel, kind: SyncObjectKind, object: SyncObject, identity: string, permission: SyncPermission) {
+  return {
+    account_sid: model.accountSid,
+    service_sid: object.serviceSid,
+    [`${kind}_sid`]: object.sid,
+    identity,
+    read: permission.read,
+    write: permission.write,
+    manage: permission.manage,
+    url: `${SYNC_BASE}/Services/${object.serviceSid}/${PERMISSION_SEGMENT[kind]}/${object.sid}/Permissions/${encodeURIComponent(identity)}`,
   };
 }
 

@@ -25,10 +25,20 @@ export interface RouteRequest {
   now: Date;
 }
 
+/**
+ * What a Sync object route needs of a token's identity (syncAccess.ts): `read`, `write` or
+ * `manage` on the object its `param` names, or `create` / `list` in its collection. Routes
+ * without it take account credentials only.
+ */
+export type RouteAccess =
+  | { object: 'document' | 'map' | 'list'; param: string; need: 'read' | 'write' | 'manage' }
+  | { object: 'document' | 'map' | 'list'; need: 'create' | 'list' };
+
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   operation: Operation;
+  access?: RouteAccess;
   answer(model: TwilioModel, request: RouteRequest): Answer;
 }
 

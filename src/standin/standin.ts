@@ -10,23 +10,23 @@
 import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseOutsideRecordingKind, parseWorkerInput } from './control';
 import { EventCallbackSender, eventCallbackParams } from './eventCallback';
 import { FaultQueue } from './faults';
-import { SyncPushChannel } from './push';
+import { type StreamAudience, SyncPushChannel } from './push';
 import { TwilioApiError, TwilioModel } from './model';
 import { findRoute } from './routes';
 import type { Answer } from './routing';
-import type { RequestRecord, Standin, StandinOptions } from './types';
+import { type Principal, assertAllowed, assertServiceReachable, mayRead, principalOf, tokenPrincipal } from './syncAccess';
+import type { RequestRecord, Standin, StandinOptions, SyncPushAccess } from './types';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
 export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
 
-export type { EventCallbackReport, FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, TaskReport } from './types';
+export type { EventCallbackReport, FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, SyncPushAccess, SyncServiceInput, TaskReport } from './types';
+export type { ApiKey } from './syncAccess';
 
 export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 export const DEFAULT_WORKSPACE_SID = `WS${'0'.repeat(32)}`;
 
-/** The Basic-auth user Twilio accepts: an account sid or an API key sid. */
-const CREDENTIAL_USER = /^(AC|SK)[0-9a-fA-F]{32}$/;
 /** Marks an answer that must be a dropped connection rather than an HTTP response. */
 const NETWORK_ERROR = Symbol('network error');
 const REQUEST_LOG_LIMIT = 20_000;
@@ -37,8 +37,8 @@ export function createStandin(options: StandinOptions = {}): Standin {
   const faults = new FaultQueue();
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
+  const apiKeys = options.apiKeys ?? [];
   const push = new SyncPushChannel({
-    serviceSid: model.sync.defaultServiceSid,
     sweepExpired: () => model.sync.sweepExpired(),
     keepAliveMs: options.keepAliveMs,
   });
@@ -54,12 +54,11 @@ export function createStandin(options: StandinOptions = {}): Standin {
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
       const body = await request.text();
-      if (!isAuthorized(request.headers.get('Authorization'))) {
-        return twilioError(new TwilioApiError(401, 20003, 'Authentication Error - No credentials provided'));
-      }
+      const principal = principalOf(model, request.headers, apiKeys, now());
       const found = findRoute(request.method, url.pathname);
       if (!found) return twilioError(new TwilioApiError(404, 20404, `The requested resource ${url.pathname} was not found`));
       record.operation = found.route.operation;
+      assertAllowed(model, principal, found.route, found.params);
 
       const fault = faults.take(found.route.operation);
       if (fault) {
@@ -80,6 +79,24 @@ export function createStandin(options: StandinOptions = {}): Standin {
       if (error instanceof TwilioApiError) return twilioError(error);
       return twilioError(new TwilioApiError(500, 20500, 'Internal stand-in error'));
     }
+  }
+
+  /**
+   * Who reads the push channel: a service (default: `default`) and, with a token, its identity. A
+   * service with ACLs enabled needs a token; one with ACLs off is readable without, as Flex's is.
+   */
+  function pushAccess(access: SyncPushAccess | undefined): { serviceSid: string; principal: Principal } {
+    const reference = access?.service || 'default';
+    const info = model.sync.serviceInfo(reference);
+    if (!info) throw new TwilioApiError(404, 20404, `No Sync service ${reference}`);
+    if (!access?.token) {
+      if (access?.authorization) return { serviceSid: info.sid, principal: principalOf(model, new Headers({ Authorization: access.authorization }), apiKeys, now()) };
+      if (info.aclEnabled) throw new TwilioApiError(401, 20003, 'Authentication Error - this service has ACLs enabled: send a token');
+      return { serviceSid: info.sid, principal: { kind: 'account' } };
+    }
+    const principal = tokenPrincipal(model, access.token, apiKeys, now());
+    assertServiceReachable(model, principal, info.sid);
+    return { serviceSid: info.sid, principal };
   }
 
   const standin: Standin = {
@@ -168,18 +185,28 @@ export function createStandin(options: StandinOptions = {}): Standin {
       latencyMs = parseLatency({ ms });
     },
 
-    syncDocument(uniqueName) {
-      const document = unlessSyncNotFound(() => model.sync.fetchDocument('default', uniqueName));
+    createSyncService({ friendlyName, aclEnabled, sid }) {
+      return model.sync.createService(friendlyName, aclEnabled, sid).sid;
+    },
+
+    syncDocument(uniqueName, access) {
+      const { serviceSid, principal } = pushAccess(access);
+      const document = unlessSyncNotFound(() => model.sync.fetchDocument(serviceSid, uniqueName));
+      if (document && !mayRead(model, principal, serviceSid, 'document', uniqueName)) throw forbidden(principal);
       return document && { uniqueName: document.uniqueName ?? document.sid, revision: String(document.revision), data: document.data };
     },
 
-    syncMapItems(uniqueName) {
-      const items = unlessSyncNotFound(() => model.sync.listMapItems('default', uniqueName, {}));
+    syncMapItems(uniqueName, access) {
+      const { serviceSid, principal } = pushAccess(access);
+      const items = unlessSyncNotFound(() => model.sync.listMapItems(serviceSid, uniqueName, {}));
+      if (items && !mayRead(model, principal, serviceSid, 'map', uniqueName)) throw forbidden(principal);
       return items?.map((item) => ({ key: item.key, revision: String(item.revision), data: item.data }));
     },
 
-    syncStream(lastEventId = null) {
-      return push.stream(lastEventId);
+    syncStream(lastEventId = null, access) {
+      const { serviceSid, principal } = pushAccess(access);
+      const audience: StreamAudience = { serviceSid, identity: principal.kind === 'identity' ? principal.identity : null };
+      return push.stream(lastEventId, audience);
     },
 
     closeStreams() {
@@ -198,11 +225,8 @@ function unlessSyncNotFound<T>(read: () => T): T | undefined {
   }
 }
 
-function isAuthorized(header: string | null): boolean {
-  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const user = Buffer.from(match[1], 'base64').toString('utf8').split(':')[0];
-  return CREDENTIAL_USER.test(user);
+function forbidden(principal: Principal): TwilioApiError {
+  return new TwilioApiError(403, 54007, `Access forbidden for identity${principal.kind === 'identity' ? ` ${principal.identity}` : ''}`);
 }
 
 function parseJsonOrUndefined(text: string): unknown {

@@ -6,6 +6,10 @@
  * Every change is told to `onChange` (documents and map items), which feeds the local push
  * channel. Expired objects are removed when noticed: on any access to their service, and when
  * `sweepExpired()` is called (the push channel does so periodically while someone listens).
+ *
+ * Services have Twilio's `acl_enabled`: the `default` service (Flex's own) has it off; one
+ * created with `AclEnabled=true` lets a token's identity reach only the objects whose
+ * permissions (per object, per identity: read, write, manage) grant it (see syncAccess.ts).
  */
 import { TwilioApiError, newSid } from './primitives';
 
@@ -18,7 +22,16 @@ const SID_LIKE = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
 
 export type SyncData = Record<string, unknown>;
 
-interface SyncObject {
+/** An identity's permission on one document, map or list (Twilio's Permissions resources). */
+export interface SyncPermission {
+  read: boolean;
+  write: boolean;
+  manage: boolean;
+}
+
+export type SyncObjectKind = 'document' | 'map' | 'list';
+
+export interface SyncObject {
   sid: string;
   serviceSid: string;
   uniqueName: string | null;
@@ -27,6 +40,8 @@ interface SyncObject {
   dateExpires: Date | null;
   dateCreated: Date;
   dateUpdated: Date;
+  /** By identity; they go with the object. */
+  permissions: Map<string, SyncPermission>;
 }
 
 export interface SyncDocument extends SyncObject {
@@ -64,12 +79,30 @@ interface SyncService {
   lists: Map<string, SyncList>;
 }
 
+/** A Sync service's own settings, as `/v1/Services/{IS}` answers them. */
+export interface SyncServiceInfo {
+  sid: string;
+  friendlyName: string | null;
+  aclEnabled: boolean;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+/**
+ * Who may hear of a change: every token holder (`all`, a service with ACLs off) or the identities
+ * the object's permissions let read it, as they were at the change (a removal included).
+ */
+export type SyncReaders = 'all' | readonly string[];
+
 /** What the push channel hears. `map` is the map's unique name (its sid when it has none). */
-export type SyncChange =
-  | { type: 'document'; serviceSid: string; uniqueName: string; revision: string; data: SyncData }
-  | { type: 'document_removed'; serviceSid: string; uniqueName: string }
-  | { type: 'map_item'; serviceSid: string; map: string; key: string; revision: string; data: SyncData }
-  | { type: 'map_item_removed'; serviceSid: string; map: string; key: string };
+export type SyncChange = { serviceSid: string; readers: SyncReaders } & (
+  | { type: 'document'; uniqueName: string; revision: string; data: SyncData }
+  | { type: 'document_removed'; uniqueName: string }
+  | { type: 'map_item'; map: string; key: string; revision: string; data: SyncData }
+  | { type: 'map_item_removed'; map: string; key: string }
+);
+/** A change before the store adds who may read it. */
+type Change = SyncChange extends infer C ? (C extends SyncChange ? Omit<C, 'readers'> : never) : never;
 
 /** Document: Ttl. Items: ItemTtl, or its alias Ttl (ignored when both are given); CollectionTtl also sets the parent's. */
 export interface SyncWrite {
@@ -101,13 +134,22 @@ export class SyncStore {
   readonly defaultServiceSid = newSid('IS');
   onChange?: (change: SyncChange) => void;
   private services = new Map<string, SyncService>();
+  /** Services made with `POST /v1/Services` (and the default one): they outlive `reset()`, emptied. */
+  private readonly infos = new Map<string, SyncServiceInfo>();
 
-  constructor(private readonly now: () => Date) {}
+  constructor(private readonly now: () => Date) {
+    const at = now();
+    // Flex's own service, as Twilio ships it: ACLs off.
+    this.infos.set(this.defaultServiceSid, { sid: this.defaultServiceSid, friendlyName: 'Default Service', aclEnabled: false, dateCreated: at, dateUpdated: at });
+  }
 
-  /** Empties every service, telling each removal (so a page following the push channel empties too). */
+  /**
+   * Empties every service, telling each removal (so a page following the push channel empties
+   * too). The services themselves stay, as an account's Sync services outlive their data.
+   */
   reset(): void {
     for (const service of this.services.values()) {
-      for (const document of service.documents.values()) this.tell({ type: 'document_removed', serviceSid: document.serviceSid, uniqueName: nameOf(document) });
+      for (const document of service.documents.values()) this.tellRemovedDocument(document);
       for (const map of service.maps.values()) this.tellMapRemoved(map);
     }
     this.services.clear();
@@ -116,6 +158,67 @@ export class SyncStore {
   /** "default" names the account's default Sync service, as in Twilio. */
   serviceSid(reference: string): string {
     return reference === 'default' ? this.defaultServiceSid : reference;
+  }
+
+  // ---------------------------------------------------------------- services
+
+  /** `sid` only for the typed helper (a deployment's service known in advance); Twilio makes its own. */
+  createService(friendlyName: string | undefined, aclEnabled: boolean, sid?: string): SyncServiceInfo {
+    if (sid !== undefined && (!/^IS[0-9a-f]{32}$/.test(sid) || this.infos.has(sid))) throw new TwilioApiError(400, 20001, `Invalid service sid: ${sid}`);
+    const at = this.now();
+    const info: SyncServiceInfo = { sid: sid ?? newSid('IS'), friendlyName: friendlyName ?? null, aclEnabled, dateCreated: at, dateUpdated: at };
+    this.infos.set(info.sid, info);
+    return info;
+  }
+
+  /** 404 20404 for a service this account does not have. */
+  fetchService(reference: string): SyncServiceInfo {
+    const info = this.infos.get(this.serviceSid(reference));
+    if (!info) throw new TwilioApiError(404, 20404, `The requested resource /Services/${reference} was not found`);
+    return info;
+  }
+
+  /** The service's settings, if it was made (the default one always is). */
+  serviceInfo(reference: string): SyncServiceInfo | undefined {
+    return this.infos.get(this.serviceSid(reference));
+  }
+
+  // ---------------------------------------------------------------- permissions
+
+  /** The document, map or list named by sid or unique name; 404 with the kind's code when absent. */
+  fetchObject(serviceReference: string, kind: SyncObjectKind, reference: string): SyncObject {
+    if (kind === 'document') return this.fetchDocument(serviceReference, reference);
+    if (kind === 'map') return this.fetchMap(serviceReference, reference);
+    return this.fetchList(serviceReference, reference);
+  }
+
+  /** What `identity` may do with the object; undefined when it does not exist. */
+  permissionOf(serviceReference: string, kind: SyncObjectKind, reference: string, identity: string): SyncPermission | undefined {
+    const objects = this.service(serviceReference)[kind === 'document' ? 'documents' : kind === 'map' ? 'maps' : 'lists'] as Map<string, SyncObject>;
+    const object = findObject(objects, reference);
+    if (!object) return undefined;
+    return object.permissions.get(identity) ?? { read: false, write: false, manage: false };
+  }
+
+  /** 404 54354 when the identity has no permission on the object. */
+  fetchPermission(serviceReference: string, kind: SyncObjectKind, reference: string, identity: string): { object: SyncObject; permission: SyncPermission } {
+    const object = this.fetchObject(serviceReference, kind, reference);
+    const permission = object.permissions.get(identity);
+    if (!permission) throw new TwilioApiError(404, 54354, `Permission for ${identity} not found`);
+    return { object, permission };
+  }
+
+  /** Creates or replaces the identity's permission (Read, Write and Manage are all given). */
+  setPermission(serviceReference: string, kind: SyncObjectKind, reference: string, identity: string, permission: SyncPermission): { object: SyncObject; permission: SyncPermission } {
+    const object = this.fetchObject(serviceReference, kind, reference);
+    if (identity.length < 1 || identity.length > MAX_NAME_LENGTH) throw new TwilioApiError(400, 20001, 'Invalid Identity');
+    object.permissions.set(identity, { ...permission });
+    return { object, permission: { ...permission } };
+  }
+
+  deletePermission(serviceReference: string, kind: SyncObjectKind, reference: string, identity: string): void {
+    const { object } = this.fetchPermission(serviceReference, kind, reference, identity);
+    object.permissions.delete(identity);
   }
 
   /** Removes whatever has expired in every service, telling the removals. */
@@ -164,7 +267,7 @@ export class SyncStore {
     const document = this.fetchDocument(serviceReference, reference);
     assertRevision(document.revision, ifMatch, CODES.document.revisionMismatch, 'Document');
     this.service(serviceReference).documents.delete(document.sid);
-    this.tell({ type: 'document_removed', serviceSid: document.serviceSid, uniqueName: nameOf(document) });
+    this.tellRemovedDocument(document);
   }
 
   // ---------------------------------------------------------------- maps
@@ -249,7 +352,7 @@ export class SyncStore {
     assertRevision(item.revision, ifMatch, CODES.mapItem.revisionMismatch, 'Map Item');
     map.items.delete(key);
     touch(map, this.now());
-    this.tell({ type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key });
+    this.tell(map, { type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key });
   }
 
   // ---------------------------------------------------------------- lists
@@ -351,7 +454,7 @@ export class SyncStore {
     for (const document of service.documents.values()) {
       if (!expired(document)) continue;
       service.documents.delete(document.sid);
-      this.tell({ type: 'document_removed', serviceSid: document.serviceSid, uniqueName: nameOf(document) });
+      this.tellRemovedDocument(document);
     }
     for (const map of service.maps.values()) {
       if (expired(map)) {
@@ -362,7 +465,7 @@ export class SyncStore {
       for (const item of map.items.values()) {
         if (!expired(item)) continue;
         map.items.delete(item.key);
-        this.tell({ type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key: item.key });
+        this.tell(map, { type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key: item.key });
       }
     }
     for (const list of service.lists.values()) {
@@ -384,6 +487,7 @@ export class SyncStore {
       dateExpires: expiry(now, ttl),
       dateCreated: now,
       dateUpdated: now,
+      permissions: new Map(),
     };
   }
 
@@ -402,19 +506,28 @@ export class SyncStore {
   }
 
   private tellDocument(document: SyncDocument): void {
-    this.tell({ type: 'document', serviceSid: document.serviceSid, uniqueName: nameOf(document), revision: String(document.revision), data: document.data });
+    this.tell(document, { type: 'document', serviceSid: document.serviceSid, uniqueName: nameOf(document), revision: String(document.revision), data: document.data });
+  }
+
+  private tellRemovedDocument(document: SyncDocument): void {
+    this.tell(document, { type: 'document_removed', serviceSid: document.serviceSid, uniqueName: nameOf(document) });
   }
 
   private tellMapItem(map: SyncMap, item: SyncMapItem): void {
-    this.tell({ type: 'map_item', serviceSid: map.serviceSid, map: nameOf(map), key: item.key, revision: String(item.revision), data: item.data });
+    this.tell(map, { type: 'map_item', serviceSid: map.serviceSid, map: nameOf(map), key: item.key, revision: String(item.revision), data: item.data });
   }
 
   private tellMapRemoved(map: SyncMap): void {
-    for (const key of map.items.keys()) this.tell({ type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key });
+    for (const key of map.items.keys()) this.tell(map, { type: 'map_item_removed', serviceSid: map.serviceSid, map: nameOf(map), key });
   }
 
-  private tell(change: SyncChange): void {
-    this.onChange?.(change);
+  /** Tells the change with who may read the object now (before a removal takes its permissions away). */
+  private tell(object: SyncObject, change: Change): void {
+    if (!this.onChange) return;
+    const readers: SyncReaders = this.infos.get(object.serviceSid)?.aclEnabled
+      ? [...object.permissions].filter(([, permission]) => permission.read).map(([identity]) => identity)
+      : 'all';
+    this.onChange({ ...change, readers } as SyncChange);
   }
 }
 

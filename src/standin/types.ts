@@ -4,6 +4,7 @@
  * each other.
  */
 import type { FaultSpec, Operation } from './faults';
+import type { ApiKey } from './syncAccess';
 import type { AssignmentStatus, LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingHistoryEntry, RecordingStatus, TransferResult, WorkerInput, WorkerResult } from './model';
 
 export interface StandinOptions {
@@ -23,6 +24,28 @@ export interface StandinOptions {
   authToken?: string;
   /** How often the push channel sends its keep-alive comment. Default 15 s. */
   keepAliveMs?: number;
+  /**
+   * API keys (`SK…` sid and secret) the stand-in knows: Basic auth with one must carry its
+   * secret, and Sync access tokens signed with one are accepted in `X-Twilio-Token`.
+   */
+  apiKeys?: ApiKey[];
+}
+
+/**
+ * Whose view of the push channel: a Sync service (default `default`) and a token for it, or
+ * account credentials (`Authorization: Basic …`, as the REST API takes them), which see everything.
+ */
+export interface SyncPushAccess {
+  service?: string | null;
+  token?: string | null;
+  authorization?: string | null;
+}
+
+/** A Sync service made through the typed helper; `sid` names one a deployment already has. */
+export interface SyncServiceInput {
+  friendlyName?: string;
+  aclEnabled: boolean;
+  sid?: string;
 }
 
 /** One Twilio REST request received (control-surface requests are not logged). */
@@ -62,14 +85,14 @@ export interface TaskReport {
   attributes: unknown;
 }
 
-/** A Sync document of the default service, as the push channel shows it. */
+/** A Sync document, as the push channel shows it. */
 export interface PushedDocument {
   uniqueName: string;
   revision: string;
   data: Record<string, unknown>;
 }
 
-/** A Sync map item of the default service, as the push channel shows it. */
+/** A Sync map item, as the push channel shows it. */
 export interface PushedMapItem {
   key: string;
   revision: string;
@@ -117,12 +140,18 @@ export interface Standin {
   injectFault(fault: FaultInput): void;
   requests(): RequestRecord[];
   setLatency(ms: number): void;
-  /** As `GET /__standin/sync/documents/<uniqueName>`: the default service's document, if it exists. */
-  syncDocument(uniqueName: string): PushedDocument | undefined;
-  /** As `GET /__standin/sync/maps/<uniqueName>/items`: the default service's map's items in key order, if the map exists. */
-  syncMapItems(uniqueName: string): PushedMapItem[] | undefined;
-  /** As `GET /__standin/sync/stream`: every Sync change of the default service as Server-Sent Events. */
-  syncStream(lastEventId?: string | null): Response;
+  /** As `POST /v1/Services` with account credentials: the new service's sid. Services outlive `reset()`. */
+  createSyncService(input: SyncServiceInput): string;
+  /**
+   * As `GET /__standin/sync/documents/<uniqueName>`: the service's document (the default
+   * service's without `access`), if it exists. Throws TwilioApiError 401 for a bad token or a
+   * service with ACLs enabled reached without one, 403 54007 when the identity may not read it.
+   */
+  syncDocument(uniqueName: string, access?: SyncPushAccess): PushedDocument | undefined;
+  /** As `GET /__standin/sync/maps/<uniqueName>/items`: the map's items in key order, if the map exists (refusals as syncDocument). */
+  syncMapItems(uniqueName: string, access?: SyncPushAccess): PushedMapItem[] | undefined;
+  /** As `GET /__standin/sync/stream`: every change of the service the access may read, as Server-Sent Events. */
+  syncStream(lastEventId?: string | null, access?: SyncPushAccess): Response;
   /** Ends every open push stream. */
   closeStreams(): void;
 }

@@ -1,6 +1,10 @@
 /**
- * A Sync service in memory with a client that behaves like twilio-sync as Flex gives it
- * (`manager.insightsClient`): `document` / `map` with `open_existing` answer asynchronously, a
+ * A Sync service in memory — the product's own — with clients that behave like twilio-sync's
+ * `Client`. `client` is Flex's own (`manager.insightsClient`, on Flex's service: none of the
+ * product's objects are there); `new client.constructor(token)` is one on the product's service,
+ * as the plugin makes it (`tokens` lists every token it was given, `updateToken` included, and
+ * `tokenAboutToExpire()` tells those clients their token runs out). `document` / `map` with
+ * `open_existing` answer asynchronously, a
  * missing object is refused with 404 (54100) and a forbidden one with 403; opens wait while the
  * client is not connected; changes reach every open object as `updated` / `removed` /
  * `itemAdded` / `itemUpdated` / `itemRemoved` with twilio-sync's payloads; a broken subscription
@@ -60,26 +64,64 @@ class FakeMap extends Events implements SyncMapLike {
   }
 }
 
+/** twilio-sync's Client: made with a token (none: Flex's own, on Flex's service). */
+export interface FakeSyncClient extends SyncClientLike {
+  readonly token?: string;
+  updateToken(token: string): Promise<FakeSyncClient>;
+}
+
 export class FakeSync {
   readonly documents = new Map<string, unknown>();
   readonly maps = new Map<string, Map<string, unknown>>();
   /** Names this user may not read (403), as a Sync ACL or a missing Flex role would refuse. */
   readonly forbidden = new Set<string>();
+  /** Every token a product-service client was made or updated with, in order. */
+  readonly tokens: string[] = [];
   reads = 0;
   private readonly open = new Set<FakeDocument | FakeMap>();
   private readonly clientEvents = new Events();
   private state: SyncConnectionState = 'connected';
   private whenConnected: Array<() => void> = [];
-
-  readonly client: SyncClientLike = {
-    document: (options) => this.openDocument(options.id),
-    map: (options) => this.openMap(options.id),
-    on: (event, listener) => this.clientEvents.on(event, listener),
-    removeListener: (event, listener) => this.clientEvents.removeListener(event, listener),
-  };
+  /** Flex's own client (`manager.insightsClient`). */
+  readonly client: FakeSyncClient;
 
   constructor() {
-    Object.defineProperty(this.client, 'connectionState', { get: () => this.state });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const service = this;
+    class Client implements FakeSyncClient {
+      constructor(public token?: string) {
+        if (token !== undefined) service.tokens.push(token);
+      }
+      get connectionState() {
+        return service.state;
+      }
+      document(options: { id: string }) {
+        return service.openDocument(options.id, this.token !== undefined);
+      }
+      map(options: { id: string }) {
+        return service.openMap(options.id, this.token !== undefined);
+      }
+      on(event: string, listener: (...args: any[]) => void) {
+        service.clientEvents.on(`${this.token === undefined ? 'flex' : 'product'}:${event}`, listener);
+        if (event === 'connectionStateChanged' && this.token !== undefined) service.clientEvents.on('flex:connectionStateChanged', listener);
+        return this;
+      }
+      removeListener(event: string, listener: (...args: any[]) => void) {
+        for (const side of ['flex', 'product']) service.clientEvents.removeListener(`${side}:${event}`, listener);
+        return this;
+      }
+      async updateToken(token: string) {
+        this.token = token;
+        service.tokens.push(token);
+        return this;
+      }
+    }
+    this.client = new Client();
+  }
+
+  /** The product-service clients' token is about to run out (twilio-sync's `tokenAboutToExpire`). */
+  tokenAboutToExpire(): void {
+    this.clientEvents.emit('product:tokenAboutToExpire');
   }
 
   /** Objects open right now (subscriptions). */
@@ -120,7 +162,7 @@ export class FakeSync {
 
   setConnectionState(state: SyncConnectionState): void {
     this.state = state;
-    this.clientEvents.emit('connectionStateChanged', state);
+    this.clientEvents.emit('flex:connectionStateChanged', state);
     if (state === 'connected') {
       const waiting = this.whenConnected;
       this.whenConnected = [];
@@ -141,21 +183,21 @@ export class FakeSync {
     if (this.state !== 'connected') await new Promise<void>((resume) => this.whenConnected.push(resume));
   }
 
-  private async openDocument(name: string): Promise<SyncDocumentLike> {
+  private async openDocument(name: string, product: boolean): Promise<SyncDocumentLike> {
     await this.connected();
     this.reads += 1;
     if (this.forbidden.has(name)) throw syncError(403, 54007, `access to ${name} forbidden`);
-    if (!this.documents.has(name)) throw syncError(404, 54100, `document ${name} not found`);
+    if (!product || !this.documents.has(name)) throw syncError(404, 54100, `document ${name} not found`);
     const document = new FakeDocument(name, this.documents.get(name), this);
     this.open.add(document);
     return document;
   }
 
-  private async openMap(name: string): Promise<SyncMapLike> {
+  private async openMap(name: string, product: boolean): Promise<SyncMapLike> {
     await this.connected();
     this.reads += 1;
     if (this.forbidden.has(name)) throw syncError(403, 54007, `access to ${name} forbidden`);
-    if (!this.maps.has(name)) throw syncError(404, 54200, `map ${name} not found`);
+    if (!product || !this.maps.has(name)) throw syncError(404, 54200, `map ${name} not found`);
     const map = new FakeMap(name, this);
     this.open.add(map);
     return map;

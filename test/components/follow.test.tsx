@@ -344,3 +344,51 @@ describe('when the document cannot be followed', () => {
     expect(indicatorText()).toHaveTextContent('Recording state unknown — checking…');
   });
 });
+
+describe("the plugin's own Sync client, on the product's service", () => {
+  it("follows the call with a token the functions gave for the user, never through Flex's own client", async () => {
+    api.state = callStatus([desktopHold()]);
+    sync.setDocument(DOCUMENT, documentOf(api.state));
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await settle();
+    expect(indicatorText()).toHaveTextContent(/^Paused — Card number$/);
+    expect(api.syncTokens).toEqual(['sync-token-1']);
+    // Flex's own client was given no token and opened nothing; the plugin's client has the functions' token.
+    expect(sync.client.token).toBeUndefined();
+    expect(sync.tokens).toEqual(['sync-token-1']);
+    expect(getRuntime().live.isFollowing({ taskSid: voiceTask().taskSid })).toBe(true);
+  });
+
+  it('renews its token before it runs out and goes on following, with no poll', async () => {
+    sync.setDocument(DOCUMENT, documentOf(callStatus()));
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await settle();
+    await pass(55 * MINUTE);
+    act(() => sync.tokenAboutToExpire());
+    await settle();
+    expect(api.syncTokens).toEqual(['sync-token-1', 'sync-token-2']);
+    expect(sync.tokens).toEqual(['sync-token-1', 'sync-token-2']);
+    expect(api.requests.map((request) => request.verb)).toEqual(['status']);
+
+    act(() => sync.setDocument(DOCUMENT, documentOf(callStatus([desktopHold()]))));
+    expect(indicatorText()).toHaveTextContent(/^Paused — Card number$/);
+  });
+
+  it('polls while no Sync token can be had, and follows once one can', async () => {
+    sync.setDocument(DOCUMENT, documentOf(callStatus()));
+    api.on['sync-token'] = () => ({ status: 503, body: { error: { code: 'unavailable', message: 'down' } } });
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await settle();
+    expect(getRuntime().live.isFollowing({ taskSid: voiceTask().taskSid })).toBe(false);
+    await pass(20 * SECOND);
+    expect(api.count('status')).toBeGreaterThanOrEqual(2); // the fallback
+
+    delete api.on['sync-token'];
+    await pass(MINUTE);
+    expect(getRuntime().live.isFollowing({ taskSid: voiceTask().taskSid })).toBe(true);
+    expect(sync.tokens).toEqual(['sync-token-1']);
+    const polled = api.count('status');
+    await pass(5 * MINUTE);
+    expect(api.count('status')).toBe(polled);
+  });
+});

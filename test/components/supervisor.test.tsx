@@ -79,6 +79,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   api.requests.length = 0;
+  api.syncTokens.length = 0;
   Flex.Notifications.dismissAll();
   jest.useRealTimers();
 });

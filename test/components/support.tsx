@@ -131,6 +131,8 @@ type Answer = { status: number; body: unknown } | Promise<{ status: number; body
 export interface FakeApi {
   state: CallStatus;
   requests: ApiRequest[];
+  /** Every Sync token `/sync-token` gave out, in order (`on['sync-token']` overrides the answer). */
+  syncTokens: string[];
   on: Record<string, (fields: Record<string, string>) => Answer>;
   count(verb: string): number;
   last(verb: string): ApiRequest | undefined;
@@ -141,10 +143,23 @@ export function fakeApi(): FakeApi {
   const api: FakeApi = {
     state: callStatus(),
     requests: [],
+    syncTokens: [],
     on: {},
     count: (verb) => api.requests.filter((request) => request.verb === verb).length,
     last: (verb) => [...api.requests].reverse().find((request) => request.verb === verb),
     server: setupServer(
+      http.post(`${BASE_URL}/sync-token`, async ({ request }) => {
+        const fields = Object.fromEntries(new URLSearchParams(await request.text()));
+        if (fields.Token !== TOKEN) return HttpResponse.json({ error: { code: 'unauthenticated', message: 'bad token' } }, { status: 401 });
+        const handler = api.on['sync-token'];
+        if (handler) {
+          const answer = await handler(fields);
+          return HttpResponse.json(answer.body as any, { status: answer.status });
+        }
+        const token = `sync-token-${api.syncTokens.length + 1}`;
+        api.syncTokens.push(token);
+        return HttpResponse.json({ token, identity: 'alice', serviceSid: 'IS' + '5'.repeat(32), ttl: 3600 });
+      }),
       http.post(`${BASE_URL}/recording-controls/:verb`, async ({ request, params }) => {
         const fields = Object.fromEntries(new URLSearchParams(await request.text()));
         const verb = String(params.verb);
@@ -197,6 +212,7 @@ export function usePluginInFlex(api: FakeApi, manager: FakeManager): void {
   afterEach(() => {
     api.server.resetHandlers();
     api.requests.length = 0;
+    api.syncTokens.length = 0;
     api.on = {};
     api.state = callStatus();
     Flex.Notifications.dismissAll();

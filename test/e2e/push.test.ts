@@ -2,7 +2,7 @@
  * Push, not poll, end to end: the demo page in headless Chromium follows its call through the
  * stand-in's Sync push channel (the page's Sync client, src/demo/app/standinSync.ts), the way
  * Flex follows Twilio Sync. An idle agent on a call costs the functions nothing: the page sends
- * them one `status` when the call comes on screen and nothing after, while a sweep runs every
+ * them one `status` when the call comes on screen (and asks once for its Sync token) and nothing after, while a sweep runs every
  * second as under `npm start`. A card field still shows "Paused" at once — pushed.
  */
 import type { Server } from 'node:http';
@@ -69,8 +69,8 @@ describe('an idle agent on a call', () => {
     await page.waitForTimeout(IDLE_MS);
 
     expect(await page.textContent(indicator)).toBe('Recording');
-    // The one status of the call coming on screen, and nothing since.
-    expect(toFunctions.map((request) => request.path)).toEqual(['/recording-controls/status']);
+    // The one status of the call coming on screen, the plugin's Sync token (one an hour), and nothing since.
+    expect(toFunctions.map((request) => request.path)).toEqual(['/recording-controls/status', '/sync-token']);
     await screenshot(page, 'e2e-push-idle');
 
     // Meanwhile Twilio was asked only by the scheduled sweep: at most one request per sweep.

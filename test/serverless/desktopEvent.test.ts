@@ -1,5 +1,5 @@
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
+import { PRODUCT_SYNC_SERVICE_SID, desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();
 
@@ -193,11 +193,11 @@ describe('the pause path', () => {
       expect.arrayContaining([
         `POST /2010-04-01/Accounts/${account}/Calls/${call.callSid}/Recordings/Twilio.CURRENT.json`,
         `POST /2010-04-01/Accounts/${account}/Conferences/${call.conferenceSid}/Recordings/Twilio.CURRENT.json`,
-        `GET /v1/Services/default/Documents/rc-call-${call.callSid}`,
-        expect.stringMatching(/^GET \/v1\/Services\/default\/Maps\/rc-live-agents\/Items\/agent-/),
-        'POST /v1/Services/default/Maps/rc-seen-signals/Items',
+        `GET /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Documents/rc-call-${call.callSid}`,
+        expect.stringMatching(new RegExp(`^GET /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Maps/rc-live-agents/Items/agent-`)),
+        `POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Maps/rc-seen-signals/Items`,
       ]),
     );
-    expect(requests[5]).toBe(`POST /v1/Services/default/Documents/rc-call-${call.callSid}`);
+    expect(requests[5]).toBe(`POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Documents/rc-call-${call.callSid}`);
   });
 });

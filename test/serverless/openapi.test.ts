@@ -11,6 +11,8 @@ import { CRM_FIELD_FIELDS, DESKTOP_ITEM_EVENT_FIELDS, DesktopItemEvent } from '.
 import { DESKTOP_EVENT_FIELDS } from '../../src/core/desktopEventRequest';
 import { handler as configFunction } from '../../src/serverless/functions/desktop-events/config';
 import { handler as sweepFunction } from '../../src/serverless/functions/sweep';
+import { handler as syncTokenFunction } from '../../src/serverless/functions/sync-token';
+import { SYNC_TOKEN_FIELDS } from '../../src/serverless/lib/api/syncToken';
 import { Authenticator } from '../../src/serverless/lib/api/auth';
 import {
   ConfigApiDeps,
@@ -24,7 +26,7 @@ import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEven
 import { DesktopEventsConfigStore } from '../../src/serverless/lib/signals/desktopEventsConfig';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
-import { invoke } from '../support/functionRuntime';
+import { functionContext, invoke } from '../support/functionRuntime';
 import { apiDeps, desktopDeps, shippedConfig, signed, testEnv, useStandin } from '../support/harness';
 
 const standin = useStandin();
@@ -96,6 +98,27 @@ test('the documented request fields are exactly the accepted ones', () => {
   expect(fieldsOf(component('ConfigSave'))).toEqual([...SAVE_FIELDS].sort());
   expect(fieldsOf(component('DesktopItemEvent'))).toEqual([...DESKTOP_ITEM_EVENT_FIELDS].sort());
   expect(fieldsOf(component('CrmField'))).toEqual([...CRM_FIELD_FIELDS].sort());
+  for (const type of [JSON_TYPE, FORM_TYPE]) expect(fieldsOf(operation('/sync-token', 'post').requestBody.content[type].schema)).toEqual([...SYNC_TOKEN_FIELDS].sort());
+});
+
+test('sync-token answers match the document', async () => {
+  const live = standin.createLiveCall({ agent: 'alice', recording: 'none' });
+  const form: Array<[string, string]> = [['Content-Type', FORM_TYPE]];
+  const { TWILIO_API_KEY: _key, ...withoutKey } = functionContext;
+  const answers = [
+    await invoke(syncTokenFunction, { headers: form, body: { Token: live.token } }),
+    await invoke(syncTokenFunction, { headers: [['Content-Type', JSON_TYPE]], body: { Token: live.token } }),
+    await invoke(syncTokenFunction, { headers: form, body: { Token: 'forged' } }),
+    await invoke(syncTokenFunction, { headers: [...form, ['Authorization', 'Bearer test-api-key']], body: {} }),
+    await invoke(syncTokenFunction, { headers: form, body: { Token: live.token, extra: 'x' } }),
+    await invoke(syncTokenFunction, { headers: form, body: { Token: live.token } }, withoutKey as typeof functionContext),
+    await invoke(syncTokenFunction, { headers: form, body: { Token: live.token } }, { ...functionContext, SYNC_SERVICE_SID: 'default' }),
+  ];
+  expect(answers.map((answer) => answer.status)).toEqual([200, 200, 401, 403, 400, 500, 500]);
+  for (const answer of answers) expectDocumented('/sync-token', answer.status, answer.body);
+  for (const body of [{ Token: live.token }, { Token: live.token, extra: 'x' }]) {
+    expect(documentedRequestAdmits('/sync-token', 'post', FORM_TYPE, body)).toBe(Object.keys(body).length === 1);
+  }
 });
 
 test('desktop-event answers match the document', async () => {

@@ -14,13 +14,13 @@ import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
-import { FAULT_OPERATIONS, createStandin } from '../../src/standin/standin';
-import { ACCOUNT_SID, WORKSPACE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from '../support/harness';
+import { FAULT_OPERATIONS } from '../../src/standin/standin';
+import { PRODUCT_SYNC_SERVICE_SID, WORKSPACE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv, testStandin } from '../support/harness';
 import { type Exchange, type Operation, TwilioSpecs, errorBodyProblems } from './twilioSpecs';
 
 jest.setTimeout(60_000);
 
-const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID });
+const standin = testStandin();
 const exchanges: Exchange[] = [];
 // The stand-in's msw handler, with every request and answer written down on the way.
 const server = setupServer(
@@ -101,7 +101,7 @@ async function refusalsRun(): Promise<void> {
 
 /** The Sync objects the functions keep — documents, the live-call map, archive lists — and their refusals. */
 async function syncRun(): Promise<void> {
-  const service = client.sync.v1.services('default');
+  const service = client.sync.v1.services(PRODUCT_SYNC_SERVICE_SID);
   await service.documents.create({ uniqueName: 'rc-spec-doc', data: { holds: [] }, ttl: 3600 });
   await service.documents('rc-spec-doc').update({ data: { holds: [1] }, ifMatch: '0' });
   await service.documents('rc-spec-doc').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
@@ -160,7 +160,42 @@ async function remainingRoutesRun(): Promise<void> {
   await service.syncLists('rc-spec-list').syncListItems.create({ data: {} });
   await service.syncLists('rc-spec-list').syncListItems(0).fetch();
   await service.syncLists('rc-spec-list').syncListItems(0).remove();
-  await service.documents('rc-spec-doc').remove();
+  await client.sync.v1.services(PRODUCT_SYNC_SERVICE_SID).documents('rc-spec-doc').remove();
+}
+
+/**
+ * A service of the product's own with ACLs on, its objects' permissions, and what a Flex user's
+ * token meets there (sent as a browser's Sync client sends it: X-Twilio-Token).
+ */
+async function aclRun(): Promise<void> {
+  const created = await client.sync.v1.services.create({ friendlyName: 'recording-controls', aclEnabled: true });
+  await client.sync.v1.services(created.sid).fetch();
+  await client.sync.v1.services('default').fetch();
+  await client.sync.v1.services(`IS${'e'.repeat(32)}`).fetch().catch(() => undefined); // 404
+  const service = client.sync.v1.services(created.sid);
+  await service.documents.create({ uniqueName: 'rc-call-CA1', data: { holds: [] } });
+  await service.syncMaps.create({ uniqueName: 'rc-live-calls' });
+  await service.syncLists.create({ uniqueName: 'rc-intervals-CA1' });
+  await service.documents('rc-call-CA1').documentPermissions('alice').update({ read: true, write: false, manage: false });
+  await service.documents('rc-call-CA1').documentPermissions('alice').fetch();
+  await service.documents('rc-call-CA1').documentPermissions('nobody').fetch().catch(() => undefined); // 404 54354
+  await service.syncMaps('rc-live-calls').syncMapPermissions('sam').update({ read: true, write: false, manage: false });
+  await service.syncMaps('rc-live-calls').syncMapPermissions('sam').fetch();
+  await service.syncMaps('rc-live-calls').syncMapPermissions('sam').remove();
+  await service.syncLists('rc-intervals-CA1').syncListPermissions('alice').update({ read: true, write: false, manage: false });
+  await service.syncLists('rc-intervals-CA1').syncListPermissions('alice').fetch();
+  await service.syncLists('rc-intervals-CA1').syncListPermissions('alice').remove();
+  await service.documents('rc-call-CA1').documentPermissions('alice').remove();
+
+  const flex = standin.createWorker({ agent: 'mallory', role: 'agent' });
+  const asUser = (method: string, path: string, form?: Record<string, string>) =>
+    fetch(`https://sync.twilio.com/v1/Services/${created.sid}${path}`, {
+      method,
+      headers: { 'X-Twilio-Token': flex.token, ...(form && { 'Content-Type': 'application/x-www-form-urlencoded' }) },
+      body: form && new URLSearchParams(form).toString(),
+    });
+  await asUser('POST', '/Documents/rc-call-CA1', { Data: JSON.stringify({ holds: [], recording: 'paused' }) }); // 403 54007
+  await asUser('GET', '/Documents/rc-call-CA1'); // 403 54007
 }
 
 function operationOf(exchange: Exchange): Operation {
@@ -179,6 +214,7 @@ describe("the stand-in against Twilio's OpenAPI documents", () => {
     await refusalsRun();
     await syncRun();
     await remainingRoutesRun();
+    await aclRun();
     run = exchanges.splice(0);
   });
 
@@ -209,7 +245,7 @@ describe("the stand-in against Twilio's OpenAPI documents", () => {
     const statuses = new Set(run.map((exchange) => exchange.status));
     for (const status of [200, 201, 204, 400, 404, 409, 412]) expect(statuses).toContain(status);
     const codes = new Set(run.filter((exchange) => exchange.status >= 400).map((exchange) => JSON.parse(exchange.responseBody).code));
-    for (const code of [21220, 16022, 16108, 20404, 20412, 54003, 54100, 54103, 54200, 54205, 54208, 54301, 54151]) expect(codes).toContain(code);
+    for (const code of [21220, 16022, 16108, 20404, 20412, 54003, 54100, 54103, 54200, 54205, 54208, 54301, 54151, 54354, 54007]) expect(codes).toContain(code);
   });
 
   it('every request the SDK sent is an operation of the spec, with parameters the spec knows and accepts', () => {

@@ -11,7 +11,7 @@ import { handleRecordingControl } from '../../src/serverless/lib/api/recordingCo
 import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import type { FaultInput, Standin } from '../../src/standin/standin';
-import { apiDeps, desktopDeps, liveIndex, signed } from './harness';
+import { PRODUCT_SYNC_SERVICE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from './harness';
 
 /** mulberry32: small, seedable, good enough to pick steps. */
 function random(seed: number): () => number {
@@ -68,7 +68,11 @@ export interface FaultRunReport {
 
 /** The ledger as the stand-in holds it, read past the faults (through its control surface). */
 async function ledgerAtStandin(standin: Standin, callSid: string): Promise<{ record: { holds: unknown[]; outOfSync: boolean } } | null> {
-  const response = await standin.handle(new Request(`http://standin.local/__standin/sync/documents/rc-call-${callSid}`));
+  const response = await standin.handle(
+    new Request(`http://standin.local/__standin/sync/documents/rc-call-${callSid}?service=${PRODUCT_SYNC_SERVICE_SID}`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${standin.accountSid}:${testEnv.AUTH_TOKEN}`).toString('base64')}` },
+    }),
+  );
   return response.status === 200 ? { record: ((await response.json()) as { data: { holds: unknown[]; outOfSync: boolean } }).data } : null;
 }
 

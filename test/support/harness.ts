@@ -16,20 +16,37 @@ import type { RecordingControlsDeps } from '../../src/serverless/lib/api/recordi
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
-import { createStandin } from '../../src/standin/standin';
+import { createStandin, type Standin, type StandinOptions } from '../../src/standin/standin';
+import { SyncServiceCheck } from '../../src/serverless/lib/twilio/syncService';
+import { SyncReadGrants } from '../../src/serverless/lib/twilio/syncPermissions';
 
 export const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 export const WORKSPACE_SID = `WS${'0'.repeat(32)}`;
 export const SECRET = 'test-secret';
 
+/** The product's own Sync service (ACLs on), as a deployment has it; made at the stand-in by `testStandin`. */
+export const PRODUCT_SYNC_SERVICE_SID = `IS${'5'.repeat(32)}`;
+/** The API key that signs the plugin's Sync tokens; the stand-in knows it. */
+export const API_KEY = { sid: `SK${'7'.repeat(32)}`, secret: 'test-api-key-secret' };
+
 export const testEnv = {
   ACCOUNT_SID,
   AUTH_TOKEN: 'a'.repeat(32),
   TWILIO_WORKSPACE_SID: WORKSPACE_SID,
+  SYNC_SERVICE_SID: PRODUCT_SYNC_SERVICE_SID,
+  TWILIO_API_KEY: API_KEY.sid,
+  TWILIO_API_SECRET: API_KEY.secret,
   DESKTOP_EVENT_SECRET: SECRET,
   RECORDING_CONTROLS_API_KEYS: 'test-api-key',
   RECORDING_CONTROLS_ADMIN_KEYS: 'test-admin-key',
 };
+
+/** A stand-in as the tests' deployment has it: the API key known, the product's Sync service made with ACLs on. */
+export function testStandin(options: StandinOptions = {}): Standin {
+  const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, apiKeys: [API_KEY], ...options });
+  standin.createSyncService({ sid: PRODUCT_SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });
+  return standin;
+}
 
 export const shippedConfig = parseDesktopEventsConfig(
   readFileSync(join(__dirname, '../../src/serverless/assets/desktop-events.private.json'), 'utf8'),
@@ -37,7 +54,7 @@ export const shippedConfig = parseDesktopEventsConfig(
 
 /** Starts msw in front of a fresh stand-in for the test file; state is emptied before each test. */
 export function useStandin() {
-  const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID });
+  const standin = testStandin();
   const server = setupServer(...standinHandlers(standin));
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   beforeEach(() => standin.reset());
@@ -53,11 +70,11 @@ export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Reco
 }
 
 export function ledgerStore(): LedgerStore {
-  return new LedgerStore(twilioClient(readSettings(testEnv)), 'default');
+  return new LedgerStore(twilioClient(readSettings(testEnv)), PRODUCT_SYNC_SERVICE_SID);
 }
 
 export function liveIndex(): LiveIndex {
-  return new LiveIndex(twilioClient(readSettings(testEnv)), 'default');
+  return new LiveIndex(twilioClient(readSettings(testEnv)), PRODUCT_SYNC_SERVICE_SID);
 }
 
 export interface SignalBody {
@@ -82,8 +99,8 @@ export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: s
 
 /** The Recording Controls API's dependencies as a fresh container would build them. */
 export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
-  const { settings, client, control, tasks, auth } = buildServices(readSettings({ ...testEnv, ...env }), { now });
-  return { settings, client, control, tasks, auth, now };
+  const { settings, client, control, tasks, auth, syncService, grants } = buildServices(readSettings({ ...testEnv, ...env }), { now });
+  return { settings, client, control, tasks, auth, syncService, grants, now };
 }
 
 /** Twilio Functions hand headers over with lower-case names. */

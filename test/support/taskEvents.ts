@@ -8,8 +8,7 @@ import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
-import { createStandin } from '../../src/standin/standin';
-import { ACCOUNT_SID, desktopDeps, liveIndex, testEnv, WORKSPACE_SID } from './harness';
+import { desktopDeps, liveIndex, testEnv, testStandin, WORKSPACE_SID } from './harness';
 
 const CALLBACK_URL = 'https://callbacks.example.com/task-event';
 
@@ -21,7 +20,7 @@ export const callbackDeps = () => {
 
 /** A stand-in whose TaskRouter event callback the real task-event logic answers, and msw's handlers for both. */
 export function standinWithTaskEvents() {
-  const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
+  const standin = testStandin({ eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
   const events: string[] = [];
   const handlers = [
     http.post(CALLBACK_URL, async ({ request }) => {

@@ -6,8 +6,9 @@
  * - the Manager: Flex's `Manager.create` logs in to Twilio, so a plain object with the slice
  *   the plugin reads (`ManagerLike`): the worker's identity and Flex token, the selected voice
  *   task, `ui_attributes.recordingControls`, strings, and `insightsClient`, Flex's Sync client —
- *   here one over the stand-in's push channel (`standinSync.ts`), so the plugin follows the
- *   call's Sync document as in Flex instead of polling.
+ *   here one over the stand-in's push channel (`standinSync.ts`). As in Flex, the plugin makes
+ *   its own client of the same class with a token from `/sync-token`, on the product's Sync
+ *   service, and follows the call's document through it instead of polling.
  * - two start-up steps of the Manager: compiling Flex's string templates (Flex's own UI uses
  *   them) and turning on Flex's keyboard shortcuts — without Flex's default ones, which act on
  *   parts of Flex not on this page — so the plugin's Ctrl+Shift+P works as in Flex.
@@ -18,7 +19,7 @@ import * as Flex from '@twilio/flex-ui';
 import type { ManagerLike, TaskLike } from '../../flex/types';
 import RecordingControlsPlugin from '../../RecordingControlsPlugin';
 import type { DemoCall } from '../calls';
-import { StandinSyncClient } from './standinSync';
+import { standinSyncClientFor } from './standinSync';
 
 export const HOLD_LABELS = { 'card-number': 'Card number', cvv: 'CVV' };
 
@@ -83,7 +84,7 @@ export function createDemoManager(options: DemoHostOptions): DemoManager {
       return { identity: options.agent, token: call?.token, roles: ['agent'] };
     },
     localization: { localeTag: 'en-US' },
-    insightsClient: options.syncUrl ? new StandinSyncClient(options.syncUrl) : undefined,
+    insightsClient: options.syncUrl ? new (standinSyncClientFor(options.syncUrl))() : undefined,
     store: {
       getState: () => state,
       subscribe(listener) {

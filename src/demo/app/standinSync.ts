@@ -1,7 +1,15 @@
 /**
- * The demo page's Sync client: the plugin's `SyncClientLike` (the slice of twilio-sync that
- * Flex's `manager.insightsClient` offers) over the Twilio stand-in's local push channel, so the
- * page follows calls the way Flex does — pushed, not polled. In Flex this is Twilio Sync itself.
+ * The demo page's Sync client: the plugin's `SyncClientLike` (the slice of twilio-sync's `Client`
+ * the plugin uses) over the Twilio stand-in's local push channel, so the page follows calls the
+ * way Flex does — pushed, not polled. In Flex this is Twilio Sync itself.
+ *
+ * Like twilio-sync's `Client`, it is made with a token: `standinSyncClientFor(origin)` is the
+ * class. Made without one it is Flex's own client on Flex's `default` service (the demo's
+ * `manager.insightsClient`); made with a Sync access token (what `/sync-token` answers) it reads
+ * the service of the token's grant as the token's identity may — the plugin makes it so, with
+ * `new insightsClient.constructor(token)`. It says `tokenAboutToExpire` a minute before the
+ * token's `exp` and `tokenExpired` at it, and takes a new one with `updateToken`. It connects when
+ * the first object is opened.
  *
  * - `GET <origin>/__standin/sync/documents/<name>` and `/__standin/sync/maps/<name>/items`: the
  *   object when it is opened (404 when it does not exist, as twilio-sync's `open_existing`);
@@ -112,33 +120,103 @@ class StandinMap extends Emitter implements SyncMapLike {
 /** The newest changes seen on the stream, so a read that crossed one is corrected at once. */
 const RECENT_LIMIT = 2000;
 
+/** A stream refused or ended by the stand-in is opened again after this long, with the current token. */
+const REOPEN_MS = 2000;
+/** twilio-sync says `tokenAboutToExpire` ahead of time; so does this client. */
+const ABOUT_TO_EXPIRE_MS = 60_000;
+
+/** The service and expiry a Sync access token names (its payload, unverified: the stand-in checks it). */
+function grantOf(token: string): { serviceSid?: string; expiresAt?: number } {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown; grants?: { data_sync?: { service_sid?: unknown } } };
+    const serviceSid = payload.grants?.data_sync?.service_sid;
+    return { serviceSid: typeof serviceSid === 'string' ? serviceSid : undefined, expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
+  } catch {
+    return {};
+  }
+}
+
 export class StandinSyncClient extends Emitter implements SyncClientLike {
   private state: SyncConnectionState = 'connecting';
-  private readonly source: EventSource;
+  private source?: EventSource;
   private readonly documents = new Map<string, Set<StandinDocument>>();
   private readonly maps = new Map<string, Set<StandinMap>>();
   private readonly recent = new Map<string, Versioned | 'removed'>();
   private connected: Promise<void>;
   private markConnected: () => void = () => undefined;
+  private timers: Array<ReturnType<typeof setTimeout>> = [];
+  private closed = false;
 
-  constructor(private readonly origin: string) {
+  constructor(
+    private readonly origin: string,
+    private token?: string,
+  ) {
     super();
     this.connected = new Promise((resolve) => (this.markConnected = resolve));
-    this.source = new EventSource(`${origin}/__standin/sync/stream`);
-    this.source.onopen = () => this.setState('connected');
-    this.source.onerror = () => this.setState(this.source.readyState === EventSource.CLOSED ? 'disconnected' : 'connecting');
-    this.source.addEventListener('document', (event) => this.onDocument(JSON.parse((event as MessageEvent).data)));
-    this.source.addEventListener('document_removed', (event) => this.onDocumentRemoved(JSON.parse((event as MessageEvent).data)));
-    this.source.addEventListener('map_item', (event) => this.onMapItem(JSON.parse((event as MessageEvent).data)));
-    this.source.addEventListener('map_item_removed', (event) => this.onMapItemRemoved(JSON.parse((event as MessageEvent).data)));
+    this.watchExpiry();
   }
 
   get connectionState(): SyncConnectionState {
     return this.state;
   }
 
+  /** A new token for the same identity and service (as twilio-sync's `updateToken`): used from the next read and reconnection on. */
+  async updateToken(token: string): Promise<this> {
+    this.token = token;
+    this.watchExpiry();
+    return this;
+  }
+
+  /** Closes the stream and stops the token's timers (twilio-sync's `shutdown`). */
+  async shutdown(): Promise<void> {
+    this.timers.forEach(clearTimeout);
+    this.timers = [];
+    this.closed = true;
+    this.source?.close();
+    this.source = undefined;
+  }
+
+  /** `?service=…&token=…` for a client made with a token (EventSource sends no headers). */
+  private access(): string {
+    if (!this.token) return '';
+    const { serviceSid } = grantOf(this.token);
+    return `?${new URLSearchParams({ ...(serviceSid && { service: serviceSid }), token: this.token }).toString()}`;
+  }
+
+  private watchExpiry(): void {
+    this.timers.forEach(clearTimeout);
+    this.timers = [];
+    const expiresAt = this.token ? grantOf(this.token).expiresAt : undefined;
+    if (expiresAt === undefined) return;
+    const left = expiresAt - Date.now();
+    this.timers.push(setTimeout(() => this.emit('tokenAboutToExpire'), Math.max(0, left - ABOUT_TO_EXPIRE_MS)));
+    this.timers.push(setTimeout(() => this.emit('tokenExpired'), Math.max(0, left)));
+  }
+
+  /** Opens the stream once (and again, with the current token, whenever the stand-in ends it). */
+  private connect(): void {
+    if (this.source || this.closed) return;
+    const source = new EventSource(`${this.origin}/__standin/sync/stream${this.access()}`);
+    this.source = source;
+    source.onopen = () => this.setState('connected');
+    source.onerror = () => {
+      if (source.readyState !== EventSource.CLOSED) {
+        this.setState('connecting');
+        return;
+      }
+      this.setState('disconnected');
+      if (this.source === source) this.source = undefined;
+      setTimeout(() => this.connect(), REOPEN_MS);
+    };
+    source.addEventListener('document', (event) => this.onDocument(JSON.parse((event as MessageEvent).data)));
+    source.addEventListener('document_removed', (event) => this.onDocumentRemoved(JSON.parse((event as MessageEvent).data)));
+    source.addEventListener('map_item', (event) => this.onMapItem(JSON.parse((event as MessageEvent).data)));
+    source.addEventListener('map_item_removed', (event) => this.onMapItemRemoved(JSON.parse((event as MessageEvent).data)));
+  }
+
   async document({ id }: { id: string; mode: 'open_existing' }): Promise<SyncDocumentLike> {
     // Listen before reading, as twilio-sync subscribes before it answers: no change falls in between.
+    this.connect();
     await this.connected;
     const body = (await this.read(`/__standin/sync/documents/${encodeURIComponent(id)}`, id)) as { revision: string; data: unknown };
     const document = new StandinDocument(id, { revision: String(body.revision), data: body.data }, (closed) => this.documents.get(id)?.delete(closed));
@@ -150,6 +228,7 @@ export class StandinSyncClient extends Emitter implements SyncClientLike {
   }
 
   async map({ id }: { id: string; mode: 'open_existing' }): Promise<SyncMapLike> {
+    this.connect();
     await this.connected;
     const body = (await this.read(`/__standin/sync/maps/${encodeURIComponent(id)}/items`, id)) as { items: Array<{ key: string; revision: string; data: unknown }> };
     const items = new Map(body.items.map((item) => [item.key, { revision: String(item.revision), data: item.data }]));
@@ -168,11 +247,12 @@ export class StandinSyncClient extends Emitter implements SyncClientLike {
   private async read(path: string, name: string): Promise<unknown> {
     let response: Response;
     try {
-      response = await fetch(`${this.origin}${path}`, { cache: 'no-store' });
+      response = await fetch(`${this.origin}${path}${this.access()}`, { cache: 'no-store' });
     } catch {
       throw syncError(0, 0, `the Sync stand-in does not answer (${name})`);
     }
     if (response.status === 404) throw syncError(404, 54100, `${name} not found`);
+    if (response.status === 403) throw syncError(403, 54007, `access to ${name} forbidden`);
     if (!response.ok) throw syncError(response.status, 0, `reading ${name} failed (HTTP ${response.status})`);
     return response.json();
   }
@@ -224,4 +304,16 @@ export class StandinSyncClient extends Emitter implements SyncClientLike {
     }
     this.emit('connectionStateChanged', state);
   }
+}
+
+/**
+ * The class the demo's Flex client is made of, bound to the stand-in's origin: `new Client()` is
+ * Flex's own (default service), `new Client(token)` the plugin's own — as twilio-sync's `Client`.
+ */
+export function standinSyncClientFor(origin: string): new (token?: string) => StandinSyncClient {
+  return class extends StandinSyncClient {
+    constructor(token?: string) {
+      super(origin, token);
+    }
+  };
 }

@@ -13,6 +13,8 @@ import { LiveIndex } from './ledger/liveIndex';
 import { RepairMarks } from './ledger/repairMarks';
 import { SeenSignals } from './signals/seenSignals';
 import { LiveCallDirectory, TaskCalls } from './twilio/liveCalls';
+import { SyncServiceCheck } from './twilio/syncService';
+import { SyncReadGrants } from './twilio/syncPermissions';
 import { Env, readSettings, Settings } from './settings';
 import { twilioClient, TwilioClient } from './twilio/twilioClient';
 
@@ -29,6 +31,10 @@ export interface Services {
   auth: Authenticator;
   /** The desktop item events: saved in Sync (for signals ≤ 5 s old, `forSignals`), else the asset. */
   configs: DesktopEventsConfigStore;
+  /** Whether SYNC_SERVICE_SID is a service of the product's own with ACLs on (read once). */
+  syncService: SyncServiceCheck;
+  /** Read permissions for the plugin's Sync client. */
+  grants: SyncReadGrants;
 }
 
 let cached: { key: string; services: Services } | undefined;
@@ -68,8 +74,10 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
   const now = options.now ?? (() => new Date());
   const store = new LedgerStore(client, settings.syncServiceSid);
   const index = new LiveIndex(client, settings.syncServiceSid);
+  const syncService = new SyncServiceCheck(client, settings.syncServiceSid);
   const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
     asset: options.asset ?? (() => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json'))),
+    serviceCheck: () => syncService.check(),
   });
   const repairs = settings.workspaceSid ? new RepairMarks(client, settings.workspaceSid) : undefined;
   return {
@@ -84,6 +92,8 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
     auth: new Authenticator(settings),
     configs,
+    syncService,
+    grants: new SyncReadGrants(client, settings.syncServiceSid),
   };
 }
 

@@ -8,7 +8,11 @@ export interface Settings {
   /** Only for the local stand-in: Twilio REST requests go to this origin instead of *.twilio.com. */
   apiBaseUrl?: string;
   workspaceSid?: string;
+  /** The product's own Sync service, with ACLs on ("default" when unset, which is refused). */
   syncServiceSid: string;
+  /** The API key (`SK…`) and secret that sign the plugin's Sync access tokens (`/sync-token`). */
+  apiKeySid?: string;
+  apiKeySecret?: string;
   pauseBehavior: 'skip' | 'silence';
   desktopSecrets: string[];
   desktopEventsFile?: string;
@@ -37,6 +41,8 @@ export function readSettings(env: Env): Settings {
     apiBaseUrl: loopbackOnly(env.TWILIO_API_BASE_URL),
     workspaceSid: env.TWILIO_WORKSPACE_SID || undefined,
     syncServiceSid: env.SYNC_SERVICE_SID || 'default',
+    apiKeySid: env.TWILIO_API_KEY || undefined,
+    apiKeySecret: env.TWILIO_API_SECRET || undefined,
     pauseBehavior: env.PAUSE_BEHAVIOR === 'silence' ? 'silence' : 'skip',
     desktopSecrets: [env.DESKTOP_EVENT_SECRET, env.DESKTOP_EVENT_SECRET_PREVIOUS].filter(
       (secret): secret is string => typeof secret === 'string' && secret.length > 0,

@@ -20,11 +20,14 @@ import { HISTORY_PAGE_MAX } from '../signals/desktopEventsConfig';
 import type { ConfigInForce, DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
 import { errorResult, fromUrl, FunctionRequest, HttpResult } from '../http';
 import { httpStatus, twilioCode } from '../twilio/retry';
+import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';
 import { Authenticator, Caller, credentialsOf } from './auth';
 
 export interface ConfigApiDeps {
   auth: Authenticator;
   configs: DesktopEventsConfigStore;
+  /** Whether the Sync service may keep the state (read alongside the caller's token check). */
+  syncService?: SyncServiceCheck;
   log?: (line: string) => void;
 }
 
@@ -46,8 +49,12 @@ async function admit(deps: ConfigApiDeps, request: ConfigApiRequest, who: 'save'
   if (!credentials.ok) return { ok: false, result: errorResult(401, 'unauthenticated', credentials.message) };
   // An admin key is tried first: it is no API key, so the API would refuse it.
   const asAdminKey = deps.auth.adminKey(credentials.authorization);
-  const authentication = asAdminKey.ok ? asAdminKey : await deps.auth.authenticate(credentials.authorization, credentials.token);
+  const [authentication, service] = await Promise.all([
+    asAdminKey.ok ? asAdminKey : deps.auth.authenticate(credentials.authorization, credentials.token),
+    deps.syncService?.check(),
+  ]);
   if (!authentication.ok) return { ok: false, result: errorResult(401, 'unauthenticated', authentication.message) };
+  if (service && !service.ok) return { ok: false, result: notConfiguredSync(service) };
   const { caller } = authentication;
   if (who === 'any-user') return { ok: true, caller };
   if (caller.kind === 'flex' && !caller.roles.includes('admin')) {

@@ -12,6 +12,6 @@ export const CONFIG_BODY_LIMITS: JsonLimits = { maxDepth: 6, maxBytes: 64 * 1024
  */
 export const desktopEventsConfigFunction = (name: string, invalidCode: string, endpoint: (deps: ConfigApiDeps, request: ConfigApiRequest) => Promise<HttpResult>) =>
   functionShell({ name, invalidCode, limits: CONFIG_BODY_LIMITS, cors: true }, async (context, request) => {
-    const { auth, configs } = servicesFor(context);
-    return endpoint({ auth, configs }, request);
+    const { auth, configs, syncService } = servicesFor(context);
+    return endpoint({ auth, configs, syncService }, request);
   });

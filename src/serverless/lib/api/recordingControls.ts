@@ -17,6 +17,8 @@ import type { TaskCall, TaskCalls } from '../twilio/liveCalls';
 import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from '../twilio/recordings';
 import { twilioCode, withRetries } from '../twilio/retry';
 import type { Settings } from '../settings';
+import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';
+import type { SyncReadGrants } from '../twilio/syncPermissions';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
 
@@ -29,6 +31,10 @@ export interface RecordingControlsDeps {
   control: CallControl;
   tasks: TaskCalls | undefined;
   auth: Authenticator;
+  /** Whether the Sync service may keep the state (read alongside the caller's token check). */
+  syncService?: SyncServiceCheck;
+  /** Read permissions for the plugin's Sync client: `status` grants the caller the call's document. */
+  grants?: SyncReadGrants;
   /** Where Twilio should report recordings we start (the recording-status function). */
   recordingStatusCallback?: string;
   now: () => Date;
@@ -112,8 +118,9 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
 
   const credentials = credentialsOf(request.headers, body.Token);
   if (!credentials.ok) return errorResult(401, 'unauthenticated', credentials.message);
-  const authentication = await deps.auth.authenticate(credentials.authorization, credentials.token);
+  const [authentication, service] = await Promise.all([deps.auth.authenticate(credentials.authorization, credentials.token), deps.syncService?.check()]);
   if (!authentication.ok) return errorResult(401, 'unauthenticated', authentication.message);
+  if (service && !service.ok) return notConfiguredSync(service);
   const { caller } = authentication;
   if (!body.callSid && !body.taskSid) return errorResult(400, 'invalid_request', 'name the call with callSid or taskSid');
 
@@ -194,8 +201,19 @@ async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ 
   return { record: result.latest, recordings: recordings.map((state) => confirmed.get(state.sid) ?? state) };
 }
 
-const status: VerbHandler = async (deps, found) => {
-  const { record, recordings } = await current(deps, found);
+/**
+ * A Flex user who may see the call may follow its document: granted alongside the read (once per
+ * call and user per container), so the plugin can open it as soon as it has the answer.
+ */
+async function grantDocument(deps: RecordingControlsDeps, found: TaskCall, caller: Caller): Promise<void> {
+  if (caller.kind !== 'flex' || !deps.grants) return;
+  await deps.grants.callDocument(found.call.callSid, caller.identity).catch((error: unknown) => {
+    console.error(`recording-controls/status: read permission not granted (${twilioCode(error) ?? 'no answer'}); the plugin polls meanwhile`);
+  });
+}
+
+const status: VerbHandler = async (deps, found, caller) => {
+  const [{ record, recordings }] = await Promise.all([current(deps, found), grantDocument(deps, found, caller)]);
   return { status: 200, body: statusBody(found.call.callSid, record, recordings) };
 };
 

@@ -13,6 +13,7 @@ import { CallEndedError, LiveCall } from '../twilio/recordings';
 import { unlessNotFound } from '../twilio/retry';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
+import type { SyncReadGrants } from '../twilio/syncPermissions';
 
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
@@ -48,6 +49,8 @@ export interface TaskEventDeps {
   index: LiveIndex;
   workspaceSid: string;
   now: () => Date;
+  /** Lets the agent's plugin read the call's document (syncPermissions.ts). */
+  grants?: SyncReadGrants;
 }
 
 /** The agent a TaskRouter event names: the worker's contact_uri without `client:`, else its name. */
@@ -137,7 +140,11 @@ async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskS
   );
   if (overtaken) return { status: 204, body: '' };
   // The previous agent's next signal must not reach this call any more.
-  await Promise.all([deps.index.setAgentCall({ ...call, conferenceSid: committed?.record.call.conferenceSid ?? call.conferenceSid }), leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined]);
+  await Promise.all([
+    deps.index.setAgentCall({ ...call, conferenceSid: committed?.record.call.conferenceSid ?? call.conferenceSid }),
+    leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined,
+    deps.grants?.callDocument(call.callSid, call.agent).catch(() => false), // else the plugin polls until a status grants it
+  ]);
   if (committed?.changed && pausedBefore !== isPaused(committed.record)) {
     await deps.control.settle(call, committed).catch(() => undefined); // flagged for the sweep on failure
   }

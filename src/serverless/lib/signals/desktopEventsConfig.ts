@@ -82,6 +82,11 @@ export function readSaved(data: unknown): { ok: true; saved: SavedConfig } | { o
 export interface ConfigStoreOptions {
   /** The asset's configuration (read from disk, validated). */
   asset: () => ConfigCheck;
+  /**
+   * Whether the Sync service may keep the state at all (its ACLs on): read alongside the
+   * document, so it costs no round trip; a service that may not is a configuration problem.
+   */
+  serviceCheck?: () => Promise<{ ok: true } | { ok: false; problem: string }>;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -162,7 +167,8 @@ export class DesktopEventsConfigStore {
    * one. A document that is not a valid configuration is logged and replaced by the fallback.
    */
   async current(budgetMs?: number): Promise<Current> {
-    const stored = await this.fetchDocument(CONFIG_DOCUMENT, budgetMs);
+    const [stored, service] = await Promise.all([this.fetchDocument(CONFIG_DOCUMENT, budgetMs), this.options.serviceCheck?.()]);
+    if (service && !service.ok) return { check: { ok: false, problems: [service.problem] }, inForce: null, stored: null, storedVersion: 0 };
     if (!stored) {
       const check = this.options.asset();
       return { check, inForce: check.ok ? { version: 0, events: check.config.events } : null, stored, storedVersion: 0 };
