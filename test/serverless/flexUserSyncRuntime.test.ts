@@ -16,7 +16,7 @@ import { shippedConfig, testEnv } from '../support/harness';
 jest.setTimeout(120_000);
 let stack: LocalStack;
 const shipped = shippedConfig.ok ? shippedConfig.config.events : [];
-const KEY = { Authorization: 'Bearer test-api-key' };
+const ADMIN_KEY = { Authorization: 'Bearer test-admin-key' };
 
 beforeAll(async () => {
   if (!existsSync(join(__dirname, '../../build/serverless/functions/sync-token.js'))) {
@@ -75,7 +75,7 @@ async function forgeEverything(token: string, service: string, colleague: { agen
 test("an agent's Sync writes from the browser change nothing the functions decide", async () => {
   // An admin's saved configuration: the CVV pauses for 12 s.
   const saved = shipped.map((event) => (event.id === 'cvv' ? { ...event, durationSeconds: 12 } : event));
-  expect((await functions('/desktop-events/config', { method: 'PUT', headers: { ...KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ version: 0, events: saved }) })).status).toBe(200);
+  expect((await functions('/desktop-events/config', { method: 'POST', headers: { ...ADMIN_KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ version: 0, events: saved }) })).status).toBe(200);
 
   const mallory = stack.standin.createLiveCall({ agent: 'mallory', recording: 'both' });
   const alice = stack.standin.createLiveCall({ agent: 'alice', recording: 'both' });
@@ -90,7 +90,7 @@ test("an agent's Sync writes from the browser change nothing the functions decid
   expect(onProductService).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 403]);
 
   // The configuration served is the one the admin saved.
-  expect(await functions('/desktop-events/config', { method: 'GET', headers: KEY })).toMatchObject({ status: 200, body: { version: 1, events: saved, updatedBy: 'api-key-1' } });
+  expect(await functions('/desktop-events/config', { method: 'GET', headers: ADMIN_KEY })).toMatchObject({ status: 200, body: { version: 1, events: saved, updatedBy: 'admin-key-1' } });
 
   // Alice's signal pauses Alice's own call — not Mallory's, not answered as "seen" — for the saved 12 s.
   const paused = await signal({ eventId, agent: 'alice', trigger: 'cvv.focus' });
