@@ -78,17 +78,35 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     send(matching(event.target).map((field) => field.focus));
   };
 
+  /** The stop triggers of the fields an element is: a field of the same event shares its event's. */
+  const stopsOf = (target: EventTarget | null) => new Set(matching(target).map((field) => field.blur));
+
+  /**
+   * Leaving a field sends its event's stop trigger only once focus has left every field of that
+   * event: a card number split over four boxes, or an event listing several fields, stays paused
+   * while the agent moves from box to box.
+   */
   const leave = (event: FocusEvent) => {
     const left = matching(event.target);
     if (left.length === 0) return;
     // Moving straight to another watched field: its pause starts before this one ends, so the
-    // recording does not resume for the instant in between.
+    // recording does not resume for the instant in between (a repeated start only moves the hold's end).
     const next = matching(event.relatedTarget);
     if (next.length > 0) {
       focusAlreadySent = event.relatedTarget as Element;
       send(next.map((field) => field.focus));
     }
-    send(left.map((field) => field.blur));
+    const staying = stopsOf(event.relatedTarget);
+    const stops = left.filter((field) => !staying.has(field.blur)).map((field) => field.blur);
+    if (event.relatedTarget) {
+      send(stops);
+      return;
+    }
+    // Where focus went is not told (a script moving it, a frame): look once the move is over.
+    setTimeout(() => {
+      const still = stopsOf(page.document.activeElement);
+      send(stops.filter((stop) => !still.has(stop)));
+    }, 0);
   };
 
   const receive = (event: MessageEvent) => {

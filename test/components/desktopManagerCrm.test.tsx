@@ -156,6 +156,50 @@ describe('the relay script in the CRM page', () => {
     remove();
   });
 
+  it('a card number split over four boxes, and an event with two selectors: moving between its fields never sends its stop', async () => {
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      '<form id="split"><input class="pan" id="pan1"><input class="pan" id="pan2"><input class="pan" id="pan3"><input class="pan" id="pan4"><input name="cvv2"><input id="cvc"><input id="name"></form>',
+    );
+    const { flex, posted, remove } = flexFrame();
+    const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
+    const split = {
+      source: FROM_FLEX,
+      type: 'fields',
+      fields: [
+        { selector: 'input.pan', focus: 'card-number.focus', blur: 'card-number.blur' },
+        { selector: 'input[name=cvv2]', focus: 'cvv.focus', blur: 'cvv.blur' },
+        { selector: '#cvc', focus: 'cvv.focus', blur: 'cvv.blur' },
+      ],
+    };
+    window.dispatchEvent(new MessageEvent('message', { data: split, origin: FLEX, source: flex }));
+    const el = (selector: string) => document.querySelector(selector) as HTMLInputElement;
+    const move = (from: string, to: string) => {
+      fireEvent.focusOut(el(from), { relatedTarget: el(to) });
+      fireEvent.focusIn(el(to));
+    };
+    fireEvent.focusIn(el('#pan1'));
+    move('#pan1', '#pan2');
+    move('#pan2', '#pan3');
+    // A CRM script moving focus itself: browsers may not say where it went.
+    fireEvent.focusOut(el('#pan3'));
+    el('#pan4').focus();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    move('#pan4', 'input[name=cvv2]');
+    move('input[name=cvv2]', '#cvc');
+    move('#cvc', '#name');
+    const triggers = posted.slice(1).map(({ data }) => data.trigger);
+    // Never a stop while a field of the same event still has focus; each stop once focus left them all.
+    expect(triggers.filter((trigger) => trigger === 'card-number.blur')).toHaveLength(1);
+    expect(triggers.filter((trigger) => trigger === 'cvv.blur')).toHaveLength(1);
+    expect(triggers.indexOf('card-number.blur')).toBeGreaterThan(triggers.lastIndexOf('card-number.focus'));
+    expect(triggers.indexOf('card-number.blur')).toBeGreaterThan(triggers.indexOf('cvv.focus'));
+    expect(triggers[triggers.length - 1]).toBe('cvv.blur');
+    relay.stop();
+    remove();
+    document.getElementById('split')?.remove();
+  });
+
   it('takes fields only from the Flex window at the Flex origin', () => {
     const { flex, remove } = flexFrame();
     const other = flexFrame();
