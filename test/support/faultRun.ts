@@ -12,6 +12,7 @@ import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import type { FaultInput, Standin } from '../../src/standin/standin';
 import { PRODUCT_SYNC_SERVICE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from './harness';
+import { useStandinWithTaskEvents } from './taskEvents';
 
 /** mulberry32: small, seedable, good enough to pick steps. */
 function random(seed: number): () => number {
@@ -227,4 +228,26 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
   }
   return report;
   }
+}
+
+/**
+ * The jest test of a file's fixed runs (so `npm test` cannot go red at random); FAULT_RUN_SEED
+ * replays one seed instead (FAULT_RUN_FLEX_ORDER=off for the old order), FAULT_RUN_STEPS sets the length.
+ */
+export function faultRunTest(runs: Array<{ seed: number; flexOrder: boolean }>): void {
+  const { standin } = useStandinWithTaskEvents();
+  jest.setTimeout(600_000);
+  // Each refused change is logged by the functions (name and code); hundreds of them say nothing here.
+  beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+  const chosen = process.env.FAULT_RUN_SEED ? [{ seed: Number(process.env.FAULT_RUN_SEED), flexOrder: process.env.FAULT_RUN_FLEX_ORDER !== 'off' }] : runs;
+  const steps = Number(process.env.FAULT_RUN_STEPS ?? 1600);
+  test.each(chosen)(`${steps} randomized steps with faults (seed $seed, Flex's order: $flexOrder): paused ⇔ open hold at Twilio after every step`, async ({ seed, flexOrder }) => {
+    const report = await runFaultRun(standin, { steps, seed, flexOrder, trace: !!process.env.FAULT_RUN_TRACE });
+    console.log(`fault run: ${JSON.stringify(report)}`);
+    expect(report.faultsInjected).toBeGreaterThan(steps / 20);
+    expect(report.replaysRefused).toBeGreaterThan(0);
+    expect(report.answers[200]).toBeGreaterThan(steps / 4);
+    if (flexOrder) expect(report.redeliveries + report.outsideRecordings).toBeGreaterThan(0);
+  });
 }
