@@ -167,7 +167,8 @@ describe('the redaction timeline', () => {
     expect(timeline.body.recordings).toHaveLength(2);
     for (const recording of timeline.body.recordings) {
       const history = standin.recording(recording.sid)!.history;
-      const start = Date.parse(history[0].at);
+      // Twilio gives a recording's start_time to the second: offsets count from that second.
+      const start = Math.floor(Date.parse(history[0].at) / 1000) * 1000;
       const paused = history.filter((entry) => entry.status === 'paused').map((entry) => (Date.parse(entry.at) - start) / 1000);
       const resumed = history.filter((entry, index) => index > 0 && entry.status === 'in-progress').map((entry) => (Date.parse(entry.at) - start) / 1000);
       expect(recording.pauses).toHaveLength(3);

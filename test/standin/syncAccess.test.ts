@@ -40,6 +40,9 @@ function accessToken(identity: string, serviceSid: string, options: { secret?: s
   return token.toJwt();
 }
 
+// The first request of a file loads the SDK's Sync modules: slow on a busy machine.
+jest.setTimeout(30_000);
+
 describe('Sync services', () => {
   it("answers the default service with ACLs off and a created one with them on, in Twilio's shape", async () => {
     const flexOwn = await harness.client.sync.v1.services('default').fetch();
