@@ -1,6 +1,6 @@
 /**
  * The environment of the local demo: `.env`, overridden by whatever `npm start` was given, as
- * CONTRACT §4 requires (twilio-run itself would let .env win).
+ * docs/api.md (running it locally) requires (twilio-run itself would let .env win).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole product on this machine with no Twilio account (CONTRACT §4) — the
+ * `npm start`: the whole product on this machine with no Twilio account (docs/api.md, running it locally) — the
  * Twilio stand-in, the functions in the real local runtime (twilio-run) pointed at it, the demo
  * page, and a once-a-second sweep standing in for a scheduler.
  */

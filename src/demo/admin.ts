@@ -2,7 +2,7 @@
  * The demo's Flex admin, for the Desktop Manager tab: a Flex token of an `admin` worker from the
  * stand-in, and — once, at start — CRM fields in the desktop item events, so the CRM page shown in
  * Flex fires the card number and CVV events through crm-relay.js. The fields are saved through the
- * configuration API with an API key, as an admin's script would (CONTRACT §2).
+ * configuration API with an admin key, as an admin's script would (docs/desktop-manager.md).
  */
 
 export const DEMO_ADMIN = 'demo-admin';
@@ -28,7 +28,7 @@ export class DemoAdmin {
   private async issue(): Promise<string> {
     const post = (path: string, body: unknown) =>
       fetch(`${this.standinUrl}/__standin${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-    // CONTRACT §4's worker without a call; a stand-in without it gives the admin an unrecorded call instead.
+    // The stand-in's worker without a call; a stand-in without it gives the admin an unrecorded call instead.
     let response = await post('/workers', { agent: DEMO_ADMIN, role: 'admin' });
     if (response.status === 404) response = await post('/live-calls', { agent: DEMO_ADMIN, recording: 'none', role: 'admin' });
     const answer = (await response.json()) as { token?: string; error?: { message?: string } };

@@ -1,5 +1,5 @@
 /**
- * The demo page of `npm start` (CONTRACT §4, port 3000): a simulated live call for a demo agent,
+ * The demo page of `npm start` (docs/api.md, port 3000): a simulated live call for a demo agent,
  * the Flex plugin's real recording components, and a CRM payment form whose card fields pause the
  * recording. This server is also the demo's desktop relay: it signs the page's triggers itself,
  * as the Smart Desktop relay would, so the secret never reaches the browser.

@@ -1,5 +1,5 @@
 /**
- * The Recording Controls API client (CONTRACT §3): `POST <base>/recording-controls/<verb>`,
+ * The Recording Controls API client (docs/api.md): `POST <base>/recording-controls/<verb>`,
  * form-encoded like Flex's own requests, authenticated with the user's Flex token; and
  * `POST <base>/sync-token`, the token of the plugin's own Sync client.
  */

@@ -1,5 +1,5 @@
 /**
- * The Desktop Manager's client for the configuration API (CONTRACT §2), authenticated with the
+ * The Desktop Manager's client for the configuration API (docs/desktop-manager.md), authenticated with the
  * admin's Flex token. From a browser, Twilio Functions allow only GET and POST and no `Token`
  * header (their gateway answers the CORS preflight), so the token goes in the body as Flex's own
  * requests carry it: a read posts only `Token` (form-encoded), a save posts `{version, events, Token}`.

@@ -5,7 +5,7 @@ import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
 /**
  * For a scheduler: closes expired holds and repairs what Twilio did not confirm. It takes an API
- * key (CONTRACT §3) — what it answers tells how many calls are tracked, which is nobody else's business.
+ * key (docs/api.md) — what it answers tells how many calls are tracked, which is nobody else's business.
  */
 export const handler = functionShell({ name: 'sweep', invalidCode: 'invalid_request', limits: { maxDepth: 4, maxBytes: 4096 } }, async (context, { headers }) => {
   const { auth, index, control, syncService } = servicesFor(context);

@@ -50,7 +50,7 @@ async function validateWithTwilio(settings: Settings, token: string): Promise<To
 export type Credentials = { ok: true; authorization?: string; token?: string } | { ok: false; message: string };
 
 /**
- * Where credentials may come from (CONTRACT §1): `Authorization` and `Token` headers, each sent
+ * Where credentials may come from (docs/api.md): `Authorization` and `Token` headers, each sent
  * once, or a Flex `Token` in the body (which wins over the header). `bodyToken` must be the
  * body's: the function shells refuse a `Token` that came from the query string (`fromUrl` in http.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * POST /recording-controls/<verb> (CONTRACT §3), for the Flex plugin and external applications.
+ * POST /recording-controls/<verb> (docs/api.md), for the Flex plugin and external applications.
  * A manual or API pause is one more hold on the same ledger as the desktop events, so an agent's
  * resume cannot undo a desktop pause that is still open: the answer shows what still holds it.
  */

@@ -1,5 +1,5 @@
 /**
- * POST /desktop-event (CONTRACT §1): a signed signal from the desktop relay, checked, matched to
+ * POST /desktop-event (docs/api.md): a signed signal from the desktop relay, checked, matched to
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
 import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, DesktopEventBody, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
@@ -27,7 +27,7 @@ export interface DesktopEventDeps {
   answers: RecentAnswers;
   /** Every event id seen by any container, for the signature window. */
   seen?: SeenSignals;
-  /** Checks the Flex token of a signal relayed from inside Flex (CONTRACT §1). */
+  /** Checks the Flex token of a signal relayed from inside Flex (docs/api.md). */
   auth?: Authenticator;
   now: () => Date;
   log?: (line: string) => void;
