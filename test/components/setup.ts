@@ -14,3 +14,10 @@ const templates = Flex.templates as unknown as Record<string, (context?: Record<
 for (const [key, source] of Object.entries(defaults)) {
   templates[key] = (context = {}) => String(source).replace(/{{\s*(\w+)\s*}}/g, (_, name: string) => String(context[name] ?? ''));
 }
+
+// Work a test started may still be settling when its file ends (a Sync token arriving, React's act
+// flushing effects): let it finish while jsdom's document still exists, so React never runs on
+// after the environment is torn down (which ends the whole worker on a busy machine).
+afterAll(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 200));
+});
