@@ -6,8 +6,11 @@ const transform = {
   '^.+\\.(m?[tj]sx?)$': ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true, target: 'es2022', module: 'commonjs', jsx: 'react', esModuleInterop: true } }],
 };
 const transformIgnorePatterns = [`node_modules/(?!(${esmOnly.join('|')})/)`];
+// A busy 2-core machine (CI) loads the Flex UI and the SDKs slowly: 5 s is too short for a file's first test.
+const testTimeout = 30_000;
 
 module.exports = {
+  testTimeout,
   projects: [
     {
       displayName: 'server',
