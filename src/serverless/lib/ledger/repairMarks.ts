@@ -5,6 +5,7 @@
  * looks for marked tasks, sets the recordings to what the ledger says once Sync answers, and
  * clears the mark.
  */
+import { parseAttributes } from '../twilio/liveCalls';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import { withRetries } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -51,7 +52,7 @@ export class RepairMarks {
       this.client.taskrouter.v1.workspaces(this.workspaceSid).tasks.list({ evaluateTaskAttributes: `recording_controls.${REPAIR_FLAG} == true`, limit: 50 }),
     );
     return tasks.flatMap((task) => {
-      const attributes = JSON.parse(task.attributes || '{}') as Attributes;
+      const attributes = parseAttributes(task.attributes);
       const callSid = controlsOf(attributes)[REPAIR_FIELD];
       const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
       return typeof callSid === 'string' && callSid.length > 0

@@ -136,7 +136,8 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     control.change({ ...call, agent: event.agent }, {
       pauseFirst: onlyStarts(eventsConfig, event.trigger),
       change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
-      repeatOf: options.repeatOf.then((claim) => (claim && !claim.first ? { ...(!claim.conflict && claim.answer && { answer: claim.answer }) } : null)),
+      // A conflict is no repeat to answer, but like one it changes nothing: the 409 is given below.
+      repeatOf: options.repeatOf.then((claim) => (claim && !claim.first ? (claim.conflict ? {} : { answer: claim.answer }) : null)),
       confirmCall: options.confirmCall,
       // Kept for repeats from any container, written alongside the index copy.
       onResult: async (result) => {
