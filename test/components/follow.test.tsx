@@ -380,7 +380,7 @@ describe("the plugin's own Sync client, on the product's service", () => {
     renderInFlex(<RecordingIndicator />, voiceTask());
     await settle();
     expect(getRuntime().live.isFollowing({ taskSid: voiceTask().taskSid })).toBe(false);
-    await pass(20 * SECOND);
+    await pass(30 * SECOND); // the first poll comes 15 s after, stretched by up to half again at random
     expect(api.count('status')).toBeGreaterThanOrEqual(2); // the fallback
 
     delete api.on['sync-token'];
