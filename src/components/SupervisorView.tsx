@@ -1,11 +1,11 @@
 /**
  * "Recording Controls": a Flex view for supervisors listing live calls with their recording
  * state, what holds each pause and who, and pause / resume / force resume for each (through the
- * Flex Actions). The rows come from the Sync map of live calls (`rc-live-calls`): one
- * subscription for every call, no request per call and nothing on a timer. Any other call can be
- * watched by its SID (followed through its own document).
+ * Flex Actions). The rows come from the live-calls index (a few Sync maps, `rc-live-calls-<shard>`):
+ * one subscription per shard for every call, no request per call and nothing on a timer. Any other
+ * call can be watched by its SID (followed through its own document).
  *
- * When the map cannot be opened, the view says so and falls back to the calls in the Flex store
+ * When the index cannot be opened, the view says so and falls back to the calls in the Flex store
  * (the TaskRouter tasks Flex already follows), each watched like the agent's own call: followed
  * through its Sync document, or read again every 15 s or more when that fails too.
  */

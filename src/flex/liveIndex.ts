@@ -1,11 +1,12 @@
 /**
- * The live calls of the whole contact center, as the functions keep them in the Sync map
- * `rc-live-calls` (an item per live call: agents, task, recording, open holds, next resumeAt).
- * One subscription, opened when the first view needs it and closed after the last, serves every
- * call: no request per call and nothing on a timer. When the map cannot be followed the index
- * says so (`state: 'unavailable'`) and keeps trying to open it again.
+ * The live calls of the whole contact center, as the functions keep them in the live-calls index:
+ * an item per live call (agents, task, recording, open holds, next resumeAt), spread over a few
+ * Sync maps (`rc-live-calls-<shard>`, so that no one map takes every call's writes). One
+ * subscription per shard, opened when the first view needs it and closed after the last, serves
+ * every call: no request per call and nothing on a timer. When a shard cannot be followed the
+ * index says so (`state: 'unavailable'`) and keeps trying to open it again.
  */
-import { LIVE_CALLS_MAP, liveCallFromItem, type LiveCallItem } from './syncData';
+import { liveCallFromItem, liveCallsShardNames, type LiveCallItem } from './syncData';
 import { SyncFollower } from './syncFollower';
 import type { SyncClientLike, SyncMapLike, SyncPaginatorLike, SyncMapItemLike } from './types';
 
@@ -22,19 +23,23 @@ const PAGE_SIZE = 100;
 
 export class LiveCallIndex {
   private readonly listeners = new Set<() => void>();
-  private items = new Map<string, LiveCallItem>();
-  private state: LiveIndexState = 'opening';
-  private follower?: SyncFollower<SyncMapLike>;
+  private shards: ShardFollower[] = [];
   private snapshotCache?: LiveIndexSnapshot;
 
   constructor(private readonly sync: () => SyncClientLike | undefined, private readonly random: () => number = Math.random) {}
 
   snapshot(): LiveIndexSnapshot {
-    this.snapshotCache ??= { state: this.state, calls: [...this.items.values()] };
+    this.snapshotCache ??= { state: this.state(), calls: this.shards.flatMap((shard) => [...shard.items.values()]) };
     return this.snapshotCache;
   }
 
-  /** Follows the map while at least one listener is subscribed. */
+  /** Live once every shard is read; unavailable while any one cannot be followed. */
+  private state(): LiveIndexState {
+    if (this.shards.length === 0 || this.shards.some((shard) => shard.state === 'unavailable')) return this.shards.length ? 'unavailable' : 'opening';
+    return this.shards.every((shard) => shard.state === 'live') ? 'live' : 'opening';
+  }
+
+  /** Follows the shards while at least one listener is subscribed. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     if (this.listeners.size === 1) this.open();
@@ -51,15 +56,44 @@ export class LiveCallIndex {
     } catch {
       client = undefined;
     }
+    this.shards = liveCallsShardNames().map((name) => new ShardFollower(name, () => this.changed()));
     if (!client) {
-      this.set('unavailable');
+      this.shards.forEach((shard) => (shard.state = 'unavailable'));
+      this.changed();
       return;
     }
-    this.set('opening');
+    for (const shard of this.shards) shard.open(client, this.random);
+    this.changed();
+  }
+
+  private close(): void {
+    this.shards.forEach((shard) => shard.close());
+    this.shards = [];
+    this.snapshotCache = undefined;
+  }
+
+  private changed(): void {
+    this.snapshotCache = undefined;
+    this.listeners.forEach((listener) => listener());
+  }
+}
+
+/** One shard of the index: its items as last pushed, and whether it is followed. */
+class ShardFollower {
+  items = new Map<string, LiveCallItem>();
+  state: LiveIndexState = 'opening';
+  private follower?: SyncFollower<SyncMapLike>;
+
+  constructor(
+    private readonly name: string,
+    private readonly changed: () => void,
+  ) {}
+
+  open(client: SyncClientLike, random: () => number): void {
     this.follower = new SyncFollower<SyncMapLike>(
       client,
       {
-        open: (sync) => sync.map({ id: LIVE_CALLS_MAP, mode: 'open_existing' }),
+        open: (sync) => sync.map({ id: this.name, mode: 'open_existing' }),
         attach: (map, broke) => this.attach(map, broke),
         onFollowing: (following) => {
           if (!following) {
@@ -68,7 +102,7 @@ export class LiveCallIndex {
           }
         },
       },
-      this.random,
+      random,
     );
   }
 
@@ -120,21 +154,14 @@ export class LiveCallIndex {
       });
   }
 
-  private close(): void {
+  close(): void {
     this.follower?.close();
     this.follower = undefined;
     this.items = new Map();
-    this.state = 'opening';
-    this.snapshotCache = undefined;
   }
 
   private set(state: LiveIndexState): void {
     this.state = state;
     this.changed();
-  }
-
-  private changed(): void {
-    this.snapshotCache = undefined;
-    this.listeners.forEach((listener) => listener());
   }
 }

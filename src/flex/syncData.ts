@@ -1,13 +1,11 @@
 /**
- * Reading what the functions keep in Sync (BRIEF "Sync names"): the call's document
- * `rc-call-<CallSid>` and the items of the live-calls map `rc-live-calls`. Both are read
+ * Reading what the functions keep in Sync (docs/architecture.md): the call's document
+ * `rc-call-<CallSid>` and the items of the live-calls index (`rc-live-calls-<shard>` maps). Both are read
  * defensively: Sync data is only as typed as whoever wrote it.
  */
 import type { CallStatus, Hold, PauseInterval, RecordingState } from './types';
 
-export const callDocumentName = (callSid: string): string => `rc-call-${callSid}`;
-
-export const LIVE_CALLS_MAP = 'rc-live-calls';
+export { callDocumentName, liveCallsShardNames } from '../core/syncNames';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -6,7 +6,8 @@ import { createRuntime, setRuntime } from '../../src/flex/runtime';
 import { defaultConfig } from '../../src/flex/config';
 import { createPluginRuntime } from '../../src/flex/pluginRuntime';
 import RecordingControlsPlugin from '../../src/RecordingControlsPlugin';
-import { LIVE_CALLS_MAP } from '../../src/flex/syncData';
+import { liveCallsShardNames } from '../../src/flex/syncData';
+import { liveCallsShardOf as shardOf } from '../../src/serverless/lib/ledger/liveIndex';
 import type { CallStatus } from '../../src/flex/types';
 import { FakeSync } from './fakeSync';
 import { BASE_URL, callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';
@@ -30,7 +31,10 @@ const keyOfFields = (fields: Record<string, string>) => fields.taskSid ?? fields
 const taskOfCall: Record<string, string> = { [sid('CA', 'a')]: aliceTask.taskSid, [sid('CA', 'b')]: bobTask.taskSid };
 const agentOfCall: Record<string, string> = { [sid('CA', 'a')]: 'alice', [sid('CA', 'b')]: 'bob' };
 
-/** The live-calls map item the functions write for a call (BRIEF: rc-live-calls). */
+/** The shards of the live-calls index: the functions put each call's item in one, by its call sid. */
+const SHARDS = liveCallsShardNames();
+
+/** The live-calls index item the functions write for a call. */
 function itemOf(status: CallStatus, extra: Record<string, unknown> = {}) {
   const due = status.holds.map((hold) => hold.resumeAt).filter((at): at is string => at !== null).sort();
   return {
@@ -49,7 +53,7 @@ function itemOf(status: CallStatus, extra: Record<string, unknown> = {}) {
 /** The functions change a call: its answer, and the map item every supervisor follows. */
 function serverChanges(key: string, next: CallStatus) {
   calls[key] = next;
-  sync.setItem(LIVE_CALLS_MAP, next.callSid, itemOf(next));
+  sync.setItem(shardOf(next.callSid), next.callSid, itemOf(next));
   return { status: 200, body: next };
 }
 
@@ -59,13 +63,14 @@ beforeAll(() => {
 });
 beforeEach(() => {
   sync = new FakeSync();
+  for (const name of SHARDS) sync.maps.set(name, new Map()); // the functions make every shard before granting access
   manager.setFlexState({ supervisor: { workers: storeWorkers } });
   setRuntime(createPluginRuntime({ ...manager, insightsClient: sync.client }));
   calls = {
     [aliceTask.taskSid]: callStatus([], { callSid: sid('CA', 'a') }),
     [bobTask.taskSid]: callStatus([desktopHold({ resumeAt: new Date(Date.now() + 42_000).toISOString() })], { callSid: sid('CA', 'b') }),
   };
-  for (const status of Object.values(calls)) sync.setItem(LIVE_CALLS_MAP, status.callSid, itemOf(status));
+  for (const status of Object.values(calls)) sync.setItem(shardOf(status.callSid), status.callSid, itemOf(status));
   api.on.status = (fields) => ({ status: calls[keyOfFields(fields)] ? 200 : 404, body: calls[keyOfFields(fields)] ?? { error: { code: 'call_not_found', message: 'no such call' } } });
   api.on.pause = (fields) => {
     const key = keyOfFields(fields);
@@ -89,7 +94,7 @@ const row = (taskSid: string) => screen.getByTestId(`recording-row-${taskSid}`);
 const stateOf = (taskSid: string) => within(row(taskSid)).getByTestId('recording-state');
 
 describe('Recording Controls page', () => {
-  it('lists the live calls from the live-calls map, with their state and what holds each pause, without asking the functions', async () => {
+  it('lists the live calls from the live-calls index, with their state and what holds each pause, without asking the functions', async () => {
     renderInFlex(<SupervisorView />);
     await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Recording'));
     expect(row(aliceTask.taskSid)).toHaveTextContent('Alice Agent'); // named as Flex knows the worker
@@ -104,20 +109,20 @@ describe('Recording Controls page', () => {
     expect(screen.queryByTestId(`recording-row-${wrappingTask.taskSid}`)).not.toBeInTheDocument();
     expect(screen.queryByTestId('live-list-unavailable')).not.toBeInTheDocument();
     expect(api.requests).toHaveLength(0);
-    expect(sync.subscriptions(LIVE_CALLS_MAP)).toBe(1);
-    expect(sync.subscriptions()).toBe(1); // no document per call
+    expect(SHARDS.map((name) => sync.subscriptions(name))).toEqual(SHARDS.map(() => 1));
+    expect(sync.subscriptions()).toBe(SHARDS.length); // no document per call
   });
 
-  it('watches 200 live calls through one subscription: no request to the functions over a minute', async () => {
+  it('watches 200 live calls through one subscription per shard: no request to the functions over a minute', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     for (let index = 0; index < 200; index += 1) {
       const callSid = 'CA' + index.toString(16).padStart(32, '0');
       // A few are paused and due within the minute: the server's sweep resumes those, not 200 browsers.
       const holds = index % 40 === 3 ? [desktopHold({ resumeAt: new Date(Date.now() + 20_000 + index * 100).toISOString() })] : [];
-      sync.setItem(LIVE_CALLS_MAP, callSid, itemOf(callStatus(holds, { callSid }), { taskSid: 'WT' + index.toString(16).padStart(32, '0'), agents: [`agent-${index}`] }));
+      sync.setItem(shardOf(callSid), callSid, itemOf(callStatus(holds, { callSid }), { taskSid: 'WT' + index.toString(16).padStart(32, '0'), agents: [`agent-${index}`] }));
     }
-    sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'a'));
-    sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'b'));
+    sync.removeItem(shardOf(sid('CA', 'a')), sid('CA', 'a'));
+    sync.removeItem(shardOf(sid('CA', 'b')), sid('CA', 'b'));
     sync.reads = 0;
 
     renderInFlex(<SupervisorView />);
@@ -126,41 +131,41 @@ describe('Recording Controls page', () => {
     });
     expect(screen.getAllByTestId(/^recording-row-/)).toHaveLength(200);
     expect(row('WT' + (3).toString(16).padStart(32, '0'))).toHaveTextContent('Paused — Card number');
-    expect(sync.reads).toBe(3); // the map opened, and its two pages of 100
+    expect(sync.reads).toBe(2 * SHARDS.length); // each shard opened, and its one page (fewer than 100 calls each)
 
     await act(async () => {
       await jest.advanceTimersByTimeAsync(60_000);
     });
     expect(api.requests).toHaveLength(0);
-    expect(sync.subscriptions()).toBe(1);
-    expect(sync.reads).toBe(3);
+    expect(sync.subscriptions()).toBe(SHARDS.length);
+    expect(sync.reads).toBe(2 * SHARDS.length);
   }, 30_000);
 
-  it('follows the map: calls appear, change and go as the functions write it', async () => {
+  it('follows the index: calls appear, change and go as the functions write it', async () => {
     renderInFlex(<SupervisorView />);
     await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Recording'));
 
-    act(() => sync.setItem(LIVE_CALLS_MAP, sid('CA', 'a'), itemOf(callStatus([manualHold('alice')], { callSid: sid('CA', 'a') }))));
+    act(() => sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(callStatus([manualHold('alice')], { callSid: sid('CA', 'a') }))));
     expect(stateOf(aliceTask.taskSid)).toHaveTextContent(/^Paused by alice$/);
 
     const carol = callStatus([], { callSid: sid('CA', 'd') });
-    act(() => sync.setItem(LIVE_CALLS_MAP, carol.callSid, itemOf(carol, { taskSid: sid('WT', 'd'), agents: ['carol'] })));
+    act(() => sync.setItem(shardOf(carol.callSid), carol.callSid, itemOf(carol, { taskSid: sid('WT', 'd'), agents: ['carol'] })));
     expect(row(sid('WT', 'd'))).toHaveTextContent('carol');
     expect(stateOf(sid('WT', 'd'))).toHaveTextContent(/^Recording$/);
 
-    act(() => sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'b')));
+    act(() => sync.removeItem(shardOf(sid('CA', 'b')), sid('CA', 'b')));
     expect(screen.queryByTestId(`recording-row-${bobTask.taskSid}`)).not.toBeInTheDocument();
     expect(api.requests).toHaveLength(0);
   });
 
   it('flags a call whose last change Twilio has not confirmed', async () => {
-    sync.setItem(LIVE_CALLS_MAP, sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { outOfSync: true }));
+    sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { outOfSync: true }));
     renderInFlex(<SupervisorView />);
     await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Twilio has not confirmed the last change yet'));
   });
 
   it('says when Twilio has not confirmed a call\'s recording state yet', async () => {
-    sync.setItem(LIVE_CALLS_MAP, sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { recording: 'unknown' }));
+    sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { recording: 'unknown' }));
     renderInFlex(<SupervisorView />);
     await waitFor(() => expect(stateOf(aliceTask.taskSid)).toHaveTextContent(/^Not confirmed by Twilio yet$/));
     expect(within(row(aliceTask.taskSid)).getByRole('button', { name: 'Pause recording' })).toHaveAttribute('aria-disabled', 'true');
@@ -207,16 +212,16 @@ describe('Recording Controls page', () => {
   });
 
   it('says so when there are no live calls', async () => {
-    sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'a'));
-    sync.removeItem(LIVE_CALLS_MAP, sid('CA', 'b'));
+    sync.removeItem(shardOf(sid('CA', 'a')), sid('CA', 'a'));
+    sync.removeItem(shardOf(sid('CA', 'b')), sid('CA', 'b'));
     renderInFlex(<SupervisorView />);
     expect(await screen.findByText('No live calls.')).toBeInTheDocument();
   });
 });
 
-describe('when the live-calls map cannot be opened', () => {
-  it('says the live list is unavailable, shows the calls Flex knows, and switches to the map once it opens', async () => {
-    sync.forbidden.add(LIVE_CALLS_MAP);
+describe('when the live-calls index cannot be opened', () => {
+  it('says the live list is unavailable, shows the calls Flex knows, and switches to the index once it opens', async () => {
+    sync.forbidden.add(SHARDS[5]); // one shard is enough to make the list incomplete
     renderInFlex(<SupervisorView />);
     expect(await screen.findByTestId('live-list-unavailable')).toHaveTextContent('Live list unavailable');
     // The calls in the Flex store, each asked once (no document to follow here), then left alone.
@@ -224,7 +229,7 @@ describe('when the live-calls map cannot be opened', () => {
     await waitFor(() => expect(row(bobTask.taskSid)).toHaveTextContent('Paused — Card number'));
     expect(api.count('status')).toBe(2);
 
-    sync.forbidden.delete(LIVE_CALLS_MAP);
+    sync.forbidden.delete(SHARDS[5]);
     await waitFor(() => expect(screen.queryByTestId('live-list-unavailable')).not.toBeInTheDocument(), { timeout: 5000 });
     expect(row(aliceTask.taskSid)).toHaveTextContent('Alice Agent');
     expect(api.count('status')).toBe(2);

@@ -10,6 +10,7 @@ import { readSettings } from '../../src/serverless/lib/settings';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, useStandin } from '../support/harness';
+import { liveCallsShardNames } from '../../src/core/syncNames';
 
 const standin = useStandin();
 jest.setTimeout(120_000);
@@ -164,23 +165,24 @@ describe('several active recordings on one call', () => {
 });
 
 describe('the live index', () => {
-  test('every change is copied to rc-live-calls; the sweep with nothing due costs one request (and a look for repair marks every few seconds)', async () => {
+  test('every change is copied to the live-calls index; the sweep with nothing due costs one request per shard (and a look for repair marks every few seconds)', async () => {
     const call = standin.createLiveCall({ agent: 'hank', recording: 'both' });
     const deps = desktopDeps();
     await handleDesktopEvent(deps, signed({ agent: 'hank', trigger: 'card-number.focus' }));
-    const item = await liveIndex().calls.get(call.callSid);
+    const item = await liveIndex().callItem(call.callSid);
     expect(item?.data).toMatchObject({ callSid: call.callSid, agents: ['hank'], recording: 'paused', holds: [expect.objectContaining({ id: 'card-number' })] });
     expect(item?.data.resumeAt).toEqual(expect.any(String));
     await handleDesktopEvent(deps, signed({ agent: 'hank', trigger: 'card-number.blur' }));
-    expect((await liveIndex().calls.get(call.callSid))?.data).toMatchObject({ recording: 'in-progress', holds: [], resumeAt: null });
+    expect((await liveIndex().callItem(call.callSid))?.data).toMatchObject({ recording: 'in-progress', holds: [], resumeAt: null });
 
     const before = standin.requests().length;
     const report = await sweep(liveIndex(), deps.control, deps.now);
     expect(report).toMatchObject({ due: 0, failed: 0, marked: 0 });
     // The index, and TaskRouter for calls marked for repair (asked at most every few seconds).
-    expect(standin.requests().slice(before).map((request) => request.operation).sort()).toEqual(['syncMapItem.list', 'taskrouter.task.list']);
+    const shardReads = liveCallsShardNames().map(() => 'syncMapItem.list');
+    expect(standin.requests().slice(before).map((request) => request.operation).sort()).toEqual([...shardReads, 'taskrouter.task.list']);
     const next = standin.requests().length;
     await sweep(liveIndex(), deps.control, deps.now);
-    expect(standin.requests().slice(next).map((request) => request.operation)).toEqual(['syncMapItem.list']);
+    expect(standin.requests().slice(next).map((request) => request.operation)).toEqual(shardReads);
   });
 });

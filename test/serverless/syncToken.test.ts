@@ -7,6 +7,8 @@
  * The functions run as Twilio runs them (their shells, the runtime's event), TaskRouter's
  * events reach the task-event function, and Twilio is the stand-in behind msw.
  */
+import { liveCallsShardNames } from '../../src/core/syncNames';
+import { liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { handler as desktopEvent } from '../../src/serverless/functions/desktop-event';
@@ -74,16 +76,20 @@ describe('POST /sync-token', () => {
     expect(await invoke(syncToken, { headers: form, body: { Token: 'x', identity: 'someone-else' } })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
   });
 
-  it("lets a supervisor's token read the live-calls map, and not an agent's", async () => {
+  it("lets a supervisor's token read every shard of the live-calls index, and not an agent's", async () => {
     const alice = await liveCall('alice');
     const supervisor = standin.createWorker({ agent: 'sam', role: 'supervisor' });
     const sam = (await tokenFor(supervisor.token)).body.token;
-    const items = await withSyncToken(sam, 'GET', 'Maps/rc-live-calls/Items');
-    expect(items.status).toBe(200);
-    expect(items.body.items.map((item: { key: string }) => item.key)).toEqual([alice.callSid]);
+    const keys: string[] = [];
+    for (const shard of liveCallsShardNames()) {
+      const items = await withSyncToken(sam, 'GET', `Maps/${shard}/Items`);
+      expect(items.status).toBe(200);
+      keys.push(...items.body.items.map((item: { key: string }) => item.key));
+    }
+    expect(keys).toEqual([alice.callSid]);
 
     const agent = (await tokenFor(alice.token)).body.token;
-    expect(await withSyncToken(agent, 'GET', 'Maps/rc-live-calls/Items')).toMatchObject({ status: 403, body: { code: 54007 } });
+    expect(await withSyncToken(agent, 'GET', `Maps/${liveCallsShardOf(alice.callSid)}/Items`)).toMatchObject({ status: 403, body: { code: 54007 } });
   });
 
   it("does not let an agent's token read a colleague's call document", async () => {

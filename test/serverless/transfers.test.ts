@@ -1,6 +1,6 @@
 /**
  * The live index follows TaskRouter's events: the stand-in sends them as
- * TaskRouter does, the task-event logic keeps `rc-live-agents` / `rc-live-calls`, and the next
+ * TaskRouter does, the task-event logic keeps the live index (the agents' documents, the live-calls maps), and the next
  * signal after a transfer or a new call acts on the call the agent holds now.
  */
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
@@ -19,7 +19,7 @@ test('a live call is indexed from reservation.accepted: the first signal needs n
   await standin.callbacksDelivered();
   expect(events).toContain('reservation.accepted');
   expect(await liveIndex().agentCall('alice')).toMatchObject({ callSid: call.callSid, taskSid: call.taskSid, conferenceSid: call.conferenceSid });
-  expect((await liveIndex().calls.get(call.callSid))?.data).toMatchObject({ agents: ['alice'], taskSid: call.taskSid, holds: [] });
+  expect((await liveIndex().callItem(call.callSid))?.data).toMatchObject({ agents: ['alice'], taskSid: call.taskSid, holds: [] });
 
   const before = standin.requests().length;
   const result = await handleDesktopEvent(desktopDeps(), signed({ agent: 'alice', trigger: 'card-number.focus' }));
@@ -38,7 +38,7 @@ test('after a transfer and a new call, the agent’s next signal acts on the new
   // Alice left the call: her hold went with her; Bob's call records again.
   expect(await statusOf(standin, first.recordingSids[0])).toBe('in-progress');
   expect((await ledgerStore().load(first.callSid))?.record.holds).toEqual([]);
-  expect((await liveIndex().calls.get(first.callSid))?.data.agents).toEqual(['bob']);
+  expect((await liveIndex().callItem(first.callSid))?.data.agents).toEqual(['bob']);
 
   const second = standin.createLiveCall({ agent: 'alice', recording: 'call' });
   await standin.callbacksDelivered();
@@ -58,7 +58,7 @@ test('when the call ends its item leaves the index, so the sweep never sees it a
   await handleDesktopEvent(desktopDeps(), signed({ agent: 'carol', trigger: 'card-number.focus' }));
   standin.endCall(call.callSid);
   await standin.callbacksDelivered();
-  expect(await liveIndex().calls.get(call.callSid)).toBeNull();
+  expect(await liveIndex().callItem(call.callSid)).toBeNull();
   expect(await liveIndex().agentCall('carol')).toBeNull();
   expect(standin.task(call.taskSid)?.attributes).toMatchObject({ recording_controls: { call_sid: call.callSid, holds: [] } });
 });
@@ -66,9 +66,9 @@ test('when the call ends its item leaves the index, so the sweep never sees it a
 test('the first status writes down what Twilio reports, so the index says "recording" before anyone paused', async () => {
   const call = standin.createLiveCall({ agent: 'dana', recording: 'both' });
   await standin.callbacksDelivered();
-  expect((await liveIndex().calls.get(call.callSid))?.data.recording).toBe('unknown');
+  expect((await liveIndex().callItem(call.callSid))?.data.recording).toBe('unknown');
   const status = await handleRecordingControl('status', apiDeps(), { headers: {}, body: { callSid: call.callSid, Token: call.token } });
   expect(status.body).toMatchObject({ recording: 'in-progress' });
   expect((await ledgerStore().load(call.callSid))?.record.recording).toBe('in-progress');
-  expect((await liveIndex().calls.get(call.callSid))?.data.recording).toBe('in-progress');
+  expect((await liveIndex().callItem(call.callSid))?.data.recording).toBe('in-progress');
 });

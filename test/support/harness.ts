@@ -65,8 +65,8 @@ export function useStandin() {
 /** The endpoint's dependencies as a fresh container would build them. */
 export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Record<string, string> = {}): DesktopEventDeps {
   const now = overrides.now ?? (() => new Date());
-  const { settings, calls, control, answers, seen } = buildServices(readSettings({ ...testEnv, ...env }), { now, asset: () => shippedConfig });
-  return { settings, config: shippedConfig, calls, control, answers, seen, now, ...overrides };
+  const { settings, calls, control, answers } = buildServices(readSettings({ ...testEnv, ...env }), { now, asset: () => shippedConfig });
+  return { settings, config: shippedConfig, calls, control, answers, now, ...overrides };
 }
 
 export function ledgerStore(): LedgerStore {

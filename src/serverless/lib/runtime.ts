@@ -11,7 +11,6 @@ import { DesktopEventsConfigStore } from './signals/desktopEventsConfig';
 import { LedgerStore } from './ledger/ledgerStore';
 import { LiveIndex } from './ledger/liveIndex';
 import { RepairMarks } from './ledger/repairMarks';
-import { SeenSignals } from './signals/seenSignals';
 import { LiveCallDirectory, TaskCalls } from './twilio/liveCalls';
 import { SyncServiceCheck } from './twilio/syncService';
 import { SyncReadGrants } from './twilio/syncPermissions';
@@ -26,7 +25,6 @@ export interface Services {
   calls: LiveCallDirectory | undefined;
   index: LiveIndex;
   answers: RecentAnswers;
-  seen: SeenSignals;
   tasks: TaskCalls | undefined;
   auth: Authenticator;
   /** The desktop item events: saved in Sync (for signals ≤ 5 s old, `forSignals`), else the asset. */
@@ -88,7 +86,6 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid, index) : undefined,
     index,
     answers: new RecentAnswers(),
-    seen: new SeenSignals(client, settings.syncServiceSid, now),
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
     auth: new Authenticator(settings),
     configs,

@@ -20,13 +20,33 @@ import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerS
 import { newCallRecord } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
 import type { RepairMarks } from './repairMarks';
-import type { LiveCall, RecordingState, RecordingTarget } from '../twilio/recordings';
+import type { LiveCall, RecordingKind, RecordingState, RecordingTarget } from '../twilio/recordings';
 import { CallEndedError, RecordingUpdateError, setRecordings, summarize } from '../twilio/recordings';
+import { seenBefore, SignalIdentity, withSignal } from '../signals/seenSignals';
 import type { TwilioClient } from '../twilio/twilioClient';
 
 /** Longer than any Twilio request can take inside a Function, retries included. */
 export const RESUME_RACE_WINDOW_MS = 10_000;
+/**
+ * A ledger written longer ago than this has no copy of its own still on the way to the index
+ * (a copy is sent the moment its write is answered, and retries last a few seconds at most).
+ */
+const QUIET_AFTER_MS = 5_000;
 const MAX_SETTLE_ROUNDS = 6;
+
+/**
+ * A resume need only reach the recordings the ledger knows (every recording we paused is written
+ * into it with what Twilio confirmed); a pause reaches every kind, since one may have appeared.
+ * Unknown when the ledger is not sure: then every kind.
+ */
+function resumeKinds(record: CallRecord | null, target: RecordingTarget): RecordingKind[] | undefined {
+  if (target !== 'in-progress' || !record || record.outOfSync || record.recording === 'unknown') return undefined;
+  return [...new Set(record.recordings.filter((recording) => recording.status === 'paused' || recording.status === 'in-progress').map((recording) => recording.kind))];
+}
+
+/** The recordings as the ledger last had them confirmed. */
+const knownStates = (record: CallRecord): RecordingState[] =>
+  record.recordings.map(({ sid, kind, status, startedAt }) => ({ sid, kind, status: status ?? 'unknown', ...(startedAt && { startedAt }) }));
 
 export type Response = Record<string, unknown>;
 
@@ -36,17 +56,16 @@ export interface ChangeRequest {
   /** Send the pause before reading state: only for changes that can only open holds. */
   pauseFirst?: boolean;
   /**
-   * Resolves to a previous answer when this request repeats one already applied (then nothing
-   * changes), to null otherwise. Awaited alongside the pause-first, so it costs no round trip.
+   * A desktop signal: claimed in the very write that applies it (seenSignals.ts), so a repeat from
+   * any container is known at no extra request; `answer` is what to keep for repeats.
    */
-  repeatOf?: Promise<{ answer?: Response } | null>;
+  signal?: { identity: SignalIdentity; answer: (outcome: ChangeOutcome) => Response };
   /**
-   * Resolves to false when the call turned out not to be the one to act on (the agent's call
-   * changed): the speculative pause is undone and CallMovedError thrown before anything commits.
+   * The agent whose call this must be (a call remembered or named, not looked up): a ledger that
+   * names nobody or another agent means the call moved — the speculative pause is put back and
+   * CallMovedError thrown before anything commits.
    */
-  confirmCall?: Promise<boolean>;
-  /** Runs alongside the last write to the live index, once the change is settled (e.g. keeping the answer). */
-  onResult?: (result: ChangeResult) => Promise<void>;
+  heldBy?: string;
 }
 
 /** What one change did: `before` → `after` is this change alone; `latest` is the ledger after it settled. */
@@ -57,7 +76,8 @@ export interface ChangeOutcome {
   recordings: RecordingState[];
 }
 
-export type ChangeResult = ({ duplicate: false } & ChangeOutcome) | { duplicate: true; answer?: Response; latest: CallRecord | null };
+/** A repeat (or a conflicting reuse) of a signal changes nothing; a repeat carries the first answer. */
+export type ChangeResult = ({ duplicate: false } & ChangeOutcome) | { duplicate: true; conflict: boolean; answer?: Response; latest: CallRecord | null };
 
 /** Sync failed while a change was flagged: the trace went to TaskRouter instead (see repairMarks.ts). */
 export class FlaggedElsewhere extends Error {
@@ -133,8 +153,8 @@ export class CallControl {
     this.log = options.log ?? console.error;
   }
 
-  private set(call: LiveCall, target: RecordingTarget): Promise<RecordingState[]> {
-    return setRecordings(this.client, call, target, this.pauseBehavior);
+  private set(call: LiveCall, target: RecordingTarget, kinds?: RecordingKind[]): Promise<RecordingState[]> {
+    return setRecordings(this.client, call, target, this.pauseBehavior, kinds);
   }
 
   /**
@@ -165,25 +185,9 @@ export class CallControl {
     change: (current: CallRecord | null) => CallRecord | null,
     base?: StoredRecord | null,
   ): Promise<Committed | null> {
-    const { committed, indexed } = await this.write(callSid, change, base);
-    await indexed;
-    return committed;
-  }
-
-  /** A ledger write whose copy into the live index is still under way (`indexed`). */
-  private async write(
-    callSid: string,
-    change: (current: CallRecord | null) => CallRecord | null,
-    base?: StoredRecord | null,
-  ): Promise<{ committed: Committed | null; indexed: Promise<void> }> {
     const committed = await this.store.commit(callSid, change, base);
-    return { committed, indexed: committed?.changed ? this.indexed(committed.record) : Promise.resolve() };
-  }
-
-  /** The change's own answer and the index copy of its main write go out together: one round trip, not two. */
-  private async finished(result: ChangeResult, indexed: Promise<void>, request: ChangeRequest): Promise<ChangeResult> {
-    await Promise.all([indexed, request.onResult?.(result)]);
-    return result;
+    if (committed?.changed) await this.indexed(committed.record);
+    return committed;
   }
 
   /**
@@ -194,13 +198,38 @@ export class CallControl {
     await this.commit(callSid, (current) => (current && current.recording === 'unknown' ? withConfirmed(current, states.filter((state) => ['paused', 'in-progress'].includes(state.status))) : null));
   }
 
-  /** The index is a copy for readers: failing to update it must not fail the change itself. */
-  private async indexed(record: CallRecord): Promise<void> {
+  /**
+   * The index is a copy for readers. `quiet`: nobody else wrote the ledger in the last few
+   * seconds, so no other copy of it can still be on its way and ours needs no read first.
+   * Failing to update it must not fail the change itself.
+   */
+  private async indexed(record: CallRecord, quiet = false): Promise<void> {
     try {
-      await this.index?.record(record);
+      await this.index?.record(record, { quiet });
     } catch (error) {
       this.log(`live index not updated for ${record.call.callSid}: ${error instanceof Error ? error.message : 'error'}`);
     }
+  }
+
+  /**
+   * Why this request must not change the ledger as it stands: the call is not (or no longer) the
+   * agent's, or its signal was applied and answered already (a repeat), or its id came with another
+   * body (a conflict). A signal applied but never answered (Twilio did not confirm) is applied again.
+   */
+  private refusal(record: CallRecord | null, request: ChangeRequest): 'moved' | { conflict: boolean; answer?: Response } | undefined {
+    if (request.heldBy !== undefined && record?.call.agent !== request.heldBy) return 'moved';
+    if (!request.signal || !record) return undefined;
+    const seen = seenBefore(record.signals, request.signal.identity);
+    if (seen.kind === 'conflict') return { conflict: true };
+    if (seen.kind === 'repeat' && seen.answer) return { conflict: false, answer: seen.answer };
+    return undefined;
+  }
+
+  /** A refused request: our early pause may contradict the ledger, so the recordings go back to what it says. */
+  private async refused(call: LiveCall, refusal: 'moved' | { conflict: boolean; answer?: Response }, sent: unknown, latest: CallRecord | null): Promise<ChangeResult> {
+    const after = sent ? await this.restore(call) : latest;
+    if (refusal === 'moved') throw new CallMovedError();
+    return { duplicate: true, conflict: refusal.conflict, ...(refusal.answer && { answer: refusal.answer }), latest: after };
   }
 
   async change(call: LiveCall, request: ChangeRequest): Promise<ChangeResult> {
@@ -212,10 +241,8 @@ export class CallControl {
         )
       : undefined;
     let base: StoredRecord | null;
-    let repeat: { answer?: Response } | null;
-    let sameCall: boolean;
     try {
-      [base, repeat, sameCall] = await Promise.all([this.store.load(call.callSid), request.repeatOf ?? null, request.confirmCall ?? true]);
+      base = await this.store.load(call.callSid);
     } catch (error) {
       // The ledger could not be read: whatever our early pause did must not stand.
       if (early) {
@@ -225,40 +252,54 @@ export class CallControl {
       throw error;
     }
     const sent = await early;
-
-    if (repeat || !sameCall) {
-      // Our early pause may contradict the ledger: put the recordings back as it says.
-      const latest = sent ? await this.restore(call) : (base?.record ?? null);
-      if (!sameCall) throw new CallMovedError();
-      return { duplicate: true, ...(repeat?.answer && { answer: repeat.answer }), latest };
-    }
+    const refusal = this.refusal(base?.record ?? null, request);
+    if (refusal) return this.refused(call, refusal, sent, base?.record ?? null);
     if (sent && 'error' in sent) {
       await this.restore(call);
       throw sent.error;
     }
 
+    const signal = request.signal;
+    /** The record with this request's signal in it, and its answer when known by now. */
+    const claimed = (record: CallRecord, answer?: Response): CallRecord =>
+      signal ? { ...record, signals: withSignal(record.signals, signal.identity, this.now(), answer) } : record;
     let before: CallRecord | undefined;
     let after: CallRecord | undefined;
+    let refusedMeanwhile: ReturnType<CallControl['refusal']>;
     let committed: Committed | null;
-    let indexed: Promise<void>;
     try {
-      ({ committed, indexed } = await this.write(
+      committed = await this.store.commit(
         call.callSid,
         (current) => {
+          // Another writer got there first: the same signal from another container, or a transfer.
+          refusedMeanwhile = this.refusal(current, request);
+          if (refusedMeanwhile) return null;
           const record = { ...(current ?? newCallRecord(call)), call: { ...current?.call, ...call } };
           before = record;
           after = request.change(record, this.now());
-          if (!sent) return after === record && current ? null : after;
-          return { ...withConfirmed(after, sent.states), outOfSync: false };
+          if (sent) {
+            const confirmed = { ...withConfirmed(after, sent.states), outOfSync: false };
+            return claimed(confirmed, signal?.answer({ before: record, after, latest: confirmed, recordings: sent.states }));
+          }
+          if (after === record && current && !signal) return null;
+          // A signal that changes no hold on a call Twilio confirmed as the holds require: nothing to set, so it is answered now.
+          if (after === record && current && signal && this.confirmedAsRequired(current)) {
+            const recordings = knownStates(current);
+            return claimed(record, signal.answer({ before: record, after, latest: record, recordings }));
+          }
+          return claimed(after);
         },
         base,
-      ));
+      );
     } catch (error) {
       // The hold could not be written down: a pause without it must not stand.
       if (sent) await this.restore(call);
       throw error;
     }
+    if (refusedMeanwhile) return this.refused(call, refusedMeanwhile, sent, committed?.record ?? null);
     if (!committed || !before || !after) throw new Error('the call ledger could not be written');
+    const outcomeOf = (latest: CallRecord, recordings: RecordingState[]): ChangeOutcome => ({ before: before!, after: after!, latest, recordings });
+    const quiet = committed.conflicts === 0 && (!base || this.now().getTime() - Date.parse(base.record.updatedAt) > QUIET_AFTER_MS);
 
     if (sent) {
       const lastResume = base?.record.lastResumeAt ? Date.parse(base.record.lastResumeAt) : 0;
@@ -267,13 +308,24 @@ export class CallControl {
         // A resume decided before our commit may land after our pause: apply the latest, after it.
         const settled = await this.settle(call, committed);
         const recordings = settled.recordings.length ? settled.recordings : sent.states;
-        return this.finished({ duplicate: false, before, after, latest: settled.record ?? committed.record, recordings }, indexed, request);
+        return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, recordings) };
       }
-      return this.finished({ duplicate: false, before, after, latest: committed.record, recordings: sent.states }, indexed, request);
+      await this.indexed(committed.record, quiet);
+      return { duplicate: false, ...outcomeOf(committed.record, sent.states) };
     }
+    if (signal && after === before && this.confirmedAsRequired(committed.record)) {
+      await this.indexed(committed.record, quiet);
+      return { duplicate: false, ...outcomeOf(committed.record, knownStates(committed.record)) };
+    }
+    // The answer is kept in the write that records what Twilio confirmed.
+    const settled = await this.settle(call, committed, { quiet, annotate: signal && ((record, states) => claimed(record, signal.answer(outcomeOf(record, states)))) });
+    return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
+  }
 
-    const settled = await this.settle(call, committed);
-    return this.finished({ duplicate: false, before, after, latest: settled.record ?? committed.record, recordings: settled.recordings }, indexed, request);
+  /** Twilio last confirmed the recordings as the holds require them, and nothing is pending. */
+  private confirmedAsRequired(record: CallRecord): boolean {
+    if (record.outOfSync || record.recording === 'unknown') return false;
+    return targetFor(record) === 'paused' ? record.recording === 'paused' : record.recording !== 'paused';
   }
 
   /**
@@ -299,16 +351,31 @@ export class CallControl {
    * may have overtaken theirs, so the latest ledger is applied in turn. With no ledger the target
    * is "recording": nothing holds the call.
    */
-  async settle(call: LiveCall, stored: StoredRecord | null): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
+  async settle(
+    call: LiveCall,
+    stored: StoredRecord | null,
+    options: {
+      /** Adds to the write that records what Twilio confirmed (a signal's answer). */
+      annotate?: (record: CallRecord, states: RecordingState[]) => CallRecord;
+      /** Nobody else wrote the ledger lately (see `indexed`). */
+      quiet?: boolean;
+    } = {},
+  ): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
+    const { annotate } = options;
+    let quiet = options.quiet ?? false;
     let current = stored;
     let states: RecordingState[] = [];
     // The ledger may know the conference when the caller does not (found late, or by an earlier signal).
     const live: LiveCall = { ...call, conferenceSid: call.conferenceSid ?? stored?.record.call.conferenceSid, taskSid: call.taskSid ?? stored?.record.call.taskSid };
+    const done = async (record: CallRecord | null) => {
+      if (record) await this.indexed(record, quiet);
+      return { record, recordings: states };
+    };
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round += 1) {
       const target = targetFor(current?.record ?? null);
       const resumeSentAt = target === 'in-progress' ? this.now().toISOString() : undefined;
       try {
-        states = await this.set(live, target);
+        states = await this.set(live, target, resumeKinds(current?.record ?? null, target));
       } catch (error) {
         try {
           await this.commit(call.callSid, (record) => ({ ...(record ?? newCallRecord(live)), outOfSync: true }));
@@ -319,32 +386,36 @@ export class CallControl {
         throw error;
       }
       let confirmedAlready = false;
-      const written = await this.commit(
+      const written = await this.store.commit(
         call.callSid,
         (latest) => {
           if (targetFor(latest) !== target) return null;
           // No ledger and nothing to report: there is nothing to write.
           if (!latest) return null;
           // Twilio confirmed what the ledger says (a sweep's check of a paused call): no write.
-          if (!resumeSentAt && confirmsRecord(latest, states)) {
+          if (!resumeSentAt && !annotate && confirmsRecord(latest, states)) {
             confirmedAlready = true;
             return null;
           }
-          const record = { ...withConfirmed(latest, states), outOfSync: false };
-          return resumeSentAt ? { ...record, lastResumeAt: resumeSentAt } : record;
+          const confirmed = { ...withConfirmed(latest, states), outOfSync: false };
+          const record = resumeSentAt ? { ...confirmed, lastResumeAt: resumeSentAt } : confirmed;
+          return annotate ? annotate(record, states) : record;
         },
         current,
       );
-      if (!written) return { record: current?.record ?? null, recordings: states };
-      if (written.changed) return { record: written.record, recordings: states };
+      if (written?.conflicts) quiet = false;
+      if (!written) return done(current?.record ?? null);
+      if (written.changed) return done(written.record);
       if (confirmedAlready) {
         // Skipping the write skipped its If-Match: the record we compared may be old, so make sure.
         const fresh = await this.store.load(call.callSid);
-        if (fresh?.revision === written.revision) return { record: written.record, recordings: states };
+        if (fresh?.revision === written.revision) return done(written.record);
         current = fresh;
+        quiet = false;
         continue;
       }
       current = written;
+      quiet = false;
     }
     throw new Error('the call ledger kept changing while the recordings were set');
   }

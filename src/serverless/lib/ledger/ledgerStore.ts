@@ -6,6 +6,8 @@
  * stays far below Sync's 16 KiB however long the call.
  */
 import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../../core/holds';
+import { callDocumentName } from '../../../core/syncNames';
+import type { SeenSignal } from '../signals/seenSignals';
 import type { LiveCall, RecordingKind, RecordingSummary } from '../twilio/recordings';
 import { isWriteConflict, unlessNotFound, withRetries } from '../twilio/retry';
 import { SyncList } from '../twilio/syncCollections';
@@ -37,6 +39,8 @@ export interface CallRecord extends Ledger {
   lastResumeAt: string | null;
   /** Twilio did not confirm the last change: the sweep tries again. */
   outOfSync: boolean;
+  /** Desktop signals applied to the call, for telling a repeat from a new signal (seenSignals.ts). */
+  signals: SeenSignal[];
   updatedAt: string;
 }
 
@@ -51,7 +55,6 @@ export interface Committed extends StoredRecord {
   changed: boolean;
 }
 
-export const DOCUMENT_PREFIX = 'rc-call-';
 export const INTERVALS_PREFIX = 'rc-intervals-';
 /** Ledgers outlive the call long enough for wrap-up, reports and late duplicates. */
 const DOCUMENT_TTL_SECONDS = 3 * 24 * 3600;
@@ -74,6 +77,7 @@ export const newCallRecord = (call: LiveCall): CallRecord => ({
   archivedIntervals: 0,
   lastResumeAt: null,
   outOfSync: false,
+  signals: [],
   updatedAt: new Date(0).toISOString(),
 });
 
@@ -81,7 +85,7 @@ export const newCallRecord = (call: LiveCall): CallRecord => ({
 function fromDocument(data: unknown, callSid: string): CallRecord {
   const stored = (data ?? {}) as Partial<CallRecord>;
   const base = newCallRecord(stored.call ?? { callSid });
-  return { ...base, ...stored, v: 2, holds: stored.holds ?? [], intervals: stored.intervals ?? [], recordings: stored.recordings ?? [] };
+  return { ...base, ...stored, v: 2, holds: stored.holds ?? [], intervals: stored.intervals ?? [], recordings: stored.recordings ?? [], signals: stored.signals ?? [] };
 }
 
 export class LedgerStore {
@@ -99,7 +103,7 @@ export class LedgerStore {
   }
 
   async load(callSid: string): Promise<StoredRecord | null> {
-    const document = await unlessNotFound(() => this.documents(`${DOCUMENT_PREFIX}${callSid}`).fetch(), null);
+    const document = await unlessNotFound(() => this.documents(callDocumentName(callSid)).fetch(), null);
     return document && { record: fromDocument(document.data, callSid), revision: document.revision };
   }
 
@@ -130,8 +134,8 @@ export class LedgerStore {
     try {
       const document =
         revision === null
-          ? await withRetries(() => this.documents.create({ uniqueName: `${DOCUMENT_PREFIX}${callSid}`, data: record, ttl: DOCUMENT_TTL_SECONDS }))
-          : await withRetries(() => this.documents(`${DOCUMENT_PREFIX}${callSid}`).update({ data: record, ifMatch: revision }));
+          ? await withRetries(() => this.documents.create({ uniqueName: callDocumentName(callSid), data: record, ttl: DOCUMENT_TTL_SECONDS }))
+          : await withRetries(() => this.documents(callDocumentName(callSid)).update({ data: record, ifMatch: revision }));
       return document.revision;
     } catch (error) {
       if (isWriteConflict(error)) return 'conflict';

@@ -1,22 +1,35 @@
 /**
  * The live index, kept by the functions on every change and by TaskRouter's events, so nothing
- * ever needs to poll or list every ledger:
- * - `rc-live-calls`: one item per live call (who, which task, the open holds, the next expiry,
- *   what Twilio confirmed). Supervisors subscribe to it; the sweep reads only it.
- * - `rc-live-agents`: the agent's current call, so a signal after a transfer or a new call acts on
- *   the call the agent holds now.
+ * ever needs to poll or list every ledger. Twilio Sync takes at most 20 writes/s and 20 reads/s per
+ * object (an item counts toward its Map), so nothing here is one object for the whole account:
+ * - `rc-live-calls-<shard>`: one item per live call (who, which task, the open holds, the next
+ *   expiry, what Twilio confirmed), in one of `LIVE_SHARDS` Maps chosen by the call sid.
+ *   Supervisors subscribe to every shard; the sweep reads them.
+ * - `rc-agent-<digest>`: one document per agent naming the call they hold now, so a signal after a
+ *   transfer or a new call acts on the call the agent holds now. Read only by a container that
+ *   does not know the agent's call yet.
+ * docs/architecture.md ("Sync objects and their limits") gives each one's traffic.
  */
 import { createHash } from 'node:crypto';
 import { Hold, nextExpiry } from '../../../core/holds';
+import { LIVE_CALLS_PREFIX, LIVE_SHARDS, liveCallsShardNames } from '../../../core/syncNames';
 import type { CallRecord } from './ledgerStore';
 import type { LiveCall } from '../twilio/recordings';
+import { unlessNotFound, withRetries, httpStatus } from '../twilio/retry';
 import { MapItem, SyncMap } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
 
-export const LIVE_CALLS_MAP = 'rc-live-calls';
-export const LIVE_AGENTS_MAP = 'rc-live-agents';
+export { liveCallsShardNames };
+export const AGENT_DOCUMENT_PREFIX = 'rc-agent-';
 /** Items of calls that ended without TaskRouter telling us vanish by themselves. */
 const LIVE_ITEM_TTL_SECONDS = 12 * 3600;
+
+/**
+ * The shard a call's item lives in: the same for every container, spread evenly by the digest, so
+ * 16 shards keep each Map near 8 writes/s at 10,000 agents taking a card payment on every call.
+ */
+export const liveCallsShardOf = (callSid: string): string =>
+  `${LIVE_CALLS_PREFIX}${(createHash('sha256').update(callSid).digest()[0] % LIVE_SHARDS).toString(16)}`;
 
 export interface LiveCallItem {
   callSid: string;
@@ -55,37 +68,64 @@ export const liveCallItem = (record: CallRecord): LiveCallItem => ({
 export const needsSweep = (item: LiveCallItem, now: Date): boolean =>
   item.outOfSync || (item.resumeAt !== null && Date.parse(item.resumeAt) <= now.getTime());
 
-/** Identities are free text; map keys get a fixed-length digest of them. */
-export const agentKey = (agent: string): string => `agent-${createHash('sha256').update(agent).digest('hex').slice(0, 40)}`;
+/** Identities are free text: document names get a fixed-length digest of them. */
+export const agentDocumentName = (agent: string): string => `${AGENT_DOCUMENT_PREFIX}${createHash('sha256').update(agent).digest('hex').slice(0, 40)}`;
 
 const sameContent = (a: LiveCallItem, b: LiveCallItem): boolean =>
   JSON.stringify({ ...a, seq: 0, updatedAt: '' }) === JSON.stringify({ ...b, seq: 0, updatedAt: '' });
 
 export class LiveIndex {
-  readonly calls: SyncMap<LiveCallItem>;
-  readonly agents: SyncMap<AgentCall>;
+  private readonly shards = new Map<string, SyncMap<LiveCallItem>>();
   /** The last item this container wrote per call: its revision makes the next write conditional. */
   private readonly written = new Map<string, MapItem<LiveCallItem>>();
 
-  constructor(client: TwilioClient, serviceSid: string) {
-    this.calls = new SyncMap(client, serviceSid, LIVE_CALLS_MAP);
-    this.agents = new SyncMap(client, serviceSid, LIVE_AGENTS_MAP);
+  constructor(
+    private readonly client: TwilioClient,
+    private readonly serviceSid: string,
+  ) {
+    for (const name of liveCallsShardNames()) this.shards.set(name, new SyncMap(client, serviceSid, name));
   }
 
-  /** Copies the ledger into the index unless a newer copy is already there. */
-  async record(record: CallRecord): Promise<void> {
+  private shardOf(callSid: string): SyncMap<LiveCallItem> {
+    return this.shards.get(liveCallsShardOf(callSid)) as SyncMap<LiveCallItem>;
+  }
+
+  private get documents() {
+    return this.client.sync.v1.services(this.serviceSid).documents;
+  }
+
+  /** Every live call's item, every shard read side by side. */
+  async listCalls(): Promise<MapItem<LiveCallItem>[]> {
+    return (await Promise.all([...this.shards.values()].map((shard) => shard.list()))).flat();
+  }
+
+  /** One call's item, if the index has it. */
+  callItem(callSid: string): Promise<MapItem<LiveCallItem> | null> {
+    return this.shardOf(callSid).get(callSid);
+  }
+
+  /**
+   * Copies the ledger into the index unless a newer copy (or the same content) is already there.
+   * `quiet`: no other writer's copy of this call can still be on its way, so ours is written
+   * without reading the item first (one request instead of two).
+   */
+  async record(record: CallRecord, { quiet = false }: { quiet?: boolean } = {}): Promise<void> {
     const item = liveCallItem(record);
     const key = item.callSid;
+    const shard = this.shardOf(key);
     let known: MapItem<LiveCallItem> | null | undefined = this.written.get(key);
     if (known && (known.data.seq >= item.seq || sameContent(known.data, item))) return;
+    if (!known && quiet) {
+      const replaced = await shard.replace(key, item, LIVE_ITEM_TTL_SECONDS);
+      if (typeof replaced !== 'string') return this.remember(replaced);
+      known = null; // not there (yet): made below
+    }
     // The first write of a call's ledger: nothing can be in the index yet, so no read first.
     if (!known && item.seq === 1) known = null;
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      if (known === undefined) known = await this.calls.get(key);
-      if (known && known.data.seq >= item.seq) return this.remember(known);
-      const written = known
-        ? await this.calls.replace(key, item, LIVE_ITEM_TTL_SECONDS, known.revision)
-        : await this.calls.create(key, item, LIVE_ITEM_TTL_SECONDS);
+      if (known === undefined) known = await shard.get(key);
+      if (known && (known.data.seq >= item.seq || sameContent(known.data, item))) return this.remember(known);
+      const written = known ? await shard.replace(key, item, LIVE_ITEM_TTL_SECONDS, known.revision) : await shard.create(key, item, LIVE_ITEM_TTL_SECONDS);
       if (typeof written !== 'string') return this.remember(written);
       known = undefined; // someone else wrote (or removed) it: read again
     }
@@ -98,20 +138,38 @@ export class LiveIndex {
 
   async removeCall(callSid: string): Promise<void> {
     this.written.delete(callSid);
-    await this.calls.remove(callSid);
+    await this.shardOf(callSid).remove(callSid);
   }
 
   async agentCall(agent: string): Promise<AgentCall | null> {
-    return (await this.agents.get(agentKey(agent)))?.data ?? null;
+    const document = await unlessNotFound(() => this.documents(agentDocumentName(agent)).fetch(), null);
+    const data = document?.data as Partial<AgentCall> | undefined;
+    return data && typeof data.callSid === 'string' && data.agent === agent ? (data as AgentCall) : null;
   }
 
+  /** Names the agent's call, whatever was there (the caller decided it is the newer). */
   async setAgentCall(call: AgentCall): Promise<void> {
-    await this.agents.put(agentKey(call.agent), call, LIVE_ITEM_TTL_SECONDS);
+    const name = agentDocumentName(call.agent);
+    try {
+      await withRetries(() => this.documents(name).update({ data: call, ttl: LIVE_ITEM_TTL_SECONDS }));
+    } catch (error) {
+      if (httpStatus(error) !== 404) throw error;
+      await withRetries(() => this.documents.create({ uniqueName: name, data: call, ttl: LIVE_ITEM_TTL_SECONDS })).catch((createError: unknown) => {
+        // Made meanwhile by another container: write ours over it.
+        if (httpStatus(createError) !== 409) throw createError;
+        return withRetries(() => this.documents(name).update({ data: call, ttl: LIVE_ITEM_TTL_SECONDS }));
+      });
+    }
   }
 
   /** Forgets the agent's call if it is still `callSid` (a newer call of theirs stays). */
   async clearAgentCall(agent: string, callSid: string): Promise<void> {
-    const item = await this.agents.get(agentKey(agent));
-    if (item && item.data.callSid === callSid) await this.agents.remove(agentKey(agent));
+    const name = agentDocumentName(agent);
+    const document = await unlessNotFound(() => this.documents(name).fetch(), null);
+    if (!document || (document.data as Partial<AgentCall>).callSid !== callSid) return;
+    // Conditional, so a newer call written meanwhile is not wiped out.
+    await unlessNotFound(() => this.documents(name).update({ data: { agent }, ifMatch: document.revision }), null).catch((error: unknown) => {
+      if (httpStatus(error) !== 412) throw error;
+    });
   }
 }

@@ -2,8 +2,8 @@
  * Closes every hold whose time ran out, retries calls whose last change Twilio did not confirm,
  * and keeps the recordings of calls with an open hold paused — including one someone else started
  * meanwhile (Flex, another plugin, a Studio flow), which reports to nobody. For a scheduler (and
- * `npm start`, which runs it every second). It reads the live index — one request when nothing is
- * due — and touches a call only when its item says there is work or a hold is open, so its cost
+ * `npm start`, which runs it every second). It reads the live index — one request per shard when
+ * nothing is due — and touches a call only when its item says there is work or a hold is open, so its cost
  * follows open holds, not live calls. Calls marked for repair in TaskRouter (a pause whose ledger
  * Sync could not take, repairMarks.ts) are put right once Sync answers.
  */
@@ -30,7 +30,7 @@ const callOf = (item: LiveCallItem | RepairMark): LiveCall => ({
 });
 
 export async function sweep(index: LiveIndex, control: CallControl, now: () => Date): Promise<SweepReport> {
-  const [items, marks] = await Promise.all([index.calls.list(), control.repairs?.due(now().getTime()).catch(() => []) ?? []]);
+  const [items, marks] = await Promise.all([index.listCalls(), control.repairs?.due(now().getTime()).catch(() => []) ?? []]);
   const due = items.filter(({ data }) => needsSweep(data, now()) || data.holds.length > 0);
   /** Sets the call's recordings to what its ledger says once due holds are closed; an ended call leaves the index. */
   const putRight = async (call: LiveCall) => {

@@ -7,12 +7,12 @@ import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '..
 import { outcomeOf } from '../../../core/holds';
 import { measureJson } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
-import { CallControl, CallMovedError, ChangeResult } from '../ledger/callControl';
+import { CallControl, CallMovedError, ChangeOutcome, ChangeResult } from '../ledger/callControl';
 import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from '../http';
 import type { LiveCallDirectory } from '../twilio/liveCalls';
 import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../twilio/recordings';
 import { bodyDigest, signalKey } from './seenSignals';
-import type { SeenSignals, Claim, SignalIdentity } from './seenSignals';
+import type { SignalIdentity } from './seenSignals';
 import type { Authenticator } from '../api/auth';
 import { admitTokenSignal, isTokenSignal, notTheTokensAgent } from './desktopEventToken';
 import type { Settings } from '../settings';
@@ -25,8 +25,6 @@ export interface DesktopEventDeps {
   control: CallControl;
   /** Answers already given by this container, so a quick repeat costs no Twilio request. */
   answers: RecentAnswers;
-  /** Every event id seen by any container, for the signature window. */
-  seen?: SeenSignals;
   /** Checks the Flex token of a signal relayed from inside Flex (docs/api.md). */
   auth?: Authenticator;
   now: () => Date;
@@ -98,7 +96,7 @@ const eventIdConflict = (): HttpResult =>
   errorResult(409, 'event_id_conflict', 'this agent already sent this eventId with a different body: send a new eventId for a new signal');
 
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
-  const { settings, calls, control, now, seen } = deps;
+  const { settings, calls, control, now } = deps;
   const configReady = Promise.resolve(deps.config);
   if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body)) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
   if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
@@ -112,11 +110,12 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   const repeated = deps.answers.get(signal);
   if (repeated) return repeated.conflict ? eventIdConflict() : { status: 200, body: { ...repeated.answer, duplicate: true } };
 
-  // The agent's call is looked up while the configuration is read (when this container's copy is
-  // old), so neither waits for the other in front of the pause.
-  const remembered = calls.known(event.agent, event.callSid);
-  const current = calls.current(event.agent, event.callSid);
-  current.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  // A call this container acted on for the agent, or the one the relay names, is acted on at once
+  // (its ledger confirms it is the agent's); otherwise the agent's call is looked up while the
+  // configuration is read (when this container's copy is old), so neither waits for the other.
+  const speculative = calls.known(event.agent, event.callSid) ?? (event.callSid ? { callSid: event.callSid } : undefined);
+  const lookup = speculative ? undefined : calls.current(event.agent, event.callSid);
+  lookup?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const config = await configReady;
   if (!config.ok) {
     return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
@@ -124,41 +123,29 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   // The trigger is not echoed: whatever a relay sent is not repeated back or logged.
   if (!isKnownTrigger(config.config, event.trigger)) return errorResult(422, 'unknown_trigger', 'no configured desktop item event uses this trigger');
   const eventsConfig = config.config;
-  const answerTo = (call: LiveCall, result: ChangeResult): Record<string, unknown> => {
-    if (result.duplicate) {
-      // A repeat while the first was still being applied: what holds now.
-      return result.answer ?? { eventId: event.eventId, outcome: 'unchanged', callSid: call.callSid, recording: result.latest?.recording ?? 'absent', holds: result.latest?.holds ?? [] };
-    }
-    const recording = summarize(result.recordings);
-    return { eventId: event.eventId, duplicate: false, outcome: outcomeOf(result.before, result.after, recording === 'absent'), callSid: call.callSid, recording, holds: result.latest.holds };
+  const answerTo = (call: LiveCall, outcome: ChangeOutcome): Record<string, unknown> => {
+    const recording = summarize(outcome.recordings);
+    return { eventId: event.eventId, duplicate: false, outcome: outcomeOf(outcome.before, outcome.after, recording === 'absent'), callSid: call.callSid, recording, holds: outcome.latest.holds };
   };
-  const apply = (call: LiveCall, options: { repeatOf: Promise<Claim | null>; confirmCall?: Promise<boolean> }) =>
+  const apply = (call: LiveCall, heldBy: string | undefined) =>
     control.change({ ...call, agent: event.agent }, {
       pauseFirst: onlyStarts(eventsConfig, event.trigger),
       change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
-      // A conflict is no repeat to answer, but like one it changes nothing: the 409 is given below.
-      repeatOf: options.repeatOf.then((claim) => (claim && !claim.first ? (claim.conflict ? {} : { answer: claim.answer }) : null)),
-      confirmCall: options.confirmCall,
-      // Kept for repeats from any container, written alongside the index copy.
-      onResult: async (result) => {
-        if (!result.duplicate) await seen?.answered(signal, answerTo(call, result));
-      },
+      signal: { identity: signal, answer: (outcome) => answerTo(call, outcome) },
+      heldBy,
     });
 
-  let claim: Promise<Claim | null> | undefined;
   try {
-    // Every container sees every id (Sync): a replay within the signature window is a repeat.
-    claim = seen ? seen.claim(signal) : Promise.resolve(null);
-    claim.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-    const applied = await applyToLiveCall(calls, event, remembered, current, (call, confirmCall) => apply(call, { repeatOf: claim!, confirmCall }));
-    if (!applied) {
-      await releaseClaim();
-      return noActiveCall(event.callSid);
-    }
+    const applied = await applyToLiveCall(calls, event, speculative, lookup, apply);
+    if (!applied) return noActiveCall(event.callSid);
     const { call, result } = applied;
-    const owned = await claim;
-    if (result.duplicate && owned && !owned.first && owned.conflict) return eventIdConflict();
-    const answer = answerTo(call, result);
+    if (result.duplicate && result.conflict) return eventIdConflict();
+    // The ledger names the call's conference and task: the next signal here starts from them.
+    if (!result.duplicate) calls.remember(event.agent, { callSid: call.callSid, ...pick(result.latest.call) });
+    // A repeat gets the first answer; one applied before but never answered, what holds now.
+    const answer = result.duplicate
+      ? (result.answer ?? { eventId: event.eventId, outcome: 'unchanged', callSid: call.callSid, recording: result.latest?.recording ?? 'absent', holds: result.latest?.holds ?? [] })
+      : answerTo(call, result);
     const response = result.duplicate ? { ...answer, duplicate: true } : answer;
     deps.answers.remember(signal, answer);
     deps.log?.(
@@ -168,41 +155,36 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     );
     return { status: 200, body: response };
   } catch (error) {
-    await releaseClaim();
     if (error instanceof CallEndedError) return noActiveCall(event.callSid);
     deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`);
     return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
   }
-
-  /** The signal did not take effect: a retry of it must be applied, not answered as a repeat. */
-  async function releaseClaim(): Promise<void> {
-    const owned = await claim?.catch(() => null);
-    if (owned?.first) await seen?.release(signal).catch(() => undefined);
-  }
 }
 
 /**
- * Applies the signal to the agent's live call. The call this container remembers is acted on at
- * once, while the live index confirms it is still the agent's (a transfer or a new call moves the
- * signal to the current one); a call that turns out to be over is forgotten and TaskRouter asked.
- * Undefined when the agent has no live call.
+ * Applies the signal to the agent's live call. A call remembered or named is acted on at once and
+ * its ledger must name the agent (a transfer or a new call moves the signal to the agent's current
+ * call, from the live index or TaskRouter); a call that turns out to be over is forgotten and
+ * TaskRouter asked. Undefined when the agent has no live call.
  */
 async function applyToLiveCall(
   calls: LiveCallDirectory,
   event: DesktopEventBody,
-  remembered: LiveCall | undefined,
-  current: Promise<LiveCall | undefined>,
-  apply: (call: LiveCall, confirmCall?: Promise<boolean>) => Promise<ChangeResult>,
+  speculative: LiveCall | undefined,
+  lookup: Promise<LiveCall | undefined> | undefined,
+  apply: (call: LiveCall, heldBy: string | undefined) => Promise<ChangeResult>,
 ): Promise<{ call: LiveCall; result: ChangeResult } | undefined> {
-  let call: LiveCall | undefined = remembered ?? (await current);
-  let confirm = remembered ? current : undefined;
+  let call: LiveCall | undefined = speculative ?? (await lookup);
+  let heldBy = speculative ? event.agent : undefined;
   for (let attempt = 0; call && attempt < 3; attempt += 1) {
     const target: LiveCall = call;
     try {
-      return { call: target, result: await apply(target, confirm?.then((live) => live?.callSid === target.callSid)) };
+      return { call: target, result: await apply(target, heldBy) };
     } catch (error) {
       if (error instanceof CallMovedError) {
-        call = await confirm;
+        const current = await calls.current(event.agent, event.callSid);
+        // The index may still name the call the ledger says is another's: TaskRouter decides.
+        call = current?.callSid === target.callSid ? await calls.lookup(event.agent, event.callSid) : current;
       } else if (error instanceof CallEndedError) {
         // The index (or memory) named a call that is over: TaskRouter says which call is live.
         await calls.forget(event.agent, target.callSid);
@@ -211,11 +193,12 @@ async function applyToLiveCall(
       } else {
         throw error;
       }
-      confirm = undefined;
+      heldBy = undefined;
     }
   }
   return undefined;
 }
+const pick = ({ conferenceSid, taskSid }: LiveCall): Partial<LiveCall> => ({ ...(conferenceSid && { conferenceSid }), ...(taskSid && { taskSid }) });
 
 const noActiveCall = (callSid?: string): HttpResult =>
   errorResult(404, 'no_active_call', callSid ? 'that call is not a live call of this agent' : 'the agent has no live call');

@@ -1,9 +1,9 @@
 /**
- * Finds an agent's live call. The live index (`rc-live-agents`, kept from TaskRouter's events)
- * answers in one Sync read; TaskRouter itself (the worker whose contact_uri is client:<agent>, its
- * accepted reservations, the voice task still assigned) when the index does not know. A container
- * also remembers the calls it acted on, so a warm signal can pause at once while the index
- * confirms the call in the same round trip.
+ * Finds an agent's live call. The agent's document in the live index (`rc-agent-<digest>`, kept
+ * from TaskRouter's events) answers in one Sync read; TaskRouter itself (the worker whose
+ * contact_uri is client:<agent>, its accepted reservations, the voice task still assigned) when the
+ * index does not know. A container also remembers the calls it acted on, so a warm signal can pause
+ * at once; the call's ledger, read alongside the pause, confirms it is still the agent's.
  */
 import { taskRouterString } from '../../../core/taskRouterExpression';
 import type { LiveIndex } from '../ledger/liveIndex';
@@ -11,7 +11,7 @@ import type { LiveCall } from './recordings';
 import { unlessNotFound, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
-/** How long a remembered call is tried first (the index confirms it every time). */
+/** How long a remembered call is tried first (its ledger confirms it every time). */
 export const CALL_MEMORY_TTL_MS = 10 * 60 * 1000;
 
 interface Remembered {
@@ -38,7 +38,8 @@ export class LiveCallDirectory {
     return entry.call;
   }
 
-  private remember(agent: string, call: LiveCall): void {
+  /** The call a signal of the agent's was just applied to: the next one goes there first. */
+  remember(agent: string, call: LiveCall): void {
     this.calls.set(agent, { call, at: this.clock() });
     if (this.calls.size > 5000) this.calls.delete(this.calls.keys().next().value as string);
   }

@@ -149,9 +149,12 @@ export async function setRecordings(
   call: LiveCall,
   target: RecordingTarget | 'stopped',
   pauseBehavior: 'skip' | 'silence',
+  /** Only these kinds (a resume of what the ledger knows); every kind when not given. */
+  kinds: RecordingKind[] = ['call', 'conference'],
 ): Promise<RecordingState[]> {
   const params: Params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
   const conference = async (): Promise<Outcome[]> => {
+    if (!kinds.includes('conference')) return [];
     let conferenceSid: string | undefined;
     try {
       conferenceSid = await conferenceOf(client, call);
@@ -162,7 +165,8 @@ export async function setRecordings(
     const outcomes = await updateActive('conference', client.conferences(conferenceSid).recordings as unknown as RecordingsResource, params);
     return outcomes.map(inConference(conferenceSid));
   };
-  const outcomes = (await Promise.all([updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params), conference()])).flat();
+  const ofCall = kinds.includes('call') ? updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params) : Promise.resolve([]);
+  const outcomes = (await Promise.all([ofCall, conference()])).flat();
   const confirmed = outcomes.flatMap((outcome) => ('state' in outcome ? [outcome.state] : []));
   if (outcomes.some((outcome) => 'failed' in outcome)) {
     throw new RecordingUpdateError('Twilio did not confirm the recording change', confirmed);

@@ -1,13 +1,13 @@
 /**
  * Read permissions on the product's Sync service: the plugin's Sync client (a token for the
  * user's identity, `/sync-token`) sees only what the functions granted it — the call documents of
- * the calls the user may see, and the live-calls map for supervisors and admins. Never Write:
+ * the calls the user may see, and the live-calls index (every shard) for supervisors and admins. Never Write:
  * every change goes through the functions.
  *
  * Each grant is made once per object and identity per container.
  */
-import { DOCUMENT_PREFIX } from '../ledger/ledgerStore';
-import { LIVE_CALLS_MAP } from '../ledger/liveIndex';
+import { callDocumentName } from '../../../core/syncNames';
+import { liveCallsShardNames } from '../ledger/liveIndex';
 import { httpStatus, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
@@ -31,18 +31,22 @@ export class SyncReadGrants {
    * next grant tries again); other failures throw.
    */
   async callDocument(callSid: string, identity: string): Promise<boolean> {
-    const name = `${DOCUMENT_PREFIX}${callSid}`;
+    const name = callDocumentName(callSid);
     return this.once(`d:${name}:${identity}`, () => this.service.documents(name).documentPermissions(identity).update(READ_ONLY));
   }
 
-  /** The identity may read the live-calls map (made empty if the functions have not written it yet). */
+  /** The identity may read every shard of the live-calls index (each made empty if no ledger write made it yet). */
   async liveCalls(identity: string): Promise<void> {
-    const grant = () => this.service.syncMaps(LIVE_CALLS_MAP).syncMapPermissions(identity).update(READ_ONLY);
-    if (await this.once(`m:${LIVE_CALLS_MAP}:${identity}`, grant)) return;
-    await withRetries(() => this.service.syncMaps.create({ uniqueName: LIVE_CALLS_MAP })).catch((error: unknown) => {
+    await Promise.all(liveCallsShardNames().map((name) => this.liveCallsShard(name, identity)));
+  }
+
+  private async liveCallsShard(name: string, identity: string): Promise<void> {
+    const grant = () => this.service.syncMaps(name).syncMapPermissions(identity).update(READ_ONLY);
+    if (await this.once(`m:${name}:${identity}`, grant)) return;
+    await withRetries(() => this.service.syncMaps.create({ uniqueName: name })).catch((error: unknown) => {
       if (httpStatus(error) !== 409) throw error; // made meanwhile by a ledger write
     });
-    await this.once(`m:${LIVE_CALLS_MAP}:${identity}`, grant);
+    await this.once(`m:${name}:${identity}`, grant);
   }
 
   private async once(key: string, grant: () => Promise<unknown>): Promise<boolean> {

@@ -1,0 +1,16 @@
+/**
+ * The names of the Sync objects both the functions (which write them) and the plugin (which
+ * follows them) use. docs/architecture.md ("Sync objects and their limits") says what each holds.
+ */
+
+/** A call's ledger document. */
+export const callDocumentName = (callSid: string): string => `rc-call-${callSid}`;
+
+/**
+ * The live-calls index is split over this many Sync Maps: Twilio takes at most 20 writes/s per
+ * Map (its items included), and every change of every call is copied into the index.
+ */
+export const LIVE_SHARDS = 16;
+export const LIVE_CALLS_PREFIX = 'rc-live-calls-';
+
+export const liveCallsShardNames = (): string[] => Array.from({ length: LIVE_SHARDS }, (_, shard) => `${LIVE_CALLS_PREFIX}${shard.toString(16)}`);
