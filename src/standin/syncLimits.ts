@@ -6,9 +6,10 @@
  * effect (nor does it count).
  *
  * Windows are per object (its sid), so a document deleted and made again under the same unique
- * name starts afresh. Only Sync object routes are limited. The service routes and the collection lists (`GET
- * …/Documents`, `…/Maps`, `…/Lists`) are not per object. Permissions have a separate, higher limit
+ * name starts afresh. Only Sync object routes are limited: the service routes and the collection
+ * lists (`GET …/Documents`, `…/Maps`, `…/Lists`) are not per object. Permissions have a separate, higher limit
  * (80/s per object permission) that the stand-in does not enforce: nothing here comes close to it.
+ * Twilio also throttles creating objects too fast, with no documented figure; not modelled.
  */
 import type { TwilioModel } from './model';
 import { TwilioApiError } from './primitives';
