@@ -81,6 +81,13 @@ export function parseLatency(body: unknown): number {
   return ms;
 }
 
+/** `{sync: bool}`: Twilio's Sync rate limits on or off. */
+export function parseSyncLimits(body: unknown): boolean {
+  const sync = isRecord(body) ? body.sync : undefined;
+  if (typeof sync !== 'boolean') throw new StandinInputError('sync must be true (Twilio\'s Sync limits on) or false (off)');
+  return sync;
+}
+
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 }
@@ -174,10 +181,15 @@ export async function handleControl(standin: Standin, request: Request, pathname
       standin.setLatency(ms);
       return json(200, { ok: true, ms });
     }
+    if (route === 'POST /limits') {
+      const sync = parseSyncLimits(await readJson(request));
+      standin.setSyncLimits(sync);
+      return json(200, { ok: true, sync });
+    }
     if (route === 'GET /event-callbacks') return json(200, standin.eventCallbacks());
     const redeliver = /^POST \/event-callbacks\/([^/]+)\/redeliver$/.exec(route)?.[1];
     if (redeliver !== undefined) return json(200, await standin.redeliverEventCallback(decodeURIComponent(redeliver)));
-    if (route === 'GET /requests') return json(200, standin.requests().map(({ method, path, at }) => ({ method, path, at })));
+    if (route === 'GET /requests') return json(200, standin.requests().map(({ method, path, at, status }) => ({ method, path, at, status })));
     const pushed = syncPushRoute(standin, request, route);
     if (pushed) return pushed;
 

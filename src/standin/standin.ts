@@ -7,10 +7,11 @@
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
  * control.ts; fault injection in faults.ts.
  */
-import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseOutsideRecordingKind, parseWorkerInput } from './control';
+import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseOutsideRecordingKind, parseSyncLimits, parseWorkerInput } from './control';
 import { EventCallbackSender, eventCallbackParams } from './eventCallback';
 import { FaultQueue } from './faults';
 import { type StreamAudience, SyncPushChannel } from './push';
+import { SyncRateLimiter } from './syncLimits';
 import { TwilioApiError, TwilioModel } from './model';
 import { findRoute } from './routes';
 import type { Answer } from './routing';
@@ -38,6 +39,8 @@ export function createStandin(options: StandinOptions = {}): Standin {
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
   const apiKeys = options.apiKeys ?? [];
+  const authToken = options.authToken || undefined;
+  const syncLimits = new SyncRateLimiter(options.syncLimits ?? true);
   const push = new SyncPushChannel({
     sweepExpired: () => model.sync.sweepExpired(),
     keepAliveMs: options.keepAliveMs,
@@ -54,11 +57,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
       const body = await request.text();
-      const principal = principalOf(model, request.headers, apiKeys, now());
+      const principal = principalOf(model, request.headers, apiKeys, now(), authToken);
       const found = findRoute(request.method, url.pathname);
       if (!found) return twilioError(new TwilioApiError(404, 20404, `The requested resource ${url.pathname} was not found`));
       record.operation = found.route.operation;
       assertAllowed(model, principal, found.route, found.params);
+      const countCreated = syncLimits.admit(model, found.route, found.params, now());
 
       const fault = faults.take(found.route.operation);
       if (fault) {
@@ -67,7 +71,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
       }
 
       const contentType = request.headers.get('Content-Type') ?? '';
-      return found.route.answer(model, {
+      const answer = found.route.answer(model, {
         params: found.params,
         query: url.searchParams,
         form: contentType.includes('application/x-www-form-urlencoded') ? new URLSearchParams(body) : new URLSearchParams(),
@@ -75,6 +79,8 @@ export function createStandin(options: StandinOptions = {}): Standin {
         headers: request.headers,
         now: now(),
       });
+      if (answer.status === 201) countCreated(answer.body);
+      return answer;
     } catch (error) {
       if (error instanceof TwilioApiError) return twilioError(error);
       return twilioError(new TwilioApiError(500, 20500, 'Internal stand-in error'));
@@ -90,7 +96,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
     const info = model.sync.serviceInfo(reference);
     if (!info) throw new TwilioApiError(404, 20404, `No Sync service ${reference}`);
     if (!access?.token) {
-      if (access?.authorization) return { serviceSid: info.sid, principal: principalOf(model, new Headers({ Authorization: access.authorization }), apiKeys, now()) };
+      if (access?.authorization) return { serviceSid: info.sid, principal: principalOf(model, new Headers({ Authorization: access.authorization }), apiKeys, now(), authToken) };
       if (info.aclEnabled) throw new TwilioApiError(401, 20003, 'Authentication Error - this service has ACLs enabled: send a token');
       return { serviceSid: info.sid, principal: { kind: 'account' } };
     }
@@ -107,7 +113,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
       const url = new URL(request.url);
       if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(standin, request, url.pathname);
 
-      const record: RequestRecord = { method: request.method, path: url.pathname, at: now().toISOString(), operation: null, answeredAt: null };
+      const record: RequestRecord = { method: request.method, path: url.pathname, at: now().toISOString(), operation: null, answeredAt: null, status: null };
       log.push(record);
       // `npm start` runs for hours with a sweep every second: keep the newest requests only.
       if (log.length > REQUEST_LOG_LIMIT) log.splice(0, log.length - REQUEST_LOG_LIMIT);
@@ -116,6 +122,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
       const answer = await answerTwilio(request, url, record);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       record.answeredAt = now().toISOString();
+      record.status = answer === NETWORK_ERROR ? 0 : answer.status;
       return answer === NETWORK_ERROR ? Response.error() : toResponse(answer);
     },
 
@@ -158,6 +165,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
       model.reset();
       callbacks?.reset();
       faults.clear();
+      syncLimits.reset();
       log = [];
     },
 
@@ -183,6 +191,10 @@ export function createStandin(options: StandinOptions = {}): Standin {
 
     setLatency(ms) {
       latencyMs = parseLatency({ ms });
+    },
+
+    setSyncLimits(on) {
+      syncLimits.enabled = parseSyncLimits({ sync: on });
     },
 
     createSyncService({ friendlyName, aclEnabled, sid }) {

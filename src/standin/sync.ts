@@ -192,10 +192,14 @@ export class SyncStore {
     return this.fetchList(serviceReference, reference);
   }
 
+  /** The sid of the document, map or list named by sid or unique name; undefined when it does not exist. */
+  objectSid(serviceReference: string, kind: SyncObjectKind, reference: string): string | undefined {
+    return findObject(this.objectsOf(serviceReference, kind), reference)?.sid;
+  }
+
   /** What `identity` may do with the object; undefined when it does not exist. */
   permissionOf(serviceReference: string, kind: SyncObjectKind, reference: string, identity: string): SyncPermission | undefined {
-    const objects = this.service(serviceReference)[kind === 'document' ? 'documents' : kind === 'map' ? 'maps' : 'lists'] as Map<string, SyncObject>;
-    const object = findObject(objects, reference);
+    const object = findObject(this.objectsOf(serviceReference, kind), reference);
     if (!object) return undefined;
     return object.permissions.get(identity) ?? { read: false, write: false, manage: false };
   }
@@ -436,6 +440,10 @@ export class SyncStore {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  private objectsOf(serviceReference: string, kind: SyncObjectKind): Map<string, SyncObject> {
+    return this.service(serviceReference)[kind === 'document' ? 'documents' : kind === 'map' ? 'maps' : 'lists'];
+  }
 
   /** The service's objects, with whatever has expired removed (and told) first. */
   private service(reference: string): SyncService {

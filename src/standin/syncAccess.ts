@@ -1,8 +1,8 @@
 /**
  * Who a Twilio REST request comes from, and what a token's identity may do in Sync:
  *
- * - account credentials (HTTP Basic with the account sid, or an API key sid and its secret)
- *   reach everything;
+ * - account credentials (HTTP Basic with the account sid and auth token, or an API key sid the
+ *   stand-in knows and its secret) reach everything;
  * - `X-Twilio-Token: <token>` reaches Sync objects only, as a browser's Sync client does: a Flex
  *   token this stand-in issued (its identity is the worker's), or an access token (JWT, HS256, as
  *   `twilio.jwt.AccessToken` makes them) signed with an API key the stand-in knows, carrying a
@@ -33,8 +33,12 @@ export type Principal =
 const CREDENTIAL_USER = /^(AC|SK)[0-9a-fA-F]{32}$/;
 const ACCESS_FORBIDDEN = 54007;
 
-/** Whose request this is, or the 401 Twilio answers. */
-export function principalOf(model: TwilioModel, headers: Headers, apiKeys: readonly ApiKey[], now: Date): Principal {
+/**
+ * Whose request this is, or the 401 20003 Twilio answers: Basic credentials must be the stand-in's
+ * account sid with `authToken` (any token when the stand-in was given none), or an API key it
+ * knows with that key's secret.
+ */
+export function principalOf(model: TwilioModel, headers: Headers, apiKeys: readonly ApiKey[], now: Date, authToken?: string): Principal {
   const token = headers.get('X-Twilio-Token');
   if (token !== null) return tokenPrincipal(model, token, apiKeys, now);
   const match = /^Basic\s+(\S+)$/i.exec(headers.get('Authorization') ?? '');
@@ -42,12 +46,16 @@ export function principalOf(model: TwilioModel, headers: Headers, apiKeys: reado
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
   const user = separator < 0 ? decoded : decoded.slice(0, separator);
+  const password = separator < 0 ? '' : decoded.slice(separator + 1);
   if (!CREDENTIAL_USER.test(user)) throw new TwilioApiError(401, 20003, 'Authentication Error - invalid username');
-  // An API key the stand-in knows must come with its own secret (others are not checked, as auth tokens are not).
-  const key = apiKeys.find((candidate) => candidate.sid === user);
-  if (key && !sameText(key.secret, separator < 0 ? '' : decoded.slice(separator + 1))) {
-    throw new TwilioApiError(401, 20003, 'Authentication Error - invalid API key secret');
+  if (user.startsWith('SK')) {
+    const key = apiKeys.find((candidate) => candidate.sid === user);
+    if (!key) throw new TwilioApiError(401, 20003, 'Authentication Error - unknown API key');
+    if (!sameText(key.secret, password)) throw new TwilioApiError(401, 20003, 'Authentication Error - invalid API key secret');
+    return { kind: 'account' };
   }
+  if (user !== model.accountSid) throw new TwilioApiError(401, 20003, 'Authentication Error - another account sid');
+  if (authToken !== undefined && !sameText(authToken, password)) throw new TwilioApiError(401, 20003, 'Authentication Error - invalid auth token');
   return { kind: 'account' };
 }
 

@@ -21,6 +21,7 @@ export interface StandinOptions {
    * as TaskRouter does (form-encoded, signed with `authToken` in X-Twilio-Signature).
    */
   eventCallbackUrl?: string;
+  /** Also the auth token REST requests must carry with the account sid (401 20003 otherwise); any is accepted without it. */
   authToken?: string;
   /** How often the push channel sends its keep-alive comment. Default 15 s. */
   keepAliveMs?: number;
@@ -29,6 +30,11 @@ export interface StandinOptions {
    * secret, and Sync access tokens signed with one are accepted in `X-Twilio-Token`.
    */
   apiKeys?: ApiKey[];
+  /**
+   * Twilio Sync's per-object rate limits (at most 200 reads and 200 writes per object in any 10 s
+   * on the `now` clock; 429 54009 past them, see syncLimits.ts). Default true.
+   */
+  syncLimits?: boolean;
 }
 
 /**
@@ -59,6 +65,8 @@ export interface RequestRecord {
   operation: Operation | null;
   /** When it was answered (after any latency); null while still waiting. */
   answeredAt: string | null;
+  /** The HTTP status answered (429 for a Sync rate limit); 0 for a dropped connection (a status-0 fault); null while still waiting. */
+  status: number | null;
 }
 
 export interface RecordingReport {
@@ -124,7 +132,7 @@ export interface Standin {
   startOutsideRecording(callSid: string, kind: OutsideRecordingKind): { sid: string };
   /** As `POST /__standin/workers {agent, role}`: a worker with no call and a Flex token for it. */
   createWorker(input: WorkerInput): WorkerResult;
-  /** Empties all state, faults and the request log (the latency setting stays). */
+  /** Empties all state, faults, the request log and the Sync rate windows (the latency and limits settings stay). */
   reset(): void;
   /** Resolves once every event callback sent so far has been answered (or failed). */
   callbacksDelivered(): Promise<void>;
@@ -140,6 +148,8 @@ export interface Standin {
   injectFault(fault: FaultInput): void;
   requests(): RequestRecord[];
   setLatency(ms: number): void;
+  /** As `POST /__standin/limits {sync}`: Twilio's Sync rate limits on (the default) or off. */
+  setSyncLimits(on: boolean): void;
   /** As `POST /v1/Services` with account credentials: the new service's sid. Services outlive `reset()`. */
   createSyncService(input: SyncServiceInput): string;
   /**

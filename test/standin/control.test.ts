@@ -49,7 +49,7 @@ describe('control surface', () => {
     await control(standin, 'GET', '/__standin/health');
 
     const { body } = await control(standin, 'GET', '/__standin/requests');
-    expect(body).toEqual([{ method: 'GET', path: `/2010-04-01/Accounts/${standin.accountSid}/Calls/${live.callSid}/Recordings.json`, at: expect.stringMatching(/\.\d{3}Z$/) }]);
+    expect(body).toEqual([{ method: 'GET', path: `/2010-04-01/Accounts/${standin.accountSid}/Calls/${live.callSid}/Recordings.json`, at: expect.stringMatching(/\.\d{3}Z$/), status: 200 }]);
     expect(standin.requests()[0].operation).toBe('recording.list');
 
     await control(standin, 'POST', '/__standin/reset');
@@ -108,8 +108,9 @@ describe('latency', () => {
     const pausing = client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' });
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(standin.recording(recordingSids[0])?.status).toBe('paused'); // already applied
-    expect(standin.requests()[0].answeredAt).toBeNull(); // not yet answered
+    expect(standin.requests()[0]).toMatchObject({ answeredAt: null, status: null }); // not yet answered
     await pausing;
+    expect(standin.requests()[0].status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
   });
 });

@@ -3,6 +3,7 @@
  * exist from the start, but the task's attributes name the conference only some time after the
  * reservation is accepted, and TaskRouter then tells `task.updated`.
  */
+import { AUTH_TOKEN } from './harness';
 import { pause, withEventReceiver } from './eventReceiver';
 
 jest.setTimeout(20_000);
@@ -147,7 +148,7 @@ describe('conferences listed by friendly name and status, as Twilio lists them',
 
   it('refuses a bad Status or date with 400 20001, and can be faulted as conference.list', async () => {
     const url = `${harness.base}/2010-04-01/Accounts/${harness.standin.accountSid}/Conferences.json`;
-    const headers = { Authorization: `Basic ${Buffer.from(`${harness.standin.accountSid}:secret`).toString('base64')}` };
+    const headers = { Authorization: `Basic ${Buffer.from(`${harness.standin.accountSid}:${AUTH_TOKEN}`).toString('base64')}` };
     for (const query of ['Status=ringing', 'DateCreated=yesterday']) {
       const response = await fetch(`${url}?${query}`, { headers });
       expect(response.status).toBe(400);

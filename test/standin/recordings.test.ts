@@ -1,4 +1,6 @@
-import { withStandinOverMsw, restError } from './harness';
+import twilio from 'twilio';
+import { createStandin } from '../../src/standin/standin';
+import { AUTH_TOKEN, withStandinOverMsw, restError } from './harness';
 
 const { standin, client } = withStandinOverMsw();
 
@@ -118,6 +120,33 @@ describe('REST authentication and unknown paths', () => {
     expect(await anonymous.json()).toEqual({ code: 20003, message: expect.any(String), more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
     const wrongUser = await fetch(url(`/Calls/${callSid}.json`), { headers: { Authorization: `Basic ${Buffer.from('bob:pw').toString('base64')}` } });
     expect(wrongUser.status).toBe(401);
+  });
+
+  it('answers 401 20003 to credentials of another account or an API key it does not know', async () => {
+    const { callSid } = standin.createLiveCall({ agent: 'alice', recording: 'none' });
+    const otherAccount = twilio(`AC${'1'.repeat(32)}`, AUTH_TOKEN);
+    expect(await restError(otherAccount.calls(callSid).fetch())).toEqual({ status: 401, code: 20003 });
+    const unknownKey = twilio(`SK${'1'.repeat(32)}`, 'secret', { accountSid: standin.accountSid });
+    expect(await restError(unknownKey.calls(callSid).fetch())).toEqual({ status: 401, code: 20003 });
+  });
+
+  it('answers 401 20003 to another auth token than the one it was given, and nothing changes', async () => {
+    const strict = createStandin({ authToken: AUTH_TOKEN });
+    const { callSid, recordingSids } = strict.createLiveCall({ agent: 'alice', recording: 'call' });
+    const pause = (token: string) =>
+      strict.handle(
+        new Request(`https://api.twilio.com/2010-04-01/Accounts/${strict.accountSid}/Calls/${callSid}/Recordings/Twilio.CURRENT.json`, {
+          method: 'POST',
+          headers: { Authorization: `Basic ${Buffer.from(`${strict.accountSid}:${token}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'Status=paused',
+        }),
+      );
+    const refused = await pause('0'.repeat(32));
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ code: 20003, status: 401 });
+    expect(strict.recording(recordingSids[0])?.status).toBe('in-progress');
+    expect((await pause(AUTH_TOKEN)).status).toBe(200);
+    expect(strict.recording(recordingSids[0])?.status).toBe('paused');
   });
 
   it('answers 404 20404 for a path it does not serve', async () => {
