@@ -53,8 +53,8 @@ export const shippedConfig = parseDesktopEventsConfig(
 );
 
 /** Starts msw in front of a fresh stand-in for the test file; state is emptied before each test. */
-export function useStandin() {
-  const standin = testStandin();
+export function useStandin(options: StandinOptions = {}) {
+  const standin = testStandin(options);
   const server = setupServer(...standinHandlers(standin));
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   beforeEach(() => standin.reset());

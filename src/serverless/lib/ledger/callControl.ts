@@ -221,7 +221,7 @@ export class CallControl {
     if (!request.signal || !record) return undefined;
     const seen = seenBefore(record.signals, request.signal.identity);
     if (seen.kind === 'conflict') return { conflict: true };
-    if (seen.kind === 'repeat' && seen.answer) return { conflict: false, answer: seen.answer };
+    if (seen.kind === 'repeat') return { conflict: false, answer: seen.answer };
     return undefined;
   }
 

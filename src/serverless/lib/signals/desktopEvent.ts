@@ -142,9 +142,9 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     if (result.duplicate && result.conflict) return eventIdConflict();
     // The ledger names the call's conference and task: the next signal here starts from them.
     if (!result.duplicate) calls.remember(event.agent, { callSid: call.callSid, ...pick(result.latest.call) });
-    // A repeat gets the first answer; one applied before but never answered, what holds now.
+    // A repeat gets the first answer (an older one its outcome, and what holds now).
     const answer = result.duplicate
-      ? (result.answer ?? { eventId: event.eventId, outcome: 'unchanged', callSid: call.callSid, recording: result.latest?.recording ?? 'absent', holds: result.latest?.holds ?? [] })
+      ? { eventId: event.eventId, outcome: 'unchanged', callSid: call.callSid, recording: result.latest?.recording ?? 'absent', holds: result.latest?.holds ?? [], ...result.answer }
       : answerTo(call, result);
     const response = result.duplicate ? { ...answer, duplicate: true } : answer;
     deps.answers.remember(signal, answer);

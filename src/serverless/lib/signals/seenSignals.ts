@@ -16,8 +16,8 @@ export const SEEN_TTL_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS + 60;
  * the newest answers are kept whole, and the list stays within a budget however busy the call.
  */
 const KEPT_SIGNALS = 50;
-const KEPT_ANSWERS = 5;
-const SIGNALS_BUDGET_BYTES = 6 * 1024;
+const KEPT_ANSWERS = 8;
+const SIGNALS_BUDGET_BYTES = 7 * 1024;
 
 export type Answer = Record<string, unknown>;
 
@@ -28,8 +28,9 @@ export interface SeenSignal {
   /** Digest of the body: the same id with another body is a conflict. */
   body: string;
   at: string;
-  /** The answer it was given, once it had one (the newest few only). */
+  /** The answer it was given, once it had one: whole for the newest few, its outcome for the rest. */
   answer?: Answer;
+  outcome?: string;
 }
 
 /** One agent's signal: whose it is, its id and a digest of everything it asked. */
@@ -40,11 +41,11 @@ export interface SignalIdentity {
 }
 
 /**
- * `new`: not seen on this call. `repeat`: applied already — with its answer when it was given one
- * (a signal whose change was written but not confirmed by Twilio has none, and is applied again).
- * `conflict`: the agent already sent this id with another body.
+ * `new`: not seen on this call, or applied but never answered (Twilio did not confirm its change),
+ * so it is applied again. `repeat`: answered already — with the whole answer for the newest few,
+ * else only its outcome. `conflict`: the agent already sent this id with another body.
  */
-export type Seen = { kind: 'new' } | { kind: 'repeat'; answer?: Answer } | { kind: 'conflict' };
+export type Seen = { kind: 'new' } | { kind: 'repeat'; answer: Answer } | { kind: 'conflict' };
 
 /** A digest of a signal's body, the same whatever the order of its keys. */
 export const bodyDigest = (body: unknown): string => createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 20);
@@ -57,7 +58,8 @@ export function seenBefore(signals: SeenSignal[] | undefined, signal: SignalIden
   const known = signals?.find((seen) => seen.key === key);
   if (!known) return { kind: 'new' };
   if (known.body !== signal.body) return { kind: 'conflict' };
-  return { kind: 'repeat', ...(known.answer && { answer: known.answer }) };
+  if (known.answer) return { kind: 'repeat', answer: known.answer };
+  return known.outcome === undefined ? { kind: 'new' } : { kind: 'repeat', answer: { outcome: known.outcome } };
 }
 
 /** The list with this signal in it (and its answer, if given), ids past the signature window dropped. */
@@ -66,9 +68,10 @@ export function withSignal(signals: SeenSignal[] | undefined, signal: SignalIden
   const oldest = now.getTime() - SEEN_TTL_SECONDS * 1000;
   const previous = (signals ?? []).find((seen) => seen.key === key);
   const kept = (signals ?? []).filter((seen) => seen.key !== key && Date.parse(seen.at) >= oldest);
-  const entry: SeenSignal = { key, body: signal.body, at: previous?.at ?? now.toISOString(), ...((answer ?? previous?.answer) && { answer: answer ?? previous?.answer }) };
+  const given = answer ?? previous?.answer;
+  const entry: SeenSignal = { key, body: signal.body, at: previous?.at ?? now.toISOString(), ...(given && { answer: given, outcome: String(given.outcome) }) };
   const all = [...kept, entry].slice(-KEPT_SIGNALS);
-  const trimmed = all.map((seen, index) => (index < all.length - KEPT_ANSWERS && seen.answer ? { key: seen.key, body: seen.body, at: seen.at } : seen));
+  const trimmed = all.map(({ answer: whole, ...seen }, index) => (index < all.length - KEPT_ANSWERS || !whole ? seen : { ...seen, answer: whole }));
   while (trimmed.length > 1 && Buffer.byteLength(JSON.stringify(trimmed)) > SIGNALS_BUDGET_BYTES) trimmed.shift();
   return trimmed;
 }
