@@ -198,7 +198,7 @@ describe('the pause path', () => {
       ]),
     );
     expect(requests[3]).toBe(`POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Documents/rc-call-${call.callSid}`);
-    expect(requests[4]).toMatch(new RegExp(`^POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Maps/rc-live-calls-[0-9a-f]/Items/${call.callSid}$`));
+    expect(requests[4]).toMatch(new RegExp(`^POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Maps/rc-live-calls-[0-9a-f]{2}/Items/${call.callSid}$`));
     expect(requests).toHaveLength(5);
   });
 });

@@ -99,7 +99,7 @@ async function refusalsRun(): Promise<void> {
   await client.sync.v1.services('default').documents('rc-spec-etag').update({ data: {}, ifMatch: 'W/"not-a-revision"' }).catch(() => undefined); // 400 54003
 }
 
-/** The Sync objects the functions keep — documents, the live-call map, archive lists — and their refusals. */
+/** The Sync objects the functions keep — documents, the live-calls maps, archive lists — and their refusals. */
 async function syncRun(): Promise<void> {
   const service = client.sync.v1.services(PRODUCT_SYNC_SERVICE_SID);
   await service.documents.create({ uniqueName: 'rc-spec-doc', data: { holds: [] }, ttl: 3600 });
@@ -126,7 +126,7 @@ async function syncRun(): Promise<void> {
   await service.syncLists('rc-intervals-CA1').syncListItems(7).fetch().catch(() => undefined); // 404
   await service.syncLists('rc-intervals-CA1').syncListItems.list({ pageSize: 50 });
   await service.syncLists('rc-intervals-CA1').remove();
-  await service.syncMaps('rc-live-calls').remove();
+  await service.syncMaps('rc-spec-map').remove();
 }
 
 /** The stand-in's remaining routes, so that every answer it can give is checked at least once. */

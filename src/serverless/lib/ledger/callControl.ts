@@ -13,7 +13,11 @@
  * - Every apply is followed by a conditional write of what Twilio confirmed; if another writer
  *   committed meanwhile, the apply may have overtaken theirs, so the latest ledger is applied
  *   again. A pause-first that read a ledger with a recent resume does the same check.
- * - Every write is copied into the live index, which the sweep and supervisors read.
+ * - A desktop signal's event id (and, once known, its answer) goes into the ledger in the same
+ *   write as its change, and the ledger read alongside the pause says whether the signal is a
+ *   repeat and whether the call is still the agent's: no request of their own.
+ * - The settled state of every change is copied once into the live index, which the sweep and
+ *   supervisors read.
  */
 import { expireHolds, isPaused } from '../../../core/holds';
 import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerStore';

@@ -60,6 +60,10 @@ function agentOf(event: Record<string, string | undefined>): string | undefined 
   return event.WorkerName || undefined;
 }
 
+/** The task already carries the record of its end (written by an earlier end event). */
+const endedRecordOf = (event: Record<string, string | undefined>): boolean =>
+  typeof (parseAttributes(event.TaskAttributes).recording_controls as { ended_at?: unknown } | undefined)?.ended_at === 'string';
+
 /** The voice call a TaskRouter event's task is about, if any. */
 function callOfEvent(event: Record<string, string | undefined>): (LiveCall & { taskSid: string }) | undefined {
   const attributes = parseAttributes(event.TaskAttributes);
@@ -84,12 +88,17 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
   if (!call || !event.EventType) return { status: 204, body: '' };
   const agent = agentOf(event);
   if (event.EventType === 'reservation.accepted' && agent) return reservationAccepted(deps, { ...call, agent });
-  if (event.EventType === 'task.updated') return taskUpdated(deps, call);
+  // Only an assigned task's conference matters; later updates (our own record at the end among them) cost nothing.
+  if (event.EventType === 'task.updated') return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned' ? { status: 204, body: '' } : taskUpdated(deps, call);
   if (RESERVATION_ENDS.includes(event.EventType) && agent) {
     await deps.index.clearAgentCall(agent, call.callSid);
     return { status: 204, body: '' };
   }
-  if (ENDING_EVENTS.includes(event.EventType)) return taskEnded(deps, call);
+  if (ENDING_EVENTS.includes(event.EventType)) {
+    // Wrap-up, then completion: the first end already wrote the record, so the second costs nothing.
+    if (endedRecordOf(event)) return { status: 204, body: '' };
+    return taskEnded(deps, call);
+  }
   return { status: 204, body: '' };
 }
 
@@ -204,6 +213,7 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
     recording_controls: {
       ...((attributes.recording_controls as Record<string, unknown> | undefined) ?? {}),
       call_sid: call.callSid,
+      ended_at: now().toISOString(),
       holds: record.holds,
       ...fittedIntervals(call.callSid, intervals, timeline),
     },
