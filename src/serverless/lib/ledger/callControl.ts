@@ -39,9 +39,10 @@ const QUIET_AFTER_MS = 5_000;
 const MAX_SETTLE_ROUNDS = 6;
 
 /**
- * A resume need only reach the recordings the ledger knows (every recording we paused is written
- * into it with what Twilio confirmed); a pause reaches every kind, since one may have appeared.
- * Unknown when the ledger is not sure: then every kind.
+ * A resume need only reach the recordings the ledger knows (every pause that stands is written into
+ * it with what Twilio confirmed) — unless an early pause of this very request is being put back,
+ * which the ledger never recorded. A pause reaches every kind, since one may have appeared. Unknown
+ * when the ledger is not sure: then every kind.
  */
 function resumeKinds(record: CallRecord | null, target: RecordingTarget): RecordingKind[] | undefined {
   if (target !== 'in-progress' || !record || record.outOfSync || record.recording === 'unknown') return undefined;
@@ -271,6 +272,11 @@ export class CallControl {
     let after: CallRecord | undefined;
     let refusedMeanwhile: ReturnType<CallControl['refusal']>;
     let committed: Committed | null;
+    // Nobody else wrote the call lately: a pause's write is almost surely final, so its copy into
+    // the index goes out alongside it rather than one round trip later.
+    // Real time, as the ledger's own updatedAt is (a simulated clock for holds must not make it look quiet).
+    const quiet = !base || Date.now() - Date.parse(base.record.updatedAt) > QUIET_AFTER_MS;
+    let copiedAlongside: Promise<void> | undefined;
     try {
       committed = await this.store.commit(
         call.callSid,
@@ -294,16 +300,21 @@ export class CallControl {
           return claimed(after);
         },
         base,
+        (next, conflicts) => {
+          if (sent && quiet && conflicts === 0) copiedAlongside = this.indexed(next, true);
+        },
       );
     } catch (error) {
-      // The hold could not be written down: a pause without it must not stand.
+      // The hold could not be written down: a pause without it must not stand (nor its copy: the
+      // restore writes the ledger's own state of that count over it).
+      await copiedAlongside;
       if (sent) await this.restore(call);
       throw error;
     }
+    await copiedAlongside;
     if (refusedMeanwhile) return this.refused(call, refusedMeanwhile, sent, committed?.record ?? null);
     if (!committed || !before || !after) throw new Error('the call ledger could not be written');
     const outcomeOf = (latest: CallRecord, recordings: RecordingState[]): ChangeOutcome => ({ before: before!, after: after!, latest, recordings });
-    const quiet = committed.conflicts === 0 && (!base || this.now().getTime() - Date.parse(base.record.updatedAt) > QUIET_AFTER_MS);
 
     if (sent) {
       const lastResume = base?.record.lastResumeAt ? Date.parse(base.record.lastResumeAt) : 0;
@@ -314,15 +325,16 @@ export class CallControl {
         const recordings = settled.recordings.length ? settled.recordings : sent.states;
         return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, recordings) };
       }
-      await this.indexed(committed.record, quiet);
+      // Copied alongside the write unless that write met a conflict and was not the one that landed.
+      if (!copiedAlongside || committed.conflicts > 0) await this.indexed(committed.record);
       return { duplicate: false, ...outcomeOf(committed.record, sent.states) };
     }
     if (signal && after === before && this.confirmedAsRequired(committed.record)) {
-      await this.indexed(committed.record, quiet);
+      await this.indexed(committed.record, quiet && committed.conflicts === 0);
       return { duplicate: false, ...outcomeOf(committed.record, knownStates(committed.record)) };
     }
     // The answer is kept in the write that records what Twilio confirmed.
-    const settled = await this.settle(call, committed, { quiet, annotate: signal && ((record, states) => claimed(record, signal.answer(outcomeOf(record, states)))) });
+    const settled = await this.settle(call, committed, { quiet: quiet && committed.conflicts === 0, onlyKnownKinds: true, annotate: signal && ((record, states) => claimed(record, signal.answer(outcomeOf(record, states)))) });
     return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
   }
 
@@ -363,23 +375,31 @@ export class CallControl {
       annotate?: (record: CallRecord, states: RecordingState[]) => CallRecord;
       /** Nobody else wrote the ledger lately (see `indexed`). */
       quiet?: boolean;
+      /**
+       * This request sent no pause of its own that the ledger may not record (no early pause put
+       * back): a resume then need reach only the kinds of recording the ledger knows.
+       */
+      onlyKnownKinds?: boolean;
     } = {},
   ): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
     const { annotate } = options;
     let quiet = options.quiet ?? false;
+    let copiedAlongside: Promise<void> | undefined;
+    let copiedSeq: number | undefined;
     let current = stored;
     let states: RecordingState[] = [];
     // The ledger may know the conference when the caller does not (found late, or by an earlier signal).
     const live: LiveCall = { ...call, conferenceSid: call.conferenceSid ?? stored?.record.call.conferenceSid, taskSid: call.taskSid ?? stored?.record.call.taskSid };
-    const done = async (record: CallRecord | null) => {
-      if (record) await this.indexed(record, quiet);
+    const done = async (record: CallRecord | null, copied = false) => {
+      await copiedAlongside;
+      if (record && !copied) await this.indexed(record, quiet);
       return { record, recordings: states };
     };
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round += 1) {
       const target = targetFor(current?.record ?? null);
       const resumeSentAt = target === 'in-progress' ? this.now().toISOString() : undefined;
       try {
-        states = await this.set(live, target, resumeKinds(current?.record ?? null, target));
+        states = await this.set(live, target, options.onlyKnownKinds ? resumeKinds(current?.record ?? null, target) : undefined);
       } catch (error) {
         try {
           await this.commit(call.callSid, (record) => ({ ...(record ?? newCallRecord(live)), outOfSync: true }));
@@ -406,10 +426,18 @@ export class CallControl {
           return annotate ? annotate(record, states) : record;
         },
         current,
+        (next, conflicts) => {
+          // Quiet, the first write is almost surely the last: its copy goes out with it.
+          if (quiet && conflicts === 0 && !copiedAlongside) {
+            copiedSeq = next.seq;
+            copiedAlongside = this.indexed(next, true);
+          }
+        },
       );
+      const copied = written?.changed === true && written.conflicts === 0 && written.record.seq === copiedSeq;
       if (written?.conflicts) quiet = false;
       if (!written) return done(current?.record ?? null);
-      if (written.changed) return done(written.record);
+      if (written.changed) return done(written.record, copied);
       if (confirmedAlready) {
         // Skipping the write skipped its If-Match: the record we compared may be old, so make sure.
         const fresh = await this.store.load(call.callSid);

@@ -146,18 +146,21 @@ export class LedgerStore {
   /**
    * Applies `change` to the latest record and stores it, re-reading and re-applying after every
    * conflict. `change` returns null to leave the document as it is. `base` saves the first read
-   * when the caller already has it.
+   * when the caller already has it. `writing` sees each record as it is sent (with how many
+   * conflicts came before), so a copy of it can go out alongside.
    */
   async commit(
     callSid: string,
     change: (current: CallRecord | null) => CallRecord | null,
     base?: StoredRecord | null,
+    writing?: (next: CallRecord, conflicts: number) => void,
   ): Promise<Committed | null> {
     let current = base === undefined ? await this.load(callSid) : base;
     for (let conflicts = 0; conflicts < MAX_ATTEMPTS; conflicts += 1) {
       const changed = change(current?.record ?? null);
       if (changed === null) return current ? { ...current, conflicts, changed: false } : null;
       const next = await this.compacted({ ...changed, seq: (current?.record.seq ?? 0) + 1, updatedAt: new Date().toISOString() });
+      writing?.(next, conflicts);
       const revision = await this.save(callSid, next, current?.revision ?? null);
       if (revision !== 'conflict') return { record: next, revision, conflicts, changed: true };
       current = await this.load(callSid);

@@ -71,6 +71,13 @@ export const agentDocumentName = (agent: string): string => `${AGENT_DOCUMENT_PR
 const sameContent = (a: LiveCallItem, b: LiveCallItem): boolean =>
   JSON.stringify({ ...a, seq: 0, updatedAt: '' }) === JSON.stringify({ ...b, seq: 0, updatedAt: '' });
 
+/**
+ * The index already has this copy or a newer one. A copy of the same write count with other
+ * content was sent alongside a ledger write that then did not land (see CallControl): the ledger's
+ * own copy of that count replaces it.
+ */
+const isCurrent = (known: LiveCallItem, item: LiveCallItem): boolean => known.seq > item.seq || sameContent(known, item);
+
 export class LiveIndex {
   private readonly shards = new Map<string, SyncMap<LiveCallItem>>();
   /** The last item this container wrote per call: its revision makes the next write conditional. */
@@ -111,7 +118,7 @@ export class LiveIndex {
     const key = item.callSid;
     const shard = this.shardOf(key);
     let known: MapItem<LiveCallItem> | null | undefined = this.written.get(key);
-    if (known && (known.data.seq >= item.seq || sameContent(known.data, item))) return;
+    if (known && isCurrent(known.data, item)) return;
     if (!known && quiet) {
       const replaced = await shard.replace(key, item, LIVE_ITEM_TTL_SECONDS);
       if (typeof replaced !== 'string') return this.remember(replaced);
@@ -121,7 +128,7 @@ export class LiveIndex {
     if (!known && item.seq === 1) known = null;
     for (let attempt = 0; attempt < 4; attempt += 1) {
       if (known === undefined) known = await shard.get(key);
-      if (known && (known.data.seq >= item.seq || sameContent(known.data, item))) return this.remember(known);
+      if (known && isCurrent(known.data, item)) return this.remember(known);
       const written = known ? await shard.replace(key, item, LIVE_ITEM_TTL_SECONDS, known.revision) : await shard.create(key, item, LIVE_ITEM_TTL_SECONDS);
       if (typeof written !== 'string') return this.remember(written);
       known = undefined; // someone else wrote (or removed) it: read again
