@@ -179,6 +179,9 @@ describe('the pause path', () => {
     const deps = desktopDeps();
     await handleDesktopEvent(deps, signed({ agent: 'jack', trigger: 'cvv.focus' }));
     await handleDesktopEvent(deps, signed({ agent: 'jack', trigger: 'cvv.blur' }));
+    // Nobody writes the call for over 5 s (real time, as the ledger's updatedAt): no other copy of
+    // it can still be on its way to the live index.
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
     const before = (await standin.requests()).length;
     // Later than a resume could still be in flight, so no extra check is due.
     const later = desktopDeps({ now: () => new Date(Date.now() + 11_000), calls: deps.calls });
