@@ -110,10 +110,10 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   const repeated = deps.answers.get(signal);
   if (repeated) return repeated.conflict ? eventIdConflict() : { status: 200, body: { ...repeated.answer, duplicate: true } };
 
-  // A call this container acted on for the agent, or the one the relay names, is acted on at once
-  // (its ledger confirms it is the agent's); otherwise the agent's call is looked up while the
-  // configuration is read (when this container's copy is old), so neither waits for the other.
-  const speculative = calls.known(event.agent, event.callSid) ?? (event.callSid ? { callSid: event.callSid } : undefined);
+  // A call this container acted on for the agent is acted on at once (its ledger confirms it is
+  // still the agent's); otherwise the agent's call is looked up while the configuration is read
+  // (when this container's copy is old), so neither waits for the other.
+  const speculative = calls.known(event.agent, event.callSid);
   const lookup = speculative ? undefined : calls.current(event.agent, event.callSid);
   lookup?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const config = await configReady;
