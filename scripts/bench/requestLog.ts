@@ -56,7 +56,7 @@ export class RequestLog {
     return this.records.map((record, index) => {
       const answer = this.answers[index];
       // A stand-in that records the status itself is believed first.
-      const status = (record as { status?: number }).status ?? answer?.status ?? 0;
+      const status = (record as { status?: number | null }).status ?? answer?.status ?? 0;
       return { ...record, status, ...(answer?.code !== undefined && { code: answer.code }) };
     });
   }
