@@ -26,7 +26,7 @@ import { signedHeaders } from '../../src/core/signature';
 import { random as seededRandom } from '../../test/support/faultRun';
 import type { LiveCallResult } from '../../src/standin/standin';
 import { freePort, type LocalStack, startLocalStack } from '../localStack';
-import { inFlight, type Interval, retries, type SyncObjectLoad, syncObjectLoads } from './loadStats';
+import { inFlight, type Interval, retryFlags, type SyncObjectLoad, syncObjectLoads } from './loadStats';
 import { type AnsweredRequest, RequestLog } from './requestLog';
 import { type Kind, kindOf } from './serverCost';
 import { env, LATENCY_MS, percentile } from './shared';
@@ -353,19 +353,19 @@ function answersLines(records: PhaseRecords): string[] {
   const topRefused = [...refused].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([key, times]) => `${key} × ${count(times)}`);
   return [
     `Twilio answers seen by the stand-in: ${byStatus(records.requests)}`,
-    `  429s: ${count(tooMany.length)} (${count(limited)} with Sync's 54009); requests that were retries (same request again after a 429, 5xx or dropped answer): ${count(retries(records.requests))}`,
+    `  429s: ${count(tooMany.length)} (${count(limited)} with Sync's 54009); requests that were retries (same request again after a 429, 5xx or dropped answer): ${count(retryFlags(records.requests).filter(Boolean).length)}`,
     ...(topRefused.length ? [`  other refusals, most frequent: ${topRefused.join(', ')}`] : []),
   ];
 }
 
 const shortName = (object: string) => (object.length > 70 ? `${object.slice(0, 67)}…` : object);
 
-function syncLines(loads: SyncObjectLoad[]): string[] {
+function syncLines(loads: SyncObjectLoad[], retriesLeftOut: number): string[] {
   const top = (key: 'worstWrites' | 'worstReads') => [...loads].sort((a, b) => b[key] - a[key]).slice(0, 5);
   const describe = (load: SyncObjectLoad) =>
     `${shortName(load.object)}: worst 10 s ${count(load.worstWrites)} writes (${perSecond(load.worstWrites / 10)}/s), ${count(load.worstReads)} reads (${perSecond(load.worstReads / 10)}/s); ${count(load.writes)} writes, ${count(load.reads)} reads in all`;
   return [
-    `Sync objects touched: ${count(loads.length)} (named from the request paths; a Map's or List's items count toward it)`,
+    `Sync objects touched: ${count(loads.length)} (named from the request paths; a Map's or List's items count toward it; first attempts only` + (retriesLeftOut ? `, ${count(retriesLeftOut)} retries left out)` : ')'),
     'busiest Sync objects by writes:',
     ...top('worstWrites').map((load) => `  ${describe(load)}`),
     'busiest Sync objects by reads:',
@@ -433,8 +433,10 @@ function phaseLines(records: PhaseRecords, load: Load, full: boolean): { lines: 
   lines.push(`mean invocation duration: ${described.join(', ')}`);
   if (!full) return { lines, rate, times };
 
-  const loads = syncObjectLoads(records.requests, SYNC_WINDOW_MS);
-  lines.push(...syncLines(loads));
+  // What the product asks of each object: its first attempts (a retry after a 429 asks again for the same).
+  const retried = retryFlags(records.requests);
+  const loads = syncObjectLoads(records.requests.filter((_, index) => !retried[index]), SYNC_WINDOW_MS);
+  lines.push(...syncLines(loads, retried.filter(Boolean).length));
   const { from, to } = records.window;
   const invocations: Interval[] = [...records.signals, ...records.statuses, ...records.events.map((event) => ({ start: event.sentAt, end: event.answeredAt }))];
   const all = inFlight(invocations, from, to);
@@ -465,9 +467,10 @@ function agentsServedLines(times: Durations, rate: ReturnType<typeof rates>, bus
     `      a payment on every call: ${count(everyCall)} agents (${(callMs(PAYMENT.length) / 1000).toFixed(2)} s of invocations a call); on one call in three: ${count(oneInThree)} (${(callMs(PAYMENT.length / 3) / 1000).toFixed(2)} s)`,
   ];
   if (!busiest) return [...lines, '  (b) Sync per-object limit: no Sync requests seen', `  → agents served: ${count(everyCall)} (every call), ${count(oneInThree)} (one in three)`];
-  // The run's load, as the 10,000-agent rate would make it: exact for an object every call
-  // touches; an object of one call does not grow with the rate, so this errs on the safe side.
-  const toFullRate = (CALLS_PER_SECOND * PAYMENT.length) / Math.max(rate.sustained, 1e-9);
+  // The run's load as the 10,000-agent rate would make it, by the calls offered (each with its
+  // payment): exact for an object every call touches; an object of one call does not grow with
+  // the rate, so this errs on the safe side.
+  const toFullRate = rate.target / rate.offered;
   const worst = Math.max(busiest.worstWrites, busiest.worstReads);
   const what = busiest.worstWrites >= busiest.worstReads ? 'writes' : 'reads';
   const syncAgents = (AGENTS * SYNC_OBJECT_LIMIT) / (worst * toFullRate);

@@ -59,18 +59,19 @@ export function syncObjectLoads(requests: AnsweredRequest[], windowMs: number): 
 /** Twilio's answers that mean "try again" (rate limits, server errors, a busy recording). */
 const isTransient = (request: AnsweredRequest) => request.status === 0 || request.status === 429 || request.status >= 500 || request.code === 16114;
 
-/** Requests sent again after the same method on the same path was answered "try again". */
-export function retries(requests: AnsweredRequest[]): number {
+/**
+ * Which requests were sent again after the same method on the same path was answered "try
+ * again", in the order given.
+ */
+export function retryFlags(requests: AnsweredRequest[]): boolean[] {
   const lastAnswer = new Map<string, AnsweredRequest>();
-  let count = 0;
-  for (const request of requests) {
+  return requests.map((request) => {
     const key = `${request.method} ${request.path}`;
     const previous = lastAnswer.get(key);
-    const answeredBefore = previous?.answeredAt && Date.parse(previous.answeredAt) <= Date.parse(request.at);
-    if (previous && answeredBefore && isTransient(previous)) count += 1;
     lastAnswer.set(key, request);
-  }
-  return count;
+    const answeredBefore = previous?.answeredAt && Date.parse(previous.answeredAt) <= Date.parse(request.at);
+    return Boolean(previous && answeredBefore && isTransient(previous));
+  });
 }
 
 export interface Interval {
