@@ -462,7 +462,7 @@ function agentsServedLines(times: Durations, rate: ReturnType<typeof rates>, bus
   const oneInThree = littles(PAYMENT.length / 3);
   const eventsPerCall = [...times.events].map(([type, { perCall }]) => `${perCall.toFixed(2)} ${type}`).join(' + ');
   const lines = [
-    'agents served:',
+    rate.held ? 'agents served:' : 'agents served (from a run that was NOT sustained: its durations include queueing on this machine, and Sync saw less than was offered):',
     `  (a) ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, agents = ${CONCURRENT_FUNCTIONS} / (${CALLS_PER_AGENT_HOUR} calls/h ÷ 3600 × invocation time per call); a call = signals + ${eventsPerCall} + ${times.statusPerCall.toFixed(2)} status, at the mean durations above):`,
     `      a payment on every call: ${count(everyCall)} agents (${(callMs(PAYMENT.length) / 1000).toFixed(2)} s of invocations a call); on one call in three: ${count(oneInThree)} (${(callMs(PAYMENT.length / 3) / 1000).toFixed(2)} s)`,
   ];
