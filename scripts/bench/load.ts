@@ -325,20 +325,17 @@ function rates(records: PhaseRecords) {
   return { seconds, target, offered, sent, answered, sustained, held: sustained >= SUSTAINED_SHARE * offered };
 }
 
-function restPerSignal(records: PhaseRecords): { lines: string[]; total: number } {
+function restPerSignal(records: PhaseRecords): string[] {
   const requests = records.requests.filter((request) => Date.parse(request.at) >= records.window.from && Date.parse(request.at) < records.window.to);
   const signals = inWindow(records).length;
   const kinds = new Map<Kind, number>();
   for (const request of requests) kinds.set(kindOf(request), (kinds.get(kindOf(request)) ?? 0) + 1);
   const per = (value: number) => (value / Math.max(1, signals)).toFixed(2);
   const split = (['voice', 'taskrouter', 'sync read', 'sync write', 'other'] as Kind[]).map((kind) => `${kind} ${per(kinds.get(kind) ?? 0)}`).join(', ');
-  return {
-    total: requests.length / Math.max(1, signals),
-    lines: [
-      `Twilio REST requests per signal (all requests in the steady window ÷ its ${count(signals)} signals, the calls' task events and status included): ${per(requests.length)} (${split})`,
-      `  per call: ${(requests.length / Math.max(1, records.calls.inWindow)).toFixed(1)} (${count(records.calls.inWindow)} calls arrived in the window)`,
-    ],
-  };
+  return [
+    `Twilio REST requests per signal (all requests in the steady window ÷ its ${count(signals)} signals, the calls' task events and status included): ${per(requests.length)} (${split})`,
+    `  per call: ${(requests.length / Math.max(1, records.calls.inWindow)).toFixed(1)} (${count(records.calls.inWindow)} calls arrived in the window)`,
+  ];
 }
 
 function answersLines(records: PhaseRecords): string[] {
@@ -380,19 +377,17 @@ interface Durations {
   statusPerCall: number;
 }
 
+/** Mean durations of the invocations sent in the steady window; how many of each a call makes, over the whole phase. */
 function durations(records: PhaseRecords): Durations {
   const calls = Math.max(1, records.calls.offered);
+  const sentInWindow = (start: number) => start >= records.window.from && start < records.window.to;
+  const meanMs = (invocations: Interval[]) => mean(invocations.filter((invocation) => sentInWindow(invocation.start)).map((invocation) => invocation.end - invocation.start));
   const events = new Map<string, { mean: number; perCall: number }>();
   for (const type of new Set(records.events.map((event) => event.eventType))) {
     const ofType = records.events.filter((event) => event.eventType === type);
-    events.set(type, { mean: mean(ofType.map((event) => event.answeredAt - event.sentAt)), perCall: ofType.length / calls });
+    events.set(type, { mean: meanMs(ofType.map((event) => ({ start: event.sentAt, end: event.answeredAt }))), perCall: ofType.length / calls });
   }
-  return {
-    signal: mean(inWindow(records).map((signal) => signal.end - signal.start)),
-    status: mean(records.statuses.map((invocation) => invocation.end - invocation.start)),
-    events,
-    statusPerCall: records.statuses.length / calls,
-  };
+  return { signal: meanMs(records.signals), status: meanMs(records.statuses), events, statusPerCall: records.statuses.length / calls };
 }
 
 function phaseLines(records: PhaseRecords, load: Load, full: boolean): { lines: string[]; rate: ReturnType<typeof rates>; times: Durations; busiest?: SyncObjectLoad } {
@@ -414,7 +409,7 @@ function phaseLines(records: PhaseRecords, load: Load, full: boolean): { lines: 
   // The payment's last signal ends it: the call should be recording again.
   const lastStop = records.signals.filter((signal) => signal.trigger === PAYMENT[PAYMENT.length - 1] && signal.status === 200);
   const leftPaused = lastStop.filter((signal) => signal.recording === 'paused').length;
-  lines.push(`  calls whose recording was still paused after the payment's last signal: ${count(leftPaused)} of ${count(lastStop.length)}` + (leftPaused ? ' (a stop answered before its start had landed: the start\'s hold stays open until it runs out)' : ''));
+  lines.push(`  calls whose recording was still paused after the payment's last signal: ${count(leftPaused)} of ${count(lastStop.length)}` + (leftPaused ? ' (as when a stop is answered before its start has landed: the start\'s hold stays open until it runs out)' : ''));
   const paused = timesToPaused(records, load.callOfSid);
   if (paused.times.length) {
     lines.push(
@@ -426,7 +421,7 @@ function phaseLines(records: PhaseRecords, load: Load, full: boolean): { lines: 
   }
   const answers = sorted(inWindow(records).filter((signal) => signal.status === 200).map((signal) => signal.end - signal.start));
   if (answers.length) lines.push(`time to answer / ${LATENCY_MS} ms (signal sent → the relay has the answer), p50 ${rounds(percentile(answers, 50))}, p99 ${rounds(percentile(answers, 99))}`);
-  lines.push(...restPerSignal(records).lines);
+  lines.push(...restPerSignal(records));
   lines.push(...answersLines(records));
   const times = durations(records);
   const described = [`signal ${times.signal.toFixed(0)} ms`, `status ${times.status.toFixed(0)} ms`, ...[...times.events].map(([type, { mean: ms }]) => `${type} ${ms.toFixed(0)} ms`)];
