@@ -9,7 +9,9 @@
  *     view admins load on opening it, the CRM relay script (bench/bundle.ts);
  *  5. cost: Function invocations and Twilio REST requests per call and per agent-hour, the sweep,
  *     and agents within 30 concurrent Functions (bench/serverCost.ts, bench/pluginCost.ts);
- *  6. robustness: the randomized fault run's figures (bench/robustness.ts).
+ *  6. load: a 10,000-agent contact center's calls and card payments through the real local
+ *     runtime, Twilio at 150 ms (bench/load.ts);
+ *  7. robustness: the randomized fault run's figures (bench/robustness.ts).
  */
 import { buildServices } from '../src/serverless/lib/runtime';
 import { readFileSync } from 'node:fs';
@@ -26,15 +28,12 @@ import { run as bundles } from './bench/bundle';
 import { run as pluginCost } from './bench/pluginCost';
 import { run as robustness } from './bench/robustness';
 import { run as serverCost } from './bench/serverCost';
-import { localEnv, root } from './localEnv';
+import { run as load } from './bench/load';
+import { env, LATENCY_MS, percentile } from './bench/shared';
+import { root } from './localEnv';
 import { freePort, startLocalStack } from './localStack';
 
-// The product's own Sync service (ACLs on): made at each stand-in the benchmark starts.
-const env: Record<string, string> = { ...localEnv(), DESKTOP_EVENT_SECRET: 'bench-secret', SYNC_SERVICE_SID: `IS${'5'.repeat(32)}` };
 const config = parseDesktopEventsConfig(readFileSync(join(root, 'src/serverless/assets/desktop-events.private.json'), 'utf8'));
-const LATENCY_MS = 150;
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** A relay's request as the handler receives it: header names in lower case, as Functions give them. */
 function signedSignal(body: Record<string, unknown>, now = Date.now()) {
@@ -166,7 +165,13 @@ async function section(title: string, lines: Promise<string[]>): Promise<void> {
   for (const line of await lines) console.log(line);
 }
 
+const LOAD_TITLE = 'Load: signals at the 10,000-agent rate';
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'load') {
+    await section(LOAD_TITLE, load());
+    process.exit(0);
+  }
   console.log('Speed');
   await handlerFigures();
   if (process.env.BENCH_ONLY === 'handler') process.exit(0);
@@ -174,6 +179,7 @@ async function main(): Promise<void> {
   await section('Bundles', bundles());
   await section('Cost: the functions (per call, per agent-hour, the sweep, concurrency)', serverCost());
   await section('Cost: the Flex plugin (per agent-hour, supervisor view)', pluginCost());
+  await section(LOAD_TITLE, load());
   await section('Robustness', robustness());
   process.exit(0);
 }

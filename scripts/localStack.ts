@@ -29,6 +29,8 @@ export interface LocalStackOptions {
   host?: string;
   /** Where twilio-run's output goes; 'ignore' for tests, 'pipe' for tests that read its log. */
   output?: 'inherit' | 'ignore' | 'pipe';
+  /** Where TaskRouter's event callbacks go; default the functions' /task-event. */
+  eventCallbackUrl?: string;
 }
 
 async function waitUntilServing(url: string, timeoutMs: number, functions: ChildProcess): Promise<void> {
@@ -54,7 +56,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const standin = createStandin({
     accountSid: options.env.ACCOUNT_SID,
     workspaceSid: options.env.TWILIO_WORKSPACE_SID,
-    eventCallbackUrl: `${functionsUrl}/task-event`,
+    eventCallbackUrl: options.eventCallbackUrl ?? `${functionsUrl}/task-event`,
     authToken: options.env.AUTH_TOKEN,
     // The key that signs the plugin's Sync tokens: the stand-in accepts what it signs.
     apiKeys: keySid && keySecret ? [{ sid: keySid, secret: keySecret }] : [],

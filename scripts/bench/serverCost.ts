@@ -51,8 +51,9 @@ const env = {
   RECORDING_CONTROLS_API_KEYS: API_KEY,
 };
 
-type Kind = 'voice' | 'taskrouter' | 'sync read' | 'sync write' | 'other';
-const kindOf = (request: RequestRecord): Kind => {
+export type Kind = 'voice' | 'taskrouter' | 'sync read' | 'sync write' | 'other';
+/** What a Twilio REST request is, by the stand-in's name for its operation. */
+export const kindOf = (request: RequestRecord): Kind => {
   const operation = request.operation ?? '';
   if (operation.startsWith('recording.') || operation.startsWith('call.') || operation.startsWith('conference.')) return 'voice';
   if (operation.startsWith('taskrouter.')) return 'taskrouter';

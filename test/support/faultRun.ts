@@ -14,8 +14,8 @@ import type { FaultInput, Standin } from '../../src/standin/standin';
 import { PRODUCT_SYNC_SERVICE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from './harness';
 import { useStandinWithTaskEvents } from './taskEvents';
 
-/** mulberry32: small, seedable, good enough to pick steps. */
-function random(seed: number): () => number {
+/** mulberry32: small, seedable, good enough to pick steps (and the bench's calls). */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
