@@ -71,7 +71,13 @@ export function withSignal(signals: SeenSignal[] | undefined, signal: SignalIden
   const given = answer ?? previous?.answer;
   const entry: SeenSignal = { key, body: signal.body, at: previous?.at ?? now.toISOString(), ...(given && { answer: given, outcome: String(given.outcome) }) };
   const all = [...kept, entry].slice(-KEPT_SIGNALS);
-  const trimmed = all.map(({ answer: whole, ...seen }, index) => (index < all.length - KEPT_ANSWERS || !whole ? seen : { ...seen, answer: whole }));
-  while (trimmed.length > 1 && Buffer.byteLength(JSON.stringify(trimmed)) > SIGNALS_BUDGET_BYTES) trimmed.shift();
+  const trimmed: SeenSignal[] = all.map(({ answer: whole, ...seen }, index) => (index < all.length - KEPT_ANSWERS || !whole ? seen : { ...seen, answer: whole }));
+  const size = () => Buffer.byteLength(JSON.stringify(trimmed));
+  // Over budget, whole answers go first (oldest first): the ids themselves are what refuses a replay.
+  for (let index = 0; index < trimmed.length - 1 && size() > SIGNALS_BUDGET_BYTES; index += 1) {
+    const { answer: _whole, ...seen } = trimmed[index];
+    trimmed[index] = seen;
+  }
+  while (trimmed.length > 1 && size() > SIGNALS_BUDGET_BYTES) trimmed.shift();
   return trimmed;
 }
