@@ -11,6 +11,9 @@ const testTimeout = 30_000;
 
 module.exports = {
   testTimeout,
+  // The suite runs its files one after another on this 2-core machine; a worker that has grown past
+  // this after a file (the fault runs, the Flex UI) is replaced, so memory does not pile up across files.
+  workerIdleMemoryLimit: '2GB',
   projects: [
     {
       displayName: 'server',
