@@ -329,12 +329,14 @@ export class CallControl {
       if (!copiedAlongside || committed.conflicts > 0) await this.indexed(committed.record);
       return { duplicate: false, ...outcomeOf(committed.record, sent.states) };
     }
+    // Our write met nobody else's: its copy needs no read of the item first.
+    const stillQuiet = quiet && committed.conflicts === 0;
     if (signal && after === before && this.confirmedAsRequired(committed.record)) {
-      await this.indexed(committed.record, quiet && committed.conflicts === 0);
+      await this.indexed(committed.record, stillQuiet);
       return { duplicate: false, ...outcomeOf(committed.record, knownStates(committed.record)) };
     }
     // The answer is kept in the write that records what Twilio confirmed.
-    const settled = await this.settle(call, committed, { quiet: quiet && committed.conflicts === 0, onlyKnownKinds: true, annotate: signal && ((record, states) => claimed(record, signal.answer(outcomeOf(record, states)))) });
+    const settled = await this.settle(call, committed, { quiet: stillQuiet, onlyKnownKinds: true, annotate: signal && ((record, states) => claimed(record, signal.answer(outcomeOf(record, states)))) });
     return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
   }
 
