@@ -26,7 +26,7 @@ import type { LiveIndex } from './liveIndex';
 import type { RepairMarks } from './repairMarks';
 import type { LiveCall, RecordingKind, RecordingState, RecordingTarget } from '../twilio/recordings';
 import { CallEndedError, RecordingUpdateError, setRecordings, summarize } from '../twilio/recordings';
-import { seenBefore, SignalIdentity, withSignal } from '../signals/seenSignals';
+import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../signals/seenSignals';
 import type { TwilioClient } from '../twilio/twilioClient';
 
 /** Longer than any Twilio request can take inside a Function, retries included. */
@@ -47,6 +47,16 @@ const MAX_SETTLE_ROUNDS = 6;
 function resumeKinds(record: CallRecord | null, target: RecordingTarget): RecordingKind[] | undefined {
   if (target !== 'in-progress' || !record || record.outOfSync || record.recording === 'unknown') return undefined;
   return [...new Set(record.recordings.filter((recording) => recording.status === 'paused' || recording.status === 'in-progress').map((recording) => recording.kind))];
+}
+
+/**
+ * The change closes the last hold of a call whose recordings Twilio confirmed paused: the
+ * recordings a resume will find running, as the ledger knows them. Undefined otherwise.
+ */
+function expectedResume(record: CallRecord, next: CallRecord): RecordingState[] | undefined {
+  if (record.outOfSync || record.recording !== 'paused' || targetFor(next) !== 'in-progress') return undefined;
+  const active = record.recordings.filter((recording) => recording.status === 'paused' || recording.status === 'in-progress');
+  return active.length ? active.map(({ sid, kind, startedAt }) => ({ sid, kind, status: 'in-progress', ...(startedAt && { startedAt }) })) : undefined;
 }
 
 /** The recordings as the ledger last had them confirmed. */
@@ -147,6 +157,11 @@ export class CallControl {
   private readonly index?: LiveIndex;
   readonly repairs?: RepairMarks;
   private readonly log: (line: string) => void;
+  /**
+   * Per call, the `lastResumeAt` of a resume this container sent and saw answered, decided when no
+   * other resume was recent: a pause that finds it the latest need not fear a resume still on its way.
+   */
+  private readonly answeredResumes = new Map<string, string>();
 
   constructor(options: CallControlOptions) {
     this.client = options.client;
@@ -184,14 +199,23 @@ export class CallControl {
     return this.store.allIntervals(record);
   }
 
-  /** A ledger write, copied into the live index. */
+  /** The call's ledger as this container last read or wrote it (see LedgerStore.recalled). */
+  recalled(callSid: string): StoredRecord | undefined {
+    return this.store.recalled(callSid);
+  }
+
+  /**
+   * A ledger write, copied into the live index; `alongside` (given what was committed) goes out
+   * with the copy, so requests that only need the write done cost no round trip of their own.
+   */
   async commit(
     callSid: string,
     change: (current: CallRecord | null) => CallRecord | null,
     base?: StoredRecord | null,
+    alongside?: (committed: Committed | null) => Promise<unknown>,
   ): Promise<Committed | null> {
     const committed = await this.store.commit(callSid, change, base);
-    if (committed?.changed) await this.indexed(committed.record);
+    await Promise.all([committed?.changed ? this.indexed(committed.record) : undefined, alongside?.(committed)]);
     return committed;
   }
 
@@ -237,6 +261,22 @@ export class CallControl {
     return { duplicate: true, conflict: refusal.conflict, ...(refusal.answer && { answer: refusal.answer }), latest: after };
   }
 
+  /**
+   * The ledger a change starts from: as this container last wrote or read it when it did (a stale
+   * one only costs the write a conflict and a read), else read now. A refusal is never decided on
+   * a remembered ledger: the call may have come back to the agent meanwhile.
+   */
+  private async startingLedger(call: LiveCall, request: ChangeRequest): Promise<StoredRecord | null> {
+    const recalled = this.store.recalled(call.callSid);
+    if (recalled && !this.refusal(recalled.record, request)) return recalled;
+    return this.store.load(call.callSid);
+  }
+
+  /** A copy of `next` can go out with its ledger write: one request that nobody else's copy can be overtaken by. */
+  private copiesAlongside(next: CallRecord, quiet: boolean): boolean {
+    return quiet || this.index?.copiesInOne(next) === true;
+  }
+
   async change(call: LiveCall, request: ChangeRequest): Promise<ChangeResult> {
     const sentAt = this.now().getTime();
     const early = request.pauseFirst
@@ -247,7 +287,7 @@ export class CallControl {
       : undefined;
     let base: StoredRecord | null;
     try {
-      base = await this.store.load(call.callSid);
+      base = await this.startingLedger(call, request);
     } catch (error) {
       // The ledger could not be read: whatever our early pause did must not stand.
       if (early) {
@@ -271,6 +311,9 @@ export class CallControl {
     let before: CallRecord | undefined;
     let after: CallRecord | undefined;
     let refusedMeanwhile: ReturnType<CallControl['refusal']>;
+    /** The recordings a resume written down ahead of Twilio's answer expects to see running. */
+    let resuming: RecordingState[] | undefined;
+    let resumedFrom: CallRecord | null | undefined;
     let committed: Committed | null;
     // Nobody else wrote the call lately: a pause's write is almost surely final, so its copy into
     // the index goes out alongside it rather than one round trip later.
@@ -281,6 +324,7 @@ export class CallControl {
       committed = await this.store.commit(
         call.callSid,
         (current) => {
+          resuming = undefined;
           // Another writer got there first: the same signal from another container, or a transfer.
           refusedMeanwhile = this.refusal(current, request);
           if (refusedMeanwhile) return null;
@@ -297,11 +341,19 @@ export class CallControl {
             const recordings = knownStates(current);
             return claimed(record, signal.answer({ before: record, after, latest: record, recordings }));
           }
+          // The last hold closes on recordings Twilio confirmed paused: the ledger says "recording" at
+          // once and the resume follows it, so one round trip after the write nothing is left to do.
+          resuming = current ? expectedResume(current, after) : undefined;
+          resumedFrom = current;
+          if (resuming) {
+            const resumed = { ...withConfirmed(after, resuming), outOfSync: false, lastResumeAt: this.now().toISOString() };
+            return claimed(resumed, signal?.answer({ before: record, after, latest: resumed, recordings: resuming }));
+          }
           return claimed(after);
         },
         base,
         (next, conflicts) => {
-          if (sent && quiet && conflicts === 0) copiedAlongside = this.indexed(next, true);
+          if ((sent || resuming) && conflicts === 0 && this.copiesAlongside(next, quiet)) copiedAlongside = this.indexed(next, quiet);
         },
       );
     } catch (error) {
@@ -315,19 +367,34 @@ export class CallControl {
     if (refusedMeanwhile) return this.refused(call, refusedMeanwhile, sent, committed?.record ?? null);
     if (!committed || !before || !after) throw new Error('the call ledger could not be written');
     const outcomeOf = (latest: CallRecord, recordings: RecordingState[]): ChangeOutcome => ({ before: before!, after: after!, latest, recordings });
+    // The copy alongside was of the write that landed (a write that met a conflict sends its copy after).
+    const copyLanded = copiedAlongside !== undefined && committed.conflicts === 0;
 
     if (sent) {
-      const lastResume = base?.record.lastResumeAt ? Date.parse(base.record.lastResumeAt) : 0;
-      const overtaken = committed.conflicts > 0 || lastResume > sentAt - RESUME_RACE_WINDOW_MS;
+      const overtaken = committed.conflicts > 0 || this.resumeMayBeOnItsWay(call.callSid, base?.record ?? null, sentAt);
       if (overtaken || targetFor(committed.record) !== 'paused') {
         // A resume decided before our commit may land after our pause: apply the latest, after it.
         const settled = await this.settle(call, committed);
         const recordings = settled.recordings.length ? settled.recordings : sent.states;
         return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, recordings) };
       }
-      // Copied alongside the write unless that write met a conflict and was not the one that landed.
-      if (!copiedAlongside || committed.conflicts > 0) await this.indexed(committed.record);
+      if (!copyLanded) await this.indexed(committed.record);
       return { duplicate: false, ...outcomeOf(committed.record, sent.states) };
+    }
+    const answered = signal && ((record: CallRecord, states: RecordingState[]) => claimed(record, signal.answer(outcomeOf(record, states))));
+    if (resuming) {
+      const decidedAt = this.now().getTime();
+      const resumed = await this.resumeAsWritten(call, committed, resuming, signal);
+      if (resumed) {
+        if (!this.resumeMayBeOnItsWay(call.callSid, resumedFrom ?? null, decidedAt) && committed.record.lastResumeAt) {
+          this.noteAnsweredResume(call.callSid, committed.record.lastResumeAt);
+        }
+        if (!copyLanded) await this.indexed(committed.record);
+        return { duplicate: false, ...outcomeOf(committed.record, resumed) };
+      }
+      // Twilio saw other recordings than the ledger: what it confirms is written down.
+      const settled = await this.settle(call, committed, { annotate: answered });
+      return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
     }
     // Our write met nobody else's: its copy needs no read of the item first.
     const stillQuiet = quiet && committed.conflicts === 0;
@@ -336,8 +403,55 @@ export class CallControl {
       return { duplicate: false, ...outcomeOf(committed.record, knownStates(committed.record)) };
     }
     // The answer is kept in the write that records what Twilio confirmed.
-    const settled = await this.settle(call, committed, { quiet: stillQuiet, onlyKnownKinds: true, annotate: signal && ((record, states) => claimed(record, signal.answer(outcomeOf(record, states)))) });
+    const settled = await this.settle(call, committed, { quiet: stillQuiet, onlyKnownKinds: true, annotate: answered });
     return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
+  }
+
+  /**
+   * Sends the resume the ledger already records: the recordings Twilio confirms, or undefined when
+   * they are not the ones the ledger expected (a new one, one gone). When Twilio does not confirm
+   * it, the ledger is flagged for the sweep — without the signal's answer, so a repeat is applied
+   * again rather than told "resumed" — and the error thrown.
+   */
+  private async resumeAsWritten(call: LiveCall, committed: Committed, expected: RecordingState[], signal: ChangeRequest['signal']): Promise<RecordingState[] | undefined> {
+    const live: LiveCall = { ...call, conferenceSid: call.conferenceSid ?? committed.record.call.conferenceSid, taskSid: call.taskSid ?? committed.record.call.taskSid };
+    let states: RecordingState[];
+    try {
+      states = await this.set(live, 'in-progress', [...new Set(expected.map((state) => state.kind))]);
+    } catch (error) {
+      if (error instanceof CallEndedError) throw error;
+      const unanswered = (record: CallRecord) => (signal ? { ...record, signals: withoutAnswer(record.signals, signal.identity) } : record);
+      await this.flagOutOfSync(live, unanswered);
+      throw error;
+    }
+    const asExpected = states.length === expected.length && states.every((state) => expected.some((known) => known.sid === state.sid));
+    return asExpected ? states : undefined;
+  }
+
+  /** Twilio did not confirm a change: the ledger says so, for the sweep; failing that, the task does (repairMarks.ts). */
+  private async flagOutOfSync(call: LiveCall, also: (record: CallRecord) => CallRecord = (record) => record): Promise<void> {
+    try {
+      await this.commit(call.callSid, (record) => also({ ...(record ?? newCallRecord(call)), outOfSync: true }));
+    } catch (syncError) {
+      await this.markForRepair(call);
+      throw new FlaggedElsewhere(syncError);
+    }
+  }
+
+  /**
+   * A resume decided shortly before `sentAt` may land after a pause sent then — unless it is the
+   * one this container saw answered (and nothing else resumed since: it would be the latest).
+   */
+  private resumeMayBeOnItsWay(callSid: string, record: CallRecord | null, sentAt: number): boolean {
+    const lastResumeAt = record?.lastResumeAt;
+    if (!lastResumeAt || Date.parse(lastResumeAt) <= sentAt - RESUME_RACE_WINDOW_MS) return false;
+    return this.answeredResumes.get(callSid) !== lastResumeAt;
+  }
+
+  private noteAnsweredResume(callSid: string, lastResumeAt: string): void {
+    this.answeredResumes.delete(callSid);
+    this.answeredResumes.set(callSid, lastResumeAt);
+    if (this.answeredResumes.size > 2000) this.answeredResumes.delete(this.answeredResumes.keys().next().value as string);
   }
 
   /** Twilio last confirmed the recordings as the holds require them, and nothing is pending. */
@@ -403,12 +517,7 @@ export class CallControl {
       try {
         states = await this.set(live, target, options.onlyKnownKinds ? resumeKinds(current?.record ?? null, target) : undefined);
       } catch (error) {
-        try {
-          await this.commit(call.callSid, (record) => ({ ...(record ?? newCallRecord(live)), outOfSync: true }));
-        } catch (syncError) {
-          await this.markForRepair(live);
-          throw new FlaggedElsewhere(syncError);
-        }
+        await this.flagOutOfSync(live);
         throw error;
       }
       let confirmedAlready = false;

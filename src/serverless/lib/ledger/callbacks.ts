@@ -6,12 +6,12 @@ import { closeHolds, Hold, isPaused, PauseInterval } from '../../../core/holds';
 import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
 import type { CallControl } from './callControl';
 import type { HttpResult } from '../http';
-import { CallRecord, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
+import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
 import { parseAttributes } from '../twilio/liveCalls';
-import type { LiveIndex } from './liveIndex';
+import type { AgentCall, LiveIndex } from './liveIndex';
 import { CallEndedError, LiveCall } from '../twilio/recordings';
 import { unlessNotFound } from '../twilio/retry';
-import { mergeTaskAttributes } from '../twilio/taskAttributes';
+import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
 
@@ -121,39 +121,47 @@ async function takesOver(deps: TaskEventDeps, taskSid: string, ledgerTaskSid: st
 
 /**
  * An agent accepted a voice task: the call is live and theirs. When the call was another task's
- * (a transfer), the previous agent's holds close: they are no longer typing on this call.
+ * (a transfer), the previous agent's holds close: they are no longer typing on this call. A new
+ * call's ledger is made without a read first; the agent's entry, the index copy and the plugin's
+ * read permission go out together once it is written.
  */
 async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskSid: string; agent: string }): Promise<HttpResult> {
-  const stored = await deps.control.load(call.callSid);
-  const heldBy = stored?.record.call.taskSid;
-  if (heldBy && heldBy !== call.taskSid && !(await takesOver(deps, call.taskSid, heldBy))) return { status: 204, body: '' };
   let pausedBefore = false;
   let leaving: string | undefined;
-  let overtaken = false;
-  const committed = await deps.control.commit(
-    call.callSid,
-    (current) => {
-      const record = current ?? newCallRecord(call);
-      // Another task took the call while we decided: it is the newer one.
-      overtaken = record.call.taskSid !== undefined && record.call.taskSid !== heldBy && record.call.taskSid !== call.taskSid;
-      if (overtaken) return null;
-      pausedBefore = isPaused(record);
-      const previousAgent = record.call.taskSid && record.call.taskSid !== call.taskSid ? record.call.agent : undefined;
-      leaving = previousAgent !== call.agent ? previousAgent : undefined;
-      const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
-      if (current && moved === record && record.call.taskSid === call.taskSid && record.call.agent === call.agent) return null;
-      // A conference already found (late, by task.updated or a lookup) stays: a transfer keeps it too.
-      return { ...record, ...moved, call: { ...record.call, ...call } };
-    },
-    stored,
-  );
-  if (overtaken) return { status: 204, body: '' };
+  /** The task the ledger names, when TaskRouter must say whether ours is the newer. */
+  let otherTask: string | undefined;
+  /** A task TaskRouter said ours takes the call over from. */
+  let overtakes: string | undefined;
+  const accept = (current: CallRecord | null): CallRecord | null => {
+    const record = current ?? newCallRecord(call);
+    const holder = record.call.taskSid;
+    otherTask = holder && holder !== call.taskSid && holder !== overtakes ? holder : undefined;
+    if (otherTask) return null;
+    pausedBefore = isPaused(record);
+    const previousAgent = holder && holder !== call.taskSid ? record.call.agent : undefined;
+    leaving = previousAgent !== call.agent ? previousAgent : undefined;
+    const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
+    if (current && moved === record && holder === call.taskSid && record.call.agent === call.agent) return null;
+    // A conference already found (late, by task.updated or a lookup) stays: a transfer keeps it too.
+    return { ...record, ...moved, call: { ...record.call, ...call } };
+  };
   // The previous agent's next signal must not reach this call any more.
-  await Promise.all([
-    deps.index.setAgentCall({ ...call, conferenceSid: committed?.record.call.conferenceSid ?? call.conferenceSid }),
-    leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined,
-    deps.grants?.callDocument(call.callSid, call.agent).catch(() => false), // else the plugin polls until a status grants it
-  ]);
+  const announce = (committed: Committed | null) =>
+    otherTask
+      ? Promise.resolve()
+      : Promise.all([
+          deps.index.setAgentCall({ ...call, conferenceSid: committed?.record.call.conferenceSid ?? call.conferenceSid }),
+          leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined,
+          deps.grants?.callDocument(call.callSid, call.agent).catch(() => false), // else the plugin polls until a status grants it
+        ]);
+  let committed = await deps.control.commit(call.callSid, accept, deps.control.recalled(call.callSid) ?? null, announce);
+  if (otherTask) {
+    if (!(await takesOver(deps, call.taskSid, otherTask))) return { status: 204, body: '' };
+    overtakes = otherTask;
+    committed = await deps.control.commit(call.callSid, accept, undefined, announce);
+    // Yet another task took the call while TaskRouter was asked: it is the newer one.
+    if (otherTask) return { status: 204, body: '' };
+  }
   if (committed?.changed && pausedBefore !== isPaused(committed.record)) {
     await deps.control.settle(call, committed).catch(() => undefined); // flagged for the sweep on failure
   }
@@ -163,22 +171,27 @@ async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskS
 /**
  * Flex names the call's conference in the task once the conference has started, after the
  * acceptance: the ledger and the agent's index entry learn it, and if a hold is already open the
- * conference's recording (Flex's own "Call Recording") is paused now.
+ * conference's recording (Flex's own "Call Recording") is paused now. The agent's entry is read
+ * while the ledger is written, and rewritten alongside the index copy.
  */
 async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
   const { conferenceSid } = call;
   if (!conferenceSid) return { status: 204, body: '' };
-  const committed = await deps.control.commit(call.callSid, (current) =>
-    current && current.call.taskSid === call.taskSid && current.call.conferenceSid !== conferenceSid ? { ...current, call: { ...current.call, conferenceSid } } : null,
-  );
+  let agentEntry: Promise<AgentCall | null> | undefined;
+  const named = (current: CallRecord | null): CallRecord | null => {
+    if (!current || current.call.taskSid !== call.taskSid) return null;
+    // Read once, while the ledger is written.
+    if (current.call.agent) agentEntry ??= deps.index.agentCall(current.call.agent);
+    return current.call.conferenceSid !== conferenceSid ? { ...current, call: { ...current.call, conferenceSid } } : null;
+  };
+  // The ledger may have learnt it from a signal's lookup already; the agent's entry still needs it.
+  const tellAgentEntry = async () => {
+    const indexed = await agentEntry;
+    if (indexed?.callSid === call.callSid && indexed.conferenceSid !== conferenceSid) await deps.index.setAgentCall({ ...indexed, conferenceSid });
+  };
+  const committed = await deps.control.commit(call.callSid, named, deps.control.recalled(call.callSid), tellAgentEntry);
   if (!committed || committed.record.call.taskSid !== call.taskSid) return { status: 204, body: '' };
-  const agent = committed.record.call.agent;
-  const indexed = agent ? await deps.index.agentCall(agent) : null;
-  await Promise.all([
-    // The ledger may have learnt it from a signal's lookup already; the agent's entry still needs it.
-    indexed?.callSid === call.callSid && indexed.conferenceSid !== conferenceSid ? deps.index.setAgentCall({ ...indexed, conferenceSid }) : undefined,
-    committed.changed && isPaused(committed.record) ? deps.control.settle(committed.record.call, committed).catch(() => undefined) : undefined, // flagged for the sweep on failure
-  ]);
+  if (committed.changed && isPaused(committed.record)) await deps.control.settle(committed.record.call, committed).catch(() => undefined); // flagged for the sweep on failure
   return { status: 204, body: '' };
 }
 
@@ -191,6 +204,12 @@ async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: stri
  */
 async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
   const { control, now } = deps;
+  // Everything the end decides from is read at once: the ledger, the call, the agent's entry and the task.
+  const recalledAgent = control.recalled(call.callSid)?.record.call.agent;
+  const agentRead = recalledAgent ? deps.index.agentDocument(recalledAgent) : undefined;
+  const taskRead = readTask(deps.client, deps.workspaceSid, call.taskSid);
+  taskRead.catch(() => undefined); // awaited by the merge below, or not needed
+  agentRead?.catch(() => undefined);
   const [stored, goesOn] = await Promise.all([control.load(call.callSid), callInProgress(deps.client, call.callSid)]);
   if (!stored) return { status: 204, body: '' };
   let record: CallRecord = stored.record;
@@ -200,7 +219,7 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
     const leaving = record.call.agent;
     const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
     if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
-    const forgotten = leaving ? deps.index.clearAgentCall(leaving, call.callSid) : Promise.resolve();
+    const forgotten = leaving ? deps.index.clearAgentCall(leaving, call.callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
     leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(call.callSid)]).then(() => undefined);
   }
   const intervals = await control.allIntervals(record);
@@ -217,7 +236,7 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
       holds: record.holds,
       ...fittedIntervals(call.callSid, intervals, timeline),
     },
-  }));
+  }), taskRead);
   await Promise.all([recorded, leftIndex]);
   return { status: 204, body: '' };
 }

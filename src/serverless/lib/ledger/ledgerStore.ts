@@ -9,7 +9,7 @@ import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../../cor
 import { callDocumentName } from '../../../core/syncNames';
 import type { SeenSignal } from '../signals/seenSignals';
 import type { LiveCall, RecordingKind, RecordingSummary } from '../twilio/recordings';
-import { isWriteConflict, unlessNotFound, withRetries } from '../twilio/retry';
+import { httpStatus, isWriteConflict, unlessNotFound, withRetries } from '../twilio/retry';
 import { SyncList } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
 
@@ -88,11 +88,33 @@ function fromDocument(data: unknown, callSid: string): CallRecord {
   return { ...base, ...stored, v: 2, holds: stored.holds ?? [], intervals: stored.intervals ?? [], recordings: stored.recordings ?? [], signals: stored.signals ?? [] };
 }
 
+/** How many calls' ledgers a container remembers (a warm container serves a few hundred calls at most). */
+const RECALLED_CALLS = 2000;
+
 export class LedgerStore {
+  /** Each call's ledger as this container last read or wrote it. */
+  private readonly recent = new Map<string, StoredRecord>();
+
   constructor(
     private readonly client: TwilioClient,
     private readonly serviceSid: string,
   ) {}
+
+  /**
+   * The call's ledger as this container last read or wrote it, if it did: a write can start from
+   * it without a read, since If-Match refuses it when another writer got there first (then the
+   * ledger is read and the change applied again).
+   */
+  recalled(callSid: string): StoredRecord | undefined {
+    return this.recent.get(callSid);
+  }
+
+  private keep(callSid: string, stored: StoredRecord | null): void {
+    this.recent.delete(callSid);
+    if (!stored) return;
+    this.recent.set(callSid, stored);
+    if (this.recent.size > RECALLED_CALLS) this.recent.delete(this.recent.keys().next().value as string);
+  }
 
   private get documents() {
     return this.client.sync.v1.services(this.serviceSid).documents;
@@ -104,7 +126,9 @@ export class LedgerStore {
 
   async load(callSid: string): Promise<StoredRecord | null> {
     const document = await unlessNotFound(() => this.documents(callDocumentName(callSid)).fetch(), null);
-    return document && { record: fromDocument(document.data, callSid), revision: document.revision };
+    const stored = document && { record: fromDocument(document.data, callSid), revision: document.revision };
+    this.keep(callSid, stored);
+    return stored;
   }
 
   /** Every pause interval of the call, oldest first: the archived ones, then the document's. */
@@ -138,7 +162,8 @@ export class LedgerStore {
           : await withRetries(() => this.documents(callDocumentName(callSid)).update({ data: record, ifMatch: revision }));
       return document.revision;
     } catch (error) {
-      if (isWriteConflict(error)) return 'conflict';
+      // Gone (expired or removed) since it was read: read again, as after any other writer.
+      if (isWriteConflict(error) || (revision !== null && httpStatus(error) === 404)) return 'conflict';
       throw error;
     }
   }
@@ -162,7 +187,10 @@ export class LedgerStore {
       const next = await this.compacted({ ...changed, seq: (current?.record.seq ?? 0) + 1, updatedAt: new Date().toISOString() });
       writing?.(next, conflicts);
       const revision = await this.save(callSid, next, current?.revision ?? null);
-      if (revision !== 'conflict') return { record: next, revision, conflicts, changed: true };
+      if (revision !== 'conflict') {
+        this.keep(callSid, { record: next, revision });
+        return { record: next, revision, conflicts, changed: true };
+      }
       current = await this.load(callSid);
     }
     throw new Error('the call ledger is changing too fast to write');

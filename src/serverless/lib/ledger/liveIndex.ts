@@ -109,6 +109,16 @@ export class LiveIndex {
   }
 
   /**
+   * This container wrote the call's item last, from the ledger `record` follows on (or `record` is
+   * the call's first): its copy is one conditional write, so it can go out alongside the ledger's.
+   */
+  copiesInOne(record: CallRecord): boolean {
+    if (record.seq === 1) return true;
+    const known = this.written.get(record.call.callSid);
+    return known !== undefined && known.data.seq === record.seq - 1;
+  }
+
+  /**
    * Copies the ledger into the index unless a newer copy (or the same content) is already there.
    * `quiet`: no other writer's copy of this call can still be on its way, so ours is written
    * without reading the item first (one request instead of two).
@@ -166,13 +176,17 @@ export class LiveIndex {
     }
   }
 
+  /** The agent's document as it is now (what `clearAgentCall` decides from; read early, it costs no round trip of its own). */
+  agentDocument(agent: string): Promise<{ data: Partial<AgentCall>; revision: string } | null> {
+    return unlessNotFound(() => this.documents(agentDocumentName(agent)).fetch(), null).then((document) => document && { data: document.data as Partial<AgentCall>, revision: document.revision });
+  }
+
   /** Forgets the agent's call if it is still `callSid` (a newer call of theirs stays). */
-  async clearAgentCall(agent: string, callSid: string): Promise<void> {
-    const name = agentDocumentName(agent);
-    const document = await unlessNotFound(() => this.documents(name).fetch(), null);
-    if (!document || (document.data as Partial<AgentCall>).callSid !== callSid) return;
+  async clearAgentCall(agent: string, callSid: string, read = this.agentDocument(agent)): Promise<void> {
+    const document = await read;
+    if (!document || document.data.callSid !== callSid) return;
     // Conditional, so a newer call written meanwhile is not wiped out.
-    await unlessNotFound(() => this.documents(name).update({ data: { agent }, ifMatch: document.revision }), null).catch((error: unknown) => {
+    await unlessNotFound(() => this.documents(agentDocumentName(agent)).update({ data: { agent }, ifMatch: document.revision }), null).catch((error: unknown) => {
       if (httpStatus(error) !== 412) throw error;
     });
   }

@@ -81,3 +81,9 @@ export function withSignal(signals: SeenSignal[] | undefined, signal: SignalIden
   while (trimmed.length > 1 && size() > SIGNALS_BUDGET_BYTES) trimmed.shift();
   return trimmed;
 }
+
+/** The list with this signal's answer taken back (its change was not confirmed): a repeat is applied again. */
+export function withoutAnswer(signals: SeenSignal[] | undefined, signal: SignalIdentity): SeenSignal[] {
+  const key = signalKey(signal.agent, signal.eventId);
+  return (signals ?? []).map((seen) => (seen.key === key ? { key: seen.key, body: seen.body, at: seen.at } : seen));
+}

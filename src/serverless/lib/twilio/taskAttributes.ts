@@ -10,22 +10,32 @@ import { parseAttributes } from './liveCalls';
 const MAX_ATTEMPTS = 8;
 type Attributes = Record<string, unknown>;
 
+export interface TaskRead {
+  attributes: Attributes;
+  etag?: string;
+}
+
+/** The task's attributes with its ETag (the SDK's fetch hides the header, so this read goes through the raw request). */
+export async function readTask(client: TwilioClient, workspaceSid: string, taskSid: string): Promise<TaskRead> {
+  const response = await withRetries(() => client.request({ method: 'get', uri: `https://taskrouter.twilio.com/v1/Workspaces/${workspaceSid}/Tasks/${taskSid}` }));
+  if (response.statusCode >= 400) throw Object.assign(new Error('the task could not be read'), { status: response.statusCode });
+  const body = typeof response.body === 'string' ? JSON.parse(response.body) : response.body;
+  const headers = response.headers as Record<string, string | undefined>;
+  return { attributes: parseAttributes(body.attributes), etag: headers.etag ?? headers.ETag };
+}
+
+/** `firstRead`: the task as read already (started early, alongside other requests). */
 export async function mergeTaskAttributes(
   client: TwilioClient,
   workspaceSid: string,
   taskSid: string,
   change: (attributes: Attributes) => Attributes,
+  firstRead?: Promise<TaskRead>,
 ): Promise<Attributes> {
   const task = client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    // The SDK's fetch hides the ETag header, so this one read goes through the raw request.
-    const response = await withRetries(() =>
-      client.request({ method: 'get', uri: `https://taskrouter.twilio.com/v1/Workspaces/${workspaceSid}/Tasks/${taskSid}` }),
-    );
-    if (response.statusCode >= 400) throw Object.assign(new Error('the task could not be read'), { status: response.statusCode });
-    const body = typeof response.body === 'string' ? JSON.parse(response.body) : response.body;
-    const etag = (response.headers as Record<string, string | undefined>).etag ?? (response.headers as Record<string, string | undefined>).ETag;
-    const next = change(parseAttributes(body.attributes));
+    const { attributes, etag } = await (attempt === 0 && firstRead ? firstRead : readTask(client, workspaceSid, taskSid));
+    const next = change(attributes);
     try {
       await withRetries(() => task.update({ attributes: JSON.stringify(next), ...(etag && { ifMatch: etag }) }));
       return next;
