@@ -1,8 +1,8 @@
 /**
  * Live recording state of the calls on screen, always the server's: the browser only keeps the
- * last state it was told. A watched call is asked for once (`status`: that is how the plugin
- * learns the task's call and the state before anything changes) and then **followed** through
- * its Sync document `rc-call-<CallSid>`, which the functions rewrite on every change. While the
+ * last state it was told. A watched call is **followed** through its Sync document
+ * `rc-call-<CallSid>`, which the functions rewrite on every change; it is asked for once
+ * (`status`) only when the task does not name its call or the document cannot say the state yet. While the
  * document is followed nothing is sent on a timer; the one exception is the moment an open hold
  * is due (`resumeAt`): then one `status` request closes it, unless the document already shows
  * it closed (the server's sweep got there first).
@@ -56,6 +56,8 @@ interface Watch {
   expiryTimer?: ReturnType<typeof setTimeout>;
   /** The expiries already asked about (`holdId@resumeAt`): one request each, at most. */
   askedExpiries: Set<string>;
+  /** The first `status` went out (or the document made it needless). */
+  asked: boolean;
 }
 
 /**
@@ -117,7 +119,7 @@ export class LiveCalls {
         remembered.status = undefined;
         remembered.error = undefined;
       }
-      watch = { ref, count: 0, notifyCount: 0, stopped: false, following: false, pollAttempt: 0, askedExpiries: new Set() };
+      watch = { ref, count: 0, notifyCount: 0, stopped: false, following: false, pollAttempt: 0, askedExpiries: new Set(), asked: false };
       this.watches.set(key, watch);
       this.start(watch);
     }
@@ -195,13 +197,28 @@ export class LiveCalls {
     this.listeners.forEach((listener) => listener());
   }
 
-  /** The one `status` of a call coming on screen; then its document, or polling if there is none to follow. */
+  /**
+   * A call coming on screen: its document when the task names the call and it says what Twilio
+   * confirmed (the functions write it when the conference starts); else one `status`, then the
+   * document, or polling if there is none to follow.
+   */
   private start(watch: Watch): void {
+    if (watch.ref.callSid && this.syncClient()) {
+      this.follow(watch, watch.ref.callSid);
+      return;
+    }
+    this.askFirst(watch);
+  }
+
+  /** The `status` a call's state starts from when its document cannot tell it. */
+  private askFirst(watch: Watch): void {
+    if (watch.asked || watch.stopped) return;
+    watch.asked = true;
     void this.refresh(watch.ref).then(() => {
       if (watch.stopped) return;
       const callSid = this.get(watch.ref)?.status?.callSid ?? watch.ref.callSid;
       if (callSid) this.follow(watch, callSid);
-      if (!watch.follower) this.schedulePoll(watch);
+      if (!watch.following) this.schedulePoll(watch);
     });
   }
 
@@ -227,6 +244,8 @@ export class LiveCalls {
           watch.following = following;
           if (following) {
             this.stopPolling(watch);
+          } else if (!this.get(watch.ref)?.status) {
+            this.askFirst(watch); // the document did not open: the state comes from the server
           } else {
             this.schedulePoll(watch);
           }
@@ -241,6 +260,7 @@ export class LiveCalls {
     if (watch.stopped || watch.callSid !== callSid) return;
     const status = statusFromDocument(data, callSid, this.get(watch.ref)?.status);
     if (status) this.apply(watch.ref, status);
+    else if (!this.get(watch.ref)?.status) this.askFirst(watch); // no confirmed state in it yet
   }
 
   private syncClient(): SyncClientLike | undefined {

@@ -188,7 +188,7 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
 async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
   const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), listRecordings(deps.client, found.call)]);
-  if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings);
+  if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings, stored);
   const expiry = stored ? nextExpiry(stored.record) : null;
   const due = expiry !== null && Date.parse(expiry) <= deps.now().getTime();
   // A recording someone else started during a hold (it reports to nobody) is running: pause it now.

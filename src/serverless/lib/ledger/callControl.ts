@@ -131,6 +131,17 @@ function withConfirmed(record: CallRecord, states: RecordingState[]): CallRecord
   return { ...record, ...(conferenceSid && { call: { ...record.call, conferenceSid } }), recordings: [...known, ...fresh], recording: summarize(states) };
 }
 
+/**
+ * A ledger that never had Twilio's answer learns the recordings running (listed by a reader, or
+ * when the conference is named); the same record when it knows them already. With none running,
+ * a reader's list says "absent"; at the conference's naming one may still be starting.
+ */
+export function withFirstRecordings(record: CallRecord, states: RecordingState[], { noneMeansAbsent = true } = {}): CallRecord {
+  const running = states.filter((state) => state.status === 'paused' || state.status === 'in-progress');
+  if (record.recording !== 'unknown' || (running.length === 0 && !noneMeansAbsent)) return record;
+  return withConfirmed(record, running);
+}
+
 /** Nothing Twilio confirmed differs from what the record says: writing it again would change nothing. */
 const confirmsRecord = (record: CallRecord, states: RecordingState[]): boolean => {
   const confirmed = withConfirmed(record, states);
@@ -161,7 +172,7 @@ export class CallControl {
    * Per call, the `lastResumeAt` of a resume this container sent and saw answered, decided when no
    * other resume was recent: a pause that finds it the latest need not fear a resume still on its way.
    */
-  private readonly answeredResumes = new Map<string, string>();
+  private readonly answeredResumes = new Map<string, { lastResumeAt: string; answeredAtMs: number }>();
 
   constructor(options: CallControlOptions) {
     this.client = options.client;
@@ -223,8 +234,11 @@ export class CallControl {
    * Writes down the recordings' state Twilio reported to a reader (the first `status` of a call),
    * once: so the document and the live index say "recording" before anyone paused.
    */
-  async noteRecordings(callSid: string, states: RecordingState[]): Promise<void> {
-    await this.commit(callSid, (current) => (current && current.recording === 'unknown' ? withConfirmed(current, states.filter((state) => ['paused', 'in-progress'].includes(state.status))) : null));
+  async noteRecordings(callSid: string, states: RecordingState[], base?: StoredRecord | null): Promise<void> {
+    await this.commit(callSid, (current) => {
+      const noted = current && withFirstRecordings(current, states);
+      return noted === current ? null : noted;
+    }, base);
   }
 
   /**
@@ -279,6 +293,7 @@ export class CallControl {
 
   async change(call: LiveCall, request: ChangeRequest): Promise<ChangeResult> {
     const sentAt = this.now().getTime();
+    const sentAtRealMs = Date.now();
     const early = request.pauseFirst
       ? this.set(call, 'paused').then(
           (states) => ({ states }),
@@ -371,7 +386,7 @@ export class CallControl {
     const copyLanded = copiedAlongside !== undefined && committed.conflicts === 0;
 
     if (sent) {
-      const overtaken = committed.conflicts > 0 || this.resumeMayBeOnItsWay(call.callSid, base?.record ?? null, sentAt);
+      const overtaken = committed.conflicts > 0 || this.resumeMayBeOnItsWay(call.callSid, base?.record ?? null, sentAt, sentAtRealMs);
       if (overtaken || targetFor(committed.record) !== 'paused') {
         // A resume decided before our commit may land after our pause: apply the latest, after it.
         const settled = await this.settle(call, committed);
@@ -385,15 +400,18 @@ export class CallControl {
     if (resuming) {
       const decidedAt = this.now().getTime();
       const resumed = await this.resumeAsWritten(call, committed, resuming, signal);
-      if (resumed) {
+      // A pause committed while our resume was on its way may have been overtaken by it (a retried
+      // request lands late): once Twilio answered, the ledger must still be the one we wrote.
+      const latest = resumed ? await this.store.load(call.callSid) : committed;
+      if (resumed && latest?.revision === committed.revision) {
         if (!this.resumeMayBeOnItsWay(call.callSid, resumedFrom ?? null, decidedAt) && committed.record.lastResumeAt) {
           this.noteAnsweredResume(call.callSid, committed.record.lastResumeAt);
         }
         if (!copyLanded) await this.indexed(committed.record);
         return { duplicate: false, ...outcomeOf(committed.record, resumed) };
       }
-      // Twilio saw other recordings than the ledger: what it confirms is written down.
-      const settled = await this.settle(call, committed, { annotate: answered });
+      // Another writer came in, or Twilio saw other recordings than the ledger: the latest ledger is applied.
+      const settled = await this.settle(call, latest, { annotate: answered });
       return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
     }
     // Our write met nobody else's: its copy needs no read of the item first.
@@ -442,15 +460,17 @@ export class CallControl {
    * A resume decided shortly before `sentAt` may land after a pause sent then — unless it is the
    * one this container saw answered (and nothing else resumed since: it would be the latest).
    */
-  private resumeMayBeOnItsWay(callSid: string, record: CallRecord | null, sentAt: number): boolean {
+  private resumeMayBeOnItsWay(callSid: string, record: CallRecord | null, sentAt: number, sentAtRealMs = Date.now()): boolean {
     const lastResumeAt = record?.lastResumeAt;
     if (!lastResumeAt || Date.parse(lastResumeAt) <= sentAt - RESUME_RACE_WINDOW_MS) return false;
-    return this.answeredResumes.get(callSid) !== lastResumeAt;
+    const answered = this.answeredResumes.get(callSid);
+    // Real time: the resume's answer came before the pause was sent.
+    return !(answered?.lastResumeAt === lastResumeAt && answered.answeredAtMs <= sentAtRealMs);
   }
 
   private noteAnsweredResume(callSid: string, lastResumeAt: string): void {
     this.answeredResumes.delete(callSid);
-    this.answeredResumes.set(callSid, lastResumeAt);
+    this.answeredResumes.set(callSid, { lastResumeAt, answeredAtMs: Date.now() });
     if (this.answeredResumes.size > 2000) this.answeredResumes.delete(this.answeredResumes.keys().next().value as string);
   }
 

@@ -4,12 +4,12 @@
  */
 import { closeHolds, Hold, isPaused, PauseInterval } from '../../../core/holds';
 import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
-import type { CallControl } from './callControl';
+import { type CallControl, withFirstRecordings } from './callControl';
 import type { HttpResult } from '../http';
 import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
 import { parseAttributes } from '../twilio/liveCalls';
 import type { AgentCall, LiveIndex } from './liveIndex';
-import { CallEndedError, LiveCall } from '../twilio/recordings';
+import { CallEndedError, listRecordings, LiveCall } from '../twilio/recordings';
 import { unlessNotFound } from '../twilio/retry';
 import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -171,25 +171,32 @@ async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskS
 /**
  * Flex names the call's conference in the task once the conference has started, after the
  * acceptance: the ledger and the agent's index entry learn it, and if a hold is already open the
- * conference's recording (Flex's own "Call Recording") is paused now. The agent's entry is read
- * while the ledger is written, and rewritten alongside the index copy.
+ * conference's recording (Flex's own "Call Recording") is paused now. The recordings running then
+ * are written down too, so the plugin can show the call from its document without asking `status`.
  */
 async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
   const { conferenceSid } = call;
   if (!conferenceSid) return { status: 204, body: '' };
-  let agentEntry: Promise<AgentCall | null> | undefined;
+  const recalled = deps.control.recalled(call.callSid);
+  const agentEntryOf = (agent: string | undefined) => (agent ? deps.index.agentCall(agent) : Promise.resolve(null));
+  let agentEntry = recalled && agentEntryOf(recalled.record.call.agent);
+  agentEntry?.catch(() => undefined); // awaited below
+  const [base, recordings] = await Promise.all([
+    recalled ?? deps.control.load(call.callSid),
+    listRecordings(deps.client, { callSid: call.callSid, conferenceSid }).catch(() => []),
+  ]);
+  agentEntry ??= agentEntryOf(base?.record.call.agent);
   const named = (current: CallRecord | null): CallRecord | null => {
     if (!current || current.call.taskSid !== call.taskSid) return null;
-    // Read once, while the ledger is written.
-    if (current.call.agent) agentEntry ??= deps.index.agentCall(current.call.agent);
-    return current.call.conferenceSid !== conferenceSid ? { ...current, call: { ...current.call, conferenceSid } } : null;
+    const noted = withFirstRecordings(current, recordings, { noneMeansAbsent: false });
+    return current.call.conferenceSid !== conferenceSid || noted !== current ? { ...noted, call: { ...noted.call, conferenceSid } } : null;
   };
   // The ledger may have learnt it from a signal's lookup already; the agent's entry still needs it.
   const tellAgentEntry = async () => {
     const indexed = await agentEntry;
     if (indexed?.callSid === call.callSid && indexed.conferenceSid !== conferenceSid) await deps.index.setAgentCall({ ...indexed, conferenceSid });
   };
-  const committed = await deps.control.commit(call.callSid, named, deps.control.recalled(call.callSid), tellAgentEntry);
+  const committed = await deps.control.commit(call.callSid, named, base, tellAgentEntry);
   if (!committed || committed.record.call.taskSid !== call.taskSid) return { status: 204, body: '' };
   if (committed.changed && isPaused(committed.record)) await deps.control.settle(committed.record.call, committed).catch(() => undefined); // flagged for the sweep on failure
   return { status: 204, body: '' };

@@ -181,8 +181,19 @@ export class LedgerStore {
     writing?: (next: CallRecord, conflicts: number) => void,
   ): Promise<Committed | null> {
     let current = base === undefined ? await this.load(callSid) : base;
+    // A remembered ledger is only checked by the write's If-Match: "nothing to write" is decided again on a fresh read.
+    let unverified = current !== null && current === this.recent.get(callSid);
     for (let conflicts = 0; conflicts < MAX_ATTEMPTS; conflicts += 1) {
       const changed = change(current?.record ?? null);
+      if (changed === null && unverified) {
+        unverified = false;
+        const fresh = await this.load(callSid);
+        // Someone else wrote since: counted as a conflict, as a refused write would be.
+        if (fresh?.revision !== current?.revision) {
+          current = fresh;
+          continue;
+        }
+      }
       if (changed === null) return current ? { ...current, conflicts, changed: false } : null;
       const next = await this.compacted({ ...changed, seq: (current?.record.seq ?? 0) + 1, updatedAt: new Date().toISOString() });
       writing?.(next, conflicts);
