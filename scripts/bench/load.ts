@@ -2,8 +2,8 @@
  * Load: a 10,000-agent contact center's card payments through the real local stack (twilio-run
  * serving the built functions, the stand-in over HTTP answering after 150 ms, TaskRouter's event
  * callbacks delivered to /task-event). Calls arrive at the contact center's rate (12 an
- * agent-hour); each is accepted, its status asked once as the plugin does when the call
- * comes on screen, then, once Flex has named its conference, it takes one card payment (4 signals
+ * agent-hour); each is accepted, its document opened as the plugin does when the call comes on
+ * screen (its status asked only if the document cannot say the state within the plugin's grace), then, once Flex has named its conference, it takes one card payment (4 signals
  * a few seconds apart, sent when the agent acts, not when the previous answer came) and ends.
  *
  * Here one twilio-run process serves every invocation (Twilio gives each its own container), on
@@ -22,6 +22,8 @@
  * whatever this machine carries (LOAD_SCALE=1: the full rate).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { callDocumentName } from '../../src/core/syncNames';
+import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
 import { signedHeaders } from '../../src/core/signature';
 import { random as seededRandom } from '../../test/support/faultRun';
 import type { LiveCallResult } from '../../src/standin/standin';
@@ -190,6 +192,22 @@ async function runPhase(load: Load, phase: Phase): Promise<PhaseRecords> {
     statuses.push(invocation);
   };
 
+  // The plugin opens the call's document (a Sync read, counted with the rest) and asks `status` only
+  // if the document cannot say the state by the end of its grace (the conference's naming writes it).
+  const documentSaysState = async (call: LiveCallResult): Promise<boolean> => {
+    const response = await fetch(`${stack.standinUrl}/v1/Services/${stack.syncServiceSid}/Documents/${callDocumentName(call.callSid)}`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`).toString('base64')}` },
+    }).catch(() => undefined);
+    if (!response?.ok) return false;
+    const document = (await response.json()) as { data?: { recording?: string } };
+    return document.data?.recording !== undefined && document.data.recording !== 'unknown';
+  };
+  const plugin = async (call: LiveCallResult) => {
+    if (await documentSaysState(call)) return;
+    if ((await within(fanOut.delivered(call.taskSid, 'task.updated'), FIRST_STATE_GRACE_MS)) && (await documentSaysState(call))) return;
+    await status(call);
+  };
+
   const oneCall = async (scheduledAt: number) => {
     lateStarts.push(Math.max(0, Date.now() - scheduledAt));
     const agent = load.freeAgents.pop() ?? `load-agent-${(load.agentsMade += 1)}`;
@@ -202,7 +220,7 @@ async function runPhase(load: Load, phase: Phase): Promise<PhaseRecords> {
     }
     for (const sid of [call.callSid, call.conferenceSid, ...call.recordingSids]) load.callOfSid.set(sid, call.callSid);
     if (!(await within(fanOut.delivered(call.taskSid, 'reservation.accepted'), GIVE_UP_MS))) fail('reservation.accepted not delivered');
-    const shown = status(call);
+    const shown = plugin(call);
     // The payment comes once Flex has named the conference, as it does seconds into a call.
     if (!(await within(fanOut.delivered(call.taskSid, 'task.updated'), GIVE_UP_MS))) fail('task.updated not delivered');
     const sent: Promise<void>[] = [];

@@ -58,6 +58,8 @@ interface Watch {
   askedExpiries: Set<string>;
   /** The first `status` went out (or the document made it needless). */
   asked: boolean;
+  /** Waiting for a new document to say the state before asking. */
+  graceTimer?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -68,6 +70,9 @@ export const pauseNotConfirmed = (status: CallStatus): boolean => status.holds.l
 
 /** Entries are keyed by task when known (the UI is task-centred), else by call. */
 export const keyOf = (ref: CallRef): string => ref.taskSid ?? ref.callSid ?? '';
+
+/** How long a document that cannot say the state yet is given to say it before `status` is asked. */
+export const FIRST_STATE_GRACE_MS = 3_000;
 
 /** Small margin so the server's clock has certainly passed `resumeAt` when we ask. */
 const EXPIRY_MARGIN_MS = 100;
@@ -260,7 +265,12 @@ export class LiveCalls {
     if (watch.stopped || watch.callSid !== callSid) return;
     const status = statusFromDocument(data, callSid, this.get(watch.ref)?.status);
     if (status) this.apply(watch.ref, status);
-    else if (!this.get(watch.ref)?.status) this.askFirst(watch); // no confirmed state in it yet
+    else if (!this.get(watch.ref)?.status && !watch.graceTimer) {
+      // No confirmed state in it yet: the functions write it when the conference starts, moments after acceptance.
+      watch.graceTimer = setTimeout(() => {
+        if (!this.get(watch.ref)?.status) this.askFirst(watch);
+      }, FIRST_STATE_GRACE_MS);
+    }
   }
 
   private syncClient(): SyncClientLike | undefined {
@@ -320,6 +330,7 @@ export class LiveCalls {
   private stop(key: string, watch: Watch): void {
     watch.stopped = true;
     this.stopPolling(watch);
+    if (watch.graceTimer) clearTimeout(watch.graceTimer);
     if (watch.expiryTimer) clearTimeout(watch.expiryTimer);
     watch.follower?.close();
     this.watches.delete(key);

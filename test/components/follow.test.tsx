@@ -13,6 +13,7 @@ import { RecordingControlButton } from '../../src/components/RecordingControlBut
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { useCall } from '../../src/components/hooks';
 import { createPluginRuntime } from '../../src/flex/pluginRuntime';
+import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
 import { getRuntime, setRuntime } from '../../src/flex/runtime';
 import { callDocumentName } from '../../src/flex/syncData';
 import type { CallStatus } from '../../src/flex/types';
@@ -124,11 +125,27 @@ describe('a call followed through its Sync document', () => {
     sync.setDocument(DOCUMENT, documentOf(callStatus(), { recording: 'unknown', recordings: [] }));
     renderInFlex(<RecordingIndicator />, voiceTask());
     await settle();
+    // The conference's start usually writes the state within moments: only then is the server asked.
+    expect(api.requests).toEqual([]);
+    await pass(FIRST_STATE_GRACE_MS);
+    await settle();
+    expect(api.requests.map((request) => request.verb)).toEqual(['status']);
     expect(indicatorText()).toHaveTextContent(/^Not recording$/);
     expect(getRuntime().live.isFollowing({ taskSid: voiceTask().taskSid })).toBe(true);
 
     act(() => sync.setDocument(DOCUMENT, documentOf(callStatus())));
     expect(indicatorText()).toHaveTextContent(/^Recording$/);
+  });
+
+  it('asks nothing when the document learns the state moments after acceptance (the conference started)', async () => {
+    sync.setDocument(DOCUMENT, documentOf(callStatus(), { recording: 'unknown', recordings: [] }));
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await settle();
+    await pass(FIRST_STATE_GRACE_MS / 2);
+    act(() => sync.setDocument(DOCUMENT, documentOf(callStatus())));
+    expect(indicatorText()).toHaveTextContent(/^Recording$/);
+    await pass(MINUTE);
+    expect(api.requests).toEqual([]);
   });
 
   it('is watched once however many components show it', async () => {

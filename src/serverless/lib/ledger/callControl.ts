@@ -225,8 +225,13 @@ export class CallControl {
     base?: StoredRecord | null,
     alongside?: (committed: Committed | null) => Promise<unknown>,
   ): Promise<Committed | null> {
-    const committed = await this.store.commit(callSid, change, base);
-    await Promise.all([committed?.changed ? this.indexed(committed.record) : undefined, alongside?.(committed)]);
+    let copied: { seq: number; done: Promise<void> } | undefined;
+    const committed = await this.store.commit(callSid, change, base, (next, conflicts) => {
+      if (conflicts === 0 && this.index?.copiesInOne(next)) copied = { seq: next.seq, done: this.indexed(next) };
+    });
+    // A copy that went out with a write that then met a conflict was not of the record that landed.
+    const copyLanded = copied !== undefined && committed?.conflicts === 0 && committed.record.seq === copied.seq;
+    await Promise.all([copied?.done, committed?.changed && !copyLanded ? this.indexed(committed.record) : undefined, alongside?.(committed)]);
     return committed;
   }
 

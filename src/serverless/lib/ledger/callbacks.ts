@@ -196,7 +196,8 @@ async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: stri
     const indexed = await agentEntry;
     if (indexed?.callSid === call.callSid && indexed.conferenceSid !== conferenceSid) await deps.index.setAgentCall({ ...indexed, conferenceSid });
   };
-  const committed = await deps.control.commit(call.callSid, named, base, tellAgentEntry);
+  // The agent's entry is rewritten only if it still names this call: it need not wait for the ledger.
+  const [committed] = await Promise.all([deps.control.commit(call.callSid, named, base), tellAgentEntry()]);
   if (!committed || committed.record.call.taskSid !== call.taskSid) return { status: 204, body: '' };
   if (committed.changed && isPaused(committed.record)) await deps.control.settle(committed.record.call, committed).catch(() => undefined); // flagged for the sweep on failure
   return { status: 204, body: '' };
