@@ -3,7 +3,8 @@
  * serving the built functions, the stand-in over HTTP answering after 150 ms, TaskRouter's event
  * callbacks delivered to /task-event). Calls arrive at the contact center's rate (12 an
  * agent-hour); each is accepted, its document opened as the plugin does when the call comes on
- * screen (its status asked only if the document cannot say the state within the plugin's grace), then, once Flex has named its conference, it takes one card payment (4 signals
+ * screen (its status asked only if the document cannot say the state within the plugin's grace),
+ * then, once Flex has named its conference, it takes one card payment (4 signals
  * a few seconds apart, sent when the agent acts, not when the previous answer came) and ends.
  *
  * Here one twilio-run process serves every invocation (Twilio gives each its own container), on

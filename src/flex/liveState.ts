@@ -2,10 +2,10 @@
  * Live recording state of the calls on screen, always the server's: the browser only keeps the
  * last state it was told. A watched call is **followed** through its Sync document
  * `rc-call-<CallSid>`, which the functions rewrite on every change; it is asked for once
- * (`status`) only when the task does not name its call or the document cannot say the state yet. While the
- * document is followed nothing is sent on a timer; the one exception is the moment an open hold
- * is due (`resumeAt`): then one `status` request closes it, unless the document already shows
- * it closed (the server's sweep got there first).
+ * (`status`) only when the task does not name its call or the document cannot say the state
+ * within a few seconds. While the document is followed nothing is sent on a timer; the one
+ * exception is the moment an open hold is due (`resumeAt`): then one `status` request closes it,
+ * unless the document already shows it closed (the server's sweep got there first).
  *
  * When the document cannot be followed (no Sync client, no permission, not made yet, removed,
  * connection lost), the call is polled instead — every 15 s or more, growing and jittered — and

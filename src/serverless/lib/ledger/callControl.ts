@@ -3,16 +3,20 @@
  * the API, the sweep, TaskRouter's events). The rule "paused ⇔ an open hold" is the core's; this
  * file decides the order of Twilio requests so the rule holds under concurrency and failure:
  *
+ * - The ledger a change starts from is the one this container last read or wrote, when it has
+ *   one (a warm container: no read), else read now; If-Match on its revision catches a stale one.
  * - Pause-first (a change that can only open holds): the pause goes out at once, alongside the
  *   ledger read, so one Twilio round trip stands between the signal and paused recordings. The
  *   hold is committed only once Twilio confirmed the pause of every recording. A pause that
  *   failed for any recording is undone: the recordings are set back to what the ledger says
  *   (or, if even that fails, the ledger is flagged for the sweep), so a partial pause never
  *   outlives the request.
- * - Otherwise: commit the ledger change, then set the recordings to what it now requires.
- * - Every apply is followed by a conditional write of what Twilio confirmed; if another writer
- *   committed meanwhile, the apply may have overtaken theirs, so the latest ledger is applied
- *   again. A pause-first that read a ledger with a recent resume does the same check.
+ * - Otherwise: commit the ledger change, then set the recordings to what it now requires. When
+ *   the last hold closes on recordings Twilio confirmed paused, that commit already records the
+ *   resume, and after Twilio answered one read checks nobody wrote meanwhile.
+ * - Every other apply is followed by a conditional write of what Twilio confirmed; if another
+ *   writer committed meanwhile, the apply may have overtaken theirs, so the latest ledger is
+ *   applied again. A pause-first that read a ledger with a recent resume does the same check.
  * - A desktop signal's event id (and, once known, its answer) goes into the ledger in the same
  *   write as its change, and the ledger read alongside the pause says whether the signal is a
  *   repeat and whether the call is still the agent's: no request of their own.
@@ -25,7 +29,7 @@ import { newCallRecord } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
 import type { RepairMarks } from './repairMarks';
 import type { LiveCall, RecordingKind, RecordingState, RecordingTarget } from '../twilio/recordings';
-import { CallEndedError, RecordingUpdateError, setRecordings, summarize } from '../twilio/recordings';
+import { CallEndedError, isActive, RecordingUpdateError, setRecordings, summarize } from '../twilio/recordings';
 import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../signals/seenSignals';
 import type { TwilioClient } from '../twilio/twilioClient';
 
@@ -39,6 +43,33 @@ const QUIET_AFTER_MS = 5_000;
 const MAX_SETTLE_ROUNDS = 6;
 
 /**
+ * A copy into the live index sent with a ledger write, rather than one round trip after it (at most
+ * once per write, and only on its first attempt). A write that then met a conflict landed another
+ * record: `landed` says whether the copy already sent is of the record that was committed.
+ */
+class CopyAlongside {
+  private sent?: { seq: number; done: Promise<void> };
+
+  constructor(private readonly copy: (record: CallRecord, quiet: boolean) => Promise<void>) {}
+
+  offer(next: CallRecord, conflicts: number, allowed: boolean, quiet: boolean): void {
+    if (!this.sent && conflicts === 0 && allowed) this.sent = { seq: next.seq, done: this.copy(next, quiet) };
+  }
+
+  landed(committed: Committed | null): boolean {
+    return this.sent !== undefined && committed?.changed === true && committed.conflicts === 0 && committed.record.seq === this.sent.seq;
+  }
+
+  /** The copy sent, answered (an index failure is logged, never thrown). */
+  async done(): Promise<void> {
+    await this.sent?.done;
+  }
+}
+
+/** The recordings the ledger knows to be running or paused. */
+const knownActive = (record: CallRecord) => record.recordings.filter((recording) => recording.status === 'paused' || recording.status === 'in-progress');
+
+/**
  * A resume need only reach the recordings the ledger knows (every pause that stands is written into
  * it with what Twilio confirmed) — unless an early pause of this very request is being put back,
  * which the ledger never recorded. A pause reaches every kind, since one may have appeared. Unknown
@@ -46,7 +77,7 @@ const MAX_SETTLE_ROUNDS = 6;
  */
 function resumeKinds(record: CallRecord | null, target: RecordingTarget): RecordingKind[] | undefined {
   if (target !== 'in-progress' || !record || record.outOfSync || record.recording === 'unknown') return undefined;
-  return [...new Set(record.recordings.filter((recording) => recording.status === 'paused' || recording.status === 'in-progress').map((recording) => recording.kind))];
+  return [...new Set(knownActive(record).map((recording) => recording.kind))];
 }
 
 /**
@@ -55,7 +86,7 @@ function resumeKinds(record: CallRecord | null, target: RecordingTarget): Record
  */
 function expectedResume(record: CallRecord, next: CallRecord): RecordingState[] | undefined {
   if (record.outOfSync || record.recording !== 'paused' || targetFor(next) !== 'in-progress') return undefined;
-  const active = record.recordings.filter((recording) => recording.status === 'paused' || recording.status === 'in-progress');
+  const active = knownActive(record);
   return active.length ? active.map(({ sid, kind, startedAt }) => ({ sid, kind, status: 'in-progress', ...(startedAt && { startedAt }) })) : undefined;
 }
 
@@ -137,7 +168,7 @@ function withConfirmed(record: CallRecord, states: RecordingState[]): CallRecord
  * a reader's list says "absent"; at the conference's naming one may still be starting.
  */
 export function withFirstRecordings(record: CallRecord, states: RecordingState[], { noneMeansAbsent = true } = {}): CallRecord {
-  const running = states.filter((state) => state.status === 'paused' || state.status === 'in-progress');
+  const running = states.filter(isActive);
   if (record.recording !== 'unknown' || (running.length === 0 && !noneMeansAbsent)) return record;
   return withConfirmed(record, running);
 }
@@ -225,13 +256,9 @@ export class CallControl {
     base?: StoredRecord | null,
     alongside?: (committed: Committed | null) => Promise<unknown>,
   ): Promise<Committed | null> {
-    let copied: { seq: number; done: Promise<void> } | undefined;
-    const committed = await this.store.commit(callSid, change, base, (next, conflicts) => {
-      if (conflicts === 0 && this.index?.copiesInOne(next)) copied = { seq: next.seq, done: this.indexed(next) };
-    });
-    // A copy that went out with a write that then met a conflict was not of the record that landed.
-    const copyLanded = copied !== undefined && committed?.conflicts === 0 && committed.record.seq === copied.seq;
-    await Promise.all([copied?.done, committed?.changed && !copyLanded ? this.indexed(committed.record) : undefined, alongside?.(committed)]);
+    const copy = this.copyAlongside();
+    const committed = await this.store.commit(callSid, change, base, (next, conflicts) => copy.offer(next, conflicts, this.index?.copiesInOne(next) === true, false));
+    await Promise.all([copy.done(), committed?.changed && !copy.landed(committed) ? this.indexed(committed.record) : undefined, alongside?.(committed)]);
     return committed;
   }
 
@@ -291,6 +318,10 @@ export class CallControl {
     return this.store.load(call.callSid);
   }
 
+  private copyAlongside(): CopyAlongside {
+    return new CopyAlongside((record, quiet) => this.indexed(record, quiet));
+  }
+
   /** A copy of `next` can go out with its ledger write: one request that nobody else's copy can be overtaken by. */
   private copiesAlongside(next: CallRecord, quiet: boolean): boolean {
     return quiet || this.index?.copiesInOne(next) === true;
@@ -333,13 +364,12 @@ export class CallControl {
     let refusedMeanwhile: ReturnType<CallControl['refusal']>;
     /** The recordings a resume written down ahead of Twilio's answer expects to see running. */
     let resuming: RecordingState[] | undefined;
-    let resumedFrom: CallRecord | null | undefined;
     let committed: Committed | null;
     // Nobody else wrote the call lately: a pause's write is almost surely final, so its copy into
     // the index goes out alongside it rather than one round trip later.
     // Real time, as the ledger's own updatedAt is (a simulated clock for holds must not make it look quiet).
     const quiet = !base || Date.now() - Date.parse(base.record.updatedAt) > QUIET_AFTER_MS;
-    let copiedAlongside: Promise<void> | undefined;
+    const copy = this.copyAlongside();
     try {
       committed = await this.store.commit(
         call.callSid,
@@ -364,7 +394,6 @@ export class CallControl {
           // The last hold closes on recordings Twilio confirmed paused: the ledger says "recording" at
           // once and the resume follows it, so one round trip after the write nothing is left to do.
           resuming = current ? expectedResume(current, after) : undefined;
-          resumedFrom = current;
           if (resuming) {
             const resumed = { ...withConfirmed(after, resuming), outOfSync: false, lastResumeAt: this.now().toISOString() };
             return claimed(resumed, signal?.answer({ before: record, after, latest: resumed, recordings: resuming }));
@@ -373,22 +402,21 @@ export class CallControl {
         },
         base,
         (next, conflicts) => {
-          if ((sent || resuming) && conflicts === 0 && this.copiesAlongside(next, quiet)) copiedAlongside = this.indexed(next, quiet);
+          copy.offer(next, conflicts, (sent !== undefined || resuming !== undefined) && this.copiesAlongside(next, quiet), quiet);
         },
       );
     } catch (error) {
       // The hold could not be written down: a pause without it must not stand (nor its copy: the
       // restore writes the ledger's own state of that count over it).
-      await copiedAlongside;
+      await copy.done();
       if (sent) await this.restore(call);
       throw error;
     }
-    await copiedAlongside;
+    await copy.done();
     if (refusedMeanwhile) return this.refused(call, refusedMeanwhile, sent, committed?.record ?? null);
     if (!committed || !before || !after) throw new Error('the call ledger could not be written');
     const outcomeOf = (latest: CallRecord, recordings: RecordingState[]): ChangeOutcome => ({ before: before!, after: after!, latest, recordings });
-    // The copy alongside was of the write that landed (a write that met a conflict sends its copy after).
-    const copyLanded = copiedAlongside !== undefined && committed.conflicts === 0;
+    const copyLanded = copy.landed(committed);
 
     if (sent) {
       const overtaken = committed.conflicts > 0 || this.resumeMayBeOnItsWay(call.callSid, base?.record ?? null, sentAt, sentAtRealMs);
@@ -409,7 +437,8 @@ export class CallControl {
       // request lands late): once Twilio answered, the ledger must still be the one we wrote.
       const latest = resumed ? await this.store.load(call.callSid) : committed;
       if (resumed && latest?.revision === committed.revision) {
-        if (!this.resumeMayBeOnItsWay(call.callSid, resumedFrom ?? null, decidedAt) && committed.record.lastResumeAt) {
+        // Nothing else resumed lately (the ledger this resume was written on says so): later pauses here need not re-check.
+        if (!this.resumeMayBeOnItsWay(call.callSid, before, decidedAt) && committed.record.lastResumeAt) {
           this.noteAnsweredResume(call.callSid, committed.record.lastResumeAt);
         }
         if (!copyLanded) await this.indexed(committed.record);
@@ -525,14 +554,13 @@ export class CallControl {
   ): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
     const { annotate } = options;
     let quiet = options.quiet ?? false;
-    let copiedAlongside: Promise<void> | undefined;
-    let copiedSeq: number | undefined;
+    const copy = this.copyAlongside();
     let current = stored;
     let states: RecordingState[] = [];
     // The ledger may know the conference when the caller does not (found late, or by an earlier signal).
     const live: LiveCall = { ...call, conferenceSid: call.conferenceSid ?? stored?.record.call.conferenceSid, taskSid: call.taskSid ?? stored?.record.call.taskSid };
     const done = async (record: CallRecord | null, copied = false) => {
-      await copiedAlongside;
+      await copy.done();
       if (record && !copied) await this.indexed(record, quiet);
       return { record, recordings: states };
     };
@@ -562,15 +590,10 @@ export class CallControl {
           return annotate ? annotate(record, states) : record;
         },
         current,
-        (next, conflicts) => {
-          // Quiet, the first write is almost surely the last: its copy goes out with it.
-          if (quiet && conflicts === 0 && !copiedAlongside) {
-            copiedSeq = next.seq;
-            copiedAlongside = this.indexed(next, true);
-          }
-        },
+        // Quiet, the first write is almost surely the last: its copy goes out with it.
+        (next, conflicts) => copy.offer(next, conflicts, quiet, true),
       );
-      const copied = written?.changed === true && written.conflicts === 0 && written.record.seq === copiedSeq;
+      const copied = copy.landed(written);
       if (written?.conflicts) quiet = false;
       if (!written) return done(current?.record ?? null);
       if (written.changed) return done(written.record, copied);

@@ -112,7 +112,8 @@ export class LedgerStore {
   private keep(callSid: string, stored: StoredRecord | null): void {
     this.recent.delete(callSid);
     if (!stored) return;
-    this.recent.set(callSid, stored);
+    // A copy of its own: a base handed to `commit` is known to be the remembered one (not yet re-read) by identity.
+    this.recent.set(callSid, { ...stored });
     if (this.recent.size > RECALLED_CALLS) this.recent.delete(this.recent.keys().next().value as string);
   }
 

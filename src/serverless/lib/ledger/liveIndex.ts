@@ -156,8 +156,7 @@ export class LiveIndex {
   }
 
   async agentCall(agent: string): Promise<AgentCall | null> {
-    const document = await unlessNotFound(() => this.documents(agentDocumentName(agent)).fetch(), null);
-    const data = document?.data as Partial<AgentCall> | undefined;
+    const data = (await this.agentDocument(agent))?.data;
     return data && typeof data.callSid === 'string' && data.agent === agent ? (data as AgentCall) : null;
   }
 
