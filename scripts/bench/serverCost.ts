@@ -18,7 +18,7 @@ import twilio from 'twilio';
 import { signedHeaders } from '../../src/core/signature';
 import { TASK_EVENTS, taskEvent } from '../../src/serverless/lib/ledger/callbacks';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { newCallRecord } from '../../src/serverless/lib/ledger/ledgerStore';
+import { LedgerStore, newCallRecord } from '../../src/serverless/lib/ledger/ledgerStore';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
@@ -70,18 +70,24 @@ function tally(requests: RequestRecord[]): Record<Kind, number> & { total: numbe
 const describeCounts = (counts: ReturnType<typeof tally>) =>
   `${counts.total} Twilio REST requests (Voice ${counts.voice}, TaskRouter ${counts.taskrouter}, Sync reads ${counts['sync read']}, Sync writes ${counts['sync write']})`;
 
-/** One Function container's services, on the in-process Twilio. */
-async function world() {
+/**
+ * The functions on the in-process Twilio: one warm Function container serving every invocation,
+ * or (`cold`) every invocation in a container of its own, that remembers nothing of the call.
+ */
+async function world({ cold = false } = {}) {
   const standinRef: { current?: ReturnType<typeof createStandin> } = {};
   const durations: number[] = [];
+  /** What each duration was: a signal's trigger, a task event's type, or status. */
+  const durationKinds: string[] = [];
   let invocations = 0;
-  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(kind: string, work: () => Promise<T>): Promise<T> => {
     invocations += 1;
     const started = performance.now();
     try {
       return await work();
     } finally {
       durations.push(performance.now() - started);
+      durationKinds.push(kind);
     }
   };
   // TaskRouter's event callback, delivered to the task-event logic like the deployed function.
@@ -96,7 +102,7 @@ async function world() {
         response.end();
         return;
       }
-      void timed(() => taskEvent(callbacks(), event)).then((result) => {
+      void timed(event.EventType, () => taskEvent(container().callbacks, event)).then((result) => {
         response.statusCode = result.status;
         response.end();
       });
@@ -113,17 +119,22 @@ async function world() {
   standinRef.current = standin;
   const settings = readSettings(env);
   const client = twilio(settings.accountSid, settings.authToken, { httpClient: new InProcessRequestClient(standin) });
-  const services = buildServices(settings, { client });
-  const { store, index, control, grants } = services;
-  const callbacks = () => ({ client, control, index, workspaceSid: WORKSPACE_SID, now: () => new Date(), grants });
   const config = parseDesktopEventsConfig(JSON.stringify({
     events: [
       { id: 'card-number', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'card-number.blur' },
       { id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'cvv.blur' },
     ],
   }));
-  const desktop = { ...services, config, now: () => new Date() };
-  const api = { ...services, now: () => new Date() };
+  // As the functions wire a container (runtime.ts): the configuration read as a signal reads it.
+  const containerOf = (services: ReturnType<typeof buildServices>) => ({
+    services,
+    desktop: () => ({ ...services, config: services.configs.forSignals(), now: () => new Date() }),
+    api: { ...services, now: () => new Date() },
+    callbacks: { client, control: services.control, index: services.index, workspaceSid: WORKSPACE_SID, now: () => new Date(), grants: services.grants },
+  });
+  const warm = containerOf(buildServices(settings, { client, asset: () => config }));
+  const container = () => (cold ? containerOf(buildServices(settings, { client, asset: () => config })) : warm);
+  const { store, index, control } = warm.services;
   let sequence = 0;
   return {
     standin,
@@ -131,19 +142,22 @@ async function world() {
     index,
     control,
     durations,
+    durationKinds,
+    /** The plugin's own read of a call's document (Sync, not a Function): a store no container uses. */
+    pluginRead: new LedgerStore(client, PRODUCT_SYNC_SERVICE_SID),
     invocations: () => invocations,
     close: () => new Promise((resolve) => server.close(resolve)),
     signal: (agent: string, trigger: string) =>
-      timed(async () => {
+      timed(trigger, async () => {
         sequence += 1;
         const body = { eventId: `bench-cost-${sequence}`, agent, trigger };
         const headers = Object.fromEntries(Object.entries(signedHeaders(SECRET, body)).map(([name, value]) => [name.toLowerCase(), value]));
-        const result = await handleDesktopEvent(desktop, { headers, body });
+        const result = await handleDesktopEvent(container().desktop(), { headers, body });
         if (result.status !== 200) throw new Error(`signal answered ${result.status}`);
       }),
     status: (callSid: string) =>
-      timed(async () => {
-        const result = await handleRecordingControl('status', api, { headers: { authorization: `Bearer ${API_KEY}` }, body: { callSid } });
+      timed('status', async () => {
+        const result = await handleRecordingControl('status', container().api, { headers: { authorization: `Bearer ${API_KEY}` }, body: { callSid } });
         if (result.status !== 200) throw new Error(`status answered ${result.status}`);
       }),
   };
@@ -151,17 +165,28 @@ async function world() {
 
 const CARD_PAYMENT = ['card-number.focus', 'card-number.blur', 'cvv.focus', 'cvv.blur'];
 
-/** A call from the agent accepting it to its wrap-up: the plugin's one status, and the signals given. */
+/**
+ * A call from the agent accepting it to its wrap-up, with the signals given. The plugin asks no
+ * `status`: the call's document says the state once Flex named the conference (task.updated).
+ */
 async function oneCall(w: Awaited<ReturnType<typeof world>>, agent: string, triggers: string[] = CARD_PAYMENT) {
   const call = w.standin.createLiveCall({ agent, recording: 'both' });
   await w.standin.callbacksDelivered();
-  await w.status(call.callSid); // the plugin's one status when the call comes on screen
+  const document = await w.pluginRead.load(call.callSid);
+  if (document?.record.recording === 'unknown') await w.status(call.callSid); // the plugin asks only when the document cannot say
   for (const trigger of triggers) await w.signal(agent, trigger);
   w.standin.endCall(call.callSid);
   await w.standin.callbacksDelivered();
 }
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/** Mean duration of each kind of invocation last timed, in Twilio round trips. */
+function roundTrips(w: Awaited<ReturnType<typeof world>>): string {
+  const byKind = new Map<string, number[]>();
+  w.durations.forEach((ms, i) => byKind.set(w.durationKinds[i], [...(byKind.get(w.durationKinds[i]) ?? []), ms]));
+  return [...byKind].map(([kind, times]) => `${kind} ${(mean(times) / LATENCY_MS).toFixed(1)}`).join(', ');
+}
 
 export async function run(): Promise<string[]> {
   const lines: string[] = [];
@@ -192,8 +217,10 @@ export async function run(): Promise<string[]> {
   // Little's law, with Twilio answering in 150 ms: agents = 30 / (invocations per second per agent × mean time).
   w.standin.setLatency(LATENCY_MS);
   w.durations.length = 0;
+  w.durationKinds.length = 0;
   await oneCall(w, 'timed');
   const paymentCallMs = mean(w.durations);
+  const warmTrips = roundTrips(w);
   w.durations.length = 0;
   await oneCall(w, 'timed-quiet', []);
   const quietCallMs = mean(w.durations);
@@ -209,6 +236,26 @@ export async function run(): Promise<string[]> {
   lines.push(`  before: ${agentsFor(BEFORE_STATUS_PER_HOUR, statusMs)} (a status every second, ${statusMs.toFixed(0)} ms each)`);
   lines.push(`  after, calls without a card payment: ${agentsFor(CALLS_PER_HOUR * perQuietCall, quietCallMs)} (${perQuietCall} invocations a call, ${quietCallMs.toFixed(0)} ms mean)`);
   lines.push(`  after, a card payment on every call: ${agentsFor(CALLS_PER_HOUR * perCall, paymentCallMs)} (${perCall} invocations a call, ${paymentCallMs.toFixed(0)} ms mean)`);
+  lines.push(`  one warm container, round trips of ${LATENCY_MS} ms per invocation: ${warmTrips}`);
+
+  // Twilio gives each concurrent invocation a container of its own: a call's invocations rarely
+  // meet the one that remembers it. Here none does.
+  const cold = await world({ cold: true });
+  await oneCall(cold, 'cold-warm-up');
+  const coldBefore = cold.invocations();
+  const coldMark = cold.standin.requests().length;
+  await oneCall(cold, 'cold-payer');
+  const coldPerCall = cold.invocations() - coldBefore;
+  cold.standin.setLatency(LATENCY_MS);
+  cold.durations.length = 0;
+  cold.durationKinds.length = 0;
+  await oneCall(cold, 'cold-timed');
+  const coldCallMs = mean(cold.durations);
+  cold.standin.setLatency(0);
+  lines.push(`every invocation in a container of its own (none remembers the call or the agent):`);
+  lines.push(`  call with one card payment: ${coldPerCall} Function invocations, ${describeCounts(tally(cold.standin.requests().slice(coldMark)))}`);
+  lines.push(`  a card payment on every call: ${agentsFor(CALLS_PER_HOUR * coldPerCall, coldCallMs)} agents (${coldCallMs.toFixed(0)} ms mean); round trips per invocation: ${roundTrips(cold)}`);
+  await cold.close();
 
   // The sweep with 5,000 past ledgers and none open.
   const past = await world();

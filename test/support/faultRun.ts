@@ -9,6 +9,7 @@
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
+import { resumeLanding } from '../../src/serverless/lib/ledger/callControl';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import type { FaultInput, Standin } from '../../src/standin/standin';
 import { PRODUCT_SYNC_SERVICE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from './harness';
@@ -81,12 +82,16 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
   const SEED = seed;
   const STEPS = steps;
   // Thousands of faults in seconds: the same eight attempts, with millisecond delays.
+  // A resume lands within milliseconds here: a pause waits that long, not a second, for one that may overtake it.
   const previousRetry = { ...retryPolicy };
+  const previousLanding = { ...resumeLanding };
   Object.assign(retryPolicy, { budgetMs: 10_000, startingDelayMs: 1, maxDelayMs: 4 });
+  Object.assign(resumeLanding, { withinMs: 20, clockSkewMs: 5 });
   try {
     return await run();
   } finally {
     Object.assign(retryPolicy, previousRetry);
+    Object.assign(resumeLanding, previousLanding);
   }
 
   async function run(): Promise<FaultRunReport> {

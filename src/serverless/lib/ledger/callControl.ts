@@ -33,14 +33,22 @@ import { CallEndedError, isActive, RecordingUpdateError, setRecordings, summariz
 import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../signals/seenSignals';
 import type { TwilioClient } from '../twilio/twilioClient';
 
-/** Longer than any Twilio request can take inside a Function, retries included. */
-export const RESUME_RACE_WINDOW_MS = 10_000;
+/**
+ * A resume written down before it is sent (see `change`) is on its way for a moment. When Twilio
+ * answered it within `withinMs` of its decision, with no attempt left uncertain (retry.ts), it
+ * landed by then: a pause sent later cannot be overtaken by it, and its sender checks nothing
+ * more. A slower resume is checked by its sender once answered (one ledger read). A pause sent
+ * sooner than that after a resume's decision (with `clockSkewMs` for the clocks of two containers)
+ * sets the recordings again once the window has passed. Fault runs shrink both, as they do retries.
+ */
+export const resumeLanding = { withinMs: 1_000, clockSkewMs: 250 };
 /**
  * A ledger written longer ago than this has no copy of its own still on the way to the index
  * (a copy is sent the moment its write is answered, and retries last a few seconds at most).
  */
 const QUIET_AFTER_MS = 5_000;
 const MAX_SETTLE_ROUNDS = 6;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A copy into the live index sent with a ledger write, rather than one round trip after it (at most
@@ -215,8 +223,8 @@ export class CallControl {
     this.log = options.log ?? console.error;
   }
 
-  private set(call: LiveCall, target: RecordingTarget, kinds?: RecordingKind[]): Promise<RecordingState[]> {
-    return setRecordings(this.client, call, target, this.pauseBehavior, kinds);
+  private set(call: LiveCall, target: RecordingTarget, kinds?: RecordingKind[], onUncertainAttempt?: () => void): Promise<RecordingState[]> {
+    return setRecordings(this.client, call, target, this.pauseBehavior, kinds, onUncertainAttempt);
   }
 
   /**
@@ -364,6 +372,8 @@ export class CallControl {
     let refusedMeanwhile: ReturnType<CallControl['refusal']>;
     /** The recordings a resume written down ahead of Twilio's answer expects to see running. */
     let resuming: RecordingState[] | undefined;
+    /** When that resume was decided, in real time (see resumeLanding). */
+    let resumeDecidedAtMs = 0;
     let committed: Committed | null;
     // Nobody else wrote the call lately: a pause's write is almost surely final, so its copy into
     // the index goes out alongside it rather than one round trip later.
@@ -395,6 +405,7 @@ export class CallControl {
           // once and the resume follows it, so one round trip after the write nothing is left to do.
           resuming = current ? expectedResume(current, after) : undefined;
           if (resuming) {
+            resumeDecidedAtMs = Date.now();
             const resumed = { ...withConfirmed(after, resuming), outOfSync: false, lastResumeAt: this.now().toISOString() };
             return claimed(resumed, signal?.answer({ before: record, after, latest: resumed, recordings: resuming }));
           }
@@ -419,9 +430,10 @@ export class CallControl {
     const copyLanded = copy.landed(committed);
 
     if (sent) {
-      const overtaken = committed.conflicts > 0 || this.resumeMayBeOnItsWay(call.callSid, base?.record ?? null, sentAt, sentAtRealMs);
-      if (overtaken || targetFor(committed.record) !== 'paused') {
-        // A resume decided before our commit may land after our pause: apply the latest, after it.
+      // A resume decided shortly before our pause may land after it: the latest is applied once it has landed.
+      const resumeLands = this.resumeLandsIn(call.callSid, committed.record, sentAt, sentAtRealMs);
+      if (committed.conflicts > 0 || resumeLands !== undefined || targetFor(committed.record) !== 'paused') {
+        if (resumeLands) await sleep(resumeLands);
         const settled = await this.settle(call, committed);
         const recordings = settled.recordings.length ? settled.recordings : sent.states;
         return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, recordings) };
@@ -432,20 +444,21 @@ export class CallControl {
     const answered = signal && ((record: CallRecord, states: RecordingState[]) => claimed(record, signal.answer(outcomeOf(record, states))));
     if (resuming) {
       const decidedAt = this.now().getTime();
-      const resumed = await this.resumeAsWritten(call, committed, resuming, signal);
-      // A pause committed while our resume was on its way may have been overtaken by it (a retried
-      // request lands late): once Twilio answered, the ledger must still be the one we wrote.
-      const latest = resumed ? await this.store.load(call.callSid) : committed;
-      if (resumed && latest?.revision === committed.revision) {
+      const resumed = await this.resumeAsWritten(call, committed, resuming, signal, resumeDecidedAtMs);
+      // A resume that landed late may have overtaken a pause committed meanwhile: the ledger must
+      // still be the one we wrote, and pauses sent until now must know this resume was on its way.
+      const checked = resumed && !resumed.landedInTime ? await this.answeredLate(call.callSid, committed) : { stored: committed, ours: true };
+      if (resumed?.states && checked.ours && checked.stored) {
+        const written = checked.stored;
         // Nothing else resumed lately (the ledger this resume was written on says so): later pauses here need not re-check.
-        if (!this.resumeMayBeOnItsWay(call.callSid, before, decidedAt) && committed.record.lastResumeAt) {
-          this.noteAnsweredResume(call.callSid, committed.record.lastResumeAt);
+        if (this.resumeLandsIn(call.callSid, before, decidedAt) === undefined && written.record.lastResumeAt) {
+          this.noteAnsweredResume(call.callSid, written.record.lastResumeAt);
         }
-        if (!copyLanded) await this.indexed(committed.record);
-        return { duplicate: false, ...outcomeOf(committed.record, resumed) };
+        if (!copyLanded) await this.indexed(written.record);
+        return { duplicate: false, ...outcomeOf(written.record, resumed.states) };
       }
       // Another writer came in, or Twilio saw other recordings than the ledger: the latest ledger is applied.
-      const settled = await this.settle(call, latest, { annotate: answered });
+      const settled = await this.settle(call, checked.stored, { annotate: answered });
       return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
     }
     // Our write met nobody else's: its copy needs no read of the item first.
@@ -460,16 +473,26 @@ export class CallControl {
   }
 
   /**
-   * Sends the resume the ledger already records: the recordings Twilio confirms, or undefined when
-   * they are not the ones the ledger expected (a new one, one gone). When Twilio does not confirm
-   * it, the ledger is flagged for the sweep — without the signal's answer, so a repeat is applied
-   * again rather than told "resumed" — and the error thrown.
+   * Sends the resume the ledger already records: the recordings Twilio confirms (`states`), undefined
+   * when they are not the ones the ledger expected (a new one, one gone), and whether it landed in
+   * time (see resumeLanding). When Twilio does not confirm it, the ledger is flagged for the sweep —
+   * without the signal's answer, so a repeat is applied again rather than told "resumed" — and the
+   * error thrown.
    */
-  private async resumeAsWritten(call: LiveCall, committed: Committed, expected: RecordingState[], signal: ChangeRequest['signal']): Promise<RecordingState[] | undefined> {
+  private async resumeAsWritten(
+    call: LiveCall,
+    committed: Committed,
+    expected: RecordingState[],
+    signal: ChangeRequest['signal'],
+    decidedAtMs: number,
+  ): Promise<{ states?: RecordingState[]; landedInTime: boolean }> {
     const live: LiveCall = { ...call, conferenceSid: call.conferenceSid ?? committed.record.call.conferenceSid, taskSid: call.taskSid ?? committed.record.call.taskSid };
     let states: RecordingState[];
+    let uncertain = false;
     try {
-      states = await this.set(live, 'in-progress', [...new Set(expected.map((state) => state.kind))]);
+      states = await this.set(live, 'in-progress', [...new Set(expected.map((state) => state.kind))], () => {
+        uncertain = true;
+      });
     } catch (error) {
       if (error instanceof CallEndedError) throw error;
       const unanswered = (record: CallRecord) => (signal ? { ...record, signals: withoutAnswer(record.signals, signal.identity) } : record);
@@ -477,7 +500,26 @@ export class CallControl {
       throw error;
     }
     const asExpected = states.length === expected.length && states.every((state) => expected.some((known) => known.sid === state.sid));
-    return asExpected ? states : undefined;
+    return { ...(asExpected && { states }), landedInTime: !uncertain && Date.now() - decidedAtMs <= resumeLanding.withinMs };
+  }
+
+  /**
+   * A resume answered late: the ledger's `lastResumeAt` moves to now, so a pause sent before now
+   * sets the recordings again once this resume surely landed — on condition nobody wrote the
+   * ledger since ours (`ours`); otherwise the latest is returned, to be applied after our resume.
+   */
+  private async answeredLate(callSid: string, committed: Committed): Promise<{ stored: StoredRecord | null; ours: boolean }> {
+    let first = true;
+    const restamped = await this.store.commit(
+      callSid,
+      (current) => {
+        const ours = first && current !== null;
+        first = false;
+        return ours ? { ...current, lastResumeAt: this.now().toISOString() } : null;
+      },
+      committed,
+    );
+    return { stored: restamped, ours: restamped?.changed === true && restamped.conflicts === 0 };
   }
 
   /** Twilio did not confirm a change: the ledger says so, for the sweep; failing that, the task does (repairMarks.ts). */
@@ -491,15 +533,20 @@ export class CallControl {
   }
 
   /**
-   * A resume decided shortly before `sentAt` may land after a pause sent then — unless it is the
-   * one this container saw answered (and nothing else resumed since: it would be the latest).
+   * A resume decided shortly before `sentAt` may land after a pause sent then: how long until it
+   * surely landed (0: by now), or undefined when it cannot overtake the pause — it was decided long
+   * enough before (see resumeLanding), or it is the one this container saw answered before the
+   * pause was sent (and nothing else resumed since: it would be the latest).
    */
-  private resumeMayBeOnItsWay(callSid: string, record: CallRecord | null, sentAt: number, sentAtRealMs = Date.now()): boolean {
+  private resumeLandsIn(callSid: string, record: CallRecord | null, sentAt: number, sentAtRealMs = Date.now()): number | undefined {
     const lastResumeAt = record?.lastResumeAt;
-    if (!lastResumeAt || Date.parse(lastResumeAt) <= sentAt - RESUME_RACE_WINDOW_MS) return false;
+    if (!lastResumeAt) return undefined;
+    const landedBy = Date.parse(lastResumeAt) + resumeLanding.withinMs + resumeLanding.clockSkewMs;
+    if (landedBy <= sentAt) return undefined;
     const answered = this.answeredResumes.get(callSid);
     // Real time: the resume's answer came before the pause was sent.
-    return !(answered?.lastResumeAt === lastResumeAt && answered.answeredAtMs <= sentAtRealMs);
+    if (answered?.lastResumeAt === lastResumeAt && answered.answeredAtMs <= sentAtRealMs) return undefined;
+    return Math.max(0, landedBy - this.now().getTime());
   }
 
   private noteAnsweredResume(callSid: string, lastResumeAt: string): void {

@@ -78,9 +78,9 @@ const stateOf = (kind: RecordingKind, recording: Sent): RecordingState => ({
   startedAt: toIso(recording.startTime ?? recording.dateCreated),
 });
 
-async function update(kind: RecordingKind, send: () => Promise<Sent>): Promise<Outcome> {
+async function update(kind: RecordingKind, send: () => Promise<Sent>, onUncertainAttempt?: () => void): Promise<Outcome> {
   try {
-    return { state: stateOf(kind, await withRetries(send)) };
+    return { state: stateOf(kind, await withRetries(send, undefined, onUncertainAttempt)) };
   } catch (error) {
     const code = twilioCode(error);
     if (httpStatus(error) === 404 || code === NOT_FOUND || code === RECORDING_NOT_ACTIVE) return { absent: true };
@@ -99,8 +99,8 @@ interface RecordingsResource {
  * Sets the active recording of a call or a conference: one request to `Twilio.CURRENT`; when
  * Twilio answers that several are active (16108), each active one by its sid.
  */
-async function updateActive(kind: RecordingKind, recordings: RecordingsResource, params: Params): Promise<Outcome[]> {
-  const current = await update(kind, () => recordings('Twilio.CURRENT').update(params));
+async function updateActive(kind: RecordingKind, recordings: RecordingsResource, params: Params, onUncertainAttempt?: () => void): Promise<Outcome[]> {
+  const current = await update(kind, () => recordings('Twilio.CURRENT').update(params), onUncertainAttempt);
   if (!('failed' in current) || twilioCode(current.failed) !== SEVERAL_ACTIVE_RECORDINGS) return [current];
   let listed: Sent[];
   try {
@@ -109,7 +109,7 @@ async function updateActive(kind: RecordingKind, recordings: RecordingsResource,
     return [{ failed: error }];
   }
   const active = listed.filter((recording) => ACTIVE.includes(recording.status));
-  return Promise.all(active.map((recording) => update(kind, () => recordings(recording.sid).update(params))));
+  return Promise.all(active.map((recording) => update(kind, () => recordings(recording.sid).update(params), onUncertainAttempt)));
 }
 
 /** Conferences found by their task, so a warm container looks each up once (Flex never renames one). */
@@ -151,6 +151,8 @@ export async function setRecordings(
   pauseBehavior: 'skip' | 'silence',
   /** Only these kinds (a resume of what the ledger knows); every kind when not given. */
   kinds: RecordingKind[] = ['call', 'conference'],
+  /** Hears of every attempt that may still land later (retry.ts): its request is not over when this answers. */
+  onUncertainAttempt?: () => void,
 ): Promise<RecordingState[]> {
   const params: Params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
   const conference = async (): Promise<Outcome[]> => {
@@ -162,10 +164,10 @@ export async function setRecordings(
       return [{ failed: error }];
     }
     if (!conferenceSid) return [];
-    const outcomes = await updateActive('conference', client.conferences(conferenceSid).recordings as unknown as RecordingsResource, params);
+    const outcomes = await updateActive('conference', client.conferences(conferenceSid).recordings as unknown as RecordingsResource, params, onUncertainAttempt);
     return outcomes.map(inConference(conferenceSid));
   };
-  const ofCall = kinds.includes('call') ? updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params) : Promise.resolve([]);
+  const ofCall = kinds.includes('call') ? updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params, onUncertainAttempt) : Promise.resolve([]);
   const outcomes = (await Promise.all([ofCall, conference()])).flat();
   const confirmed = outcomes.flatMap((outcome) => ('state' in outcome ? [outcome.state] : []));
   if (outcomes.some((outcome) => 'failed' in outcome)) {

@@ -36,10 +36,29 @@ export function isTransient(error: unknown): boolean {
  */
 export const retryPolicy = { budgetMs: 4000, startingDelayMs: 50, maxDelayMs: 800 };
 
-/** Retries transient Twilio failures with exponential backoff and full jitter, within the budget. */
-export function withRetries<T>(operation: () => Promise<T>, budgetMs = retryPolicy.budgetMs): Promise<T> {
+/**
+ * An attempt that ended without a clear answer — no HTTP answer at all, or a server error — may
+ * still be carried out by Twilio later; every other answer says what happened.
+ */
+const mayLandLater = (error: unknown): boolean => {
+  const status = httpStatus(error);
+  return status === undefined || status >= 500;
+};
+
+/**
+ * Retries transient Twilio failures with exponential backoff and full jitter, within the budget.
+ * `onUncertainAttempt` hears of every attempt that may still land later (see mayLandLater).
+ */
+export function withRetries<T>(operation: () => Promise<T>, budgetMs = retryPolicy.budgetMs, onUncertainAttempt?: () => void): Promise<T> {
   const startedAt = Date.now();
-  return backOff(operation, {
+  const attempt = !onUncertainAttempt
+    ? operation
+    : () =>
+        operation().catch((error: unknown) => {
+          if (mayLandLater(error)) onUncertainAttempt();
+          throw error;
+        });
+  return backOff(attempt, {
     numOfAttempts: 8,
     startingDelay: retryPolicy.startingDelayMs,
     timeMultiple: 2,
