@@ -1,4 +1,5 @@
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { resumeLanding } from '../../src/serverless/lib/ledger/callControl';
 import { PRODUCT_SYNC_SERVICE_SID, desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();
@@ -209,4 +210,61 @@ describe('the pause path', () => {
     );
     expect(requests).toHaveLength(5);
   });
+  const requestLines = (from: number) => standin.requests().slice(from).map((request: { method: string; path: string; operation?: string }) => ({ line: `${request.method} ${request.path}`, operation: request.operation }));
+
+  test('a resume Twilio answers at once is the ledger write, then the resume: nothing is read after it', async () => {
+    const call = await standin.createLiveCall({ agent: 'lena', recording: 'conference' });
+    const deps = desktopDeps();
+    await handleDesktopEvent(deps, signed({ agent: 'lena', trigger: 'cvv.focus', callSid: call.callSid }));
+    const before = standin.requests().length;
+    const result = await handleDesktopEvent(deps, signed({ agent: 'lena', trigger: 'cvv.blur', callSid: call.callSid }));
+    expect(body(result)).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+    const requests = requestLines(before);
+    const resumeAt = requests.findIndex((request) => request.operation === 'recording.update');
+    // The ledger says "recording" before the resume is sent.
+    expect(requests.findIndex((request) => request.operation === 'sync.document.update')).toBeLessThan(resumeAt);
+    expect(requests.slice(resumeAt + 1).filter((request) => request.operation === 'sync.document.fetch')).toEqual([]);
+    const stored = await ledgerStore().load(call.callSid);
+    expect(stored?.record).toMatchObject({ recording: 'in-progress', holds: [] });
+  });
+
+  test('a resume answered late moves lastResumeAt to its answer, on condition nobody wrote the ledger since', async () => {
+    const call = await standin.createLiveCall({ agent: 'omar', recording: 'conference' });
+    const deps = desktopDeps();
+    await handleDesktopEvent(deps, signed({ agent: 'omar', trigger: 'cvv.focus', callSid: call.callSid }));
+    const landing = { ...resumeLanding };
+    // Every resume counts as late here: it may still land after a pause sent before its answer.
+    Object.assign(resumeLanding, { withinMs: -1 });
+    try {
+      const before = standin.requests().length;
+      const decided = new Date();
+      const result = await handleDesktopEvent(deps, signed({ agent: 'omar', trigger: 'cvv.blur', callSid: call.callSid }));
+      expect(body(result)).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
+      const requests = requestLines(before);
+      const resumeAt = requests.findIndex((request) => request.operation === 'recording.update');
+      expect(requests.slice(resumeAt + 1).map((request) => request.operation)).toContain('sync.document.update');
+      const stored = await ledgerStore().load(call.callSid);
+      expect(Date.parse(stored?.record.lastResumeAt ?? '')).toBeGreaterThan(decided.getTime());
+      expect(stored?.record).toMatchObject({ recording: 'in-progress', holds: [] });
+    } finally {
+      Object.assign(resumeLanding, landing);
+    }
+  });
+
+  test('a named call whose ledger this container already holds is paused at once, without looking the agent up', async () => {
+    const call = await standin.createLiveCall({ agent: 'pia', recording: 'both' });
+    await handleDesktopEvent(desktopDeps(), signed({ agent: 'pia', trigger: 'cvv.focus', callSid: call.callSid }));
+    await handleDesktopEvent(desktopDeps(), signed({ agent: 'pia', trigger: 'cvv.blur', callSid: call.callSid }));
+    const deps = desktopDeps();
+    await deps.control.load(call.callSid); // as when this container took the call's task events
+    const before = standin.requests().length;
+    standin.setLatency(50);
+    const result = await handleDesktopEvent(deps, signed({ agent: 'pia', trigger: 'card-number.focus', callSid: call.callSid })).finally(() => standin.setLatency(0));
+    expect(body(result)).toMatchObject({ outcome: 'paused', recording: 'paused' });
+    const firstRound = requestLines(before).slice(0, 2).map((request) => request.operation);
+    expect(firstRound).toEqual(['recording.update', 'recording.update']);
+    expect(requestLines(before).some((request) => request.line.includes('/Maps/rc-live-agents') || request.line.includes('rc-agent-') || request.operation?.startsWith('taskrouter'))).toBe(false);
+  });
+
 });

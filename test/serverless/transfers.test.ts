@@ -72,3 +72,20 @@ test('the first status writes down what Twilio reports, so the index says "recor
   expect((await ledgerStore().load(call.callSid))?.record.recording).toBe('in-progress');
   expect((await liveIndex().callItem(call.callSid))?.data.recording).toBe('in-progress');
 });
+
+test('a remembered call that ended sends the signal to the call the index names now, without asking TaskRouter', async () => {
+  const first = await standin.createLiveCall({ agent: 'quin', recording: 'conference' });
+  await standin.callbacksDelivered();
+  const deps = desktopDeps();
+  await handleDesktopEvent(deps, signed({ agent: 'quin', trigger: 'cvv.focus' }));
+  await handleDesktopEvent(deps, signed({ agent: 'quin', trigger: 'cvv.blur' }));
+  standin.endCall(first.callSid);
+  await standin.callbacksDelivered();
+  const next = await standin.createLiveCall({ agent: 'quin', recording: 'conference' });
+  await standin.callbacksDelivered();
+  const before = standin.requests().length;
+  const result = await handleDesktopEvent(deps, signed({ agent: 'quin', trigger: 'cvv.focus' }));
+  expect(body(result)).toMatchObject({ callSid: next.callSid, outcome: 'paused', recording: 'paused' });
+  expect(await statusOf(standin, next.recordingSids[0])).toBe('paused');
+  expect(standin.requests().slice(before).some((request) => request.operation?.startsWith('taskrouter'))).toBe(false);
+});

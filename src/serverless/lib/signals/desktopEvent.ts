@@ -113,7 +113,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   // A call this container acted on for the agent is acted on at once (its ledger confirms it is
   // still the agent's); otherwise the agent's call is looked up while the configuration is read
   // (when this container's copy is old), so neither waits for the other.
-  const speculative = calls.known(event.agent, event.callSid);
+  const speculative = calls.known(event.agent, event.callSid) ?? recalledCall(control, event);
   const lookup = speculative ? undefined : calls.current(event.agent, event.callSid);
   lookup?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const config = await configReady;
@@ -186,10 +186,16 @@ async function applyToLiveCall(
         // The index may still name the call the ledger says is another's: TaskRouter decides.
         call = current?.callSid === target.callSid ? await calls.lookup(event.agent, event.callSid) : current;
       } else if (error instanceof CallEndedError) {
-        // The index (or memory) named a call that is over: TaskRouter says which call is live.
-        await calls.forget(event.agent, target.callSid);
-        const live = await calls.lookup(event.agent, event.callSid);
-        call = live?.callSid === target.callSid ? undefined : live;
+        // Memory named a call that is over: the index knows the agent's next call once it was
+        // accepted. When the index names the ended call too, TaskRouter says which call is live.
+        const indexed = heldBy ? await calls.current(event.agent, event.callSid) : target;
+        if (indexed && indexed.callSid !== target.callSid) {
+          call = indexed;
+        } else {
+          await calls.forget(event.agent, target.callSid);
+          const live = await calls.lookup(event.agent, event.callSid);
+          call = live?.callSid === target.callSid ? undefined : live;
+        }
       } else {
         throw error;
       }
@@ -199,6 +205,15 @@ async function applyToLiveCall(
   return undefined;
 }
 const pick = ({ conferenceSid, taskSid }: LiveCall): Partial<LiveCall> => ({ ...(conferenceSid && { conferenceSid }), ...(taskSid && { taskSid }) });
+
+/**
+ * A named call whose ledger this container wrote or read (its task's events came here) and which
+ * names the agent: acted on at once, as a remembered call is (the ledger read alongside confirms it).
+ */
+function recalledCall(control: CallControl, event: DesktopEventBody): LiveCall | undefined {
+  const call = event.callSid ? control.recalled(event.callSid)?.record.call : undefined;
+  return call && call.agent === event.agent ? { callSid: call.callSid, ...pick(call) } : undefined;
+}
 
 const noActiveCall = (callSid?: string): HttpResult =>
   errorResult(404, 'no_active_call', callSid ? 'that call is not a live call of this agent' : 'the agent has no live call');
