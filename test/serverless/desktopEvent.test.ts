@@ -210,7 +210,7 @@ describe('the pause path', () => {
     );
     expect(requests).toHaveLength(5);
   });
-  const requestLines = (from: number) => standin.requests().slice(from).map((request: { method: string; path: string; operation?: string }) => ({ line: `${request.method} ${request.path}`, operation: request.operation }));
+  const requestLines = (from: number) => standin.requests().slice(from).map((request) => ({ line: `${request.method} ${request.path}`, operation: request.operation }));
 
   test('a resume Twilio answers at once is the ledger write, then the resume: nothing is read after it', async () => {
     const call = await standin.createLiveCall({ agent: 'lena', recording: 'conference' });
