@@ -344,9 +344,11 @@ export class CallControl {
           (error: unknown) => ({ error }),
         )
       : undefined;
+    // A container that does not know the call's index item reads it now, so its copy can go out with the write.
+    const indexKnown = this.index?.prefetch(call.callSid);
     let base: StoredRecord | null;
     try {
-      base = await this.startingLedger(call, request);
+      [base] = await Promise.all([this.startingLedger(call, request), indexKnown]);
     } catch (error) {
       // The ledger could not be read: whatever our early pause did must not stand.
       if (early) {
@@ -356,6 +358,8 @@ export class CallControl {
       throw error;
     }
     const sent = await early;
+    // The call is over: nothing was paused, so nothing is put back (nor its ledger written again).
+    if (sent && 'error' in sent && sent.error instanceof CallEndedError) throw sent.error;
     const refusal = this.refusal(base?.record ?? null, request);
     if (refusal) return this.refused(call, refusal, sent, base?.record ?? null);
     if (sent && 'error' in sent) {

@@ -184,6 +184,7 @@ async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: stri
   const [base, recordings] = await Promise.all([
     recalled ?? deps.control.load(call.callSid),
     listRecordings(deps.client, { callSid: call.callSid, conferenceSid }).catch(() => []),
+    deps.index.prefetch(call.callSid), // so the index copy goes out with the ledger write
   ]);
   agentEntry ??= agentEntryOf(base?.record.call.agent);
   const named = (current: CallRecord | null): CallRecord | null => {

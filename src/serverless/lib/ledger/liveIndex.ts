@@ -80,7 +80,7 @@ const isCurrent = (known: LiveCallItem, item: LiveCallItem): boolean => known.se
 
 export class LiveIndex {
   private readonly shards = new Map<string, SyncMap<LiveCallItem>>();
-  /** The last item this container wrote per call: its revision makes the next write conditional. */
+  /** The last item this container wrote (or read) per call: its revision makes the next write conditional. */
   private readonly written = new Map<string, MapItem<LiveCallItem>>();
 
   constructor(
@@ -109,13 +109,24 @@ export class LiveIndex {
   }
 
   /**
-   * This container wrote the call's item last, from the ledger `record` follows on (or `record` is
-   * the call's first): its copy is one conditional write, so it can go out alongside the ledger's.
+   * This container wrote (or read) the call's item last, a copy of the ledger `record` follows on (or
+   * `record` is the call's first): its copy is one conditional write, so it can go out alongside the ledger's.
    */
   copiesInOne(record: CallRecord): boolean {
     if (record.seq === 1) return true;
     const known = this.written.get(record.call.callSid);
     return known !== undefined && known.data.seq === record.seq - 1;
+  }
+
+  /**
+   * Reads the call's item when this container does not know it, alongside the ledger read of a
+   * change: the copy of the write that follows is then one conditional request (copiesInOne), sent
+   * with the write, instead of a read and a write after it. A failed read only loses that.
+   */
+  async prefetch(callSid: string): Promise<void> {
+    if (this.written.has(callSid)) return;
+    const item = await this.shardOf(callSid).get(callSid).catch(() => null);
+    if (item && !this.written.has(callSid)) this.remember(item);
   }
 
   /**
