@@ -191,24 +191,26 @@ describe('the pause path', () => {
     await handleDesktopEvent(later, signed({ agent: 'jack', trigger: 'card-number.focus' })).finally(() => standin.setLatency(0));
     const requests = (await standin.requests()).slice(before).map((request: { method: string; path: string }) => `${request.method} ${request.path}`);
     const account = standin.accountSid;
-    // Round 1, all in parallel: both recordings paused and the ledger read (which also says the
-    // call is still the agent's and whether this event id was seen). Round 2: one ledger write (the
-    // hold, what Twilio confirmed and the event id together) and, alongside, its copy into the live
-    // index (nobody else wrote the call lately, so no read of the item first).
-    expect(requests.slice(0, 3)).toEqual(
+    // Round 1, all in parallel: both recordings paused, the ledger read (which also says the call is
+    // still the agent's and whether this event id was seen) and the call's item in the live index
+    // (this container has not written it). Round 2: one ledger write (the hold, what Twilio
+    // confirmed and the event id together) and, alongside, its copy into the live index.
+    const item = new RegExp(`^(GET|POST) /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Maps/rc-live-calls-[0-9a-f]{2}/Items/${call.callSid}$`);
+    expect(requests.slice(0, 4)).toEqual(
       expect.arrayContaining([
         `POST /2010-04-01/Accounts/${account}/Calls/${call.callSid}/Recordings/Twilio.CURRENT.json`,
         `POST /2010-04-01/Accounts/${account}/Conferences/${call.conferenceSid}/Recordings/Twilio.CURRENT.json`,
         `GET /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Documents/rc-call-${call.callSid}`,
+        expect.stringMatching(item),
       ]),
     );
-    expect(requests.slice(3)).toEqual(
+    expect(requests.slice(4)).toEqual(
       expect.arrayContaining([
         `POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Documents/rc-call-${call.callSid}`,
         expect.stringMatching(new RegExp(`^POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Maps/rc-live-calls-[0-9a-f]{2}/Items/${call.callSid}$`)),
       ]),
     );
-    expect(requests).toHaveLength(5);
+    expect(requests).toHaveLength(6);
   });
   const requestLines = (from: number) => standin.requests().slice(from).map((request) => ({ line: `${request.method} ${request.path}`, operation: request.operation }));
 
@@ -262,8 +264,9 @@ describe('the pause path', () => {
     standin.setLatency(50);
     const result = await handleDesktopEvent(deps, signed({ agent: 'pia', trigger: 'card-number.focus', callSid: call.callSid })).finally(() => standin.setLatency(0));
     expect(body(result)).toMatchObject({ outcome: 'paused', recording: 'paused' });
-    const firstRound = requestLines(before).slice(0, 2).map((request) => request.operation);
-    expect(firstRound).toEqual(['recording.update', 'recording.update']);
+    // The ledger it holds is not read again (the write's If-Match checks it); only the index item is.
+    const firstRound = requestLines(before).slice(0, 3).map((request) => request.operation);
+    expect(firstRound.sort()).toEqual(['recording.update', 'recording.update', 'syncMapItem.fetch']);
     expect(requestLines(before).some((request) => request.line.includes('/Maps/rc-live-agents') || request.line.includes('rc-agent-') || request.operation?.startsWith('taskrouter'))).toBe(false);
   });
 
