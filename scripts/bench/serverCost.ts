@@ -223,7 +223,7 @@ export async function run(): Promise<string[]> {
   lines.push(`call without a card payment, accepted to wrap-up: ${perQuietCall} Function invocations, ${describeCounts(tally(w.standin.requests().slice(quietMark)))}`);
   invocationsBefore = w.invocations();
   const mark = w.standin.requests().length;
-  await oneCall(w, 'payer');
+  await oneCall(w, 'payer', CARD_PAYMENT, SIGNAL_GAP_MS);
   const perCall = w.invocations() - invocationsBefore;
   const callCounts = tally(w.standin.requests().slice(mark));
   lines.push(`call with one card payment (card number + CVV, focus and blur), accepted to wrap-up: ${perCall} Function invocations, ${describeCounts(callCounts)}`);
@@ -266,7 +266,7 @@ export async function run(): Promise<string[]> {
   for (let i = 0; i < 6; i += 1) await oneCall(cold, `cold-warm-up-${i}`); // every container has read the configuration
   const coldBefore = cold.invocations();
   const coldMark = cold.standin.requests().length;
-  await oneCall(cold, 'cold-payer');
+  await oneCall(cold, 'cold-warm-up-1', CARD_PAYMENT, SIGNAL_GAP_MS); // a returning agent, as most are
   const coldPerCall = cold.invocations() - coldBefore;
   cold.standin.setLatency(LATENCY_MS);
   cold.durations.length = 0;
