@@ -270,4 +270,18 @@ describe('the pause path', () => {
     expect(requestLines(before).some((request) => request.line.includes('/Maps/rc-live-agents') || request.line.includes('rc-agent-') || request.operation?.startsWith('taskrouter'))).toBe(false);
   });
 
+  test('a named call a fresh container knows nothing of is found by its own ledger: the agent is not looked up', async () => {
+    const call = await standin.createLiveCall({ agent: 'rosa', recording: 'conference' });
+    await handleDesktopEvent(desktopDeps(), signed({ agent: 'rosa', trigger: 'cvv.focus', callSid: call.callSid }));
+    const before = standin.requests().length;
+    const result = await handleDesktopEvent(desktopDeps(), signed({ agent: 'rosa', trigger: 'cvv.blur', callSid: call.callSid }));
+    expect(body(result)).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+    const requests = requestLines(before);
+    expect(requests.some((request) => request.line.includes('/Documents/rc-agent-') || request.operation?.startsWith('taskrouter'))).toBe(false);
+    // Another agent naming rosa's call is still refused.
+    const other = await handleDesktopEvent(desktopDeps(), signed({ agent: 'sam', trigger: 'cvv.focus', callSid: call.callSid }));
+    expect(other.status).toBe(404);
+    expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
+  });
 });

@@ -249,6 +249,15 @@ export class CallControl {
     return this.store.allIntervals(record);
   }
 
+  /**
+   * Reads the call's ledger to change it soon: its index item is read alongside (unless known), so
+   * the change's copy goes out with its write. The ledger is then the one `recalled` gives.
+   */
+  async loadForChange(callSid: string): Promise<StoredRecord | null> {
+    const [stored] = await Promise.all([this.store.load(callSid), this.index?.prefetch(callSid)]);
+    return stored;
+  }
+
   /** The call's ledger as this container last read or wrote it (see LedgerStore.recalled). */
   recalled(callSid: string): StoredRecord | undefined {
     return this.store.recalled(callSid);

@@ -113,8 +113,10 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   // A call this container acted on for the agent is acted on at once (its ledger confirms it is
   // still the agent's); otherwise the agent's call is looked up while the configuration is read
   // (when this container's copy is old), so neither waits for the other.
-  const speculative = calls.known(event.agent, event.callSid) ?? recalledCall(control, event);
-  const lookup = speculative ? undefined : calls.current(event.agent, event.callSid);
+  let speculative = calls.known(event.agent, event.callSid) ?? recalledCall(control, event);
+  // A named call this container knows nothing of: its own ledger says whose it is (no lookup of the agent).
+  const named = !speculative && event.callSid ? control.loadForChange(event.callSid).then(() => recalledCall(control, event)) : undefined;
+  const lookup = speculative ? undefined : named ? named.then((call) => call ?? calls.current(event.agent, event.callSid)) : calls.current(event.agent, event.callSid);
   lookup?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const config = await configReady;
   if (!config.ok) {
@@ -136,7 +138,9 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     });
 
   try {
-    const applied = await applyToLiveCall(calls, event, speculative, lookup, apply);
+    // The named call's ledger names the agent: applied like a remembered call (the change checks it again).
+    if (named) speculative = await named;
+    const applied = await applyToLiveCall(calls, event, speculative, speculative ? undefined : lookup, apply);
     if (!applied) return noActiveCall(event.callSid);
     const { call, result } = applied;
     if (result.duplicate && result.conflict) return eventIdConflict();
