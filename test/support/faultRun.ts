@@ -119,7 +119,9 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
     const call = choose(calls);
     const container = Math.floor(pick() * containers.length);
     const trigger = choose(TRIGGERS);
-    const request = signed({ agent: call.agent, trigger }, { timestamp: clock / 1000 });
+    // In Flex's order, half the signals name the call, as the plugin's CRM bridge sends them.
+    const namesCall = flexOrder && pick() < 0.5;
+    const request = signed({ agent: call.agent, trigger, ...(namesCall && { callSid: call.callSid }) }, { timestamp: clock / 1000 });
     sent.push(request);
     if (sent.length > 50) sent.shift();
     const pausesBefore = pausesOf(call.recordingSids);
