@@ -298,7 +298,7 @@ function callOfUpdate(path: string, callOfSid: Map<string, string>): string | un
  * For each pause signal: sent → Twilio answered the last of the first successful updates it led
  * to, one per recording path of its call (the moment every recording is paused).
  */
-function timesToPaused(records: PhaseRecords, callOfSid: Map<string, string>): { times: number[]; withoutUpdate: number } {
+function timesToPaused(records: PhaseRecords, callOfSid: Map<string, string>, which: (trigger: string) => boolean = () => true): { times: number[]; withoutUpdate: number } {
   const updatesOfCall = new Map<string, AnsweredRequest[]>();
   for (const request of records.requests) {
     const callSid = request.operation === 'recording.update' ? callOfUpdate(request.path, callOfSid) : undefined;
@@ -310,7 +310,7 @@ function timesToPaused(records: PhaseRecords, callOfSid: Map<string, string>): {
   const times: number[] = [];
   let withoutUpdate = 0;
   for (const signal of inWindow(records)) {
-    if (!PAUSES.has(signal.trigger) || signal.status !== 200) continue;
+    if (!PAUSES.has(signal.trigger) || !which(signal.trigger) || signal.status !== 200) continue;
     const firstByPath = new Map<string, AnsweredRequest>();
     for (const update of updatesOfCall.get(signal.callSid) ?? []) {
       const at = Date.parse(update.at);
@@ -435,6 +435,11 @@ function phaseLines(records: PhaseRecords, load: Load, full: boolean): { lines: 
       `time to paused / ${LATENCY_MS} ms (signal sent → Twilio answered the recording's update), p50 ${rounds(percentile(paused.times, 50))}, p99 ${rounds(percentile(paused.times, 99))} (${count(paused.times.length)} pauses` +
         (paused.withoutUpdate ? `; ${paused.withoutUpdate} answered without an update of their own` : '') + ')',
     );
+    // A call's first pause finds no container that acted on it; its later ones are the same container's.
+    for (const [what, which] of [['first pause of a call', (trigger: string) => trigger === PAYMENT[0]], ['later pauses', (trigger: string) => trigger !== PAYMENT[0]]] as const) {
+      const part = timesToPaused(records, load.callOfSid, which).times;
+      if (part.length) lines.push(`  ${what}: p50 ${rounds(percentile(part, 50))}, p99 ${rounds(percentile(part, 99))} (${count(part.length)})`);
+    }
   } else {
     lines.push(`time to paused: no pause signal with an update of its own in the steady window`);
   }
