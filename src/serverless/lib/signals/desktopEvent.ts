@@ -113,11 +113,8 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   // A call this container acted on for the agent is acted on at once (its ledger confirms it is
   // still the agent's); otherwise the agent's call is looked up while the configuration is read
   // (when this container's copy is old), so neither waits for the other.
-  let speculative = calls.known(event.agent, event.callSid) ?? recalledCall(control, event);
-  // A named call this container knows nothing of: its own ledger says whose it is (no lookup of the agent).
-  const named = !speculative && event.callSid ? control.loadForChange(event.callSid).then(() => recalledCall(control, event)) : undefined;
-  const lookup = speculative ? undefined : named ? named.then((call) => call ?? calls.current(event.agent, event.callSid)) : calls.current(event.agent, event.callSid);
-  lookup?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  const found = liveCallOf(calls, control, event);
+  found.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const config = await configReady;
   if (!config.ok) {
     return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
@@ -138,9 +135,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     });
 
   try {
-    // The named call's ledger names the agent: applied like a remembered call (the change checks it again).
-    if (named) speculative = await named;
-    const applied = await applyToLiveCall(calls, event, speculative, speculative ? undefined : lookup, apply);
+    const applied = await applyToLiveCall(calls, event, await found, apply);
     if (!applied) return noActiveCall(event.callSid);
     const { call, result } = applied;
     if (result.duplicate && result.conflict) return eventIdConflict();
@@ -174,12 +169,11 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
 async function applyToLiveCall(
   calls: LiveCallDirectory,
   event: DesktopEventBody,
-  speculative: LiveCall | undefined,
-  lookup: Promise<LiveCall | undefined> | undefined,
+  first: FoundCall | undefined,
   apply: (call: LiveCall, heldBy: string | undefined) => Promise<ChangeResult>,
 ): Promise<{ call: LiveCall; result: ChangeResult } | undefined> {
-  let call: LiveCall | undefined = speculative ?? (await lookup);
-  let heldBy = speculative ? event.agent : undefined;
+  let call = first?.call;
+  let heldBy = first?.held ? event.agent : undefined;
   for (let attempt = 0; call && attempt < 3; attempt += 1) {
     const target: LiveCall = call;
     try {
@@ -209,6 +203,29 @@ async function applyToLiveCall(
   return undefined;
 }
 const pick = ({ conferenceSid, taskSid }: LiveCall): Partial<LiveCall> => ({ ...(conferenceSid && { conferenceSid }), ...(taskSid && { taskSid }) });
+
+/** The call to try first; `held`: by memory or its own ledger, so the change checks the agent again and puts a speculative pause back. */
+interface FoundCall {
+  call: LiveCall;
+  held: boolean;
+}
+
+/**
+ * The agent's call: the one this container acted on for the agent, or holds the ledger of, at once;
+ * a named call by its own ledger (read with its index item, so no lookup of the agent); otherwise
+ * the agent's entry in the live index, else TaskRouter.
+ */
+async function liveCallOf(calls: LiveCallDirectory, control: CallControl, event: DesktopEventBody): Promise<FoundCall | undefined> {
+  const held = calls.known(event.agent, event.callSid) ?? recalledCall(control, event);
+  if (held) return { call: held, held: true };
+  if (event.callSid) {
+    await control.loadForChange(event.callSid);
+    const named = recalledCall(control, event);
+    if (named) return { call: named, held: true };
+  }
+  const current = await calls.current(event.agent, event.callSid);
+  return current && { call: current, held: false };
+}
 
 /**
  * A named call whose ledger this container wrote or read (its task's events came here) and which
