@@ -10,7 +10,7 @@ export class InProcessRequestClient extends twilio.RequestClient {
   private inFlight = 0;
   private since = 0;
 
-  constructor(private readonly standin: Standin) {
+  constructor(private readonly standin: Pick<Standin, 'handle'>) {
     super();
   }
 

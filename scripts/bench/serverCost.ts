@@ -11,12 +11,10 @@
  *   measured mean invocation time against a Twilio answering in 150 ms, before and after.
  */
 import { buildServices } from '../../src/serverless/lib/runtime';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { signedHeaders } from '../../src/core/signature';
-import { TASK_EVENTS, taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { LedgerStore, newCallRecord } from '../../src/serverless/lib/ledger/ledgerStore';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
@@ -27,6 +25,7 @@ import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { SyncReadGrants } from '../../src/serverless/lib/twilio/syncPermissions';
 import { SyncServiceCheck } from '../../src/serverless/lib/twilio/syncService';
 import { InProcessRequestClient } from './inProcess';
+import { taskEventCallback } from './shared';
 import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
 import { liveCallsShardNames } from '../../src/core/syncNames';
 
@@ -93,28 +92,11 @@ async function world({ containers: count = 1 } = {}) {
     }
   };
   // TaskRouter's event callback, delivered to the task-event logic like the deployed function.
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      const event = Object.fromEntries(new URLSearchParams(body));
-      // The workspace's EventsFilter (docs): TaskRouter sends only these.
-      if (!TASK_EVENTS.includes(event.EventType)) {
-        response.statusCode = 204;
-        response.end();
-        return;
-      }
-      void timed(event.EventType, () => taskEvent(container().callbacks, event)).then((result) => {
-        response.statusCode = result.status;
-        response.end();
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const callback = await taskEventCallback((event) => timed(event.EventType, () => taskEvent(container().callbacks, event)));
   const standin = createStandin({
     accountSid: ACCOUNT_SID,
     workspaceSid: WORKSPACE_SID,
-    eventCallbackUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/task-event`,
+    eventCallbackUrl: callback.url,
     authToken: env.AUTH_TOKEN,
   });
   standin.createSyncService({ sid: PRODUCT_SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });
@@ -151,7 +133,7 @@ async function world({ containers: count = 1 } = {}) {
     /** The plugin's own read of a call's document (Sync, not a Function): a store no container uses. */
     pluginRead: new LedgerStore(client, PRODUCT_SYNC_SERVICE_SID),
     invocations: () => invocations,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: callback.close,
     signal: (agent: string, trigger: string) =>
       timed(trigger, async () => {
         sequence += 1;

@@ -122,15 +122,17 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   // The trigger is not echoed: whatever a relay sent is not repeated back or logged.
   if (!isKnownTrigger(config.config, event.trigger)) return errorResult(422, 'unknown_trigger', 'no configured desktop item event uses this trigger');
   const eventsConfig = config.config;
-  const answerTo = (call: LiveCall, outcome: ChangeOutcome): Record<string, unknown> => {
+  // What the change decided is what the call's ledger keeps for a repeat; the ids come from the request and its call.
+  const decided = (outcome: ChangeOutcome): Record<string, unknown> => {
     const recording = summarize(outcome.recordings);
-    return { eventId: event.eventId, duplicate: false, outcome: outcomeOf(outcome.before, outcome.after, recording === 'absent'), callSid: call.callSid, recording, holds: outcome.latest.holds };
+    return { outcome: outcomeOf(outcome.before, outcome.after, recording === 'absent'), recording, holds: outcome.latest.holds };
   };
+  const answerTo = (call: LiveCall, outcome: ChangeOutcome): Record<string, unknown> => ({ eventId: event.eventId, duplicate: false, callSid: call.callSid, ...decided(outcome) });
   const apply = (call: LiveCall, heldBy: string | undefined) =>
     control.change({ ...call, agent: event.agent }, {
       pauseFirst: onlyStarts(eventsConfig, event.trigger),
       change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
-      signal: { identity: signal, answer: (outcome) => answerTo(call, outcome) },
+      signal: { identity: signal, answer: decided },
       heldBy,
     });
 

@@ -72,15 +72,27 @@ export function withSignal(signals: SeenSignal[] | undefined, signal: SignalIden
   const entry: SeenSignal = { key, body: signal.body, at: previous?.at ?? now.toISOString(), ...(given && { answer: given, outcome: String(given.outcome) }) };
   const all = [...kept, entry].slice(-KEPT_SIGNALS);
   const trimmed: SeenSignal[] = all.map(({ answer: whole, ...seen }, index) => (index < all.length - KEPT_ANSWERS || !whole ? seen : { ...seen, answer: whole }));
-  const size = () => Buffer.byteLength(JSON.stringify(trimmed));
+  // Each entry is measured once, as it stands in the list's JSON (a comma between entries, brackets around).
+  const sizes = trimmed.map(bytesOf);
+  let size = sizes.reduce((sum, bytes) => sum + bytes, 1 + trimmed.length);
   // Over budget, whole answers go first (oldest first): the ids themselves are what refuses a replay.
-  for (let index = 0; index < trimmed.length - 1 && size() > SIGNALS_BUDGET_BYTES; index += 1) {
+  for (let index = 0; index < trimmed.length - 1 && size > SIGNALS_BUDGET_BYTES; index += 1) {
+    if (!trimmed[index].answer) continue;
     const { answer: _whole, ...seen } = trimmed[index];
     trimmed[index] = seen;
+    const bytes = bytesOf(seen);
+    size += bytes - sizes[index];
+    sizes[index] = bytes;
   }
-  while (trimmed.length > 1 && size() > SIGNALS_BUDGET_BYTES) trimmed.shift();
-  return trimmed;
+  let first = 0;
+  while (trimmed.length - first > 1 && size > SIGNALS_BUDGET_BYTES) {
+    size -= sizes[first] + 1;
+    first += 1;
+  }
+  return first ? trimmed.slice(first) : trimmed;
 }
+
+const bytesOf = (seen: SeenSignal): number => Buffer.byteLength(JSON.stringify(seen));
 
 /** The list with this signal's answer taken back (its change was not confirmed): a repeat is applied again. */
 export function withoutAnswer(signals: SeenSignal[] | undefined, signal: SignalIdentity): SeenSignal[] {
