@@ -19,8 +19,13 @@ const duration = (ms: number) => {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 };
 
+/** The list shows the newest few; the bar always shows them all. */
+export const NEWEST_SHOWN = 3;
+
 export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTimelineProps) {
+  const [all, setAll] = React.useState(false);
   if (intervals.length === 0) return null;
+  const listed = all ? intervals : intervals.slice(-NEWEST_SHOWN);
   const start = Math.min(startedAt ?? Infinity, ...intervals.map((interval) => Date.parse(interval.from)));
   const span = Math.max(1, now - start);
   const title = t('RecordingControlsTimeline');
@@ -46,8 +51,8 @@ export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTim
           );
         })}
       </div>
-      <ol aria-label={title} style={{ margin: '4px 0 0', paddingLeft: 18 }}>
-        {intervals.map((interval) => {
+      <ol aria-label={title} start={intervals.length - listed.length + 1} style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+        {listed.map((interval) => {
           const from = Date.parse(interval.from);
           const to = interval.to === null ? now : Date.parse(interval.to);
           return (
@@ -58,6 +63,11 @@ export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTim
           );
         })}
       </ol>
+      {intervals.length > NEWEST_SHOWN && (
+        <button type="button" onClick={() => setAll(!all)} style={{ marginTop: 2, padding: 0, border: 0, background: 'none', color: '#0263e0', cursor: 'pointer', fontSize: 12 }}>
+          {all ? t('RecordingControlsTimelineNewest') : t('RecordingControlsTimelineAll', { count: intervals.length })}
+        </button>
+      )}
     </div>
   );
 }

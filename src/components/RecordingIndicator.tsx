@@ -9,6 +9,7 @@ import { Actions, Button, withTaskContext } from '@twilio/flex-ui';
 import { RecordingActions } from '../actions/recordingActions';
 import { isLiveVoiceTask, refOf } from '../flex/calls';
 import { describe, type Tone } from '../flex/describe';
+import { notify } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
 import type { TaskLike } from '../flex/types';
 import { useCall, useNow } from './hooks';
@@ -23,6 +24,9 @@ export const toneColors: Record<Tone, string> = {
   error: '#d61f1f',
 };
 
+/** Read by screen readers, not drawn. */
+const visuallyHidden: React.CSSProperties = { position: 'absolute', width: 1, height: 1, margin: -1, padding: 0, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0 };
+
 export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
   const runtime = getRuntime();
   const live = isLiveVoiceTask(task);
@@ -32,12 +36,15 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
   // Tick every second only while a countdown or an open pause interval is on screen.
   const ticking = !!entry?.status?.holds.length;
   const now = useNow(ticking);
+  // "Recording paused. You may take the card details." must not outlive the call it was about.
+  const watched = runtime.configured && live;
+  React.useEffect(() => (watched ? () => notify.callLeft() : undefined), [watched]);
 
   if (!live || !task) return null;
 
   const description = runtime.configured
     ? describe(entry, { ...context, now })
-    : { tone: 'error' as Tone, text: runtime.t('RecordingControlsUnavailable'), resumesAt: null };
+    : { tone: 'error' as Tone, text: runtime.t('RecordingControlsUnavailable'), announcement: runtime.t('RecordingControlsUnavailable'), resumesAt: null };
   const status = entry?.status;
   const busy = !!entry?.pending;
   const canStop = runtime.config.agentsMayStop || runtime.isSupervisor();
@@ -47,10 +54,14 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
 
   return (
     <div data-testid="recording-indicator" style={{ padding: '8px 12px', fontSize: 13 }}>
-      <div role="status" aria-live="polite" style={{ display: 'flex', alignItems: 'center', gap: 8, fontWeight: 600 }}>
+      <div style={{ display: 'flex', alignItems: 'center', gap: 8, fontWeight: 600 }}>
         <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: '50%', background: toneColors[description.tone] }} />
         <span data-testid="recording-indicator-text">{description.text}</span>
       </div>
+      {/* Announced when the state changes, not at every tick of the countdown. */}
+      <span role="status" aria-live="polite" data-testid="recording-indicator-announcement" style={visuallyHidden}>
+        {description.announcement}
+      </span>
 
       {runtime.configured && status && (
         <div style={{ display: 'flex', gap: 8, marginTop: 6, flexWrap: 'wrap' }}>

@@ -10,6 +10,8 @@ export type Tone = 'recording' | 'paused' | 'absent' | 'unknown' | 'error';
 export interface Description {
   tone: Tone;
   text: string;
+  /** The same without the countdown: what a screen reader is told when it changes (not every second). */
+  announcement: string;
   /** When the recording resumes by itself, if every open hold has an expiry. */
   resumesAt: string | null;
 }
@@ -29,9 +31,13 @@ export const humanize = (id: string): string => {
 
 export const holdName = (id: string, labels: Record<string, string>): string => labels[id] ?? humanize(id);
 
-/** "0:42", "12:05": what is left until `at`, rounded up to the second. */
-export function countdown(at: string, now: number): string {
-  const seconds = Math.max(0, Math.ceil((Date.parse(at) - now) / 1000));
+/**
+ * "0:42", "12:05": what is left until `at`, rounded up to the second, and never more than
+ * `atMostMs` (the hold's own length: a browser clock a little behind the server's must not make a
+ * 60 s event count down from 1:01).
+ */
+export function countdown(at: string, now: number, atMostMs = Infinity): string {
+  const seconds = Math.max(0, Math.ceil(Math.min(Date.parse(at) - now, atMostMs) / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
@@ -47,31 +53,39 @@ export function who(hold: Hold, { t, identity }: Pick<DescribeContext, 't' | 'id
 }
 
 export function describePause(holds: Hold[], context: DescribeContext): string {
+  const reasons = pauseReasons(holds, context);
+  const at = resumesAt({ holds, intervals: [] });
+  if (at === null) return reasons;
+  const ending = holds.find((hold) => hold.resumeAt === at);
+  const longest = ending ? Date.parse(at) - Date.parse(ending.openedAt) : Infinity;
+  return context.t('RecordingControlsResumesIn', { text: reasons, time: countdown(at, context.now, longest) });
+}
+
+/** Why the call is paused ("Paused — Card number, by you"), without when it resumes. */
+function pauseReasons(holds: Hold[], context: DescribeContext): string {
   if (holds.length === 0) return context.t('RecordingControlsPaused');
   const desktop = holds.filter((hold) => hold.source === 'desktop').map((hold) => holdName(hold.id, context.labels));
   const people = Array.from(new Set(holds.filter((hold) => hold.source !== 'desktop').map((hold) => who(hold, context))));
-  const text =
-    desktop.length === 0 && people.length > 0
-      ? context.t('RecordingControlsPausedBy', { who: people.join(', ') })
-      : context.t('RecordingControlsPausedFor', {
-          reasons: [...desktop, ...people.map((person) => context.t('RecordingControlsReasonBy', { who: person }))].join(', '),
-        });
-  const at = resumesAt({ holds, intervals: [] });
-  return at === null ? text : context.t('RecordingControlsResumesIn', { text, time: countdown(at, context.now) });
+  return desktop.length === 0 && people.length > 0
+    ? context.t('RecordingControlsPausedBy', { who: people.join(', ') })
+    : context.t('RecordingControlsPausedFor', {
+        reasons: [...desktop, ...people.map((person) => context.t('RecordingControlsReasonBy', { who: person }))].join(', '),
+      });
 }
 
 /** The truth as the server last confirmed it; "unknown" rather than a stale guess. */
 export function describe(entry: CallEntry | undefined, context: DescribeContext): Description {
   const { t } = context;
+  const plain = (tone: Tone, text: string): Description => ({ tone, text, announcement: text, resumesAt: null });
   if (entry?.error) {
     const ended = entry.error.code === 'call_not_found';
-    return { tone: ended ? 'absent' : 'unknown', text: t(ended ? 'RecordingControlsCallEnded' : 'RecordingControlsUnknown'), resumesAt: null };
+    return plain(ended ? 'absent' : 'unknown', t(ended ? 'RecordingControlsCallEnded' : 'RecordingControlsUnknown'));
   }
   const status = entry?.status;
-  if (!status) return { tone: 'unknown', text: t('RecordingControlsUnknown'), resumesAt: null };
-  if (status.recording === 'absent') return { tone: 'absent', text: t('RecordingControlsNotRecording'), resumesAt: null };
-  if (status.recording === 'in-progress') return { tone: 'recording', text: t('RecordingControlsRecording'), resumesAt: null };
-  return { tone: 'paused', text: describePause(status.holds, context), resumesAt: resumesAt(status) };
+  if (!status) return plain('unknown', t('RecordingControlsUnknown'));
+  if (status.recording === 'absent') return plain('absent', t('RecordingControlsNotRecording'));
+  if (status.recording === 'in-progress') return plain('recording', t('RecordingControlsRecording'));
+  return { tone: 'paused', text: describePause(status.holds, context), announcement: pauseReasons(status.holds, context), resumesAt: resumesAt(status) };
 }
 
 /** Does the user hold the call paused (so their toggle means "resume")? */

@@ -52,18 +52,35 @@ export function registerNotifications(): void {
 
 /** Shows one instance at a time of the short-lived ones; the new context replaces the old. */
 function show(id: string, context?: Record<string, string>): void {
+  dismiss(id);
+  Notifications.showNotification(id, context);
+}
+
+const dismiss = (id: string) => {
   if (Notifications.isNotificationActive(id)) Notifications.dismissNotificationById(id);
+};
+
+/** The notices that say what the recording is doing now: one of them shows at a time. */
+const STATE_NOTICES: string[] = [NotificationIds.paused, NotificationIds.resumed, NotificationIds.stillPaused, NotificationIds.noRecording, NotificationIds.pauseFailed];
+
+/**
+ * Shows the recording's new state in place of the state notices before it. A failure to pause
+ * gives way only to a confirmed pause or a newer failure (or the agent's acknowledgement):
+ * "Recording resumed" does not make "NOT paused" any less true.
+ */
+function showState(id: string, context?: Record<string, string>): void {
+  const keepsFailure = id === NotificationIds.resumed || id === NotificationIds.noRecording;
+  for (const other of STATE_NOTICES) if (!(keepsFailure && other === NotificationIds.pauseFailed)) dismiss(other);
   Notifications.showNotification(id, context);
 }
 
 export const notify = {
-  paused: () => show(NotificationIds.paused),
-  resumed: () => show(NotificationIds.resumed),
-  stillPaused: (state: string) => show(NotificationIds.stillPaused, { state }),
-  noRecording: () => show(NotificationIds.noRecording),
-  pauseFailed: (message: string) => {
-    // Never silently replace an unacknowledged failure: each one must be seen.
-    Notifications.showNotification(NotificationIds.pauseFailed, { message });
-  },
+  paused: () => showState(NotificationIds.paused),
+  resumed: () => showState(NotificationIds.resumed),
+  stillPaused: (state: string) => showState(NotificationIds.stillPaused, { state }),
+  noRecording: () => showState(NotificationIds.noRecording),
+  pauseFailed: (message: string) => showState(NotificationIds.pauseFailed, { message }),
   actionFailed: (action: string, message: string) => show(NotificationIds.actionFailed, { action, message }),
+  /** The call left the screen (ended, or another task chosen): its passing notices go; an unacknowledged failure stays. */
+  callLeft: () => STATE_NOTICES.filter((id) => id !== NotificationIds.pauseFailed).forEach(dismiss),
 };

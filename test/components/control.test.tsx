@@ -127,6 +127,31 @@ describe('failure to pause', () => {
     await waitFor(() => expect(warning).not.toBeInTheDocument());
   });
 
+  it('gives way to the confirmed pause of a retry: one notice at a time, the current one', async () => {
+    let twilioAnswers = false;
+    api.on.pause = () => {
+      if (!twilioAnswers) return { status: 502, body: { error: { code: 'recording_update_failed', message: 'Twilio did not confirm the pause' } } };
+      api.state = callStatus([manualHold('alice')]);
+      return { status: 200, body: api.state };
+    };
+    renderInFlex(<RecordingControlButton />, voiceTask());
+    await waitFor(() => expect(button()).toHaveAttribute('aria-disabled', 'false'));
+
+    fireEvent.click(button());
+    const warning = await screen.findByText(/The recording was NOT paused/);
+    await waitFor(() => expect(button()).toHaveAccessibleName('Pause recording'));
+    fireEvent.click(button());
+    await waitFor(() => expect(button()).toHaveAccessibleName('Pause recording'));
+    // A second failure replaces the first rather than stacking on it.
+    expect(screen.getAllByText(/The recording was NOT paused/)).toHaveLength(1);
+
+    twilioAnswers = true;
+    fireEvent.click(button());
+    expect(await screen.findByText('Recording paused. You may take the card details.')).toBeInTheDocument();
+    expect(warning).not.toBeInTheDocument();
+    expect(screen.queryByText(/The recording was NOT paused/)).not.toBeInTheDocument();
+  });
+
   it('is also shown when the server answers but the recording is still running', async () => {
     api.on.pause = () => ({ status: 200, body: callStatus() });
     renderInFlex(<RecordingControlButton />, voiceTask());

@@ -1,6 +1,7 @@
 import * as React from 'react';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
+import { notify } from '../../src/flex/notifications';
 import { setRuntime } from '../../src/flex/runtime';
 import { createPluginRuntime } from '../../src/flex/pluginRuntime';
 import { callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask, usePluginInFlex } from './support';
@@ -29,6 +30,43 @@ describe('recording indicator', () => {
       jest.advanceTimersByTime(2000);
     });
     await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 0:40'));
+  });
+
+  it('counts a 60 s event down from 1:00 when the browser\'s clock is a little behind the server\'s', async () => {
+    jest.useFakeTimers({ now: new Date('2030-01-01T09:59:59.600Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:01:00.000Z' })]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 1:00'));
+  });
+
+  it('tells a screen reader when the state changes, not at every second of the countdown', async () => {
+    jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:42.000Z' })]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    const announced = screen.getByRole('status');
+    await waitFor(() => expect(announced).toHaveTextContent(/^Paused — Card number$/));
+    act(() => {
+      jest.advanceTimersByTime(2000);
+    });
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('resumes in 0:40'));
+    expect(announced).toHaveTextContent(/^Paused — Card number$/);
+    expect(indicatorText()).not.toHaveAttribute('aria-live');
+  });
+
+  it('takes "Recording paused" down when the call leaves the screen; an unacknowledged failure stays', async () => {
+    api.state = callStatus([desktopHold()]);
+    const { showTask } = renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Card number/));
+    act(() => notify.paused());
+    expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
+    showTask(voiceTask({ status: 'wrapping', taskStatus: 'wrapping' }));
+    await waitFor(() => expect(screen.queryByText('Recording paused. You may take the card details.')).not.toBeInTheDocument());
+
+    showTask(voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Card number/));
+    act(() => notify.pauseFailed('Twilio did not confirm the pause'));
+    showTask(voiceTask({ status: 'wrapping', taskStatus: 'wrapping' }));
+    expect(screen.getByText(/The recording was NOT paused/)).toBeInTheDocument();
   });
 
   it('says "Paused by you" for the agent\'s own pause', async () => {
@@ -73,6 +111,25 @@ describe('recording indicator', () => {
     renderInFlex(<RecordingIndicator />, voiceTask());
     const timeline = await screen.findByRole('list', { name: 'Paused intervals' });
     expect(within(timeline).getByRole('listitem')).toHaveTextContent('(0:42) Card number');
+  });
+
+  it('lists the newest paused intervals of a long call, and all of them on request', async () => {
+    const start = Date.now() - 20 * 60_000;
+    const interval = (index: number) => ({
+      from: new Date(start + index * 60_000).toISOString(),
+      to: new Date(start + index * 60_000 + 10_000 + index * 1000).toISOString(),
+      holdIds: ['card-number'],
+      sources: ['desktop' as const],
+      by: [],
+    });
+    api.state = { ...callStatus(), intervals: Array.from({ length: 16 }, (_, index) => interval(index)) };
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    const timeline = await screen.findByRole('list', { name: 'Paused intervals' });
+    expect(within(timeline).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['(0:23) Card number', '(0:24) Card number', '(0:25) Card number'].map((text) => expect.stringContaining(text)));
+    fireEvent.click(screen.getByRole('button', { name: 'Show all 16' }));
+    expect(within(timeline).getAllByRole('listitem')).toHaveLength(16);
+    fireEvent.click(screen.getByRole('button', { name: 'Show the newest only' }));
+    expect(within(timeline).getAllByRole('listitem')).toHaveLength(3);
   });
 
   it('renders nothing for a call that is no longer live', () => {

@@ -189,14 +189,17 @@ export function deferred<T = void>() {
 /** Renders like Flex does: inside Flex's theme, in the task's context, with Flex's notification bar. */
 export function renderInFlex(ui: React.ReactElement, task?: TaskLike) {
   const Theme = Flex.StorelessThemeProvider;
-  return render(
+  const inFlex = (shown?: TaskLike) => (
     <Theme themeConf={{}}>
-      <Flex.TaskContext.Provider value={{ task: task as any }}>
+      <Flex.TaskContext.Provider value={{ task: shown as any }}>
         <Flex.NotificationBar />
         {ui}
       </Flex.TaskContext.Provider>
-    </Theme>,
+    </Theme>
   );
+  const rendered = render(inFlex(task));
+  /** The same components with the task as Flex now has it (wrapping up, say). */
+  return { ...rendered, showTask: (shown?: TaskLike) => rendered.rerender(inFlex(shown)) };
 }
 
 /**
