@@ -143,7 +143,8 @@ export function desktopEventsConfigIssues(input: unknown): ConfigIssue[] {
   const seen = new Set<string>();
   events.forEach((candidate, index) => {
     const at: Array<string | number> = ['events', index];
-    const parsed = desktopItemEvent.safeParse(candidate);
+    // With the input reported, a value of the wrong type is told apart from a missing one.
+    const parsed = desktopItemEvent.safeParse(candidate, { reportInput: true });
     if (!parsed.success) issues.push(...fromZod(parsed.error.issues, at));
     // The cross-field rules read whatever is well-formed, so they show up alongside the rest.
     const event = (isObject(candidate) ? candidate : {}) as Partial<Record<keyof DesktopItemEvent, unknown>>;

@@ -101,16 +101,30 @@ describe('Desktop Manager view', () => {
     await waitFor(() => expect(row('cvv')).toBeInTheDocument());
     expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent('Shipped defaults (version 0)');
     const cells = within(row('cvv')).getAllByRole('cell').map((cell) => cell.textContent);
-    expect(cells.slice(0, 5)).toEqual(['Card security code (CVV) entrycvv', 'cvv.focus', '60 s', 'cvv.blur', 'input[name=cvv] · https://crm.example.com']);
-    expect(within(row('card-number')).getAllByRole('cell')[4]).toHaveTextContent('—');
+    expect(cells.slice(0, 7)).toEqual([
+      'Card security code (CVV) entrycvv',
+      'cvv.focus',
+      'Pause recording',
+      '60 s',
+      'cvv.blur',
+      'Resume recording',
+      'input[name=cvv] · https://crm.example.com',
+    ]);
+    expect(within(row('card-number')).getAllByRole('cell')[6]).toHaveTextContent('—');
+    // Each row's buttons say which event they act on.
+    expect(within(row('cvv')).getByRole('button', { name: 'Edit Card security code (CVV) entry' })).toHaveTextContent(/^Edit$/);
+    expect(within(row('cvv')).getByRole('button', { name: 'Delete Card security code (CVV) entry' })).toHaveTextContent(/^Delete$/);
     expect(saveButton()).toBeDisabled();
   });
 
   it('edits the CVV duration with inline messages from the core’s validator, then saves it with the version', async () => {
     renderView();
     await waitFor(() => expect(row('cvv')).toBeInTheDocument());
-    fireEvent.click(within(row('cvv')).getByRole('button', { name: 'Edit' }));
+    fireEvent.click(within(row('cvv')).getByRole('button', { name: /^Edit / }));
     const duration = field(/Resume after/);
+    type(duration, 'abc');
+    // Not "Required": what was typed reaches the validator, as a number field would not let it.
+    expect(within(dialog()).getByText('A whole number of seconds from 1 to 3600')).toBeInTheDocument();
     type(duration, '0');
     expect(within(dialog()).getByText('A whole number of seconds from 1 to 3600')).toBeInTheDocument();
     expect(duration).toHaveAttribute('aria-invalid', 'true');
@@ -155,11 +169,13 @@ describe('Desktop Manager view', () => {
     expect(apply).toBeEnabled();
     fireEvent.click(apply);
 
-    expect(within(row('iban')).getAllByRole('cell').map((cell) => cell.textContent).slice(0, 5)).toEqual([
+    expect(within(row('iban')).getAllByRole('cell').map((cell) => cell.textContent).slice(0, 7)).toEqual([
       'IBAN entryiban',
       'iban.focus',
+      'Pause recording',
       'until the stop trigger',
       'iban.blur',
+      'Resume recording',
       'input[name=iban] · https://crm.example.com',
     ]);
     fireEvent.click(saveButton());
@@ -178,9 +194,9 @@ describe('Desktop Manager view', () => {
   it('deletes an event; deleting every one is refused inline', async () => {
     renderView();
     await waitFor(() => expect(row('cvv')).toBeInTheDocument());
-    fireEvent.click(within(row('card-number')).getByRole('button', { name: 'Delete' }));
+    fireEvent.click(within(row('card-number')).getByRole('button', { name: /^Delete / }));
     expect(screen.queryByTestId('desktop-event-card-number')).not.toBeInTheDocument();
-    fireEvent.click(within(row('cvv')).getByRole('button', { name: 'Delete' }));
+    fireEvent.click(within(row('cvv')).getByRole('button', { name: /^Delete / }));
     expect(screen.getByText(/Fix the problems marked below before saving\. Keep at least one event/)).toBeInTheDocument();
     expect(saveButton()).toBeDisabled();
     fireEvent.click(screen.getByRole('button', { name: 'Discard changes' }));
@@ -191,7 +207,7 @@ describe('Desktop Manager view', () => {
     renderView();
     await waitFor(() => expect(row('cvv')).toBeInTheDocument());
     server.current = { version: 1, events: [card, { ...cvv, durationSeconds: 30 }], updatedAt: '2026-03-01T10:15:00.000Z', updatedBy: 'bob' };
-    fireEvent.click(within(row('card-number')).getByRole('button', { name: 'Delete' }));
+    fireEvent.click(within(row('card-number')).getByRole('button', { name: /^Delete / }));
     fireEvent.click(saveButton());
     const conflict = await screen.findByTestId('desktop-manager-conflict');
     expect(conflict).toHaveTextContent(/^bob saved version 1 at .+ while you were editing\. Reload to continue from their version; your unsaved changes will be lost\.$/);
@@ -243,7 +259,7 @@ describe('Desktop Manager view', () => {
     expect(screen.getByRole('button', { name: 'Añadir evento' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Versiones anteriores' })).toBeInTheDocument();
     expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent('Valores de fábrica (versión 0)');
-    fireEvent.click(within(row('cvv')).getByRole('button', { name: 'Editar' }));
+    fireEvent.click(within(row('cvv')).getByRole('button', { name: /^Editar / }));
     type(within(dialog()).getByLabelText(/Reanudar tras/), '9999');
     expect(within(dialog()).getByText('Un número entero de segundos de 1 a 3600')).toBeInTheDocument();
   });

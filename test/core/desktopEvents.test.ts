@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyDesktopTrigger, checkDesktopEventsConfig, onlyStarts, parseDesktopEventsConfig } from '../../src/core/desktopEvents';
+import { applyDesktopTrigger, checkDesktopEventsConfig, desktopEventsConfigIssues, onlyStarts, parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { emptyLedger } from '../../src/core/holds';
 
 const shipped = readFileSync(join(__dirname, '../../src/serverless/assets/desktop-events.private.json'), 'utf8');
@@ -49,6 +49,19 @@ describe('desktop item events configuration', () => {
         'events[1].stopTrigger: must differ from startTrigger',
       ],
     });
+  });
+
+  test('a value of the wrong type is named for what it should be; only a missing one is "required"', () => {
+    const issues = desktopEventsConfigIssues({
+      events: [
+        { id: 'a', startTrigger: 'x.focus', action: 'pause', durationSeconds: 'abc' },
+        { startTrigger: 'y.focus', action: 'pause', durationSeconds: 5 },
+      ],
+    });
+    expect(issues.map(({ path, code }) => ({ path, code }))).toEqual([
+      { path: ['events', 0, 'durationSeconds'], code: 'duration_range' },
+      { path: ['events', 1, 'id'], code: 'required' },
+    ]);
   });
 
   test('not JSON is one clear problem', () => {

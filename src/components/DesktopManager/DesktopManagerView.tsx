@@ -244,8 +244,10 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
               <Tr>
                 <Th>{t('DesktopManagerColumnEvent')}</Th>
                 <Th>{t('DesktopManagerColumnStart')}</Th>
+                <Th>{t('DesktopManagerColumnAction')}</Th>
                 <Th>{t('DesktopManagerColumnDuration')}</Th>
                 <Th>{t('DesktopManagerColumnStop')}</Th>
+                <Th>{t('DesktopManagerColumnStopAction')}</Th>
                 <Th>{t('DesktopManagerColumnFields')}</Th>
                 <Th>{t('DesktopManagerColumnActions')}</Th>
               </Tr>
@@ -267,8 +269,11 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
                   <Td>
                     <code>{event.startTrigger}</code>
                   </Td>
+                  <Td>{t('DesktopManagerActionPause')}</Td>
                   <Td data-testid="duration">{event.durationSeconds ? t('DesktopManagerSeconds', { seconds: event.durationSeconds }) : t('DesktopManagerUntilStop')}</Td>
                   <Td>{event.stopTrigger ? <code>{event.stopTrigger}</code> : t('DesktopManagerNone')}</Td>
+                  {/* The stop action follows the stop trigger or the duration, whichever comes first. */}
+                  <Td>{t('DesktopManagerActionResume')}</Td>
                   <Td>
                     {(event.fields ?? []).length === 0
                       ? t('DesktopManagerNone')
@@ -281,11 +286,23 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
                   <Td>
                     <Box display="flex">
                       <Box marginRight="space30">
-                        <Button variant="secondary" size="small" onClick={() => setEditing({ index, form: formOf(event) })} disabled={conflict}>
+                        <Button
+                          variant="secondary"
+                          size="small"
+                          onClick={() => setEditing({ index, form: formOf(event) })}
+                          disabled={conflict}
+                          aria-label={t('DesktopManagerEditNamed', { name: event.name ?? event.id })}
+                        >
                           {t('DesktopManagerEdit')}
                         </Button>
                       </Box>
-                      <Button variant="destructive_secondary" size="small" onClick={() => setDraft(draft.filter((_, at) => at !== index))} disabled={conflict}>
+                      <Button
+                        variant="destructive_secondary"
+                        size="small"
+                        onClick={() => setDraft(draft.filter((_, at) => at !== index))}
+                        disabled={conflict}
+                        aria-label={t('DesktopManagerDeleteNamed', { name: event.name ?? event.id })}
+                      >
                         {t('DesktopManagerDelete')}
                       </Button>
                     </Box>

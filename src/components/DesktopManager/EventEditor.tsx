@@ -53,7 +53,9 @@ export function EventEditor({ t, events, index, initial, onApply, onCancel }: Ev
     setForm({ ...form, fields: form.fields.map((field, at) => (at === row ? { ...field, [key]: event.target.value } : field)) });
 
   const errorOf = (place: string) => problems.get(place)?.join(' · ');
-  const textField = (field: TextField, label: string, help: string, options: { required?: boolean; type?: 'text' | 'number' } = {}) => {
+  // A number field is text with a numeric keyboard: a browser's number input reports "abc" as
+  // empty, and the admin would be told the wrong problem.
+  const textField = (field: TextField, label: string, help: string, options: { required?: boolean; numeric?: boolean } = {}) => {
     const id = `${idBase}-${field}`;
     const error = errorOf(field);
     return (
@@ -64,7 +66,8 @@ export function EventEditor({ t, events, index, initial, onApply, onCancel }: Ev
         <Input
           id={id}
           name={field}
-          type={options.type ?? 'text'}
+          type="text"
+          inputMode={options.numeric ? 'numeric' : undefined}
           value={form[field]}
           onChange={set(field)}
           hasError={!!error}
@@ -93,7 +96,7 @@ export function EventEditor({ t, events, index, initial, onApply, onCancel }: Ev
           {textField('name', t('DesktopManagerFieldName'), t('DesktopManagerFieldNameHelp'))}
           {textField('id', t('DesktopManagerFieldId'), t('DesktopManagerFieldIdHelp'), { required: true })}
           {textField('startTrigger', t('DesktopManagerFieldStart'), t('DesktopManagerFieldStartHelp'), { required: true })}
-          {textField('durationSeconds', t('DesktopManagerFieldDuration'), t('DesktopManagerFieldDurationHelp'), { type: 'number' })}
+          {textField('durationSeconds', t('DesktopManagerFieldDuration'), t('DesktopManagerFieldDurationHelp'), { numeric: true })}
           {textField('stopTrigger', t('DesktopManagerFieldStop'), t('DesktopManagerFieldStopHelp'))}
           {eventProblem && (
             <HelpText variant="error" data-testid="editor-event-problem">
