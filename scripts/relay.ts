@@ -1,29 +1,60 @@
 /**
  * Sends one signed desktop signal, as a relay would: for admins testing a deployment or the
- * local demo.  npm run relay -- --agent alice --trigger card-number.focus [--call CA…]
- *   [--url http://127.0.0.1:3001/desktop-event] [--secret …] [--event-id …]
+ * local demo. It reads the same settings as `npm start` (`.env`), so with no options it reaches
+ * the functions `npm start` runs. `npm run relay -- --help` says how.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { signedHeaders } from '../src/core/signature';
-import { localEnv } from './localEnv';
+import { localEnv, portOf } from './localEnv';
+
+const USAGE = `Sends one signed desktop signal to the functions.
+
+usage: npm run relay -- --agent <identity> --trigger <trigger> [options]
+
+  --agent <identity>   the agent's Flex identity (required)
+  --trigger <trigger>  a trigger of the desktop item events, e.g. card-number.focus (required)
+  --call <CA…>         the call, when the relay knows it
+  --port <port>        the functions' port on 127.0.0.1 (default: FUNCTIONS_PORT from .env, else 3001)
+  --url <url>          the whole /desktop-event URL (a deployment: https://<service>.twil.io/desktop-event)
+  --secret <secret>    the signing secret (default: DESKTOP_EVENT_SECRET from .env)
+  --event-id <id>      the event id (default: a new one; send the same id again to try a repeat)
+  --help               this text`;
+
+function fail(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
 
 async function main(): Promise<void> {
   const env = localEnv();
-  const { values } = parseArgs({
-    options: {
-      agent: { type: 'string' },
-      trigger: { type: 'string' },
-      call: { type: 'string' },
-      url: { type: 'string', default: `http://127.0.0.1:${env.FUNCTIONS_PORT ?? 3001}/desktop-event` },
-      secret: { type: 'string', default: env.DESKTOP_EVENT_SECRET },
-      'event-id': { type: 'string' },
-    },
-  });
-  if (!values.agent || !values.trigger || !values.secret) {
-    console.error('usage: npm run relay -- --agent <identity> --trigger <trigger> [--call CA…] [--url …] [--secret …]');
-    process.exit(2);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        agent: { type: 'string' },
+        trigger: { type: 'string' },
+        call: { type: 'string' },
+        port: { type: 'string' },
+        url: { type: 'string' },
+        secret: { type: 'string', default: env.DESKTOP_EVENT_SECRET },
+        'event-id': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`, 2);
   }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!values.agent || !values.trigger) fail(`--agent and --trigger are required.\n\n${USAGE}`, 2);
+  if (!values.secret) fail('No signing secret: set DESKTOP_EVENT_SECRET in .env or pass --secret.', 2);
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) fail(`--port must be a port number, not "${values.port}".`, 2);
+  const port = values.port ?? String(portOf(env, 'FUNCTIONS_PORT', 3001));
+  const url = values.url ?? `http://127.0.0.1:${port}/desktop-event`;
+
   const body = {
     eventId: values['event-id'] ?? `relay-${randomUUID()}`,
     agent: values.agent,
@@ -31,16 +62,23 @@ async function main(): Promise<void> {
     occurredAt: new Date().toISOString(),
     ...(values.call && { callSid: values.call }),
   };
-  const response = await fetch(values.url as string, {
-    method: 'POST',
-    headers: signedHeaders(values.secret, body),
-    body: JSON.stringify(body),
-  });
-  console.log(response.status, JSON.stringify(await response.json(), null, 2));
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: signedHeaders(values.secret, body), body: JSON.stringify(body) });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    const hint = values.url ? '' : ` Is \`npm start\` running, on this port? Pass --port or --url if not.`;
+    fail(`Could not reach ${url} (${cause}).${hint}`, 1);
+  }
+  const text = await response.text();
+  let shown = text;
+  try {
+    shown = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // Not JSON (a proxy's page, say): shown as it came.
+  }
+  console.log(`${response.status} from ${url}\n${shown}`);
   process.exit(response.ok ? 0 : 1);
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch((error) => fail(error instanceof Error ? error.message : String(error), 1));
