@@ -10,7 +10,16 @@ import { isLiveVoiceTask, refOf, selectedTask } from '../flex/calls';
 import { notify } from '../flex/notifications';
 import { getRuntime, type Runtime } from '../flex/runtime';
 import type { CallRef } from '../flex/types';
-import { fieldsFor, FROM_FLEX, readCrmMessage, type CrmFieldTrigger, type FieldsMessage, type WatchedField } from './protocol';
+import type { StringKey } from '../flex/strings';
+import { fieldsFor, FROM_FLEX, readCrmMessage, type ChipState, type CrmFieldTrigger, type FieldsMessage, type StateMessage, type WatchedField } from './protocol';
+
+const CHIP_TEXT: Record<ChipState, StringKey> = {
+  pausing: 'RecordingControlsPausing',
+  paused: 'RecordingControlsChipPaused',
+  failed: 'RecordingControlsChipNotPaused',
+  resuming: 'RecordingControlsResuming',
+  recording: 'RecordingControlsRecording',
+};
 
 /** The field list is read again when a page says hello after this long, and while pages are connected. */
 const FIELDS_FRESH_MS = 30_000;
@@ -93,19 +102,41 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     });
   };
 
-  async function signal(trigger: string, occurredAt: string | undefined, starts: boolean): Promise<void> {
+  /** The page the trigger came from learns what the recording does, for the chip beside its field. */
+  const tellState = (page: MessageEventSource, origin: string, state: ChipState) => {
+    const t = runtimeOf().t;
+    const message: StateMessage = { source: FROM_FLEX, type: 'state', state, text: t(CHIP_TEXT[state]) };
+    (page as Window).postMessage(message, origin);
+  };
+
+  async function signal(trigger: string, occurredAt: string | undefined, starts: boolean, page: MessageEventSource, origin: string): Promise<void> {
     const runtime = runtimeOf();
     const task = selectedTask(runtime.manager);
     const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
-    const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }), Token: runtime.token() ?? '' };
-    const answer = await request(`${base()}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    // Followed through Sync, the change arrives by itself; otherwise ask once, as an action would.
-    if (ref && !runtime.live.isFollowing(ref)) void runtime.live.refresh(ref);
-    // A card field entered and the recording not confirmed paused: the agent must not go on. With
-    // no live call in Flex there is nothing being recorded, so no_active_call is not a failure.
-    const noCall = answer.status === 404 && !ref;
-    if (starts && answer.status !== 200 && !noCall) {
-      notify.pauseFailed(answer.body.error?.message ?? (answer.status ? `HTTP ${answer.status}` : 'server unreachable'));
+    // "Pausing…" at once, in Flex and beside the field, until Twilio's answer says what happened.
+    if (ref) runtime.live.setPending(ref, starts ? 'pause' : 'resume');
+    tellState(page, origin, starts ? 'pausing' : 'resuming');
+    try {
+      const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }), Token: runtime.token() ?? '' };
+      const answer = await request(`${base()}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      // Followed through Sync, the change arrives by itself; otherwise ask once, as an action would.
+      if (ref && !runtime.live.isFollowing(ref)) void runtime.live.refresh(ref);
+      const recording = answer.status === 200 ? answer.body.recording : undefined;
+      // A card field entered and the recording not confirmed paused: the agent must not go on. With
+      // no live call in Flex there is nothing being recorded, so no_active_call is not a failure.
+      const noCall = answer.status === 404 && !ref;
+      if (starts && !noCall && recording !== 'paused' && recording !== 'absent') {
+        notify.pauseFailed(answer.body.error?.message ?? (answer.status === 200 ? 'the server did not confirm the pause' : answer.status ? `HTTP ${answer.status}` : 'server unreachable'));
+        tellState(page, origin, 'failed');
+        return;
+      }
+      // The pending change silenced the live state's own notice: this answer gives it.
+      if (recording === 'absent') notify.noRecording();
+      else if (recording === 'paused' && starts) notify.paused();
+      else if (recording === 'in-progress') notify.resumed();
+      tellState(page, origin, recording === 'paused' ? 'paused' : 'recording');
+    } finally {
+      if (ref) runtime.live.setPending(ref, undefined);
     }
   }
 
@@ -124,7 +155,7 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
       }
       const starts = watched.some((field) => field.focus === message.trigger);
       if (!starts && !watched.some((field) => field.blur === message.trigger)) return;
-      queue = queue.then(() => signal(message.trigger, message.occurredAt, starts)).catch(() => undefined);
+      queue = queue.then(() => signal(message.trigger, message.occurredAt, starts, source, origin)).catch(() => undefined);
     })();
   };
 

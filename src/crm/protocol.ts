@@ -45,6 +45,18 @@ export interface FieldsMessage {
   fields: WatchedField[];
 }
 
+/** What the recording is doing, for the chip crm-relay.js draws beside the field the agent is in. */
+export const CHIP_STATES = ['pausing', 'paused', 'failed', 'resuming', 'recording'] as const;
+export type ChipState = (typeof CHIP_STATES)[number];
+
+/** Flex → CRM: the recording's state after a trigger of this page, in the agent's language. */
+export interface StateMessage {
+  source: typeof FROM_FLEX;
+  type: 'state';
+  state: ChipState;
+  text: string;
+}
+
 const TRIGGER = /^[A-Za-z0-9._:-]{1,128}$/;
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -78,3 +90,11 @@ export const fieldsFor = (all: CrmFieldTrigger[], origin: string): WatchedField[
   all
     .filter((field) => field.origin === origin)
     .map((field) => ({ selector: field.selector, focus: field.focusTrigger, ...(field.blurTrigger && { blur: field.blurTrigger }) }));
+
+/** The state message from Flex, or null. */
+export function readStateMessage(data: unknown): StateMessage | null {
+  if (!isObject(data) || data.source !== FROM_FLEX || data.type !== 'state') return null;
+  const state = CHIP_STATES.find((known) => known === data.state);
+  if (!state || typeof data.text !== 'string') return null;
+  return { source: FROM_FLEX, type: 'state', state, text: data.text.slice(0, 200) };
+}

@@ -9,7 +9,7 @@
  * plugin in Flex accepts it only from origins the configuration lists and signs it with the
  * agent's Flex token.
  */
-import { FROM_CRM, readFieldsMessage, type HelloMessage, type TriggerMessage, type WatchedField } from './protocol';
+import { FROM_CRM, readFieldsMessage, readStateMessage, type HelloMessage, type StateMessage, type TriggerMessage, type WatchedField } from './protocol';
 
 export const DEFAULT_FLEX_ORIGIN = 'https://flex.twilio.com';
 /** Dispatched on the CRM page's document when Flex says which fields to watch: `detail.selectors`. */
@@ -25,6 +25,18 @@ export interface CrmRelayOptions {
   /** The CRM page's window. */
   page: Window;
 }
+
+/** The chip beside the field: `data-recording-controls-chip` carries the state, for the CRM's own styles and tests. */
+export const CHIP_ATTRIBUTE = 'data-recording-controls-chip';
+/** "Recording" again stays this long beside the field, then the chip goes. */
+const RECORDING_SHOWN_MS = 4000;
+const CHIP_COLORS: Record<StateMessage['state'], [string, string]> = {
+  pausing: ['#fff4d6', '#6b4e00'],
+  resuming: ['#fff4d6', '#6b4e00'],
+  paused: ['#fff4d6', '#6b4e00'],
+  failed: ['#d61f1f', '#ffffff'],
+  recording: ['#d6f5e3', '#0b4d25'],
+};
 
 export interface CrmRelay {
   /** The fields watched now (empty until Flex answers). */
@@ -109,8 +121,48 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     }, 0);
   };
 
+  let chip: HTMLElement | undefined;
+  /** The watched field the chip stands beside: the one the agent is in, else the last one entered. */
+  let chipField: Element | null = null;
+  let chipTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Keeps the chip just below its field, where the agent is looking. */
+  const place = () => {
+    if (!chip || !chipField) return;
+    const box = chipField.getBoundingClientRect();
+    chip.style.top = `${Math.round(box.bottom + 2)}px`;
+    chip.style.left = `${Math.round(box.left)}px`;
+  };
+
+  /** What the recording does now, beside the field: a failure as an alert, the rest as a status. */
+  const showState = ({ state, text }: StateMessage) => {
+    const doc = page.document;
+    if (!chip) {
+      chip = doc.createElement('div');
+      chip.style.cssText = 'position:fixed;z-index:2147483647;padding:2px 8px;border-radius:10px;font:600 12px/18px system-ui,sans-serif;pointer-events:none;';
+      doc.body.appendChild(chip);
+    }
+    const focused = matching(doc.activeElement).length > 0 ? doc.activeElement : null;
+    chipField = focused ?? chipField;
+    const [background, color] = CHIP_COLORS[state];
+    chip.setAttribute(CHIP_ATTRIBUTE, state);
+    chip.setAttribute('role', state === 'failed' ? 'alert' : 'status');
+    chip.style.background = background;
+    chip.style.color = color;
+    chip.style.display = '';
+    chip.textContent = text;
+    place();
+    if (chipTimer) clearTimeout(chipTimer);
+    chipTimer = state === 'recording' ? setTimeout(() => chip && (chip.style.display = 'none'), RECORDING_SHOWN_MS) : undefined;
+  };
+
   const receive = (event: MessageEvent) => {
     if (event.source !== flex || !flexOrigins.includes(event.origin)) return;
+    const state = readStateMessage(event.data);
+    if (state) {
+      showState(state);
+      return;
+    }
     const message = readFieldsMessage(event.data);
     if (!message) return;
     fields = message.fields;
@@ -124,6 +176,8 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
   page.addEventListener('message', receive);
   page.document.addEventListener('focusin', enter, true);
   page.document.addEventListener('focusout', leave, true);
+  page.addEventListener('scroll', place, true);
+  page.addEventListener('resize', place);
   hello();
 
   return {
@@ -134,6 +188,10 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
       page.removeEventListener('message', receive);
       page.document.removeEventListener('focusin', enter, true);
       page.document.removeEventListener('focusout', leave, true);
+      page.removeEventListener('scroll', place, true);
+      page.removeEventListener('resize', place);
+      if (chipTimer) clearTimeout(chipTimer);
+      chip?.remove();
     },
   };
 }

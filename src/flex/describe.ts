@@ -82,6 +82,9 @@ export function describe(entry: CallEntry | undefined, context: DescribeContext)
     return plain(ended ? 'absent' : 'unknown', t(ended ? 'RecordingControlsCallEnded' : 'RecordingControlsUnknown'));
   }
   const status = entry?.status;
+  // Said at once while a pause or resume is on its way, not the calm state before it.
+  if (entry?.pending === 'pause' && status?.recording !== 'paused') return plain('unknown', t('RecordingControlsPausing'));
+  if (entry?.pending === 'resume' && status?.recording === 'paused') return plain('unknown', t('RecordingControlsResuming'));
   if (!status) return plain('unknown', t('RecordingControlsUnknown'));
   if (status.recording === 'absent') return plain('absent', t('RecordingControlsNotRecording'));
   if (status.recording === 'in-progress') return plain('recording', t('RecordingControlsRecording'));

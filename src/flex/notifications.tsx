@@ -18,11 +18,11 @@ export const NotificationIds = {
 } as const;
 
 /** Renders a plugin string with the notification's context (Flex clones `notificationContext` in). */
-function NotificationText({ stringKey, notificationContext }: { stringKey: StringKey; notificationContext?: Record<string, string> }) {
-  return <span>{getRuntime().t(stringKey, notificationContext)}</span>;
+function NotificationText({ stringKey, notificationContext, alert }: { stringKey: StringKey; notificationContext?: Record<string, string>; alert?: boolean }) {
+  return <span role={alert ? 'alert' : undefined}>{getRuntime().t(stringKey, notificationContext)}</span>;
 }
 
-const text = (stringKey: StringKey) => <NotificationText stringKey={stringKey} />;
+const text = (stringKey: StringKey, { alert = false } = {}) => <NotificationText stringKey={stringKey} alert={alert} />;
 
 export function registerNotifications(): void {
   const register = (notification: Parameters<typeof Notifications.registerNotification>[0]) => {
@@ -35,9 +35,10 @@ export function registerNotifications(): void {
   register({
     id: NotificationIds.pauseFailed,
     type: NotificationType.error,
-    content: text('RecordingControlsNotifyPauseFailed'),
+    // An alert a screen reader speaks at once; no ×: only "I understand" (or a confirmed pause) takes it down.
+    content: text('RecordingControlsNotifyPauseFailed', { alert: true }),
     timeout: 0,
-    closeButton: true,
+    closeButton: false,
     // A NotificationBar.Action element itself: Flex hands it the notification instance to dismiss.
     actions: [
       <NotificationBar.Action

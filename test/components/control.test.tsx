@@ -123,6 +123,10 @@ describe('failure to pause', () => {
     expect(warning).toBeInTheDocument();
     jest.useRealTimers();
 
+    // An alert, acknowledged only by "I understand": no × to close it in passing.
+    expect(screen.getByRole('alert')).toHaveTextContent(/The recording was NOT paused/);
+    expect(warning.closest('[role="alert"]')).not.toBeNull();
+    expect(screen.queryByRole('button', { name: 'Close notification' })).not.toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: /I understand/ }));
     await waitFor(() => expect(warning).not.toBeInTheDocument());
   });

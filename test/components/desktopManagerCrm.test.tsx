@@ -11,7 +11,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { FROM_CRM, FROM_FLEX, type CrmFieldTrigger } from '../../src/crm/protocol';
-import { startCrmRelay } from '../../src/crm/relay';
+import { CHIP_ATTRIBUTE, startCrmRelay } from '../../src/crm/relay';
 import { BASE_URL, CALL_SID, callStatus, desktopHold, fakeApi, fakeManager, renderInFlex, TOKEN, usePluginInFlex, voiceTask } from './support';
 
 const CRM = 'https://crm.example.com';
@@ -99,6 +99,35 @@ describe('the plugin’s bridge in the Flex window', () => {
     crm.remove();
   });
 
+  it('says "Pausing…" at once, in Flex and to the CRM page, then what Twilio confirmed', async () => {
+    let release = () => {};
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    api.server.use(
+      http.post(`${BASE_URL}/desktop-event`, async ({ request }) => {
+        const { Token, ...signal } = (await request.json()) as Record<string, unknown>;
+        signals.push({ token: typeof Token === 'string' ? Token : null, body: signal });
+        await answered;
+        const { status, body } = answer();
+        return HttpResponse.json(body as Record<string, unknown>, { status });
+      }),
+    );
+    renderInFlex(<RecordingIndicator />, task);
+    await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Recording$/));
+    const crm = crmFrame();
+    fromPage(crm.page, CRM, trigger('cvv.focus'));
+    await waitFor(() => expect(signals).toHaveLength(1));
+    expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Pausing recording…$/);
+    const states = () => crm.received.map(({ data }) => data as { type: string; state?: string; text?: string }).filter((data) => data.type === 'state');
+    expect(states()).toEqual([{ source: FROM_FLEX, type: 'state', state: 'pausing', text: 'Pausing recording…' }]);
+    expect(crm.received.every(({ origin }) => origin === CRM)).toBe(true);
+
+    release();
+    await waitFor(() => expect(states().map(({ state }) => state)).toEqual(['pausing', 'paused']));
+    await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Paused — CVV — resumes in/));
+    expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
+    crm.remove();
+  });
+
   it('a pause the server did not confirm shows the blocking "NOT paused" notification', async () => {
     answer = () => ({ status: 502, body: { error: { code: 'recording_update_failed', message: 'Twilio did not confirm the recording change: treat the call as NOT paused' } } });
     renderInFlex(<RecordingIndicator />, task);
@@ -106,6 +135,8 @@ describe('the plugin’s bridge in the Flex window', () => {
     fromPage(crm.page, CRM, trigger('cvv.focus'));
     expect(await screen.findByText(/The recording was NOT paused \(Twilio did not confirm the recording change/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /I understand/ })).toBeInTheDocument();
+    // The CRM page is told too, for the chip beside the field.
+    await waitFor(() => expect(crm.received.map(({ data }) => (data as { state?: string }).state).filter(Boolean)).toEqual(['pausing', 'failed']));
     crm.remove();
   });
 });
@@ -198,6 +229,37 @@ describe('the relay script in the CRM page', () => {
     relay.stop();
     remove();
     document.getElementById('split')?.remove();
+  });
+
+  it('draws the recording\'s state beside the field the agent is in: a failure as an alert', () => {
+    jest.useFakeTimers();
+    const { flex, remove } = flexFrame();
+    const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
+    window.dispatchEvent(new MessageEvent('message', { data: fields, origin: FLEX, source: flex }));
+    const cvv = document.querySelector('input[name=cvv]') as HTMLInputElement;
+    cvv.focus();
+    const state = (value: string, text: string, origin = FLEX) =>
+      window.dispatchEvent(new MessageEvent('message', { data: { source: FROM_FLEX, type: 'state', state: value, text }, origin, source: flex }));
+    const chip = () => document.querySelector(`[${CHIP_ATTRIBUTE}]`) as HTMLElement | null;
+
+    state('pausing', 'Pausing recording…');
+    expect(chip()).toHaveAttribute(CHIP_ATTRIBUTE, 'pausing');
+    expect(chip()).toHaveAttribute('role', 'status');
+    expect(chip()).toHaveTextContent('Pausing recording…');
+    state('failed', 'NOT paused — do not take card details');
+    expect(chip()).toHaveAttribute('role', 'alert');
+    expect(chip()).toHaveTextContent('NOT paused — do not take card details');
+    // Only Flex, at its origin, says what the chip shows.
+    state('paused', 'Recording paused', 'https://evil.example.com');
+    expect(chip()).toHaveAttribute(CHIP_ATTRIBUTE, 'failed');
+
+    state('recording', 'Recording');
+    expect(chip()).toBeVisible();
+    jest.advanceTimersByTime(5000);
+    expect(chip()).not.toBeVisible();
+    relay.stop();
+    expect(chip()).toBeNull();
+    remove();
   });
 
   it('takes fields only from the Flex window at the Flex origin', () => {
