@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Actions, Button, withTaskContext } from '@twilio/flex-ui';
 import { RecordingActions } from '../actions/recordingActions';
 import { isLiveVoiceTask, refOf } from '../flex/calls';
-import { describe, type Tone } from '../flex/describe';
+import { describe, resumesSoon, type Tone } from '../flex/describe';
 import { notify } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
 import type { TaskLike } from '../flex/types';
@@ -58,6 +58,12 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
         <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: '50%', background: toneColors[description.tone] }} />
         <span data-testid="recording-indicator-text">{description.text}</span>
       </div>
+      {resumesSoon(description, now) && (
+        // Where the agent looks, before the recording resumes by itself; said once (the countdown is above).
+        <div role="alert" data-testid="recording-indicator-warning" style={{ marginTop: 4, padding: '4px 8px', borderRadius: 4, background: '#d61f1f', color: '#fff', fontWeight: 600 }}>
+          {runtime.t('RecordingControlsResumeWarning')}
+        </div>
+      )}
       {/* Announced when the state changes, not at every tick of the countdown. */}
       <span role="status" aria-live="polite" data-testid="recording-indicator-announcement" style={visuallyHidden}>
         {description.announcement}

@@ -118,6 +118,9 @@ export function nextExpiry(ledger: Ledger): string | null {
   return times.reduce((earliest, time) => (Date.parse(time) < Date.parse(earliest) ? time : earliest));
 }
 
+/** The last seconds before a pause ends by itself, when the agent is warned (in Flex and beside the CRM field). */
+export const RESUME_WARNING_MS = 10_000;
+
 /** When the recordings will resume by themselves: only when every open hold has an expiry. */
 export function resumesAt(ledger: Ledger): string | null {
   if (ledger.holds.length === 0 || ledger.holds.some((hold) => hold.resumeAt === null)) return null;

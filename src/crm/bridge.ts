@@ -6,6 +6,7 @@
  * acts for this agent only. The answer reaches the agent like any other pause: the indicator, and
  * the blocking notification when a pause failed.
  */
+import { resumesAt, type Hold } from '../core/holds';
 import { isLiveVoiceTask, refOf, selectedTask } from '../flex/calls';
 import { notify } from '../flex/notifications';
 import { getRuntime, type Runtime } from '../flex/runtime';
@@ -31,7 +32,7 @@ export interface CrmBridge {
 
 interface SignalAnswer {
   status: number;
-  body: { recording?: string; error?: { code?: string; message?: string } };
+  body: { recording?: string; holds?: Hold[]; error?: { code?: string; message?: string } };
 }
 
 const eventId = (): string =>
@@ -103,9 +104,17 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
   };
 
   /** The page the trigger came from learns what the recording does, for the chip beside its field. */
-  const tellState = (page: MessageEventSource, origin: string, state: ChipState) => {
+  const tellState = (page: MessageEventSource, origin: string, state: ChipState, holds?: Hold[]) => {
     const t = runtimeOf().t;
-    const message: StateMessage = { source: FROM_FLEX, type: 'state', state, text: t(CHIP_TEXT[state]) };
+    // A pause that ends by itself: the chip counts its last seconds down and says when it is over.
+    const resumeAt = state === 'paused' && holds ? resumesAt({ holds, intervals: [] }) : null;
+    const message: StateMessage = {
+      source: FROM_FLEX,
+      type: 'state',
+      state,
+      text: t(CHIP_TEXT[state]),
+      ...(resumeAt && { resumeAt, soonText: t('RecordingControlsChipResumesIn', { time: '{{time}}' }), overText: t('RecordingControlsChipRecordingAgain') }),
+    };
     (page as Window).postMessage(message, origin);
   };
 
@@ -134,7 +143,7 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
       if (recording === 'absent') notify.noRecording();
       else if (recording === 'paused' && starts) notify.paused();
       else if (recording === 'in-progress') notify.resumed();
-      tellState(page, origin, recording === 'paused' ? 'paused' : 'recording');
+      tellState(page, origin, recording === 'paused' ? 'paused' : 'recording', answer.body.holds);
     } finally {
       if (ref) runtime.live.setPending(ref, undefined);
     }

@@ -55,6 +55,12 @@ export interface StateMessage {
   type: 'state';
   state: ChipState;
   text: string;
+  /** A pause that ends by itself: when, and what the chip says in its last seconds and once it is over. */
+  resumeAt?: string;
+  /** "Recording resumes in {{time}}". */
+  soonText?: string;
+  /** "Recording again". */
+  overText?: string;
 }
 
 const TRIGGER = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -96,5 +102,9 @@ export function readStateMessage(data: unknown): StateMessage | null {
   if (!isObject(data) || data.source !== FROM_FLEX || data.type !== 'state') return null;
   const state = CHIP_STATES.find((known) => known === data.state);
   if (!state || typeof data.text !== 'string') return null;
-  return { source: FROM_FLEX, type: 'state', state, text: data.text.slice(0, 200) };
+  const words = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
+  const resumeAt = typeof data.resumeAt === 'string' && !Number.isNaN(Date.parse(data.resumeAt)) ? new Date(data.resumeAt).toISOString() : undefined;
+  const soonText = words(data.soonText);
+  const overText = words(data.overText);
+  return { source: FROM_FLEX, type: 'state', state, text: data.text.slice(0, 200), ...(resumeAt && soonText && overText && { resumeAt, soonText, overText }) };
 }

@@ -9,6 +9,7 @@
  * plugin in Flex accepts it only from origins the configuration lists and signs it with the
  * agent's Flex token.
  */
+import { RESUME_WARNING_MS } from '../core/holds';
 import { FROM_CRM, readFieldsMessage, readStateMessage, type HelloMessage, type StateMessage, type TriggerMessage, type WatchedField } from './protocol';
 
 export const DEFAULT_FLEX_ORIGIN = 'https://flex.twilio.com';
@@ -30,6 +31,7 @@ export interface CrmRelayOptions {
 export const CHIP_ATTRIBUTE = 'data-recording-controls-chip';
 /** "Recording" again stays this long beside the field, then the chip goes. */
 const RECORDING_SHOWN_MS = 4000;
+
 const CHIP_COLORS: Record<StateMessage['state'], [string, string]> = {
   pausing: ['#fff4d6', '#6b4e00'],
   resuming: ['#fff4d6', '#6b4e00'],
@@ -134,26 +136,72 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     chip.style.left = `${Math.round(box.left)}px`;
   };
 
+  let countdownTimer: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * The chip's words: `shown`, and for a screen reader `spoken` (the same unless a countdown ticks:
+   * then what is spoken stays as it was when the warning began, so it is said once).
+   */
+  const paint = (state: StateMessage['state'] | 'soon' | 'over', shown: string, spoken = shown) => {
+    if (!chip) return;
+    const [background, color] = CHIP_COLORS[state === 'soon' || state === 'over' ? 'failed' : state];
+    chip.setAttribute(CHIP_ATTRIBUTE, state);
+    // An alert is spoken at once: a failure, and the last seconds before the recording resumes by itself.
+    chip.setAttribute('role', state === 'failed' || state === 'soon' || state === 'over' ? 'alert' : 'status');
+    chip.style.background = background;
+    chip.style.color = color;
+    chip.style.display = '';
+    const [said, seen] = [chip.children[0] as HTMLElement, chip.children[1] as HTMLElement];
+    if (said.textContent !== spoken) said.textContent = spoken;
+    seen.textContent = shown;
+  };
+
+  /** A pause that ends by itself: its last seconds counted down beside the field, and its end said plainly. */
+  const countDown = ({ resumeAt, soonText, overText }: Required<Pick<StateMessage, 'resumeAt' | 'soonText' | 'overText'>>) => {
+    const tick = () => {
+      const left = Date.parse(resumeAt) - Date.now();
+      if (left <= 0) {
+        if (countdownTimer) clearInterval(countdownTimer);
+        countdownTimer = undefined;
+        paint('over', overText);
+        chipTimer = setTimeout(() => chip && (chip.style.display = 'none'), RECORDING_SHOWN_MS);
+      } else if (left <= RESUME_WARNING_MS) {
+        const seconds = Math.ceil(left / 1000);
+        const shown = soonText.replace('{{time}}', `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`);
+        warned ??= shown;
+        paint('soon', shown, warned);
+      }
+    };
+    let warned: string | undefined;
+    countdownTimer = setInterval(tick, 1000);
+    tick();
+  };
+
   /** What the recording does now, beside the field: a failure as an alert, the rest as a status. */
-  const showState = ({ state, text }: StateMessage) => {
+  const showState = (message: StateMessage) => {
+    const { state, text } = message;
     const doc = page.document;
     if (!chip) {
       chip = doc.createElement('div');
       chip.style.cssText = 'position:fixed;z-index:2147483647;padding:2px 8px;border-radius:10px;font:600 12px/18px system-ui,sans-serif;pointer-events:none;';
+      // What a screen reader is told (unseen), and what is drawn (unspoken): a ticking countdown is not read out each second.
+      const said = doc.createElement('span');
+      said.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;';
+      const seen = doc.createElement('span');
+      seen.setAttribute('aria-hidden', 'true');
+      chip.append(said, seen);
       doc.body.appendChild(chip);
     }
     const focused = matching(doc.activeElement).length > 0 ? doc.activeElement : null;
     chipField = focused ?? chipField;
-    const [background, color] = CHIP_COLORS[state];
-    chip.setAttribute(CHIP_ATTRIBUTE, state);
-    chip.setAttribute('role', state === 'failed' ? 'alert' : 'status');
-    chip.style.background = background;
-    chip.style.color = color;
-    chip.style.display = '';
-    chip.textContent = text;
-    place();
     if (chipTimer) clearTimeout(chipTimer);
+    if (countdownTimer) clearInterval(countdownTimer);
+    countdownTimer = undefined;
+    paint(state, text);
+    place();
     chipTimer = state === 'recording' ? setTimeout(() => chip && (chip.style.display = 'none'), RECORDING_SHOWN_MS) : undefined;
+    const { resumeAt, soonText, overText } = message;
+    if (state === 'paused' && resumeAt && soonText && overText) countDown({ resumeAt, soonText, overText });
   };
 
   const receive = (event: MessageEvent) => {
@@ -191,6 +239,7 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
       page.removeEventListener('scroll', place, true);
       page.removeEventListener('resize', place);
       if (chipTimer) clearTimeout(chipTimer);
+      if (countdownTimer) clearInterval(countdownTimer);
       chip?.remove();
     },
   };

@@ -1,5 +1,5 @@
 /** Turns a call's server state into the words the indicator and the supervisor page show. */
-import { resumesAt, type Hold, type PauseInterval } from '../core/holds';
+import { RESUME_WARNING_MS, resumesAt, type Hold, type PauseInterval } from '../core/holds';
 import type { CallEntry } from './liveState';
 import type { StringKey } from './strings';
 
@@ -22,6 +22,10 @@ export interface DescribeContext {
   labels: Record<string, string>;
   now: number;
 }
+
+/** The automatic resume is this close: the agent must stop taking card details. */
+export const resumesSoon = (description: Description, now: number): boolean =>
+  description.resumesAt !== null && Date.parse(description.resumesAt) - now <= RESUME_WARNING_MS;
 
 /** "card-number" → "Card number", for desktop holds without a configured label. */
 export const humanize = (id: string): string => {
@@ -61,11 +65,23 @@ export function describePause(holds: Hold[], context: DescribeContext): string {
   return context.t('RecordingControlsResumesIn', { text: reasons, time: countdown(at, context.now, longest) });
 }
 
+/** What keeps the call paused: the desktop events by name, and the people (or API) by who they are. */
+function holdParts(holds: Hold[], context: Pick<DescribeContext, 't' | 'identity' | 'labels'>): { desktop: string[]; people: string[] } {
+  const desktop = holds.filter((hold) => hold.source === 'desktop').map((hold) => holdName(hold.id, context.labels));
+  const people = Array.from(new Set(holds.filter((hold) => hold.source !== 'desktop').map((hold) => who(hold, context))));
+  return { desktop, people };
+}
+
+/** The same as a plain list ("Card number, CVV"), for a sentence of its own. */
+export function holdNames(holds: Hold[], context: Pick<DescribeContext, 't' | 'identity' | 'labels'>): string {
+  const { desktop, people } = holdParts(holds, context);
+  return [...desktop, ...people].join(', ');
+}
+
 /** Why the call is paused ("Paused — Card number, by you"), without when it resumes. */
 function pauseReasons(holds: Hold[], context: DescribeContext): string {
   if (holds.length === 0) return context.t('RecordingControlsPaused');
-  const desktop = holds.filter((hold) => hold.source === 'desktop').map((hold) => holdName(hold.id, context.labels));
-  const people = Array.from(new Set(holds.filter((hold) => hold.source !== 'desktop').map((hold) => who(hold, context))));
+  const { desktop, people } = holdParts(holds, context);
   return desktop.length === 0 && people.length > 0
     ? context.t('RecordingControlsPausedBy', { who: people.join(', ') })
     : context.t('RecordingControlsPausedFor', {

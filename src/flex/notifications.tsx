@@ -11,6 +11,7 @@ import type { StringKey } from './strings';
 export const NotificationIds = {
   paused: 'RecordingControlsPaused',
   resumed: 'RecordingControlsResumed',
+  resumedByTime: 'RecordingControlsResumedByTime',
   stillPaused: 'RecordingControlsStillPaused',
   noRecording: 'RecordingControlsNoRecording',
   pauseFailed: 'RecordingControlsPauseFailed',
@@ -30,6 +31,7 @@ export function registerNotifications(): void {
   };
   register({ id: NotificationIds.paused, type: NotificationType.success, content: text('RecordingControlsNotifyPaused'), timeout: 5000 });
   register({ id: NotificationIds.resumed, type: NotificationType.information, content: text('RecordingControlsNotifyResumed'), timeout: 5000 });
+  register({ id: NotificationIds.resumedByTime, type: NotificationType.warning, content: text('RecordingControlsNotifyResumedByTime'), timeout: 15000 });
   register({ id: NotificationIds.stillPaused, type: NotificationType.information, content: text('RecordingControlsNotifyStillPaused'), timeout: 8000 });
   register({ id: NotificationIds.noRecording, type: NotificationType.warning, content: text('RecordingControlsNotifyNoRecording'), timeout: 8000 });
   register({
@@ -62,7 +64,7 @@ const dismiss = (id: string) => {
 };
 
 /** The notices that say what the recording is doing now: one of them shows at a time. */
-const STATE_NOTICES: string[] = [NotificationIds.paused, NotificationIds.resumed, NotificationIds.stillPaused, NotificationIds.noRecording, NotificationIds.pauseFailed];
+const STATE_NOTICES: string[] = Object.values(NotificationIds).filter((id) => id !== NotificationIds.actionFailed);
 
 /**
  * Shows the recording's new state in place of the state notices before it. A failure to pause
@@ -70,7 +72,7 @@ const STATE_NOTICES: string[] = [NotificationIds.paused, NotificationIds.resumed
  * "Recording resumed" does not make "NOT paused" any less true.
  */
 function showState(id: string, context?: Record<string, string>): void {
-  const keepsFailure = id === NotificationIds.resumed || id === NotificationIds.noRecording;
+  const keepsFailure = id === NotificationIds.resumed || id === NotificationIds.resumedByTime || id === NotificationIds.noRecording;
   for (const other of STATE_NOTICES) if (!(keepsFailure && other === NotificationIds.pauseFailed)) dismiss(other);
   Notifications.showNotification(id, context);
 }
@@ -78,6 +80,7 @@ function showState(id: string, context?: Record<string, string>): void {
 export const notify = {
   paused: () => showState(NotificationIds.paused),
   resumed: () => showState(NotificationIds.resumed),
+  resumedByTime: (reasons: string) => showState(NotificationIds.resumedByTime, { reasons }),
   stillPaused: (state: string) => showState(NotificationIds.stillPaused, { state }),
   noRecording: () => showState(NotificationIds.noRecording),
   pauseFailed: (message: string) => showState(NotificationIds.pauseFailed, { message }),

@@ -123,6 +123,8 @@ describe('the plugin’s bridge in the Flex window', () => {
 
     release();
     await waitFor(() => expect(states().map(({ state }) => state)).toEqual(['pausing', 'paused']));
+    // The hold ends by itself: the page can count its last seconds down.
+    expect(states()[1]).toMatchObject({ text: 'Recording paused', resumeAt: api.state.holds[0].resumeAt, soonText: 'Recording resumes in {{time}}', overText: 'Recording again' });
     await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Paused — CVV — resumes in/));
     expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
     crm.remove();
@@ -241,14 +243,16 @@ describe('the relay script in the CRM page', () => {
     const state = (value: string, text: string, origin = FLEX) =>
       window.dispatchEvent(new MessageEvent('message', { data: { source: FROM_FLEX, type: 'state', state: value, text }, origin, source: flex }));
     const chip = () => document.querySelector(`[${CHIP_ATTRIBUTE}]`) as HTMLElement | null;
+    const shown = () => chip()?.querySelector('[aria-hidden="true"]')?.textContent;
+    const spoken = () => chip()?.querySelector(':not([aria-hidden])')?.textContent;
 
     state('pausing', 'Pausing recording…');
     expect(chip()).toHaveAttribute(CHIP_ATTRIBUTE, 'pausing');
     expect(chip()).toHaveAttribute('role', 'status');
-    expect(chip()).toHaveTextContent('Pausing recording…');
+    expect([shown(), spoken()]).toEqual(['Pausing recording…', 'Pausing recording…']);
     state('failed', 'NOT paused — do not take card details');
     expect(chip()).toHaveAttribute('role', 'alert');
-    expect(chip()).toHaveTextContent('NOT paused — do not take card details');
+    expect([shown(), spoken()]).toEqual(['NOT paused — do not take card details', 'NOT paused — do not take card details']);
     // Only Flex, at its origin, says what the chip shows.
     state('paused', 'Recording paused', 'https://evil.example.com');
     expect(chip()).toHaveAttribute(CHIP_ATTRIBUTE, 'failed');
@@ -259,6 +263,35 @@ describe('the relay script in the CRM page', () => {
     expect(chip()).not.toBeVisible();
     relay.stop();
     expect(chip()).toBeNull();
+    remove();
+  });
+
+  it('counts the last seconds of a pause that ends by itself down beside the field, then says it records again', () => {
+    jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z') });
+    const { flex, remove } = flexFrame();
+    const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
+    window.dispatchEvent(new MessageEvent('message', { data: fields, origin: FLEX, source: flex }));
+    (document.querySelector('input[name=cvv]') as HTMLInputElement).focus();
+    const paused = { source: FROM_FLEX, type: 'state', state: 'paused', text: 'Recording paused', resumeAt: '2030-01-01T10:00:15.000Z', soonText: 'Recording resumes in {{time}}', overText: 'Recording again' };
+    window.dispatchEvent(new MessageEvent('message', { data: paused, origin: FLEX, source: flex }));
+    const chip = () => document.querySelector(`[${CHIP_ATTRIBUTE}]`) as HTMLElement;
+    const shown = () => chip().querySelector('[aria-hidden="true"]')?.textContent;
+    const spoken = () => chip().querySelector(':not([aria-hidden])')?.textContent;
+    expect(shown()).toBe('Recording paused');
+    expect(chip()).toHaveAttribute('role', 'status');
+    jest.advanceTimersByTime(5000);
+    expect([shown(), spoken()]).toEqual(['Recording resumes in 0:10', 'Recording resumes in 0:10']);
+    expect(chip()).toHaveAttribute(CHIP_ATTRIBUTE, 'soon');
+    expect(chip()).toHaveAttribute('role', 'alert');
+    jest.advanceTimersByTime(1000);
+    // The countdown ticks where it is seen; what is spoken stays, so it is said once.
+    expect([shown(), spoken()]).toEqual(['Recording resumes in 0:09', 'Recording resumes in 0:10']);
+    jest.advanceTimersByTime(9000);
+    expect([shown(), spoken()]).toEqual(['Recording again', 'Recording again']);
+    expect(chip()).toHaveAttribute(CHIP_ATTRIBUTE, 'over');
+    jest.advanceTimersByTime(5000);
+    expect(chip()).not.toBeVisible();
+    relay.stop();
     remove();
   });
 

@@ -69,6 +69,37 @@ describe('recording indicator', () => {
     expect(screen.getByText(/The recording was NOT paused/)).toBeInTheDocument();
   });
 
+  it('warns in the last seconds before the recording resumes by itself, once, as an alert', async () => {
+    jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:13.000Z' })]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('resumes in 0:13'));
+    expect(screen.queryByTestId('recording-indicator-warning')).not.toBeInTheDocument();
+    act(() => {
+      jest.advanceTimersByTime(4000);
+    });
+    await waitFor(() => expect(indicatorText()).toHaveTextContent('resumes in 0:09'));
+    const warning = screen.getByTestId('recording-indicator-warning');
+    expect(warning).toHaveAttribute('role', 'alert');
+    expect(warning).toHaveTextContent('The recording resumes in a few seconds: stop taking card details.');
+    act(() => {
+      jest.advanceTimersByTime(2000);
+    });
+    // The same words: an alert is spoken again only when its words change.
+    expect(screen.getByTestId('recording-indicator-warning')).toHaveTextContent(/^The recording resumes in a few seconds: stop taking card details\.$/);
+  });
+
+  it('says plainly that the call is recorded again when a pause ran out', async () => {
+    api.state = callStatus([desktopHold({ id: 'cvv', openedAt: new Date().toISOString(), resumeAt: new Date(Date.now() + 1000).toISOString() })]);
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Cvv — resumes in/));
+    api.state = callStatus();
+    // The plugin asks once the hold's time has come, and Twilio says it runs again.
+    expect(await screen.findByText('The pause for Cvv ran out: the call is being recorded again. Do not take card details now.', {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(indicatorText()).toHaveTextContent(/^Recording$/);
+    expect(screen.queryByText('Recording resumed.')).not.toBeInTheDocument();
+  });
+
   it('says "Paused by you" for the agent\'s own pause', async () => {
     api.state = callStatus([manualHold('alice')]);
     renderInFlex(<RecordingIndicator />, voiceTask());
