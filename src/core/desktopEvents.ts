@@ -50,6 +50,8 @@ const desktopItemEvent = z.strictObject({
   stopTrigger: triggerId.optional(),
   stopAction: z.literal('resume').optional(),
   fields: z.array(crmField).max(MAX_CRM_FIELDS).optional(),
+  /** Its CRM fields keep the pause while the agent stays in them, past `durationSeconds` (crm-relay.js renews it). */
+  keepPausedWhileFocused: z.boolean().optional(),
 });
 
 /** The fields an event and a CRM field may have; nothing else is accepted. */
@@ -209,6 +211,19 @@ export function applyDesktopTrigger(
 }
 
 /** True when the trigger only opens holds: the pause can be sent before any state is read. */
+/**
+ * How often crm-relay.js sends an event's start again while the agent stays in one of its fields
+ * (keepPausedWhileFocused): early enough that the hold never reaches its last seconds (when the
+ * agent would be warned) and a slow answer still lands in time. Undefined when nothing needs renewing.
+ */
+export function renewEveryMs(event: Pick<DesktopItemEvent, 'durationSeconds' | 'keepPausedWhileFocused'>): number | undefined {
+  if (!event.keepPausedWhileFocused || event.durationSeconds === undefined) return undefined;
+  const durationMs = event.durationSeconds * 1000;
+  return durationMs > RENEW_MARGIN_MS * 2 ? durationMs - RENEW_MARGIN_MS : Math.max(500, durationMs / 2);
+}
+/** The warning's 10 s and 5 s for the renewal to land. */
+const RENEW_MARGIN_MS = 15_000;
+
 export const onlyStarts = (config: DesktopEventsConfig, trigger: string): boolean =>
   config.events.some((event) => event.startTrigger === trigger) &&
   !config.events.some((event) => event.stopTrigger === trigger);

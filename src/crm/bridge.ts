@@ -122,9 +122,11 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     const runtime = runtimeOf();
     const task = selectedTask(runtime.manager);
     const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
-    // "Pausing…" at once, in Flex and beside the field, until Twilio's answer says what happened.
+    // "Pausing…" at once, in Flex and beside the field, until Twilio's answer says what happened
+    // (not when the call is paused already: a start renewed while the agent stays in the field).
+    const wasPaused = ref !== undefined && runtime.live.get(ref)?.status?.recording === 'paused';
     if (ref) runtime.live.setPending(ref, starts ? 'pause' : 'resume');
-    tellState(page, origin, starts ? 'pausing' : 'resuming');
+    if (!(starts && wasPaused)) tellState(page, origin, starts ? 'pausing' : 'resuming');
     try {
       const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }), Token: runtime.token() ?? '' };
       const answer = await request(`${base()}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -141,7 +143,7 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
       }
       // The pending change silenced the live state's own notice: this answer gives it.
       if (recording === 'absent') notify.noRecording();
-      else if (recording === 'paused' && starts) notify.paused();
+      else if (recording === 'paused' && starts && !wasPaused) notify.paused();
       else if (recording === 'in-progress') notify.resumed();
       tellState(page, origin, recording === 'paused' ? 'paused' : 'recording', answer.body.holds);
     } finally {

@@ -12,6 +12,8 @@ export interface CrmFieldTrigger {
   event: string;
   focusTrigger: string;
   blurTrigger?: string;
+  /** While the agent stays in the field, its start is sent again this often (the event keeps its pause while focused). */
+  renewEveryMs?: number;
 }
 
 /** What the CRM page is told to watch: its own origin's fields, nothing else. */
@@ -19,6 +21,7 @@ export interface WatchedField {
   selector: string;
   focus: string;
   blur?: string;
+  renewEveryMs?: number;
 }
 
 export const FROM_CRM = 'recording-controls-crm';
@@ -88,14 +91,24 @@ export function readFieldsMessage(data: unknown): FieldsMessage | null {
       TRIGGER.test(field.focus) &&
       (field.blur === undefined || (typeof field.blur === 'string' && TRIGGER.test(field.blur))),
   );
-  return { source: FROM_FLEX, type: 'fields', fields: fields.map(({ selector, focus, blur }) => ({ selector, focus, ...(blur && { blur }) })) };
+  const renewal = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 500 ? value : undefined);
+  return {
+    source: FROM_FLEX,
+    type: 'fields',
+    fields: fields.map(({ selector, focus, blur, renewEveryMs }) => ({ selector, focus, ...(blur && { blur }), ...(renewal(renewEveryMs) && { renewEveryMs: renewal(renewEveryMs) }) })),
+  };
 }
 
 /** The fields of one origin, as its page watches them. */
 export const fieldsFor = (all: CrmFieldTrigger[], origin: string): WatchedField[] =>
   all
     .filter((field) => field.origin === origin)
-    .map((field) => ({ selector: field.selector, focus: field.focusTrigger, ...(field.blurTrigger && { blur: field.blurTrigger }) }));
+    .map((field) => ({
+      selector: field.selector,
+      focus: field.focusTrigger,
+      ...(field.blurTrigger && { blur: field.blurTrigger }),
+      ...(field.renewEveryMs && { renewEveryMs: field.renewEveryMs }),
+    }));
 
 /** The state message from Flex, or null. */
 export function readStateMessage(data: unknown): StateMessage | null {

@@ -84,7 +84,29 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     for (const trigger of new Set(triggers)) if (trigger) post({ source: FROM_CRM, type: 'trigger', trigger, occurredAt });
   };
 
+  /** While the agent stays in a field whose event keeps its pause while focused, its start goes again in time. */
+  let renewal: { field: Element; timer: ReturnType<typeof setInterval> } | undefined;
+  const stopRenewing = () => {
+    if (renewal) clearInterval(renewal.timer);
+    renewal = undefined;
+  };
+  const renewWhileIn = (target: EventTarget | null) => {
+    const kept = matching(target).filter((field) => field.renewEveryMs);
+    if (kept.length === 0 || renewal?.field === target) return;
+    stopRenewing();
+    const every = Math.min(...kept.map((field) => field.renewEveryMs as number));
+    const field = target as Element;
+    renewal = {
+      field,
+      timer: setInterval(() => {
+        if (page.document.activeElement === field) send(kept.map((each) => each.focus));
+        else stopRenewing();
+      }, every),
+    };
+  };
+
   const enter = (event: FocusEvent) => {
+    renewWhileIn(event.target);
     if (event.target === focusAlreadySent) {
       focusAlreadySent = null;
       return;
@@ -103,6 +125,7 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
   const leave = (event: FocusEvent) => {
     const left = matching(event.target);
     if (left.length === 0) return;
+    if (renewal?.field === event.target) stopRenewing();
     // Moving straight to another watched field: its pause starts before this one ends, so the
     // recording does not resume for the instant in between (a repeated start only moves the hold's end).
     const next = matching(event.relatedTarget);
@@ -240,6 +263,7 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
       page.removeEventListener('resize', place);
       if (chipTimer) clearTimeout(chipTimer);
       if (countdownTimer) clearInterval(countdownTimer);
+      stopRenewing();
       chip?.remove();
     },
   };

@@ -147,6 +147,20 @@ describe('Desktop Manager view', () => {
     expect(screen.queryByText('Unsaved changes')).not.toBeInTheDocument();
   });
 
+  it('keeps an event paused while the agent is in its CRM field, when the admin says so', async () => {
+    renderView();
+    await waitFor(() => expect(row('cvv')).toBeInTheDocument());
+    fireEvent.click(within(row('cvv')).getByRole('button', { name: /^Edit / }));
+    const keep = within(dialog()).getByRole('checkbox', { name: /Keep paused while the agent is in the field/ });
+    expect(keep).not.toBeChecked();
+    fireEvent.click(keep);
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Apply' }));
+    expect(within(row('cvv')).getByText('kept paused while in the field')).toBeInTheDocument();
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(server.puts).toHaveLength(1));
+    expect(server.puts[0].events[1]).toEqual({ ...cvv, keepPausedWhileFocused: true });
+  });
+
   it('adds an event with a CRM field, each problem shown under its field until fixed', async () => {
     renderView();
     await waitFor(() => expect(row('cvv')).toBeInTheDocument());

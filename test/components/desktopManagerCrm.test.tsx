@@ -295,6 +295,27 @@ describe('the relay script in the CRM page', () => {
     remove();
   });
 
+  it('an event kept paused while the agent is in its field: its start goes again in time, until the agent leaves', () => {
+    jest.useFakeTimers();
+    const { flex, posted, remove } = flexFrame();
+    const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
+    const kept = { source: FROM_FLEX, type: 'fields', fields: [{ selector: 'input[name=cvv]', focus: 'cvv.focus', blur: 'cvv.blur', renewEveryMs: 2500 }] };
+    window.dispatchEvent(new MessageEvent('message', { data: kept, origin: FLEX, source: flex }));
+    const cvv = document.querySelector('input[name=cvv]') as HTMLInputElement;
+    const notes = document.querySelector('input[name=notes]') as HTMLInputElement;
+    const triggers = () => posted.filter(({ data }) => data.type === 'trigger').map(({ data }) => data.trigger);
+    cvv.focus();
+    expect(triggers()).toEqual(['cvv.focus']);
+    jest.advanceTimersByTime(5100);
+    expect(triggers()).toEqual(['cvv.focus', 'cvv.focus', 'cvv.focus']);
+    notes.focus();
+    expect(triggers()).toEqual(['cvv.focus', 'cvv.focus', 'cvv.focus', 'cvv.blur']);
+    jest.advanceTimersByTime(10_000);
+    expect(triggers()).toHaveLength(4);
+    relay.stop();
+    remove();
+  });
+
   it('takes fields only from the Flex window at the Flex origin', () => {
     const { flex, remove } = flexFrame();
     const other = flexFrame();

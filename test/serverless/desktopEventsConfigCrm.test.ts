@@ -45,6 +45,19 @@ describe('GET /desktop-events/crm-fields', () => {
     });
   });
 
+  test('an event that keeps its pause while the agent is in the field tells its fields how often to renew it', async () => {
+    const store = configs();
+    const kept = shipped.map((event) =>
+      event.id === 'cvv' ? { ...event, durationSeconds: 60, keepPausedWhileFocused: true, fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }] } : event,
+    );
+    const saved = await handleDesktopEventsConfig({ auth, configs: store }, { headers: { 'content-type': 'application/json', authorization: 'Bearer test-admin-key' }, body: { version: 0, events: kept } });
+    expect(saved.status).toBe(200);
+    const agent = standin.createLiveCall({ agent: 'alice', recording: 'none' });
+    const fields = answer(await handleCrmFields({ auth, configs: configs() }, { headers: { token: agent.token }, body: {} }));
+    // 45 s: before the hold's last 10 s (when the agent would be warned), with 5 s for the renewal to land.
+    expect(fields.body.fields).toEqual([{ origin: 'https://crm.example.com', selector: 'input[name=cvv]', event: 'cvv', focusTrigger: 'cvv.focus', blurTrigger: 'cvv.blur', renewEveryMs: 45_000 }]);
+  });
+
   test('without a valid Flex token or key: 401', async () => {
     expect(answer(await handleCrmFields({ auth, configs: configs() }, { headers: {}, body: {} }))).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
     expect(answer(await handleCrmFields({ auth, configs: configs() }, { headers: { token: 'forged' }, body: {} })).status).toBe(401);

@@ -282,6 +282,11 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
                             <code>{field.selector}</code> · {field.origin}
                           </Text>
                         ))}
+                    {event.keepPausedWhileFocused && (event.fields ?? []).length > 0 && (
+                      <Text as="div" fontSize="fontSize20" color="colorTextWeak">
+                        {t('DesktopManagerKeptPaused')}
+                      </Text>
+                    )}
                   </Td>
                   <Td>
                     <Box display="flex">

@@ -7,6 +7,7 @@ import * as React from 'react';
 import { useMemo, useState } from 'react';
 import { Box } from '@twilio-paste/core/box';
 import { Button } from '@twilio-paste/core/button';
+import { Checkbox } from '@twilio-paste/core/checkbox';
 import { Heading } from '@twilio-paste/core/heading';
 import { HelpText } from '@twilio-paste/core/help-text';
 import { Input } from '@twilio-paste/core/input';
@@ -138,6 +139,14 @@ export function EventEditor({ t, events, index, initial, onApply, onCancel }: Ev
                   {t('DesktopManagerCrmAdd')}
                 </Button>
               </Box>
+              <Checkbox
+                id={`${idBase}-keep`}
+                checked={form.keepPausedWhileFocused}
+                onChange={(event) => setForm({ ...form, keepPausedWhileFocused: event.target.checked })}
+                helpText={t('DesktopManagerKeepPausedHelp')}
+              >
+                {t('DesktopManagerKeepPaused')}
+              </Checkbox>
             </Stack>
           </Box>
         </Stack>

@@ -18,9 +18,10 @@ export interface EventForm {
   durationSeconds: string;
   stopTrigger: string;
   fields: FieldForm[];
+  keepPausedWhileFocused: boolean;
 }
 
-export const emptyForm = (): EventForm => ({ id: '', name: '', startTrigger: '', durationSeconds: '', stopTrigger: '', fields: [] });
+export const emptyForm = (): EventForm => ({ id: '', name: '', startTrigger: '', durationSeconds: '', stopTrigger: '', fields: [], keepPausedWhileFocused: false });
 
 export const formOf = (event: DesktopItemEvent): EventForm => ({
   id: event.id,
@@ -29,6 +30,7 @@ export const formOf = (event: DesktopItemEvent): EventForm => ({
   durationSeconds: event.durationSeconds === undefined ? '' : String(event.durationSeconds),
   stopTrigger: event.stopTrigger ?? '',
   fields: (event.fields ?? []).map(({ selector, origin }) => ({ selector, origin })),
+  keepPausedWhileFocused: event.keepPausedWhileFocused === true,
 });
 
 /**
@@ -47,6 +49,7 @@ export function eventOf(form: EventForm, original?: DesktopItemEvent): DesktopIt
     ...(duration && { durationSeconds: (/^\d+$/.test(duration) ? Number(duration) : duration) as number }),
     ...(stop && { stopTrigger: stop, stopAction: original?.stopAction ?? 'resume' }),
     ...(form.fields.length > 0 && { fields: form.fields.map(({ selector, origin }) => ({ selector: selector.trim(), origin: origin.trim() })) }),
+    ...(form.keepPausedWhileFocused && { keepPausedWhileFocused: true }),
   };
 }
 

@@ -14,7 +14,7 @@
  * are). Browsers send the Flex token in the body (the twilio-flex-token-validator convention);
  * servers may use the `Token` header.
  */
-import { desktopEventsConfigIssues, describeIssue, DesktopItemEvent } from '../../../core/desktopEvents';
+import { desktopEventsConfigIssues, describeIssue, DesktopItemEvent, renewEveryMs } from '../../../core/desktopEvents';
 import type { CrmFieldTrigger } from '../../../crm/protocol';
 import { HISTORY_PAGE_MAX } from '../signals/desktopEventsConfig';
 import type { ConfigInForce, DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
@@ -181,8 +181,13 @@ export const crmFieldTriggers = (events: DesktopItemEvent[]): CrmFieldTrigger[] 
       event: event.id,
       focusTrigger: event.startTrigger,
       ...(event.stopTrigger && { blurTrigger: event.stopTrigger }),
+      ...renewal(event),
     })),
   );
+const renewal = (event: DesktopItemEvent) => {
+  const every = renewEveryMs(event);
+  return every === undefined ? {} : { renewEveryMs: every };
+};
 
 /**
  * `GET /desktop-events/crm-fields`: what the plugin of every Flex user needs to relay CRM fields —
