@@ -17,6 +17,7 @@
 //           "shortcutKey": "P",
 //           "indicator": {
 //             "showTimeline": true,
+//             "warningSound": false,
 //             "labels": { "card-number": "Card number", "cvv": "Security code" }
 //           }
 //         }
@@ -38,6 +39,8 @@
 //                      "" turns the shortcut off. Firefox uses Ctrl+Shift+P for a private
 //                      window, so pick another key if your agents use Firefox.
 //   indicator.showTimeline  true (default): the small timeline of paused intervals.
+//   indicator.warningSound  false (default): true plays a short tone when the warning before an
+//                           automatic resume begins (the last 10 seconds of a pause).
 //   indicator.labels   display names for desktop hold ids; without one, "card-number" shows as
 //                      "Card number".
 //

@@ -24,6 +24,28 @@ export const toneColors: Record<Tone, string> = {
   error: '#d61f1f',
 };
 
+/** A short tone each time `on` becomes true (the warning begins); silent where the browser has no Web Audio. */
+function useToneWhen(on: boolean): void {
+  React.useEffect(() => {
+    if (!on) return;
+    const Context = typeof window !== 'undefined' ? (window.AudioContext ?? (window as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext) : undefined;
+    if (!Context) return;
+    try {
+      const audio = new Context();
+      const tone = audio.createOscillator();
+      const volume = audio.createGain();
+      tone.frequency.value = 880;
+      volume.gain.value = 0.2;
+      tone.connect(volume).connect(audio.destination);
+      tone.onended = () => void audio.close();
+      tone.start();
+      tone.stop(audio.currentTime + 0.25);
+    } catch {
+      // A browser that will not play (no user gesture yet) shows the warning all the same.
+    }
+  }, [on]);
+}
+
 /** Read by screen readers, not drawn. */
 const visuallyHidden: React.CSSProperties = { position: 'absolute', width: 1, height: 1, margin: -1, padding: 0, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0 };
 
@@ -40,11 +62,13 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
   const watched = runtime.configured && live;
   React.useEffect(() => (watched ? () => notify.callLeft() : undefined), [watched]);
 
-  if (!live || !task) return null;
-
   const description = runtime.configured
     ? describe(entry, { ...context, now })
     : { tone: 'error' as Tone, text: runtime.t('RecordingControlsUnavailable'), announcement: runtime.t('RecordingControlsUnavailable'), resumesAt: null };
+  const warning = live && resumesSoon(description, now);
+  useToneWhen(warning && runtime.config.indicator.warningSound);
+
+  if (!live || !task) return null;
   const status = entry?.status;
   const busy = !!entry?.pending;
   const canStop = runtime.config.agentsMayStop || runtime.isSupervisor();
@@ -58,7 +82,7 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
         <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: '50%', background: toneColors[description.tone] }} />
         <span data-testid="recording-indicator-text">{description.text}</span>
       </div>
-      {resumesSoon(description, now) && (
+      {warning && (
         // Where the agent looks, before the recording resumes by itself; said once (the countdown is above).
         <div role="alert" data-testid="recording-indicator-warning" style={{ marginTop: 4, padding: '4px 8px', borderRadius: 4, background: '#d61f1f', color: '#fff', fontWeight: 600 }}>
           {runtime.t('RecordingControlsResumeWarning')}

@@ -8,6 +8,8 @@
 export interface IndicatorConfig {
   /** Show the small timeline of paused intervals under the indicator. */
   showTimeline: boolean;
+  /** A short tone when the warning before an automatic resume begins. */
+  warningSound: boolean;
   /** Display names for desktop hold ids, e.g. `{ "card-number": "Card number" }`. */
   labels: Record<string, string>;
 }
@@ -35,7 +37,7 @@ export const defaultConfig: RecordingControlsConfig = {
   agentsMayStop: false,
   pollSeconds: 15,
   shortcutKey: 'P',
-  indicator: { showTimeline: true, labels: {} },
+  indicator: { showTimeline: true, warningSound: false, labels: {} },
 };
 
 export interface ConfigResult {
@@ -97,11 +99,12 @@ export function readConfig(raw: unknown): ConfigResult {
     if (!isObject(raw.indicator)) {
       problems.push('indicator must be an object');
     } else {
-      const { showTimeline, labels, ...rest } = raw.indicator;
+      const { showTimeline, warningSound, labels, ...rest } = raw.indicator;
       for (const key of Object.keys(rest)) problems.push(`unknown setting "indicator.${key}"`);
-      if (showTimeline !== undefined) {
-        if (typeof showTimeline === 'boolean') config.indicator.showTimeline = showTimeline;
-        else problems.push('indicator.showTimeline must be true or false');
+      for (const [name, value] of Object.entries({ showTimeline, warningSound })) {
+        if (value === undefined) continue;
+        if (typeof value === 'boolean') config.indicator[name as 'showTimeline' | 'warningSound'] = value;
+        else problems.push(`indicator.${name} must be true or false`);
       }
       if (labels !== undefined) {
         if (isObject(labels) && Object.values(labels).every((label) => typeof label === 'string')) {

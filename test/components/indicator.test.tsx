@@ -89,6 +89,37 @@ describe('recording indicator', () => {
     expect(screen.getByTestId('recording-indicator-warning')).toHaveTextContent(/^The recording resumes in a few seconds: stop taking card details\.$/);
   });
 
+  it('plays a short tone as the warning begins, when the contact center turned the sound on', async () => {
+    const tones: number[] = [];
+    class FakeAudio {
+      currentTime = 0;
+      destination = {};
+      createGain = () => ({ gain: { value: 1 }, connect: (next: unknown) => next });
+      createOscillator = () => ({ frequency: { value: 0 }, connect: (next: unknown) => next, start: () => tones.push(Date.now()), stop: () => undefined, onended: null });
+      close = () => Promise.resolve();
+    }
+    (window as { AudioContext?: unknown }).AudioContext = FakeAudio;
+    try {
+      setRuntime(createPluginRuntime(manager, { indicator: { showTimeline: true, warningSound: true, labels: { 'card-number': 'Card number' } } }));
+      jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+      api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:12.000Z' })]);
+      renderInFlex(<RecordingIndicator />, voiceTask());
+      await waitFor(() => expect(indicatorText()).toHaveTextContent('resumes in 0:12'));
+      expect(tones).toHaveLength(0);
+      act(() => {
+        jest.advanceTimersByTime(3000);
+      });
+      await waitFor(() => expect(screen.getByTestId('recording-indicator-warning')).toBeInTheDocument());
+      act(() => {
+        jest.advanceTimersByTime(3000);
+      });
+      // Once as the warning begins, not every second of it.
+      expect(tones).toHaveLength(1);
+    } finally {
+      delete (window as { AudioContext?: unknown }).AudioContext;
+    }
+  });
+
   it('says plainly that the call is recorded again when a pause ran out', async () => {
     api.state = callStatus([desktopHold({ id: 'cvv', openedAt: new Date().toISOString(), resumeAt: new Date(Date.now() + 1000).toISOString() })]);
     renderInFlex(<RecordingIndicator />, voiceTask());
