@@ -12,7 +12,7 @@ import { describe, resumesSoon, type Tone } from '../flex/describe';
 import { notify } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
 import type { TaskLike } from '../flex/types';
-import { useCall, useNow } from './hooks';
+import { useAutomationProblems, useCall, useNow } from './hooks';
 import { PauseTimeline } from './PauseTimeline';
 import { TagsDialog } from './TagsDialog';
 
@@ -66,6 +66,7 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
     ? describe(entry, { ...context, now })
     : { tone: 'error' as Tone, text: runtime.t('RecordingControlsUnavailable'), announcement: runtime.t('RecordingControlsUnavailable'), resumesAt: null };
   const warning = live && resumesSoon(description, now);
+  const automationOff = useAutomationProblems();
   useToneWhen(warning && runtime.config.indicator.warningSound);
 
   if (!live || !task) return null;
@@ -82,6 +83,12 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
         <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: '50%', background: toneColors[description.tone] }} />
         <span data-testid="recording-indicator-text">{description.text}</span>
       </div>
+      {automationOff.length > 0 && (
+        // For as long as it lasts: the agent must pause by hand.
+        <div role="alert" data-testid="recording-indicator-automation-off" style={{ marginTop: 4, padding: '4px 8px', borderRadius: 4, background: '#fff4d6', color: '#6b4e00', fontWeight: 600 }}>
+          {runtime.t('RecordingControlsAutomationOff', { reasons: automationOff.map((problem) => runtime.t(problem)).join('; ') })}
+        </div>
+      )}
       {warning && (
         // Where the agent looks, before the recording resumes by itself; said once (the countdown is above).
         <div role="alert" data-testid="recording-indicator-warning" style={{ marginTop: 4, padding: '4px 8px', borderRadius: 4, background: '#d61f1f', color: '#fff', fontWeight: 600 }}>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { AutomationProblem } from '../flex/automationHealth';
 import type { LiveIndexSnapshot } from '../flex/liveIndex';
 import { keyOf, type CallEntry, type WatchOptions } from '../flex/liveState';
 import { getRuntime } from '../flex/runtime';
@@ -48,4 +49,15 @@ export function useNow(ticking: boolean): number {
     return () => clearInterval(timer);
   }, [ticking]);
   return ticking ? now : Date.now();
+}
+
+/** What keeps card fields from pausing by themselves, kept current. */
+export function useAutomationProblems(): AutomationProblem[] {
+  const health = getRuntime().health;
+  const [problems, setProblems] = useState(() => health.current());
+  useEffect(() => {
+    setProblems(health.current());
+    return health.subscribe(() => setProblems(health.current()));
+  }, [health]);
+  return problems;
 }

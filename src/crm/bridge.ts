@@ -71,7 +71,10 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     })
       .then(({ status, body }) => {
         const listed = (body as { fields?: unknown }).fields;
-        if (status === 200 && Array.isArray(listed)) {
+        const read = status === 200 && Array.isArray(listed);
+        // Until they are read, no CRM page's field pauses anything: the agent is told.
+        runtimeOf().health.report('RecordingControlsOffCrmFields', !read);
+        if (read) {
           fields = listed as CrmFieldTrigger[];
           fetchedAt = Date.now();
         } else {

@@ -29,6 +29,10 @@ export interface CrmRelayOptions {
 
 /** The chip beside the field: `data-recording-controls-chip` carries the state, for the CRM's own styles and tests. */
 export const CHIP_ATTRIBUTE = 'data-recording-controls-chip';
+/** Flex has not answered this long: the page says its card fields pause nothing. */
+const UNREACHABLE_AFTER_MS = 10_000;
+export const UNREACHABLE_ATTRIBUTE = 'data-recording-controls-unreachable';
+const UNREACHABLE_TEXT = 'Card fields on this page cannot pause the call recording: Flex does not answer. Pause the recording in Flex by hand before taking card details.';
 /** "Recording" again stays this long beside the field, then the chip goes. */
 const RECORDING_SHOWN_MS = 4000;
 
@@ -227,6 +231,20 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     if (state === 'paused' && resumeAt && soonText && overText) countDown({ resumeAt, soonText, overText });
   };
 
+  // Flex has not answered for a while: a wrong or missing data-flex-origin, or a page outside Flex.
+  // The agent must know the card fields here pause nothing (Flex's strings are not known yet: English).
+  let unreachable: HTMLElement | undefined;
+  const unreachableTimer = setTimeout(() => {
+    if (answered) return;
+    unreachable = page.document.createElement('div');
+    unreachable.setAttribute(UNREACHABLE_ATTRIBUTE, '');
+    unreachable.setAttribute('role', 'alert');
+    unreachable.style.cssText = 'position:fixed;z-index:2147483647;top:8px;right:8px;max-width:320px;padding:6px 10px;border-radius:6px;background:#d61f1f;color:#fff;font:600 12px/16px system-ui,sans-serif;';
+    unreachable.textContent = UNREACHABLE_TEXT;
+    page.document.body.appendChild(unreachable);
+    console.warn(`[recording-controls] crm-relay.js: no answer from Flex at ${flexOrigins.join(' ')} (data-flex-origin); card fields on this page do not pause the recording`);
+  }, UNREACHABLE_AFTER_MS);
+
   const receive = (event: MessageEvent) => {
     if (event.source !== flex || !flexOrigins.includes(event.origin)) return;
     const state = readStateMessage(event.data);
@@ -240,6 +258,8 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     origins = [event.origin];
     answered = true;
     if (helloTimer) clearTimeout(helloTimer);
+    unreachable?.remove();
+    unreachable = undefined;
     // For the CRM's own developers (and the demo): which fields are watched now.
     page.document.dispatchEvent(new CustomEvent(FIELDS_EVENT, { detail: { selectors: fields.map((field) => field.selector) } }));
   };
@@ -264,6 +284,8 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
       if (chipTimer) clearTimeout(chipTimer);
       if (countdownTimer) clearInterval(countdownTimer);
       stopRenewing();
+      clearTimeout(unreachableTimer);
+      unreachable?.remove();
       chip?.remove();
     },
   };

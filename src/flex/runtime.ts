@@ -4,6 +4,7 @@
  * wrap them in a React provider.
  */
 import { createApi, type RecordingControlsApi } from './api';
+import { AutomationHealth } from './automationHealth';
 import type { RecordingControlsConfig } from './config';
 import { LiveCallIndex } from './liveIndex';
 import { LiveCalls } from './liveState';
@@ -20,6 +21,8 @@ export interface Runtime {
   live: LiveCalls;
   /** Every live call (the Sync map), for supervisors; opened only while a view uses it. */
   index: LiveCallIndex;
+  /** What keeps card fields from pausing the recording by themselves, now. */
+  health: AutomationHealth;
   t(key: StringKey, vars?: Record<string, string | number>): string;
   /** The user's Flex token (Flex refreshes it while it runs). */
   token(): string | undefined;
@@ -62,6 +65,7 @@ export function createRuntime(
     api,
     live,
     index,
+    health: new AutomationHealth(),
     t: (key, vars) => translate(manager.strings, key, vars),
     token,
     identity() {

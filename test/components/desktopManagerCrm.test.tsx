@@ -11,7 +11,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { FROM_CRM, FROM_FLEX, type CrmFieldTrigger } from '../../src/crm/protocol';
-import { CHIP_ATTRIBUTE, startCrmRelay } from '../../src/crm/relay';
+import { CHIP_ATTRIBUTE, startCrmRelay, UNREACHABLE_ATTRIBUTE } from '../../src/crm/relay';
 import { BASE_URL, CALL_SID, callStatus, desktopHold, fakeApi, fakeManager, renderInFlex, TOKEN, usePluginInFlex, voiceTask } from './support';
 
 const CRM = 'https://crm.example.com';
@@ -127,6 +127,29 @@ describe('the plugin’s bridge in the Flex window', () => {
     expect(states()[1]).toMatchObject({ text: 'Recording paused', resumeAt: api.state.holds[0].resumeAt, soonText: 'Recording resumes in {{time}}', overText: 'Recording again' });
     await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Paused — CVV — resumes in/));
     expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
+    crm.remove();
+  });
+
+  it('says in the call canvas, for as long as it lasts, that CRM fields pause nothing when they cannot be read', async () => {
+    let readable = false;
+    api.server.use(
+      http.post(`${BASE_URL}/desktop-events/crm-fields`, () =>
+        readable ? HttpResponse.json({ fields: crmFields }) : HttpResponse.json({ error: { code: 'config_unavailable' } }, { status: 502 }),
+      ),
+    );
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // An hour on: the plugin's copy of the fields (read in earlier tests) is old and is read again.
+    jest.useFakeTimers({ now: Date.now() + 3_600_000, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    renderInFlex(<RecordingIndicator />, task);
+    const crm = crmFrame();
+    fromPage(crm.page, CRM, { source: FROM_CRM, type: 'hello' });
+    const off = await screen.findByTestId('recording-indicator-automation-off');
+    expect(off).toHaveAttribute('role', 'alert');
+    expect(off).toHaveTextContent('Card fields may not pause the recording by themselves: the CRM fields could not be read. Pause by hand before taking card details.');
+    readable = true;
+    fromPage(crm.page, CRM, { source: FROM_CRM, type: 'hello' });
+    await waitFor(() => expect(screen.queryByTestId('recording-indicator-automation-off')).not.toBeInTheDocument());
+    warn.mockRestore();
     crm.remove();
   });
 
@@ -313,6 +336,26 @@ describe('the relay script in the CRM page', () => {
     jest.advanceTimersByTime(10_000);
     expect(triggers()).toHaveLength(4);
     relay.stop();
+    remove();
+  });
+
+  it('says on the page that its card fields pause nothing while Flex does not answer (a wrong data-flex-origin)', () => {
+    jest.useFakeTimers();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { flex, remove } = flexFrame();
+    const relay = startCrmRelay({ flex, flexOrigins: ['https://flex.example.com'], page: window });
+    const banner = () => document.querySelector(`[${UNREACHABLE_ATTRIBUTE}]`);
+    jest.advanceTimersByTime(9000);
+    expect(banner()).toBeNull();
+    jest.advanceTimersByTime(1500);
+    expect(banner()).toHaveAttribute('role', 'alert');
+    expect(banner()).toHaveTextContent('Card fields on this page cannot pause the call recording: Flex does not answer.');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('no answer from Flex at https://flex.example.com'));
+    // Flex answers after all: the banner goes.
+    window.dispatchEvent(new MessageEvent('message', { data: fields, origin: 'https://flex.example.com', source: flex }));
+    expect(banner()).toBeNull();
+    relay.stop();
+    warn.mockRestore();
     remove();
   });
 
