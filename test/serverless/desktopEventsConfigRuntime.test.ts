@@ -92,5 +92,6 @@ test('the browser assets are public: crm-relay.js for CRM pages, desktop-manager
     expect(response.headers.get('content-type')).toMatch(/javascript/);
   }
   const relay = await (await fetch(`${stack.functionsUrl}/crm-relay.js`)).text();
-  expect(relay.length).toBeLessThan(4096);
+  // Every CRM page loads it: a few KB, no framework (the chip, its countdown and the renewal included).
+  expect(relay.length).toBeLessThan(6 * 1024);
 });
