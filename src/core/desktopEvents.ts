@@ -1,5 +1,5 @@
 /**
- * Desktop item events (CONTRACT §2): which desktop trigger opens or closes which hold.
+ * Desktop item events (docs/desktop-events.md): which desktop trigger opens or closes which hold.
  * The configuration is validated here, listing every problem, and triggers are applied to a
  * ledger here; the functions only load the file and store the result.
  */

@@ -2,7 +2,7 @@
  * The plugin's half of CRM triggers: a CRM page inside Flex (or opened from it) runs crm-relay.js,
  * which posts the trigger ids of the fields the agent enters and leaves. This accepts them only
  * from origins the configuration lists, and only the triggers of that origin's fields, and sends
- * each as a desktop event authenticated with the agent's Flex token (CONTRACT §1): the server then
+ * each as a desktop event authenticated with the agent's Flex token (docs/api.md): the server then
  * acts for this agent only. The answer reaches the agent like any other pause: the indicator, and
  * the blocking notification when a pause failed.
  */

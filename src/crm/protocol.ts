@@ -4,7 +4,7 @@
  * and only trigger ids come back: never what was typed, never a credential.
  */
 
-/** One CRM field that fires desktop triggers (from the configuration, CONTRACT §2). */
+/** One CRM field that fires desktop triggers (from the configuration, docs/desktop-events.md). */
 export interface CrmFieldTrigger {
   origin: string;
   selector: string;

@@ -1,7 +1,7 @@
 /**
  * Triggers from CRM pages shown in Flex, server side: the CRM fields every Flex user's plugin may
  * read, and desktop events authenticated with the agent's Flex token instead of a signature
- * (CONTRACT §1) — acting only for that token's worker.
+ * (docs/api.md) — acting only for that token's worker.
  */
 import { Authenticator } from '../../src/serverless/lib/api/auth';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';

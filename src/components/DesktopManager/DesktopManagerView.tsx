@@ -1,5 +1,5 @@
 /**
- * The Desktop Manager: Flex admins configure desktop item events live (CONTRACT §2). The events as
+ * The Desktop Manager: Flex admins configure desktop item events live (docs/desktop-manager.md). The events as
  * a table; add, edit and delete in a draft checked by the core's validator; save with the version
  * the draft started from (a conflict names who saved meanwhile and offers to reload); the history
  * of saved versions, each one revertible.
