@@ -92,6 +92,6 @@ test('the browser assets are public: crm-relay.js for CRM pages, desktop-manager
     expect(response.headers.get('content-type')).toMatch(/javascript/);
   }
   const relay = await (await fetch(`${stack.functionsUrl}/crm-relay.js`)).text();
-  // Every CRM page loads it: a few KB, no framework (the chip, its countdown and the renewal included).
-  expect(relay.length).toBeLessThan(6 * 1024);
+  // Every CRM page loads it: a few KB, no framework (6.2 KB with the chip, its countdown, the renewal and the banner; 2.7 KB gzip).
+  expect(relay.length).toBeLessThan(8 * 1024);
 });
