@@ -1,5 +1,6 @@
 /** A small bar of the call so far with its paused stretches, and the same as a list for reading. */
 import * as React from 'react';
+import { minutesSeconds } from '../core/holds';
 import { intervalLabel, type Translate } from '../flex/describe';
 import type { PauseInterval } from '../flex/types';
 
@@ -14,10 +15,7 @@ export interface PauseTimelineProps {
 
 const clock = (time: number) => new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-const duration = (ms: number) => {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-};
+const duration = (ms: number) => minutesSeconds(Math.max(0, Math.round(ms / 1000)));
 
 /** The list shows the newest few; the bar always shows them all. */
 export const NEWEST_SHOWN = 3;

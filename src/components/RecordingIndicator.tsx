@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Actions, Button, withTaskContext } from '@twilio/flex-ui';
 import { RecordingActions } from '../actions/recordingActions';
 import { isLiveVoiceTask, refOf } from '../flex/calls';
-import { describe, resumesSoon, type Tone } from '../flex/describe';
+import { describe, plain, resumesSoon, type Tone } from '../flex/describe';
 import { notify } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
 import type { TaskLike } from '../flex/types';
@@ -64,7 +64,7 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
 
   const description = runtime.configured
     ? describe(entry, { ...context, now })
-    : { tone: 'error' as Tone, text: runtime.t('RecordingControlsUnavailable'), announcement: runtime.t('RecordingControlsUnavailable'), resumesAt: null };
+    : plain('error', runtime.t('RecordingControlsUnavailable'));
   const warning = live && resumesSoon(description, now);
   const automationOff = useAutomationProblems();
   useToneWhen(warning && runtime.config.indicator.warningSound);

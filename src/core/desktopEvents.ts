@@ -5,7 +5,7 @@
  */
 // The namespace import lets bundlers drop what is unused (zod's locales): the admin view carries this.
 import * as z from 'zod/v4';
-import { closeHold, expireHolds, Ledger, openHold } from './holds';
+import { closeHold, expireHolds, Ledger, openHold, RESUME_WARNING_MS } from './holds';
 
 const TRIGGER_FORMAT = 'must be 1–128 of A-Z a-z 0-9 . _ : -';
 const triggerId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, TRIGGER_FORMAT);
@@ -210,7 +210,6 @@ export function applyDesktopTrigger(
   return next;
 }
 
-/** True when the trigger only opens holds: the pause can be sent before any state is read. */
 /**
  * How often crm-relay.js sends an event's start again while the agent stays in one of its fields
  * (keepPausedWhileFocused): early enough that the hold never reaches its last seconds (when the
@@ -221,9 +220,10 @@ export function renewEveryMs(event: Pick<DesktopItemEvent, 'durationSeconds' | '
   const durationMs = event.durationSeconds * 1000;
   return durationMs > RENEW_MARGIN_MS * 2 ? durationMs - RENEW_MARGIN_MS : Math.max(500, durationMs / 2);
 }
-/** The warning's 10 s and 5 s for the renewal to land. */
-const RENEW_MARGIN_MS = 15_000;
+/** Before the warning's last seconds, with time for the renewal to land. */
+const RENEW_MARGIN_MS = RESUME_WARNING_MS + 5_000;
 
+/** True when the trigger only opens holds: the pause can be sent before any state is read. */
 export const onlyStarts = (config: DesktopEventsConfig, trigger: string): boolean =>
   config.events.some((event) => event.startTrigger === trigger) &&
   !config.events.some((event) => event.stopTrigger === trigger);

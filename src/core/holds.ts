@@ -121,6 +121,9 @@ export function nextExpiry(ledger: Ledger): string | null {
 /** The last seconds before a pause ends by itself, when the agent is warned (in Flex and beside the CRM field). */
 export const RESUME_WARNING_MS = 10_000;
 
+/** A length of time as the agent reads it: "0:42", "12:05". */
+export const minutesSeconds = (seconds: number): string => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
 /** When the recordings will resume by themselves: only when every open hold has an expiry. */
 export function resumesAt(ledger: Ledger): string | null {
   if (ledger.holds.length === 0 || ledger.holds.some((hold) => hold.resumeAt === null)) return null;

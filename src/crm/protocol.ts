@@ -91,11 +91,11 @@ export function readFieldsMessage(data: unknown): FieldsMessage | null {
       TRIGGER.test(field.focus) &&
       (field.blur === undefined || (typeof field.blur === 'string' && TRIGGER.test(field.blur))),
   );
-  const renewal = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 500 ? value : undefined);
+  const renews = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 500;
   return {
     source: FROM_FLEX,
     type: 'fields',
-    fields: fields.map(({ selector, focus, blur, renewEveryMs }) => ({ selector, focus, ...(blur && { blur }), ...(renewal(renewEveryMs) && { renewEveryMs: renewal(renewEveryMs) }) })),
+    fields: fields.map(({ selector, focus, blur, renewEveryMs }) => ({ selector, focus, ...(blur && { blur }), ...(renews(renewEveryMs) && { renewEveryMs }) })),
   };
 }
 

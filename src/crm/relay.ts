@@ -9,7 +9,7 @@
  * plugin in Flex accepts it only from origins the configuration lists and signs it with the
  * agent's Flex token.
  */
-import { RESUME_WARNING_MS } from '../core/holds';
+import { minutesSeconds, RESUME_WARNING_MS } from '../core/holds';
 import { FROM_CRM, readFieldsMessage, readStateMessage, type HelloMessage, type StateMessage, type TriggerMessage, type WatchedField } from './protocol';
 
 export const DEFAULT_FLEX_ORIGIN = 'https://flex.twilio.com';
@@ -164,6 +164,10 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
   };
 
   let countdownTimer: ReturnType<typeof setInterval> | undefined;
+  /** "Recording" again is said for a few seconds, then the chip goes. */
+  const hideSoon = () => {
+    chipTimer = setTimeout(() => chip && (chip.style.display = 'none'), RECORDING_SHOWN_MS);
+  };
 
   /**
    * The chip's words: `shown`, and for a screen reader `spoken` (the same unless a countdown ticks:
@@ -191,10 +195,9 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
         if (countdownTimer) clearInterval(countdownTimer);
         countdownTimer = undefined;
         paint('over', overText);
-        chipTimer = setTimeout(() => chip && (chip.style.display = 'none'), RECORDING_SHOWN_MS);
+        hideSoon();
       } else if (left <= RESUME_WARNING_MS) {
-        const seconds = Math.ceil(left / 1000);
-        const shown = soonText.replace('{{time}}', `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`);
+        const shown = soonText.replace('{{time}}', minutesSeconds(Math.ceil(left / 1000)));
         warned ??= shown;
         paint('soon', shown, warned);
       }
@@ -226,7 +229,7 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     countdownTimer = undefined;
     paint(state, text);
     place();
-    chipTimer = state === 'recording' ? setTimeout(() => chip && (chip.style.display = 'none'), RECORDING_SHOWN_MS) : undefined;
+    if (state === 'recording') hideSoon();
     const { resumeAt, soonText, overText } = message;
     if (state === 'paused' && resumeAt && soonText && overText) countDown({ resumeAt, soonText, overText });
   };

@@ -1,5 +1,5 @@
 /** Turns a call's server state into the words the indicator and the supervisor page show. */
-import { RESUME_WARNING_MS, resumesAt, type Hold, type PauseInterval } from '../core/holds';
+import { minutesSeconds, RESUME_WARNING_MS, resumesAt, type Hold, type PauseInterval } from '../core/holds';
 import type { CallEntry } from './liveState';
 import type { StringKey } from './strings';
 
@@ -41,8 +41,7 @@ export const holdName = (id: string, labels: Record<string, string>): string => 
  * 60 s event count down from 1:01).
  */
 export function countdown(at: string, now: number, atMostMs = Infinity): string {
-  const seconds = Math.max(0, Math.ceil(Math.min(Date.parse(at) - now, atMostMs) / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  return minutesSeconds(Math.max(0, Math.ceil(Math.min(Date.parse(at) - now, atMostMs) / 1000)));
 }
 
 /**
@@ -89,10 +88,12 @@ function pauseReasons(holds: Hold[], context: DescribeContext): string {
       });
 }
 
+/** A state with nothing counting down: said the same on screen and to a screen reader. */
+export const plain = (tone: Tone, text: string): Description => ({ tone, text, announcement: text, resumesAt: null });
+
 /** The truth as the server last confirmed it; "unknown" rather than a stale guess. */
 export function describe(entry: CallEntry | undefined, context: DescribeContext): Description {
   const { t } = context;
-  const plain = (tone: Tone, text: string): Description => ({ tone, text, announcement: text, resumesAt: null });
   if (entry?.error) {
     const ended = entry.error.code === 'call_not_found';
     return plain(ended ? 'absent' : 'unknown', t(ended ? 'RecordingControlsCallEnded' : 'RecordingControlsUnknown'));
