@@ -99,10 +99,14 @@ function requireTwilioSignature(protectedRoutes: Set<string>, authToken: string 
     if (!protectedRoutes.has(request.path)) return next();
     const signature = request.headers['x-twilio-signature'];
     const url = `${request.protocol}://${request.get('host')}${request.originalUrl}`;
-    // Form fields are signed; a JSON body is signed through a bodySHA256 parameter this runtime does not check.
-    const params = request.is('application/x-www-form-urlencoded') ? (request.body as Record<string, unknown>) : {};
+    // Form fields are signed with the URL; a JSON body (Event Streams) through the URL's bodySHA256 parameter.
+    const rawJson = (request as Request & { rawJson?: string }).rawJson;
     const valid =
-      typeof signature === 'string' && !!authToken && !request.is('application/json') && twilio.validateRequest(authToken, signature, url, params);
+      typeof signature === 'string' &&
+      !!authToken &&
+      (request.is('application/json')
+        ? rawJson !== undefined && twilio.validateRequestWithBody(authToken, signature, url, rawJson)
+        : twilio.validateRequest(authToken, signature, url, request.is('application/x-www-form-urlencoded') ? (request.body as Record<string, unknown>) : {}));
     if (!valid) return jsonError(response, 401, 'invalid_signature', 'X-Twilio-Signature is missing or not valid (Twilio error 80625)');
     next();
   };
@@ -194,7 +198,11 @@ async function main(): Promise<void> {
   app.disable('x-powered-by');
   // Parsed here with the runtime's own settings (its parsers then skip the parsed body), so the
   // checks below see what the function will.
-  app.use(bodyParser.urlencoded({ extended: false, limit: BODY_LIMIT }), bodyParser.json({ limit: BODY_LIMIT }));
+  app.use(
+    bodyParser.urlencoded({ extended: false, limit: BODY_LIMIT }),
+    // The bytes are kept for the signature check of a protected function's JSON body.
+    bodyParser.json({ limit: BODY_LIMIT, verify: (request, _response, bytes) => ((request as Request & { rawJson?: string }).rawJson = bytes.toString('utf8')) }),
+  );
   // Any other body is not part of the event (as deployed); it is read to the end and dropped.
   app.use((request: Request, _response: Response, next: NextFunction) => ((request as Request & { _body?: boolean })._body ? next() : drain(request, () => next())));
   app.use(guardRuntimeNames);

@@ -29,8 +29,13 @@ export interface LocalStackOptions {
   host?: string;
   /** Where twilio-run's output goes; 'ignore' for tests, 'pipe' for tests that read its log. */
   output?: 'inherit' | 'ignore' | 'pipe';
-  /** Where TaskRouter's event callbacks go; default the functions' /task-event. */
-  eventCallbackUrl?: string;
+  /** Where TaskRouter's event callbacks go; default the functions' /task-event; null for none (Event Streams instead). */
+  eventCallbackUrl?: string | null;
+  /**
+   * Runs once the stand-in serves and before the functions start, as a deployment's first steps
+   * do at Twilio; what it returns joins the functions' settings.
+   */
+  prepare?: (standinUrl: string) => Promise<Record<string, string>>;
 }
 
 async function waitUntilServing(url: string, timeoutMs: number, functions: ChildProcess): Promise<void> {
@@ -56,18 +61,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const standin = createStandin({
     accountSid: options.env.ACCOUNT_SID,
     workspaceSid: options.env.TWILIO_WORKSPACE_SID,
-    eventCallbackUrl: options.eventCallbackUrl ?? `${functionsUrl}/task-event`,
+    eventCallbackUrl: options.eventCallbackUrl === null ? undefined : (options.eventCallbackUrl ?? `${functionsUrl}/task-event`),
     authToken: options.env.AUTH_TOKEN,
     // The key that signs the plugin's Sync tokens: the stand-in accepts what it signs.
     apiKeys: keySid && keySecret ? [{ sid: keySid, secret: keySecret }] : [],
   });
   const server: Server = await startStandinServer(standin, options.standinPort, host);
   const standinUrl = `http://${host}:${options.standinPort}`;
-  const syncServiceSid = await productSyncService(standin, standinUrl, options.env);
+  const settings = { ...options.env, ...(await options.prepare?.(standinUrl)) };
+  const syncServiceSid = await productSyncService(standin, standinUrl, settings);
 
   // twilio-run replaces process.env with its --env file, so the merged settings go there.
   const envFile = join(mkdtempSync(join(tmpdir(), 'recording-controls-')), '.env');
-  const env = { ...options.env, SYNC_SERVICE_SID: syncServiceSid, TWILIO_API_BASE_URL: standinUrl };
+  const env = { ...settings, SYNC_SERVICE_SID: syncServiceSid, TWILIO_API_BASE_URL: standinUrl };
   writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join('\n'), { mode: 0o600 });
 
   const functions = spawn(
@@ -92,11 +98,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 /**
  * The product's own Sync service at the stand-in, with ACLs on, as the deploy steps create it
  * (`twilio api:sync:v1:services:create --friendly-name recording-controls --acl-enabled`). A
- * `SYNC_SERVICE_SID` given as an IS sid is made with that sid (a deployment's existing service);
+ * `SYNC_SERVICE_SID` given as an IS sid is used if the stand-in has it, else made with that sid (a deployment's existing service);
  * one given as anything else (`default`) is left as it is, and the functions refuse it.
  */
 async function productSyncService(standin: Standin, standinUrl: string, env: Record<string, string>): Promise<string> {
   const given = env.SYNC_SERVICE_SID;
+  if (given && /^IS[0-9a-f]{32}$/.test(given) && standin.hasSyncService(given)) return given;
   if (given && /^IS[0-9a-f]{32}$/.test(given)) return standin.createSyncService({ sid: given, friendlyName: 'recording-controls', aclEnabled: true });
   if (given) return given;
   const response = await fetch(`${standinUrl}/v1/Services`, {

@@ -89,25 +89,56 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return createHmac('sha1', authToken).update(data).digest('base64');
 }
 
-interface SentEvent {
+/** An event the stand-in sent, kept to be reported and delivered again. */
+export interface SentEvent {
   report: EventCallbackReport;
   /** Exactly what the first delivery posted, stale attributes included. */
   params: Record<string, string>;
   delivered: boolean;
 }
 
+/** Where events go: the workspace's Event Callback URL, or an Event Streams sink (eventStreams.ts). */
+export interface EventDestination {
+  /** Events waiting together go in one request (an Event Streams sink batches; TaskRouter's callback does not). */
+  batches: boolean;
+  /** The receiver's HTTP status; 0 when the connection failed or no answer came in time. */
+  post(events: SentEvent[]): Promise<number>;
+}
+
+/** The workspace's Event Callback URL: one event a request, form-encoded, signed with the URL and its fields. */
+export function eventCallbackUrl(url: string, authToken: string | undefined): EventDestination {
+  return {
+    batches: false,
+    async post([event]) {
+      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+      if (authToken) headers['X-Twilio-Signature'] = twilioSignature(authToken, url, event.params);
+      return postTo(url, { method: 'POST', headers, body: new URLSearchParams(event.params) }, DELIVERY_TIMEOUT_MS);
+    },
+  };
+}
+
+/** The receiver's HTTP status, its body read to the end; 0 when the connection failed or no answer came within `timeoutMs`. */
+export async function postTo(url: string, init: RequestInit, timeoutMs: number): Promise<number> {
+  try {
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer().catch(() => undefined);
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
 /**
- * Sends events to the callback URL one at a time, in order (a redelivery takes its turn after
- * what is already waiting); a failed delivery is not retried unless asked for.
+ * Sends events to a destination one request at a time, in the order they happened (a redelivery
+ * takes its turn after what is already waiting; a batching destination takes everything waiting
+ * in one request); a failed delivery is not retried unless asked for.
  */
 export class EventCallbackSender {
-  private queue: Promise<void> = Promise.resolve();
   private events: SentEvent[] = [];
+  private waiting: Array<{ event: SentEvent; answered(status: number): void }> = [];
+  private pumping: Promise<void> | undefined;
 
-  constructor(
-    private readonly url: string,
-    private readonly authToken: string | undefined,
-  ) {}
+  constructor(private readonly destination: EventDestination) {}
 
   /** Delivers an event that happened `at`. */
   send(params: Record<string, string>, at: Date): void {
@@ -117,13 +148,13 @@ export class EventCallbackSender {
       delivered: false,
     };
     this.events.push(event);
-    void this.deliver(event);
+    void this.enqueue(event);
   }
 
   /** Delivers the event `sid` again with its first parameters; the receiver's status, or undefined for no such event. */
   redeliver(sid: string): Promise<number> | undefined {
     const event = this.events.find((candidate) => candidate.report.sid === sid);
-    return event && this.deliver(event);
+    return event && this.enqueue(event);
   }
 
   /** Every event delivered at least once, in the order they happened, with the status of its latest delivery. */
@@ -137,32 +168,32 @@ export class EventCallbackSender {
   }
 
   /** Resolves once every event sent so far has been answered (or failed). */
-  delivered(): Promise<void> {
-    return this.queue;
+  async delivered(): Promise<void> {
+    while (this.pumping) await this.pumping;
   }
 
-  private deliver(event: SentEvent): Promise<number> {
-    const delivery = this.queue.then(async () => {
-      const status = await this.post(event.params);
-      // Recorded before the queue moves on, so whoever awaited delivered() sees it.
-      event.report.status = status;
-      event.delivered = true;
-      return status;
+  private enqueue(event: SentEvent): Promise<number> {
+    const answered = new Promise<number>((resolve) => this.waiting.push({ event, answered: resolve }));
+    this.pump();
+    return answered;
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = (async () => {
+      while (this.waiting.length) {
+        const batch = this.destination.batches ? this.waiting.splice(0) : this.waiting.splice(0, 1);
+        const status = await this.destination.post(batch.map(({ event }) => event));
+        // Recorded before the queue moves on, so whoever awaited delivered() sees it.
+        for (const { event, answered } of batch) {
+          event.report.status = status;
+          event.delivered = true;
+          answered(status);
+        }
+      }
+    })().finally(() => {
+      this.pumping = undefined;
+      if (this.waiting.length) this.pump();
     });
-    this.queue = delivery.then(() => undefined);
-    return delivery;
-  }
-
-  /** The receiver's HTTP status; 0 when the connection failed or no answer came in time. */
-  private async post(params: Record<string, string>): Promise<number> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    if (this.authToken) headers['X-Twilio-Signature'] = twilioSignature(this.authToken, this.url, params);
-    try {
-      const response = await fetch(this.url, { method: 'POST', headers, body: new URLSearchParams(params), signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
-      await response.arrayBuffer().catch(() => undefined);
-      return response.status;
-    } catch {
-      return 0;
-    }
   }
 }

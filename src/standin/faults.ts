@@ -64,6 +64,13 @@ export const FAULT_OPERATIONS = [
   'taskrouter.task.update',
   'taskrouter.task.list',
   'token.validate',
+  'key.create',
+  'events.sink.create',
+  'events.sink.list',
+  'events.sink.delete',
+  'events.subscription.create',
+  'events.subscription.list',
+  'events.subscription.delete',
 ] as const;
 
 export type Operation = (typeof FAULT_OPERATIONS)[number];

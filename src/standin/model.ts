@@ -9,6 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { StandinInputError, StandinNotFoundError, TwilioApiError, newSid } from './primitives';
 import { SyncStore } from './sync';
+import { EventStreamsStore } from './eventStreams';
+import type { ApiKey } from './syncAccess';
 
 export { TwilioApiError, newSid, parseIfMatch } from './primitives';
 
@@ -219,6 +221,10 @@ export class TwilioModel {
   reservations = new Map<string, Reservation>();
   readonly sync: SyncStore;
   tokens = new Map<string, FlexToken>();
+  /** Event Streams' sinks and subscriptions (eventStreams.ts). */
+  readonly eventStreams: EventStreamsStore;
+  /** API keys made through the REST API (`api:core:keys:create`), beside those the stand-in was started with. */
+  apiKeys: ApiKey[] = [];
   /** Told what TaskRouter's event callback is told: reservations accepted, wrapping up, completed or canceled; tasks updated (Flex naming the conference), wrapping up, completed or canceled. */
   onTaskRouterEvent?: (event: TaskRouterEvent) => void;
   private liveCalls: LiveCall[] = [];
@@ -231,6 +237,7 @@ export class TwilioModel {
     readonly workspaceSid: string,
   ) {
     this.sync = new SyncStore(now);
+    this.eventStreams = new EventStreamsStore(now);
   }
 
   reset(): void {
@@ -241,6 +248,8 @@ export class TwilioModel {
     this.tasks.clear();
     this.reservations.clear();
     this.sync.reset();
+    this.eventStreams.reset();
+    this.apiKeys = [];
     this.tokens.clear();
     for (const live of this.liveCalls) this.cancelConferenceNaming(live);
     this.liveCalls = [];

@@ -4,6 +4,8 @@
  * do not collide. Account, workspace and service sids in paths are not checked against the
  * stand-in's own: it is single-tenant, and answers with its configured sids.
  */
+import { randomBytes } from 'node:crypto';
+import { EVENT_STREAMS_ROUTES } from './eventStreams';
 import { parseExpression } from './expressions';
 import {
   ASSIGNMENT_STATUSES,
@@ -15,6 +17,7 @@ import {
   type RecordingUpdateStatus,
   TwilioApiError,
   type TwilioModel,
+  newSid,
 } from './model';
 import { parseIfMatch } from './primitives';
 import { type Answer, type Route, type RouteRequest, created, etag, integerParam, ok, oneOf, path } from './routing';
@@ -25,6 +28,7 @@ import {
   conferenceJson,
   iso8601,
   page2010,
+  rfc2822,
   pageV1,
   recordingJson,
   reservationJson,
@@ -256,6 +260,19 @@ export const ROUTES: Route[] = [
     },
   },
   ...SYNC_ROUTES,
+  ...EVENT_STREAMS_ROUTES,
+  // ------------------------------------------------------------ API keys (the plugin's Sync tokens are signed with one)
+  {
+    method: 'POST',
+    pattern: path(`${ACCOUNT}/Keys\\.json`),
+    operation: 'key.create',
+    answer: (model, request) => {
+      const key = { sid: newSid('SK'), secret: randomBytes(16).toString('hex') };
+      model.apiKeys.push(key);
+      const now = rfc2822(request.now);
+      return created({ sid: key.sid, secret: key.secret, friendly_name: request.form.get('FriendlyName'), date_created: now, date_updated: now });
+    },
+  },
   // ------------------------------------------------------------ IAM: the Flex token check (twilio-flex-token-validator)
   {
     method: 'POST',

@@ -8,7 +8,8 @@
  * control.ts; fault injection in faults.ts.
  */
 import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseOutsideRecordingKind, parseSyncLimits, parseWorkerInput } from './control';
-import { EventCallbackSender, eventCallbackParams } from './eventCallback';
+import { EventCallbackSender, eventCallbackParams, eventCallbackUrl } from './eventCallback';
+import { sinkDestination } from './eventStreams';
 import { FaultQueue } from './faults';
 import { type StreamAudience, SyncPushChannel } from './push';
 import { SyncRateLimiter } from './syncLimits';
@@ -38,7 +39,8 @@ export function createStandin(options: StandinOptions = {}): Standin {
   const faults = new FaultQueue();
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
-  const apiKeys = options.apiKeys ?? [];
+  const startingKeys = options.apiKeys ?? [];
+  const knownKeys = () => (model.apiKeys.length ? [...startingKeys, ...model.apiKeys] : startingKeys);
   const authToken = options.authToken || undefined;
   const syncLimits = new SyncRateLimiter(options.syncLimits ?? true);
   const push = new SyncPushChannel({
@@ -46,18 +48,25 @@ export function createStandin(options: StandinOptions = {}): Standin {
     keepAliveMs: options.keepAliveMs,
   });
   model.sync.onChange = (change) => push.publish(change);
-  const callbacks = options.eventCallbackUrl ? new EventCallbackSender(options.eventCallbackUrl, options.authToken) : undefined;
-  if (callbacks) {
-    model.onTaskRouterEvent = (event) => {
-      const at = now();
-      callbacks.send(eventCallbackParams(model, event, at), at);
-    };
-  }
+  // TaskRouter's events go to the workspace's Event Callback URL, if it has one, and to every Event Streams sink subscribed to them.
+  const callbacks = options.eventCallbackUrl ? new EventCallbackSender(eventCallbackUrl(options.eventCallbackUrl, authToken)) : undefined;
+  const sinkSenders = new Map<string, EventCallbackSender>();
+  const senders = () => [...(callbacks ? [callbacks] : []), ...sinkSenders.values()];
+  model.onTaskRouterEvent = (event) => {
+    const at = now();
+    const params = eventCallbackParams(model, event, at);
+    callbacks?.send(params, at);
+    for (const sink of model.eventStreams.sinksFor(event.eventType)) {
+      let sender = sinkSenders.get(sink.sid);
+      if (!sender) sinkSenders.set(sink.sid, (sender = new EventCallbackSender(sinkDestination(sink, model.workspaceSid, authToken))));
+      sender.send(params, at);
+    }
+  };
 
   async function answerTwilio(request: Request, url: URL, record: RequestRecord): Promise<Answer | typeof NETWORK_ERROR> {
     try {
       const body = await request.text();
-      const principal = principalOf(model, request.headers, apiKeys, now(), authToken);
+      const principal = principalOf(model, request.headers, knownKeys(), now(), authToken);
       const found = findRoute(request.method, url.pathname);
       if (!found) return twilioError(new TwilioApiError(404, 20404, `The requested resource ${url.pathname} was not found`));
       record.operation = found.route.operation;
@@ -96,11 +105,11 @@ export function createStandin(options: StandinOptions = {}): Standin {
     const info = model.sync.serviceInfo(reference);
     if (!info) throw new TwilioApiError(404, 20404, `No Sync service ${reference}`);
     if (!access?.token) {
-      if (access?.authorization) return { serviceSid: info.sid, principal: principalOf(model, new Headers({ Authorization: access.authorization }), apiKeys, now(), authToken) };
+      if (access?.authorization) return { serviceSid: info.sid, principal: principalOf(model, new Headers({ Authorization: access.authorization }), knownKeys(), now(), authToken) };
       if (info.aclEnabled) throw new TwilioApiError(401, 20003, 'Authentication Error - this service has ACLs enabled: send a token');
       return { serviceSid: info.sid, principal: { kind: 'account' } };
     }
-    const principal = tokenPrincipal(model, access.token, apiKeys, now());
+    const principal = tokenPrincipal(model, access.token, knownKeys(), now());
     assertServiceReachable(model, principal, info.sid);
     return { serviceSid: info.sid, principal };
   }
@@ -148,15 +157,18 @@ export function createStandin(options: StandinOptions = {}): Standin {
     },
 
     async callbacksDelivered() {
-      await callbacks?.delivered();
+      await Promise.all(senders().map((sender) => sender.delivered()));
     },
 
     eventCallbacks() {
-      return callbacks?.deliveries() ?? [];
+      const deliveries = senders().flatMap((sender) => sender.deliveries());
+      return senders().length > 1 ? deliveries.sort((a, b) => a.at.localeCompare(b.at)) : deliveries;
     },
 
     async redeliverEventCallback(sid) {
-      const delivery = callbacks?.redeliver(sid);
+      const delivery = senders()
+        .map((sender) => sender.redeliver(sid))
+        .find((found) => found !== undefined);
       if (!delivery) throw new StandinNotFoundError(`No event ${sid}`);
       return { sid, status: await delivery };
     },
@@ -164,6 +176,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
     reset() {
       model.reset();
       callbacks?.reset();
+      sinkSenders.clear();
       faults.clear();
       syncLimits.reset();
       log = [];
@@ -199,6 +212,14 @@ export function createStandin(options: StandinOptions = {}): Standin {
 
     createSyncService({ friendlyName, aclEnabled, sid }) {
       return model.sync.createService(friendlyName, aclEnabled, sid).sid;
+    },
+
+    hasSyncService(sid) {
+      try {
+        return model.sync.fetchService(sid).sid === sid;
+      } catch {
+        return false;
+      }
     },
 
     syncDocument(uniqueName, access) {

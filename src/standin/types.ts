@@ -152,6 +152,8 @@ export interface Standin {
   setSyncLimits(on: boolean): void;
   /** As `POST /v1/Services` with account credentials: the new service's sid. Services outlive `reset()`. */
   createSyncService(input: SyncServiceInput): string;
+  /** Whether a Sync service with this sid exists (made at start, or through the REST API). */
+  hasSyncService(sid: string): boolean;
   /**
    * As `GET /__standin/sync/documents/<uniqueName>`: the service's document (the default
    * service's without `access`), if it exists. Throws TwilioApiError 401 for a bad token or a

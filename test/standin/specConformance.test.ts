@@ -198,6 +198,26 @@ async function aclRun(): Promise<void> {
   await asUser('GET', '/Documents/rc-call-CA1'); // 403 54007
 }
 
+/** What a deployment makes (docs/deploy.md): an API key, and an Event Streams sink subscribed to TaskRouter's events. */
+async function deploymentRun(): Promise<void> {
+  await client.newKeys.create({ friendlyName: 'recording-controls-sync' });
+  const sink = await client.events.v1.sinks.create({
+    description: 'recording-controls task events',
+    sinkType: 'webhook',
+    sinkConfiguration: { destination: 'https://example.com/task-event', method: 'POST', batch_events: true },
+  });
+  await client.events.v1.sinks.create({ description: 'no destination', sinkType: 'webhook', sinkConfiguration: {} }).catch(() => undefined); // 400
+  await client.events.v1.sinks.list();
+  const subscription = await client.events.v1.subscriptions.create({
+    description: 'recording-controls task events',
+    sinkSid: sink.sid,
+    types: [{ type: 'com.twilio.taskrouter.task.updated', schema_version: 1 }],
+  });
+  await client.events.v1.subscriptions.list();
+  await client.events.v1.subscriptions(subscription.sid).remove();
+  await client.events.v1.sinks(sink.sid).remove();
+}
+
 function operationOf(exchange: Exchange): Operation {
   const operation = specs.operation(exchange.method, exchange.url);
   if (typeof operation === 'string') throw new Error(operation);
@@ -215,6 +235,7 @@ describe("the stand-in against Twilio's OpenAPI documents", () => {
     await syncRun();
     await remainingRoutesRun();
     await aclRun();
+    await deploymentRun();
     run = exchanges.splice(0);
   });
 

@@ -14,6 +14,7 @@ const SPEC_FILES: Record<string, string> = {
   'api.twilio.com': 'twilio_api_v2010.json',
   'sync.twilio.com': 'twilio_sync_v1.json',
   'taskrouter.twilio.com': 'twilio_taskrouter_v1.json',
+  'events.twilio.com': 'twilio_events_v1.json',
 };
 
 /**

@@ -1,21 +1,41 @@
-import { taskEvent } from '../lib/ledger/callbacks';
-import { CALLBACK_LIMITS, errorResult, functionShell } from '../lib/http';
+import { taskEvent, type TaskEventDeps } from '../lib/ledger/callbacks';
+import { type CallbackParams, eventStreamsEvents } from '../lib/ledger/eventStreams';
+import { errorResult, EVENT_STREAMS_LIMITS, functionShell, type HttpResult } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
 import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
 /**
- * The TaskRouter workspace's Event Callback URL: keeps the live index; writes recording_controls when a task ends.
- * Protected: Twilio checks X-Twilio-Signature before it runs (and so does the local runtime).
+ * TaskRouter's events, from the workspace's Event Callback URL (one event, form-encoded) or from an
+ * Event Streams webhook sink (a batch of CloudEvents): keeps the live index; writes
+ * recording_controls when a task ends. Protected: Twilio checks X-Twilio-Signature before it runs
+ * (and so does the local runtime).
  */
-export const handler = functionShell({ name: 'task-event', invalidCode: 'invalid_request', limits: CALLBACK_LIMITS }, async (context, { body }) => {
+export const handler = functionShell({ name: 'task-event', invalidCode: 'invalid_request', limits: EVENT_STREAMS_LIMITS, arrays: true }, async (context, { body }) => {
   const { client, control, index, settings, syncService, grants } = servicesFor(context);
   const workspaceSid = settings.workspaceSid;
   if (!workspaceSid) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+  const deps: TaskEventDeps = { client, control, index, workspaceSid, now: () => new Date(), grants };
   return unlessSyncMisconfigured(syncService, async () => {
     try {
-      return await taskEvent({ client, control, index, workspaceSid, now: () => new Date(), grants }, body);
+      const streamed = eventStreamsEvents(body);
+      return streamed ? await inTaskOrder(deps, streamed) : await taskEvent(deps, body);
     } catch {
       return errorResult(502, 'recording_update_failed', 'the task could not be updated; TaskRouter will retry');
     }
   });
 });
+
+/**
+ * A batch's events, each task's in the order they happened (a transfer's end before the next
+ * acceptance), different tasks side by side: a sink waits 5 s for the answer.
+ */
+async function inTaskOrder(deps: TaskEventDeps, events: CallbackParams[]): Promise<HttpResult> {
+  const byTask = new Map<string, CallbackParams[]>();
+  for (const event of events) byTask.set(event.TaskSid ?? '', [...(byTask.get(event.TaskSid ?? '') ?? []), event]);
+  await Promise.all(
+    [...byTask.values()].map(async (taskEvents) => {
+      for (const event of taskEvents) await taskEvent(deps, event);
+    }),
+  );
+  return { status: 204, body: '' };
+}

@@ -51,15 +51,15 @@ export type EventRead = { ok: true; request: FunctionRequest } | { ok: false; pr
  * Reads a Functions event. The runtime builds it as `{ request: { headers, cookies }, ...query,
  * ...body }` (@twilio/runtime-handler's constructEvent), so a field named `request` in the query
  * string or the body replaces the headers: such an event is refused, as is a body the runtime
- * flattened from a JSON array (`{0: …, 1: …}`), one nested deeper than `limits.maxDepth` or
- * larger than `limits.maxBytes` — measured before anything walks it.
+ * flattened from a JSON array (`{0: …, 1: …}`) unless `arrays` (Event Streams delivers one), one
+ * nested deeper than `limits.maxDepth` or larger than `limits.maxBytes` — measured before anything walks it.
  */
-export function readEvent(event: unknown, limits: JsonLimits): EventRead {
+export function readEvent(event: unknown, limits: JsonLimits, arrays = false): EventRead {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) return { ok: false, problem: 'the request could not be read' };
   const { request, ...body } = event as Record<string, unknown>;
   const headers = runtimeHeaders(request);
   if (!headers) return { ok: false, problem: 'the request headers cannot be read: a field named request is not allowed' };
-  if (Object.prototype.hasOwnProperty.call(body, '0')) return { ok: false, problem: 'the body must be a JSON object, not an array' };
+  if (!arrays && Object.prototype.hasOwnProperty.call(body, '0')) return { ok: false, problem: 'the body must be a JSON object, not an array' };
   const measured = measureJson(body, limits);
   if (!measured.ok) {
     return { ok: false, problem: measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${limits.maxBytes} bytes` };
@@ -106,12 +106,17 @@ export function fromUrl(request: FunctionRequest, field: string): boolean {
 /** Twilio's own callbacks (form fields, task attributes as a string) fit well within these. */
 export const CALLBACK_LIMITS: JsonLimits = { maxDepth: 4, maxBytes: 128 * 1024 };
 
+/** An Event Streams batch: CloudEvents (each its `data.payload`), several tasks' attributes. */
+export const EVENT_STREAMS_LIMITS: JsonLimits = { maxDepth: 6, maxBytes: 1024 * 1024 };
+
 export interface ShellOptions {
   /** Named in the log line of an unexpected failure. */
   name: string;
   /** The contract code for a request that cannot be read (`invalid_event`, `invalid_request`). */
   invalidCode: string;
   limits: JsonLimits;
+  /** The body may be a JSON array (an Event Streams batch). */
+  arrays?: boolean;
   cors?: boolean;
 }
 
@@ -125,7 +130,7 @@ export function functionShell(options: ShellOptions, run: (context: FunctionCont
   return async (context, event, callback) => {
     let result: HttpResult;
     try {
-      const read = readEvent(event, options.limits);
+      const read = readEvent(event, options.limits, options.arrays);
       result = read.ok ? await run(context, read.request) : unreadable(options.invalidCode, read.problem);
     } catch (error) {
       console.error(`${options.name} failed unexpectedly: ${error instanceof Error ? error.name : typeof error}`);

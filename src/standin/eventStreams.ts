@@ -1,0 +1,204 @@
+/**
+ * Twilio Event Streams, as far as TaskRouter's events to a webhook go: sinks and subscriptions
+ * made through the Events API (`/v1/Sinks`, `/v1/Subscriptions`, as the twilio CLI's
+ * `api:events:v1:…` commands call them), and each subscribed TaskRouter event delivered to its
+ * sink as a CloudEvent — a JSON array of those waiting together unless the sink says
+ * `batch_events: false` — signed as Twilio signs a JSON body: the sink's URL with a `bodySHA256`
+ * parameter (the body's SHA-256, hex), and X-Twilio-Signature over that URL. A sink gets 5 s to answer.
+ */
+import { createHash } from 'node:crypto';
+import { type EventDestination, postTo, type SentEvent, twilioSignature } from './eventCallback';
+import { newSid, TwilioApiError } from './primitives';
+import { iso8601, pageV1 } from './representations';
+import { type Route, created, ok, path } from './routing';
+
+const SINK_TIMEOUT_MS = 5_000;
+const TASKROUTER_TYPE = 'com.twilio.taskrouter.';
+const EVENTS_BASE = 'https://events.twilio.com/v1';
+
+export interface Sink {
+  sid: string;
+  description: string;
+  destination: string;
+  batchEvents: boolean;
+  dateCreated: Date;
+}
+
+export interface Subscription {
+  sid: string;
+  description: string;
+  sinkSid: string;
+  types: Array<{ type: string; schema_version: number }>;
+  dateCreated: Date;
+}
+
+/** The account's sinks and subscriptions. */
+export class EventStreamsStore {
+  sinks = new Map<string, Sink>();
+  subscriptions = new Map<string, Subscription>();
+
+  constructor(private readonly now: () => Date) {}
+
+  reset(): void {
+    this.sinks.clear();
+    this.subscriptions.clear();
+  }
+
+  createSink(description: string | null, configuration: string | null, sinkType: string | null): Sink {
+    if (!description) throw new TwilioApiError(400, 20001, 'Missing required parameter Description');
+    if (!configuration) throw new TwilioApiError(400, 20001, 'Missing required parameter SinkConfiguration');
+    if (sinkType !== 'webhook') throw new TwilioApiError(400, 20001, `Invalid SinkType: ${sinkType} (the stand-in has webhook sinks only)`);
+    let config: { destination?: unknown; method?: unknown; batch_events?: unknown };
+    try {
+      config = JSON.parse(configuration) as typeof config;
+    } catch {
+      throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: not JSON');
+    }
+    if (typeof config.destination !== 'string' || !/^https?:\/\//.test(config.destination)) throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: destination must be a URL');
+    if (config.method !== undefined && String(config.method).toUpperCase() !== 'POST') throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: the stand-in posts events (method POST)');
+    const sink: Sink = { sid: newSid('DG'), description, destination: config.destination, batchEvents: config.batch_events !== false, dateCreated: this.now() };
+    this.sinks.set(sink.sid, sink);
+    return sink;
+  }
+
+  createSubscription(description: string | null, sinkSid: string | null, types: string[]): Subscription {
+    if (!description) throw new TwilioApiError(400, 20001, 'Missing required parameter Description');
+    if (!sinkSid || !this.sinks.has(sinkSid)) throw new TwilioApiError(400, 20001, `Invalid SinkSid: ${sinkSid}`);
+    if (!types.length) throw new TwilioApiError(400, 20001, 'Missing required parameter Types');
+    const parsed = types.map((text) => {
+      try {
+        const type = JSON.parse(text) as { type?: unknown; schema_version?: unknown };
+        if (typeof type.type === 'string') return { type: type.type, schema_version: typeof type.schema_version === 'number' ? type.schema_version : 1 };
+      } catch {
+        // answered below
+      }
+      throw new TwilioApiError(400, 20001, `Invalid Types: ${text}`);
+    });
+    const subscription: Subscription = { sid: newSid('DF'), description, sinkSid, types: parsed, dateCreated: this.now() };
+    this.subscriptions.set(subscription.sid, subscription);
+    return subscription;
+  }
+
+  /** The sinks subscribed to a TaskRouter event type (`task.updated`). */
+  sinksFor(eventType: string): Sink[] {
+    const type = TASKROUTER_TYPE + eventType;
+    const sinkSids = new Set([...this.subscriptions.values()].filter((subscription) => subscription.types.some((entry) => entry.type === type)).map((subscription) => subscription.sinkSid));
+    return [...sinkSids].map((sid) => this.sinks.get(sid)).filter((sink): sink is Sink => !!sink);
+  }
+}
+
+/** `TaskAssignmentStatus` → `task_assignment_status`; TaskRouter's `EventType` is `eventtype`. */
+const payloadName = (param: string): string => (param === 'EventType' ? 'eventtype' : param.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase());
+
+/** An event's callback parameters as the CloudEvent Event Streams delivers. */
+export function cloudEvent(event: SentEvent, workspaceSid: string): Record<string, unknown> {
+  const payload = Object.fromEntries(Object.entries(event.params).map(([name, value]) => [payloadName(name), value]));
+  return {
+    specversion: '1.0',
+    type: TASKROUTER_TYPE + event.params.EventType,
+    source: `/v1/Workspaces/${workspaceSid}/Tasks/${event.params.TaskSid}`,
+    id: event.report.sid,
+    dataschema: 'https://events-schemas.twilio.com/TaskRouter.WDSEvent/1',
+    datacontenttype: 'application/json',
+    time: event.report.at,
+    data: { payload },
+  };
+}
+
+/** Twilio's signature of a JSON body: the URL with `bodySHA256`, signed without parameters. */
+export function signedJsonUrl(url: string, body: string): string {
+  const signed = new URL(url);
+  signed.searchParams.set('bodySHA256', createHash('sha256').update(body).digest('hex'));
+  return signed.toString();
+}
+
+export function sinkDestination(sink: Sink, workspaceSid: string, authToken: string | undefined): EventDestination {
+  return {
+    batches: sink.batchEvents,
+    async post(events) {
+      const cloudEvents = events.map((event) => cloudEvent(event, workspaceSid));
+      const body = JSON.stringify(sink.batchEvents ? cloudEvents : cloudEvents[0]);
+      const url = signedJsonUrl(sink.destination, body);
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (authToken) headers['X-Twilio-Signature'] = twilioSignature(authToken, url, {});
+      return postTo(url, { method: 'POST', headers, body }, SINK_TIMEOUT_MS);
+    },
+  };
+}
+
+const sinkJson = (sink: Sink) => ({
+  sid: sink.sid,
+  description: sink.description,
+  sink_type: 'webhook',
+  sink_configuration: { destination: sink.destination, method: 'POST', batch_events: sink.batchEvents },
+  status: 'active',
+  date_created: iso8601(sink.dateCreated),
+  date_updated: iso8601(sink.dateCreated),
+  url: `${EVENTS_BASE}/Sinks/${sink.sid}`,
+  links: { sink_test: `${EVENTS_BASE}/Sinks/${sink.sid}/Test`, sink_validate: `${EVENTS_BASE}/Sinks/${sink.sid}/Validate` },
+});
+
+const subscriptionJson = (accountSid: string, subscription: Subscription) => ({
+  sid: subscription.sid,
+  account_sid: accountSid,
+  description: subscription.description,
+  sink_sid: subscription.sinkSid,
+  date_created: iso8601(subscription.dateCreated),
+  date_updated: iso8601(subscription.dateCreated),
+  url: `${EVENTS_BASE}/Subscriptions/${subscription.sid}`,
+  links: { subscribed_events: `${EVENTS_BASE}/Subscriptions/${subscription.sid}/SubscribedEvents` },
+});
+
+function found<T>(item: T | undefined, what: string): T {
+  if (!item) throw new TwilioApiError(404, 20404, `The requested resource ${what} was not found`);
+  return item;
+}
+
+export const EVENT_STREAMS_ROUTES: Route[] = [
+  {
+    method: 'POST',
+    pattern: path('/v1/Sinks'),
+    operation: 'events.sink.create',
+    answer: (model, { form }) => created(sinkJson(model.eventStreams.createSink(form.get('Description'), form.get('SinkConfiguration'), form.get('SinkType')))),
+  },
+  {
+    method: 'GET',
+    pattern: path('/v1/Sinks'),
+    operation: 'events.sink.list',
+    answer: (model, { query }) => ok(pageV1([...model.eventStreams.sinks.values()].map((sink) => sinkJson(sink)), 'sinks', `${EVENTS_BASE}/Sinks`, query)),
+  },
+  {
+    method: 'DELETE',
+    pattern: path('/v1/Sinks/(?<sink>[^/]+)'),
+    operation: 'events.sink.delete',
+    answer: (model, { params }) => {
+      found(model.eventStreams.sinks.get(params.sink), `/v1/Sinks/${params.sink}`);
+      model.eventStreams.sinks.delete(params.sink);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: path('/v1/Subscriptions'),
+    operation: 'events.subscription.create',
+    answer: (model, { form }) =>
+      created(subscriptionJson(model.accountSid, model.eventStreams.createSubscription(form.get('Description'), form.get('SinkSid'), form.getAll('Types')))),
+  },
+  {
+    method: 'GET',
+    pattern: path('/v1/Subscriptions'),
+    operation: 'events.subscription.list',
+    answer: (model, { query }) =>
+      ok(pageV1([...model.eventStreams.subscriptions.values()].map((subscription) => subscriptionJson(model.accountSid, subscription)), 'subscriptions', `${EVENTS_BASE}/Subscriptions`, query)),
+  },
+  {
+    method: 'DELETE',
+    pattern: path('/v1/Subscriptions/(?<subscription>[^/]+)'),
+    operation: 'events.subscription.delete',
+    answer: (model, { params }) => {
+      found(model.eventStreams.subscriptions.get(params.subscription), `/v1/Subscriptions/${params.subscription}`);
+      model.eventStreams.subscriptions.delete(params.subscription);
+      return { status: 204 };
+    },
+  },
+];
