@@ -6,7 +6,28 @@
 import type { StringKey } from './strings';
 
 /** Each problem, as the string that names it. */
-export type AutomationProblem = Extract<StringKey, 'RecordingControlsOffCrmFields'>;
+export type AutomationProblem = Extract<StringKey, 'RecordingControlsOffCrmFields' | 'RecordingControlsOffSync'>;
+
+/** A call's document opens within moments; polled longer than this, Sync is taken to be unreachable. */
+export const SYNC_UNREACHABLE_AFTER_MS = 10_000;
+
+/**
+ * Sync out of reach, said once it has lasted: the functions keep every pause in Sync, so a pause
+ * may then fail, and what the indicator shows may be late.
+ */
+export function reportSyncReach(live: { syncUnreachable(): boolean; subscribe(listener: () => void): () => void }, health: AutomationHealth): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    if (!live.syncUnreachable()) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      health.report('RecordingControlsOffSync', false);
+    } else if (!timer) {
+      timer = setTimeout(() => health.report('RecordingControlsOffSync', live.syncUnreachable()), SYNC_UNREACHABLE_AFTER_MS);
+    }
+  };
+  return live.subscribe(check);
+}
 
 export class AutomationHealth {
   private readonly problems = new Set<AutomationProblem>();

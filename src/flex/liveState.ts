@@ -97,6 +97,11 @@ export class LiveCalls {
     return this.watches.get(keyOf(ref))?.following === true;
   }
 
+  /** Whether a call on screen is polled although the plugin has a Sync client: Sync cannot be reached. */
+  syncUnreachable(): boolean {
+    return [...this.watches.values()].some((watch) => !watch.stopped && !watch.following) && !!this.syncClient();
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => {

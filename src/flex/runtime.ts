@@ -4,7 +4,7 @@
  * wrap them in a React provider.
  */
 import { createApi, type RecordingControlsApi } from './api';
-import { AutomationHealth } from './automationHealth';
+import { AutomationHealth, reportSyncReach } from './automationHealth';
 import type { RecordingControlsConfig } from './config';
 import { LiveCallIndex } from './liveIndex';
 import { LiveCalls } from './liveState';
@@ -57,6 +57,8 @@ export function createRuntime(
   };
   const live = new LiveCalls({ api, fallbackPollMs: config.pollSeconds * 1000, sync, onTransition });
   const index = new LiveCallIndex(sync);
+  const health = new AutomationHealth();
+  reportSyncReach(live, health);
 
   return {
     manager,
@@ -65,7 +67,7 @@ export function createRuntime(
     api,
     live,
     index,
-    health: new AutomationHealth(),
+    health,
     t: (key, vars) => translate(manager.strings, key, vars),
     token,
     identity() {

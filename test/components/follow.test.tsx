@@ -392,18 +392,23 @@ describe("the plugin's own Sync client, on the product's service", () => {
     expect(indicatorText()).toHaveTextContent(/^Paused — Card number$/);
   });
 
-  it('polls while no Sync token can be had, and follows once one can', async () => {
+  it('polls while no Sync token can be had, says so in the call canvas once it lasts, and follows once one can', async () => {
     sync.setDocument(DOCUMENT, documentOf(callStatus()));
     api.on['sync-token'] = () => ({ status: 503, body: { error: { code: 'unavailable', message: 'down' } } });
     renderInFlex(<RecordingIndicator />, voiceTask());
     await settle();
     expect(getRuntime().live.isFollowing({ taskSid: voiceTask().taskSid })).toBe(false);
+    expect(screen.queryByTestId('recording-indicator-automation-off')).not.toBeInTheDocument(); // moments are not an outage
     await pass(30 * SECOND); // the first poll comes 15 s after, stretched by up to half again at random
     expect(api.count('status')).toBeGreaterThanOrEqual(2); // the fallback
+    expect(screen.getByTestId('recording-indicator-automation-off')).toHaveTextContent(
+      'Card fields may not pause the recording by themselves: Twilio Sync cannot be reached (the state shown may be late). Pause by hand before taking card details.',
+    );
 
     delete api.on['sync-token'];
     await pass(MINUTE);
     expect(getRuntime().live.isFollowing({ taskSid: voiceTask().taskSid })).toBe(true);
+    expect(screen.queryByTestId('recording-indicator-automation-off')).not.toBeInTheDocument();
     expect(sync.tokens).toEqual(['sync-token-1']);
     const polled = api.count('status');
     await pass(5 * MINUTE);
