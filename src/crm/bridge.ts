@@ -59,7 +59,6 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
   let loading: Promise<void> | undefined;
   /** The CRM pages that said hello, and what each was told to watch. */
   const pages = new Map<MessageEventSource, { origin: string; told: string }>();
-  // Signals go out one after another, in the order the agent moved.
   let queue: Promise<void> = Promise.resolve();
 
   const load = (): Promise<void> => {
@@ -121,36 +120,62 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     (page as Window).postMessage(message, origin);
   };
 
-  async function signal(trigger: string, occurredAt: string | undefined, starts: boolean, page: MessageEventSource, origin: string): Promise<void> {
+  /** A trigger as the agent made it: what it will send, and whether it is the newest one yet. */
+  interface Move {
+    trigger: string;
+    occurredAt?: string;
+    starts: boolean;
+    page: MessageEventSource;
+    origin: string;
+    /** The call was paused already when the agent moved (a start renewed, or card number → CVV). */
+    wasPaused: boolean;
+    newest(): boolean;
+  }
+  let moves = 0;
+
+  /**
+   * "Pausing…" the moment the agent moves, in Flex and beside the field — even while the move
+   * before is still on its way — until Twilio's answer says what happened.
+   */
+  function announce(move: Omit<Move, 'wasPaused' | 'newest'>): Move {
     const runtime = runtimeOf();
     const task = selectedTask(runtime.manager);
     const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
-    // "Pausing…" at once, in Flex and beside the field, until Twilio's answer says what happened
-    // (not when the call is paused already: a start renewed while the agent stays in the field).
     const wasPaused = ref !== undefined && runtime.live.get(ref)?.status?.recording === 'paused';
-    if (ref) runtime.live.setPending(ref, starts ? 'pause' : 'resume');
-    if (!(starts && wasPaused)) tellState(page, origin, starts ? 'pausing' : 'resuming');
+    if (ref) runtime.live.setPending(ref, move.starts ? 'pause' : 'resume');
+    if (!(move.starts && wasPaused)) tellState(move.page, move.origin, move.starts ? 'pausing' : 'resuming');
+    const number = ++moves;
+    return { ...move, wasPaused, newest: () => number === moves };
+  }
+
+  async function signal({ trigger, occurredAt, starts, page, origin, wasPaused, newest }: Move): Promise<void> {
+    const runtime = runtimeOf();
+    const task = selectedTask(runtime.manager);
+    const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
     try {
       const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }), Token: runtime.token() ?? '' };
       const answer = await request(`${base()}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       // Followed through Sync, the change arrives by itself; otherwise ask once, as an action would.
       if (ref && !runtime.live.isFollowing(ref)) void runtime.live.refresh(ref);
       const recording = answer.status === 200 ? answer.body.recording : undefined;
-      // A card field entered and the recording not confirmed paused: the agent must not go on. With
-      // no live call in Flex there is nothing being recorded, so no_active_call is not a failure.
+      // A card field entered and the recording not confirmed paused: the agent must not go on, even
+      // if a newer move is on its way. With no live call in Flex there is nothing being recorded, so
+      // no_active_call is not a failure.
       const noCall = answer.status === 404 && !ref;
       if (starts && !noCall && recording !== 'paused' && recording !== 'absent') {
         notify.pauseFailed(answer.body.error?.message ?? (answer.status === 200 ? 'the server did not confirm the pause' : answer.status ? `HTTP ${answer.status}` : 'server unreachable'));
         tellState(page, origin, 'failed');
         return;
       }
+      // A newer move's "Pausing…" stays until its own answer.
+      if (!newest()) return;
       // The pending change silenced the live state's own notice: this answer gives it.
       if (recording === 'absent') notify.noRecording();
       else if (recording === 'paused' && starts && !wasPaused) notify.paused();
       else if (recording === 'in-progress') notify.resumed();
       tellState(page, origin, recording === 'paused' ? 'paused' : 'recording', answer.body.holds);
     } finally {
-      if (ref) runtime.live.setPending(ref, undefined);
+      if (ref && newest()) runtime.live.setPending(ref, undefined);
     }
   }
 
@@ -169,7 +194,9 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
       }
       const starts = watched.some((field) => field.focus === message.trigger);
       if (!starts && !watched.some((field) => field.blur === message.trigger)) return;
-      queue = queue.then(() => signal(message.trigger, message.occurredAt, starts, source, origin)).catch(() => undefined);
+      const move = announce({ trigger: message.trigger, occurredAt: message.occurredAt, starts, page: source, origin });
+      // Signals go out one after another, in the order the agent moved.
+      queue = queue.then(() => signal(move)).catch(() => undefined);
     })();
   };
 

@@ -130,6 +130,46 @@ describe('the plugin’s bridge in the Flex window', () => {
     crm.remove();
   });
 
+  it('says "Pausing…" at once even while the move before is still on its way, and keeps saying it until its own answer', async () => {
+    const releases: Array<() => void> = [];
+    let holding = true; // these handlers outlive the test: later ones are answered at once
+    api.server.use(
+      http.post(`${BASE_URL}/desktop-event`, async ({ request }) => {
+        const { Token, ...signal } = (await request.json()) as Record<string, unknown>;
+        signals.push({ token: typeof Token === 'string' ? Token : null, body: signal });
+        if (holding) await new Promise<void>((resolve) => releases.push(resolve));
+        if (signal.trigger === 'cvv.blur') {
+          api.state = callStatus([]);
+          return HttpResponse.json({ outcome: 'resumed', recording: 'in-progress', callSid: CALL_SID, holds: [] });
+        }
+        const { status, body } = answer();
+        return HttpResponse.json(body as Record<string, unknown>, { status });
+      }),
+    );
+    renderInFlex(<RecordingIndicator />, task);
+    await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Recording$/));
+    const crm = crmFrame();
+    const states = () => crm.received.map(({ data }) => data as { type: string; state?: string }).filter((data) => data.type === 'state').map(({ state }) => state);
+    // Out of CVV (its stop on its way) and straight back in.
+    fromPage(crm.page, CRM, trigger('cvv.blur'));
+    await waitFor(() => expect(signals).toHaveLength(1));
+    fromPage(crm.page, CRM, trigger('cvv.focus'));
+    await waitFor(() => expect(states()).toEqual(['resuming', 'pausing']));
+    expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Pausing recording…$/);
+
+    releases[0](); // the stop is answered "recording": the new pause is still to come, so nothing says so
+    await waitFor(() => expect(signals).toHaveLength(2));
+    expect(states()).toEqual(['resuming', 'pausing']);
+    expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Pausing recording…$/);
+    expect(screen.queryByText('Recording resumed.')).not.toBeInTheDocument();
+
+    holding = false;
+    releases[1]();
+    await waitFor(() => expect(states()).toEqual(['resuming', 'pausing', 'paused']));
+    await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Paused — CVV/));
+    crm.remove();
+  });
+
   it('says in the call canvas, for as long as it lasts, that CRM fields pause nothing when they cannot be read', async () => {
     let readable = false;
     api.server.use(

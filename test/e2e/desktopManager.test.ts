@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
 import { startDemoServer } from '../../src/demo/server';
+import { CHIP_ATTRIBUTE } from '../../src/crm/relay';
 import { testEnv } from '../support/harness';
 import { INDICATOR, launchChromium, localPage, screenshot, waitForIndicator as waitForIndicatorOn } from './browser';
 
@@ -82,9 +83,31 @@ async function waitForRecordings(status: string, timeoutMs: number): Promise<num
   }
 }
 
+/** The chip crm-relay.js draws beside the field: in `state`, with `role`, saying `text`. */
+async function waitForChip(crm: Frame, state: string, role: 'status' | 'alert', text: RegExp, timeout = 5000): Promise<void> {
+  await crm.waitForFunction(
+    ([attribute, wanted, wantedRole, source]) => {
+      const chip = document.querySelector(`[${attribute}]`);
+      return chip?.getAttribute(attribute) === wanted && chip.getAttribute('role') === wantedRole && new RegExp(source).test(chip.children[1]?.textContent ?? '');
+    },
+    [CHIP_ATTRIBUTE, state, role, text.source] as const,
+    { timeout },
+  ).catch(async (error: Error) => {
+    const chip = await crm.evaluate((attribute) => document.querySelector(`[${attribute}]`)?.outerHTML ?? 'no chip', CHIP_ATTRIBUTE).catch(() => 'the frame cannot be read');
+    throw new Error(`the chip never showed ${state} ${text}: ${chip} (${error.message})`);
+  });
+}
+
+/** The stand-in's control surface, as an operator would use it. */
+async function standinControl(path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${stack.standinUrl}/__standin/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST /__standin/${path}: HTTP ${response.status}`);
+}
+
 const signalsSent = () => sent.filter((request) => request.method === 'POST' && request.url === `${stack.functionsUrl}/desktop-event`);
 
 async function crmFrame(): Promise<Frame> {
+  await page.getByLabel('CRM in Flex (crm-relay.js, no desktop agent)').check();
   const handle = await page.waitForSelector('[data-testid=crm-frame]');
   const frame = await handle.contentFrame();
   if (!frame) throw new Error('the CRM frame has no document');
@@ -124,6 +147,12 @@ async function clickInCrm(crm: Frame, selector: string): Promise<void> {
 }
 
 describe('the Desktop Manager and a CRM shown in Flex', () => {
+  // A test that slows or breaks Twilio does not leave it so for the next.
+  afterEach(async () => {
+    await standinControl('latency', { ms: 0 });
+    await standinControl('faults', { operation: 'recording.update', status: 503, code: 20503, times: 0 });
+  });
+
   it('the admin shortens the CVV pause; the CRM field fires it through crm-relay.js; the recording resumes after the new time', async () => {
     // The demo server added its CRM's fields at start (version 1, by the API key).
     expect(sent.some((request) => request.url.endsWith('/desktop-manager.js'))).toBe(false); // agents never load it
@@ -183,6 +212,102 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
     });
     expect(sent.filter((request) => CARRIES_TEST_CVV.test(request.body))).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('at the CRM field: "Pausing…" at once, the chip beside the field, the warning before the pause runs out, then said plainly', async () => {
+    await waitForRecordings('in-progress', 10_000);
+    await standinControl('latency', { ms: 1500 }); // Twilio slow to answer: what the agent sees before it does
+    const crm = await crmFrame();
+    await crm.evaluate((chipAttribute) => {
+      const marks: Record<string, number> = {};
+      (window as unknown as { marks: typeof marks }).marks = marks;
+      document.querySelector('input[name=cvv]')?.addEventListener('focus', () => (marks.focusAt ??= Date.now()));
+      new MutationObserver(() => {
+        const state = document.querySelector(`[${chipAttribute}]`)?.getAttribute(chipAttribute);
+        if (state) marks[`${state}At`] ??= Date.now();
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    }, CHIP_ATTRIBUTE);
+    await page.evaluate((selector) => {
+      const marks: Record<string, number> = {};
+      (window as unknown as { marks: typeof marks }).marks = marks;
+      new MutationObserver(() => {
+        if (document.querySelector(selector)?.textContent === 'Pausing recording…') marks.pausingAt ??= Date.now();
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    }, INDICATOR);
+
+    await clickInCrm(crm, 'input[name=amount]'); // out of the CVV the test above left the agent in
+    await clickInCrm(crm, 'input[name=cvv]');
+    await waitForChip(crm, 'pausing', 'status', /^Pausing recording…$/);
+    await screenshot(page, 'risky-1-pausing');
+    const inCrm = await crm.evaluate(() => (window as unknown as { marks: Record<string, number> }).marks);
+    const inFlex = await page.evaluate(() => (window as unknown as { marks: Record<string, number> }).marks);
+    // Both clocks are the machine's: the frame and the page measure from the same focus.
+    expect(inCrm.pausingAt - inCrm.focusAt).toBeLessThanOrEqual(100);
+    expect(inFlex.pausingAt - inCrm.focusAt).toBeLessThanOrEqual(100);
+
+    // Paused at Twilio; the CVV's 5 s (saved in the first test) are all in the last 10 s: the warning, where the agent looks, at once.
+    await waitForRecordings('paused', 10_000);
+    await waitForChip(crm, 'soon', 'alert', /^Recording resumes in 0:0[1-5]$/);
+    const warning = page.getByTestId('recording-indicator-warning');
+    await warning.waitFor({ timeout: 5000 });
+    expect(await warning.getAttribute('role')).toBe('alert');
+    expect(await warning.textContent()).toBe('The recording resumes in a few seconds: stop taking card details.');
+    await screenshot(page, 'risky-2-chip-and-warning');
+
+    // It runs out with the agent still in the field: said plainly, in Flex and beside the field.
+    await waitForRecordings('in-progress', (CVV_SECONDS + 10) * 1000);
+    await page.getByText('The pause for CVV ran out: the call is being recorded again. Do not take card details now.').waitFor({ timeout: 10_000 });
+    await waitForChip(crm, 'over', 'alert', /^Recording again$/);
+    expect(await warning.isVisible()).toBe(false);
+    await screenshot(page, 'risky-3-recording-again');
+    await standinControl('latency', { ms: 0 });
+  });
+
+  it('a failed pause is an alert only "I understand" or a confirmed pause takes down; one notice at a time', async () => {
+    await waitForIndicator(/^Recording$/, 10_000);
+    await standinControl('faults', { operation: 'recording.update', status: 503, code: 20503, times: 100 });
+    const crm = await crmFrame();
+    await clickInCrm(crm, 'input[name=cardNumber]');
+    const failure = page.getByRole('alert').filter({ hasText: /^The recording was NOT paused \(.*\)\. Do not take card details\./ });
+    await failure.waitFor({ timeout: 20_000 });
+    expect(await failure.getByRole('button', { name: /close|×/i }).count()).toBe(0); // no way around it but the answer
+    await waitForChip(crm, 'failed', 'alert', /^NOT paused — do not take card details$/);
+    expect(await recordingStatuses()).toEqual(['in-progress', 'in-progress']);
+    await screenshot(page, 'risky-4-pause-failed');
+
+    // Twilio answers again; the agent pauses by hand: the confirmation replaces the failure.
+    await standinControl('faults', { operation: 'recording.update', status: 503, code: 20503, times: 0 });
+    await page.getByTestId('recording-control-button').click();
+    await waitForIndicator(/^Paused/, 10_000);
+    await failure.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.getByText('Recording paused. You may take the card details.').waitFor({ timeout: 5000 });
+    expect(await page.getByText(/NOT paused/).count()).toBe(0);
+    await screenshot(page, 'risky-5-one-notice');
+    await page.getByTestId('recording-control-button').click();
+    await waitForIndicator(/^Recording$/, 10_000);
+  });
+
+  it('says in the call canvas that card fields pause nothing while their configuration cannot be read', async () => {
+    const frame = await (await crmFrame()).frameElement();
+    await page.route(`${stack.functionsUrl}/desktop-events/crm-fields`, (route) =>
+      route.fulfill({ status: 502, contentType: 'application/json', body: JSON.stringify({ error: { code: 'config_unavailable', message: 'Twilio Sync did not answer' } }) }),
+    );
+    const reloadCrm = async () => (await frame.contentFrame())?.evaluate(() => location.reload()).catch(() => undefined);
+    // The CRM page loads again (the agent opens another record) and asks Flex which fields to watch;
+    // Flex reads them again once its copy is 30 s old.
+    const off = page.getByTestId('recording-indicator-automation-off');
+    for (let waited = 0; !(await off.isVisible()); waited += 3000) {
+      if (waited > 60_000) throw new Error('no off-warning within 60 s of the CRM fields failing');
+      await reloadCrm();
+      await page.waitForTimeout(3000);
+    }
+    expect(await off.getAttribute('role')).toBe('alert');
+    expect(await off.textContent()).toBe('Card fields may not pause the recording by themselves: the CRM fields could not be read. Pause by hand before taking card details.');
+    await screenshot(page, 'risky-6-automation-off');
+
+    await page.unroute(`${stack.functionsUrl}/desktop-events/crm-fields`);
+    await reloadCrm();
+    await off.waitFor({ state: 'detached', timeout: 20_000 });
   });
 
   it('a trigger posted from an origin the configuration does not list does nothing', async () => {
