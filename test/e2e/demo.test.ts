@@ -193,6 +193,21 @@ describe('the demo page in Chromium', () => {
     await screenshot(page, 'e2e-5-paused-again');
     await page.getByLabel('Amount').click();
     await waitForIndicator(/^Recording$/);
+
+    // Two more: the call card lists the newest three pauses, the rest on request.
+    for (let round = 0; round < 2; round += 1) {
+      await page.getByLabel('CVV').click();
+      await waitForIndicator(/^Paused — CVV/);
+      await page.getByLabel('Amount').click();
+      await waitForIndicator(/^Recording$/);
+    }
+    const pauses = page.getByRole('list', { name: 'Paused intervals' }).getByRole('listitem');
+    expect(await pauses.count()).toBe(3);
+    await page.getByRole('button', { name: 'Show all 4' }).click();
+    expect(await pauses.count()).toBe(4);
+    await screenshot(page, 'e2e-5b-all-pauses');
+    await page.getByRole('button', { name: 'Show the newest only' }).click();
+    expect(await pauses.count()).toBe(3);
   });
 
   // At a person's pace, so the picture has room to show it: the README's docs/demo.png is a copy
@@ -219,10 +234,16 @@ describe('the demo page in Chromium', () => {
   it('resumes by itself when the configured time runs out, with the agent still in the field', async () => {
     await newCall();
     await page.getByLabel('Card number').click();
-    await waitForIndicator(/^Paused — Card number — resumes in 0:0\d$/);
+    // Never above the event's own 4 s (no "0:05" for a 4 s pause); a live region that does not tick.
+    await waitForIndicator(new RegExp(`^Paused — Card number — resumes in 0:0[0-${CARD_NUMBER_SECONDS}]$`));
+    expect(await page.getByTestId('recording-indicator-announcement').textContent()).not.toMatch(/\d:\d\d/);
+    // A 4 s pause is all within the last 10 s: the warning is there from the start.
+    await page.getByTestId('recording-indicator-warning').waitFor();
     await screenshot(page, 'e2e-6-countdown');
 
     await waitForIndicator(/^Recording$/, CARD_NUMBER_SECONDS * 1000 + 3000);
+    await page.getByText('The pause for Card number ran out: the call is being recorded again. Do not take card details now.').waitFor();
+    expect(await page.getByTestId('recording-indicator-warning').count()).toBe(0);
     await expectRecordings('in-progress');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('card-number');
     expect(await lastSignal()).toContain('card-number.focus');
@@ -265,12 +286,22 @@ describe('the demo page in Chromium', () => {
     await page.getByRole('button', { name: /I understand/i }).click();
   });
 
-  it('"End call" hangs up: the recordings complete and the card fields are disabled', async () => {
+  it('"End call" hangs up: the recordings complete, the card fields are disabled, and what was said of the call goes', async () => {
+    await fetch(`${stack.standinUrl}/__standin/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ operation: 'recording.update', status: 503, code: 20503, times: 0 }),
+    });
+    await page.getByLabel('Card number').click();
+    await waitForIndicator(/^Paused — Card number/);
+    await page.getByText('Recording paused. You may take the card details.').waitFor();
     await page.getByRole('button', { name: 'End call' }).click();
     await page.waitForSelector('text=Call ended');
     await expectRecordings('completed');
     expect(await page.getByLabel('Card number').isDisabled()).toBe(true);
     expect(await page.$(indicator)).toBeNull();
+    // What was said about the call goes with it.
+    expect(await page.getByText('Recording paused. You may take the card details.').count()).toBe(0);
     await screenshot(page, 'e2e-10-call-ended');
   });
 
