@@ -39,7 +39,7 @@ interface TwilioResponse {
   setBody(body: unknown): void;
 }
 
-/** `invalid_config` always lists its problems (CONTRACT §2), even when the body could not be read. */
+/** `invalid_config` always lists its problems (docs/api.md, *Desktop item events — the configuration*), even when the body could not be read. */
 const jsonError = (response: Response, status: number, code: string, message: string) =>
   response.status(status).set('Cache-Control', 'no-store').json({ error: { code, message, ...(code === 'invalid_config' && { problems: [message] }) } });
 

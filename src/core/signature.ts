@@ -1,5 +1,5 @@
 /**
- * Desktop relay signatures (CONTRACT §1): `v1=<hex HMAC-SHA256(secret, "<timestamp>.<canonical body>")>`.
+ * Desktop relay signatures (docs/api.md, *Desktop events*): `v1=<hex HMAC-SHA256(secret, "<timestamp>.<canonical body>")>`.
  * Twilio Functions hand us the parsed body, not its bytes, so both sides sign a canonical
  * re-serialization: object keys sorted by code point, no whitespace.
  */

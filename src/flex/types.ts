@@ -4,7 +4,7 @@ export type { Hold, PauseInterval };
 
 export type RecordingState = 'paused' | 'in-progress' | 'absent';
 
-/** What the server answers to `status` (and to `pause` / `resume`): CONTRACT §3. */
+/** What the server answers to `status` (and to `pause` / `resume`): docs/api.md, *The Recording Controls API*. */
 export interface CallStatus {
   callSid: string;
   recording: RecordingState;

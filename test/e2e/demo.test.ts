@@ -75,7 +75,7 @@ interface DemoCallAnswer {
   call: { callSid: string; recordingSids: string[] };
 }
 
-/** Each recording of the demo call as the stand-in has it (CONTRACT §4), read from outside the page. */
+/** Each recording of the demo call as the stand-in has it (docs/api.md, *Running it locally*), read from outside the page. */
 async function recordingsAtTwilio(): Promise<Array<{ sid: string; status: string; history: Array<{ status: string }> }>> {
   const { call } = (await (await fetch(`${demoUrl}/api/call`)).json()) as DemoCallAnswer;
   return Promise.all(call.recordingSids.map(async (sid) => (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()));

@@ -1,5 +1,5 @@
 /**
- * The desktop item events configuration at runtime (CONTRACT §2), end to end through the real
+ * The desktop item events configuration at runtime (docs/api.md, *Desktop item events — the configuration*), end to end through the real
  * `twilio` SDK and the stand-in's Sync: who may read and save, optimistic concurrency, every
  * problem listed, the history, and signals acting on a saved change within 5 s — but never on a
  * stored document that is not a valid configuration.

@@ -11,7 +11,7 @@ export interface HttpResult {
   body: unknown;
 }
 
-/** A body that could not be read; `invalid_config` always lists its problems (CONTRACT §2). */
+/** A body that could not be read; `invalid_config` always lists its problems (docs/api.md, *Desktop item events — the configuration*). */
 const unreadable = (code: string, problem: string): HttpResult => {
   const result = errorResult(400, code, problem);
   return code === 'invalid_config' ? { ...result, body: { error: { code, message: problem, problems: [problem] } } } : result;

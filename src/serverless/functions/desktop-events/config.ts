@@ -1,5 +1,5 @@
 import { handleDesktopEventsConfig } from '../../lib/api/desktopEventsConfigApi';
 import { desktopEventsConfigFunction } from '../../lib/api/desktopEventsConfigFunction';
 
-/** GET (read) and PUT (save) of the desktop item events configuration (CONTRACT §2). */
+/** Reading (GET, or a POST with neither version nor events) and saving (POST) of the desktop item events configuration (docs/api.md, *Desktop item events — the configuration*). */
 export const handler = desktopEventsConfigFunction('desktop-events/config', 'invalid_config', handleDesktopEventsConfig);

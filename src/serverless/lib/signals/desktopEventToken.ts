@@ -1,5 +1,5 @@
 /**
- * A desktop event from a relay inside Flex (CONTRACT §1): the plugin relays a CRM page's fields
+ * A desktop event from a relay inside Flex (docs/api.md, *Desktop events*): the plugin relays a CRM page's fields
  * and authenticates with the agent's Flex token (`Token` header, or `Token` in the body as
  * twilio-flex-token-validator has it) instead of the two signature headers. Such a signal acts
  * only for the token's worker: `agent` may be left out, and any other agent is refused (403).

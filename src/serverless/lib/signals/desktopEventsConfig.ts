@@ -1,5 +1,5 @@
 /**
- * The desktop item events configuration at runtime (CONTRACT §2): kept in Twilio Sync so a saved
+ * The desktop item events configuration at runtime (docs/api.md, *Desktop item events — the configuration*): kept in Twilio Sync so a saved
  * change reaches every function container within 5 s with no redeploy; the private asset
  * `desktop-events.json` is the default until the first save.
  *

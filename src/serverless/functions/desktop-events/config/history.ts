@@ -1,5 +1,5 @@
 import { handleDesktopEventsConfigHistory } from '../../../lib/api/desktopEventsConfigApi';
 import { desktopEventsConfigFunction } from '../../../lib/api/desktopEventsConfigFunction';
 
-/** Every saved version of the desktop item events configuration, newest first (CONTRACT §2). */
+/** Every saved version of the desktop item events configuration, newest first (docs/api.md, *Desktop item events — the configuration*). */
 export const handler = desktopEventsConfigFunction('desktop-events/config/history', 'invalid_request', handleDesktopEventsConfigHistory);
