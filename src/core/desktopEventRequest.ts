@@ -4,7 +4,7 @@
  * never its value.
  */
 import { z } from 'zod';
-import { JsonLimits, measureJson } from './jsonLimits';
+import { JsonLimits, measureJson, overLimit } from './jsonLimits';
 
 export const MAX_BODY_BYTES = 4096;
 /** A signal is a flat object; nothing deeper is ever valid, so nothing deeper is walked. */
@@ -46,7 +46,7 @@ export function checkDesktopEventBody(input: unknown): BodyCheck {
   }
   const measured = measureJson(input, DESKTOP_EVENT_LIMITS);
   if (!measured.ok) {
-    return { ok: false, problems: [measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${MAX_BODY_BYTES} bytes`] };
+    return { ok: false, problems: [overLimit(measured.problem, MAX_BODY_BYTES)] };
   }
   const parsed = desktopEventBody.safeParse(input);
   if (parsed.success) return { ok: true, body: parsed.data };

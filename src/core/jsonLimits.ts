@@ -53,3 +53,7 @@ export function measureJson(value: unknown, limits: JsonLimits): JsonMeasure {
   }
   return { ok: true, bytes, depth: deepest };
 }
+
+/** What a body over its limits is told, the same from every endpoint. */
+export const overLimit = (problem: 'too_deep' | 'too_large', maxBytes: number): string =>
+  problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${maxBytes} bytes`;

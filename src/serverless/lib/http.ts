@@ -2,7 +2,7 @@
  * What every function shares: reading the event Twilio's runtime hands over without trusting its
  * shape, and answering `{status, body}` as a `Twilio.Response`.
  */
-import { JsonLimits, measureJson } from '../../core/jsonLimits';
+import { JsonLimits, measureJson, overLimit } from '../../core/jsonLimits';
 import type { FunctionContext, FunctionHandler } from './functionTypes';
 
 /** The shape every endpoint answers with. */
@@ -62,7 +62,7 @@ export function readEvent(event: unknown, limits: JsonLimits, arrays = false): E
   if (!arrays && Object.prototype.hasOwnProperty.call(body, '0')) return { ok: false, problem: 'the body must be a JSON object, not an array' };
   const measured = measureJson(body, limits);
   if (!measured.ok) {
-    return { ok: false, problem: measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${limits.maxBytes} bytes` };
+    return { ok: false, problem: overLimit(measured.problem, limits.maxBytes) };
   }
   return { ok: true, request: { headers, body } };
 }

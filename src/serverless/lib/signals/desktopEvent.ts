@@ -5,7 +5,7 @@
 import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, DesktopEventBody, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
 import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
 import { outcomeOf } from '../../../core/holds';
-import { measureJson } from '../../../core/jsonLimits';
+import { measureJson, overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
 import { CallControl, CallMovedError, ChangeOutcome, ChangeResult } from '../ledger/callControl';
 import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from '../http';
@@ -65,10 +65,10 @@ async function admitSignal(deps: DesktopEventDeps, { headers, body }: DesktopEve
     return refuse(400, 'invalid_event', 'the body must be a JSON object');
   }
   const declaredLength = singleHeader(headers, 'content-length');
-  if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES) return refuse(400, 'invalid_event', `the body is over ${MAX_BODY_BYTES} bytes`);
+  if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES) return refuse(400, 'invalid_event', overLimit('too_large', MAX_BODY_BYTES));
   // Without a Content-Length (chunked), the body itself is measured, before anything walks it.
   const measured = measureJson(body, DESKTOP_EVENT_LIMITS);
-  if (!measured.ok) return refuse(400, 'invalid_event', measured.problem === 'too_deep' ? 'the body is nested too deeply' : `the body is over ${MAX_BODY_BYTES} bytes`);
+  if (!measured.ok) return refuse(400, 'invalid_event', overLimit(measured.problem, MAX_BODY_BYTES));
   // From inside Flex: the agent's Flex token stands in for the signature (desktopEventToken.ts).
   const admitted = isTokenSignal(headers, body) ? await admitTokenSignal(deps.auth, { headers, body: body as Record<string, unknown> }) : undefined;
   if (admitted && !admitted.ok) return admitted;
