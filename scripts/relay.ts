@@ -1,11 +1,11 @@
 /**
  * Sends one signed desktop signal, as a relay would: for admins testing a deployment or the
- * local demo. It reads the same settings as `npm start` (`.env`), so with no options it reaches
+ * local demo, through the desktop relay's own client (signing, retries with the same event id, the
+ * server's clock). It reads the same settings as `npm start` (`.env`), so with no options it reaches
  * the functions `npm start` runs. `npm run relay -- --help` says how.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { signedHeaders } from '../src/core/signature';
+import { RelayClient } from '../src/desktopRelay/client';
 import { localEnv, portOf } from './localEnv';
 
 const USAGE = `Sends one signed desktop signal to the functions.
@@ -55,30 +55,15 @@ async function main(): Promise<void> {
   const port = values.port ?? String(portOf(env, 'FUNCTIONS_PORT', 3001));
   const url = values.url ?? `http://127.0.0.1:${port}/desktop-event`;
 
-  const body = {
-    eventId: values['event-id'] ?? `relay-${randomUUID()}`,
-    agent: values.agent,
-    trigger: values.trigger,
-    occurredAt: new Date().toISOString(),
-    ...(values.call && { callSid: values.call }),
-  };
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'POST', headers: signedHeaders(values.secret, body), body: JSON.stringify(body) });
-  } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+  const client = new RelayClient({ url, secret: values.secret, agent: values.agent });
+  const outcome = await client.send({ trigger: values.trigger, callSid: values.call, eventId: values['event-id'] });
+  if (outcome.status === 0) {
     const hint = values.url ? '' : ` Is \`npm start\` running, on this port? Pass --port or --url if not.`;
-    fail(`Could not reach ${url} (${cause}).${hint}`, 1);
+    fail(`Could not reach ${url} (${(outcome.body.error as { message: string }).message.replace(/^could not reach \S+ \((.*)\)$/, '$1')}).${hint}`, 1);
   }
-  const text = await response.text();
-  let shown = text;
-  try {
-    shown = JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    // Not JSON (a proxy's page, say): shown as it came.
-  }
-  console.log(`${response.status} from ${url}\n${shown}`);
-  process.exit(response.ok ? 0 : 1);
+  const retried = outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : '';
+  console.log(`${outcome.status} from ${url}${retried}\n${JSON.stringify(outcome.body, null, 2)}`);
+  process.exit(outcome.status >= 200 && outcome.status < 300 ? 0 : 1);
 }
 
 main().catch((error) => fail(error instanceof Error ? error.message : String(error), 1));

@@ -1,0 +1,246 @@
+/**
+ * The desktop relay as an integrator runs it on the agent's PC: its local endpoint and its command
+ * line send signals the real functions accept (and pause the call at the stand-in); a signal without
+ * a clear answer goes again with the same event id, within its budget, and a refusal does not; a PC
+ * clock 400 s off is corrected from the answers' Date header; web pages and other hosts are refused;
+ * the secret appears nowhere it writes.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
+import { verifySignature } from '../../src/core/signature';
+import { RelayClient } from '../../src/desktopRelay/client';
+import { startLocalServer } from '../../src/desktopRelay/localServer';
+import { testEnv } from '../support/harness';
+
+jest.setTimeout(120_000);
+
+const SECRET = 'relay-test-secret';
+const root = join(__dirname, '../..');
+
+/** Functions of our own making: they check each signature on their clock and answer as scripted. */
+interface Received {
+  body: Record<string, unknown>;
+  check: string;
+}
+function fakeFunctions(answers: Array<(received: Received) => { status: number; body: unknown }>, clockOffsetMs = 0) {
+  const received: Received[] = [];
+  const server: Server = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk) => (text += chunk));
+    request.on('end', () => {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      const now = Date.now() + clockOffsetMs;
+      const check = verifySignature({
+        secrets: [SECRET],
+        timestampHeader: request.headers['x-desktop-timestamp'] as string,
+        signatureHeader: request.headers['x-desktop-signature'] as string,
+        body,
+        nowSeconds: Math.floor(now / 1000),
+      });
+      const entry = { body, check };
+      received.push(entry);
+      const scripted = check === 'valid' ? answers[Math.min(received.length - 1, answers.length - 1)](entry) : { status: 401, body: { error: { code: check, message: check } } };
+      response.writeHead(scripted.status, { 'Content-Type': 'application/json', Date: new Date(now).toUTCString() });
+      response.end(JSON.stringify(scripted.body));
+    });
+  });
+  return {
+    received,
+    server,
+    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/desktop-event`,
+    listen: () => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const paused = (received: Received) => ({ status: 200, body: { eventId: received.body.eventId, duplicate: false, outcome: 'paused', recording: 'paused', holds: [] } });
+const failing = (status: number, code: string) => () => ({ status, body: { error: { code, message: code } } });
+
+describe('the relay client', () => {
+  it('sends again with the same event id when nothing clear came back, and answers what the functions finally said', async () => {
+    const functions = fakeFunctions([failing(503, 'unavailable'), failing(502, 'recording_update_failed'), paused]);
+    await functions.listen();
+    const outcome = await new RelayClient({ url: functions.url(), secret: SECRET, agent: 'alice' }).send({ trigger: 'cvv.focus' });
+    await functions.close();
+    expect(outcome).toMatchObject({ status: 200, attempts: 3, body: { outcome: 'paused' } });
+    expect(new Set(functions.received.map(({ body }) => body.eventId)).size).toBe(1);
+    expect(functions.received.every(({ check }) => check === 'valid')).toBe(true);
+    expect(functions.received[0].body).toEqual({ eventId: expect.stringMatching(/^relay-/), agent: 'alice', trigger: 'cvv.focus', occurredAt: expect.any(String) });
+  });
+
+  it('gives up within its budget, and says the pause did not happen', async () => {
+    const functions = fakeFunctions([failing(502, 'recording_update_failed')]);
+    await functions.listen();
+    const outcome = await new RelayClient({ url: functions.url(), secret: SECRET, agent: 'alice', budgetMs: 1500 }).send({ trigger: 'cvv.focus' });
+    await functions.close();
+    expect(outcome).toMatchObject({ status: 502, code: 'recording_update_failed' });
+    expect(outcome.attempts).toBeGreaterThan(1);
+    expect(outcome.ms).toBeLessThan(1500 + 2000); // the last attempt may start just before the budget ends
+  });
+
+  it('does not send a refused signal again', async () => {
+    for (const [status, code] of [[422, 'unknown_trigger'], [404, 'no_active_call'], [400, 'invalid_event'], [500, 'not_configured']] as const) {
+      const functions = fakeFunctions([failing(status, code), paused]);
+      await functions.listen();
+      const outcome = await new RelayClient({ url: functions.url(), secret: SECRET, agent: 'alice' }).send({ trigger: 'cvv.focus' });
+      await functions.close();
+      expect(outcome).toMatchObject({ status, code, attempts: 1 });
+    }
+  });
+
+  it('corrects a PC clock 400 s off from the Date header, signs again at once, and keeps the correction', async () => {
+    const functions = fakeFunctions([paused], 400_000);
+    await functions.listen();
+    const client = new RelayClient({ url: functions.url(), secret: SECRET, agent: 'alice' });
+    const first = await client.send({ trigger: 'cvv.focus' });
+    expect(first).toMatchObject({ status: 200, attempts: 2 });
+    expect(functions.received.map(({ check }) => check)).toEqual(['stale_timestamp', 'valid']);
+    expect(Math.abs(client.clockOffsetMs - 400_000)).toBeLessThan(2000);
+    const second = await client.send({ trigger: 'cvv.blur' });
+    await functions.close();
+    expect(second).toMatchObject({ status: 200, attempts: 1 });
+  });
+
+  it('says which URL it could not reach', async () => {
+    const port = await freePort();
+    const outcome = await new RelayClient({ url: `http://127.0.0.1:${port}/desktop-event`, secret: SECRET, agent: 'alice', budgetMs: 500 }).send({ trigger: 'cvv.focus' });
+    expect(outcome).toMatchObject({ status: 0, code: 'unreachable' });
+    expect(JSON.stringify(outcome.body)).toContain(`could not reach http://127.0.0.1:${port}/desktop-event`);
+  });
+});
+
+/** A raw local request, with the headers a tool (or a browser) would send. */
+function local(url: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, url);
+    const request = httpRequest(target, { method: options.method ?? 'GET', headers: options.headers as IncomingHttpHeaders }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+describe('the local endpoint', () => {
+  let functions: ReturnType<typeof fakeFunctions>;
+  let relay: Awaited<ReturnType<typeof startLocalServer>>;
+  const logFile = join(mkdtempSync(join(tmpdir(), 'relay-log-')), 'relay.log');
+
+  beforeAll(async () => {
+    functions = fakeFunctions([(received) => (received.body.trigger === 'fail.focus' ? failing(502, 'recording_update_failed')() : paused(received))]);
+    await functions.listen();
+    relay = await startLocalServer({ client: new RelayClient({ url: functions.url(), secret: SECRET, agent: 'alice', budgetMs: 800 }), port: 0, logFile });
+  });
+  afterAll(async () => {
+    relay.server.close();
+    await functions.close();
+  });
+
+  it('takes a trigger from a URL (GET) or a body (JSON or form), and answers what the functions answered', async () => {
+    expect(await local(relay.url, '/trigger?name=cvv.focus')).toMatchObject({ status: 200, body: { outcome: 'paused' } });
+    const json = await local(relay.url, '/trigger', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ trigger: 'cvv.blur', agent: 'bob' }) });
+    expect(json.status).toBe(200);
+    const form = await local(relay.url, '/trigger', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'trigger=card-number.focus' });
+    expect(form.status).toBe(200);
+    expect(functions.received.slice(-3).map(({ body }) => [body.trigger, body.agent])).toEqual([
+      ['cvv.focus', 'alice'],
+      ['cvv.blur', 'bob'],
+      ['card-number.focus', 'alice'],
+    ]);
+  });
+
+  it('a pause that did not happen is not a 2xx, and shows in the status and the log', async () => {
+    const failed = await local(relay.url, '/trigger?name=fail.focus');
+    expect(failed).toMatchObject({ status: 502, body: { error: { code: 'recording_update_failed' } } });
+    const status = await local(relay.url, '/status');
+    expect(status.body).toMatchObject({ failed: 1, lastFailure: { trigger: 'fail.focus', status: 502, code: 'recording_update_failed' } });
+    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toMatchObject({ trigger: 'fail.focus', status: 502, code: 'recording_update_failed', attempts: expect.any(Number) });
+    expect(readFileSync(logFile, 'utf8')).not.toContain(SECRET);
+    expect(JSON.stringify(status.body)).not.toContain(SECRET);
+  });
+
+  it('refuses what a web page could send, another host, and a malformed trigger', async () => {
+    const before = functions.received.length;
+    expect((await local(relay.url, '/trigger?name=cvv.focus', { headers: { Origin: 'https://evil.example.com' } })).body.error.code).toBe('cross_origin');
+    expect((await local(relay.url, '/trigger?name=cvv.focus', { headers: { 'Sec-Fetch-Site': 'cross-site' } })).body.error.code).toBe('cross_origin');
+    expect((await local(relay.url, '/trigger?name=cvv.focus', { headers: { Host: 'attacker.example.com' } })).body.error.code).toBe('forbidden_host');
+    expect((await local(relay.url, '/trigger?name=<script>')).body.error.code).toBe('invalid_trigger');
+    expect((await local(relay.url, '/trigger', { method: 'POST', body: 'x'.repeat(5000) })).status).toBe(413);
+    expect(functions.received.length).toBe(before);
+  });
+});
+
+describe('against the real functions', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    if (!existsSync(join(root, 'build/serverless/functions/desktop-event.js'))) throw new Error('build the functions first: npm run build:functions (npm test does)');
+    stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('the local endpoint pauses the agent’s call at Twilio, and the command line resumes it', async () => {
+    const call = stack.standin.createLiveCall({ agent: 'rosa', recording: 'both' });
+    const client = new RelayClient({ url: `${stack.functionsUrl}/desktop-event`, secret: testEnv.DESKTOP_EVENT_SECRET, agent: 'rosa' });
+    const relay = await startLocalServer({ client, port: 0 });
+    try {
+      const answer = await local(relay.url, '/trigger?name=card-number.focus');
+      expect(answer).toMatchObject({ status: 200, body: { outcome: 'paused', recording: 'paused', callSid: call.callSid } });
+      for (const sid of call.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('paused');
+    } finally {
+      relay.server.close();
+    }
+
+    const secretFile = join(mkdtempSync(join(tmpdir(), 'relay-secret-')), 'secret');
+    writeFileSync(secretFile, `${testEnv.DESKTOP_EVENT_SECRET}\n`, { mode: 0o600 });
+    const cli = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/desktopRelay/cli.ts', 'send', '--trigger', 'card-number.blur', '--agent', 'rosa', '--url', `${stack.functionsUrl}/desktop-event`, '--secret-file', secretFile],
+        { cwd: root, env: { PATH: process.env.PATH } },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/^200 from http:\/\/127\.0\.0\.1:\d+\/desktop-event after 1 attempt/);
+    expect(cli.stdout + cli.stderr).not.toContain(testEnv.DESKTOP_EVENT_SECRET);
+    for (const sid of call.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('in-progress');
+  });
+
+  it('the command line exits non-zero when the functions refuse, and with the usage when a setting is missing', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/desktopRelay/cli.ts', ...args], { cwd: root, env: { PATH: process.env.PATH, DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET } }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+    const refused = await run(['send', '--trigger', 'cvv.focus', '--agent', 'nobody', '--url', `${stack.functionsUrl}/desktop-event`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('no_active_call');
+    const missing = await run(['send', '--trigger', 'cvv.focus']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--url must be the functions' /desktop-event URL");
+  });
+
+  it('ships as one file that plain node runs, with nothing installed beside it', async () => {
+    const bundle = join(root, 'build/desktop-relay/desktop-relay.js');
+    if (!existsSync(bundle)) throw new Error('build the relay first: npm run build:relay (npm test does)');
+    const call = stack.standin.createLiveCall({ agent: 'tove', recording: 'call' });
+    const alone = mkdtempSync(join(tmpdir(), 'relay-pc-'));
+    writeFileSync(join(alone, 'desktop-relay.js'), readFileSync(bundle));
+    const sent = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(process.execPath, ['desktop-relay.js', 'send', '--trigger', 'cvv.focus', '--agent', 'tove', '--url', `${stack.functionsUrl}/desktop-event`], { cwd: alone, env: { PATH: process.env.PATH, DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET } }, (error, stdout) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+      ),
+    );
+    expect(sent.code).toBe(0);
+    expect(stack.standin.recording(call.recordingSids[0])?.status).toBe('paused');
+  });
+});
