@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
-import { verifySignature } from '../../src/core/signature';
+import { sign, verifySignature } from '../../src/core/signature';
 import { RelayClient } from '../../src/desktopRelay/client';
 import { startLocalServer } from '../../src/desktopRelay/localServer';
 import { testEnv } from '../support/harness';
@@ -60,6 +60,12 @@ function fakeFunctions(answers: Array<(received: Received) => { status: number; 
 
 const paused = (received: Received) => ({ status: 200, body: { eventId: received.body.eventId, duplicate: false, outcome: 'paused', recording: 'paused', holds: [] } });
 const failing = (status: number, code: string) => () => ({ status, body: { error: { code, message: code } } });
+
+test('the worked example in docs/desktop-relay.md is what the functions check', () => {
+  const docs = readFileSync(join(root, 'docs/desktop-relay.md'), 'utf8');
+  const stated = /the signature\s+`(v1=[0-9a-f]{64})`/.exec(docs)?.[1];
+  expect(stated).toBe(sign('local-demo-secret', '1795000000', { trigger: 'card-number.focus', eventId: 'evt-1', agent: 'alice' }));
+});
 
 describe('the relay client', () => {
   it('sends again with the same event id when nothing clear came back, and answers what the functions finally said', async () => {
