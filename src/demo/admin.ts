@@ -1,38 +1,45 @@
 /**
- * The demo's Flex admin, for the Desktop Manager tab: a Flex token of an `admin` worker from the
- * stand-in, and — once, at start — CRM fields in the desktop item events, so the CRM page shown in
+ * The demo's Flex admin, for the Desktop Manager tab, and its supervisor, for the Supervisor tab:
+ * Flex tokens of workers with those roles from the stand-in, and — once, at start — CRM fields in the desktop item events, so the CRM page shown in
  * Flex fires the card number and CVV events through crm-relay.js. The fields are saved through the
  * configuration API with an admin key, as an admin's script would (docs/desktop-manager.md).
  */
 
 export const DEMO_ADMIN = 'demo-admin';
+/** The Supervisor tab's user. */
+export const DEMO_SUPERVISOR = 'demo-supervisor';
 /** Stand-in tokens last an hour; a new one well before that. */
 const TOKEN_REUSE_MS = 45 * 60 * 1000;
 
 /** The demo CRM's fields: the selectors of src/demo/crmPage.ts, by desktop item event id. */
 export const DEMO_CRM_FIELDS: Record<string, string> = { 'card-number': 'input[name=cardNumber]', cvv: 'input[name=cvv]' };
 
-export class DemoAdmin {
+/** A demo Flex user without a call: the admin of the Desktop Manager tab, the supervisor of the Supervisor tab. */
+export class DemoUser {
   private issued: { token: string; at: number } | undefined;
 
-  constructor(private readonly standinUrl: string) {}
+  constructor(
+    private readonly standinUrl: string,
+    readonly identity: string = DEMO_ADMIN,
+    readonly role: 'admin' | 'supervisor' = 'admin',
+  ) {}
 
-  /** The admin's Flex token (a worker with the admin role, no call). */
-  async token(): Promise<{ identity: string; token: string }> {
+  /** The user's Flex token (a worker with the role, no call). */
+  async token(): Promise<{ identity: string; token: string; roles: string[] }> {
     if (!this.issued || Date.now() - this.issued.at > TOKEN_REUSE_MS) {
       this.issued = { token: await this.issue(), at: Date.now() };
     }
-    return { identity: DEMO_ADMIN, token: this.issued.token };
+    return { identity: this.identity, token: this.issued.token, roles: [this.role] };
   }
 
   private async issue(): Promise<string> {
     const post = (path: string, body: unknown) =>
       fetch(`${this.standinUrl}/__standin${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
     // The stand-in's worker without a call; a stand-in without it gives the admin an unrecorded call instead.
-    let response = await post('/workers', { agent: DEMO_ADMIN, role: 'admin' });
-    if (response.status === 404) response = await post('/live-calls', { agent: DEMO_ADMIN, recording: 'none', role: 'admin' });
+    let response = await post('/workers', { agent: this.identity, role: this.role });
+    if (response.status === 404) response = await post('/live-calls', { agent: this.identity, recording: 'none', role: this.role });
     const answer = (await response.json()) as { token?: string; error?: { message?: string } };
-    if (!response.ok || !answer.token) throw new Error(`the stand-in gave no admin token: ${answer.error?.message ?? `HTTP ${response.status}`}`);
+    if (!response.ok || !answer.token) throw new Error(`the stand-in gave no ${this.role} token: ${answer.error?.message ?? `HTTP ${response.status}`}`);
     return answer.token;
   }
 }

@@ -105,20 +105,25 @@ export class DemoCalls {
     await this.control('POST', '/faults', { operation: 'recording.update', status: 503, code: 20503, times });
   }
 
-  private async control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.standinUrl}/__standin${path}`, {
-        method,
-        headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch {
-      throw new StandinError(502, `the Twilio stand-in at ${this.standinUrl} does not answer`);
-    }
-    const answer = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-    if (!response.ok) throw new StandinError(502, `the stand-in refused ${method} ${path}: ${answer.error?.message ?? `HTTP ${response.status}`}`);
-    return answer;
+  private control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    return standinControl(this.standinUrl, method, path, body);
   }
+}
+
+/** A request to the stand-in's control surface; its JSON answer, or a StandinError saying what went wrong. */
+export async function standinControl(standinUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`${standinUrl}/__standin${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch {
+    throw new StandinError(502, `the Twilio stand-in at ${standinUrl} does not answer`);
+  }
+  const answer = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+  if (!response.ok) throw new StandinError(502, `the stand-in refused ${method} ${path}: ${answer.error?.message ?? `HTTP ${response.status}`}`);
+  return answer;
 }

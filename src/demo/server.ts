@@ -12,12 +12,15 @@
  *   GET  /api/recordings      each recording of the call as the Twilio stand-in has it
  *   POST /api/outage          the stand-in fails the next recording updates (a Twilio outage)
  *   GET  /api/admin           the demo admin's Flex token, for the Desktop Manager tab
+ *   GET  /api/supervisor      the demo supervisor's Flex token, for the Supervisor tab (GET /supervisor)
+ *   POST /api/supervisor/calls  other agents' calls for it: one paused, one whose pause failed, one transferred
  * and the CRM page shown in Flex, wired through crm-relay.js: GET /crm, opened on the other origin
  * (http://localhost:<port> when the page is http://127.0.0.1:<port>).
  */
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { DemoAdmin, seedCrmFields } from './admin';
+import { DEMO_SUPERVISOR, DemoUser, seedCrmFields } from './admin';
+import { SupervisorCalls } from './supervisorCalls';
 import { buildDemoBundle, type DemoBundle } from './bundle';
 import { DemoCalls, StandinError } from './calls';
 import { crmPageHtml } from './crmPage';
@@ -45,6 +48,8 @@ export interface DemoPageConfig {
   functionsUrl: string;
   syncUrl: string;
   agent: string;
+  /** The Supervisor tab's own page (a Flex of its own, signed in as the supervisor). */
+  page?: 'supervisor';
 }
 
 const MAX_BODY_BYTES = 1024;
@@ -112,7 +117,9 @@ export const otherLoopback = (hostname: string): string => (hostname === 'localh
 
 export async function startDemoServer(options: DemoOptions): Promise<Server> {
   const calls = new DemoCalls(options.standinUrl);
-  const admin = new DemoAdmin(options.standinUrl);
+  const admin = new DemoUser(options.standinUrl);
+  const supervisor = new DemoUser(options.standinUrl, DEMO_SUPERVISOR, 'supervisor');
+  const supervised = new SupervisorCalls(options.standinUrl, options.functionsUrl, options.secret);
   const config: DemoPageConfig = { functionsUrl: options.functionsUrl, syncUrl: options.standinUrl, agent: calls.agent };
   // Built once, in memory, while the server already answers (the page waits for it).
   const bundle: Promise<DemoBundle & { version: string }> = buildDemoBundle().then((built) => ({
@@ -161,6 +168,15 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
       }
       case 'GET /api/admin':
         return sendJson(response, 200, await admin.token());
+      case 'GET /supervisor':
+        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+        response.end(pageHtml({ ...config, page: 'supervisor' }));
+        return;
+      case 'GET /api/supervisor':
+        return sendJson(response, 200, await supervisor.token());
+      case 'POST /api/supervisor/calls':
+        await readJson(request);
+        return sendJson(response, 200, await supervised.ensure());
       case 'GET /favicon.ico':
         response.writeHead(204);
         response.end();
@@ -188,7 +204,7 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
         return sendJson(response, answer.status || 502, answer.body);
       }
       default: {
-        const known = ['/', '/crm', '/api/admin', '/demo.js', '/demo.css', '/api/call', '/api/call/end', '/api/recordings', '/api/outage', '/api/desktop-event'];
+        const known = ['/', '/crm', '/supervisor', '/api/admin', '/api/supervisor', '/api/supervisor/calls', '/demo.js', '/demo.css', '/api/call', '/api/call/end', '/api/recordings', '/api/outage', '/api/desktop-event'];
         if (known.includes(path)) throw new HttpError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}`);
         throw new HttpError(404, 'not_found', `nothing at ${path}`);
       }

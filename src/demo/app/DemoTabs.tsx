@@ -1,11 +1,11 @@
-/** The demo's two pages: the agent's desktop (Flex and the CRM) and the admin's Desktop Manager. */
+/** The demo's pages: the agent's desktop (Flex and the CRM), the admin's Desktop Manager, the supervisor's view. */
 import * as React from 'react';
 import { useState } from 'react';
 import { AdminTab } from './AdminTab';
 import { DemoApp } from './DemoApp';
 import type { DemoManager } from './flexHost';
 
-type Tab = 'agent' | 'admin';
+type Tab = 'agent' | 'admin' | 'supervisor';
 
 export function DemoTabs({ manager, agent, functionsUrl }: { manager: DemoManager; agent: string; functionsUrl: string }) {
   const [tab, setTab] = useState<Tab>('agent');
@@ -15,6 +15,7 @@ export function DemoTabs({ manager, agent, functionsUrl }: { manager: DemoManage
         [
           ['agent', 'Agent desktop'],
           ['admin', 'Desktop Manager (admin)'],
+          ['supervisor', 'Supervisor'],
         ] as const
       ).map(([name, label]) => (
         <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'active' : ''} onClick={() => setTab(name)}>
@@ -24,5 +25,12 @@ export function DemoTabs({ manager, agent, functionsUrl }: { manager: DemoManage
     </nav>
   );
   // The agent's page stays mounted under the admin's, so the call and its state carry on.
-  return <DemoApp manager={manager} agent={agent} nav={nav} otherPage={tab === 'admin' ? <AdminTab functionsUrl={functionsUrl} /> : undefined} />;
+  const otherPage =
+    tab === 'admin' ? (
+      <AdminTab functionsUrl={functionsUrl} />
+    ) : tab === 'supervisor' ? (
+      // A Flex of its own, signed in as the supervisor: the plugin's runtime is one per Flex, as in Flex.
+      <iframe className="supervisor-frame" title="Supervisor" data-testid="supervisor-frame" src="/supervisor" />
+    ) : undefined;
+  return <DemoApp manager={manager} agent={agent} nav={nav} otherPage={otherPage} />;
 }

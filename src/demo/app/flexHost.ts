@@ -54,17 +54,21 @@ export interface DemoHostOptions {
   functionsUrl: string;
   /** The stand-in's origin, for the Sync push channel; without it the plugin has no Sync client (and polls). */
   syncUrl?: string;
+  /** A user without a call of their own (the supervisor): their roles and Flex token. Default: the agent, with the call's token. */
+  user?: { roles: string[]; token: string };
 }
 
 export function createDemoManager(options: DemoHostOptions): DemoManager {
   const listeners = new Set<() => void>();
   let call: DemoCall | null = null;
+  const roles = options.user?.roles ?? ['agent'];
+  const token = () => options.user?.token ?? call?.token;
   const flexState = () => {
     const task = call ? taskOf(call) : undefined;
     return {
-      session: { ssoTokenPayload: { token: call?.token, identity: options.agent, roles: ['agent'] } },
+      session: { ssoTokenPayload: { token: token(), identity: options.agent, roles } },
       worker: {
-        attributes: { contact_uri: `client:${options.agent}`, roles: ['agent'] },
+        attributes: { contact_uri: `client:${options.agent}`, roles },
         worker: { fullName: 'Demo Agent', name: options.agent },
         tasks: new Map(task ? [[task.sid, task]] : []),
       },
@@ -81,7 +85,7 @@ export function createDemoManager(options: DemoHostOptions): DemoManager {
       },
     },
     get user() {
-      return { identity: options.agent, token: call?.token, roles: ['agent'] };
+      return { identity: options.agent, token: token(), roles };
     },
     localization: { localeTag: 'en-US' },
     insightsClient: options.syncUrl ? new (standinSyncClientFor(options.syncUrl))() : undefined,
