@@ -58,7 +58,8 @@ export async function seedCrmFields(options: { functionsUrl: string; adminKey: s
   const events = current.events.map((event) =>
     wanted(event) && !has(event) ? { ...event, fields: [...(event.fields ?? []), { selector: wanted(event), origin: options.crmOrigin }] } : event,
   );
-  const response = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ version: current.version, events }) });
+  // Twilio Functions take GET and POST only: a body with version and events saves.
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ version: current.version, events }) });
   const saved = (await response.json()) as { version?: number; error?: { message?: string } };
   if (!response.ok) throw new Error(saved.error?.message ?? `HTTP ${response.status}`);
   return saved.version as number;
