@@ -1,6 +1,6 @@
 /**
  * The demo agent's simulated live call, made and ended through the stand-in's control surface
- * (CONTRACT §4) like any outside client would. One call at a time: a new call ends the last one,
+ * (docs/api.md, *Running it locally*) like any outside client would. One call at a time: a new call ends the last one,
  * so the agent never has two live calls for the functions to choose between.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The demo's desktop relay, server half: the page reports which watched field the agent entered
  * or left (a trigger, nothing else), and this signs the signal with the desktop secret and POSTs
- * it to `/desktop-event` exactly as Smart Desktop's relay would (CONTRACT §1). The secret stays
+ * it to `/desktop-event` exactly as Smart Desktop's relay would (docs/api.md, *Desktop events*). The secret stays
  * in this process; the browser never sees it.
  */
 import { randomUUID } from 'node:crypto';

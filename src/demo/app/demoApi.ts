@@ -9,7 +9,7 @@ export function readPageConfig(): DemoPageConfig {
   return JSON.parse(document.getElementById('demo-config')?.textContent ?? '{}') as DemoPageConfig;
 }
 
-/** What `/desktop-event` answers (CONTRACT §1), as far as the page shows it. */
+/** What `/desktop-event` answers (docs/api.md, *Desktop events*), as far as the page shows it. */
 export interface SignalAnswer {
   outcome?: string;
   recording?: string;
