@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const outcome = await client.send({ trigger: values.trigger, callSid: values.call, eventId: values['event-id'] });
   if (outcome.status === 0) {
     const hint = values.url ? '' : ` Is \`npm start\` running, on this port? Pass --port or --url if not.`;
-    fail(`Could not reach ${url} (${(outcome.body.error as { message: string }).message.replace(/^could not reach \S+ \((.*)\)$/, '$1')}).${hint}`, 1);
+    fail(`Could not reach ${url} (${outcome.unreachable}).${hint}`, 1);
   }
   const retried = outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : '';
   console.log(`${outcome.status} from ${url}${retried}\n${JSON.stringify(outcome.body, null, 2)}`);

@@ -127,6 +127,8 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     starts: boolean;
     page: MessageEventSource;
     origin: string;
+    /** The call on screen when the agent moved: its pending change is set and cleared on it. */
+    ref: CallRef | undefined;
     /** The call was paused already when the agent moved (a start renewed, or card number → CVV). */
     wasPaused: boolean;
     newest(): boolean;
@@ -137,7 +139,7 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
    * "Pausing…" the moment the agent moves, in Flex and beside the field — even while the move
    * before is still on its way — until Twilio's answer says what happened.
    */
-  function announce(move: Omit<Move, 'wasPaused' | 'newest'>): Move {
+  function announce(move: Omit<Move, 'ref' | 'wasPaused' | 'newest'>): Move {
     const runtime = runtimeOf();
     const task = selectedTask(runtime.manager);
     const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
@@ -145,13 +147,11 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
     if (ref) runtime.live.setPending(ref, move.starts ? 'pause' : 'resume');
     if (!(move.starts && wasPaused)) tellState(move.page, move.origin, move.starts ? 'pausing' : 'resuming');
     const number = ++moves;
-    return { ...move, wasPaused, newest: () => number === moves };
+    return { ...move, ref, wasPaused, newest: () => number === moves };
   }
 
-  async function signal({ trigger, occurredAt, starts, page, origin, wasPaused, newest }: Move): Promise<void> {
+  async function signal({ trigger, occurredAt, starts, page, origin, ref, wasPaused, newest }: Move): Promise<void> {
     const runtime = runtimeOf();
-    const task = selectedTask(runtime.manager);
-    const ref: CallRef | undefined = isLiveVoiceTask(task) ? refOf(task) : undefined;
     try {
       const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }), Token: runtime.token() ?? '' };
       const answer = await request(`${base()}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

@@ -5,6 +5,7 @@
  * Settings come from flags, then environment variables, then a settings file (`--config`).
  */
 import { readFileSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { RelayClient, type RelaySettings } from './client';
 import { logLine, startLocalServer } from './localServer';
@@ -62,7 +63,7 @@ function settingsFrom(values: Record<string, string | boolean | undefined>, env:
     url: pick('url', 'RELAY_URL', 'url'),
     secret,
     agent: pick('agent', 'RELAY_AGENT', 'agent'),
-    port: pick('port', 'RELAY_PORT', 'port') ?? (file.port !== undefined ? String(file.port) : undefined),
+    port: pick('port', 'RELAY_PORT', 'port'),
     localToken: pick('local-token', 'RELAY_LOCAL_TOKEN', 'localToken'),
     logFile: pick('log', 'RELAY_LOG', 'logFile'),
   };
@@ -112,7 +113,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       if (!values.trigger) throw new UsageError('send needs --trigger');
       const outcome = await client.send({ trigger: values.trigger, callSid: values.call, eventId: values['event-id'] });
       console.log(`${outcome.status || 'no answer'} from ${settings.url} after ${outcome.attempts} attempt(s), ${outcome.ms} ms\n${JSON.stringify(outcome.body, null, 2)}`);
-      if (settings.logFile) await import('node:fs/promises').then(({ appendFile }) => appendFile(settings.logFile as string, logLine(outcome, new Date())));
+      if (settings.logFile) await appendFile(settings.logFile, logLine(outcome, new Date()));
       return outcome.status >= 200 && outcome.status < 300 ? 0 : 1;
     }
     if (command === 'serve') {

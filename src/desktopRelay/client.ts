@@ -39,6 +39,8 @@ export interface Outcome {
   body: Record<string, unknown>;
   /** The error code, if it failed. */
   code?: string;
+  /** Why the functions could not be reached (the network's words), when they could not. */
+  unreachable?: string;
   attempts: number;
   ms: number;
 }
@@ -133,7 +135,7 @@ export class RelayClient {
       return { eventId, trigger, status: response.status, body: answer, ...(typeof code === 'string' && { code }) };
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-      return { eventId, trigger, status: 0, code: 'unreachable', body: { error: { code: 'unreachable', message: `could not reach ${this.settings.url} (${cause})` } } };
+      return { eventId, trigger, status: 0, code: 'unreachable', unreachable: cause, body: { error: { code: 'unreachable', message: `could not reach ${this.settings.url} (${cause})` } } };
     }
   }
 

@@ -70,13 +70,14 @@ function triggerOf(fields: Record<string, unknown>): Trigger | string {
 }
 
 export async function startLocalServer(options: LocalServerOptions): Promise<{ server: Server; url: string; status(): RelayStatus }> {
-  const status: RelayStatus = { sent: 0, failed: 0, lastSuccessAt: null, lastFailure: null, clockOffsetMs: 0, recent: [] };
+  const status: Omit<RelayStatus, 'clockOffsetMs'> = { sent: 0, failed: 0, lastSuccessAt: null, lastFailure: null, recent: [] };
+  // The clock is the client's: read when asked, never copied.
+  const current = (): RelayStatus => ({ ...status, clockOffsetMs: options.client.clockOffsetMs });
   const allowedHosts = (port: number) => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   const record = async (outcome: Outcome) => {
     const at = new Date();
     status.sent += 1;
-    status.clockOffsetMs = options.client.clockOffsetMs;
     const { eventId, trigger, status: code, attempts, ms } = outcome;
     status.recent = [{ at: at.toISOString(), eventId, trigger, status: code, ...(outcome.code && { code: outcome.code }), attempts, ms }, ...status.recent].slice(0, RECENT_KEPT);
     if (code >= 200 && code < 300) status.lastSuccessAt = at.toISOString();
@@ -98,7 +99,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       if (options.localToken && request.headers['x-relay-token'] !== options.localToken) return refuse(response, 401, 'unauthenticated', 'X-Relay-Token is missing or wrong');
       const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
 
-      if (url.pathname === '/status' && request.method === 'GET') return answer(response, 200, status);
+      if (url.pathname === '/status' && request.method === 'GET') return answer(response, 200, current());
       if (url.pathname !== '/trigger') return refuse(response, 404, 'not_found', 'GET /trigger?name=<trigger>, POST /trigger, GET /status');
       let fields: Record<string, unknown>;
       if (request.method === 'GET') fields = Object.fromEntries(url.searchParams);
@@ -128,5 +129,5 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, status: () => status };
+  return { server, url: `http://127.0.0.1:${port}`, status: current };
 }

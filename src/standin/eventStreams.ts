@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { type EventDestination, postTo, type SentEvent, twilioSignature } from './eventCallback';
 import { newSid, TwilioApiError } from './primitives';
 import { iso8601, pageV1 } from './representations';
+import type { TwilioModel } from './model';
 import { type Route, created, ok, path } from './routing';
 
 const SINK_TIMEOUT_MS = 5_000;
@@ -149,9 +150,17 @@ const subscriptionJson = (accountSid: string, subscription: Subscription) => ({
   links: { subscribed_events: `${EVENTS_BASE}/Subscriptions/${subscription.sid}/SubscribedEvents` },
 });
 
-function found<T>(item: T | undefined, what: string): T {
-  if (!item) throw new TwilioApiError(404, 20404, `The requested resource ${what} was not found`);
-  return item;
+/** `DELETE <collection>/<sid>`: 204, or 404 20404 for a sid the account does not have. */
+function removal(collection: string, operation: Route['operation'], items: (model: TwilioModel) => Map<string, unknown>): Route {
+  return {
+    method: 'DELETE',
+    pattern: path(`${collection}/(?<sid>[^/]+)`),
+    operation,
+    answer: (model, { params }) => {
+      if (!items(model).delete(params.sid)) throw new TwilioApiError(404, 20404, `The requested resource ${collection}/${params.sid} was not found`);
+      return { status: 204 };
+    },
+  };
 }
 
 export const EVENT_STREAMS_ROUTES: Route[] = [
@@ -167,16 +176,7 @@ export const EVENT_STREAMS_ROUTES: Route[] = [
     operation: 'events.sink.list',
     answer: (model, { query }) => ok(pageV1([...model.eventStreams.sinks.values()].map((sink) => sinkJson(sink)), 'sinks', `${EVENTS_BASE}/Sinks`, query)),
   },
-  {
-    method: 'DELETE',
-    pattern: path('/v1/Sinks/(?<sink>[^/]+)'),
-    operation: 'events.sink.delete',
-    answer: (model, { params }) => {
-      found(model.eventStreams.sinks.get(params.sink), `/v1/Sinks/${params.sink}`);
-      model.eventStreams.sinks.delete(params.sink);
-      return { status: 204 };
-    },
-  },
+  removal('/v1/Sinks', 'events.sink.delete', (model) => model.eventStreams.sinks),
   {
     method: 'POST',
     pattern: path('/v1/Subscriptions'),
@@ -191,14 +191,5 @@ export const EVENT_STREAMS_ROUTES: Route[] = [
     answer: (model, { query }) =>
       ok(pageV1([...model.eventStreams.subscriptions.values()].map((subscription) => subscriptionJson(model.accountSid, subscription)), 'subscriptions', `${EVENTS_BASE}/Subscriptions`, query)),
   },
-  {
-    method: 'DELETE',
-    pattern: path('/v1/Subscriptions/(?<subscription>[^/]+)'),
-    operation: 'events.subscription.delete',
-    answer: (model, { params }) => {
-      found(model.eventStreams.subscriptions.get(params.subscription), `/v1/Subscriptions/${params.subscription}`);
-      model.eventStreams.subscriptions.delete(params.subscription);
-      return { status: 204 };
-    },
-  },
+  removal('/v1/Subscriptions', 'events.subscription.delete', (model) => model.eventStreams.subscriptions),
 ];

@@ -4,7 +4,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
+import { startDemoServer, type DemoOptions } from '../../src/demo/server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(__dirname, '../../test-artifacts');
@@ -42,4 +45,28 @@ export async function waitForIndicator(page: Page, pattern: RegExp, timeout = 10
     [INDICATOR, pattern.source] as const,
     { timeout },
   );
+}
+
+/** The local stack (functions in twilio-run, the stand-in) and the demo server of `npm start`, on free ports. */
+export interface DemoStack {
+  stack: LocalStack;
+  demo: Server;
+  port: number;
+  url: string;
+}
+
+export async function startDemoStack(env: Record<string, string>, demoOptions: Pick<DemoOptions, 'adminKey'> = {}): Promise<DemoStack> {
+  if (!existsSync(join(__dirname, '../../build/serverless/assets/desktop-manager.js'))) throw new Error('build the functions first: npm run build:functions (npm test does)');
+  const stack = await startLocalStack({ env, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
+  const port = await freePort();
+  const demo = await startDemoServer({ port, host: '127.0.0.1', functionsUrl: stack.functionsUrl, standinUrl: stack.standinUrl, secret: env.DESKTOP_EVENT_SECRET, ...demoOptions });
+  return { stack, demo, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** Everything a browser suite started, stopped (whatever of it did start). */
+export async function stopDemoStack(browser: Browser | undefined, running: DemoStack | undefined): Promise<void> {
+  await browser?.close();
+  running?.demo.closeAllConnections();
+  await new Promise((done) => (running ? running.demo.close(done) : done(undefined)));
+  await running?.stack.stop();
 }

@@ -7,15 +7,13 @@
  *
  * Screenshots of each state go to test-artifacts/ (readme-demo.png is the README's picture).
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
-import { startDemoServer } from '../../src/demo/server';
+import type { LocalStack } from '../../scripts/localStack';
 import { testEnv } from '../support/harness';
-import { ARTIFACTS, launchChromium, localPage, screenshot, INDICATOR, waitForIndicator as waitForBrowserIndicator } from './browser';
+import { ARTIFACTS, launchChromium, localPage, screenshot, INDICATOR, waitForIndicator as waitForBrowserIndicator, startDemoStack, stopDemoStack, type DemoStack } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -28,8 +26,8 @@ const shortEvents = {
 };
 const TEST_CARD = '4111 1111 1111 1111';
 
+let running: DemoStack | undefined;
 let stack: LocalStack;
-let demo: Server;
 let demoUrl: string;
 let browser: Browser;
 let page: Page;
@@ -38,20 +36,10 @@ const sentBodies: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
-  if (!existsSync(join(__dirname, '../../build/serverless/functions/desktop-event.js'))) {
-    throw new Error('build the functions first: npm run build:functions (npm test does)');
-  }
   const eventsFile = join(mkdtempSync(join(tmpdir(), 'demo-e2e-')), 'desktop-events.json');
   writeFileSync(eventsFile, JSON.stringify(shortEvents));
-  stack = await startLocalStack({
-    env: { ...testEnv, DESKTOP_EVENTS_FILE: eventsFile },
-    functionsPort: await freePort(),
-    standinPort: await freePort(),
-    output: 'ignore',
-  });
-  const port = await freePort();
-  demo = await startDemoServer({ port, host: '127.0.0.1', functionsUrl: stack.functionsUrl, standinUrl: stack.standinUrl, secret: testEnv.DESKTOP_EVENT_SECRET });
-  demoUrl = `http://127.0.0.1:${port}`;
+  running = await startDemoStack({ ...testEnv, DESKTOP_EVENTS_FILE: eventsFile });
+  ({ stack, url: demoUrl } = running);
 
   page = await localPage(browser);
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -61,12 +49,7 @@ beforeAll(async () => {
   await page.waitForSelector(indicator, { timeout: 90_000 });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  demo?.closeAllConnections();
-  await new Promise((done) => (demo ? demo.close(done) : done(undefined)));
-  await stack?.stop();
-});
+afterAll(() => stopDemoStack(browser, running));
 
 const indicator = INDICATOR;
 const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForBrowserIndicator(page, pattern, timeout);

@@ -8,15 +8,11 @@
  *
  * Screenshots go to test-artifacts/desktop-manager-*.png.
  */
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
-import { startDemoServer } from '../../src/demo/server';
+import type { LocalStack } from '../../scripts/localStack';
 import { CHIP_ATTRIBUTE } from '../../src/crm/relay';
 import { testEnv } from '../support/harness';
-import { INDICATOR, launchChromium, localPage, screenshot, waitForIndicator as waitForIndicatorOn } from './browser';
+import { INDICATOR, launchChromium, localPage, screenshot, waitForIndicator as waitForIndicatorOn, startDemoStack, stopDemoStack, type DemoStack } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -25,8 +21,8 @@ const TEST_CVV = '737';
 // The typed code as a value of its own: not the same digits inside a token, a call SID or a timestamp.
 const CARRIES_TEST_CVV = new RegExp(`(^|[^0-9a-z])${TEST_CVV}([^0-9a-z]|$)`, 'i');
 
+let running: DemoStack | undefined;
 let stack: LocalStack;
-let demo: Server;
 let port: number;
 let browser: Browser;
 let page: Page;
@@ -36,19 +32,8 @@ const sent: Array<{ url: string; method: string; body: string }> = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
-  if (!existsSync(join(__dirname, '../../build/serverless/assets/desktop-manager.js'))) {
-    throw new Error('build the functions first: npm run build:functions (npm test does)');
-  }
-  stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
-  port = await freePort();
-  demo = await startDemoServer({
-    port,
-    host: '127.0.0.1',
-    functionsUrl: stack.functionsUrl,
-    standinUrl: stack.standinUrl,
-    secret: testEnv.DESKTOP_EVENT_SECRET,
-    adminKey: testEnv.RECORDING_CONTROLS_ADMIN_KEYS,
-  });
+  running = await startDemoStack(testEnv, { adminKey: testEnv.RECORDING_CONTROLS_ADMIN_KEYS });
+  ({ stack, port } = running);
 
   page = await localPage(browser);
   // The CRM page is served on the other loopback name: another origin, on this machine.
@@ -59,12 +44,7 @@ beforeAll(async () => {
   await page.waitForSelector(INDICATOR, { timeout: 90_000 });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  demo?.closeAllConnections();
-  await new Promise((done) => (demo ? demo.close(done) : done(undefined)));
-  await stack?.stop();
-});
+afterAll(() => stopDemoStack(browser, running));
 
 const indicator = () => page.textContent(INDICATOR);
 const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForIndicatorOn(page, pattern, timeout);

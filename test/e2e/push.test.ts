@@ -5,20 +5,18 @@
  * them one `status` when the call comes on screen (and asks once for its Sync token) and nothing after, while a sweep runs every
  * second as under `npm start`. A card field still shows "Paused" at once — pushed.
  */
-import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
-import { startDemoServer } from '../../src/demo/server';
+import type { LocalStack } from '../../scripts/localStack';
 import { testEnv } from '../support/harness';
-import { launchChromium, localPage, screenshot, INDICATOR, waitForIndicator as waitForBrowserIndicator } from './browser';
+import { launchChromium, localPage, screenshot, INDICATOR, startDemoStack, stopDemoStack, waitForIndicator as waitForBrowserIndicator, type DemoStack } from './browser';
 
 jest.setTimeout(180_000);
 
 const IDLE_MS = 30_000;
 const SWEEP_EVERY_MS = 1000;
 
+let running: DemoStack | undefined;
 let stack: LocalStack;
-let demo: Server;
 let browser: Browser;
 let page: Page;
 let sweeper: ReturnType<typeof setInterval> | undefined;
@@ -32,9 +30,8 @@ const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForBrowserIn
 
 beforeAll(async () => {
   browser = await launchChromium();
-  stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
-  const port = await freePort();
-  demo = await startDemoServer({ port, host: '127.0.0.1', functionsUrl: stack.functionsUrl, standinUrl: stack.standinUrl, secret: testEnv.DESKTOP_EVENT_SECRET });
+  running = await startDemoStack(testEnv);
+  stack = running.stack;
 
   // The scheduler of production, as `npm start` runs it.
   sweeper = setInterval(() => {
@@ -48,16 +45,13 @@ beforeAll(async () => {
     const url = new URL(request.url());
     if (url.origin === stack.functionsUrl) toFunctions.push({ path: url.pathname, at: Date.now() });
   });
-  await page.goto(`http://127.0.0.1:${port}`);
+  await page.goto(running.url);
   await page.waitForSelector(indicator, { timeout: 90_000 });
 });
 
 afterAll(async () => {
   if (sweeper) clearInterval(sweeper);
-  await browser?.close();
-  demo?.closeAllConnections();
-  await new Promise((done) => (demo ? demo.close(done) : done(undefined)));
-  await stack?.stop();
+  await stopDemoStack(browser, running);
 });
 
 describe('an idle agent on a call', () => {

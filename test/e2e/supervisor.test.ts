@@ -7,20 +7,16 @@
  *
  * Its screenshot is test-artifacts/supervisor-view.png.
  */
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
-import { startDemoServer } from '../../src/demo/server';
+import type { LocalStack } from '../../scripts/localStack';
 import type { SupervisedCalls } from '../../src/demo/supervisorCalls';
 import { testEnv } from '../support/harness';
-import { INDICATOR, launchChromium, localPage, screenshot } from './browser';
+import { INDICATOR, launchChromium, localPage, screenshot, startDemoStack, stopDemoStack, type DemoStack } from './browser';
 
 jest.setTimeout(180_000);
 
+let running: DemoStack | undefined;
 let stack: LocalStack;
-let demo: Server;
 let demoUrl: string;
 let browser: Browser;
 let page: Page;
@@ -28,23 +24,15 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
-  if (!existsSync(join(__dirname, '../../build/serverless/functions/desktop-event.js'))) throw new Error('build the functions first: npm run build:functions (npm test does)');
-  stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
-  const port = await freePort();
-  demo = await startDemoServer({ port, host: '127.0.0.1', functionsUrl: stack.functionsUrl, standinUrl: stack.standinUrl, secret: testEnv.DESKTOP_EVENT_SECRET });
-  demoUrl = `http://127.0.0.1:${port}`;
+  running = await startDemoStack(testEnv);
+  ({ stack, url: demoUrl } = running);
   page = await localPage(browser);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(demoUrl);
   await page.waitForSelector(INDICATOR, { timeout: 90_000 });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  demo?.closeAllConnections();
-  await new Promise((done) => (demo ? demo.close(done) : done(undefined)));
-  await stack?.stop();
-});
+afterAll(() => stopDemoStack(browser, running));
 
 async function supervisorFrame(): Promise<Frame> {
   await page.getByRole('tab', { name: 'Supervisor' }).click();

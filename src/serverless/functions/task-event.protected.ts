@@ -31,7 +31,12 @@ export const handler = functionShell({ name: 'task-event', invalidCode: 'invalid
  */
 async function inTaskOrder(deps: TaskEventDeps, events: CallbackParams[]): Promise<HttpResult> {
   const byTask = new Map<string, CallbackParams[]>();
-  for (const event of events) byTask.set(event.TaskSid ?? '', [...(byTask.get(event.TaskSid ?? '') ?? []), event]);
+  for (const event of events) {
+    const key = event.TaskSid ?? '';
+    const queue = byTask.get(key);
+    if (queue) queue.push(event);
+    else byTask.set(key, [event]);
+  }
   await Promise.all(
     [...byTask.values()].map(async (taskEvents) => {
       for (const event of taskEvents) await taskEvent(deps, event);
