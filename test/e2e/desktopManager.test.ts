@@ -196,7 +196,7 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
 
   it('at the CRM field: "Pausing…" at once, the chip beside the field, the warning before the pause runs out, then said plainly', async () => {
     await waitForRecordings('in-progress', 10_000);
-    await standinControl('latency', { ms: 1500 }); // Twilio slow to answer: what the agent sees before it does
+    await standinControl('latency', { ms: 500 }); // Twilio slow to answer: what the agent sees before it does
     const crm = await crmFrame();
     await crm.evaluate((chipAttribute) => {
       const marks: Record<string, number> = {};
@@ -225,8 +225,9 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
     expect(inCrm.pausingAt - inCrm.focusAt).toBeLessThanOrEqual(100);
     expect(inFlex.pausingAt - inCrm.focusAt).toBeLessThanOrEqual(100);
 
-    // Paused at Twilio; the CVV's 5 s (saved in the first test) are all in the last 10 s: the warning, where the agent looks, at once.
-    await waitForRecordings('paused', 10_000);
+    // Paused at Twilio (behind the stop of the field left before, each request slowed); the CVV's 5 s
+    // (saved in the first test) are all in the last 10 s: the warning, where the agent looks, at once.
+    await waitForRecordings('paused', 20_000);
     await waitForChip(crm, 'soon', 'alert', /^Recording resumes in 0:0[1-5]$/);
     const warning = page.getByTestId('recording-indicator-warning');
     await warning.waitFor({ timeout: 5000 });
