@@ -13,7 +13,7 @@
  *     runtime, Twilio at 150 ms (bench/load.ts);
  *  7. robustness: the randomized fault run's figures (bench/robustness.ts).
  */
-import { buildServices } from '../src/serverless/lib/runtime';
+import { buildServices, taskEventDeps } from '../src/serverless/lib/runtime';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -52,7 +52,7 @@ async function handlerFigures(): Promise<void> {
   const now = () => new Date(clock[0]);
   // TaskRouter's events reach the task-event logic, as on a real account: each call's ledger is made on acceptance.
   const callback = await taskEventCallback((event) =>
-    taskEvent({ client, control: services.control, index: services.index, workspaceSid: settings.workspaceSid!, now, grants: services.grants }, event),
+    taskEvent(taskEventDeps(services, now)!, event),
   );
   // In a thread of its own: its garbage collections are not ours.
   const standin = new StandinThread({ accountSid: env.ACCOUNT_SID, workspaceSid: env.TWILIO_WORKSPACE_SID, eventCallbackUrl: callback.url, authToken: env.AUTH_TOKEN }, clock);

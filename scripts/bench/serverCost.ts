@@ -10,7 +10,7 @@
  * - how many agents on calls 30 concurrent Functions serve (Little's law: 30 / (λ · W)), with W the
  *   measured mean invocation time against a Twilio answering in 150 ms, before and after.
  */
-import { buildServices } from '../../src/serverless/lib/runtime';
+import { buildServices, taskEventDeps } from '../../src/serverless/lib/runtime';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { signedHeaders } from '../../src/core/signature';
@@ -114,7 +114,7 @@ async function world({ containers: count = 1 } = {}) {
     services,
     desktop: () => ({ ...services, config: services.configs.forSignals(), now: () => new Date() }),
     api: { ...services, now: () => new Date() },
-    callbacks: { client, control: services.control, index: services.index, workspaceSid: WORKSPACE_SID, now: () => new Date(), grants: services.grants },
+    callbacks: taskEventDeps(services)!,
   });
   // A contact center in its steady state: the live index's shards exist already.
   await Promise.all(liveCallsShardNames().map((uniqueName) => client.sync.v1.services(PRODUCT_SYNC_SERVICE_SID).syncMaps.create({ uniqueName })));

@@ -223,6 +223,12 @@ export function renewEveryMs(event: Pick<DesktopItemEvent, 'durationSeconds' | '
 /** Before the warning's last seconds, with time for the renewal to land. */
 const RENEW_MARGIN_MS = RESUME_WARNING_MS + 5_000;
 
+/** The holds a trigger opens (events it starts) and closes (events it stops). */
+export const holdsOfTrigger = (config: DesktopEventsConfig, trigger: string): { opens: string[]; stops: string[] } => ({
+  opens: config.events.filter((event) => event.startTrigger === trigger).map((event) => event.id),
+  stops: config.events.filter((event) => event.stopTrigger === trigger).map((event) => event.id),
+});
+
 /** True when the trigger only opens holds: the pause can be sent before any state is read. */
 export const onlyStarts = (config: DesktopEventsConfig, trigger: string): boolean =>
   config.events.some((event) => event.startTrigger === trigger) &&

@@ -26,6 +26,8 @@ export interface PauseInterval {
   holdIds: string[];
   sources: HoldSource[];
   by: string[];
+  /** From the user's action to Twilio confirming the pause that opened it (a desktop start trigger), in ms. */
+  exposureMs?: number;
 }
 
 export interface Ledger {

@@ -168,7 +168,7 @@ describe('POST /desktop-event', () => {
     const stored = await ledgerStore().load(call.callSid);
     expect(stored?.record.holds).toEqual([]);
     expect(stored?.record.intervals).toEqual([
-      { from: expect.any(String), to: expect.any(String), holdIds: ['card-number'], sources: ['desktop'], by: ['ivy'] },
+      { from: expect.any(String), to: expect.any(String), holdIds: ['card-number'], sources: ['desktop'], by: ['ivy'], exposureMs: expect.any(Number) },
     ]);
     expect(stored?.record.recordings).toEqual([expect.objectContaining({ sid: call.recordingSids[0], kind: 'conference' })]);
   });

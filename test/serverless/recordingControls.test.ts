@@ -1,9 +1,7 @@
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { handleRecordingControl, Verb } from '../../src/serverless/lib/api/recordingControls';
 import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
-import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
-import { readSettings } from '../../src/serverless/lib/settings';
-import { apiDeps, desktopDeps, liveIndex, signed, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
+import { apiDeps, callbackDeps, desktopDeps, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();
 jest.setTimeout(20_000);
@@ -185,9 +183,7 @@ describe('the redaction timeline', () => {
     const live = standin.createLiveCall({ agent: 'alice', recording: 'conference' });
     await call('pause', { callSid: live.callSid, Token: live.token });
     standin.endCall(live.callSid);
-    const client = twilioClient(readSettings(testEnv));
-    const deps = { client, control: apiDeps().control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
-    const result = await taskEvent(deps, {
+    const result = await taskEvent(callbackDeps(), {
       EventType: 'task.wrapup',
       TaskSid: live.taskSid,
       TaskAttributes: JSON.stringify(standin.task(live.taskSid)!.attributes),

@@ -15,7 +15,7 @@ import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
 import { FAULT_OPERATIONS } from '../../src/standin/standin';
-import { PRODUCT_SYNC_SERVICE_SID, WORKSPACE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv, testStandin } from '../support/harness';
+import { PRODUCT_SYNC_SERVICE_SID, WORKSPACE_SID, apiDeps, callbackDeps, desktopDeps, liveIndex, signed, testEnv, testStandin } from '../support/harness';
 import { type Exchange, type Operation, TwilioSpecs, errorBodyProblems } from './twilioSpecs';
 
 jest.setTimeout(60_000);
@@ -74,8 +74,7 @@ async function representativeRun(): Promise<void> {
   await sweep(liveIndex(), apiDeps({}, later).control, later);
   await control('pause', { callSid: alice.callSid });
   standin.endCall(alice.callSid);
-  const callbackDeps = { client, control: apiDeps().control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
-  await taskEvent(callbackDeps, { EventType: 'task.wrapup', TaskSid: alice.taskSid, TaskAttributes: JSON.stringify(standin.task(alice.taskSid)?.attributes) });
+  await taskEvent(callbackDeps(), { EventType: 'task.wrapup', TaskSid: alice.taskSid, TaskAttributes: JSON.stringify(standin.task(alice.taskSid)?.attributes) });
   // A signal for a call that has ended meets Twilio's refusals.
   await handleDesktopEvent(desktopDeps(), signed({ agent: 'alice', trigger: 'cvv.focus', callSid: alice.callSid }));
 }

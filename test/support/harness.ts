@@ -9,7 +9,8 @@ import { setupServer } from 'msw/node';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { signedHeaders } from '../../src/core/signature';
 import type { DesktopEventDeps } from '../../src/serverless/lib/signals/desktopEvent';
-import { buildServices } from '../../src/serverless/lib/runtime';
+import { buildServices, taskEventDeps } from '../../src/serverless/lib/runtime';
+import type { TaskEventDeps } from '../../src/serverless/lib/ledger/callbacks';
 import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
 import { LiveIndex } from '../../src/serverless/lib/ledger/liveIndex';
 import type { RecordingControlsDeps } from '../../src/serverless/lib/api/recordingControls';
@@ -98,9 +99,14 @@ export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: s
   (await standin.recording(sid))?.status as string;
 
 /** The Recording Controls API's dependencies as a fresh container would build them. */
+/** TaskRouter's events as a fresh container handles them. */
+export function callbackDeps(now: () => Date = () => new Date()): TaskEventDeps {
+  return taskEventDeps(buildServices(readSettings(testEnv), { now, asset: () => shippedConfig }), now)!;
+}
+
 export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
-  const { settings, client, control, tasks, auth, syncService, grants } = buildServices(readSettings({ ...testEnv, ...env }), { now });
-  return { settings, client, control, tasks, auth, syncService, grants, now };
+  const { settings, client, control, tasks, auth, syncService, grants, reports } = buildServices(readSettings({ ...testEnv, ...env }), { now });
+  return { settings, client, control, tasks, auth, syncService, grants, reports, now };
 }
 
 /** Twilio Functions hand headers over with lower-case names. */

@@ -5,18 +5,12 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
-import { readSettings } from '../../src/serverless/lib/settings';
-import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
-import { desktopDeps, liveIndex, testEnv, testStandin, WORKSPACE_SID } from './harness';
+import { callbackDeps, testEnv, testStandin } from './harness';
 
 const CALLBACK_URL = 'https://callbacks.example.com/task-event';
 
-/** One Function container answering TaskRouter's callbacks. */
-export const callbackDeps = () => {
-  const { control } = desktopDeps();
-  return { client: twilioClient(readSettings(testEnv)), control, index: liveIndex(), workspaceSid: WORKSPACE_SID, now: () => new Date() };
-};
+export { callbackDeps };
 
 /** A stand-in whose TaskRouter event callback the real task-event logic answers, and msw's handlers for both. */
 export function standinWithTaskEvents() {

@@ -1,7 +1,7 @@
 import { taskEvent, type TaskEventDeps } from '../lib/ledger/callbacks';
 import { type CallbackParams, eventStreamsEvents } from '../lib/ledger/eventStreams';
 import { errorResult, EVENT_STREAMS_LIMITS, functionShell, type HttpResult } from '../lib/http';
-import { servicesFor } from '../lib/runtime';
+import { servicesFor, taskEventDeps } from '../lib/runtime';
 import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
 /**
@@ -11,10 +11,10 @@ import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
  * (and so does the local runtime).
  */
 export const handler = functionShell({ name: 'task-event', invalidCode: 'invalid_request', limits: EVENT_STREAMS_LIMITS, arrays: true }, async (context, { body }) => {
-  const { client, control, index, settings, syncService, grants } = servicesFor(context);
-  const workspaceSid = settings.workspaceSid;
-  if (!workspaceSid) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
-  const deps: TaskEventDeps = { client, control, index, workspaceSid, now: () => new Date(), grants };
+  const services = servicesFor(context);
+  const deps = taskEventDeps(services);
+  if (!deps) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+  const { syncService } = services;
   return unlessSyncMisconfigured(syncService, async () => {
     try {
       const streamed = eventStreamsEvents(body);

@@ -9,6 +9,8 @@ import type { FunctionContext, FunctionHandler } from './functionTypes';
 export interface HttpResult {
   status: number;
   body: unknown;
+  /** JSON unless said otherwise (the report's CSV). */
+  contentType?: string;
 }
 
 /** A body that could not be read; `invalid_config` always lists its problems (docs/api.md, *Desktop item events — the configuration*). */
@@ -151,7 +153,7 @@ interface ResponseLike {
 export function toTwilioResponse(result: HttpResult): ResponseLike {
   const response = new (globalThis as unknown as { Twilio: { Response: new () => ResponseLike } }).Twilio.Response();
   response.setStatusCode(result.status);
-  response.appendHeader('Content-Type', 'application/json');
+  response.appendHeader('Content-Type', result.contentType ?? 'application/json');
   response.appendHeader('Cache-Control', 'no-store');
   response.setBody(result.body);
   return response;

@@ -9,6 +9,8 @@ import { Authenticator } from './api/auth';
 import { RecentAnswers } from './signals/desktopEvent';
 import { DesktopEventsConfigStore } from './signals/desktopEventsConfig';
 import { LedgerStore } from './ledger/ledgerStore';
+import type { TaskEventDeps } from './ledger/callbacks';
+import { ReportStore } from './evidence/reportStore';
 import { LiveIndex } from './ledger/liveIndex';
 import { RepairMarks } from './ledger/repairMarks';
 import { LiveCallDirectory, TaskCalls } from './twilio/liveCalls';
@@ -33,6 +35,8 @@ export interface Services {
   syncService: SyncServiceCheck;
   /** Read permissions for the plugin's Sync client. */
   grants: SyncReadGrants;
+  /** The compliance report's figures: each agent's ended tasks of a day. */
+  reports: ReportStore;
 }
 
 let cached: { key: string; services: Services } | undefined;
@@ -91,7 +95,14 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     configs,
     syncService,
     grants: new SyncReadGrants(client, settings.syncServiceSid),
+    reports: new ReportStore(client, settings.syncServiceSid),
   };
+}
+
+/** What TaskRouter's events are handled with; undefined without a workspace. */
+export function taskEventDeps(services: Services, now: () => Date = () => new Date()): TaskEventDeps | undefined {
+  const { client, control, index, grants, reports, settings } = services;
+  return settings.workspaceSid ? { client, control, index, grants, reports, workspaceSid: settings.workspaceSid, now } : undefined;
 }
 
 export function servicesFor(env: Env): Services {

@@ -9,6 +9,9 @@ import { redactionTimeline } from '../../../core/timeline';
 import { containsCardNumber } from '../../../core/cardData';
 import { safeFieldName } from '../../../core/desktopEventRequest';
 import type { JsonLimits } from '../../../core/jsonLimits';
+import { GROUP_BYS } from '../../../core/report';
+import type { ReportStore } from '../evidence/reportStore';
+import { report, ReportRequest } from './report';
 import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
 import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
 import { errorResult, HttpResult, RequestHeaders } from '../http';
@@ -22,7 +25,7 @@ import type { SyncReadGrants } from '../twilio/syncPermissions';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
 
-export const VERBS = ['pause', 'resume', 'status', 'start', 'stop', 'tags', 'timeline'] as const;
+export const VERBS = ['pause', 'resume', 'status', 'start', 'stop', 'tags', 'timeline', 'report'] as const;
 export type Verb = (typeof VERBS)[number];
 
 export interface RecordingControlsDeps {
@@ -35,6 +38,8 @@ export interface RecordingControlsDeps {
   syncService?: SyncServiceCheck;
   /** Read permissions for the plugin's Sync client: `status` grants the caller the call's document. */
   grants?: SyncReadGrants;
+  /** The compliance report's figures. */
+  reports?: ReportStore;
   /** Where Twilio should report recordings we start (the recording-status function). */
   recordingStatusCallback?: string;
   now: () => Date;
@@ -82,6 +87,13 @@ export const VERB_BODIES = {
     ).optional(),
   }),
   timeline: z.strictObject(base),
+  report: z.strictObject({
+    Token: base.Token,
+    from: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time, such as 2026-12-01T00:00:00Z' }),
+    to: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time, such as 2026-12-02T00:00:00Z' }),
+    groupBy: z.enum(GROUP_BYS, { message: 'must be day, queue or agent' }).optional(),
+    format: z.enum(['json', 'csv'], { message: 'must be json or csv' }).optional(),
+  }),
 } satisfies Record<Verb, z.ZodObject>;
 
 /** The body's limits, checked before anything walks it: a Flex token (≤ 8 KiB) and 20 metadata entries fit. */
@@ -122,6 +134,13 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
   if (!authentication.ok) return errorResult(401, 'unauthenticated', authentication.message);
   if (service && !service.ok) return notConfiguredSync(service);
   const { caller } = authentication;
+  if (verb === 'report') {
+    if (!deps.reports) return errorResult(500, 'not_configured', 'SYNC_SERVICE_SID is not set');
+    return report(deps.reports, caller, body as unknown as ReportRequest).catch((error: unknown) => {
+      console.error(`recording-controls/report failed: ${error instanceof Error ? error.name : 'error'} ${twilioCode(error) ?? ''}`);
+      return errorResult(502, 'recording_update_failed', 'Twilio Sync did not answer the report\'s reads: ask again');
+    });
+  }
   if (!body.callSid && !body.taskSid) return errorResult(400, 'invalid_request', 'name the call with callSid or taskSid');
 
   try {
@@ -131,7 +150,7 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
       const mine = caller.kind === 'flex' && caller.workerSid ? await deps.tasks.holds(caller.workerSid, found.call.taskSid) : false;
       if (!mine) return errorResult(403, 'forbidden', 'agents may act only on calls of their own tasks');
     }
-    return await VERB_HANDLERS[verb](deps, found, caller, body);
+    return await VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body);
   } catch (error) {
     if (error instanceof CallEndedError) return errorResult(404, 'call_not_found', 'the call is no longer in progress');
     // Names and codes only: never a body, which could hold what a caller sent.
@@ -167,6 +186,7 @@ const pause: VerbHandler = async ({ control }, found, caller, body) => {
   const hold = holdOf(caller);
   const result = await control.change(found.call, {
     pauseFirst: true,
+    tally: { opens: [hold.id] },
     change: (record, now) => ({ ...record, ...openHold(expireHolds(record, now), { ...hold, ...(typeof body.reason === 'string' && { reason: body.reason }) }, now) }),
   });
   return changeAnswer(found, result);
@@ -177,6 +197,7 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
   if (body.force === true && !caller.privileged) return errorResult(403, 'forbidden', 'only supervisors, admins and API keys may force a resume');
   const hold = holdOf(caller);
   const result = await control.change(found.call, {
+    tally: { forced: body.force === true },
     change: (record, now) => ({
       ...record,
       ...(body.force === true ? closeHolds(record, () => true, now) : closeHold(expireHolds(record, now), hold.id, now)),
@@ -195,7 +216,8 @@ async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ 
   const disobeyed = stored !== null && isPaused(stored.record) && recordings.some((state) => state.status === 'in-progress');
   if (!stored || !found.live || (!due && !disobeyed)) return { record: stored?.record ?? null, recordings };
   // Precise auto-resume: the plugin asks for status the moment a hold is due.
-  const result = await deps.control.change(found.call, { change: expireDue });
+  const running = disobeyed ? recordings.filter((state) => state.status === 'in-progress').length : 0;
+  const result = await deps.control.change(found.call, { change: expireDue, tally: { repaired: running } });
   if (result.duplicate) return { record: stored.record, recordings };
   const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
   return { record: result.latest, recordings: recordings.map((state) => confirmed.get(state.sid) ?? state) };
@@ -273,4 +295,4 @@ const timeline: VerbHandler = async (deps, found) => {
   return { status: 200, body: { callSid: found.call.callSid, recordings: redactionTimeline(started, intervals) } };
 };
 
-const VERB_HANDLERS: Record<Verb, VerbHandler> = { pause, resume, status, start, stop, tags, timeline };
+const VERB_HANDLERS: Record<Exclude<Verb, 'report'>, VerbHandler> = { pause, resume, status, start, stop, tags, timeline };

@@ -23,6 +23,7 @@
  * - The settled state of every change is copied once into the live index, which the sweep and
  *   supervisors read.
  */
+import { ChangeContext, exposureMs, tallyChange, tallyExposure, tallyFailedPause, withTaskEvidence } from '../../../core/evidence';
 import { expireHolds, isPaused } from '../../../core/holds';
 import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerStore';
 import { newCallRecord } from './ledgerStore';
@@ -120,6 +121,33 @@ export interface ChangeRequest {
    * CallMovedError thrown before anything commits.
    */
   heldBy?: string;
+  /** What the change means for the compliance figures (core/evidence.ts). */
+  tally?: TallyRequest;
+}
+
+export interface TallyRequest extends ChangeContext {
+  /** The holds a pause is to open: a failure is counted against them. */
+  opens?: string[];
+  /** A start trigger: its exposure runs from the user's action (else this moment) to Twilio's confirmation. */
+  exposure?: { receivedAtMs: number; occurredAt?: string };
+}
+
+/** The change's holds tallied into the evidence of the call's task; `after` itself when nothing counts. */
+function tallied(before: CallRecord, after: CallRecord, now: Date, tally: TallyRequest = {}): CallRecord {
+  const evidence = withTaskEvidence(after.evidence, after.call, (current) => tallyChange(current, before, after, now, tally));
+  return evidence === after.evidence ? after : { ...after, evidence };
+}
+
+/**
+ * Twilio confirmed every recording paused for a start trigger: its exposure goes into the task's
+ * evidence, and into the interval it opened, for the call's timeline.
+ */
+function withExposure(before: CallRecord, record: CallRecord, confirmedAtMs: number, tally: TallyRequest | undefined): CallRecord {
+  if (!tally?.exposure || record.recording !== 'paused') return record;
+  const ms = exposureMs(tally.exposure.receivedAtMs, confirmedAtMs, tally.exposure.occurredAt);
+  const opened = !isPaused(before) && record.intervals.length > 0;
+  const intervals = opened ? [...record.intervals.slice(0, -1), { ...record.intervals[record.intervals.length - 1], exposureMs: ms }] : record.intervals;
+  return { ...record, intervals, evidence: withTaskEvidence(record.evidence, record.call, (evidence) => tallyExposure(evidence, ms)) };
 }
 
 /** What one change did: `before` → `after` is this change alone; `latest` is the ledger after it settled. */
@@ -349,7 +377,7 @@ export class CallControl {
     const sentAtRealMs = Date.now();
     const early = request.pauseFirst
       ? this.set(call, 'paused').then(
-          (states) => ({ states }),
+          (states) => ({ states, confirmedAtMs: Date.now() }),
           (error: unknown) => ({ error }),
         )
       : undefined;
@@ -373,6 +401,7 @@ export class CallControl {
     if (refusal) return this.refused(call, refusal, sent, base?.record ?? null);
     if (sent && 'error' in sent) {
       await this.restore(call);
+      await this.noteFailedPause(call.callSid, request.tally);
       throw sent.error;
     }
 
@@ -403,9 +432,10 @@ export class CallControl {
           if (refusedMeanwhile) return null;
           const record = { ...(current ?? newCallRecord(call)), call: { ...current?.call, ...call } };
           before = record;
-          after = request.change(record, this.now());
+          const at = this.now();
+          after = tallied(record, request.change(record, at), at, request.tally);
           if (sent) {
-            const confirmed = { ...withConfirmed(after, sent.states), outOfSync: false };
+            const confirmed = withExposure(record, { ...withConfirmed(after, sent.states), outOfSync: false }, sent.confirmedAtMs, request.tally);
             return claimed(confirmed, signal?.answer({ before: record, after, latest: confirmed, recordings: sent.states }));
           }
           if (after === record && current && !signal) return null;
@@ -533,6 +563,19 @@ export class CallControl {
       committed,
     );
     return { stored: restamped, ours: restamped?.changed === true && restamped.conflicts === 0 };
+  }
+
+  /** A pause Twilio did not confirm, for the compliance figures; a ledger that cannot take it leaves only the log line. */
+  private async noteFailedPause(callSid: string, tally: TallyRequest | undefined): Promise<void> {
+    if (!tally?.opens?.length) return;
+    const opens = tally.opens;
+    try {
+      await this.commit(callSid, (current) =>
+        current && { ...current, evidence: withTaskEvidence(current.evidence, current.call, (evidence) => tallyFailedPause(evidence, opens)) },
+      );
+    } catch {
+      this.log(`call ${callSid}: a failed pause could not be counted (Sync did not answer)`);
+    }
   }
 
   /** Twilio did not confirm a change: the ledger says so, for the sweep; failing that, the task does (repairMarks.ts). */

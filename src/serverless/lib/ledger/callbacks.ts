@@ -2,18 +2,21 @@
  * Callbacks Twilio makes to us (deployed as protected functions, so Twilio's signature is
  * checked before they run): a recording we started reports in, and a task ends.
  */
+import { evidenceFor, quantileMs, taskFigures } from '../../../core/evidence';
 import { closeHolds, Hold, isPaused, PauseInterval } from '../../../core/holds';
+import { dayOf } from '../../../core/report';
 import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
 import { type CallControl, withFirstRecordings } from './callControl';
 import type { HttpResult } from '../http';
 import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
 import { parseAttributes } from '../twilio/liveCalls';
-import type { AgentCall, LiveIndex } from './liveIndex';
+import type { LiveIndex } from './liveIndex';
 import { CallEndedError, listRecordings, LiveCall } from '../twilio/recordings';
 import { unlessNotFound } from '../twilio/retry';
 import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
+import type { ReportStore } from '../evidence/reportStore';
 
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
@@ -29,6 +32,8 @@ export async function recordingStarted(control: CallControl, event: Record<strin
     ...(RecordingStartTime && !Number.isNaN(Date.parse(RecordingStartTime)) && { startedAt: new Date(RecordingStartTime).toISOString() }),
   };
   await control.change(stored.record.call, {
+    // Started during a hold: it ran until this pause (someone else's recording reports to nobody else).
+    tally: { repaired: isPaused(stored.record) ? 1 : 0 },
     change: (record) =>
       record.recordings.some((known) => known.sid === recording.sid) ? record : { ...record, recordings: [...record.recordings, recording] },
   });
@@ -36,6 +41,10 @@ export async function recordingStarted(control: CallControl, event: Record<strin
 }
 
 const ENDING_EVENTS = ['task.wrapup', 'task.completed', 'task.canceled'];
+/** The report's agent for a task whose ledger never named one. */
+const UNKNOWN_AGENT = '(unknown agent)';
+/** The report's queue for a task whose event names none. */
+const UNKNOWN_QUEUE = '(no queue)';
 /**
  * The events the workspace's Event Callback needs (its EventsFilter): every other one would be a
  * Function invocation for nothing. Reservation ends are handled too, if a workspace sends them.
@@ -51,6 +60,8 @@ export interface TaskEventDeps {
   now: () => Date;
   /** Lets the agent's plugin read the call's document (syncPermissions.ts). */
   grants?: SyncReadGrants;
+  /** Where an ended task's figures go, for the compliance report. */
+  reports: ReportStore;
 }
 
 /** The agent a TaskRouter event names: the worker's contact_uri without `client:`, else its name. */
@@ -97,7 +108,7 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
   if (ENDING_EVENTS.includes(event.EventType)) {
     // Wrap-up, then completion: the first end already wrote the record, so the second costs nothing.
     if (endedRecordOf(event)) return { status: 204, body: '' };
-    return taskEnded(deps, call);
+    return taskEnded(deps, call, event.TaskQueueName || UNKNOWN_QUEUE);
   }
   return { status: 204, body: '' };
 }
@@ -211,7 +222,7 @@ async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: stri
  * only the leaving agent's when the call goes on with another task (a transfer), whatever order
  * TaskRouter's events arrive in.
  */
-async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
+async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string }, queue: string): Promise<HttpResult> {
   const { control, now } = deps;
   // Everything the end decides from is read at once: the ledger, the call, the agent's entry and the task.
   const recalledAgent = control.recalled(call.callSid)?.record.call.agent;
@@ -231,6 +242,12 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
     const forgotten = leaving ? deps.index.clearAgentCall(leaving, call.callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
     leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(call.callSid)]).then(() => undefined);
   }
+  // The figures first: a failure here leaves the task without its end record, so TaskRouter's
+  // redelivery tries both again (the report counts a task once).
+  const evidence = evidenceFor(record.evidence, call.taskSid);
+  const agent = evidence.agent ?? (record.call.taskSid === call.taskSid ? record.call.agent : undefined) ?? UNKNOWN_AGENT;
+  const endedAt = now();
+  await deps.reports.record({ taskSid: call.taskSid, agent, queue, day: dayOf(endedAt) }, taskFigures(evidence));
   const intervals = await control.allIntervals(record);
   const timeline = redactionTimeline(
     record.recordings.filter((recording): recording is KnownRecording & { startedAt: string } => typeof recording.startedAt === 'string'),
@@ -241,8 +258,10 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
     recording_controls: {
       ...((attributes.recording_controls as Record<string, unknown> | undefined) ?? {}),
       call_sid: call.callSid,
-      ended_at: now().toISOString(),
+      ended_at: endedAt.toISOString(),
       holds: record.holds,
+      exposure: { count: evidence.exposure.count, p50_ms: quantileMs(evidence.exposure, 0.5), max_ms: evidence.exposure.count ? evidence.exposure.maxMs : null },
+      failed_pauses: evidence.failedPauses,
       ...fittedIntervals(call.callSid, intervals, timeline),
     },
   }), taskRead);

@@ -6,6 +6,7 @@
  * stays far below Sync's 16 KiB however long the call.
  */
 import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../../core/holds';
+import type { TaskEvidence } from '../../../core/evidence';
 import { callDocumentName } from '../../../core/syncNames';
 import type { SeenSignal } from '../signals/seenSignals';
 import type { LiveCall, RecordingKind, RecordingSummary } from '../twilio/recordings';
@@ -41,6 +42,8 @@ export interface CallRecord extends Ledger {
   outOfSync: boolean;
   /** Desktop signals applied to the call, for telling a repeat from a new signal (seenSignals.ts). */
   signals: SeenSignal[];
+  /** What happened to the holds of the call's newest tasks, for the compliance report (core/evidence.ts). */
+  evidence?: TaskEvidence[];
   updatedAt: string;
 }
 

@@ -3,7 +3,7 @@
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
 import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, DesktopEventBody, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
-import { applyDesktopTrigger, ConfigCheck, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
+import { applyDesktopTrigger, ConfigCheck, holdsOfTrigger, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
 import { outcomeOf } from '../../../core/holds';
 import { measureJson, overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
@@ -97,6 +97,8 @@ const eventIdConflict = (): HttpResult =>
 
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
   const { settings, calls, control, now } = deps;
+  // Real time, as Twilio's confirmation is measured: the start of this signal's exposure when the relay gives no occurredAt.
+  const receivedAtMs = Date.now();
   const configReady = Promise.resolve(deps.config);
   if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body)) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
   if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
@@ -128,9 +130,12 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     return { outcome: outcomeOf(outcome.before, outcome.after, recording === 'absent'), recording, holds: outcome.latest.holds };
   };
   const answerTo = (call: LiveCall, outcome: ChangeOutcome): Record<string, unknown> => ({ eventId: event.eventId, duplicate: false, callSid: call.callSid, ...decided(outcome) });
+  const holds = holdsOfTrigger(eventsConfig, event.trigger);
+  const tally = { ...holds, ...(holds.opens.length > 0 && { exposure: { receivedAtMs, ...(event.occurredAt && { occurredAt: event.occurredAt }) } }) };
   const apply = (call: LiveCall, heldBy: string | undefined) =>
     control.change({ ...call, agent: event.agent }, {
       pauseFirst: onlyStarts(eventsConfig, event.trigger),
+      tally,
       change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
       signal: { identity: signal, answer: decided },
       heldBy,

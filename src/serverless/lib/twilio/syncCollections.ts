@@ -35,6 +35,8 @@ export class SyncMap<T> {
     private readonly client: TwilioClient,
     private readonly serviceSid: string,
     readonly name: string,
+    /** The Map's own lifetime when this creates it; none: it stays. */
+    private readonly mapTtlSeconds?: number,
   ) {}
 
   private get service() {
@@ -45,7 +47,7 @@ export class SyncMap<T> {
     return this.service.syncMaps(this.name).syncMapItems;
   }
 
-  private createMap = () => this.service.syncMaps.create({ uniqueName: this.name });
+  private createMap = () => this.service.syncMaps.create({ uniqueName: this.name, ...(this.mapTtlSeconds !== undefined && { ttl: this.mapTtlSeconds }) });
 
   async get(key: string): Promise<MapItem<T> | null> {
     try {

@@ -1,0 +1,3 @@
+import { recordingControlsFunction } from '../../lib/api/recordingControlsFunction';
+
+export const handler = recordingControlsFunction('report');
