@@ -14,6 +14,7 @@
  *  7. robustness: the randomized fault run's figures (bench/robustness.ts).
  */
 import { buildServices, taskEventDeps } from '../src/serverless/lib/runtime';
+import { reportCost } from './bench/reportCost';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -188,6 +189,10 @@ async function section(title: string, lines: Promise<string[]>): Promise<void> {
 const LOAD_TITLE = 'Load: signals at the 10,000-agent rate';
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'report') {
+    await section('Cost: the compliance report', reportCost());
+    process.exit(0);
+  }
   if (process.env.BENCH_ONLY === 'load') {
     await section(LOAD_TITLE, load());
     process.exit(0);
@@ -201,6 +206,7 @@ async function main(): Promise<void> {
   await section('Cost: the Flex plugin (per agent-hour, supervisor view)', pluginCost());
   await section(LOAD_TITLE, load());
   await section('Robustness', robustness());
+  await section('Cost: the compliance report', reportCost());
   process.exit(0);
 }
 

@@ -57,6 +57,8 @@ export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTim
             <li key={interval.from}>
               {clock(from)}–{interval.to === null ? t('RecordingControlsIntervalOpen') : clock(to)} ({duration(to - from)}){' '}
               {intervalLabel(interval, labels)}
+              {/* How long the audio ran on after the agent's action (docs/compliance.md). */}
+              {interval.exposureMs !== undefined && ` · ${t('RecordingControlsExposure', { seconds: (interval.exposureMs / 1000).toFixed(1) })}`}
             </li>
           );
         })}

@@ -145,7 +145,8 @@ export function tallyChange(evidence: TaskEvidence, before: Ledger, after: Ledge
   const opened = after.holds.filter((hold) => !before.holds.some((old) => old.id === hold.id));
   const closed = before.holds.filter((hold) => !after.holds.some((kept) => kept.id === hold.id));
   const byTime = closed.filter((hold) => hold.resumeAt !== null && Date.parse(hold.resumeAt) <= now.getTime()).map((hold) => hold.id);
-  const stoppedLate = (context.stops ?? []).filter((id) => evidence.expired.includes(id) && !before.holds.some((hold) => hold.id === id));
+  // Its stop came after its time: now (the hold closes by time with this very stop) or since it closed by time.
+  const stoppedLate = (context.stops ?? []).filter((id) => byTime.includes(id) || (evidence.expired.includes(id) && !before.holds.some((hold) => hold.id === id)));
   const openedIds = opened.map((hold) => hold.id);
   const recovered = evidence.unrecovered.filter((entry) => entry.split(',').some((id) => openedIds.includes(id)));
   return {
@@ -157,7 +158,7 @@ export function tallyChange(evidence: TaskEvidence, before: Ledger, after: Ledge
     apiPauses: evidence.apiPauses + countOf(opened, (hold) => hold.source === 'api'),
     forcedResumes: evidence.forcedResumes + (context.forced && closed.length > 0 ? 1 : 0),
     expiredWhileInUse: evidence.expiredWhileInUse + stoppedLate.length,
-    expired: withAll(without(evidence.expired, [...stoppedLate, ...openedIds]), byTime),
+    expired: without(withAll(without(evidence.expired, openedIds), byTime), stoppedLate),
     failedPausesRecovered: evidence.failedPausesRecovered + recovered.length,
     unrecovered: evidence.unrecovered.filter((entry) => !recovered.includes(entry)),
     repairedRecordings: evidence.repairedRecordings + (context.repaired ?? 0),

@@ -167,12 +167,13 @@ describe('recording indicator', () => {
     api.state = {
       ...callStatus(),
       intervals: [
-        { from: new Date(start).toISOString(), to: new Date(start + 42_000).toISOString(), holdIds: ['card-number'], sources: ['desktop'], by: [] },
+        { from: new Date(start).toISOString(), to: new Date(start + 42_000).toISOString(), holdIds: ['card-number'], sources: ['desktop'], by: [], exposureMs: 420 },
       ],
     };
     renderInFlex(<RecordingIndicator />, voiceTask());
     const timeline = await screen.findByRole('list', { name: 'Paused intervals' });
-    expect(within(timeline).getByRole('listitem')).toHaveTextContent('(0:42) Card number');
+    // With how long the audio ran on after the agent's click.
+    expect(within(timeline).getByRole('listitem')).toHaveTextContent('(0:42) Card number · paused 0.4 s after the action');
   });
 
   it('lists the newest paused intervals of a long call, and all of them on request', async () => {
