@@ -13,6 +13,7 @@ import { readSettings } from '../../src/serverless/lib/settings';
 import { createStandin } from '../../src/standin/standin';
 import { InProcessRequestClient } from './inProcess';
 import { LATENCY_MS } from './shared';
+import { expireSyncLazily } from './standinAtScale';
 
 const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const WORKSPACE_SID = `WS${'0'.repeat(32)}`;
@@ -35,6 +36,8 @@ function agentDayFigures(seed: number): Figures {
 }
 
 export async function reportCost(): Promise<string[]> {
+  // 40,000 items: the stand-in's expiry scan, not the functions, would bound the run (see standinAtScale.ts).
+  const lazily = expireSyncLazily();
   const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID });
   standin.createSyncService({ sid: SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });
   const client = twilio(ACCOUNT_SID, env.AUTH_TOKEN, { httpClient: new InProcessRequestClient(standin) });
@@ -56,21 +59,24 @@ export async function reportCost(): Promise<string[]> {
   standin.setLatency(LATENCY_MS);
   const lines: string[] = [`a day of ${AGENTS.toLocaleString('en-US')} agents (96 calls each), Twilio answering after ${LATENCY_MS} ms, Sync's limits on:`];
   for (const groupBy of ['day', 'queue', 'agent'] as const) {
-    const before = standin.requests().length;
+    const startedAt = new Date().toISOString();
     const started = performance.now();
     const answer = await handleRecordingControl('report', { ...services, now: () => new Date() }, {
       headers: { authorization: `Bearer ${env.RECORDING_CONTROLS_API_KEYS}` },
       body: { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, groupBy },
     });
     const ms = performance.now() - started;
-    const requests = standin.requests().length - before;
+    // The stand-in keeps the newest requests only: counted by time, not by position.
+    const requests = standin.requests().filter((request) => request.at >= startedAt).length;
     const groups = (answer.body as { groups?: unknown[] }).groups?.length ?? 0;
     lines.push(`  report by ${groupBy}: ${answer.status}, ${groups} group(s), ${requests} Sync requests, ${(ms / 1000).toFixed(2)} s`);
     if (groupBy === 'day') {
-      lines.push(`  a 31-day report by day (projected: 31 × the day's reads, ${Math.round(requests * 31)} requests): ${((ms * 31) / 1000).toFixed(1)} s — over the Functions' 10 s: ask a week at a time at this size`);
+      const weekSeconds = (ms * 7) / 1000;
+      lines.push(`  a week by day (7 × the day's reads, ${requests * 7} requests): ${weekSeconds.toFixed(1)} s; a 31-day month: ${((ms * 31) / 1000).toFixed(1)} s${(ms * 31) / 1000 > 10 ? " — over the Functions' 10 s at this size: ask a week at a time" : ''}`);
     }
   }
   const size = Buffer.byteLength(JSON.stringify((await services.reports.read([day]))[0]));
   lines.push(`  one agent's day item: ${size} bytes (Sync takes 16 KiB)`);
+  lazily.undo();
   return lines;
 }

@@ -21,10 +21,11 @@ const REMEMBERED_TASKS = 30;
 const ITEM_BUDGET_BYTES = 14 * 1024;
 export const OTHER_QUEUES = '(other queues)';
 /**
- * Requests a report keeps in flight at once. The account's REST concurrency is shared with the
- * pauses of live calls, which must not wait behind a report.
+ * Maps a report reads at once: one per shard (each Map's pages come one after another). The
+ * account's REST concurrency is shared with the pauses of live calls, which retry Twilio's 20429 if
+ * a report crowds them; a report is a supervisor's or an assessor's request, not a live call's.
  */
-export const REPORT_READ_CONCURRENCY = 8;
+export const REPORT_READ_CONCURRENCY = LIVE_SHARDS;
 const MAX_WRITE_ATTEMPTS = 8;
 
 const digestOf = (agent: string): Buffer => createHash('sha256').update(agent).digest();
