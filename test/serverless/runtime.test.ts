@@ -101,6 +101,24 @@ test('when the call ends, TaskRouter’s event callback writes the pause record 
     intervals: [expect.objectContaining({ holdIds: ['card-number'], sources: ['desktop'], by: ['uma'] })],
     timeline: [expect.objectContaining({ sid: call.recordingSids[0], pauses: [expect.objectContaining({ holdIds: ['card-number'] })] })],
   });
+
+  // The ended call is in the compliance report, as JSON and as the CSV an assessor opens.
+  const day = new Date().toISOString().slice(0, 10);
+  const range = { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, groupBy: 'agent' };
+  const bearer = { Authorization: `Bearer ${testEnv.RECORDING_CONTROLS_API_KEYS}` };
+  expect(await post('/recording-controls/report', range, bearer)).toMatchObject({
+    status: 200,
+    body: { groups: [expect.objectContaining({ key: 'uma', calls: 1, pausedCalls: 1, pauses: 1, exposureSamples: 1 })] },
+  });
+  const csv = await fetch(`${stack.functionsUrl}/recording-controls/report`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...bearer },
+    body: JSON.stringify({ ...range, format: 'csv' }),
+  });
+  expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  const [header, row] = (await csv.text()).trim().split('\r\n');
+  expect(header.split(',').slice(0, 5)).toEqual(['key', 'calls', 'cardEntryCalls', 'pausedCalls', 'pauses']);
+  expect(row.split(',').slice(0, 5)).toEqual(['uma', '1', '1', '1', '1']);
 });
 
 test('a body over 4 KiB is refused as sent, padding included', async () => {
