@@ -58,11 +58,39 @@ const desktopItemEvent = z.strictObject({
 export const DESKTOP_ITEM_EVENT_FIELDS = Object.keys(desktopItemEvent.shape);
 export const CRM_FIELD_FIELDS = Object.keys(crmField.shape);
 
+/**
+ * What may pause a queue's calls: `allowed` (the default), `desktop-events-only` (no manual or API
+ * pause) or `never` (regulated lines that must record everything: no pause at all).
+ */
+export const PAUSE_POLICIES = ['allowed', 'desktop-events-only', 'never'] as const;
+export type PausePolicy = (typeof PAUSE_POLICIES)[number];
+
+const queuePolicy = z.strictObject({
+  queue: z.string().min(1, 'must be a TaskRouter queue name').max(256, 'must be a TaskRouter queue name of at most 256 characters'),
+  policy: z.enum(PAUSE_POLICIES, { message: 'must be allowed, desktop-events-only or never' }),
+});
+
+/** A manual or API hold closes by itself after this long unless resumed: 10 minutes unless configured. */
+export const DEFAULT_PAUSE_CAP_SECONDS = 600;
+const capSeconds = z.number().int().min(10, 'must be 10–86400 seconds').max(86_400, 'must be 10–86400 seconds');
+const pauseCaps = z.strictObject({ manualSeconds: capSeconds.optional(), apiSeconds: capSeconds.optional() });
+
+export const MAX_QUEUE_POLICIES = 200;
+
 export type DesktopItemEvent = z.infer<typeof desktopItemEvent>;
 export type CrmField = z.infer<typeof crmField>;
+export type QueuePolicy = z.infer<typeof queuePolicy>;
+export type PauseCaps = z.infer<typeof pauseCaps>;
 export interface DesktopEventsConfig {
   events: DesktopItemEvent[];
+  /** Pause policy per TaskRouter queue (by its name); a queue not listed is `allowed`. */
+  queuePolicies?: QueuePolicy[];
+  /** How long a manual or an API hold may stay open. */
+  pauseCaps?: PauseCaps;
 }
+
+/** The configuration's sections beside `events`. */
+export const CONFIG_SECTIONS = ['queuePolicies', 'pauseCaps'] as const;
 
 export type ConfigCheck = { ok: true; config: DesktopEventsConfig } | { ok: false; problems: string[] };
 
@@ -86,6 +114,9 @@ export type ConfigIssueCode =
   | 'duplicate_id'
   | 'needs_end'
   | 'same_triggers'
+  | 'queue_policy'
+  | 'duplicate_queue'
+  | 'pause_cap'
   | 'invalid';
 
 export interface ConfigIssue {
@@ -110,6 +141,12 @@ const CODE_BY_FIELD: Record<string, ConfigIssueCode> = {
   selector: 'selector',
   origin: 'origin',
   fields: 'too_many_fields',
+  queue: 'queue_policy',
+  policy: 'queue_policy',
+  queuePolicies: 'queue_policy',
+  manualSeconds: 'pause_cap',
+  apiSeconds: 'pause_cap',
+  pauseCaps: 'pause_cap',
 };
 
 function codeOf(issue: z.core.$ZodIssue): ConfigIssueCode {
@@ -133,7 +170,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function desktopEventsConfigIssues(input: unknown): ConfigIssue[] {
   if (!isObject(input)) return [{ path: [], code: 'not_object', message: 'must be an object with "events"' }];
   const issues: ConfigIssue[] = [];
-  const extra = Object.keys(input).filter((key) => key !== 'events');
+  const extra = Object.keys(input).filter((key) => key !== 'events' && !(CONFIG_SECTIONS as readonly string[]).includes(key));
   if (extra.length > 0) issues.push({ path: [], code: 'unknown_field', message: `Unrecognized key${extra.length > 1 ? 's' : ''}: ${extra.map((key) => `"${key}"`).join(', ')}` });
   const { events } = input;
   if (!Array.isArray(events)) {
@@ -161,6 +198,32 @@ export function desktopEventsConfigIssues(input: unknown): ConfigIssue[] {
       issues.push({ path: [...at, 'stopTrigger'], code: 'same_triggers', message: 'must differ from startTrigger' });
     }
   });
+  issues.push(...sectionIssues(input));
+  return issues;
+}
+
+const sectionSchemas = {
+  queuePolicies: z.array(queuePolicy).max(MAX_QUEUE_POLICIES, `at most ${MAX_QUEUE_POLICIES} queues`),
+  pauseCaps,
+};
+
+/** The problems of the sections beside `events`: queue policies (each queue once) and pause caps. */
+function sectionIssues(input: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const section of CONFIG_SECTIONS) {
+    if (input[section] === undefined) continue;
+    const parsed = sectionSchemas[section].safeParse(input[section], { reportInput: true });
+    if (!parsed.success) issues.push(...fromZod(parsed.error.issues, [section]));
+  }
+  if (Array.isArray(input.queuePolicies)) {
+    const seen = new Set<string>();
+    input.queuePolicies.forEach((entry, index) => {
+      const queue = isObject(entry) ? entry.queue : undefined;
+      if (typeof queue !== 'string') return;
+      if (seen.has(queue)) issues.push({ path: ['queuePolicies', index, 'queue'], code: 'duplicate_queue', message: `"${queue}" has a policy earlier in the list` });
+      seen.add(queue);
+    });
+  }
   return issues;
 }
 
@@ -168,8 +231,31 @@ export function desktopEventsConfigIssues(input: unknown): ConfigIssue[] {
 export function checkDesktopEventsConfig(input: unknown): ConfigCheck {
   const issues = desktopEventsConfigIssues(input);
   if (issues.length > 0) return { ok: false, problems: issues.map(describeIssue) };
-  return { ok: true, config: { events: (input as DesktopEventsConfig).events.map((event) => desktopItemEvent.parse(event)) } };
+  const valid = input as DesktopEventsConfig;
+  return {
+    ok: true,
+    config: {
+      events: valid.events.map((event) => desktopItemEvent.parse(event)),
+      ...(valid.queuePolicies !== undefined && { queuePolicies: sectionSchemas.queuePolicies.parse(valid.queuePolicies) }),
+      ...(valid.pauseCaps !== undefined && { pauseCaps: pauseCaps.parse(valid.pauseCaps) }),
+    },
+  };
 }
+
+/** The pause policy of a queue's calls; a call whose queue is not known yet is `allowed` only if no queue has another policy. */
+export const pausePolicyOf = (config: DesktopEventsConfig, queue: string | undefined): PausePolicy =>
+  (queue !== undefined && config.queuePolicies?.find((entry) => entry.queue === queue)?.policy) || 'allowed';
+
+/** Some queue refuses some pause: a call's queue must be known before anything is paused. */
+export const hasPausePolicies = (config: DesktopEventsConfig): boolean => config.queuePolicies?.some((entry) => entry.policy !== 'allowed') === true;
+
+/** Whether a pause from this source may open a hold on a call of that queue. */
+export const pauseAllowed = (policy: PausePolicy, source: 'desktop' | 'manual' | 'api'): boolean =>
+  policy === 'allowed' || (policy === 'desktop-events-only' && source === 'desktop');
+
+/** How long a manual or API hold stays open at most. */
+export const pauseCapSeconds = (config: DesktopEventsConfig, source: 'manual' | 'api'): number =>
+  (source === 'manual' ? config.pauseCaps?.manualSeconds : config.pauseCaps?.apiSeconds) ?? DEFAULT_PAUSE_CAP_SECONDS;
 
 /** Parses and validates the file's text; a JSON syntax error is one more listed problem. */
 export function parseDesktopEventsConfig(text: string): ConfigCheck {

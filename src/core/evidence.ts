@@ -209,6 +209,8 @@ export interface Figures {
   apiPauses: number;
   forcedResumes: number;
   repairedRecordings: number;
+  /** Calls of a queue whose pause policy is `never` (recorded in full by rule). */
+  neverPauseCalls: number;
 }
 
 export const emptyFigures = (): Figures => ({
@@ -226,6 +228,7 @@ export const emptyFigures = (): Figures => ({
   apiPauses: 0,
   forcedResumes: 0,
   repairedRecordings: 0,
+  neverPauseCalls: 0,
 });
 
 /** The sum of two groups' figures. */
@@ -237,8 +240,8 @@ export function addFigures(a: Figures, b: Figures): Figures {
   return sum;
 }
 
-/** An ended task's figures: one call. */
-export const taskFigures = (evidence: TaskEvidence): Figures => ({
+/** An ended task's figures: one call; `neverPause` when its queue's policy is `never`. */
+export const taskFigures = (evidence: TaskEvidence, neverPause = false): Figures => ({
   calls: 1,
   cardEntryCalls: evidence.desktopPauses > 0 || evidence.failedPauses > 0 ? 1 : 0,
   pausedCalls: evidence.pauses > 0 ? 1 : 0,
@@ -253,6 +256,7 @@ export const taskFigures = (evidence: TaskEvidence): Figures => ({
   apiPauses: evidence.apiPauses,
   forcedResumes: evidence.forcedResumes,
   repairedRecordings: evidence.repairedRecordings,
+  neverPauseCalls: neverPause ? 1 : 0,
 });
 
 /** A call's ledger keeps the evidence of its newest tasks (a transfer makes another). */

@@ -118,6 +118,7 @@ export const CSV_COLUMNS = [
   'apiPauses',
   'forcedResumes',
   'repairedRecordings',
+  'neverPauseCalls',
 ] as const;
 
 /**

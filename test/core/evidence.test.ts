@@ -1,4 +1,4 @@
-import { addExposure, emptySketch, emptyTaskEvidence, exposureMs, mergeSketches, quantileMs, SKETCH_RELATIVE_ERROR, tallyChange, tallyFailedPause } from '../../src/core/evidence';
+import { addExposure, emptyFigures, emptySketch, emptyTaskEvidence, exposureMs, mergeSketches, quantileMs, SKETCH_RELATIVE_ERROR, tallyChange, tallyFailedPause } from '../../src/core/evidence';
 import { closeHolds, emptyLedger, openHold } from '../../src/core/holds';
 import { daysOf, reportCsv, buildReport } from '../../src/core/report';
 import { parse } from 'csv-parse/sync';
@@ -72,7 +72,7 @@ test('a range is answered for every UTC day it touches, at most as the caller as
 });
 
 test('the CSV quotes what needs quoting and never hands a spreadsheet a formula', () => {
-  const figures = { calls: 1, cardEntryCalls: 0, pausedCalls: 0, pauses: 0, failedPauses: 0, failedPausesRecovered: 0, failedPausesNotRecovered: 0, exposure: emptySketch(), expiredWhileInUse: 0, manualPauses: 0, supervisorPauses: 0, apiPauses: 0, forcedResumes: 0, repairedRecordings: 0 };
+  const figures = { ...emptyFigures(), calls: 1 };
   const agentDays = ['=HYPERLINK("x")', 'doe, jane'].map((agent) => ({ agent, day: '2026-12-01', tasks: [], queues: { Sales: figures } }));
   const report = buildReport({ from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z') }, 'agent', agentDays);
   const rows = parse(reportCsv(report), { columns: true }) as Array<Record<string, string>>;

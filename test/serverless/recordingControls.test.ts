@@ -51,7 +51,7 @@ describe('pause and resume', () => {
     const paused = await call('pause', { taskSid: live.taskSid, Token: live.token, reason: 'customer reading card' });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ callSid: live.callSid, recording: 'paused', outcome: 'paused' });
-    expect(paused.body.holds).toEqual([expect.objectContaining({ id: 'manual:alice', source: 'manual', by: 'alice', reason: 'customer reading card', resumeAt: null })]);
+    expect(paused.body.holds).toEqual([expect.objectContaining({ id: 'manual:alice', source: 'manual', by: 'alice', reason: 'customer reading card', resumeAt: expect.any(String) })]);
     for (const sid of live.recordingSids) expect(await statusOf(standin, sid)).toBe('paused');
 
     const status = await call('status', { callSid: live.callSid, Token: live.token });
@@ -91,6 +91,7 @@ describe('pause and resume', () => {
     const live = standin.createLiveCall({ agent: 'alice', recording: 'both' });
     const deps = apiDeps({}, () => new Date(Date.now() + 11_000));
     await call('status', { callSid: live.callSid, Token: live.token }, { deps }); // token and ownership now known
+    await deps.configs!.forSignals(); // and the pause policies, as a container that served a signal or a pause in the last 5 s
     const mark = standin.requests().length;
     // Twilio answering in 50 ms keeps the rounds apart however busy this machine is.
     standin.setLatency(50);

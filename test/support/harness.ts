@@ -105,8 +105,8 @@ export function callbackDeps(now: () => Date = () => new Date()): TaskEventDeps 
 }
 
 export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
-  const { settings, client, control, tasks, auth, syncService, grants, reports } = buildServices(readSettings({ ...testEnv, ...env }), { now });
-  return { settings, client, control, tasks, auth, syncService, grants, reports, now };
+  const { settings, client, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), { now, asset: () => shippedConfig });
+  return { settings, client, control, tasks, auth, syncService, grants, reports, configs, now };
 }
 
 /** Twilio Functions hand headers over with lower-case names. */

@@ -100,6 +100,9 @@ const enUS = {
   DesktopManagerProblem_duplicate_id: 'Another event already uses this ID',
   DesktopManagerProblem_needs_end: 'Give a duration, a stop trigger or both, or the pause would never end',
   DesktopManagerProblem_same_triggers: 'Must differ from the start trigger',
+  DesktopManagerProblem_queue_policy: 'A queue name and a policy: allowed, desktop-events-only or never',
+  DesktopManagerProblem_duplicate_queue: 'This queue has a policy already',
+  DesktopManagerProblem_pause_cap: 'Must be 10–86400 seconds',
   DesktopManagerProblem_invalid: 'Not valid',
 } satisfies Record<ProblemKey, string> & Record<string, string>;
 
@@ -197,6 +200,9 @@ const esES: Record<ManagerStringKey, string> = {
   DesktopManagerProblem_duplicate_id: 'Otro evento ya usa este ID',
   DesktopManagerProblem_needs_end: 'Indique una duración, un disparador de fin o ambos, o la pausa no terminaría nunca',
   DesktopManagerProblem_same_triggers: 'Debe ser distinto del disparador de inicio',
+  DesktopManagerProblem_queue_policy: 'Un nombre de cola y una política: allowed, desktop-events-only o never',
+  DesktopManagerProblem_duplicate_queue: 'Esta cola ya tiene una política',
+  DesktopManagerProblem_pause_cap: 'Debe ser de 10 a 86400 segundos',
   DesktopManagerProblem_invalid: 'No es válido',
 };
 

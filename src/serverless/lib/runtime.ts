@@ -101,8 +101,8 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
 
 /** What TaskRouter's events are handled with; undefined without a workspace. */
 export function taskEventDeps(services: Services, now: () => Date = () => new Date()): TaskEventDeps | undefined {
-  const { client, control, index, grants, reports, settings } = services;
-  return settings.workspaceSid ? { client, control, index, grants, reports, workspaceSid: settings.workspaceSid, now } : undefined;
+  const { client, control, index, grants, reports, configs, settings } = services;
+  return settings.workspaceSid ? { client, control, index, grants, reports, configs, workspaceSid: settings.workspaceSid, now } : undefined;
 }
 
 export function servicesFor(env: Env): Services {

@@ -14,9 +14,9 @@
  * are). Browsers send the Flex token in the body (the twilio-flex-token-validator convention);
  * servers may use the `Token` header.
  */
-import { desktopEventsConfigIssues, describeIssue, DesktopItemEvent, renewEveryMs } from '../../../core/desktopEvents';
+import { CONFIG_SECTIONS, desktopEventsConfigIssues, describeIssue, DesktopEventsConfig, DesktopItemEvent, renewEveryMs } from '../../../core/desktopEvents';
 import type { CrmFieldTrigger } from '../../../crm/protocol';
-import { HISTORY_PAGE_MAX } from '../signals/desktopEventsConfig';
+import { configOf, HISTORY_PAGE_MAX } from '../signals/desktopEventsConfig';
 import type { ConfigInForce, DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
 import { errorResult, fromUrl, FunctionRequest, HttpResult } from '../http';
 import { httpStatus, twilioCode } from '../twilio/retry';
@@ -69,8 +69,8 @@ async function admit(deps: ConfigApiDeps, request: ConfigApiRequest, who: 'save'
 /** The contract's document: `updatedAt`/`updatedBy` only once a version has been saved. */
 const configBody = (config: ConfigInForce): Record<string, unknown> =>
   'updatedAt' in config && config.version > 0
-    ? { version: config.version, events: config.events, updatedAt: config.updatedAt, updatedBy: config.updatedBy }
-    : { version: config.version, events: config.events };
+    ? { version: config.version, ...configOf(config), updatedAt: config.updatedAt, updatedBy: config.updatedBy }
+    : { version: config.version, ...configOf(config) };
 
 /** Twilio Sync did not answer: nothing was changed, the caller may try again. */
 function syncFailed(deps: ConfigApiDeps, what: string, error: unknown): HttpResult {
@@ -78,10 +78,13 @@ function syncFailed(deps: ConfigApiDeps, what: string, error: unknown): HttpResu
   return errorResult(502, 'config_unavailable', 'Twilio Sync did not answer; nothing was changed. Try again.');
 }
 
-/** A save's body: `{version, events}`; `updatedAt` and `updatedBy` echoed back from a read are ignored. */
-export const SAVE_FIELDS = ['version', 'events', 'Token', 'updatedAt', 'updatedBy'];
+/**
+ * A save's body: `{version, events}`, and the sections to change (queue policies, pause caps; one left
+ * out stays as it is); `updatedAt` and `updatedBy` echoed back from a read are ignored.
+ */
+export const SAVE_FIELDS = ['version', 'events', ...CONFIG_SECTIONS, 'Token', 'updatedAt', 'updatedBy'];
 
-function checkSave(body: Record<string, unknown>): { ok: true; version: number; events: DesktopItemEvent[] } | { ok: false; problems: string[] } {
+function checkSave(body: Record<string, unknown>): { ok: true; version: number; config: DesktopEventsConfig } | { ok: false; problems: string[] } {
   const problems: string[] = [];
   const unknown = Object.keys(body).filter((key) => !SAVE_FIELDS.includes(key));
   if (unknown.length > 0) problems.push(`unknown field(s): ${unknown.map((key) => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)')).join(', ')}`);
@@ -89,8 +92,9 @@ function checkSave(body: Record<string, unknown>): { ok: true; version: number; 
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
     problems.push('version: must be the version you edited (a whole number, 0 while the asset is in force)');
   }
-  problems.push(...desktopEventsConfigIssues({ events }).map(describeIssue));
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, version: version as number, events: events as DesktopItemEvent[] };
+  const config = configOf(body as unknown as DesktopEventsConfig);
+  problems.push(...desktopEventsConfigIssues({ ...config, events }).map(describeIssue));
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, version: version as number, config };
 }
 
 /**
@@ -111,7 +115,7 @@ export async function handleDesktopEventsConfig(deps: ConfigApiDeps, request: Co
     return { status: 400, body: { error: { code: 'invalid_config', message: `the configuration has ${checked.problems.length} problem(s); nothing was saved`, problems: checked.problems } } };
   }
   try {
-    const result = await deps.configs.save(checked.version, checked.events, savedBy(admission.caller));
+    const result = await deps.configs.save(checked.version, checked.config, savedBy(admission.caller));
     if (result.ok) return { status: 200, body: configBody(result.saved) };
     if (result.reason === 'invalid') {
       return { status: 400, body: { error: { code: 'invalid_config', message: 'the configuration cannot be stored; nothing was saved', problems: result.problems } } };

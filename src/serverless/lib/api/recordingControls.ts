@@ -12,6 +12,9 @@ import type { JsonLimits } from '../../../core/jsonLimits';
 import { GROUP_BYS } from '../../../core/report';
 import type { ReportStore } from '../evidence/reportStore';
 import { report, ReportRequest } from './report';
+import { DesktopEventsConfig, pauseAllowed, pauseCapSeconds, pausePolicyOf } from '../../../core/desktopEvents';
+import type { DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
+import { pauseNotAllowed } from '../signals/desktopEvent';
 import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
 import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
 import { errorResult, HttpResult, RequestHeaders } from '../http';
@@ -40,6 +43,8 @@ export interface RecordingControlsDeps {
   grants?: SyncReadGrants;
   /** The compliance report's figures. */
   reports?: ReportStore;
+  /** The desktop item events configuration, for pause policies and caps. */
+  configs?: DesktopEventsConfigStore;
   /** Where Twilio should report recordings we start (the recording-status function). */
   recordingStatusCallback?: string;
   now: () => Date;
@@ -128,6 +133,8 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
   if (!parsed.success) return errorResult(400, 'invalid_request', problemsOf(parsed.error));
   const body = parsed.data as Json & { Token?: string; callSid?: string; taskSid?: string };
 
+  // A pause needs the policies and caps: read alongside the caller's token (at most every 5 s per container).
+  const config = verb === 'pause' ? pauseRules(deps) : undefined;
   const credentials = credentialsOf(request.headers, body.Token);
   if (!credentials.ok) return errorResult(401, 'unauthenticated', credentials.message);
   const [authentication, service] = await Promise.all([deps.auth.authenticate(credentials.authorization, credentials.token), deps.syncService?.check()]);
@@ -150,7 +157,7 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
       const mine = caller.kind === 'flex' && caller.workerSid ? await deps.tasks.holds(caller.workerSid, found.call.taskSid) : false;
       if (!mine) return errorResult(403, 'forbidden', 'agents may act only on calls of their own tasks');
     }
-    return await VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body);
+    return await VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, await config);
   } catch (error) {
     if (error instanceof CallEndedError) return errorResult(404, 'call_not_found', 'the call is no longer in progress');
     // Names and codes only: never a body, which could hold what a caller sent.
@@ -159,7 +166,8 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
   }
 }
 
-type VerbHandler = (deps: RecordingControlsDeps, found: TaskCall, caller: Caller, body: Json) => Promise<HttpResult>;
+/** `rules`: the pause policies and caps, read for a pause only. */
+type VerbHandler = (deps: RecordingControlsDeps, found: TaskCall, caller: Caller, body: Json, rules?: DesktopEventsConfig) => Promise<HttpResult>;
 
 const notLive = (): HttpResult => errorResult(404, 'call_not_found', 'the call is no longer in progress');
 
@@ -181,13 +189,22 @@ function changeAnswer(found: TaskCall, result: ChangeResult): HttpResult {
   return { status: 200, body: { ...statusBody(found.call.callSid, result.latest, result.recordings), outcome } };
 }
 
-const pause: VerbHandler = async ({ control }, found, caller, body) => {
+/** Pause policies and caps in force; without a valid configuration, none (every queue allowed, the default caps). */
+async function pauseRules(deps: RecordingControlsDeps): Promise<DesktopEventsConfig> {
+  const check = await deps.configs?.forSignals();
+  return check?.ok ? check.config : { events: [] };
+}
+
+const pause: VerbHandler = async ({ control }, found, caller, body, rules = { events: [] }) => {
   if (!found.live) return notLive();
   const hold = holdOf(caller);
+  if (!pauseAllowed(pausePolicyOf(rules, found.call.queue), hold.source)) return pauseNotAllowed();
+  // A manual or API hold closes by itself after its cap, unless resumed first.
+  const durationSeconds = pauseCapSeconds(rules, hold.source === 'api' ? 'api' : 'manual');
   const result = await control.change(found.call, {
     pauseFirst: true,
     tally: { opens: [hold.id] },
-    change: (record, now) => ({ ...record, ...openHold(expireHolds(record, now), { ...hold, ...(typeof body.reason === 'string' && { reason: body.reason }) }, now) }),
+    change: (record, now) => ({ ...record, ...openHold(expireHolds(record, now), { ...hold, durationSeconds, ...(typeof body.reason === 'string' && { reason: body.reason }) }, now) }),
   });
   return changeAnswer(found, result);
 };

@@ -17,6 +17,8 @@ import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
 import type { ReportStore } from '../evidence/reportStore';
+import type { DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
+import { pausePolicyOf } from '../../../core/desktopEvents';
 
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
@@ -62,6 +64,8 @@ export interface TaskEventDeps {
   grants?: SyncReadGrants;
   /** Where an ended task's figures go, for the compliance report. */
   reports: ReportStore;
+  /** The desktop item events configuration: which queues are under the `never` policy. */
+  configs?: DesktopEventsConfigStore;
 }
 
 /** The agent a TaskRouter event names: the worker's contact_uri without `client:`, else its name. */
@@ -86,6 +90,7 @@ function callOfEvent(event: Record<string, string | undefined>): (LiveCall & { t
     taskSid: event.TaskSid,
     ...(typeof conferenceSid === 'string' && { conferenceSid }),
     ...(event.WorkerSid && { workerSid: event.WorkerSid }),
+    ...(event.TaskQueueName && { queue: event.TaskQueueName }),
   };
 }
 
@@ -247,7 +252,9 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
   const evidence = evidenceFor(record.evidence, call.taskSid);
   const agent = evidence.agent ?? (record.call.taskSid === call.taskSid ? record.call.agent : undefined) ?? UNKNOWN_AGENT;
   const endedAt = now();
-  await deps.reports.record({ taskSid: call.taskSid, agent, queue, day: dayOf(endedAt) }, taskFigures(evidence));
+  const rules = await deps.configs?.forSignals();
+  const neverPause = rules?.ok === true && pausePolicyOf(rules.config, queue) === 'never';
+  await deps.reports.record({ taskSid: call.taskSid, agent, queue, day: dayOf(endedAt) }, taskFigures(evidence, neverPause));
   const intervals = await control.allIntervals(record);
   const timeline = redactionTimeline(
     record.recordings.filter((recording): recording is KnownRecording & { startedAt: string } => typeof recording.startedAt === 'string'),

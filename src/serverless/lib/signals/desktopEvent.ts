@@ -3,7 +3,7 @@
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
 import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, DesktopEventBody, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
-import { applyDesktopTrigger, ConfigCheck, holdsOfTrigger, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
+import { applyDesktopTrigger, ConfigCheck, hasPausePolicies, holdsOfTrigger, isKnownTrigger, onlyStarts, pausePolicyOf } from '../../../core/desktopEvents';
 import { outcomeOf } from '../../../core/holds';
 import { measureJson, overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
@@ -132,14 +132,19 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   const answerTo = (call: LiveCall, outcome: ChangeOutcome): Record<string, unknown> => ({ eventId: event.eventId, duplicate: false, callSid: call.callSid, ...decided(outcome) });
   const holds = holdsOfTrigger(eventsConfig, event.trigger);
   const tally = { ...holds, ...(holds.opens.length > 0 && { exposure: { receivedAtMs, ...(event.occurredAt && { occurredAt: event.occurredAt }) } }) };
-  const apply = (call: LiveCall, heldBy: string | undefined) =>
-    control.change({ ...call, agent: event.agent }, {
+  // A queue that must record everything: nothing is paused, not even for the moment a speculative pause lasts.
+  const refusesPause = async (call: LiveCall) =>
+    holds.opens.length > 0 && hasPausePolicies(eventsConfig) && pausePolicyOf(eventsConfig, await calls.queueOf(call)) === 'never';
+  const apply = async (call: LiveCall, heldBy: string | undefined) => {
+    if (await refusesPause(call)) throw new PauseNotAllowedError();
+    return control.change({ ...call, agent: event.agent }, {
       pauseFirst: onlyStarts(eventsConfig, event.trigger),
       tally,
       change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
       signal: { identity: signal, answer: decided },
       heldBy,
     });
+  };
 
   try {
     const applied = await applyToLiveCall(calls, event, await found, apply);
@@ -162,6 +167,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     return { status: 200, body: response };
   } catch (error) {
     if (error instanceof CallEndedError) return noActiveCall(event.callSid);
+    if (error instanceof PauseNotAllowedError) return pauseNotAllowed();
     deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`);
     return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
   }
@@ -209,7 +215,13 @@ async function applyToLiveCall(
   }
   return undefined;
 }
-const pick = ({ conferenceSid, taskSid }: LiveCall): Partial<LiveCall> => ({ ...(conferenceSid && { conferenceSid }), ...(taskSid && { taskSid }) });
+const pick = ({ conferenceSid, taskSid, queue }: LiveCall): Partial<LiveCall> => ({ ...(conferenceSid && { conferenceSid }), ...(taskSid && { taskSid }), ...(queue && { queue }) });
+
+/** The call's queue is under the policy `never`: a start trigger is refused before anything is paused. */
+class PauseNotAllowedError extends Error {}
+
+export const pauseNotAllowed = (): HttpResult =>
+  errorResult(403, 'pause_not_allowed', "this call's queue must be recorded in full (its pause policy): the call is NOT paused");
 
 /** The call to try first; `held`: by memory or its own ledger, so the change checks the agent again and puts a speculative pause back. */
 interface FoundCall {

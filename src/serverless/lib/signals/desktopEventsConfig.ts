@@ -12,7 +12,7 @@
  * signals arrive; a document that is not a valid configuration is never acted on: the last good
  * one (or the asset) is used and the log says so.
  */
-import { ConfigCheck, desktopEventsConfigIssues, describeIssue, DesktopItemEvent } from '../../../core/desktopEvents';
+import { ConfigCheck, CONFIG_SECTIONS, desktopEventsConfigIssues, describeIssue, DesktopEventsConfig } from '../../../core/desktopEvents';
 import { httpStatus, isWriteConflict, twilioCode, unlessNotFound, withRetries } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
 
@@ -32,15 +32,20 @@ export const HISTORY_PAGE_MAX = 50;
 const SIGNAL_READ_BUDGET_MS = 1000;
 
 /** One saved configuration, as stored and as the API answers it. */
-export interface SavedConfig {
+export interface SavedConfig extends DesktopEventsConfig {
   version: number;
-  events: DesktopItemEvent[];
   updatedAt: string;
   updatedBy: string;
 }
 
 /** What is in force: a saved version, or the asset (version 0, never saved). */
-export type ConfigInForce = { version: 0; events: DesktopItemEvent[] } | SavedConfig;
+export type ConfigInForce = ({ version: 0 } & DesktopEventsConfig) | SavedConfig;
+
+/** The configuration itself, without its version's who and when. */
+export const configOf = (source: DesktopEventsConfig): DesktopEventsConfig => ({
+  events: source.events,
+  ...Object.fromEntries(CONFIG_SECTIONS.filter((section) => source[section] !== undefined).map((section) => [section, source[section]])),
+});
 
 export type SaveResult =
   | { ok: true; saved: SavedConfig }
@@ -71,11 +76,12 @@ export function readSaved(data: unknown): { ok: true; saved: SavedConfig } | { o
   if (!isPositiveInteger(record.version)) problems.push('version: must be a whole number from 1');
   if (typeof record.updatedAt !== 'string' || Number.isNaN(Date.parse(record.updatedAt))) problems.push('updatedAt: must be a time');
   if (typeof record.updatedBy !== 'string' || record.updatedBy.length === 0) problems.push('updatedBy: must name who saved it');
-  problems.push(...desktopEventsConfigIssues({ events: record.events }).map(describeIssue));
+  const config = configOf(record as unknown as DesktopEventsConfig);
+  problems.push(...desktopEventsConfigIssues(config).map(describeIssue));
   if (problems.length > 0) return { ok: false, ...(isPositiveInteger(record.version) && { version: record.version }), problems };
   return {
     ok: true,
-    saved: { version: record.version as number, events: record.events as DesktopItemEvent[], updatedAt: record.updatedAt as string, updatedBy: record.updatedBy as string },
+    saved: { version: record.version as number, ...config, updatedAt: record.updatedAt as string, updatedBy: record.updatedBy as string },
   };
 }
 
@@ -119,7 +125,7 @@ export class DesktopEventsConfigStore {
 
   /** The asset, or the last good saved version when there is one. */
   private fallback(): { check: ConfigCheck; name: string } {
-    if (this.lastGood) return { check: { ok: true, config: { events: this.lastGood.events } }, name: `the last good version (${this.lastGood.version})` };
+    if (this.lastGood) return { check: { ok: true, config: configOf(this.lastGood) }, name: `the last good version (${this.lastGood.version})` };
     return { check: this.options.asset(), name: 'the desktop-events.json asset' };
   }
 
@@ -171,12 +177,12 @@ export class DesktopEventsConfigStore {
     if (service && !service.ok) return { check: { ok: false, problems: [service.problem] }, inForce: null, stored: null, storedVersion: 0 };
     if (!stored) {
       const check = this.options.asset();
-      return { check, inForce: check.ok ? { version: 0, events: check.config.events } : null, stored, storedVersion: 0 };
+      return { check, inForce: check.ok ? { version: 0, ...configOf(check.config) } : null, stored, storedVersion: 0 };
     }
     const read = readSaved(stored.data);
     if (read.ok) {
       if (!this.lastGood || read.saved.version >= this.lastGood.version) this.lastGood = read.saved;
-      return { check: { ok: true, config: { events: read.saved.events } }, inForce: read.saved, stored, storedVersion: read.saved.version };
+      return { check: { ok: true, config: configOf(read.saved) }, inForce: read.saved, stored, storedVersion: read.saved.version };
     }
     const { check, name } = this.fallback();
     this.log(
@@ -184,19 +190,21 @@ export class DesktopEventsConfigStore {
         `(${read.problems.slice(0, 5).join('; ')}${read.problems.length > 5 ? '; …' : ''}); signals use ${name} instead`,
     );
     const storedVersion = read.version ?? this.lastGood?.version ?? 0;
-    const inForce: ConfigInForce | null = check.ok ? { ...(this.lastGood ?? { version: 0 }), events: check.config.events, version: storedVersion } as ConfigInForce : null;
+    const inForce: ConfigInForce | null = check.ok ? ({ ...(this.lastGood ?? { version: 0 }), ...configOf(check.config), version: storedVersion } as ConfigInForce) : null;
     return { check, inForce, stored, storedVersion };
   }
 
   /**
-   * Saves `events` as the next version if `version` is the current one. Nothing is written when
-   * the events are invalid or another save got there first.
+   * Saves `config` as the next version if `version` is the current one. A section it leaves out
+   * (queue policies, pause caps) keeps what is in force, so an editor that knows only the events
+   * never drops them. Nothing is written when another save got there first.
    */
-  async save(version: number, events: DesktopItemEvent[], by: string): Promise<SaveResult> {
+  async save(version: number, config: DesktopEventsConfig, by: string): Promise<SaveResult> {
     const current = await this.current();
     if (version !== current.storedVersion) return { ok: false, reason: 'conflict', current: current.inForce };
 
-    const saved: SavedConfig = { version: version + 1, events, updatedAt: new Date(this.now()).toISOString(), updatedBy: by };
+    const kept = current.inForce ? configOf(current.inForce) : { events: config.events };
+    const saved: SavedConfig = { version: version + 1, ...kept, ...configOf(config), updatedAt: new Date(this.now()).toISOString(), updatedBy: by };
     const bytes = Buffer.byteLength(JSON.stringify(saved), 'utf8');
     if (bytes > MAX_STORED_BYTES) {
       return { ok: false, reason: 'invalid', problems: [`configuration: ${bytes} bytes once stored; Twilio Sync keeps at most ${MAX_STORED_BYTES} (fewer events or fields)`] };
@@ -218,7 +226,7 @@ export class DesktopEventsConfigStore {
     }
     await this.keepVersion(saved).catch(() => this.log(`desktop events configuration: version ${saved.version} was saved but not yet added to the history`));
     this.lastGood = saved;
-    this.cached = { check: { ok: true, config: { events: saved.events } }, readAt: this.now() };
+    this.cached = { check: { ok: true, config: configOf(saved) }, readAt: this.now() };
     return { ok: true, saved };
   }
 

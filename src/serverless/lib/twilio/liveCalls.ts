@@ -62,6 +62,16 @@ export class LiveCallDirectory {
   }
 
   /** Always asks TaskRouter; what it finds is remembered and indexed. */
+  /**
+   * The TaskRouter queue of the call's task, for its pause policy: known from the acceptance
+   * (memory, the ledger, the agent's entry), else asked of TaskRouter once.
+   */
+  async queueOf(call: LiveCall): Promise<string | undefined> {
+    if (call.queue !== undefined || !call.taskSid) return call.queue;
+    const task = await unlessNotFound(() => this.client.taskrouter.v1.workspaces(this.workspaceSid).tasks(call.taskSid!).fetch(), null);
+    return task?.taskQueueFriendlyName || undefined;
+  }
+
   async lookup(agent: string, callSid?: string): Promise<LiveCall | undefined> {
     const found = await this.askTaskRouter(agent, callSid);
     if (found) {
@@ -130,14 +140,15 @@ function participantCalls(attributes: Record<string, unknown>): string[] {
  * call sid is named, the task must be that call's (the customer's or a participant's leg).
  */
 function callOfTask(
-  task: { sid: string; attributes: string },
+  task: { sid: string; attributes: string; taskQueueFriendlyName?: string },
   callSid?: string,
 ): { call: LiveCall & { taskSid: string }; attributes: Record<string, unknown> } | undefined {
   const attributes = parseAttributes(task.attributes);
   if (typeof attributes.call_sid !== 'string') return undefined;
   if (callSid && attributes.call_sid !== callSid && !participantCalls(attributes).includes(callSid)) return undefined;
   const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
-  return { call: { callSid: attributes.call_sid, ...(typeof conferenceSid === 'string' && { conferenceSid }), taskSid: task.sid }, attributes };
+  const queue = task.taskQueueFriendlyName || undefined;
+  return { call: { callSid: attributes.call_sid, ...(typeof conferenceSid === 'string' && { conferenceSid }), taskSid: task.sid, ...(queue && { queue }) }, attributes };
 }
 
 export interface TaskCall {

@@ -18,6 +18,8 @@ export interface LiveCall {
   workerSid?: string;
   /** The agent on the call, when known (desktop signals name it). */
   agent?: string;
+  /** The TaskRouter queue of its task, when known: its pause policy applies (docs/desktop-events.md). */
+  queue?: string;
 }
 
 export interface RecordingState {
