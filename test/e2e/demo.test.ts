@@ -64,7 +64,24 @@ async function recordingsAtTwilio(): Promise<Array<{ sid: string; status: string
   return Promise.all(call.recordingSids.map(async (sid) => (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()));
 }
 
+/**
+ * Each recording's history at Twilio, once it reads `statuses`. The call's document says "Recording"
+ * the moment a resume is decided (it errs on the side of telling the agent the call is recorded), and
+ * Twilio's answer follows it by a round trip.
+ */
+async function expectHistories(statuses: string[]): Promise<void> {
+  const histories = async () => (await recordingsAtTwilio()).map((recording) => recording.history.map((entry) => entry.status));
+  for (let waited = 0; waited < 5_000 && !(await histories()).every((history) => history.join() === statuses.join()); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const history of await histories()) expect(history).toEqual(statuses);
+}
+
+/** Both recordings at Twilio in `status`, waiting for a resume's answer (see expectHistories). */
 async function expectRecordings(status: string): Promise<void> {
+  for (let waited = 0; waited < 5_000 && !(await recordingsAtTwilio()).every((recording) => recording.status === status); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const recordings = await recordingsAtTwilio();
   expect(recordings).toHaveLength(2); // the conference recording and the call recording
   expect(recordings.map((recording) => recording.status)).toEqual([status, status]);
@@ -166,7 +183,7 @@ describe('the demo page in Chromium', () => {
 
     await page.getByLabel('Amount').click();
     await waitForIndicator(/^Recording$/);
-    for (const recording of await recordingsAtTwilio()) expect(recording.history.map((entry) => entry.status)).toEqual(['in-progress', 'paused', 'in-progress']);
+    await expectHistories(['in-progress', 'paused', 'in-progress']);
 
     // Back into CVV a little later: a second pause on the timeline (the README's picture).
     await page.waitForTimeout(2000);

@@ -91,9 +91,11 @@ describe('the Supervisor tab', () => {
     const row = rowOf(frame, calls.paused.callSid);
     await row.getByRole('button', { name: 'Force resume' }).click();
     await waitForState(frame, calls.paused.callSid, /^Recording$/);
+    // The row says "Recording" once the resume is decided (the safe side); Twilio's answer follows by a round trip.
+    const status = async (sid: string) => ((await (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()) as { status: string }).status;
     for (const sid of calls.paused.recordingSids) {
-      const recording = (await (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()) as { status: string };
-      expect(recording.status).toBe('in-progress');
+      for (let waited = 0; waited < 5_000 && (await status(sid)) !== 'in-progress'; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await status(sid)).toBe('in-progress');
     }
     expect(await stateOf(frame, calls.paused.callSid).textContent()).toBe('Recording');
     await screenshot(page, 'supervisor-view-force-resumed');
