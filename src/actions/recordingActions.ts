@@ -80,7 +80,9 @@ async function changePause(runtime: Runtime, verb: 'pause' | 'resume', payload: 
     else notify.resumed();
     return status;
   } catch (error) {
-    if (verb === 'pause') notify.pauseFailed(messageOf(error));
+    // The queue's pause policy refuses it: said in the agent's language, not the server's English.
+    const refusedByPolicy = error instanceof ApiError && error.code === 'pause_not_allowed';
+    if (verb === 'pause') notify.pauseFailed(refusedByPolicy ? runtime.t('RecordingControlsPauseNotAllowed') : messageOf(error));
     else notify.actionFailed(runtime.t('RecordingControlsResume'), messageOf(error));
     // Show the truth after a failure rather than what we hoped for.
     if (ref) void runtime.live.refresh(ref);

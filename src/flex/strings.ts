@@ -53,6 +53,7 @@ const enUS = {
   RecordingControlsNotifyNoRecording: 'This call is not being recorded.',
   RecordingControlsNotifyPauseFailed:
     'The recording was NOT paused ({{message}}). Do not take card details. Try again or ask your supervisor.',
+  RecordingControlsPauseNotAllowed: "this queue's calls must be recorded in full",
   RecordingControlsAcknowledge: 'I understand',
   RecordingControlsNotifyActionFailed: '{{action}} failed: {{message}}',
   RecordingControlsNoCallSelected: 'Select a live call first',
@@ -128,6 +129,7 @@ const esES: Record<StringKey, string> = {
   RecordingControlsNotifyNoRecording: 'Esta llamada no se está grabando.',
   RecordingControlsNotifyPauseFailed:
     'La grabación NO se ha pausado ({{message}}). No tome los datos de la tarjeta. Inténtelo de nuevo o avise a su supervisor.',
+  RecordingControlsPauseNotAllowed: 'las llamadas de esta cola deben grabarse completas',
   RecordingControlsAcknowledge: 'Entendido',
   RecordingControlsNotifyActionFailed: '{{action}} ha fallado: {{message}}',
   RecordingControlsNoCallSelected: 'Seleccione primero una llamada en curso',

@@ -98,6 +98,17 @@ describe('pause/resume control', () => {
 });
 
 describe('failure to pause', () => {
+  it('a queue that must be recorded in full says so, in the agent’s words', async () => {
+    api.on.pause = () => ({ status: 403, body: { error: { code: 'pause_not_allowed', message: "this call's queue must be recorded in full" } } });
+    renderInFlex(<RecordingControlButton />, voiceTask());
+    await waitFor(() => expect(button()).toHaveAttribute('aria-disabled', 'false'));
+    fireEvent.click(button());
+    expect(
+      await screen.findByText("The recording was NOT paused (this queue's calls must be recorded in full). Do not take card details. Try again or ask your supervisor."),
+    ).toBeInTheDocument();
+  });
+
+
   it('shows a blocking notification that stays until the agent acknowledges it', async () => {
     api.on.pause = () => ({ status: 502, body: { error: { code: 'recording_update_failed', message: 'Twilio did not confirm the pause' } } });
     renderInFlex(<RecordingControlButton />, voiceTask());
