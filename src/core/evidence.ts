@@ -28,7 +28,7 @@ export const emptySketch = (): ExposureSketch => ({ count: 0, maxMs: 0, buckets:
 
 const bucketOf = (ms: number): number => (ms <= 1 ? 0 : Math.ceil(Math.log(ms) / LOG_GAMMA));
 /** The bucket's middle, in relative terms (the value a quantile in it is reported as). */
-const valueOf = (bucket: number): number => (bucket === 0 ? 1 : (2 * GAMMA ** bucket) / (GAMMA + 1));
+export const bucketValueMs = (bucket: number): number => (bucket === 0 ? 1 : (2 * GAMMA ** bucket) / (GAMMA + 1));
 
 export function addExposure(sketch: ExposureSketch, ms: number): ExposureSketch {
   const sample = Math.max(0, Math.round(ms));
@@ -56,7 +56,7 @@ export function quantileMs(sketch: ExposureSketch, q: number): number | null {
     .sort(([a], [b]) => a - b);
   for (const [bucket, count] of ordered) {
     seen += count;
-    if (seen >= rank) return Math.min(sketch.maxMs, Math.round(valueOf(bucket)));
+    if (seen >= rank) return Math.min(sketch.maxMs, Math.round(bucketValueMs(bucket)));
   }
   return sketch.maxMs;
 }

@@ -3,7 +3,7 @@
  * has, and the same answer as CSV. The figures come from core/evidence.ts; where they are kept
  * and read is the functions' business.
  */
-import { addFigures, emptyFigures, exposureFigures, ExposureFigures, ExposureSketch, Figures, quantileMs } from './evidence';
+import { addFigures, bucketValueMs, emptyFigures, exposureFigures, ExposureFigures, ExposureSketch, Figures } from './evidence';
 
 export type GroupBy = 'day' | 'queue' | 'agent';
 export const GROUP_BYS: GroupBy[] = ['day', 'queue', 'agent'];
@@ -68,7 +68,7 @@ export const EXPOSURE_BARS_MS = [100, 250, 500, 1000, 2000, 5000];
 export function exposureDistribution(sketch: ExposureSketch): Array<{ upToMs: number | null; count: number }> {
   const bars = [...EXPOSURE_BARS_MS.map((upToMs) => ({ upToMs: upToMs as number | null, count: 0 })), { upToMs: null, count: 0 }];
   for (const [bucket, count] of Object.entries(sketch.buckets)) {
-    const value = quantileMs({ count, maxMs: sketch.maxMs, buckets: { [bucket]: count } }, 0.5) ?? 0;
+    const value = Math.min(sketch.maxMs, bucketValueMs(Number(bucket)));
     const bar = bars.find((candidate) => candidate.upToMs === null || value <= candidate.upToMs)!;
     bar.count += count;
   }
