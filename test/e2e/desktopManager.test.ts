@@ -104,11 +104,13 @@ async function crmFrame(): Promise<Frame> {
  * the focus. The frame is another origin (an out-of-process frame in Chromium), and Playwright's
  * locator actions inside it fail under jest ("Object not disposable"), so the click goes through
  * the page's mouse; and right after the page scrolls or resizes (a full-page screenshot), the frame
- * takes a moment to receive clicks again, so a click that did not land is made once more.
+ * takes a moment to receive clicks again (longer on a busy machine), so a click that did not land is
+ * made again until the deadline.
  */
-async function clickInCrm(crm: Frame, selector: string): Promise<void> {
+async function clickInCrm(crm: Frame, selector: string, deadlineMs = 20_000): Promise<void> {
   await page.evaluate(() => document.querySelector('[data-testid=crm-frame]')?.scrollIntoView({ block: 'center' }));
-  for (let attempt = 1; ; attempt += 1) {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
     await page.waitForTimeout(250);
     const inFrame = await crm.evaluate((css) => {
       const box = (document.querySelector(css) as Element).getBoundingClientRect();
@@ -124,7 +126,7 @@ async function clickInCrm(crm: Frame, selector: string): Promise<void> {
       await crm.waitForFunction((css) => document.activeElement === document.querySelector(css), selector, { timeout: 2000 });
       return;
     } catch (error) {
-      if (attempt === 3) throw error;
+      if (Date.now() > deadline) throw error;
     }
   }
 }
