@@ -4,7 +4,8 @@
  *   crm-relay.js        the script a CRM page includes (src/crm/relayScript.ts), small and standalone;
  *   desktop-manager.js  the Desktop Manager view for Flex admins (Paste and the core's validator),
  *                       loaded by the plugin only when an admin opens it. React comes from the Flex
- *                       page (window.React / window.ReactDOM, as for every Flex plugin).
+ *                       page (window.React / window.ReactDOM, as for every Flex plugin);
+ *   compliance.js       the Compliance view for supervisors and admins (Paste), loaded the same way.
  */
 import { build, type Plugin } from 'esbuild';
 import { join } from 'node:path';
@@ -34,4 +35,5 @@ export async function buildBrowserAssets(assetsDir: string): Promise<void> {
   };
   await build({ ...common, entryPoints: [join(root, 'src/crm/relayScript.ts')], outfile: join(assetsDir, 'crm-relay.js') });
   await build({ ...common, entryPoints: [join(root, 'src/components/DesktopManager/adminBundle.ts')], outfile: join(assetsDir, 'desktop-manager.js'), plugins: [pageGlobals] });
+  await build({ ...common, entryPoints: [join(root, 'src/components/Compliance/bundle.ts')], outfile: join(assetsDir, 'compliance.js'), plugins: [pageGlobals] });
 }

@@ -4,6 +4,7 @@ import { Actions } from '@twilio/flex-ui';
 import { RecordingActions, registerRecordingActions } from './actions/recordingActions';
 import { addRecordingControlButton } from './components/RecordingControlButton';
 import { addRecordingIndicator } from './components/RecordingIndicator';
+import { addComplianceView } from './components/Compliance';
 import { addSupervisorView } from './components/SupervisorView';
 import { setupDesktopManager } from './components/DesktopManager';
 import { registerToggleShortcut } from './flex/keyboard';
@@ -45,6 +46,7 @@ export default class RecordingControlsPlugin extends FlexPlugin {
     addRecordingIndicator(flex);
     addRecordingControlButton(flex);
     addSupervisorView(flex);
+    addComplianceView(flex);
     setupDesktopManager(flex);
     return runtime;
   }

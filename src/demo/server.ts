@@ -14,12 +14,14 @@
  *   GET  /api/admin           the demo admin's Flex token, for the Desktop Manager tab
  *   GET  /api/supervisor      the demo supervisor's Flex token, for the Supervisor tab (GET /supervisor)
  *   POST /api/supervisor/calls  other agents' calls for it: one paused, one whose pause failed, one transferred
+ *   POST /api/compliance/calls  ended calls for the Compliance tab: paused by a field, a failed pause paused on a retry, a manual pause
  * and the CRM page shown in Flex, wired through crm-relay.js: GET /crm, opened on the other origin
  * (http://localhost:<port> when the page is http://127.0.0.1:<port>).
  */
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DEMO_SUPERVISOR, DemoUser, seedCrmFields } from './admin';
+import { ComplianceCalls } from './complianceCalls';
 import { SupervisorCalls } from './supervisorCalls';
 import { buildDemoBundle, type DemoBundle } from './bundle';
 import { DemoCalls, StandinError } from './calls';
@@ -120,6 +122,7 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
   const admin = new DemoUser(options.standinUrl);
   const supervisor = new DemoUser(options.standinUrl, DEMO_SUPERVISOR, 'supervisor');
   const supervised = new SupervisorCalls(options.standinUrl, options.functionsUrl, options.secret);
+  const reported = new ComplianceCalls(options.standinUrl, options.functionsUrl, options.secret);
   const config: DemoPageConfig = { functionsUrl: options.functionsUrl, syncUrl: options.standinUrl, agent: calls.agent };
   // Built once, in memory, while the server already answers (the page waits for it).
   const bundle: Promise<DemoBundle & { version: string }> = buildDemoBundle().then((built) => ({
@@ -177,6 +180,9 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
       case 'POST /api/supervisor/calls':
         await readJson(request);
         return sendJson(response, 200, await supervised.ensure());
+      case 'POST /api/compliance/calls':
+        await readJson(request);
+        return sendJson(response, 200, await reported.ensure());
       case 'GET /favicon.ico':
         response.writeHead(204);
         response.end();
@@ -204,7 +210,7 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
         return sendJson(response, answer.status || 502, answer.body);
       }
       default: {
-        const known = ['/', '/crm', '/supervisor', '/api/admin', '/api/supervisor', '/api/supervisor/calls', '/demo.js', '/demo.css', '/api/call', '/api/call/end', '/api/recordings', '/api/outage', '/api/desktop-event'];
+        const known = ['/', '/crm', '/supervisor', '/api/admin', '/api/supervisor', '/api/supervisor/calls', '/api/compliance/calls', '/demo.js', '/demo.css', '/api/call', '/api/call/end', '/api/recordings', '/api/outage', '/api/desktop-event'];
         if (known.includes(path)) throw new HttpError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}`);
         throw new HttpError(404, 'not_found', `nothing at ${path}`);
       }

@@ -47,6 +47,43 @@ export const normalizeStatus = (body: CallStatus): CallStatus => ({
   intervals: Array.isArray(body.intervals) ? body.intervals : [],
 });
 
+/**
+ * POSTs fields form-encoded with the user's Flex token, as Flex's own requests to Functions go
+ * (their gateway allows no `Token` header from a browser). A request that gets no answer throws.
+ */
+export async function postForm(url: string, fields: Fields, token: string | undefined, timeoutMs = 10_000): Promise<Response> {
+  const form = new URLSearchParams();
+  form.set('Token', token ?? '');
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) form.set(name, String(value));
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal: controller.signal });
+  } catch {
+    const timedOut = controller.signal.aborted;
+    throw new ApiError(0, timedOut ? 'timeout' : 'network_error', timedOut ? 'no answer from the server' : 'server unreachable');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The answer's JSON body; an error answer (`{error: {code, message}}`) or a body that is not JSON throws. */
+export async function jsonOf(response: Response): Promise<any> {
+  let body: any;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(response.status, 'bad_response', `unexpected answer (HTTP ${response.status})`);
+  }
+  if (!response.ok) {
+    const error = body?.error ?? {};
+    throw new ApiError(response.status, String(error.code ?? 'http_error'), String(error.message ?? `HTTP ${response.status}`));
+  }
+  return body;
+}
+
 export function createApi({ baseUrl, token, timeoutMs = 10_000 }: ApiOptions): RecordingControlsApi {
   async function call(verb: Verb, ref: CallRef, fields: Fields = {}): Promise<unknown> {
     return post(`/recording-controls/${verb}`, { taskSid: ref.taskSid, callSid: ref.callSid, ...fields });
@@ -54,40 +91,7 @@ export function createApi({ baseUrl, token, timeoutMs = 10_000 }: ApiOptions): R
 
   async function post(path: string, fields: Fields): Promise<unknown> {
     if (!baseUrl) throw new ApiError(0, 'not_configured', 'serverlessBaseUrl is not configured');
-    const form = new URLSearchParams();
-    form.set('Token', token() ?? '');
-    for (const [name, value] of Object.entries(fields)) {
-      if (value !== undefined) form.set(name, String(value));
-    }
-
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
-    try {
-      response = await fetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
-        signal: controller.signal,
-      });
-    } catch (error) {
-      const timedOut = controller.signal.aborted;
-      throw new ApiError(0, timedOut ? 'timeout' : 'network_error', timedOut ? 'no answer from the server' : 'server unreachable');
-    } finally {
-      clearTimeout(timer);
-    }
-
-    let body: any;
-    try {
-      body = await response.json();
-    } catch {
-      throw new ApiError(response.status, 'bad_response', `unexpected answer (HTTP ${response.status})`);
-    }
-    if (!response.ok) {
-      const error = body?.error ?? {};
-      throw new ApiError(response.status, String(error.code ?? 'http_error'), String(error.message ?? `HTTP ${response.status}`));
-    }
-    return body;
+    return jsonOf(await postForm(`${baseUrl}${path}`, fields, token(), timeoutMs));
   }
 
   return {

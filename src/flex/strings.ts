@@ -75,6 +75,10 @@ const enUS = {
     'Live list unavailable: showing the calls Flex knows about, each followed on its own (or read again every 15 s or more). Retrying…',
   RecordingControlsViewOutOfSync: 'Twilio has not confirmed the last change yet',
   RecordingControlsViewUnconfirmed: 'Not confirmed by Twilio yet',
+  RecordingControlsComplianceNav: 'Compliance',
+  RecordingControlsComplianceLoading: 'Loading the Compliance view…',
+  RecordingControlsComplianceLoadFailed: 'The Compliance view could not be loaded from {{url}}: {{message}}',
+  RecordingControlsComplianceRetry: 'Try again',
 };
 
 export type StringKey = keyof typeof enUS;
@@ -151,6 +155,10 @@ const esES: Record<StringKey, string> = {
     'Lista en vivo no disponible: se muestran las llamadas que Flex conoce, cada una seguida por separado (o leída de nuevo cada 15 s o más). Reintentando…',
   RecordingControlsViewOutOfSync: 'Twilio aún no ha confirmado el último cambio',
   RecordingControlsViewUnconfirmed: 'Aún sin confirmar por Twilio',
+  RecordingControlsComplianceNav: 'Cumplimiento',
+  RecordingControlsComplianceLoading: 'Cargando la vista de cumplimiento…',
+  RecordingControlsComplianceLoadFailed: 'No se ha podido cargar la vista de cumplimiento desde {{url}}: {{message}}',
+  RecordingControlsComplianceRetry: 'Reintentar',
 };
 
 export const pluginStrings: Record<string, Record<StringKey, string>> = {
@@ -182,3 +190,16 @@ export const format = (template: string, vars: Record<string, string | number> =
 /** Looks a string up in `manager.strings`, falling back to en-US. */
 export const translate = (strings: Record<string, any>, key: StringKey, vars?: Record<string, string | number>): string =>
   format(typeof strings[key] === 'string' ? strings[key] : enUS[key], vars);
+
+/** A view's `t()` over its own table of strings: `manager.strings` (a customer's overrides) first, then the locale's, then en-US. */
+export function translatorOf<K extends string>(
+  table: Record<string, Record<K, string>>,
+  overrides: Record<string, unknown>,
+  localeTag: string | undefined,
+): (key: K, vars?: Record<string, string | number>) => string {
+  const own = forLocale(table, localeTag);
+  return (key, vars) => {
+    const override = overrides[key];
+    return format(typeof override === 'string' ? override : own[key] ?? table['en-US'][key], vars);
+  };
+}

@@ -1,11 +1,12 @@
-/** The demo's pages: the agent's desktop (Flex and the CRM), the admin's Desktop Manager, the supervisor's view. */
+/** The demo's pages: the agent's desktop (Flex and the CRM), the admin's Desktop Manager, the supervisor's views. */
 import * as React from 'react';
 import { useState } from 'react';
 import { AdminTab } from './AdminTab';
+import { ComplianceTab } from './ComplianceTab';
 import { DemoApp } from './DemoApp';
 import type { DemoManager } from './flexHost';
 
-type Tab = 'agent' | 'admin' | 'supervisor';
+type Tab = 'agent' | 'admin' | 'supervisor' | 'compliance';
 
 export function DemoTabs({ manager, agent, functionsUrl }: { manager: DemoManager; agent: string; functionsUrl: string }) {
   const [tab, setTab] = useState<Tab>('agent');
@@ -16,6 +17,7 @@ export function DemoTabs({ manager, agent, functionsUrl }: { manager: DemoManage
           ['agent', 'Agent desktop'],
           ['admin', 'Desktop Manager (admin)'],
           ['supervisor', 'Supervisor'],
+          ['compliance', 'Compliance (supervisor)'],
         ] as const
       ).map(([name, label]) => (
         <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'active' : ''} onClick={() => setTab(name)}>
@@ -28,6 +30,8 @@ export function DemoTabs({ manager, agent, functionsUrl }: { manager: DemoManage
   const otherPage =
     tab === 'admin' ? (
       <AdminTab functionsUrl={functionsUrl} />
+    ) : tab === 'compliance' ? (
+      <ComplianceTab functionsUrl={functionsUrl} />
     ) : tab === 'supervisor' ? (
       // A Flex of its own, signed in as the supervisor: the plugin's runtime is one per Flex, as in Flex.
       <iframe className="supervisor-frame" title="Supervisor" data-testid="supervisor-frame" src="/supervisor" />

@@ -1,0 +1,57 @@
+/**
+ * A view the plugin loads on first render (src/flex/viewBundle.ts): "Loading…", then the view; when
+ * it cannot be loaded, why and from where, and a button to try again.
+ */
+import * as React from 'react';
+import { useEffect, useState } from 'react';
+import { Button } from '@twilio/flex-ui';
+import { loadViewBundle, type ViewBundleSpec } from '../flex/viewBundle';
+
+export interface LoaderTexts {
+  loading: string;
+  failed(vars: { url: string; message: string }): string;
+  retry: string;
+}
+
+export interface ViewBundleLoaderProps<T> {
+  baseUrl: string;
+  spec: ViewBundleSpec;
+  texts: LoaderTexts;
+  render(bundle: T): React.ReactElement;
+  testId: string;
+  /** For tests: another way to load the bundle. */
+  load?: (baseUrl: string) => Promise<T>;
+}
+
+export function ViewBundleLoader<T>({ baseUrl, spec, texts, render, testId, load }: ViewBundleLoaderProps<T>) {
+  const [bundle, setBundle] = useState<T>();
+  const [problem, setProblem] = useState<string>();
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let shown = true;
+    setProblem(undefined);
+    (load ? load(baseUrl) : loadViewBundle<T>(baseUrl, spec)).then(
+      (loaded) => shown && setBundle(loaded),
+      (error: Error) => shown && setProblem(error.message),
+    );
+    return () => {
+      shown = false;
+    };
+  }, [baseUrl, attempt]);
+
+  if (bundle) return render(bundle);
+  return (
+    <div style={{ padding: 24 }} data-testid={testId}>
+      {problem ? (
+        <>
+          <p role="alert">{texts.failed({ url: `${baseUrl}/${spec.file}`, message: problem })}</p>
+          <Button variant="secondary" size="small" onClick={() => setAttempt(attempt + 1)}>
+            {texts.retry}
+          </Button>
+        </>
+      ) : (
+        <p>{texts.loading}</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Other agents' calls for the demo's Supervisor and Compliance tabs, made the way they would come
+ * about: through the stand-in's control surface (the call, TaskRouter's events, an outage) and the
+ * real functions (signals, the Recording Controls API).
+ */
+import { standinControl } from './calls';
+
+export interface OtherCall {
+  agent: string;
+  callSid: string;
+  taskSid: string;
+  recordingSids: string[];
+  /** The agent's Flex token, for the Recording Controls API. */
+  token: string;
+}
+
+interface DeliveredEvent {
+  eventType: string;
+  taskSid: string;
+  status: number;
+}
+
+/** Enough failed recording updates for one pause of a call recorded twice (the functions retry each). */
+export const FAILED_PAUSE_UPDATES = 16;
+
+/** One outage at a time: the stand-in's faults hit whichever recording update comes next. */
+let outages: Promise<unknown> = Promise.resolve();
+
+export class OtherCalls {
+  constructor(private readonly standinUrl: string) {}
+
+  /** A recorded (call and conference) live call of the agent, once Flex has named its conference. */
+  async start(agent: string): Promise<OtherCall> {
+    const created = (await this.control('POST', '/live-calls', { agent, recording: 'both' })) as Omit<OtherCall, 'agent'>;
+    const call = { agent, callSid: created.callSid, taskSid: created.taskSid, recordingSids: created.recordingSids, token: created.token };
+    await this.delivered(call.taskSid, ['task.updated']);
+    return call;
+  }
+
+  /** Ends the call, and waits until the functions have had the task's end (its figures are then in the report). */
+  async end(call: OtherCall): Promise<void> {
+    await this.control('POST', `/live-calls/${call.callSid}/end`);
+    await this.delivered(call.taskSid, ['task.wrapup', 'task.completed']);
+  }
+
+  /** Runs `during` while Twilio refuses the next `times` recording updates; nothing is left for other calls after. */
+  async duringOutage<T>(times: number, during: () => Promise<T>): Promise<T> {
+    const run = outages.then(async () => {
+      await this.control('POST', '/faults', { operation: 'recording.update', status: 503, code: 20503, times });
+      try {
+        return await during();
+      } finally {
+        await this.control('POST', '/faults', { operation: 'recording.update', status: 503, code: 20503, times: 0 });
+      }
+    });
+    outages = run.catch(() => undefined);
+    return run;
+  }
+
+  control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    return standinControl(this.standinUrl, method, path, body);
+  }
+
+  /** Until TaskRouter has delivered one of these events of the task to the functions, and they answered (10 s at most). */
+  private async delivered(taskSid: string, eventTypes: string[]): Promise<void> {
+    for (let waited = 0; waited < 10_000; waited += 200) {
+      const events = (await this.control('GET', '/event-callbacks')) as DeliveredEvent[];
+      if (events.some((event) => eventTypes.includes(event.eventType) && event.taskSid === taskSid && event.status > 0)) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
