@@ -1,7 +1,8 @@
 /**
  * The Desktop Manager view under the real @twilio/flex-ui (and Paste): the events as a table,
- * inline validation messages from the core's validator, saving with the version, a conflict that
- * names who saved meanwhile and reloads, the history with revert, the es-ES strings, and that
+ * inline validation messages from the core's validator, saving with the version, the pause policy
+ * per queue and the pause caps, a conflict that names who saved meanwhile and reloads, the history
+ * with revert, the es-ES strings, and that
  * agents get neither the view nor its side link. The configuration API is served over HTTP by
  * msw with the contract's rules (the core's validator decides 400s; versions decide 409s).
  */
@@ -10,7 +11,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import * as Flex from '@twilio/flex-ui';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { checkDesktopEventsConfig, type DesktopItemEvent } from '../../src/core/desktopEvents';
+import { checkDesktopEventsConfig, type DesktopEventsConfig, type DesktopItemEvent } from '../../src/core/desktopEvents';
 import { DesktopManagerPage, isAdmin, setupDesktopManager } from '../../src/components/DesktopManager';
 import { DesktopManagerView } from '../../src/components/DesktopManager/DesktopManagerView';
 import type { AdminBundle } from '../../src/components/DesktopManager/loadAdminBundle';
@@ -32,23 +33,25 @@ const cvv: DesktopItemEvent = {
   fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }],
 };
 
-interface Saved {
+interface Saved extends DesktopEventsConfig {
   version: number;
-  events: DesktopItemEvent[];
   updatedAt?: string;
   updatedBy?: string;
 }
 
+const inForce = ({ version, updatedAt, updatedBy, ...config }: Saved): DesktopEventsConfig => config;
+
 /**
- * The configuration API as the contract has it, in memory, reached as a browser must reach a
- * Twilio Function: POST only, the Flex token in the body (a form for reads, JSON for saves).
+ * The configuration API as the functions answer it, in memory, reached as a browser must reach a
+ * Twilio Function: POST only, the Flex token in the body (a form for reads, JSON for saves). A save
+ * that leaves a section out (queue policies, pause caps) keeps it.
  */
 const server = {
   current: { version: 0, events: [card, cvv] } as Saved,
   history: [] as Saved[],
-  puts: [] as Array<{ version: unknown; events: DesktopItemEvent[] }>,
-  saveAs(by: string, events: DesktopItemEvent[]) {
-    this.current = { version: this.current.version + 1, events, updatedAt: new Date().toISOString(), updatedBy: by };
+  puts: [] as Array<{ version: unknown } & DesktopEventsConfig>,
+  saveAs(by: string, config: DesktopEventsConfig) {
+    this.current = { version: this.current.version + 1, ...inForce(this.current), ...config, updatedAt: new Date().toISOString(), updatedBy: by };
     this.history.unshift(this.current);
     return this.current;
   },
@@ -58,15 +61,16 @@ const formToken = async (request: Request) => new URLSearchParams(await request.
 const msw = setupServer(
   http.post(`${BASE_URL}/desktop-events/config`, async ({ request }) => {
     if (!request.headers.get('content-type')?.startsWith('application/json')) return (await formToken(request)) ? HttpResponse.json(server.current) : unauthenticated();
-    const { Token, ...body } = (await request.json()) as { version: unknown; events: DesktopItemEvent[]; Token?: string };
+    const { Token, ...body } = (await request.json()) as { version: unknown; Token?: string } & DesktopEventsConfig;
     if (Token !== TOKEN) return unauthenticated();
     server.puts.push(body);
-    const check = checkDesktopEventsConfig({ events: body.events });
+    const { version, ...config } = body;
+    const check = checkDesktopEventsConfig({ ...inForce(server.current), ...config });
     if (!check.ok) return HttpResponse.json({ error: { code: 'invalid_config', message: 'invalid', problems: check.problems } }, { status: 400 });
-    if (body.version !== server.current.version) {
+    if (version !== server.current.version) {
       return HttpResponse.json({ error: { code: 'version_conflict', message: 'stale', current: server.current } }, { status: 409 });
     }
-    return HttpResponse.json(server.saveAs('ada', body.events));
+    return HttpResponse.json(server.saveAs('ada', config));
   }),
   // A page at a time (two here), newest first, `before` for older ones, as the functions answer.
   http.post(`${BASE_URL}/desktop-events/config/history`, async ({ request }) => {
@@ -94,6 +98,11 @@ const dialog = () => screen.getByRole('dialog');
 const field = (name: RegExp) => within(dialog()).getByLabelText(name);
 const type = (element: HTMLElement, value: string) => fireEvent.change(element, { target: { value } });
 const saveButton = () => screen.getByRole('button', { name: 'Save' });
+const queueRow = (index: number) => screen.getByTestId(`queue-policy-${index}`);
+const queueName = (index: number) => within(queueRow(index)).getByRole('textbox', { name: 'Queue name' });
+const caps = () => screen.getByTestId('desktop-manager-pause-caps');
+/** What a save of the shipped events sends besides them: every section, none set. */
+const noPolicies = { queuePolicies: [], pauseCaps: {} };
 
 describe('Desktop Manager view', () => {
   it('shows the events as a table: name, triggers, how long the pause lasts, the CRM fields; and the version in force', async () => {
@@ -142,7 +151,7 @@ describe('Desktop Manager view', () => {
     expect(screen.getByText('Unsaved changes')).toBeInTheDocument();
     fireEvent.click(saveButton());
     await waitFor(() => expect(screen.getByText('Saved as version 1. Calls use it within 5 seconds.')).toBeInTheDocument());
-    expect(server.puts).toEqual([{ version: 0, events: [card, { ...cvv, durationSeconds: 10 }] }]);
+    expect(server.puts).toEqual([{ version: 0, events: [card, { ...cvv, durationSeconds: 10 }], ...noPolicies }]);
     expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 1 · saved by ada at/);
     expect(screen.queryByText('Unsaved changes')).not.toBeInTheDocument();
   });
@@ -227,6 +236,8 @@ describe('Desktop Manager view', () => {
     expect(conflict).toHaveTextContent(/^bob saved version 1 at .+ while you were editing\. Reload to continue from their version; your unsaved changes will be lost\.$/);
     expect(server.current.version).toBe(1);
     expect(saveButton()).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Add queue' })).toBeDisabled();
+    expect(screen.getByLabelText('Manual pauses (seconds)')).toBeDisabled();
 
     fireEvent.click(screen.getByRole('button', { name: 'Reload' }));
     await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 1 · saved by bob/));
@@ -236,8 +247,8 @@ describe('Desktop Manager view', () => {
   });
 
   it('lists the saved versions with who and when, and reverts to one: it is saved as the next version', async () => {
-    server.saveAs('ada', [card, { ...cvv, durationSeconds: 10 }]);
-    server.saveAs('bob', [card, { ...cvv, durationSeconds: 45 }]);
+    server.saveAs('ada', { events: [card, { ...cvv, durationSeconds: 10 }] });
+    server.saveAs('bob', { events: [card, { ...cvv, durationSeconds: 45 }] });
     renderView();
     await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 2 · saved by bob/));
     fireEvent.click(screen.getByRole('button', { name: 'History' }));
@@ -251,11 +262,11 @@ describe('Desktop Manager view', () => {
     expect(within(row('cvv')).getByTestId('duration')).toHaveTextContent('10 s');
     fireEvent.click(saveButton());
     await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 3 · saved by ada/));
-    expect(server.puts).toEqual([{ version: 2, events: [card, { ...cvv, durationSeconds: 10 }] }]);
+    expect(server.puts).toEqual([{ version: 2, events: [card, { ...cvv, durationSeconds: 10 }], ...noPolicies }]);
   });
 
   it('shows the history a page at a time: older versions on demand', async () => {
-    for (const seconds of [10, 20, 30]) server.saveAs('ada', [card, { ...cvv, durationSeconds: seconds }]);
+    for (const seconds of [10, 20, 30]) server.saveAs('ada', { events: [card, { ...cvv, durationSeconds: seconds }] });
     renderView();
     await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 3/));
     fireEvent.click(screen.getByRole('button', { name: 'History' }));
@@ -276,6 +287,102 @@ describe('Desktop Manager view', () => {
     fireEvent.click(within(row('cvv')).getByRole('button', { name: /^Editar / }));
     type(within(dialog()).getByLabelText(/Reanudar tras/), '9999');
     expect(within(dialog()).getByText('Un número entero de segundos de 1 a 3600')).toBeInTheDocument();
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Cancelar' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Añadir cola' }));
+    expect(within(queueRow(0)).getByRole('combobox', { name: 'Política' })).toHaveDisplayValue('Solo eventos del escritorio');
+    expect(within(queueRow(0)).getByText('Obligatorio')).toBeInTheDocument();
+    type(screen.getByLabelText('Pausas manuales (segundos)'), '5');
+    expect(within(caps()).getByText('Debe ser de 10 a 86400 segundos')).toBeInTheDocument();
+  });
+});
+
+describe('Desktop Manager: pause policy per queue and pause caps', () => {
+  const regulated = { queuePolicies: [{ queue: 'Payments-Regulated', policy: 'never' as const }], pauseCaps: { manualSeconds: 120 } };
+
+  it('an admin sets a queue that never pauses and a 2-minute cap on manual pauses, and saves them with the events', async () => {
+    renderView();
+    await waitFor(() => expect(row('cvv')).toBeInTheDocument());
+    expect(screen.getByText('No queue has a policy: every queue allows every pause.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Manual pauses (seconds)')).toHaveAttribute('placeholder', '600');
+    expect(within(caps()).getAllByText('10–86400; leave empty for the default, 600 s')).toHaveLength(2);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add queue' }));
+    type(queueName(0), 'Payments-Regulated');
+    const policy = within(queueRow(0)).getByRole('combobox', { name: 'Policy of Payments-Regulated' });
+    expect(within(policy).getAllByRole('option').map((option) => option.textContent)).toEqual(['Allowed', 'Desktop item events only', 'Never pause']);
+    fireEvent.change(policy, { target: { value: 'never' } });
+    expect(within(queueRow(0)).getByText(/^Nothing pauses the recording of this queue’s calls: for regulated lines/)).toBeInTheDocument();
+    type(screen.getByLabelText('Manual pauses (seconds)'), '120');
+    expect(screen.getByText('Unsaved changes')).toBeInTheDocument();
+
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(screen.getByText('Saved as version 1. Calls use it within 5 seconds.')).toBeInTheDocument());
+    expect(server.puts).toEqual([{ version: 0, events: [card, cvv], ...regulated }]);
+    expect(queueName(0)).toHaveValue('Payments-Regulated');
+    expect(screen.getByLabelText('Manual pauses (seconds)')).toHaveValue('120');
+    expect(screen.queryByText('Unsaved changes')).not.toBeInTheDocument();
+  });
+
+  it('a queue listed twice, a queue without a name and a cap of 5 s are marked where they are and block Save; Discard restores', async () => {
+    server.saveAs('ada', { events: [card, cvv], ...regulated });
+    renderView();
+    await waitFor(() => expect(queueName(0)).toHaveValue('Payments-Regulated'));
+    expect(within(queueRow(0)).getByRole('combobox')).toHaveDisplayValue('Never pause');
+    expect(screen.getByLabelText('Manual pauses (seconds)')).toHaveValue('120');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add queue' }));
+    type(queueName(1), 'Payments-Regulated');
+    expect(within(queueRow(1)).getByText('This queue has a policy already')).toBeInTheDocument();
+    expect(queueName(1)).toHaveAttribute('aria-invalid', 'true');
+    expect(within(queueRow(0)).queryByText('This queue has a policy already')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Add queue' }));
+    expect(within(queueRow(2)).getByText('Required')).toBeInTheDocument();
+    const manual = screen.getByLabelText('Manual pauses (seconds)');
+    type(manual, '5');
+    expect(within(caps()).getByText('Must be 10–86400 seconds')).toBeInTheDocument();
+    expect(manual).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByText('Fix the problems marked below before saving.')).toBeInTheDocument();
+    expect(saveButton()).toBeDisabled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Discard changes' }));
+    expect(screen.queryByTestId('queue-policy-1')).not.toBeInTheDocument();
+    expect(queueName(0)).toHaveValue('Payments-Regulated');
+    expect(screen.getByLabelText('Manual pauses (seconds)')).toHaveValue('120');
+    expect(screen.queryByText('Must be 10–86400 seconds')).not.toBeInTheDocument();
+    expect(screen.queryByText('Unsaved changes')).not.toBeInTheDocument();
+    expect(server.puts).toEqual([]);
+  });
+
+  it('removes a queue’s policy; the save sends the list without it', async () => {
+    server.saveAs('ada', { events: [card, cvv], ...regulated });
+    renderView();
+    await waitFor(() => expect(queueName(0)).toHaveValue('Payments-Regulated'));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove the policy of Payments-Regulated' }));
+    expect(screen.getByText('No queue has a policy: every queue allows every pause.')).toBeInTheDocument();
+    type(screen.getByLabelText('Manual pauses (seconds)'), '');
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(screen.getByText('Saved as version 2. Calls use it within 5 seconds.')).toBeInTheDocument());
+    expect(server.puts).toEqual([{ version: 1, events: [card, cvv], ...noPolicies }]);
+  });
+
+  it('a version from the history brings back its queue policies and caps', async () => {
+    server.saveAs('ada', { events: [card, cvv], ...regulated });
+    server.saveAs('bob', { events: [card, cvv], ...noPolicies });
+    renderView();
+    await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 2 · saved by bob/));
+    expect(screen.queryByTestId('queue-policy-0')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'History' }));
+    const history = await within(dialog()).findByTestId('desktop-manager-history');
+    expect(within(history).getByTestId('history-version-1')).toHaveTextContent('Payments-Regulated: Never pause, manual pauses 120 s');
+    fireEvent.click(within(within(history).getByTestId('history-version-1')).getByRole('button', { name: 'Revert to this' }));
+
+    expect(screen.getByText('Version 1 is loaded below. Save to make it the version in force.')).toBeInTheDocument();
+    expect(queueName(0)).toHaveValue('Payments-Regulated');
+    expect(within(queueRow(0)).getByRole('combobox')).toHaveDisplayValue('Never pause');
+    expect(screen.getByLabelText('Manual pauses (seconds)')).toHaveValue('120');
+    fireEvent.click(saveButton());
+    await waitFor(() => expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent(/Version 3 · saved by ada/));
+    expect(server.puts).toEqual([{ version: 2, events: [card, cvv], ...regulated }]);
   });
 });
 

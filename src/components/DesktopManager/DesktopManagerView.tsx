@@ -1,8 +1,9 @@
 /**
  * The Desktop Manager: Flex admins configure desktop item events live (docs/desktop-manager.md). The events as
- * a table; add, edit and delete in a draft checked by the core's validator; save with the version
- * the draft started from (a conflict names who saved meanwhile and offers to reload); the history
- * of saved versions, each one revertible.
+ * a table, then the pause policy of each queue and the caps of manual and API pauses; add, edit and
+ * delete in a draft checked by the core's validator; save with the version the draft started from
+ * (a conflict names who saved meanwhile and offers to reload); the history of saved versions, each
+ * one revertible.
  *
  * Built with Paste and loaded only when an admin opens the view (desktop-manager.js, a public
  * asset of the functions): agents never download it.
@@ -19,11 +20,11 @@ import { Paragraph } from '@twilio-paste/core/paragraph';
 import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import { Theme } from '@twilio-paste/core/theme';
-import type { DesktopItemEvent } from '../../core/desktopEvents';
 import { ConfigApi, ConfigApiError, ConfigVersion, createConfigApi } from './configApi';
-import { describeProblem, emptyForm, EventForm, formOf, issuesByEvent } from './draft';
+import { configOfDraft, describeProblem, DraftConfig, draftOf, emptyForm, EventForm, formOf, issuesByRow, rowKey } from './draft';
 import { EventEditor } from './EventEditor';
 import { HistoryModal } from './HistoryModal';
+import { PauseCapsEditor, QueuePolicyEditor } from './PolicyEditor';
 import { translator, type Translate } from './strings';
 
 export interface DesktopManagerProps {
@@ -116,7 +117,7 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
   const api = useMemo(() => givenApi ?? createConfigApi(baseUrl, () => tokenNow.current()), [givenApi, baseUrl]);
 
   const [saved, setSaved] = useState<ConfigVersion>();
-  const [draft, setDraft] = useState<DesktopItemEvent[]>([]);
+  const [draft, setDraft] = useState<DraftConfig>(() => draftOf({ events: [] }));
   const [loadProblem, setLoadProblem] = useState<string>();
   const [notice, setNotice] = useState<Notice>();
   const [saving, setSaving] = useState(false);
@@ -128,7 +129,7 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
     try {
       const current = await api.read();
       setSaved(current);
-      setDraft(current.events);
+      setDraft(draftOf(current));
       setNotice(undefined);
     } catch (error) {
       setLoadProblem(error instanceof Error ? error.message : String(error));
@@ -136,17 +137,20 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
   }, [api]);
   useEffect(() => void load(), [load]);
 
-  const issues = useMemo(() => issuesByEvent(draft), [draft]);
-  const dirty = !!saved && JSON.stringify(draft) !== JSON.stringify(saved.events);
+  const config = useMemo(() => configOfDraft(draft), [draft]);
+  const issues = useMemo(() => issuesByRow(config), [config]);
+  // Both sides as the draft describes them, so a section the saved version lacks equals an empty one.
+  const savedConfig = useMemo(() => saved && JSON.stringify(configOfDraft(draftOf(saved))), [saved]);
+  const dirty = !!saved && JSON.stringify(config) !== savedConfig;
   const conflict = notice?.kind === 'conflict';
 
   const save = async () => {
     if (!saved || issues.size > 0) return;
     setSaving(true);
     try {
-      const next = await api.save(saved.version, draft);
+      const next = await api.save(saved.version, config);
       setSaved(next);
-      setDraft(next.events);
+      setDraft(draftOf(next));
       setNotice({ kind: 'saved', version: next.version });
     } catch (error) {
       if (error instanceof ConfigApiError && error.code === 'version_conflict') setNotice({ kind: 'conflict', current: error.current });
@@ -179,8 +183,10 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
     );
   }
 
-  const rowProblems = (index: number) => issues.get(index) ?? [];
-  const listProblems = issues.get('') ?? [];
+  const { events } = draft;
+  const rowProblems = (index: number) => issues.get(rowKey('events', index)) ?? [];
+  // The configuration's and the event list's own problems; every other one is shown on its row.
+  const listProblems = [...(issues.get('') ?? []), ...(issues.get('events') ?? [])];
 
   return (
     <Theme.Provider theme="default">
@@ -210,7 +216,7 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
         )}
         <Box display="flex" alignItems="center" marginBottom="space60">
           <Box marginRight="space40">
-            <Button variant="secondary" onClick={() => setEditing({ index: draft.length, form: emptyForm() })} disabled={conflict}>
+            <Button variant="secondary" onClick={() => setEditing({ index: events.length, form: emptyForm() })} disabled={conflict}>
               {t('DesktopManagerAdd')}
             </Button>
           </Box>
@@ -222,7 +228,7 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
           <Box flexGrow={1} />
           {dirty && (
             <Box marginRight="space40">
-              <Button variant="secondary" onClick={() => setDraft(saved.events)} disabled={saving}>
+              <Button variant="secondary" onClick={() => setDraft(draftOf(saved))} disabled={saving}>
                 {t('DesktopManagerDiscard')}
               </Button>
             </Box>
@@ -236,7 +242,7 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
             <HelpText variant="error">{[t('DesktopManagerFixFirst'), ...listProblems.map((issue) => describeProblem(issue, t))].join(' ')}</HelpText>
           </Box>
         )}
-        {draft.length === 0 ? (
+        {events.length === 0 ? (
           <Paragraph>{t('DesktopManagerEmpty')}</Paragraph>
         ) : (
           <Table data-testid="desktop-manager-events">
@@ -253,7 +259,7 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
               </Tr>
             </THead>
             <TBody>
-              {draft.map((event, index) => (
+              {events.map((event, index) => (
                 <Tr key={`${index}-${event.id}`} data-testid={`desktop-event-${event.id}`}>
                   <Td>
                     <Text as="div" fontWeight="fontWeightSemibold">
@@ -304,7 +310,7 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
                       <Button
                         variant="destructive_secondary"
                         size="small"
-                        onClick={() => setDraft(draft.filter((_, at) => at !== index))}
+                        onClick={() => setDraft({ ...draft, events: events.filter((_, at) => at !== index) })}
                         disabled={conflict}
                         aria-label={t('DesktopManagerDeleteNamed', { name: event.name ?? event.id })}
                       >
@@ -317,17 +323,25 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
             </TBody>
           </Table>
         )}
+        <QueuePolicyEditor
+          t={t}
+          queuePolicies={draft.queuePolicies}
+          issues={issues}
+          disabled={conflict}
+          onChange={(queuePolicies) => setDraft({ ...draft, queuePolicies })}
+        />
+        <PauseCapsEditor t={t} pauseCaps={draft.pauseCaps} issues={issues} disabled={conflict} onChange={(pauseCaps) => setDraft({ ...draft, pauseCaps })} />
         {editing && (
           <EventEditor
             t={t}
-            events={draft}
+            events={events}
             index={editing.index}
             initial={editing.form}
             onCancel={() => setEditing(undefined)}
             onApply={(event) => {
-              const next = [...draft];
+              const next = [...events];
               next[editing.index] = event;
-              setDraft(next);
+              setDraft({ ...draft, events: next });
               setEditing(undefined);
             }}
           />
@@ -340,7 +354,7 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
             formatTime={formatTime}
             onClose={() => setShowHistory(false)}
             onRevert={(version) => {
-              setDraft(version.events);
+              setDraft(draftOf(version));
               setNotice({ kind: 'reverted', version: version.version });
               setShowHistory(false);
             }}

@@ -17,7 +17,7 @@ import { Paragraph } from '@twilio-paste/core/paragraph';
 import { Stack } from '@twilio-paste/core/stack';
 import { useUID } from '@twilio-paste/core/uid-library';
 import type { DesktopItemEvent } from '../../core/desktopEvents';
-import { describeProblem, EventForm, eventOf, issuesByEvent, placeOf } from './draft';
+import { EventForm, eventOf, issuesByRow, problemsByPlace, rowKey } from './draft';
 import type { Translate } from './strings';
 
 export interface EventEditorProps {
@@ -41,19 +41,14 @@ export function EventEditor({ t, events, index, initial, onApply, onCancel }: Ev
   const problems = useMemo(() => {
     const list = [...events];
     list[index] = candidate;
-    const byPlace = new Map<string, string[]>();
-    for (const issue of issuesByEvent(list).get(index) ?? []) {
-      const place = placeOf(issue);
-      byPlace.set(place, [...(byPlace.get(place) ?? []), describeProblem(issue, t)]);
-    }
-    return byPlace;
+    return problemsByPlace(issuesByRow({ events: list }).get(rowKey('events', index)) ?? [], t);
   }, [JSON.stringify(candidate), events, index]);
 
   const set = (field: TextField) => (event: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [field]: event.target.value });
   const setCrm = (row: number, key: 'selector' | 'origin') => (event: React.ChangeEvent<HTMLInputElement>) =>
     setForm({ ...form, fields: form.fields.map((field, at) => (at === row ? { ...field, [key]: event.target.value } : field)) });
 
-  const errorOf = (place: string) => problems.get(place)?.join(' · ');
+  const errorOf = (place: string) => problems.get(place);
   // A number field is text with a numeric keyboard: a browser's number input reports "abc" as
   // empty, and the admin would be told the wrong problem.
   const textField = (field: TextField, label: string, help: string, options: { required?: boolean; numeric?: boolean } = {}) => {

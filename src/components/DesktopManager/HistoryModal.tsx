@@ -1,4 +1,7 @@
-/** The saved versions, newest first, a page at a time, with who saved each and when; any older one can be reverted to. */
+/**
+ * The saved versions, newest first, a page at a time, with who saved each and when; any older one
+ * can be reverted to, every section of it (events, queue policies, pause caps).
+ */
 import * as React from 'react';
 import { useEffect, useState } from 'react';
 import { Alert } from '@twilio-paste/core/alert';
@@ -9,6 +12,7 @@ import { Paragraph } from '@twilio-paste/core/paragraph';
 import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { useUID } from '@twilio-paste/core/uid-library';
 import type { ConfigApi, ConfigVersion } from './configApi';
+import { policySummary } from './PolicyEditor';
 import type { Translate } from './strings';
 
 export interface HistoryModalProps {
@@ -66,6 +70,7 @@ export function HistoryModal({ t, api, currentVersion, formatTime, onRevert, onC
                 <Th>{t('DesktopManagerHistorySavedAt')}</Th>
                 <Th>{t('DesktopManagerHistorySavedBy')}</Th>
                 <Th>{t('DesktopManagerHistoryEvents')}</Th>
+                <Th>{t('DesktopManagerHistoryPolicies')}</Th>
                 <Th>{t('DesktopManagerColumnActions')}</Th>
               </Tr>
             </THead>
@@ -76,6 +81,7 @@ export function HistoryModal({ t, api, currentVersion, formatTime, onRevert, onC
                   <Td>{version.updatedAt ? formatTime(version.updatedAt) : ''}</Td>
                   <Td>{version.updatedBy}</Td>
                   <Td>{version.events.map((event) => `${event.name ?? event.id}${event.durationSeconds ? ` (${event.durationSeconds} s)` : ''}`).join(', ')}</Td>
+                  <Td>{policySummary(version, t)}</Td>
                   <Td>
                     {version.version === currentVersion ? (
                       <Badge as="span" variant="success">

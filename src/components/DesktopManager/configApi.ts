@@ -2,13 +2,13 @@
  * The Desktop Manager's client for the configuration API (docs/desktop-manager.md), authenticated with the
  * admin's Flex token. From a browser, Twilio Functions allow only GET and POST and no `Token`
  * header (their gateway answers the CORS preflight), so the token goes in the body as Flex's own
- * requests carry it: a read posts only `Token` (form-encoded), a save posts `{version, events, Token}`.
+ * requests carry it: a read posts only `Token` (form-encoded), a save posts `{version, events, queuePolicies?, pauseCaps?, Token}`.
  */
-import type { DesktopItemEvent } from '../../core/desktopEvents';
+import type { DesktopEventsConfig } from '../../core/desktopEvents';
 
-export interface ConfigVersion {
+/** A version of the configuration: its events, and the queue policies and pause caps when it has them. */
+export interface ConfigVersion extends DesktopEventsConfig {
   version: number;
-  events: DesktopItemEvent[];
   updatedAt?: string;
   updatedBy?: string;
 }
@@ -30,7 +30,8 @@ export class ConfigApiError extends Error {
 
 export interface ConfigApi {
   read(): Promise<ConfigVersion>;
-  save(version: number, events: DesktopItemEvent[]): Promise<ConfigVersion>;
+  /** Saves `config` as the version after `version`; a section it leaves out (queue policies, pause caps) stays as it is. */
+  save(version: number, config: DesktopEventsConfig): Promise<ConfigVersion>;
   /** One page of saved versions, newest first; `next` (pass it as `before`) while older ones exist. */
   history(before?: number): Promise<{ versions: ConfigVersion[]; next?: number }>;
 }
@@ -59,8 +60,11 @@ export function createConfigApi(baseUrl: string, token: () => string | undefined
   const tokenForm = () => ({ headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Token: token() ?? '' }).toString() });
   return {
     read: () => call<ConfigVersion>('/desktop-events/config', tokenForm()),
-    save: (version, events) =>
-      call<ConfigVersion>('/desktop-events/config', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version, events, Token: token() ?? '' }) }),
+    save: (version, { events, queuePolicies, pauseCaps }) =>
+      call<ConfigVersion>('/desktop-events/config', {
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ version, events, queuePolicies, pauseCaps, Token: token() ?? '' }),
+      }),
     history: (before) => {
       const form = tokenForm();
       const body = before === undefined ? form.body : `${form.body}&${new URLSearchParams({ before: String(before) }).toString()}`;

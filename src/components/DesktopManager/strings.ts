@@ -3,10 +3,12 @@
  * looked up in `manager.strings` first, so a customer may override any of them as with the
  * plugin's other strings. `problem.<code>` translate the core validator's issue codes.
  */
-import type { ConfigIssueCode } from '../../core/desktopEvents';
+import type { ConfigIssueCode, PausePolicy } from '../../core/desktopEvents';
 import { forLocale, format } from '../../flex/strings';
 
 type ProblemKey = `DesktopManagerProblem_${ConfigIssueCode}`;
+/** Each pause policy's name and its one-line explanation. */
+type PolicyKey = `DesktopManagerPolicy_${PausePolicy}` | `DesktopManagerPolicyHelp_${PausePolicy}`;
 
 const enUS = {
   DesktopManagerTitle: 'Desktop Manager',
@@ -85,6 +87,33 @@ const enUS = {
   DesktopManagerHistoryOlder: 'Older versions',
   DesktopManagerRevert: 'Revert to this',
   DesktopManagerReverted: 'Version {{version}} is loaded below. Save to make it the version in force.',
+  DesktopManagerHistoryPolicies: 'Queue policies and caps',
+  DesktopManagerQueuesTitle: 'Pause policy per queue',
+  DesktopManagerQueuesIntro:
+    'What may pause the recording of a TaskRouter queue’s calls, by the queue’s name. A queue not listed here allows every pause. Saved changes apply within 5 seconds.',
+  DesktopManagerQueuesEmpty: 'No queue has a policy: every queue allows every pause.',
+  DesktopManagerColumnQueue: 'Queue',
+  DesktopManagerColumnPolicy: 'Policy',
+  DesktopManagerQueueName: 'Queue name',
+  DesktopManagerPolicyOf: 'Policy of {{queue}}',
+  DesktopManagerQueueAdd: 'Add queue',
+  DesktopManagerQueueRemove: 'Remove',
+  DesktopManagerQueueRemoveNamed: 'Remove the policy of {{queue}}',
+  DesktopManagerQueueLimit: 'At most {{max}} queues can have a policy.',
+  DesktopManagerPolicy_allowed: 'Allowed',
+  DesktopManagerPolicyHelp_allowed: 'Every pause: desktop item events, agents and supervisors in Flex, and the API.',
+  'DesktopManagerPolicy_desktop-events-only': 'Desktop item events only',
+  'DesktopManagerPolicyHelp_desktop-events-only': 'Only desktop item events pause; a pause by hand in Flex or through the API is refused.',
+  DesktopManagerPolicy_never: 'Never pause',
+  DesktopManagerPolicyHelp_never: 'Nothing pauses the recording of this queue’s calls: for regulated lines that must record everything.',
+  DesktopManagerCapsTitle: 'Pause caps',
+  DesktopManagerCapsIntro:
+    'A pause started by hand in Flex (by an agent or a supervisor) or through the API ends by itself after this long, unless it is resumed first. Desktop item events keep their own durations.',
+  DesktopManagerCapManual: 'Manual pauses (seconds)',
+  DesktopManagerCapApi: 'API pauses (seconds)',
+  DesktopManagerCapHelp: '10–86400; leave empty for the default, {{seconds}} s',
+  DesktopManagerCapManualShort: 'manual pauses {{seconds}} s',
+  DesktopManagerCapApiShort: 'API pauses {{seconds}} s',
   DesktopManagerProblem_not_object: 'Not a configuration',
   DesktopManagerProblem_no_events: 'Keep at least one event',
   DesktopManagerProblem_unknown_field: 'Unknown setting',
@@ -104,7 +133,7 @@ const enUS = {
   DesktopManagerProblem_duplicate_queue: 'This queue has a policy already',
   DesktopManagerProblem_pause_cap: 'Must be 10–86400 seconds',
   DesktopManagerProblem_invalid: 'Not valid',
-} satisfies Record<ProblemKey, string> & Record<string, string>;
+} satisfies Record<ProblemKey | PolicyKey, string> & Record<string, string>;
 
 export type ManagerStringKey = keyof typeof enUS;
 
@@ -185,6 +214,33 @@ const esES: Record<ManagerStringKey, string> = {
   DesktopManagerHistoryOlder: 'Versiones más antiguas',
   DesktopManagerRevert: 'Volver a esta',
   DesktopManagerReverted: 'La versión {{version}} está cargada abajo. Guarde para que entre en vigor.',
+  DesktopManagerHistoryPolicies: 'Políticas de cola y límites',
+  DesktopManagerQueuesTitle: 'Política de pausa por cola',
+  DesktopManagerQueuesIntro:
+    'Qué puede pausar la grabación de las llamadas de una cola de TaskRouter, por el nombre de la cola. Una cola que no está en la lista permite todas las pausas. Los cambios guardados se aplican en 5 segundos.',
+  DesktopManagerQueuesEmpty: 'Ninguna cola tiene política: todas las colas permiten todas las pausas.',
+  DesktopManagerColumnQueue: 'Cola',
+  DesktopManagerColumnPolicy: 'Política',
+  DesktopManagerQueueName: 'Nombre de la cola',
+  DesktopManagerPolicyOf: 'Política de {{queue}}',
+  DesktopManagerQueueAdd: 'Añadir cola',
+  DesktopManagerQueueRemove: 'Quitar',
+  DesktopManagerQueueRemoveNamed: 'Quitar la política de {{queue}}',
+  DesktopManagerQueueLimit: 'Como máximo {{max}} colas pueden tener política.',
+  DesktopManagerPolicy_allowed: 'Permitida',
+  DesktopManagerPolicyHelp_allowed: 'Todas las pausas: eventos del escritorio, agentes y supervisores en Flex, y la API.',
+  'DesktopManagerPolicy_desktop-events-only': 'Solo eventos del escritorio',
+  'DesktopManagerPolicyHelp_desktop-events-only': 'Solo los eventos del escritorio pausan; una pausa manual en Flex o desde la API se rechaza.',
+  DesktopManagerPolicy_never: 'Nunca pausar',
+  DesktopManagerPolicyHelp_never: 'Nada pausa la grabación de las llamadas de esta cola: para líneas reguladas que deben grabarlo todo.',
+  DesktopManagerCapsTitle: 'Límites de pausa',
+  DesktopManagerCapsIntro:
+    'Una pausa iniciada a mano en Flex (por un agente o un supervisor) o desde la API termina sola pasado este tiempo, salvo que se reanude antes. Los eventos del escritorio mantienen su propia duración.',
+  DesktopManagerCapManual: 'Pausas manuales (segundos)',
+  DesktopManagerCapApi: 'Pausas desde la API (segundos)',
+  DesktopManagerCapHelp: 'De 10 a 86400; déjelo vacío para el valor por defecto, {{seconds}} s',
+  DesktopManagerCapManualShort: 'pausas manuales {{seconds}} s',
+  DesktopManagerCapApiShort: 'pausas de la API {{seconds}} s',
   DesktopManagerProblem_not_object: 'No es una configuración',
   DesktopManagerProblem_no_events: 'Mantenga al menos un evento',
   DesktopManagerProblem_unknown_field: 'Ajuste desconocido',
