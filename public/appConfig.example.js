@@ -15,6 +15,7 @@
 //           "pauseBehavior": "skip",
 //           "agentsMayStop": false,
 //           "shortcutKey": "P",
+//           "alertPausedSeconds": 180,
 //           "indicator": {
 //             "showTimeline": true,
 //             "warningSound": false,
@@ -38,6 +39,9 @@
 //   shortcutKey        one letter or digit, default "P" (Ctrl+Shift+P toggles the pause);
 //                      "" turns the shortcut off. Firefox uses Ctrl+Shift+P for a private
 //                      window, so pick another key if your agents use Firefox.
+//   alertPausedSeconds default 180. Supervisors and admins get a Flex notification, and the
+//                      call's row in "Recording Controls" a flag, when a call has been paused
+//                      longer than this (10–86400). A pause Twilio refused is flagged at once.
 //   indicator.showTimeline  true (default): the small timeline of paused intervals.
 //   indicator.warningSound  false (default): true plays a short tone when the warning before an
 //                           automatic resume begins (the last 10 seconds of a pause).

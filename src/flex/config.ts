@@ -28,6 +28,8 @@ export interface RecordingControlsConfig {
   pollSeconds: number;
   /** Ctrl+Shift+<key> toggles the pause; empty string turns the shortcut off. */
   shortcutKey: string;
+  /** Supervisors are alerted when a call has been paused longer than this (seconds). */
+  alertPausedSeconds: number;
   indicator: IndicatorConfig;
 }
 
@@ -37,6 +39,7 @@ export const defaultConfig: RecordingControlsConfig = {
   agentsMayStop: false,
   pollSeconds: 15,
   shortcutKey: 'P',
+  alertPausedSeconds: 180,
   indicator: { showTimeline: true, warningSound: false, labels: {} },
 };
 
@@ -62,7 +65,7 @@ export function readConfig(raw: unknown): ConfigResult {
   if (!isObject(raw)) {
     return { config: defaultConfig, problems: ['ui_attributes.recordingControls is missing or not an object'] };
   }
-  const known = ['serverlessBaseUrl', 'pauseBehavior', 'agentsMayStop', 'pollSeconds', 'shortcutKey', 'indicator'];
+  const known = ['serverlessBaseUrl', 'pauseBehavior', 'agentsMayStop', 'pollSeconds', 'shortcutKey', 'alertPausedSeconds', 'indicator'];
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) problems.push(`unknown setting "${key}"`);
   }
@@ -93,6 +96,12 @@ export function readConfig(raw: unknown): ConfigResult {
   if (raw.shortcutKey !== undefined) {
     if (typeof raw.shortcutKey === 'string' && /^[A-Z0-9]?$/.test(raw.shortcutKey)) config.shortcutKey = raw.shortcutKey;
     else problems.push('shortcutKey must be one upper-case letter or digit (or "" for none)');
+  }
+
+  if (raw.alertPausedSeconds !== undefined) {
+    const seconds = raw.alertPausedSeconds;
+    if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 10 && seconds <= 86_400) config.alertPausedSeconds = seconds;
+    else problems.push('alertPausedSeconds must be a whole number of seconds from 10 to 86400');
   }
 
   if (raw.indicator !== undefined) {

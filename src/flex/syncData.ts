@@ -62,8 +62,13 @@ export interface LiveCallItem {
   holds: Hold[];
   resumeAt: string | null;
   outOfSync: boolean;
+  /** The current task's pauses Twilio refused, and how many of them no later try has paused. */
+  failedPauses: number;
+  failedPausesNotRecovered: number;
   updatedAt?: string;
 }
+
+const count = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0);
 
 export function liveCallFromItem(key: string, data: unknown): LiveCallItem | undefined {
   if (!isObject(data) || !Array.isArray(data.holds)) return undefined;
@@ -77,6 +82,8 @@ export function liveCallFromItem(key: string, data: unknown): LiveCallItem | und
     holds,
     resumeAt: typeof data.resumeAt === 'string' ? data.resumeAt : null,
     outOfSync: data.outOfSync === true,
+    failedPauses: count(data.failedPauses),
+    failedPausesNotRecovered: count(data.failedPausesNotRecovered),
     ...(typeof data.updatedAt === 'string' && { updatedAt: data.updatedAt }),
   };
 }

@@ -38,6 +38,10 @@ export interface LiveCallItem {
   /** The earliest moment an open hold closes by itself. */
   resumeAt: string | null;
   outOfSync: boolean;
+  /** The current task's pauses Twilio did not confirm, when there were any (supervisors are alerted). */
+  failedPauses?: number;
+  /** Of those, the ones no later try has paused: the call may be recording card data. */
+  failedPausesNotRecovered?: number;
   updatedAt: string;
   /** The ledger write this item copies: an older copy never overwrites a newer one. */
   seq: number;
@@ -48,18 +52,22 @@ export interface AgentCall extends LiveCall {
   taskSid: string;
 }
 
-export const liveCallItem = (record: CallRecord): LiveCallItem => ({
-  callSid: record.call.callSid,
-  ...(record.call.taskSid && { taskSid: record.call.taskSid }),
-  ...(record.call.conferenceSid && { conferenceSid: record.call.conferenceSid }),
-  agents: record.call.agent ? [record.call.agent] : [],
-  recording: record.recording,
-  holds: record.holds,
-  resumeAt: nextExpiry(record),
-  outOfSync: record.outOfSync,
-  updatedAt: record.updatedAt,
-  seq: record.seq,
-});
+export function liveCallItem(record: CallRecord): LiveCallItem {
+  const evidence = record.call.taskSid ? record.evidence?.find((task) => task.taskSid === record.call.taskSid) : undefined;
+  return {
+    callSid: record.call.callSid,
+    ...(record.call.taskSid && { taskSid: record.call.taskSid }),
+    ...(record.call.conferenceSid && { conferenceSid: record.call.conferenceSid }),
+    agents: record.call.agent ? [record.call.agent] : [],
+    recording: record.recording,
+    holds: record.holds,
+    resumeAt: nextExpiry(record),
+    outOfSync: record.outOfSync,
+    ...(evidence && evidence.failedPauses > 0 && { failedPauses: evidence.failedPauses, failedPausesNotRecovered: evidence.failedPauses - evidence.failedPausesRecovered }),
+    updatedAt: record.updatedAt,
+    seq: record.seq,
+  };
+}
 
 /** What the sweep must look at: an expiry that has come, or a change Twilio did not confirm. */
 export const needsSweep = (item: LiveCallItem, now: Date): boolean =>
