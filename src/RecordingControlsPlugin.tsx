@@ -8,7 +8,7 @@ import { addComplianceView } from './components/Compliance';
 import { addSupervisorView } from './components/SupervisorView';
 import { setupDesktopManager } from './components/DesktopManager';
 import { registerToggleShortcut } from './flex/keyboard';
-import { registerNotifications } from './flex/notifications';
+import { registerNotifications, startSupervisorAlerts } from './flex/notifications';
 import { createPluginRuntime } from './flex/pluginRuntime';
 import { setRuntime, type Runtime } from './flex/runtime';
 import { registerStrings } from './flex/strings';
@@ -37,6 +37,7 @@ export default class RecordingControlsPlugin extends FlexPlugin {
     setRuntime(runtime);
 
     registerNotifications();
+    if (runtime.configured && runtime.isSupervisor()) startSupervisorAlerts(runtime);
     registerRecordingActions();
     registerToggleShortcut(flex.KeyboardShortcutManager, runtime.config.shortcutKey, runtime.t('RecordingControlsShortcut'), () => {
       // Failures are already shown as notifications by the action.

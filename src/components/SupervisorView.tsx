@@ -17,8 +17,10 @@ import { liveCallRows, type LiveCallRow } from '../flex/calls';
 import { countdown, describe, hasOwnHold, holdName, who } from '../flex/describe';
 import { keyOf, type CallEntry } from '../flex/liveState';
 import { getRuntime } from '../flex/runtime';
+import { alertsOf, type CallAlert } from '../flex/supervisorAlerts';
 import type { LiveCallItem } from '../flex/syncData';
 import type { CallRef, CallStatus } from '../flex/types';
+import { minutesSeconds } from '../core/holds';
 import { useCall, useCallEntry, useLiveIndex, useNow } from './hooks';
 import { toneColors } from './RecordingIndicator';
 
@@ -37,12 +39,32 @@ interface RowProps {
   outOfSync?: boolean;
   /** Twilio has not answered for the call yet: say so rather than "checking". */
   unconfirmed?: boolean;
+  /** The live index's item, for the call's alerts. */
+  item?: LiveCallItem;
 }
 
-function CallRowView({ row, entry, outOfSync, unconfirmed }: RowProps) {
+function AlertFlags({ item, now }: { item: LiveCallItem; now: number }) {
+  const runtime = getRuntime();
+  const thresholdMs = runtime.config.alertPausedSeconds * 1000;
+  const text: Record<CallAlert, string> = {
+    pauseFailed: runtime.t('RecordingControlsFlagPauseFailed'),
+    pausedLong: runtime.t('RecordingControlsFlagPausedLong', { threshold: minutesSeconds(runtime.config.alertPausedSeconds) }),
+  };
+  return (
+    <>
+      {alertsOf(item, now, thresholdMs).map((alert) => (
+        <div key={alert} data-testid={`alert-${alert}`} role="status" style={{ color: alert === 'pauseFailed' ? '#d61f1f' : '#8a5a00', fontWeight: 600 }}>
+          {text[alert]}
+        </div>
+      ))}
+    </>
+  );
+}
+
+function CallRowView({ row, entry, outOfSync, unconfirmed, item }: RowProps) {
   const runtime = getRuntime();
   const status = entry?.status;
-  const now = useNow(!!status?.holds.length);
+  const now = useNow(!!status?.holds.length || !!item?.holds.length);
   const identity = runtime.identity();
   const context = { t: runtime.t, identity, labels: runtime.config.indicator.labels, now };
   const described = describe(entry, context);
@@ -78,6 +100,7 @@ function CallRowView({ row, entry, outOfSync, unconfirmed }: RowProps) {
         {description.text}
         {outOfSync && <div style={{ color: '#d61f1f' }}>{runtime.t('RecordingControlsViewOutOfSync')}</div>}
       </td>
+      <td data-testid="recording-alerts">{item && <AlertFlags item={item} now={now} />}</td>
       <td>
         <ul style={{ margin: 0, paddingLeft: 16 }}>
           {(status?.holds ?? []).map((hold) => (
@@ -101,9 +124,9 @@ function CallRowView({ row, entry, outOfSync, unconfirmed }: RowProps) {
 /** A call from the live-calls map: its state is the item's; only an action in flight comes from the plugin. */
 function IndexRow({ row, call }: { row: LiveCallRow; call: LiveCallItem }) {
   const pending = useCallEntry(row.ref)?.pending;
-  if (call.recording === 'unknown') return <CallRowView row={row} entry={{ pending }} outOfSync={call.outOfSync} unconfirmed />;
+  if (call.recording === 'unknown') return <CallRowView row={row} entry={{ pending }} outOfSync={call.outOfSync} unconfirmed item={call} />;
   const status: CallStatus = { callSid: call.callSid, recording: call.recording, holds: call.holds, recordings: [], intervals: [] };
-  return <CallRowView row={row} entry={{ status, pending }} outOfSync={call.outOfSync} />;
+  return <CallRowView row={row} entry={{ status, pending }} outOfSync={call.outOfSync} item={call} />;
 }
 
 /** A call not in the map (added by SID, or the map is unavailable): watched on its own. */
@@ -138,6 +161,8 @@ export function SupervisorView() {
     .filter((ref) => !shown.some((row) => keyOf(row.ref) === keyOf(ref) || (!!ref.callSid && row.ref.callSid === ref.callSid)))
     .map((ref) => ({ ref, agent: '' }));
   const empty = fromIndex.length + watched.length + extraRows.length === 0;
+  const now = useNow(fromIndex.some(({ call }) => call.holds.length > 0));
+  const needAttention = fromIndex.filter(({ call }) => alertsOf(call, now, runtime.config.alertPausedSeconds * 1000).length > 0).length;
 
   const add = (event: React.FormEvent) => {
     event.preventDefault();
@@ -153,6 +178,11 @@ export function SupervisorView() {
       <p style={{ margin: '0 0 12px', color: '#606b85' }}>
         {runtime.configured ? runtime.t('RecordingControlsViewPauseBehavior', { behavior: runtime.config.pauseBehavior }) : runtime.t('RecordingControlsUnavailable')}
       </p>
+      {needAttention > 0 && (
+        <p role="status" data-testid="calls-need-attention" style={{ margin: '0 0 12px', color: '#d61f1f', fontWeight: 600 }}>
+          {runtime.t('RecordingControlsViewAttention', { count: needAttention })}
+        </p>
+      )}
       {index.state === 'unavailable' && (
         <p role="status" data-testid="live-list-unavailable" style={{ margin: '0 0 12px', color: '#8a5a00' }}>
           {runtime.t('RecordingControlsViewIndexUnavailable')}
@@ -176,6 +206,7 @@ export function SupervisorView() {
               <th>{runtime.t('RecordingControlsViewAgent')}</th>
               <th>{runtime.t('RecordingControlsViewCall')}</th>
               <th>{runtime.t('RecordingControlsViewState')}</th>
+              <th>{runtime.t('RecordingControlsViewAlerts')}</th>
               <th>{runtime.t('RecordingControlsViewHolds')}</th>
               <th>{runtime.t('RecordingControlsViewActions')}</th>
             </tr>

@@ -5,8 +5,10 @@
  */
 import * as React from 'react';
 import { NotificationBar, Notifications, NotificationType } from '@twilio/flex-ui';
-import { getRuntime } from './runtime';
+import { minutesSeconds } from '../core/holds';
+import { getRuntime, type Runtime } from './runtime';
 import type { StringKey } from './strings';
+import { watchSupervisorAlerts } from './supervisorAlerts';
 
 export const NotificationIds = {
   paused: 'RecordingControlsPaused',
@@ -16,6 +18,12 @@ export const NotificationIds = {
   noRecording: 'RecordingControlsNoRecording',
   pauseFailed: 'RecordingControlsPauseFailed',
   actionFailed: 'RecordingControlsActionFailed',
+} as const;
+
+/** Supervisors' alerts on other agents' calls: apart from the notices of the user's own call. */
+export const AlertNotificationIds = {
+  pauseFailed: 'RecordingControlsAlertPauseFailed',
+  pausedLong: 'RecordingControlsAlertPausedLong',
 } as const;
 
 /** Renders a plugin string with the notification's context (Flex clones `notificationContext` in). */
@@ -51,6 +59,20 @@ export function registerNotifications(): void {
     ],
   });
   register({ id: NotificationIds.actionFailed, type: NotificationType.error, content: text('RecordingControlsNotifyActionFailed'), timeout: 10000 });
+  // Each alert's instances stack (one per call); a failed pause stays until closed.
+  register({ id: AlertNotificationIds.pauseFailed, type: NotificationType.error, content: text('RecordingControlsAlertPauseFailed', { alert: true }), timeout: 0 });
+  register({ id: AlertNotificationIds.pausedLong, type: NotificationType.warning, content: text('RecordingControlsAlertPausedLong'), timeout: 30000 });
+}
+
+/**
+ * For supervisors and admins: a Flex notification whenever a live call gains an alert, wherever in
+ * Flex they are. It keeps the live-calls index open for the session (Sync pushes its changes).
+ */
+export function startSupervisorAlerts(runtime: Runtime): () => void {
+  const threshold = minutesSeconds(runtime.config.alertPausedSeconds);
+  return watchSupervisorAlerts(runtime.index, runtime.config.alertPausedSeconds * 1000, (alert, call) => {
+    Notifications.showNotification(AlertNotificationIds[alert], { agent: call.agents.join(', ') || call.callSid, threshold });
+  });
 }
 
 /** Shows one instance at a time of the short-lived ones; the new context replaces the old. */

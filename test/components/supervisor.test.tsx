@@ -4,6 +4,7 @@ import * as Flex from '@twilio/flex-ui';
 import { addSupervisorView, SupervisorSideLink, SupervisorView } from '../../src/components/SupervisorView';
 import { createRuntime, setRuntime } from '../../src/flex/runtime';
 import { defaultConfig } from '../../src/flex/config';
+import { startSupervisorAlerts } from '../../src/flex/notifications';
 import { createPluginRuntime } from '../../src/flex/pluginRuntime';
 import RecordingControlsPlugin from '../../src/RecordingControlsPlugin';
 import { liveCallsShardNames } from '../../src/flex/syncData';
@@ -162,6 +163,52 @@ describe('Recording Controls page', () => {
     sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { outOfSync: true }));
     renderInFlex(<SupervisorView />);
     await waitFor(() => expect(row(aliceTask.taskSid)).toHaveTextContent('Twilio has not confirmed the last change yet'));
+  });
+
+  it('alerts the supervisor, in the row and in a Flex notification, to a pause that failed and no later try has paused', async () => {
+    const runtime = createPluginRuntime({ ...manager, insightsClient: sync.client });
+    setRuntime(runtime);
+    const stop = startSupervisorAlerts(runtime);
+    try {
+      sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { recording: 'unknown', failedPauses: 1, failedPausesNotRecovered: 1 }));
+      renderInFlex(<SupervisorView />);
+      await waitFor(() => expect(within(row(aliceTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent('Pause failed — not paused since: card details may be recorded'));
+      expect(screen.getByTestId('calls-need-attention')).toHaveTextContent('1 call(s) need attention');
+      expect(await screen.findByText('A pause failed on alice’s call and no later try has paused it: the call may be recording card details.')).toBeInTheDocument();
+
+      // Her next try paused: the alert goes from the row; a failure that recovered needs no one's attention.
+      sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(callStatus([desktopHold()], { callSid: sid('CA', 'a'), recording: 'paused' }), { failedPauses: 1, failedPausesNotRecovered: 0 }));
+      await waitFor(() => expect(within(row(aliceTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent(/^$/));
+      expect(screen.queryByTestId('calls-need-attention')).not.toBeInTheDocument();
+    } finally {
+      stop();
+    }
+  });
+
+  it('alerts the supervisor once a call has been paused longer than alertPausedSeconds, at that moment and once', async () => {
+    const runtime = createPluginRuntime({ ...manager, insightsClient: sync.client });
+    setRuntime(runtime);
+    expect(runtime.config.alertPausedSeconds).toBe(180);
+    const alerts = () => screen.queryAllByText('bob’s call has been paused for over 3:00: check the pause is still needed.');
+    const stop = startSupervisorAlerts(runtime);
+    try {
+      // Bob's card number pause began 178.8 s ago: 1.2 s before the threshold.
+      const openedAt = new Date(Date.now() - 178_800).toISOString();
+      sync.setItem(shardOf(sid('CA', 'b')), sid('CA', 'b'), itemOf(callStatus([desktopHold({ openedAt })], { callSid: sid('CA', 'b'), recording: 'paused' })));
+      renderInFlex(<SupervisorView />);
+      await waitFor(() => expect(row(bobTask.taskSid)).toHaveTextContent('Paused — Card number'));
+      expect(within(row(bobTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent(/^$/);
+      expect(alerts()).toHaveLength(0);
+
+      await waitFor(() => expect(within(row(bobTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent('Paused for over 3:00'), { timeout: 3000 });
+      await waitFor(() => expect(alerts()).toHaveLength(1));
+      // The index changes again (the same pause renewed): no second notification for the same alert.
+      sync.setItem(shardOf(sid('CA', 'b')), sid('CA', 'b'), itemOf(callStatus([desktopHold({ openedAt, resumeAt: new Date(Date.now() + 30_000).toISOString() })], { callSid: sid('CA', 'b'), recording: 'paused' })));
+      await new Promise((done) => setTimeout(done, 100));
+      expect(alerts()).toHaveLength(1);
+    } finally {
+      stop();
+    }
   });
 
   it('says when Twilio has not confirmed a call\'s recording state yet', async () => {

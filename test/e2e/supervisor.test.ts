@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => stopDemoStack(browser, running));
 
 async function supervisorFrame(): Promise<Frame> {
-  await page.getByRole('tab', { name: 'Supervisor' }).click();
+  await page.getByRole('tab', { name: 'Supervisor', exact: true }).click();
   const frame = await (await page.waitForSelector('[data-testid=supervisor-frame]')).contentFrame();
   if (!frame) throw new Error('the Supervisor frame has no document');
   frame.page().on('pageerror', (error) => pageErrors.push(error.message));
@@ -78,6 +78,10 @@ describe('the Supervisor tab', () => {
     expect(await agentOf(calls.paused.callSid)).toBe('bob');
     expect(await agentOf(calls.failed.callSid)).toBe('carol');
     expect(await agentOf(calls.transferred.callSid)).toBe('erin'); // the call went with the transfer, not the task
+    // Carol's pause failed and nothing has paused her call since: the supervisor is alerted on her row.
+    await rowOf(frame, calls.failed.callSid).getByTestId('recording-alerts').getByText('Pause failed — not paused since: card details may be recorded').waitFor({ timeout: 10_000 });
+    expect(await rowOf(frame, calls.paused.callSid).getByTestId('recording-alerts').textContent()).toBe('');
+    expect(await frame.getByTestId('calls-need-attention').textContent()).toBe('1 call(s) need attention');
     expect(await rowOf(frame, calls.paused.callSid).textContent()).toContain('Card number (bob)');
 
     // What the rows say is what Twilio has.
