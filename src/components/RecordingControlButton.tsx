@@ -1,11 +1,13 @@
 /**
  * The pause/resume button in the call canvas actions (next to hold and mute). Disabled while
- * the call is not live, not recorded or its state is unknown; busy while a request is in flight.
+ * the call is not live, not recorded or its state is unknown, and — saying why — while the call's
+ * queue allows no pause by hand; busy while a request is in flight.
  */
 import * as React from 'react';
 import { Actions, IconButton, withTaskContext } from '@twilio/flex-ui';
 import { RecordingActions } from '../actions/recordingActions';
 import { isLiveVoiceTask, refOf } from '../flex/calls';
+import { pauseAllowed } from '../core/desktopEvents';
 import { hasOwnHold } from '../flex/describe';
 import { getRuntime } from '../flex/runtime';
 import type { TaskLike } from '../flex/types';
@@ -24,11 +26,15 @@ export function RecordingControlButtonView({ task }: { task?: TaskLike }) {
   const status = entry?.status;
   const mine = hasOwnHold(status?.holds, runtime.identity());
   const busy = !!entry?.pending;
-  const usable = runtime.configured && live && !!status && status.recording !== 'absent' && !entry?.error;
+  // A hold of the agent's own can always be ended; a new one only where the queue's policy allows it.
+  const refused = !mine && !!status?.pausePolicy && !pauseAllowed(status.pausePolicy, 'manual');
+  const usable = runtime.configured && live && !!status && status.recording !== 'absent' && !entry?.error && !refused;
 
   const label = busy
     ? runtime.t(entry?.pending === 'pause' ? 'RecordingControlsPausing' : entry?.pending === 'resume' ? 'RecordingControlsResuming' : 'RecordingControlsWorking')
-    : runtime.t(mine ? 'RecordingControlsResume' : 'RecordingControlsPause');
+    : refused
+      ? runtime.t(status?.pausePolicy === 'never' ? 'RecordingControlsPauseOffNever' : 'RecordingControlsPauseOffDesktopOnly')
+      : runtime.t(mine ? 'RecordingControlsResume' : 'RecordingControlsPause');
 
   const onClick = () => {
     // Flex's IconButton only sets aria-disabled, so guard the click ourselves.

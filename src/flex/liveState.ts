@@ -173,7 +173,8 @@ export class LiveCalls {
     if (seq < entry.seq) return;
     const previous = entry.status;
     entry.seq = seq;
-    entry.status = status;
+    // Only `status` answers name the queue's policy; documents and pause answers keep the one known.
+    entry.status = status.pausePolicy === undefined && previous?.pausePolicy !== undefined ? { ...status, pausePolicy: previous.pausePolicy } : status;
     entry.error = undefined;
 
     const watch = this.watches.get(key);

@@ -54,6 +54,8 @@ const enUS = {
   RecordingControlsNotifyPauseFailed:
     'The recording was NOT paused ({{message}}). Do not take card details. Try again or ask your supervisor.',
   RecordingControlsPauseNotAllowed: "this queue's calls must be recorded in full",
+  RecordingControlsPauseOffNever: "Pause recording is off: this queue's calls must be recorded in full",
+  RecordingControlsPauseOffDesktopOnly: 'Pause recording is off on this queue: its card fields pause the recording by themselves',
   RecordingControlsAcknowledge: 'I understand',
   RecordingControlsNotifyActionFailed: '{{action}} failed: {{message}}',
   RecordingControlsNoCallSelected: 'Select a live call first',
@@ -140,6 +142,8 @@ const esES: Record<StringKey, string> = {
   RecordingControlsNotifyPauseFailed:
     'La grabación NO se ha pausado ({{message}}). No tome los datos de la tarjeta. Inténtelo de nuevo o avise a su supervisor.',
   RecordingControlsPauseNotAllowed: 'las llamadas de esta cola deben grabarse completas',
+  RecordingControlsPauseOffNever: 'Pausar la grabación está desactivado: las llamadas de esta cola deben grabarse completas',
+  RecordingControlsPauseOffDesktopOnly: 'Pausar la grabación está desactivado en esta cola: sus campos de tarjeta pausan la grabación por sí solos',
   RecordingControlsAcknowledge: 'Entendido',
   RecordingControlsNotifyActionFailed: '{{action}} ha fallado: {{message}}',
   RecordingControlsNoCallSelected: 'Seleccione primero una llamada en curso',

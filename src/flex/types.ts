@@ -1,6 +1,7 @@
+import type { PausePolicy } from '../core/desktopEvents';
 import type { Hold, PauseInterval } from '../core/holds';
 
-export type { Hold, PauseInterval };
+export type { Hold, PausePolicy, PauseInterval };
 
 export type RecordingState = 'paused' | 'in-progress' | 'absent';
 
@@ -11,6 +12,8 @@ export interface CallStatus {
   holds: Hold[];
   recordings: Array<{ sid: string; kind: 'conference' | 'call'; status: string }>;
   intervals: PauseInterval[];
+  /** The pause policy of the call's queue, in `status` answers (docs/desktop-events.md); kept by the plugin across updates. */
+  pausePolicy?: PausePolicy;
 }
 
 /** Names a call the way the API accepts it: by task, by call, or both. */

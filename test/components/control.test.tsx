@@ -57,6 +57,30 @@ describe('pause/resume control', () => {
     expect(button()).toHaveAccessibleName('Pause recording');
   });
 
+  it('is disabled, saying why, on a queue whose calls must be recorded in full', async () => {
+    api.state = callStatus([], { pausePolicy: 'never' });
+    renderInFlex(<RecordingControlButton />, voiceTask());
+    await waitFor(() => expect(button()).toHaveAccessibleName("Pause recording is off: this queue's calls must be recorded in full"));
+    expect(button()).toHaveAttribute('aria-disabled', 'true');
+    expect(button()).toHaveAttribute('title', "Pause recording is off: this queue's calls must be recorded in full");
+    fireEvent.click(button());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(api.count('pause')).toBe(0);
+  });
+
+  it('on a queue where only card fields pause, ends a pause of the agent’s own, then is disabled saying why', async () => {
+    serverPausesAndResumes();
+    api.state = callStatus([manualHold('alice')], { pausePolicy: 'desktop-events-only' });
+    renderInFlex(<RecordingControlButton />, voiceTask());
+    await waitFor(() => expect(button()).toHaveAccessibleName('Resume recording'));
+    expect(button()).toHaveAttribute('aria-disabled', 'false');
+    fireEvent.click(button());
+    // The resume's answer does not name the policy: the one the status gave still holds.
+    await waitFor(() => expect(button()).toHaveAccessibleName('Pause recording is off on this queue: its card fields pause the recording by themselves'));
+    expect(button()).toHaveAttribute('aria-disabled', 'true');
+    expect(api.count('resume')).toBe(1);
+  });
+
   it('is busy while the pause is in flight, then offers to resume', async () => {
     serverPausesAndResumes();
     const release = deferred();
