@@ -14,7 +14,7 @@ import { setupServer } from 'msw/node';
 import { checkDesktopEventsConfig, type DesktopEventsConfig, type DesktopItemEvent } from '../../src/core/desktopEvents';
 import { DesktopManagerPage, isAdmin, setupDesktopManager } from '../../src/components/DesktopManager';
 import { DesktopManagerView } from '../../src/components/DesktopManager/DesktopManagerView';
-import type { AdminBundle } from '../../src/components/DesktopManager/loadAdminBundle';
+import type { AdminBundle } from '../../src/components/DesktopManager/spec';
 import { defaultConfig } from '../../src/flex/config';
 import { createRuntime, setRuntime } from '../../src/flex/runtime';
 import { BASE_URL, fakeManager, renderInFlex, TOKEN } from './support';

@@ -4,7 +4,7 @@
  * the Flex page already has (window.React), and hands its view to the plugin through a global.
  */
 import { DesktopManagerView } from './DesktopManagerView';
-import { ADMIN_BUNDLE_GLOBAL, ADMIN_BUNDLE_VERSION, type AdminBundle } from './loadAdminBundle';
+import { ADMIN_BUNDLE, type AdminBundle } from './spec';
 
-const bundle: AdminBundle = { version: ADMIN_BUNDLE_VERSION, DesktopManagerView };
-(window as unknown as Record<string, AdminBundle>)[ADMIN_BUNDLE_GLOBAL] = bundle;
+const bundle: AdminBundle = { version: ADMIN_BUNDLE.version, DesktopManagerView };
+(window as unknown as Record<string, AdminBundle>)[ADMIN_BUNDLE.global] = bundle;

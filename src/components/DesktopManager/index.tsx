@@ -1,15 +1,15 @@
 /**
  * The Desktop Manager in Flex: for admins a side-nav entry and a view that loads the editor on
- * first open (loadAdminBundle.ts), and for everyone the relay of CRM pages' triggers (src/crm).
+ * first open (src/flex/viewBundle.ts), and for everyone the relay of CRM pages' triggers (src/crm).
  * Agents get neither the entry nor the view, and never download the editor.
  */
 import * as React from 'react';
-import { useEffect, useState } from 'react';
-import { Actions, Button, SideLink, View } from '@twilio/flex-ui';
+import { Actions, SideLink, View } from '@twilio/flex-ui';
 import { startCrmBridge, type CrmBridge } from '../../crm/bridge';
 import { getRuntime, rolesOf } from '../../flex/runtime';
-import { ADMIN_BUNDLE_FILE, loadAdminBundle, type AdminBundle } from './loadAdminBundle';
+import { ViewBundleLoader } from '../ViewBundleLoader';
 import { navText } from './navStrings';
+import { ADMIN_BUNDLE, type AdminBundle } from './spec';
 
 export const DESKTOP_MANAGER_VIEW = 'desktop-manager';
 
@@ -22,40 +22,20 @@ export interface AdminViewLoaderProps {
 }
 
 /** Loads desktop-manager.js on first render, then shows the editor; offers to try again when it cannot. */
-export function AdminViewLoader({ baseUrl, token, strings, localeTag, load = loadAdminBundle }: AdminViewLoaderProps) {
-  const [bundle, setBundle] = useState<AdminBundle>();
-  const [problem, setProblem] = useState<string>();
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let shown = true;
-    setProblem(undefined);
-    load(baseUrl).then(
-      (loaded) => shown && setBundle(loaded),
-      (error: Error) => shown && setProblem(error.message),
-    );
-    return () => {
-      shown = false;
-    };
-  }, [baseUrl, attempt]);
-
-  if (bundle) {
-    const { DesktopManagerView } = bundle;
-    return <DesktopManagerView baseUrl={baseUrl} token={token} strings={strings} localeTag={localeTag} />;
-  }
-  const text = (key: Parameters<typeof navText>[2], vars?: Record<string, string>) => navText(strings, localeTag, key, vars);
+export function AdminViewLoader({ baseUrl, token, strings, localeTag, load }: AdminViewLoaderProps) {
   return (
-    <div style={{ padding: 24 }} data-testid="desktop-manager-loader">
-      {problem ? (
-        <>
-          <p role="alert">{text('DesktopManagerNavLoadFailed', { url: `${baseUrl}/${ADMIN_BUNDLE_FILE}`, message: problem })}</p>
-          <Button variant="secondary" size="small" onClick={() => setAttempt(attempt + 1)}>
-            {text('DesktopManagerNavRetry')}
-          </Button>
-        </>
-      ) : (
-        <p>{text('DesktopManagerNavLoading')}</p>
-      )}
-    </div>
+    <ViewBundleLoader<AdminBundle>
+      baseUrl={baseUrl}
+      spec={ADMIN_BUNDLE}
+      load={load}
+      testId="desktop-manager-loader"
+      texts={{
+        loading: navText(strings, localeTag, 'DesktopManagerNavLoading'),
+        failed: (vars) => navText(strings, localeTag, 'DesktopManagerNavLoadFailed', vars),
+        retry: navText(strings, localeTag, 'DesktopManagerNavRetry'),
+      }}
+      render={({ DesktopManagerView }) => <DesktopManagerView baseUrl={baseUrl} token={token} strings={strings} localeTag={localeTag} />}
+    />
   );
 }
 

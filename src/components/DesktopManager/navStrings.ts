@@ -2,7 +2,7 @@
  * The few Desktop Manager strings every admin's plugin carries (the side link and the loading of
  * the view); the view's own are in strings.ts, inside the admin bundle.
  */
-import { forLocale, format } from '../../flex/strings';
+import { translatorOf } from '../../flex/strings';
 
 const enUS = {
   DesktopManagerNavTitle: 'Desktop Manager',
@@ -24,4 +24,4 @@ const navStrings: Record<string, Record<NavKey, string>> = { 'en-US': enUS, 'es-
 
 /** `manager.strings` (overrides) first, then the locale's own. */
 export const navText = (strings: Record<string, unknown>, localeTag: string | undefined, key: NavKey, vars?: Record<string, string>): string =>
-  format(typeof strings[key] === 'string' ? (strings[key] as string) : forLocale(navStrings, localeTag)[key], vars);
+  translatorOf(navStrings, strings, localeTag)(key, vars);

@@ -4,7 +4,7 @@
  * plugin's other strings. `problem.<code>` translate the core validator's issue codes.
  */
 import type { ConfigIssueCode, PausePolicy } from '../../core/desktopEvents';
-import { forLocale, format } from '../../flex/strings';
+import { translatorOf } from '../../flex/strings';
 
 type ProblemKey = `DesktopManagerProblem_${ConfigIssueCode}`;
 /** Each pause policy's name and its one-line explanation. */
@@ -267,10 +267,4 @@ export const managerStrings: Record<string, Record<ManagerStringKey, string>> = 
 export type Translate = (key: ManagerStringKey, vars?: Record<string, string | number>) => string;
 
 /** `manager.strings` (a customer's overrides) first, then this locale's own, then en-US. */
-export function translator(overrides: Record<string, unknown>, localeTag: string | undefined): Translate {
-  const own = forLocale(managerStrings, localeTag);
-  return (key, vars) => {
-    const override = overrides[key];
-    return format(typeof override === 'string' ? override : own[key] ?? enUS[key], vars);
-  };
-}
+export const translator = (overrides: Record<string, unknown>, localeTag: string | undefined): Translate => translatorOf(managerStrings, overrides, localeTag);
