@@ -42,6 +42,8 @@ test('a never queue: signals and API pauses answer 403 pause_not_allowed and not
   expect(await api('pause', { callSid: live.callSid }, bearer)).toMatchObject({ status: 403 });
   expect(recordingUpdates(before)).toEqual([]);
   for (const sid of live.recordingSids) expect(await statusOf(standin, sid)).toBe('in-progress');
+  // The agent's plugin is told the policy with the call's state, and disables its pause button.
+  expect(await api('status', { callSid: live.callSid, Token: live.token })).toMatchObject({ status: 200, body: { recording: 'in-progress', pausePolicy: 'never' } });
   // A stop trigger opens nothing: it is answered as always.
   expect((await handleDesktopEvent(deps, signed({ agent: 'alice', trigger: 'cvv.blur' }))).status).toBe(200);
 });
@@ -52,11 +54,13 @@ test('desktop-events-only: desktop events pause, the button and the API may not'
   expect(await api('pause', { callSid: live.callSid, Token: live.token })).toMatchObject({ status: 403, body: { error: { code: 'pause_not_allowed' } } });
   expect(await api('pause', { callSid: live.callSid }, bearer)).toMatchObject({ status: 403 });
   expect((await handleDesktopEvent(signalDeps(), signed({ agent: 'bob', trigger: 'cvv.focus' }))).body).toMatchObject({ outcome: 'paused' });
+  expect(await api('status', { callSid: live.callSid, Token: live.token })).toMatchObject({ status: 200, body: { recording: 'paused', pausePolicy: 'desktop-events-only' } });
 });
 
 test('a queue not listed is allowed; a manual hold closes by itself after its cap', async () => {
   await saveRules([{ queue: 'Regulated desk', policy: 'never' }], { manualSeconds: 120 });
   const live = standin.createLiveCall({ agent: 'carol', recording: 'call', conferenceDelayMs: 0 });
+  expect((await api('status', { callSid: live.callSid, Token: live.token })).body).toMatchObject({ pausePolicy: 'allowed' });
   const paused = await api('pause', { callSid: live.callSid, Token: live.token });
   expect(paused.body).toMatchObject({ outcome: 'paused' });
   const [hold] = paused.body.holds;

@@ -133,8 +133,8 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
   if (!parsed.success) return errorResult(400, 'invalid_request', problemsOf(parsed.error));
   const body = parsed.data as Json & { Token?: string; callSid?: string; taskSid?: string };
 
-  // A pause needs the policies and caps: read alongside the caller's token (at most every 5 s per container).
-  const config = verb === 'pause' ? pauseRules(deps) : undefined;
+  // A pause needs the policies and caps, a status names the call's policy: read alongside the caller's token (at most every 5 s per container).
+  const config = verb === 'pause' || verb === 'status' ? pauseRules(deps) : undefined;
   const credentials = credentialsOf(request.headers, body.Token);
   if (!credentials.ok) return errorResult(401, 'unauthenticated', credentials.message);
   const [authentication, service] = await Promise.all([deps.auth.authenticate(credentials.authorization, credentials.token), deps.syncService?.check()]);
@@ -166,7 +166,7 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
   }
 }
 
-/** `rules`: the pause policies and caps, read for a pause only. */
+/** `rules`: the pause policies and caps, read for a pause and a status only. */
 type VerbHandler = (deps: RecordingControlsDeps, found: TaskCall, caller: Caller, body: Json, rules?: DesktopEventsConfig) => Promise<HttpResult>;
 
 const notLive = (): HttpResult => errorResult(404, 'call_not_found', 'the call is no longer in progress');
@@ -251,9 +251,10 @@ async function grantDocument(deps: RecordingControlsDeps, found: TaskCall, calle
   });
 }
 
-const status: VerbHandler = async (deps, found, caller) => {
+/** The call's state, and its queue's pause policy: the plugin disables its pause button, saying why, where no pause by hand is allowed. */
+const status: VerbHandler = async (deps, found, caller, _body, rules = { events: [] }) => {
   const [{ record, recordings }] = await Promise.all([current(deps, found), grantDocument(deps, found, caller)]);
-  return { status: 200, body: statusBody(found.call.callSid, record, recordings) };
+  return { status: 200, body: { ...statusBody(found.call.callSid, record, recordings), pausePolicy: pausePolicyOf(rules, found.call.queue) } };
 };
 
 const start: VerbHandler = async (deps, found) => {
