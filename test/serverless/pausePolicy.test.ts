@@ -1,14 +1,17 @@
 /**
  * Pause policy per TaskRouter queue and the caps of manual and API holds (docs/desktop-events.md):
  * a `never` queue is not paused by anything — not even for the moment a speculative pause lasts —
- * and a `desktop-events-only` queue only by desktop events; a manual hold closes by itself.
+ * and a `desktop-events-only` queue only by desktop events; a manual hold closes by itself; the
+ * compliance report counts the calls a `never` policy kept recorded in full.
  */
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { handleRecordingControl, Verb } from '../../src/serverless/lib/api/recordingControls';
 import type { ConfigCheck, QueuePolicy } from '../../src/core/desktopEvents';
-import { apiDeps, desktopDeps, shippedConfig, signed, statusOf, useStandin } from '../support/harness';
+import { dayOf } from '../../src/core/report';
+import { apiDeps, desktopDeps, shippedConfig, signed, statusOf } from '../support/harness';
+import { useStandinWithTaskEvents } from '../support/taskEvents';
 
-const standin = useStandin();
+const { standin } = useStandinWithTaskEvents();
 jest.setTimeout(30_000);
 
 type Json = Record<string, any>;
@@ -87,4 +90,17 @@ test('a save that leaves the policies and caps out keeps them; bad ones are refu
     pauseCaps: { manualSeconds: 5 },
   }).map((issue) => issue.code);
   expect(codes).toEqual(['queue_policy', 'pause_cap', 'duplicate_queue']);
+});
+
+test('the compliance report counts a call of a never queue, recorded in full by rule', async () => {
+  await saveRules([{ queue: 'Everyone', policy: 'never' }]);
+  const live = standin.createLiveCall({ agent: 'dave', recording: 'call', conferenceDelayMs: 0 });
+  await standin.callbacksDelivered();
+  expect((await handleDesktopEvent(signalDeps(), signed({ agent: 'dave', trigger: 'card-number.focus' }))).status).toBe(403);
+  standin.endCall(live.callSid);
+  await standin.callbacksDelivered();
+  const day = dayOf(new Date());
+  const answer = await api('report', { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, groupBy: 'queue' }, bearer);
+  expect(answer.status).toBe(200);
+  expect(answer.body.groups).toEqual([expect.objectContaining({ key: 'Everyone', calls: 1, pauses: 0, failedPauses: 0, neverPauseCalls: 1 })]);
 });
