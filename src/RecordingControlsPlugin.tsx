@@ -8,6 +8,7 @@ import { addComplianceView } from './components/Compliance';
 import { addSupervisorView } from './components/SupervisorView';
 import { setupDesktopManager } from './components/DesktopManager';
 import { registerToggleShortcut } from './flex/keyboard';
+import { reportAutomation } from './flex/automationReport';
 import { registerNotifications, startSupervisorAlerts } from './flex/notifications';
 import { createPluginRuntime } from './flex/pluginRuntime';
 import { setRuntime, type Runtime } from './flex/runtime';
@@ -38,6 +39,7 @@ export default class RecordingControlsPlugin extends FlexPlugin {
 
     registerNotifications();
     if (runtime.configured && runtime.isSupervisor()) startSupervisorAlerts(runtime);
+    if (runtime.configured) reportAutomation(runtime);
     registerRecordingActions();
     registerToggleShortcut(flex.KeyboardShortcutManager, runtime.config.shortcutKey, runtime.t('RecordingControlsShortcut'), () => {
       // Failures are already shown as notifications by the action.

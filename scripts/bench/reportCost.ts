@@ -1,13 +1,16 @@
 /**
  * What the compliance report costs at 10,000 agents (docs/compliance.md): each agent's day written
  * as an ended task writes it, then the report asked through the real verb, with Twilio answering
- * after 150 ms and Sync's per-object limits on. Prints the Twilio requests and the time.
+ * after 150 ms and Sync's per-object limits on. Prints the Twilio requests and the time: of today's
+ * day (read from its Maps), of the first report once the day is finished (which writes its
+ * summary), and of a week and a month of finished days read from their summaries.
  */
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { addExposure, emptyFigures, emptySketch, Figures } from '../../src/core/evidence';
-import { dayOf } from '../../src/core/report';
+import { dayOf, DaySummary, FINISHED_DAY_AGE_DAYS } from '../../src/core/report';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
+import { REPORT_TTL_SECONDS, reportSummaryName } from '../../src/serverless/lib/evidence/reportStore';
 import { buildServices } from '../../src/serverless/lib/runtime';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { createStandin } from '../../src/standin/standin';
@@ -43,40 +46,79 @@ export async function reportCost(): Promise<string[]> {
   const client = twilio(ACCOUNT_SID, env.AUTH_TOKEN, { httpClient: new InProcessRequestClient(standin) });
   const services = buildServices(readSettings(env), { client });
   const day = dayOf(new Date());
-  // The day's items, as the agents' task ends left them (seeded fast: Sync's limits on while the report reads).
+  const dayBefore = (count: number) => dayOf(new Date(Date.parse(`${day}T00:00:00Z`) - count * 86_400_000));
+  // Today's and yesterday's items, as the agents' task ends left them (seeded fast: Sync's limits on while the report reads).
   standin.setSyncLimits(false);
   for (let start = 0; start < AGENTS; start += 200) {
     await Promise.all(
       Array.from({ length: Math.min(200, AGENTS - start) }, async (_, offset) => {
         const agent = `agent-${start + offset}`;
         for (const [index, queue] of QUEUES.slice((start + offset) % 3, ((start + offset) % 3) + 2).entries()) {
-          await services.reports.record({ taskSid: `WT${String(start + offset).padStart(30, '0')}${index}0`, agent, queue, day }, agentDayFigures(start + offset + index));
+          const taskSid = `WT${String(start + offset).padStart(30, '0')}${index}0`;
+          const figures = agentDayFigures(start + offset + index);
+          for (const seeded of [day, dayBefore(1)]) await services.reports.record({ taskSid, agent, queue, day: seeded }, figures);
         }
       }),
     );
   }
   standin.setSyncLimits(true);
   standin.setLatency(LATENCY_MS);
-  const lines: string[] = [`a day of ${AGENTS.toLocaleString('en-US')} agents (96 calls each), Twilio answering after ${LATENCY_MS} ms, Sync's limits on:`];
-  for (const groupBy of ['day', 'queue', 'agent'] as const) {
+  /** The report through the real verb on `now`'s clock: its answer, the Sync requests it sent and its time. */
+  const ask = async (body: { from: string; to: string; groupBy?: string }, now = new Date()) => {
     const startedAt = new Date().toISOString();
     const started = performance.now();
-    const answer = await handleRecordingControl('report', { ...services, now: () => new Date() }, {
-      headers: { authorization: `Bearer ${env.RECORDING_CONTROLS_API_KEYS}` },
-      body: { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, groupBy },
-    });
-    const ms = performance.now() - started;
+    const headers = { authorization: `Bearer ${env.RECORDING_CONTROLS_API_KEYS}` };
+    const answer = await handleRecordingControl('report', { ...services, now: () => now }, { headers, body });
+    const seconds = (performance.now() - started) / 1000;
     // The stand-in keeps the newest requests only: counted by time, not by position.
     const requests = standin.requests().filter((request) => request.at >= startedAt).length;
-    const groups = (answer.body as { groups?: unknown[] }).groups?.length ?? 0;
-    lines.push(`  report by ${groupBy}: ${answer.status}, ${groups} group(s), ${requests} Sync requests, ${(ms / 1000).toFixed(2)} s`);
+    return { status: answer.status, groups: (answer.body as { groups?: unknown[] }).groups?.length ?? 0, requests, seconds };
+  };
+  const lines: string[] = [`a day of ${AGENTS.toLocaleString('en-US')} agents (96 calls each), Twilio answering after ${LATENCY_MS} ms, Sync's limits on:`];
+  for (const groupBy of ['day', 'queue', 'agent'] as const) {
+    const { status, groups, requests, seconds } = await ask({ from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, groupBy });
+    lines.push(`  report by ${groupBy}: ${status}, ${groups} group(s), ${requests} Sync requests, ${seconds.toFixed(2)} s`);
     if (groupBy === 'day') {
-      const weekSeconds = (ms * 7) / 1000;
-      lines.push(`  a week by day (7 × the day's reads, ${requests * 7} requests): ${weekSeconds.toFixed(1)} s; a 31-day month: ${((ms * 31) / 1000).toFixed(1)} s${(ms * 31) / 1000 > 10 ? " — over the Functions' 10 s at this size: ask a week at a time" : ''}`);
+      const weekSeconds = seconds * 7;
+      lines.push(`  a week by day (7 × the day's reads, ${requests * 7} requests): ${weekSeconds.toFixed(1)} s; a 31-day month: ${(seconds * 31).toFixed(1)} s${seconds * 31 > 10 ? " — over the Functions' 10 s at this size: ask a week at a time" : ''}`);
     }
   }
   const size = Buffer.byteLength(JSON.stringify((await services.reports.read([day]))[0]));
   lines.push(`  one agent's day item: ${size} bytes (Sync takes 16 KiB)`);
+
+  // Once the day is finished, its first report reads the Maps and writes the summary; the next reads the summary.
+  const finished = new Date(Date.parse(`${day}T00:00:00Z`) + FINISHED_DAY_AGE_DAYS * 86_400_000);
+  const dayRange = { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z` };
+  const first = await ask(dayRange, finished);
+  const firstFigures = `${first.status}, ${first.requests} Sync requests, ${first.seconds.toFixed(2)} s`;
+  lines.push(`  the day once finished, first report by day (reads the Maps, writes the summary): ${firstFigures}`);
+  const again = await ask({ ...dayRange, groupBy: 'queue' }, finished);
+  lines.push(`  then by queue (the summary): ${again.status}, ${again.groups} group(s), ${again.requests} Sync request(s), ${again.seconds.toFixed(2)} s`);
+  const documents = client.sync.v1.services(SYNC_SERVICE_SID).documents;
+  const summary = (await documents(reportSummaryName(day)).fetch()).data as DaySummary;
+  lines.push(`  one day's summary: ${Buffer.byteLength(JSON.stringify(summary))} bytes, ${Object.keys(summary.queues).length} queues (Sync takes 16 KiB)`);
+
+  // The 30 days before: each a 10,000-agent day as summarized (its copy), seeded fast.
+  standin.setSyncLimits(false);
+  standin.setLatency(0);
+  await Promise.all(
+    Array.from({ length: 30 }, (_, index) => dayBefore(index + 1)).map((other) =>
+      documents.create({ uniqueName: reportSummaryName(other), data: { ...summary, day: other }, ttl: REPORT_TTL_SECONDS }),
+    ),
+  );
+  standin.setSyncLimits(true);
+  standin.setLatency(LATENCY_MS);
+  for (const [what, days, groupBy] of [['a week', 7, 'day'], ['a 31-day month', 31, 'day'], ['a 31-day month', 31, 'queue']] as const) {
+    const read = await ask({ from: `${dayBefore(days - 1)}T00:00:00Z`, to: `${day}T23:59:59Z`, groupBy }, finished);
+    const figures = `${read.status}, ${read.groups} group(s), ${read.requests} Sync requests, ${read.seconds.toFixed(2)} s`;
+    lines.push(`  ${what} of finished days by ${groupBy}, every day summarized: ${figures}`);
+  }
+  // The Compliance view's default: the last 7 days, today's and yesterday's not finished (their Maps), the 5 before summarized.
+  for (const groupBy of ['day', 'queue'] as const) {
+    const read = await ask({ from: `${dayBefore(6)}T00:00:00Z`, to: `${day}T23:59:59Z`, groupBy });
+    const figures = `${read.status}, ${read.requests} Sync requests, ${read.seconds.toFixed(2)} s`;
+    lines.push(`  the last 7 days by ${groupBy} (today and yesterday from their Maps, 5 summaries): ${figures}`);
+  }
   lazily.undo();
   return lines;
 }

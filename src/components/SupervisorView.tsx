@@ -16,6 +16,7 @@ import { RecordingActions } from '../actions/recordingActions';
 import { liveCallRows, type LiveCallRow } from '../flex/calls';
 import { countdown, describe, hasOwnHold, holdName, who } from '../flex/describe';
 import { keyOf, type CallEntry } from '../flex/liveState';
+import { problemsText } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
 import { alertsOf, type CallAlert } from '../flex/supervisorAlerts';
 import type { LiveCallItem } from '../flex/syncData';
@@ -49,6 +50,7 @@ function AlertFlags({ item, now }: { item: LiveCallItem; now: number }) {
   const text: Record<CallAlert, string> = {
     pauseFailed: runtime.t('RecordingControlsFlagPauseFailed'),
     pausedLong: runtime.t('RecordingControlsFlagPausedLong', { threshold: minutesSeconds(runtime.config.alertPausedSeconds) }),
+    automationOff: runtime.t('RecordingControlsFlagAutomationOff', { problems: problemsText(runtime.t, item.automationOff) }),
   };
   return (
     <>

@@ -11,17 +11,71 @@ export const GROUP_BYS: GroupBy[] = ['day', 'queue', 'agent'];
 /** A report reads a month at most: beyond it, one answer would not fit the Functions' 10 s (docs/compliance.md). */
 export const MAX_REPORT_DAYS = 31;
 
-/** One agent's ended tasks of one UTC day, by queue: what is stored, and what a report adds up. */
-export interface AgentDay {
-  agent: string;
+/** A UTC day's figures by queue: one agent's (AgentDay) or every agent's (DaySummary). What a report adds up. */
+export interface DayFigures {
   day: string;
+  queues: Record<string, Figures>;
+}
+
+/** One agent's ended tasks of one UTC day, by queue: what each task end stores. */
+export interface AgentDay extends DayFigures {
+  agent: string;
   /** The newest tasks counted, so a task end delivered again is not counted twice. */
   tasks: string[];
-  queues: Record<string, Figures>;
+}
+
+/** Every agent's figures of a finished day, by queue: what a report by day or queue reads instead of the day's agents. */
+export interface DaySummary extends DayFigures {
+  /** Queues folded into OTHER_QUEUES so the summary fits: by queue, such a day is read agent by agent. */
+  foldedQueues: number;
+}
+
+const isAgentDay = (figures: DayFigures): figures is AgentDay => typeof (figures as Partial<AgentDay>).agent === 'string';
+
+/** Where the queues with fewest calls go when an object would not fit in Sync. */
+export const OTHER_QUEUES = '(other queues)';
+
+/** Folds the queues with fewest calls into OTHER_QUEUES, one at a time, until `fits` (or one is left). */
+export function foldQueues(
+  queues: Record<string, Figures>,
+  fits: (queues: Record<string, Figures>) => boolean,
+): { queues: Record<string, Figures>; folded: number } {
+  let folded = 0;
+  while (!fits(queues) && Object.keys(queues).length > 1) {
+    const [smallest] = Object.entries(queues)
+      .filter(([queue]) => queue !== OTHER_QUEUES)
+      .sort(([, a], [, b]) => a.calls - b.calls)[0] ?? [];
+    if (smallest === undefined) break;
+    const { [smallest]: foldedFigures, ...rest } = queues;
+    queues = { ...rest, [OTHER_QUEUES]: addFigures(rest[OTHER_QUEUES] ?? emptyFigures(), foldedFigures) };
+    folded += 1;
+  }
+  return { queues, folded };
+}
+
+/** A day's agents added up by queue (nothing folded yet). */
+export function summarizeDay(day: string, agentDays: AgentDay[]): DaySummary {
+  const queues: Record<string, Figures> = {};
+  for (const agentDay of agentDays) {
+    for (const [queue, figures] of Object.entries(agentDay.queues)) queues[queue] = addFigures(queues[queue] ?? emptyFigures(), figures);
+  }
+  return { day, queues, foldedQueues: 0 };
 }
 
 /** The UTC day `YYYY-MM-DD` of a moment. */
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
+
+/**
+ * How many days old (UTC) a day must be before its figures are taken as final. A task end is
+ * counted in the UTC day the function handles it, so a day takes no writes once it is over but one
+ * already under way at midnight (seconds, with its retries); a whole day more covers that and
+ * containers' clocks. On 2026-12-03 the days up to 2026-12-01 are finished.
+ */
+export const FINISHED_DAY_AGE_DAYS = 2;
+
+const startOfDay = (day: string): number => Date.parse(`${day}T00:00:00Z`);
+
+export const isFinishedDay = (day: string, now: Date): boolean => startOfDay(dayOf(now)) - startOfDay(day) >= FINISHED_DAY_AGE_DAYS * 86_400_000;
 
 /**
  * The UTC days a range touches, in order: from the day of `from` to the day of the last moment
@@ -29,21 +83,26 @@ export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
  */
 export function daysOf(from: Date, to: Date): string[] {
   const days: string[] = [];
-  const last = Date.parse(`${dayOf(new Date(to.getTime() - 1))}T00:00:00Z`);
-  for (let day = Date.parse(`${dayOf(from)}T00:00:00Z`); day <= last; day += 86_400_000) days.push(dayOf(new Date(day)));
+  const last = startOfDay(dayOf(new Date(to.getTime() - 1)));
+  for (let day = startOfDay(dayOf(from)); day <= last; day += 86_400_000) days.push(dayOf(new Date(day)));
   return days;
 }
 
-/** The figures of an agent's day, over all its queues. */
-const dayTotal = (agentDay: AgentDay): Figures => Object.values(agentDay.queues).reduce(addFigures, emptyFigures());
+/** The figures of a day, over all its queues. */
+const dayTotal = (dayFigures: DayFigures): Figures => Object.values(dayFigures.queues).reduce(addFigures, emptyFigures());
 
-/** Every group's figures, by its key: the day, the queue's name or the agent's identity. */
-export function groupFigures(agentDays: AgentDay[], groupBy: GroupBy): Map<string, Figures> {
+/**
+ * Every group's figures, by its key: the day, the queue's name or the agent's identity. Counts add
+ * and sketches merge by adding buckets, so a day's summary gives what its agents' days give.
+ */
+export function groupFigures(days: DayFigures[], groupBy: GroupBy): Map<string, Figures> {
   const groups = new Map<string, Figures>();
   const add = (key: string, figures: Figures) => groups.set(key, addFigures(groups.get(key) ?? emptyFigures(), figures));
-  for (const agentDay of agentDays) {
-    if (groupBy === 'queue') for (const [queue, figures] of Object.entries(agentDay.queues)) add(queue, figures);
-    else add(groupBy === 'day' ? agentDay.day : agentDay.agent, dayTotal(agentDay));
+  for (const dayFigures of days) {
+    if (groupBy === 'queue') for (const [queue, figures] of Object.entries(dayFigures.queues)) add(queue, figures);
+    else if (groupBy === 'day') add(dayFigures.day, dayTotal(dayFigures));
+    else if (isAgentDay(dayFigures)) add(dayFigures.agent, dayTotal(dayFigures));
+    else throw new Error('a day summary has no agents: a report by agent reads every agent\'s day');
   }
   return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -85,8 +144,8 @@ export interface Report {
   total: ReportGroup & { exposureDistribution: ReturnType<typeof exposureDistribution> };
 }
 
-export function buildReport(range: { from: Date; to: Date }, groupBy: GroupBy, agentDays: AgentDay[]): Report {
-  const groups = groupFigures(agentDays, groupBy);
+export function buildReport(range: { from: Date; to: Date }, groupBy: GroupBy, days: DayFigures[]): Report {
+  const groups = groupFigures(days, groupBy);
   const total = [...groups.values()].reduce(addFigures, emptyFigures());
   return {
     from: range.from.toISOString(),

@@ -1,8 +1,10 @@
 /**
  * The Recording Controls API client (docs/api.md): `POST <base>/recording-controls/<verb>`,
- * form-encoded like Flex's own requests, authenticated with the user's Flex token; and
- * `POST <base>/sync-token`, the token of the plugin's own Sync client.
+ * form-encoded like Flex's own requests, authenticated with the user's Flex token;
+ * `POST <base>/sync-token`, the token of the plugin's own Sync client; and `POST <base>/automation-health`,
+ * what keeps the agent's card fields from pausing by themselves, for supervisors.
  */
+import type { AutomationProblemCode } from '../core/automation';
 import type { SyncTokenAnswer } from './productSync';
 import type { CallRef, CallStatus, Verb } from './types';
 
@@ -31,6 +33,8 @@ export interface RecordingControlsApi {
   status(ref: CallRef): Promise<CallStatus>;
   /** A Sync token for the user's identity on the product's Sync service. */
   syncToken?(): Promise<SyncTokenAnswer>;
+  /** Tells supervisors what keeps card fields on the agent's call from pausing by themselves (none: nothing). */
+  automationOff?(ref: CallRef, problems: AutomationProblemCode[]): Promise<unknown>;
 }
 
 /** Any 2xx body with `recording` and `holds` is the call's state after the request. */
@@ -101,6 +105,7 @@ export function createApi({ baseUrl, token, timeoutMs = 10_000 }: ApiOptions): R
       if (!isCallStatus(body)) throw new ApiError(200, 'bad_response', 'status answer without recording state');
       return normalizeStatus(body);
     },
+    automationOff: (ref, problems) => post('/automation-health', { taskSid: ref.taskSid, callSid: ref.callSid, problems: problems.join(',') }),
     async syncToken() {
       const body = (await post('/sync-token', {})) as Partial<SyncTokenAnswer> | null;
       if (typeof body?.token !== 'string' || body.token.length === 0) throw new ApiError(200, 'bad_response', 'sync-token answer without a token');

@@ -30,6 +30,9 @@ export function selectedTask(manager: ManagerLike): TaskLike | undefined {
   return valuesOf<TaskLike>(flex?.worker?.tasks).find((task) => task.sid === sid || task.taskSid === sid);
 }
 
+/** The user's own live voice calls, as Flex has their tasks. */
+export const ownLiveVoiceTasks = (manager: ManagerLike): TaskLike[] => valuesOf<TaskLike>(manager.store.getState()?.flex?.worker?.tasks).filter(isLiveVoiceTask);
+
 export interface LiveCallRow {
   ref: CallRef;
   agent: string;

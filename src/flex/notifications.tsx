@@ -5,6 +5,7 @@
  */
 import * as React from 'react';
 import { NotificationBar, Notifications, NotificationType } from '@twilio/flex-ui';
+import type { AutomationProblemCode } from '../core/automation';
 import { minutesSeconds } from '../core/holds';
 import { getRuntime, type Runtime } from './runtime';
 import type { StringKey } from './strings';
@@ -24,6 +25,7 @@ export const NotificationIds = {
 export const AlertNotificationIds = {
   pauseFailed: 'RecordingControlsAlertPauseFailed',
   pausedLong: 'RecordingControlsAlertPausedLong',
+  automationOff: 'RecordingControlsAlertAutomationOff',
 } as const;
 
 /** Renders a plugin string with the notification's context (Flex clones `notificationContext` in). */
@@ -62,7 +64,13 @@ export function registerNotifications(): void {
   // Each alert's instances stack (one per call); a failed pause stays until closed.
   register({ id: AlertNotificationIds.pauseFailed, type: NotificationType.error, content: text('RecordingControlsAlertPauseFailed', { alert: true }), timeout: 0 });
   register({ id: AlertNotificationIds.pausedLong, type: NotificationType.warning, content: text('RecordingControlsAlertPausedLong'), timeout: 30000 });
+  register({ id: AlertNotificationIds.automationOff, type: NotificationType.warning, content: text('RecordingControlsAlertAutomationOff'), timeout: 30000 });
 }
+
+const PROBLEM_STRINGS: Record<AutomationProblemCode, StringKey> = { 'crm-fields': 'RecordingControlsProblemCrmFields', sync: 'RecordingControlsProblemSync' };
+
+/** What keeps a call's card fields from pausing by themselves, in the user's words. */
+export const problemsText = (t: Runtime['t'], problems: AutomationProblemCode[]): string => problems.map((problem) => t(PROBLEM_STRINGS[problem])).join('; ');
 
 /**
  * For supervisors and admins: a Flex notification whenever a live call gains an alert, wherever in
@@ -71,7 +79,7 @@ export function registerNotifications(): void {
 export function startSupervisorAlerts(runtime: Runtime): () => void {
   const threshold = minutesSeconds(runtime.config.alertPausedSeconds);
   return watchSupervisorAlerts(runtime.index, runtime.config.alertPausedSeconds * 1000, (alert, call) => {
-    Notifications.showNotification(AlertNotificationIds[alert], { agent: call.agents.join(', ') || call.callSid, threshold });
+    Notifications.showNotification(AlertNotificationIds[alert], { agent: call.agents.join(', ') || call.callSid, threshold, problems: problemsText(runtime.t, call.automationOff) });
   });
 }
 

@@ -1,13 +1,14 @@
 /**
  * What a supervisor is alerted to on a live call (docs/architecture.md, "Supervisors' alerts"): a call
- * paused longer than `alertPausedSeconds`, and a pause Twilio refused that no later try has paused
- * (the call may be recording card data). Both come from the live-calls index, which Sync pushes;
+ * paused longer than `alertPausedSeconds`; a pause Twilio refused that no later try has paused
+ * (the call may be recording card data); and a call whose card fields cannot pause the recording by
+ * themselves (the agent's plugin said why). All come from the live-calls index, which Sync pushes;
  * the only timer is a local one for the moment a pause crosses the threshold.
  */
 import type { LiveIndexSnapshot } from './liveIndex';
 import type { LiveCallItem } from './syncData';
 
-export type CallAlert = 'pausedLong' | 'pauseFailed';
+export type CallAlert = 'pausedLong' | 'pauseFailed' | 'automationOff';
 
 /** When the call's open holds began: the pause has lasted at least since then. */
 export function pausedSinceMs(call: Pick<LiveCallItem, 'holds'>): number | undefined {
@@ -15,10 +16,11 @@ export function pausedSinceMs(call: Pick<LiveCallItem, 'holds'>): number | undef
   return opened.length > 0 ? Math.min(...opened) : undefined;
 }
 
-export function alertsOf(call: Pick<LiveCallItem, 'holds' | 'failedPausesNotRecovered'>, nowMs: number, thresholdMs: number): CallAlert[] {
+export function alertsOf(call: Pick<LiveCallItem, 'holds' | 'failedPausesNotRecovered' | 'automationOff'>, nowMs: number, thresholdMs: number): CallAlert[] {
   const since = pausedSinceMs(call);
   const alerts: CallAlert[] = [];
   if (call.failedPausesNotRecovered > 0) alerts.push('pauseFailed');
+  if (call.automationOff.length > 0) alerts.push('automationOff');
   if (since !== undefined && nowMs - since >= thresholdMs) alerts.push('pausedLong');
   return alerts;
 }

@@ -3,6 +3,7 @@
  * `rc-call-<CallSid>` and the items of the live-calls index (`rc-live-calls-<shard>` maps). Both are read
  * defensively: Sync data is only as typed as whoever wrote it.
  */
+import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from '../core/automation';
 import type { CallStatus, Hold, PauseInterval, RecordingState } from './types';
 
 export { callDocumentName, liveCallsShardNames } from '../core/syncNames';
@@ -65,6 +66,8 @@ export interface LiveCallItem {
   /** The current task's pauses Twilio refused, and how many of them no later try has paused. */
   failedPauses: number;
   failedPausesNotRecovered: number;
+  /** What the agent's plugin says keeps card fields from pausing by themselves. */
+  automationOff: AutomationProblemCode[];
   updatedAt?: string;
 }
 
@@ -84,6 +87,7 @@ export function liveCallFromItem(key: string, data: unknown): LiveCallItem | und
     outOfSync: data.outOfSync === true,
     failedPauses: count(data.failedPauses),
     failedPausesNotRecovered: count(data.failedPausesNotRecovered),
+    automationOff: Array.isArray(data.automationOff) ? normalProblems(data.automationOff.filter((code): code is AutomationProblemCode => AUTOMATION_PROBLEMS.includes(code))) : [],
     ...(typeof data.updatedAt === 'string' && { updatedAt: data.updatedAt }),
   };
 }

@@ -185,6 +185,26 @@ describe('Recording Controls page', () => {
     }
   });
 
+  it('alerts the supervisor to a call whose card fields cannot pause by themselves, as the agent’s plugin said', async () => {
+    const runtime = createPluginRuntime({ ...manager, insightsClient: sync.client });
+    setRuntime(runtime);
+    const stop = startSupervisorAlerts(runtime);
+    try {
+      sync.setItem(shardOf(sid('CA', 'b')), sid('CA', 'b'), itemOf(calls[bobTask.taskSid], { automationOff: ['crm-fields'] }));
+      renderInFlex(<SupervisorView />);
+      await waitFor(() =>
+        expect(within(row(bobTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent(
+          'Card fields do not pause by themselves (the CRM fields cannot be read): the agent must pause by hand',
+        ),
+      );
+      expect(
+        await screen.findByText('On bob’s call, card fields do not pause the recording by themselves (the CRM fields cannot be read): the agent must pause by hand.'),
+      ).toBeInTheDocument();
+    } finally {
+      stop();
+    }
+  });
+
   it('alerts the supervisor once a call has been paused longer than alertPausedSeconds, at that moment and once', async () => {
     const runtime = createPluginRuntime({ ...manager, insightsClient: sync.client });
     setRuntime(runtime);

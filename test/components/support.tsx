@@ -133,6 +133,8 @@ export interface FakeApi {
   requests: ApiRequest[];
   /** Every Sync token `/sync-token` gave out, in order (`on['sync-token']` overrides the answer). */
   syncTokens: string[];
+  /** Every `/automation-health` report, in order. */
+  automationReports: Array<Record<string, string>>;
   on: Record<string, (fields: Record<string, string>) => Answer>;
   count(verb: string): number;
   last(verb: string): ApiRequest | undefined;
@@ -144,6 +146,7 @@ export function fakeApi(): FakeApi {
     state: callStatus(),
     requests: [],
     syncTokens: [],
+    automationReports: [],
     on: {},
     count: (verb) => api.requests.filter((request) => request.verb === verb).length,
     last: (verb) => [...api.requests].reverse().find((request) => request.verb === verb),
@@ -159,6 +162,11 @@ export function fakeApi(): FakeApi {
         const token = `sync-token-${api.syncTokens.length + 1}`;
         api.syncTokens.push(token);
         return HttpResponse.json({ token, identity: 'alice', serviceSid: 'IS' + '5'.repeat(32), ttl: 3600 });
+      }),
+      http.post(`${BASE_URL}/automation-health`, async ({ request }) => {
+        const fields = Object.fromEntries(new URLSearchParams(await request.text()));
+        api.automationReports.push(fields);
+        return HttpResponse.json({ problems: fields.problems ? fields.problems.split(',') : [] });
       }),
       http.post(`${BASE_URL}/recording-controls/:verb`, async ({ request, params }) => {
         const fields = Object.fromEntries(new URLSearchParams(await request.text()));
@@ -216,6 +224,7 @@ export function usePluginInFlex(api: FakeApi, manager: FakeManager): void {
     api.server.resetHandlers();
     api.requests.length = 0;
     api.syncTokens.length = 0;
+    api.automationReports.length = 0;
     api.on = {};
     api.state = callStatus();
     Flex.Notifications.dismissAll();

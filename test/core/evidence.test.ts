@@ -1,6 +1,6 @@
 import { addExposure, emptyFigures, emptySketch, emptyTaskEvidence, exposureMs, mergeSketches, quantileMs, SKETCH_RELATIVE_ERROR, tallyChange, tallyFailedPause } from '../../src/core/evidence';
 import { closeHolds, emptyLedger, openHold } from '../../src/core/holds';
-import { daysOf, reportCsv, buildReport } from '../../src/core/report';
+import { AgentDay, buildReport, daysOf, foldQueues, isFinishedDay, OTHER_QUEUES, reportCsv, summarizeDay } from '../../src/core/report';
 import { parse } from 'csv-parse/sync';
 
 /** A small seeded generator (mulberry32), so the samples are the same on every run. */
@@ -78,4 +78,27 @@ test('the CSV quotes what needs quoting and never hands a spreadsheet a formula'
   const rows = parse(reportCsv(report), { columns: true }) as Array<Record<string, string>>;
   expect(rows.map((row) => row.key)).toEqual(["'=HYPERLINK(\"x\")", 'doe, jane']);
   expect(rows[0].exposureMs_p50).toBe('');
+});
+
+test('a day is finished once it is two UTC days old', () => {
+  const now = new Date('2026-12-03T00:00:01Z');
+  expect(['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03'].map((day) => isFinishedDay(day, now))).toEqual([true, true, false, false]);
+  expect(isFinishedDay('2026-12-01', new Date('2026-12-02T23:59:59Z'))).toBe(false);
+});
+
+test("a day's summary answers by day and by queue as its agents' days do, and folds its smallest queues to fit", () => {
+  const range = { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z') };
+  const figures = (calls: number, exposures: number[]) => ({ ...emptyFigures(), calls, pauses: calls, exposure: exposures.reduce(addExposure, emptySketch()) });
+  const agentDays: AgentDay[] = [
+    { agent: 'alice', day: '2026-12-01', tasks: [], queues: { Sales: figures(3, [120, 480, 2300]), Payments: figures(1, [90]) } },
+    { agent: 'bob', day: '2026-12-01', tasks: [], queues: { Payments: figures(1, [700, 75_000]), [OTHER_QUEUES]: figures(1, []) } },
+  ];
+  const summary = summarizeDay('2026-12-01', agentDays);
+  for (const groupBy of ['day', 'queue'] as const) expect(buildReport(range, groupBy, [summary])).toEqual(buildReport(range, groupBy, agentDays));
+  expect(() => buildReport(range, 'agent', [summary])).toThrow(/no agents/);
+
+  // Folding keeps the day's total: the queues with fewest calls go first, into the one already there.
+  const folded = foldQueues(summary.queues, (queues) => Object.keys(queues).length <= 2);
+  expect(folded).toMatchObject({ folded: 1, queues: { Sales: { calls: 3 }, [OTHER_QUEUES]: { calls: 3 } } });
+  expect(buildReport(range, 'day', [{ ...summary, queues: folded.queues }])).toEqual(buildReport(range, 'day', agentDays));
 });

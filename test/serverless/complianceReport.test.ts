@@ -3,13 +3,14 @@
  * paused, a pause Twilio refused and the agent's retry, one never recovered, a hold that ran out
  * while the agent was still in the field, manual, supervisor and API pauses, a forced resume, a
  * recording started during a hold — each call ended through TaskRouter's events, then the report
- * asked by day, agent and queue, as JSON and CSV.
+ * asked by day, agent and queue, as JSON and CSV; and the same day once finished, answered from its
+ * summary.
  */
 import { parse } from 'csv-parse/sync';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { handleRecordingControl, Verb } from '../../src/serverless/lib/api/recordingControls';
 import { emptyFigures } from '../../src/core/evidence';
-import { CSV_COLUMNS, dayOf } from '../../src/core/report';
+import { CSV_COLUMNS, dayOf, FINISHED_DAY_AGE_DAYS } from '../../src/core/report';
 import { buildServices } from '../../src/serverless/lib/runtime';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { apiDeps, desktopDeps, signed, testEnv } from '../support/harness';
@@ -32,6 +33,21 @@ const today = () => {
   const day = dayOf(new Date());
   return { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, day };
 };
+/** The first moment the day counts as finished. */
+const finishedAt = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + FINISHED_DAY_AGE_DAYS * 86_400_000);
+/** The report asked on a given moment's clock, with the Sync objects' requests it sent (the service check aside). */
+const reportAt = async (now: Date, body: Json) => {
+  const before = standin.requests().length;
+  const result = await handleRecordingControl('report', apiDeps({}, () => now), { headers: bearer, body });
+  const sync = standin
+    .requests()
+    .slice(before)
+    .map((request) => request.operation ?? '')
+    .filter((operation) => operation.startsWith('sync') && !operation.startsWith('syncService.'))
+    .sort();
+  return { status: result.status, body: result.body as any, sync };
+};
+const mapReads = (days = 1) => Array<string>(32 * days).fill('syncMapItem.list');
 
 async function scriptedDay() {
   // alice: a card number and a CVV, each paused and resumed by its stop trigger; the relay's occurredAt 300 ms before sending.
@@ -154,6 +170,68 @@ test('a scripted day of calls gives the expected figures, by day, agent and queu
   expect(((standin.task(calls.bob.taskSid)!.attributes as Json).recording_controls as Json).failed_pauses).toBe(2);
   // The call's timeline shows each pause's exposure.
   expect(alicesTask.intervals.map((interval: Json) => typeof interval.exposureMs)).toEqual(['number', 'number']);
+});
+
+test("a finished day is answered from its summary by day and by queue, as from its Maps; by agent from its Maps; today's has none", async () => {
+  await scriptedDay();
+  const { from, to, day } = today();
+  const asked: Json[] = [{ from, to }, { from, to, format: 'csv' }, { from, to, groupBy: 'queue' }, { from, to, groupBy: 'queue', format: 'csv' }];
+  // Today is not finished: read from its Maps, no summary looked for nor written.
+  const fromMaps: unknown[] = [];
+  for (const body of asked) {
+    const answer = await reportAt(new Date(), body);
+    expect(answer.sync).toEqual(mapReads());
+    fromMaps.push(answer.body);
+  }
+  // Once finished, the first report finds no summary, reads the Maps and writes it...
+  const first = await reportAt(finishedAt(day), asked[0]);
+  expect(first.sync).toEqual(['sync.document.create', 'sync.document.fetch', ...mapReads()]);
+  expect(first.body).toEqual(fromMaps[0]);
+  // ...and every report by day or queue after it reads the summary alone, with the same answer.
+  for (const [index, body] of asked.entries()) {
+    const answer = await reportAt(finishedAt(day), body);
+    expect(answer.sync).toEqual(['sync.document.fetch']);
+    expect(answer.body).toEqual(fromMaps[index]);
+  }
+  // The summary has no agents: by agent, the Maps.
+  const byAgent = await reportAt(finishedAt(day), { from, to, groupBy: 'agent' });
+  expect(byAgent.sync).toEqual(mapReads());
+  expect(byAgent.body).toEqual((await reportAt(new Date(), { from, to, groupBy: 'agent' })).body);
+});
+
+test('a summary that could not be written does not fail the report: the next report writes it', async () => {
+  const services = buildServices(readSettings(testEnv));
+  const { from, to, day } = today();
+  await services.reports.record({ taskSid: `WT${'3'.repeat(32)}`, agent: 'hana', queue: 'Payments', day }, { ...emptyFigures(), calls: 1 });
+  standin.injectFault({ operation: 'sync.document.create', status: 400, code: 54006, times: 1 });
+  const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const unsaved = await reportAt(finishedAt(day), { from, to, groupBy: 'queue' });
+  expect(unsaved.status).toBe(200);
+  expect(unsaved.body.groups).toEqual([expect.objectContaining({ key: 'Payments', calls: 1 })]);
+  expect(logged).toHaveBeenCalledWith(expect.stringContaining(`the summary of ${day} was not written`));
+  logged.mockRestore();
+  const next = await reportAt(finishedAt(day), { from, to, groupBy: 'queue' });
+  expect(next.sync).toEqual(['sync.document.create', 'sync.document.fetch', ...mapReads()]);
+  expect(next.body).toEqual(unsaved.body);
+  expect((await reportAt(finishedAt(day), { from, to, groupBy: 'queue' })).sync).toEqual(['sync.document.fetch']);
+});
+
+test("a day with more queues than its summary holds is answered by day from the summary, by queue from its Maps", async () => {
+  const services = buildServices(readSettings(testEnv));
+  const { from, to, day } = today();
+  const queues = Array.from({ length: 60 }, (_, index) => `Queue ${String(index).padStart(2, '0')}`);
+  // One agent a queue, each with a different count of calls: the smallest are the ones folded.
+  const taskOf = (index: number) => ({ taskSid: `WT${String(index).padStart(32, '0')}`, agent: `agent-${index}`, queue: queues[index], day });
+  await Promise.all(queues.map((_, index) => services.reports.record(taskOf(index), { ...emptyFigures(), calls: 1 + index })));
+  const byQueue = await reportAt(new Date(), { from, to, groupBy: 'queue' });
+  const byDay = await reportAt(new Date(), { from, to });
+  expect(byQueue.body.groups.map((group: Json) => group.key)).toEqual(queues);
+
+  expect((await reportAt(finishedAt(day), { from, to })).sync).toContain('sync.document.create');
+  const summarized = await reportAt(finishedAt(day), { from, to });
+  expect(summarized).toMatchObject({ sync: ['sync.document.fetch'], body: byDay.body });
+  // Its smallest queues were folded together to fit Sync's 16 KiB: every queue's figures are in the Maps only.
+  expect(await reportAt(finishedAt(day), { from, to, groupBy: 'queue' })).toMatchObject({ sync: ['sync.document.fetch', ...mapReads()], body: byQueue.body });
 });
 
 test('a task end delivered again is counted once', async () => {

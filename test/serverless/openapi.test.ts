@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { CRM_FIELD_FIELDS, DESKTOP_ITEM_EVENT_FIELDS, DesktopItemEvent } from '../../src/core/desktopEvents';
 import { DESKTOP_EVENT_FIELDS } from '../../src/core/desktopEventRequest';
 import { handler as configFunction } from '../../src/serverless/functions/desktop-events/config';
+import { handler as automationHealthFunction } from '../../src/serverless/functions/automation-health';
 import { handler as sweepFunction } from '../../src/serverless/functions/sweep';
 import { handler as syncTokenFunction } from '../../src/serverless/functions/sync-token';
 import { SYNC_TOKEN_FIELDS } from '../../src/serverless/lib/api/syncToken';
@@ -118,6 +119,25 @@ test('sync-token answers match the document', async () => {
   for (const answer of answers) expectDocumented('/sync-token', answer.status, answer.body);
   for (const body of [{ Token: live.token }, { Token: live.token, extra: 'x' }]) {
     expect(documentedRequestAdmits('/sync-token', 'post', FORM_TYPE, body)).toBe(Object.keys(body).length === 1);
+  }
+});
+
+test('automation-health answers and fields match the document', async () => {
+  const live = standin.createLiveCall({ agent: 'alice', recording: 'call' });
+  const other = standin.createLiveCall({ agent: 'bob', recording: 'call' });
+  const form: Array<[string, string]> = [['Content-Type', FORM_TYPE]];
+  const answers = [
+    await invoke(automationHealthFunction, { headers: form, body: { Token: live.token, callSid: live.callSid, problems: 'crm-fields' } }),
+    await invoke(automationHealthFunction, { headers: [['Content-Type', JSON_TYPE]], body: { Token: live.token, callSid: live.callSid, problems: [] } }),
+    await invoke(automationHealthFunction, { headers: form, body: { Token: live.token, callSid: live.callSid, problems: 'nope' } }),
+    await invoke(automationHealthFunction, { headers: form, body: { Token: 'forged', callSid: live.callSid, problems: '' } }),
+    await invoke(automationHealthFunction, { headers: form, body: { Token: other.token, callSid: live.callSid, problems: 'sync' } }),
+    await invoke(automationHealthFunction, { headers: form, body: { Token: live.token, callSid: 'CA' + '0'.repeat(32), problems: '' } }),
+  ];
+  expect(answers.map((answer) => answer.status)).toEqual([200, 200, 400, 401, 403, 404]);
+  for (const answer of answers) expectDocumented('/automation-health', answer.status, answer.body);
+  for (const type of [FORM_TYPE, JSON_TYPE]) {
+    expect(fieldsOf(operation('/automation-health', 'post').requestBody.content[type].schema)).toEqual(['Token', 'callSid', 'problems', 'taskSid']);
   }
 });
 

@@ -69,7 +69,8 @@ const fromForm = <T extends z.ZodType>(schema: T) =>
     }
   }, schema);
 
-const base = {
+/** What every request on a call carries: the Flex token (or an API key in a header) and the call's or task's sid. */
+export const callFields = {
   Token: z.string().min(1).max(8192).optional(),
   callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
   taskSid: z.string().regex(/^WT[0-9a-fA-F]{32}$/, 'must be WT followed by 32 hex digits').optional(),
@@ -77,13 +78,13 @@ const base = {
 const MAX_METADATA_KEYS = 20;
 /** What each verb accepts; nothing else is. */
 export const VERB_BODIES = {
-  pause: z.strictObject({ ...base, reason: freeText(120).optional() }),
-  resume: z.strictObject({ ...base, force: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional() }),
-  status: z.strictObject(base),
-  start: z.strictObject(base),
-  stop: z.strictObject(base),
+  pause: z.strictObject({ ...callFields, reason: freeText(120).optional() }),
+  resume: z.strictObject({ ...callFields, force: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional() }),
+  status: z.strictObject(callFields),
+  start: z.strictObject(callFields),
+  stop: z.strictObject(callFields),
   tags: z.strictObject({
-    ...base,
+    ...callFields,
     tags: fromForm(z.array(z.string().regex(/^[\p{L}\p{N} _.:-]{1,64}$/u, 'each tag: 1–64 letters, digits, space, _ . : -').refine(noCardNumber, CARD_NUMBER)).max(20)).optional(),
     metadata: fromForm(
       z
@@ -91,9 +92,9 @@ export const VERB_BODIES = {
         .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`),
     ).optional(),
   }),
-  timeline: z.strictObject(base),
+  timeline: z.strictObject(callFields),
   report: z.strictObject({
-    Token: base.Token,
+    Token: callFields.Token,
     from: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time, such as 2026-12-01T00:00:00Z' }),
     to: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time, such as 2026-12-02T00:00:00Z' }),
     groupBy: z.enum(GROUP_BYS, { message: 'must be day, queue or agent' }).optional(),
@@ -123,7 +124,7 @@ function problemOf(issue: z.core.$ZodIssue): string {
   return `${place}: has the wrong type`;
 }
 
-const problemsOf = (error: z.ZodError): string => [...new Set(error.issues.map(problemOf))].join('; ');
+export const problemsOf = (error: z.ZodError): string => [...new Set(error.issues.map(problemOf))].join('; ');
 
 type Json = Record<string, unknown>;
 
@@ -135,21 +136,46 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
 
   // A pause needs the policies and caps, a status names the call's policy: read alongside the caller's token (at most every 5 s per container).
   const config = verb === 'pause' || verb === 'status' ? pauseRules(deps) : undefined;
-  const credentials = credentialsOf(request.headers, body.Token);
-  if (!credentials.ok) return errorResult(401, 'unauthenticated', credentials.message);
-  const [authentication, service] = await Promise.all([deps.auth.authenticate(credentials.authorization, credentials.token), deps.syncService?.check()]);
-  if (!authentication.ok) return errorResult(401, 'unauthenticated', authentication.message);
-  if (service && !service.ok) return notConfiguredSync(service);
-  const { caller } = authentication;
+  const authenticated = await callerOf(deps, request, body.Token);
+  if (!authenticated.ok) return authenticated.result;
+  const { caller } = authenticated;
   if (verb === 'report') {
     if (!deps.reports) return errorResult(500, 'not_configured', 'SYNC_SERVICE_SID is not set');
-    return report(deps.reports, caller, body as unknown as ReportRequest).catch((error: unknown) => {
+    return report(deps.reports, caller, body as unknown as ReportRequest, deps.now()).catch((error: unknown) => {
       console.error(`recording-controls/report failed: ${error instanceof Error ? error.name : 'error'} ${twilioCode(error) ?? ''}`);
       return errorResult(502, 'recording_update_failed', 'Twilio Sync did not answer the report\'s reads: ask again');
     });
   }
-  if (!body.callSid && !body.taskSid) return errorResult(400, 'invalid_request', 'name the call with callSid or taskSid');
+  return onCallerCall(`recording-controls/${verb}`, deps, caller, body, async (found) => VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, await config));
+}
 
+/** The caller, from an API key or a Flex token (`Token`), once the Sync service is known fit to keep the state. */
+export async function callerOf(
+  deps: Pick<RecordingControlsDeps, 'auth' | 'syncService'>,
+  request: RecordingControlsRequest,
+  token: unknown,
+): Promise<{ ok: true; caller: Caller } | { ok: false; result: HttpResult }> {
+  const credentials = credentialsOf(request.headers, token);
+  if (!credentials.ok) return { ok: false, result: errorResult(401, 'unauthenticated', credentials.message) };
+  const [authentication, service] = await Promise.all([deps.auth.authenticate(credentials.authorization, credentials.token), deps.syncService?.check()]);
+  if (!authentication.ok) return { ok: false, result: errorResult(401, 'unauthenticated', authentication.message) };
+  if (service && !service.ok) return { ok: false, result: notConfiguredSync(service) };
+  return { ok: true, caller: authentication.caller };
+}
+
+/**
+ * Runs `act` on the call the body names, once the caller may act on it (agents: calls of their own
+ * tasks); a call not found is a 404, and a Twilio failure a 502 that says the call is NOT paused.
+ */
+export async function onCallerCall(
+  what: string,
+  deps: Pick<RecordingControlsDeps, 'tasks'>,
+  caller: Caller,
+  body: { callSid?: string; taskSid?: string },
+  act: (found: TaskCall) => Promise<HttpResult>,
+): Promise<HttpResult> {
+  if (!deps.tasks) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+  if (!body.callSid && !body.taskSid) return errorResult(400, 'invalid_request', 'name the call with callSid or taskSid');
   try {
     const found = await deps.tasks.find({ taskSid: body.taskSid, callSid: body.callSid });
     if (!found) return errorResult(404, 'call_not_found', 'no task or call with that sid');
@@ -157,11 +183,11 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
       const mine = caller.kind === 'flex' && caller.workerSid ? await deps.tasks.holds(caller.workerSid, found.call.taskSid) : false;
       if (!mine) return errorResult(403, 'forbidden', 'agents may act only on calls of their own tasks');
     }
-    return await VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, await config);
+    return await act(found);
   } catch (error) {
     if (error instanceof CallEndedError) return errorResult(404, 'call_not_found', 'the call is no longer in progress');
     // Names and codes only: never a body, which could hold what a caller sent.
-    console.error(`recording-controls/${verb} failed: ${error instanceof Error ? error.name : 'error'} ${twilioCode(error) ?? ''}`);
+    console.error(`${what} failed: ${error instanceof Error ? error.name : 'error'} ${twilioCode(error) ?? ''}`);
     return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the change: treat the call as NOT paused');
   }
 }

@@ -6,6 +6,7 @@
  * stays far below Sync's 16 KiB however long the call.
  */
 import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../../core/holds';
+import type { AutomationProblemCode } from '../../../core/automation';
 import type { TaskEvidence } from '../../../core/evidence';
 import { callDocumentName } from '../../../core/syncNames';
 import type { SeenSignal } from '../signals/seenSignals';
@@ -44,6 +45,11 @@ export interface CallRecord extends Ledger {
   signals: SeenSignal[];
   /** What happened to the holds of the call's newest tasks, for the compliance report (core/evidence.ts). */
   evidence?: TaskEvidence[];
+  /**
+   * What an agent's plugin last said keeps card fields from pausing by themselves, and since when
+   * (for supervisors); it speaks for the call only while that agent holds it.
+   */
+  automationOff?: { agent: string; problems: AutomationProblemCode[]; since: string };
   updatedAt: string;
 }
 

@@ -11,6 +11,7 @@
  * docs/architecture.md ("Sync objects and their limits") gives each one's traffic.
  */
 import { createHash } from 'node:crypto';
+import type { AutomationProblemCode } from '../../../core/automation';
 import { Hold, nextExpiry } from '../../../core/holds';
 import { LIVE_CALLS_PREFIX, LIVE_SHARDS, liveCallsShardNames } from '../../../core/syncNames';
 import type { CallRecord } from './ledgerStore';
@@ -42,6 +43,8 @@ export interface LiveCallItem {
   failedPauses?: number;
   /** Of those, the ones no later try has paused: the call may be recording card data. */
   failedPausesNotRecovered?: number;
+  /** What the agent's plugin says keeps card fields from pausing by themselves, when anything does. */
+  automationOff?: AutomationProblemCode[];
   updatedAt: string;
   /** The ledger write this item copies: an older copy never overwrites a newer one. */
   seq: number;
@@ -53,6 +56,7 @@ export interface AgentCall extends LiveCall {
 }
 
 export function liveCallItem(record: CallRecord): LiveCallItem {
+  const { automationOff } = record;
   const evidence = record.call.taskSid ? record.evidence?.find((task) => task.taskSid === record.call.taskSid) : undefined;
   return {
     callSid: record.call.callSid,
@@ -64,6 +68,7 @@ export function liveCallItem(record: CallRecord): LiveCallItem {
     resumeAt: nextExpiry(record),
     outOfSync: record.outOfSync,
     ...(evidence && evidence.failedPauses > 0 && { failedPauses: evidence.failedPauses, failedPausesNotRecovered: evidence.failedPauses - evidence.failedPausesRecovered }),
+    ...(automationOff && automationOff.agent === record.call.agent && { automationOff: automationOff.problems }),
     updatedAt: record.updatedAt,
     seq: record.seq,
   };
