@@ -1,7 +1,7 @@
 /**
  * "Paused ⇔ at least one open hold", checked at Twilio (the stand-in) after partial failures,
- * replays, concurrent stops, long calls, several recordings and transfers (issue 9 items 2–5, 10;
- * issue 10 item 4).
+ * replays, concurrent stops, long calls, several recordings and transfers (docs/architecture.md says
+ * how each is kept true).
  */
 import { closeHold, openHold } from '../../src/core/holds';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';

@@ -1,5 +1,5 @@
 /**
- * Each request that once broke the functions (issue 9: items 1, 6, 7, 8, 9), sent to the real
+ * Each request that once broke the functions (docs/api.md, *Errors*), sent to the real
  * function shells as Twilio's runtime hands it over — the event built by @twilio/runtime-handler's
  * own `constructEvent` from headers, query string and body — with the real `twilio` SDK talking to
  * the stand-in. Every answer is a contract code; nothing throws; no card digits come back or stay.
@@ -55,7 +55,7 @@ const CARD_FORMS = ['4111111111111111', '4111.1111.1111.1111', '4111/1111/1111/1
 /** Whether any form of the test card's digits is in `text`. */
 const hasCardDigits = (text: string) => text.normalize('NFKC').replace(/[^0-9]/g, '').includes('4111111111111111');
 
-describe('item 1: no request crashes a function', () => {
+describe('no request crashes a function', () => {
   test('two Authorization headers, two Token headers: 401, never a throw', async () => {
     const live = standin.createLiveCall({ agent: 'alice', recording: 'call' });
     const body = { callSid: live.callSid };
@@ -130,7 +130,7 @@ describe('item 1: no request crashes a function', () => {
   });
 });
 
-describe('item 6: card digits are refused in every free-text field and never echoed', () => {
+describe('card digits are refused in every free-text field and never echoed', () => {
   test('reason, tags, metadata values and metadata keys, in every form', async () => {
     const live = standin.createLiveCall({ agent: 'alice', recording: 'call' });
     const key: Array<[string, string]> = [['Authorization', 'Bearer test-api-key']];
@@ -175,7 +175,7 @@ describe('item 6: card digits are refused in every free-text field and never ech
   });
 });
 
-describe('item 7: credentials from the right places only; no open endpoints', () => {
+describe('credentials from the right places only; no open endpoints', () => {
   test('a Flex token in the query string is refused; in the form body or a Token header it works', async () => {
     const live = standin.createLiveCall({ agent: 'alice', recording: 'call' });
     const inQuery = await invoke(pause, { ...formRequest({ callSid: live.callSid }), query: { Token: live.token } });
@@ -228,7 +228,7 @@ describe('item 7: credentials from the right places only; no open endpoints', ()
   });
 });
 
-describe('item 8: a signed JSON array', () => {
+describe('a signed JSON array', () => {
   test('is 400 invalid_event, though the runtime flattens it into {0: …}', async () => {
     const body = [{ eventId: 'array', agent: 'alice', trigger: 'cvv.focus' }];
     const answer = await invoke(desktopEvent, signedRequest(body));
@@ -238,7 +238,7 @@ describe('item 8: a signed JSON array', () => {
   });
 });
 
-describe('item 9: TaskRouter expressions cannot be injected', () => {
+describe('TaskRouter expressions cannot be injected', () => {
   test('values are quoted with a quote they do not contain, or refused', () => {
     expect(taskRouterString('client:alice')).toBe('"client:alice"');
     expect(taskRouterString('client:o\'brien')).toBe('"client:o\'brien"');

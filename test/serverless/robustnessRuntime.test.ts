@@ -1,5 +1,5 @@
 /**
- * The requests that once took the whole functions process down (issue 9), sent over raw HTTP to
+ * The requests that once took the whole functions process down, sent over raw HTTP to
  * the real local runtime (twilio-run, as `npm start` runs it) — doubled headers, `request` keys,
  * a body nested 20,000 levels deep sent chunked — and then a fuzz run of malformed requests. The
  * process must answer every one with a contract code, never a 5xx other than the contract's, and
@@ -105,7 +105,7 @@ async function stillServing(label: string): Promise<void> {
 }
 
 describe('the requests that broke the process, over HTTP', () => {
-  test('item 1: doubled credential headers, `request` keys and a chunked 20,000-deep body: refused, and the process stays up', async () => {
+  test('doubled credential headers, `request` keys and a chunked 20,000-deep body: refused, and the process stays up', async () => {
     const live = stack.standin.createLiveCall({ agent: 'rita', recording: 'call' });
     const statusBody = JSON.stringify({ callSid: live.callSid });
     const cases: Array<[Raw, number, string]> = [
@@ -129,7 +129,7 @@ describe('the requests that broke the process, over HTTP', () => {
     await stillServing('item-1');
   });
 
-  test('item 6: a card number in a reason is refused, never echoed and never logged', async () => {
+  test('a card number in a reason is refused, never echoed and never logged', async () => {
     const live = stack.standin.createLiveCall({ agent: 'carla', recording: 'call' });
     for (const reason of PANS) {
       const answer = await send({ path: '/recording-controls/pause', headers: [JSON_TYPE, KEY], body: JSON.stringify({ callSid: live.callSid, reason }) });
@@ -142,7 +142,7 @@ describe('the requests that broke the process, over HTTP', () => {
     expect(logLines.filter(hasCardDigits)).toEqual([]);
   });
 
-  test('item 7: no Flex token from the URL, /sweep needs a key, JSON only for desktop events, Twilio-signed callbacks only', async () => {
+  test('no Flex token from the URL, /sweep needs a key, JSON only for desktop events, Twilio-signed callbacks only', async () => {
     const live = stack.standin.createLiveCall({ agent: 'tess', recording: 'call' });
     // The token in the URL is not read, even beside a body.
     const inUrl = await send({ path: `/recording-controls/pause?Token=${encodeURIComponent(live.token)}`, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: `callSid=${live.callSid}` });
@@ -182,12 +182,12 @@ describe('the requests that broke the process, over HTTP', () => {
     expect((stack.standin.task(live.taskSid)?.attributes as { recording_controls?: unknown }).recording_controls).toMatchObject({ call_sid: live.callSid });
   });
 
-  test('item 8: a signed JSON array is 400 invalid_event', async () => {
+  test('a signed JSON array is 400 invalid_event', async () => {
     const answer = await send(signed([{ eventId: 'arr-1', agent: 'rita', trigger: 'cvv.focus' }]));
     expect([answer.status, code(answer)]).toEqual([400, 'invalid_event']);
   });
 
-  test('item 9: an identity with a quote does not reach another agent’s call', async () => {
+  test('an identity with a quote does not reach another agent’s call', async () => {
     const victim = stack.standin.createLiveCall({ agent: 'vera', recording: 'call' });
     const answer = await send(signed({ eventId: 'inj-1', agent: 'vera" and contact_uri != "x', trigger: 'cvv.focus' }));
     expect([answer.status, code(answer)]).toEqual([404, 'no_active_call']);

@@ -1,5 +1,5 @@
 /**
- * The randomized fault run (issue 9), shared by its test and `npm run bench`: thousands of steps of
+ * The randomized fault run, shared by its test and `npm run bench`: thousands of steps of
  * signals from several containers (some concurrent, some replays of earlier ones), API pauses and
  * resumes, Twilio faults (429, 500, 503, 16114, dropped connections) on recordings and on Sync,
  * clock jumps and sweeps. After every step, at Twilio (the stand-in), "paused ⇔ at least one open
