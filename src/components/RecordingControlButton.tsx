@@ -7,7 +7,7 @@ import * as React from 'react';
 import { Actions, IconButton, withTaskContext } from '@twilio/flex-ui';
 import { RecordingActions } from '../actions/recordingActions';
 import { isLiveVoiceTask, refOf } from '../flex/calls';
-import { pauseAllowed } from '../core/desktopEvents';
+import { pauseAllowed } from '../core/pausePolicy';
 import { hasOwnHold } from '../flex/describe';
 import { getRuntime } from '../flex/runtime';
 import type { TaskLike } from '../flex/types';

@@ -6,6 +6,7 @@
 // The namespace import lets bundlers drop what is unused (zod's locales): the admin view carries this.
 import * as z from 'zod/v4';
 import { closeHold, expireHolds, Ledger, openHold, RESUME_WARNING_MS } from './holds';
+import { PAUSE_POLICIES } from './pausePolicy';
 
 const TRIGGER_FORMAT = 'must be 1–128 of A-Z a-z 0-9 . _ : -';
 const triggerId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, TRIGGER_FORMAT);
@@ -58,20 +59,11 @@ const desktopItemEvent = z.strictObject({
 export const DESKTOP_ITEM_EVENT_FIELDS = Object.keys(desktopItemEvent.shape);
 export const CRM_FIELD_FIELDS = Object.keys(crmField.shape);
 
-/**
- * What may pause a queue's calls: `allowed` (the default), `desktop-events-only` (no manual or API
- * pause) or `never` (regulated lines that must record everything: no pause at all).
- */
-export const PAUSE_POLICIES = ['allowed', 'desktop-events-only', 'never'] as const;
-export type PausePolicy = (typeof PAUSE_POLICIES)[number];
-
 const queuePolicy = z.strictObject({
   queue: z.string().min(1, 'must be a TaskRouter queue name').max(256, 'must be a TaskRouter queue name of at most 256 characters'),
   policy: z.enum(PAUSE_POLICIES, { message: 'must be allowed, desktop-events-only or never' }),
 });
 
-/** A manual or API hold closes by itself after this long unless resumed: 10 minutes unless configured. */
-export const DEFAULT_PAUSE_CAP_SECONDS = 600;
 const capSeconds = z.number().int().min(10, 'must be 10–86400 seconds').max(86_400, 'must be 10–86400 seconds');
 const pauseCaps = z.strictObject({ manualSeconds: capSeconds.optional(), apiSeconds: capSeconds.optional() });
 
@@ -241,21 +233,6 @@ export function checkDesktopEventsConfig(input: unknown): ConfigCheck {
     },
   };
 }
-
-/** The pause policy of a queue's calls; a call whose queue is not known yet is `allowed` only if no queue has another policy. */
-export const pausePolicyOf = (config: DesktopEventsConfig, queue: string | undefined): PausePolicy =>
-  (queue !== undefined && config.queuePolicies?.find((entry) => entry.queue === queue)?.policy) || 'allowed';
-
-/** Some queue refuses some pause: a call's queue must be known before anything is paused. */
-export const hasPausePolicies = (config: DesktopEventsConfig): boolean => config.queuePolicies?.some((entry) => entry.policy !== 'allowed') === true;
-
-/** Whether a pause from this source may open a hold on a call of that queue. */
-export const pauseAllowed = (policy: PausePolicy, source: 'desktop' | 'manual' | 'api'): boolean =>
-  policy === 'allowed' || (policy === 'desktop-events-only' && source === 'desktop');
-
-/** How long a manual or API hold stays open at most. */
-export const pauseCapSeconds = (config: DesktopEventsConfig, source: 'manual' | 'api'): number =>
-  (source === 'manual' ? config.pauseCaps?.manualSeconds : config.pauseCaps?.apiSeconds) ?? DEFAULT_PAUSE_CAP_SECONDS;
 
 /** Parses and validates the file's text; a JSON syntax error is one more listed problem. */
 export function parseDesktopEventsConfig(text: string): ConfigCheck {

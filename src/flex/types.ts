@@ -1,4 +1,4 @@
-import type { PausePolicy } from '../core/desktopEvents';
+import type { PausePolicy } from '../core/pausePolicy';
 import type { Hold, PauseInterval } from '../core/holds';
 
 export type { Hold, PausePolicy, PauseInterval };

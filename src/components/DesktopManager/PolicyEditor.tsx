@@ -14,7 +14,8 @@ import { Paragraph } from '@twilio-paste/core/paragraph';
 import { Option, Select } from '@twilio-paste/core/select';
 import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { useUID } from '@twilio-paste/core/uid-library';
-import { ConfigIssue, DEFAULT_PAUSE_CAP_SECONDS, DesktopEventsConfig, MAX_QUEUE_POLICIES, PAUSE_POLICIES, PausePolicy } from '../../core/desktopEvents';
+import { ConfigIssue, DesktopEventsConfig, MAX_QUEUE_POLICIES } from '../../core/desktopEvents';
+import { DEFAULT_PAUSE_CAP_SECONDS, PAUSE_POLICIES, PausePolicy } from '../../core/pausePolicy';
 import { CAP_FIELDS, CapField, DraftConfig, problemsByPlace, QueuePolicyForm, rowKey } from './draft';
 import type { ManagerStringKey, Translate } from './strings';
 

@@ -4,7 +4,8 @@
  * and the core validator's issues placed on the rows and fields that have them. Nothing here
  * decides what is valid: `desktopEventsConfigIssues` does, the same rules the functions apply.
  */
-import { ConfigIssue, desktopEventsConfigIssues, DesktopEventsConfig, DesktopItemEvent, PauseCaps, PausePolicy } from '../../core/desktopEvents';
+import { ConfigIssue, desktopEventsConfigIssues, DesktopEventsConfig, DesktopItemEvent, PauseCaps } from '../../core/desktopEvents';
+import type { PausePolicy } from '../../core/pausePolicy';
 import type { Translate } from './strings';
 
 export interface FieldForm {

@@ -3,7 +3,8 @@
  * looked up in `manager.strings` first, so a customer may override any of them as with the
  * plugin's other strings. `problem.<code>` translate the core validator's issue codes.
  */
-import type { ConfigIssueCode, PausePolicy } from '../../core/desktopEvents';
+import type { ConfigIssueCode } from '../../core/desktopEvents';
+import type { PausePolicy } from '../../core/pausePolicy';
 import { translatorOf } from '../../flex/strings';
 
 type ProblemKey = `DesktopManagerProblem_${ConfigIssueCode}`;

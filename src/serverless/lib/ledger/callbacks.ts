@@ -18,7 +18,7 @@ import type { TwilioClient } from '../twilio/twilioClient';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
 import type { ReportStore } from '../evidence/reportStore';
 import type { DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
-import { pausePolicyOf } from '../../../core/desktopEvents';
+import { pausePolicyOf } from '../../../core/pausePolicy';
 
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 

@@ -3,7 +3,8 @@
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
 import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, DesktopEventBody, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
-import { applyDesktopTrigger, ConfigCheck, hasPausePolicies, holdsOfTrigger, isKnownTrigger, onlyStarts, pausePolicyOf } from '../../../core/desktopEvents';
+import { applyDesktopTrigger, ConfigCheck, holdsOfTrigger, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
+import { hasPausePolicies, pausePolicyOf } from '../../../core/pausePolicy';
 import { outcomeOf } from '../../../core/holds';
 import { measureJson, overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
