@@ -24,7 +24,7 @@ import { signedHeaders } from '../src/core/signature';
 import { handleDesktopEvent, DesktopEventDeps } from '../src/serverless/lib/signals/desktopEvent';
 import { taskEvent } from '../src/serverless/lib/ledger/callbacks';
 import { readSettings } from '../src/serverless/lib/settings';
-import { createStandin, RequestRecord } from '../src/standin/standin';
+import type { RequestRecord } from '../src/standin/standin';
 import { InProcessRequestClient } from './bench/inProcess';
 import { sharedClock, StandinThread } from './bench/standinThread';
 import { run as bundles } from './bench/bundle';
@@ -52,11 +52,12 @@ async function handlerFigures(): Promise<void> {
   const clock = sharedClock(Date.now());
   const now = () => new Date(clock[0]);
   // TaskRouter's events reach the task-event logic, as on a real account: each call's ledger is made on acceptance.
-  const callback = await taskEventCallback((event) =>
-    taskEvent(taskEventDeps(services, now)!, event),
-  );
+  const callback = await taskEventCallback((event) => taskEvent(taskEventDeps(services, now)!, event));
   // In a thread of its own: its garbage collections are not ours.
-  const standin = new StandinThread({ accountSid: env.ACCOUNT_SID, workspaceSid: env.TWILIO_WORKSPACE_SID, eventCallbackUrl: callback.url, authToken: env.AUTH_TOKEN }, clock);
+  const standin = new StandinThread(
+    { accountSid: env.ACCOUNT_SID, workspaceSid: env.TWILIO_WORKSPACE_SID, eventCallbackUrl: callback.url, authToken: env.AUTH_TOKEN },
+    clock,
+  );
   await standin.createSyncService({ sid: env.SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });
   const transport = new InProcessRequestClient(standin);
   const settings = readSettings(env);

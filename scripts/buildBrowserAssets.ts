@@ -34,6 +34,16 @@ export async function buildBrowserAssets(assetsDir: string): Promise<void> {
     logLevel: 'warning' as const,
   };
   await build({ ...common, entryPoints: [join(root, 'src/crm/relayScript.ts')], outfile: join(assetsDir, 'crm-relay.js') });
-  await build({ ...common, entryPoints: [join(root, 'src/components/DesktopManager/adminBundle.ts')], outfile: join(assetsDir, 'desktop-manager.js'), plugins: [pageGlobals] });
-  await build({ ...common, entryPoints: [join(root, 'src/components/Compliance/bundle.ts')], outfile: join(assetsDir, 'compliance.js'), plugins: [pageGlobals] });
+  await build({
+    ...common,
+    entryPoints: [join(root, 'src/components/DesktopManager/adminBundle.ts')],
+    outfile: join(assetsDir, 'desktop-manager.js'),
+    plugins: [pageGlobals],
+  });
+  await build({
+    ...common,
+    entryPoints: [join(root, 'src/components/Compliance/bundle.ts')],
+    outfile: join(assetsDir, 'compliance.js'),
+    plugins: [pageGlobals],
+  });
 }

@@ -41,7 +41,10 @@ interface TwilioResponse {
 
 /** `invalid_config` always lists its problems (docs/api.md, *Desktop item events — the configuration*), even when the body could not be read. */
 const jsonError = (response: Response, status: number, code: string, message: string) =>
-  response.status(status).set('Cache-Control', 'no-store').json({ error: { code, message, ...(code === 'invalid_config' && { problems: [message] }) } });
+  response
+    .status(status)
+    .set('Cache-Control', 'no-store')
+    .json({ error: { code, message, ...(code === 'invalid_config' && { problems: [message] }) } });
 
 /** The contract's code for a body that cannot be read, by endpoint. */
 const invalidCode = (path: string) => (path === '/desktop-event' ? 'invalid_event' : path === '/desktop-events/config' ? 'invalid_config' : 'invalid_request');
@@ -53,7 +56,11 @@ const filesUnder = (dir: string): string[] =>
   });
 
 /** The URL path the runtime serves a function file at (`task-event.protected.js` → `/task-event`). */
-const routeOf = (file: string, folder: string) => `/${relative(folder, file).replace(/(\.protected)?\.js$/, '').split('\\').join('/')}`;
+const routeOf = (file: string, folder: string) =>
+  `/${relative(folder, file)
+    .replace(/(\.protected)?\.js$/, '')
+    .split('\\')
+    .join('/')}`;
 
 /**
  * Second line of defence: each function's handler is wrapped (through the require cache the runtime
@@ -62,6 +69,7 @@ const routeOf = (file: string, folder: string) => `/${relative(folder, file).rep
  */
 function guardHandlers(files: string[]): void {
   for (const file of files) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built function, loaded where twilio-run loads it from
     const exported = require(file) as { handler?: Handler };
     const cached = require.cache[require.resolve(file)];
     if (typeof exported.handler !== 'function' || !cached) continue;
@@ -140,7 +148,7 @@ function drain(request: Request, then: () => void): void {
 function guardRuntimeNames(request: Request, response: Response, next: NextFunction) {
   const own = (value: unknown, key: string) => value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, key);
   if (own(request.query, 'request') || (!Array.isArray(request.body) && own(request.body, 'request'))) {
-    return jsonError(response, 400, invalidCode(request.path), 'a field named request is not allowed: it is the runtime\'s name for the headers');
+    return jsonError(response, 400, invalidCode(request.path), "a field named request is not allowed: it is the runtime's name for the headers");
   }
   if (own(request.query, 'Token')) delete (request.query as Record<string, unknown>).Token;
   next();
@@ -201,10 +209,15 @@ async function main(): Promise<void> {
   app.use(
     bodyParser.urlencoded({ extended: false, limit: BODY_LIMIT }),
     // The bytes are kept for the signature check of a protected function's JSON body.
-    bodyParser.json({ limit: BODY_LIMIT, verify: (request, _response, bytes) => ((request as Request & { rawJson?: string }).rawJson = bytes.toString('utf8')) }),
+    bodyParser.json({
+      limit: BODY_LIMIT,
+      verify: (request, _response, bytes) => ((request as Request & { rawJson?: string }).rawJson = bytes.toString('utf8')),
+    }),
   );
   // Any other body is not part of the event (as deployed); it is read to the end and dropped.
-  app.use((request: Request, _response: Response, next: NextFunction) => ((request as Request & { _body?: boolean })._body ? next() : drain(request, () => next())));
+  app.use((request: Request, _response: Response, next: NextFunction) =>
+    (request as Request & { _body?: boolean })._body ? next() : drain(request, () => next()),
+  );
   app.use(guardRuntimeNames);
   app.use(requireTwilioSignature(protectedRoutes, config.env.AUTH_TOKEN));
   app.use(runtime);

@@ -74,13 +74,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // twilio-run replaces process.env with its --env file, so the merged settings go there.
   const envFile = join(mkdtempSync(join(tmpdir(), 'recording-controls-')), '.env');
   const env = { ...settings, SYNC_SERVICE_SID: syncServiceSid, TWILIO_API_BASE_URL: standinUrl };
-  writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join('\n'), { mode: 0o600 });
-
-  const functions = spawn(
-    join(root, 'node_modules/.bin/tsx'),
-    [join(root, 'scripts/functionsRuntime.ts'), String(options.functionsPort), envFile, host],
-    { cwd: root, stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'] },
+  writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join('\n'),
+    { mode: 0o600 },
   );
+
+  const functions = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/functionsRuntime.ts'), String(options.functionsPort), envFile, host], {
+    cwd: root,
+    stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
+  });
   const stop = async () => {
     functions.kill('SIGTERM');
     server.closeAllConnections();

@@ -25,7 +25,9 @@ export async function run(): Promise<string[]> {
       ? `plugin bundle (every agent): ${missing}`
       : `plugin bundle gzip (every agent): ${agent.toFixed(1)} KB (goal ≤ ${AGENT_BUNDLE_GOAL_KB} KB: ${agent <= AGENT_BUNDLE_GOAL_KB ? 'met' : 'NOT met'})`,
     admin === undefined ? `Desktop Manager chunk: ${missing}` : `Desktop Manager chunk gzip (admins, on opening the view): ${admin.toFixed(1)} KB`,
-    compliance === undefined ? `Compliance chunk: ${missing}` : `Compliance chunk gzip (supervisors and admins, on opening the view): ${compliance.toFixed(1)} KB`,
+    compliance === undefined
+      ? `Compliance chunk: ${missing}`
+      : `Compliance chunk gzip (supervisors and admins, on opening the view): ${compliance.toFixed(1)} KB`,
     relay === undefined ? `CRM relay script: ${missing}` : `CRM relay script gzip (crm-relay.js, in CRM pages): ${relay.toFixed(1)} KB`,
   ];
 }

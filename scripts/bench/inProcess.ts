@@ -27,4 +27,3 @@ export class InProcessRequestClient extends twilio.RequestClient {
     return { statusCode: response.status, body: text as TData, headers: Object.fromEntries(response.headers) };
   }
 }
-

@@ -298,7 +298,11 @@ function callOfUpdate(path: string, callOfSid: Map<string, string>): string | un
  * For each pause signal: sent → Twilio answered the last of the first successful updates it led
  * to, one per recording path of its call (the moment every recording is paused).
  */
-function timesToPaused(records: PhaseRecords, callOfSid: Map<string, string>, which: (trigger: string) => boolean = () => true): { times: number[]; withoutUpdate: number } {
+function timesToPaused(
+  records: PhaseRecords,
+  callOfSid: Map<string, string>,
+  which: (trigger: string) => boolean = () => true,
+): { times: number[]; withoutUpdate: number } {
   const updatesOfCall = new Map<string, AnsweredRequest[]>();
   for (const request of records.requests) {
     const callSid = request.operation === 'recording.update' ? callOfUpdate(request.path, callOfSid) : undefined;
@@ -331,7 +335,12 @@ const inWindow = (records: PhaseRecords) => records.signals.filter((signal) => s
 function byStatus(items: Array<{ status: number }>): string {
   const counts = new Map<number, number>();
   for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
-  return [...counts].sort((a, b) => a[0] - b[0]).map(([status, times]) => `${status || 'no answer'} × ${count(times)}`).join(', ') || 'none';
+  return (
+    [...counts]
+      .sort((a, b) => a[0] - b[0])
+      .map(([status, times]) => `${status || 'no answer'} × ${count(times)}`)
+      .join(', ') || 'none'
+  );
 }
 
 function rates(records: PhaseRecords) {
@@ -339,7 +348,8 @@ function rates(records: PhaseRecords) {
   const target = CALLS_PER_SECOND * PAYMENT.length;
   const offered = records.phase.callsPerSecond * PAYMENT.length;
   const sent = inWindow(records).length / seconds;
-  const answered = records.signals.filter((signal) => signal.status === 200 && signal.end >= records.window.from && signal.end < records.window.to).length / seconds;
+  const answered =
+    records.signals.filter((signal) => signal.status === 200 && signal.end >= records.window.from && signal.end < records.window.to).length / seconds;
   const sustained = Math.min(sent, answered);
   return { seconds, target, offered, sent, answered, sustained, held: sustained >= SUSTAINED_SHARE * offered };
 }
@@ -366,7 +376,10 @@ function answersLines(records: PhaseRecords): string[] {
     const key = `${request.operation ?? request.path} ${request.status}${request.code ? ` (${request.code})` : ''}`;
     refused.set(key, (refused.get(key) ?? 0) + 1);
   }
-  const topRefused = [...refused].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([key, times]) => `${key} × ${count(times)}`);
+  const topRefused = [...refused]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([key, times]) => `${key} × ${count(times)}`);
   return [
     `Twilio answers seen by the stand-in: ${byStatus(records.requests)}`,
     `  429s: ${count(tooMany.length)} (${count(limited)} with Sync's 54009); requests that were retries (same request again after a 429, 5xx or dropped answer): ${count(retryFlags(records.requests).filter(Boolean).length)}`,
@@ -381,7 +394,8 @@ function syncLines(loads: SyncObjectLoad[], retriesLeftOut: number): string[] {
   const describe = (load: SyncObjectLoad) =>
     `${shortName(load.object)}: worst 10 s ${count(load.worstWrites)} writes (${perSecond(load.worstWrites / 10)}/s), ${count(load.worstReads)} reads (${perSecond(load.worstReads / 10)}/s); ${count(load.writes)} writes, ${count(load.reads)} reads in all`;
   return [
-    `Sync objects touched: ${count(loads.length)} (named from the request paths; a Map's or List's items count toward it; first attempts only` + (retriesLeftOut ? `, ${count(retriesLeftOut)} retries left out)` : ')'),
+    `Sync objects touched: ${count(loads.length)} (named from the request paths; a Map's or List's items count toward it; first attempts only` +
+      (retriesLeftOut ? `, ${count(retriesLeftOut)} retries left out)` : ')'),
     'busiest Sync objects by writes:',
     ...top('worstWrites').map((load) => `  ${describe(load)}`),
     'busiest Sync objects by reads:',
@@ -400,7 +414,8 @@ interface Durations {
 function durations(records: PhaseRecords): Durations {
   const calls = Math.max(1, records.calls.offered);
   const sentInWindow = (start: number) => start >= records.window.from && start < records.window.to;
-  const meanMs = (invocations: Interval[]) => mean(invocations.filter((invocation) => sentInWindow(invocation.start)).map((invocation) => invocation.end - invocation.start));
+  const meanMs = (invocations: Interval[]) =>
+    mean(invocations.filter((invocation) => sentInWindow(invocation.start)).map((invocation) => invocation.end - invocation.start));
   const events = new Map<string, { mean: number; perCall: number }>();
   for (const type of new Set(records.events.map((event) => event.eventType))) {
     const ofType = records.events.filter((event) => event.eventType === type);
@@ -409,52 +424,87 @@ function durations(records: PhaseRecords): Durations {
   return { signal: meanMs(records.signals), status: meanMs(records.statuses), events, statusPerCall: records.statuses.length / calls };
 }
 
-function phaseLines(records: PhaseRecords, load: Load, full: boolean): { lines: string[]; rate: ReturnType<typeof rates>; times: Durations; busiest?: SyncObjectLoad } {
+function phaseLines(
+  records: PhaseRecords,
+  load: Load,
+  full: boolean,
+): { lines: string[]; rate: ReturnType<typeof rates>; times: Durations; busiest?: SyncObjectLoad } {
   const rate = rates(records);
   const lines: string[] = [];
   const { phase } = records;
-  lines.push(`${phase.title}: ${phase.rampSeconds} s ramp, ${phase.settleSeconds} s settling, ${phase.steadySeconds} s steady window; ${count(records.calls.offered)} calls`);
+  lines.push(
+    `${phase.title}: ${phase.rampSeconds} s ramp, ${phase.settleSeconds} s settling, ${phase.steadySeconds} s steady window; ${count(records.calls.offered)} calls`,
+  );
   const late = sorted(records.calls.lateStarts);
   const ofTarget = (value: number) => `${Math.round((100 * value) / rate.target)}% of the 10,000-agent rate`;
   lines.push(
     `offered ${perSecond(rate.offered)} signals/s (${perSecond(phase.callsPerSecond)} calls/s, ${ofTarget(rate.offered)}); in the steady window sent ${perSecond(rate.sent)}/s, answered 200 ${perSecond(rate.answered)}/s → ` +
-      (rate.held ? `sustained ${perSecond(rate.sustained)} signals/s (${ofTarget(rate.sustained)})` : `NOT sustained: held ${perSecond(rate.sustained)} signals/s of the ${perSecond(rate.offered)} offered (${ofTarget(rate.sustained)})`),
+      (rate.held
+        ? `sustained ${perSecond(rate.sustained)} signals/s (${ofTarget(rate.sustained)})`
+        : `NOT sustained: held ${perSecond(rate.sustained)} signals/s of the ${perSecond(rate.offered)} offered (${ofTarget(rate.sustained)})`),
   );
-  if (late.length) lines.push(`  calls started late by p50 ${percentile(late, 50).toFixed(0)} ms, p99 ${percentile(late, 99).toFixed(0)} ms (the bench's own scheduling); bench event-loop delay p99 ${records.eventLoopDelayP99Ms.toFixed(0)} ms`);
-  if (records.calls.failures.size) lines.push(`  calls that went wrong: ${[...records.calls.failures].map(([what, times]) => `${what} × ${times}`).join(', ')}`);
+  if (late.length)
+    lines.push(
+      `  calls started late by p50 ${percentile(late, 50).toFixed(0)} ms, p99 ${percentile(late, 99).toFixed(0)} ms (the bench's own scheduling); bench event-loop delay p99 ${records.eventLoopDelayP99Ms.toFixed(0)} ms`,
+    );
+  if (records.calls.failures.size)
+    lines.push(`  calls that went wrong: ${[...records.calls.failures].map(([what, times]) => `${what} × ${times}`).join(', ')}`);
   const outcomes = new Map<string, number>();
   for (const signal of records.signals) if (signal.outcome) outcomes.set(signal.outcome, (outcomes.get(signal.outcome) ?? 0) + 1);
-  lines.push(`signal answers by status: ${byStatus(records.signals)}; outcomes: ${[...outcomes].map(([outcome, times]) => `${outcome} ${count(times)}`).join(', ')}`);
+  lines.push(
+    `signal answers by status: ${byStatus(records.signals)}; outcomes: ${[...outcomes].map(([outcome, times]) => `${outcome} ${count(times)}`).join(', ')}`,
+  );
   // The payment's last signal ends it: the call should be recording again.
   const lastStop = records.signals.filter((signal) => signal.trigger === PAYMENT[PAYMENT.length - 1] && signal.status === 200);
   const leftPaused = lastStop.filter((signal) => signal.recording === 'paused').length;
-  lines.push(`  calls whose recording was still paused after the payment's last signal: ${count(leftPaused)} of ${count(lastStop.length)}` + (leftPaused ? ' (as when a stop is answered before its start has landed: the start\'s hold stays open until it runs out)' : ''));
+  lines.push(
+    `  calls whose recording was still paused after the payment's last signal: ${count(leftPaused)} of ${count(lastStop.length)}` +
+      (leftPaused ? " (as when a stop is answered before its start has landed: the start's hold stays open until it runs out)" : ''),
+  );
   const paused = timesToPaused(records, load.callOfSid);
   if (paused.times.length) {
     lines.push(
       `time to paused / ${LATENCY_MS} ms (signal sent → Twilio answered the recording's update), p50 ${rounds(percentile(paused.times, 50))}, p99 ${rounds(percentile(paused.times, 99))} (${count(paused.times.length)} pauses` +
-        (paused.withoutUpdate ? `; ${paused.withoutUpdate} answered without an update of their own` : '') + ')',
+        (paused.withoutUpdate ? `; ${paused.withoutUpdate} answered without an update of their own` : '') +
+        ')',
     );
     // A call's first pause finds no container that acted on it; its later ones are the same container's.
-    for (const [what, which] of [['first pause of a call', (trigger: string) => trigger === PAYMENT[0]], ['later pauses', (trigger: string) => trigger !== PAYMENT[0]]] as const) {
+    for (const [what, which] of [
+      ['first pause of a call', (trigger: string) => trigger === PAYMENT[0]],
+      ['later pauses', (trigger: string) => trigger !== PAYMENT[0]],
+    ] as const) {
       const part = timesToPaused(records, load.callOfSid, which).times;
       if (part.length) lines.push(`  ${what}: p50 ${rounds(percentile(part, 50))}, p99 ${rounds(percentile(part, 99))} (${count(part.length)})`);
     }
   } else {
     lines.push(`time to paused: no pause signal with an update of its own in the steady window`);
   }
-  const answers = sorted(inWindow(records).filter((signal) => signal.status === 200).map((signal) => signal.end - signal.start));
-  if (answers.length) lines.push(`time to answer / ${LATENCY_MS} ms (signal sent → the relay has the answer), p50 ${rounds(percentile(answers, 50))}, p99 ${rounds(percentile(answers, 99))}`);
+  const answers = sorted(
+    inWindow(records)
+      .filter((signal) => signal.status === 200)
+      .map((signal) => signal.end - signal.start),
+  );
+  if (answers.length)
+    lines.push(
+      `time to answer / ${LATENCY_MS} ms (signal sent → the relay has the answer), p50 ${rounds(percentile(answers, 50))}, p99 ${rounds(percentile(answers, 99))}`,
+    );
   lines.push(...restPerSignal(records));
   lines.push(...answersLines(records));
   const times = durations(records);
-  const described = [`signal ${times.signal.toFixed(0)} ms`, `status ${times.status.toFixed(0)} ms`, ...[...times.events].map(([type, { mean: ms }]) => `${type} ${ms.toFixed(0)} ms`)];
+  const described = [
+    `signal ${times.signal.toFixed(0)} ms`,
+    `status ${times.status.toFixed(0)} ms`,
+    ...[...times.events].map(([type, { mean: ms }]) => `${type} ${ms.toFixed(0)} ms`),
+  ];
   lines.push(`mean invocation duration: ${described.join(', ')}`);
   if (!full) return { lines, rate, times };
 
   // What the product asks of each object: its first attempts (a retry after a 429 asks again for the same).
   const retried = retryFlags(records.requests);
-  const loads = syncObjectLoads(records.requests.filter((_, index) => !retried[index]), SYNC_WINDOW_MS);
+  const loads = syncObjectLoads(
+    records.requests.filter((_, index) => !retried[index]),
+    SYNC_WINDOW_MS,
+  );
   lines.push(...syncLines(loads, retried.filter(Boolean).length));
   const { from, to } = records.window;
   const invocations: Interval[] = [...records.signals, ...records.statuses, ...records.events.map((event) => ({ start: event.sentAt, end: event.answeredAt }))];
@@ -466,7 +516,9 @@ function phaseLines(records: PhaseRecords, load: Load, full: boolean): { lines: 
   const windowMs = to - from;
   const share = (ms: number) => `${Math.round((100 * ms) / windowMs)}%`;
   const others = Math.max(0, records.cpu.machineMs - records.cpu.functionsMs - records.cpu.benchMs);
-  lines.push(`processor time in the steady window, of one core: functions (twilio-run) ${share(records.cpu.functionsMs)}, bench with the stand-in ${share(records.cpu.benchMs)}, other processes on this 2-core machine ${share(others)}`);
+  lines.push(
+    `processor time in the steady window, of one core: functions (twilio-run) ${share(records.cpu.functionsMs)}, bench with the stand-in ${share(records.cpu.benchMs)}, other processes on this 2-core machine ${share(others)}`,
+  );
   const busiest = [...loads].sort((a, b) => Math.max(b.worstWrites, b.worstReads) - Math.max(a.worstWrites, a.worstReads))[0];
   return { lines, rate, times, busiest };
 }
@@ -481,11 +533,18 @@ function agentsServedLines(times: Durations, rate: ReturnType<typeof rates>, bus
   const oneInThree = littles(PAYMENT.length / 3);
   const eventsPerCall = [...times.events].map(([type, { perCall }]) => `${perCall.toFixed(2)} ${type}`).join(' + ');
   const lines = [
-    rate.held ? 'agents served:' : 'agents served (from a run that was NOT sustained: its durations include queueing on this machine, and Sync saw less than was offered):',
+    rate.held
+      ? 'agents served:'
+      : 'agents served (from a run that was NOT sustained: its durations include queueing on this machine, and Sync saw less than was offered):',
     `  (a) ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, agents = ${CONCURRENT_FUNCTIONS} / (${CALLS_PER_AGENT_HOUR} calls/h ÷ 3600 × invocation time per call); a call = signals + ${eventsPerCall} + ${times.statusPerCall.toFixed(2)} status, at the mean durations above):`,
     `      a payment on every call: ${count(everyCall)} agents (${(callMs(PAYMENT.length) / 1000).toFixed(2)} s of invocations a call); on one call in three: ${count(oneInThree)} (${(callMs(PAYMENT.length / 3) / 1000).toFixed(2)} s)`,
   ];
-  if (!busiest) return [...lines, '  (b) Sync per-object limit: no Sync requests seen', `  → agents served: ${count(everyCall)} (every call), ${count(oneInThree)} (one in three)`];
+  if (!busiest)
+    return [
+      ...lines,
+      '  (b) Sync per-object limit: no Sync requests seen',
+      `  → agents served: ${count(everyCall)} (every call), ${count(oneInThree)} (one in three)`,
+    ];
   // The run's load as the 10,000-agent rate would make it, by the calls offered (each with its
   // payment): exact for an object every call touches; an object of one call does not grow with
   // the rate, so this errs on the safe side.
@@ -498,13 +557,19 @@ function agentsServedLines(times: Durations, rate: ReturnType<typeof rates>, bus
       (Math.abs(toFullRate - 1) > 0.01 ? ` × ${toFullRate.toFixed(2)} to the 10,000-agent rate` : '') +
       ` → ${count(AGENTS)} × ${SYNC_OBJECT_LIMIT} / ${count(worst * toFullRate)} = ${count(syncAgents)} agents (measured with a payment on every call)`,
   );
-  lines.push(`  → agents served: ${count(Math.min(everyCall, syncAgents))} with a payment on every call (${everyCall <= syncAgents ? 'Functions' : 'Sync'} bound), ${count(Math.min(oneInThree, syncAgents))} with one on one call in three`);
+  lines.push(
+    `  → agents served: ${count(Math.min(everyCall, syncAgents))} with a payment on every call (${everyCall <= syncAgents ? 'Functions' : 'Sync'} bound), ${count(Math.min(oneInThree, syncAgents))} with one on one call in three`,
+  );
   return lines;
 }
 
 /** Turns Sync's limits on at a stand-in that models them (its control surface), and says whether it does. */
 async function syncLimitsOn(stack: LocalStack): Promise<string> {
-  const response = await fetch(`${stack.standinUrl}/__standin/limits`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sync: true }) });
+  const response = await fetch(`${stack.standinUrl}/__standin/limits`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sync: true }),
+  });
   await response.arrayBuffer();
   return response.ok ? 'on' : `not modeled by this stand-in (HTTP ${response.status}): no 429s can be seen`;
 }
@@ -515,16 +580,27 @@ export async function run(): Promise<string[]> {
   const fanOut = new TaskEventFanOut(`http://127.0.0.1:${functionsPort}/task-event`, env.AUTH_TOKEN);
   const fanOutPort = await freePort();
   await fanOut.listen(fanOutPort);
-  const stack = await startLocalStack({ env, functionsPort, standinPort: await freePort(), output: 'ignore', eventCallbackUrl: `http://127.0.0.1:${fanOutPort}/task-event` });
+  const stack = await startLocalStack({
+    env,
+    functionsPort,
+    standinPort: await freePort(),
+    output: 'ignore',
+    eventCallbackUrl: `http://127.0.0.1:${fanOutPort}/task-event`,
+  });
   const log = new RequestLog(stack.standin);
   const lines: string[] = [];
   try {
     stack.standin.setLatency(LATENCY_MS);
     const limits = await syncLimitsOn(stack);
     const load: Load = { stack, log, fanOut, random: seededRandom(SEED), freeAgents: [], agentsMade: 0, signalsSent: 0, callOfSid: new Map() };
-    lines.push(`${count(AGENTS)} agents × ${CALLS_PER_AGENT_HOUR} calls an agent-hour = ${perSecond(CALLS_PER_SECOND)} calls/s, a card payment (${PAYMENT.length} signals, ${SIGNAL_GAP_MS[0] / 1000}–${SIGNAL_GAP_MS[1] / 1000} s apart) on every call: ${perSecond(CALLS_PER_SECOND * PAYMENT.length)} signals/s`);
-    lines.push(`Twilio stand-in answering after ${LATENCY_MS} ms; Sync limits: ${limits}; TaskRouter's callbacks each task's in order, tasks at once, only the EventsFilter's`);
-    if (lazyExpiry.applied) lines.push('stand-in: expired Sync objects looked for at most every 250 ms (its scan of every object before each Sync request would bound the run)');
+    lines.push(
+      `${count(AGENTS)} agents × ${CALLS_PER_AGENT_HOUR} calls an agent-hour = ${perSecond(CALLS_PER_SECOND)} calls/s, a card payment (${PAYMENT.length} signals, ${SIGNAL_GAP_MS[0] / 1000}–${SIGNAL_GAP_MS[1] / 1000} s apart) on every call: ${perSecond(CALLS_PER_SECOND * PAYMENT.length)} signals/s`,
+    );
+    lines.push(
+      `Twilio stand-in answering after ${LATENCY_MS} ms; Sync limits: ${limits}; TaskRouter's callbacks each task's in order, tasks at once, only the EventsFilter's`,
+    );
+    if (lazyExpiry.applied)
+      lines.push('stand-in: expired Sync objects looked for at most every 250 ms (its scan of every object before each Sync request would bound the run)');
 
     // Warm containers, and calls recorded twice (the conference and the call) answer like the rest.
     const warm = await within(warmUp(load), 60_000);
@@ -533,12 +609,26 @@ export async function run(): Promise<string[]> {
     const { scale, line } = await chooseScale(load);
     lines.push(line);
     const callsPerSecond = CALLS_PER_SECOND * scale;
-    const main = await runPhase(load, { title: 'signals naming the call (the CRM bridge knows it)', namesCall: true, callsPerSecond, rampSeconds: RAMP_SECONDS, settleSeconds: SETTLE_SECONDS, steadySeconds: STEADY_SECONDS });
+    const main = await runPhase(load, {
+      title: 'signals naming the call (the CRM bridge knows it)',
+      namesCall: true,
+      callsPerSecond,
+      rampSeconds: RAMP_SECONDS,
+      settleSeconds: SETTLE_SECONDS,
+      steadySeconds: STEADY_SECONDS,
+    });
     const figures = phaseLines(main, load, true);
     lines.push(...figures.lines);
     lines.push(...agentsServedLines(figures.times, figures.rate, figures.busiest));
 
-    const lookup = await runPhase(load, { title: 'signals naming the agent only (the function looks the call up)', namesCall: false, callsPerSecond, rampSeconds: LOOKUP_RAMP_SECONDS, settleSeconds: SETTLE_SECONDS, steadySeconds: LOOKUP_STEADY_SECONDS });
+    const lookup = await runPhase(load, {
+      title: 'signals naming the agent only (the function looks the call up)',
+      namesCall: false,
+      callsPerSecond,
+      rampSeconds: LOOKUP_RAMP_SECONDS,
+      settleSeconds: SETTLE_SECONDS,
+      steadySeconds: LOOKUP_STEADY_SECONDS,
+    });
     lines.push(...phaseLines(lookup, load, false).lines);
     lines.push(`agents used: ${count(load.agentsMade)} (each takes its next call once the last one wrapped up)`);
     const filtered = [...fanOut.filtered].map(([type, times]) => `${type} × ${count(times)}`).join(', ');
@@ -579,7 +669,9 @@ async function chooseScale(load: Load): Promise<{ scale: number; line: string }>
     line:
       `calibration (${calls} calls at a tenth of the rate): processor time a call, functions ${functionsMs.toFixed(0)} ms, bench with the stand-in ${benchMs.toFixed(0)} ms (other processes meanwhile: ${Math.round((100 * othersMs) / calibration.elapsedMs)}% of a core); ` +
       `the full rate would need ${fullRateCores.toFixed(2)} cores for ${busiest} alone (one process here; Twilio gives each invocation its own container) → ` +
-      (scale === 1 ? 'offered at the full rate' : `offered at ${Math.round(scale * 100)}% of it, the most that keeps ${busiest} at ${CORE_SHARE * 100}% of a core`),
+      (scale === 1
+        ? 'offered at the full rate'
+        : `offered at ${Math.round(scale * 100)}% of it, the most that keeps ${busiest} at ${CORE_SHARE * 100}% of a core`),
   };
 }
 
@@ -593,7 +685,10 @@ async function warmUp(load: Load): Promise<string> {
     await fanOut.delivered(call.taskSid, 'task.updated');
     for (const trigger of PAYMENT) {
       const body = { eventId: `load-warm-${index}-${trigger}`, agent, trigger, callSid: call.callSid };
-      const { invocation } = await timedPost('signal', `${stack.functionsUrl}/desktop-event`, { headers: signedHeaders(env.DESKTOP_EVENT_SECRET, body), body: JSON.stringify(body) });
+      const { invocation } = await timedPost('signal', `${stack.functionsUrl}/desktop-event`, {
+        headers: signedHeaders(env.DESKTOP_EVENT_SECRET, body),
+        body: JSON.stringify(body),
+      });
       answers.push(invocation);
     }
     stack.standin.endCall(call.callSid);

@@ -27,7 +27,11 @@ import { SimulatedClock } from './simulatedClock';
 /** The plugin's own client on the product's service, made as the plugin makes it: its token asked of the (counting) API. */
 const clients = new WeakMap<FakeSync, ProductSyncClient>();
 function productClient(sync: FakeSync, api: RecordingControlsApi) {
-  if (!clients.has(sync)) clients.set(sync, new ProductSyncClient(sameClassAs(sync.client) as SyncClientFactory, () => (api.syncToken as NonNullable<RecordingControlsApi['syncToken']>)()));
+  if (!clients.has(sync))
+    clients.set(
+      sync,
+      new ProductSyncClient(sameClassAs(sync.client) as SyncClientFactory, () => (api.syncToken as NonNullable<RecordingControlsApi['syncToken']>)()),
+    );
   return clients.get(sync);
 }
 
@@ -62,7 +66,15 @@ function countingApi(state: () => CallStatus, onStatus: () => void = () => undef
 }
 
 function documentOf(status: CallStatus) {
-  return { call: { callSid: status.callSid }, recording: status.recording, recordings: status.recordings, holds: status.holds, intervals: status.intervals, outOfSync: false, updatedAt: new Date(Date.now()).toISOString() };
+  return {
+    call: { callSid: status.callSid },
+    recording: status.recording,
+    recordings: status.recordings,
+    holds: status.holds,
+    intervals: status.intervals,
+    outOfSync: false,
+    updatedAt: new Date(Date.now()).toISOString(),
+  };
 }
 
 const idleStatus = (callSid: string): CallStatus => ({
@@ -121,7 +133,12 @@ async function cardPaymentCall(): Promise<{ requests: number; syncReads: number 
     const { api, counts } = countingApi(() => state, closeDue);
     const live = new LiveCalls({ api, fallbackPollMs: 15_000, sync: () => productClient(sync, api) });
     const release = live.watch({ taskSid: taskSidOf(2), callSid }, { notify: true });
-    const hold = (id: string, seconds: number): Hold => ({ id, source: 'desktop', openedAt: new Date(Date.now()).toISOString(), resumeAt: new Date(Date.now() + seconds * 1000).toISOString() });
+    const hold = (id: string, seconds: number): Hold => ({
+      id,
+      source: 'desktop',
+      openedAt: new Date(Date.now()).toISOString(),
+      resumeAt: new Date(Date.now() + seconds * 1000).toISOString(),
+    });
 
     await clock.advance(60_000);
     write([hold('card-number', 60)]);

@@ -80,7 +80,9 @@ export async function reportCost(): Promise<string[]> {
     lines.push(`  report by ${groupBy}: ${status}, ${groups} group(s), ${requests} Sync requests, ${seconds.toFixed(2)} s`);
     if (groupBy === 'day') {
       const weekSeconds = seconds * 7;
-      lines.push(`  a week by day (7 × the day's reads, ${requests * 7} requests): ${weekSeconds.toFixed(1)} s; a 31-day month: ${(seconds * 31).toFixed(1)} s${seconds * 31 > 10 ? " — over the Functions' 10 s at this size: ask a week at a time" : ''}`);
+      lines.push(
+        `  a week by day (7 × the day's reads, ${requests * 7} requests): ${weekSeconds.toFixed(1)} s; a 31-day month: ${(seconds * 31).toFixed(1)} s${seconds * 31 > 10 ? " — over the Functions' 10 s at this size: ask a week at a time" : ''}`,
+      );
     }
   }
   const size = Buffer.byteLength(JSON.stringify((await services.reports.read([day]))[0]));
@@ -108,7 +110,11 @@ export async function reportCost(): Promise<string[]> {
   );
   standin.setSyncLimits(true);
   standin.setLatency(LATENCY_MS);
-  for (const [what, days, groupBy] of [['a week', 7, 'day'], ['a 31-day month', 31, 'day'], ['a 31-day month', 31, 'queue']] as const) {
+  for (const [what, days, groupBy] of [
+    ['a week', 7, 'day'],
+    ['a 31-day month', 31, 'day'],
+    ['a 31-day month', 31, 'queue'],
+  ] as const) {
     const read = await ask({ from: `${dayBefore(days - 1)}T00:00:00Z`, to: `${day}T23:59:59Z`, groupBy }, finished);
     const figures = `${read.status}, ${read.groups} group(s), ${read.requests} Sync requests, ${read.seconds.toFixed(2)} s`;
     lines.push(`  ${what} of finished days by ${groupBy}, every day summarized: ${figures}`);

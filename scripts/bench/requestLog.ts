@@ -36,7 +36,10 @@ export class RequestLog {
         const answer: { status: number; code?: number } = { status: response.type === 'error' ? 0 : response.status };
         this.answers[index] = answer;
         if (response.status >= 400) {
-          const body = (await response.clone().json().catch(() => undefined)) as { code?: unknown } | undefined;
+          const body = (await response
+            .clone()
+            .json()
+            .catch(() => undefined)) as { code?: unknown } | undefined;
           if (typeof body?.code === 'number') answer.code = body.code;
         }
       }

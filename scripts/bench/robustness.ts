@@ -26,7 +26,9 @@ export async function run(): Promise<string[]> {
     }
     return [
       `fault run (${report.steps} steps, seed ${SEED}): ${report.faultsInjected} faults injected (429, 500, 503, 16114, dropped connections on recordings and Sync)`,
-      `  answers: ${Object.entries(report.answers).map(([status, count]) => `${count} × ${status}`).join(', ')}; partial pauses undone within their request: ${report.partialPausesUndone}`,
+      `  answers: ${Object.entries(report.answers)
+        .map(([status, count]) => `${count} × ${status}`)
+        .join(', ')}; partial pauses undone within their request: ${report.partialPausesUndone}`,
       `  recordings found paused without a hold after a step: ${report.violationsRepaired} (each flagged and repaired by the sweep; most sweeps needed: ${report.maxSweepsToRepair}, i.e. ≤ ${report.maxSweepsToRepair} s at one sweep a second); never open-ended`,
       `  replays refused (a signed signal sent again within its window, to any container): ${report.replaysRefused}`,
       `  Flex's order: ${report.redeliveries} TaskRouter events delivered again, ${report.outsideRecordings} recordings started by someone else (paused within ${report.maxSweepsToPauseOutside} sweeps when a hold was open)`,

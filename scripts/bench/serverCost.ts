@@ -22,8 +22,6 @@ import { readSettings } from '../../src/serverless/lib/settings';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { createStandin, RequestRecord } from '../../src/standin/standin';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
-import { SyncReadGrants } from '../../src/serverless/lib/twilio/syncPermissions';
-import { SyncServiceCheck } from '../../src/serverless/lib/twilio/syncService';
 import { InProcessRequestClient } from './inProcess';
 import { taskEventCallback } from './shared';
 import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
@@ -103,12 +101,14 @@ async function world({ containers: count = 1 } = {}) {
   standinRef.current = standin;
   const settings = readSettings(env);
   const client = twilio(settings.accountSid, settings.authToken, { httpClient: new InProcessRequestClient(standin) });
-  const config = parseDesktopEventsConfig(JSON.stringify({
-    events: [
-      { id: 'card-number', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'card-number.blur' },
-      { id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'cvv.blur' },
-    ],
-  }));
+  const config = parseDesktopEventsConfig(
+    JSON.stringify({
+      events: [
+        { id: 'card-number', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'card-number.blur' },
+        { id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'cvv.blur' },
+      ],
+    }),
+  );
   // As the functions wire a container (runtime.ts): the configuration read as a signal reads it.
   const containerOf = (services: ReturnType<typeof buildServices>) => ({
     services,
@@ -202,21 +202,29 @@ export async function run(): Promise<string[]> {
   const quietMark = w.standin.requests().length;
   await oneCall(w, 'quiet', []);
   const perQuietCall = w.invocations() - invocationsBefore;
-  lines.push(`call without a card payment, accepted to wrap-up: ${perQuietCall} Function invocations, ${describeCounts(tally(w.standin.requests().slice(quietMark)))}`);
+  lines.push(
+    `call without a card payment, accepted to wrap-up: ${perQuietCall} Function invocations, ${describeCounts(tally(w.standin.requests().slice(quietMark)))}`,
+  );
   invocationsBefore = w.invocations();
   const mark = w.standin.requests().length;
   await oneCall(w, 'payer', CARD_PAYMENT, SIGNAL_GAP_MS);
   const perCall = w.invocations() - invocationsBefore;
   const callCounts = tally(w.standin.requests().slice(mark));
-  lines.push(`call with one card payment (card number + CVV, focus and blur), accepted to wrap-up: ${perCall} Function invocations, ${describeCounts(callCounts)}`);
+  lines.push(
+    `call with one card payment (card number + CVV, focus and blur), accepted to wrap-up: ${perCall} Function invocations, ${describeCounts(callCounts)}`,
+  );
 
   const idle = w.standin.createLiveCall({ agent: 'idle', recording: 'both' });
   await w.standin.callbacksDelivered();
   const idleMark = w.standin.requests().length;
   await w.status(idle.callSid);
   const statusCounts = tally(w.standin.requests().slice(idleMark));
-  lines.push(`idle agent on a call, per agent-hour: 1 Function invocation (the plugin's first status: ${describeCounts(statusCounts)}), then 0 invocations and 0 REST requests per minute`);
-  lines.push(`idle agent, per agent-hour, before: ${BEFORE_STATUS_PER_HOUR} invocations, ${BEFORE_STATUS_PER_HOUR * 3} Twilio REST requests (status every second: the ledger and both recording lists)`);
+  lines.push(
+    `idle agent on a call, per agent-hour: 1 Function invocation (the plugin's first status: ${describeCounts(statusCounts)}), then 0 invocations and 0 REST requests per minute`,
+  );
+  lines.push(
+    `idle agent, per agent-hour, before: ${BEFORE_STATUS_PER_HOUR} invocations, ${BEFORE_STATUS_PER_HOUR * 3} Twilio REST requests (status every second: the ledger and both recording lists)`,
+  );
 
   // Little's law, with Twilio answering in 150 ms: agents = 30 / (invocations per second per agent × mean time).
   w.standin.setLatency(LATENCY_MS);
@@ -236,10 +244,16 @@ export async function run(): Promise<string[]> {
   w.standin.setLatency(0);
   const agentsFor = (invocationsPerHour: number, meanMs: number) =>
     Math.round(CONCURRENT_FUNCTIONS / ((invocationsPerHour / 3600) * (meanMs / 1000))).toLocaleString('en-US');
-  lines.push(`agents on calls within ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, Twilio answering in ${LATENCY_MS} ms, ${CALLS_PER_HOUR} five-minute calls an agent-hour):`);
+  lines.push(
+    `agents on calls within ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, Twilio answering in ${LATENCY_MS} ms, ${CALLS_PER_HOUR} five-minute calls an agent-hour):`,
+  );
   lines.push(`  before: ${agentsFor(BEFORE_STATUS_PER_HOUR, statusMs)} (a status every second, ${statusMs.toFixed(0)} ms each)`);
-  lines.push(`  after, calls without a card payment: ${agentsFor(CALLS_PER_HOUR * perQuietCall, quietCallMs)} (${perQuietCall} invocations a call, ${quietCallMs.toFixed(0)} ms mean)`);
-  lines.push(`  after, a card payment on every call: ${agentsFor(CALLS_PER_HOUR * perCall, paymentCallMs)} (${perCall} invocations a call, ${paymentCallMs.toFixed(0)} ms mean)`);
+  lines.push(
+    `  after, calls without a card payment: ${agentsFor(CALLS_PER_HOUR * perQuietCall, quietCallMs)} (${perQuietCall} invocations a call, ${quietCallMs.toFixed(0)} ms mean)`,
+  );
+  lines.push(
+    `  after, a card payment on every call: ${agentsFor(CALLS_PER_HOUR * perCall, paymentCallMs)} (${perCall} invocations a call, ${paymentCallMs.toFixed(0)} ms mean)`,
+  );
   lines.push(`  one warm container, round trips of ${LATENCY_MS} ms per invocation: ${warmTrips}`);
 
   // Twilio gives each concurrent invocation a container of its own: a call's invocations rarely
@@ -258,14 +272,19 @@ export async function run(): Promise<string[]> {
   cold.standin.setLatency(0);
   lines.push(`${CONCURRENT_FUNCTIONS} warm containers taking the invocations in turn (none remembers the call or the agent):`);
   lines.push(`  call with one card payment: ${coldPerCall} Function invocations, ${describeCounts(tally(cold.standin.requests().slice(coldMark)))}`);
-  lines.push(`  a card payment on every call: ${agentsFor(CALLS_PER_HOUR * coldPerCall, coldCallMs)} agents (${coldCallMs.toFixed(0)} ms mean); round trips per invocation: ${roundTrips(cold)}`);
+  lines.push(
+    `  a card payment on every call: ${agentsFor(CALLS_PER_HOUR * coldPerCall, coldCallMs)} agents (${coldCallMs.toFixed(0)} ms mean); round trips per invocation: ${roundTrips(cold)}`,
+  );
   await cold.close();
 
   // The sweep with 5,000 past ledgers and none open.
   const past = await world();
   for (let i = 0; i < PAST_LEDGERS; i += 1) {
     const callSid = `CA${i.toString(16).padStart(32, '0')}`;
-    await past.store.commit(callSid, () => ({ ...newCallRecord({ callSid }), intervals: [{ from: new Date(0).toISOString(), to: new Date(1000).toISOString(), holdIds: ['cvv'], sources: ['desktop'], by: ['someone'] }] }));
+    await past.store.commit(callSid, () => ({
+      ...newCallRecord({ callSid }),
+      intervals: [{ from: new Date(0).toISOString(), to: new Date(1000).toISOString(), holdIds: ['cvv'], sources: ['desktop'], by: ['someone'] }],
+    }));
   }
   const sweepMark = past.standin.requests().length;
   const report = await sweep(past.index, past.control, () => new Date());
@@ -273,7 +292,9 @@ export async function run(): Promise<string[]> {
   const listMark = past.standin.requests().length;
   await twilioListAllDocuments(past);
   const beforeSweep = past.standin.requests().length - listMark;
-  lines.push(`sweep with ${PAST_LEDGERS.toLocaleString('en-US')} past ledgers, none open: ${sweepRequests} Twilio REST request(s) (${report.live} live calls read); before: ${beforeSweep} (every document listed)`);
+  lines.push(
+    `sweep with ${PAST_LEDGERS.toLocaleString('en-US')} past ledgers, none open: ${sweepRequests} Twilio REST request(s) (${report.live} live calls read); before: ${beforeSweep} (every document listed)`,
+  );
   await w.close();
   await past.close();
   return lines;

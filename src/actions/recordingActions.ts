@@ -142,12 +142,8 @@ export function registerRecordingActions(): void {
     return Actions.invokeAction(next, { ...payload, taskSid: ref.taskSid, callSid: ref.callSid });
   });
 
-  Actions.registerAction(RecordingActions.start, (payload: RecordingActionPayload) =>
-    simpleVerb(getRuntime(), 'start', 'RecordingControlsStart', payload),
-  );
-  Actions.registerAction(RecordingActions.stop, (payload: RecordingActionPayload) =>
-    simpleVerb(getRuntime(), 'stop', 'RecordingControlsStop', payload),
-  );
+  Actions.registerAction(RecordingActions.start, (payload: RecordingActionPayload) => simpleVerb(getRuntime(), 'start', 'RecordingControlsStart', payload));
+  Actions.registerAction(RecordingActions.stop, (payload: RecordingActionPayload) => simpleVerb(getRuntime(), 'stop', 'RecordingControlsStop', payload));
   Actions.registerAction(RecordingActions.tag, (payload: RecordingActionPayload) => {
     const { tags, metadata } = payload ?? {};
     if ((tags !== undefined && !isStringList(tags)) || (metadata !== undefined && !isStringMap(metadata))) {

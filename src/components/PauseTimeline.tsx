@@ -55,8 +55,7 @@ export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTim
           const to = interval.to === null ? now : Date.parse(interval.to);
           return (
             <li key={interval.from}>
-              {clock(from)}–{interval.to === null ? t('RecordingControlsIntervalOpen') : clock(to)} ({duration(to - from)}){' '}
-              {intervalLabel(interval, labels)}
+              {clock(from)}–{interval.to === null ? t('RecordingControlsIntervalOpen') : clock(to)} ({duration(to - from)}) {intervalLabel(interval, labels)}
               {/* How long the audio ran on after the agent's action (docs/compliance.md). */}
               {interval.exposureMs !== undefined && ` · ${t('RecordingControlsExposure', { seconds: (interval.exposureMs / 1000).toFixed(1) })}`}
             </li>
@@ -64,7 +63,11 @@ export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTim
         })}
       </ol>
       {intervals.length > NEWEST_SHOWN && (
-        <button type="button" onClick={() => setAll(!all)} style={{ marginTop: 2, padding: 0, border: 0, background: 'none', color: '#0263e0', cursor: 'pointer', fontSize: 12 }}>
+        <button
+          type="button"
+          onClick={() => setAll(!all)}
+          style={{ marginTop: 2, padding: 0, border: 0, background: 'none', color: '#0263e0', cursor: 'pointer', fontSize: 12 }}
+        >
           {all ? t('RecordingControlsTimelineNewest') : t('RecordingControlsTimelineAll', { count: intervals.length })}
         </button>
       )}

@@ -31,7 +31,9 @@ export function RecordingControlButtonView({ task }: { task?: TaskLike }) {
   const usable = runtime.configured && live && !!status && status.recording !== 'absent' && !entry?.error && !refused;
 
   const label = busy
-    ? runtime.t(entry?.pending === 'pause' ? 'RecordingControlsPausing' : entry?.pending === 'resume' ? 'RecordingControlsResuming' : 'RecordingControlsWorking')
+    ? runtime.t(
+        entry?.pending === 'pause' ? 'RecordingControlsPausing' : entry?.pending === 'resume' ? 'RecordingControlsResuming' : 'RecordingControlsWorking',
+      )
     : refused
       ? runtime.t(status?.pausePolicy === 'never' ? 'RecordingControlsPauseOffNever' : 'RecordingControlsPauseOffDesktopOnly')
       : runtime.t(mine ? 'RecordingControlsResume' : 'RecordingControlsPause');

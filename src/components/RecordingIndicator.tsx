@@ -28,7 +28,8 @@ export const toneColors: Record<Tone, string> = {
 function useToneWhen(on: boolean): void {
   React.useEffect(() => {
     if (!on) return;
-    const Context = typeof window !== 'undefined' ? (window.AudioContext ?? (window as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext) : undefined;
+    const Context =
+      typeof window !== 'undefined' ? (window.AudioContext ?? (window as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext) : undefined;
     if (!Context) return;
     try {
       const audio = new Context();
@@ -47,7 +48,17 @@ function useToneWhen(on: boolean): void {
 }
 
 /** Read by screen readers, not drawn. */
-const visuallyHidden: React.CSSProperties = { position: 'absolute', width: 1, height: 1, margin: -1, padding: 0, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0 };
+const visuallyHidden: React.CSSProperties = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  margin: -1,
+  padding: 0,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+};
 
 export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
   const runtime = getRuntime();
@@ -62,9 +73,7 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
   const watched = runtime.configured && live;
   React.useEffect(() => (watched ? () => notify.callLeft() : undefined), [watched]);
 
-  const description = runtime.configured
-    ? describe(entry, { ...context, now })
-    : plain('error', runtime.t('RecordingControlsUnavailable'));
+  const description = runtime.configured ? describe(entry, { ...context, now }) : plain('error', runtime.t('RecordingControlsUnavailable'));
   const warning = live && resumesSoon(description, now);
   const automationOff = useAutomationProblems();
   useToneWhen(warning && runtime.config.indicator.warningSound);
@@ -85,13 +94,21 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
       </div>
       {automationOff.length > 0 && (
         // For as long as it lasts: the agent must pause by hand.
-        <div role="alert" data-testid="recording-indicator-automation-off" style={{ marginTop: 4, padding: '4px 8px', borderRadius: 4, background: '#fff4d6', color: '#6b4e00', fontWeight: 600 }}>
+        <div
+          role="alert"
+          data-testid="recording-indicator-automation-off"
+          style={{ marginTop: 4, padding: '4px 8px', borderRadius: 4, background: '#fff4d6', color: '#6b4e00', fontWeight: 600 }}
+        >
           {runtime.t('RecordingControlsAutomationOff', { reasons: automationOff.map((problem) => runtime.t(problem)).join('; ') })}
         </div>
       )}
       {warning && (
         // Where the agent looks, before the recording resumes by itself; said once (the countdown is above).
-        <div role="alert" data-testid="recording-indicator-warning" style={{ marginTop: 4, padding: '4px 8px', borderRadius: 4, background: '#d61f1f', color: '#fff', fontWeight: 600 }}>
+        <div
+          role="alert"
+          data-testid="recording-indicator-warning"
+          style={{ marginTop: 4, padding: '4px 8px', borderRadius: 4, background: '#d61f1f', color: '#fff', fontWeight: 600 }}
+        >
           {runtime.t('RecordingControlsResumeWarning')}
         </div>
       )}

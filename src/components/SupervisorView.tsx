@@ -77,7 +77,13 @@ function CallRowView({ row, entry, outOfSync, unconfirmed, item }: RowProps) {
 
   const mine = hasOwnHold(status?.holds, identity);
   // Flex's Button only sets aria-disabled, so each click checks again.
-  const control = (label: string, enabled: boolean, action: string, extra: Record<string, unknown> = {}, variant: 'secondary' | 'destructive' = 'secondary') => (
+  const control = (
+    label: string,
+    enabled: boolean,
+    action: string,
+    extra: Record<string, unknown> = {},
+    variant: 'secondary' | 'destructive' = 'secondary',
+  ) => (
     <Button
       size="small"
       variant={variant}
@@ -98,7 +104,10 @@ function CallRowView({ row, entry, outOfSync, unconfirmed, item }: RowProps) {
         {row.from && <div style={{ color: '#606b85' }}>{row.from}</div>}
       </td>
       <td data-testid="recording-state">
-        <span aria-hidden="true" style={{ display: 'inline-block', width: 8, height: 8, marginRight: 6, borderRadius: '50%', background: toneColors[description.tone] }} />
+        <span
+          aria-hidden="true"
+          style={{ display: 'inline-block', width: 8, height: 8, marginRight: 6, borderRadius: '50%', background: toneColors[description.tone] }}
+        />
         {description.text}
         {outOfSync && <div style={{ color: '#d61f1f' }}>{runtime.t('RecordingControlsViewOutOfSync')}</div>}
       </td>
@@ -178,7 +187,9 @@ export function SupervisorView() {
     <div style={{ padding: 24, overflow: 'auto', width: '100%' }}>
       <h1 style={{ fontSize: 20, margin: '0 0 4px' }}>{runtime.t('RecordingControlsViewTitle')}</h1>
       <p style={{ margin: '0 0 12px', color: '#606b85' }}>
-        {runtime.configured ? runtime.t('RecordingControlsViewPauseBehavior', { behavior: runtime.config.pauseBehavior }) : runtime.t('RecordingControlsUnavailable')}
+        {runtime.configured
+          ? runtime.t('RecordingControlsViewPauseBehavior', { behavior: runtime.config.pauseBehavior })
+          : runtime.t('RecordingControlsUnavailable')}
       </p>
       {needAttention > 0 && (
         <p role="status" data-testid="calls-need-attention" style={{ margin: '0 0 12px', color: '#d61f1f', fontWeight: 600 }}>

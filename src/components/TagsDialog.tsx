@@ -40,7 +40,10 @@ export function TagsDialog({ task, onClose }: TagsDialogProps) {
       setError(t('RecordingControlsMetadataInvalid', { line: metadata.badLine }));
       return;
     }
-    const tagList = tags.split(',').map((tag) => tag.trim()).filter(Boolean);
+    const tagList = tags
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter(Boolean);
     setSaving(true);
     setError(undefined);
     try {
@@ -77,7 +80,11 @@ export function TagsDialog({ task, onClose }: TagsDialogProps) {
           {t('RecordingControlsMetadataLabel')}
           <textarea rows={3} value={metadataText} onChange={(event) => setMetadataText(event.target.value)} style={{ display: 'block', width: '100%' }} />
         </label>
-        {error && <div role="alert" style={{ color: '#d61f1f' }}>{error}</div>}
+        {error && (
+          <div role="alert" style={{ color: '#d61f1f' }}>
+            {error}
+          </div>
+        )}
         <div style={{ display: 'flex', gap: 8, justifyContent: 'flex-end' }}>
           <Button type="button" variant="secondary" onClick={onClose}>
             {t('RecordingControlsCancel')}

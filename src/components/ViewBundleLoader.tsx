@@ -27,6 +27,7 @@ export function ViewBundleLoader<T>({ baseUrl, spec, texts, render, testId, load
   const [bundle, setBundle] = useState<T>();
   const [problem, setProblem] = useState<string>();
   const [attempt, setAttempt] = useState(0);
+  // Loaded again only for another base URL or when the user asks; `load` and `spec` are fixed for a view.
   useEffect(() => {
     let shown = true;
     setProblem(undefined);
@@ -37,6 +38,7 @@ export function ViewBundleLoader<T>({ baseUrl, spec, texts, render, testId, load
     return () => {
       shown = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [baseUrl, attempt]);
 
   if (bundle) return render(bundle);

@@ -17,6 +17,7 @@ export function useCall(ref: CallRef | undefined, options: WatchOptions = {}): C
   const { live } = getRuntime();
   const key = ref ? keyOf(ref) : '';
   // Re-watch only when the call changes, not for every render's new ref object.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => (ref ? live.watch(ref, options) : undefined), [key, live]);
   return ref ? live.get(ref) : undefined;
 }

@@ -26,7 +26,10 @@ const desktopEventBody = z.strictObject({
   agent: z.string().min(1).max(256),
   trigger: z.string().regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -'),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
-  callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
+  callSid: z
+    .string()
+    .regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits')
+    .optional(),
 });
 
 /** The fields a relay may send; nothing else is accepted. */

@@ -32,6 +32,8 @@ export function isCrmOrigin(value: string): boolean {
  * characters) and the relay script ignores a selector the browser rejects.
  */
 const SELECTOR_FORMAT = 'must be a CSS selector of 1–256 characters, such as input[name=cardNumber]';
+// Control characters are exactly what a selector must not hold.
+// eslint-disable-next-line no-control-regex
 const isSelector = (value: string): boolean => value.trim().length > 0 && !/[{}<>\u0000-\u001f\u007f]/.test(value);
 
 /** A CRM page field whose focus fires the event's start trigger and whose blur fires its stop trigger. */
@@ -118,7 +120,12 @@ export interface ConfigIssue {
 }
 
 const where = (path: PropertyKey[]): string =>
-  path.length === 0 ? 'configuration' : path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  path.length === 0
+    ? 'configuration'
+    : path
+        .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+        .join('')
+        .replace(/^\./, '');
 
 export const describeIssue = (issue: ConfigIssue): string => `${where(issue.path)}: ${issue.message}`;
 
@@ -163,7 +170,8 @@ export function desktopEventsConfigIssues(input: unknown): ConfigIssue[] {
   if (!isObject(input)) return [{ path: [], code: 'not_object', message: 'must be an object with "events"' }];
   const issues: ConfigIssue[] = [];
   const extra = Object.keys(input).filter((key) => key !== 'events' && !(CONFIG_SECTIONS as readonly string[]).includes(key));
-  if (extra.length > 0) issues.push({ path: [], code: 'unknown_field', message: `Unrecognized key${extra.length > 1 ? 's' : ''}: ${extra.map((key) => `"${key}"`).join(', ')}` });
+  if (extra.length > 0)
+    issues.push({ path: [], code: 'unknown_field', message: `Unrecognized key${extra.length > 1 ? 's' : ''}: ${extra.map((key) => `"${key}"`).join(', ')}` });
   const { events } = input;
   if (!Array.isArray(events)) {
     issues.push({ path: ['events'], code: events === undefined ? 'required' : 'invalid', message: 'must be a list of events' });
@@ -212,7 +220,8 @@ function sectionIssues(input: Record<string, unknown>): ConfigIssue[] {
     input.queuePolicies.forEach((entry, index) => {
       const queue = isObject(entry) ? entry.queue : undefined;
       if (typeof queue !== 'string') return;
-      if (seen.has(queue)) issues.push({ path: ['queuePolicies', index, 'queue'], code: 'duplicate_queue', message: `"${queue}" has a policy earlier in the list` });
+      if (seen.has(queue))
+        issues.push({ path: ['queuePolicies', index, 'queue'], code: 'duplicate_queue', message: `"${queue}" has a policy earlier in the list` });
       seen.add(queue);
     });
   }
@@ -252,21 +261,11 @@ export const isKnownTrigger = (config: DesktopEventsConfig, trigger: string): bo
  * Applies one desktop trigger: every event it starts opens (or renews) its hold, every event it
  * stops closes its hold. Holds whose time ran out close first, so a late stop is harmless.
  */
-export function applyDesktopTrigger(
-  ledger: Ledger,
-  config: DesktopEventsConfig,
-  trigger: string,
-  agent: string,
-  now: Date,
-): Ledger {
+export function applyDesktopTrigger(ledger: Ledger, config: DesktopEventsConfig, trigger: string, agent: string, now: Date): Ledger {
   let next = expireHolds(ledger, now);
   for (const event of config.events) {
     if (event.startTrigger === trigger) {
-      next = openHold(
-        next,
-        { id: event.id, source: 'desktop', trigger, by: agent, durationSeconds: event.durationSeconds },
-        now,
-      );
+      next = openHold(next, { id: event.id, source: 'desktop', trigger, by: agent, durationSeconds: event.durationSeconds }, now);
     }
     if (event.stopTrigger === trigger) next = closeHold(next, event.id, now);
   }
@@ -294,5 +293,4 @@ export const holdsOfTrigger = (config: DesktopEventsConfig, trigger: string): { 
 
 /** True when the trigger only opens holds: the pause can be sent before any state is read. */
 export const onlyStarts = (config: DesktopEventsConfig, trigger: string): boolean =>
-  config.events.some((event) => event.startTrigger === trigger) &&
-  !config.events.some((event) => event.stopTrigger === trigger);
+  config.events.some((event) => event.startTrigger === trigger) && !config.events.some((event) => event.stopTrigger === trigger);

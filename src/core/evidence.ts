@@ -146,7 +146,9 @@ export function tallyChange(evidence: TaskEvidence, before: Ledger, after: Ledge
   const closed = before.holds.filter((hold) => !after.holds.some((kept) => kept.id === hold.id));
   const byTime = closed.filter((hold) => hold.resumeAt !== null && Date.parse(hold.resumeAt) <= now.getTime()).map((hold) => hold.id);
   // Its stop came after its time: now (the hold closes by time with this very stop) or since it closed by time.
-  const stoppedLate = (context.stops ?? []).filter((id) => byTime.includes(id) || (evidence.expired.includes(id) && !before.holds.some((hold) => hold.id === id)));
+  const stoppedLate = (context.stops ?? []).filter(
+    (id) => byTime.includes(id) || (evidence.expired.includes(id) && !before.holds.some((hold) => hold.id === id)),
+  );
   const openedIds = opened.map((hold) => hold.id);
   const recovered = evidence.unrecovered.filter((entry) => entry.split(',').some((id) => openedIds.includes(id)));
   return {

@@ -49,8 +49,7 @@ export interface OpenHold {
   durationSeconds?: number;
 }
 
-const addUnique = <T>(list: T[], value: T | undefined): T[] =>
-  value === undefined || list.includes(value) ? list : [...list, value];
+const addUnique = <T>(list: T[], value: T | undefined): T[] => (value === undefined || list.includes(value) ? list : [...list, value]);
 
 const resumeAtFor = (now: Date, durationSeconds?: number): string | null =>
   durationSeconds === undefined ? null : new Date(now.getTime() + durationSeconds * 1000).toISOString();
@@ -100,14 +99,11 @@ export function closeHolds(ledger: Ledger, pick: (hold: Hold) => boolean, now: D
   const holds = ledger.holds.filter((hold) => !pick(hold));
   if (holds.length === ledger.holds.length) return ledger;
   if (holds.length > 0) return { ...ledger, holds };
-  const intervals = ledger.intervals.map((interval) =>
-    interval.to === null ? { ...interval, to: now.toISOString() } : interval,
-  );
+  const intervals = ledger.intervals.map((interval) => (interval.to === null ? { ...interval, to: now.toISOString() } : interval));
   return { holds, intervals };
 }
 
-export const closeHold = (ledger: Ledger, id: string, now: Date): Ledger =>
-  closeHolds(ledger, (hold) => hold.id === id, now);
+export const closeHold = (ledger: Ledger, id: string, now: Date): Ledger => closeHolds(ledger, (hold) => hold.id === id, now);
 
 /** Closes every hold whose `resumeAt` has passed, as if its stop trigger had fired now. */
 export const expireHolds = (ledger: Ledger, now: Date): Ledger =>
@@ -129,9 +125,7 @@ export const minutesSeconds = (seconds: number): string => `${Math.floor(seconds
 /** When the recordings will resume by themselves: only when every open hold has an expiry. */
 export function resumesAt(ledger: Ledger): string | null {
   if (ledger.holds.length === 0 || ledger.holds.some((hold) => hold.resumeAt === null)) return null;
-  return ledger.holds
-    .map((hold) => hold.resumeAt as string)
-    .reduce((latest, time) => (Date.parse(time) > Date.parse(latest) ? time : latest));
+  return ledger.holds.map((hold) => hold.resumeAt as string).reduce((latest, time) => (Date.parse(time) > Date.parse(latest) ? time : latest));
 }
 
 export type ChangeOutcome = 'paused' | 'resumed' | 'unchanged';

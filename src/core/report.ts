@@ -42,9 +42,10 @@ export function foldQueues(
 ): { queues: Record<string, Figures>; folded: number } {
   let folded = 0;
   while (!fits(queues) && Object.keys(queues).length > 1) {
-    const [smallest] = Object.entries(queues)
-      .filter(([queue]) => queue !== OTHER_QUEUES)
-      .sort(([, a], [, b]) => a.calls - b.calls)[0] ?? [];
+    const [smallest] =
+      Object.entries(queues)
+        .filter(([queue]) => queue !== OTHER_QUEUES)
+        .sort(([, a], [, b]) => a.calls - b.calls)[0] ?? [];
     if (smallest === undefined) break;
     const { [smallest]: foldedFigures, ...rest } = queues;
     queues = { ...rest, [OTHER_QUEUES]: addFigures(rest[OTHER_QUEUES] ?? emptyFigures(), foldedFigures) };
@@ -102,7 +103,7 @@ export function groupFigures(days: DayFigures[], groupBy: GroupBy): Map<string, 
     if (groupBy === 'queue') for (const [queue, figures] of Object.entries(dayFigures.queues)) add(queue, figures);
     else if (groupBy === 'day') add(dayFigures.day, dayTotal(dayFigures));
     else if (isAgentDay(dayFigures)) add(dayFigures.agent, dayTotal(dayFigures));
-    else throw new Error('a day summary has no agents: a report by agent reads every agent\'s day');
+    else throw new Error("a day summary has no agents: a report by agent reads every agent's day");
   }
   return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -25,7 +25,9 @@ function sortKeys(value: unknown): unknown {
 export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value));
 
 export const sign = (secret: string, timestamp: string, body: unknown): string =>
-  `v1=${createHmac('sha256', secret).update(`${timestamp}.${canonicalJson(body)}`).digest('hex')}`;
+  `v1=${createHmac('sha256', secret)
+    .update(`${timestamp}.${canonicalJson(body)}`)
+    .digest('hex')}`;
 
 /** The headers a relay sends with `body`, signed now. */
 export function signedHeaders(secret: string, body: unknown, nowMs = Date.now()): Record<string, string> {

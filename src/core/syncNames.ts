@@ -14,4 +14,5 @@ export const callDocumentName = (callSid: string): string => `rc-call-${callSid}
 export const LIVE_SHARDS = 32;
 export const LIVE_CALLS_PREFIX = 'rc-live-calls-';
 
-export const liveCallsShardNames = (): string[] => Array.from({ length: LIVE_SHARDS }, (_, shard) => `${LIVE_CALLS_PREFIX}${shard.toString(16).padStart(2, '0')}`);
+export const liveCallsShardNames = (): string[] =>
+  Array.from({ length: LIVE_SHARDS }, (_, shard) => `${LIVE_CALLS_PREFIX}${shard.toString(16).padStart(2, '0')}`);

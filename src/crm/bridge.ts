@@ -12,7 +12,16 @@ import { notify } from '../flex/notifications';
 import { getRuntime, type Runtime } from '../flex/runtime';
 import type { CallRef } from '../flex/types';
 import type { StringKey } from '../flex/strings';
-import { fieldsFor, FROM_FLEX, readCrmMessage, type ChipState, type CrmFieldTrigger, type FieldsMessage, type StateMessage, type WatchedField } from './protocol';
+import {
+  fieldsFor,
+  FROM_FLEX,
+  readCrmMessage,
+  type ChipState,
+  type CrmFieldTrigger,
+  type FieldsMessage,
+  type StateMessage,
+  type WatchedField,
+} from './protocol';
 
 const CHIP_TEXT: Record<ChipState, StringKey> = {
   pausing: 'RecordingControlsPausing',
@@ -153,7 +162,13 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
   async function signal({ trigger, occurredAt, starts, page, origin, ref, wasPaused, newest }: Move): Promise<void> {
     const runtime = runtimeOf();
     try {
-      const body = { eventId: eventId(), trigger, ...(occurredAt && { occurredAt }), ...(ref?.callSid && { callSid: ref.callSid }), Token: runtime.token() ?? '' };
+      const body = {
+        eventId: eventId(),
+        trigger,
+        ...(occurredAt && { occurredAt }),
+        ...(ref?.callSid && { callSid: ref.callSid }),
+        Token: runtime.token() ?? '',
+      };
       const answer = await request(`${base()}/desktop-event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       // Followed through Sync, the change arrives by itself; otherwise ask once, as an action would.
       if (ref && !runtime.live.isFollowing(ref)) void runtime.live.refresh(ref);
@@ -163,7 +178,10 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
       // no_active_call is not a failure.
       const noCall = answer.status === 404 && !ref;
       if (starts && !noCall && recording !== 'paused' && recording !== 'absent') {
-        notify.pauseFailed(answer.body.error?.message ?? (answer.status === 200 ? 'the server did not confirm the pause' : answer.status ? `HTTP ${answer.status}` : 'server unreachable'));
+        notify.pauseFailed(
+          answer.body.error?.message ??
+            (answer.status === 200 ? 'the server did not confirm the pause' : answer.status ? `HTTP ${answer.status}` : 'server unreachable'),
+        );
         tellState(page, origin, 'failed');
         return;
       }

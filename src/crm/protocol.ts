@@ -95,7 +95,12 @@ export function readFieldsMessage(data: unknown): FieldsMessage | null {
   return {
     source: FROM_FLEX,
     type: 'fields',
-    fields: fields.map(({ selector, focus, blur, renewEveryMs }) => ({ selector, focus, ...(blur && { blur }), ...(renews(renewEveryMs) && { renewEveryMs }) })),
+    fields: fields.map(({ selector, focus, blur, renewEveryMs }) => ({
+      selector,
+      focus,
+      ...(blur && { blur }),
+      ...(renews(renewEveryMs) && { renewEveryMs }),
+    })),
   };
 }
 

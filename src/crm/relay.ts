@@ -32,7 +32,8 @@ export const CHIP_ATTRIBUTE = 'data-recording-controls-chip';
 /** Flex has not answered this long: the page says its card fields pause nothing. */
 const UNREACHABLE_AFTER_MS = 10_000;
 export const UNREACHABLE_ATTRIBUTE = 'data-recording-controls-unreachable';
-const UNREACHABLE_TEXT = 'Card fields on this page cannot pause the call recording: Flex does not answer. Pause the recording in Flex by hand before taking card details.';
+const UNREACHABLE_TEXT =
+  'Card fields on this page cannot pause the call recording: Flex does not answer. Pause the recording in Flex by hand before taking card details.';
 /** "Recording" again stays this long beside the field, then the chip goes. */
 const RECORDING_SHOWN_MS = 4000;
 
@@ -242,10 +243,13 @@ export function startCrmRelay({ flex, flexOrigins, page }: CrmRelayOptions): Crm
     unreachable = page.document.createElement('div');
     unreachable.setAttribute(UNREACHABLE_ATTRIBUTE, '');
     unreachable.setAttribute('role', 'alert');
-    unreachable.style.cssText = 'position:fixed;z-index:2147483647;top:8px;right:8px;max-width:320px;padding:6px 10px;border-radius:6px;background:#d61f1f;color:#fff;font:600 12px/16px system-ui,sans-serif;';
+    unreachable.style.cssText =
+      'position:fixed;z-index:2147483647;top:8px;right:8px;max-width:320px;padding:6px 10px;border-radius:6px;background:#d61f1f;color:#fff;font:600 12px/16px system-ui,sans-serif;';
     unreachable.textContent = UNREACHABLE_TEXT;
     page.document.body.appendChild(unreachable);
-    console.warn(`[recording-controls] crm-relay.js: no answer from Flex at ${flexOrigins.join(' ')} (data-flex-origin); card fields on this page do not pause the recording`);
+    console.warn(
+      `[recording-controls] crm-relay.js: no answer from Flex at ${flexOrigins.join(' ')} (data-flex-origin); card fields on this page do not pause the recording`,
+    );
   }, UNREACHABLE_AFTER_MS);
 
   const receive = (event: MessageEvent) => {

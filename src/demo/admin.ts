@@ -34,7 +34,12 @@ export class DemoUser {
 
   private async issue(): Promise<string> {
     const post = (path: string, body: unknown) =>
-      fetch(`${this.standinUrl}/__standin${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      fetch(`${this.standinUrl}/__standin${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
     // The stand-in's worker without a call; a stand-in without it gives the admin an unrecorded call instead.
     let response = await post('/workers', { agent: this.identity, role: this.role });
     if (response.status === 404) response = await post('/live-calls', { agent: this.identity, recording: 'none', role: this.role });
@@ -48,12 +53,15 @@ export class DemoUser {
  * Adds the demo CRM's fields to the configuration in force, unless they are there: a first save
  * (version 1, by the admin key) on a fresh start. Returns the version in force afterwards.
  */
+/** A saved event as far as the seed reads it; the rest goes back as it came. */
+type SavedEvent = { id: string; fields?: Array<{ selector: string; origin: string }> } & Record<string, unknown>;
+
 export async function seedCrmFields(options: { functionsUrl: string; adminKey: string; crmOrigin: string }): Promise<number> {
   const url = `${options.functionsUrl}/desktop-events/config`;
   const headers = { Authorization: `Bearer ${options.adminKey}`, 'Content-Type': 'application/json' };
-  const current = (await (await fetch(url, { headers: { Authorization: headers.Authorization } })).json()) as { version: number; events: Array<Record<string, any>> };
-  const wanted = (event: Record<string, any>) => DEMO_CRM_FIELDS[event.id];
-  const has = (event: Record<string, any>) => (event.fields ?? []).some((field: { origin: string }) => field.origin === options.crmOrigin);
+  const current = (await (await fetch(url, { headers: { Authorization: headers.Authorization } })).json()) as { version: number; events: SavedEvent[] };
+  const wanted = (event: SavedEvent) => DEMO_CRM_FIELDS[event.id];
+  const has = (event: SavedEvent) => (event.fields ?? []).some((field) => field.origin === options.crmOrigin);
   if (!current.events.some((event) => wanted(event) && !has(event))) return current.version;
   const events = current.events.map((event) =>
     wanted(event) && !has(event) ? { ...event, fields: [...(event.fields ?? []), { selector: wanted(event), origin: options.crmOrigin }] } : event,

@@ -68,7 +68,10 @@ export class DemoCalls {
 
   private async startNow(): Promise<DemoCall> {
     await this.endNow();
-    const created = (await this.control('POST', '/live-calls', { agent: this.agent, recording: 'both' })) as Omit<DemoCall, 'agent' | 'attributes' | 'startedAt' | 'endedAt'>;
+    const created = (await this.control('POST', '/live-calls', { agent: this.agent, recording: 'both' })) as Omit<
+      DemoCall,
+      'agent' | 'attributes' | 'startedAt' | 'endedAt'
+    >;
     const task = (await this.control('GET', `/tasks/${created.taskSid}`)) as { attributes?: Record<string, unknown> };
     this.current = {
       agent: this.agent,

@@ -44,7 +44,10 @@ export async function relaySignal(options: { functionsUrl: string; secret: strin
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
-    return { status: response.status, body: await response.json().catch(() => ({ error: { code: 'bad_response', message: `HTTP ${response.status} without JSON` } })) };
+    return {
+      status: response.status,
+      body: await response.json().catch(() => ({ error: { code: 'bad_response', message: `HTTP ${response.status} without JSON` } })),
+    };
   } catch {
     return { status: 0, body: { error: { code: 'functions_unreachable', message: `no answer from ${options.functionsUrl}/desktop-event` } } };
   }

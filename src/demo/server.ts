@@ -210,7 +210,22 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
         return sendJson(response, answer.status || 502, answer.body);
       }
       default: {
-        const known = ['/', '/crm', '/supervisor', '/api/admin', '/api/supervisor', '/api/supervisor/calls', '/api/compliance/calls', '/demo.js', '/demo.css', '/api/call', '/api/call/end', '/api/recordings', '/api/outage', '/api/desktop-event'];
+        const known = [
+          '/',
+          '/crm',
+          '/supervisor',
+          '/api/admin',
+          '/api/supervisor',
+          '/api/supervisor/calls',
+          '/api/compliance/calls',
+          '/demo.js',
+          '/demo.css',
+          '/api/call',
+          '/api/call/end',
+          '/api/recordings',
+          '/api/outage',
+          '/api/desktop-event',
+        ];
         if (known.includes(path)) throw new HttpError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}`);
         throw new HttpError(404, 'not_found', `nothing at ${path}`);
       }

@@ -50,7 +50,9 @@ export class SupervisorCalls {
     const signal = (agent: string, trigger: 'card-number.focus' | 'cvv.focus') => relaySignal({ functionsUrl: this.functionsUrl, secret, agent, trigger });
 
     // The calls first, each until Flex has named its conference: the outage below must meet carol's pause alone.
-    const [paused, failed, before] = await Promise.all([SUPERVISED.paused, SUPERVISED.failed, SUPERVISED.transferredFrom].map((agent) => this.calls.start(agent)));
+    const [paused, failed, before] = await Promise.all(
+      [SUPERVISED.paused, SUPERVISED.failed, SUPERVISED.transferredFrom].map((agent) => this.calls.start(agent)),
+    );
     const answer = await this.calls.duringOutage(FAILED_PAUSE_UPDATES, () => signal(failed.agent, 'cvv.focus'));
     await signal(paused.agent, 'card-number.focus');
     await this.calls.control('POST', `/live-calls/${before.callSid}/transfer`, { agent: SUPERVISED.transferredTo });
@@ -64,7 +66,9 @@ export class SupervisorCalls {
 
   private async allLive(calls: SupervisedCalls): Promise<boolean> {
     const recordings = await Promise.all(
-      [calls.paused, calls.failed, calls.transferred].map((call) => this.calls.control('GET', `/recordings/${call.recordingSids[0]}`).catch(() => undefined) as Promise<RecordingReport | undefined>),
+      [calls.paused, calls.failed, calls.transferred].map(
+        (call) => this.calls.control('GET', `/recordings/${call.recordingSids[0]}`).catch(() => undefined) as Promise<RecordingReport | undefined>,
+      ),
     );
     return recordings.every((recording) => recording && recording.status !== 'completed' && recording.status !== 'stopped');
   }

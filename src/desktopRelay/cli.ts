@@ -49,7 +49,8 @@ function settingsFrom(values: Record<string, string | boolean | undefined>, env:
       throw new UsageError(`the settings file ${values.config} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const pick = (flag: string, variable: string, key: keyof Settings) => (values[flag] as string | undefined) ?? env[variable] ?? (file[key] as string | undefined);
+  const pick = (flag: string, variable: string, key: keyof Settings) =>
+    (values[flag] as string | undefined) ?? env[variable] ?? (file[key] as string | undefined);
   const secretFile = pick('secret-file', 'RELAY_SECRET_FILE', 'secretFile');
   let secret = env.DESKTOP_EVENT_SECRET;
   if (secretFile) {
@@ -70,7 +71,8 @@ function settingsFrom(values: Record<string, string | boolean | undefined>, env:
 }
 
 function clientSettings(settings: Settings): RelaySettings {
-  if (!settings.url || !/^https?:\/\//.test(settings.url)) throw new UsageError('--url must be the functions\' /desktop-event URL (https://<service>.twil.io/desktop-event)');
+  if (!settings.url || !/^https?:\/\//.test(settings.url))
+    throw new UsageError("--url must be the functions' /desktop-event URL (https://<service>.twil.io/desktop-event)");
   if (!settings.secret) throw new UsageError('no signing secret: --secret-file, RELAY_SECRET_FILE or DESKTOP_EVENT_SECRET');
   return { url: settings.url, secret: settings.secret, agent: settings.agent };
 }
@@ -112,7 +114,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (command === 'send') {
       if (!values.trigger) throw new UsageError('send needs --trigger');
       const outcome = await client.send({ trigger: values.trigger, callSid: values.call, eventId: values['event-id'] });
-      console.log(`${outcome.status || 'no answer'} from ${settings.url} after ${outcome.attempts} attempt(s), ${outcome.ms} ms\n${JSON.stringify(outcome.body, null, 2)}`);
+      console.log(
+        `${outcome.status || 'no answer'} from ${settings.url} after ${outcome.attempts} attempt(s), ${outcome.ms} ms\n${JSON.stringify(outcome.body, null, 2)}`,
+      );
       if (settings.logFile) await appendFile(settings.logFile, logLine(outcome, new Date()));
       return outcome.status >= 200 && outcome.status < 300 ? 0 : 1;
     }

@@ -135,7 +135,14 @@ export class RelayClient {
       return { eventId, trigger, status: response.status, body: answer, ...(typeof code === 'string' && { code }) };
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-      return { eventId, trigger, status: 0, code: 'unreachable', unreachable: cause, body: { error: { code: 'unreachable', message: `could not reach ${this.settings.url} (${cause})` } } };
+      return {
+        eventId,
+        trigger,
+        status: 0,
+        code: 'unreachable',
+        unreachable: cause,
+        body: { error: { code: 'unreachable', message: `could not reach ${this.settings.url} (${cause})` } },
+      };
     }
   }
 

@@ -79,7 +79,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
     const at = new Date();
     status.sent += 1;
     const { eventId, trigger, status: code, attempts, ms } = outcome;
-    status.recent = [{ at: at.toISOString(), eventId, trigger, status: code, ...(outcome.code && { code: outcome.code }), attempts, ms }, ...status.recent].slice(0, RECENT_KEPT);
+    status.recent = [
+      { at: at.toISOString(), eventId, trigger, status: code, ...(outcome.code && { code: outcome.code }), attempts, ms },
+      ...status.recent,
+    ].slice(0, RECENT_KEPT);
     if (code >= 200 && code < 300) status.lastSuccessAt = at.toISOString();
     else {
       status.failed += 1;
@@ -96,7 +99,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       if (request.headers.origin !== undefined || (site !== undefined && site !== 'none')) {
         return refuse(response, 403, 'cross_origin', 'requests from web pages are refused: a page could pause recordings');
       }
-      if (options.localToken && request.headers['x-relay-token'] !== options.localToken) return refuse(response, 401, 'unauthenticated', 'X-Relay-Token is missing or wrong');
+      if (options.localToken && request.headers['x-relay-token'] !== options.localToken)
+        return refuse(response, 401, 'unauthenticated', 'X-Relay-Token is missing or wrong');
       const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
 
       if (url.pathname === '/status' && request.method === 'GET') return answer(response, 200, current());
@@ -108,7 +112,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
         if (text === undefined) return refuse(response, 413, 'too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
         const type = (request.headers['content-type'] ?? '').split(';')[0].trim();
         try {
-          fields = type === 'application/x-www-form-urlencoded' ? Object.fromEntries(new URLSearchParams(text)) : (JSON.parse(text || '{}') as Record<string, unknown>);
+          fields =
+            type === 'application/x-www-form-urlencoded'
+              ? Object.fromEntries(new URLSearchParams(text))
+              : (JSON.parse(text || '{}') as Record<string, unknown>);
         } catch {
           return refuse(response, 400, 'invalid_body', 'the body is neither JSON nor form fields');
         }

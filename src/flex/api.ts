@@ -39,10 +39,7 @@ export interface RecordingControlsApi {
 
 /** Any 2xx body with `recording` and `holds` is the call's state after the request. */
 export const isCallStatus = (body: unknown): body is CallStatus =>
-  typeof body === 'object' &&
-  body !== null &&
-  typeof (body as CallStatus).recording === 'string' &&
-  Array.isArray((body as CallStatus).holds);
+  typeof body === 'object' && body !== null && typeof (body as CallStatus).recording === 'string' && Array.isArray((body as CallStatus).holds);
 
 /** Fills the optional arrays so the views never have to guard them. */
 export const normalizeStatus = (body: CallStatus): CallStatus => ({
@@ -64,7 +61,12 @@ export async function postForm(url: string, fields: Fields, token: string | unde
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    return await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal: controller.signal });
+    return await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      signal: controller.signal,
+    });
   } catch {
     const timedOut = controller.signal.aborted;
     throw new ApiError(0, timedOut ? 'timeout' : 'network_error', timedOut ? 'no answer from the server' : 'server unreachable');
@@ -74,15 +76,15 @@ export async function postForm(url: string, fields: Fields, token: string | unde
 }
 
 /** The answer's JSON body; an error answer (`{error: {code, message}}`) or a body that is not JSON throws. */
-export async function jsonOf(response: Response): Promise<any> {
-  let body: any;
+export async function jsonOf(response: Response): Promise<unknown> {
+  let body: unknown;
   try {
     body = await response.json();
   } catch {
     throw new ApiError(response.status, 'bad_response', `unexpected answer (HTTP ${response.status})`);
   }
   if (!response.ok) {
-    const error = body?.error ?? {};
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error ?? {};
     throw new ApiError(response.status, String(error.code ?? 'http_error'), String(error.message ?? `HTTP ${response.status}`));
   }
   return body;

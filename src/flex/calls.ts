@@ -1,8 +1,7 @@
 /** Finding calls in the Flex store: the selected task, the live voice tasks a supervisor sees. */
 import type { CallRef, ManagerLike, TaskLike } from './types';
 
-export const isVoiceTask = (task: TaskLike | undefined): task is TaskLike =>
-  !!task && (task.taskChannelUniqueName === 'voice' || task.channelType === 'voice');
+export const isVoiceTask = (task: TaskLike | undefined): task is TaskLike => !!task && (task.taskChannelUniqueName === 'voice' || task.channelType === 'voice');
 
 /** An accepted voice reservation (or an assigned voice task, as supervisors see them). */
 export const isLiveVoiceTask = (task: TaskLike | undefined): task is TaskLike =>
@@ -31,7 +30,8 @@ export function selectedTask(manager: ManagerLike): TaskLike | undefined {
 }
 
 /** The user's own live voice calls, as Flex has their tasks. */
-export const ownLiveVoiceTasks = (manager: ManagerLike): TaskLike[] => valuesOf<TaskLike>(manager.store.getState()?.flex?.worker?.tasks).filter(isLiveVoiceTask);
+export const ownLiveVoiceTasks = (manager: ManagerLike): TaskLike[] =>
+  valuesOf<TaskLike>(manager.store.getState()?.flex?.worker?.tasks).filter(isLiveVoiceTask);
 
 export interface LiveCallRow {
   ref: CallRef;

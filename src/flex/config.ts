@@ -48,8 +48,7 @@ export interface ConfigResult {
   problems: string[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isHttpUrl = (value: string): boolean => {
   try {
@@ -129,10 +128,9 @@ export function readConfig(raw: unknown): ConfigResult {
 }
 
 /** Reads and validates; logs one clear console error when something is wrong. */
-export function loadConfig(uiAttributes: Record<string, any> | undefined): ConfigResult {
+export function loadConfig(uiAttributes: Record<string, unknown> | undefined): ConfigResult {
   const result = readConfig(uiAttributes?.recordingControls);
   if (result.problems.length > 0) {
-    // eslint-disable-next-line no-console
     console.error(
       `[recording-controls] Invalid configuration in ui_attributes.recordingControls:\n${result.problems
         .map((problem) => `  - ${problem}`)

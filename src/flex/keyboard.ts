@@ -9,12 +9,7 @@ interface ShortcutManagerLike {
   deleteShortcuts(keys: string[]): void;
 }
 
-export function registerToggleShortcut(
-  shortcutManager: ShortcutManagerLike | undefined,
-  key: string,
-  name: string,
-  action: () => void,
-): () => void {
+export function registerToggleShortcut(shortcutManager: ShortcutManagerLike | undefined, key: string, name: string, action: () => void): () => void {
   if (!key) return () => undefined;
 
   if (shortcutManager && typeof shortcutManager.addShortcuts === 'function') {

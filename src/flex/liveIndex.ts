@@ -26,7 +26,10 @@ export class LiveCallIndex {
   private shards: ShardFollower[] = [];
   private snapshotCache?: LiveIndexSnapshot;
 
-  constructor(private readonly sync: () => SyncClientLike | undefined, private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly sync: () => SyncClientLike | undefined,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   snapshot(): LiveIndexSnapshot {
     this.snapshotCache ??= { state: this.state(), calls: this.shards.flatMap((shard) => [...shard.items.values()]) };

@@ -319,18 +319,21 @@ export class LiveCalls {
     if (pending.length === 0) return;
     const at = Math.min(...pending.map((hold) => Date.parse(hold.resumeAt as string)));
     const now = this.options.now?.() ?? Date.now();
-    watch.expiryTimer = setTimeout(() => {
-      watch.expiryTimer = undefined;
-      if (watch.stopped) return;
-      const current = this.get(watch.ref)?.status;
-      const time = this.options.now?.() ?? Date.now();
-      const due = (current?.holds ?? []).filter(
-        (hold) => hold.resumeAt !== null && Date.parse(hold.resumeAt) <= time && !watch.askedExpiries.has(expiryKey(hold)),
-      );
-      if (due.length === 0) return;
-      due.forEach((hold) => watch.askedExpiries.add(expiryKey(hold)));
-      void this.refresh(watch.ref);
-    }, Math.max(0, at - now) + EXPIRY_MARGIN_MS);
+    watch.expiryTimer = setTimeout(
+      () => {
+        watch.expiryTimer = undefined;
+        if (watch.stopped) return;
+        const current = this.get(watch.ref)?.status;
+        const time = this.options.now?.() ?? Date.now();
+        const due = (current?.holds ?? []).filter(
+          (hold) => hold.resumeAt !== null && Date.parse(hold.resumeAt) <= time && !watch.askedExpiries.has(expiryKey(hold)),
+        );
+        if (due.length === 0) return;
+        due.forEach((hold) => watch.askedExpiries.add(expiryKey(hold)));
+        void this.refresh(watch.ref);
+      },
+      Math.max(0, at - now) + EXPIRY_MARGIN_MS,
+    );
   }
 
   private stop(key: string, watch: Watch): void {

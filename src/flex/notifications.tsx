@@ -62,7 +62,12 @@ export function registerNotifications(): void {
   });
   register({ id: NotificationIds.actionFailed, type: NotificationType.error, content: text('RecordingControlsNotifyActionFailed'), timeout: 10000 });
   // Each alert's instances stack (one per call); a failed pause stays until closed.
-  register({ id: AlertNotificationIds.pauseFailed, type: NotificationType.error, content: text('RecordingControlsAlertPauseFailed', { alert: true }), timeout: 0 });
+  register({
+    id: AlertNotificationIds.pauseFailed,
+    type: NotificationType.error,
+    content: text('RecordingControlsAlertPauseFailed', { alert: true }),
+    timeout: 0,
+  });
   register({ id: AlertNotificationIds.pausedLong, type: NotificationType.warning, content: text('RecordingControlsAlertPausedLong'), timeout: 30000 });
   register({ id: AlertNotificationIds.automationOff, type: NotificationType.warning, content: text('RecordingControlsAlertAutomationOff'), timeout: 30000 });
 }
@@ -79,7 +84,11 @@ export const problemsText = (t: Runtime['t'], problems: AutomationProblemCode[])
 export function startSupervisorAlerts(runtime: Runtime): () => void {
   const threshold = minutesSeconds(runtime.config.alertPausedSeconds);
   return watchSupervisorAlerts(runtime.index, runtime.config.alertPausedSeconds * 1000, (alert, call) => {
-    Notifications.showNotification(AlertNotificationIds[alert], { agent: call.agents.join(', ') || call.callSid, threshold, problems: problemsText(runtime.t, call.automationOff) });
+    Notifications.showNotification(AlertNotificationIds[alert], {
+      agent: call.agents.join(', ') || call.callSid,
+      threshold,
+      problems: problemsText(runtime.t, call.automationOff),
+    });
   });
 }
 

@@ -23,7 +23,9 @@ export function announceTransition(runtime: Runtime, next: CallStatus, previous?
 
 /** Every hold of the pause had its time, and the time has come: the resume was automatic. */
 const ranOut = (previous: CallStatus): boolean =>
-  previous.recording === 'paused' && previous.holds.length > 0 && previous.holds.every((hold) => hold.resumeAt !== null && Date.parse(hold.resumeAt) <= Date.now() + EXPIRY_SLACK_MS);
+  previous.recording === 'paused' &&
+  previous.holds.length > 0 &&
+  previous.holds.every((hold) => hold.resumeAt !== null && Date.parse(hold.resumeAt) <= Date.now() + EXPIRY_SLACK_MS);
 /** A browser clock a little behind the server's still counts a resume at the hold's time as automatic. */
 const EXPIRY_SLACK_MS = 2000;
 

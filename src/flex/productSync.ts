@@ -26,6 +26,7 @@ export interface SyncTokenAnswer {
 /** twilio-sync's `Client` as the plugin uses it: the objects, the connection, and its token's lifetime. */
 export interface RenewableSyncClient extends SyncClientLike {
   updateToken?(token: string): Promise<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as twilio-sync declares its listeners
   on?(event: string, listener: (...args: any[]) => void): unknown;
 }
 

@@ -37,12 +37,7 @@ export interface RuntimeOptions {
 
 const flexState = (manager: ManagerLike) => manager.store.getState()?.flex;
 
-export function createRuntime(
-  manager: ManagerLike,
-  config: RecordingControlsConfig,
-  configured: boolean,
-  { onTransition }: RuntimeOptions = {},
-): Runtime {
+export function createRuntime(manager: ManagerLike, config: RecordingControlsConfig, configured: boolean, { onTransition }: RuntimeOptions = {}): Runtime {
   const token = () => flexState(manager)?.session?.ssoTokenPayload?.token ?? manager.user?.token;
   const api = createApi({ baseUrl: config.serverlessBaseUrl, token });
   // The plugin's own Sync client on the product's service, made when first needed; never Flex's own

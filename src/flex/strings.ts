@@ -51,8 +51,7 @@ const enUS = {
   RecordingControlsNotifyStillPaused: 'Your pause is released; the recording stays paused: {{state}}',
   RecordingControlsPaused: 'Paused',
   RecordingControlsNotifyNoRecording: 'This call is not being recorded.',
-  RecordingControlsNotifyPauseFailed:
-    'The recording was NOT paused ({{message}}). Do not take card details. Try again or ask your supervisor.',
+  RecordingControlsNotifyPauseFailed: 'The recording was NOT paused ({{message}}). Do not take card details. Try again or ask your supervisor.',
   RecordingControlsPauseNotAllowed: "this queue's calls must be recorded in full",
   RecordingControlsPauseOffNever: "Pause recording is off: this queue's calls must be recorded in full",
   RecordingControlsPauseOffDesktopOnly: 'Pause recording is off on this queue: its card fields pause the recording by themselves',
@@ -84,7 +83,8 @@ const enUS = {
   RecordingControlsFlagAutomationOff: 'Card fields do not pause by themselves ({{problems}}): the agent must pause by hand',
   RecordingControlsProblemCrmFields: 'the CRM fields cannot be read',
   RecordingControlsProblemSync: 'Twilio Sync cannot be reached',
-  RecordingControlsAlertAutomationOff: 'On {{agent}}’s call, card fields do not pause the recording by themselves ({{problems}}): the agent must pause by hand.',
+  RecordingControlsAlertAutomationOff:
+    'On {{agent}}’s call, card fields do not pause the recording by themselves ({{problems}}): the agent must pause by hand.',
   RecordingControlsAlertPauseFailed: 'A pause failed on {{agent}}’s call and no later try has paused it: the call may be recording card details.',
   RecordingControlsAlertPausedLong: '{{agent}}’s call has been paused for over {{threshold}}: check the pause is still needed.',
   RecordingControlsComplianceNav: 'Compliance',
@@ -120,7 +120,8 @@ const esES: Record<StringKey, string> = {
   RecordingControlsTimeline: 'Intervalos en pausa',
   RecordingControlsIntervalOpen: 'ahora',
   RecordingControlsExposure: 'en pausa {{seconds}} s después de la acción',
-  RecordingControlsAutomationOff: 'Los campos de tarjeta pueden no pausar la grabación por sí solos: {{reasons}}. Pause a mano antes de tomar los datos de la tarjeta.',
+  RecordingControlsAutomationOff:
+    'Los campos de tarjeta pueden no pausar la grabación por sí solos: {{reasons}}. Pause a mano antes de tomar los datos de la tarjeta.',
   RecordingControlsOffCrmFields: 'no se han podido leer los campos del CRM',
   RecordingControlsOffSync: 'no se puede conectar con Twilio Sync (el estado mostrado puede llegar tarde)',
   RecordingControlsResumeWarning: 'La grabación se reanuda en unos segundos: deje de tomar los datos de la tarjeta.',
@@ -176,8 +177,10 @@ const esES: Record<StringKey, string> = {
   RecordingControlsFlagAutomationOff: 'Los campos de tarjeta no pausan por sí solos ({{problems}}): el agente debe pausar a mano',
   RecordingControlsProblemCrmFields: 'no se pueden leer los campos del CRM',
   RecordingControlsProblemSync: 'no se puede conectar con Twilio Sync',
-  RecordingControlsAlertAutomationOff: 'En la llamada de {{agent}}, los campos de tarjeta no pausan la grabación por sí solos ({{problems}}): el agente debe pausar a mano.',
-  RecordingControlsAlertPauseFailed: 'Una pausa falló en la llamada de {{agent}} y ningún intento posterior la ha pausado: puede estar grabando datos de tarjeta.',
+  RecordingControlsAlertAutomationOff:
+    'En la llamada de {{agent}}, los campos de tarjeta no pausan la grabación por sí solos ({{problems}}): el agente debe pausar a mano.',
+  RecordingControlsAlertPauseFailed:
+    'Una pausa falló en la llamada de {{agent}} y ningún intento posterior la ha pausado: puede estar grabando datos de tarjeta.',
   RecordingControlsAlertPausedLong: 'La llamada de {{agent}} lleva en pausa más de {{threshold}}: compruebe que la pausa sigue siendo necesaria.',
   RecordingControlsComplianceNav: 'Cumplimiento',
   RecordingControlsComplianceLoading: 'Cargando la vista de cumplimiento…',
@@ -202,7 +205,7 @@ export function forLocale<T>(table: Record<string, T>, localeTag: string | undef
 export const stringsFor = (localeTag: string | undefined): Record<StringKey, string> => forLocale(pluginStrings, localeTag);
 
 /** Adds the plugin's strings to `manager.strings`; strings already set there (overrides) win. */
-export function registerStrings(manager: { strings: Record<string, any>; localization?: { localeTag?: string } }): void {
+export function registerStrings(manager: { strings: Record<string, unknown>; localization?: { localeTag?: string } }): void {
   const localeTag = manager.localization?.localeTag ?? (typeof navigator !== 'undefined' ? navigator.language : undefined);
   manager.strings = { ...enUS, ...stringsFor(localeTag), ...manager.strings };
 }
@@ -212,7 +215,7 @@ export const format = (template: string, vars: Record<string, string | number> =
   template.replace(/{{\s*(\w+)\s*}}/g, (_, name: string) => (name in vars ? String(vars[name]) : ''));
 
 /** Looks a string up in `manager.strings`, falling back to en-US. */
-export const translate = (strings: Record<string, any>, key: StringKey, vars?: Record<string, string | number>): string =>
+export const translate = (strings: Record<string, unknown>, key: StringKey, vars?: Record<string, string | number>): string =>
   format(typeof strings[key] === 'string' ? strings[key] : enUS[key], vars);
 
 /** A view's `t()` over its own table of strings: `manager.strings` (a customer's overrides) first, then the locale's, then en-US. */
@@ -224,6 +227,6 @@ export function translatorOf<K extends string>(
   const own = forLocale(table, localeTag);
   return (key, vars) => {
     const override = overrides[key];
-    return format(typeof override === 'string' ? override : own[key] ?? table['en-US'][key], vars);
+    return format(typeof override === 'string' ? override : (own[key] ?? table['en-US'][key]), vars);
   };
 }

@@ -13,7 +13,11 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isRecordingState = (value: unknown): value is RecordingState => value === 'paused' || value === 'in-progress' || value === 'absent';
 
 const isHold = (value: unknown): value is Hold =>
-  isObject(value) && typeof value.id === 'string' && typeof value.source === 'string' && typeof value.openedAt === 'string' && (value.resumeAt === null || typeof value.resumeAt === 'string');
+  isObject(value) &&
+  typeof value.id === 'string' &&
+  typeof value.source === 'string' &&
+  typeof value.openedAt === 'string' &&
+  (value.resumeAt === null || typeof value.resumeAt === 'string');
 
 const isInterval = (value: unknown): value is PauseInterval =>
   isObject(value) && typeof value.from === 'string' && (value.to === null || typeof value.to === 'string') && Array.isArray(value.holdIds);
@@ -48,7 +52,8 @@ export function statusFromDocument(data: unknown, callSid: string, previous?: Ca
     recording,
     holds,
     intervals: Array.isArray(data.intervals) ? data.intervals.filter(isInterval) : (previous?.intervals ?? []),
-    recordings: Array.isArray(data.recordings) && data.recordings.length > 0 ? recordingsOf(data.recordings, previous?.recordings) : (previous?.recordings ?? []),
+    recordings:
+      Array.isArray(data.recordings) && data.recordings.length > 0 ? recordingsOf(data.recordings, previous?.recordings) : (previous?.recordings ?? []),
   };
 }
 
@@ -87,7 +92,9 @@ export function liveCallFromItem(key: string, data: unknown): LiveCallItem | und
     outOfSync: data.outOfSync === true,
     failedPauses: count(data.failedPauses),
     failedPausesNotRecovered: count(data.failedPausesNotRecovered),
-    automationOff: Array.isArray(data.automationOff) ? normalProblems(data.automationOff.filter((code): code is AutomationProblemCode => AUTOMATION_PROBLEMS.includes(code))) : [],
+    automationOff: Array.isArray(data.automationOff)
+      ? normalProblems(data.automationOff.filter((code): code is AutomationProblemCode => AUTOMATION_PROBLEMS.includes(code)))
+      : [],
     ...(typeof data.updatedAt === 'string' && { updatedAt: data.updatedAt }),
   };
 }

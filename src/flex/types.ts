@@ -32,6 +32,7 @@ export interface TaskLike {
   taskStatus?: string;
   taskChannelUniqueName?: string;
   channelType?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a task's attributes are whatever TaskRouter was given; readers check each
   attributes?: Record<string, any>;
   dateCreated?: Date;
   defaultFrom?: string;
@@ -97,8 +98,9 @@ export interface SyncClientLike {
  * small fake (Manager.getInstance() does not exist under jest).
  */
 export interface ManagerLike {
-  strings: Record<string, any>;
-  serviceConfiguration?: { ui_attributes?: Record<string, any> } & Record<string, any>;
+  strings: Record<string, unknown>;
+  serviceConfiguration?: { ui_attributes?: Record<string, unknown> } & Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Flex's Redux state, as untyped as Flex keeps it; readers check what they read
   store: { getState(): any; subscribe(listener: () => void): () => void };
   user?: { identity?: string; token?: string; roles?: string[] };
   localization?: { localeTag?: string };

@@ -29,7 +29,8 @@ export function loadViewBundle<T>(baseUrl: string, spec: ViewBundleSpec): Promis
       script.onload = () => {
         const bundle = loaded<T>(spec);
         if (!bundle) reject(new Error('it did not start'));
-        else if (bundle.version !== spec.version) reject(new Error(`it is version ${bundle.version}, this plugin needs ${spec.version}: deploy the functions and the plugin of the same release`));
+        else if (bundle.version !== spec.version)
+          reject(new Error(`it is version ${bundle.version}, this plugin needs ${spec.version}: deploy the functions and the plugin of the same release`));
         else resolve(bundle);
       };
       script.onerror = () => reject(new Error('the request failed'));

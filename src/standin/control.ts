@@ -4,7 +4,17 @@
  * request, never delayed, never faulted.
  */
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
-import { type LiveCallInput, MAX_CONFERENCE_DELAY_MS, OUTSIDE_RECORDING_KINDS, type OutsideRecordingKind, RECORDING_MODES, ROLES, type RecordingMode, type Role, type WorkerInput } from './model';
+import {
+  type LiveCallInput,
+  MAX_CONFERENCE_DELAY_MS,
+  OUTSIDE_RECORDING_KINDS,
+  type OutsideRecordingKind,
+  RECORDING_MODES,
+  ROLES,
+  type RecordingMode,
+  type Role,
+  type WorkerInput,
+} from './model';
 import { StandinInputError, StandinNotFoundError, TwilioApiError } from './primitives';
 import type { Standin } from './types';
 
@@ -71,7 +81,8 @@ export function parseFault(body: unknown): FaultSpec {
     throw new StandinInputError('status must be 0 (connection reset) or an HTTP error status 400–599');
   }
   if (typeof code !== 'number' || !Number.isInteger(code)) throw new StandinInputError('code must be an integer Twilio error code');
-  if (typeof times !== 'number' || !Number.isInteger(times) || times < 0) throw new StandinInputError('times must be a non-negative integer (0 clears the operation\'s pending faults)');
+  if (typeof times !== 'number' || !Number.isInteger(times) || times < 0)
+    throw new StandinInputError("times must be a non-negative integer (0 clears the operation's pending faults)");
   return { operation, status, code, times };
 }
 
@@ -84,7 +95,7 @@ export function parseLatency(body: unknown): number {
 /** `{sync: bool}`: Twilio's Sync rate limits on or off. */
 export function parseSyncLimits(body: unknown): boolean {
   const sync = isRecord(body) ? body.sync : undefined;
-  if (typeof sync !== 'boolean') throw new StandinInputError('sync must be true (Twilio\'s Sync limits on) or false (off)');
+  if (typeof sync !== 'boolean') throw new StandinInputError("sync must be true (Twilio's Sync limits on) or false (off)");
   return sync;
 }
 
@@ -110,7 +121,11 @@ function withAnyOrigin(response: Response): Response {
  */
 function syncPushRoute(standin: Standin, request: Request, route: string): Response | undefined {
   const query = new URL(request.url).searchParams;
-  const access = { service: query.get('service'), token: query.get('token') ?? request.headers.get('X-Twilio-Token'), authorization: request.headers.get('Authorization') };
+  const access = {
+    service: query.get('service'),
+    token: query.get('token') ?? request.headers.get('X-Twilio-Token'),
+    authorization: request.headers.get('Authorization'),
+  };
   const refused = (caught: unknown): Response => {
     if (!(caught instanceof TwilioApiError)) throw caught;
     return withAnyOrigin(error(caught.status, caught.status === 403 ? 'forbidden' : caught.status === 404 ? 'not_found' : 'unauthenticated', caught.message));
@@ -189,7 +204,11 @@ export async function handleControl(standin: Standin, request: Request, pathname
     if (route === 'GET /event-callbacks') return json(200, standin.eventCallbacks());
     const redeliver = /^POST \/event-callbacks\/([^/]+)\/redeliver$/.exec(route)?.[1];
     if (redeliver !== undefined) return json(200, await standin.redeliverEventCallback(decodeURIComponent(redeliver)));
-    if (route === 'GET /requests') return json(200, standin.requests().map(({ method, path, at, status }) => ({ method, path, at, status })));
+    if (route === 'GET /requests')
+      return json(
+        200,
+        standin.requests().map(({ method, path, at, status }) => ({ method, path, at, status })),
+      );
     const pushed = syncPushRoute(standin, request, route);
     if (pushed) return pushed;
 

@@ -55,8 +55,10 @@ export class EventStreamsStore {
     } catch {
       throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: not JSON');
     }
-    if (typeof config.destination !== 'string' || !/^https?:\/\//.test(config.destination)) throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: destination must be a URL');
-    if (config.method !== undefined && String(config.method).toUpperCase() !== 'POST') throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: the stand-in posts events (method POST)');
+    if (typeof config.destination !== 'string' || !/^https?:\/\//.test(config.destination))
+      throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: destination must be a URL');
+    if (config.method !== undefined && String(config.method).toUpperCase() !== 'POST')
+      throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: the stand-in posts events (method POST)');
     const sink: Sink = { sid: newSid('DG'), description, destination: config.destination, batchEvents: config.batch_events !== false, dateCreated: this.now() };
     this.sinks.set(sink.sid, sink);
     return sink;
@@ -83,7 +85,11 @@ export class EventStreamsStore {
   /** The sinks subscribed to a TaskRouter event type (`task.updated`). */
   sinksFor(eventType: string): Sink[] {
     const type = TASKROUTER_TYPE + eventType;
-    const sinkSids = new Set([...this.subscriptions.values()].filter((subscription) => subscription.types.some((entry) => entry.type === type)).map((subscription) => subscription.sinkSid));
+    const sinkSids = new Set(
+      [...this.subscriptions.values()]
+        .filter((subscription) => subscription.types.some((entry) => entry.type === type))
+        .map((subscription) => subscription.sinkSid),
+    );
     return [...sinkSids].map((sid) => this.sinks.get(sid)).filter((sink): sink is Sink => !!sink);
   }
 }
@@ -174,7 +180,15 @@ export const EVENT_STREAMS_ROUTES: Route[] = [
     method: 'GET',
     pattern: path('/v1/Sinks'),
     operation: 'events.sink.list',
-    answer: (model, { query }) => ok(pageV1([...model.eventStreams.sinks.values()].map((sink) => sinkJson(sink)), 'sinks', `${EVENTS_BASE}/Sinks`, query)),
+    answer: (model, { query }) =>
+      ok(
+        pageV1(
+          [...model.eventStreams.sinks.values()].map((sink) => sinkJson(sink)),
+          'sinks',
+          `${EVENTS_BASE}/Sinks`,
+          query,
+        ),
+      ),
   },
   removal('/v1/Sinks', 'events.sink.delete', (model) => model.eventStreams.sinks),
   {
@@ -189,7 +203,14 @@ export const EVENT_STREAMS_ROUTES: Route[] = [
     pattern: path('/v1/Subscriptions'),
     operation: 'events.subscription.list',
     answer: (model, { query }) =>
-      ok(pageV1([...model.eventStreams.subscriptions.values()].map((subscription) => subscriptionJson(model.accountSid, subscription)), 'subscriptions', `${EVENTS_BASE}/Subscriptions`, query)),
+      ok(
+        pageV1(
+          [...model.eventStreams.subscriptions.values()].map((subscription) => subscriptionJson(model.accountSid, subscription)),
+          'subscriptions',
+          `${EVENTS_BASE}/Subscriptions`,
+          query,
+        ),
+      ),
   },
   removal('/v1/Subscriptions', 'events.subscription.delete', (model) => model.eventStreams.subscriptions),
 ];

@@ -270,7 +270,14 @@ export class TwilioModel {
     const worker = this.workerForAgent(agent, role);
     const customerCall = this.addCall({ from: CUSTOMER_NUMBER, to: CONTACT_CENTER_NUMBER, direction: 'inbound' });
     const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
-    const conference: Conference = { sid: newSid('CF'), friendlyName: '', status: 'in-progress', dateCreated: now, dateUpdated: now, order: ++this.conferenceCounter };
+    const conference: Conference = {
+      sid: newSid('CF'),
+      friendlyName: '',
+      status: 'in-progress',
+      dateCreated: now,
+      dateUpdated: now,
+      order: ++this.conferenceCounter,
+    };
     this.conferences.set(conference.sid, conference);
     const attributes = {
       call_sid: customerCall.sid,
@@ -290,10 +297,14 @@ export class TwilioModel {
 
     const recordingSids: string[] = [];
     if (recording === 'conference' || recording === 'both') {
-      recordingSids.push(this.addRecording({ callSid: null, conferenceSid: conference.sid, source: 'StartConferenceRecordingAPI', channels: 1, track: 'both' }).sid);
+      recordingSids.push(
+        this.addRecording({ callSid: null, conferenceSid: conference.sid, source: 'StartConferenceRecordingAPI', channels: 1, track: 'both' }).sid,
+      );
     }
     if (recording === 'call' || recording === 'both') {
-      recordingSids.push(this.addRecording({ callSid: customerCall.sid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: 2, track: 'both' }).sid);
+      recordingSids.push(
+        this.addRecording({ callSid: customerCall.sid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: 2, track: 'both' }).sid,
+      );
     }
 
     const live: LiveCall = {
@@ -352,7 +363,10 @@ export class TwilioModel {
     const attributes = {
       ...previousAttributes,
       ...(previousConference && {
-        conference: { ...previousConference, participants: { ...(isRecord(previousConference.participants) ? previousConference.participants : {}), worker: agentCall.sid } },
+        conference: {
+          ...previousConference,
+          participants: { ...(isRecord(previousConference.participants) ? previousConference.participants : {}), worker: agentCall.sid },
+        },
       }),
       transferTargetType: 'worker',
     };
@@ -405,7 +419,10 @@ export class TwilioModel {
     if (!task || live.taskSid !== taskSid || task.assignmentStatus !== 'assigned') return;
     if (this.calls.get(live.customerCallSid)?.status !== 'in-progress') return;
     // Merged into the attributes as they are now: the functions may have written some meanwhile.
-    const attributes = { ...(JSON.parse(task.attributes) as Record<string, unknown>), conference: conferenceAttribute(live.conferenceSid, live.customerCallSid, live.agentCallSid) };
+    const attributes = {
+      ...(JSON.parse(task.attributes) as Record<string, unknown>),
+      conference: conferenceAttribute(live.conferenceSid, live.customerCallSid, live.agentCallSid),
+    };
     this.changeTask(task, { attributes: JSON.stringify(attributes) });
     this.onTaskRouterEvent?.({ eventType: 'task.updated', task });
   }
@@ -703,24 +720,37 @@ export class TwilioModel {
     if (!statusChanged) return;
     // TaskRouter tells the reservations' change first, then the task's.
     this.followTaskWithReservations(task, now);
-    const event = ({ wrapping: 'task.wrapup', completed: 'task.completed', canceled: 'task.canceled' } as const)[task.assignmentStatus as 'wrapping' | 'completed' | 'canceled'];
+    const event = ({ wrapping: 'task.wrapup', completed: 'task.completed', canceled: 'task.canceled' } as const)[
+      task.assignmentStatus as 'wrapping' | 'completed' | 'canceled'
+    ];
     if (event) this.onTaskRouterEvent?.({ eventType: event, task });
   }
 
   /** A reservation follows its task into wrap-up and completion, so it is no longer "accepted". */
   private followTaskWithReservations(task: Task, now: Date): void {
-    const next: Partial<Record<AssignmentStatus, 'wrapping' | 'completed' | 'canceled'>> = { wrapping: 'wrapping', completed: 'completed', canceled: 'canceled' };
+    const next: Partial<Record<AssignmentStatus, 'wrapping' | 'completed' | 'canceled'>> = {
+      wrapping: 'wrapping',
+      completed: 'completed',
+      canceled: 'canceled',
+    };
     const status = next[task.assignmentStatus];
     if (!status) return;
     for (const reservation of this.reservations.values()) {
-      if (reservation.taskSid !== task.sid || (reservation.status !== 'accepted' && reservation.status !== 'wrapping') || reservation.status === status) continue;
+      if (reservation.taskSid !== task.sid || (reservation.status !== 'accepted' && reservation.status !== 'wrapping') || reservation.status === status)
+        continue;
       reservation.status = status;
       reservation.dateUpdated = now;
-      this.tellReservation(({ wrapping: 'reservation.wrapup', completed: 'reservation.completed', canceled: 'reservation.canceled' } as const)[status], reservation);
+      this.tellReservation(
+        ({ wrapping: 'reservation.wrapup', completed: 'reservation.completed', canceled: 'reservation.canceled' } as const)[status],
+        reservation,
+      );
     }
   }
 
-  private tellReservation(eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled', reservation: Reservation): void {
+  private tellReservation(
+    eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled',
+    reservation: Reservation,
+  ): void {
     const task = this.tasks.get(reservation.taskSid);
     const worker = this.workers.get(reservation.workerSid);
     if (task && worker) this.onTaskRouterEvent?.({ eventType, task, reservation, worker });

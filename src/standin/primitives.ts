@@ -21,7 +21,10 @@ export function newSid(prefix: string): string {
 export function parseIfMatch(header: string | null | undefined): string | undefined {
   if (header === null || header === undefined || header.trim() === '') return undefined;
   // Accept both the bare revision we answer and a quoted entity tag.
-  return header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return header
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 }
 
 /** A control request the stand-in cannot act on (answered 400, or thrown by the typed helpers). */

@@ -62,7 +62,12 @@ export class SyncPushChannel {
     delete payload.serviceSid;
     delete payload.readers;
     const id = this.nextId++;
-    const event: PushEvent = { id, text: `id: ${id}\nevent: ${change.type}\ndata: ${JSON.stringify(payload)}\n\n`, serviceSid: change.serviceSid, readers: change.readers };
+    const event: PushEvent = {
+      id,
+      text: `id: ${id}\nevent: ${change.type}\ndata: ${JSON.stringify(payload)}\n\n`,
+      serviceSid: change.serviceSid,
+      readers: change.readers,
+    };
     this.recent.push(event);
     if (this.recent.length > REPLAY_LIMIT) this.recent.splice(0, this.recent.length - REPLAY_LIMIT);
     for (const listener of this.listeners) if (hears(listener.audience, event)) listener.send(event.text);
@@ -103,7 +108,12 @@ export class SyncPushChannel {
     });
     return new Response(body, {
       status: 200,
-      headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'Access-Control-Allow-Origin': '*' },
+      headers: {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        Connection: 'keep-alive',
+        'Access-Control-Allow-Origin': '*',
+      },
     });
   }
 

@@ -61,12 +61,20 @@ function recordingUpdate(model: TwilioModel, request: RouteRequest, owner: Recor
  */
 function dayFilters(query: URLSearchParams): (conference: Conference) => boolean {
   const checks: ((conference: Conference) => boolean)[] = [];
-  for (const [field, key] of [['DateCreated', 'dateCreated'], ['DateUpdated', 'dateUpdated']] as const) {
-    for (const [suffix, compare] of [['', (a: string, b: string) => a === b], ['<', (a: string, b: string) => a <= b], ['>', (a: string, b: string) => a >= b]] as const) {
+  for (const [field, key] of [
+    ['DateCreated', 'dateCreated'],
+    ['DateUpdated', 'dateUpdated'],
+  ] as const) {
+    for (const [suffix, compare] of [
+      ['', (a: string, b: string) => a === b],
+      ['<', (a: string, b: string) => a <= b],
+      ['>', (a: string, b: string) => a >= b],
+    ] as const) {
       const name = field + suffix;
       const value = query.get(name);
       if (value === null) continue;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new TwilioApiError(400, 20001, `Invalid ${name}: ${value}`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+        throw new TwilioApiError(400, 20001, `Invalid ${name}: ${value}`);
       checks.push((conference) => compare(conference[key].toISOString().slice(0, 10), value));
     }
   }
@@ -105,9 +113,19 @@ export const ROUTES: Route[] = [
       const status = oneOf<ConferenceStatus>(request.query.get('Status'), ['init', 'in-progress', 'completed'], 'Status');
       const onDay = dayFilters(request.query);
       const conferences = [...model.conferences.values()]
-        .filter((conference) => (friendlyName === null || conference.friendlyName === friendlyName) && (status === undefined || conference.status === status) && onDay(conference))
+        .filter(
+          (conference) =>
+            (friendlyName === null || conference.friendlyName === friendlyName) && (status === undefined || conference.status === status) && onDay(conference),
+        )
         .sort((a, b) => b.order - a.order);
-      return ok(page2010(conferences.map((conference) => conferenceJson(model, conference)), 'conferences', `/2010-04-01/Accounts/${request.params.account}/Conferences.json`, request.query));
+      return ok(
+        page2010(
+          conferences.map((conference) => conferenceJson(model, conference)),
+          'conferences',
+          `/2010-04-01/Accounts/${request.params.account}/Conferences.json`,
+          request.query,
+        ),
+      );
     },
   },
   {
@@ -122,7 +140,14 @@ export const ROUTES: Route[] = [
     pattern: path(`${ACCOUNT}/Calls/(?<call>[^/]+)/Recordings\\.json`),
     operation: 'recording.list',
     answer: (model, request) =>
-      ok(page2010(model.recordingsOf(callOwner(request)).map((recording) => recordingJson(model, recording, 'call')), 'recordings', requestPath(request, 'Calls', 'call'), request.query)),
+      ok(
+        page2010(
+          model.recordingsOf(callOwner(request)).map((recording) => recordingJson(model, recording, 'call')),
+          'recordings',
+          requestPath(request, 'Calls', 'call'),
+          request.query,
+        ),
+      ),
   },
   {
     method: 'POST',
@@ -190,8 +215,17 @@ export const ROUTES: Route[] = [
       const expression = request.query.get('TargetWorkersExpression');
       const matches = expression ? parseExpression(expression) : () => true;
       const friendlyName = request.query.get('FriendlyName');
-      const workers = [...model.workers.values()].filter((worker) => matches(worker.attributes) && (friendlyName === null || worker.friendlyName === friendlyName));
-      return ok(pageV1(workers.map((worker) => workerJson(model, worker)), 'workers', `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workers`, request.query));
+      const workers = [...model.workers.values()].filter(
+        (worker) => matches(worker.attributes) && (friendlyName === null || worker.friendlyName === friendlyName),
+      );
+      return ok(
+        pageV1(
+          workers.map((worker) => workerJson(model, worker)),
+          'workers',
+          `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workers`,
+          request.query,
+        ),
+      );
     },
   },
   {
@@ -232,7 +266,14 @@ export const ROUTES: Route[] = [
           (channel === null || channel === task.taskChannelUniqueName || channel === model.voiceChannelSid) &&
           matches(JSON.parse(task.attributes) as Record<string, unknown>),
       );
-      return ok(pageV1(tasks.map((task) => taskJson(model, task, request.now)), 'tasks', `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Tasks`, request.query));
+      return ok(
+        pageV1(
+          tasks.map((task) => taskJson(model, task, request.now)),
+          'tasks',
+          `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Tasks`,
+          request.query,
+        ),
+      );
     },
   },
   {
@@ -283,7 +324,10 @@ export const ROUTES: Route[] = [
       const grant = model.validateToken(token);
       if (!grant) {
         // The validator rejects with `message`; the usual error fields ride along.
-        return { status: 403, body: { valid: false, code: 20003, message: 'Invalid token', more_info: 'https://www.twilio.com/docs/errors/20003', status: 403 } };
+        return {
+          status: 403,
+          body: { valid: false, code: 20003, message: 'Invalid token', more_info: 'https://www.twilio.com/docs/errors/20003', status: 403 },
+        };
       }
       return ok({
         valid: true,

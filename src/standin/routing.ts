@@ -31,8 +31,7 @@ export interface RouteRequest {
  * without it take account credentials only.
  */
 export type RouteAccess =
-  | { object: 'document' | 'map' | 'list'; param: string; need: 'read' | 'write' | 'manage' }
-  | { object: 'document' | 'map' | 'list'; need: 'create' | 'list' };
+  { object: 'document' | 'map' | 'list'; param: string; need: 'read' | 'write' | 'manage' } | { object: 'document' | 'map' | 'list'; need: 'create' | 'list' };
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';

@@ -7,7 +7,18 @@
  * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
  * control.ts; fault injection in faults.ts.
  */
-import { CONTROL_PREFIX, StandinNotFoundError, handleControl, parseAgent, parseFault, parseLatency, parseLiveCallInput, parseOutsideRecordingKind, parseSyncLimits, parseWorkerInput } from './control';
+import {
+  CONTROL_PREFIX,
+  StandinNotFoundError,
+  handleControl,
+  parseAgent,
+  parseFault,
+  parseLatency,
+  parseLiveCallInput,
+  parseOutsideRecordingKind,
+  parseSyncLimits,
+  parseWorkerInput,
+} from './control';
 import { EventCallbackSender, eventCallbackParams, eventCallbackUrl } from './eventCallback';
 import { sinkDestination } from './eventStreams';
 import { FaultQueue } from './faults';
@@ -23,7 +34,19 @@ export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
 export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
 
-export type { EventCallbackReport, FaultInput, PushedDocument, PushedMapItem, RecordingReport, RequestRecord, Standin, StandinOptions, SyncPushAccess, SyncServiceInput, TaskReport } from './types';
+export type {
+  EventCallbackReport,
+  FaultInput,
+  PushedDocument,
+  PushedMapItem,
+  RecordingReport,
+  RequestRecord,
+  Standin,
+  StandinOptions,
+  SyncPushAccess,
+  SyncServiceInput,
+  TaskReport,
+} from './types';
 export type { ApiKey } from './syncAccess';
 
 export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
@@ -105,7 +128,8 @@ export function createStandin(options: StandinOptions = {}): Standin {
     const info = model.sync.serviceInfo(reference);
     if (!info) throw new TwilioApiError(404, 20404, `No Sync service ${reference}`);
     if (!access?.token) {
-      if (access?.authorization) return { serviceSid: info.sid, principal: principalOf(model, new Headers({ Authorization: access.authorization }), knownKeys(), now(), authToken) };
+      if (access?.authorization)
+        return { serviceSid: info.sid, principal: principalOf(model, new Headers({ Authorization: access.authorization }), knownKeys(), now(), authToken) };
       if (info.aclEnabled) throw new TwilioApiError(401, 20003, 'Authentication Error - this service has ACLs enabled: send a token');
       return { serviceSid: info.sid, principal: { kind: 'account' } };
     }

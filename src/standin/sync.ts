@@ -140,7 +140,13 @@ export class SyncStore {
   constructor(private readonly now: () => Date) {
     const at = now();
     // Flex's own service, as Twilio ships it: ACLs off.
-    this.infos.set(this.defaultServiceSid, { sid: this.defaultServiceSid, friendlyName: 'Default Service', aclEnabled: false, dateCreated: at, dateUpdated: at });
+    this.infos.set(this.defaultServiceSid, {
+      sid: this.defaultServiceSid,
+      friendlyName: 'Default Service',
+      aclEnabled: false,
+      dateCreated: at,
+      dateUpdated: at,
+    });
   }
 
   /**
@@ -213,7 +219,13 @@ export class SyncStore {
   }
 
   /** Creates or replaces the identity's permission (Read, Write and Manage are all given). */
-  setPermission(serviceReference: string, kind: SyncObjectKind, reference: string, identity: string, permission: SyncPermission): { object: SyncObject; permission: SyncPermission } {
+  setPermission(
+    serviceReference: string,
+    kind: SyncObjectKind,
+    reference: string,
+    identity: string,
+    permission: SyncPermission,
+  ): { object: SyncObject; permission: SyncPermission } {
     const object = this.fetchObject(serviceReference, kind, reference);
     if (identity.length < 1 || identity.length > MAX_NAME_LENGTH) throw new TwilioApiError(400, 20001, 'Invalid Identity');
     object.permissions.set(identity, { ...permission });
@@ -414,7 +426,14 @@ export class SyncStore {
     if (write.data === undefined) throw new TwilioApiError(400, CODES.listItem.invalidData, "The 'Data' parameter cannot be null");
     assertDataSize(write.data);
     const now = this.now();
-    const item: SyncListItem = { index: list.nextIndex, data: write.data, revision: 0, dateExpires: expiry(now, write.ttl), dateCreated: now, dateUpdated: now };
+    const item: SyncListItem = {
+      index: list.nextIndex,
+      data: write.data,
+      revision: 0,
+      dateExpires: expiry(now, write.ttl),
+      dateCreated: now,
+      dateUpdated: now,
+    };
     list.nextIndex += 1;
     list.items.set(item.index, item);
     this.afterItemWrite(list, write, now);
@@ -514,7 +533,13 @@ export class SyncStore {
   }
 
   private tellDocument(document: SyncDocument): void {
-    this.tell(document, { type: 'document', serviceSid: document.serviceSid, uniqueName: nameOf(document), revision: String(document.revision), data: document.data });
+    this.tell(document, {
+      type: 'document',
+      serviceSid: document.serviceSid,
+      uniqueName: nameOf(document),
+      revision: String(document.revision),
+      data: document.data,
+    });
   }
 
   private tellRemovedDocument(document: SyncDocument): void {
@@ -549,7 +574,8 @@ function assertUniqueNameFree(objects: Map<string, SyncObject>, uniqueName: stri
   if (uniqueName.length < 1 || uniqueName.length > MAX_NAME_LENGTH || SID_LIKE.test(uniqueName)) {
     throw new TwilioApiError(400, 54302, `Invalid unique name: must be 1–${MAX_NAME_LENGTH} characters and not look like a sid`);
   }
-  if ([...objects.values()].some((object) => object.uniqueName === uniqueName)) throw new TwilioApiError(409, 54301, `Unique name already exists: ${uniqueName}`);
+  if ([...objects.values()].some((object) => object.uniqueName === uniqueName))
+    throw new TwilioApiError(409, 54301, `Unique name already exists: ${uniqueName}`);
 }
 
 function nameOf(object: SyncObject): string {

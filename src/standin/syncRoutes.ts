@@ -6,7 +6,18 @@
  */
 import type { TwilioModel } from './model';
 import { TwilioApiError, parseIfMatch } from './primitives';
-import { SYNC_BASE, SYNC_MAX_PAGE_SIZE, documentJson, listItemJson, listJson, mapItemJson, mapJson, pageV1, permissionJson, serviceJson } from './representations';
+import {
+  SYNC_BASE,
+  SYNC_MAX_PAGE_SIZE,
+  documentJson,
+  listItemJson,
+  listJson,
+  mapItemJson,
+  mapJson,
+  pageV1,
+  permissionJson,
+  serviceJson,
+} from './representations';
 import { type Route, type RouteRequest, created, etag, integerParam, ok, oneOf, path } from './routing';
 import type { Bounds, ItemQuery, ListOrder, SyncData, SyncObjectKind, SyncPermission, SyncWrite } from './sync';
 
@@ -336,7 +347,10 @@ const SERVICE_ROUTES: Route[] = [
     pattern: path('/v1/Services'),
     operation: 'syncService.create',
     answer: (model, request) => {
-      const service = model.sync.createService(request.form.get('FriendlyName') ?? undefined, booleanParam(request.form.get('AclEnabled'), 'AclEnabled') ?? false);
+      const service = model.sync.createService(
+        request.form.get('FriendlyName') ?? undefined,
+        booleanParam(request.form.get('AclEnabled'), 'AclEnabled') ?? false,
+      );
       return created(serviceJson(model, service));
     },
   },
@@ -382,7 +396,13 @@ const PERMISSION_ROUTES: Route[] = PERMISSION_PATHS.flatMap(({ kind, segment }):
       pattern,
       operation: 'syncPermission.update',
       answer: (model, request) => {
-        const { object, permission } = model.sync.setPermission(request.params.service, kind, request.params.object, request.params.identity, permissionWrite(request.form));
+        const { object, permission } = model.sync.setPermission(
+          request.params.service,
+          kind,
+          request.params.object,
+          request.params.identity,
+          permissionWrite(request.form),
+        );
         return ok(permissionJson(model, kind, object, request.params.identity, permission));
       },
     },

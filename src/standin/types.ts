@@ -5,7 +5,17 @@
  */
 import type { FaultSpec, Operation } from './faults';
 import type { ApiKey } from './syncAccess';
-import type { AssignmentStatus, LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingHistoryEntry, RecordingStatus, TransferResult, WorkerInput, WorkerResult } from './model';
+import type {
+  AssignmentStatus,
+  LiveCallInput,
+  LiveCallResult,
+  OutsideRecordingKind,
+  RecordingHistoryEntry,
+  RecordingStatus,
+  TransferResult,
+  WorkerInput,
+  WorkerResult,
+} from './model';
 
 export interface StandinOptions {
   /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
@@ -167,4 +177,3 @@ export interface Standin {
   /** Ends every open push stream. */
   closeStreams(): void;
 }
-

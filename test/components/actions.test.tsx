@@ -97,7 +97,7 @@ describe('Flex actions', () => {
     resume.remove();
   });
 
-  it('StartRecording reports the server\'s refusal to the agent', async () => {
+  it("StartRecording reports the server's refusal to the agent", async () => {
     api.on.start = () => ({ status: 409, body: { error: { code: 'already_recording', message: 'a recording is already active' } } });
     renderInFlex(<div />);
     await expect(Flex.Actions.invokeAction('StartRecording', { task })).rejects.toThrow('a recording is already active');
@@ -122,7 +122,7 @@ describe('Flex actions', () => {
 });
 
 describe('keyboard shortcut', () => {
-  it('Ctrl+Shift+P is registered with Flex\'s shortcut manager and toggles the pause', async () => {
+  it("Ctrl+Shift+P is registered with Flex's shortcut manager and toggles the pause", async () => {
     serverPausesAndResumes();
     const shortcut = Flex.KeyboardShortcutManager.keyboardShortcuts.P;
     expect(shortcut.name).toBe('Toggle recording pause');

@@ -33,18 +33,32 @@ test('the CRM fields cannot be read: said once for the live call, and said again
 
     // A second call begins while the problems last: it is told at once.
     const second = voiceTask({ taskSid: 'WT' + '2'.repeat(32), sid: 'WR' + '2'.repeat(32), attributes: { call_sid: 'CA' + '2'.repeat(32) } });
-    manager.setFlexState({ worker: { ...manager.store.getState().flex.worker, tasks: new Map([[voiceTask().sid, voiceTask()], [second.sid, second]]) } });
+    manager.setFlexState({
+      worker: {
+        ...manager.store.getState().flex.worker,
+        tasks: new Map([
+          [voiceTask().sid, voiceTask()],
+          [second.sid, second],
+        ]),
+      },
+    });
     await waitFor(() => expect(reports()).toHaveLength(3));
     expect(reports()[2]).toEqual({ Token: TOKEN, taskSid: second.taskSid, callSid: 'CA' + '2'.repeat(32), problems: 'crm-fields,sync' });
 
     runtime.health.report('RecordingControlsOffCrmFields', false);
     runtime.health.report('RecordingControlsOffSync', false);
-    await waitFor(() => expect(reports().slice(3).map((report) => [report.taskSid, report.problems])).toEqual([
-      [TASK_SID, 'sync'],
-      [second.taskSid, 'sync'],
-      [TASK_SID, ''],
-      [second.taskSid, ''],
-    ]));
+    await waitFor(() =>
+      expect(
+        reports()
+          .slice(3)
+          .map((report) => [report.taskSid, report.problems]),
+      ).toEqual([
+        [TASK_SID, 'sync'],
+        [second.taskSid, 'sync'],
+        [TASK_SID, ''],
+        [second.taskSid, ''],
+      ]),
+    );
   } finally {
     stop();
   }

@@ -57,9 +57,16 @@ const msw = setupServer(
     const range = { from: new Date(form.from), to: new Date(form.to) };
     const days = daysOf(range.from, range.to);
     if (days.length > MAX_REPORT_DAYS) {
-      return HttpResponse.json({ error: { code: 'invalid_request', message: `the range touches ${days.length} UTC days: ask for ${MAX_REPORT_DAYS} at most` } }, { status: 400 });
+      return HttpResponse.json(
+        { error: { code: 'invalid_request', message: `the range touches ${days.length} UTC days: ask for ${MAX_REPORT_DAYS} at most` } },
+        { status: 400 },
+      );
     }
-    const report = buildReport(range, form.groupBy as GroupBy, agentDays.filter((agentDay) => days.includes(agentDay.day)));
+    const report = buildReport(
+      range,
+      form.groupBy as GroupBy,
+      agentDays.filter((agentDay) => days.includes(agentDay.day)),
+    );
     if (form.format === 'csv') return new HttpResponse(reportCsv(report), { headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
     return HttpResponse.json(report);
   }),
@@ -74,10 +81,20 @@ const today = () => new Date('2026-12-01T15:00:00Z');
 const saved: Array<{ name: string; text: string }> = [];
 const renderView = (localeTag = 'en-US', strings: Record<string, unknown> = {}) =>
   renderInFlex(
-    <ComplianceView baseUrl={BASE_URL} token={() => TOKEN} strings={strings} localeTag={localeTag} today={today} saveFile={(name, text) => saved.push({ name, text })} />,
+    <ComplianceView
+      baseUrl={BASE_URL}
+      token={() => TOKEN}
+      strings={strings}
+      localeTag={localeTag}
+      today={today}
+      saveFile={(name, text) => saved.push({ name, text })}
+    />,
   );
 const figure = (name: string) => screen.getByTestId(`figure-${name}`).textContent;
-const barValues = (chart: string) => within(screen.getByTestId(`chart-${chart}`)).getAllByTestId('bar-value').map((bar) => Number(bar.textContent));
+const barValues = (chart: string) =>
+  within(screen.getByTestId(`chart-${chart}`))
+    .getAllByTestId('bar-value')
+    .map((bar) => Number(bar.textContent));
 const setDay = (label: RegExp, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 
 describe('Compliance view', () => {
@@ -109,7 +126,10 @@ describe('Compliance view', () => {
     expect(barValues('per-day')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 1, 1, 1]);
 
     const queues = within(screen.getByTestId('compliance-queues'));
-    const cells = (queue: string) => within(queues.getByTestId(`queue-${queue}`)).getAllByRole('cell').map((cell) => cell.textContent);
+    const cells = (queue: string) =>
+      within(queues.getByTestId(`queue-${queue}`))
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent);
     expect(cells('Payments').slice(0, 5)).toEqual(['Payments', '3', '3', '4', '2']);
     expect(cells('Trading')).toEqual(['Trading', '2', '0', '0', '0', '—', '—', '—', '2']);
   });

@@ -128,10 +128,11 @@ describe('failure to pause', () => {
     await waitFor(() => expect(button()).toHaveAttribute('aria-disabled', 'false'));
     fireEvent.click(button());
     expect(
-      await screen.findByText("The recording was NOT paused (this queue's calls must be recorded in full). Do not take card details. Try again or ask your supervisor."),
+      await screen.findByText(
+        "The recording was NOT paused (this queue's calls must be recorded in full). Do not take card details. Try again or ask your supervisor.",
+      ),
     ).toBeInTheDocument();
   });
-
 
   it('shows a blocking notification that stays until the agent acknowledges it', async () => {
     api.on.pause = () => ({ status: 502, body: { error: { code: 'recording_update_failed', message: 'Twilio did not confirm the pause' } } });

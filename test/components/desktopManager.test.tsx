@@ -21,7 +21,15 @@ import { BASE_URL, fakeManager, renderInFlex, TOKEN } from './support';
 
 jest.setTimeout(30_000);
 
-const card: DesktopItemEvent = { id: 'card-number', name: 'Credit card number entry', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'card-number.blur', stopAction: 'resume' };
+const card: DesktopItemEvent = {
+  id: 'card-number',
+  name: 'Credit card number entry',
+  startTrigger: 'card-number.focus',
+  action: 'pause',
+  durationSeconds: 60,
+  stopTrigger: 'card-number.blur',
+  stopAction: 'resume',
+};
 const cvv: DesktopItemEvent = {
   id: 'cvv',
   name: 'Card security code (CVV) entry',
@@ -60,7 +68,8 @@ const unauthenticated = () => HttpResponse.json({ error: { code: 'unauthenticate
 const formToken = async (request: Request) => new URLSearchParams(await request.text()).get('Token') === TOKEN;
 const msw = setupServer(
   http.post(`${BASE_URL}/desktop-events/config`, async ({ request }) => {
-    if (!request.headers.get('content-type')?.startsWith('application/json')) return (await formToken(request)) ? HttpResponse.json(server.current) : unauthenticated();
+    if (!request.headers.get('content-type')?.startsWith('application/json'))
+      return (await formToken(request)) ? HttpResponse.json(server.current) : unauthenticated();
     const { Token, ...body } = (await request.json()) as { version: unknown; Token?: string } & DesktopEventsConfig;
     if (Token !== TOKEN) return unauthenticated();
     server.puts.push(body);
@@ -109,7 +118,9 @@ describe('Desktop Manager view', () => {
     renderView();
     await waitFor(() => expect(row('cvv')).toBeInTheDocument());
     expect(screen.getByTestId('desktop-manager-version')).toHaveTextContent('Shipped defaults (version 0)');
-    const cells = within(row('cvv')).getAllByRole('cell').map((cell) => cell.textContent);
+    const cells = within(row('cvv'))
+      .getAllByRole('cell')
+      .map((cell) => cell.textContent);
     expect(cells.slice(0, 7)).toEqual([
       'Card security code (CVV) entrycvv',
       'cvv.focus',
@@ -192,7 +203,12 @@ describe('Desktop Manager view', () => {
     expect(apply).toBeEnabled();
     fireEvent.click(apply);
 
-    expect(within(row('iban')).getAllByRole('cell').map((cell) => cell.textContent).slice(0, 7)).toEqual([
+    expect(
+      within(row('iban'))
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent)
+        .slice(0, 7),
+    ).toEqual([
       'IBAN entryiban',
       'iban.focus',
       'Pause recording',
@@ -233,7 +249,9 @@ describe('Desktop Manager view', () => {
     fireEvent.click(within(row('card-number')).getByRole('button', { name: /^Delete / }));
     fireEvent.click(saveButton());
     const conflict = await screen.findByTestId('desktop-manager-conflict');
-    expect(conflict).toHaveTextContent(/^bob saved version 1 at .+ while you were editing\. Reload to continue from their version; your unsaved changes will be lost\.$/);
+    expect(conflict).toHaveTextContent(
+      /^bob saved version 1 at .+ while you were editing\. Reload to continue from their version; your unsaved changes will be lost\.$/,
+    );
     expect(server.current.version).toBe(1);
     expect(saveButton()).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Add queue' })).toBeDisabled();
@@ -309,7 +327,11 @@ describe('Desktop Manager: pause policy per queue and pause caps', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Add queue' }));
     type(queueName(0), 'Payments-Regulated');
     const policy = within(queueRow(0)).getByRole('combobox', { name: 'Policy of Payments-Regulated' });
-    expect(within(policy).getAllByRole('option').map((option) => option.textContent)).toEqual(['Allowed', 'Desktop item events only', 'Never pause']);
+    expect(
+      within(policy)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['Allowed', 'Desktop item events only', 'Never pause']);
     fireEvent.change(policy, { target: { value: 'never' } });
     expect(within(queueRow(0)).getByText(/^Nothing pauses the recording of this queue’s calls: for regulated lines/)).toBeInTheDocument();
     type(screen.getByLabelText('Manual pauses (seconds)'), '120');
@@ -412,7 +434,9 @@ describe('in Flex', () => {
       return { version: 1, DesktopManagerView: (props) => <p data-testid="loaded-view">{`${baseUrl} ${props.token()}`}</p> };
     });
     renderInFlex(<DesktopManagerPage load={load} />);
-    expect(await screen.findByRole('alert')).toHaveTextContent(`The Desktop Manager could not be loaded from ${BASE_URL}/desktop-manager.js: the request failed`);
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      `The Desktop Manager could not be loaded from ${BASE_URL}/desktop-manager.js: the request failed`,
+    );
     fail = false;
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Try again' }));

@@ -17,7 +17,12 @@ import { BASE_URL, CALL_SID, callStatus, desktopHold, fakeApi, fakeManager, rend
 const CRM = 'https://crm.example.com';
 const task = voiceTask();
 const api = fakeApi();
-const manager = fakeManager({ identity: 'alice', tasks: [task], selectedTaskSid: task.sid, config: { serverlessBaseUrl: BASE_URL, indicator: { labels: { cvv: 'CVV' } } } });
+const manager = fakeManager({
+  identity: 'alice',
+  tasks: [task],
+  selectedTaskSid: task.sid,
+  config: { serverlessBaseUrl: BASE_URL, indicator: { labels: { cvv: 'CVV' } } },
+});
 usePluginInFlex(api, manager);
 
 const crmFields: CrmFieldTrigger[] = [
@@ -36,7 +41,9 @@ beforeEach(() => {
   api.server.use(
     // As a browser must reach a Twilio Function: POST, the Flex token in the body.
     http.post(`${BASE_URL}/desktop-events/crm-fields`, async ({ request }) =>
-      new URLSearchParams(await request.text()).get('Token') === TOKEN ? HttpResponse.json({ fields: crmFields }) : HttpResponse.json({ error: { code: 'unauthenticated' } }, { status: 401 }),
+      new URLSearchParams(await request.text()).get('Token') === TOKEN
+        ? HttpResponse.json({ fields: crmFields })
+        : HttpResponse.json({ error: { code: 'unauthenticated' } }, { status: 401 }),
     ),
     http.post(`${BASE_URL}/desktop-event`, async ({ request }) => {
       const { Token, ...signal } = (await request.json()) as Record<string, unknown>;
@@ -67,7 +74,10 @@ describe('the plugin’s bridge in the Flex window', () => {
     const crm = crmFrame();
     fromPage(crm.page, CRM, { source: FROM_CRM, type: 'hello' });
     await waitFor(() => expect(crm.received).toHaveLength(1));
-    expect(crm.received[0]).toEqual({ origin: CRM, data: { source: FROM_FLEX, type: 'fields', fields: [{ selector: 'input[name=cvv]', focus: 'cvv.focus', blur: 'cvv.blur' }] } });
+    expect(crm.received[0]).toEqual({
+      origin: CRM,
+      data: { source: FROM_FLEX, type: 'fields', fields: [{ selector: 'input[name=cvv]', focus: 'cvv.focus', blur: 'cvv.blur' }] },
+    });
     crm.remove();
   });
 
@@ -124,7 +134,12 @@ describe('the plugin’s bridge in the Flex window', () => {
     release();
     await waitFor(() => expect(states().map(({ state }) => state)).toEqual(['pausing', 'paused']));
     // The hold ends by itself: the page can count its last seconds down.
-    expect(states()[1]).toMatchObject({ text: 'Recording paused', resumeAt: api.state.holds[0].resumeAt, soonText: 'Recording resumes in {{time}}', overText: 'Recording again' });
+    expect(states()[1]).toMatchObject({
+      text: 'Recording paused',
+      resumeAt: api.state.holds[0].resumeAt,
+      soonText: 'Recording resumes in {{time}}',
+      overText: 'Recording again',
+    });
     await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Paused — CVV — resumes in/));
     expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
     crm.remove();
@@ -149,7 +164,11 @@ describe('the plugin’s bridge in the Flex window', () => {
     renderInFlex(<RecordingIndicator />, task);
     await waitFor(() => expect(screen.getByTestId('recording-indicator-text')).toHaveTextContent(/^Recording$/));
     const crm = crmFrame();
-    const states = () => crm.received.map(({ data }) => data as { type: string; state?: string }).filter((data) => data.type === 'state').map(({ state }) => state);
+    const states = () =>
+      crm.received
+        .map(({ data }) => data as { type: string; state?: string })
+        .filter((data) => data.type === 'state')
+        .map(({ state }) => state);
     // Out of CVV (its stop on its way) and straight back in.
     fromPage(crm.page, CRM, trigger('cvv.blur'));
     await waitFor(() => expect(signals).toHaveLength(1));
@@ -179,13 +198,18 @@ describe('the plugin’s bridge in the Flex window', () => {
     );
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     // An hour on: the plugin's copy of the fields (read in earlier tests) is old and is read again.
-    jest.useFakeTimers({ now: Date.now() + 3_600_000, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: Date.now() + 3_600_000,
+      doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+    });
     renderInFlex(<RecordingIndicator />, task);
     const crm = crmFrame();
     fromPage(crm.page, CRM, { source: FROM_CRM, type: 'hello' });
     const off = await screen.findByTestId('recording-indicator-automation-off');
     expect(off).toHaveAttribute('role', 'alert');
-    expect(off).toHaveTextContent('Card fields may not pause the recording by themselves: the CRM fields could not be read. Pause by hand before taking card details.');
+    expect(off).toHaveTextContent(
+      'Card fields may not pause the recording by themselves: the CRM fields could not be read. Pause by hand before taking card details.',
+    );
     readable = true;
     fromPage(crm.page, CRM, { source: FROM_CRM, type: 'hello' });
     await waitFor(() => expect(screen.queryByTestId('recording-indicator-automation-off')).not.toBeInTheDocument());
@@ -194,7 +218,10 @@ describe('the plugin’s bridge in the Flex window', () => {
   });
 
   it('a pause the server did not confirm shows the blocking "NOT paused" notification', async () => {
-    answer = () => ({ status: 502, body: { error: { code: 'recording_update_failed', message: 'Twilio did not confirm the recording change: treat the call as NOT paused' } } });
+    answer = () => ({
+      status: 502,
+      body: { error: { code: 'recording_update_failed', message: 'Twilio did not confirm the recording change: treat the call as NOT paused' } },
+    });
     renderInFlex(<RecordingIndicator />, task);
     const crm = crmFrame();
     fromPage(crm.page, CRM, trigger('cvv.focus'));
@@ -216,7 +243,14 @@ describe('the relay script in the CRM page', () => {
     flex.postMessage = ((data: unknown, origin: string) => posted.push({ data, origin })) as Window['postMessage'];
     return { flex, posted, remove: () => frame.remove() };
   }
-  const fields = { source: FROM_FLEX, type: 'fields', fields: [{ selector: 'input[name=cvv]', focus: 'cvv.focus', blur: 'cvv.blur' }, { selector: '#card', focus: 'card-number.focus', blur: 'card-number.blur' }] };
+  const fields = {
+    source: FROM_FLEX,
+    type: 'fields',
+    fields: [
+      { selector: 'input[name=cvv]', focus: 'cvv.focus', blur: 'cvv.blur' },
+      { selector: '#card', focus: 'card-number.focus', blur: 'card-number.blur' },
+    ],
+  };
 
   beforeEach(() => {
     document.body.insertAdjacentHTML('beforeend', '<form id="crm"><input id="card"><input name="cvv"><input name="notes"></form>');
@@ -296,7 +330,7 @@ describe('the relay script in the CRM page', () => {
     document.getElementById('split')?.remove();
   });
 
-  it('draws the recording\'s state beside the field the agent is in: a failure as an alert', () => {
+  it("draws the recording's state beside the field the agent is in: a failure as an alert", () => {
     jest.useFakeTimers();
     const { flex, remove } = flexFrame();
     const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
@@ -335,7 +369,15 @@ describe('the relay script in the CRM page', () => {
     const relay = startCrmRelay({ flex, flexOrigins: [FLEX], page: window });
     window.dispatchEvent(new MessageEvent('message', { data: fields, origin: FLEX, source: flex }));
     (document.querySelector('input[name=cvv]') as HTMLInputElement).focus();
-    const paused = { source: FROM_FLEX, type: 'state', state: 'paused', text: 'Recording paused', resumeAt: '2030-01-01T10:00:15.000Z', soonText: 'Recording resumes in {{time}}', overText: 'Recording again' };
+    const paused = {
+      source: FROM_FLEX,
+      type: 'state',
+      state: 'paused',
+      text: 'Recording paused',
+      resumeAt: '2030-01-01T10:00:15.000Z',
+      soonText: 'Recording resumes in {{time}}',
+      overText: 'Recording again',
+    };
     window.dispatchEvent(new MessageEvent('message', { data: paused, origin: FLEX, source: flex }));
     const chip = () => document.querySelector(`[${CHIP_ATTRIBUTE}]`) as HTMLElement;
     const shown = () => chip().querySelector('[aria-hidden="true"]')?.textContent;

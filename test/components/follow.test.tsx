@@ -21,7 +21,10 @@ import { FakeSync } from './fakeSync';
 import { CALL_SID, callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, usePluginInFlex, voiceTask } from './support';
 
 const api = fakeApi();
-const manager = fakeManager({ identity: 'alice', config: { serverlessBaseUrl: 'https://rc.example.test', indicator: { labels: { 'card-number': 'Card number' } } } });
+const manager = fakeManager({
+  identity: 'alice',
+  config: { serverlessBaseUrl: 'https://rc.example.test', indicator: { labels: { 'card-number': 'Card number' } } },
+});
 usePluginInFlex(api, manager);
 
 const DOCUMENT = callDocumentName(CALL_SID);
@@ -219,7 +222,7 @@ describe('auto-resume at resumeAt', () => {
     expect(api.count('status')).toBe(1);
   });
 
-  it('keeps showing the pushed state when that request fails; the sweep\'s write brings the resume', async () => {
+  it("keeps showing the pushed state when that request fails; the sweep's write brings the resume", async () => {
     api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt })]);
     sync.setDocument(DOCUMENT, documentOf(api.state));
     renderInFlex(<RecordingIndicator />, voiceTask());

@@ -7,7 +7,10 @@ import { createPluginRuntime } from '../../src/flex/pluginRuntime';
 import { callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask, usePluginInFlex } from './support';
 
 const api = fakeApi();
-const manager = fakeManager({ identity: 'alice', config: { serverlessBaseUrl: 'https://rc.example.test', indicator: { labels: { 'card-number': 'Card number' } } } });
+const manager = fakeManager({
+  identity: 'alice',
+  config: { serverlessBaseUrl: 'https://rc.example.test', indicator: { labels: { 'card-number': 'Card number' } } },
+});
 
 usePluginInFlex(api, manager);
 
@@ -22,7 +25,10 @@ describe('recording indicator', () => {
 
   it('names the desktop event and counts down to its resume', async () => {
     // Only the clock and the one-second ticker are faked; requests and polling run for real.
-    jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: new Date('2030-01-01T10:00:00Z'),
+      doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+    });
     api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:42.000Z' })]);
     renderInFlex(<RecordingIndicator />, voiceTask());
     await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 0:42'));
@@ -32,15 +38,21 @@ describe('recording indicator', () => {
     await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 0:40'));
   });
 
-  it('counts a 60 s event down from 1:00 when the browser\'s clock is a little behind the server\'s', async () => {
-    jest.useFakeTimers({ now: new Date('2030-01-01T09:59:59.600Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+  it("counts a 60 s event down from 1:00 when the browser's clock is a little behind the server's", async () => {
+    jest.useFakeTimers({
+      now: new Date('2030-01-01T09:59:59.600Z'),
+      doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+    });
     api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:01:00.000Z' })]);
     renderInFlex(<RecordingIndicator />, voiceTask());
     await waitFor(() => expect(indicatorText()).toHaveTextContent('Paused — Card number — resumes in 1:00'));
   });
 
   it('tells a screen reader when the state changes, not at every second of the countdown', async () => {
-    jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: new Date('2030-01-01T10:00:00Z'),
+      doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+    });
     api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:42.000Z' })]);
     renderInFlex(<RecordingIndicator />, voiceTask());
     const announced = screen.getByRole('status');
@@ -70,7 +82,10 @@ describe('recording indicator', () => {
   });
 
   it('warns in the last seconds before the recording resumes by itself, once, as an alert', async () => {
-    jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: new Date('2030-01-01T10:00:00Z'),
+      doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+    });
     api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:13.000Z' })]);
     renderInFlex(<RecordingIndicator />, voiceTask());
     await waitFor(() => expect(indicatorText()).toHaveTextContent('resumes in 0:13'));
@@ -95,13 +110,22 @@ describe('recording indicator', () => {
       currentTime = 0;
       destination = {};
       createGain = () => ({ gain: { value: 1 }, connect: (next: unknown) => next });
-      createOscillator = () => ({ frequency: { value: 0 }, connect: (next: unknown) => next, start: () => tones.push(Date.now()), stop: () => undefined, onended: null });
+      createOscillator = () => ({
+        frequency: { value: 0 },
+        connect: (next: unknown) => next,
+        start: () => tones.push(Date.now()),
+        stop: () => undefined,
+        onended: null,
+      });
       close = () => Promise.resolve();
     }
     (window as { AudioContext?: unknown }).AudioContext = FakeAudio;
     try {
       setRuntime(createPluginRuntime(manager, { indicator: { showTimeline: true, warningSound: true, labels: { 'card-number': 'Card number' } } }));
-      jest.useFakeTimers({ now: new Date('2030-01-01T10:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+      jest.useFakeTimers({
+        now: new Date('2030-01-01T10:00:00Z'),
+        doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+      });
       api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:12.000Z' })]);
       renderInFlex(<RecordingIndicator />, voiceTask());
       await waitFor(() => expect(indicatorText()).toHaveTextContent('resumes in 0:12'));
@@ -126,7 +150,9 @@ describe('recording indicator', () => {
     await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Cvv — resumes in/));
     api.state = callStatus();
     // The plugin asks once the hold's time has come, and Twilio says it runs again.
-    expect(await screen.findByText('The pause for Cvv ran out: the call is being recorded again. Do not take card details now.', {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('The pause for Cvv ran out: the call is being recorded again. Do not take card details now.', {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
     expect(indicatorText()).toHaveTextContent(/^Recording$/);
     expect(screen.queryByText('Recording resumed.')).not.toBeInTheDocument();
   });
@@ -162,12 +188,19 @@ describe('recording indicator', () => {
     expect(screen.getByRole('button', { name: 'Start recording' })).toBeInTheDocument();
   });
 
-  it('draws the call\'s paused intervals on a small timeline', async () => {
+  it("draws the call's paused intervals on a small timeline", async () => {
     const start = Date.now() - 50_000;
     api.state = {
       ...callStatus(),
       intervals: [
-        { from: new Date(start).toISOString(), to: new Date(start + 42_000).toISOString(), holdIds: ['card-number'], sources: ['desktop'], by: [], exposureMs: 420 },
+        {
+          from: new Date(start).toISOString(),
+          to: new Date(start + 42_000).toISOString(),
+          holdIds: ['card-number'],
+          sources: ['desktop'],
+          by: [],
+          exposureMs: 420,
+        },
       ],
     };
     renderInFlex(<RecordingIndicator />, voiceTask());
@@ -188,7 +221,11 @@ describe('recording indicator', () => {
     api.state = { ...callStatus(), intervals: Array.from({ length: 16 }, (_, index) => interval(index)) };
     renderInFlex(<RecordingIndicator />, voiceTask());
     const timeline = await screen.findByRole('list', { name: 'Paused intervals' });
-    expect(within(timeline).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['(0:23) Card number', '(0:24) Card number', '(0:25) Card number'].map((text) => expect.stringContaining(text)));
+    expect(
+      within(timeline)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(['(0:23) Card number', '(0:24) Card number', '(0:25) Card number'].map((text) => expect.stringContaining(text)));
     fireEvent.click(screen.getByRole('button', { name: 'Show all 16' }));
     expect(within(timeline).getAllByRole('listitem')).toHaveLength(16);
     fireEvent.click(screen.getByRole('button', { name: 'Show the newest only' }));

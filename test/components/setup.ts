@@ -7,7 +7,7 @@ Object.defineProperty(HTMLMediaElement.prototype, 'pause', { configurable: true,
 // Flex's Manager compiles its default strings into `templates` when it starts; there is no
 // Manager under jest, so do the same (plain {{name}} substitution is enough for its own UI).
 // Required, not imported: Flex must load after the media stubs above.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Flex = require('@twilio/flex-ui') as typeof import('@twilio/flex-ui');
 const defaults = (Flex as unknown as { languages: { default: Record<string, string> } }).languages.default;
 const templates = Flex.templates as unknown as Record<string, (context?: Record<string, unknown>) => string>;

@@ -37,7 +37,10 @@ const SHARDS = liveCallsShardNames();
 
 /** The live-calls index item the functions write for a call. */
 function itemOf(status: CallStatus, extra: Record<string, unknown> = {}) {
-  const due = status.holds.map((hold) => hold.resumeAt).filter((at): at is string => at !== null).sort();
+  const due = status.holds
+    .map((hold) => hold.resumeAt)
+    .filter((at): at is string => at !== null)
+    .sort();
   return {
     callSid: status.callSid,
     taskSid: taskOfCall[status.callSid],
@@ -72,7 +75,10 @@ beforeEach(() => {
     [bobTask.taskSid]: callStatus([desktopHold({ resumeAt: new Date(Date.now() + 42_000).toISOString() })], { callSid: sid('CA', 'b') }),
   };
   for (const status of Object.values(calls)) sync.setItem(shardOf(status.callSid), status.callSid, itemOf(status));
-  api.on.status = (fields) => ({ status: calls[keyOfFields(fields)] ? 200 : 404, body: calls[keyOfFields(fields)] ?? { error: { code: 'call_not_found', message: 'no such call' } } });
+  api.on.status = (fields) => ({
+    status: calls[keyOfFields(fields)] ? 200 : 404,
+    body: calls[keyOfFields(fields)] ?? { error: { code: 'call_not_found', message: 'no such call' } },
+  });
   api.on.pause = (fields) => {
     const key = keyOfFields(fields);
     return serverChanges(key, { ...calls[key], recording: 'paused', holds: [...calls[key].holds, manualHold('sam')] });
@@ -120,7 +126,11 @@ describe('Recording Controls page', () => {
       const callSid = 'CA' + index.toString(16).padStart(32, '0');
       // A few are paused and due within the minute: the server's sweep resumes those, not 200 browsers.
       const holds = index % 40 === 3 ? [desktopHold({ resumeAt: new Date(Date.now() + 20_000 + index * 100).toISOString() })] : [];
-      sync.setItem(shardOf(callSid), callSid, itemOf(callStatus(holds, { callSid }), { taskSid: 'WT' + index.toString(16).padStart(32, '0'), agents: [`agent-${index}`] }));
+      sync.setItem(
+        shardOf(callSid),
+        callSid,
+        itemOf(callStatus(holds, { callSid }), { taskSid: 'WT' + index.toString(16).padStart(32, '0'), agents: [`agent-${index}`] }),
+      );
     }
     sync.removeItem(shardOf(sid('CA', 'a')), sid('CA', 'a'));
     sync.removeItem(shardOf(sid('CA', 'b')), sid('CA', 'b'));
@@ -170,14 +180,28 @@ describe('Recording Controls page', () => {
     setRuntime(runtime);
     const stop = startSupervisorAlerts(runtime);
     try {
-      sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { recording: 'unknown', failedPauses: 1, failedPausesNotRecovered: 1 }));
+      sync.setItem(
+        shardOf(sid('CA', 'a')),
+        sid('CA', 'a'),
+        itemOf(calls[aliceTask.taskSid], { recording: 'unknown', failedPauses: 1, failedPausesNotRecovered: 1 }),
+      );
       renderInFlex(<SupervisorView />);
-      await waitFor(() => expect(within(row(aliceTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent('Pause failed — not paused since: card details may be recorded'));
+      await waitFor(() =>
+        expect(within(row(aliceTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent(
+          'Pause failed — not paused since: card details may be recorded',
+        ),
+      );
       expect(screen.getByTestId('calls-need-attention')).toHaveTextContent('1 call(s) need attention');
-      expect(await screen.findByText('A pause failed on alice’s call and no later try has paused it: the call may be recording card details.')).toBeInTheDocument();
+      expect(
+        await screen.findByText('A pause failed on alice’s call and no later try has paused it: the call may be recording card details.'),
+      ).toBeInTheDocument();
 
       // Her next try paused: the alert goes from the row; a failure that recovered needs no one's attention.
-      sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(callStatus([desktopHold()], { callSid: sid('CA', 'a'), recording: 'paused' }), { failedPauses: 1, failedPausesNotRecovered: 0 }));
+      sync.setItem(
+        shardOf(sid('CA', 'a')),
+        sid('CA', 'a'),
+        itemOf(callStatus([desktopHold()], { callSid: sid('CA', 'a'), recording: 'paused' }), { failedPauses: 1, failedPausesNotRecovered: 0 }),
+      );
       await waitFor(() => expect(within(row(aliceTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent(/^$/));
       expect(screen.queryByTestId('calls-need-attention')).not.toBeInTheDocument();
     } finally {
@@ -198,7 +222,9 @@ describe('Recording Controls page', () => {
         ),
       );
       expect(
-        await screen.findByText('On bob’s call, card fields do not pause the recording by themselves (the CRM fields cannot be read): the agent must pause by hand.'),
+        await screen.findByText(
+          'On bob’s call, card fields do not pause the recording by themselves (the CRM fields cannot be read): the agent must pause by hand.',
+        ),
       ).toBeInTheDocument();
     } finally {
       stop();
@@ -223,7 +249,13 @@ describe('Recording Controls page', () => {
       await waitFor(() => expect(within(row(bobTask.taskSid)).getByTestId('recording-alerts')).toHaveTextContent('Paused for over 3:00'), { timeout: 3000 });
       await waitFor(() => expect(alerts()).toHaveLength(1));
       // The index changes again (the same pause renewed): no second notification for the same alert.
-      sync.setItem(shardOf(sid('CA', 'b')), sid('CA', 'b'), itemOf(callStatus([desktopHold({ openedAt, resumeAt: new Date(Date.now() + 30_000).toISOString() })], { callSid: sid('CA', 'b'), recording: 'paused' })));
+      sync.setItem(
+        shardOf(sid('CA', 'b')),
+        sid('CA', 'b'),
+        itemOf(
+          callStatus([desktopHold({ openedAt, resumeAt: new Date(Date.now() + 30_000).toISOString() })], { callSid: sid('CA', 'b'), recording: 'paused' }),
+        ),
+      );
       await new Promise((done) => setTimeout(done, 100));
       expect(alerts()).toHaveLength(1);
     } finally {
@@ -231,7 +263,7 @@ describe('Recording Controls page', () => {
     }
   });
 
-  it('says when Twilio has not confirmed a call\'s recording state yet', async () => {
+  it("says when Twilio has not confirmed a call's recording state yet", async () => {
     sync.setItem(shardOf(sid('CA', 'a')), sid('CA', 'a'), itemOf(calls[aliceTask.taskSid], { recording: 'unknown' }));
     renderInFlex(<SupervisorView />);
     await waitFor(() => expect(stateOf(aliceTask.taskSid)).toHaveTextContent(/^Not confirmed by Twilio yet$/));

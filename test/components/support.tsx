@@ -104,9 +104,7 @@ export const manualHold = (by: string, overrides: Partial<Hold> = {}): Hold => (
 
 export function callStatus(holds: Hold[] = [], overrides: Partial<CallStatus> = {}): CallStatus {
   const intervals: PauseInterval[] =
-    holds.length > 0
-      ? [{ from: holds[0].openedAt, to: null, holdIds: holds.map((hold) => hold.id), sources: holds.map((hold) => hold.source), by: [] }]
-      : [];
+    holds.length > 0 ? [{ from: holds[0].openedAt, to: null, holdIds: holds.map((hold) => hold.id), sources: holds.map((hold) => hold.source), by: [] }] : [];
   return {
     callSid: CALL_SID,
     recording: holds.length > 0 ? 'paused' : 'in-progress',

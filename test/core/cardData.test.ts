@@ -23,7 +23,29 @@ const cardNumber = fc
   .map((digits) => [...digits, luhnCheckDigit(digits)]);
 
 /** What people put between digit groups — and what hides between them. */
-const separator = fc.constantFrom(' ', '  ', '.', '/', '-', ' - ', '_', ',', ', ', '\u00a0', '\u2009', '\u200b', '\t', '\n', '*', '|', '·', '—', '(', ')', '\u0301');
+const separator = fc.constantFrom(
+  ' ',
+  '  ',
+  '.',
+  '/',
+  '-',
+  ' - ',
+  '_',
+  ',',
+  ', ',
+  '\u00a0',
+  '\u2009',
+  '\u200b',
+  '\t',
+  '\n',
+  '*',
+  '|',
+  '·',
+  '—',
+  '(',
+  ')',
+  '\u0301',
+);
 
 /** The same digit in the ways it can be typed. */
 const SCRIPTS: Array<(digit: number) => string> = [
@@ -41,7 +63,9 @@ const writtenCard = cardNumber.chain((digits) =>
       fc.array(fc.option(separator, { freq: 3 }), { minLength: digits.length, maxLength: digits.length }),
       fc.array(fc.integer({ min: 0, max: SCRIPTS.length - 1 }), { minLength: digits.length, maxLength: digits.length }),
     )
-    .map(([separators, scripts]) => digits.map((digit, index) => SCRIPTS[scripts[index]](digit) + (index < digits.length - 1 ? (separators[index] ?? '') : '')).join('')),
+    .map(([separators, scripts]) =>
+      digits.map((digit, index) => SCRIPTS[scripts[index]](digit) + (index < digits.length - 1 ? (separators[index] ?? '') : '')).join(''),
+    ),
 );
 
 /** Words around it; they never end with a digit, so the card is a run of its own. */
@@ -86,7 +110,7 @@ test('a card number with the expiry or CVV typed right after it is still found',
 });
 
 test('text whose digit runs are shorter than 13 digits is never refused', () => {
-  const shortNumber = fc.stringMatching(/^[0-9]{1,4}([ .\/-][0-9]{1,4}){0,2}$/);
+  const shortNumber = fc.stringMatching(/^[0-9]{1,4}([ ./-][0-9]{1,4}){0,2}$/);
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z]+$/), shortNumber), { maxLength: 6 }), (parts) => {
       const text = parts.map(([word, number]) => `${word} ${number}`).join(' ');
@@ -97,7 +121,14 @@ test('text whose digit runs are shorter than 13 digits is never refused', () => 
 });
 
 test('what agents do type is allowed: phone numbers, dates, order numbers, reasons', () => {
-  for (const text of ['customer reading card', 'call back on +44 20 7946 0958', 'order 12345, ref 678', '2024-05-01T10:00:00Z', 'ticket #4521', 'Zahlung über 1.234,56 €']) {
+  for (const text of [
+    'customer reading card',
+    'call back on +44 20 7946 0958',
+    'order 12345, ref 678',
+    '2024-05-01T10:00:00Z',
+    'ticket #4521',
+    'Zahlung über 1.234,56 €',
+  ]) {
     expect([text, containsCardNumber(text)]).toEqual([text, false]);
   }
 });

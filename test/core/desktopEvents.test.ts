@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyDesktopTrigger, checkDesktopEventsConfig, desktopEventsConfigIssues, onlyStarts, parseDesktopEventsConfig, renewEveryMs } from '../../src/core/desktopEvents';
+import {
+  applyDesktopTrigger,
+  checkDesktopEventsConfig,
+  desktopEventsConfigIssues,
+  onlyStarts,
+  parseDesktopEventsConfig,
+  renewEveryMs,
+} from '../../src/core/desktopEvents';
 import { emptyLedger } from '../../src/core/holds';
 
 const shipped = readFileSync(join(__dirname, '../../src/serverless/assets/desktop-events.private.json'), 'utf8');
@@ -65,8 +72,12 @@ describe('desktop item events configuration', () => {
   });
 
   test('an event may keep its pause while the agent is in its field: renewed before its last seconds', () => {
-    expect(checkDesktopEventsConfig({ events: [{ id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, keepPausedWhileFocused: true }] }).ok).toBe(true);
-    expect(checkDesktopEventsConfig({ events: [{ id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, keepPausedWhileFocused: 'yes' }] }).ok).toBe(false);
+    expect(
+      checkDesktopEventsConfig({ events: [{ id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, keepPausedWhileFocused: true }] }).ok,
+    ).toBe(true);
+    expect(
+      checkDesktopEventsConfig({ events: [{ id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, keepPausedWhileFocused: 'yes' }] }).ok,
+    ).toBe(false);
     expect(renewEveryMs({ durationSeconds: 60, keepPausedWhileFocused: true })).toBe(45_000);
     expect(renewEveryMs({ durationSeconds: 5, keepPausedWhileFocused: true })).toBe(2_500);
     expect(renewEveryMs({ durationSeconds: 60 })).toBeUndefined();

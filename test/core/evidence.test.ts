@@ -1,4 +1,15 @@
-import { addExposure, emptyFigures, emptySketch, emptyTaskEvidence, exposureMs, mergeSketches, quantileMs, SKETCH_RELATIVE_ERROR, tallyChange, tallyFailedPause } from '../../src/core/evidence';
+import {
+  addExposure,
+  emptyFigures,
+  emptySketch,
+  emptyTaskEvidence,
+  exposureMs,
+  mergeSketches,
+  quantileMs,
+  SKETCH_RELATIVE_ERROR,
+  tallyChange,
+  tallyFailedPause,
+} from '../../src/core/evidence';
 import { closeHolds, emptyLedger, openHold } from '../../src/core/holds';
 import { AgentDay, buildReport, daysOf, foldQueues, isFinishedDay, OTHER_QUEUES, reportCsv, summarizeDay } from '../../src/core/report';
 import { parse } from 'csv-parse/sync';
@@ -57,12 +68,24 @@ test('a task’s holds are tallied by who opened them, how they closed, and fail
   evidence = tallyChange(evidence, emptyLedger(), cvv, at, { stops: [] });
   expect(evidence).toMatchObject({ desktopPauses: 1, pauses: 1, failedPauses: 1, failedPausesRecovered: 1, unrecovered: [] });
   // The blur comes after the 60 s ran out: the field was still in use.
-  evidence = tallyChange(evidence, cvv, closeHolds(cvv, () => true, later), later, { stops: ['cvv'] });
+  evidence = tallyChange(
+    evidence,
+    cvv,
+    closeHolds(cvv, () => true, later),
+    later,
+    { stops: ['cvv'] },
+  );
   expect(evidence).toMatchObject({ expiredWhileInUse: 1, expired: [] });
   const supervisor = openHold(emptyLedger(), { id: 'supervisor:sam', source: 'manual', by: 'sam' }, at);
   const both = openHold(supervisor, { id: 'api:1', source: 'api' }, at);
   evidence = tallyChange(evidence, emptyLedger(), both, at);
-  evidence = tallyChange(evidence, both, closeHolds(both, () => true, at), at, { forced: true });
+  evidence = tallyChange(
+    evidence,
+    both,
+    closeHolds(both, () => true, at),
+    at,
+    { forced: true },
+  );
   expect(evidence).toMatchObject({ supervisorPauses: 1, apiPauses: 1, manualPauses: 0, forcedResumes: 1, pauses: 2 });
 });
 
@@ -76,7 +99,7 @@ test('the CSV quotes what needs quoting and never hands a spreadsheet a formula'
   const agentDays = ['=HYPERLINK("x")', 'doe, jane'].map((agent) => ({ agent, day: '2026-12-01', tasks: [], queues: { Sales: figures } }));
   const report = buildReport({ from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z') }, 'agent', agentDays);
   const rows = parse(reportCsv(report), { columns: true }) as Array<Record<string, string>>;
-  expect(rows.map((row) => row.key)).toEqual(["'=HYPERLINK(\"x\")", 'doe, jane']);
+  expect(rows.map((row) => row.key)).toEqual(['\'=HYPERLINK("x")', 'doe, jane']);
   expect(rows[0].exposureMs_p50).toBe('');
 });
 

@@ -11,9 +11,7 @@ describe('holds ledger', () => {
     expect(ledger.holds[0]).toMatchObject({ id: 'card-number', source: 'desktop', by: 'alice', resumeAt: at(60).toISOString() });
     ledger = closeHold(ledger, 'card-number', at(5));
     expect(isPaused(ledger)).toBe(false);
-    expect(ledger.intervals).toEqual([
-      { from: at(0).toISOString(), to: at(5).toISOString(), holdIds: ['card-number'], sources: ['desktop'], by: ['alice'] },
-    ]);
+    expect(ledger.intervals).toEqual([{ from: at(0).toISOString(), to: at(5).toISOString(), holdIds: ['card-number'], sources: ['desktop'], by: ['alice'] }]);
   });
 
   test('overlapping holds make one interval that lists every hold, source and person', () => {
@@ -81,9 +79,8 @@ describe('property: any sequence of starts, stops, expiry and manual holds', () 
           const now = at(clock);
           if ('trigger' in action) ledger = applyDesktopTrigger(ledger, config, action.trigger, 'alice', now);
           else if ('manual' in action) {
-            ledger = action.manual === 'open'
-              ? openHold(ledger, { id: 'manual:alice', source: 'manual', by: 'alice' }, now)
-              : closeHold(ledger, 'manual:alice', now);
+            ledger =
+              action.manual === 'open' ? openHold(ledger, { id: 'manual:alice', source: 'manual', by: 'alice' }, now) : closeHold(ledger, 'manual:alice', now);
           } else ledger = expireHolds(ledger, now);
 
           const open = ledger.intervals.filter((interval) => interval.to === null);

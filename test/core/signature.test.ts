@@ -24,17 +24,23 @@ describe('desktop relay signatures', () => {
 
   test('a changed body, another secret, or a missing header is refused', () => {
     const signature = sign('s3cret', String(now), body);
-    expect(verifySignature({ secrets: ['s3cret'], timestampHeader: String(now), signatureHeader: signature, body: { ...body, agent: 'bob' }, nowSeconds: now })).toBe('invalid_signature');
+    expect(
+      verifySignature({ secrets: ['s3cret'], timestampHeader: String(now), signatureHeader: signature, body: { ...body, agent: 'bob' }, nowSeconds: now }),
+    ).toBe('invalid_signature');
     expect(verifySignature({ secrets: ['other'], timestampHeader: String(now), signatureHeader: signature, body, nowSeconds: now })).toBe('invalid_signature');
     expect(verifySignature({ secrets: ['s3cret'], timestampHeader: undefined, signatureHeader: signature, body, nowSeconds: now })).toBe('invalid_signature');
-    expect(verifySignature({ secrets: ['s3cret'], timestampHeader: String(now), signatureHeader: 'sha256=abc', body, nowSeconds: now })).toBe('invalid_signature');
+    expect(verifySignature({ secrets: ['s3cret'], timestampHeader: String(now), signatureHeader: 'sha256=abc', body, nowSeconds: now })).toBe(
+      'invalid_signature',
+    );
   });
 
   test('timestamps more than 300 s away are stale, either way', () => {
     const old = String(now - 301);
     expect(verifySignature({ secrets: ['s'], timestampHeader: old, signatureHeader: sign('s', old, body), body, nowSeconds: now })).toBe('stale_timestamp');
     const future = String(now + 301);
-    expect(verifySignature({ secrets: ['s'], timestampHeader: future, signatureHeader: sign('s', future, body), body, nowSeconds: now })).toBe('stale_timestamp');
+    expect(verifySignature({ secrets: ['s'], timestampHeader: future, signatureHeader: sign('s', future, body), body, nowSeconds: now })).toBe(
+      'stale_timestamp',
+    );
     const edge = String(now - 300);
     expect(verifySignature({ secrets: ['s'], timestampHeader: edge, signatureHeader: sign('s', edge, body), body, nowSeconds: now })).toBe('valid');
   });

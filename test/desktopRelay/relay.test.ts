@@ -44,7 +44,10 @@ function fakeFunctions(answers: Array<(received: Received) => { status: number; 
       });
       const entry = { body, check };
       received.push(entry);
-      const scripted = check === 'valid' ? answers[Math.min(received.length - 1, answers.length - 1)](entry) : { status: 401, body: { error: { code: check, message: check } } };
+      const scripted =
+        check === 'valid'
+          ? answers[Math.min(received.length - 1, answers.length - 1)](entry)
+          : { status: 401, body: { error: { code: check, message: check } } };
       response.writeHead(scripted.status, { 'Content-Type': 'application/json', Date: new Date(now).toUTCString() });
       response.end(JSON.stringify(scripted.body));
     });
@@ -58,7 +61,10 @@ function fakeFunctions(answers: Array<(received: Received) => { status: number; 
   };
 }
 
-const paused = (received: Received) => ({ status: 200, body: { eventId: received.body.eventId, duplicate: false, outcome: 'paused', recording: 'paused', holds: [] } });
+const paused = (received: Received) => ({
+  status: 200,
+  body: { eventId: received.body.eventId, duplicate: false, outcome: 'paused', recording: 'paused', holds: [] },
+});
 const failing = (status: number, code: string) => () => ({ status, body: { error: { code, message: code } } });
 
 test('the worked example in docs/desktop-relay.md is what the functions check', () => {
@@ -76,7 +82,12 @@ describe('the relay client', () => {
     expect(outcome).toMatchObject({ status: 200, attempts: 3, body: { outcome: 'paused' } });
     expect(new Set(functions.received.map(({ body }) => body.eventId)).size).toBe(1);
     expect(functions.received.every(({ check }) => check === 'valid')).toBe(true);
-    expect(functions.received[0].body).toEqual({ eventId: expect.stringMatching(/^relay-/), agent: 'alice', trigger: 'cvv.focus', occurredAt: expect.any(String) });
+    expect(functions.received[0].body).toEqual({
+      eventId: expect.stringMatching(/^relay-/),
+      agent: 'alice',
+      trigger: 'cvv.focus',
+      occurredAt: expect.any(String),
+    });
   });
 
   it('gives up within its budget, and says the pause did not happen', async () => {
@@ -90,7 +101,12 @@ describe('the relay client', () => {
   });
 
   it('does not send a refused signal again', async () => {
-    for (const [status, code] of [[422, 'unknown_trigger'], [404, 'no_active_call'], [400, 'invalid_event'], [500, 'not_configured']] as const) {
+    for (const [status, code] of [
+      [422, 'unknown_trigger'],
+      [404, 'no_active_call'],
+      [400, 'invalid_event'],
+      [500, 'not_configured'],
+    ] as const) {
       const functions = fakeFunctions([failing(status, code), paused]);
       await functions.listen();
       const outcome = await new RelayClient({ url: functions.url(), secret: SECRET, agent: 'alice' }).send({ trigger: 'cvv.focus' });
@@ -114,14 +130,20 @@ describe('the relay client', () => {
 
   it('says which URL it could not reach', async () => {
     const port = await freePort();
-    const outcome = await new RelayClient({ url: `http://127.0.0.1:${port}/desktop-event`, secret: SECRET, agent: 'alice', budgetMs: 500 }).send({ trigger: 'cvv.focus' });
+    const outcome = await new RelayClient({ url: `http://127.0.0.1:${port}/desktop-event`, secret: SECRET, agent: 'alice', budgetMs: 500 }).send({
+      trigger: 'cvv.focus',
+    });
     expect(outcome).toMatchObject({ status: 0, code: 'unreachable' });
     expect(JSON.stringify(outcome.body)).toContain(`could not reach http://127.0.0.1:${port}/desktop-event`);
   });
 });
 
 /** A raw local request, with the headers a tool (or a browser) would send. */
-function local(url: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: any }> {
+function local(
+  url: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const target = new URL(path, url);
     const request = httpRequest(target, { method: options.method ?? 'GET', headers: options.headers as IncomingHttpHeaders }, (response) => {
@@ -151,9 +173,17 @@ describe('the local endpoint', () => {
 
   it('takes a trigger from a URL (GET) or a body (JSON or form), and answers what the functions answered', async () => {
     expect(await local(relay.url, '/trigger?name=cvv.focus')).toMatchObject({ status: 200, body: { outcome: 'paused' } });
-    const json = await local(relay.url, '/trigger', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ trigger: 'cvv.blur', agent: 'bob' }) });
+    const json = await local(relay.url, '/trigger', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ trigger: 'cvv.blur', agent: 'bob' }),
+    });
     expect(json.status).toBe(200);
-    const form = await local(relay.url, '/trigger', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'trigger=card-number.focus' });
+    const form = await local(relay.url, '/trigger', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'trigger=card-number.focus',
+    });
     expect(form.status).toBe(200);
     expect(functions.received.slice(-3).map(({ body }) => [body.trigger, body.agent])).toEqual([
       ['cvv.focus', 'alice'],
@@ -167,7 +197,10 @@ describe('the local endpoint', () => {
     expect(failed).toMatchObject({ status: 502, body: { error: { code: 'recording_update_failed' } } });
     const status = await local(relay.url, '/status');
     expect(status.body).toMatchObject({ failed: 1, lastFailure: { trigger: 'fail.focus', status: 502, code: 'recording_update_failed' } });
-    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.at(-1)).toMatchObject({ trigger: 'fail.focus', status: 502, code: 'recording_update_failed', attempts: expect.any(Number) });
     expect(readFileSync(logFile, 'utf8')).not.toContain(SECRET);
     expect(JSON.stringify(status.body)).not.toContain(SECRET);
@@ -187,7 +220,8 @@ describe('the local endpoint', () => {
 describe('against the real functions', () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    if (!existsSync(join(root, 'build/serverless/functions/desktop-event.js'))) throw new Error('build the functions first: npm run build:functions (npm test does)');
+    if (!existsSync(join(root, 'build/serverless/functions/desktop-event.js')))
+      throw new Error('build the functions first: npm run build:functions (npm test does)');
     stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
   });
   afterAll(() => stack?.stop());
@@ -209,7 +243,19 @@ describe('against the real functions', () => {
     const cli = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
         process.execPath,
-        [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/desktopRelay/cli.ts', 'send', '--trigger', 'card-number.blur', '--agent', 'rosa', '--url', `${stack.functionsUrl}/desktop-event`, '--secret-file', secretFile],
+        [
+          join(root, 'node_modules/tsx/dist/cli.mjs'),
+          'src/desktopRelay/cli.ts',
+          'send',
+          '--trigger',
+          'card-number.blur',
+          '--agent',
+          'rosa',
+          '--url',
+          `${stack.functionsUrl}/desktop-event`,
+          '--secret-file',
+          secretFile,
+        ],
         { cwd: root, env: { PATH: process.env.PATH } },
         (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
@@ -223,8 +269,11 @@ describe('against the real functions', () => {
   it('the command line exits non-zero when the functions refuse, and with the usage when a setting is missing', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/desktopRelay/cli.ts', ...args], { cwd: root, env: { PATH: process.env.PATH, DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET } }, (error, stdout, stderr) =>
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/desktopRelay/cli.ts', ...args],
+          { cwd: root, env: { PATH: process.env.PATH, DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET } },
+          (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         ),
       );
     const refused = await run(['send', '--trigger', 'cvv.focus', '--agent', 'nobody', '--url', `${stack.functionsUrl}/desktop-event`]);
@@ -242,8 +291,11 @@ describe('against the real functions', () => {
     const alone = mkdtempSync(join(tmpdir(), 'relay-pc-'));
     writeFileSync(join(alone, 'desktop-relay.js'), readFileSync(bundle));
     const sent = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile(process.execPath, ['desktop-relay.js', 'send', '--trigger', 'cvv.focus', '--agent', 'tove', '--url', `${stack.functionsUrl}/desktop-event`], { cwd: alone, env: { PATH: process.env.PATH, DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET } }, (error, stdout) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+      execFile(
+        process.execPath,
+        ['desktop-relay.js', 'send', '--trigger', 'cvv.focus', '--agent', 'tove', '--url', `${stack.functionsUrl}/desktop-event`],
+        { cwd: alone, env: { PATH: process.env.PATH, DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET } },
+        (error, stdout) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
       ),
     );
     expect(sent.code).toBe(0);

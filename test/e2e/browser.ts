@@ -12,7 +12,16 @@ import { startDemoServer, type DemoOptions } from '../../src/demo/server';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(__dirname, '../../test-artifacts');
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
@@ -56,10 +65,18 @@ export interface DemoStack {
 }
 
 export async function startDemoStack(env: Record<string, string>, demoOptions: Pick<DemoOptions, 'adminKey'> = {}): Promise<DemoStack> {
-  if (!existsSync(join(__dirname, '../../build/serverless/assets/desktop-manager.js'))) throw new Error('build the functions first: npm run build:functions (npm test does)');
+  if (!existsSync(join(__dirname, '../../build/serverless/assets/desktop-manager.js')))
+    throw new Error('build the functions first: npm run build:functions (npm test does)');
   const stack = await startLocalStack({ env, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
   const port = await freePort();
-  const demo = await startDemoServer({ port, host: '127.0.0.1', functionsUrl: stack.functionsUrl, standinUrl: stack.standinUrl, secret: env.DESKTOP_EVENT_SECRET, ...demoOptions });
+  const demo = await startDemoServer({
+    port,
+    host: '127.0.0.1',
+    functionsUrl: stack.functionsUrl,
+    standinUrl: stack.standinUrl,
+    secret: env.DESKTOP_EVENT_SECRET,
+    ...demoOptions,
+  });
   return { stack, demo, port, url: `http://127.0.0.1:${port}` };
 }
 

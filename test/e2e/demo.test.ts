@@ -13,14 +13,32 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../scripts/localStack';
 import { testEnv } from '../support/harness';
-import { ARTIFACTS, launchChromium, localPage, screenshot, INDICATOR, waitForIndicator as waitForBrowserIndicator, startDemoStack, stopDemoStack, type DemoStack } from './browser';
+import {
+  ARTIFACTS,
+  launchChromium,
+  localPage,
+  screenshot,
+  INDICATOR,
+  waitForIndicator as waitForBrowserIndicator,
+  startDemoStack,
+  stopDemoStack,
+  type DemoStack,
+} from './browser';
 
 jest.setTimeout(180_000);
 
 const CARD_NUMBER_SECONDS = 4;
 const shortEvents = {
   events: [
-    { id: 'card-number', name: 'Card number', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: CARD_NUMBER_SECONDS, stopTrigger: 'card-number.blur', stopAction: 'resume' },
+    {
+      id: 'card-number',
+      name: 'Card number',
+      startTrigger: 'card-number.focus',
+      action: 'pause',
+      durationSeconds: CARD_NUMBER_SECONDS,
+      stopTrigger: 'card-number.blur',
+      stopAction: 'resume',
+    },
     { id: 'cvv', name: 'CVV', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 30, stopTrigger: 'cvv.blur', stopAction: 'resume' },
   ],
 };
@@ -114,7 +132,10 @@ async function newCall(): Promise<void> {
 
 describe('the demo server', () => {
   const post = (path: string, body: string, contentType = 'application/json') =>
-    fetch(`${demoUrl}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body }).then(async (response) => ({ status: response.status, body: await response.json() }));
+    fetch(`${demoUrl}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body }).then(async (response) => ({
+      status: response.status,
+      body: await response.json(),
+    }));
 
   it('relays only known triggers, and nothing but the trigger', async () => {
     expect(await post('/api/desktop-event', JSON.stringify({ trigger: 'card-number.focus', value: '4111' }))).toEqual({

@@ -12,7 +12,16 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import type { LocalStack } from '../../scripts/localStack';
 import { CHIP_ATTRIBUTE } from '../../src/crm/relay';
 import { testEnv } from '../support/harness';
-import { INDICATOR, launchChromium, localPage, screenshot, waitForIndicator as waitForIndicatorOn, startDemoStack, stopDemoStack, type DemoStack } from './browser';
+import {
+  INDICATOR,
+  launchChromium,
+  localPage,
+  screenshot,
+  waitForIndicator as waitForIndicatorOn,
+  startDemoStack,
+  stopDemoStack,
+  type DemoStack,
+} from './browser';
 
 jest.setTimeout(180_000);
 
@@ -51,7 +60,9 @@ const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForIndicator
 
 async function recordingStatuses(): Promise<string[]> {
   const { call } = (await (await fetch(`http://127.0.0.1:${port}/api/call`)).json()) as { call: { recordingSids: string[] } };
-  return Promise.all(call.recordingSids.map(async (sid) => ((await (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()) as { status: string }).status));
+  return Promise.all(
+    call.recordingSids.map(async (sid) => ((await (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()) as { status: string }).status),
+  );
 }
 
 async function waitForRecordings(status: string, timeoutMs: number): Promise<number> {
@@ -68,22 +79,32 @@ async function waitForRecordings(status: string, timeoutMs: number): Promise<num
 const TWILIO_MS = 500;
 
 async function waitForChip(crm: Frame, state: string, role: 'status' | 'alert', text: RegExp, timeout = 5000): Promise<void> {
-  await crm.waitForFunction(
-    ([attribute, wanted, wantedRole, source]) => {
-      const chip = document.querySelector(`[${attribute}]`);
-      return chip?.getAttribute(attribute) === wanted && chip.getAttribute('role') === wantedRole && new RegExp(source).test(chip.children[1]?.textContent ?? '');
-    },
-    [CHIP_ATTRIBUTE, state, role, text.source] as const,
-    { timeout },
-  ).catch(async (error: Error) => {
-    const chip = await crm.evaluate((attribute) => document.querySelector(`[${attribute}]`)?.outerHTML ?? 'no chip', CHIP_ATTRIBUTE).catch(() => 'the frame cannot be read');
-    throw new Error(`the chip never showed ${state} ${text}: ${chip} (${error.message})`);
-  });
+  await crm
+    .waitForFunction(
+      ([attribute, wanted, wantedRole, source]) => {
+        const chip = document.querySelector(`[${attribute}]`);
+        return (
+          chip?.getAttribute(attribute) === wanted && chip.getAttribute('role') === wantedRole && new RegExp(source).test(chip.children[1]?.textContent ?? '')
+        );
+      },
+      [CHIP_ATTRIBUTE, state, role, text.source] as const,
+      { timeout },
+    )
+    .catch(async (error: Error) => {
+      const chip = await crm
+        .evaluate((attribute) => document.querySelector(`[${attribute}]`)?.outerHTML ?? 'no chip', CHIP_ATTRIBUTE)
+        .catch(() => 'the frame cannot be read');
+      throw new Error(`the chip never showed ${state} ${text}: ${chip} (${error.message})`);
+    });
 }
 
 /** The stand-in's control surface, as an operator would use it. */
 async function standinControl(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${stack.standinUrl}/__standin/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${stack.standinUrl}/__standin/${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`POST /__standin/${path}: HTTP ${response.status}`);
 }
 
@@ -146,7 +167,10 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
     const cvvRow = page.getByTestId('desktop-event-cvv');
     await cvvRow.waitFor({ timeout: 20_000 });
     expect(sent.filter((request) => request.url === `${stack.functionsUrl}/desktop-manager.js`)).toHaveLength(1);
-    await page.getByTestId('desktop-manager-version').getByText(/Version 1 · saved by admin-key-1/).waitFor();
+    await page
+      .getByTestId('desktop-manager-version')
+      .getByText(/Version 1 · saved by admin-key-1/)
+      .waitFor();
     expect(await cvvRow.textContent()).toContain(`input[name=cvv] · http://localhost:${port}`);
     await screenshot(page, 'desktop-manager-1-events');
 
@@ -279,7 +303,11 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
   it('says in the call canvas that card fields pause nothing while their configuration cannot be read', async () => {
     const frame = await (await crmFrame()).frameElement();
     await page.route(`${stack.functionsUrl}/desktop-events/crm-fields`, (route) =>
-      route.fulfill({ status: 502, contentType: 'application/json', body: JSON.stringify({ error: { code: 'config_unavailable', message: 'Twilio Sync did not answer' } }) }),
+      route.fulfill({
+        status: 502,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'config_unavailable', message: 'Twilio Sync did not answer' } }),
+      }),
     );
     const reloadCrm = async () => (await frame.contentFrame())?.evaluate(() => location.reload()).catch(() => undefined);
     // The CRM page loads again (the agent opens another record) and asks Flex which fields to watch;
@@ -291,7 +319,9 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
       await page.waitForTimeout(3000);
     }
     expect(await off.getAttribute('role')).toBe('alert');
-    expect(await off.textContent()).toBe('Card fields may not pause the recording by themselves: the CRM fields could not be read. Pause by hand before taking card details.');
+    expect(await off.textContent()).toBe(
+      'Card fields may not pause the recording by themselves: the CRM fields could not be read. Pause by hand before taking card details.',
+    );
     await screenshot(page, 'risky-6-automation-off');
 
     await page.unroute(`${stack.functionsUrl}/desktop-events/crm-fields`);

@@ -8,7 +8,16 @@
 import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../scripts/localStack';
 import { testEnv } from '../support/harness';
-import { launchChromium, localPage, screenshot, INDICATOR, startDemoStack, stopDemoStack, waitForIndicator as waitForBrowserIndicator, type DemoStack } from './browser';
+import {
+  launchChromium,
+  localPage,
+  screenshot,
+  INDICATOR,
+  startDemoStack,
+  stopDemoStack,
+  waitForIndicator as waitForBrowserIndicator,
+  type DemoStack,
+} from './browser';
 
 jest.setTimeout(180_000);
 

@@ -47,17 +47,19 @@ const rowOf = (frame: Frame, callSid: string) => frame.locator('tr[data-testid^=
 const stateOf = (frame: Frame, callSid: string) => rowOf(frame, callSid).locator('[data-testid=recording-state]');
 
 async function waitForState(frame: Frame, callSid: string, pattern: RegExp, timeout = 20_000): Promise<void> {
-  await frame.waitForFunction(
-    ([sid, source]) =>
-      [...document.querySelectorAll('tr[data-testid^=recording-row-]')].some(
-        (row) => (row.textContent ?? '').includes(sid) && new RegExp(source).test(row.querySelector('[data-testid=recording-state]')?.textContent ?? ''),
-      ),
-    [callSid, pattern.source] as const,
-    { timeout },
-  ).catch(async (error: Error) => {
-    const shown = await frame.evaluate(() => document.body.innerText).catch(() => 'the frame cannot be read');
-    throw new Error(`${callSid} never showed ${pattern}; the page says:\n${shown}\n(${error.message})`);
-  });
+  await frame
+    .waitForFunction(
+      ([sid, source]) =>
+        [...document.querySelectorAll('tr[data-testid^=recording-row-]')].some(
+          (row) => (row.textContent ?? '').includes(sid) && new RegExp(source).test(row.querySelector('[data-testid=recording-state]')?.textContent ?? ''),
+        ),
+      [callSid, pattern.source] as const,
+      { timeout },
+    )
+    .catch(async (error: Error) => {
+      const shown = await frame.evaluate(() => document.body.innerText).catch(() => 'the frame cannot be read');
+      throw new Error(`${callSid} never showed ${pattern}; the page says:\n${shown}\n(${error.message})`);
+    });
 }
 
 describe('the Supervisor tab', () => {
@@ -68,7 +70,9 @@ describe('the Supervisor tab', () => {
     frame = await supervisorFrame();
     await frame.getByRole('heading', { name: 'Recording Controls' }).waitFor({ timeout: 90_000 });
     // The same calls the page asked the demo server for (made once, then reused while they last).
-    calls = (await (await fetch(`${demoUrl}/api/supervisor/calls`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json()) as SupervisedCalls;
+    calls = (await (
+      await fetch(`${demoUrl}/api/supervisor/calls`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+    ).json()) as SupervisedCalls;
     expect(calls.failed.status).toBe(502);
 
     await waitForState(frame, calls.paused.callSid, /^Paused — Card number/);
@@ -79,7 +83,10 @@ describe('the Supervisor tab', () => {
     expect(await agentOf(calls.failed.callSid)).toBe('carol');
     expect(await agentOf(calls.transferred.callSid)).toBe('erin'); // the call went with the transfer, not the task
     // Carol's pause failed and nothing has paused her call since: the supervisor is alerted on her row.
-    await rowOf(frame, calls.failed.callSid).getByTestId('recording-alerts').getByText('Pause failed — not paused since: card details may be recorded').waitFor({ timeout: 10_000 });
+    await rowOf(frame, calls.failed.callSid)
+      .getByTestId('recording-alerts')
+      .getByText('Pause failed — not paused since: card details may be recorded')
+      .waitFor({ timeout: 10_000 });
     expect(await rowOf(frame, calls.paused.callSid).getByTestId('recording-alerts').textContent()).toBe('');
     expect(await frame.getByTestId('calls-need-attention').textContent()).toBe('1 call(s) need attention');
     expect(await rowOf(frame, calls.paused.callSid).textContent()).toContain('Card number (bob)');

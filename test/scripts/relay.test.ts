@@ -61,7 +61,18 @@ describe('npm run relay', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const { code, stdout } = await relay(['--agent', 'alice', '--trigger', 'cvv.focus', '--port', String(port), '--secret', 'test-secret', '--event-id', 'evt-1']);
+      const { code, stdout } = await relay([
+        '--agent',
+        'alice',
+        '--trigger',
+        'cvv.focus',
+        '--port',
+        String(port),
+        '--secret',
+        'test-secret',
+        '--event-id',
+        'evt-1',
+      ]);
       expect(code).toBe(0);
       expect(stdout).toContain(`200 from http://127.0.0.1:${port}/desktop-event`);
       expect(stdout).toContain('"outcome": "paused"');

@@ -22,7 +22,11 @@ jest.setTimeout(60_000);
 type Json = Record<string, any>;
 const bearer = { authorization: 'Bearer test-api-key' };
 const api = (verb: Verb, body: Json, headers: Record<string, string> = bearer) =>
-  handleRecordingControl(verb, apiDeps(), { headers, body }).then((result) => ({ status: result.status, body: result.body as any, contentType: result.contentType }));
+  handleRecordingControl(verb, apiDeps(), { headers, body }).then((result) => ({
+    status: result.status,
+    body: result.body as any,
+    contentType: result.contentType,
+  }));
 const signal = (agent: string, trigger: string, extra: Json = {}, now?: () => Date) =>
   handleDesktopEvent(desktopDeps(now ? { now } : {}), signed({ agent, trigger, ...extra }));
 const endOf = async (callSid: string) => {
@@ -38,7 +42,11 @@ const finishedAt = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + FI
 /** The report asked on a given moment's clock, with the Sync objects' requests it sent (the service check aside). */
 const reportAt = async (now: Date, body: Json) => {
   const before = standin.requests().length;
-  const result = await handleRecordingControl('report', apiDeps({}, () => now), { headers: bearer, body });
+  const result = await handleRecordingControl(
+    'report',
+    apiDeps({}, () => now),
+    { headers: bearer, body },
+  );
   const sync = standin
     .requests()
     .slice(before)
@@ -175,7 +183,12 @@ test('a scripted day of calls gives the expected figures, by day, agent and queu
 test("a finished day is answered from its summary by day and by queue, as from its Maps; by agent from its Maps; today's has none", async () => {
   await scriptedDay();
   const { from, to, day } = today();
-  const asked: Json[] = [{ from, to }, { from, to, format: 'csv' }, { from, to, groupBy: 'queue' }, { from, to, groupBy: 'queue', format: 'csv' }];
+  const asked: Json[] = [
+    { from, to },
+    { from, to, format: 'csv' },
+    { from, to, groupBy: 'queue' },
+    { from, to, groupBy: 'queue', format: 'csv' },
+  ];
   // Today is not finished: read from its Maps, no summary looked for nor written.
   const fromMaps: unknown[] = [];
   for (const body of asked) {
@@ -216,7 +229,7 @@ test('a summary that could not be written does not fail the report: the next rep
   expect((await reportAt(finishedAt(day), { from, to, groupBy: 'queue' })).sync).toEqual(['sync.document.fetch']);
 });
 
-test("a day with more queues than its summary holds is answered by day from the summary, by queue from its Maps", async () => {
+test('a day with more queues than its summary holds is answered by day from the summary, by queue from its Maps', async () => {
   const services = buildServices(readSettings(testEnv));
   const { from, to, day } = today();
   const queues = Array.from({ length: 60 }, (_, index) => `Queue ${String(index).padStart(2, '0')}`);
@@ -251,7 +264,10 @@ test('who may ask, and for what range', async () => {
   expect(await api('report', { from, to, Token: agent.token }, {})).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
   expect(await api('report', { from, to })).toMatchObject({ status: 200 });
   expect(await api('report', { from: to, to: from })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
-  expect(await api('report', { from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' })).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('31') } } });
+  expect(await api('report', { from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' })).toMatchObject({
+    status: 400,
+    body: { error: { message: expect.stringContaining('31') } },
+  });
   expect(await api('report', { from: 'yesterday', to })).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('from') } } });
   expect(await api('report', { from, to, groupBy: 'hour' })).toMatchObject({ status: 400 });
   expect(await api('report', { from, to, callSid: `CA${'0'.repeat(32)}` })).toMatchObject({ status: 400 });

@@ -212,7 +212,11 @@ describe('the pause path', () => {
     );
     expect(requests).toHaveLength(6);
   });
-  const requestLines = (from: number) => standin.requests().slice(from).map((request) => ({ line: `${request.method} ${request.path}`, operation: request.operation }));
+  const requestLines = (from: number) =>
+    standin
+      .requests()
+      .slice(from)
+      .map((request) => ({ line: `${request.method} ${request.path}`, operation: request.operation }));
 
   test('a resume Twilio answers at once is the ledger write, then the resume: nothing is read after it', async () => {
     const call = await standin.createLiveCall({ agent: 'lena', recording: 'conference' });
@@ -262,12 +266,20 @@ describe('the pause path', () => {
     await deps.control.load(call.callSid); // as when this container took the call's task events
     const before = standin.requests().length;
     standin.setLatency(50);
-    const result = await handleDesktopEvent(deps, signed({ agent: 'pia', trigger: 'card-number.focus', callSid: call.callSid })).finally(() => standin.setLatency(0));
+    const result = await handleDesktopEvent(deps, signed({ agent: 'pia', trigger: 'card-number.focus', callSid: call.callSid })).finally(() =>
+      standin.setLatency(0),
+    );
     expect(body(result)).toMatchObject({ outcome: 'paused', recording: 'paused' });
     // The ledger it holds is not read again (the write's If-Match checks it); only the index item is.
-    const firstRound = requestLines(before).slice(0, 3).map((request) => request.operation);
+    const firstRound = requestLines(before)
+      .slice(0, 3)
+      .map((request) => request.operation);
     expect(firstRound.sort()).toEqual(['recording.update', 'recording.update', 'syncMapItem.fetch']);
-    expect(requestLines(before).some((request) => request.line.includes('/Maps/rc-live-agents') || request.line.includes('rc-agent-') || request.operation?.startsWith('taskrouter'))).toBe(false);
+    expect(
+      requestLines(before).some(
+        (request) => request.line.includes('/Maps/rc-live-agents') || request.line.includes('rc-agent-') || request.operation?.startsWith('taskrouter'),
+      ),
+    ).toBe(false);
   });
 
   test('a named call a fresh container knows nothing of is found by its own ledger: the agent is not looked up', async () => {

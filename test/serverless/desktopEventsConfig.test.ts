@@ -45,7 +45,8 @@ function container(clock: { now: number } = { now: Date.now() }) {
 
 const withCvvSeconds = (seconds: number): DesktopItemEvent[] => shipped.map((event) => (event.id === 'cvv' ? { ...event, durationSeconds: seconds } : event));
 const adminToken = () => standin.createLiveCall({ agent: 'ada', recording: 'none', role: 'admin' }).token;
-const configFetches = () => standin.requests().filter((request) => request.operation === 'sync.document.fetch' && request.path.endsWith(`/Documents/${CONFIG_DOCUMENT}`)).length;
+const configFetches = () =>
+  standin.requests().filter((request) => request.operation === 'sync.document.fetch' && request.path.endsWith(`/Documents/${CONFIG_DOCUMENT}`)).length;
 
 describe('who may read and save', () => {
   test('no credentials, a bad token or a bad key: 401 unauthenticated; agents and supervisors: 403 forbidden', async () => {
@@ -79,7 +80,10 @@ describe('who may read and save', () => {
     expect(read).toEqual({ status: 200, body: { version: 0, events: shipped } });
     const saved = await handleDesktopEventsConfig(api.deps, { headers: json, body: { Token: token, version: 0, events: withCvvSeconds(10) } });
     expect(saved).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'ada' } });
-    expect(await handleDesktopEventsConfigHistory(api.deps, { headers: form, body: { Token: token } })).toMatchObject({ status: 200, body: { versions: [{ version: 1 }] } });
+    expect(await handleDesktopEventsConfigHistory(api.deps, { headers: form, body: { Token: token } })).toMatchObject({
+      status: 200,
+      body: { versions: [{ version: 1 }] },
+    });
   });
 
   test('an API key handed to an external application may read the configuration and its history, never save it', async () => {
@@ -105,7 +109,10 @@ describe('who may read and save', () => {
 
   test('a Flex token in a read’s URL is refused: URLs end up in logs', async () => {
     const api = container();
-    expect(await api.get({}, { Token: adminToken() })).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated', message: expect.stringMatching(/Token header/) } } });
+    expect(await api.get({}, { Token: adminToken() })).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthenticated', message: expect.stringMatching(/Token header/) } },
+    });
   });
 });
 
@@ -152,7 +159,10 @@ describe('reading and saving', () => {
   test('two admins saving the same version at once: exactly one wins, the other gets 409', async () => {
     const api = container();
     await api.put({ version: 0, events: withCvvSeconds(10) });
-    const results = await Promise.all([container().put({ version: 1, events: withCvvSeconds(20) }), container().put({ version: 1, events: withCvvSeconds(30) })]);
+    const results = await Promise.all([
+      container().put({ version: 1, events: withCvvSeconds(20) }),
+      container().put({ version: 1, events: withCvvSeconds(30) }),
+    ]);
     expect(results.map((result) => result.status).sort()).toEqual([200, 409]);
     const winner = results.find((result) => result.status === 200)?.body;
     expect((await api.get()).body).toEqual(winner);
@@ -160,7 +170,10 @@ describe('reading and saving', () => {
   });
 
   test('the first save races too: only one creates version 1', async () => {
-    const results = await Promise.all([container().put({ version: 0, events: withCvvSeconds(20) }), container().put({ version: 0, events: withCvvSeconds(30) })]);
+    const results = await Promise.all([
+      container().put({ version: 0, events: withCvvSeconds(20) }),
+      container().put({ version: 0, events: withCvvSeconds(30) }),
+    ]);
     expect(results.map((result) => result.status).sort()).toEqual([200, 409]);
   });
 
@@ -171,7 +184,13 @@ describe('reading and saving', () => {
       version: 1,
       events: [
         { id: 'cvv', startTrigger: 'cvv.focus', action: 'pause' },
-        { id: 'cvv', startTrigger: 'cvv focus', action: 'mute', durationSeconds: 7200, fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com/pay' }] },
+        {
+          id: 'cvv',
+          startTrigger: 'cvv focus',
+          action: 'mute',
+          durationSeconds: 7200,
+          fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com/pay' }],
+        },
       ],
     });
     expect(bad.status).toBe(400);
@@ -190,7 +209,10 @@ describe('reading and saving', () => {
       status: 400,
       body: { error: { code: 'invalid_config', problems: [expect.stringMatching(/^version: /), 'events: must hold at least one event'] } },
     });
-    expect(await api.put({ version: 1, events: shipped, colour: 'red' })).toMatchObject({ status: 400, body: { error: { problems: ['unknown field(s): colour'] } } });
+    expect(await api.put({ version: 1, events: shipped, colour: 'red' })).toMatchObject({
+      status: 400,
+      body: { error: { problems: ['unknown field(s): colour'] } },
+    });
     expect((await api.get()).body).toMatchObject({ version: 1, events: withCvvSeconds(10) });
     expect((await api.history()).body.versions).toHaveLength(1);
   });
@@ -264,7 +286,8 @@ describe('signals and the saved configuration', () => {
     standin.createLiveCall({ agent: 'alice', recording: 'call' });
     const clock = { now: Date.now() };
     const signals = container(clock); // the container signals reach
-    const signal = async (trigger: string) => handleDesktopEvent({ ...desktopDeps(), config: await signals.configs.forSignals() }, signed({ agent: 'alice', trigger }));
+    const signal = async (trigger: string) =>
+      handleDesktopEvent({ ...desktopDeps(), config: await signals.configs.forSignals() }, signed({ agent: 'alice', trigger }));
 
     expect(cvvResumeSeconds(await signal('cvv.focus'))).toBe(60); // the asset
     await signal('cvv.blur');
@@ -302,20 +325,29 @@ describe('signals and the saved configuration', () => {
     standin.createLiveCall({ agent: 'carol', recording: 'call' });
     const clock = { now: Date.now() };
     const signals = container(clock);
-    const signal = async (trigger: string) => handleDesktopEvent({ ...desktopDeps(), config: await signals.configs.forSignals() }, signed({ agent: 'carol', trigger }));
+    const signal = async (trigger: string) =>
+      handleDesktopEvent({ ...desktopDeps(), config: await signals.configs.forSignals() }, signed({ agent: 'carol', trigger }));
     await container().put({ version: 0, events: withCvvSeconds(10) });
     expect(cvvResumeSeconds(await signal('cvv.focus'))).toBe(10);
     await signal('cvv.blur');
 
     // Written by hand in the Sync console, or cut short: not a configuration.
-    await client.sync.v1.services('default').documents(CONFIG_DOCUMENT).update({ data: { version: 2, events: [{ id: 'cvv', startTrigger: 'cvv.focus', action: 'mute' }] } });
+    await client.sync.v1
+      .services('default')
+      .documents(CONFIG_DOCUMENT)
+      .update({ data: { version: 2, events: [{ id: 'cvv', startTrigger: 'cvv.focus', action: 'mute' }] } });
     clock.now += FRESH_MS;
     expect(cvvResumeSeconds(await signal('cvv.focus'))).toBe(10);
     await signal('cvv.blur');
-    expect(signals.log.join('\n')).toMatch(/rc-desktop-events-config \(revision \d+, version 2\) is not a valid configuration \(.*events\[0\]\.action: .*\); signals use the last good version \(1\) instead/);
+    expect(signals.log.join('\n')).toMatch(
+      /rc-desktop-events-config \(revision \d+, version 2\) is not a valid configuration \(.*events\[0\]\.action: .*\); signals use the last good version \(1\) instead/,
+    );
 
     // A container that never saw a good one falls back to the asset, and says so.
-    await client.sync.v1.services('default').documents(CONFIG_DOCUMENT).update({ data: { version: 3 } });
+    await client.sync.v1
+      .services('default')
+      .documents(CONFIG_DOCUMENT)
+      .update({ data: { version: 3 } });
     const fresh = container();
     const check = await fresh.configs.forSignals();
     expect(check).toEqual(shippedConfig);

@@ -21,7 +21,10 @@ const shipped = shippedConfig.ok ? shippedConfig.config.events : [];
 const configs = () => new DesktopEventsConfigStore(twilioClient(settings), 'default', { asset: () => shippedConfig, log: () => undefined });
 
 /** A signal as the plugin sends it from inside Flex: JSON, the agent's token, no signature. */
-const fromFlex = (token: string, body: Json) => ({ headers: { 'content-type': 'application/json', token }, body: { eventId: `crm-${Math.random().toString(36).slice(2)}`, ...body } });
+const fromFlex = (token: string, body: Json) => ({
+  headers: { 'content-type': 'application/json', token },
+  body: { eventId: `crm-${Math.random().toString(36).slice(2)}`, ...body },
+});
 const tokenDeps = (env: Record<string, string> = {}) => ({ ...desktopDeps({}, env), auth: new Authenticator(readSettings({ ...testEnv, ...env })) });
 const answer = (result: { status: number; body: unknown }) => ({ status: result.status, body: result.body as Json });
 
@@ -29,9 +32,20 @@ describe('GET /desktop-events/crm-fields', () => {
   test('every Flex user (an agent too) gets the fields with their triggers, and nothing else of the configuration', async () => {
     const store = configs();
     const withFields = shipped.map((event) =>
-      event.id === 'cvv' ? { ...event, fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }, { selector: '#cvc', origin: 'http://localhost:3000' }] } : event,
+      event.id === 'cvv'
+        ? {
+            ...event,
+            fields: [
+              { selector: 'input[name=cvv]', origin: 'https://crm.example.com' },
+              { selector: '#cvc', origin: 'http://localhost:3000' },
+            ],
+          }
+        : event,
     );
-    await handleDesktopEventsConfig({ auth, configs: store }, { headers: { 'content-type': 'application/json', authorization: 'Bearer test-admin-key' }, body: { version: 0, events: withFields } });
+    await handleDesktopEventsConfig(
+      { auth, configs: store },
+      { headers: { 'content-type': 'application/json', authorization: 'Bearer test-admin-key' }, body: { version: 0, events: withFields } },
+    );
     const agent = standin.createLiveCall({ agent: 'alice', recording: 'none' });
     const fields = answer(await handleCrmFields({ auth, configs: configs() }, { headers: { token: agent.token }, body: {} }));
     expect(fields).toEqual({
@@ -48,18 +62,35 @@ describe('GET /desktop-events/crm-fields', () => {
   test('an event that keeps its pause while the agent is in the field tells its fields how often to renew it', async () => {
     const store = configs();
     const kept = shipped.map((event) =>
-      event.id === 'cvv' ? { ...event, durationSeconds: 60, keepPausedWhileFocused: true, fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }] } : event,
+      event.id === 'cvv'
+        ? { ...event, durationSeconds: 60, keepPausedWhileFocused: true, fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }] }
+        : event,
     );
-    const saved = await handleDesktopEventsConfig({ auth, configs: store }, { headers: { 'content-type': 'application/json', authorization: 'Bearer test-admin-key' }, body: { version: 0, events: kept } });
+    const saved = await handleDesktopEventsConfig(
+      { auth, configs: store },
+      { headers: { 'content-type': 'application/json', authorization: 'Bearer test-admin-key' }, body: { version: 0, events: kept } },
+    );
     expect(saved.status).toBe(200);
     const agent = standin.createLiveCall({ agent: 'alice', recording: 'none' });
     const fields = answer(await handleCrmFields({ auth, configs: configs() }, { headers: { token: agent.token }, body: {} }));
     // 45 s: before the hold's last 10 s (when the agent would be warned), with 5 s for the renewal to land.
-    expect(fields.body.fields).toEqual([{ origin: 'https://crm.example.com', selector: 'input[name=cvv]', event: 'cvv', focusTrigger: 'cvv.focus', blurTrigger: 'cvv.blur', renewEveryMs: 45_000 }]);
+    expect(fields.body.fields).toEqual([
+      {
+        origin: 'https://crm.example.com',
+        selector: 'input[name=cvv]',
+        event: 'cvv',
+        focusTrigger: 'cvv.focus',
+        blurTrigger: 'cvv.blur',
+        renewEveryMs: 45_000,
+      },
+    ]);
   });
 
   test('without a valid Flex token or key: 401', async () => {
-    expect(answer(await handleCrmFields({ auth, configs: configs() }, { headers: {}, body: {} }))).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
+    expect(answer(await handleCrmFields({ auth, configs: configs() }, { headers: {}, body: {} }))).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthenticated' } },
+    });
     expect(answer(await handleCrmFields({ auth, configs: configs() }, { headers: { token: 'forged' }, body: {} })).status).toBe(401);
   });
 });
@@ -94,8 +125,14 @@ describe('POST /desktop-event with the agent’s Flex token (a relay inside Flex
 
   test('a token that is not valid is 401 and pauses nothing; a body that is not a signal is 400', async () => {
     const call = standin.createLiveCall({ agent: 'carol', recording: 'call' });
-    expect(answer(await handleDesktopEvent(tokenDeps(), fromFlex('forged', { agent: 'carol', trigger: 'cvv.focus' })))).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
-    expect(answer(await handleDesktopEvent(tokenDeps(), fromFlex(call.token, { trigger: 'cvv.focus', value: '4111 1111 1111 1111' })))).toMatchObject({ status: 400, body: { error: { code: 'invalid_event' } } });
+    expect(answer(await handleDesktopEvent(tokenDeps(), fromFlex('forged', { agent: 'carol', trigger: 'cvv.focus' })))).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthenticated' } },
+    });
+    expect(answer(await handleDesktopEvent(tokenDeps(), fromFlex(call.token, { trigger: 'cvv.focus', value: '4111 1111 1111 1111' })))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_event' } },
+    });
     expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
   });
 
@@ -104,7 +141,10 @@ describe('POST /desktop-event with the agent’s Flex token (a relay inside Flex
     const deps = tokenDeps({ DESKTOP_EVENT_SECRET: '' });
     expect(answer(await handleDesktopEvent(deps, fromFlex(call.token, { trigger: 'cvv.focus' })))).toMatchObject({ status: 200, body: { outcome: 'paused' } });
     // A signed signal there is still refused: there is no secret to check it with.
-    expect(answer(await handleDesktopEvent(deps, signed({ agent: 'dan', trigger: 'cvv.blur' })))).toMatchObject({ status: 500, body: { error: { code: 'not_configured' } } });
+    expect(answer(await handleDesktopEvent(deps, signed({ agent: 'dan', trigger: 'cvv.blur' })))).toMatchObject({
+      status: 500,
+      body: { error: { code: 'not_configured' } },
+    });
   });
 
   test('a signature and a token together: the signature decides', async () => {

@@ -37,7 +37,9 @@ test('a server reads with GET and saves with POST (an admin key); the next signa
   const saved = await request('POST', '/desktop-events/config', json({ version: 0, events: withCvvSeconds(12) }));
   expect(saved).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'admin-key-1', events: withCvvSeconds(12) } });
   expect((await request('POST', '/desktop-events/config', json({ version: 0, events: withCvvSeconds(20) }))).body.error.code).toBe('version_conflict');
-  expect((await request('GET', '/desktop-events/config/history', { headers: KEY })).body.versions.map((version: { version: number }) => version.version)).toEqual([1]);
+  expect(
+    (await request('GET', '/desktop-events/config/history', { headers: KEY })).body.versions.map((version: { version: number }) => version.version),
+  ).toEqual([1]);
 
   stack.standin.createLiveCall({ agent: 'rita', recording: 'call' });
   const body = { eventId: 'rt-config-1', agent: 'rita', trigger: 'cvv.focus' };
@@ -69,12 +71,18 @@ test('from a browser: the gateway allows POST with Content-Type and no Token hea
   });
   expect(read).toMatchObject({ status: 200, body: { version: 0 } });
   expect(read.headers.get('access-control-allow-origin')).toBe('*');
-  const saved = await request('POST', '/desktop-events/config', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ Token: admin.token, version: 0, events: withCvvSeconds(9) }) });
+  const saved = await request('POST', '/desktop-events/config', {
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ Token: admin.token, version: 0, events: withCvvSeconds(9) }),
+  });
   expect(saved).toMatchObject({ status: 200, body: { version: 1, updatedBy: 'ada' } });
 
   // The agent's plugin relays a CRM field the same way.
   const agent = stack.standin.createLiveCall({ agent: 'alice', recording: 'both' });
-  const signal = await request('POST', '/desktop-event', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ eventId: 'crm-rt-1', trigger: 'cvv.focus', Token: agent.token }) });
+  const signal = await request('POST', '/desktop-event', {
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ eventId: 'crm-rt-1', trigger: 'cvv.focus', Token: agent.token }),
+  });
   expect(signal).toMatchObject({ status: 200, body: { outcome: 'paused', callSid: agent.callSid } });
   expect(signal.headers.get('access-control-allow-origin')).toBe('*');
   for (const sid of agent.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('paused');

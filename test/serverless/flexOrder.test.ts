@@ -36,8 +36,16 @@ describe('the conference Flex names after the acceptance', () => {
     const before = standin.requests().length;
     const answer = await handleDesktopEvent(desktopDeps(), signed({ agent: 'abe', trigger: 'cvv.focus' }));
     expect(body(answer)).toMatchObject({ recording: 'absent', callSid: call.callSid });
-    const asked = standin.requests().slice(before).map((request) => request.path);
-    expect(asked).toEqual(expect.arrayContaining([expect.stringContaining(`/Calls/${call.callSid}/Recordings`), expect.stringContaining(`/Conferences/${call.conferenceSid}/Recordings`)]));
+    const asked = standin
+      .requests()
+      .slice(before)
+      .map((request) => request.path);
+    expect(asked).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`/Calls/${call.callSid}/Recordings`),
+        expect.stringContaining(`/Conferences/${call.conferenceSid}/Recordings`),
+      ]),
+    );
   });
 
   test('task.updated tells the index and the ledger the conference; a hold already open keeps it paused', async () => {

@@ -33,14 +33,18 @@ async function functions(path: string, init: { method?: string; headers?: Record
   return { status: response.status, body: await response.json() };
 }
 const signal = (body: Record<string, unknown>) =>
-  functions('/desktop-event', { headers: { ...signedHeaders(testEnv.DESKTOP_EVENT_SECRET, body), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  functions('/desktop-event', {
+    headers: { ...signedHeaders(testEnv.DESKTOP_EVENT_SECRET, body), 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** A Sync REST request with a token, as a browser's Sync client sends it. */
 async function asFlexUser(token: string, method: string, path: string, form?: Record<string, unknown>) {
   const response = await fetch(`${stack.standinUrl}/v1/Services/${path}`, {
     method,
     headers: { 'X-Twilio-Token': token, ...(form && { 'Content-Type': 'application/x-www-form-urlencoded' }) },
-    body: form && new URLSearchParams(Object.entries(form).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)])).toString(),
+    body:
+      form && new URLSearchParams(Object.entries(form).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)])).toString(),
   });
   return response.status;
 }
@@ -51,7 +55,13 @@ async function asFlexUser(token: string, method: string, path: string, form?: Re
  * ledger saying "paused" while Twilio records with their next event id already "seen", and the
  * supervisors' live-calls item.
  */
-async function forgeEverything(token: string, service: string, colleague: { agent: string; callSid: string }, forgerCall: { callSid: string; taskSid: string; conferenceSid: string }, eventId: string) {
+async function forgeEverything(
+  token: string,
+  service: string,
+  colleague: { agent: string; callSid: string },
+  forgerCall: { callSid: string; taskSid: string; conferenceSid: string },
+  eventId: string,
+) {
   const forgedConfig = {
     version: 99,
     events: shipped.map((event) => ({ ...event, durationSeconds: 3600 })),
@@ -65,20 +75,36 @@ async function forgeEverything(token: string, service: string, colleague: { agen
   return [
     await asFlexUser(token, 'POST', `${service}/Documents`, { UniqueName: 'rc-desktop-events-config', Data: forgedConfig }),
     await asFlexUser(token, 'POST', `${service}/Documents/rc-desktop-events-config`, { Data: forgedConfig }),
-    await asFlexUser(token, 'POST', `${service}/Documents`, { UniqueName: agentDocumentName(colleague.agent), Data: { agent: colleague.agent, ...forgerCall } }),
+    await asFlexUser(token, 'POST', `${service}/Documents`, {
+      UniqueName: agentDocumentName(colleague.agent),
+      Data: { agent: colleague.agent, ...forgerCall },
+    }),
     await asFlexUser(token, 'POST', `${service}/Documents/${agentDocumentName(colleague.agent)}`, { Data: { agent: colleague.agent, ...forgerCall } }),
     await asFlexUser(token, 'POST', `${service}/Documents`, { UniqueName: `rc-call-${colleague.callSid}`, Data: forgedLedger }),
     await asFlexUser(token, 'POST', `${service}/Documents/rc-call-${colleague.callSid}`, { Data: forgedLedger }),
     await asFlexUser(token, 'POST', `${service}/Maps`, { UniqueName: liveCallsShardOf(colleague.callSid) }),
-    await asFlexUser(token, 'POST', `${service}/Maps/${liveCallsShardOf(colleague.callSid)}/Items`, { Key: colleague.callSid, Data: { callSid: colleague.callSid, recording: 'paused', holds: [forgedHold] } }),
-    await asFlexUser(token, 'POST', `${service}/Maps/${liveCallsShardOf(colleague.callSid)}/Items/${colleague.callSid}`, { Data: { callSid: colleague.callSid, recording: 'paused', holds: [forgedHold] } }),
+    await asFlexUser(token, 'POST', `${service}/Maps/${liveCallsShardOf(colleague.callSid)}/Items`, {
+      Key: colleague.callSid,
+      Data: { callSid: colleague.callSid, recording: 'paused', holds: [forgedHold] },
+    }),
+    await asFlexUser(token, 'POST', `${service}/Maps/${liveCallsShardOf(colleague.callSid)}/Items/${colleague.callSid}`, {
+      Data: { callSid: colleague.callSid, recording: 'paused', holds: [forgedHold] },
+    }),
   ];
 }
 
 test("an agent's Sync writes from the browser change nothing the functions decide", async () => {
   // An admin's saved configuration: the CVV pauses for 12 s.
   const saved = shipped.map((event) => (event.id === 'cvv' ? { ...event, durationSeconds: 12 } : event));
-  expect((await functions('/desktop-events/config', { method: 'POST', headers: { ...ADMIN_KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ version: 0, events: saved }) })).status).toBe(200);
+  expect(
+    (
+      await functions('/desktop-events/config', {
+        method: 'POST',
+        headers: { ...ADMIN_KEY, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ version: 0, events: saved }),
+      })
+    ).status,
+  ).toBe(200);
 
   const mallory = stack.standin.createLiveCall({ agent: 'mallory', recording: 'both' });
   const alice = stack.standin.createLiveCall({ agent: 'alice', recording: 'both' });
@@ -93,7 +119,10 @@ test("an agent's Sync writes from the browser change nothing the functions decid
   expect(onProductService).toEqual(onProductService.map(() => 403));
 
   // The configuration served is the one the admin saved.
-  expect(await functions('/desktop-events/config', { method: 'GET', headers: ADMIN_KEY })).toMatchObject({ status: 200, body: { version: 1, events: saved, updatedBy: 'admin-key-1' } });
+  expect(await functions('/desktop-events/config', { method: 'GET', headers: ADMIN_KEY })).toMatchObject({
+    status: 200,
+    body: { version: 1, events: saved, updatedBy: 'admin-key-1' },
+  });
 
   // Alice's signal pauses Alice's own call — not Mallory's, not answered as "seen" — for the saved 12 s.
   const paused = await signal({ eventId, agent: 'alice', trigger: 'cvv.focus' });
@@ -104,10 +133,15 @@ test("an agent's Sync writes from the browser change nothing the functions decid
   for (const sid of mallory.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('in-progress');
 
   // What Alice's indicator reads — her call's document, through her own Sync token — is what Twilio confirmed.
-  const token = await functions('/sync-token', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Token: alice.token }).toString() });
+  const token = await functions('/sync-token', {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ Token: alice.token }).toString(),
+  });
   expect(token).toMatchObject({ status: 200, body: { identity: 'alice', serviceSid: stack.syncServiceSid } });
   const indicatorSource = async () => {
-    const response = await fetch(`${stack.standinUrl}/__standin/sync/documents/rc-call-${alice.callSid}?service=${stack.syncServiceSid}&token=${encodeURIComponent(token.body.token)}`);
+    const response = await fetch(
+      `${stack.standinUrl}/__standin/sync/documents/rc-call-${alice.callSid}?service=${stack.syncServiceSid}&token=${encodeURIComponent(token.body.token)}`,
+    );
     return (await response.json()) as { data: { recording: string; holds: Array<{ id: string }> } };
   };
   expect((await indicatorSource()).data).toMatchObject({ recording: 'paused', holds: [{ id: 'cvv' }] });
@@ -118,7 +152,10 @@ test("an agent's Sync writes from the browser change nothing the functions decid
   expect((await indicatorSource()).data).toMatchObject({ recording: 'in-progress', holds: [] });
 
   // Mallory's own Sync token reads her call, not Alice's.
-  const mine = await functions('/sync-token', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Token: mallory.token }).toString() });
+  const mine = await functions('/sync-token', {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ Token: mallory.token }).toString(),
+  });
   expect(await asFlexUser(mine.body.token, 'GET', `${stack.syncServiceSid}/Documents/rc-call-${alice.callSid}`)).toBe(403);
   expect(await asFlexUser(mine.body.token, 'GET', `${stack.syncServiceSid}/Documents/rc-call-${mallory.callSid}`)).toBe(200);
 });

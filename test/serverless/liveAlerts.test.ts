@@ -49,7 +49,10 @@ test('what the agent’s plugin says keeps card fields from pausing by themselve
 
   // Only an agent of the call's task may say so; what is not a known problem is refused.
   expect(await report({ Token: other.token, callSid: live.callSid, problems: 'sync' })).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
-  expect(await report({ Token: live.token, callSid: live.callSid, problems: 'card 4111111111111111' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+  expect(await report({ Token: live.token, callSid: live.callSid, problems: 'card 4111111111111111' })).toMatchObject({
+    status: 400,
+    body: { error: { code: 'invalid_request' } },
+  });
   expect(JSON.stringify(await report({ Token: live.token, callSid: live.callSid, problems: '4111111111111111' }))).not.toContain('4111111111111111');
   expect(await report({ callSid: live.callSid, problems: 'sync' })).toMatchObject({ status: 401 });
 

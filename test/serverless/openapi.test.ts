@@ -99,7 +99,8 @@ test('the documented request fields are exactly the accepted ones', () => {
   expect(fieldsOf(component('ConfigSave'))).toEqual([...SAVE_FIELDS].sort());
   expect(fieldsOf(component('DesktopItemEvent'))).toEqual([...DESKTOP_ITEM_EVENT_FIELDS].sort());
   expect(fieldsOf(component('CrmField'))).toEqual([...CRM_FIELD_FIELDS].sort());
-  for (const type of [JSON_TYPE, FORM_TYPE]) expect(fieldsOf(operation('/sync-token', 'post').requestBody.content[type].schema)).toEqual([...SYNC_TOKEN_FIELDS].sort());
+  for (const type of [JSON_TYPE, FORM_TYPE])
+    expect(fieldsOf(operation('/sync-token', 'post').requestBody.content[type].schema)).toEqual([...SYNC_TOKEN_FIELDS].sort());
 });
 
 test('sync-token answers match the document', async () => {
@@ -187,7 +188,9 @@ describe('desktop-events configuration answers match the document', () => {
   const form = { 'content-type': FORM_TYPE };
   const shipped = shippedConfig.ok ? shippedConfig.config.events : [];
   const withCrmField = (seconds: number): DesktopItemEvent[] =>
-    shipped.map((event) => (event.id === 'cvv' ? { ...event, durationSeconds: seconds, fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }] } : event));
+    shipped.map((event) =>
+      event.id === 'cvv' ? { ...event, durationSeconds: seconds, fields: [{ selector: 'input[name=cvv]', origin: 'https://crm.example.com' }] } : event,
+    );
   /** One function container's configuration API. */
   const container = (): ConfigApiDeps => ({
     auth: new Authenticator(settings),
@@ -224,14 +227,24 @@ describe('desktop-events configuration answers match the document', () => {
     expect(documentedRequestAdmits(path, 'put', JSON_TYPE, endless)).toBe(false);
 
     expect(await call('get', {})).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
-    expect(await call('put', { ...json, token: agent }, { version: 2, events: shipped })).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    expect(await call('put', { ...json, token: agent }, { version: 2, events: shipped })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden' } },
+    });
     expect((await call('get', KEY)).body.version).toBe(2);
   });
 
   test('/desktop-events/config: a body the function cannot read is invalid_config without a problem list', async () => {
     const nested = { version: 0, events: [{ fields: [{ origin: { deeper: { still: { deeper: 'x' } } } }] }] };
     const body = JSON.stringify(nested);
-    const answer = await invoke(configFunction, { headers: [['Content-Type', JSON_TYPE], ['Content-Length', String(body.length)], ['Authorization', 'Bearer test-admin-key']], body: nested });
+    const answer = await invoke(configFunction, {
+      headers: [
+        ['Content-Type', JSON_TYPE],
+        ['Content-Length', String(body.length)],
+        ['Authorization', 'Bearer test-admin-key'],
+      ],
+      body: nested,
+    });
     expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_config' } } });
     expectDocumented('/desktop-events/config', answer.status, answer.body, 'put');
   });
@@ -280,7 +293,10 @@ test('sweep answers match the document', async () => {
   // A desktop hold opened two minutes ago for 60 s: its time ran out, the sweep closes it.
   standin.createLiveCall({ agent: 'alice', recording: 'call' });
   const twoMinutesAgo = new Date(Date.now() - 120_000);
-  const opened = await handleDesktopEvent(desktopDeps({ now: () => twoMinutesAgo }), signed({ agent: 'alice', trigger: 'card-number.focus' }, { timestamp: twoMinutesAgo.getTime() / 1000 }));
+  const opened = await handleDesktopEvent(
+    desktopDeps({ now: () => twoMinutesAgo }),
+    signed({ agent: 'alice', trigger: 'card-number.focus' }, { timestamp: twoMinutesAgo.getTime() / 1000 }),
+  );
   expect(opened.status).toBe(200);
   const swept = await invoke(sweepFunction, { headers: bearer('test-api-key') });
   expect(swept).toEqual({ status: 200, body: { live: 1, due: 1, changed: 1, failed: 0, marked: 0, repaired: 0 } });

@@ -29,7 +29,11 @@ async function saveRules(queuePolicies: QueuePolicy[], pauseCaps?: Json) {
 }
 let signalConfig: ConfigCheck = shippedConfig;
 const signalDeps = () => desktopDeps({ config: signalConfig });
-const recordingUpdates = (since: number) => standin.requests().slice(since).filter((request) => request.operation === 'recording.update');
+const recordingUpdates = (since: number) =>
+  standin
+    .requests()
+    .slice(since)
+    .filter((request) => request.operation === 'recording.update');
 
 test('a never queue: signals and API pauses answer 403 pause_not_allowed and nothing is ever paused', async () => {
   await saveRules([{ queue: 'Everyone', policy: 'never' }]);
@@ -46,7 +50,10 @@ test('a never queue: signals and API pauses answer 403 pause_not_allowed and not
   expect(recordingUpdates(before)).toEqual([]);
   for (const sid of live.recordingSids) expect(await statusOf(standin, sid)).toBe('in-progress');
   // The agent's plugin is told the policy with the call's state, and disables its pause button.
-  expect(await api('status', { callSid: live.callSid, Token: live.token })).toMatchObject({ status: 200, body: { recording: 'in-progress', pausePolicy: 'never' } });
+  expect(await api('status', { callSid: live.callSid, Token: live.token })).toMatchObject({
+    status: 200,
+    body: { recording: 'in-progress', pausePolicy: 'never' },
+  });
   // A stop trigger opens nothing: it is answered as always.
   expect((await handleDesktopEvent(deps, signed({ agent: 'alice', trigger: 'cvv.blur' }))).status).toBe(200);
 });
@@ -57,7 +64,10 @@ test('desktop-events-only: desktop events pause, the button and the API may not'
   expect(await api('pause', { callSid: live.callSid, Token: live.token })).toMatchObject({ status: 403, body: { error: { code: 'pause_not_allowed' } } });
   expect(await api('pause', { callSid: live.callSid }, bearer)).toMatchObject({ status: 403 });
   expect((await handleDesktopEvent(signalDeps(), signed({ agent: 'bob', trigger: 'cvv.focus' }))).body).toMatchObject({ outcome: 'paused' });
-  expect(await api('status', { callSid: live.callSid, Token: live.token })).toMatchObject({ status: 200, body: { recording: 'paused', pausePolicy: 'desktop-events-only' } });
+  expect(await api('status', { callSid: live.callSid, Token: live.token })).toMatchObject({
+    status: 200,
+    body: { recording: 'paused', pausePolicy: 'desktop-events-only' },
+  });
 });
 
 test('a queue not listed is allowed; a manual hold closes by itself after its cap', async () => {
@@ -82,11 +92,18 @@ test('a save that leaves the policies and caps out keeps them; bad ones are refu
   await saveRules([{ queue: 'Everyone', policy: 'never' }], { apiSeconds: 60 });
   const configs = apiDeps().configs!;
   const events = shippedConfig.ok ? shippedConfig.config.events : [];
-  expect(await configs.save(1, { events }, 'events-only-editor')).toMatchObject({ ok: true, saved: { version: 2, queuePolicies: [{ queue: 'Everyone', policy: 'never' }], pauseCaps: { apiSeconds: 60 } } });
+  expect(await configs.save(1, { events }, 'events-only-editor')).toMatchObject({
+    ok: true,
+    saved: { version: 2, queuePolicies: [{ queue: 'Everyone', policy: 'never' }], pauseCaps: { apiSeconds: 60 } },
+  });
   const { desktopEventsConfigIssues } = await import('../../src/core/desktopEvents');
   const codes = desktopEventsConfigIssues({
     events,
-    queuePolicies: [{ queue: 'A', policy: 'sometimes' }, { queue: 'B', policy: 'never' }, { queue: 'B', policy: 'allowed' }],
+    queuePolicies: [
+      { queue: 'A', policy: 'sometimes' },
+      { queue: 'B', policy: 'never' },
+      { queue: 'B', policy: 'allowed' },
+    ],
     pauseCaps: { manualSeconds: 5 },
   }).map((issue) => issue.code);
   expect(codes).toEqual(['queue_policy', 'pause_cap', 'duplicate_queue']);

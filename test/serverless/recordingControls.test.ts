@@ -41,7 +41,10 @@ describe('authentication and authorization', () => {
     expect(card.status).toBe(400);
     expect(JSON.stringify(card.body)).not.toContain('4111');
     expect(await call('pause', { callSid: live.callSid, Token: live.token, colour: 'red' })).toMatchObject({ status: 400 });
-    expect(await call('status', { callSid: `CA${'f'.repeat(32)}` }, { headers: bearer })).toMatchObject({ status: 404, body: { error: { code: 'call_not_found' } } });
+    expect(await call('status', { callSid: `CA${'f'.repeat(32)}` }, { headers: bearer })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'call_not_found' } },
+    });
   });
 });
 
@@ -51,11 +54,16 @@ describe('pause and resume', () => {
     const paused = await call('pause', { taskSid: live.taskSid, Token: live.token, reason: 'customer reading card' });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ callSid: live.callSid, recording: 'paused', outcome: 'paused' });
-    expect(paused.body.holds).toEqual([expect.objectContaining({ id: 'manual:alice', source: 'manual', by: 'alice', reason: 'customer reading card', resumeAt: expect.any(String) })]);
+    expect(paused.body.holds).toEqual([
+      expect.objectContaining({ id: 'manual:alice', source: 'manual', by: 'alice', reason: 'customer reading card', resumeAt: expect.any(String) }),
+    ]);
     for (const sid of live.recordingSids) expect(await statusOf(standin, sid)).toBe('paused');
 
     const status = await call('status', { callSid: live.callSid, Token: live.token });
-    expect(status.body).toMatchObject({ recording: 'paused', recordings: expect.arrayContaining([{ sid: live.recordingSids[0], kind: expect.any(String), status: 'paused' }]) });
+    expect(status.body).toMatchObject({
+      recording: 'paused',
+      recordings: expect.arrayContaining([{ sid: live.recordingSids[0], kind: expect.any(String), status: 'paused' }]),
+    });
     expect(status.body.intervals).toEqual([expect.objectContaining({ to: null, holdIds: ['manual:alice'], sources: ['manual'], by: ['alice'] })]);
 
     const resumed = await call('resume', { taskSid: live.taskSid, Token: live.token });

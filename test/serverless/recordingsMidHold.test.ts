@@ -14,7 +14,8 @@ import { testEnv } from '../support/harness';
 const standin = useStandin();
 const body = (result: { body: unknown }) => result.body as Record<string, any>;
 /** Another application's client, starting a recording on the call with no callback to us. */
-const startedElsewhere = async (callSid: string) => (await twilioClient(readSettings(testEnv)).calls(callSid).recordings.create({ recordingChannels: 'dual' })).sid;
+const startedElsewhere = async (callSid: string) =>
+  (await twilioClient(readSettings(testEnv)).calls(callSid).recordings.create({ recordingChannels: 'dual' })).sid;
 
 test('a recording started on the call during a CVV hold is paused by the next sweep; a call without a hold is not touched', async () => {
   const call = standin.createLiveCall({ agent: 'erin', recording: 'both' });
@@ -31,13 +32,23 @@ test('a recording started on the call during a CVV hold is paused by the next sw
   expect(await statusOf(standin, extra)).toBe('paused');
   for (const sid of call.recordingSids) expect(await statusOf(standin, sid)).toBe('paused');
   // Nothing was asked about the call without a hold.
-  expect(standin.requests().slice(before).filter((request) => request.path.includes(idle.callSid))).toEqual([]);
+  expect(
+    standin
+      .requests()
+      .slice(before)
+      .filter((request) => request.path.includes(idle.callSid)),
+  ).toEqual([]);
   expect((await ledgerStore().load(call.callSid))?.record.recordings.map((recording) => recording.sid)).toContain(extra);
 
   // A second sweep with nothing new writes nothing to the call's document.
   const writes = standin.requests().length;
   await sweep(liveIndex(), deps.control, deps.now);
-  expect(standin.requests().slice(writes).filter((request) => request.operation === 'sync.document.update')).toEqual([]);
+  expect(
+    standin
+      .requests()
+      .slice(writes)
+      .filter((request) => request.operation === 'sync.document.update'),
+  ).toEqual([]);
 
   const resumed = await handleDesktopEvent(deps, signed({ agent: 'erin', trigger: 'cvv.blur' }));
   expect(body(resumed)).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });

@@ -122,7 +122,14 @@ describe('replays inside the signature window', () => {
     const replay = await handleDesktopEvent(desktopDeps(), captured);
     expect(replay.status).toBe(200);
     // This old, the ledger keeps the answer's outcome (not all of it) beside the state now.
-    expect(body(replay)).toEqual({ eventId: body(first).eventId, callSid: call.callSid, duplicate: true, outcome: 'paused', recording: 'in-progress', holds: [] });
+    expect(body(replay)).toEqual({
+      eventId: body(first).eventId,
+      callSid: call.callSid,
+      duplicate: true,
+      outcome: 'paused',
+      recording: 'in-progress',
+      holds: [],
+    });
     expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
     expect((await ledgerStore().load(call.callSid))?.record.holds).toEqual([]);
   });
@@ -186,9 +193,20 @@ describe('the live index', () => {
     expect(report).toMatchObject({ due: 0, failed: 0, marked: 0 });
     // The index, and TaskRouter for calls marked for repair (asked at most every few seconds).
     const shardReads = liveCallsShardNames().map(() => 'syncMapItem.list');
-    expect(standin.requests().slice(before).map((request) => request.operation).sort()).toEqual([...shardReads, 'taskrouter.task.list']);
+    expect(
+      standin
+        .requests()
+        .slice(before)
+        .map((request) => request.operation)
+        .sort(),
+    ).toEqual([...shardReads, 'taskrouter.task.list']);
     const next = standin.requests().length;
     await sweep(liveIndex(), deps.control, deps.now);
-    expect(standin.requests().slice(next).map((request) => request.operation)).toEqual(shardReads);
+    expect(
+      standin
+        .requests()
+        .slice(next)
+        .map((request) => request.operation),
+    ).toEqual(shardReads);
   });
 });

@@ -51,15 +51,28 @@ const nested = (depth: number): unknown => {
   return value;
 };
 
-const CARD_FORMS = ['4111111111111111', '4111.1111.1111.1111', '4111/1111/1111/1111', '４１１１ １１１１ １１１１ １１１１', '4111\u200b1111\u200b1111\u200b1111'];
+const CARD_FORMS = [
+  '4111111111111111',
+  '4111.1111.1111.1111',
+  '4111/1111/1111/1111',
+  '４１１１ １１１１ １１１１ １１１１',
+  '4111\u200b1111\u200b1111\u200b1111',
+];
 /** Whether any form of the test card's digits is in `text`. */
-const hasCardDigits = (text: string) => text.normalize('NFKC').replace(/[^0-9]/g, '').includes('4111111111111111');
+const hasCardDigits = (text: string) =>
+  text
+    .normalize('NFKC')
+    .replace(/[^0-9]/g, '')
+    .includes('4111111111111111');
 
 describe('no request crashes a function', () => {
   test('two Authorization headers, two Token headers: 401, never a throw', async () => {
     const live = standin.createLiveCall({ agent: 'alice', recording: 'call' });
     const body = { callSid: live.callSid };
-    const twoKeys = await invoke(status, { headers: [...jsonHeaders(body), ['Authorization', 'Bearer test-api-key'], ['Authorization', 'Bearer other']], body });
+    const twoKeys = await invoke(status, {
+      headers: [...jsonHeaders(body), ['Authorization', 'Bearer test-api-key'], ['Authorization', 'Bearer other']],
+      body,
+    });
     expect([twoKeys.status, code(twoKeys)]).toEqual([401, 'unauthenticated']);
     const twoTokens = await invoke(status, { headers: [...jsonHeaders(body), ['Token', live.token], ['Token', live.token]], body });
     expect([twoTokens.status, code(twoTokens)]).toEqual([401, 'unauthenticated']);
@@ -96,7 +109,14 @@ describe('no request crashes a function', () => {
 
   test('a body nested 20,000 levels deep (no Content-Length, as chunked) is 400 at every function', async () => {
     const deep = { eventId: 'deep', agent: 'alice', trigger: 'cvv.focus', extra: nested(20_000) };
-    const chunked: Sent = { headers: [['Content-Type', 'application/json'], ['X-Desktop-Timestamp', '1'], ['X-Desktop-Signature', 'v1=00']], body: deep };
+    const chunked: Sent = {
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Desktop-Timestamp', '1'],
+        ['X-Desktop-Signature', 'v1=00'],
+      ],
+      body: deep,
+    };
     for (const [fn, expected] of [
       [desktopEvent, 'invalid_event'],
       [pause, 'invalid_request'],
@@ -109,9 +129,15 @@ describe('no request crashes a function', () => {
   });
 
   test('a huge body without Content-Length is 400, measured from the body itself', async () => {
-    const answer = await invoke(desktopEvent, { headers: [['Content-Type', 'application/json']], body: { eventId: 'big', agent: 'a'.repeat(5_000_000), trigger: 'cvv.focus' } });
+    const answer = await invoke(desktopEvent, {
+      headers: [['Content-Type', 'application/json']],
+      body: { eventId: 'big', agent: 'a'.repeat(5_000_000), trigger: 'cvv.focus' },
+    });
     expect([answer.status, code(answer)]).toEqual([400, 'invalid_event']);
-    const api = await invoke(tags, { headers: [['Content-Type', 'application/json']], body: { metadata: Object.fromEntries(Array.from({ length: 50_000 }, (_, index) => [`k${index}`, 'v'])) } });
+    const api = await invoke(tags, {
+      headers: [['Content-Type', 'application/json']],
+      body: { metadata: Object.fromEntries(Array.from({ length: 50_000 }, (_, index) => [`k${index}`, 'v'])) },
+    });
     expect([api.status, code(api)]).toEqual([400, 'invalid_request']);
   });
 
@@ -199,7 +225,14 @@ describe('credentials from the right places only; no open endpoints', () => {
   });
 
   test('POST /sweep takes an API key, and tells nothing to anyone else', async () => {
-    for (const headers of [[], [['Authorization', 'Bearer wrong']], [['Authorization', 'Bearer test-api-key'], ['Authorization', 'Bearer test-api-key']]] as Array<Array<[string, string]>>) {
+    for (const headers of [
+      [],
+      [['Authorization', 'Bearer wrong']],
+      [
+        ['Authorization', 'Bearer test-api-key'],
+        ['Authorization', 'Bearer test-api-key'],
+      ],
+    ] as Array<Array<[string, string]>>) {
       const refused = await invoke(sweep, { headers });
       expect(refused.status).toBe(401);
       expect(Object.keys(refused.body)).toEqual(['error']);
@@ -241,7 +274,7 @@ describe('a signed JSON array', () => {
 describe('TaskRouter expressions cannot be injected', () => {
   test('values are quoted with a quote they do not contain, or refused', () => {
     expect(taskRouterString('client:alice')).toBe('"client:alice"');
-    expect(taskRouterString('client:o\'brien')).toBe('"client:o\'brien"');
+    expect(taskRouterString("client:o'brien")).toBe('"client:o\'brien"');
     expect(taskRouterString('client:say "hi"')).toBe('\'client:say "hi"\'');
     expect(taskRouterString('client:both \' and "')).toBeUndefined();
     expect(taskRouterString('client:back\\slash')).toBeUndefined();

@@ -52,14 +52,17 @@ function send(raw: Raw): Promise<Answer> {
   if (body) headers.push(raw.chunked ? ['Transfer-Encoding', 'chunked'] : ['Content-Length', String(body.length)]);
   return new Promise((resolve) => {
     let answered = false;
-    const request = httpRequest({ host: hostname, port, method: raw.method ?? 'POST', path: raw.path, headers: headers.flat(), timeout: 20_000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        answered = true;
-        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
+    const request = httpRequest(
+      { host: hostname, port, method: raw.method ?? 'POST', path: raw.path, headers: headers.flat(), timeout: 20_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          answered = true;
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
     // A server may answer before reading a whole (huge) body and close: that answer counts.
     request.on('error', () => setTimeout(() => !answered && resolve({ status: 0, text: 'no answer' }), 200));
     request.on('timeout', () => request.destroy());
@@ -85,7 +88,14 @@ function signed(body: unknown): Raw {
   return { path: '/desktop-event', headers: [JSON_TYPE, ['X-Desktop-Timestamp', timestamp], ['X-Desktop-Signature', signature]], body: text };
 }
 
-const PANS = ['4111111111111111', '4111 1111 1111 1111', '4111.1111.1111.1111', '4111/1111/1111/1111', '４１１１ １１１１ １１１１ １１１１', '5500-0000-0000-0004'];
+const PANS = [
+  '4111111111111111',
+  '4111 1111 1111 1111',
+  '4111.1111.1111.1111',
+  '4111/1111/1111/1111',
+  '４１１１ １１１１ １１１１ １１１１',
+  '5500-0000-0000-0004',
+];
 const PAN_DIGITS = ['4111111111111111', '5500000000000004'];
 /** Card digits in any of the forms sent, whatever separates them. */
 const hasCardDigits = (text: string) => {
@@ -113,10 +123,26 @@ describe('the requests that broke the process, over HTTP', () => {
       [{ path: '/recording-controls/status', headers: [JSON_TYPE, ['Token', live.token], ['Token', live.token]], body: statusBody }, 401, 'unauthenticated'],
       [{ path: '/sweep', headers: [KEY, KEY] }, 401, 'unauthenticated'],
       [{ ...signed({ eventId: 'rq-1', agent: 'rita', trigger: 'cvv.focus' }), path: '/desktop-event?request=x' }, 400, 'invalid_event'],
-      [{ path: '/recording-controls/status?request[headers][authorization]=Bearer%20test-api-key', headers: [JSON_TYPE], body: statusBody }, 400, 'invalid_request'],
-      [{ path: '/recording-controls/status', headers: [JSON_TYPE], body: JSON.stringify({ callSid: live.callSid, request: { headers: { authorization: KEY[1] } } }) }, 400, 'invalid_request'],
+      [
+        { path: '/recording-controls/status?request[headers][authorization]=Bearer%20test-api-key', headers: [JSON_TYPE], body: statusBody },
+        400,
+        'invalid_request',
+      ],
+      [
+        {
+          path: '/recording-controls/status',
+          headers: [JSON_TYPE],
+          body: JSON.stringify({ callSid: live.callSid, request: { headers: { authorization: KEY[1] } } }),
+        },
+        400,
+        'invalid_request',
+      ],
       [{ path: '/desktop-event', headers: [JSON_TYPE], body: deepJson(20_000), chunked: true }, 400, 'invalid_event'],
-      [{ path: '/recording-controls/pause', headers: [JSON_TYPE, KEY], body: `[${'['.repeat(20_000)}${']'.repeat(20_000)}]`, chunked: true }, 400, 'invalid_request'],
+      [
+        { path: '/recording-controls/pause', headers: [JSON_TYPE, KEY], body: `[${'['.repeat(20_000)}${']'.repeat(20_000)}]`, chunked: true },
+        400,
+        'invalid_request',
+      ],
     ];
     const twoTimestamps = signed({ eventId: 'rq-2', agent: 'rita', trigger: 'cvv.focus' });
     twoTimestamps.headers!.push(['X-Desktop-Timestamp', String(Math.floor(Date.now() / 1000))]);
@@ -135,7 +161,11 @@ describe('the requests that broke the process, over HTTP', () => {
       const answer = await send({ path: '/recording-controls/pause', headers: [JSON_TYPE, KEY], body: JSON.stringify({ callSid: live.callSid, reason }) });
       expect([answer.status, code(answer), hasCardDigits(answer.text)]).toEqual([400, 'invalid_request', false]);
     }
-    const metadataKey = await send({ path: '/recording-controls/tags', headers: [KEY], body: new URLSearchParams({ taskSid: live.taskSid, metadata: JSON.stringify({ [PANS[0]]: 'x' }) }).toString() });
+    const metadataKey = await send({
+      path: '/recording-controls/tags',
+      headers: [KEY],
+      body: new URLSearchParams({ taskSid: live.taskSid, metadata: JSON.stringify({ [PANS[0]]: 'x' }) }).toString(),
+    });
     expect([metadataKey.status, hasCardDigits(metadataKey.text)]).toEqual([400, false]);
     expect(stack.standin.recording(live.recordingSids[0])?.status).toBe('in-progress');
     expect(hasCardDigits(JSON.stringify(stack.standin.task(live.taskSid)?.attributes))).toBe(false);
@@ -145,9 +175,17 @@ describe('the requests that broke the process, over HTTP', () => {
   test('no Flex token from the URL, /sweep needs a key, JSON only for desktop events, Twilio-signed callbacks only', async () => {
     const live = stack.standin.createLiveCall({ agent: 'tess', recording: 'call' });
     // The token in the URL is not read, even beside a body.
-    const inUrl = await send({ path: `/recording-controls/pause?Token=${encodeURIComponent(live.token)}`, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: `callSid=${live.callSid}` });
+    const inUrl = await send({
+      path: `/recording-controls/pause?Token=${encodeURIComponent(live.token)}`,
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      body: `callSid=${live.callSid}`,
+    });
     expect([inUrl.status, code(inUrl)]).toEqual([401, 'unauthenticated']);
-    const keyInUrl = await send({ path: `/recording-controls/pause?Authorization=${encodeURIComponent(KEY[1])}`, headers: [JSON_TYPE], body: JSON.stringify({ callSid: live.callSid }) });
+    const keyInUrl = await send({
+      path: `/recording-controls/pause?Authorization=${encodeURIComponent(KEY[1])}`,
+      headers: [JSON_TYPE],
+      body: JSON.stringify({ callSid: live.callSid }),
+    });
     expect([keyInUrl.status, code(keyInUrl)]).toEqual([400, 'invalid_request']);
     expect(stack.standin.recording(live.recordingSids[0])?.status).toBe('in-progress');
 
@@ -166,10 +204,17 @@ describe('the requests that broke the process, over HTTP', () => {
     await send(signed({ eventId: 'tess-1', agent: 'tess', trigger: 'card-number.focus' }));
     const params = { EventType: 'task.completed', TaskSid: live.taskSid, TaskAssignmentStatus: 'completed', TaskAttributes: '{}' };
     const callbackUrl = `${stack.functionsUrl}/task-event`;
-    const unsigned = await send({ path: '/task-event', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: new URLSearchParams(params).toString() });
+    const unsigned = await send({
+      path: '/task-event',
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      body: new URLSearchParams(params).toString(),
+    });
     const forged = await send({
       path: '/task-event',
-      headers: [['Content-Type', 'application/x-www-form-urlencoded'], ['X-Twilio-Signature', twilio.getExpectedTwilioSignature('b'.repeat(32), callbackUrl, params)]],
+      headers: [
+        ['Content-Type', 'application/x-www-form-urlencoded'],
+        ['X-Twilio-Signature', twilio.getExpectedTwilioSignature('b'.repeat(32), callbackUrl, params)],
+      ],
       body: new URLSearchParams(params).toString(),
     });
     for (const answer of [unsigned, forged]) expect([answer.status, code(answer)]).toEqual([401, 'invalid_signature']);
@@ -196,11 +241,43 @@ describe('the requests that broke the process, over HTTP', () => {
 });
 
 describe('fuzz: malformed requests against the running local runtime', () => {
-  const PATHS = ['/desktop-event', '/recording-controls/pause', '/recording-controls/resume', '/recording-controls/status', '/recording-controls/tags', '/sweep', '/task-event', '/recording-status'];
+  const PATHS = [
+    '/desktop-event',
+    '/recording-controls/pause',
+    '/recording-controls/resume',
+    '/recording-controls/status',
+    '/recording-controls/tags',
+    '/sweep',
+    '/task-event',
+    '/recording-status',
+  ];
   const printable = fc.stringMatching(/^[\x20-\x7e]{0,60}$/);
   const text = fc.oneof(printable, fc.constantFrom(...PANS), fc.string({ maxLength: 30 }));
-  const headerValue = fc.oneof(printable, fc.constantFrom(KEY[1], 'Bearer ', 'application/json', 'application/x-www-form-urlencoded', 'text/plain', 'v1=', String(Math.floor(Date.now() / 1000)), 'gzip', 'br'));
-  const headerName = fc.constantFrom('Authorization', 'Token', 'X-Desktop-Timestamp', 'X-Desktop-Signature', 'Content-Type', 'X-Twilio-Signature', 'Content-Encoding', 'Cookie', 'Request');
+  const headerValue = fc.oneof(
+    printable,
+    fc.constantFrom(
+      KEY[1],
+      'Bearer ',
+      'application/json',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'v1=',
+      String(Math.floor(Date.now() / 1000)),
+      'gzip',
+      'br',
+    ),
+  );
+  const headerName = fc.constantFrom(
+    'Authorization',
+    'Token',
+    'X-Desktop-Timestamp',
+    'X-Desktop-Signature',
+    'Content-Type',
+    'X-Twilio-Signature',
+    'Content-Encoding',
+    'Cookie',
+    'Request',
+  );
   const contentType = fc.constantFrom(
     'application/json',
     'application/x-www-form-urlencoded',
@@ -211,8 +288,34 @@ describe('fuzz: malformed requests against the running local runtime', () => {
     'multipart/form-data; boundary=x',
     'application/json, text/plain',
   );
-  const queryKey = fc.constantFrom('request', 'Token', 'callSid', 'request[headers][authorization]', 'request[cookies][a]', '0', '__proto__[x]', 'a[b][c][d][e][f][g][h]', 'eventId');
-  const fieldName = fc.constantFrom('eventId', 'agent', 'trigger', 'callSid', 'taskSid', 'reason', 'tags', 'metadata', 'Token', 'request', '0', '__proto__', 'constructor', 'force', 'occurredAt');
+  const queryKey = fc.constantFrom(
+    'request',
+    'Token',
+    'callSid',
+    'request[headers][authorization]',
+    'request[cookies][a]',
+    '0',
+    '__proto__[x]',
+    'a[b][c][d][e][f][g][h]',
+    'eventId',
+  );
+  const fieldName = fc.constantFrom(
+    'eventId',
+    'agent',
+    'trigger',
+    'callSid',
+    'taskSid',
+    'reason',
+    'tags',
+    'metadata',
+    'Token',
+    'request',
+    '0',
+    '__proto__',
+    'constructor',
+    'force',
+    'occurredAt',
+  );
   const jsonValue = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }), fc.dictionary(text, text, { maxKeys: 3 }));
 
   /** Anything at all on the wire. */
@@ -237,7 +340,7 @@ describe('fuzz: malformed requests against the running local runtime', () => {
   });
 
   /** A request that would be accepted, with one thing wrong (or none): the fuzz reaches the code behind the checks. */
-  const nearlyValid = (call: { callSid: string; taskSid: string }) =>
+  const nearlyValid = (_call: { callSid: string; taskSid: string }) =>
     fc.record({
       kind: fc.constantFrom('signal', 'pause', 'resume', 'status', 'tags', 'sweep'),
       trigger: fc.constantFrom('cvv.focus', 'cvv.blur', 'card-number.focus', 'card-number.blur', 'nope'),
@@ -263,7 +366,8 @@ describe('fuzz: malformed requests against the running local runtime', () => {
         ? {}
         : { callSid: call.callSid, ...(spec.kind === 'tags' && { tags: ['fuzz'], metadata: { case: 'x' } }) };
     if (spec.mutation === 'extra field') body = { ...body, [spec.field[0]]: spec.field[1] };
-    if (spec.mutation === 'card data') body = { ...body, ...(signal ? { agent: spec.card } : { reason: spec.card, metadata: { [spec.card.replace(/[^0-9]/g, '')]: spec.card } }) };
+    if (spec.mutation === 'card data')
+      body = { ...body, ...(signal ? { agent: spec.card } : { reason: spec.card, metadata: { [spec.card.replace(/[^0-9]/g, '')]: spec.card } }) };
     if (spec.mutation === 'array') body = [body];
     const path = signal ? '/desktop-event' : spec.kind === 'sweep' ? '/sweep' : `/recording-controls/${spec.kind}`;
     const raw: Raw = signal ? { ...signed(body), path } : { path, headers: [JSON_TYPE, KEY], body: JSON.stringify(body) };
@@ -303,7 +407,12 @@ describe('fuzz: malformed requests against the running local runtime', () => {
 
   test('0 crashes, 0 5xx but the contract’s, no card digits answered or logged', async () => {
     const call = stack.standin.createLiveCall({ agent: 'fuzz-agent', recording: 'both' });
-    const requests = fc.oneof(randomRequest.map(fromRandom), nearlyValid(call).map((spec) => build(call, spec))).map(shortWhenPrinted);
+    const requests = fc
+      .oneof(
+        randomRequest.map(fromRandom),
+        nearlyValid(call).map((spec) => build(call, spec)),
+      )
+      .map(shortWhenPrinted);
     const seen = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(requests, async (raw) => {

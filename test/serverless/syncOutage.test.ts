@@ -19,7 +19,7 @@ afterAll(() => {
   jest.restoreAllMocks();
 });
 
-const repairMark = (taskSid: string) => ((standin.task(taskSid)?.attributes as { recording_controls?: Record<string, unknown> }).recording_controls ?? {});
+const repairMark = (taskSid: string) => (standin.task(taskSid)?.attributes as { recording_controls?: Record<string, unknown> }).recording_controls ?? {};
 
 test('an API pause during a long Sync outage answers 502, marks the task, and the next sweep after Sync is back resumes the recordings', async () => {
   const call = standin.createLiveCall({ agent: 'dora', recording: 'both' });

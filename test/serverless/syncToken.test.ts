@@ -61,19 +61,32 @@ describe('POST /sync-token', () => {
     const answer = await tokenFor(alice.token);
     expect(answer).toEqual({ status: 200, body: { token: expect.any(String), identity: 'alice', serviceSid: PRODUCT_SYNC_SERVICE_SID, ttl: 3600 } });
     const payload = payloadOf(answer.body.token);
-    expect(payload).toMatchObject({ iss: testEnv.TWILIO_API_KEY, sub: testEnv.ACCOUNT_SID, grants: { identity: 'alice', data_sync: { service_sid: PRODUCT_SYNC_SERVICE_SID } } });
+    expect(payload).toMatchObject({
+      iss: testEnv.TWILIO_API_KEY,
+      sub: testEnv.ACCOUNT_SID,
+      grants: { identity: 'alice', data_sync: { service_sid: PRODUCT_SYNC_SERVICE_SID } },
+    });
     expect(payload.exp - payload.iat).toBe(3600);
 
     const document = await withSyncToken(answer.body.token, 'GET', `Documents/rc-call-${alice.callSid}`);
     expect(document).toMatchObject({ status: 200, body: { data: { call: { callSid: alice.callSid, agent: 'alice' } } } });
-    expect(await withSyncToken(answer.body.token, 'POST', `Documents/rc-call-${alice.callSid}`, { holds: [], recording: 'paused' })).toMatchObject({ status: 403, body: { code: 54007 } });
+    expect(await withSyncToken(answer.body.token, 'POST', `Documents/rc-call-${alice.callSid}`, { holds: [], recording: 'paused' })).toMatchObject({
+      status: 403,
+      body: { code: 54007 },
+    });
   });
 
   it('refuses a bad or missing Flex token with 401, and an API key with 403', async () => {
     expect(await tokenFor('not-a-flex-token')).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
     expect(await invoke(syncToken, { headers: form, body: {} })).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
-    expect(await invoke(syncToken, { headers: [...form, ['Authorization', 'Bearer test-api-key']], body: {} })).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
-    expect(await invoke(syncToken, { headers: form, body: { Token: 'x', identity: 'someone-else' } })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    expect(await invoke(syncToken, { headers: [...form, ['Authorization', 'Bearer test-api-key']], body: {} })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden' } },
+    });
+    expect(await invoke(syncToken, { headers: form, body: { Token: 'x', identity: 'someone-else' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request' } },
+    });
   });
 
   it("lets a supervisor's token read every shard of the live-calls index, and not an agent's", async () => {
@@ -108,7 +121,10 @@ describe('POST /sync-token', () => {
     const token = (await tokenFor(supervisor.token)).body.token;
     expect((await withSyncToken(token, 'GET', `Documents/rc-call-${alice.callSid}`)).status).toBe(403);
     expect((await invoke(status, { headers: form, body: { Token: supervisor.token, callSid: alice.callSid } })).status).toBe(200);
-    expect(await withSyncToken(token, 'GET', `Documents/rc-call-${alice.callSid}`)).toMatchObject({ status: 200, body: { data: { call: { agent: 'alice' } } } });
+    expect(await withSyncToken(token, 'GET', `Documents/rc-call-${alice.callSid}`)).toMatchObject({
+      status: 200,
+      body: { data: { call: { agent: 'alice' } } },
+    });
   });
 
   it('is not configured without an API key to sign with', async () => {
@@ -129,7 +145,8 @@ describe('a Sync service whose ACLs are off', () => {
       await invoke(desktopEventsConfig, { headers: [['Authorization', 'Bearer test-api-key']] }, context),
       await tokenFor(alice.token, context),
     ];
-    for (const answer of answers) expect(answer).toMatchObject({ status: 500, body: { error: { code: 'not_configured', message: expect.stringContaining('SYNC_SERVICE_SID') } } });
+    for (const answer of answers)
+      expect(answer).toMatchObject({ status: 500, body: { error: { code: 'not_configured', message: expect.stringContaining('SYNC_SERVICE_SID') } } });
     // Nothing was paused meanwhile.
     for (const sid of alice.recordingSids) expect(standin.recording(sid)?.status).toBe('in-progress');
   };

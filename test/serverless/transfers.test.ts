@@ -24,7 +24,12 @@ test('a live call is indexed from reservation.accepted: the first signal needs n
   const before = standin.requests().length;
   const result = await handleDesktopEvent(desktopDeps(), signed({ agent: 'alice', trigger: 'card-number.focus' }));
   expect(body(result)).toMatchObject({ outcome: 'paused', callSid: call.callSid });
-  expect(standin.requests().slice(before).some((request) => request.path.includes('/Workers'))).toBe(false);
+  expect(
+    standin
+      .requests()
+      .slice(before)
+      .some((request) => request.path.includes('/Workers')),
+  ).toBe(false);
 });
 
 test('after a transfer and a new call, the agent’s next signal acts on the new call, not the old one', async () => {
@@ -87,5 +92,10 @@ test('a remembered call that ended sends the signal to the call the index names 
   const result = await handleDesktopEvent(deps, signed({ agent: 'quin', trigger: 'cvv.focus' }));
   expect(body(result)).toMatchObject({ callSid: next.callSid, outcome: 'paused', recording: 'paused' });
   expect(await statusOf(standin, next.recordingSids[0])).toBe('paused');
-  expect(standin.requests().slice(before).some((request) => request.operation?.startsWith('taskrouter'))).toBe(false);
+  expect(
+    standin
+      .requests()
+      .slice(before)
+      .some((request) => request.operation?.startsWith('taskrouter')),
+  ).toBe(false);
 });

@@ -19,7 +19,11 @@ describe('control surface', () => {
       token: expect.any(String),
     });
     const recording = await control(standin, 'GET', `/__standin/recordings/${body.recordingSids[0]}`);
-    expect(recording.body).toEqual({ sid: body.recordingSids[0], status: 'in-progress', history: [{ status: 'in-progress', at: expect.stringMatching(/\.\d{3}Z$/) }] });
+    expect(recording.body).toEqual({
+      sid: body.recordingSids[0],
+      status: 'in-progress',
+      history: [{ status: 'in-progress', at: expect.stringMatching(/\.\d{3}Z$/) }],
+    });
     const task = await control(standin, 'GET', `/__standin/tasks/${body.taskSid}`);
     expect(task.body).toMatchObject({ sid: body.taskSid, assignmentStatus: 'assigned', attributes: { call_sid: body.callSid } });
   });
@@ -49,7 +53,14 @@ describe('control surface', () => {
     await control(standin, 'GET', '/__standin/health');
 
     const { body } = await control(standin, 'GET', '/__standin/requests');
-    expect(body).toEqual([{ method: 'GET', path: `/2010-04-01/Accounts/${standin.accountSid}/Calls/${live.callSid}/Recordings.json`, at: expect.stringMatching(/\.\d{3}Z$/), status: 200 }]);
+    expect(body).toEqual([
+      {
+        method: 'GET',
+        path: `/2010-04-01/Accounts/${standin.accountSid}/Calls/${live.callSid}/Recordings.json`,
+        at: expect.stringMatching(/\.\d{3}Z$/),
+        status: 200,
+      },
+    ]);
     expect(standin.requests()[0].operation).toBe('recording.list');
 
     await control(standin, 'POST', '/__standin/reset');
@@ -81,10 +92,14 @@ describe('fault injection', () => {
   it('status 0 drops the connection: the SDK sees a network error, not an HTTP answer', async () => {
     const { callSid, recordingSids } = standin.createLiveCall({ agent: 'alice', recording: 'call' });
     standin.injectFault({ operation: 'recording.update', status: 0, code: 0, times: 1 });
-    const failure = await client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const failure = await client
+      .calls(callSid)
+      .recordings('Twilio.CURRENT')
+      .update({ status: 'paused' })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect(failure).toBeInstanceOf(Error);
     expect((failure as { status?: number }).status).toBeUndefined();
     expect(standin.recording(recordingSids[0])?.status).toBe('in-progress');

@@ -94,7 +94,7 @@ const updates = (document: SyncDocumentLike) => {
   return seen;
 };
 const eventually = async (check: () => boolean, ms = 2000) => {
-  for (const deadline = Date.now() + ms; !check(); ) {
+  for (const deadline = Date.now() + ms; !check();) {
     if (Date.now() > deadline) throw new Error('not within time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -21,7 +21,13 @@ describe('the event callbacks delivered', () => {
     expect(status).toBe(200);
     expect(body.map((event: { eventType: string }) => event.eventType)).toEqual(['reservation.accepted', 'task.updated', 'reservation.wrapup', 'task.wrapup']);
     for (const event of body) {
-      expect(event).toEqual({ sid: expect.stringMatching(EVENT_SID), eventType: expect.any(String), taskSid: live.taskSid, at: expect.stringMatching(ISO_MS), status: 204 });
+      expect(event).toEqual({
+        sid: expect.stringMatching(EVENT_SID),
+        eventType: expect.any(String),
+        taskSid: live.taskSid,
+        at: expect.stringMatching(ISO_MS),
+        status: 204,
+      });
       expect(Date.parse(event.at)).toBeGreaterThanOrEqual(before - 1);
     }
     expect(new Set(body.map((event: { sid: string }) => event.sid)).size).toBe(4);
@@ -69,7 +75,10 @@ describe('redelivering an event', () => {
     expect(again.params).toEqual(first.params);
     expect(again.signatureValid).toBe(true);
     expect(JSON.parse(again.params.TaskAttributes)).not.toHaveProperty('conference');
-    expect(JSON.parse((await harness.client.taskrouter.v1.workspaces(harness.standin.workspaceSid).tasks(live.taskSid).fetch()).attributes)).toHaveProperty('conference.sid', live.conferenceSid);
+    expect(JSON.parse((await harness.client.taskrouter.v1.workspaces(harness.standin.workspaceSid).tasks(live.taskSid).fetch()).attributes)).toHaveProperty(
+      'conference.sid',
+      live.conferenceSid,
+    );
 
     // Still one entry per event, with the latest delivery's status.
     const { body: listed } = await control('GET', '/event-callbacks');

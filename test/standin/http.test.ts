@@ -7,7 +7,11 @@ import { withStandinOverHttp } from './harness';
 const harness = withStandinOverHttp();
 
 async function controlCall(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${harness.base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const response = await fetch(`${harness.base}${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -48,13 +52,28 @@ describe('stand-in over HTTP', () => {
     const items = client.sync.v1.services('default').syncMaps('rc-live-calls').syncMapItems;
     for (let index = 0; index < 7; index += 1) await items.create({ key: `CA${index}`, data: { index }, ttl: 600 });
     expect((await items.list({ pageSize: 3 })).map((item) => item.key)).toEqual(['CA0', 'CA1', 'CA2', 'CA3', 'CA4', 'CA5', 'CA6']);
-    await expect(items.create({ key: 'CA0', data: {} })).rejects.toMatchObject({ status: 409, code: 54208, moreInfo: 'https://www.twilio.com/docs/errors/54208' });
-    const updated = await client.sync.v1.services(map.serviceSid).syncMaps(map.sid).syncMapItems('CA0').update({ data: { index: 'zero' }, ifMatch: '0' });
+    await expect(items.create({ key: 'CA0', data: {} })).rejects.toMatchObject({
+      status: 409,
+      code: 54208,
+      moreInfo: 'https://www.twilio.com/docs/errors/54208',
+    });
+    const updated = await client.sync.v1
+      .services(map.serviceSid)
+      .syncMaps(map.sid)
+      .syncMapItems('CA0')
+      .update({ data: { index: 'zero' }, ifMatch: '0' });
     expect(updated).toMatchObject({ key: 'CA0', revision: '1', data: { index: 'zero' } });
 
     const list = client.sync.v1.services('default').syncLists;
     await list.create({ uniqueName: 'archive' });
-    expect((await client.sync.v1.services('default').syncLists('archive').syncListItems.create({ data: { closed: 1 } })).index).toBe(0);
+    expect(
+      (
+        await client.sync.v1
+          .services('default')
+          .syncLists('archive')
+          .syncListItems.create({ data: { closed: 1 } })
+      ).index,
+    ).toBe(0);
     await expect(client.sync.v1.services('default').syncLists('missing').syncListItems.list()).rejects.toMatchObject({ status: 404, code: 54150 });
   });
 

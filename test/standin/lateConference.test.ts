@@ -29,7 +29,9 @@ describe('the conference named late, as Flex does', () => {
 
     // The conference is there, named after the task, and Flex's conference recording runs.
     const found = await harness.client.conferences.list({ friendlyName: live.taskSid, status: 'in-progress' });
-    expect(found.map((conference) => [conference.sid, conference.friendlyName, conference.status])).toEqual([[live.conferenceSid, live.taskSid, 'in-progress']]);
+    expect(found.map((conference) => [conference.sid, conference.friendlyName, conference.status])).toEqual([
+      [live.conferenceSid, live.taskSid, 'in-progress'],
+    ]);
     const conferenceRecordings = await harness.client.conferences(live.conferenceSid).recordings.list();
     expect(conferenceRecordings.map((recording) => [recording.sid, recording.status])).toEqual([[live.recordingSids[0], 'in-progress']]);
     expect((await harness.client.calls(live.callSid).recordings.list()).map((recording) => recording.status)).toEqual(['in-progress']);
@@ -38,7 +40,13 @@ describe('the conference named late, as Flex does', () => {
     expect(received[1].at - started).toBeGreaterThanOrEqual(950);
     const [update] = updates();
     expect(update.signatureValid).toBe(true);
-    expect(update.params).toMatchObject({ EventType: 'task.updated', ResourceType: 'task', ResourceSid: live.taskSid, TaskSid: live.taskSid, TaskAssignmentStatus: 'assigned' });
+    expect(update.params).toMatchObject({
+      EventType: 'task.updated',
+      ResourceType: 'task',
+      ResourceSid: live.taskSid,
+      TaskSid: live.taskSid,
+      TaskAssignmentStatus: 'assigned',
+    });
     expect(update.params).not.toHaveProperty('ReservationSid');
     const named = JSON.parse(update.params.TaskAttributes);
     expect(named).toMatchObject({ call_sid: live.callSid, conference: { sid: live.conferenceSid, participants: { customer: live.callSid } } });
@@ -61,7 +69,9 @@ describe('the conference named late, as Flex does', () => {
   it('keeps what was written to the attributes meanwhile', async () => {
     const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'call', conferenceDelayMs: 150 });
     const task = await workspace().tasks(live.taskSid).fetch();
-    await workspace().tasks(live.taskSid).update({ attributes: JSON.stringify({ ...JSON.parse(task.attributes), tags: ['payment'] }) });
+    await workspace()
+      .tasks(live.taskSid)
+      .update({ attributes: JSON.stringify({ ...JSON.parse(task.attributes), tags: ['payment'] }) });
 
     await waitFor(() => updates().length === 1);
     const attributes = JSON.parse((await workspace().tasks(live.taskSid).fetch()).attributes);
@@ -89,7 +99,12 @@ describe('the conference named late, as Flex does', () => {
     const transfer = await control('POST', `/live-calls/${live.callSid}/transfer`, { agent: 'bob' });
     expect(transfer.status).toBe(200);
     const newTaskSid = transfer.body.taskSid;
-    expect(events()).toEqual([`reservation.accepted ${live.taskSid}`, `reservation.completed ${live.taskSid}`, `task.wrapup ${live.taskSid}`, `reservation.accepted ${newTaskSid}`]);
+    expect(events()).toEqual([
+      `reservation.accepted ${live.taskSid}`,
+      `reservation.completed ${live.taskSid}`,
+      `task.wrapup ${live.taskSid}`,
+      `reservation.accepted ${newTaskSid}`,
+    ]);
     expect(attributesOf(3)).toMatchObject({ call_sid: live.callSid, transferTargetType: 'worker' });
     expect(attributesOf(3)).not.toHaveProperty('conference');
 
@@ -138,7 +153,9 @@ describe('conferences listed by friendly name and status, as Twilio lists them',
     await control('POST', `/live-calls/${first.callSid}/end`);
 
     expect(await harness.client.conferences.list({ friendlyName: first.taskSid, status: 'in-progress' })).toEqual([]);
-    expect((await harness.client.conferences.list({ friendlyName: first.taskSid, status: 'completed' })).map((conference) => conference.sid)).toEqual([first.conferenceSid]);
+    expect((await harness.client.conferences.list({ friendlyName: first.taskSid, status: 'completed' })).map((conference) => conference.sid)).toEqual([
+      first.conferenceSid,
+    ]);
     expect((await harness.client.conferences.list({ status: 'in-progress' })).map((conference) => conference.sid)).toEqual([second.conferenceSid]);
     expect((await harness.client.conferences.list({})).map((conference) => conference.sid)).toEqual([second.conferenceSid, first.conferenceSid]);
     const today = new Date();

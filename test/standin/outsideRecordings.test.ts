@@ -22,7 +22,10 @@ describe('a recording started by someone else', () => {
     ]);
     expect(listed[0]).toMatchObject({ callSid: live.callSid, conferenceSid: null, channels: 2 });
     // Two live recordings on the call: Twilio.CURRENT no longer names one.
-    await expect(harness.client.calls(live.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' })).rejects.toMatchObject({ status: 400, code: 16108 });
+    await expect(harness.client.calls(live.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' })).rejects.toMatchObject({
+      status: 400,
+      code: 16108,
+    });
 
     await harness.standin.callbacksDelivered();
     expect(eventTypes()).toEqual(['reservation.accepted']);
@@ -41,7 +44,11 @@ describe('a recording started by someone else', () => {
 
     // It completes with the call, like the others.
     await control('POST', `/live-calls/${live.callSid}/end`);
-    expect((await control('GET', `/recordings/${body.sid}`)).body.history.map((entry: { status: string }) => entry.status)).toEqual(['in-progress', 'paused', 'completed']);
+    expect((await control('GET', `/recordings/${body.sid}`)).body.history.map((entry: { status: string }) => entry.status)).toEqual([
+      'in-progress',
+      'paused',
+      'completed',
+    ]);
     expect(eventTypes()).toEqual(['reservation.accepted', 'reservation.wrapup', 'task.wrapup']);
   });
 

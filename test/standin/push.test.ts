@@ -23,8 +23,14 @@ describe('reads of the push channel', () => {
   it('answers a document of the default service by unique name, 404 when absent, to any origin', async () => {
     expect(await get('/__standin/sync/documents/rc-call-CA1')).toMatchObject({ status: 404, origin: '*' });
     await sync().documents.create({ uniqueName: 'rc-call-CA1', data: { recording: 'in-progress' } });
-    await sync().documents('rc-call-CA1').update({ data: { recording: 'paused' } });
-    expect(await get('/__standin/sync/documents/rc-call-CA1')).toEqual({ status: 200, origin: '*', body: { uniqueName: 'rc-call-CA1', revision: '1', data: { recording: 'paused' } } });
+    await sync()
+      .documents('rc-call-CA1')
+      .update({ data: { recording: 'paused' } });
+    expect(await get('/__standin/sync/documents/rc-call-CA1')).toEqual({
+      status: 200,
+      origin: '*',
+      body: { uniqueName: 'rc-call-CA1', revision: '1', data: { recording: 'paused' } },
+    });
     // Only the default service is pushed.
     await harness.client.sync.v1.services(`IS${'1'.repeat(32)}`).documents.create({ uniqueName: 'elsewhere', data: {} });
     expect((await get('/__standin/sync/documents/elsewhere')).status).toBe(404);
@@ -33,8 +39,12 @@ describe('reads of the push channel', () => {
   it("answers a map's items in key order, 404 for a missing map", async () => {
     expect(await get('/__standin/sync/maps/rc-live-calls/items')).toMatchObject({ status: 404, origin: '*' });
     await sync().syncMaps.create({ uniqueName: 'rc-live-calls' });
-    await sync().syncMaps('rc-live-calls').syncMapItems.create({ key: 'CA2', data: { agents: ['bob'] } });
-    await sync().syncMaps('rc-live-calls').syncMapItems.create({ key: 'CA1', data: { agents: ['alice'] } });
+    await sync()
+      .syncMaps('rc-live-calls')
+      .syncMapItems.create({ key: 'CA2', data: { agents: ['bob'] } });
+    await sync()
+      .syncMaps('rc-live-calls')
+      .syncMapItems.create({ key: 'CA1', data: { agents: ['alice'] } });
     expect(await get('/__standin/sync/maps/rc-live-calls/items')).toEqual({
       status: 200,
       origin: '*',
@@ -57,13 +67,20 @@ describe('the event stream', () => {
 
     await sync().documents.create({ uniqueName: 'rc-call-CA1', data: { holds: [] } });
     expect(await stream.next()).toMatchObject({ event: 'document', data: { uniqueName: 'rc-call-CA1', revision: '0', data: { holds: [] } } });
-    await sync().documents('rc-call-CA1').update({ data: { holds: [{ id: 'h1' }] } });
+    await sync()
+      .documents('rc-call-CA1')
+      .update({ data: { holds: [{ id: 'h1' }] } });
     expect(await stream.next()).toMatchObject({ event: 'document', data: { uniqueName: 'rc-call-CA1', revision: '1', data: { holds: [{ id: 'h1' }] } } });
 
     await sync().syncMaps.create({ uniqueName: 'rc-live-calls' });
-    await sync().syncMaps('rc-live-calls').syncMapItems.create({ key: 'CA1', data: { recording: 'paused' } });
+    await sync()
+      .syncMaps('rc-live-calls')
+      .syncMapItems.create({ key: 'CA1', data: { recording: 'paused' } });
     expect(await stream.next()).toMatchObject({ event: 'map_item', data: { map: 'rc-live-calls', key: 'CA1', revision: '0', data: { recording: 'paused' } } });
-    await sync().syncMaps('rc-live-calls').syncMapItems('CA1').update({ data: { recording: 'in-progress' } });
+    await sync()
+      .syncMaps('rc-live-calls')
+      .syncMapItems('CA1')
+      .update({ data: { recording: 'in-progress' } });
     expect(await stream.next()).toMatchObject({ event: 'map_item', data: { key: 'CA1', revision: '1', data: { recording: 'in-progress' } } });
     await sync().syncMaps('rc-live-calls').syncMapItems('CA1').remove();
     expect(await stream.next()).toEqual({ id: expect.any(String), event: 'map_item_removed', data: { map: 'rc-live-calls', key: 'CA1' } });
@@ -100,7 +117,9 @@ describe('the event stream', () => {
     stream.close();
 
     await sync().documents.create({ uniqueName: 'two', data: {} });
-    await sync().documents('two').update({ data: { n: 1 } });
+    await sync()
+      .documents('two')
+      .update({ data: { n: 1 } });
     stream = await openEventStream(`${harness.base}/__standin/sync/stream`, { 'Last-Event-ID': first.id as string });
     expect((await stream.next()).data).toMatchObject({ uniqueName: 'two', revision: '0' });
     expect((await stream.next()).data).toMatchObject({ uniqueName: 'two', revision: '1' });

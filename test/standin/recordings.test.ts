@@ -61,8 +61,22 @@ describe('Voice recordings through the twilio SDK', () => {
   it('answers 404 20404 when there is no live recording or no such recording', async () => {
     const { callSid } = standin.createLiveCall({ agent: 'alice', recording: 'none' });
     expect(await restError(client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 404, code: 20404 });
-    expect(await restError(client.calls(callSid).recordings(`RE${'1'.repeat(32)}`).fetch())).toEqual({ status: 404, code: 20404 });
-    expect(await restError(client.calls(`CA${'1'.repeat(32)}`).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 404, code: 20404 });
+    expect(
+      await restError(
+        client
+          .calls(callSid)
+          .recordings(`RE${'1'.repeat(32)}`)
+          .fetch(),
+      ),
+    ).toEqual({ status: 404, code: 20404 });
+    expect(
+      await restError(
+        client
+          .calls(`CA${'1'.repeat(32)}`)
+          .recordings('Twilio.CURRENT')
+          .update({ status: 'paused' }),
+      ),
+    ).toEqual({ status: 404, code: 20404 });
   });
 
   it('a stopped recording refuses further changes with 400, and completes when the call ends', async () => {
@@ -88,7 +102,10 @@ describe('Voice recordings through the twilio SDK', () => {
     expect((await client.recordings(callRecording).fetch()).duration).not.toBe('-1');
 
     expect(await restError(client.calls(callSid).recordings(callRecording).update({ status: 'in-progress' }))).toEqual({ status: 400, code: 21220 });
-    expect(await restError(client.conferences(conferenceSid).recordings(conferenceRecording).update({ status: 'paused' }))).toEqual({ status: 400, code: 16022 });
+    expect(await restError(client.conferences(conferenceSid).recordings(conferenceRecording).update({ status: 'paused' }))).toEqual({
+      status: 400,
+      code: 16022,
+    });
     expect(await restError(client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 400, code: 21220 });
     expect(await restError(client.conferences(conferenceSid).recordings('Twilio.CURRENT').update({ status: 'paused' }))).toEqual({ status: 400, code: 16022 });
     expect(await restError(client.calls(callSid).recordings.create({ recordingChannels: 'dual' }))).toEqual({ status: 400, code: 21220 });
@@ -103,7 +120,12 @@ describe('Voice recordings through the twilio SDK', () => {
 
   it('rejects a bad Status with 400 and leaves the recording alone', async () => {
     const { callSid, recordingSids } = standin.createLiveCall({ agent: 'alice', recording: 'call' });
-    const error = await restError(client.calls(callSid).recordings('Twilio.CURRENT').update({ status: 'absent' as 'paused' }));
+    const error = await restError(
+      client
+        .calls(callSid)
+        .recordings('Twilio.CURRENT')
+        .update({ status: 'absent' as 'paused' }),
+    );
     expect(error.status).toBe(400);
     expect(statuses(recordingSids[0])).toEqual(['in-progress']);
   });
@@ -137,7 +159,10 @@ describe('REST authentication and unknown paths', () => {
       strict.handle(
         new Request(`https://api.twilio.com/2010-04-01/Accounts/${strict.accountSid}/Calls/${callSid}/Recordings/Twilio.CURRENT.json`, {
           method: 'POST',
-          headers: { Authorization: `Basic ${Buffer.from(`${strict.accountSid}:${token}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+          headers: {
+            Authorization: `Basic ${Buffer.from(`${strict.accountSid}:${token}`).toString('base64')}`,
+            'Content-Type': 'application/x-www-form-urlencoded',
+          },
           body: 'Status=paused',
         }),
       );

@@ -45,7 +45,8 @@ beforeAll(() => {
 
 const client = twilioClient(readSettings(testEnv));
 const key = { authorization: 'Bearer test-api-key' };
-const control = (verb: Verb, body: Record<string, unknown>, headers: Record<string, string> = key) => handleRecordingControl(verb, apiDeps(), { headers, body });
+const control = (verb: Verb, body: Record<string, unknown>, headers: Record<string, string> = key) =>
+  handleRecordingControl(verb, apiDeps(), { headers, body });
 
 /** The functions at work on a few calls, as a day of use would have them. */
 async function representativeRun(): Promise<void> {
@@ -74,7 +75,11 @@ async function representativeRun(): Promise<void> {
   await sweep(liveIndex(), apiDeps({}, later).control, later);
   await control('pause', { callSid: alice.callSid });
   standin.endCall(alice.callSid);
-  await taskEvent(callbackDeps(), { EventType: 'task.wrapup', TaskSid: alice.taskSid, TaskAttributes: JSON.stringify(standin.task(alice.taskSid)?.attributes) });
+  await taskEvent(callbackDeps(), {
+    EventType: 'task.wrapup',
+    TaskSid: alice.taskSid,
+    TaskAttributes: JSON.stringify(standin.task(alice.taskSid)?.attributes),
+  });
   // A signal for a call that has ended meets Twilio's refusals.
   await handleDesktopEvent(desktopDeps(), signed({ agent: 'alice', trigger: 'cvv.focus', callSid: alice.callSid }));
 }
@@ -89,13 +94,20 @@ async function refusalsRun(): Promise<void> {
     client.calls(ended.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }), // 400 21220
     client.conferences(ended.conferenceSid).recordings('Twilio.CURRENT').update({ status: 'paused' }), // 400 16022
     client.calls(twice.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }), // 400 16108
-    client.calls(`CA${'d'.repeat(32)}`).recordings('Twilio.CURRENT').update({ status: 'paused' }), // 404 20404
+    client
+      .calls(`CA${'d'.repeat(32)}`)
+      .recordings('Twilio.CURRENT')
+      .update({ status: 'paused' }), // 404 20404
     client.taskrouter.v1.workspaces(WORKSPACE_SID).tasks(twice.taskSid).update({ attributes: '{}', ifMatch: '7' }), // 412 20412
     client.sync.v1.services('default').documents('rc-spec-none').update({ data: {}, ifMatch: 'W/"not-a-revision"' }), // 404 54100
   ];
   for (const attempt of attempts) await attempt.catch(() => undefined);
   await client.sync.v1.services('default').documents.create({ uniqueName: 'rc-spec-etag', data: {} });
-  await client.sync.v1.services('default').documents('rc-spec-etag').update({ data: {}, ifMatch: 'W/"not-a-revision"' }).catch(() => undefined); // 400 54003
+  await client.sync.v1
+    .services('default')
+    .documents('rc-spec-etag')
+    .update({ data: {}, ifMatch: 'W/"not-a-revision"' })
+    .catch(() => undefined); // 400 54003
 }
 
 /** The Sync objects the functions keep — documents, the live-calls maps, archive lists — and their refusals. */
@@ -103,16 +115,35 @@ async function syncRun(): Promise<void> {
   const service = client.sync.v1.services(PRODUCT_SYNC_SERVICE_SID);
   await service.documents.create({ uniqueName: 'rc-spec-doc', data: { holds: [] }, ttl: 3600 });
   await service.documents('rc-spec-doc').update({ data: { holds: [1] }, ifMatch: '0' });
-  await service.documents('rc-spec-doc').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
-  await service.documents('rc-spec-none').fetch().catch(() => undefined); // 404
+  await service
+    .documents('rc-spec-doc')
+    .update({ data: {}, ifMatch: '0' })
+    .catch(() => undefined); // 412
+  await service
+    .documents('rc-spec-none')
+    .fetch()
+    .catch(() => undefined); // 404
 
-  await service.syncMaps('rc-spec-map').syncMapItems.create({ key: 'CA1', data: {} }).catch(() => undefined); // 404: no implicit map
+  await service
+    .syncMaps('rc-spec-map')
+    .syncMapItems.create({ key: 'CA1', data: {} })
+    .catch(() => undefined); // 404: no implicit map
   await service.syncMaps.create({ uniqueName: 'rc-spec-map', ttl: 86_400 });
   await service.syncMaps.create({ uniqueName: 'rc-spec-map' }).catch(() => undefined); // 409
   for (let index = 0; index < 5; index += 1) await service.syncMaps('rc-spec-map').syncMapItems.create({ key: `CA${index}`, data: { index }, itemTtl: 600 });
-  await service.syncMaps('rc-spec-map').syncMapItems.create({ key: 'CA0', data: {} }).catch(() => undefined); // 409
-  await service.syncMaps('rc-spec-map').syncMapItems('CA0').update({ data: { index: 'zero' }, ifMatch: '0' });
-  await service.syncMaps('rc-spec-map').syncMapItems('CA0').update({ data: {}, ifMatch: '0' }).catch(() => undefined); // 412
+  await service
+    .syncMaps('rc-spec-map')
+    .syncMapItems.create({ key: 'CA0', data: {} })
+    .catch(() => undefined); // 409
+  await service
+    .syncMaps('rc-spec-map')
+    .syncMapItems('CA0')
+    .update({ data: { index: 'zero' }, ifMatch: '0' });
+  await service
+    .syncMaps('rc-spec-map')
+    .syncMapItems('CA0')
+    .update({ data: {}, ifMatch: '0' })
+    .catch(() => undefined); // 412
   await service.syncMaps('rc-spec-map').syncMapItems('CA0').fetch();
   await service.syncMaps('rc-spec-map').syncMapItems.list({ pageSize: 2, order: 'desc', from: 'CA3', bounds: 'inclusive' });
   await service.syncMaps('rc-spec-map').syncMapItems('CA4').remove();
@@ -121,8 +152,15 @@ async function syncRun(): Promise<void> {
 
   await service.syncLists.create({ uniqueName: 'rc-intervals-CA1', collectionTtl: 86_400 });
   await service.syncLists('rc-intervals-CA1').syncListItems.create({ data: { from: 'a', to: 'b' } });
-  await service.syncLists('rc-intervals-CA1').syncListItems(0).update({ data: { from: 'a', to: 'c' }, ifMatch: '0' });
-  await service.syncLists('rc-intervals-CA1').syncListItems(7).fetch().catch(() => undefined); // 404
+  await service
+    .syncLists('rc-intervals-CA1')
+    .syncListItems(0)
+    .update({ data: { from: 'a', to: 'c' }, ifMatch: '0' });
+  await service
+    .syncLists('rc-intervals-CA1')
+    .syncListItems(7)
+    .fetch()
+    .catch(() => undefined); // 404
   await service.syncLists('rc-intervals-CA1').syncListItems.list({ pageSize: 50 });
   await service.syncLists('rc-intervals-CA1').remove();
   await service.syncMaps('rc-spec-map').remove();
@@ -170,14 +208,21 @@ async function aclRun(): Promise<void> {
   const created = await client.sync.v1.services.create({ friendlyName: 'recording-controls', aclEnabled: true });
   await client.sync.v1.services(created.sid).fetch();
   await client.sync.v1.services('default').fetch();
-  await client.sync.v1.services(`IS${'e'.repeat(32)}`).fetch().catch(() => undefined); // 404
+  await client.sync.v1
+    .services(`IS${'e'.repeat(32)}`)
+    .fetch()
+    .catch(() => undefined); // 404
   const service = client.sync.v1.services(created.sid);
   await service.documents.create({ uniqueName: 'rc-call-CA1', data: { holds: [] } });
   await service.syncMaps.create({ uniqueName: 'rc-live-calls' });
   await service.syncLists.create({ uniqueName: 'rc-intervals-CA1' });
   await service.documents('rc-call-CA1').documentPermissions('alice').update({ read: true, write: false, manage: false });
   await service.documents('rc-call-CA1').documentPermissions('alice').fetch();
-  await service.documents('rc-call-CA1').documentPermissions('nobody').fetch().catch(() => undefined); // 404 54354
+  await service
+    .documents('rc-call-CA1')
+    .documentPermissions('nobody')
+    .fetch()
+    .catch(() => undefined); // 404 54354
   await service.syncMaps('rc-live-calls').syncMapPermissions('sam').update({ read: true, write: false, manage: false });
   await service.syncMaps('rc-live-calls').syncMapPermissions('sam').fetch();
   await service.syncMaps('rc-live-calls').syncMapPermissions('sam').remove();
@@ -238,7 +283,7 @@ describe("the stand-in against Twilio's OpenAPI documents", () => {
     run = exchanges.splice(0);
   });
 
-  it("reaches every route of the stand-in, and the operations the functions use, with successes and refusals", () => {
+  it('reaches every route of the stand-in, and the operations the functions use, with successes and refusals', () => {
     const operations = new Set(standin.requests().map((request) => request.operation));
     expect([...FAULT_OPERATIONS].filter((operation) => !operations.has(operation))).toEqual([]);
 

@@ -1,6 +1,6 @@
 import { withStandinOverMsw, restError } from './harness';
 
-const { standin, client } = withStandinOverMsw();
+const { client } = withStandinOverMsw();
 const documents = () => client.sync.v1.services('default').documents;
 
 describe('Sync documents through the twilio SDK', () => {
@@ -53,6 +53,13 @@ describe('Sync documents through the twilio SDK', () => {
     const created = await documents().create({ uniqueName: 'shared', data: {} });
     expect(created.serviceSid).toMatch(/^IS[0-9a-f]{32}$/);
     expect((await client.sync.v1.services(created.serviceSid).documents('shared').fetch()).sid).toBe(created.sid);
-    expect(await restError(client.sync.v1.services(`IS${'9'.repeat(32)}`).documents('shared').fetch())).toEqual({ status: 404, code: 54100 });
+    expect(
+      await restError(
+        client.sync.v1
+          .services(`IS${'9'.repeat(32)}`)
+          .documents('shared')
+          .fetch(),
+      ),
+    ).toEqual({ status: 404, code: 54100 });
   });
 });

@@ -26,7 +26,8 @@ async function asToken(token: string, method: string, path: string, form?: Recor
   const response = await fetch(`${harness.base}/v1/Services/${path}`, {
     method,
     headers: { 'X-Twilio-Token': token, ...(form && { 'Content-Type': 'application/x-www-form-urlencoded' }) },
-    body: form && new URLSearchParams(Object.entries(form).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)])).toString(),
+    body:
+      form && new URLSearchParams(Object.entries(form).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)])).toString(),
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
@@ -35,7 +36,10 @@ async function asToken(token: string, method: string, path: string, form?: Recor
 const worker = (agent: string, role: 'agent' | 'supervisor' | 'admin' = 'agent') => harness.standin.createWorker({ agent, role }).token;
 
 function accessToken(identity: string, serviceSid: string, options: { secret?: string; keySid?: string; ttl?: number } = {}): string {
-  const token = new twilio.jwt.AccessToken(harness.standin.accountSid, options.keySid ?? API_KEY.sid, options.secret ?? API_KEY.secret, { identity, ttl: options.ttl ?? 3600 });
+  const token = new twilio.jwt.AccessToken(harness.standin.accountSid, options.keySid ?? API_KEY.sid, options.secret ?? API_KEY.secret, {
+    identity,
+    ttl: options.ttl ?? 3600,
+  });
   token.addGrant(new twilio.jwt.AccessToken.SyncGrant({ serviceSid }));
   return token.toJwt();
 }
@@ -87,7 +91,9 @@ describe("a Flex user's token on the product's service (ACLs on)", () => {
     expect(await asToken(mallory, 'GET', `${productSid}/Documents`)).toMatchObject(forbidden);
     expect(await asToken(mallory, 'POST', `${productSid}/Maps/rc-live-agents/Items`, { Key: 'agent-x', Data: {} })).toMatchObject(forbidden);
     expect(await asToken(mallory, 'POST', `${productSid}/Lists/rc-intervals-CA1/Items`, { Data: {} })).toMatchObject(forbidden);
-    expect(await asToken(mallory, 'POST', `${productSid}/Documents/rc-call-CA1/Permissions/mallory`, { Read: 'true', Write: 'true', Manage: 'true' })).toMatchObject({ status: 401 });
+    expect(
+      await asToken(mallory, 'POST', `${productSid}/Documents/rc-call-CA1/Permissions/mallory`, { Read: 'true', Write: 'true', Manage: 'true' }),
+    ).toMatchObject({ status: 401 });
     expect((await service().documents('rc-call-CA1').fetch()).data).toEqual({ recording: 'in-progress' });
     expect(await asToken(mallory, 'GET', `${productSid}/Documents/rc-call-CA1`)).toMatchObject(forbidden);
   });
@@ -98,7 +104,10 @@ describe("a Flex user's token on the product's service (ACLs on)", () => {
     const granted = await service().documents('rc-call-CA2').documentPermissions('alice').update({ read: true, write: false, manage: false });
     expect(granted).toMatchObject({ identity: 'alice', read: true, write: false, manage: false, serviceSid: productSid });
     expect(await asToken(alice, 'GET', `${productSid}/Documents/rc-call-CA2`)).toMatchObject({ status: 200, body: { data: { recording: 'paused' } } });
-    expect(await asToken(alice, 'POST', `${productSid}/Documents/rc-call-CA2`, { Data: { recording: 'in-progress' } })).toMatchObject({ status: 403, body: { code: 54007 } });
+    expect(await asToken(alice, 'POST', `${productSid}/Documents/rc-call-CA2`, { Data: { recording: 'in-progress' } })).toMatchObject({
+      status: 403,
+      body: { code: 54007 },
+    });
     // Another identity's token gains nothing from alice's permission.
     expect(await asToken(worker('bob'), 'GET', `${productSid}/Documents/rc-call-CA2`)).toMatchObject({ status: 403 });
 
@@ -109,14 +118,19 @@ describe("a Flex user's token on the product's service (ACLs on)", () => {
 
   it("grants map and list permissions the same way, and a map's read covers its items", async () => {
     await service().syncMaps.create({ uniqueName: 'rc-live-calls' });
-    await service().syncMaps('rc-live-calls').syncMapItems.create({ key: 'CA1', data: { agents: ['alice'] } });
+    await service()
+      .syncMaps('rc-live-calls')
+      .syncMapItems.create({ key: 'CA1', data: { agents: ['alice'] } });
     const sam = worker('sam', 'supervisor');
     expect(await asToken(sam, 'GET', `${productSid}/Maps/rc-live-calls/Items`)).toMatchObject({ status: 403 });
     await service().syncMaps('rc-live-calls').syncMapPermissions('sam').update({ read: true, write: false, manage: false });
     expect(await asToken(sam, 'GET', `${productSid}/Maps/rc-live-calls/Items`)).toMatchObject({ status: 200, body: { items: [{ key: 'CA1' }] } });
     expect(await asToken(sam, 'POST', `${productSid}/Maps/rc-live-calls/Items/CA1`, { Data: { agents: [] } })).toMatchObject({ status: 403 });
     await service().syncLists.create({ uniqueName: 'rc-intervals-CA1' });
-    expect(await service().syncLists('rc-intervals-CA1').syncListPermissions('sam').update({ read: true, write: true, manage: false })).toMatchObject({ identity: 'sam', write: true });
+    expect(await service().syncLists('rc-intervals-CA1').syncListPermissions('sam').update({ read: true, write: true, manage: false })).toMatchObject({
+      identity: 'sam',
+      write: true,
+    });
     expect(await asToken(sam, 'POST', `${productSid}/Lists/rc-intervals-CA1/Items`, { Data: { from: 'a' } })).toMatchObject({ status: 201 });
   });
 
@@ -149,8 +163,14 @@ describe('Sync access tokens signed with an API key the stand-in knows', () => {
   });
 
   it('refuses one signed with the wrong secret or an unknown key', async () => {
-    expect(await asToken(accessToken('alice', productSid, { secret: 'guessed' }), 'GET', `${productSid}/Documents/x`)).toMatchObject({ status: 401, body: { code: 20107 } });
-    expect(await asToken(accessToken('alice', productSid, { keySid: `SK${'6'.repeat(32)}` }), 'GET', `${productSid}/Documents/x`)).toMatchObject({ status: 401, body: { code: 20103 } });
+    expect(await asToken(accessToken('alice', productSid, { secret: 'guessed' }), 'GET', `${productSid}/Documents/x`)).toMatchObject({
+      status: 401,
+      body: { code: 20107 },
+    });
+    expect(await asToken(accessToken('alice', productSid, { keySid: `SK${'6'.repeat(32)}` }), 'GET', `${productSid}/Documents/x`)).toMatchObject({
+      status: 401,
+      body: { code: 20103 },
+    });
   });
 
   it('lets the API key pair itself authenticate REST requests, with its own secret only', async () => {
@@ -184,7 +204,10 @@ describe("the push channel for the product's service", () => {
     expect((await read(`/__standin/sync/documents/rc-call-CA4?service=${productSid}`)).status).toBe(401);
     expect((await read(`/__standin/sync/documents/rc-call-CA4?service=${productSid}&token=${token}`)).status).toBe(403);
     await service.documents('rc-call-CA4').documentPermissions('alice').update({ read: true, write: false, manage: false });
-    expect(await read(`/__standin/sync/documents/rc-call-CA4?service=${productSid}&token=${token}`)).toMatchObject({ status: 200, body: { data: { recording: 'paused' } } });
+    expect(await read(`/__standin/sync/documents/rc-call-CA4?service=${productSid}&token=${token}`)).toMatchObject({
+      status: 200,
+      body: { data: { recording: 'paused' } },
+    });
     expect((await read(`/__standin/sync/stream?service=${productSid}&token=bad`)).status).toBe(401);
   });
 

@@ -43,16 +43,32 @@ describe('Sync Maps', () => {
     const created = await items().createWithHttpInfo({ key: 'CA1', data: { agents: ['alice'] }, itemTtl: 600 });
     expect(created.statusCode).toBe(201);
     expect(created.headers.etag).toBe('0');
-    expect(created.body).toMatchObject({ key: 'CA1', revision: '0', data: { agents: ['alice'] }, dateExpires: new Date('2025-03-01T12:10:00Z'), createdBy: 'system' });
+    expect(created.body).toMatchObject({
+      key: 'CA1',
+      revision: '0',
+      data: { agents: ['alice'] },
+      dateExpires: new Date('2025-03-01T12:10:00Z'),
+      createdBy: 'system',
+    });
     expect(created.body.mapSid).toMatch(/^MP[0-9a-f]{32}$/);
     expect(await restError(items().create({ key: 'CA1', data: {} }))).toEqual({ status: 409, code: 54208 });
     expect(await restError(items().create({ key: '', data: {} }))).toEqual({ status: 400, code: 54209 });
 
     expect((await sync().syncMaps('live').syncMapItems('CA1').fetch()).data).toEqual({ agents: ['alice'] });
-    const updated = await sync().syncMaps('live').syncMapItems('CA1').updateWithHttpInfo({ data: { agents: ['bob'] }, ifMatch: '0' });
+    const updated = await sync()
+      .syncMaps('live')
+      .syncMapItems('CA1')
+      .updateWithHttpInfo({ data: { agents: ['bob'] }, ifMatch: '0' });
     expect(updated.body.revision).toBe('1');
     expect(updated.headers.etag).toBe('1');
-    expect(await restError(sync().syncMaps('live').syncMapItems('CA1').update({ data: { agents: ['carol'] }, ifMatch: '0' }))).toEqual({ status: 412, code: 54205 });
+    expect(
+      await restError(
+        sync()
+          .syncMaps('live')
+          .syncMapItems('CA1')
+          .update({ data: { agents: ['carol'] }, ifMatch: '0' }),
+      ),
+    ).toEqual({ status: 412, code: 54205 });
     expect(await restError(sync().syncMaps('live').syncMapItems('CA1').remove({ ifMatch: '0' }))).toEqual({ status: 412, code: 54205 });
     expect((await sync().syncMaps('live').syncMapItems('CA1').fetch()).data).toEqual({ agents: ['bob'] });
 
@@ -75,7 +91,13 @@ describe('Sync Maps', () => {
     expect((await sync().syncMaps('many').syncMapItems.list({ order: 'desc', limit: 3 })).map((item) => item.key)).toEqual(['CA129', 'CA128', 'CA127']);
     expect((await sync().syncMaps('many').syncMapItems.list({ from: 'CA127', bounds: 'exclusive' })).map((item) => item.key)).toEqual(['CA128', 'CA129']);
     expect((await sync().syncMaps('many').syncMapItems.list({ from: 'CA002', order: 'desc' })).map((item) => item.key)).toEqual(['CA002', 'CA001', 'CA000']);
-    expect(await restError(sync().syncMaps('many').syncMapItems.list({ order: 'sideways' as 'asc' }))).toEqual({ status: 400, code: 20001 });
+    expect(
+      await restError(
+        sync()
+          .syncMaps('many')
+          .syncMapItems.list({ order: 'sideways' as 'asc' }),
+      ),
+    ).toEqual({ status: 400, code: 20001 });
   });
 
   it('expires items with their TTL and the map with its collection TTL', async () => {
@@ -84,17 +106,28 @@ describe('Sync Maps', () => {
     await sync().syncMaps('expiring').syncMapItems.create({ key: 'long', data: {}, itemTtl: 600, ttl: 1 }); // ItemTtl wins over its alias
     advance(61);
     expect((await sync().syncMaps('expiring').syncMapItems.list()).map((item) => item.key)).toEqual(['long']);
-    await sync().syncMaps('expiring').syncMapItems.create({ key: 'short', data: { again: true } }); // the key is free again
+    await sync()
+      .syncMaps('expiring')
+      .syncMapItems.create({ key: 'short', data: { again: true } }); // the key is free again
 
     // CollectionTtl on an item write (re)sets the map's own expiry.
-    await sync().syncMaps('expiring').syncMapItems('long').update({ data: { touched: true }, collectionTtl: 30 });
+    await sync()
+      .syncMaps('expiring')
+      .syncMapItems('long')
+      .update({ data: { touched: true }, collectionTtl: 30 });
     advance(31);
     expect(await restError(sync().syncMaps('expiring').fetch())).toEqual({ status: 404, code: 54200 });
   });
 
   it('refuses item data over 16 KiB with 400 54006', async () => {
     await sync().syncMaps.create({ uniqueName: 'big' });
-    expect(await restError(sync().syncMaps('big').syncMapItems.create({ key: 'k', data: { blob: 'x'.repeat(16_400) } }))).toEqual({ status: 400, code: 54006 });
+    expect(
+      await restError(
+        sync()
+          .syncMaps('big')
+          .syncMapItems.create({ key: 'k', data: { blob: 'x'.repeat(16_400) } }),
+      ),
+    ).toEqual({ status: 400, code: 54006 });
   });
 
   it('fails the named operations when faulted, and only those', async () => {
@@ -104,7 +137,14 @@ describe('Sync Maps', () => {
     expect(await restError(sync().syncMaps('faulty').syncMapItems.create({ key: 'CA1', data: {} }))).toEqual({ status: 429, code: 20429 });
     await sync().syncMaps('faulty').syncMapItems.create({ key: 'CA1', data: {} });
     expect((await sync().syncMaps('faulty').syncMapItems('CA1').fetch()).key).toBe('CA1');
-    expect(await restError(sync().syncMaps('faulty').syncMapItems('CA1').update({ data: { n: 1 } }))).toEqual({ status: 503, code: 20503 });
+    expect(
+      await restError(
+        sync()
+          .syncMaps('faulty')
+          .syncMapItems('CA1')
+          .update({ data: { n: 1 } }),
+      ),
+    ).toEqual({ status: 503, code: 20503 });
     expect(standin.requests().map((request) => request.operation)).toEqual([
       'syncMap.create',
       'syncMapItem.create',
@@ -125,7 +165,10 @@ describe('Sync Lists', () => {
     for (const n of [0, 1, 2]) expect((await items().create({ data: { n } })).index).toBe(n);
     expect((await sync().syncLists('rc-intervals-CA1').syncListItems(1).fetch()).data).toEqual({ n: 1 });
 
-    const updated = await sync().syncLists(list.sid).syncListItems(1).update({ data: { n: 'one' }, ifMatch: '0' });
+    const updated = await sync()
+      .syncLists(list.sid)
+      .syncListItems(1)
+      .update({ data: { n: 'one' }, ifMatch: '0' });
     expect(updated.revision).toBe('1');
     expect(await restError(sync().syncLists(list.sid).syncListItems(1).update({ data: {}, ifMatch: '0' }))).toEqual({ status: 412, code: 54155 });
 
@@ -152,8 +195,12 @@ describe('Sync Lists', () => {
 
   it('expires list items with their TTL', async () => {
     await sync().syncLists.create({ uniqueName: 'short-lived' });
-    await sync().syncLists('short-lived').syncListItems.create({ data: { keep: false }, ttl: 10 });
-    await sync().syncLists('short-lived').syncListItems.create({ data: { keep: true } });
+    await sync()
+      .syncLists('short-lived')
+      .syncListItems.create({ data: { keep: false }, ttl: 10 });
+    await sync()
+      .syncLists('short-lived')
+      .syncListItems.create({ data: { keep: true } });
     advance(11);
     expect((await sync().syncLists('short-lived').syncListItems.list()).map((item) => item.data)).toEqual([{ keep: true }]);
   });

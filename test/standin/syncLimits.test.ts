@@ -29,7 +29,11 @@ async function repeat(count: number, request: (index: number) => Promise<unknown
 /** A document made with one write, then written until its window is full. */
 async function documentAtWriteLimit(name: string): Promise<void> {
   await sync().documents.create({ uniqueName: name, data: { n: 0 } });
-  await repeat(SYNC_REQUESTS_PER_WINDOW - 1, (index) => sync().documents(name).update({ data: { n: index + 1 } }));
+  await repeat(SYNC_REQUESTS_PER_WINDOW - 1, (index) =>
+    sync()
+      .documents(name)
+      .update({ data: { n: index + 1 } }),
+  );
 }
 
 describe('Sync rate limits per object', () => {
@@ -39,7 +43,13 @@ describe('Sync rate limits per object', () => {
     expect(before).toMatchObject({ data: { n: SYNC_REQUESTS_PER_WINDOW - 1 }, revision: String(SYNC_REQUESTS_PER_WINDOW - 1) });
 
     advance(SYNC_WINDOW_MS - 1);
-    expect(await restError(sync().documents('ledger').update({ data: { n: 'refused' } }))).toEqual(RATE_LIMITED);
+    expect(
+      await restError(
+        sync()
+          .documents('ledger')
+          .update({ data: { n: 'refused' } }),
+      ),
+    ).toEqual(RATE_LIMITED);
     expect(await restError(sync().documents(before.sid).remove())).toEqual(RATE_LIMITED);
     const after = await sync().documents('ledger').fetch();
     expect(after).toMatchObject({ data: before.data, revision: before.revision });
@@ -47,8 +57,16 @@ describe('Sync rate limits per object', () => {
 
   it("answers the refusal in Twilio's error body and lists it with its status among the requests", async () => {
     await documentAtWriteLimit('ledger');
-    const refused = await sync().documents('ledger').update({ data: {} }).catch((error: unknown) => error);
-    expect(refused).toMatchObject({ status: 429, code: 54009, moreInfo: 'https://www.twilio.com/docs/errors/54009', message: expect.stringMatching(/^Rate limit exceeded/) });
+    const refused = await sync()
+      .documents('ledger')
+      .update({ data: {} })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      status: 429,
+      code: 54009,
+      moreInfo: 'https://www.twilio.com/docs/errors/54009',
+      message: expect.stringMatching(/^Rate limit exceeded/),
+    });
 
     const { body: requests } = await control(standin, 'GET', '/__standin/requests');
     const statuses = (requests as Array<{ status: number }>).map((request) => request.status);
@@ -59,8 +77,15 @@ describe('Sync rate limits per object', () => {
 
   it("counts every write of a map's items toward the map, so one more item or map write is refused", async () => {
     await sync().syncMaps.create({ uniqueName: 'live' });
-    await repeat(SYNC_REQUESTS_PER_WINDOW - 2, (index) => sync().syncMaps('live').syncMapItems.create({ key: `CA${index}`, data: { index } }));
-    await sync().syncMaps('live').syncMapItems('CA0').update({ data: { index: 'updated' } });
+    await repeat(SYNC_REQUESTS_PER_WINDOW - 2, (index) =>
+      sync()
+        .syncMaps('live')
+        .syncMapItems.create({ key: `CA${index}`, data: { index } }),
+    );
+    await sync()
+      .syncMaps('live')
+      .syncMapItems('CA0')
+      .update({ data: { index: 'updated' } });
 
     expect(await restError(sync().syncMaps('live').syncMapItems.create({ key: 'one-more', data: {} }))).toEqual(RATE_LIMITED);
     expect(await restError(sync().syncMaps('live').syncMapItems('CA1').remove())).toEqual(RATE_LIMITED);
@@ -73,13 +98,21 @@ describe('Sync rate limits per object', () => {
 
   it("counts reads of a list's items and pages toward the list; its writes keep their own budget", async () => {
     await sync().syncLists.create({ uniqueName: 'pauses' });
-    await sync().syncLists('pauses').syncListItems.create({ data: { from: 0 } });
+    await sync()
+      .syncLists('pauses')
+      .syncListItems.create({ data: { from: 0 } });
     await repeat(SYNC_REQUESTS_PER_WINDOW - 1, () => sync().syncLists('pauses').syncListItems(0).fetch());
     await sync().syncLists('pauses').syncListItems.page({ pageSize: 10 });
 
     expect(await restError(sync().syncLists('pauses').fetch())).toEqual(RATE_LIMITED);
     expect(await restError(sync().syncLists('pauses').syncListItems.page({ pageSize: 10 }))).toEqual(RATE_LIMITED);
-    expect((await sync().syncLists('pauses').syncListItems.create({ data: { from: 1 } })).index).toBe(1);
+    expect(
+      (
+        await sync()
+          .syncLists('pauses')
+          .syncListItems.create({ data: { from: 1 } })
+      ).index,
+    ).toBe(1);
   });
 
   it('keeps reads and writes of a document apart: a full write window still reads, a full read window still writes', async () => {
@@ -90,7 +123,13 @@ describe('Sync rate limits per object', () => {
 
     await sync().documents.create({ uniqueName: 'fresh', data: {} });
     await repeat(SYNC_REQUESTS_PER_WINDOW, () => sync().documents('fresh').fetch());
-    expect((await sync().documents('fresh').update({ data: { written: true } })).data).toEqual({ written: true });
+    expect(
+      (
+        await sync()
+          .documents('fresh')
+          .update({ data: { written: true } })
+      ).data,
+    ).toEqual({ written: true });
   });
 
   it('gives each object its own window, whether named by unique name or sid', async () => {
@@ -106,14 +145,26 @@ describe('Sync rate limits per object', () => {
   it('slides with the stand-in clock: writes older than 10 s stop counting', async () => {
     const half = SYNC_REQUESTS_PER_WINDOW / 2;
     await sync().documents.create({ uniqueName: 'ledger', data: {} });
-    await repeat(half - 1, () => sync().documents('ledger').update({ data: { at: 0 } }));
+    await repeat(half - 1, () =>
+      sync()
+        .documents('ledger')
+        .update({ data: { at: 0 } }),
+    );
     advance(SYNC_WINDOW_MS / 2);
-    await repeat(half, () => sync().documents('ledger').update({ data: { at: 5 } }));
+    await repeat(half, () =>
+      sync()
+        .documents('ledger')
+        .update({ data: { at: 5 } }),
+    );
     expect(await restError(sync().documents('ledger').update({ data: {} }))).toEqual(RATE_LIMITED);
 
     // 10 s after the first half: room for as many writes as it held, not a whole fresh window.
     advance(SYNC_WINDOW_MS / 2);
-    await repeat(half, () => sync().documents('ledger').update({ data: { at: 10 } }));
+    await repeat(half, () =>
+      sync()
+        .documents('ledger')
+        .update({ data: { at: 10 } }),
+    );
     expect(await restError(sync().documents('ledger').update({ data: {} }))).toEqual(RATE_LIMITED);
     expect((await sync().documents('ledger').fetch()).data).toEqual({ at: 10 });
   });
@@ -143,7 +194,13 @@ describe('turning the Sync limits off and on', () => {
   it('lifts them with POST /__standin/limits {sync: false} and brings them back with {sync: true}', async () => {
     await documentAtWriteLimit('ledger');
     expect(await control(standin, 'POST', '/__standin/limits', { sync: false })).toEqual({ status: 200, body: { ok: true, sync: false } });
-    expect((await sync().documents('ledger').update({ data: { n: 'unlimited' } })).data).toEqual({ n: 'unlimited' });
+    expect(
+      (
+        await sync()
+          .documents('ledger')
+          .update({ data: { n: 'unlimited' } })
+      ).data,
+    ).toEqual({ n: 'unlimited' });
 
     expect((await control(standin, 'POST', '/__standin/limits', { sync: true })).status).toBe(200);
     expect(await restError(sync().documents('ledger').update({ data: {} }))).toEqual(RATE_LIMITED);
@@ -163,6 +220,12 @@ describe('turning the Sync limits off and on', () => {
     standin.setSyncLimits(false);
     standin.reset();
     await documentAtWriteLimit('ledger');
-    expect((await sync().documents('ledger').update({ data: { n: 'still off' } })).data).toEqual({ n: 'still off' });
+    expect(
+      (
+        await sync()
+          .documents('ledger')
+          .update({ data: { n: 'still off' } })
+      ).data,
+    ).toEqual({ n: 'still off' });
   });
 });

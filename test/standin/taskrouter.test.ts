@@ -30,7 +30,11 @@ describe('TaskRouter through the twilio SDK', () => {
     const task = await workspace().tasks(reservations[0].taskSid).fetch();
     expect(task).toMatchObject({ assignmentStatus: 'assigned', taskChannelUniqueName: 'voice' });
     const attributes = JSON.parse(task.attributes);
-    expect(attributes).toMatchObject({ call_sid: live.callSid, conference: { sid: live.conferenceSid, participants: { customer: live.callSid } }, direction: 'inbound' });
+    expect(attributes).toMatchObject({
+      call_sid: live.callSid,
+      conference: { sid: live.conferenceSid, participants: { customer: live.callSid } },
+      direction: 'inbound',
+    });
     expect(attributes.conference.participants.worker).toMatch(/^CA[0-9a-f]{32}$/);
     expect(attributes.conference.participants.worker).not.toBe(live.callSid);
 
@@ -45,7 +49,9 @@ describe('TaskRouter through the twilio SDK', () => {
     expect(revision).toBe('0');
 
     const attributes = { ...JSON.parse(fetched.body.attributes), recording_controls: { holds: [] } };
-    const updated = await workspace().tasks(taskSid).updateWithHttpInfo({ attributes: JSON.stringify(attributes), ifMatch: revision });
+    const updated = await workspace()
+      .tasks(taskSid)
+      .updateWithHttpInfo({ attributes: JSON.stringify(attributes), ifMatch: revision });
     expect(updated.headers.etag).toBe('1');
     expect(standin.task(taskSid)?.attributes).toMatchObject({ recording_controls: { holds: [] } });
 
@@ -71,6 +77,12 @@ describe('TaskRouter through the twilio SDK', () => {
     expect((await workspace().tasks(taskSid).update({ assignmentStatus: 'completed', reason: 'done' })).assignmentStatus).toBe('completed');
     expect((await workspace().workers(workerSid).reservations.list())[0].reservationStatus).toBe('completed');
     expect(await restError(workspace().tasks(taskSid).update({ assignmentStatus: 'wrapping' }))).toEqual({ status: 400, code: 20001 });
-    expect(await restError(workspace().tasks(`WT${'0'.repeat(32)}`).fetch())).toEqual({ status: 404, code: 20404 });
+    expect(
+      await restError(
+        workspace()
+          .tasks(`WT${'0'.repeat(32)}`)
+          .fetch(),
+      ),
+    ).toEqual({ status: 404, code: 20404 });
   });
 });

@@ -36,7 +36,11 @@ afterEach(() => {
 });
 
 async function control(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${harness.base}/__standin${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const response = await fetch(`${harness.base}/__standin${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -93,7 +97,11 @@ describe('transfers', () => {
 
     const transfer = await control('POST', `/live-calls/${live.callSid}/transfer`, { agent: 'bob' });
     expect(transfer.status).toBe(200);
-    expect(transfer.body).toEqual({ workerSid: expect.stringMatching(/^WK[0-9a-f]{32}$/), taskSid: expect.stringMatching(/^WT[0-9a-f]{32}$/), token: expect.any(String) });
+    expect(transfer.body).toEqual({
+      workerSid: expect.stringMatching(/^WK[0-9a-f]{32}$/),
+      taskSid: expect.stringMatching(/^WT[0-9a-f]{32}$/),
+      token: expect.any(String),
+    });
     const { workerSid: bobSid, taskSid: newTaskSid } = transfer.body;
     expect(newTaskSid).not.toBe(live.taskSid);
 
@@ -111,10 +119,17 @@ describe('transfers', () => {
     expect((await workspace().tasks(live.taskSid).fetch()).assignmentStatus).toBe('wrapping');
     const newTask = await workspace().tasks(newTaskSid).fetch();
     expect(newTask.assignmentStatus).toBe('assigned');
-    expect(JSON.parse(newTask.attributes)).toMatchObject({ call_sid: live.callSid, conference: { sid: live.conferenceSid, participants: { customer: live.callSid } } });
+    expect(JSON.parse(newTask.attributes)).toMatchObject({
+      call_sid: live.callSid,
+      conference: { sid: live.conferenceSid, participants: { customer: live.callSid } },
+    });
     expect(await workspace().workers(live.workerSid).reservations.list({ reservationStatus: 'accepted' })).toEqual([]);
-    expect((await workspace().workers(bobSid).reservations.list({ reservationStatus: 'accepted' })).map((reservation) => reservation.taskSid)).toEqual([newTaskSid]);
-    expect((await workspace().tasks.list({ evaluateTaskAttributes: `call_sid == "${live.callSid}"`, assignmentStatus: ['assigned'] })).map((task) => task.sid)).toEqual([newTaskSid]);
+    expect((await workspace().workers(bobSid).reservations.list({ reservationStatus: 'accepted' })).map((reservation) => reservation.taskSid)).toEqual([
+      newTaskSid,
+    ]);
+    expect(
+      (await workspace().tasks.list({ evaluateTaskAttributes: `call_sid == "${live.callSid}"`, assignmentStatus: ['assigned'] })).map((task) => task.sid),
+    ).toEqual([newTaskSid]);
     const [bob] = await workspace().workers.list({ targetWorkersExpression: `contact_uri == "client:bob"` });
     expect(bob.sid).toBe(bobSid);
 

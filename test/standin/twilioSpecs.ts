@@ -191,7 +191,8 @@ export class TwilioSpecs {
     const items = key ? (page[key] as unknown[]) : [];
     const problems: string[] = [];
     if (pageSize === undefined || pageSize > maximum) problems.push(`${where}: page_size ${pageSize} is over the spec's maximum ${maximum}`);
-    if (items.length > maximum || (pageSize !== undefined && items.length > pageSize)) problems.push(`${where}: ${items.length} items in a page of ${pageSize}`);
+    if (items.length > maximum || (pageSize !== undefined && items.length > pageSize))
+      problems.push(`${where}: ${items.length} items in a page of ${pageSize}`);
     return problems;
   }
 
@@ -199,7 +200,13 @@ export class TwilioSpecs {
   private valueProblems(operation: Operation, schema: Json | undefined, values: string[], where: string): string[] {
     if (!schema) return [];
     const resolved = this.resolve(operation, schema);
-    if (resolved.type === 'array') return this.schemaProblems(operation, schema, values.map((value) => coerce(this.resolve(operation, resolved.items ?? {}), value)), where);
+    if (resolved.type === 'array')
+      return this.schemaProblems(
+        operation,
+        schema,
+        values.map((value) => coerce(this.resolve(operation, resolved.items ?? {}), value)),
+        where,
+      );
     if (values.length > 1) return [`${where}: sent ${values.length} times, the spec takes one value`];
     return this.schemaProblems(operation, schema, coerce(resolved, values[0]), where);
   }
@@ -218,7 +225,9 @@ export class TwilioSpecs {
     // Free-form objects (data, attributes, links, subresource_uris) are the spec's to leave open.
     if (!properties || resolved.format === 'uri-map') return [];
     return Object.entries(value).flatMap(([name, child]) =>
-      name in properties ? this.unknownPropertyProblems(operation, properties[name], child, `${where} .${name}`) : [`${where}: property ${name} is not in the spec`],
+      name in properties
+        ? this.unknownPropertyProblems(operation, properties[name], child, `${where} .${name}`)
+        : [`${where}: property ${name} is not in the spec`],
     );
   }
 
@@ -255,7 +264,8 @@ export function errorBodyProblems(exchange: Exchange, where: string): string[] {
   }
   if (!Number.isInteger(body.code)) problems.push(`${where}: error code ${body.code} is not an integer`);
   if (typeof body.message !== 'string' || body.message.length === 0) problems.push(`${where}: error without a message`);
-  if (body.more_info !== `https://www.twilio.com/docs/errors/${body.code}`) problems.push(`${where}: more_info ${body.more_info} does not name code ${body.code}`);
+  if (body.more_info !== `https://www.twilio.com/docs/errors/${body.code}`)
+    problems.push(`${where}: more_info ${body.more_info} does not name code ${body.code}`);
   if (body.status !== exchange.status) problems.push(`${where}: error body status ${body.status} is not the HTTP status`);
   return problems;
 }
@@ -268,7 +278,9 @@ function openApiToJsonSchema(node: unknown): any {
   if (Array.isArray(node)) return node.map(openApiToJsonSchema);
   if (typeof node !== 'object' || node === null) return node;
   const { nullable, ...rest } = node as Json;
-  const converted: Json = Object.fromEntries(Object.entries(rest).map(([name, child]) => [name, name === 'examples' || name === 'example' ? child : openApiToJsonSchema(child)]));
+  const converted: Json = Object.fromEntries(
+    Object.entries(rest).map(([name, child]) => [name, name === 'examples' || name === 'example' ? child : openApiToJsonSchema(child)]),
+  );
   if (nullable !== true) return converted;
   if (converted.$ref) return { anyOf: [converted, { type: 'null' }] };
   if (typeof converted.type === 'string') converted.type = [converted.type, 'null'];
@@ -304,7 +316,17 @@ function addTwilioFormats(ajv: Ajv): void {
   });
   ajv.addFormat('int64', { type: 'number', validate: (value: number) => Number.isInteger(value) });
   // Formats of objects (uri-map) or of fields the stand-in never answers: not checked.
-  for (const name of ['uri-map', 'iso-country-code', 'http-method', 'phone-number', 'phone-number-capabilities', 'currency', 'ice-server', 'endpoint', 'twiml']) {
+  for (const name of [
+    'uri-map',
+    'iso-country-code',
+    'http-method',
+    'phone-number',
+    'phone-number-capabilities',
+    'currency',
+    'ice-server',
+    'endpoint',
+    'twiml',
+  ]) {
     ajv.addFormat(name, () => true);
   }
 }

@@ -34,7 +34,17 @@ const FAULTS: Array<Pick<FaultInput, 'status' | 'code'>> = [
   { status: 400, code: 16114 },
   { status: 0, code: 0 },
 ];
-const FAULTED = ['recording.update', 'recording.update', 'recording.list', 'sync.document.fetch', 'sync.document.update', 'sync.document.create', 'syncMapItem.create', 'syncMapItem.update', 'syncMapItem.fetch'] as const;
+const FAULTED = [
+  'recording.update',
+  'recording.update',
+  'recording.list',
+  'sync.document.fetch',
+  'sync.document.update',
+  'sync.document.create',
+  'syncMapItem.create',
+  'syncMapItem.update',
+  'syncMapItem.fetch',
+] as const;
 const TRIGGERS = ['card-number.focus', 'card-number.blur', 'cvv.focus', 'cvv.blur'];
 
 export interface FaultRunOptions {
@@ -95,145 +105,169 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
   }
 
   async function run(): Promise<FaultRunReport> {
-  const pick = random(SEED);
-  const choose = <T>(list: readonly T[]): T => list[Math.floor(pick() * list.length)];
-  let clock = Date.now();
-  const now = () => new Date(clock);
-  const agents = ['ana', 'ben'];
-  // Without flexOrder no random number is drawn here, so an old seed replays its old run.
-  const calls = agents.map((agent) => ({ agent, outside: 0, ...standin.createLiveCall({ agent, recording: 'both', conferenceDelayMs: flexOrder ? Math.floor(pick() * 1500) : 0 }) }));
-  await standin.callbacksDelivered();
-  const containers = [0, 1, 2].map(() => desktopDeps({ now, log: trace ? (line) => console.log(line) : undefined }));
-  const api = apiDeps({}, now);
-  const report: FaultRunReport = { steps: STEPS, faultsInjected: 0, violationsRepaired: 0, maxSweepsToRepair: 0, replaysRefused: 0, partialPausesUndone: 0, answers: {}, redeliveries: 0, outsideRecordings: 0, maxSweepsToPauseOutside: 0 };
-  const sent: Array<ReturnType<typeof signed>> = [];
-  const count = (status: number) => {
-    report.answers[status] = (report.answers[status] ?? 0) + 1;
-  };
-  const recent: string[] = [];
-  const did = (what: string) => {
-    recent.push(what);
-    if (recent.length > 12) recent.shift();
-  };
-  const signal = async () => {
-    const call = choose(calls);
-    const container = Math.floor(pick() * containers.length);
-    const trigger = choose(TRIGGERS);
-    // In Flex's order, half the signals name the call, as the plugin's CRM bridge sends them.
-    const namesCall = flexOrder && pick() < 0.5;
-    const request = signed({ agent: call.agent, trigger, ...(namesCall && { callSid: call.callSid }) }, { timestamp: clock / 1000 });
-    sent.push(request);
-    if (sent.length > 50) sent.shift();
-    const pausesBefore = pausesOf(call.recordingSids);
-    const result = await handleDesktopEvent(containers[container], request);
-    if (result.status === 502 && pausesOf(call.recordingSids) > pausesBefore) report.partialPausesUndone += 1;
-    did(`signal ${call.agent} ${trigger} @${container} → ${result.status} ${JSON.stringify(result.body).slice(0, 160)}`);
-    count(result.status);
-    if (result.status !== 200 && result.status !== 502) throw new Error(`seed ${SEED}: a signal answered ${result.status}`);
-  };
-  const pausesOf = (sids: string[]) => sids.reduce((sum, sid) => sum + (standin.recording(sid)?.history.filter((entry) => entry.status === 'paused').length ?? 0), 0);
-  /** A captured signal sent again, to any container, within its signature window. */
-  const replay = async () => {
-    const request = choose(sent);
-    if (!request || clock / 1000 - Number(request.headers['x-desktop-timestamp']) > 290) return;
-    const first = await handleDesktopEvent(containers[0], request);
-    const again = await handleDesktopEvent(choose(containers), request);
-    did(`replay → ${again.status} ${JSON.stringify(again.body).slice(0, 80)}`);
-    if (first.status === 200 && again.status === 200) {
-      if ((again.body as { duplicate?: boolean }).duplicate !== true) throw new Error(`seed ${SEED}: a replay was taken as new`);
-      report.replaysRefused += 1;
-    }
-  };
-
-  const violated = async () => {
-    const broken = [];
-    for (const call of calls) {
-      const stored = await ledgerAtStandin(standin, call.callSid);
-      const held = (stored?.record.holds.length ?? 0) > 0;
-      const statuses = await Promise.all(call.recordingSids.map((sid) => Promise.resolve(standin.recording(sid)?.status)));
-      // Flagged in the ledger, or (when Sync could not take the flag) marked on the task in TaskRouter.
-      const marked = ((standin.task(call.taskSid)?.attributes as { recording_controls?: unknown } | undefined)?.recording_controls as { repair_needed?: boolean } | undefined)?.repair_needed === true;
-      if (statuses.some((status) => status !== (held ? 'paused' : 'in-progress'))) broken.push({ call, flagged: stored?.record.outOfSync === true || marked });
-    }
-    return broken;
-  };
-
-  /** TaskRouter sends an event again, late: whatever it carried then. */
-  const redeliver = async () => {
-    const delivered = standin.eventCallbacks();
-    if (delivered.length === 0) return;
-    const event = choose(delivered);
-    const { status } = await standin.redeliverEventCallback(event.sid);
-    report.redeliveries += 1;
-    did(`redeliver ${event.eventType} ${event.taskSid} → ${status}`);
-  };
-  /** Someone else starts a recording; the sweep (a second apart) must pause it while a hold is open. */
-  const outsideRecording = async (step: number) => {
-    const call = choose(calls);
-    const kind = pick() < 0.5 ? 'call' : 'conference';
-    if (call.outside >= 3) return;
-    const { sid } = standin.startOutsideRecording(call.callSid, kind);
-    call.outside += 1;
-    call.recordingSids.push(sid);
-    report.outsideRecordings += 1;
-    did(`outside ${kind} recording on ${call.agent}'s call`);
-    let sweeps = 0;
-    while ((await violated()).some((broken) => broken.call === call)) {
-      sweeps += 1;
-      if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: a recording started during a hold still runs after 10 sweeps\n${recent.join('\n')}`);
-      clock += 1000;
-      await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
-    }
-    report.maxSweepsToPauseOutside = Math.max(report.maxSweepsToPauseOutside, sweeps);
-  };
-
-  for (let step = 0; step < STEPS; step += 1) {
-    const roll = pick();
-    if (flexOrder && roll >= 0.87 && roll < 0.93) {
-      if (pick() < 0.8) await redeliver();
-      else await outsideRecording(step);
-    } else if (roll < 0.4) {
-      await signal();
-    } else if (roll < 0.5) {
-      await Promise.all(Array.from({ length: 2 + Math.floor(pick() * 3) }, signal));
-    } else if (roll < 0.65) {
-      const fault = { operation: choose(FAULTED), ...choose(FAULTS), times: 1 + Math.floor(pick() * 12) };
-      standin.injectFault(fault);
-      did(`fault ${JSON.stringify(fault)}`);
-      report.faultsInjected += 1;
-    } else if (roll < 0.75) {
+    const pick = random(SEED);
+    const choose = <T>(list: readonly T[]): T => list[Math.floor(pick() * list.length)];
+    let clock = Date.now();
+    const now = () => new Date(clock);
+    const agents = ['ana', 'ben'];
+    // Without flexOrder no random number is drawn here, so an old seed replays its old run.
+    const calls = agents.map((agent) => ({
+      agent,
+      outside: 0,
+      ...standin.createLiveCall({ agent, recording: 'both', conferenceDelayMs: flexOrder ? Math.floor(pick() * 1500) : 0 }),
+    }));
+    await standin.callbacksDelivered();
+    const containers = [0, 1, 2].map(() => desktopDeps({ now, log: trace ? (line) => console.log(line) : undefined }));
+    const api = apiDeps({}, now);
+    const report: FaultRunReport = {
+      steps: STEPS,
+      faultsInjected: 0,
+      violationsRepaired: 0,
+      maxSweepsToRepair: 0,
+      replaysRefused: 0,
+      partialPausesUndone: 0,
+      answers: {},
+      redeliveries: 0,
+      outsideRecordings: 0,
+      maxSweepsToPauseOutside: 0,
+    };
+    const sent: Array<ReturnType<typeof signed>> = [];
+    const count = (status: number) => {
+      report.answers[status] = (report.answers[status] ?? 0) + 1;
+    };
+    const recent: string[] = [];
+    const did = (what: string) => {
+      recent.push(what);
+      if (recent.length > 12) recent.shift();
+    };
+    const signal = async () => {
       const call = choose(calls);
-      const verb = pick() < 0.5 ? 'pause' : 'resume';
-      const result = await handleRecordingControl(verb, api, { headers: {}, body: { callSid: call.callSid, Token: call.token } });
-      did(`api ${verb} ${call.agent} → ${result.status}`);
+      const container = Math.floor(pick() * containers.length);
+      const trigger = choose(TRIGGERS);
+      // In Flex's order, half the signals name the call, as the plugin's CRM bridge sends them.
+      const namesCall = flexOrder && pick() < 0.5;
+      const request = signed({ agent: call.agent, trigger, ...(namesCall && { callSid: call.callSid }) }, { timestamp: clock / 1000 });
+      sent.push(request);
+      if (sent.length > 50) sent.shift();
+      const pausesBefore = pausesOf(call.recordingSids);
+      const result = await handleDesktopEvent(containers[container], request);
+      if (result.status === 502 && pausesOf(call.recordingSids) > pausesBefore) report.partialPausesUndone += 1;
+      did(`signal ${call.agent} ${trigger} @${container} → ${result.status} ${JSON.stringify(result.body).slice(0, 160)}`);
       count(result.status);
-      if (result.status !== 200 && result.status !== 502) throw new Error(`seed ${SEED}: an API ${verb} answered ${result.status}`);
-    } else if (roll < 0.8) {
-      await replay();
-    } else if (roll < 0.87) {
-      clock += Math.floor(pick() * 70_000);
-      did('clock');
-    } else {
-      did(`sweep ${JSON.stringify(await sweep(liveIndex(), containers[0].control, now).catch((error: Error) => error.message))}`);
-    }
+      if (result.status !== 200 && result.status !== 502) throw new Error(`seed ${SEED}: a signal answered ${result.status}`);
+    };
+    const pausesOf = (sids: string[]) =>
+      sids.reduce((sum, sid) => sum + (standin.recording(sid)?.history.filter((entry) => entry.status === 'paused').length ?? 0), 0);
+    /** A captured signal sent again, to any container, within its signature window. */
+    const replay = async () => {
+      const request = choose(sent);
+      if (!request || clock / 1000 - Number(request.headers['x-desktop-timestamp']) > 290) return;
+      const first = await handleDesktopEvent(containers[0], request);
+      const again = await handleDesktopEvent(choose(containers), request);
+      did(`replay → ${again.status} ${JSON.stringify(again.body).slice(0, 80)}`);
+      if (first.status === 200 && again.status === 200) {
+        if ((again.body as { duplicate?: boolean }).duplicate !== true) throw new Error(`seed ${SEED}: a replay was taken as new`);
+        report.replaysRefused += 1;
+      }
+    };
 
-    const broken = await violated();
-    if (broken.length === 0) continue;
-    // Never silent: a call out of rule is flagged, and the sweep (every second) puts it right.
-    for (const { call, flagged } of broken) {
-      if (!flagged) throw new Error(`seed ${SEED}, step ${step}: ${call.callSid} is out of rule and not flagged for the sweep\n${recent.join('\n')}\n${JSON.stringify(await ledgerAtStandin(standin, call.callSid))}\n${JSON.stringify(call.recordingSids.map((sid) => standin.recording(sid)))}`);
+    const violated = async () => {
+      const broken = [];
+      for (const call of calls) {
+        const stored = await ledgerAtStandin(standin, call.callSid);
+        const held = (stored?.record.holds.length ?? 0) > 0;
+        const statuses = await Promise.all(call.recordingSids.map((sid) => Promise.resolve(standin.recording(sid)?.status)));
+        // Flagged in the ledger, or (when Sync could not take the flag) marked on the task in TaskRouter.
+        const marked =
+          (
+            (standin.task(call.taskSid)?.attributes as { recording_controls?: unknown } | undefined)?.recording_controls as
+              { repair_needed?: boolean } | undefined
+          )?.repair_needed === true;
+        if (statuses.some((status) => status !== (held ? 'paused' : 'in-progress')))
+          broken.push({ call, flagged: stored?.record.outOfSync === true || marked });
+      }
+      return broken;
+    };
+
+    /** TaskRouter sends an event again, late: whatever it carried then. */
+    const redeliver = async () => {
+      const delivered = standin.eventCallbacks();
+      if (delivered.length === 0) return;
+      const event = choose(delivered);
+      const { status } = await standin.redeliverEventCallback(event.sid);
+      report.redeliveries += 1;
+      did(`redeliver ${event.eventType} ${event.taskSid} → ${status}`);
+    };
+    /** Someone else starts a recording; the sweep (a second apart) must pause it while a hold is open. */
+    const outsideRecording = async (step: number) => {
+      const call = choose(calls);
+      const kind = pick() < 0.5 ? 'call' : 'conference';
+      if (call.outside >= 3) return;
+      const { sid } = standin.startOutsideRecording(call.callSid, kind);
+      call.outside += 1;
+      call.recordingSids.push(sid);
+      report.outsideRecordings += 1;
+      did(`outside ${kind} recording on ${call.agent}'s call`);
+      let sweeps = 0;
+      while ((await violated()).some((broken) => broken.call === call)) {
+        sweeps += 1;
+        if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: a recording started during a hold still runs after 10 sweeps\n${recent.join('\n')}`);
+        clock += 1000;
+        await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
+      }
+      report.maxSweepsToPauseOutside = Math.max(report.maxSweepsToPauseOutside, sweeps);
+    };
+
+    for (let step = 0; step < STEPS; step += 1) {
+      const roll = pick();
+      if (flexOrder && roll >= 0.87 && roll < 0.93) {
+        if (pick() < 0.8) await redeliver();
+        else await outsideRecording(step);
+      } else if (roll < 0.4) {
+        await signal();
+      } else if (roll < 0.5) {
+        await Promise.all(Array.from({ length: 2 + Math.floor(pick() * 3) }, signal));
+      } else if (roll < 0.65) {
+        const fault = { operation: choose(FAULTED), ...choose(FAULTS), times: 1 + Math.floor(pick() * 12) };
+        standin.injectFault(fault);
+        did(`fault ${JSON.stringify(fault)}`);
+        report.faultsInjected += 1;
+      } else if (roll < 0.75) {
+        const call = choose(calls);
+        const verb = pick() < 0.5 ? 'pause' : 'resume';
+        const result = await handleRecordingControl(verb, api, { headers: {}, body: { callSid: call.callSid, Token: call.token } });
+        did(`api ${verb} ${call.agent} → ${result.status}`);
+        count(result.status);
+        if (result.status !== 200 && result.status !== 502) throw new Error(`seed ${SEED}: an API ${verb} answered ${result.status}`);
+      } else if (roll < 0.8) {
+        await replay();
+      } else if (roll < 0.87) {
+        clock += Math.floor(pick() * 70_000);
+        did('clock');
+      } else {
+        did(`sweep ${JSON.stringify(await sweep(liveIndex(), containers[0].control, now).catch((error: Error) => error.message))}`);
+      }
+
+      const broken = await violated();
+      if (broken.length === 0) continue;
+      // Never silent: a call out of rule is flagged, and the sweep (every second) puts it right.
+      for (const { call, flagged } of broken) {
+        if (!flagged)
+          throw new Error(
+            `seed ${SEED}, step ${step}: ${call.callSid} is out of rule and not flagged for the sweep\n${recent.join('\n')}\n${JSON.stringify(await ledgerAtStandin(standin, call.callSid))}\n${JSON.stringify(call.recordingSids.map((sid) => standin.recording(sid)))}`,
+          );
+      }
+      let sweeps = 0;
+      while ((await violated()).length > 0) {
+        sweeps += 1;
+        if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: still out of rule after 10 sweeps\n${recent.join('\n')}`);
+        clock += 1000; // a sweep a second, as npm start runs it
+        await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
+      }
+      report.violationsRepaired += 1;
+      report.maxSweepsToRepair = Math.max(report.maxSweepsToRepair, sweeps);
     }
-    let sweeps = 0;
-    while ((await violated()).length > 0) {
-      sweeps += 1;
-      if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: still out of rule after 10 sweeps\n${recent.join('\n')}`);
-      clock += 1000; // a sweep a second, as npm start runs it
-      await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
-    }
-    report.violationsRepaired += 1;
-    report.maxSweepsToRepair = Math.max(report.maxSweepsToRepair, sweeps);
-  }
-  return report;
+    return report;
   }
 }
 
@@ -252,12 +286,15 @@ export function faultRunTest(runs: Array<{ seed: number; flexOrder: boolean }>):
   afterAll(() => jest.restoreAllMocks());
   const chosen = process.env.FAULT_RUN_SEED ? [{ seed: Number(process.env.FAULT_RUN_SEED), flexOrder: process.env.FAULT_RUN_FLEX_ORDER !== 'off' }] : runs;
   const steps = Number(process.env.FAULT_RUN_STEPS ?? 1600);
-  test.each(chosen)(`${steps} randomized steps with faults (seed $seed, Flex's order: $flexOrder): paused ⇔ open hold at Twilio after every step`, async ({ seed, flexOrder }) => {
-    const report = await runFaultRun(standin, { steps, seed, flexOrder, trace: !!process.env.FAULT_RUN_TRACE });
-    console.log(`fault run: ${JSON.stringify(report)}`);
-    expect(report.faultsInjected).toBeGreaterThan(steps / 20);
-    expect(report.replaysRefused).toBeGreaterThan(0);
-    expect(report.answers[200]).toBeGreaterThan(steps / 4);
-    if (flexOrder) expect(report.redeliveries + report.outsideRecordings).toBeGreaterThan(0);
-  });
+  test.each(chosen)(
+    `${steps} randomized steps with faults (seed $seed, Flex's order: $flexOrder): paused ⇔ open hold at Twilio after every step`,
+    async ({ seed, flexOrder }) => {
+      const report = await runFaultRun(standin, { steps, seed, flexOrder, trace: !!process.env.FAULT_RUN_TRACE });
+      console.log(`fault run: ${JSON.stringify(report)}`);
+      expect(report.faultsInjected).toBeGreaterThan(steps / 20);
+      expect(report.replaysRefused).toBeGreaterThan(0);
+      expect(report.answers[200]).toBeGreaterThan(steps / 4);
+      if (flexOrder) expect(report.redeliveries + report.outsideRecordings).toBeGreaterThan(0);
+    },
+  );
 }

@@ -18,8 +18,6 @@ import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
 import { createStandin, type Standin, type StandinOptions } from '../../src/standin/standin';
-import { SyncServiceCheck } from '../../src/serverless/lib/twilio/syncService';
-import { SyncReadGrants } from '../../src/serverless/lib/twilio/syncPermissions';
 
 export const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 export const WORKSPACE_SID = `WS${'0'.repeat(32)}`;
@@ -49,9 +47,7 @@ export function testStandin(options: StandinOptions = {}): Standin {
   return standin;
 }
 
-export const shippedConfig = parseDesktopEventsConfig(
-  readFileSync(join(__dirname, '../../src/serverless/assets/desktop-events.private.json'), 'utf8'),
-);
+export const shippedConfig = parseDesktopEventsConfig(readFileSync(join(__dirname, '../../src/serverless/assets/desktop-events.private.json'), 'utf8'));
 
 /** Starts msw in front of a fresh stand-in for the test file; state is emptied before each test. */
 export function useStandin(options: StandinOptions = {}) {
@@ -95,8 +91,7 @@ export function signed(body: SignalBody, options: { secret?: string; timestamp?:
   };
 }
 
-export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: string): Promise<string> =>
-  (await standin.recording(sid))?.status as string;
+export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: string): Promise<string> => (await standin.recording(sid))?.status as string;
 
 /** The Recording Controls API's dependencies as a fresh container would build them. */
 /** TaskRouter's events as a fresh container handles them. */
@@ -105,7 +100,10 @@ export function callbackDeps(now: () => Date = () => new Date()): TaskEventDeps 
 }
 
 export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
-  const { settings, client, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), { now, asset: () => shippedConfig });
+  const { settings, client, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), {
+    now,
+    asset: () => shippedConfig,
+  });
   return { settings, client, control, tasks, auth, syncService, grants, reports, configs, now };
 }
 

@@ -48,7 +48,13 @@ export function BarChart({ title, series, groups, testId }: BarChartProps) {
   const y = (value: number) => TOP + plot - (value / maximum) * plot;
   return (
     <figure style={{ margin: 0 }} data-testid={testId}>
-      <svg role="img" aria-label={title} viewBox={`0 0 ${width} ${HEIGHT}`} width="100%" style={{ maxWidth: Math.max(width, 320) * 1.6, fontFamily: 'inherit' }}>
+      <svg
+        role="img"
+        aria-label={title}
+        viewBox={`0 0 ${width} ${HEIGHT}`}
+        width="100%"
+        style={{ maxWidth: Math.max(width, 320) * 1.6, fontFamily: 'inherit' }}
+      >
         {(Number.isInteger(maximum / 2) ? [0, maximum / 2, maximum] : [0, maximum]).map((tick) => (
           <g key={tick}>
             <line x1={LEFT} x2={width - GAP / 2} y1={y(tick)} y2={y(tick)} stroke="#e1e3ea" />

@@ -192,7 +192,8 @@ export function ComplianceView({ baseUrl, token, strings, localeTag, api: givenA
       setReading(false);
     }
   }, [api, range, validRange]);
-  // The default range is read on opening; another one when the user asks.
+  // The default range is read on opening; a range the user edits only when they ask (Show report).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => void read(), [api]);
 
   const download = async () => {
@@ -259,7 +260,10 @@ export function ComplianceView({ baseUrl, token, strings, localeTag, api: givenA
                 testId="chart-exposure"
                 title={t('ComplianceDistributionTitle')}
                 series={[{ name: t('CompliancePauses'), color: PAUSES_COLOR }]}
-                groups={total.exposureDistribution.map((bar, index, bars) => ({ label: barLabel(bar.upToMs, bars[index - 1]?.upToMs ?? 0), values: [bar.count] }))}
+                groups={total.exposureDistribution.map((bar, index, bars) => ({
+                  label: barLabel(bar.upToMs, bars[index - 1]?.upToMs ?? 0),
+                  values: [bar.count],
+                }))}
               />
             </Section>
             <Section title={t('CompliancePerDayTitle')}>

@@ -39,7 +39,9 @@ export function ComplianceViewLoader({ baseUrl, token, strings, localeTag, load 
 /** The view in Flex, with the user's own token and strings. */
 export function CompliancePage({ load }: { load?: ComplianceViewLoaderProps['load'] }) {
   const { config, manager, token } = getRuntime();
-  return <ComplianceViewLoader baseUrl={config.serverlessBaseUrl} token={token} strings={manager.strings} localeTag={manager.localization?.localeTag} load={load} />;
+  return (
+    <ComplianceViewLoader baseUrl={config.serverlessBaseUrl} token={token} strings={manager.strings} localeTag={manager.localization?.localeTag} load={load} />
+  );
 }
 
 export function ComplianceSideLink({ activeView, showLabel }: { activeView?: string; showLabel?: boolean }) {

@@ -106,4 +106,5 @@ export const complianceStrings: Record<string, Record<ComplianceStringKey, strin
 
 export type ComplianceTranslate = ReturnType<typeof complianceTranslator>;
 
-export const complianceTranslator = (overrides: Record<string, unknown>, localeTag: string | undefined) => translatorOf(complianceStrings, overrides, localeTag);
+export const complianceTranslator = (overrides: Record<string, unknown>, localeTag: string | undefined) =>
+  translatorOf(complianceStrings, overrides, localeTag);

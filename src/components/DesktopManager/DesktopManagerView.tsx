@@ -54,7 +54,19 @@ const formatterFor = (localeTag: string | undefined) => (iso: string) => {
   }
 };
 
-function NoticeAlert({ notice, t, formatTime, onReload, onDismiss }: { notice: Notice; t: Translate; formatTime(iso: string): string; onReload(): void; onDismiss(): void }) {
+function NoticeAlert({
+  notice,
+  t,
+  formatTime,
+  onReload,
+  onDismiss,
+}: {
+  notice: Notice;
+  t: Translate;
+  formatTime(iso: string): string;
+  onReload(): void;
+  onDismiss(): void;
+}) {
   switch (notice.kind) {
     case 'saved':
       return (
@@ -269,14 +281,20 @@ export function DesktopManagerView({ baseUrl, token, strings, localeTag, api: gi
                       {event.id}
                     </Text>
                     {rowProblems(index).length > 0 && (
-                      <HelpText variant="error">{rowProblems(index).map((issue) => describeProblem(issue, t)).join(' · ')}</HelpText>
+                      <HelpText variant="error">
+                        {rowProblems(index)
+                          .map((issue) => describeProblem(issue, t))
+                          .join(' · ')}
+                      </HelpText>
                     )}
                   </Td>
                   <Td>
                     <code>{event.startTrigger}</code>
                   </Td>
                   <Td>{t('DesktopManagerActionPause')}</Td>
-                  <Td data-testid="duration">{event.durationSeconds ? t('DesktopManagerSeconds', { seconds: event.durationSeconds }) : t('DesktopManagerUntilStop')}</Td>
+                  <Td data-testid="duration">
+                    {event.durationSeconds ? t('DesktopManagerSeconds', { seconds: event.durationSeconds }) : t('DesktopManagerUntilStop')}
+                  </Td>
                   <Td>{event.stopTrigger ? <code>{event.stopTrigger}</code> : t('DesktopManagerNone')}</Td>
                   {/* The stop action follows the stop trigger or the duration, whichever comes first. */}
                   <Td>{t('DesktopManagerActionResume')}</Td>

@@ -38,11 +38,14 @@ export function EventEditor({ t, events, index, initial, onApply, onCancel }: Ev
   const idBase = useUID();
   const original = events[index];
   const candidate = eventOf(form, original);
+  // Checked again when what the form makes changes, not for every render's new object (`t` is fixed per view).
+  const candidateKey = JSON.stringify(candidate);
   const problems = useMemo(() => {
     const list = [...events];
     list[index] = candidate;
     return problemsByPlace(issuesByRow({ events: list }).get(rowKey('events', index)) ?? [], t);
-  }, [JSON.stringify(candidate), events, index]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [candidateKey, events, index]);
 
   const set = (field: TextField) => (event: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [field]: event.target.value });
   const setCrm = (row: number, key: 'selector' | 'origin') => (event: React.ChangeEvent<HTMLInputElement>) =>
@@ -112,12 +115,26 @@ export function EventEditor({ t, events, index, initial, onApply, onCancel }: Ev
                   <Box key={row} display="flex" alignItems="flex-start" data-testid={`editor-crm-${row}`}>
                     <Box flexGrow={1} marginRight="space40">
                       <Label htmlFor={`${idBase}-selector-${row}`}>{t('DesktopManagerCrmSelector')}</Label>
-                      <Input id={`${idBase}-selector-${row}`} type="text" value={field.selector} onChange={setCrm(row, 'selector')} hasError={!!selectorError} placeholder="input[name=cardNumber]" />
+                      <Input
+                        id={`${idBase}-selector-${row}`}
+                        type="text"
+                        value={field.selector}
+                        onChange={setCrm(row, 'selector')}
+                        hasError={!!selectorError}
+                        placeholder="input[name=cardNumber]"
+                      />
                       {selectorError && <HelpText variant="error">{selectorError}</HelpText>}
                     </Box>
                     <Box flexGrow={1} marginRight="space40">
                       <Label htmlFor={`${idBase}-origin-${row}`}>{t('DesktopManagerCrmOrigin')}</Label>
-                      <Input id={`${idBase}-origin-${row}`} type="text" value={field.origin} onChange={setCrm(row, 'origin')} hasError={!!originError} placeholder="https://crm.example.com" />
+                      <Input
+                        id={`${idBase}-origin-${row}`}
+                        type="text"
+                        value={field.origin}
+                        onChange={setCrm(row, 'origin')}
+                        hasError={!!originError}
+                        placeholder="https://crm.example.com"
+                      />
                       {originError && <HelpText variant="error">{originError}</HelpText>}
                     </Box>
                     <Box paddingTop="space80">

@@ -80,7 +80,9 @@ export function HistoryModal({ t, api, currentVersion, formatTime, onRevert, onC
                   <Td>{version.version}</Td>
                   <Td>{version.updatedAt ? formatTime(version.updatedAt) : ''}</Td>
                   <Td>{version.updatedBy}</Td>
-                  <Td>{version.events.map((event) => `${event.name ?? event.id}${event.durationSeconds ? ` (${event.durationSeconds} s)` : ''}`).join(', ')}</Td>
+                  <Td>
+                    {version.events.map((event) => `${event.name ?? event.id}${event.durationSeconds ? ` (${event.durationSeconds} s)` : ''}`).join(', ')}
+                  </Td>
                   <Td>{policySummary(version, t)}</Td>
                   <Td>
                     {version.version === currentVersion ? (

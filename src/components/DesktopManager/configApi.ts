@@ -53,11 +53,20 @@ export function createConfigApi(baseUrl: string, token: () => string | undefined
     const body = await response.json().catch(() => undefined);
     if (!response.ok) {
       const error = body?.error ?? {};
-      throw new ConfigApiError(response.status, String(error.code ?? 'http_error'), String(error.message ?? `HTTP ${response.status}`), Array.isArray(error.problems) ? error.problems : [], error.current);
+      throw new ConfigApiError(
+        response.status,
+        String(error.code ?? 'http_error'),
+        String(error.message ?? `HTTP ${response.status}`),
+        Array.isArray(error.problems) ? error.problems : [],
+        error.current,
+      );
     }
     return body as T;
   }
-  const tokenForm = () => ({ headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Token: token() ?? '' }).toString() });
+  const tokenForm = () => ({
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ Token: token() ?? '' }).toString(),
+  });
   return {
     read: () => call<ConfigVersion>('/desktop-events/config', tokenForm()),
     save: (version, { events, queuePolicies, pauseCaps }) =>

@@ -23,7 +23,15 @@ export interface EventForm {
   keepPausedWhileFocused: boolean;
 }
 
-export const emptyForm = (): EventForm => ({ id: '', name: '', startTrigger: '', durationSeconds: '', stopTrigger: '', fields: [], keepPausedWhileFocused: false });
+export const emptyForm = (): EventForm => ({
+  id: '',
+  name: '',
+  startTrigger: '',
+  durationSeconds: '',
+  stopTrigger: '',
+  fields: [],
+  keepPausedWhileFocused: false,
+});
 
 export const formOf = (event: DesktopItemEvent): EventForm => ({
   id: event.id,

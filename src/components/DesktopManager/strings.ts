@@ -38,7 +38,8 @@ const enUS = {
   DesktopManagerRefused: 'Not saved: the server found these problems',
   DesktopManagerConflict:
     '{{who}} saved version {{version}} at {{time}} while you were editing. Reload to continue from their version; your unsaved changes will be lost.',
-  DesktopManagerConflictUnknown: 'Someone saved version {{version}} while you were editing. Reload to continue from their version; your unsaved changes will be lost.',
+  DesktopManagerConflictUnknown:
+    'Someone saved version {{version}} while you were editing. Reload to continue from their version; your unsaved changes will be lost.',
   DesktopManagerReload: 'Reload',
   DesktopManagerFixFirst: 'Fix the problems marked below before saving.',
   DesktopManagerEmpty: 'No events: add one, or the recording is never paused automatically.',
@@ -165,7 +166,8 @@ const esES: Record<ManagerStringKey, string> = {
   DesktopManagerRefused: 'No se ha guardado: el servidor ha encontrado estos problemas',
   DesktopManagerConflict:
     '{{who}} guardó la versión {{version}} a las {{time}} mientras usted editaba. Recargue para continuar desde su versión; sus cambios sin guardar se perderán.',
-  DesktopManagerConflictUnknown: 'Alguien guardó la versión {{version}} mientras usted editaba. Recargue para continuar desde su versión; sus cambios sin guardar se perderán.',
+  DesktopManagerConflictUnknown:
+    'Alguien guardó la versión {{version}} mientras usted editaba. Recargue para continuar desde su versión; sus cambios sin guardar se perderán.',
   DesktopManagerReload: 'Recargar',
   DesktopManagerFixFirst: 'Corrija los problemas marcados antes de guardar.',
   DesktopManagerEmpty: 'No hay eventos: añada uno o la grabación nunca se pausará automáticamente.',

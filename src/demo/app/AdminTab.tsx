@@ -24,8 +24,8 @@ export function AdminTab({ functionsUrl }: { functionsUrl: string }) {
   return (
     <main className="admin-page">
       <p className="intro">
-        Signed in as the Flex admin <b>{admin?.identity ?? '…'}</b>. Change an event, Save, and go back to the agent: the functions use the saved
-        version within 5 seconds, with no redeploy. Try: edit <b>CVV</b>, set <i>Resume after</i> to 10, Apply, Save; then click into CVV.
+        Signed in as the Flex admin <b>{admin?.identity ?? '…'}</b>. Change an event, Save, and go back to the agent: the functions use the saved version within
+        5 seconds, with no redeploy. Try: edit <b>CVV</b>, set <i>Resume after</i> to 10, Apply, Save; then click into CVV.
       </p>
       {problem && (
         <div className="problem" role="alert">

@@ -30,7 +30,7 @@ export function CallTimeline({ startedAt, endedAt, now, intervals, recordings, l
   const span = Math.max(MIN_SPAN_MS, end - startedAt);
   const x = (time: number) => `${(Math.min(Math.max(time - startedAt, 0), span) / span) * 100}%`;
   const width = (from: number, to: number) => `${(Math.max(0, Math.min(to, startedAt + span) - Math.max(from, startedAt)) / span) * 100}%`;
-  const step = TICK_STEPS_S.find((seconds) => (span / 1000) / seconds <= 6) ?? 3600;
+  const step = TICK_STEPS_S.find((seconds) => span / 1000 / seconds <= 6) ?? 3600;
   const ticks = Array.from({ length: Math.floor(span / 1000 / step) + 1 }, (_, index) => index * step);
 
   return (
@@ -43,7 +43,12 @@ export function CallTimeline({ startedAt, endedAt, now, intervals, recordings, l
             const to = interval.to === null ? end : Date.parse(interval.to);
             const names = interval.holdIds.map((id) => holdName(id, labels)).join(' + ');
             return (
-              <div key={interval.from} className="segment hold" style={{ left: x(from), width: width(from, to) }} title={`${names}: ${clock((from - startedAt) / 1000)}–${clock((to - startedAt) / 1000)}`}>
+              <div
+                key={interval.from}
+                className="segment hold"
+                style={{ left: x(from), width: width(from, to) }}
+                title={`${names}: ${clock((from - startedAt) / 1000)}–${clock((to - startedAt) / 1000)}`}
+              >
                 <span>{names}</span>
               </div>
             );
@@ -62,7 +67,14 @@ export function CallTimeline({ startedAt, endedAt, now, intervals, recordings, l
               const next = recording.history[index + 1];
               const to = next ? Date.parse(next.at) : end;
               if (statusClass(entry.status) === 'off') return null;
-              return <div key={entry.at + entry.status} className={`segment ${statusClass(entry.status)}`} style={{ left: x(from), width: width(from, to) }} title={entry.status} />;
+              return (
+                <div
+                  key={entry.at + entry.status}
+                  className={`segment ${statusClass(entry.status)}`}
+                  style={{ left: x(from), width: width(from, to) }}
+                  title={entry.status}
+                />
+              );
             })}
           </div>
         </div>
@@ -79,9 +91,15 @@ export function CallTimeline({ startedAt, endedAt, now, intervals, recordings, l
         </div>
       </div>
       <div className="legend">
-        <span><i className="swatch on" /> recording</span>
-        <span><i className="swatch paused" /> paused</span>
-        <span><i className="swatch hold" /> hold open (a card field, or a manual pause)</span>
+        <span>
+          <i className="swatch on" /> recording
+        </span>
+        <span>
+          <i className="swatch paused" /> paused
+        </span>
+        <span>
+          <i className="swatch hold" /> hold open (a card field, or a manual pause)
+        </span>
       </div>
     </div>
   );

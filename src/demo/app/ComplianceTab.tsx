@@ -9,7 +9,11 @@ import * as Flex from '@twilio/flex-ui';
 import { ComplianceViewLoader } from '../../components/Compliance';
 
 async function json<T>(method: 'GET' | 'POST', path: string): Promise<T> {
-  const response = await fetch(path, { method, headers: method === 'POST' ? { 'Content-Type': 'application/json' } : undefined, body: method === 'POST' ? '{}' : undefined });
+  const response = await fetch(path, {
+    method,
+    headers: method === 'POST' ? { 'Content-Type': 'application/json' } : undefined,
+    body: method === 'POST' ? '{}' : undefined,
+  });
   const body = (await response.json()) as T & { error?: { message?: string } };
   if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
   return body;
@@ -29,9 +33,9 @@ export function ComplianceTab({ functionsUrl }: { functionsUrl: string }) {
   return (
     <main className="admin-page">
       <p className="intro">
-        Signed in as the Flex supervisor <b>{supervisor?.identity ?? '…'}</b>. Today&apos;s report covers the calls that ended: frank&apos;s card number
-        paused by its field, grace&apos;s CVV pause that failed in a Twilio outage and paused when she clicked again, heidi&apos;s manual pause, ivan&apos;s
-        call with no card entry — and the demo agent&apos;s own calls once they end. Download it as CSV below the charts.
+        Signed in as the Flex supervisor <b>{supervisor?.identity ?? '…'}</b>. Today&apos;s report covers the calls that ended: frank&apos;s card number paused
+        by its field, grace&apos;s CVV pause that failed in a Twilio outage and paused when she clicked again, heidi&apos;s manual pause, ivan&apos;s call with
+        no card entry — and the demo agent&apos;s own calls once they end. Download it as CSV below the charts.
       </p>
       {problem && (
         <div className="problem" role="alert">

@@ -14,8 +14,8 @@ export function CrmInFlex({ live }: { live: boolean }) {
   return (
     <div className="crm-in-flex">
       <p className="muted">
-        The CRM page at <span className="mono">{new URL(url).origin}</span> includes one script tag, <span className="mono">crm-relay.js</span>: entering
-        Card number or CVV posts only the trigger id to this Flex window, which sends it with the agent's Flex token.
+        The CRM page at <span className="mono">{new URL(url).origin}</span> includes one script tag, <span className="mono">crm-relay.js</span>: entering Card
+        number or CVV posts only the trigger id to this Flex window, which sends it with the agent's Flex token.
         {!live && ' Start a call first.'}
       </p>
       <iframe className="crm-frame" src={url} title="CRM page (another origin) with crm-relay.js" data-testid="crm-frame" />

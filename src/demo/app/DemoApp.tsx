@@ -107,12 +107,13 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
     setProblem('Twilio outage simulated: the stand-in fails every try of the next pause. Click into a card field to see what the agent is told.');
   });
 
-  // The demo agent's call: the current one, or a new one on first visit.
+  // The demo agent's call: the current one, or a new one on first visit (once).
   useEffect(() => {
     runAction(async () => {
       const current = await demoApi.call();
       show(current ?? (await demoApi.newCall()));
     })();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // The recordings as Twilio has them: polled while the call is live, read once more when it ends.
@@ -179,173 +180,182 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
 
       {otherPage}
       <div hidden={!!otherPage}>
-      <p className="intro">
-        Click into <b>Card number</b> or <b>CVV</b>: this page's desktop relay signs the trigger (the secret stays on the server) and posts it to
-        the functions, which pause every recording of the call at Twilio — here, the local Twilio stand-in. Leave the field and the recording
-        resumes; stay longer than the configured time and it resumes by itself.
-      </p>
-      {problem && (
-        <div className="problem" role="alert">
-          {problem}
-        </div>
-      )}
+        <p className="intro">
+          Click into <b>Card number</b> or <b>CVV</b>: this page's desktop relay signs the trigger (the secret stays on the server) and posts it to the
+          functions, which pause every recording of the call at Twilio — here, the local Twilio stand-in. Leave the field and the recording resumes; stay longer
+          than the configured time and it resumes by itself.
+        </p>
+        {problem && (
+          <div className="problem" role="alert">
+            {problem}
+          </div>
+        )}
 
-      <main className="grid">
-        <section className="panel flex-panel" aria-label="Twilio Flex">
-          <h2>
-            Twilio Flex <small>the plugin's components, as in the call canvas</small>
-          </h2>
-          <Flex.StorelessThemeProvider themeConf={{}}>
-            <div className="notification-slot">
-              <Flex.NotificationBar />
-            </div>
-            <Flex.TaskContext.Provider value={{ task: task as any }}>
-              {call ? (
-                <div className="call-canvas">
-                  <div className="task-header">
-                    <span className={live ? 'call-icon' : 'call-icon ended'} aria-hidden="true">☎</span>
-                    <div>
-                      <div className="caller">{String(call.attributes.from ?? 'Customer')}</div>
-                      <div className="muted">
-                        {live ? `Inbound call · live ${elapsed(now - startedAt)}` : `Call ended · wrap-up (lasted ${elapsed(Date.parse(call.endedAt as string) - startedAt)})`}
+        <main className="grid">
+          <section className="panel flex-panel" aria-label="Twilio Flex">
+            <h2>
+              Twilio Flex <small>the plugin's components, as in the call canvas</small>
+            </h2>
+            <Flex.StorelessThemeProvider themeConf={{}}>
+              <div className="notification-slot">
+                <Flex.NotificationBar />
+              </div>
+              <Flex.TaskContext.Provider value={{ task: task as unknown as Flex.ITask }}>
+                {call ? (
+                  <div className="call-canvas">
+                    <div className="task-header">
+                      <span className={live ? 'call-icon' : 'call-icon ended'} aria-hidden="true">
+                        ☎
+                      </span>
+                      <div>
+                        <div className="caller">{String(call.attributes.from ?? 'Customer')}</div>
+                        <div className="muted">
+                          {live
+                            ? `Inbound call · live ${elapsed(now - startedAt)}`
+                            : `Call ended · wrap-up (lasted ${elapsed(Date.parse(call.endedAt as string) - startedAt)})`}
+                        </div>
                       </div>
                     </div>
+                    <RecordingIndicator />
+                    <div className="canvas-actions">
+                      <RecordingControlButton />
+                      <span className="muted">Pause / resume yourself (Ctrl+Shift+P)</span>
+                    </div>
+                    <dl className="sids">
+                      <dt>Task</dt>
+                      <dd>{call.taskSid}</dd>
+                      <dt>Call</dt>
+                      <dd>{call.callSid}</dd>
+                    </dl>
                   </div>
-                  <RecordingIndicator />
-                  <div className="canvas-actions">
-                    <RecordingControlButton />
-                    <span className="muted">Pause / resume yourself (Ctrl+Shift+P)</span>
-                  </div>
-                  <dl className="sids">
-                    <dt>Task</dt>
-                    <dd>{call.taskSid}</dd>
-                    <dt>Call</dt>
-                    <dd>{call.callSid}</dd>
-                  </dl>
-                </div>
-              ) : (
-                <p className="muted">Connecting a call…</p>
-              )}
-            </Flex.TaskContext.Provider>
-          </Flex.StorelessThemeProvider>
-        </section>
+                ) : (
+                  <p className="muted">Connecting a call…</p>
+                )}
+              </Flex.TaskContext.Provider>
+            </Flex.StorelessThemeProvider>
+          </section>
 
-        <section className="panel crm-panel" aria-label="CRM">
-          <h2>
-            CRM <small>take a payment</small>
-          </h2>
-          <div className="crm-mode" role="radiogroup" aria-label="Card fields send their triggers through">
-            <label>
-              <input type="radio" name="crm-mode" checked={crmMode === 'desktop'} onChange={() => setCrmMode('desktop')} /> Desktop agent (signed relay)
-            </label>
-            <label>
-              <input type="radio" name="crm-mode" checked={crmMode === 'crm-relay'} onChange={() => setCrmMode('crm-relay')} /> CRM in Flex (crm-relay.js, no desktop agent)
-            </label>
-          </div>
-          {crmMode === 'crm-relay' ? (
-            <CrmInFlex key={call?.callSid} live={live} />
-          ) : (
-            <PaymentForm
-              key={call?.callSid} // a new call, a new customer: an empty form
-              onTrigger={(trigger) => void relay(trigger)}
-              disabled={!live}
-              recording={
-                <>
-                  <i className="dot" style={{ background: toneColors[description.tone] }} /> {live ? shortState[description.tone] : 'No live call'}
-                </>
-              }
-            />
-          )}
-        </section>
+          <section className="panel crm-panel" aria-label="CRM">
+            <h2>
+              CRM <small>take a payment</small>
+            </h2>
+            <div className="crm-mode" role="radiogroup" aria-label="Card fields send their triggers through">
+              <label>
+                <input type="radio" name="crm-mode" checked={crmMode === 'desktop'} onChange={() => setCrmMode('desktop')} /> Desktop agent (signed relay)
+              </label>
+              <label>
+                <input type="radio" name="crm-mode" checked={crmMode === 'crm-relay'} onChange={() => setCrmMode('crm-relay')} /> CRM in Flex (crm-relay.js, no
+                desktop agent)
+              </label>
+            </div>
+            {crmMode === 'crm-relay' ? (
+              <CrmInFlex key={call?.callSid} live={live} />
+            ) : (
+              <PaymentForm
+                key={call?.callSid} // a new call, a new customer: an empty form
+                onTrigger={(trigger) => void relay(trigger)}
+                disabled={!live}
+                recording={
+                  <>
+                    <i className="dot" style={{ background: toneColors[description.tone] }} /> {live ? shortState[description.tone] : 'No live call'}
+                  </>
+                }
+              />
+            )}
+          </section>
 
-        <section className="panel wide" aria-label="Call timeline">
-          <h2>
-            Call timeline <small>paused intervals from the functions; each recording's status from Twilio</small>
-          </h2>
-          {call && (
-            <CallTimeline
-              startedAt={startedAt}
-              endedAt={call.endedAt ? Date.parse(call.endedAt) : null}
-              now={now}
-              intervals={status?.intervals ?? []}
-              recordings={recordings.map((recording) => ({ ...recording, kind: kinds.get(recording.sid) }))}
-              labels={HOLD_LABELS}
-            />
-          )}
-        </section>
+          <section className="panel wide" aria-label="Call timeline">
+            <h2>
+              Call timeline <small>paused intervals from the functions; each recording's status from Twilio</small>
+            </h2>
+            {call && (
+              <CallTimeline
+                startedAt={startedAt}
+                endedAt={call.endedAt ? Date.parse(call.endedAt) : null}
+                now={now}
+                intervals={status?.intervals ?? []}
+                recordings={recordings.map((recording) => ({ ...recording, kind: kinds.get(recording.sid) }))}
+                labels={HOLD_LABELS}
+              />
+            )}
+          </section>
 
-        <section className="panel" aria-label="Recordings at Twilio">
-          <h2>
-            Recordings at Twilio <small>GET /__standin/recordings/&lt;sid&gt;, live</small>
-          </h2>
-          <table className="table" data-testid="recordings">
-            <thead>
-              <tr>
-                <th>Recording</th>
-                <th>Kind</th>
-                <th>Status</th>
-                <th>Pauses</th>
-                <th>Last change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recordings.map((recording) => (
-                <tr key={recording.sid} data-testid={`recording-${recording.sid}`}>
-                  <td className="mono">{recording.sid.slice(0, 14)}…</td>
-                  <td>{kinds.get(recording.sid) ?? '—'}</td>
-                  <td>
-                    <span className={`badge ${recording.status}`} data-testid="recording-status">
-                      {recording.status}
-                    </span>
-                  </td>
-                  <td>{recording.history.filter((item) => item.status === 'paused').length}</td>
-                  <td>{recording.history.length > 0 ? time(recording.history[recording.history.length - 1].at) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-
-        <section className="panel" aria-label="Desktop relay">
-          <h2>
-            Desktop relay <small>signed signals to POST /desktop-event</small>
-          </h2>
-          {signals.length === 0 ? (
-            <p className="muted">
-              {crmMode === 'crm-relay'
-                ? 'The CRM in Flex needs no desktop relay: the plugin sends its signals itself, with the agent’s Flex token.'
-                : 'No signals yet: click into Card number.'}
-            </p>
-          ) : (
-            <table className="table" data-testid="signals">
+          <section className="panel" aria-label="Recordings at Twilio">
+            <h2>
+              Recordings at Twilio <small>GET /__standin/recordings/&lt;sid&gt;, live</small>
+            </h2>
+            <table className="table" data-testid="recordings">
               <thead>
                 <tr>
-                  <th>Time</th>
-                  <th>Trigger</th>
-                  <th>Answer</th>
-                  <th>Took</th>
+                  <th>Recording</th>
+                  <th>Kind</th>
+                  <th>Status</th>
+                  <th>Pauses</th>
+                  <th>Last change</th>
                 </tr>
               </thead>
               <tbody>
-                {signals.map((signal) => (
-                  <tr key={signal.id}>
-                    <td>{time(signal.at)}</td>
-                    <td className="mono">{signal.trigger}</td>
+                {recordings.map((recording) => (
+                  <tr key={recording.sid} data-testid={`recording-${recording.sid}`}>
+                    <td className="mono">{recording.sid.slice(0, 14)}…</td>
+                    <td>{kinds.get(recording.sid) ?? '—'}</td>
                     <td>
-                      {signal.status === undefined
-                        ? 'sending…'
-                        : signal.status === 200
-                          ? `${signal.answer?.outcome} · recording ${signal.answer?.recording}`
-                          : <span className="error-text">{signal.status || 'no answer'} {signal.answer?.error?.code}</span>}
+                      <span className={`badge ${recording.status}`} data-testid="recording-status">
+                        {recording.status}
+                      </span>
                     </td>
-                    <td>{signal.ms === undefined ? '' : `${signal.ms} ms`}</td>
+                    <td>{recording.history.filter((item) => item.status === 'paused').length}</td>
+                    <td>{recording.history.length > 0 ? time(recording.history[recording.history.length - 1].at) : '—'}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          )}
-        </section>
-      </main>
+          </section>
+
+          <section className="panel" aria-label="Desktop relay">
+            <h2>
+              Desktop relay <small>signed signals to POST /desktop-event</small>
+            </h2>
+            {signals.length === 0 ? (
+              <p className="muted">
+                {crmMode === 'crm-relay'
+                  ? 'The CRM in Flex needs no desktop relay: the plugin sends its signals itself, with the agent’s Flex token.'
+                  : 'No signals yet: click into Card number.'}
+              </p>
+            ) : (
+              <table className="table" data-testid="signals">
+                <thead>
+                  <tr>
+                    <th>Time</th>
+                    <th>Trigger</th>
+                    <th>Answer</th>
+                    <th>Took</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {signals.map((signal) => (
+                    <tr key={signal.id}>
+                      <td>{time(signal.at)}</td>
+                      <td className="mono">{signal.trigger}</td>
+                      <td>
+                        {signal.status === undefined ? (
+                          'sending…'
+                        ) : signal.status === 200 ? (
+                          `${signal.answer?.outcome} · recording ${signal.answer?.recording}`
+                        ) : (
+                          <span className="error-text">
+                            {signal.status || 'no answer'} {signal.answer?.error?.code}
+                          </span>
+                        )}
+                      </td>
+                      <td>{signal.ms === undefined ? '' : `${signal.ms} ms`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </main>
       </div>
     </div>
   );

@@ -56,7 +56,9 @@ export function PaymentForm({ onTrigger, disabled, recording }: PaymentFormProps
   return (
     <form ref={formRef} className="payment" onSubmit={submit} onChange={() => setDone(false)} autoComplete="off">
       <div className="customer">
-        <div className="avatar" aria-hidden="true">JR</div>
+        <div className="avatar" aria-hidden="true">
+          JR
+        </div>
         <div>
           <div className="customer-name">Jordan Rivera</div>
           <div className="muted">Account 4471 · Premium plan · balance due $129.00</div>

@@ -12,7 +12,11 @@ import type { DemoPageConfig } from '../server';
 import { startPlugin } from './flexHost';
 
 async function json<T>(method: 'GET' | 'POST', path: string): Promise<T> {
-  const response = await fetch(path, { method, headers: method === 'POST' ? { 'Content-Type': 'application/json' } : undefined, body: method === 'POST' ? '{}' : undefined });
+  const response = await fetch(path, {
+    method,
+    headers: method === 'POST' ? { 'Content-Type': 'application/json' } : undefined,
+    body: method === 'POST' ? '{}' : undefined,
+  });
   const body = (await response.json()) as T & { error?: { message?: string } };
   if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
   return body;
@@ -27,8 +31,8 @@ export async function renderSupervisorPage(config: DemoPageConfig, root: HTMLEle
       <Flex.StorelessThemeProvider themeConf={{}}>
         <main className="supervisor-page" aria-label="Recording Controls (supervisor)">
           <p className="intro">
-            Signed in as the Flex supervisor <b>{user.identity}</b>: every live call, from Sync as it changes. Bob&apos;s call is paused by his card
-            number field; Carol&apos;s pause failed, so her call records on; Dave&apos;s call went to Erin. Force resume Bob&apos;s, or pause one yourself.
+            Signed in as the Flex supervisor <b>{user.identity}</b>: every live call, from Sync as it changes. Bob&apos;s call is paused by his card number
+            field; Carol&apos;s pause failed, so her call records on; Dave&apos;s call went to Erin. Force resume Bob&apos;s, or pause one yourself.
           </p>
           <SupervisorView />
         </main>

@@ -1,4 +1,5 @@
 /** The small event emitter twilio-sync's objects are: `on`, `removeListener`, and events emitted to them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners take whatever the event carries, as twilio-sync's do
 type Listener = (...args: any[]) => void;
 
 export class Emitter {

@@ -20,15 +20,7 @@
  * The stream's state is the client's `connectionState`: while it reconnects the plugin treats
  * the subscriptions as broken, and opens them again (a fresh read) once it is back.
  */
-import type {
-  SyncClientLike,
-  SyncConnectionState,
-  SyncDocumentLike,
-  SyncErrorLike,
-  SyncMapItemLike,
-  SyncMapLike,
-  SyncPaginatorLike,
-} from '../../flex/types';
+import type { SyncClientLike, SyncConnectionState, SyncDocumentLike, SyncErrorLike, SyncMapItemLike, SyncMapLike, SyncPaginatorLike } from '../../flex/types';
 
 import { Emitter } from './emitter';
 
@@ -128,7 +120,10 @@ const ABOUT_TO_EXPIRE_MS = 60_000;
 /** The service and expiry a Sync access token names (its payload, unverified: the stand-in checks it). */
 function grantOf(token: string): { serviceSid?: string; expiresAt?: number } {
   try {
-    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown; grants?: { data_sync?: { service_sid?: unknown } } };
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as {
+      exp?: unknown;
+      grants?: { data_sync?: { service_sid?: unknown } };
+    };
     const serviceSid = payload.grants?.data_sync?.service_sid;
     return { serviceSid: typeof serviceSid === 'string' ? serviceSid : undefined, expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
   } catch {
@@ -230,7 +225,9 @@ export class StandinSyncClient extends Emitter implements SyncClientLike {
   async map({ id }: { id: string; mode: 'open_existing' }): Promise<SyncMapLike> {
     this.connect();
     await this.connected;
-    const body = (await this.read(`/__standin/sync/maps/${encodeURIComponent(id)}/items`, id)) as { items: Array<{ key: string; revision: string; data: unknown }> };
+    const body = (await this.read(`/__standin/sync/maps/${encodeURIComponent(id)}/items`, id)) as {
+      items: Array<{ key: string; revision: string; data: unknown }>;
+    };
     const items = new Map(body.items.map((item) => [item.key, { revision: String(item.revision), data: item.data }]));
     for (const [name, seen] of this.recent) {
       if (!name.startsWith(`m:${id}\u0000`)) continue;

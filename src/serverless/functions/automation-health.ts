@@ -3,8 +3,11 @@ import { API_BODY_LIMITS } from '../lib/api/recordingControls';
 import { automationHealth } from '../lib/api/automationHealth';
 import { servicesFor } from '../lib/runtime';
 
-export const handler = functionShell({ name: 'automation-health', invalidCode: 'invalid_request', limits: API_BODY_LIMITS, cors: true }, async (context, request) => {
-  // Credentials never come from the URL (it ends up in logs).
-  if (fromUrl(request, 'Token')) return errorResult(401, 'unauthenticated', 'send the Flex token in the body or as a Token header, never in the URL');
-  return automationHealth({ ...servicesFor(context), now: () => new Date() }, request);
-});
+export const handler = functionShell(
+  { name: 'automation-health', invalidCode: 'invalid_request', limits: API_BODY_LIMITS, cors: true },
+  async (context, request) => {
+    // Credentials never come from the URL (it ends up in logs).
+    if (fromUrl(request, 'Token')) return errorResult(401, 'unauthenticated', 'send the Flex token in the body or as a Token header, never in the URL');
+    return automationHealth({ ...servicesFor(context), now: () => new Date() }, request);
+  },
+);

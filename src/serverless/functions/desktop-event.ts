@@ -4,7 +4,10 @@ import { functionShell } from '../lib/http';
 import { servicesFor } from '../lib/runtime';
 
 // cors: the plugin relays CRM fields from the browser, with the agent's Flex token (docs/api.md, *Desktop events*).
-export const handler = functionShell({ name: 'desktop-event', invalidCode: 'invalid_event', limits: DESKTOP_EVENT_LIMITS, cors: true }, async (context, request) => {
-  const services = servicesFor(context);
-  return handleDesktopEvent({ ...services, config: services.configs.forSignals(), now: () => new Date(), log: console.log }, request);
-});
+export const handler = functionShell(
+  { name: 'desktop-event', invalidCode: 'invalid_event', limits: DESKTOP_EVENT_LIMITS, cors: true },
+  async (context, request) => {
+    const services = servicesFor(context);
+    return handleDesktopEvent({ ...services, config: services.configs.forSignals(), now: () => new Date(), log: console.log }, request);
+  },
+);

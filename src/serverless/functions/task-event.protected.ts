@@ -10,20 +10,23 @@ import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
  * recording_controls when a task ends. Protected: Twilio checks X-Twilio-Signature before it runs
  * (and so does the local runtime).
  */
-export const handler = functionShell({ name: 'task-event', invalidCode: 'invalid_request', limits: EVENT_STREAMS_LIMITS, arrays: true }, async (context, { body }) => {
-  const services = servicesFor(context);
-  const deps = taskEventDeps(services);
-  if (!deps) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
-  const { syncService } = services;
-  return unlessSyncMisconfigured(syncService, async () => {
-    try {
-      const streamed = eventStreamsEvents(body);
-      return streamed ? await inTaskOrder(deps, streamed) : await taskEvent(deps, body);
-    } catch {
-      return errorResult(502, 'recording_update_failed', 'the task could not be updated; TaskRouter will retry');
-    }
-  });
-});
+export const handler = functionShell(
+  { name: 'task-event', invalidCode: 'invalid_request', limits: EVENT_STREAMS_LIMITS, arrays: true },
+  async (context, { body }) => {
+    const services = servicesFor(context);
+    const deps = taskEventDeps(services);
+    if (!deps) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+    const { syncService } = services;
+    return unlessSyncMisconfigured(syncService, async () => {
+      try {
+        const streamed = eventStreamsEvents(body);
+        return streamed ? await inTaskOrder(deps, streamed) : await taskEvent(deps, body);
+      } catch {
+        return errorResult(502, 'recording_update_failed', 'the task could not be updated; TaskRouter will retry');
+      }
+    });
+  },
+);
 
 /**
  * A batch's events, each task's in the order they happened (a transfer's end before the next

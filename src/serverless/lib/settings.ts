@@ -25,7 +25,10 @@ export interface Settings {
 export type Env = Record<string, string | undefined>;
 
 const list = (value: string | undefined): string[] =>
-  (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 
 /**
  * The stand-in redirect is honoured only for this machine, so a local setting deployed by

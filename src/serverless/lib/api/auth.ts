@@ -92,7 +92,9 @@ export class Authenticator {
   /** An administrator's key (`RECORDING_CONTROLS_ADMIN_KEYS`): only the configuration endpoints take it. */
   adminKey(authorization: string | undefined): Authentication {
     const key = matchKey(this.settings.adminKeys, authorization);
-    return key !== undefined && key > 0 ? { ok: true, caller: { kind: 'api', key, privileged: true, admin: true } } : { ok: false, message: 'the API key is not valid' };
+    return key !== undefined && key > 0
+      ? { ok: true, caller: { kind: 'api', key, privileged: true, admin: true } }
+      : { ok: false, message: 'the API key is not valid' };
   }
 
   async authenticate(authorization: string | undefined, token: string | undefined): Promise<Authentication> {

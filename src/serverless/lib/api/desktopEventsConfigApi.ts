@@ -44,7 +44,8 @@ type Admission = { ok: true; caller: Caller } | { ok: false; result: HttpResult 
  * came from the URL, which ends up in logs, is refused.
  */
 async function admit(deps: ConfigApiDeps, request: ConfigApiRequest, who: 'save' | 'read' | 'any-user'): Promise<Admission> {
-  if (fromUrl(request, 'Token')) return { ok: false, result: errorResult(401, 'unauthenticated', 'send the Flex token in the body or a Token header, never in the URL') };
+  if (fromUrl(request, 'Token'))
+    return { ok: false, result: errorResult(401, 'unauthenticated', 'send the Flex token in the body or a Token header, never in the URL') };
   const credentials = credentialsOf(request.headers, request.body.Token);
   if (!credentials.ok) return { ok: false, result: errorResult(401, 'unauthenticated', credentials.message) };
   // An admin key is tried first: it is no API key, so the API would refuse it.
@@ -58,10 +59,20 @@ async function admit(deps: ConfigApiDeps, request: ConfigApiRequest, who: 'save'
   const { caller } = authentication;
   if (who === 'any-user') return { ok: true, caller };
   if (caller.kind === 'flex' && !caller.roles.includes('admin')) {
-    return { ok: false, result: errorResult(403, 'forbidden', 'only Flex admins and API keys read desktop item events, and only Flex admins and admin keys save them') };
+    return {
+      ok: false,
+      result: errorResult(403, 'forbidden', 'only Flex admins and API keys read desktop item events, and only Flex admins and admin keys save them'),
+    };
   }
   if (who === 'save' && caller.kind === 'api' && !caller.admin) {
-    return { ok: false, result: errorResult(403, 'forbidden', 'this API key may read the configuration, not change it: saves take a Flex admin or a key of RECORDING_CONTROLS_ADMIN_KEYS') };
+    return {
+      ok: false,
+      result: errorResult(
+        403,
+        'forbidden',
+        'this API key may read the configuration, not change it: saves take a Flex admin or a key of RECORDING_CONTROLS_ADMIN_KEYS',
+      ),
+    };
   }
   return { ok: true, caller };
 }
@@ -74,7 +85,9 @@ const configBody = (config: ConfigInForce): Record<string, unknown> =>
 
 /** Twilio Sync did not answer: nothing was changed, the caller may try again. */
 function syncFailed(deps: ConfigApiDeps, what: string, error: unknown): HttpResult {
-  (deps.log ?? console.error)(`desktop-events/${what} failed: ${error instanceof Error ? error.name : 'error'} ${httpStatus(error) ?? ''} ${twilioCode(error) ?? ''}`);
+  (deps.log ?? console.error)(
+    `desktop-events/${what} failed: ${error instanceof Error ? error.name : 'error'} ${httpStatus(error) ?? ''} ${twilioCode(error) ?? ''}`,
+  );
   return errorResult(502, 'config_unavailable', 'Twilio Sync did not answer; nothing was changed. Try again.');
 }
 
@@ -112,13 +125,25 @@ export async function handleDesktopEventsConfig(deps: ConfigApiDeps, request: Co
 
   const checked = checkSave(request.body);
   if (!checked.ok) {
-    return { status: 400, body: { error: { code: 'invalid_config', message: `the configuration has ${checked.problems.length} problem(s); nothing was saved`, problems: checked.problems } } };
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_config',
+          message: `the configuration has ${checked.problems.length} problem(s); nothing was saved`,
+          problems: checked.problems,
+        },
+      },
+    };
   }
   try {
     const result = await deps.configs.save(checked.version, checked.config, savedBy(admission.caller));
     if (result.ok) return { status: 200, body: configBody(result.saved) };
     if (result.reason === 'invalid') {
-      return { status: 400, body: { error: { code: 'invalid_config', message: 'the configuration cannot be stored; nothing was saved', problems: result.problems } } };
+      return {
+        status: 400,
+        body: { error: { code: 'invalid_config', message: 'the configuration cannot be stored; nothing was saved', problems: result.problems } },
+      };
     }
     const current = result.current;
     const who = current && 'updatedBy' in current && current.version > 0 ? ` (saved by ${current.updatedBy} at ${current.updatedAt})` : '';

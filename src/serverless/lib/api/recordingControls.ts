@@ -73,8 +73,14 @@ const fromForm = <T extends z.ZodType>(schema: T) =>
 /** What every request on a call carries: the Flex token (or an API key in a header) and the call's or task's sid. */
 export const callFields = {
   Token: z.string().min(1).max(8192).optional(),
-  callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits').optional(),
-  taskSid: z.string().regex(/^WT[0-9a-fA-F]{32}$/, 'must be WT followed by 32 hex digits').optional(),
+  callSid: z
+    .string()
+    .regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits')
+    .optional(),
+  taskSid: z
+    .string()
+    .regex(/^WT[0-9a-fA-F]{32}$/, 'must be WT followed by 32 hex digits')
+    .optional(),
 };
 const MAX_METADATA_KEYS = 20;
 /** What each verb accepts; nothing else is. */
@@ -86,10 +92,25 @@ export const VERB_BODIES = {
   stop: z.strictObject(callFields),
   tags: z.strictObject({
     ...callFields,
-    tags: fromForm(z.array(z.string().regex(/^[\p{L}\p{N} _.:-]{1,64}$/u, 'each tag: 1–64 letters, digits, space, _ . : -').refine(noCardNumber, CARD_NUMBER)).max(20)).optional(),
+    tags: fromForm(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^[\p{L}\p{N} _.:-]{1,64}$/u, 'each tag: 1–64 letters, digits, space, _ . : -')
+            .refine(noCardNumber, CARD_NUMBER),
+        )
+        .max(20),
+    ).optional(),
     metadata: fromForm(
       z
-        .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'each key: 1–64 of A-Z a-z 0-9 _ . : -').refine(noCardNumber, CARD_NUMBER), freeText(256))
+        .record(
+          z
+            .string()
+            .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'each key: 1–64 of A-Z a-z 0-9 _ . : -')
+            .refine(noCardNumber, CARD_NUMBER),
+          freeText(256),
+        )
         .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`),
     ).optional(),
   }),
@@ -111,7 +132,9 @@ export const API_BODY_LIMITS: JsonLimits = { maxDepth: 3, maxBytes: 32 * 1024 };
  * metadata key is never named — it could be the very data being refused.
  */
 const placeOf = (path: PropertyKey[]): string =>
-  path.length === 0 ? 'body' : [safeFieldName(String(path[0])), ...path.slice(1).map((part) => (typeof part === 'number' ? String(part) : '(a key)'))].join('.');
+  path.length === 0
+    ? 'body'
+    : [safeFieldName(String(path[0])), ...path.slice(1).map((part) => (typeof part === 'number' ? String(part) : '(a key)'))].join('.');
 
 /** Our own words per problem: zod's default messages may quote what was sent. */
 function problemOf(issue: z.core.$ZodIssue): string {
@@ -144,10 +167,12 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
     if (!deps.reports) return errorResult(500, 'not_configured', 'SYNC_SERVICE_SID is not set');
     return report(deps.reports, caller, body as unknown as ReportRequest, deps.now()).catch((error: unknown) => {
       console.error(`recording-controls/report failed: ${error instanceof Error ? error.name : 'error'} ${twilioCode(error) ?? ''}`);
-      return errorResult(502, 'recording_update_failed', 'Twilio Sync did not answer the report\'s reads: ask again');
+      return errorResult(502, 'recording_update_failed', "Twilio Sync did not answer the report's reads: ask again");
     });
   }
-  return onCallerCall(`recording-controls/${verb}`, deps, caller, body, async (found) => VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, await config));
+  return onCallerCall(`recording-controls/${verb}`, deps, caller, body, async (found) =>
+    VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, await config),
+  );
 }
 
 /** The caller, from an API key or a Flex token (`Token`), once the Sync service is known fit to keep the state. */
@@ -231,7 +256,10 @@ const pause: VerbHandler = async ({ control }, found, caller, body, rules = { ev
   const result = await control.change(found.call, {
     pauseFirst: true,
     tally: { opens: [hold.id] },
-    change: (record, now) => ({ ...record, ...openHold(expireHolds(record, now), { ...hold, durationSeconds, ...(typeof body.reason === 'string' && { reason: body.reason }) }, now) }),
+    change: (record, now) => ({
+      ...record,
+      ...openHold(expireHolds(record, now), { ...hold, durationSeconds, ...(typeof body.reason === 'string' && { reason: body.reason }) }, now),
+    }),
   });
   return changeAnswer(found, result);
 };

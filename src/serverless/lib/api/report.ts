@@ -22,7 +22,8 @@ export async function report(reports: ReportStore, caller: Caller, request: Repo
   const to = new Date(request.to);
   if (from.getTime() >= to.getTime()) return errorResult(400, 'invalid_request', 'to: must be after from');
   const days = daysOf(from, to);
-  if (days.length > MAX_REPORT_DAYS) return errorResult(400, 'invalid_request', `the range touches ${days.length} UTC days: ask for ${MAX_REPORT_DAYS} at most`);
+  if (days.length > MAX_REPORT_DAYS)
+    return errorResult(400, 'invalid_request', `the range touches ${days.length} UTC days: ask for ${MAX_REPORT_DAYS} at most`);
   const groupBy = request.groupBy ?? 'day';
   // The summaries have no agents: a report by agent reads every agent's day.
   const figures = groupBy === 'agent' ? await reports.read(days) : await reports.dayFigures(days, { byQueue: groupBy === 'queue', now });

@@ -31,7 +31,10 @@ export interface SyncTokenDeps {
 }
 
 export function mintSyncToken(settings: Settings, identity: string): string {
-  const token = new twilio.jwt.AccessToken(settings.accountSid, settings.apiKeySid as string, settings.apiKeySecret as string, { identity, ttl: SYNC_TOKEN_TTL_SECONDS });
+  const token = new twilio.jwt.AccessToken(settings.accountSid, settings.apiKeySid as string, settings.apiKeySecret as string, {
+    identity,
+    ttl: SYNC_TOKEN_TTL_SECONDS,
+  });
   token.addGrant(new twilio.jwt.AccessToken.SyncGrant({ serviceSid: settings.syncServiceSid }));
   return token.toJwt();
 }
@@ -40,7 +43,12 @@ export async function handleSyncToken(deps: SyncTokenDeps, request: FunctionRequ
   const { settings } = deps;
   if (fromUrl(request, 'Token')) return errorResult(401, 'unauthenticated', 'send the Flex token in the body or a Token header, never in the URL');
   const unknown = Object.keys(request.body).filter((key) => !SYNC_TOKEN_FIELDS.includes(key));
-  if (unknown.length > 0) return errorResult(400, 'invalid_request', `unknown field(s): ${unknown.map((key) => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)')).join(', ')}`);
+  if (unknown.length > 0)
+    return errorResult(
+      400,
+      'invalid_request',
+      `unknown field(s): ${unknown.map((key) => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)')).join(', ')}`,
+    );
   if (!settings.apiKeySid || !API_KEY_SID.test(settings.apiKeySid) || !settings.apiKeySecret) {
     return errorResult(500, 'not_configured', 'TWILIO_API_KEY (SK…) and TWILIO_API_SECRET are not set: they sign the Sync tokens');
   }

@@ -212,7 +212,12 @@ export function withFirstRecordings(record: CallRecord, states: RecordingState[]
 /** Nothing Twilio confirmed differs from what the record says: writing it again would change nothing. */
 const confirmsRecord = (record: CallRecord, states: RecordingState[]): boolean => {
   const confirmed = withConfirmed(record, states);
-  return !record.outOfSync && confirmed.recording === record.recording && JSON.stringify(confirmed.recordings) === JSON.stringify(record.recordings) && confirmed.call.conferenceSid === record.call.conferenceSid;
+  return (
+    !record.outOfSync &&
+    confirmed.recording === record.recording &&
+    JSON.stringify(confirmed.recordings) === JSON.stringify(record.recordings) &&
+    confirmed.call.conferenceSid === record.call.conferenceSid
+  );
 };
 
 export interface CallControlOptions {
@@ -302,7 +307,9 @@ export class CallControl {
     alongside?: (committed: Committed | null) => Promise<unknown>,
   ): Promise<Committed | null> {
     const copy = this.copyAlongside();
-    const committed = await this.store.commit(callSid, change, base, (next, conflicts) => copy.offer(next, conflicts, this.index?.copiesInOne(next) === true, false));
+    const committed = await this.store.commit(callSid, change, base, (next, conflicts) =>
+      copy.offer(next, conflicts, this.index?.copiesInOne(next) === true, false),
+    );
     await Promise.all([copy.done(), committed?.changed && !copy.landed(committed) ? this.indexed(committed.record) : undefined, alongside?.(committed)]);
     return committed;
   }
@@ -312,10 +319,14 @@ export class CallControl {
    * once: so the document and the live index say "recording" before anyone paused.
    */
   async noteRecordings(callSid: string, states: RecordingState[], base?: StoredRecord | null): Promise<void> {
-    await this.commit(callSid, (current) => {
-      const noted = current && withFirstRecordings(current, states);
-      return noted === current ? null : noted;
-    }, base);
+    await this.commit(
+      callSid,
+      (current) => {
+        const noted = current && withFirstRecordings(current, states);
+        return noted === current ? null : noted;
+      },
+      base,
+    );
   }
 
   /**
@@ -346,7 +357,12 @@ export class CallControl {
   }
 
   /** A refused request: our early pause may contradict the ledger, so the recordings go back to what it says. */
-  private async refused(call: LiveCall, refusal: 'moved' | { conflict: boolean; answer?: Response }, sent: unknown, latest: CallRecord | null): Promise<ChangeResult> {
+  private async refused(
+    call: LiveCall,
+    refusal: 'moved' | { conflict: boolean; answer?: Response },
+    sent: unknown,
+    latest: CallRecord | null,
+  ): Promise<ChangeResult> {
     const after = sent ? await this.restore(call) : latest;
     if (refusal === 'moved') throw new CallMovedError();
     return { duplicate: true, conflict: refusal.conflict, ...(refusal.answer && { answer: refusal.answer }), latest: after };
@@ -529,7 +545,11 @@ export class CallControl {
     signal: ChangeRequest['signal'],
     decidedAtMs: number,
   ): Promise<{ states?: RecordingState[]; landedInTime: boolean }> {
-    const live: LiveCall = { ...call, conferenceSid: call.conferenceSid ?? committed.record.call.conferenceSid, taskSid: call.taskSid ?? committed.record.call.taskSid };
+    const live: LiveCall = {
+      ...call,
+      conferenceSid: call.conferenceSid ?? committed.record.call.conferenceSid,
+      taskSid: call.taskSid ?? committed.record.call.taskSid,
+    };
     let states: RecordingState[];
     let uncertain = false;
     try {
@@ -570,8 +590,9 @@ export class CallControl {
     if (!tally?.opens?.length) return;
     const opens = tally.opens;
     try {
-      await this.commit(callSid, (current) =>
-        current && { ...current, evidence: withTaskEvidence(current.evidence, current.call, (evidence) => tallyFailedPause(evidence, opens)) },
+      await this.commit(
+        callSid,
+        (current) => current && { ...current, evidence: withTaskEvidence(current.evidence, current.call, (evidence) => tallyFailedPause(evidence, opens)) },
       );
     } catch {
       this.log(`call ${callSid}: a failed pause could not be counted (Sync did not answer)`);
@@ -661,7 +682,11 @@ export class CallControl {
     let current = stored;
     let states: RecordingState[] = [];
     // The ledger may know the conference when the caller does not (found late, or by an earlier signal).
-    const live: LiveCall = { ...call, conferenceSid: call.conferenceSid ?? stored?.record.call.conferenceSid, taskSid: call.taskSid ?? stored?.record.call.taskSid };
+    const live: LiveCall = {
+      ...call,
+      conferenceSid: call.conferenceSid ?? stored?.record.call.conferenceSid,
+      taskSid: call.taskSid ?? stored?.record.call.taskSid,
+    };
     const done = async (record: CallRecord | null, copied = false) => {
       await copy.done();
       if (record && !copied) await this.indexed(record, quiet);

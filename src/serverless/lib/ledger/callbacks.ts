@@ -52,7 +52,14 @@ const UNKNOWN_QUEUE = '(no queue)';
  * Function invocation for nothing. Reservation ends are handled too, if a workspace sends them.
  */
 export const TASK_EVENTS = ['reservation.accepted', 'task.updated', ...ENDING_EVENTS];
-const RESERVATION_ENDS = ['reservation.wrapup', 'reservation.completed', 'reservation.canceled', 'reservation.rescinded', 'reservation.timeout', 'reservation.rejected'];
+const RESERVATION_ENDS = [
+  'reservation.wrapup',
+  'reservation.completed',
+  'reservation.canceled',
+  'reservation.rescinded',
+  'reservation.timeout',
+  'reservation.rejected',
+];
 
 export interface TaskEventDeps {
   client: TwilioClient;
@@ -105,7 +112,8 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
   const agent = agentOf(event);
   if (event.EventType === 'reservation.accepted' && agent) return reservationAccepted(deps, { ...call, agent });
   // Only an assigned task's conference matters; later updates (our own record at the end among them) cost nothing.
-  if (event.EventType === 'task.updated') return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned' ? { status: 204, body: '' } : taskUpdated(deps, call);
+  if (event.EventType === 'task.updated')
+    return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned' ? { status: 204, body: '' } : taskUpdated(deps, call);
   if (RESERVATION_ENDS.includes(event.EventType) && agent) {
     await deps.index.clearAgentCall(agent, call.callSid);
     return { status: 204, body: '' };
@@ -260,18 +268,28 @@ async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string
     record.recordings.filter((recording): recording is KnownRecording & { startedAt: string } => typeof recording.startedAt === 'string'),
     intervals,
   );
-  const recorded = mergeTaskAttributes(deps.client, deps.workspaceSid, call.taskSid, (attributes) => ({
-    ...attributes,
-    recording_controls: {
-      ...((attributes.recording_controls as Record<string, unknown> | undefined) ?? {}),
-      call_sid: call.callSid,
-      ended_at: endedAt.toISOString(),
-      holds: record.holds,
-      exposure: { count: evidence.exposure.count, p50_ms: quantileMs(evidence.exposure, 0.5), max_ms: evidence.exposure.count ? evidence.exposure.maxMs : null },
-      failed_pauses: evidence.failedPauses,
-      ...fittedIntervals(call.callSid, intervals, timeline),
-    },
-  }), taskRead);
+  const recorded = mergeTaskAttributes(
+    deps.client,
+    deps.workspaceSid,
+    call.taskSid,
+    (attributes) => ({
+      ...attributes,
+      recording_controls: {
+        ...((attributes.recording_controls as Record<string, unknown> | undefined) ?? {}),
+        call_sid: call.callSid,
+        ended_at: endedAt.toISOString(),
+        holds: record.holds,
+        exposure: {
+          count: evidence.exposure.count,
+          p50_ms: quantileMs(evidence.exposure, 0.5),
+          max_ms: evidence.exposure.count ? evidence.exposure.maxMs : null,
+        },
+        failed_pauses: evidence.failedPauses,
+        ...fittedIntervals(call.callSid, intervals, timeline),
+      },
+    }),
+    taskRead,
+  );
   await Promise.all([recorded, leftIndex]);
   return { status: 204, body: '' };
 }

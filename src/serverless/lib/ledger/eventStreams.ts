@@ -20,7 +20,12 @@ const isCloudEvent = (value: unknown): value is CloudEvent =>
 
 /** `task_assignment_status` → `TaskAssignmentStatus`; `eventtype` is TaskRouter's `EventType`. */
 const callbackName = (field: string): string =>
-  field === 'eventtype' ? 'EventType' : field.split('_').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+  field === 'eventtype'
+    ? 'EventType'
+    : field
+        .split('_')
+        .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+        .join('');
 
 /** A payload's fields as Event Callback parameters (attributes stay JSON text, as TaskRouter posts them). */
 function paramsOf(event: CloudEvent): CallbackParams {

@@ -94,7 +94,15 @@ export const newCallRecord = (call: LiveCall): CallRecord => ({
 function fromDocument(data: unknown, callSid: string): CallRecord {
   const stored = (data ?? {}) as Partial<CallRecord>;
   const base = newCallRecord(stored.call ?? { callSid });
-  return { ...base, ...stored, v: 2, holds: stored.holds ?? [], intervals: stored.intervals ?? [], recordings: stored.recordings ?? [], signals: stored.signals ?? [] };
+  return {
+    ...base,
+    ...stored,
+    v: 2,
+    holds: stored.holds ?? [],
+    intervals: stored.intervals ?? [],
+    recordings: stored.recordings ?? [],
+    signals: stored.signals ?? [],
+  };
 }
 
 /** How many calls' ledgers a container remembers (a warm container serves a few hundred calls at most). */

@@ -67,7 +67,8 @@ export function liveCallItem(record: CallRecord): LiveCallItem {
     holds: record.holds,
     resumeAt: nextExpiry(record),
     outOfSync: record.outOfSync,
-    ...(evidence && evidence.failedPauses > 0 && { failedPauses: evidence.failedPauses, failedPausesNotRecovered: evidence.failedPauses - evidence.failedPausesRecovered }),
+    ...(evidence &&
+      evidence.failedPauses > 0 && { failedPauses: evidence.failedPauses, failedPausesNotRecovered: evidence.failedPauses - evidence.failedPausesRecovered }),
     ...(automationOff && automationOff.agent === record.call.agent && { automationOff: automationOff.problems }),
     updatedAt: record.updatedAt,
     seq: record.seq,
@@ -75,8 +76,7 @@ export function liveCallItem(record: CallRecord): LiveCallItem {
 }
 
 /** What the sweep must look at: an expiry that has come, or a change Twilio did not confirm. */
-export const needsSweep = (item: LiveCallItem, now: Date): boolean =>
-  item.outOfSync || (item.resumeAt !== null && Date.parse(item.resumeAt) <= now.getTime());
+export const needsSweep = (item: LiveCallItem, now: Date): boolean => item.outOfSync || (item.resumeAt !== null && Date.parse(item.resumeAt) <= now.getTime());
 
 /** Identities are free text: document names get a fixed-length digest of them. */
 export const agentDocumentName = (agent: string): string => `${AGENT_DOCUMENT_PREFIX}${createHash('sha256').update(agent).digest('hex').slice(0, 40)}`;
@@ -138,7 +138,9 @@ export class LiveIndex {
    */
   async prefetch(callSid: string): Promise<void> {
     if (this.written.has(callSid)) return;
-    const item = await this.shardOf(callSid).get(callSid).catch(() => null);
+    const item = await this.shardOf(callSid)
+      .get(callSid)
+      .catch(() => null);
     if (item && !this.written.has(callSid)) this.remember(item);
   }
 
@@ -201,7 +203,9 @@ export class LiveIndex {
 
   /** The agent's document as it is now (what `clearAgentCall` decides from; read early, it costs no round trip of its own). */
   agentDocument(agent: string): Promise<{ data: Partial<AgentCall>; revision: string } | null> {
-    return unlessNotFound(() => this.documents(agentDocumentName(agent)).fetch(), null).then((document) => document && { data: document.data as Partial<AgentCall>, revision: document.revision });
+    return unlessNotFound(() => this.documents(agentDocumentName(agent)).fetch(), null).then(
+      (document) => document && { data: document.data as Partial<AgentCall>, revision: document.revision },
+    );
   }
 
   /** Forgets the agent's call if it is still `callSid` (a newer call of theirs stays). */
@@ -209,8 +213,10 @@ export class LiveIndex {
     const document = await read;
     if (!document || document.data.callSid !== callSid) return;
     // Conditional, so a newer call written meanwhile is not wiped out.
-    await unlessNotFound(() => this.documents(agentDocumentName(agent)).update({ data: { agent }, ifMatch: document.revision }), null).catch((error: unknown) => {
-      if (httpStatus(error) !== 412) throw error;
-    });
+    await unlessNotFound(() => this.documents(agentDocumentName(agent)).update({ data: { agent }, ifMatch: document.revision }), null).catch(
+      (error: unknown) => {
+        if (httpStatus(error) !== 412) throw error;
+      },
+    );
   }
 }

@@ -66,7 +66,8 @@ async function admitSignal(deps: DesktopEventDeps, { headers, body }: DesktopEve
     return refuse(400, 'invalid_event', 'the body must be a JSON object');
   }
   const declaredLength = singleHeader(headers, 'content-length');
-  if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES) return refuse(400, 'invalid_event', overLimit('too_large', MAX_BODY_BYTES));
+  if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES)
+    return refuse(400, 'invalid_event', overLimit('too_large', MAX_BODY_BYTES));
   // Without a Content-Length (chunked), the body itself is measured, before anything walks it.
   const measured = measureJson(body, DESKTOP_EVENT_LIMITS);
   if (!measured.ok) return refuse(400, 'invalid_event', overLimit(measured.problem, MAX_BODY_BYTES));
@@ -101,7 +102,8 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   // Real time, as Twilio's confirmation is measured: the start of this signal's exposure when the relay gives no occurredAt.
   const receivedAtMs = Date.now();
   const configReady = Promise.resolve(deps.config);
-  if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body)) return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
+  if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body))
+    return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
   if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
 
   const admitted = await admitSignal(deps, request);
@@ -130,7 +132,12 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     const recording = summarize(outcome.recordings);
     return { outcome: outcomeOf(outcome.before, outcome.after, recording === 'absent'), recording, holds: outcome.latest.holds };
   };
-  const answerTo = (call: LiveCall, outcome: ChangeOutcome): Record<string, unknown> => ({ eventId: event.eventId, duplicate: false, callSid: call.callSid, ...decided(outcome) });
+  const answerTo = (call: LiveCall, outcome: ChangeOutcome): Record<string, unknown> => ({
+    eventId: event.eventId,
+    duplicate: false,
+    callSid: call.callSid,
+    ...decided(outcome),
+  });
   const holds = holdsOfTrigger(eventsConfig, event.trigger);
   const tally = { ...holds, ...(holds.opens.length > 0 && { exposure: { receivedAtMs, ...(event.occurredAt && { occurredAt: event.occurredAt }) } }) };
   // A queue that must record everything: nothing is paused, not even for the moment a speculative pause lasts.
@@ -138,13 +145,16 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     holds.opens.length > 0 && hasPausePolicies(eventsConfig) && pausePolicyOf(eventsConfig, await calls.queueOf(call)) === 'never';
   const apply = async (call: LiveCall, heldBy: string | undefined) => {
     if (await refusesPause(call)) throw new PauseNotAllowedError();
-    return control.change({ ...call, agent: event.agent }, {
-      pauseFirst: onlyStarts(eventsConfig, event.trigger),
-      tally,
-      change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
-      signal: { identity: signal, answer: decided },
-      heldBy,
-    });
+    return control.change(
+      { ...call, agent: event.agent },
+      {
+        pauseFirst: onlyStarts(eventsConfig, event.trigger),
+        tally,
+        change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
+        signal: { identity: signal, answer: decided },
+        heldBy,
+      },
+    );
   };
 
   try {
@@ -156,7 +166,14 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     if (!result.duplicate) calls.remember(event.agent, { callSid: call.callSid, ...pick(result.latest.call) });
     // A repeat gets the first answer (an older one its outcome, and what holds now).
     const answer = result.duplicate
-      ? { eventId: event.eventId, outcome: 'unchanged', callSid: call.callSid, recording: result.latest?.recording ?? 'absent', holds: result.latest?.holds ?? [], ...result.answer }
+      ? {
+          eventId: event.eventId,
+          outcome: 'unchanged',
+          callSid: call.callSid,
+          recording: result.latest?.recording ?? 'absent',
+          holds: result.latest?.holds ?? [],
+          ...result.answer,
+        }
       : answerTo(call, result);
     const response = result.duplicate ? { ...answer, duplicate: true } : answer;
     deps.answers.remember(signal, answer);
@@ -169,7 +186,9 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   } catch (error) {
     if (error instanceof CallEndedError) return noActiveCall(event.callSid);
     if (error instanceof PauseNotAllowedError) return pauseNotAllowed();
-    deps.log?.(`desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`);
+    deps.log?.(
+      `desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`,
+    );
     return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
   }
 }
@@ -216,7 +235,11 @@ async function applyToLiveCall(
   }
   return undefined;
 }
-const pick = ({ conferenceSid, taskSid, queue }: LiveCall): Partial<LiveCall> => ({ ...(conferenceSid && { conferenceSid }), ...(taskSid && { taskSid }), ...(queue && { queue }) });
+const pick = ({ conferenceSid, taskSid, queue }: LiveCall): Partial<LiveCall> => ({
+  ...(conferenceSid && { conferenceSid }),
+  ...(taskSid && { taskSid }),
+  ...(queue && { queue }),
+});
 
 /** The call's queue is under the policy `never`: a start trigger is refused before anything is paused. */
 class PauseNotAllowedError extends Error {}

@@ -21,7 +21,8 @@ export type TokenAdmission = { ok: true; identity: string; body: Record<string, 
  */
 export async function admitTokenSignal(auth: Authenticator | undefined, request: FunctionRequest): Promise<TokenAdmission> {
   if (!auth) return { ok: false, result: errorResult(500, 'not_configured', 'Flex tokens cannot be checked here') };
-  if (fromUrl(request, 'Token')) return { ok: false, result: errorResult(401, 'unauthenticated', 'send the Flex token in the body or a Token header, never in the URL') };
+  if (fromUrl(request, 'Token'))
+    return { ok: false, result: errorResult(401, 'unauthenticated', 'send the Flex token in the body or a Token header, never in the URL') };
   const { Token: inBody, ...rest } = request.body;
   const credentials = credentialsOf(request.headers, inBody);
   if (!credentials.ok) return { ok: false, result: errorResult(401, 'unauthenticated', credentials.message) };

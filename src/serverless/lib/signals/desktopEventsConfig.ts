@@ -48,9 +48,7 @@ export const configOf = (source: DesktopEventsConfig): DesktopEventsConfig => ({
 });
 
 export type SaveResult =
-  | { ok: true; saved: SavedConfig }
-  | { ok: false; reason: 'conflict'; current: ConfigInForce | null }
-  | { ok: false; reason: 'invalid'; problems: string[] };
+  { ok: true; saved: SavedConfig } | { ok: false; reason: 'conflict'; current: ConfigInForce | null } | { ok: false; reason: 'invalid'; problems: string[] };
 
 interface StoredDocument {
   data: unknown;
@@ -153,7 +151,9 @@ export class DesktopEventsConfigStore {
         .then(({ check }) => check)
         .catch((error: unknown) => {
           const { check, name } = this.fallback();
-          this.log(`desktop events configuration: Sync could not be read (${httpStatus(error) ?? 'no answer'} ${twilioCode(error) ?? ''}); signals use ${name}`);
+          this.log(
+            `desktop events configuration: Sync could not be read (${httpStatus(error) ?? 'no answer'} ${twilioCode(error) ?? ''}); signals use ${name}`,
+          );
           return check;
         })
         .then((check) => {
@@ -190,7 +190,9 @@ export class DesktopEventsConfigStore {
         `(${read.problems.slice(0, 5).join('; ')}${read.problems.length > 5 ? '; …' : ''}); signals use ${name} instead`,
     );
     const storedVersion = read.version ?? this.lastGood?.version ?? 0;
-    const inForce: ConfigInForce | null = check.ok ? ({ ...(this.lastGood ?? { version: 0 }), ...configOf(check.config), version: storedVersion } as ConfigInForce) : null;
+    const inForce: ConfigInForce | null = check.ok
+      ? ({ ...(this.lastGood ?? { version: 0 }), ...configOf(check.config), version: storedVersion } as ConfigInForce)
+      : null;
     return { check, inForce, stored, storedVersion };
   }
 
@@ -207,7 +209,11 @@ export class DesktopEventsConfigStore {
     const saved: SavedConfig = { version: version + 1, ...kept, ...configOf(config), updatedAt: new Date(this.now()).toISOString(), updatedBy: by };
     const bytes = Buffer.byteLength(JSON.stringify(saved), 'utf8');
     if (bytes > MAX_STORED_BYTES) {
-      return { ok: false, reason: 'invalid', problems: [`configuration: ${bytes} bytes once stored; Twilio Sync keeps at most ${MAX_STORED_BYTES} (fewer events or fields)`] };
+      return {
+        ok: false,
+        reason: 'invalid',
+        problems: [`configuration: ${bytes} bytes once stored; Twilio Sync keeps at most ${MAX_STORED_BYTES} (fewer events or fields)`],
+      };
     }
     // The version being replaced is in the history before it is replaced (a save whose history
     // write failed is repaired here by the next one).

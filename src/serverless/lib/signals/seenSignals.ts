@@ -51,7 +51,11 @@ export type Seen = { kind: 'new' } | { kind: 'repeat'; answer: Answer } | { kind
 export const bodyDigest = (body: unknown): string => createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 20);
 
 /** Identities and ids are free text: the pair is kept as a fixed-length digest. */
-export const signalKey = (agent: string, eventId: string): string => createHash('sha256').update(JSON.stringify([agent, eventId])).digest('hex').slice(0, 20);
+export const signalKey = (agent: string, eventId: string): string =>
+  createHash('sha256')
+    .update(JSON.stringify([agent, eventId]))
+    .digest('hex')
+    .slice(0, 20);
 
 export function seenBefore(signals: SeenSignal[] | undefined, signal: SignalIdentity): Seen {
   const key = signalKey(signal.agent, signal.eventId);
@@ -71,7 +75,9 @@ export function withSignal(signals: SeenSignal[] | undefined, signal: SignalIden
   const given = answer ?? previous?.answer;
   const entry: SeenSignal = { key, body: signal.body, at: previous?.at ?? now.toISOString(), ...(given && { answer: given, outcome: String(given.outcome) }) };
   const all = [...kept, entry].slice(-KEPT_SIGNALS);
-  const trimmed: SeenSignal[] = all.map(({ answer: whole, ...seen }, index) => (index < all.length - KEPT_ANSWERS || !whole ? seen : { ...seen, answer: whole }));
+  const trimmed: SeenSignal[] = all.map(({ answer: whole, ...seen }, index) =>
+    index < all.length - KEPT_ANSWERS || !whole ? seen : { ...seen, answer: whole },
+  );
   // Each entry is measured once, as it stands in the list's JSON (a comma between entries, brackets around).
   const sizes = trimmed.map(bytesOf);
   let size = sizes.reduce((sum, bytes) => sum + bytes, 1 + trimmed.length);

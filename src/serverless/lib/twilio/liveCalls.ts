@@ -111,9 +111,7 @@ export class LiveCallDirectory {
     const quoted = taskRouterString(contactUri);
     if (!quoted) return undefined;
     const workers = await withRetries(() =>
-      this.client.taskrouter.v1
-        .workspaces(this.workspaceSid)
-        .workers.list({ targetWorkersExpression: `contact_uri == ${quoted}`, limit: 5 }),
+      this.client.taskrouter.v1.workspaces(this.workspaceSid).workers.list({ targetWorkersExpression: `contact_uri == ${quoted}`, limit: 5 }),
     );
     const worker = workers.find((candidate) => parseAttributes(candidate.attributes).contact_uri === contactUri);
     if (worker) this.workers.set(agent, worker.sid);
@@ -148,7 +146,10 @@ function callOfTask(
   if (callSid && attributes.call_sid !== callSid && !participantCalls(attributes).includes(callSid)) return undefined;
   const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
   const queue = task.taskQueueFriendlyName || undefined;
-  return { call: { callSid: attributes.call_sid, ...(typeof conferenceSid === 'string' && { conferenceSid }), taskSid: task.sid, ...(queue && { queue }) }, attributes };
+  return {
+    call: { callSid: attributes.call_sid, ...(typeof conferenceSid === 'string' && { conferenceSid }), taskSid: task.sid, ...(queue && { queue }) },
+    attributes,
+  };
 }
 
 export interface TaskCall {
@@ -190,11 +191,9 @@ export class TaskCalls {
     if (!taskSid && !quotedCallSid) return undefined;
     const task = taskSid
       ? await unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined)
-      : (
-          await withRetries(() =>
-            this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quotedCallSid}`, limit: 5 }),
-          )
-        ).sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0];
+      : (await withRetries(() => this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quotedCallSid}`, limit: 5 }))).sort(
+          (a, b) => b.dateCreated.getTime() - a.dateCreated.getTime(),
+        )[0];
     const ofTask = task && callOfTask(task, name.callSid);
     if (!task || !ofTask) return undefined;
     const found: TaskCall = { ...ofTask, live: task.assignmentStatus === 'assigned' };

@@ -136,8 +136,10 @@ export async function conferenceOf(client: TwilioClient, call: LiveCall): Promis
   return sid;
 }
 
-const inConference = (conferenceSid: string) => (outcome: Outcome): Outcome =>
-  'state' in outcome ? { state: { ...outcome.state, conferenceSid } } : outcome;
+const inConference =
+  (conferenceSid: string) =>
+  (outcome: Outcome): Outcome =>
+    'state' in outcome ? { state: { ...outcome.state, conferenceSid } } : outcome;
 
 /**
  * Sets every active recording of the call to `target` and returns what Twilio confirmed.
@@ -166,10 +168,17 @@ export async function setRecordings(
       return [{ failed: error }];
     }
     if (!conferenceSid) return [];
-    const outcomes = await updateActive('conference', client.conferences(conferenceSid).recordings as unknown as RecordingsResource, params, onUncertainAttempt);
+    const outcomes = await updateActive(
+      'conference',
+      client.conferences(conferenceSid).recordings as unknown as RecordingsResource,
+      params,
+      onUncertainAttempt,
+    );
     return outcomes.map(inConference(conferenceSid));
   };
-  const ofCall = kinds.includes('call') ? updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params, onUncertainAttempt) : Promise.resolve([]);
+  const ofCall = kinds.includes('call')
+    ? updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params, onUncertainAttempt)
+    : Promise.resolve([]);
   const outcomes = (await Promise.all([ofCall, conference()])).flat();
   const confirmed = outcomes.flatMap((outcome) => ('state' in outcome ? [outcome.state] : []));
   if (outcomes.some((outcome) => 'failed' in outcome)) {
@@ -177,7 +186,10 @@ export async function setRecordings(
   }
   if (confirmed.length === 0 && outcomes.some((outcome) => 'ended' in outcome)) throw new CallEndedError();
   if (confirmed.some((state) => state.status !== target)) {
-    throw new RecordingUpdateError(`Twilio answered a recording status other than ${target}`, confirmed.filter((state) => state.status === target));
+    throw new RecordingUpdateError(
+      `Twilio answered a recording status other than ${target}`,
+      confirmed.filter((state) => state.status === target),
+    );
   }
   return confirmed;
 }

@@ -56,7 +56,10 @@ export class SyncServiceCheck {
       const service = await withRetries(() => this.client.sync.v1.services(this.serviceSid).fetch(), 1000);
       this.verdict = service.aclEnabled
         ? { ok: true }
-        : { ok: false, problem: `SYNC_SERVICE_SID names the Sync service ${this.serviceSid}, whose ACLs are off (every Flex user could write the state): turn them on (AclEnabled) or ${HOW}` };
+        : {
+            ok: false,
+            problem: `SYNC_SERVICE_SID names the Sync service ${this.serviceSid}, whose ACLs are off (every Flex user could write the state): turn them on (AclEnabled) or ${HOW}`,
+          };
       return this.verdict;
     } catch (error) {
       if (httpStatus(error) === 404) {

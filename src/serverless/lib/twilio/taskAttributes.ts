@@ -17,7 +17,9 @@ export interface TaskRead {
 
 /** The task's attributes with its ETag (the SDK's fetch hides the header, so this read goes through the raw request). */
 export async function readTask(client: TwilioClient, workspaceSid: string, taskSid: string): Promise<TaskRead> {
-  const response = await withRetries(() => client.request({ method: 'get', uri: `https://taskrouter.twilio.com/v1/Workspaces/${workspaceSid}/Tasks/${taskSid}` }));
+  const response = await withRetries(() =>
+    client.request({ method: 'get', uri: `https://taskrouter.twilio.com/v1/Workspaces/${workspaceSid}/Tasks/${taskSid}` }),
+  );
   if (response.statusCode >= 400) throw Object.assign(new Error('the task could not be read'), { status: response.statusCode });
   const body = typeof response.body === 'string' ? JSON.parse(response.body) : response.body;
   const headers = response.headers as Record<string, string | undefined>;
