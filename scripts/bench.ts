@@ -13,7 +13,7 @@
  *     runtime, Twilio at 150 ms (bench/load.ts);
  *  7. robustness: the randomized fault run's figures (bench/robustness.ts).
  */
-import { buildServices, taskEventDeps } from '../src/serverless/lib/runtime';
+import { buildServices, taskEventDeps } from '../src/serverless/lib/services';
 import { reportCost } from './bench/reportCost';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,8 @@ import { addRecordingControlButton } from './components/RecordingControlButton';
 import { addRecordingIndicator } from './components/RecordingIndicator';
 import { addComplianceView } from './components/Compliance';
 import { addSupervisorView } from './components/SupervisorView';
-import { setupDesktopManager } from './components/DesktopManager';
+import { addDesktopManager } from './components/DesktopManager';
+import { startCrmBridge, type CrmBridge } from './crm/bridge';
 import { registerToggleShortcut } from './flex/keyboard';
 import { reportAutomation } from './flex/automationReport';
 import { registerNotifications, startSupervisorAlerts } from './flex/notifications';
@@ -16,6 +17,8 @@ import { registerStrings } from './flex/strings';
 import type { ManagerLike } from './flex/types';
 
 const PLUGIN_NAME = 'RecordingControlsPlugin';
+
+let crmBridge: CrmBridge | undefined;
 
 export default class RecordingControlsPlugin extends FlexPlugin {
   constructor() {
@@ -50,7 +53,9 @@ export default class RecordingControlsPlugin extends FlexPlugin {
     addRecordingControlButton(flex);
     addSupervisorView(flex);
     addComplianceView(flex);
-    setupDesktopManager(flex);
+    addDesktopManager(flex);
+    // CRM pages shown in Flex relay their card fields' triggers through the plugin (src/crm), once per page.
+    if (runtime.configured) crmBridge ??= startCrmBridge();
     return runtime;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * What the Flex plugin costs the backend, per hour, measured by driving the plugin's own live
- * state (`LiveCalls`, `LiveCallIndex`) on a simulated clock against a Sync client that behaves
+ * state (`WatchedCalls`, `LiveIndexFollower`) on a simulated clock against a Sync client that behaves
  * like twilio-sync (test/components/fakeSync.ts) and an API that counts what it is asked.
  *
  * - an idle agent on a call: Function invocations (requests to the functions) per agent-hour,
@@ -14,8 +14,8 @@
  * the invocations times the 3 a `status` costs (the ledger document and the call's and the
  * conference's recordings), the functions' side of `status`.
  */
-import { LiveCallIndex } from '../../src/flex/liveIndex';
-import { LiveCalls } from '../../src/flex/liveState';
+import { LiveIndexFollower } from '../../src/flex/liveIndex';
+import { WatchedCalls } from '../../src/flex/liveState';
 import { callDocumentName, liveCallsShardNames } from '../../src/flex/syncData';
 import { liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
 import type { RecordingControlsApi } from '../../src/flex/api';
@@ -102,7 +102,7 @@ async function idleAgentHour(withSync: boolean): Promise<{ requests: number; syn
     const sync = new FakeSync();
     sync.setDocument(callDocumentName(callSid), documentOf(idleStatus(callSid)));
     const { api, counts } = countingApi(() => idleStatus(callSid));
-    const live = new LiveCalls({ api, fallbackPollMs: 15_000, sync: () => (withSync ? productClient(sync, api) : undefined), random: Math.random });
+    const live = new WatchedCalls({ api, fallbackPollMs: 15_000, sync: () => (withSync ? productClient(sync, api) : undefined), random: Math.random });
     const release = live.watch({ taskSid: taskSidOf(1), callSid }, { notify: true });
     await clock.advance(HOUR);
     release();
@@ -131,7 +131,7 @@ async function cardPaymentCall(): Promise<{ requests: number; syncReads: number 
       if (due.length > 0) write(state.holds.filter((hold) => !due.includes(hold)));
     };
     const { api, counts } = countingApi(() => state, closeDue);
-    const live = new LiveCalls({ api, fallbackPollMs: 15_000, sync: () => productClient(sync, api) });
+    const live = new WatchedCalls({ api, fallbackPollMs: 15_000, sync: () => productClient(sync, api) });
     const release = live.watch({ taskSid: taskSidOf(2), callSid }, { notify: true });
     const hold = (id: string, seconds: number): Hold => ({
       id,
@@ -173,7 +173,7 @@ async function supervisorHour(): Promise<{ syncReads: number; updates: number; c
     for (const name of liveCallsShardNames()) sync.maps.set(name, new Map()); // the functions make every shard before granting access
     for (let index = 0; index < SUPERVISED_CALLS; index += 1) sync.setItem(liveCallsShardOf(callSidOf(index)), callSidOf(index), item(index, false));
     const { api, counts } = countingApi(() => idleStatus(callSidOf(0)));
-    const index = new LiveCallIndex(() => productClient(sync, api));
+    const index = new LiveIndexFollower(() => productClient(sync, api));
     let calls = 0;
     let updates = 0;
     const unsubscribe = index.subscribe(() => {

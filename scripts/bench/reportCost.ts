@@ -11,7 +11,7 @@ import { addExposure, emptyFigures, emptySketch, Figures } from '../../src/core/
 import { dayOf, DaySummary, FINISHED_DAY_AGE_DAYS } from '../../src/core/report';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import { REPORT_TTL_SECONDS, reportSummaryName } from '../../src/serverless/lib/evidence/reportStore';
-import { buildServices } from '../../src/serverless/lib/runtime';
+import { buildServices } from '../../src/serverless/lib/services';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { createStandin } from '../../src/standin/standin';
 import { InProcessRequestClient } from './inProcess';

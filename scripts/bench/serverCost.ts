@@ -10,7 +10,7 @@
  * - how many agents on calls 30 concurrent Functions serve (Little's law: 30 / (λ · W)), with W the
  *   measured mean invocation time against a Twilio answering in 150 ms, before and after.
  */
-import { buildServices, taskEventDeps } from '../../src/serverless/lib/runtime';
+import { buildServices, taskEventDeps } from '../../src/serverless/lib/services';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { signedHeaders } from '../../src/core/signature';

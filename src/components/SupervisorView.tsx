@@ -18,7 +18,7 @@ import { countdown, describe, hasOwnHold, holdName, who } from '../flex/describe
 import { keyOf, type CallEntry } from '../flex/liveState';
 import { problemsText } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
-import { alertsOf, type CallAlert } from '../flex/supervisorAlerts';
+import { alertsOf, pausedLongAt, type CallAlert } from '../flex/supervisorAlerts';
 import type { LiveCallItem } from '../flex/syncData';
 import type { CallRef, CallStatus } from '../flex/types';
 import { minutesSeconds } from '../core/holds';
@@ -158,6 +158,22 @@ function indexRows(calls: LiveCallItem[], storeRows: LiveCallRow[]): Array<{ row
 
 const SID = /^(CA|WT)[0-9a-f]{32}$/i;
 
+/** The time, read again at the moment the next pause crosses the alert threshold: not every second, for hundreds of calls. */
+function useAlertMoments(calls: LiveCallItem[], thresholdMs: number): number {
+  const [, setMoment] = useState(0);
+  const now = Date.now();
+  const next = calls.reduce<number | undefined>((soonest, call) => {
+    const at = pausedLongAt(call, now, thresholdMs);
+    return at !== undefined && (soonest === undefined || at < soonest) ? at : soonest;
+  }, undefined);
+  useEffect(() => {
+    if (next === undefined) return undefined;
+    const timer = setTimeout(() => setMoment((moment) => moment + 1), Math.max(0, next - Date.now()));
+    return () => clearTimeout(timer);
+  }, [next]);
+  return now;
+}
+
 export function SupervisorView() {
   const runtime = getRuntime();
   const index = useLiveIndex();
@@ -172,8 +188,12 @@ export function SupervisorView() {
     .filter((ref) => !shown.some((row) => keyOf(row.ref) === keyOf(ref) || (!!ref.callSid && row.ref.callSid === ref.callSid)))
     .map((ref) => ({ ref, agent: '' }));
   const empty = fromIndex.length + watched.length + extraRows.length === 0;
-  const now = useNow(fromIndex.some(({ call }) => call.holds.length > 0));
-  const needAttention = fromIndex.filter(({ call }) => alertsOf(call, now, runtime.config.alertPausedSeconds * 1000).length > 0).length;
+  const thresholdMs = runtime.config.alertPausedSeconds * 1000;
+  const now = useAlertMoments(
+    fromIndex.map(({ call }) => call),
+    thresholdMs,
+  );
+  const needAttention = fromIndex.filter(({ call }) => alertsOf(call, now, thresholdMs).length > 0).length;
 
   const add = (event: React.FormEvent) => {
     event.preventDefault();

@@ -6,7 +6,7 @@
  */
 import type { AutomationProblemCode } from '../core/automation';
 import type { SyncTokenAnswer } from './productSync';
-import type { CallRef, CallStatus, Verb } from './types';
+import type { CallRef, CallStatus, CallVerb } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -29,7 +29,7 @@ export interface ApiOptions {
 export type Fields = Record<string, string | boolean | undefined>;
 
 export interface RecordingControlsApi {
-  call(verb: Verb, ref: CallRef, fields?: Fields): Promise<unknown>;
+  call(verb: CallVerb, ref: CallRef, fields?: Fields): Promise<unknown>;
   status(ref: CallRef): Promise<CallStatus>;
   /** A Sync token for the user's identity on the product's Sync service. */
   syncToken?(): Promise<SyncTokenAnswer>;
@@ -91,7 +91,7 @@ export async function jsonOf(response: Response): Promise<unknown> {
 }
 
 export function createApi({ baseUrl, token, timeoutMs = 10_000 }: ApiOptions): RecordingControlsApi {
-  async function call(verb: Verb, ref: CallRef, fields: Fields = {}): Promise<unknown> {
+  async function call(verb: CallVerb, ref: CallRef, fields: Fields = {}): Promise<unknown> {
     return post(`/recording-controls/${verb}`, { taskSid: ref.taskSid, callSid: ref.callSid, ...fields });
   }
 

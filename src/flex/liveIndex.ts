@@ -21,7 +21,7 @@ export interface LiveIndexSnapshot {
 /** twilio-sync's largest page: fewer round trips for a big contact center. */
 const PAGE_SIZE = 100;
 
-export class LiveCallIndex {
+export class LiveIndexFollower {
   private readonly listeners = new Set<() => void>();
   private shards: ShardFollower[] = [];
   private snapshotCache?: LiveIndexSnapshot;

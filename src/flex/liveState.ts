@@ -14,7 +14,7 @@
 import { ApiError, type RecordingControlsApi } from './api';
 import { callDocumentName, statusFromDocument } from './syncData';
 import { backoffDelay, SyncFollower } from './syncFollower';
-import type { CallRef, CallStatus, SyncClientLike, SyncDocumentLike, Verb } from './types';
+import type { CallRef, CallStatus, SyncClientLike, SyncDocumentLike, CallVerb } from './types';
 
 export interface CallEntry {
   /** The last state the server confirmed. */
@@ -22,7 +22,7 @@ export interface CallEntry {
   /** The last `status` request failed (cleared by the next success). */
   error?: ApiError;
   /** A request from an action is in flight. */
-  pending?: Verb;
+  pending?: CallVerb;
 }
 
 export interface WatchOptions {
@@ -77,7 +77,7 @@ export const FIRST_STATE_GRACE_MS = 3_000;
 /** Small margin so the server's clock has certainly passed `resumeAt` when we ask. */
 const EXPIRY_MARGIN_MS = 100;
 
-export class LiveCalls {
+export class WatchedCalls {
   private readonly entries = new Map<string, CallEntry & { seq: number }>();
   private readonly watches = new Map<string, Watch>();
   private readonly listeners = new Set<() => void>();
@@ -189,7 +189,7 @@ export class LiveCalls {
     this.emit();
   }
 
-  setPending(ref: CallRef, verb: Verb | undefined): void {
+  setPending(ref: CallRef, verb: CallVerb | undefined): void {
     this.entryFor(ref).pending = verb;
     this.emit();
   }

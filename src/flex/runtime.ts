@@ -6,8 +6,8 @@
 import { createApi, type RecordingControlsApi } from './api';
 import { AutomationHealth, reportSyncReach } from './automationHealth';
 import type { RecordingControlsConfig } from './config';
-import { LiveCallIndex } from './liveIndex';
-import { LiveCalls } from './liveState';
+import { LiveIndexFollower } from './liveIndex';
+import { WatchedCalls } from './liveState';
 import { translate, type StringKey } from './strings';
 import { ProductSyncClient, sameClassAs, type SyncTokenAnswer } from './productSync';
 import type { CallRef, CallStatus, ManagerLike, SyncClientLike } from './types';
@@ -18,9 +18,9 @@ export interface Runtime {
   /** False when the configuration is invalid: controls then show "unavailable". */
   configured: boolean;
   api: RecordingControlsApi;
-  live: LiveCalls;
+  live: WatchedCalls;
   /** Every live call (the Sync map), for supervisors; opened only while a view uses it. */
-  index: LiveCallIndex;
+  index: LiveIndexFollower;
   /** What keeps card fields from pausing the recording by themselves, now. */
   health: AutomationHealth;
   t(key: StringKey, vars?: Record<string, string | number>): string;
@@ -50,8 +50,8 @@ export function createRuntime(manager: ManagerLike, config: RecordingControlsCon
     }
     return own;
   };
-  const live = new LiveCalls({ api, fallbackPollMs: config.pollSeconds * 1000, sync, onTransition });
-  const index = new LiveCallIndex(sync);
+  const live = new WatchedCalls({ api, fallbackPollMs: config.pollSeconds * 1000, sync, onTransition });
+  const index = new LiveIndexFollower(sync);
   const health = new AutomationHealth();
   reportSyncReach(live, health);
 

@@ -4,13 +4,13 @@
  * defensively: Sync data is only as typed as whoever wrote it.
  */
 import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from '../core/automation';
-import type { CallStatus, Hold, PauseInterval, RecordingState } from './types';
+import type { CallStatus, Hold, PauseInterval, RecordingSummary } from './types';
 
 export { callDocumentName, liveCallsShardNames } from '../core/syncNames';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const isRecordingState = (value: unknown): value is RecordingState => value === 'paused' || value === 'in-progress' || value === 'absent';
+const isRecordingSummary = (value: unknown): value is RecordingSummary => value === 'paused' || value === 'in-progress' || value === 'absent';
 
 const isHold = (value: unknown): value is Hold =>
   isObject(value) &&
@@ -40,8 +40,8 @@ const recordingsOf = (value: unknown[], previous: CallStatus['recordings'] = [])
 export function statusFromDocument(data: unknown, callSid: string, previous?: CallStatus): CallStatus | undefined {
   if (!isObject(data) || !Array.isArray(data.holds)) return undefined;
   const holds = data.holds.filter(isHold);
-  let recording: RecordingState;
-  if (isRecordingState(data.recording)) recording = data.recording;
+  let recording: RecordingSummary;
+  if (isRecordingSummary(data.recording)) recording = data.recording;
   else if (data.recording === 'unknown') {
     if (!previous) return undefined;
     recording = previous.recording;
@@ -64,7 +64,7 @@ export interface LiveCallItem {
   conferenceSid?: string;
   agents: string[];
   /** `'unknown'` until Twilio first answered for the call. */
-  recording: RecordingState | 'unknown';
+  recording: RecordingSummary | 'unknown';
   holds: Hold[];
   resumeAt: string | null;
   outOfSync: boolean;
@@ -86,7 +86,7 @@ export function liveCallFromItem(key: string, data: unknown): LiveCallItem | und
     ...(typeof data.taskSid === 'string' && { taskSid: data.taskSid }),
     ...(typeof data.conferenceSid === 'string' && { conferenceSid: data.conferenceSid }),
     agents: Array.isArray(data.agents) ? data.agents.filter((agent): agent is string => typeof agent === 'string') : [],
-    recording: isRecordingState(data.recording) ? data.recording : 'unknown',
+    recording: isRecordingSummary(data.recording) ? data.recording : 'unknown',
     holds,
     resumeAt: typeof data.resumeAt === 'string' ? data.resumeAt : null,
     outOfSync: data.outOfSync === true,

@@ -1,14 +1,13 @@
-import type { PausePolicy } from '../core/pausePolicy';
 import type { Hold, PauseInterval } from '../core/holds';
+import type { PausePolicy } from '../core/pausePolicy';
+import type { CallVerb, RecordingSummary } from '../core/wire';
 
-export type { Hold, PausePolicy, PauseInterval };
-
-export type RecordingState = 'paused' | 'in-progress' | 'absent';
+export type { CallVerb, Hold, PausePolicy, PauseInterval, RecordingSummary };
 
 /** What the server answers to `status` (and to `pause` / `resume`): docs/api.md, *The Recording Controls API*. */
 export interface CallStatus {
   callSid: string;
-  recording: RecordingState;
+  recording: RecordingSummary;
   holds: Hold[];
   recordings: Array<{ sid: string; kind: 'conference' | 'call'; status: string }>;
   intervals: PauseInterval[];
@@ -21,8 +20,6 @@ export interface CallRef {
   taskSid?: string;
   callSid?: string;
 }
-
-export type Verb = 'pause' | 'resume' | 'status' | 'start' | 'stop' | 'tags' | 'timeline';
 
 /** The slice of a Flex task the plugin reads (a real `ITask` fits it). */
 export interface TaskLike {

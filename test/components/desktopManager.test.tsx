@@ -12,7 +12,7 @@ import * as Flex from '@twilio/flex-ui';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { checkDesktopEventsConfig, type DesktopEventsConfig, type DesktopItemEvent } from '../../src/core/desktopEvents';
-import { DesktopManagerPage, isAdmin, setupDesktopManager } from '../../src/components/DesktopManager';
+import { addDesktopManager, DesktopManagerPage, isAdmin } from '../../src/components/DesktopManager';
 import { DesktopManagerView } from '../../src/components/DesktopManager/DesktopManagerView';
 import type { AdminBundle } from '../../src/components/DesktopManager/spec';
 import { defaultConfig } from '../../src/flex/config';
@@ -416,13 +416,13 @@ describe('in Flex', () => {
     for (const roles of [['agent'], ['supervisor']]) {
       runtimeFor(roles);
       const add = jest.fn();
-      setupDesktopManager(flexWith(add));
+      addDesktopManager(flexWith(add));
       expect(isAdmin()).toBe(false);
       expect(add).not.toHaveBeenCalled();
     }
     runtimeFor(['admin']);
     const add = jest.fn();
-    setupDesktopManager(flexWith(add));
+    addDesktopManager(flexWith(add));
     expect(add.mock.calls.map(([element]) => element.key)).toEqual(['desktop-manager-view', 'desktop-manager-side-link']);
   });
 

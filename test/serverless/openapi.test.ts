@@ -22,7 +22,8 @@ import {
   handleDesktopEventsConfigHistory,
   SAVE_FIELDS,
 } from '../../src/serverless/lib/api/desktopEventsConfigApi';
-import { handleRecordingControl, VERB_BODIES, VERBS, Verb } from '../../src/serverless/lib/api/recordingControls';
+import { VERBS, type Verb } from '../../src/core/wire';
+import { handleRecordingControl, VERB_BODIES } from '../../src/serverless/lib/api/recordingControls';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { DesktopEventsConfigStore } from '../../src/serverless/lib/signals/desktopEventsConfig';
 import { readSettings } from '../../src/serverless/lib/settings';

@@ -5,7 +5,8 @@
  * compliance report counts the calls a `never` policy kept recorded in full.
  */
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { handleRecordingControl, Verb } from '../../src/serverless/lib/api/recordingControls';
+import type { Verb } from '../../src/core/wire';
+import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import type { ConfigCheck, QueuePolicy } from '../../src/core/desktopEvents';
 import { dayOf } from '../../src/core/report';
 import { apiDeps, desktopDeps, shippedConfig, signed, statusOf } from '../support/harness';

@@ -1,5 +1,6 @@
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { handleRecordingControl, Verb } from '../../src/serverless/lib/api/recordingControls';
+import type { Verb } from '../../src/core/wire';
+import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
 import { apiDeps, callbackDeps, desktopDeps, signed, statusOf, useStandin } from '../support/harness';
 

@@ -13,7 +13,7 @@ import { handler as status } from '../../src/serverless/functions/recording-cont
 import { handler as sweep } from '../../src/serverless/functions/sweep';
 import { handler as taskEvent } from '../../src/serverless/functions/task-event.protected';
 import type { FunctionHandler } from '../../src/serverless/lib/functionTypes';
-import { TaskCalls } from '../../src/serverless/lib/twilio/liveCalls';
+import { TaskCalls } from '../../src/serverless/lib/twilio/taskCalls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { ledgerStore, SECRET, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';

@@ -9,7 +9,8 @@
 import { setupServer } from 'msw/node';
 import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { handleRecordingControl, type Verb } from '../../src/serverless/lib/api/recordingControls';
+import type { Verb } from '../../src/core/wire';
+import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';

@@ -9,7 +9,7 @@ import { setupServer } from 'msw/node';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { signedHeaders } from '../../src/core/signature';
 import type { DesktopEventDeps } from '../../src/serverless/lib/signals/desktopEvent';
-import { buildServices, taskEventDeps } from '../../src/serverless/lib/runtime';
+import { buildServices, taskEventDeps } from '../../src/serverless/lib/services';
 import type { TaskEventDeps } from '../../src/serverless/lib/ledger/callbacks';
 import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
 import { LiveIndex } from '../../src/serverless/lib/ledger/liveIndex';

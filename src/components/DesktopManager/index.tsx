@@ -1,11 +1,10 @@
 /**
  * The Desktop Manager in Flex: for admins a side-nav entry and a view that loads the editor on
- * first open (src/flex/viewBundle.ts), and for everyone the relay of CRM pages' triggers (src/crm).
- * Agents get neither the entry nor the view, and never download the editor.
+ * first open (src/flex/viewBundle.ts). Agents get neither the entry nor the view, and never
+ * download the editor.
  */
 import * as React from 'react';
 import { Actions, SideLink, View } from '@twilio/flex-ui';
-import { startCrmBridge, type CrmBridge } from '../../crm/bridge';
 import { getRuntime, rolesOf } from '../../flex/runtime';
 import { ViewBundleLoader } from '../ViewBundleLoader';
 import { navText } from './navStrings';
@@ -63,12 +62,8 @@ export function DesktopManagerSideLink({ activeView, showLabel }: { activeView?:
 
 export const isAdmin = (): boolean => rolesOf(getRuntime().manager).includes('admin');
 
-let bridge: CrmBridge | undefined;
-
-/** Wires both into Flex; called once from the plugin's setup. */
-export function setupDesktopManager(flex: typeof import('@twilio/flex-ui')): void {
-  const runtime = getRuntime();
-  if (runtime.configured && !bridge) bridge = startCrmBridge();
+/** Admins get the view and its side-nav link; called once from the plugin's setup. */
+export function addDesktopManager(flex: typeof import('@twilio/flex-ui')): void {
   if (!isAdmin()) return;
   flex.ViewCollection.Content.add(
     <View name={DESKTOP_MANAGER_VIEW} key="desktop-manager-view">

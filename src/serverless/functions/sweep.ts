@@ -1,5 +1,5 @@
 import { errorResult, functionShell, singleHeader } from '../lib/http';
-import { servicesFor } from '../lib/runtime';
+import { servicesFor } from '../lib/services';
 import { sweep } from '../lib/ledger/sweep';
 import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 

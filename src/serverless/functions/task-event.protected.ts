@@ -1,7 +1,7 @@
 import { taskEvent, type TaskEventDeps } from '../lib/ledger/callbacks';
 import { type CallbackParams, eventStreamsEvents } from '../lib/ledger/eventStreams';
 import { errorResult, EVENT_STREAMS_LIMITS, functionShell, type HttpResult } from '../lib/http';
-import { servicesFor, taskEventDeps } from '../lib/runtime';
+import { servicesFor, taskEventDeps } from '../lib/services';
 import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
 /**

@@ -1,6 +1,6 @@
 import type { JsonLimits } from '../../../core/jsonLimits';
 import { functionShell, HttpResult } from '../http';
-import { servicesFor } from '../runtime';
+import { servicesFor } from '../services';
 import { ConfigApiDeps, ConfigApiRequest } from './desktopEventsConfigApi';
 
 /** A configuration (16 KiB at most once stored: a larger one is refused with its size) nests 5 deep. */

@@ -3,6 +3,7 @@
  * A manual or API pause is one more hold on the same ledger as the desktop events, so an agent's
  * resume cannot undo a desktop pause that is still open: the answer shows what still holds it.
  */
+import type { Verb } from '../../../core/wire';
 import { z } from 'zod';
 import { closeHold, closeHolds, expireHolds, isPaused, nextExpiry, openHold, outcomeOf } from '../../../core/holds';
 import { redactionTimeline } from '../../../core/timeline';
@@ -20,17 +21,14 @@ import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
 import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
 import { errorResult, HttpResult, RequestHeaders } from '../http';
 import type { CallRecord } from '../ledger/ledgerStore';
-import type { TaskCall, TaskCalls } from '../twilio/liveCalls';
-import { CallEndedError, isActive, listRecordings, RecordingState, setRecordings, summarize } from '../twilio/recordings';
+import type { TaskCall, TaskCalls } from '../twilio/taskCalls';
+import { CallEndedError, isActive, listRecordings, RecordingAtTwilio, setRecordings, summarize } from '../twilio/recordings';
 import { twilioCode, withRetries } from '../twilio/retry';
 import type { Settings } from '../settings';
 import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
-
-export const VERBS = ['pause', 'resume', 'status', 'start', 'stop', 'tags', 'timeline', 'report'] as const;
-export type Verb = (typeof VERBS)[number];
 
 export interface RecordingControlsDeps {
   settings: Settings;
@@ -224,7 +222,7 @@ type VerbHandler = (deps: RecordingControlsDeps, found: TaskCall, caller: Caller
 const notLive = (): HttpResult => errorResult(404, 'call_not_found', 'the call is no longer in progress');
 
 /** The contract's status shape, from a ledger and what Twilio said of the recordings. */
-function statusBody(callSid: string, record: CallRecord | null, recordings: RecordingState[]): Json {
+function statusBody(callSid: string, record: CallRecord | null, recordings: RecordingAtTwilio[]): Json {
   return {
     callSid,
     recording: summarize(recordings),
@@ -279,7 +277,7 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
 };
 
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
-async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
+async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingAtTwilio[] }> {
   const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), listRecordings(deps.client, found.call)]);
   if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings, stored);
   const expiry = stored ? nextExpiry(stored.record) : null;

@@ -1,6 +1,7 @@
 import { errorResult, fromUrl, functionShell, ownUrl } from '../http';
-import { API_BODY_LIMITS, handleRecordingControl, Verb } from './recordingControls';
-import { servicesFor } from '../runtime';
+import type { Verb } from '../../../core/wire';
+import { API_BODY_LIMITS, handleRecordingControl } from './recordingControls';
+import { servicesFor } from '../services';
 
 /** The shell every /recording-controls/<verb> function is: read the event, answer the result. */
 export const recordingControlsFunction = (verb: Verb) =>

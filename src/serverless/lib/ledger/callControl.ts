@@ -29,7 +29,7 @@ import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerS
 import { newCallRecord } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
 import type { RepairMarks } from './repairMarks';
-import type { LiveCall, RecordingKind, RecordingState, RecordingTarget } from '../twilio/recordings';
+import type { TwilioCall, RecordingKind, RecordingAtTwilio, RecordingTarget } from '../twilio/recordings';
 import { CallEndedError, isActive, RecordingUpdateError, setRecordings, summarize } from '../twilio/recordings';
 import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../signals/seenSignals';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -93,17 +93,17 @@ function resumeKinds(record: CallRecord | null, target: RecordingTarget): Record
  * The change closes the last hold of a call whose recordings Twilio confirmed paused: the
  * recordings a resume will find running, as the ledger knows them. Undefined otherwise.
  */
-function expectedResume(record: CallRecord, next: CallRecord): RecordingState[] | undefined {
+function expectedResume(record: CallRecord, next: CallRecord): RecordingAtTwilio[] | undefined {
   if (record.outOfSync || record.recording !== 'paused' || targetFor(next) !== 'in-progress') return undefined;
   const active = knownActive(record);
   return active.length ? active.map(({ sid, kind, startedAt }) => ({ sid, kind, status: 'in-progress', ...(startedAt && { startedAt }) })) : undefined;
 }
 
 /** The recordings as the ledger last had them confirmed. */
-const knownStates = (record: CallRecord): RecordingState[] =>
+const knownStates = (record: CallRecord): RecordingAtTwilio[] =>
   record.recordings.map(({ sid, kind, status, startedAt }) => ({ sid, kind, status: status ?? 'unknown', ...(startedAt && { startedAt }) }));
 
-export type Response = Record<string, unknown>;
+export type SignalAnswer = Record<string, unknown>;
 
 export interface ChangeRequest {
   /** The next ledger for the call; return the same object for "no change". */
@@ -114,7 +114,7 @@ export interface ChangeRequest {
    * A desktop signal: claimed in the very write that applies it (seenSignals.ts), so a repeat from
    * any container is known at no extra request; `answer` is what to keep for repeats.
    */
-  signal?: { identity: SignalIdentity; answer: (outcome: ChangeOutcome) => Response };
+  signal?: { identity: SignalIdentity; answer: (outcome: AppliedChange) => SignalAnswer };
   /**
    * The agent whose call this must be (a call remembered or named, not looked up): a ledger that
    * names nobody or another agent means the call moved — the speculative pause is put back and
@@ -151,15 +151,15 @@ function withExposure(before: CallRecord, record: CallRecord, confirmedAtMs: num
 }
 
 /** What one change did: `before` → `after` is this change alone; `latest` is the ledger after it settled. */
-export interface ChangeOutcome {
+export interface AppliedChange {
   before: CallRecord;
   after: CallRecord;
   latest: CallRecord;
-  recordings: RecordingState[];
+  recordings: RecordingAtTwilio[];
 }
 
 /** A repeat (or a conflicting reuse) of a signal changes nothing; a repeat carries the first answer. */
-export type ChangeResult = ({ duplicate: false } & ChangeOutcome) | { duplicate: true; conflict: boolean; answer?: Response; latest: CallRecord | null };
+export type ChangeResult = ({ duplicate: false } & AppliedChange) | { duplicate: true; conflict: boolean; answer?: SignalAnswer; latest: CallRecord | null };
 
 /** Sync failed while a change was flagged: the trace went to TaskRouter instead (see repairMarks.ts). */
 export class FlaggedElsewhere extends Error {
@@ -185,7 +185,7 @@ export const expireDue = (record: CallRecord, now: Date): CallRecord => {
 export const targetFor = (record: CallRecord | null): RecordingTarget => (record && isPaused(record) ? 'paused' : 'in-progress');
 
 /** Writes down what Twilio confirmed: each recording's latest status, the call's summary and a conference found late. */
-function withConfirmed(record: CallRecord, states: RecordingState[]): CallRecord {
+function withConfirmed(record: CallRecord, states: RecordingAtTwilio[]): CallRecord {
   const conferenceSid = record.call.conferenceSid ?? states.find((state) => state.conferenceSid)?.conferenceSid;
   const confirmed = new Map(states.map((state) => [state.sid, state]));
   const known = record.recordings.map((recording) => {
@@ -203,14 +203,14 @@ function withConfirmed(record: CallRecord, states: RecordingState[]): CallRecord
  * when the conference is named); the same record when it knows them already. With none running,
  * a reader's list says "absent"; at the conference's naming one may still be starting.
  */
-export function withFirstRecordings(record: CallRecord, states: RecordingState[], { noneMeansAbsent = true } = {}): CallRecord {
+export function withFirstRecordings(record: CallRecord, states: RecordingAtTwilio[], { noneMeansAbsent = true } = {}): CallRecord {
   const running = states.filter(isActive);
   if (record.recording !== 'unknown' || (running.length === 0 && !noneMeansAbsent)) return record;
   return withConfirmed(record, running);
 }
 
 /** Nothing Twilio confirmed differs from what the record says: writing it again would change nothing. */
-const confirmsRecord = (record: CallRecord, states: RecordingState[]): boolean => {
+const confirmsRecord = (record: CallRecord, states: RecordingAtTwilio[]): boolean => {
   const confirmed = withConfirmed(record, states);
   return (
     !record.outOfSync &&
@@ -256,7 +256,7 @@ export class CallControl {
     this.log = options.log ?? console.error;
   }
 
-  private set(call: LiveCall, target: RecordingTarget, kinds?: RecordingKind[], onUncertainAttempt?: () => void): Promise<RecordingState[]> {
+  private set(call: TwilioCall, target: RecordingTarget, kinds?: RecordingKind[], onUncertainAttempt?: () => void): Promise<RecordingAtTwilio[]> {
     return setRecordings(this.client, call, target, this.pauseBehavior, kinds, onUncertainAttempt);
   }
 
@@ -264,7 +264,7 @@ export class CallControl {
    * Sync could not take the flag: the trace goes to the task (TaskRouter), which the sweep reads
    * too. Only if both fail is the recording left as it is, and that is logged.
    */
-  private async markForRepair(call: LiveCall): Promise<void> {
+  private async markForRepair(call: TwilioCall): Promise<void> {
     try {
       if (await this.repairs?.mark(call)) return;
     } catch {
@@ -318,7 +318,7 @@ export class CallControl {
    * Writes down the recordings' state Twilio reported to a reader (the first `status` of a call),
    * once: so the document and the live index say "recording" before anyone paused.
    */
-  async noteRecordings(callSid: string, states: RecordingState[], base?: StoredRecord | null): Promise<void> {
+  async noteRecordings(callSid: string, states: RecordingAtTwilio[], base?: StoredRecord | null): Promise<void> {
     await this.commit(
       callSid,
       (current) => {
@@ -347,7 +347,7 @@ export class CallControl {
    * agent's, or its signal was applied and answered already (a repeat), or its id came with another
    * body (a conflict). A signal applied but never answered (Twilio did not confirm) is applied again.
    */
-  private refusal(record: CallRecord | null, request: ChangeRequest): 'moved' | { conflict: boolean; answer?: Response } | undefined {
+  private refusal(record: CallRecord | null, request: ChangeRequest): 'moved' | { conflict: boolean; answer?: SignalAnswer } | undefined {
     if (request.heldBy !== undefined && record?.call.agent !== request.heldBy) return 'moved';
     if (!request.signal || !record) return undefined;
     const seen = seenBefore(record.signals, request.signal.identity);
@@ -358,8 +358,8 @@ export class CallControl {
 
   /** A refused request: our early pause may contradict the ledger, so the recordings go back to what it says. */
   private async refused(
-    call: LiveCall,
-    refusal: 'moved' | { conflict: boolean; answer?: Response },
+    call: TwilioCall,
+    refusal: 'moved' | { conflict: boolean; answer?: SignalAnswer },
     sent: unknown,
     latest: CallRecord | null,
   ): Promise<ChangeResult> {
@@ -373,7 +373,7 @@ export class CallControl {
    * one only costs the write a conflict and a read), else read now. A refusal is never decided on
    * a remembered ledger: the call may have come back to the agent meanwhile.
    */
-  private async startingLedger(call: LiveCall, request: ChangeRequest): Promise<StoredRecord | null> {
+  private async startingLedger(call: TwilioCall, request: ChangeRequest): Promise<StoredRecord | null> {
     const recalled = this.store.recalled(call.callSid);
     if (recalled && !this.refusal(recalled.record, request)) return recalled;
     return this.store.load(call.callSid);
@@ -388,7 +388,7 @@ export class CallControl {
     return quiet || this.index?.copiesInOne(next) === true;
   }
 
-  async change(call: LiveCall, request: ChangeRequest): Promise<ChangeResult> {
+  async change(call: TwilioCall, request: ChangeRequest): Promise<ChangeResult> {
     const sentAt = this.now().getTime();
     const sentAtRealMs = Date.now();
     const early = request.pauseFirst
@@ -423,13 +423,13 @@ export class CallControl {
 
     const signal = request.signal;
     /** The record with this request's signal in it, and its answer when known by now. */
-    const claimed = (record: CallRecord, answer?: Response): CallRecord =>
+    const claimed = (record: CallRecord, answer?: SignalAnswer): CallRecord =>
       signal ? { ...record, signals: withSignal(record.signals, signal.identity, this.now(), answer) } : record;
     let before: CallRecord | undefined;
     let after: CallRecord | undefined;
     let refusedMeanwhile: ReturnType<CallControl['refusal']>;
     /** The recordings a resume written down ahead of Twilio's answer expects to see running. */
-    let resuming: RecordingState[] | undefined;
+    let resuming: RecordingAtTwilio[] | undefined;
     /** When that resume was decided, in real time (see resumeLanding). */
     let resumeDecidedAtMs = 0;
     let committed: Committed | null;
@@ -485,7 +485,7 @@ export class CallControl {
     await copy.done();
     if (refusedMeanwhile) return this.refused(call, refusedMeanwhile, sent, committed?.record ?? null);
     if (!committed || !before || !after) throw new Error('the call ledger could not be written');
-    const outcomeOf = (latest: CallRecord, recordings: RecordingState[]): ChangeOutcome => ({ before: before!, after: after!, latest, recordings });
+    const outcomeOf = (latest: CallRecord, recordings: RecordingAtTwilio[]): AppliedChange => ({ before: before!, after: after!, latest, recordings });
     const copyLanded = copy.landed(committed);
 
     if (sent) {
@@ -500,7 +500,7 @@ export class CallControl {
       if (!copyLanded) await this.indexed(committed.record);
       return { duplicate: false, ...outcomeOf(committed.record, sent.states) };
     }
-    const answered = signal && ((record: CallRecord, states: RecordingState[]) => claimed(record, signal.answer(outcomeOf(record, states))));
+    const answered = signal && ((record: CallRecord, states: RecordingAtTwilio[]) => claimed(record, signal.answer(outcomeOf(record, states))));
     if (resuming) {
       const decidedAt = this.now().getTime();
       const resumed = await this.resumeAsWritten(call, committed, resuming, signal, resumeDecidedAtMs);
@@ -539,18 +539,18 @@ export class CallControl {
    * error thrown.
    */
   private async resumeAsWritten(
-    call: LiveCall,
+    call: TwilioCall,
     committed: Committed,
-    expected: RecordingState[],
+    expected: RecordingAtTwilio[],
     signal: ChangeRequest['signal'],
     decidedAtMs: number,
-  ): Promise<{ states?: RecordingState[]; landedInTime: boolean }> {
-    const live: LiveCall = {
+  ): Promise<{ states?: RecordingAtTwilio[]; landedInTime: boolean }> {
+    const live: TwilioCall = {
       ...call,
       conferenceSid: call.conferenceSid ?? committed.record.call.conferenceSid,
       taskSid: call.taskSid ?? committed.record.call.taskSid,
     };
-    let states: RecordingState[];
+    let states: RecordingAtTwilio[];
     let uncertain = false;
     try {
       states = await this.set(live, 'in-progress', [...new Set(expected.map((state) => state.kind))], () => {
@@ -600,7 +600,7 @@ export class CallControl {
   }
 
   /** Twilio did not confirm a change: the ledger says so, for the sweep; failing that, the task does (repairMarks.ts). */
-  private async flagOutOfSync(call: LiveCall, also: (record: CallRecord) => CallRecord = (record) => record): Promise<void> {
+  private async flagOutOfSync(call: TwilioCall, also: (record: CallRecord) => CallRecord = (record) => record): Promise<void> {
     try {
       await this.commit(call.callSid, (record) => also({ ...(record ?? newCallRecord(call)), outOfSync: true }));
     } catch (syncError) {
@@ -643,7 +643,7 @@ export class CallControl {
    * went to the wrong call): the recordings are set back to what the ledger says. If Twilio fails
    * that too, the ledger is flagged (created if need be) so the sweep finishes the job.
    */
-  private async restore(call: LiveCall): Promise<CallRecord | null> {
+  private async restore(call: TwilioCall): Promise<CallRecord | null> {
     try {
       return (await this.settle(call, await this.store.load(call.callSid))).record;
     } catch (error) {
@@ -662,11 +662,11 @@ export class CallControl {
    * is "recording": nothing holds the call.
    */
   async settle(
-    call: LiveCall,
+    call: TwilioCall,
     stored: StoredRecord | null,
     options: {
       /** Adds to the write that records what Twilio confirmed (a signal's answer). */
-      annotate?: (record: CallRecord, states: RecordingState[]) => CallRecord;
+      annotate?: (record: CallRecord, states: RecordingAtTwilio[]) => CallRecord;
       /** Nobody else wrote the ledger lately (see `indexed`). */
       quiet?: boolean;
       /**
@@ -675,14 +675,14 @@ export class CallControl {
        */
       onlyKnownKinds?: boolean;
     } = {},
-  ): Promise<{ record: CallRecord | null; recordings: RecordingState[] }> {
+  ): Promise<{ record: CallRecord | null; recordings: RecordingAtTwilio[] }> {
     const { annotate } = options;
     let quiet = options.quiet ?? false;
     const copy = this.copyAlongside();
     let current = stored;
-    let states: RecordingState[] = [];
+    let states: RecordingAtTwilio[] = [];
     // The ledger may know the conference when the caller does not (found late, or by an earlier signal).
-    const live: LiveCall = {
+    const live: TwilioCall = {
       ...call,
       conferenceSid: call.conferenceSid ?? stored?.record.call.conferenceSid,
       taskSid: call.taskSid ?? stored?.record.call.taskSid,

@@ -9,9 +9,9 @@ import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
 import { type CallControl, withFirstRecordings } from './callControl';
 import type { HttpResult } from '../http';
 import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
-import { parseAttributes } from '../twilio/liveCalls';
+import { parseAttributes } from '../twilio/taskCalls';
 import type { LiveIndex } from './liveIndex';
-import { CallEndedError, listRecordings, LiveCall } from '../twilio/recordings';
+import { CallEndedError, listRecordings, TwilioCall } from '../twilio/recordings';
 import { unlessNotFound } from '../twilio/retry';
 import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -87,7 +87,7 @@ const endedRecordOf = (event: Record<string, string | undefined>): boolean =>
   typeof (parseAttributes(event.TaskAttributes).recording_controls as { ended_at?: unknown } | undefined)?.ended_at === 'string';
 
 /** The voice call a TaskRouter event's task is about, if any. */
-function callOfEvent(event: Record<string, string | undefined>): (LiveCall & { taskSid: string }) | undefined {
+function callOfEvent(event: Record<string, string | undefined>): (TwilioCall & { taskSid: string }) | undefined {
   const attributes = parseAttributes(event.TaskAttributes);
   const callSid = attributes.call_sid;
   if (!event.TaskSid || typeof callSid !== 'string' || !CALL_SID.test(callSid)) return undefined;
@@ -149,7 +149,7 @@ async function takesOver(deps: TaskEventDeps, taskSid: string, ledgerTaskSid: st
  * call's ledger is made without a read first; the agent's entry, the index copy and the plugin's
  * read permission go out together once it is written.
  */
-async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskSid: string; agent: string }): Promise<HttpResult> {
+async function reservationAccepted(deps: TaskEventDeps, call: TwilioCall & { taskSid: string; agent: string }): Promise<HttpResult> {
   let pausedBefore = false;
   let leaving: string | undefined;
   /** The task the ledger names, when TaskRouter must say whether ours is the newer. */
@@ -198,7 +198,7 @@ async function reservationAccepted(deps: TaskEventDeps, call: LiveCall & { taskS
  * conference's recording (Flex's own "Call Recording") is paused now. The recordings running then
  * are written down too, so the plugin can show the call from its document without asking `status`.
  */
-async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: string }): Promise<HttpResult> {
+async function taskUpdated(deps: TaskEventDeps, call: TwilioCall & { taskSid: string }): Promise<HttpResult> {
   const { conferenceSid } = call;
   if (!conferenceSid) return { status: 204, body: '' };
   const recalled = deps.control.recalled(call.callSid);
@@ -235,7 +235,7 @@ async function taskUpdated(deps: TaskEventDeps, call: LiveCall & { taskSid: stri
  * only the leaving agent's when the call goes on with another task (a transfer), whatever order
  * TaskRouter's events arrive in.
  */
-async function taskEnded(deps: TaskEventDeps, call: LiveCall & { taskSid: string }, queue: string): Promise<HttpResult> {
+async function taskEnded(deps: TaskEventDeps, call: TwilioCall & { taskSid: string }, queue: string): Promise<HttpResult> {
   const { control, now } = deps;
   // Everything the end decides from is read at once: the ledger, the call, the agent's entry and the task.
   const recalledAgent = control.recalled(call.callSid)?.record.call.agent;
@@ -300,7 +300,7 @@ async function callInProgress(client: TwilioClient, callSid: string): Promise<bo
 }
 
 /** Closes the holds and sets the recordings to match; an ended call only needs its ledger closed. */
-async function closeAndApply(control: CallControl, call: LiveCall, pick: (hold: Hold) => boolean, now: () => Date): Promise<CallRecord> {
+async function closeAndApply(control: CallControl, call: TwilioCall, pick: (hold: Hold) => boolean, now: () => Date): Promise<CallRecord> {
   const close = (record: CallRecord) => ({ ...record, ...closeHolds(record, pick, now()) });
   try {
     const result = await control.change(call, { change: close });

@@ -10,7 +10,8 @@ import type { AutomationProblemCode } from '../../../core/automation';
 import type { TaskEvidence } from '../../../core/evidence';
 import { callDocumentName } from '../../../core/syncNames';
 import type { SeenSignal } from '../signals/seenSignals';
-import type { LiveCall, RecordingKind, RecordingSummary } from '../twilio/recordings';
+import type { RecordingSummary } from '../../../core/wire';
+import type { TwilioCall, RecordingKind } from '../twilio/recordings';
 import { httpStatus, isWriteConflict, unlessNotFound, withRetries } from '../twilio/retry';
 import { SyncList } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -31,7 +32,7 @@ export interface CallRecord extends Ledger {
   v: 2;
   /** Counts writes: orders copies of this record kept elsewhere (the live index). */
   seq: number;
-  call: LiveCall;
+  call: TwilioCall;
   /** The call's recordings as Twilio last confirmed them; 'unknown' before the first answer. */
   recording: RecordingSummary | 'unknown';
   recordings: KnownRecording[];
@@ -75,7 +76,7 @@ const MAX_ATTEMPTS = 12;
  */
 export const KEPT_INTERVALS = 20;
 
-export const newCallRecord = (call: LiveCall): CallRecord => ({
+export const newCallRecord = (call: TwilioCall): CallRecord => ({
   v: 2,
   seq: 0,
   call,

@@ -15,7 +15,7 @@ import type { AutomationProblemCode } from '../../../core/automation';
 import { Hold, nextExpiry } from '../../../core/holds';
 import { LIVE_CALLS_PREFIX, LIVE_SHARDS, liveCallsShardNames } from '../../../core/syncNames';
 import type { CallRecord } from './ledgerStore';
-import type { LiveCall } from '../twilio/recordings';
+import type { TwilioCall } from '../twilio/recordings';
 import { unlessNotFound, withRetries, httpStatus } from '../twilio/retry';
 import { MapItem, SyncMap } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -50,7 +50,7 @@ export interface LiveCallItem {
   seq: number;
 }
 
-export interface AgentCall extends LiveCall {
+export interface AgentCall extends TwilioCall {
   agent: string;
   taskSid: string;
 }

@@ -5,11 +5,11 @@
  * looks for marked tasks, sets the recordings to what the ledger says once Sync answers, and
  * clears the mark.
  */
-import { parseAttributes } from '../twilio/liveCalls';
+import { parseAttributes } from '../twilio/taskCalls';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import { withRetries } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
-import type { LiveCall } from '../twilio/recordings';
+import type { TwilioCall } from '../twilio/recordings';
 
 /** Under the task's `recording_controls`: the call whose recordings may disagree with its ledger, and a flag TaskRouter can filter on. */
 export const REPAIR_FIELD = 'repair_call_sid';
@@ -35,7 +35,7 @@ export class RepairMarks {
   ) {}
 
   /** Marks the call on its task; false when the call names no task (nothing to mark). */
-  async mark(call: LiveCall): Promise<boolean> {
+  async mark(call: TwilioCall): Promise<boolean> {
     if (!call.taskSid) return false;
     await mergeTaskAttributes(this.client, this.workspaceSid, call.taskSid, (attributes) => ({
       ...attributes,

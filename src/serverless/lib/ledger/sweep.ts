@@ -11,7 +11,7 @@ import { closeHolds } from '../../../core/holds';
 import { CallControl, expireDue } from './callControl';
 import { LiveCallItem, LiveIndex, needsSweep } from './liveIndex';
 import type { RepairMark } from './repairMarks';
-import { CallEndedError, LiveCall } from '../twilio/recordings';
+import { CallEndedError, TwilioCall } from '../twilio/recordings';
 
 export interface SweepReport {
   live: number;
@@ -23,7 +23,7 @@ export interface SweepReport {
   repaired: number;
 }
 
-const callOf = (item: LiveCallItem | RepairMark): LiveCall => ({
+const callOf = (item: LiveCallItem | RepairMark): TwilioCall => ({
   callSid: item.callSid,
   ...(item.conferenceSid && { conferenceSid: item.conferenceSid }),
   ...(item.taskSid && { taskSid: item.taskSid }),
@@ -33,7 +33,7 @@ export async function sweep(index: LiveIndex, control: CallControl, now: () => D
   const [items, marks] = await Promise.all([index.listCalls(), control.repairs?.due(now().getTime()).catch(() => []) ?? []]);
   const due = items.filter(({ data }) => needsSweep(data, now()) || data.holds.length > 0);
   /** Sets the call's recordings to what its ledger says once due holds are closed; an ended call leaves the index. */
-  const putRight = async (call: LiveCall) => {
+  const putRight = async (call: TwilioCall) => {
     try {
       await control.change(call, { change: expireDue });
     } catch (error) {

@@ -8,10 +8,10 @@ import { hasPausePolicies, pausePolicyOf } from '../../../core/pausePolicy';
 import { outcomeOf } from '../../../core/holds';
 import { measureJson, overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
-import { CallControl, CallMovedError, ChangeOutcome, ChangeResult } from '../ledger/callControl';
+import { CallControl, CallMovedError, AppliedChange, ChangeResult } from '../ledger/callControl';
 import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from '../http';
-import type { LiveCallDirectory } from '../twilio/liveCalls';
-import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../twilio/recordings';
+import type { AgentCalls } from '../twilio/agentCalls';
+import { CallEndedError, TwilioCall, RecordingUpdateError, summarize } from '../twilio/recordings';
 import { bodyDigest, signalKey } from './seenSignals';
 import type { SignalIdentity } from './seenSignals';
 import type { Authenticator } from '../api/auth';
@@ -22,7 +22,7 @@ export interface DesktopEventDeps {
   settings: Settings;
   /** The desktop item events in force; while this container reads them again, a promise (awaited alongside the call lookup). */
   config: ConfigCheck | Promise<ConfigCheck>;
-  calls: LiveCallDirectory | undefined;
+  calls: AgentCalls | undefined;
   control: CallControl;
   /** Answers already given by this container, so a quick repeat costs no Twilio request. */
   answers: RecentAnswers;
@@ -128,11 +128,11 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (!isKnownTrigger(config.config, event.trigger)) return errorResult(422, 'unknown_trigger', 'no configured desktop item event uses this trigger');
   const eventsConfig = config.config;
   // What the change decided is what the call's ledger keeps for a repeat; the ids come from the request and its call.
-  const decided = (outcome: ChangeOutcome): Record<string, unknown> => {
+  const decided = (outcome: AppliedChange): Record<string, unknown> => {
     const recording = summarize(outcome.recordings);
     return { outcome: outcomeOf(outcome.before, outcome.after, recording === 'absent'), recording, holds: outcome.latest.holds };
   };
-  const answerTo = (call: LiveCall, outcome: ChangeOutcome): Record<string, unknown> => ({
+  const answerTo = (call: TwilioCall, outcome: AppliedChange): Record<string, unknown> => ({
     eventId: event.eventId,
     duplicate: false,
     callSid: call.callSid,
@@ -141,9 +141,9 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   const holds = holdsOfTrigger(eventsConfig, event.trigger);
   const tally = { ...holds, ...(holds.opens.length > 0 && { exposure: { receivedAtMs, ...(event.occurredAt && { occurredAt: event.occurredAt }) } }) };
   // A queue that must record everything: nothing is paused, not even for the moment a speculative pause lasts.
-  const refusesPause = async (call: LiveCall) =>
+  const refusesPause = async (call: TwilioCall) =>
     holds.opens.length > 0 && hasPausePolicies(eventsConfig) && pausePolicyOf(eventsConfig, await calls.queueOf(call)) === 'never';
-  const apply = async (call: LiveCall, heldBy: string | undefined) => {
+  const apply = async (call: TwilioCall, heldBy: string | undefined) => {
     if (await refusesPause(call)) throw new PauseNotAllowedError();
     return control.change(
       { ...call, agent: event.agent },
@@ -200,15 +200,15 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
  * TaskRouter asked. Undefined when the agent has no live call.
  */
 async function applyToLiveCall(
-  calls: LiveCallDirectory,
+  calls: AgentCalls,
   event: DesktopEventBody,
   first: FoundCall | undefined,
-  apply: (call: LiveCall, heldBy: string | undefined) => Promise<ChangeResult>,
-): Promise<{ call: LiveCall; result: ChangeResult } | undefined> {
+  apply: (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult>,
+): Promise<{ call: TwilioCall; result: ChangeResult } | undefined> {
   let call = first?.call;
   let heldBy = first?.held ? event.agent : undefined;
   for (let attempt = 0; call && attempt < 3; attempt += 1) {
-    const target: LiveCall = call;
+    const target: TwilioCall = call;
     try {
       return { call: target, result: await apply(target, heldBy) };
     } catch (error) {
@@ -235,7 +235,7 @@ async function applyToLiveCall(
   }
   return undefined;
 }
-const pick = ({ conferenceSid, taskSid, queue }: LiveCall): Partial<LiveCall> => ({
+const pick = ({ conferenceSid, taskSid, queue }: TwilioCall): Partial<TwilioCall> => ({
   ...(conferenceSid && { conferenceSid }),
   ...(taskSid && { taskSid }),
   ...(queue && { queue }),
@@ -249,7 +249,7 @@ export const pauseNotAllowed = (): HttpResult =>
 
 /** The call to try first; `held`: by memory or its own ledger, so the change checks the agent again and puts a speculative pause back. */
 interface FoundCall {
-  call: LiveCall;
+  call: TwilioCall;
   held: boolean;
 }
 
@@ -258,7 +258,7 @@ interface FoundCall {
  * a named call by its own ledger (read with its index item, so no lookup of the agent); otherwise
  * the agent's entry in the live index, else TaskRouter.
  */
-async function liveCallOf(calls: LiveCallDirectory, control: CallControl, event: DesktopEventBody): Promise<FoundCall | undefined> {
+async function liveCallOf(calls: AgentCalls, control: CallControl, event: DesktopEventBody): Promise<FoundCall | undefined> {
   const held = calls.known(event.agent, event.callSid) ?? recalledCall(control, event);
   if (held) return { call: held, held: true };
   if (event.callSid) {
@@ -274,7 +274,7 @@ async function liveCallOf(calls: LiveCallDirectory, control: CallControl, event:
  * A named call whose ledger this container wrote or read (its task's events came here) and which
  * names the agent: acted on at once, as a remembered call is (the ledger read alongside confirms it).
  */
-function recalledCall(control: CallControl, event: DesktopEventBody): LiveCall | undefined {
+function recalledCall(control: CallControl, event: DesktopEventBody): TwilioCall | undefined {
   const call = event.callSid ? control.recalled(event.callSid)?.record.call : undefined;
   return call && call.agent === event.agent ? { callSid: call.callSid, ...pick(call) } : undefined;
 }

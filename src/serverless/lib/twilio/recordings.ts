@@ -4,14 +4,15 @@
  * request stands in front of the pause. When a call or conference has several active recordings
  * Twilio refuses `Twilio.CURRENT` (16108); then each is listed and set by its sid.
  */
+import type { RecordingSummary } from '../../../core/wire';
 import { httpStatus, twilioCode, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 export type RecordingKind = 'call' | 'conference';
 export type RecordingTarget = 'paused' | 'in-progress';
-export type RecordingSummary = 'paused' | 'in-progress' | 'absent';
 
-export interface LiveCall {
+/** A live call as Twilio names it (its call, conference and task), with its agent and queue when known. */
+export interface TwilioCall {
   callSid: string;
   conferenceSid?: string;
   taskSid?: string;
@@ -22,7 +23,7 @@ export interface LiveCall {
   queue?: string;
 }
 
-export interface RecordingState {
+export interface RecordingAtTwilio {
   sid: string;
   kind: RecordingKind;
   status: string;
@@ -45,7 +46,7 @@ export class CallEndedError extends Error {
 export class RecordingUpdateError extends Error {
   constructor(
     message: string,
-    readonly confirmed: RecordingState[] = [],
+    readonly confirmed: RecordingAtTwilio[] = [],
   ) {
     super(message);
   }
@@ -63,7 +64,7 @@ const RECORDING_NOT_ACTIVE = 400;
 
 const ACTIVE = ['in-progress', 'paused'];
 
-type Outcome = { state: RecordingState } | { absent: true } | { ended: true } | { failed: unknown };
+type Outcome = { state: RecordingAtTwilio } | { absent: true } | { ended: true } | { failed: unknown };
 type Params = { status: RecordingTarget | 'stopped'; pauseBehavior?: 'skip' | 'silence' };
 type Sent = { sid: string; status: string; startTime?: Date | null; dateCreated?: Date | null };
 
@@ -73,7 +74,7 @@ const toIso = (value: Date | string | null | undefined): string | undefined => {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 };
 
-const stateOf = (kind: RecordingKind, recording: Sent): RecordingState => ({
+const stateOf = (kind: RecordingKind, recording: Sent): RecordingAtTwilio => ({
   sid: recording.sid,
   kind,
   status: recording.status,
@@ -122,7 +123,7 @@ const conferencesOfTasks = new Map<string, string>();
  * the agent accepted — so a call's record may not know it yet; Flex gives the conference the task
  * sid as its friendly name, and Twilio finds it by that.
  */
-export async function conferenceOf(client: TwilioClient, call: LiveCall): Promise<string | undefined> {
+export async function conferenceOf(client: TwilioClient, call: TwilioCall): Promise<string | undefined> {
   if (call.conferenceSid) return call.conferenceSid;
   if (!call.taskSid) return undefined;
   const known = conferencesOfTasks.get(call.taskSid);
@@ -150,14 +151,14 @@ const inConference =
  */
 export async function setRecordings(
   client: TwilioClient,
-  call: LiveCall,
+  call: TwilioCall,
   target: RecordingTarget | 'stopped',
   pauseBehavior: 'skip' | 'silence',
   /** Only these kinds (a resume of what the ledger knows); every kind when not given. */
   kinds: RecordingKind[] = ['call', 'conference'],
   /** Hears of every attempt that may still land later (retry.ts): its request is not over when this answers. */
   onUncertainAttempt?: () => void,
-): Promise<RecordingState[]> {
+): Promise<RecordingAtTwilio[]> {
   const params: Params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
   const conference = async (): Promise<Outcome[]> => {
     if (!kinds.includes('conference')) return [];
@@ -195,7 +196,7 @@ export async function setRecordings(
 }
 
 /** Every recording of the call and of its conference (looked up when not named yet), as Twilio lists them now. */
-export async function listRecordings(client: TwilioClient, call: LiveCall): Promise<RecordingState[]> {
+export async function listRecordings(client: TwilioClient, call: TwilioCall): Promise<RecordingAtTwilio[]> {
   const ofConference = async () => {
     const conferenceSid = await conferenceOf(client, call);
     if (!conferenceSid) return [];
@@ -209,10 +210,10 @@ export async function listRecordings(client: TwilioClient, call: LiveCall): Prom
   return lists.flat();
 }
 
-export const isActive = (state: RecordingState): boolean => ACTIVE.includes(state.status);
+export const isActive = (state: RecordingAtTwilio): boolean => ACTIVE.includes(state.status);
 
 /** The state of the call's active recordings: paused only when every one of them is. */
-export function summarize(states: RecordingState[]): RecordingSummary {
+export function summarize(states: RecordingAtTwilio[]): RecordingSummary {
   const active = states.filter(isActive);
   if (active.length === 0) return 'absent';
   return active.every((state) => state.status === 'paused') ? 'paused' : 'in-progress';

@@ -5,7 +5,7 @@
 import { httpStatus } from './retry';
 import { withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
-import { parseAttributes } from './liveCalls';
+import { parseAttributes } from './taskCalls';
 
 const MAX_ATTEMPTS = 8;
 type Attributes = Record<string, unknown>;

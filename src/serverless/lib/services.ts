@@ -13,7 +13,8 @@ import type { TaskEventDeps } from './ledger/callbacks';
 import { ReportStore } from './evidence/reportStore';
 import { LiveIndex } from './ledger/liveIndex';
 import { RepairMarks } from './ledger/repairMarks';
-import { LiveCallDirectory, TaskCalls } from './twilio/liveCalls';
+import { AgentCalls } from './twilio/agentCalls';
+import { TaskCalls } from './twilio/taskCalls';
 import { SyncServiceCheck } from './twilio/syncService';
 import { SyncReadGrants } from './twilio/syncPermissions';
 import { Env, readSettings, Settings } from './settings';
@@ -24,7 +25,7 @@ export interface Services {
   client: TwilioClient;
   store: LedgerStore;
   control: CallControl;
-  calls: LiveCallDirectory | undefined;
+  calls: AgentCalls | undefined;
   index: LiveIndex;
   answers: RecentAnswers;
   tasks: TaskCalls | undefined;
@@ -87,7 +88,7 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     client,
     store,
     control: new CallControl({ client, store, pauseBehavior: settings.pauseBehavior, now, index, repairs }),
-    calls: settings.workspaceSid ? new LiveCallDirectory(client, settings.workspaceSid, index) : undefined,
+    calls: settings.workspaceSid ? new AgentCalls(client, settings.workspaceSid, index) : undefined,
     index,
     answers: new RecentAnswers(),
     tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
