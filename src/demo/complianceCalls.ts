@@ -6,7 +6,7 @@
  * the day's report.
  */
 import { FAILED_PAUSE_UPDATES, OtherCalls, type OtherCall } from './otherCalls';
-import { relaySignal, type DemoTrigger } from './relay';
+import type { DemoTrigger } from './relay';
 
 export const REPORTED = { card: 'frank', recovered: 'grace', manual: 'heidi', plain: 'ivan' } as const;
 
@@ -20,12 +20,8 @@ export class ComplianceCalls {
   private made: Promise<ReportedCalls> | undefined;
   private readonly calls: OtherCalls;
 
-  constructor(
-    standinUrl: string,
-    private readonly functionsUrl: string,
-    private readonly secret: string | undefined,
-  ) {
-    this.calls = new OtherCalls(standinUrl);
+  constructor(standinUrl: string, functionsUrl: string, secret: string | undefined) {
+    this.calls = new OtherCalls(standinUrl, functionsUrl, secret);
   }
 
   /** The calls, made and ended on first asking; later askings get the same. */
@@ -38,12 +34,9 @@ export class ComplianceCalls {
   }
 
   private async make(): Promise<ReportedCalls> {
-    const secret = this.secret;
-    if (!secret) throw new Error('DESKTOP_EVENT_SECRET is not set: the reported calls cannot be signalled');
     const signals: Record<string, number[]> = {};
     const signal = async (call: OtherCall, trigger: DemoTrigger) => {
-      const answer = await relaySignal({ functionsUrl: this.functionsUrl, secret, agent: call.agent, trigger });
-      (signals[call.agent] ??= []).push(answer.status);
+      (signals[call.agent] ??= []).push((await this.calls.signal(call.agent, trigger)).status);
     };
     const [card, recovered, manual, plain] = await Promise.all(Object.values(REPORTED).map((agent) => this.calls.start(agent)));
 
@@ -52,20 +45,9 @@ export class ComplianceCalls {
     await this.calls.duringOutage(FAILED_PAUSE_UPDATES, () => signal(recovered, 'cvv.focus'));
     await signal(recovered, 'cvv.focus'); // the agent clicks into the field again: this one pauses
     await signal(recovered, 'cvv.blur');
-    await this.pauseByHand(manual);
+    await this.calls.pauseByHand(manual);
 
     await Promise.all([card, recovered, manual, plain].map((call) => this.calls.end(call)));
     return { agents: Object.values(REPORTED), signals };
-  }
-
-  /** The agent's pause button in Flex: the Recording Controls API with the agent's Flex token. */
-  private async pauseByHand(call: OtherCall): Promise<void> {
-    const response = await fetch(`${this.functionsUrl}/recording-controls/pause`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ Token: call.token, taskSid: call.taskSid }).toString(),
-      signal: AbortSignal.timeout(15_000),
-    });
-    if (!response.ok) throw new Error(`the manual pause of ${call.agent}'s call answered HTTP ${response.status}`);
   }
 }

@@ -4,6 +4,7 @@
  * real functions (signals, the Recording Controls API).
  */
 import { standinControl } from './calls';
+import { relaySignal, type DemoTrigger, type RelayAnswer } from './relay';
 
 export interface OtherCall {
   agent: string;
@@ -27,7 +28,17 @@ export const FAILED_PAUSE_UPDATES = 16;
 let outages: Promise<unknown> = Promise.resolve();
 
 export class OtherCalls {
-  constructor(private readonly standinUrl: string) {}
+  constructor(
+    private readonly standinUrl: string,
+    private readonly functionsUrl: string,
+    private readonly secret: string | undefined,
+  ) {}
+
+  /** A signal from the agent's desktop relay, signed as Smart Desktop's would be: what /desktop-event answered. */
+  signal(agent: string, trigger: DemoTrigger): Promise<RelayAnswer> {
+    if (!this.secret) throw new Error("DESKTOP_EVENT_SECRET is not set: other agents' calls cannot be signalled");
+    return relaySignal({ functionsUrl: this.functionsUrl, secret: this.secret, agent, trigger });
+  }
 
   /** A recorded (call and conference) live call of the agent, once Flex has named its conference. */
   async start(agent: string): Promise<OtherCall> {
@@ -41,6 +52,17 @@ export class OtherCalls {
   async end(call: OtherCall): Promise<void> {
     await this.control('POST', `/live-calls/${call.callSid}/end`);
     await this.delivered(call.taskSid, ['task.wrapup', 'task.completed']);
+  }
+
+  /** The agent's pause button in Flex: the Recording Controls API with the agent's Flex token. */
+  async pauseByHand(call: OtherCall): Promise<void> {
+    const response = await fetch(`${this.functionsUrl}/recording-controls/pause`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ Token: call.token, taskSid: call.taskSid }).toString(),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (!response.ok) throw new Error(`the manual pause of ${call.agent}'s call answered HTTP ${response.status}`);
   }
 
   /** Runs `during` while Twilio refuses the next `times` recording updates; nothing is left for other calls after. */

@@ -7,7 +7,6 @@
  */
 import type { RecordingReport } from './calls';
 import { FAILED_PAUSE_UPDATES, OtherCalls } from './otherCalls';
-import { relaySignal } from './relay';
 
 export const SUPERVISED = { paused: 'bob', failed: 'carol', transferredFrom: 'dave', transferredTo: 'erin' } as const;
 
@@ -28,12 +27,8 @@ export class SupervisorCalls {
   private made: Promise<SupervisedCalls> | undefined;
   private readonly calls: OtherCalls;
 
-  constructor(
-    standinUrl: string,
-    private readonly functionsUrl: string,
-    private readonly secret: string | undefined,
-  ) {
-    this.calls = new OtherCalls(standinUrl);
+  constructor(standinUrl: string, functionsUrl: string, secret: string | undefined) {
+    this.calls = new OtherCalls(standinUrl, functionsUrl, secret);
   }
 
   /** The calls, made on first asking, and again once one of them has ended. */
@@ -45,9 +40,7 @@ export class SupervisorCalls {
   }
 
   private async make(): Promise<SupervisedCalls> {
-    if (!this.secret) throw new Error('DESKTOP_EVENT_SECRET is not set: the supervised calls cannot be signalled');
-    const secret = this.secret;
-    const signal = (agent: string, trigger: 'card-number.focus' | 'cvv.focus') => relaySignal({ functionsUrl: this.functionsUrl, secret, agent, trigger });
+    const signal = (agent: string, trigger: 'card-number.focus' | 'cvv.focus') => this.calls.signal(agent, trigger);
 
     // The calls first, each until Flex has named its conference: the outage below must meet carol's pause alone.
     const [paused, failed, before] = await Promise.all(

@@ -5,6 +5,7 @@
  */
 import { normalProblems, type AutomationProblemCode } from '../core/automation';
 import type { StringKey } from './strings';
+import { keyOf } from './liveState';
 import type { CallRef } from './types';
 
 /** Each problem, as the string that names it. */
@@ -78,10 +79,9 @@ export function reportAutomationForSupervisors({ health, calls, subscribeCalls, 
     const problems = normalProblems(health.current().map((problem) => CODES[problem]));
     const said = problems.join(',');
     const now = calls();
-    const keyOfRef = (ref: CallRef) => ref.taskSid ?? ref.callSid ?? '';
-    for (const key of [...told.keys()]) if (!now.some((ref) => keyOfRef(ref) === key)) told.delete(key);
+    for (const key of [...told.keys()]) if (!now.some((ref) => keyOf(ref) === key)) told.delete(key);
     for (const ref of now) {
-      const key = keyOfRef(ref);
+      const key = keyOf(ref);
       const before = told.get(key) ?? '';
       if (before === said) continue;
       told.set(key, said);

@@ -65,7 +65,8 @@ export function watchSupervisorAlerts(
     timer = undefined;
     const now = clock.now();
     const calls = index.snapshot().calls;
-    for (const callSid of [...alerted.keys()]) if (!calls.some((call) => call.callSid === callSid)) alerted.delete(callSid);
+    const live = new Set(calls.map((call) => call.callSid));
+    for (const callSid of [...alerted.keys()]) if (!live.has(callSid)) alerted.delete(callSid);
     let next: number | undefined;
     for (const call of calls) {
       const alerts = alertsOf(call, now, thresholdMs);

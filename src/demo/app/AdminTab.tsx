@@ -7,17 +7,15 @@ import * as React from 'react';
 import { useEffect, useState } from 'react';
 import * as Flex from '@twilio/flex-ui';
 import { AdminViewLoader } from '../../components/DesktopManager';
+import { demoApi } from './demoApi';
 
 export function AdminTab({ functionsUrl }: { functionsUrl: string }) {
   const [admin, setAdmin] = useState<{ identity: string; token: string }>();
   const [problem, setProblem] = useState<string>();
   useEffect(() => {
-    fetch('/api/admin')
-      .then(async (response) => {
-        const body = await response.json();
-        if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
-        setAdmin(body);
-      })
+    demoApi
+      .user('admin')
+      .then(setAdmin)
       .catch((error: Error) => setProblem(error.message));
   }, []);
 

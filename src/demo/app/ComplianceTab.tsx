@@ -7,25 +7,15 @@ import * as React from 'react';
 import { useEffect, useState } from 'react';
 import * as Flex from '@twilio/flex-ui';
 import { ComplianceViewLoader } from '../../components/Compliance';
-
-async function json<T>(method: 'GET' | 'POST', path: string): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: method === 'POST' ? { 'Content-Type': 'application/json' } : undefined,
-    body: method === 'POST' ? '{}' : undefined,
-  });
-  const body = (await response.json()) as T & { error?: { message?: string } };
-  if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
-  return body;
-}
+import { demoApi } from './demoApi';
 
 export function ComplianceTab({ functionsUrl }: { functionsUrl: string }) {
   const [supervisor, setSupervisor] = useState<{ identity: string; token: string }>();
   const [problem, setProblem] = useState<string>();
   useEffect(() => {
     (async () => {
-      const user = await json<{ identity: string; token: string }>('GET', '/api/supervisor');
-      await json('POST', '/api/compliance/calls');
+      const user = await demoApi.user('supervisor');
+      await demoApi.reportedCalls();
       setSupervisor(user);
     })().catch((error: Error) => setProblem(error.message));
   }, []);

@@ -9,23 +9,13 @@ import * as ReactDOM from 'react-dom';
 import * as Flex from '@twilio/flex-ui';
 import { SupervisorView } from '../../components/SupervisorView';
 import type { DemoPageConfig } from '../server';
+import { demoApi } from './demoApi';
 import { startPlugin } from './flexHost';
-
-async function json<T>(method: 'GET' | 'POST', path: string): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: method === 'POST' ? { 'Content-Type': 'application/json' } : undefined,
-    body: method === 'POST' ? '{}' : undefined,
-  });
-  const body = (await response.json()) as T & { error?: { message?: string } };
-  if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
-  return body;
-}
 
 export async function renderSupervisorPage(config: DemoPageConfig, root: HTMLElement): Promise<void> {
   try {
-    const user = await json<{ identity: string; token: string; roles: string[] }>('GET', '/api/supervisor');
-    await json('POST', '/api/supervisor/calls');
+    const user = await demoApi.user('supervisor');
+    await demoApi.supervisedCalls();
     startPlugin({ agent: user.identity, functionsUrl: config.functionsUrl, syncUrl: config.syncUrl, user });
     ReactDOM.render(
       <Flex.StorelessThemeProvider themeConf={{}}>

@@ -16,6 +16,13 @@ export interface SignalAnswer {
   error?: { code: string; message: string };
 }
 
+/** A demo user's Flex token. */
+export interface DemoUserToken {
+  identity: string;
+  token: string;
+  roles: string[];
+}
+
 export interface Answer<T> {
   status: number;
   body: T;
@@ -46,6 +53,11 @@ export const demoApi = {
   endCall: () => ok(request<{ call: DemoCall | null }>('POST', '/api/call/end')).then((body) => body.call),
   recordings: () => ok(request<{ recordings: RecordingReport[] }>('GET', '/api/recordings')).then((body) => body.recordings),
   outage: () => ok(request('POST', '/api/outage')),
+  /** A demo Flex user without a call, for the other tabs: the admin or the supervisor. */
+  user: (role: 'admin' | 'supervisor') => ok(request<DemoUserToken>('GET', `/api/${role}`)),
+  /** Other agents' calls for the Supervisor tab, and ended ones for the Compliance tab. */
+  supervisedCalls: () => ok(request('POST', '/api/supervisor/calls')),
+  reportedCalls: () => ok(request('POST', '/api/compliance/calls')),
   /** Only the trigger goes to the server: never what was typed. */
   signal: (trigger: DemoTrigger) => request<SignalAnswer>('POST', '/api/desktop-event', { trigger }),
 };
