@@ -6,6 +6,7 @@
  */
 import { signedHeaders } from '../../src/core/signature';
 import { taskRouterString } from '../../src/core/taskRouterExpression';
+import { handler as automationHealth } from '../../src/serverless/functions/automation-health';
 import { handler as desktopEvent } from '../../src/serverless/functions/desktop-event';
 import { handler as pause } from '../../src/serverless/functions/recording-controls/pause';
 import { handler as tags } from '../../src/serverless/functions/recording-controls/tags';
@@ -16,7 +17,7 @@ import type { FunctionHandler } from '../../src/serverless/lib/functionTypes';
 import { TaskCalls } from '../../src/serverless/lib/twilio/taskCalls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
-import { ledgerStore, SECRET, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
+import { ledgerStore, liveIndex, SECRET, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
 import { functionContext, invoke, Sent } from '../support/functionRuntime';
 
 const standin = useStandin();
@@ -107,6 +108,31 @@ describe('no request crashes a function', () => {
     expect([missing.statusCode, missing.body.error.code]).toEqual([400, 'invalid_event']);
   });
 
+  test('the automation report: doubled tokens, a token in the URL, card digits as a problem — each refused, nothing echoed, nothing written', async () => {
+    const live = standin.createLiveCall({ agent: 'alice', recording: 'call' });
+    const fields = { callSid: live.callSid, problems: 'crm-fields' };
+    const twoTokens = await invoke(
+      automationHealth,
+      formRequest(fields, [
+        ['Token', live.token],
+        ['Token', live.token],
+      ]),
+    );
+    expect([twoTokens.status, code(twoTokens)]).toEqual([401, 'unauthenticated']);
+    const inQuery = await invoke(automationHealth, { ...formRequest(fields), query: { Token: live.token } });
+    expect([inQuery.status, code(inQuery)]).toEqual([401, 'unauthenticated']);
+    for (const card of CARD_FORMS) {
+      const answer = await invoke(automationHealth, formRequest({ ...fields, Token: live.token, problems: card }));
+      expect([answer.status, code(answer)]).toEqual([400, 'invalid_request']);
+      expect(hasCardDigits(JSON.stringify(answer.body))).toBe(false);
+    }
+    const keyed = await invoke(automationHealth, { headers: [...jsonHeaders(fields), ['Authorization', 'Bearer test-api-key']], body: fields });
+    expect([keyed.status, code(keyed)]).toEqual([403, 'forbidden']);
+    expect(await liveIndex().callItem(live.callSid)).toBeNull(); // nothing refused was written
+    expect((await invoke(automationHealth, formRequest({ ...fields, Token: live.token }))).status).toBe(200);
+    expect((await liveIndex().callItem(live.callSid))?.data).toMatchObject({ automationOff: ['crm-fields'] });
+  });
+
   test('a body nested 20,000 levels deep (no Content-Length, as chunked) is 400 at every function', async () => {
     const deep = { eventId: 'deep', agent: 'alice', trigger: 'cvv.focus', extra: nested(20_000) };
     const chunked: Sent = {
@@ -122,6 +148,7 @@ describe('no request crashes a function', () => {
       [pause, 'invalid_request'],
       [sweep, 'invalid_request'],
       [taskEvent, 'invalid_request'],
+      [automationHealth, 'invalid_request'],
     ] as const) {
       const answer = await invoke(fn, chunked);
       expect([answer.status, code(answer), answer.body.error.message]).toEqual([400, expected, 'the body is nested too deeply']);

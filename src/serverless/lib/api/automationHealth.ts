@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from '../../../core/automation';
 import { errorResult, HttpResult } from '../http';
+import { newCallRecord } from '../ledger/ledgerStore';
 import { callerOf, callFields, onCallerCall, problemsOf, RecordingControlsDeps, RecordingControlsRequest } from './recordingControls';
 
 const problemList = z
@@ -26,8 +27,9 @@ export async function automationHealth(deps: RecordingControlsDeps, request: Rec
   if (caller.kind !== 'flex') return errorResult(403, 'forbidden', 'only the agent’s own Flex says what its desktop can do');
   return onCallerCall('automation-health', deps, caller, parsed.data, async (found) => {
     const said = normalProblems(problems as AutomationProblemCode[]);
-    await deps.control.commit(found.call.callSid, (current) => {
-      if (!current) return null;
+    await deps.control.commit(found.call.callSid, (stored) => {
+      // A call whose acceptance has not reached the functions yet gets its ledger now, as a signal's would.
+      const current = stored ?? newCallRecord({ ...found.call, agent: caller.identity });
       const before = current.automationOff?.agent === caller.identity ? current.automationOff : undefined;
       if (said.length === 0) return before ? { ...current, automationOff: undefined } : null;
       if (before && before.problems.join(',') === said.join(',')) return null;
