@@ -93,18 +93,18 @@ export function signed(body: SignalBody, options: { secret?: string; timestamp?:
 
 export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: string): Promise<string> => (await standin.recording(sid))?.status as string;
 
-/** The Recording Controls API's dependencies as a fresh container would build them. */
 /** TaskRouter's events as a fresh container handles them. */
 export function callbackDeps(now: () => Date = () => new Date()): TaskEventDeps {
   return taskEventDeps(buildServices(readSettings(testEnv), { now, asset: () => shippedConfig }), now)!;
 }
 
+/** The Recording Controls API's dependencies as a fresh container would build them. */
 export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
-  const { settings, client, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), {
+  const { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), {
     now,
     asset: () => shippedConfig,
   });
-  return { settings, client, control, tasks, auth, syncService, grants, reports, configs, now };
+  return { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs, now };
 }
 
 /** Twilio Functions hand headers over with lower-case names. */

@@ -19,10 +19,14 @@ import { SyncServiceCheck } from './twilio/syncService';
 import { SyncReadGrants } from './twilio/syncPermissions';
 import { Env, readSettings, Settings } from './settings';
 import { twilioClient, TwilioClient } from './twilio/twilioClient';
+import type { RecordingBackend } from './recordingBackend';
+import { twilioRecordings } from './twilio/recordings';
 
 export interface Services {
   settings: Settings;
   client: TwilioClient;
+  /** The calls' recordings (Twilio's), the one way the product lists, pauses, resumes, starts or stops them. */
+  recordings: RecordingBackend;
   store: LedgerStore;
   control: CallControl;
   calls: AgentCalls | undefined;
@@ -83,11 +87,13 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     serviceCheck: () => syncService.check(),
   });
   const repairs = settings.workspaceSid ? new RepairMarks(client, settings.workspaceSid) : undefined;
+  const recordings = twilioRecordings(client, settings.pauseBehavior);
   return {
     settings,
     client,
+    recordings,
     store,
-    control: new CallControl({ client, store, pauseBehavior: settings.pauseBehavior, now, index, repairs }),
+    control: new CallControl({ recordings, store, now, index, repairs }),
     calls: settings.workspaceSid ? new AgentCalls(client, settings.workspaceSid, index) : undefined,
     index,
     answers: new RecentAnswers(),
@@ -102,8 +108,8 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
 
 /** What TaskRouter's events are handled with; undefined without a workspace. */
 export function taskEventDeps(services: Services, now: () => Date = () => new Date()): TaskEventDeps | undefined {
-  const { client, control, index, grants, reports, configs, settings } = services;
-  return settings.workspaceSid ? { client, control, index, grants, reports, configs, workspaceSid: settings.workspaceSid, now } : undefined;
+  const { client, recordings, control, index, grants, reports, configs, settings } = services;
+  return settings.workspaceSid ? { client, recordings, control, index, grants, reports, configs, workspaceSid: settings.workspaceSid, now } : undefined;
 }
 
 export function servicesFor(env: Env): Services {

@@ -22,8 +22,9 @@ import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
 import { errorResult, HttpResult, RequestHeaders } from '../http';
 import type { CallRecord } from '../ledger/ledgerStore';
 import type { TaskCall, TaskCalls } from '../twilio/taskCalls';
-import { CallEndedError, isActive, listRecordings, RecordingAtTwilio, setRecordings, summarize } from '../twilio/recordings';
-import { twilioCode, withRetries } from '../twilio/retry';
+import { CallEndedError, isActive, RecordingAtTwilio, summarize } from '../twilio/recordings';
+import type { RecordingBackend } from '../recordingBackend';
+import { twilioCode } from '../twilio/retry';
 import type { Settings } from '../settings';
 import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
@@ -33,6 +34,7 @@ import type { TwilioClient } from '../twilio/twilioClient';
 export interface RecordingControlsDeps {
   settings: Settings;
   client: TwilioClient;
+  recordings: RecordingBackend;
   control: CallControl;
   tasks: TaskCalls | undefined;
   auth: Authenticator;
@@ -278,7 +280,7 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
 
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
 async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingAtTwilio[] }> {
-  const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), listRecordings(deps.client, found.call)]);
+  const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), deps.recordings.list(found.call)]);
   if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings, stored);
   const expiry = stored ? nextExpiry(stored.record) : null;
   const due = expiry !== null && Date.parse(expiry) <= deps.now().getTime();
@@ -312,29 +314,21 @@ const status: VerbHandler = async (deps, found, caller, _body, rules = { events:
 
 const start: VerbHandler = async (deps, found) => {
   if (!found.live) return notLive();
-  const existing = await listRecordings(deps.client, found.call);
+  const existing = await deps.recordings.list(found.call);
   if (existing.some(isActive)) return errorResult(409, 'already_recording', 'the call already has an active recording');
-  await withRetries(() =>
-    deps.client.calls(found.call.callSid).recordings.create({
-      recordingChannels: 'dual',
-      ...(deps.recordingStatusCallback && {
-        recordingStatusCallback: deps.recordingStatusCallback,
-        recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
-      }),
-    }),
-  );
+  await deps.recordings.start(found.call, deps.recordingStatusCallback);
   // A hold may be open already (the agent is mid card entry): the new recording must obey it.
   const result = await deps.control.change(found.call, { change: expireDue });
   const after = result.latest;
-  return { status: 200, body: statusBody(found.call.callSid, after, await listRecordings(deps.client, found.call)) };
+  return { status: 200, body: statusBody(found.call.callSid, after, await deps.recordings.list(found.call)) };
 };
 
 const stop: VerbHandler = async (deps, found) => {
   if (!deps.settings.allowStop) return errorResult(403, 'stop_not_allowed', 'stopping recordings is not allowed by this deployment (ALLOW_STOP_RECORDING)');
   if (!found.live) return notLive();
-  await setRecordings(deps.client, found.call, 'stopped', deps.settings.pauseBehavior);
+  await deps.recordings.set(found.call, 'stopped');
   const stored = await deps.control.load(found.call.callSid);
-  return { status: 200, body: statusBody(found.call.callSid, stored?.record ?? null, await listRecordings(deps.client, found.call)) };
+  return { status: 200, body: statusBody(found.call.callSid, stored?.record ?? null, await deps.recordings.list(found.call)) };
 };
 
 const tags: VerbHandler = async (deps, found, caller, body) => {

@@ -30,9 +30,9 @@ import { newCallRecord } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
 import type { RepairMarks } from './repairMarks';
 import type { TwilioCall, RecordingKind, RecordingAtTwilio, RecordingTarget } from '../twilio/recordings';
-import { CallEndedError, isActive, RecordingUpdateError, setRecordings, summarize } from '../twilio/recordings';
+import type { RecordingBackend } from '../recordingBackend';
+import { CallEndedError, isActive, RecordingUpdateError, summarize } from '../twilio/recordings';
 import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../signals/seenSignals';
-import type { TwilioClient } from '../twilio/twilioClient';
 
 /**
  * A resume written down before it is sent (see `change`) is on its way for a moment. When Twilio
@@ -221,9 +221,9 @@ const confirmsRecord = (record: CallRecord, states: RecordingAtTwilio[]): boolea
 };
 
 export interface CallControlOptions {
-  client: TwilioClient;
+  /** The platform's recordings (Twilio's: twilio/recordings.ts). */
+  recordings: RecordingBackend;
   store: LedgerStore;
-  pauseBehavior: 'skip' | 'silence';
   now?: () => Date;
   /** Every ledger write is copied there, for the sweep and supervisors. */
   index?: LiveIndex;
@@ -233,9 +233,8 @@ export interface CallControlOptions {
 }
 
 export class CallControl {
-  private readonly client: TwilioClient;
+  private readonly recordings: RecordingBackend;
   private readonly store: LedgerStore;
-  private readonly pauseBehavior: 'skip' | 'silence';
   private readonly now: () => Date;
   private readonly index?: LiveIndex;
   readonly repairs?: RepairMarks;
@@ -247,9 +246,8 @@ export class CallControl {
   private readonly answeredResumes = new Map<string, { lastResumeAt: string; answeredAtMs: number }>();
 
   constructor(options: CallControlOptions) {
-    this.client = options.client;
+    this.recordings = options.recordings;
     this.store = options.store;
-    this.pauseBehavior = options.pauseBehavior;
     this.now = options.now ?? (() => new Date());
     this.index = options.index;
     this.repairs = options.repairs;
@@ -257,7 +255,7 @@ export class CallControl {
   }
 
   private set(call: TwilioCall, target: RecordingTarget, kinds?: RecordingKind[], onUncertainAttempt?: () => void): Promise<RecordingAtTwilio[]> {
-    return setRecordings(this.client, call, target, this.pauseBehavior, kinds, onUncertainAttempt);
+    return this.recordings.set(call, target, kinds, onUncertainAttempt);
   }
 
   /**

@@ -11,7 +11,8 @@ import type { HttpResult } from '../http';
 import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
 import { parseAttributes } from '../twilio/taskCalls';
 import type { LiveIndex } from './liveIndex';
-import { CallEndedError, listRecordings, TwilioCall } from '../twilio/recordings';
+import { CallEndedError, TwilioCall } from '../twilio/recordings';
+import type { RecordingBackend } from '../recordingBackend';
 import { unlessNotFound } from '../twilio/retry';
 import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -63,6 +64,7 @@ const RESERVATION_ENDS = [
 
 export interface TaskEventDeps {
   client: TwilioClient;
+  recordings: RecordingBackend;
   control: CallControl;
   index: LiveIndex;
   workspaceSid: string;
@@ -207,7 +209,7 @@ async function taskUpdated(deps: TaskEventDeps, call: TwilioCall & { taskSid: st
   agentEntry?.catch(() => undefined); // awaited below
   const [base, recordings] = await Promise.all([
     recalled ?? deps.control.load(call.callSid),
-    listRecordings(deps.client, { callSid: call.callSid, conferenceSid }).catch(() => []),
+    deps.recordings.list({ callSid: call.callSid, conferenceSid }).catch(() => []),
     deps.index.prefetch(call.callSid), // so the index copy goes out with the ledger write
   ]);
   agentEntry ??= agentEntryOf(base?.record.call.agent);

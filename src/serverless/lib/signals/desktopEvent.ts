@@ -3,7 +3,7 @@
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
 import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, DesktopEventBody, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
-import { applyDesktopTrigger, ConfigCheck, holdsOfTrigger, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
+import { applyDesktopTrigger, ConfigCheck, DesktopEventsConfig, holdsOfTrigger, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
 import { hasPausePolicies, pausePolicyOf } from '../../../core/pausePolicy';
 import { outcomeOf } from '../../../core/holds';
 import { measureJson, overLimit } from '../../../core/jsonLimits';
@@ -97,14 +97,19 @@ async function admitSignal(deps: DesktopEventDeps, { headers, body }: DesktopEve
 const eventIdConflict = (): HttpResult =>
   errorResult(409, 'event_id_conflict', 'this agent already sent this eventId with a different body: send a new eventId for a new signal');
 
+/**
+ * The signal's steps, each named below: the functions are configured; transport, authentication
+ * and body (`admitSignal`); a repeat this container answered; the configuration knows the trigger;
+ * the agent's live call, found while the configuration is read (`liveCallOf`), with a moved or ended
+ * call followed (`applyToLiveCall`); the change (`signalChange`); the answer (`answerTo`, `failureOf`).
+ */
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
-  const { settings, calls, control, now } = deps;
   // Real time, as Twilio's confirmation is measured: the start of this signal's exposure when the relay gives no occurredAt.
   const receivedAtMs = Date.now();
   const configReady = Promise.resolve(deps.config);
-  if (settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body))
-    return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
-  if (!calls) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+  const unconfigured = notConfigured(deps, request);
+  if (unconfigured || !deps.calls) return unconfigured ?? errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
+  const calls = deps.calls;
 
   const admitted = await admitSignal(deps, request);
   if (!admitted.ok) return admitted.result;
@@ -118,34 +123,65 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   // A call this container acted on for the agent is acted on at once (its ledger confirms it is
   // still the agent's); otherwise the agent's call is looked up while the configuration is read
   // (when this container's copy is old), so neither waits for the other.
-  const found = liveCallOf(calls, control, event);
+  const found = liveCallOf(calls, deps.control, event);
   found.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-  const config = await configReady;
-  if (!config.ok) {
-    return errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${config.problems.join('; ')}`);
+  const config = configForTrigger(await configReady, event.trigger);
+  if (!config.ok) return config.result;
+
+  try {
+    const applied = await applyToLiveCall(calls, event, await found, signalChange(deps, calls, event, config.config, signal, receivedAtMs));
+    return applied ? answerTo(deps, calls, event, signal, applied) : noActiveCall(event.callSid);
+  } catch (error) {
+    return failureOf(deps, event, error);
+  }
+}
+
+/** What the functions need before a signal can be read at all. */
+function notConfigured(deps: DesktopEventDeps, request: DesktopEventRequest): HttpResult | undefined {
+  if (deps.settings.desktopSecrets.length === 0 && !isTokenSignal(request.headers, request.body)) {
+    return errorResult(500, 'not_configured', 'DESKTOP_EVENT_SECRET is not set');
+  }
+  return undefined;
+}
+
+/** The configuration in force, if it is valid and some event uses the trigger. */
+function configForTrigger(check: ConfigCheck, trigger: string): { ok: true; config: DesktopEventsConfig } | { ok: false; result: HttpResult } {
+  if (!check.ok) {
+    return { ok: false, result: errorResult(500, 'not_configured', `the desktop item events configuration is invalid: ${check.problems.join('; ')}`) };
   }
   // The trigger is not echoed: whatever a relay sent is not repeated back or logged.
-  if (!isKnownTrigger(config.config, event.trigger)) return errorResult(422, 'unknown_trigger', 'no configured desktop item event uses this trigger');
-  const eventsConfig = config.config;
-  // What the change decided is what the call's ledger keeps for a repeat; the ids come from the request and its call.
-  const decided = (outcome: AppliedChange): Record<string, unknown> => {
-    const recording = summarize(outcome.recordings);
-    return { outcome: outcomeOf(outcome.before, outcome.after, recording === 'absent'), recording, holds: outcome.latest.holds };
-  };
-  const answerTo = (call: TwilioCall, outcome: AppliedChange): Record<string, unknown> => ({
-    eventId: event.eventId,
-    duplicate: false,
-    callSid: call.callSid,
-    ...decided(outcome),
-  });
+  if (!isKnownTrigger(check.config, trigger))
+    return { ok: false, result: errorResult(422, 'unknown_trigger', 'no configured desktop item event uses this trigger') };
+  return { ok: true, config: check.config };
+}
+
+/** What a change decided, as the call's ledger keeps it for a repeat (the ids come from the request and its call). */
+function decided(outcome: AppliedChange): Record<string, unknown> {
+  const recording = summarize(outcome.recordings);
+  return { outcome: outcomeOf(outcome.before, outcome.after, recording === 'absent'), recording, holds: outcome.latest.holds };
+}
+
+/**
+ * The signal's change of a call's holds: the trigger applied through the ledger, the pause sent first
+ * when the trigger only starts holds, and what the evidence counts (exposure is measured from the
+ * user's action). A queue that must record everything refuses a start before anything is paused.
+ */
+function signalChange(
+  deps: DesktopEventDeps,
+  calls: AgentCalls,
+  event: DesktopEventBody,
+  eventsConfig: DesktopEventsConfig,
+  signal: SignalIdentity,
+  receivedAtMs: number,
+): (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult> {
   const holds = holdsOfTrigger(eventsConfig, event.trigger);
   const tally = { ...holds, ...(holds.opens.length > 0 && { exposure: { receivedAtMs, ...(event.occurredAt && { occurredAt: event.occurredAt }) } }) };
-  // A queue that must record everything: nothing is paused, not even for the moment a speculative pause lasts.
+  // Not even for the moment a speculative pause lasts.
   const refusesPause = async (call: TwilioCall) =>
     holds.opens.length > 0 && hasPausePolicies(eventsConfig) && pausePolicyOf(eventsConfig, await calls.queueOf(call)) === 'never';
-  const apply = async (call: TwilioCall, heldBy: string | undefined) => {
+  return async (call, heldBy) => {
     if (await refusesPause(call)) throw new PauseNotAllowedError();
-    return control.change(
+    return deps.control.change(
       { ...call, agent: event.agent },
       {
         pauseFirst: onlyStarts(eventsConfig, event.trigger),
@@ -156,41 +192,47 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
       },
     );
   };
+}
 
-  try {
-    const applied = await applyToLiveCall(calls, event, await found, apply);
-    if (!applied) return noActiveCall(event.callSid);
-    const { call, result } = applied;
-    if (result.duplicate && result.conflict) return eventIdConflict();
-    // The ledger names the call's conference and task: the next signal here starts from them.
-    if (!result.duplicate) calls.remember(event.agent, { callSid: call.callSid, ...pick(result.latest.call) });
-    // A repeat gets the first answer (an older one its outcome, and what holds now).
-    const answer = result.duplicate
-      ? {
-          eventId: event.eventId,
-          outcome: 'unchanged',
-          callSid: call.callSid,
-          recording: result.latest?.recording ?? 'absent',
-          holds: result.latest?.holds ?? [],
-          ...result.answer,
-        }
-      : answerTo(call, result);
-    const response = result.duplicate ? { ...answer, duplicate: true } : answer;
-    deps.answers.remember(signal, answer);
-    deps.log?.(
-      `desktop-event ${event.eventId} trigger=${event.trigger} outcome=${String(response.outcome)} recording=${String(response.recording)}` +
-        (result.duplicate ? ' duplicate' : '') +
-        (event.occurredAt ? ` sinceUserActionMs=${now().getTime() - Date.parse(event.occurredAt)}` : ''),
-    );
-    return { status: 200, body: response };
-  } catch (error) {
-    if (error instanceof CallEndedError) return noActiveCall(event.callSid);
-    if (error instanceof PauseNotAllowedError) return pauseNotAllowed();
-    deps.log?.(
-      `desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`,
-    );
-    return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
-  }
+/** The answer to an applied signal; a repeat gets the first answer (an older one its outcome, and what holds now). */
+function answerTo(
+  deps: DesktopEventDeps,
+  calls: AgentCalls,
+  event: DesktopEventBody,
+  signal: SignalIdentity,
+  { call, result }: { call: TwilioCall; result: ChangeResult },
+): HttpResult {
+  if (result.duplicate && result.conflict) return eventIdConflict();
+  // The ledger names the call's conference and task: the next signal here starts from them.
+  if (!result.duplicate) calls.remember(event.agent, { callSid: call.callSid, ...pick(result.latest.call) });
+  const answer: Record<string, unknown> = result.duplicate
+    ? {
+        eventId: event.eventId,
+        outcome: 'unchanged',
+        callSid: call.callSid,
+        recording: result.latest?.recording ?? 'absent',
+        holds: result.latest?.holds ?? [],
+        ...result.answer,
+      }
+    : { eventId: event.eventId, duplicate: false, callSid: call.callSid, ...decided(result) };
+  const body = result.duplicate ? { ...answer, duplicate: true } : answer;
+  deps.answers.remember(signal, answer);
+  deps.log?.(
+    `desktop-event ${event.eventId} trigger=${event.trigger} outcome=${String(body.outcome)} recording=${String(body.recording)}` +
+      (result.duplicate ? ' duplicate' : '') +
+      (event.occurredAt ? ` sinceUserActionMs=${deps.now().getTime() - Date.parse(event.occurredAt)}` : ''),
+  );
+  return { status: 200, body };
+}
+
+/** A signal that could not be applied: an ended call, a refused queue, or Twilio not confirming (the relay must treat it as NOT paused). */
+function failureOf(deps: DesktopEventDeps, event: DesktopEventBody, error: unknown): HttpResult {
+  if (error instanceof CallEndedError) return noActiveCall(event.callSid);
+  if (error instanceof PauseNotAllowedError) return pauseNotAllowed();
+  deps.log?.(
+    `desktop-event ${event.eventId} failed: ${error instanceof RecordingUpdateError ? error.message : `Twilio request failed (${error instanceof Error ? error.message.slice(0, 80) : 'error'})`}`,
+  );
+  return errorResult(502, 'recording_update_failed', 'Twilio did not confirm the recording change: treat the call as NOT paused');
 }
 
 /**

@@ -4,6 +4,7 @@
  * request stands in front of the pause. When a call or conference has several active recordings
  * Twilio refuses `Twilio.CURRENT` (16108); then each is listed and set by its sid.
  */
+import type { RecordingBackend } from '../recordingBackend';
 import type { RecordingSummary } from '../../../core/wire';
 import { httpStatus, twilioCode, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
@@ -217,4 +218,20 @@ export function summarize(states: RecordingAtTwilio[]): RecordingSummary {
   const active = states.filter(isActive);
   if (active.length === 0) return 'absent';
   return active.every((state) => state.status === 'paused') ? 'paused' : 'in-progress';
+}
+
+/** Twilio's recordings, as the rest of the product asks for them (lib/recordingBackend.ts). */
+export function twilioRecordings(client: TwilioClient, pauseBehavior: 'skip' | 'silence'): RecordingBackend {
+  return {
+    list: (call) => listRecordings(client, call),
+    set: (call, target, kinds, onUncertainAttempt) => setRecordings(client, call, target, pauseBehavior, kinds, onUncertainAttempt),
+    async start(call, statusCallback) {
+      await withRetries(() =>
+        client.calls(call.callSid).recordings.create({
+          recordingChannels: 'dual',
+          ...(statusCallback && { recordingStatusCallback: statusCallback, recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'] }),
+        }),
+      );
+    },
+  };
 }
