@@ -4,7 +4,8 @@
  * never its value.
  */
 import { z } from 'zod';
-import { JsonLimits, measureJson, overLimit } from './jsonLimits';
+import type { JsonLimits } from './jsonLimits';
+import { safeProblems } from './safeProblems';
 
 export const MAX_BODY_BYTES = 4096;
 /** A signal is a flat object; nothing deeper is ever valid, so nothing deeper is walked. */
@@ -25,7 +26,7 @@ const desktopEventBody = z.strictObject({
     .refine((id) => !PERSON_HOLD_PREFIX.test(id), PERSON_HOLD_MESSAGE),
   agent: z.string().min(1).max(256),
   trigger: z.string().regex(token, 'must be 1–128 of A-Z a-z 0-9 . _ : -'),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  occurredAt: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time, such as 2026-12-01T10:00:00Z' }).optional(),
   callSid: z
     .string()
     .regex(/^CA[0-9a-fA-F]{32}$/, 'must be CA followed by 32 hex digits')
@@ -39,28 +40,11 @@ export type DesktopEventBody = z.infer<typeof desktopEventBody>;
 
 export type BodyCheck = { ok: true; body: DesktopEventBody } | { ok: false; problems: string[] };
 
-/** A field name is echoed only when it cannot be data (letters and underscores, short). */
-export const safeFieldName = (key: string): string => (/^[A-Za-z_]{1,64}$/.test(key) ? key : '(unprintable name)');
-
-/** Field-level problems only: zod's default messages may quote the offending value. */
-export function checkDesktopEventBody(input: unknown): BodyCheck {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return { ok: false, problems: ['the body must be a JSON object'] };
-  }
-  const measured = measureJson(input, DESKTOP_EVENT_LIMITS);
-  if (!measured.ok) {
-    return { ok: false, problems: [overLimit(measured.problem, MAX_BODY_BYTES)] };
-  }
+/**
+ * The fields, each checked; problems name the field, never its value. Safe on any object: the
+ * schema is flat, so a deep value is one wrong type and is never walked.
+ */
+export function parseDesktopEventBody(input: Record<string, unknown>): BodyCheck {
   const parsed = desktopEventBody.safeParse(input);
-  if (parsed.success) return { ok: true, body: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.map(safeFieldName).join(', ')}`;
-      const field = issue.path.join('.') || 'body';
-      if (issue.code === 'invalid_type' && issue.input === undefined) return `${field}: is required`;
-      if (issue.code === 'custom') return `${field}: ${PERSON_HOLD_MESSAGE}`;
-      return `${field}: ${issue.code === 'invalid_format' || issue.code === 'too_big' || issue.code === 'too_small' ? 'is malformed' : 'has the wrong type'}`;
-    }),
-  };
+  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, problems: safeProblems(parsed.error.issues) };
 }

@@ -114,8 +114,8 @@ describe('POST /desktop-event', () => {
 
   test('bad input gets the contract’s codes and never echoes card data', async () => {
     const deps = desktopDeps();
-    const notObject = await handleDesktopEvent(deps, { headers: {}, body: ['x'] });
-    expect([notObject.status, body(notObject).error.code]).toEqual([400, 'invalid_event']);
+    const notJson = await handleDesktopEvent(deps, { headers: {}, body: { agent: 'alice', trigger: 'cvv.focus' } });
+    expect([notJson.status, body(notJson).error.code]).toEqual([400, 'invalid_event']);
 
     const withCard = signed({ agent: 'alice', trigger: 'cvv.focus', cardNumber: '4111111111111111' } as never);
     const unknownField = await handleDesktopEvent(deps, withCard);

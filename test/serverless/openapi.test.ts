@@ -148,7 +148,7 @@ test('desktop-event answers match the document', async () => {
   const deps = desktopDeps();
   const answers = [
     await handleDesktopEvent(deps, signed({ agent: 'alice', trigger: 'card-number.focus' })),
-    await handleDesktopEvent(deps, { headers: {}, body: [] }),
+    await handleDesktopEvent(deps, { headers: {}, body: {} }),
     await handleDesktopEvent(deps, signed({ agent: 'alice', trigger: 'cvv.focus' }, { secret: 'x' })),
     await handleDesktopEvent(deps, signed({ agent: 'nobody', trigger: 'cvv.focus' })),
     await handleDesktopEvent(deps, signed({ agent: 'alice', trigger: 'nope' })),

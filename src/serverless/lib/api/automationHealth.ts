@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from '../../../core/automation';
 import { errorResult, HttpResult } from '../http';
 import { newCallRecord } from '../ledger/ledgerStore';
-import { callerOf, callFields, onCallerCall, problemsOf, RecordingControlsDeps, RecordingControlsRequest } from './recordingControls';
+import { safeProblems } from '../../../core/safeProblems';
+import { callerOf, callFields, onCallerCall, RecordingControlsDeps, RecordingControlsRequest } from './recordingControls';
 
 const problemList = z
   .union([z.array(z.string()), z.string().transform((value) => (value === '' ? [] : value.split(',')))])
@@ -19,7 +20,7 @@ const body = z.strictObject({ ...callFields, problems: problemList });
 
 export async function automationHealth(deps: RecordingControlsDeps, request: RecordingControlsRequest): Promise<HttpResult> {
   const parsed = body.safeParse(request.body);
-  if (!parsed.success) return errorResult(400, 'invalid_request', problemsOf(parsed.error));
+  if (!parsed.success) return errorResult(400, 'invalid_request', safeProblems(parsed.error.issues).join('; '));
   const { Token, problems } = parsed.data;
   const authenticated = await callerOf(deps, request, Token);
   if (!authenticated.ok) return authenticated.result;

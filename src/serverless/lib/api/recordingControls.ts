@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { closeHold, closeHolds, expireHolds, isPaused, nextExpiry, openHold, outcomeOf } from '../../../core/holds';
 import { redactionTimeline } from '../../../core/timeline';
 import { containsCardNumber } from '../../../core/cardData';
-import { safeFieldName } from '../../../core/desktopEventRequest';
+import { safeProblems } from '../../../core/safeProblems';
 import type { JsonLimits } from '../../../core/jsonLimits';
 import { GROUP_BYS } from '../../../core/report';
 import type { ReportStore } from '../evidence/reportStore';
@@ -127,35 +127,12 @@ export const VERB_BODIES = {
 /** The body's limits, checked before anything walks it: a Flex token (≤ 8 KiB) and 20 metadata entries fit. */
 export const API_BODY_LIMITS: JsonLimits = { maxDepth: 3, maxBytes: 32 * 1024 };
 
-/**
- * Where a problem is, without what was sent: the top-level field, then list positions only. A
- * metadata key is never named — it could be the very data being refused.
- */
-const placeOf = (path: PropertyKey[]): string =>
-  path.length === 0
-    ? 'body'
-    : [safeFieldName(String(path[0])), ...path.slice(1).map((part) => (typeof part === 'number' ? String(part) : '(a key)'))].join('.');
-
-/** Our own words per problem: zod's default messages may quote what was sent. */
-function problemOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.map(safeFieldName).join(', ')}`;
-  if (issue.code === 'invalid_key') return `${placeOf(issue.path.slice(0, -1))}: each key must be 1–64 of A-Z a-z 0-9 _ . : - and never a card number`;
-  const place = placeOf(issue.path);
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${place}: is required`;
-  // The refinements' and patterns' messages are ours, and never quote the value.
-  if (issue.code === 'custom' || issue.code === 'invalid_format') return `${place}: ${issue.message}`;
-  if (issue.code === 'too_big' || issue.code === 'too_small') return `${place}: is too ${issue.code === 'too_big' ? 'long' : 'short'}`;
-  return `${place}: has the wrong type`;
-}
-
-export const problemsOf = (error: z.ZodError): string => [...new Set(error.issues.map(problemOf))].join('; ');
-
 type Json = Record<string, unknown>;
 
 export async function handleRecordingControl(verb: Verb, deps: RecordingControlsDeps, request: RecordingControlsRequest): Promise<HttpResult> {
   if (!deps.tasks) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
   const parsed = VERB_BODIES[verb].safeParse(request.body);
-  if (!parsed.success) return errorResult(400, 'invalid_request', problemsOf(parsed.error));
+  if (!parsed.success) return errorResult(400, 'invalid_request', safeProblems(parsed.error.issues).join('; '));
   const body = parsed.data as Json & { Token?: string; callSid?: string; taskSid?: string };
 
   // A pause needs the policies and caps, a status names the call's policy: read alongside the caller's token (at most every 5 s per container).

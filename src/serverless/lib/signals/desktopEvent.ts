@@ -2,14 +2,14 @@
  * POST /desktop-event (docs/api.md): a signed signal from the desktop relay, checked, matched to
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
-import { checkDesktopEventBody, DESKTOP_EVENT_LIMITS, DesktopEventBody, MAX_BODY_BYTES } from '../../../core/desktopEventRequest';
+import { DesktopEventBody, MAX_BODY_BYTES, parseDesktopEventBody } from '../../../core/desktopEventRequest';
 import { applyDesktopTrigger, ConfigCheck, DesktopEventsConfig, holdsOfTrigger, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
 import { hasPausePolicies, pausePolicyOf } from '../../../core/pausePolicy';
 import { outcomeOf } from '../../../core/holds';
-import { measureJson, overLimit } from '../../../core/jsonLimits';
+import { overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
 import { CallControl, CallMovedError, AppliedChange, ChangeResult } from '../ledger/callControl';
-import { errorResult, headerList, HttpResult, mediaType, RequestHeaders, singleHeader } from '../http';
+import { errorResult, FunctionRequest, headerList, HttpResult, mediaType, singleHeader } from '../http';
 import type { AgentCalls } from '../twilio/agentCalls';
 import { CallEndedError, TwilioCall, RecordingUpdateError, summarize } from '../twilio/recordings';
 import { bodyDigest, signalKey } from './seenSignals';
@@ -32,10 +32,11 @@ export interface DesktopEventDeps {
   log?: (line: string) => void;
 }
 
-export interface DesktopEventRequest {
-  headers: RequestHeaders;
-  body: unknown;
-}
+/**
+ * The request as `readEvent` hands it over (http.ts, with DESKTOP_EVENT_LIMITS): an object, no
+ * array the runtime flattened, measured (not nested, at most 4 KiB) before anything here walks it.
+ */
+export type DesktopEventRequest = FunctionRequest;
 
 /** The last answers given, by agent and event id, with the body each came with; the oldest is forgotten first. */
 export class RecentAnswers {
@@ -61,18 +62,11 @@ async function admitSignal(deps: DesktopEventDeps, { headers, body }: DesktopEve
   const refuse = (status: number, code: string, message: string): Admitted => ({ ok: false, result: errorResult(status, code, message) });
   // Form bodies and bodies of other types are parsed differently, or not at all: only JSON is signed.
   if (mediaType(headers) !== 'application/json') return refuse(400, 'invalid_event', 'send the body as JSON, with Content-Type: application/json');
-  // The runtime hands a JSON array over flattened into {0: …, 1: …}.
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.prototype.hasOwnProperty.call(body, '0')) {
-    return refuse(400, 'invalid_event', 'the body must be a JSON object');
-  }
   const declaredLength = singleHeader(headers, 'content-length');
   if (declaredLength.repeated || Number(declaredLength.value ?? 0) > MAX_BODY_BYTES)
     return refuse(400, 'invalid_event', overLimit('too_large', MAX_BODY_BYTES));
-  // Without a Content-Length (chunked), the body itself is measured, before anything walks it.
-  const measured = measureJson(body, DESKTOP_EVENT_LIMITS);
-  if (!measured.ok) return refuse(400, 'invalid_event', overLimit(measured.problem, MAX_BODY_BYTES));
   // From inside Flex: the agent's Flex token stands in for the signature (desktopEventToken.ts).
-  const admitted = isTokenSignal(headers, body) ? await admitTokenSignal(deps.auth, { headers, body: body as Record<string, unknown> }) : undefined;
+  const admitted = isTokenSignal(headers, body) ? await admitTokenSignal(deps.auth, { headers, body }) : undefined;
   if (admitted && !admitted.ok) return admitted;
   if (!admitted) {
     const timestamp = singleHeader(headers, 'x-desktop-timestamp');
@@ -88,7 +82,7 @@ async function admitSignal(deps: DesktopEventDeps, { headers, body }: DesktopEve
     if (signature === 'stale_timestamp') return refuse(401, 'stale_timestamp', 'X-Desktop-Timestamp is more than 300 s from the server clock');
     if (signature !== 'valid') return refuse(401, 'invalid_signature', 'X-Desktop-Signature does not match the body');
   }
-  const checked = checkDesktopEventBody(admitted ? admitted.body : body);
+  const checked = parseDesktopEventBody(admitted ? admitted.body : body);
   if (!checked.ok) return refuse(400, 'invalid_event', checked.problems.join('; '));
   if (admitted && checked.body.agent !== admitted.identity) return { ok: false, result: notTheTokensAgent() };
   return { ok: true, event: checked.body };
