@@ -26,7 +26,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { callDocumentName } from '../../src/core/syncNames';
 import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
 import { signedHeaders } from '../../src/core/signature';
-import { random as seededRandom } from '../../test/support/faultRun';
+import { random as seededRandom } from '../../src/rig/faultRun';
 import type { LiveCallResult } from '../../src/standin/standin';
 import { freePort, type LocalStack, startLocalStack } from '../localStack';
 import { inFlight, type Interval, retryFlags, type SyncObjectLoad, syncObjectLoads } from './loadStats';

@@ -20,7 +20,7 @@ import { callDocumentName, liveCallsShardNames } from '../../src/flex/syncData';
 import { liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
 import type { RecordingControlsApi } from '../../src/flex/api';
 import type { CallStatus, Hold } from '../../src/flex/types';
-import { FakeSync } from '../../test/components/fakeSync';
+import { FakeSync } from '../../src/rig/fakeSync';
 import { ProductSyncClient, sameClassAs, type SyncClientFactory } from '../../src/flex/productSync';
 import { SimulatedClock } from './simulatedClock';
 

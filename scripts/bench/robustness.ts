@@ -3,8 +3,8 @@
  * through the real `twilio` SDK and msw to the stand-in, reported instead of asserted.
  */
 import { setupServer } from 'msw/node';
-import { runFaultRun } from '../../test/support/faultRun';
-import { standinWithTaskEvents } from '../../test/support/taskEvents';
+import { runFaultRun } from '../../src/rig/faultRun';
+import { standinWithTaskEvents } from '../../src/rig/taskEvents';
 
 const STEPS = 1000;
 /** Open search: a new seed every run (the tests run fixed ones); a failure names its seed to replay with FAULT_RUN_SEED. */

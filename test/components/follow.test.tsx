@@ -17,7 +17,7 @@ import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
 import { getRuntime, setRuntime } from '../../src/flex/runtime';
 import { callDocumentName } from '../../src/flex/syncData';
 import type { CallStatus } from '../../src/flex/types';
-import { FakeSync } from './fakeSync';
+import { FakeSync } from '../../src/rig/fakeSync';
 import { CALL_SID, callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, usePluginInFlex, voiceTask } from './support';
 
 const api = fakeApi();

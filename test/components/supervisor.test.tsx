@@ -10,7 +10,7 @@ import RecordingControlsPlugin from '../../src/RecordingControlsPlugin';
 import { liveCallsShardNames } from '../../src/flex/syncData';
 import { liveCallsShardOf as shardOf } from '../../src/serverless/lib/ledger/liveIndex';
 import type { CallStatus } from '../../src/flex/types';
-import { FakeSync } from './fakeSync';
+import { FakeSync } from '../../src/rig/fakeSync';
 import { BASE_URL, callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';
 
 const sid = (prefix: string, digit: string) => prefix + digit.repeat(32);

@@ -1,53 +1,12 @@
 /**
- * Test harness: the real `twilio` SDK talking over HTTP (intercepted by msw) to the same Twilio
- * stand-in that `npm start` serves, and the real endpoint code on top.
+ * The rig (src/rig/harness.ts) with jest's hooks: a test file gets a fresh stand-in behind msw.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setupServer } from 'msw/node';
-import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
-import { signedHeaders } from '../../src/core/signature';
-import type { DesktopEventDeps } from '../../src/serverless/lib/signals/desktopEvent';
-import { buildServices, taskEventDeps } from '../../src/serverless/lib/services';
-import type { TaskEventDeps } from '../../src/serverless/lib/ledger/callbacks';
-import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
-import { LiveIndex } from '../../src/serverless/lib/ledger/liveIndex';
-import type { RecordingControlsDeps } from '../../src/serverless/lib/api/recordingControls';
-import { readSettings } from '../../src/serverless/lib/settings';
-import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
-import { createStandin, type Standin, type StandinOptions } from '../../src/standin/standin';
+import type { StandinOptions } from '../../src/standin/standin';
+import { testStandin } from '../../src/rig/harness';
 
-export const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
-export const WORKSPACE_SID = `WS${'0'.repeat(32)}`;
-export const SECRET = 'test-secret';
-
-/** The product's own Sync service (ACLs on), as a deployment has it; made at the stand-in by `testStandin`. */
-export const PRODUCT_SYNC_SERVICE_SID = `IS${'5'.repeat(32)}`;
-/** The API key that signs the plugin's Sync tokens; the stand-in knows it. */
-export const API_KEY = { sid: `SK${'7'.repeat(32)}`, secret: 'test-api-key-secret' };
-
-export const testEnv = {
-  ACCOUNT_SID,
-  AUTH_TOKEN: 'a'.repeat(32),
-  TWILIO_WORKSPACE_SID: WORKSPACE_SID,
-  SYNC_SERVICE_SID: PRODUCT_SYNC_SERVICE_SID,
-  TWILIO_API_KEY: API_KEY.sid,
-  TWILIO_API_SECRET: API_KEY.secret,
-  DESKTOP_EVENT_SECRET: SECRET,
-  RECORDING_CONTROLS_API_KEYS: 'test-api-key',
-  RECORDING_CONTROLS_ADMIN_KEYS: 'test-admin-key',
-};
-
-/** A stand-in as the tests' deployment has it: the API key known, the product's Sync service made with ACLs on. */
-export function testStandin(options: StandinOptions = {}): Standin {
-  const standin = createStandin({ accountSid: ACCOUNT_SID, workspaceSid: WORKSPACE_SID, apiKeys: [API_KEY], ...options });
-  standin.createSyncService({ sid: PRODUCT_SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });
-  return standin;
-}
-
-export const shippedConfig = parseDesktopEventsConfig(readFileSync(join(__dirname, '../../src/serverless/assets/desktop-events.private.json'), 'utf8'));
+export * from '../../src/rig/harness';
 
 /** Starts msw in front of a fresh stand-in for the test file; state is emptied before each test. */
 export function useStandin(options: StandinOptions = {}) {
@@ -58,55 +17,3 @@ export function useStandin(options: StandinOptions = {}) {
   afterAll(() => server.close());
   return standin;
 }
-
-/** The endpoint's dependencies as a fresh container would build them. */
-export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Record<string, string> = {}): DesktopEventDeps {
-  const now = overrides.now ?? (() => new Date());
-  const { settings, calls, control, answers } = buildServices(readSettings({ ...testEnv, ...env }), { now, asset: () => shippedConfig });
-  return { settings, config: shippedConfig, calls, control, answers, now, ...overrides };
-}
-
-export function ledgerStore(): LedgerStore {
-  return new LedgerStore(twilioClient(readSettings(testEnv)), PRODUCT_SYNC_SERVICE_SID);
-}
-
-export function liveIndex(): LiveIndex {
-  return new LiveIndex(twilioClient(readSettings(testEnv)), PRODUCT_SYNC_SERVICE_SID);
-}
-
-export interface SignalBody {
-  eventId?: string;
-  agent: string;
-  trigger: string;
-  callSid?: string;
-  occurredAt?: string;
-}
-
-/** A relay's request: signed over the canonical body with the current time. */
-export function signed(body: SignalBody, options: { secret?: string; timestamp?: number } = {}) {
-  const full = { eventId: `evt-${randomUUID()}`, ...body };
-  return {
-    headers: lowerCaseKeys(signedHeaders(options.secret ?? SECRET, full, (options.timestamp ?? Date.now() / 1000) * 1000)),
-    body: full as Record<string, unknown>,
-  };
-}
-
-export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: string): Promise<string> => (await standin.recording(sid))?.status as string;
-
-/** TaskRouter's events as a fresh container handles them. */
-export function callbackDeps(now: () => Date = () => new Date()): TaskEventDeps {
-  return taskEventDeps(buildServices(readSettings(testEnv), { now, asset: () => shippedConfig }), now)!;
-}
-
-/** The Recording Controls API's dependencies as a fresh container would build them. */
-export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
-  const { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), {
-    now,
-    asset: () => shippedConfig,
-  });
-  return { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs, now };
-}
-
-/** Twilio Functions hand headers over with lower-case names. */
-export const lowerCaseKeys = (headers: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));

@@ -1,32 +1,6 @@
-/**
- * A stand-in whose TaskRouter event callback is answered by the real task-event logic, as one
- * Function container would (the live index, transfers, the conference Flex names late).
- */
-import { http, HttpResponse } from 'msw';
+/** The rig's stand-in with TaskRouter's events (src/rig/taskEvents.ts), started by jest's hooks for a test file. */
 import { setupServer } from 'msw/node';
-import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
-import { standinHandlers } from '../../src/standin/msw';
-import { callbackDeps, testEnv, testStandin } from './harness';
-
-const CALLBACK_URL = 'https://callbacks.example.com/task-event';
-
-export { callbackDeps };
-
-/** A stand-in whose TaskRouter event callback the real task-event logic answers, and msw's handlers for both. */
-export function standinWithTaskEvents() {
-  const standin = testStandin({ eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
-  const events: string[] = [];
-  const handlers = [
-    http.post(CALLBACK_URL, async ({ request }) => {
-      const form = Object.fromEntries(new URLSearchParams(await request.text()));
-      events.push(form.EventType);
-      const result = await taskEvent(callbackDeps(), form);
-      return new HttpResponse(null, { status: result.status });
-    }),
-    ...standinHandlers(standin),
-  ];
-  return { standin, events, handlers };
-}
+import { standinWithTaskEvents } from '../../src/rig/taskEvents';
 
 /** Starts msw for the test file; `events` lists every event type delivered, emptied before each test. */
 export function useStandinWithTaskEvents() {

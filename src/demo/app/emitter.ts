@@ -1,6 +1,6 @@
 /** The small event emitter twilio-sync's objects are: `on`, `removeListener`, and events emitted to them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners take whatever the event carries, as twilio-sync's do
-type Listener = (...args: any[]) => void;
+export type Listener = (...args: any[]) => void;
 
 export class Emitter {
   private readonly listeners = new Map<string, Set<Listener>>();

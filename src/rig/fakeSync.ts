@@ -12,17 +12,9 @@
  *
  * It counts what a bill would: each open and each page read is one Sync read.
  */
-import type {
-  SyncClientLike,
-  SyncConnectionState,
-  SyncDocumentLike,
-  SyncErrorLike,
-  SyncMapItemLike,
-  SyncMapLike,
-  SyncPaginatorLike,
-} from '../../src/flex/types';
+import type { SyncClientLike, SyncConnectionState, SyncDocumentLike, SyncErrorLike, SyncMapItemLike, SyncMapLike, SyncPaginatorLike } from '../flex/types';
 
-import { Emitter as Events } from '../../src/demo/app/emitter';
+import { Emitter as Events, type Listener } from '../demo/app/emitter';
 
 const syncError = (status: number, code: number, message: string): SyncErrorLike & Error => Object.assign(new Error(message), { status, code });
 
@@ -101,12 +93,12 @@ export class FakeSync {
       map(options: { id: string }) {
         return service.openMap(options.id, this.token !== undefined);
       }
-      on(event: string, listener: (...args: any[]) => void) {
+      on(event: string, listener: Listener) {
         service.clientEvents.on(`${this.token === undefined ? 'flex' : 'product'}:${event}`, listener);
         if (event === 'connectionStateChanged' && this.token !== undefined) service.clientEvents.on('flex:connectionStateChanged', listener);
         return this;
       }
-      removeListener(event: string, listener: (...args: any[]) => void) {
+      removeListener(event: string, listener: Listener) {
         for (const side of ['flex', 'product']) service.clientEvents.removeListener(`${side}:${event}`, listener);
         return this;
       }
@@ -174,7 +166,7 @@ export class FakeSync {
     this.open.delete(object);
   }
 
-  private each<T>(kind: abstract new (...args: any[]) => T, name: string, action: (object: T) => void): void {
+  private each<T>(kind: abstract new (...args: never[]) => T, name: string, action: (object: T) => void): void {
     [...this.open].filter((object) => object instanceof kind && object.name === name && !object.closed).forEach((object) => action(object as unknown as T));
   }
 

@@ -1,0 +1,28 @@
+/**
+ * A stand-in whose TaskRouter event callback is answered by the real task-event logic, as one
+ * Function container would (the live index, transfers, the conference Flex names late).
+ */
+import { http, HttpResponse } from 'msw';
+import { taskEvent } from '../serverless/lib/ledger/callbacks';
+import { standinHandlers } from '../standin/msw';
+import { callbackDeps, testEnv, testStandin } from './harness';
+
+const CALLBACK_URL = 'https://callbacks.example.com/task-event';
+
+export { callbackDeps };
+
+/** A stand-in whose TaskRouter event callback the real task-event logic answers, and msw's handlers for both. */
+export function standinWithTaskEvents() {
+  const standin = testStandin({ eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
+  const events: string[] = [];
+  const handlers = [
+    http.post(CALLBACK_URL, async ({ request }) => {
+      const form = Object.fromEntries(new URLSearchParams(await request.text()));
+      events.push(form.EventType);
+      const result = await taskEvent(callbackDeps(), form);
+      return new HttpResponse(null, { status: result.status });
+    }),
+    ...standinHandlers(standin),
+  ];
+  return { standin, events, handlers };
+}
