@@ -15,7 +15,7 @@ const placeOf = (path: PropertyKey[]): string =>
     ? 'body'
     : [safeFieldName(String(path[0])), ...path.slice(1).map((part) => (typeof part === 'number' ? String(part) : '(a key)'))].join('.');
 
-export function problemOf(issue: z.core.$ZodIssue): string {
+function problemOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.map(safeFieldName).join(', ')}`;
   if (issue.code === 'invalid_key') return `${placeOf(issue.path.slice(0, -1))}: each key must be 1–64 of A-Z a-z 0-9 _ . : - and never a card number`;
   const place = placeOf(issue.path);
