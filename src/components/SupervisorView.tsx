@@ -19,7 +19,7 @@ import { keyOf, type CallEntry } from '../flex/liveState';
 import { problemsText } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
 import { alertsOf, pausedLongAt, type CallAlert } from '../flex/supervisorAlerts';
-import type { LiveCallItem } from '../flex/syncData';
+import type { LiveCallReading } from '../flex/syncData';
 import type { CallRef, CallStatus } from '../flex/types';
 import { minutesSeconds } from '../core/holds';
 import { useCall, useCallEntry, useLiveIndex, useNow } from './hooks';
@@ -41,10 +41,10 @@ interface RowProps {
   /** Twilio has not answered for the call yet: say so rather than "checking". */
   unconfirmed?: boolean;
   /** The live index's item, for the call's alerts. */
-  item?: LiveCallItem;
+  item?: LiveCallReading;
 }
 
-function AlertFlags({ item, now }: { item: LiveCallItem; now: number }) {
+function AlertFlags({ item, now }: { item: LiveCallReading; now: number }) {
   const runtime = getRuntime();
   const thresholdMs = runtime.config.alertPausedSeconds * 1000;
   const text: Record<CallAlert, string> = {
@@ -133,7 +133,7 @@ function CallRowView({ row, entry, outOfSync, unconfirmed, item }: RowProps) {
 }
 
 /** A call from the live-calls map: its state is the item's; only an action in flight comes from the plugin. */
-function IndexRow({ row, call }: { row: LiveCallRow; call: LiveCallItem }) {
+function IndexRow({ row, call }: { row: LiveCallRow; call: LiveCallReading }) {
   const pending = useCallEntry(row.ref)?.pending;
   if (call.recording === 'unknown') return <CallRowView row={row} entry={{ pending }} outOfSync={call.outOfSync} unconfirmed item={call} />;
   const status: CallStatus = { callSid: call.callSid, recording: call.recording, holds: call.holds, recordings: [], intervals: [] };
@@ -148,7 +148,7 @@ function WatchedRow({ row }: { row: LiveCallRow }) {
 }
 
 /** The map's calls, named as Flex knows them (the worker's full name, the caller) when it does. */
-function indexRows(calls: LiveCallItem[], storeRows: LiveCallRow[]): Array<{ row: LiveCallRow; call: LiveCallItem }> {
+function indexRows(calls: LiveCallReading[], storeRows: LiveCallRow[]): Array<{ row: LiveCallRow; call: LiveCallReading }> {
   return calls.map((call) => {
     const known = storeRows.find((row) => (call.taskSid && row.ref.taskSid === call.taskSid) || row.ref.callSid === call.callSid);
     const ref: CallRef = { ...(call.taskSid && { taskSid: call.taskSid }), callSid: call.callSid };
@@ -159,7 +159,7 @@ function indexRows(calls: LiveCallItem[], storeRows: LiveCallRow[]): Array<{ row
 const SID = /^(CA|WT)[0-9a-f]{32}$/i;
 
 /** The time, read again at the moment the next pause crosses the alert threshold: not every second, for hundreds of calls. */
-function useAlertMoments(calls: LiveCallItem[], thresholdMs: number): number {
+function useAlertMoments(calls: LiveCallReading[], thresholdMs: number): number {
   const [, setMoment] = useState(0);
   const now = Date.now();
   const next = calls.reduce<number | undefined>((soonest, call) => {

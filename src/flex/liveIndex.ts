@@ -6,7 +6,7 @@
  * every call: no request per call and nothing on a timer. When a shard cannot be followed the
  * index says so (`state: 'unavailable'`) and keeps trying to open it again.
  */
-import { liveCallFromItem, liveCallsShardNames, type LiveCallItem } from './syncData';
+import { liveCallFromItem, liveCallsShardNames, type LiveCallReading } from './syncData';
 import { SyncFollower } from './syncFollower';
 import type { SyncClientLike, SyncMapLike, SyncPaginatorLike, SyncMapItemLike } from './types';
 
@@ -15,7 +15,7 @@ export type LiveIndexState = 'opening' | 'live' | 'unavailable';
 export interface LiveIndexSnapshot {
   state: LiveIndexState;
   /** By CallSid, in the order the map gave them. */
-  calls: LiveCallItem[];
+  calls: LiveCallReading[];
 }
 
 /** twilio-sync's largest page: fewer round trips for a big contact center. */
@@ -83,7 +83,7 @@ export class LiveIndexFollower {
 
 /** One shard of the index: its items as last pushed, and whether it is followed. */
 class ShardFollower {
-  items = new Map<string, LiveCallItem>();
+  items = new Map<string, LiveCallReading>();
   state: LiveIndexState = 'opening';
   private follower?: SyncFollower<SyncMapLike>;
 
@@ -112,7 +112,7 @@ class ShardFollower {
   /** Listens first, then reads every page: an event that arrives meanwhile is newer than the page. */
   private attach(map: SyncMapLike, broke: () => void): void {
     let current = true;
-    const items = new Map<string, LiveCallItem>();
+    const items = new Map<string, LiveCallReading>();
     const touched = new Set<string>();
     this.items = items;
     const put = ({ key, data }: SyncMapItemLike) => {

@@ -6,17 +6,17 @@
  * the only timer is a local one for the moment a pause crosses the threshold.
  */
 import type { LiveIndexSnapshot } from './liveIndex';
-import type { LiveCallItem } from './syncData';
+import type { LiveCallReading } from './syncData';
 
 export type CallAlert = 'pausedLong' | 'pauseFailed' | 'automationOff';
 
 /** When the call's open holds began: the pause has lasted at least since then. */
-export function pausedSinceMs(call: Pick<LiveCallItem, 'holds'>): number | undefined {
+export function pausedSinceMs(call: Pick<LiveCallReading, 'holds'>): number | undefined {
   const opened = call.holds.map((hold) => Date.parse(hold.openedAt)).filter((at) => Number.isFinite(at));
   return opened.length > 0 ? Math.min(...opened) : undefined;
 }
 
-export function alertsOf(call: Pick<LiveCallItem, 'holds' | 'failedPausesNotRecovered' | 'automationOff'>, nowMs: number, thresholdMs: number): CallAlert[] {
+export function alertsOf(call: Pick<LiveCallReading, 'holds' | 'failedPausesNotRecovered' | 'automationOff'>, nowMs: number, thresholdMs: number): CallAlert[] {
   const since = pausedSinceMs(call);
   const alerts: CallAlert[] = [];
   if (call.failedPausesNotRecovered > 0) alerts.push('pauseFailed');
@@ -26,7 +26,7 @@ export function alertsOf(call: Pick<LiveCallItem, 'holds' | 'failedPausesNotReco
 }
 
 /** The moment the call's pause will have lasted the threshold, if that is still to come. */
-export function pausedLongAt(call: Pick<LiveCallItem, 'holds'>, nowMs: number, thresholdMs: number): number | undefined {
+export function pausedLongAt(call: Pick<LiveCallReading, 'holds'>, nowMs: number, thresholdMs: number): number | undefined {
   const since = pausedSinceMs(call);
   return since !== undefined && since + thresholdMs > nowMs ? since + thresholdMs : undefined;
 }
@@ -55,7 +55,7 @@ const realClock: AlertClock = {
 export function watchSupervisorAlerts(
   index: AlertSource,
   thresholdMs: number,
-  notify: (alert: CallAlert, call: LiveCallItem) => void,
+  notify: (alert: CallAlert, call: LiveCallReading) => void,
   clock: AlertClock = realClock,
 ): () => void {
   const alerted = new Map<string, CallAlert[]>();

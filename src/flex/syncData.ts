@@ -4,6 +4,7 @@
  * defensively: Sync data is only as typed as whoever wrote it.
  */
 import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from '../core/automation';
+import type { LiveCallItem } from '../core/wire';
 import type { CallStatus, Hold, PauseInterval, RecordingSummary } from './types';
 
 export { callDocumentName, liveCallsShardNames } from '../core/syncNames';
@@ -57,28 +58,18 @@ export function statusFromDocument(data: unknown, callSid: string, previous?: Ca
   };
 }
 
-/** One live call as the map's item has it. */
-export interface LiveCallItem {
-  callSid: string;
-  taskSid?: string;
-  conferenceSid?: string;
-  agents: string[];
-  /** `'unknown'` until Twilio first answered for the call. */
-  recording: RecordingSummary | 'unknown';
-  holds: Hold[];
-  resumeAt: string | null;
-  outOfSync: boolean;
-  /** The current task's pauses Twilio refused, and how many of them no later try has paused. */
-  failedPauses: number;
-  failedPausesNotRecovered: number;
-  /** What the agent's plugin says keeps card fields from pausing by themselves. */
-  automationOff: AutomationProblemCode[];
-  updatedAt?: string;
-}
+/**
+ * A live call's item as the plugin reads it (the functions write a `LiveCallItem`, core/wire.ts):
+ * the failure counts and the automation problems always present (0 and none when the item leaves
+ * them out), the time of writing optional, the ledger's write number left to the functions.
+ */
+export type LiveCallReading = Omit<LiveCallItem, 'failedPauses' | 'failedPausesNotRecovered' | 'automationOff' | 'updatedAt' | 'seq'> &
+  Required<Pick<LiveCallItem, 'failedPauses' | 'failedPausesNotRecovered' | 'automationOff'>> &
+  Partial<Pick<LiveCallItem, 'updatedAt'>>;
 
 const count = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0);
 
-export function liveCallFromItem(key: string, data: unknown): LiveCallItem | undefined {
+export function liveCallFromItem(key: string, data: unknown): LiveCallReading | undefined {
   if (!isObject(data) || !Array.isArray(data.holds)) return undefined;
   const holds = data.holds.filter(isHold);
   return {

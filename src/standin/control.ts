@@ -4,17 +4,16 @@
  * request, never delayed, never faulted.
  */
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
+import { ROLES, type Role } from './model';
 import {
   type LiveCallInput,
   MAX_CONFERENCE_DELAY_MS,
   OUTSIDE_RECORDING_KINDS,
   type OutsideRecordingKind,
   RECORDING_MODES,
-  ROLES,
   type RecordingMode,
-  type Role,
   type WorkerInput,
-} from './model';
+} from './scenarios';
 import { StandinInputError, StandinNotFoundError, TwilioApiError } from './primitives';
 import type { Standin } from './types';
 

@@ -7,7 +7,7 @@
  * that real Twilio answers (or our documented reading of it where Twilio's docs are vague).
  */
 import { randomBytes } from 'node:crypto';
-import { StandinInputError, StandinNotFoundError, TwilioApiError, newSid } from './primitives';
+import { TwilioApiError, newSid } from './primitives';
 import { SyncStore } from './sync';
 import { EventStreamsStore } from './eventStreams';
 import type { ApiKey } from './syncAccess';
@@ -21,18 +21,10 @@ export type RecordingUpdateStatus = 'in-progress' | 'paused' | 'stopped';
 export type PauseBehavior = 'skip' | 'silence';
 export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'wrapping' | 'completed' | 'canceled';
 export type ReservationStatus = 'pending' | 'accepted' | 'rejected' | 'timeout' | 'canceled' | 'rescinded' | 'wrapping' | 'completed';
-export type RecordingMode = 'conference' | 'call' | 'both' | 'none';
 export type Role = 'agent' | 'supervisor' | 'admin';
 
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled'];
-export const RECORDING_MODES: readonly RecordingMode[] = ['conference', 'call', 'both', 'none'];
 export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
-/** What a recording started by someone else (Flex, another plugin, a Studio flow) records. */
-export type OutsideRecordingKind = 'call' | 'conference';
-export const OUTSIDE_RECORDING_KINDS: readonly OutsideRecordingKind[] = ['call', 'conference'];
-
-export const CUSTOMER_NUMBER = '+15550100';
-export const CONTACT_CENTER_NUMBER = '+15550199';
 const FLEX_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
 export interface Call {
@@ -123,60 +115,6 @@ export interface FlexToken {
   expiresAt: Date;
 }
 
-export interface LiveCallInput {
-  agent: string;
-  recording: RecordingMode;
-  role?: Role;
-  /**
-   * How long after `reservation.accepted` the task's attributes name the conference (Flex writes
-   * them when the conference starts). 0 names it at once. Default DEFAULT_CONFERENCE_DELAY_MS.
-   */
-  conferenceDelayMs?: number;
-}
-
-export const DEFAULT_CONFERENCE_DELAY_MS = 1000;
-/** The longest delay a timer can hold (2^31 - 1 ms); a longer one would fire at once. */
-export const MAX_CONFERENCE_DELAY_MS = 2_147_483_647;
-
-/** What `POST /__standin/live-calls` answers. */
-export interface LiveCallResult {
-  workerSid: string;
-  taskSid: string;
-  callSid: string;
-  conferenceSid: string;
-  recordingSids: string[];
-  token: string;
-}
-
-interface LiveCall {
-  customerCallSid: string;
-  agentCallSid: string;
-  conferenceSid: string;
-  taskSid: string;
-  reservationSid: string;
-  conferenceDelayMs: number;
-  /** Writes the current task's `conference` attribute when it fires; null once written or canceled. */
-  conferenceTimer: ReturnType<typeof setTimeout> | null;
-}
-
-/** What `POST /__standin/live-calls/<callSid>/transfer` answers. */
-export interface TransferResult {
-  workerSid: string;
-  taskSid: string;
-  token: string;
-}
-
-export interface WorkerInput {
-  agent: string;
-  role: Role;
-}
-
-/** What `POST /__standin/workers` answers. */
-export interface WorkerResult {
-  workerSid: string;
-  token: string;
-}
-
 /**
  * A TaskRouter event, as the workspace's Event Callback URL is told it: task events carry the
  * task; reservation events the task, the reservation and its worker.
@@ -227,7 +165,11 @@ export class TwilioModel {
   apiKeys: ApiKey[] = [];
   /** Told what TaskRouter's event callback is told: reservations accepted, wrapping up, completed or canceled; tasks updated (Flex naming the conference), wrapping up, completed or canceled. */
   onTaskRouterEvent?: (event: TaskRouterEvent) => void;
-  private liveCalls: LiveCall[] = [];
+  /**
+   * Asked when the REST API hangs up a call: the scenario the call belongs to (scenarios.ts) ends
+   * it whole — both legs, the conference, its recordings, the task — and answers true.
+   */
+  onHangUp?: (callSid: string) => boolean;
   private recordingCounter = 0;
   private conferenceCounter = 0;
 
@@ -251,263 +193,11 @@ export class TwilioModel {
     this.eventStreams.reset();
     this.apiKeys = [];
     this.tokens.clear();
-    for (const live of this.liveCalls) this.cancelConferenceNaming(live);
-    this.liveCalls = [];
     this.recordingCounter = 0;
     this.conferenceCounter = 0;
   }
 
-  // ---------------------------------------------------------------- live calls (control surface)
-
-  /**
-   * An agent on an accepted Flex voice task whose call is in progress and recorded as asked. The
-   * conference and its recording exist from the start, but, as in Flex, the task's attributes
-   * name the conference only `conferenceDelayMs` after `reservation.accepted` (with a
-   * `task.updated`); 0 names it in the accepted task's attributes already.
-   */
-  createLiveCall({ agent, recording, role = 'agent', conferenceDelayMs = DEFAULT_CONFERENCE_DELAY_MS }: LiveCallInput): LiveCallResult {
-    const now = this.now();
-    const worker = this.workerForAgent(agent, role);
-    const customerCall = this.addCall({ from: CUSTOMER_NUMBER, to: CONTACT_CENTER_NUMBER, direction: 'inbound' });
-    const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
-    const conference: Conference = {
-      sid: newSid('CF'),
-      friendlyName: '',
-      status: 'in-progress',
-      dateCreated: now,
-      dateUpdated: now,
-      order: ++this.conferenceCounter,
-    };
-    this.conferences.set(conference.sid, conference);
-    const attributes = {
-      call_sid: customerCall.sid,
-      ...(conferenceDelayMs === 0 && { conference: conferenceAttribute(conference.sid, customerCall.sid, agentCall.sid) }),
-      direction: 'inbound',
-      from: CUSTOMER_NUMBER,
-      to: CONTACT_CENTER_NUMBER,
-      caller: CUSTOMER_NUMBER,
-      called: CONTACT_CENTER_NUMBER,
-      name: CUSTOMER_NUMBER,
-      type: 'inbound',
-      account_sid: this.accountSid,
-    };
-    const { task, reservation } = this.acceptedVoiceTask(worker, attributes);
-    // Flex names the conference after the task.
-    conference.friendlyName = task.sid;
-
-    const recordingSids: string[] = [];
-    if (recording === 'conference' || recording === 'both') {
-      recordingSids.push(
-        this.addRecording({ callSid: null, conferenceSid: conference.sid, source: 'StartConferenceRecordingAPI', channels: 1, track: 'both' }).sid,
-      );
-    }
-    if (recording === 'call' || recording === 'both') {
-      recordingSids.push(
-        this.addRecording({ callSid: customerCall.sid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: 2, track: 'both' }).sid,
-      );
-    }
-
-    const live: LiveCall = {
-      customerCallSid: customerCall.sid,
-      agentCallSid: agentCall.sid,
-      conferenceSid: conference.sid,
-      taskSid: task.sid,
-      reservationSid: reservation.sid,
-      conferenceDelayMs,
-      conferenceTimer: null,
-    };
-    this.liveCalls.push(live);
-    this.tellReservation('reservation.accepted', reservation);
-    if (conferenceDelayMs > 0) this.nameConferenceLater(live);
-    const token = this.issueToken(worker, role);
-    return { workerSid: worker.sid, taskSid: task.sid, callSid: customerCall.sid, conferenceSid: conference.sid, recordingSids, token: token.token };
-  }
-
-  /**
-   * A worker with no call (made if needed, its role set as asked) and a Flex token for it.
-   */
-  createWorker(agent: string, role: Role): WorkerResult {
-    const worker = this.workerForAgent(agent, role);
-    return { workerSid: worker.sid, token: this.issueToken(worker, role).token };
-  }
-
-  /**
-   * Transfer the live call that `callSid` (customer or agent leg) belongs to, to `agent`: the call,
-   * the conference and their recordings go on; the current agent's leg hangs up, their
-   * reservation completes and their task goes to wrap-up; a new accepted voice task on the same
-   * call and conference goes to `agent` (a worker made if needed, keeping an existing one's roles).
-   * Throws StandinNotFoundError for no such live call, StandinInputError once the call has ended.
-   */
-  transferLiveCall(callSid: string, agent: string): TransferResult {
-    const live = this.liveCallOf(callSid);
-    const now = this.now();
-    // The previous task is done with: if its conference was not named yet, the new task's will be.
-    const conferenceWasPending = this.cancelConferenceNaming(live);
-
-    const previousLeg = this.calls.get(live.agentCallSid);
-    if (previousLeg && previousLeg.status === 'in-progress') Object.assign(previousLeg, { status: 'completed', endTime: now, dateUpdated: now });
-    const previousReservation = this.reservations.get(live.reservationSid);
-    if (previousReservation && previousReservation.status === 'accepted') {
-      Object.assign(previousReservation, { status: 'completed', dateUpdated: now });
-      this.tellReservation('reservation.completed', previousReservation);
-    }
-    const previousTask = this.tasks.get(live.taskSid) as Task;
-    if (previousTask.assignmentStatus === 'assigned') this.changeTask(previousTask, { assignmentStatus: 'wrapping' });
-
-    const existing = this.findWorker(agent);
-    const role = (existing?.attributes.roles as Role[] | undefined)?.[0] ?? 'agent';
-    const worker = existing ?? this.workerForAgent(agent, role);
-    const agentCall = this.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
-    const previousAttributes = JSON.parse(previousTask.attributes) as Record<string, unknown>;
-    const previousConference = isRecord(previousAttributes.conference) ? previousAttributes.conference : undefined;
-    const attributes = {
-      ...previousAttributes,
-      ...(previousConference && {
-        conference: {
-          ...previousConference,
-          participants: { ...(isRecord(previousConference.participants) ? previousConference.participants : {}), worker: agentCall.sid },
-        },
-      }),
-      transferTargetType: 'worker',
-    };
-    const { task, reservation } = this.acceptedVoiceTask(worker, attributes);
-    Object.assign(live, { agentCallSid: agentCall.sid, taskSid: task.sid, reservationSid: reservation.sid });
-    this.tellReservation('reservation.accepted', reservation);
-    if (conferenceWasPending) this.nameConferenceLater(live);
-    return { workerSid: worker.sid, taskSid: task.sid, token: this.issueToken(worker, role).token };
-  }
-
-  /**
-   * A recording someone else starts on the live call that `callSid` (either leg) belongs to: on
-   * the customer's call (dual-channel, as the REST API starts one) or on its conference (as Flex
-   * records it). Nothing tells the functions. Throws StandinNotFoundError for no such live call,
-   * StandinInputError once the call has ended.
-   */
-  startOutsideRecording(callSid: string, kind: OutsideRecordingKind): { sid: string } {
-    const live = this.liveCallOf(callSid);
-    const recording =
-      kind === 'call'
-        ? this.addRecording({ callSid: live.customerCallSid, conferenceSid: null, source: 'StartCallRecordingAPI', channels: 2, track: 'both' })
-        : this.addRecording({ callSid: null, conferenceSid: live.conferenceSid, source: 'StartConferenceRecordingAPI', channels: 1, track: 'both' });
-    return { sid: recording.sid };
-  }
-
-  /**
-   * The live call that `callSid` (customer or agent leg) belongs to, while its call is in progress.
-   * Throws StandinNotFoundError for no such live call, StandinInputError once the call has ended.
-   */
-  private liveCallOf(callSid: string): LiveCall {
-    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
-    if (!live) throw new StandinNotFoundError(`No live call ${callSid}`);
-    if (this.calls.get(live.customerCallSid)?.status !== 'in-progress') throw new StandinInputError(`The call ${callSid} has ended`);
-    return live;
-  }
-
-  /** In `conferenceDelayMs`, Flex writes the current task's `conference` attribute and TaskRouter tells `task.updated`. */
-  private nameConferenceLater(live: LiveCall): void {
-    const taskSid = live.taskSid;
-    live.conferenceTimer = setTimeout(() => {
-      live.conferenceTimer = null;
-      this.nameConference(live, taskSid);
-    }, live.conferenceDelayMs);
-    // A pending naming must not keep a test run or `npm start` from exiting.
-    live.conferenceTimer.unref?.();
-  }
-
-  private nameConference(live: LiveCall, taskSid: string): void {
-    const task = this.tasks.get(taskSid);
-    if (!task || live.taskSid !== taskSid || task.assignmentStatus !== 'assigned') return;
-    if (this.calls.get(live.customerCallSid)?.status !== 'in-progress') return;
-    // Merged into the attributes as they are now: the functions may have written some meanwhile.
-    const attributes = {
-      ...(JSON.parse(task.attributes) as Record<string, unknown>),
-      conference: conferenceAttribute(live.conferenceSid, live.customerCallSid, live.agentCallSid),
-    };
-    this.changeTask(task, { attributes: JSON.stringify(attributes) });
-    this.onTaskRouterEvent?.({ eventType: 'task.updated', task });
-  }
-
-  /** Stops a pending naming of the conference; true if one was pending. */
-  private cancelConferenceNaming(live: LiveCall): boolean {
-    if (live.conferenceTimer === null) return false;
-    clearTimeout(live.conferenceTimer);
-    live.conferenceTimer = null;
-    return true;
-  }
-
-  /** A voice task assigned to the worker through an accepted reservation. */
-  private acceptedVoiceTask(worker: Worker, attributes: Record<string, unknown>): { task: Task; reservation: Reservation } {
-    const now = this.now();
-    const task: Task = {
-      sid: newSid('WT'),
-      attributes: JSON.stringify(attributes),
-      assignmentStatus: 'assigned',
-      taskChannelUniqueName: 'voice',
-      priority: 0,
-      reason: null,
-      revision: 0,
-      dateCreated: now,
-      dateUpdated: now,
-    };
-    this.tasks.set(task.sid, task);
-    const reservation: Reservation = { sid: newSid('WR'), taskSid: task.sid, workerSid: worker.sid, status: 'accepted', dateCreated: now, dateUpdated: now };
-    this.reservations.set(reservation.sid, reservation);
-    return { task, reservation };
-  }
-
-  /**
-   * Hang up the live call that `callSid` (customer or agent leg) belongs to: both legs and the
-   * conference complete, every unfinished recording completes, the task goes to wrap-up.
-   * Returns false when no live call has that call.
-   */
-  endLiveCall(callSid: string): boolean {
-    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
-    if (!live) return false;
-    const now = this.now();
-    // A call that ends before its conference is named leaves the task without it.
-    this.cancelConferenceNaming(live);
-    for (const sid of [live.customerCallSid, live.agentCallSid]) {
-      const call = this.calls.get(sid);
-      if (call && call.status === 'in-progress') Object.assign(call, { status: 'completed', endTime: now, dateUpdated: now });
-    }
-    const conference = this.conferences.get(live.conferenceSid);
-    if (conference && conference.status !== 'completed') Object.assign(conference, { status: 'completed', dateUpdated: now });
-
-    for (const recording of this.recordings.values()) {
-      const belongs = recording.callSid === live.customerCallSid || recording.callSid === live.agentCallSid || recording.conferenceSid === live.conferenceSid;
-      if (belongs && recording.status !== 'completed') this.setRecordingStatus(recording, 'completed');
-    }
-
-    const task = this.tasks.get(live.taskSid);
-    if (task && task.assignmentStatus === 'assigned') this.changeTask(task, { assignmentStatus: 'wrapping' });
-    return true;
-  }
-
-  private findWorker(agent: string): Worker | undefined {
-    return [...this.workers.values()].find((worker) => worker.friendlyName === agent);
-  }
-
-  private workerForAgent(agent: string, role: Role): Worker {
-    const now = this.now();
-    const existing = this.findWorker(agent);
-    if (existing) {
-      existing.attributes = { ...existing.attributes, roles: [role] };
-      existing.dateUpdated = now;
-      return existing;
-    }
-    const worker: Worker = {
-      sid: newSid('WK'),
-      friendlyName: agent,
-      attributes: { contact_uri: `client:${agent}`, full_name: agent, roles: [role] },
-      realmUserSid: newSid('US'),
-      dateCreated: now,
-      dateUpdated: now,
-    };
-    this.workers.set(worker.sid, worker);
-    return worker;
-  }
-
-  private issueToken(worker: Worker, role: Role): FlexToken {
+  issueToken(worker: Worker, role: Role): FlexToken {
     const token: FlexToken = {
       // Opaque on purpose: only this stand-in can tell what it means.
       token: `standin-flex-token.${randomBytes(24).toString('hex')}`,
@@ -531,11 +221,25 @@ export class TwilioModel {
 
   // ---------------------------------------------------------------- calls and conferences
 
-  private addCall(fields: Pick<Call, 'from' | 'to' | 'direction'>): Call {
+  addCall(fields: Pick<Call, 'from' | 'to' | 'direction'>): Call {
     const now = this.now();
     const call: Call = { sid: newSid('CA'), ...fields, status: 'in-progress', startTime: now, endTime: null, dateCreated: now, dateUpdated: now };
     this.calls.set(call.sid, call);
     return call;
+  }
+
+  addConference(friendlyName: string): Conference {
+    const now = this.now();
+    const conference: Conference = {
+      sid: newSid('CF'),
+      friendlyName,
+      status: 'in-progress',
+      dateCreated: now,
+      dateUpdated: now,
+      order: ++this.conferenceCounter,
+    };
+    this.conferences.set(conference.sid, conference);
+    return conference;
   }
 
   fetchCall(callSid: string): Call {
@@ -552,7 +256,7 @@ export class TwilioModel {
     if (call.status !== 'in-progress' && call.status !== 'queued' && call.status !== 'ringing') {
       throw new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.');
     }
-    if (!this.endLiveCall(callSid)) {
+    if (!this.onHangUp?.(callSid)) {
       const now = this.now();
       Object.assign(call, { status: 'completed', endTime: now, dateUpdated: now });
     }
@@ -567,7 +271,7 @@ export class TwilioModel {
 
   // ---------------------------------------------------------------- recordings
 
-  private addRecording(fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'source' | 'channels' | 'track'>): Recording {
+  addRecording(fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'source' | 'channels' | 'track'>): Recording {
     const now = this.now();
     const recording: Recording = {
       sid: newSid('RE'),
@@ -585,7 +289,7 @@ export class TwilioModel {
     return recording;
   }
 
-  private setRecordingStatus(recording: Recording, status: RecordingStatus): void {
+  setRecordingStatus(recording: Recording, status: RecordingStatus): void {
     const now = this.now();
     recording.status = status;
     recording.dateUpdated = now;
@@ -708,7 +412,7 @@ export class TwilioModel {
     return task;
   }
 
-  private changeTask(task: Task, changes: Omit<TaskChanges, 'ifMatch'>): void {
+  changeTask(task: Task, changes: Omit<TaskChanges, 'ifMatch'>): void {
     const now = this.now();
     if (changes.attributes !== undefined) task.attributes = changes.attributes;
     if (changes.reason !== undefined) task.reason = changes.reason;
@@ -747,23 +451,11 @@ export class TwilioModel {
     }
   }
 
-  private tellReservation(
-    eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled',
-    reservation: Reservation,
-  ): void {
+  tellReservation(eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled', reservation: Reservation): void {
     const task = this.tasks.get(reservation.taskSid);
     const worker = this.workers.get(reservation.workerSid);
     if (task && worker) this.onTaskRouterEvent?.({ eventType, task, reservation, worker });
   }
-}
-
-/** The task attribute Flex writes once the conference has started. */
-function conferenceAttribute(conferenceSid: string, customerCallSid: string, workerCallSid: string) {
-  return { sid: conferenceSid, participants: { customer: customerCallSid, worker: workerCallSid } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function notFound(message: string): TwilioApiError {

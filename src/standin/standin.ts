@@ -4,8 +4,8 @@
  * token check) and the `/__standin/*` control surface (README.md).
  *
  * The same object serves jest (through msw, see msw.ts) and `npm start` (over HTTP, see
- * server.ts). State lives in model.ts; the REST routes in routes.ts; the control surface in
- * control.ts; fault injection in faults.ts.
+ * server.ts). State lives in model.ts; the scenarios the control surface sets up in scenarios.ts;
+ * the REST routes in routes.ts; the control surface in control.ts; fault injection in faults.ts.
  */
 import {
   CONTROL_PREFIX,
@@ -26,13 +26,15 @@ import { type StreamAudience, SyncPushChannel } from './push';
 import { SyncRateLimiter } from './syncLimits';
 import { TwilioApiError, TwilioModel } from './model';
 import { findRoute } from './routes';
+import { Scenarios } from './scenarios';
 import type { Answer } from './routing';
 import { type Principal, assertAllowed, assertServiceReachable, mayRead, principalOf, tokenPrincipal } from './syncAccess';
 import type { RequestRecord, Standin, StandinOptions, SyncPushAccess } from './types';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinInputError, StandinNotFoundError } from './control';
-export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, Role, TransferResult, WorkerInput, WorkerResult } from './model';
+export type { Role } from './model';
+export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, TransferResult, WorkerInput, WorkerResult } from './scenarios';
 
 export type {
   EventCallbackReport,
@@ -59,6 +61,7 @@ const REQUEST_LOG_LIMIT = 20_000;
 export function createStandin(options: StandinOptions = {}): Standin {
   const now = options.now ?? (() => new Date());
   const model = new TwilioModel(now, options.accountSid || DEFAULT_ACCOUNT_SID, options.workspaceSid || DEFAULT_WORKSPACE_SID);
+  const scenarios = new Scenarios(model, now);
   const faults = new FaultQueue();
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
@@ -160,24 +163,24 @@ export function createStandin(options: StandinOptions = {}): Standin {
     },
 
     createLiveCall(input) {
-      return model.createLiveCall(parseLiveCallInput(input));
+      return scenarios.createLiveCall(parseLiveCallInput(input));
     },
 
     transferCall(callSid, agent) {
-      return model.transferLiveCall(callSid, parseAgent(agent));
+      return scenarios.transferLiveCall(callSid, parseAgent(agent));
     },
 
     startOutsideRecording(callSid, kind) {
-      return model.startOutsideRecording(callSid, parseOutsideRecordingKind({ kind }));
+      return scenarios.startOutsideRecording(callSid, parseOutsideRecordingKind({ kind }));
     },
 
     createWorker(input) {
       const { agent, role } = parseWorkerInput(input);
-      return model.createWorker(agent, role);
+      return scenarios.createWorker(agent, role);
     },
 
     endCall(callSid) {
-      if (!model.endLiveCall(callSid)) throw new StandinNotFoundError(`No live call ${callSid}`);
+      if (!scenarios.endLiveCall(callSid)) throw new StandinNotFoundError(`No live call ${callSid}`);
     },
 
     async callbacksDelivered() {
@@ -199,6 +202,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
 
     reset() {
       model.reset();
+      scenarios.reset();
       callbacks?.reset();
       sinkSenders.clear();
       faults.clear();

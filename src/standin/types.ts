@@ -5,17 +5,8 @@
  */
 import type { FaultSpec, Operation } from './faults';
 import type { ApiKey } from './syncAccess';
-import type {
-  AssignmentStatus,
-  LiveCallInput,
-  LiveCallResult,
-  OutsideRecordingKind,
-  RecordingHistoryEntry,
-  RecordingStatus,
-  TransferResult,
-  WorkerInput,
-  WorkerResult,
-} from './model';
+import type { AssignmentStatus, RecordingHistoryEntry, RecordingStatus } from './model';
+import type { LiveCallInput, LiveCallResult, OutsideRecordingKind, TransferResult, WorkerInput, WorkerResult } from './scenarios';
 
 export interface StandinOptions {
   /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */

@@ -11,9 +11,9 @@
  * docs/architecture.md ("Sync objects and their limits") gives each one's traffic.
  */
 import { createHash } from 'node:crypto';
-import type { AutomationProblemCode } from '../../../core/automation';
-import { Hold, nextExpiry } from '../../../core/holds';
+import { nextExpiry } from '../../../core/holds';
 import { LIVE_CALLS_PREFIX, LIVE_SHARDS, liveCallsShardNames } from '../../../core/syncNames';
+import type { LiveCallItem } from '../../../core/wire';
 import type { CallRecord } from './ledgerStore';
 import type { TwilioCall } from '../twilio/recordings';
 import { unlessNotFound, withRetries, httpStatus } from '../twilio/retry';
@@ -28,27 +28,6 @@ const LIVE_ITEM_TTL_SECONDS = 12 * 3600;
 /** The shard a call's item lives in: the same for every container, spread evenly by the digest. */
 export const liveCallsShardOf = (callSid: string): string =>
   `${LIVE_CALLS_PREFIX}${(createHash('sha256').update(callSid).digest()[0] % LIVE_SHARDS).toString(16).padStart(2, '0')}`;
-
-export interface LiveCallItem {
-  callSid: string;
-  taskSid?: string;
-  conferenceSid?: string;
-  agents: string[];
-  recording: CallRecord['recording'];
-  holds: Hold[];
-  /** The earliest moment an open hold closes by itself. */
-  resumeAt: string | null;
-  outOfSync: boolean;
-  /** The current task's pauses Twilio did not confirm, when there were any (supervisors are alerted). */
-  failedPauses?: number;
-  /** Of those, the ones no later try has paused: the call may be recording card data. */
-  failedPausesNotRecovered?: number;
-  /** What the agent's plugin says keeps card fields from pausing by themselves, when anything does. */
-  automationOff?: AutomationProblemCode[];
-  updatedAt: string;
-  /** The ledger write this item copies: an older copy never overwrites a newer one. */
-  seq: number;
-}
 
 export interface AgentCall extends TwilioCall {
   agent: string;

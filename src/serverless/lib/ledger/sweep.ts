@@ -9,7 +9,8 @@
  */
 import { closeHolds } from '../../../core/holds';
 import { CallControl, expireDue } from './callControl';
-import { LiveCallItem, LiveIndex, needsSweep } from './liveIndex';
+import type { LiveCallItem } from '../../../core/wire';
+import { LiveIndex, needsSweep } from './liveIndex';
 import type { RepairMark } from './repairMarks';
 import { CallEndedError, TwilioCall } from '../twilio/recordings';
 
