@@ -133,7 +133,12 @@ async function world({ containers: count = 1 } = {}) {
     /** The plugin's own read of a call's document (Sync, not a Function): a store no container uses. */
     pluginRead: new LedgerStore(client, PRODUCT_SYNC_SERVICE_SID),
     invocations: () => invocations,
-    close: callback.close,
+    /** Waits for TaskRouter's callbacks under way and stops the pending ones (a conference not named yet), so nothing reaches the next section. */
+    close: async () => {
+      await standin.callbacksDelivered();
+      standin.reset();
+      callback.close();
+    },
     signal: (agent: string, trigger: string) =>
       timed(trigger, async () => {
         sequence += 1;

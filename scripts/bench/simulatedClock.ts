@@ -31,10 +31,22 @@ export class SimulatedClock {
     const schedule = (run: () => void, delay = 0, every?: number) => {
       const timer = { id: this.nextId++, at: this.now + Math.max(0, delay), every, run };
       this.timers.push(timer);
-      return timer.id as unknown as ReturnType<typeof setTimeout>;
+      // Shaped like Node's Timeout (ref, unref, refresh), for Node's own code that may run meanwhile.
+      const handle = {
+        ref: () => handle,
+        unref: () => handle,
+        hasRef: () => false,
+        refresh: () => {
+          timer.at = this.now + Math.max(0, delay);
+          return handle;
+        },
+        [Symbol.toPrimitive]: () => timer.id,
+      };
+      return handle as unknown as ReturnType<typeof setTimeout>;
     };
-    const cancel = (id: unknown) => {
-      this.timers = this.timers.filter((timer) => timer.id !== (id as number));
+    const cancel = (handle: unknown) => {
+      const id = Number(handle);
+      this.timers = this.timers.filter((timer) => timer.id !== id);
     };
     Object.assign(globalThis, {
       setTimeout: (run: () => void, delay?: number) => schedule(run, delay),
