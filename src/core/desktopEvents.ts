@@ -7,6 +7,7 @@
 import * as z from 'zod/v4';
 import { closeHold, expireHolds, Ledger, openHold, RESUME_WARNING_MS } from './holds';
 import { PAUSE_POLICIES } from './pausePolicy';
+import { isObject } from './isObject';
 
 const TRIGGER_FORMAT = 'must be 1–128 of A-Z a-z 0-9 . _ : -';
 const triggerId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, TRIGGER_FORMAT);
@@ -159,8 +160,6 @@ function codeOf(issue: z.core.$ZodIssue): ConfigIssueCode {
 
 const fromZod = (issues: z.core.$ZodIssue[], prefix: Array<string | number> = []): ConfigIssue[] =>
   issues.map((issue) => ({ path: [...prefix, ...(issue.path as Array<string | number>)], code: codeOf(issue), message: issue.message }));
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Every problem of a configuration, each event on its own so one malformed event hides nothing

@@ -3,6 +3,7 @@
  * sent with `postMessage` to one named origin each way. Only field selectors go to the CRM page,
  * and only trigger ids come back: never what was typed, never a credential.
  */
+import { isObject } from '../core/isObject';
 
 /** One CRM field that fires desktop triggers (from the configuration, docs/desktop-events.md). */
 export interface CrmFieldTrigger {
@@ -67,7 +68,6 @@ export interface StateMessage {
 }
 
 const TRIGGER = /^[A-Za-z0-9._:-]{1,128}$/;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A message from a CRM page, or null for anything else posted to the Flex window. */
 export function readCrmMessage(data: unknown): HelloMessage | TriggerMessage | null {

@@ -4,6 +4,7 @@
  * the console with every problem listed; the plugin then shows "unavailable" instead of
  * controls that would not work.
  */
+import { isObject } from '../core/isObject';
 
 export interface IndicatorConfig {
   /** Show the small timeline of paused intervals under the indicator. */
@@ -47,8 +48,6 @@ export interface ConfigResult {
   config: RecordingControlsConfig;
   problems: string[];
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isHttpUrl = (value: string): boolean => {
   try {

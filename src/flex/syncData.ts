@@ -6,10 +6,9 @@
 import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from '../core/automation';
 import type { LiveCallItem } from '../core/wire';
 import type { CallStatus, Hold, PauseInterval, RecordingSummary } from './types';
+import { isObject } from '../core/isObject';
 
 export { callDocumentName, liveCallsShardNames } from '../core/syncNames';
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isRecordingSummary = (value: unknown): value is RecordingSummary => value === 'paused' || value === 'in-progress' || value === 'absent';
 

@@ -16,14 +16,11 @@ import {
 } from './scenarios';
 import { StandinInputError, StandinNotFoundError, TwilioApiError } from './primitives';
 import type { Standin } from './types';
+import { isObject } from '../core/isObject';
 
 export { StandinInputError, StandinNotFoundError } from './primitives';
 
 export const CONTROL_PREFIX = '/__standin/';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** An agent identity: the worker's friendly name and `client:<agent>` contact URI. */
 export function parseAgent(agent: unknown): string {
@@ -37,7 +34,7 @@ function parseRole(role: unknown): Role {
 }
 
 export function parseLiveCallInput(body: unknown): LiveCallInput {
-  if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
+  if (!isObject(body)) throw new StandinInputError('Body must be a JSON object');
   const { agent, recording, role, conferenceDelayMs } = body;
   if (typeof recording !== 'string' || !RECORDING_MODES.includes(recording as RecordingMode)) {
     throw new StandinInputError(`recording must be one of ${RECORDING_MODES.join(', ')}`);
@@ -59,7 +56,7 @@ function parseConferenceDelay(value: unknown): number {
 
 /** `{kind: "call" | "conference"}` of a recording started by someone else. */
 export function parseOutsideRecordingKind(body: unknown): OutsideRecordingKind {
-  const kind = isRecord(body) ? body.kind : undefined;
+  const kind = isObject(body) ? body.kind : undefined;
   if (typeof kind !== 'string' || !OUTSIDE_RECORDING_KINDS.includes(kind as OutsideRecordingKind)) {
     throw new StandinInputError(`kind must be one of ${OUTSIDE_RECORDING_KINDS.join(', ')}`);
   }
@@ -67,13 +64,13 @@ export function parseOutsideRecordingKind(body: unknown): OutsideRecordingKind {
 }
 
 export function parseWorkerInput(body: unknown): WorkerInput {
-  if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
+  if (!isObject(body)) throw new StandinInputError('Body must be a JSON object');
   return { agent: parseAgent(body.agent), role: parseRole(body.role) };
 }
 
 /** `{operation, status, code?, times?}`; code defaults to 20500 and times to 1. */
 export function parseFault(body: unknown): FaultSpec {
-  if (!isRecord(body)) throw new StandinInputError('Body must be a JSON object');
+  if (!isObject(body)) throw new StandinInputError('Body must be a JSON object');
   const { operation, status, code = 20500, times = 1 } = body;
   if (!isOperation(operation)) throw new StandinInputError(`operation must be one of ${FAULT_OPERATIONS.join(', ')}`);
   if (typeof status !== 'number' || !Number.isInteger(status) || (status !== 0 && (status < 400 || status > 599))) {
@@ -86,14 +83,14 @@ export function parseFault(body: unknown): FaultSpec {
 }
 
 export function parseLatency(body: unknown): number {
-  const ms = isRecord(body) ? body.ms : undefined;
+  const ms = isObject(body) ? body.ms : undefined;
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new StandinInputError('ms must be a non-negative number');
   return ms;
 }
 
 /** `{sync: bool}`: Twilio's Sync rate limits on or off. */
 export function parseSyncLimits(body: unknown): boolean {
-  const sync = isRecord(body) ? body.sync : undefined;
+  const sync = isObject(body) ? body.sync : undefined;
   if (typeof sync !== 'boolean') throw new StandinInputError("sync must be true (Twilio's Sync limits on) or false (off)");
   return sync;
 }
@@ -220,7 +217,7 @@ export async function handleControl(standin: Standin, request: Request, pathname
     }
     if (request.method === 'POST' && resource === 'live-calls' && action === 'transfer' && id) {
       const body = await readJson(request);
-      const transferred = standin.transferCall(id, parseAgent(isRecord(body) ? body.agent : undefined));
+      const transferred = standin.transferCall(id, parseAgent(isObject(body) ? body.agent : undefined));
       await standin.callbacksDelivered();
       return json(200, transferred);
     }

@@ -6,6 +6,7 @@
  */
 import { StandinInputError, StandinNotFoundError, newSid } from './primitives';
 import type { Reservation, Role, Task, TwilioModel, Worker } from './model';
+import { isObject } from '../core/isObject';
 
 export type RecordingMode = 'conference' | 'call' | 'both' | 'none';
 export const RECORDING_MODES: readonly RecordingMode[] = ['conference', 'call', 'both', 'none'];
@@ -177,13 +178,13 @@ export class Scenarios {
     const worker = existing ?? this.workerForAgent(agent, role);
     const agentCall = this.model.addCall({ from: CONTACT_CENTER_NUMBER, to: `client:${agent}`, direction: 'outbound-api' });
     const previousAttributes = JSON.parse(previousTask.attributes) as Record<string, unknown>;
-    const previousConference = isRecord(previousAttributes.conference) ? previousAttributes.conference : undefined;
+    const previousConference = isObject(previousAttributes.conference) ? previousAttributes.conference : undefined;
     const attributes = {
       ...previousAttributes,
       ...(previousConference && {
         conference: {
           ...previousConference,
-          participants: { ...(isRecord(previousConference.participants) ? previousConference.participants : {}), worker: agentCall.sid },
+          participants: { ...(isObject(previousConference.participants) ? previousConference.participants : {}), worker: agentCall.sid },
         },
       }),
       transferTargetType: 'worker',
@@ -215,10 +216,15 @@ export class Scenarios {
    * Throws StandinNotFoundError for no such live call, StandinInputError once the call has ended.
    */
   private liveCallOf(callSid: string): LiveCall {
-    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
+    const live = this.liveCallWith(callSid);
     if (!live) throw new StandinNotFoundError(`No live call ${callSid}`);
     if (this.model.calls.get(live.customerCallSid)?.status !== 'in-progress') throw new StandinInputError(`The call ${callSid} has ended`);
     return live;
+  }
+
+  /** The live call whose customer or agent leg `callSid` is, ended or not. */
+  private liveCallWith(callSid: string): LiveCall | undefined {
+    return this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
   }
 
   /** In `conferenceDelayMs`, Flex writes the current task's `conference` attribute and TaskRouter tells `task.updated`. */
@@ -279,7 +285,7 @@ export class Scenarios {
    * Returns false when no live call has that call.
    */
   endLiveCall(callSid: string): boolean {
-    const live = this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);
+    const live = this.liveCallWith(callSid);
     if (!live) return false;
     const now = this.now();
     // A call that ends before its conference is named leaves the task without it.
@@ -329,8 +335,4 @@ export class Scenarios {
 /** The task attribute Flex writes once the conference has started. */
 function conferenceAttribute(conferenceSid: string, customerCallSid: string, workerCallSid: string) {
   return { sid: conferenceSid, participants: { customer: customerCallSid, worker: workerCallSid } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
