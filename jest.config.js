@@ -1,3 +1,4 @@
+const { availableParallelism } = require('node:os');
 // Three projects: server-side code under Node, Flex components under jsdom (as Flex renders them),
 // and the demo page end to end in headless Chromium (the whole local stack; slow, so its own project).
 // msw 2 and some of its dependencies ship ESM only, so they are transformed too.
@@ -22,8 +23,11 @@ const testTimeout = 30_000;
 
 module.exports = {
   testTimeout,
-  // The suite runs its files one after another on this 2-core machine; a worker that has grown past
-  // this after a file (the fault runs, the Flex UI) is replaced, so memory does not pile up across files.
+  // Two files at a time even on a 2-core machine (jest's default there is one): many files spend
+  // their time waiting on a browser, the local runtime or a round trip, not on the CPU.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
+  // A worker that has grown past this after a file (the fault runs, the Flex UI) is replaced, so
+  // memory does not pile up across files.
   workerIdleMemoryLimit: '2GB',
   projects: [
     {

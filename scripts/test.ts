@@ -1,0 +1,96 @@
+/**
+ * `npm test`: lint, types and the build side by side (each mostly waits on its own single core),
+ * then jest. Prints each phase's wall time and the ten slowest test files, so a slow change shows
+ * where it went. Arguments after `--` go to jest (`npm test -- test/core`).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { root } from './localEnv';
+
+interface Phase {
+  name: string;
+  command: string;
+  args: string[];
+}
+
+interface Finished {
+  name: string;
+  seconds: number;
+  code: number;
+  output: string;
+}
+
+const bin = (name: string) => join(root, 'node_modules/.bin', name);
+
+/** Runs a phase with its output kept, to be printed whole once it ends (side by side, lines would mix). */
+function runQuietly({ name, command, args }: Phase): Promise<Finished> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env: process.env });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.on('close', (code) => resolve({ name, seconds: (performance.now() - started) / 1000, code: code ?? 1, output }));
+  });
+}
+
+function runLoudly({ name, command, args }: Phase, env: NodeJS.ProcessEnv): Promise<Finished> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    child.on('close', (code) => resolve({ name, seconds: (performance.now() - started) / 1000, code: code ?? 1, output: '' }));
+  });
+}
+
+interface JestReport {
+  testResults: Array<{ name: string; startTime: number; endTime: number }>;
+}
+
+function slowestFiles(reportPath: string): string[] {
+  try {
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as JestReport;
+    return report.testResults
+      .map((file) => ({ file: relative(root, file.name), seconds: (file.endTime - file.startTime) / 1000 }))
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 10)
+      .map(({ file, seconds }) => `${seconds.toFixed(1).padStart(7)} s  ${file}`);
+  } catch {
+    return ['(jest wrote no report)'];
+  }
+}
+
+async function main(): Promise<void> {
+  const jestArgs = process.argv.slice(2);
+  const started = performance.now();
+  const checks = await Promise.all(
+    [
+      { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] },
+      { name: 'types', command: bin('tsc'), args: ['--noEmit'] },
+      { name: 'build', command: 'npm', args: ['run', '--silent', 'build'] },
+    ].map(async (phase) => {
+      const finished = await runQuietly(phase);
+      console.log(`\n── ${finished.name}: ${finished.code === 0 ? 'ok' : `failed (exit ${finished.code})`} in ${finished.seconds.toFixed(1)} s`);
+      if (finished.code !== 0 || process.env.VERBOSE) console.log(finished.output);
+      return finished;
+    }),
+  );
+  const phases: Finished[] = [...checks];
+  const report = join(mkdtempSync(join(tmpdir(), 'recording-controls-jest-')), 'report.json');
+  if (checks.every((phase) => phase.code === 0)) {
+    const jest = await runLoudly(
+      { name: 'jest', command: bin('jest'), args: ['--json', `--outputFile=${report}`, ...jestArgs] },
+      { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' ') },
+    );
+    phases.push(jest);
+    console.log('\nSlowest test files:');
+    for (const line of slowestFiles(report)) console.log(line);
+  }
+  console.log('\nWall time by phase (lint, types and build run side by side):');
+  for (const phase of phases) console.log(`${phase.seconds.toFixed(1).padStart(7)} s  ${phase.name}${phase.code === 0 ? '' : '  FAILED'}`);
+  console.log(`${((performance.now() - started) / 1000).toFixed(1).padStart(7)} s  in all`);
+  process.exit(phases.every((phase) => phase.code === 0) && phases.length === 4 ? 0 : 1);
+}
+
+void main();
