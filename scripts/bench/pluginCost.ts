@@ -22,7 +22,7 @@ import type { RecordingControlsApi } from '../../src/flex/api';
 import type { CallStatus, Hold } from '../../src/flex/types';
 import { FakeSync } from '../../src/rig/fakeSync';
 import { ProductSyncClient, sameClassAs, type SyncClientFactory } from '../../src/flex/productSync';
-import { SimulatedClock } from './simulatedClock';
+import { SimulatedClock } from '../../src/rig/simulatedClock';
 
 /** The plugin's own client on the product's service, made as the plugin makes it: its token asked of the (counting) API. */
 const clients = new WeakMap<FakeSync, ProductSyncClient>();

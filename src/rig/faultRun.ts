@@ -5,14 +5,22 @@
  * clock jumps and sweeps. After every step, at Twilio (the stand-in), "paused ⇔ at least one open
  * hold" holds, or the call is flagged for the sweep and the next sweeps restore it; anything else
  * throws, naming the seed and the last steps so the run can be replayed.
+ *
+ * Everything that could make two runs of a seed differ is drawn from it or from its simulated
+ * clock: the steps, the stand-in's sids, the signals' event ids, when Flex names a conference, how
+ * much time passes between steps and while a container waits for a resume to land. Retries go at
+ * once (no jitter to draw), so a failing seed replays step for step.
  */
+import { createHash } from 'node:crypto';
+import { setupServer } from 'msw/node';
 import { handleDesktopEvent } from '../serverless/lib/signals/desktopEvent';
 import { handleRecordingControl } from '../serverless/lib/api/recordingControls';
 import { retryPolicy } from '../serverless/lib/twilio/retry';
-import { resumeLanding } from '../serverless/lib/ledger/callControl';
 import { sweep } from '../serverless/lib/ledger/sweep';
 import type { FaultInput, Standin } from '../standin/standin';
+import { SimulatedClock } from './simulatedClock';
 import { PRODUCT_SYNC_SERVICE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from './harness';
+import { standinWithTaskEvents } from './taskEvents';
 
 /** mulberry32: small, seedable, good enough to pick steps (and the bench's calls). */
 export function random(seed: number): () => number {
@@ -60,6 +68,11 @@ export interface FaultRunOptions {
 
 export interface FaultRunReport {
   steps: number;
+  /**
+   * A digest of every step's outcome and of every request Twilio received (what, when, answered how):
+   * two runs of a seed give the same one.
+   */
+  digest: string;
   faultsInjected: number;
   /** Calls found out of rule after a step (always flagged), then put right by the sweep. */
   violationsRepaired: number;
@@ -87,39 +100,53 @@ async function ledgerAtStandin(standin: Standin, callSid: string): Promise<{ rec
   return response.status === 200 ? { record: ((await response.json()) as { data: { holds: unknown[]; outOfSync: boolean } }).data } : null;
 }
 
-export async function runFaultRun(standin: Standin, { steps, seed, trace = false, flexOrder = false }: FaultRunOptions): Promise<FaultRunReport> {
+/** Where every run starts on its simulated clock. */
+const START = Date.parse('2030-01-07T09:00:00Z');
+
+/**
+ * A run on a stand-in of its own behind msw, its clock simulated: the report, or an error naming
+ * the seed, the step and the last steps.
+ */
+export async function runFaultRun({ steps, seed, trace = false, flexOrder = false }: FaultRunOptions): Promise<FaultRunReport> {
   const SEED = seed;
   const STEPS = steps;
-  // Thousands of faults in seconds: the same eight attempts, with millisecond delays.
-  // A resume lands within milliseconds here: a pause waits that long, not a second, for one that may overtake it.
+  const pick = random(SEED);
+  const clock = new SimulatedClock(START);
+  const now = clock.date;
+  const timing = { sleep: clock.sleep };
+  // The stand-in's sids from a generator of their own, so that steps draw the same numbers whatever sids were made.
+  const { standin, handlers } = standinWithTaskEvents({ now, timers: clock.timers, random: random(SEED ^ 0x5eed) }, timing);
+  const server = setupServer(...handlers);
+  server.listen({ onUnhandledRequest: 'error' });
+  // Thousands of faults in seconds: the same eight attempts, at once.
   const previousRetry = { ...retryPolicy };
-  const previousLanding = { ...resumeLanding };
-  Object.assign(retryPolicy, { budgetMs: 10_000, startingDelayMs: 1, maxDelayMs: 4 });
-  Object.assign(resumeLanding, { withinMs: 20, clockSkewMs: 5 });
+  Object.assign(retryPolicy, { budgetMs: 10_000, startingDelayMs: 0, maxDelayMs: 0 });
+  // Off here, and only here: a run plays thousands of signals on two calls within seconds — far
+  // past the per-object rate any real call reaches — while injecting 429s of its own.
+  standin.setSyncLimits(false);
   try {
     return await run();
   } finally {
     Object.assign(retryPolicy, previousRetry);
-    Object.assign(resumeLanding, previousLanding);
+    server.close();
   }
 
   async function run(): Promise<FaultRunReport> {
-    const pick = random(SEED);
     const choose = <T>(list: readonly T[]): T => list[Math.floor(pick() * list.length)];
-    let clock = Date.now();
-    const now = () => new Date(clock);
+    let events = 0;
+    const eventId = () => `evt-${SEED}-${(events += 1)}`;
     const agents = ['ana', 'ben'];
-    // Without flexOrder no random number is drawn here, so an old seed replays its old run.
     const calls = agents.map((agent) => ({
       agent,
       outside: 0,
       ...standin.createLiveCall({ agent, recording: 'both', conferenceDelayMs: flexOrder ? Math.floor(pick() * 1500) : 0 }),
     }));
     await standin.callbacksDelivered();
-    const containers = [0, 1, 2].map(() => desktopDeps({ now, log: trace ? (line) => console.log(line) : undefined }));
-    const api = apiDeps({}, now);
+    const containers = [0, 1, 2].map(() => desktopDeps({ now, log: trace ? (line) => console.log(line) : undefined }, {}, timing));
+    const api = apiDeps({}, now, timing);
     const report: FaultRunReport = {
       steps: STEPS,
+      digest: '',
       faultsInjected: 0,
       violationsRepaired: 0,
       maxSweepsToRepair: 0,
@@ -135,7 +162,9 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
       report.answers[status] = (report.answers[status] ?? 0) + 1;
     };
     const recent: string[] = [];
+    const digest = createHash('sha256');
     const did = (what: string) => {
+      digest.update(`${what}\n`);
       recent.push(what);
       if (recent.length > 12) recent.shift();
     };
@@ -145,7 +174,7 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
       const trigger = choose(TRIGGERS);
       // In Flex's order, half the signals name the call, as the plugin's CRM bridge sends them.
       const namesCall = flexOrder && pick() < 0.5;
-      const request = signed({ agent: call.agent, trigger, ...(namesCall && { callSid: call.callSid }) }, { timestamp: clock / 1000 });
+      const request = signed({ eventId: eventId(), agent: call.agent, trigger, ...(namesCall && { callSid: call.callSid }) }, { timestamp: clock.ms() / 1000 });
       sent.push(request);
       if (sent.length > 50) sent.shift();
       const pausesBefore = pausesOf(call.recordingSids);
@@ -160,7 +189,7 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
     /** A captured signal sent again, to any container, within its signature window. */
     const replay = async () => {
       const request = choose(sent);
-      if (!request || clock / 1000 - Number(request.headers['x-desktop-timestamp']) > 290) return;
+      if (!request || clock.ms() / 1000 - Number(request.headers['x-desktop-timestamp']) > 290) return;
       const first = await handleDesktopEvent(containers[0], request);
       const again = await handleDesktopEvent(choose(containers), request);
       did(`replay → ${again.status} ${JSON.stringify(again.body).slice(0, 80)}`);
@@ -211,13 +240,16 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
       while ((await violated()).some((broken) => broken.call === call)) {
         sweeps += 1;
         if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: a recording started during a hold still runs after 10 sweeps\n${recent.join('\n')}`);
-        clock += 1000;
+        await clock.advance(1000);
         await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
       }
       report.maxSweepsToPauseOutside = Math.max(report.maxSweepsToPauseOutside, sweeps);
     };
 
     for (let step = 0; step < STEPS; step += 1) {
+      // Between steps, a little time passes (Flex may name a conference meanwhile).
+      await clock.advance(Math.floor(pick() * 100));
+      await standin.callbacksDelivered();
       const roll = pick();
       if (flexOrder && roll >= 0.87 && roll < 0.93) {
         if (pick() < 0.8) await redeliver();
@@ -241,7 +273,7 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
       } else if (roll < 0.8) {
         await replay();
       } else if (roll < 0.87) {
-        clock += Math.floor(pick() * 70_000);
+        await clock.advance(Math.floor(pick() * 70_000));
         did('clock');
       } else {
         did(`sweep ${JSON.stringify(await sweep(liveIndex(), containers[0].control, now).catch((error: Error) => error.message))}`);
@@ -260,12 +292,27 @@ export async function runFaultRun(standin: Standin, { steps, seed, trace = false
       while ((await violated()).length > 0) {
         sweeps += 1;
         if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: still out of rule after 10 sweeps\n${recent.join('\n')}`);
-        clock += 1000; // a sweep a second, as npm start runs it
+        await clock.advance(1000); // a sweep a second, as npm start runs it
         await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
       }
       report.violationsRepaired += 1;
       report.maxSweepsToRepair = Math.max(report.maxSweepsToRepair, sweeps);
     }
+    for (const request of standin.requests()) digest.update(`${JSON.stringify(request)}\n`);
+    report.digest = digest.digest('hex').slice(0, 16);
     return report;
+  }
+}
+
+/** One run for the soak and the bench: the report, or the first line of what broke the rule — the finding, to replay with its seed. */
+export async function faultRunOnce(options: FaultRunOptions): Promise<{ report: FaultRunReport } | { broken: string }> {
+  const quiet = console.error;
+  console.error = () => undefined; // the functions log each refused change by name; the report says it all
+  try {
+    return { report: await runFaultRun(options) };
+  } catch (error) {
+    return { broken: (error instanceof Error ? error.message : String(error)).split('\n')[0] };
+  } finally {
+    console.error = quiet;
   }
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseDesktopEventsConfig } from '../core/desktopEvents';
 import { signedHeaders } from '../core/signature';
 import type { DesktopEventDeps } from '../serverless/lib/signals/desktopEvent';
-import { buildServices, taskEventDeps } from '../serverless/lib/services';
+import { buildServices, taskEventDeps, type ServiceOptions } from '../serverless/lib/services';
 import type { TaskEventDeps } from '../serverless/lib/ledger/callbacks';
 import { LedgerStore } from '../serverless/lib/ledger/ledgerStore';
 import { LiveIndex } from '../serverless/lib/ledger/liveIndex';
@@ -48,10 +48,13 @@ export function testStandin(options: StandinOptions = {}): Standin {
 
 export const shippedConfig = parseDesktopEventsConfig(readFileSync(join(__dirname, '../serverless/assets/desktop-events.private.json'), 'utf8'));
 
+/** What a container's clock and timing are, when not Twilio's real ones (see ServiceOptions). */
+export type Timing = Pick<ServiceOptions, 'sleep' | 'landing'>;
+
 /** The endpoint's dependencies as a fresh container would build them. */
-export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Record<string, string> = {}): DesktopEventDeps {
+export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Record<string, string> = {}, timing: Timing = {}): DesktopEventDeps {
   const now = overrides.now ?? (() => new Date());
-  const { settings, calls, control, answers } = buildServices(readSettings({ ...testEnv, ...env }), { now, asset: () => shippedConfig });
+  const { settings, calls, control, answers } = buildServices(readSettings({ ...testEnv, ...env }), { now, asset: () => shippedConfig, ...timing });
   return { settings, config: shippedConfig, calls, control, answers, now, ...overrides };
 }
 
@@ -83,15 +86,16 @@ export function signed(body: SignalBody, options: { secret?: string; timestamp?:
 export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: string): Promise<string> => (await standin.recording(sid))?.status as string;
 
 /** TaskRouter's events as a fresh container handles them. */
-export function callbackDeps(now: () => Date = () => new Date()): TaskEventDeps {
-  return taskEventDeps(buildServices(readSettings(testEnv), { now, asset: () => shippedConfig }), now)!;
+export function callbackDeps(now: () => Date = () => new Date(), timing: Timing = {}): TaskEventDeps {
+  return taskEventDeps(buildServices(readSettings(testEnv), { now, asset: () => shippedConfig, ...timing }), now)!;
 }
 
 /** The Recording Controls API's dependencies as a fresh container would build them. */
-export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date()): RecordingControlsDeps {
+export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date(), timing: Timing = {}): RecordingControlsDeps {
   const { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), {
     now,
     asset: () => shippedConfig,
+    ...timing,
   });
   return { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs, now };
 }

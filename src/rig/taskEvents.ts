@@ -5,21 +5,25 @@
 import { http, HttpResponse } from 'msw';
 import { taskEvent } from '../serverless/lib/ledger/callbacks';
 import { standinHandlers } from '../standin/msw';
-import { callbackDeps, testEnv, testStandin } from './harness';
+import type { StandinOptions } from '../standin/types';
+import { callbackDeps, testEnv, testStandin, type Timing } from './harness';
 
 const CALLBACK_URL = 'https://callbacks.example.com/task-event';
 
 export { callbackDeps };
 
-/** A stand-in whose TaskRouter event callback the real task-event logic answers, and msw's handlers for both. */
-export function standinWithTaskEvents() {
-  const standin = testStandin({ eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
+/**
+ * A stand-in whose TaskRouter event callback the real task-event logic answers, and msw's handlers
+ * for both; a clock given in `options` (`now`) is the containers' clock too.
+ */
+export function standinWithTaskEvents(options: StandinOptions = {}, timing: Timing = {}) {
+  const standin = testStandin({ ...options, eventCallbackUrl: CALLBACK_URL, authToken: testEnv.AUTH_TOKEN });
   const events: string[] = [];
   const handlers = [
     http.post(CALLBACK_URL, async ({ request }) => {
       const form = Object.fromEntries(new URLSearchParams(await request.text()));
       events.push(form.EventType);
-      const result = await taskEvent(callbackDeps(), form);
+      const result = await taskEvent(callbackDeps(options.now, timing), form);
       return new HttpResponse(null, { status: result.status });
     }),
     ...standinHandlers(standin),

@@ -9,7 +9,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Task, TaskRouterEvent, TwilioModel, Worker } from './model';
-import { newSid } from './primitives';
+import { cryptoRandomness, newSid, type Randomness } from './primitives';
 import { iso8601 } from './representations';
 import type { EventCallbackReport } from './types';
 
@@ -138,12 +138,15 @@ export class EventCallbackSender {
   private waiting: Array<{ event: SentEvent; answered(status: number): void }> = [];
   private pumping: Promise<void> | undefined;
 
-  constructor(private readonly destination: EventDestination) {}
+  constructor(
+    private readonly destination: EventDestination,
+    private readonly randomness: Randomness = cryptoRandomness,
+  ) {}
 
   /** Delivers an event that happened `at`. */
   send(params: Record<string, string>, at: Date): void {
     const event: SentEvent = {
-      report: { sid: newSid('EV'), eventType: params.EventType, taskSid: params.TaskSid, at: at.toISOString(), status: 0 },
+      report: { sid: newSid('EV', this.randomness), eventType: params.EventType, taskSid: params.TaskSid, at: at.toISOString(), status: 0 },
       params,
       delivered: false,
     };

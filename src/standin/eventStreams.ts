@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type EventDestination, postTo, type SentEvent, twilioSignature } from './eventCallback';
-import { newSid, TwilioApiError } from './primitives';
+import { cryptoRandomness, newSid, TwilioApiError, type Randomness } from './primitives';
 import { iso8601, pageV1 } from './representations';
 import type { TwilioModel } from './model';
 import { type Route, created, ok, path } from './routing';
@@ -38,7 +38,10 @@ export class EventStreamsStore {
   sinks = new Map<string, Sink>();
   subscriptions = new Map<string, Subscription>();
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly randomness: Randomness = cryptoRandomness,
+  ) {}
 
   reset(): void {
     this.sinks.clear();
@@ -59,7 +62,13 @@ export class EventStreamsStore {
       throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: destination must be a URL');
     if (config.method !== undefined && String(config.method).toUpperCase() !== 'POST')
       throw new TwilioApiError(400, 20001, 'Invalid SinkConfiguration: the stand-in posts events (method POST)');
-    const sink: Sink = { sid: newSid('DG'), description, destination: config.destination, batchEvents: config.batch_events !== false, dateCreated: this.now() };
+    const sink: Sink = {
+      sid: newSid('DG', this.randomness),
+      description,
+      destination: config.destination,
+      batchEvents: config.batch_events !== false,
+      dateCreated: this.now(),
+    };
     this.sinks.set(sink.sid, sink);
     return sink;
   }
@@ -77,7 +86,7 @@ export class EventStreamsStore {
       }
       throw new TwilioApiError(400, 20001, `Invalid Types: ${text}`);
     });
-    const subscription: Subscription = { sid: newSid('DF'), description, sinkSid, types: parsed, dateCreated: this.now() };
+    const subscription: Subscription = { sid: newSid('DF', this.randomness), description, sinkSid, types: parsed, dateCreated: this.now() };
     this.subscriptions.set(subscription.sid, subscription);
     return subscription;
   }

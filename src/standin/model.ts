@@ -6,8 +6,7 @@
  * ask for. Rule violations throw TwilioApiError carrying the HTTP status and Twilio error code
  * that real Twilio answers (or our documented reading of it where Twilio's docs are vague).
  */
-import { randomBytes } from 'node:crypto';
-import { TwilioApiError, newSid } from './primitives';
+import { cryptoRandomness, newSid, TwilioApiError, type Randomness } from './primitives';
 import { SyncStore } from './sync';
 import { EventStreamsStore } from './eventStreams';
 import type { ApiKey } from './syncAccess';
@@ -146,10 +145,10 @@ function isLive(status: RecordingStatus): boolean {
 }
 
 export class TwilioModel {
-  readonly taskQueueSid = newSid('WQ');
-  readonly workflowSid = newSid('WW');
-  readonly voiceChannelSid = newSid('TC');
-  readonly busyActivitySid = newSid('WA');
+  readonly taskQueueSid: string;
+  readonly workflowSid: string;
+  readonly voiceChannelSid: string;
+  readonly busyActivitySid: string;
 
   calls = new Map<string, Call>();
   conferences = new Map<string, Conference>();
@@ -177,9 +176,19 @@ export class TwilioModel {
     private readonly now: () => Date,
     readonly accountSid: string,
     readonly workspaceSid: string,
+    readonly randomness: Randomness = cryptoRandomness,
   ) {
-    this.sync = new SyncStore(now);
-    this.eventStreams = new EventStreamsStore(now);
+    this.taskQueueSid = this.newSid('WQ');
+    this.workflowSid = this.newSid('WW');
+    this.voiceChannelSid = this.newSid('TC');
+    this.busyActivitySid = this.newSid('WA');
+    this.sync = new SyncStore(now, randomness);
+    this.eventStreams = new EventStreamsStore(now, randomness);
+  }
+
+  /** A new sid, its digits from this stand-in's randomness. */
+  newSid(prefix: string): string {
+    return newSid(prefix, this.randomness);
   }
 
   reset(): void {
@@ -200,7 +209,7 @@ export class TwilioModel {
   issueToken(worker: Worker, role: Role): FlexToken {
     const token: FlexToken = {
       // Opaque on purpose: only this stand-in can tell what it means.
-      token: `standin-flex-token.${randomBytes(24).toString('hex')}`,
+      token: `standin-flex-token.${this.randomness.hex(24)}`,
       workerSid: worker.sid,
       identity: worker.friendlyName,
       realmUserSid: worker.realmUserSid,
@@ -223,7 +232,7 @@ export class TwilioModel {
 
   addCall(fields: Pick<Call, 'from' | 'to' | 'direction'>): Call {
     const now = this.now();
-    const call: Call = { sid: newSid('CA'), ...fields, status: 'in-progress', startTime: now, endTime: null, dateCreated: now, dateUpdated: now };
+    const call: Call = { sid: this.newSid('CA'), ...fields, status: 'in-progress', startTime: now, endTime: null, dateCreated: now, dateUpdated: now };
     this.calls.set(call.sid, call);
     return call;
   }
@@ -231,7 +240,7 @@ export class TwilioModel {
   addConference(friendlyName: string): Conference {
     const now = this.now();
     const conference: Conference = {
-      sid: newSid('CF'),
+      sid: this.newSid('CF'),
       friendlyName,
       status: 'in-progress',
       dateCreated: now,
@@ -274,7 +283,7 @@ export class TwilioModel {
   addRecording(fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'source' | 'channels' | 'track'>): Recording {
     const now = this.now();
     const recording: Recording = {
-      sid: newSid('RE'),
+      sid: this.newSid('RE'),
       ...fields,
       status: 'in-progress',
       pauseBehavior: null,

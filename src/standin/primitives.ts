@@ -13,9 +13,27 @@ export class TwilioApiError extends Error {
   }
 }
 
+/** Where sids and tokens take their random digits from: crypto's, or a seeded generator's (a fault run replays exactly). */
+export interface Randomness {
+  hex(bytes: number): string;
+}
+
+export const cryptoRandomness: Randomness = { hex: (bytes) => randomBytes(bytes).toString('hex') };
+
+export function seededRandomness(random: () => number): Randomness {
+  return {
+    hex: (bytes) =>
+      Array.from({ length: bytes }, () =>
+        Math.floor(random() * 256)
+          .toString(16)
+          .padStart(2, '0'),
+      ).join(''),
+  };
+}
+
 /** A Twilio sid: two-letter prefix + 32 random lowercase hex digits. */
-export function newSid(prefix: string): string {
-  return prefix + randomBytes(16).toString('hex');
+export function newSid(prefix: string, randomness: Randomness = cryptoRandomness): string {
+  return prefix + randomness.hex(16);
 }
 
 export function parseIfMatch(header: string | null | undefined): string | undefined {

@@ -4,7 +4,6 @@
  * do not collide. Account, workspace and service sids in paths are not checked against the
  * stand-in's own: it is single-tenant, and answers with its configured sids.
  */
-import { randomBytes } from 'node:crypto';
 import { EVENT_STREAMS_ROUTES } from './eventStreams';
 import { parseExpression } from './expressions';
 import {
@@ -17,7 +16,6 @@ import {
   type RecordingUpdateStatus,
   TwilioApiError,
   type TwilioModel,
-  newSid,
 } from './model';
 import { parseIfMatch } from './primitives';
 import { type Answer, type Route, type RouteRequest, created, etag, integerParam, ok, oneOf, path } from './routing';
@@ -308,7 +306,7 @@ export const ROUTES: Route[] = [
     pattern: path(`${ACCOUNT}/Keys\\.json`),
     operation: 'key.create',
     answer: (model, request) => {
-      const key = { sid: newSid('SK'), secret: randomBytes(16).toString('hex') };
+      const key = { sid: model.newSid('SK'), secret: model.randomness.hex(16) };
       model.apiKeys.push(key);
       const now = rfc2822(request.now);
       return created({ sid: key.sid, secret: key.secret, friendly_name: request.form.get('FriendlyName'), date_created: now, date_updated: now });

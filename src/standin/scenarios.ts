@@ -4,8 +4,9 @@
  * moment after acceptance, a transfer, a recording someone else starts, a hang-up, a worker with
  * no call. The model (model.ts) keeps the records and Twilio's rules; this file only composes them.
  */
-import { StandinInputError, StandinNotFoundError, newSid } from './primitives';
+import { StandinInputError, StandinNotFoundError } from './primitives';
 import type { Reservation, Role, Task, TwilioModel, Worker } from './model';
+import type { StandinTimers } from './types';
 import { isObject } from '../core/isObject';
 
 export type RecordingMode = 'conference' | 'call' | 'both' | 'none';
@@ -50,7 +51,7 @@ interface LiveCall {
   reservationSid: string;
   conferenceDelayMs: number;
   /** Writes the current task's `conference` attribute when it fires; null once written or canceled. */
-  conferenceTimer: ReturnType<typeof setTimeout> | null;
+  conferenceTimer: unknown;
 }
 
 /** What `POST /__standin/live-calls/<callSid>/transfer` answers. */
@@ -71,12 +72,18 @@ export interface WorkerResult {
   token: string;
 }
 
+const realTimers: StandinTimers = {
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export class Scenarios {
   private liveCalls: LiveCall[] = [];
 
   constructor(
     private readonly model: TwilioModel,
     private readonly now: () => Date,
+    private readonly timers: StandinTimers = realTimers,
   ) {
     // A REST hang-up of a scenario's call ends the whole scenario, as Flex's would.
     model.onHangUp = (callSid) => this.endLiveCall(callSid);
@@ -230,12 +237,12 @@ export class Scenarios {
   /** In `conferenceDelayMs`, Flex writes the current task's `conference` attribute and TaskRouter tells `task.updated`. */
   private nameConferenceLater(live: LiveCall): void {
     const taskSid = live.taskSid;
-    live.conferenceTimer = setTimeout(() => {
+    live.conferenceTimer = this.timers.setTimeout(() => {
       live.conferenceTimer = null;
       this.nameConference(live, taskSid);
     }, live.conferenceDelayMs);
     // A pending naming must not keep a test run or `npm start` from exiting.
-    live.conferenceTimer.unref?.();
+    (live.conferenceTimer as { unref?: () => void }).unref?.();
   }
 
   private nameConference(live: LiveCall, taskSid: string): void {
@@ -254,7 +261,7 @@ export class Scenarios {
   /** Stops a pending naming of the conference; true if one was pending. */
   private cancelConferenceNaming(live: LiveCall): boolean {
     if (live.conferenceTimer === null) return false;
-    clearTimeout(live.conferenceTimer);
+    this.timers.clearTimeout(live.conferenceTimer);
     live.conferenceTimer = null;
     return true;
   }
@@ -263,7 +270,7 @@ export class Scenarios {
   private acceptedVoiceTask(worker: Worker, attributes: Record<string, unknown>): { task: Task; reservation: Reservation } {
     const now = this.now();
     const task: Task = {
-      sid: newSid('WT'),
+      sid: this.model.newSid('WT'),
       attributes: JSON.stringify(attributes),
       assignmentStatus: 'assigned',
       taskChannelUniqueName: 'voice',
@@ -274,7 +281,14 @@ export class Scenarios {
       dateUpdated: now,
     };
     this.model.tasks.set(task.sid, task);
-    const reservation: Reservation = { sid: newSid('WR'), taskSid: task.sid, workerSid: worker.sid, status: 'accepted', dateCreated: now, dateUpdated: now };
+    const reservation: Reservation = {
+      sid: this.model.newSid('WR'),
+      taskSid: task.sid,
+      workerSid: worker.sid,
+      status: 'accepted',
+      dateCreated: now,
+      dateUpdated: now,
+    };
     this.model.reservations.set(reservation.sid, reservation);
     return { task, reservation };
   }
@@ -320,10 +334,10 @@ export class Scenarios {
       return existing;
     }
     const worker: Worker = {
-      sid: newSid('WK'),
+      sid: this.model.newSid('WK'),
       friendlyName: agent,
       attributes: { contact_uri: `client:${agent}`, full_name: agent, roles: [role] },
-      realmUserSid: newSid('US'),
+      realmUserSid: this.model.newSid('US'),
       dateCreated: now,
       dateUpdated: now,
     };

@@ -27,6 +27,7 @@ import { SyncRateLimiter } from './syncLimits';
 import { TwilioApiError, TwilioModel } from './model';
 import { findRoute } from './routes';
 import { Scenarios } from './scenarios';
+import { cryptoRandomness, seededRandomness } from './primitives';
 import type { Answer } from './routing';
 import { type Principal, assertAllowed, assertServiceReachable, mayRead, principalOf, tokenPrincipal } from './syncAccess';
 import type { RequestRecord, Standin, StandinOptions, SyncPushAccess } from './types';
@@ -60,8 +61,9 @@ const REQUEST_LOG_LIMIT = 20_000;
 
 export function createStandin(options: StandinOptions = {}): Standin {
   const now = options.now ?? (() => new Date());
-  const model = new TwilioModel(now, options.accountSid || DEFAULT_ACCOUNT_SID, options.workspaceSid || DEFAULT_WORKSPACE_SID);
-  const scenarios = new Scenarios(model, now);
+  const randomness = options.random ? seededRandomness(options.random) : cryptoRandomness;
+  const model = new TwilioModel(now, options.accountSid || DEFAULT_ACCOUNT_SID, options.workspaceSid || DEFAULT_WORKSPACE_SID, randomness);
+  const scenarios = new Scenarios(model, now, options.timers);
   const faults = new FaultQueue();
   let latencyMs = parseLatency({ ms: options.latencyMs ?? 0 });
   let log: RequestRecord[] = [];
@@ -75,7 +77,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
   });
   model.sync.onChange = (change) => push.publish(change);
   // TaskRouter's events go to the workspace's Event Callback URL, if it has one, and to every Event Streams sink subscribed to them.
-  const callbacks = options.eventCallbackUrl ? new EventCallbackSender(eventCallbackUrl(options.eventCallbackUrl, authToken)) : undefined;
+  const callbacks = options.eventCallbackUrl ? new EventCallbackSender(eventCallbackUrl(options.eventCallbackUrl, authToken), randomness) : undefined;
   const sinkSenders = new Map<string, EventCallbackSender>();
   const senders = () => [...(callbacks ? [callbacks] : []), ...sinkSenders.values()];
   model.onTaskRouterEvent = (event) => {
@@ -84,7 +86,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
     callbacks?.send(params, at);
     for (const sink of model.eventStreams.sinksFor(event.eventType)) {
       let sender = sinkSenders.get(sink.sid);
-      if (!sender) sinkSenders.set(sink.sid, (sender = new EventCallbackSender(sinkDestination(sink, model.workspaceSid, authToken))));
+      if (!sender) sinkSenders.set(sink.sid, (sender = new EventCallbackSender(sinkDestination(sink, model.workspaceSid, authToken), randomness)));
       sender.send(params, at);
     }
   };

@@ -11,7 +11,7 @@
  * created with `AclEnabled=true` lets a token's identity reach only the objects whose
  * permissions (per object, per identity: read, write, manage) grant it (see syncAccess.ts).
  */
-import { TwilioApiError, newSid } from './primitives';
+import { cryptoRandomness, newSid, TwilioApiError, type Randomness } from './primitives';
 
 /** Largest Sync data Twilio accepts for a document or an item, in bytes of its JSON. */
 export const SYNC_DATA_MAX_BYTES = 16384;
@@ -131,13 +131,17 @@ const CODES = {
 } as const;
 
 export class SyncStore {
-  readonly defaultServiceSid = newSid('IS');
+  readonly defaultServiceSid: string;
   onChange?: (change: SyncChange) => void;
   private services = new Map<string, SyncService>();
   /** Services made with `POST /v1/Services` (and the default one): they outlive `reset()`, emptied. */
   private readonly infos = new Map<string, SyncServiceInfo>();
 
-  constructor(private readonly now: () => Date) {
+  constructor(
+    private readonly now: () => Date,
+    private readonly randomness: Randomness = cryptoRandomness,
+  ) {
+    this.defaultServiceSid = newSid('IS', randomness);
     const at = now();
     // Flex's own service, as Twilio ships it: ACLs off.
     this.infos.set(this.defaultServiceSid, {
@@ -172,7 +176,13 @@ export class SyncStore {
   createService(friendlyName: string | undefined, aclEnabled: boolean, sid?: string): SyncServiceInfo {
     if (sid !== undefined && (!/^IS[0-9a-f]{32}$/.test(sid) || this.infos.has(sid))) throw new TwilioApiError(400, 20001, `Invalid service sid: ${sid}`);
     const at = this.now();
-    const info: SyncServiceInfo = { sid: sid ?? newSid('IS'), friendlyName: friendlyName ?? null, aclEnabled, dateCreated: at, dateUpdated: at };
+    const info: SyncServiceInfo = {
+      sid: sid ?? newSid('IS', this.randomness),
+      friendlyName: friendlyName ?? null,
+      aclEnabled,
+      dateCreated: at,
+      dateUpdated: at,
+    };
     this.infos.set(info.sid, info);
     return info;
   }
@@ -507,7 +517,7 @@ export class SyncStore {
   private newObject(prefix: string, serviceReference: string, uniqueName: string | undefined, ttl: number | undefined): SyncObject {
     const now = this.now();
     return {
-      sid: newSid(prefix),
+      sid: newSid(prefix, this.randomness),
       serviceSid: this.serviceSid(serviceReference),
       uniqueName: uniqueName ?? null,
       revision: 0,

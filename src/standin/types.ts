@@ -8,11 +8,20 @@ import type { ApiKey } from './syncAccess';
 import type { AssignmentStatus, RecordingHistoryEntry, RecordingStatus } from './model';
 import type { LiveCallInput, LiveCallResult, OutsideRecordingKind, TransferResult, WorkerInput, WorkerResult } from './scenarios';
 
+export interface StandinTimers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
 export interface StandinOptions {
   /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
   latencyMs?: number;
   /** The clock for every timestamp the stand-in makes. Default: the real clock. */
   now?: () => Date;
+  /** The timers that clock runs (Flex naming the conference later, see scenarios.ts). Default: the real ones. */
+  timers?: StandinTimers;
+  /** Where sids and tokens take their digits from, for a run that replays exactly (a seeded generator). Default: crypto's. */
+  random?: () => number;
   /** Answered as `account_sid`. Default AC000…0. */
   accountSid?: string;
   /** Answered as `workspace_sid`. Default WS000…0. */

@@ -1,5 +1,4 @@
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { resumeLanding } from '../../src/serverless/lib/ledger/callControl';
 import { PRODUCT_SYNC_SERVICE_SID, desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();
@@ -180,11 +179,9 @@ describe('the pause path', () => {
     const deps = desktopDeps();
     await handleDesktopEvent(deps, signed({ agent: 'jack', trigger: 'cvv.focus' }));
     await handleDesktopEvent(deps, signed({ agent: 'jack', trigger: 'cvv.blur' }));
-    // Nobody writes the call for over 5 s (real time, as the ledger's updatedAt): no other copy of
-    // it can still be on its way to the live index.
-    await new Promise((resolve) => setTimeout(resolve, 5_100));
     const before = (await standin.requests()).length;
-    // Later than a resume could still be in flight, so no extra check is due.
+    // 11 s later by the container's clock: nobody wrote the call for over 5 s, so no other copy of
+    // it can still be on its way to the live index, and no resume can still be in flight.
     const later = desktopDeps({ now: () => new Date(Date.now() + 11_000), calls: deps.calls });
     // Twilio answering in 50 ms keeps the rounds apart however busy this machine is.
     standin.setLatency(50);
@@ -239,23 +236,18 @@ describe('the pause path', () => {
     const call = await standin.createLiveCall({ agent: 'omar', recording: 'conference' });
     const deps = desktopDeps();
     await handleDesktopEvent(deps, signed({ agent: 'omar', trigger: 'cvv.focus', callSid: call.callSid }));
-    const landing = { ...resumeLanding };
     // Every resume counts as late here: it may still land after a pause sent before its answer.
-    Object.assign(resumeLanding, { withinMs: -1 });
-    try {
-      const before = standin.requests().length;
-      const decided = new Date();
-      const result = await handleDesktopEvent(deps, signed({ agent: 'omar', trigger: 'cvv.blur', callSid: call.callSid }));
-      expect(body(result)).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
-      const requests = requestLines(before);
-      const resumeAt = requests.findIndex((request) => request.operation === 'recording.update');
-      expect(requests.slice(resumeAt + 1).map((request) => request.operation)).toContain('sync.document.update');
-      const stored = await ledgerStore().load(call.callSid);
-      expect(Date.parse(stored?.record.lastResumeAt ?? '')).toBeGreaterThan(decided.getTime());
-      expect(stored?.record).toMatchObject({ recording: 'in-progress', holds: [] });
-    } finally {
-      Object.assign(resumeLanding, landing);
-    }
+    const late = desktopDeps({ calls: deps.calls }, {}, { landing: { withinMs: -1, clockSkewMs: 250 } });
+    const before = standin.requests().length;
+    const decided = new Date();
+    const result = await handleDesktopEvent(late, signed({ agent: 'omar', trigger: 'cvv.blur', callSid: call.callSid }));
+    expect(body(result)).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
+    const requests = requestLines(before);
+    const resumeAt = requests.findIndex((request) => request.operation === 'recording.update');
+    expect(requests.slice(resumeAt + 1).map((request) => request.operation)).toContain('sync.document.update');
+    const stored = await ledgerStore().load(call.callSid);
+    expect(Date.parse(stored?.record.lastResumeAt ?? '')).toBeGreaterThan(decided.getTime());
+    expect(stored?.record).toMatchObject({ recording: 'in-progress', holds: [] });
   });
 
   test('a named call whose ledger this container already holds is paused at once, without looking the agent up', async () => {

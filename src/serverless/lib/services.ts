@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigCheck, parseDesktopEventsConfig } from '../../core/desktopEvents';
-import { CallControl } from './ledger/callControl';
+import { CallControl, ResumeLanding } from './ledger/callControl';
 import { Authenticator } from './api/auth';
 import { RecentAnswers } from './signals/desktopEvent';
 import { DesktopEventsConfigStore } from './signals/desktopEventsConfig';
@@ -70,7 +70,11 @@ export function loadDesktopEventsConfig(path: string | undefined): ConfigCheck {
 export interface ServiceOptions {
   /** A client of the caller's (the benchmark's in-process one); otherwise one from the settings. */
   client?: TwilioClient;
+  /** The container's one clock (real time unless a test or the bench simulates it), and waiting on it. */
   now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** How soon a resume surely landed (callControl.ts); the production window unless a test narrows it. */
+  landing?: ResumeLanding;
   /** The desktop item events asset; otherwise the deployed private asset. */
   asset?: () => ConfigCheck;
 }
@@ -79,7 +83,7 @@ export interface ServiceOptions {
 export function buildServices(settings: Settings, options: ServiceOptions = {}): Services {
   const client = options.client ?? twilioClient(settings);
   const now = options.now ?? (() => new Date());
-  const store = new LedgerStore(client, settings.syncServiceSid);
+  const store = new LedgerStore(client, settings.syncServiceSid, now);
   const index = new LiveIndex(client, settings.syncServiceSid);
   const syncService = new SyncServiceCheck(client, settings.syncServiceSid);
   const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
@@ -93,7 +97,7 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     client,
     recordings,
     store,
-    control: new CallControl({ recordings, store, now, index, repairs }),
+    control: new CallControl({ recordings, store, now, sleep: options.sleep, landing: options.landing, index, repairs }),
     calls: settings.workspaceSid ? new AgentCalls(client, settings.workspaceSid, index) : undefined,
     index,
     answers: new RecentAnswers(),

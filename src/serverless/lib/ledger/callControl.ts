@@ -40,16 +40,20 @@ import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../signal
  * landed by then: a pause sent later cannot be overtaken by it, and its sender checks nothing
  * more. A slower resume is checked by its sender once answered (one ledger read). A pause sent
  * sooner than that after a resume's decision (with `clockSkewMs` for the clocks of two containers)
- * sets the recordings again once the window has passed. Fault runs shrink both, as they do retries.
+ * sets the recordings again once the window has passed.
  */
-export const resumeLanding = { withinMs: 1_000, clockSkewMs: 250 };
+export interface ResumeLanding {
+  withinMs: number;
+  clockSkewMs: number;
+}
+export const RESUME_LANDING: ResumeLanding = { withinMs: 1_000, clockSkewMs: 250 };
 /**
  * A ledger written longer ago than this has no copy of its own still on the way to the index
  * (a copy is sent the moment its write is answered, and retries last a few seconds at most).
  */
 const QUIET_AFTER_MS = 5_000;
 const MAX_SETTLE_ROUNDS = 6;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * A copy into the live index sent with a ledger write, rather than one round trip after it (at most
@@ -224,7 +228,13 @@ export interface CallControlOptions {
   /** The platform's recordings (Twilio's: twilio/recordings.ts). */
   recordings: RecordingBackend;
   store: LedgerStore;
+  /**
+   * The one clock, for holds and for the windows above alike (a ledger's `updatedAt` comes from it
+   * too); `sleep` waits on it. Tests and fault runs pass a simulated one, so no run waits for real time.
+   */
   now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  landing?: ResumeLanding;
   /** Every ledger write is copied there, for the sweep and supervisors. */
   index?: LiveIndex;
   /** Where a pause that could not be put right nor flagged in Sync leaves its trace (TaskRouter). */
@@ -236,6 +246,8 @@ export class CallControl {
   private readonly recordings: RecordingBackend;
   private readonly store: LedgerStore;
   private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly landing: ResumeLanding;
   private readonly index?: LiveIndex;
   readonly repairs?: RepairMarks;
   private readonly log: (line: string) => void;
@@ -249,6 +261,8 @@ export class CallControl {
     this.recordings = options.recordings;
     this.store = options.store;
     this.now = options.now ?? (() => new Date());
+    this.sleep = options.sleep ?? realSleep;
+    this.landing = options.landing ?? RESUME_LANDING;
     this.index = options.index;
     this.repairs = options.repairs;
     this.log = options.log ?? console.error;
@@ -388,10 +402,9 @@ export class CallControl {
 
   async change(call: TwilioCall, request: ChangeRequest): Promise<ChangeResult> {
     const sentAt = this.now().getTime();
-    const sentAtRealMs = Date.now();
     const early = request.pauseFirst
       ? this.set(call, 'paused').then(
-          (states) => ({ states, confirmedAtMs: Date.now() }),
+          (states) => ({ states, confirmedAtMs: this.now().getTime() }),
           (error: unknown) => ({ error }),
         )
       : undefined;
@@ -428,13 +441,12 @@ export class CallControl {
     let refusedMeanwhile: ReturnType<CallControl['refusal']>;
     /** The recordings a resume written down ahead of Twilio's answer expects to see running. */
     let resuming: RecordingAtTwilio[] | undefined;
-    /** When that resume was decided, in real time (see resumeLanding). */
+    /** When that resume was decided (see ResumeLanding). */
     let resumeDecidedAtMs = 0;
     let committed: Committed | null;
     // Nobody else wrote the call lately: a pause's write is almost surely final, so its copy into
     // the index goes out alongside it rather than one round trip later.
-    // Real time, as the ledger's own updatedAt is (a simulated clock for holds must not make it look quiet).
-    const quiet = !base || Date.now() - Date.parse(base.record.updatedAt) > QUIET_AFTER_MS;
+    const quiet = !base || sentAt - Date.parse(base.record.updatedAt) > QUIET_AFTER_MS;
     const copy = this.copyAlongside();
     try {
       committed = await this.store.commit(
@@ -462,7 +474,7 @@ export class CallControl {
           // once and the resume follows it, so one round trip after the write nothing is left to do.
           resuming = current ? expectedResume(current, after) : undefined;
           if (resuming) {
-            resumeDecidedAtMs = Date.now();
+            resumeDecidedAtMs = this.now().getTime();
             const resumed = { ...withConfirmed(after, resuming), outOfSync: false, lastResumeAt: this.now().toISOString() };
             return claimed(resumed, signal?.answer({ before: record, after, latest: resumed, recordings: resuming }));
           }
@@ -488,9 +500,9 @@ export class CallControl {
 
     if (sent) {
       // A resume decided shortly before our pause may land after it: the latest is applied once it has landed.
-      const resumeLands = this.resumeLandsIn(call.callSid, committed.record, sentAt, sentAtRealMs);
+      const resumeLands = this.resumeLandsIn(call.callSid, committed.record, sentAt);
       if (committed.conflicts > 0 || resumeLands !== undefined || targetFor(committed.record) !== 'paused') {
-        if (resumeLands) await sleep(resumeLands);
+        if (resumeLands) await this.sleep(resumeLands);
         const settled = await this.settle(call, committed);
         const recordings = settled.recordings.length ? settled.recordings : sent.states;
         return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, recordings) };
@@ -532,7 +544,7 @@ export class CallControl {
   /**
    * Sends the resume the ledger already records: the recordings Twilio confirms (`states`), undefined
    * when they are not the ones the ledger expected (a new one, one gone), and whether it landed in
-   * time (see resumeLanding). When Twilio does not confirm it, the ledger is flagged for the sweep —
+   * time (see ResumeLanding). When Twilio does not confirm it, the ledger is flagged for the sweep —
    * without the signal's answer, so a repeat is applied again rather than told "resumed" — and the
    * error thrown.
    */
@@ -561,7 +573,7 @@ export class CallControl {
       throw error;
     }
     const asExpected = states.length === expected.length && states.every((state) => expected.some((known) => known.sid === state.sid));
-    return { ...(asExpected && { states }), landedInTime: !uncertain && Date.now() - decidedAtMs <= resumeLanding.withinMs };
+    return { ...(asExpected && { states }), landedInTime: !uncertain && this.now().getTime() - decidedAtMs <= this.landing.withinMs };
   }
 
   /**
@@ -610,23 +622,25 @@ export class CallControl {
   /**
    * A resume decided shortly before `sentAt` may land after a pause sent then: how long until it
    * surely landed (0: by now), or undefined when it cannot overtake the pause — it was decided long
-   * enough before (see resumeLanding), or it is the one this container saw answered before the
+   * enough before (see ResumeLanding), or it is the one this container saw answered before the
    * pause was sent (and nothing else resumed since: it would be the latest).
    */
-  private resumeLandsIn(callSid: string, record: CallRecord | null, sentAt: number, sentAtRealMs = Date.now()): number | undefined {
+  private resumeLandsIn(callSid: string, record: CallRecord | null, sentAt: number): number | undefined {
     const lastResumeAt = record?.lastResumeAt;
     if (!lastResumeAt) return undefined;
-    const landedBy = Date.parse(lastResumeAt) + resumeLanding.withinMs + resumeLanding.clockSkewMs;
+    const window = this.landing.withinMs + this.landing.clockSkewMs;
+    const landedBy = Date.parse(lastResumeAt) + window;
     if (landedBy <= sentAt) return undefined;
     const answered = this.answeredResumes.get(callSid);
-    // Real time: the resume's answer came before the pause was sent.
-    if (answered?.lastResumeAt === lastResumeAt && answered.answeredAtMs <= sentAtRealMs) return undefined;
-    return Math.max(0, landedBy - this.now().getTime());
+    // The resume's answer came before the pause was sent (strictly: a clock that did not move between the two proves nothing).
+    if (answered?.lastResumeAt === lastResumeAt && answered.answeredAtMs < sentAt) return undefined;
+    // Never longer than the window: another container's clock may be ahead of ours.
+    return Math.min(window, Math.max(0, landedBy - this.now().getTime()));
   }
 
   private noteAnsweredResume(callSid: string, lastResumeAt: string): void {
     this.answeredResumes.delete(callSid);
-    this.answeredResumes.set(callSid, { lastResumeAt, answeredAtMs: Date.now() });
+    this.answeredResumes.set(callSid, { lastResumeAt, answeredAtMs: this.now().getTime() });
     if (this.answeredResumes.size > 2000) this.answeredResumes.delete(this.answeredResumes.keys().next().value as string);
   }
 

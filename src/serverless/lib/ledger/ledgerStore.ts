@@ -116,6 +116,8 @@ export class LedgerStore {
   constructor(
     private readonly client: TwilioClient,
     private readonly serviceSid: string,
+    /** The container's one clock: a ledger's `updatedAt` is compared with it (callControl.ts, the quiet window). */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /**
@@ -214,7 +216,7 @@ export class LedgerStore {
         }
       }
       if (changed === null) return current ? { ...current, conflicts, changed: false } : null;
-      const next = await this.compacted({ ...changed, seq: (current?.record.seq ?? 0) + 1, updatedAt: new Date().toISOString() });
+      const next = await this.compacted({ ...changed, seq: (current?.record.seq ?? 0) + 1, updatedAt: this.now().toISOString() });
       writing?.(next, conflicts);
       const revision = await this.save(callSid, next, current?.revision ?? null);
       if (revision !== 'conflict') {

@@ -117,14 +117,14 @@ async function updateActive(kind: RecordingKind, recordings: RecordingsResource,
 }
 
 /** Conferences found by their task, so a warm container looks each up once (Flex never renames one). */
-const conferencesOfTasks = new Map<string, string>();
+type ConferencesOfTasks = Map<string, string>;
 
 /**
  * The call's conference. Flex names it in the task's attributes only once it has started — after
  * the agent accepted — so a call's record may not know it yet; Flex gives the conference the task
  * sid as its friendly name, and Twilio finds it by that.
  */
-export async function conferenceOf(client: TwilioClient, call: TwilioCall): Promise<string | undefined> {
+async function conferenceOf(client: TwilioClient, call: TwilioCall, conferencesOfTasks: ConferencesOfTasks): Promise<string | undefined> {
   if (call.conferenceSid) return call.conferenceSid;
   if (!call.taskSid) return undefined;
   const known = conferencesOfTasks.get(call.taskSid);
@@ -150,8 +150,9 @@ const inConference =
  * any more, RecordingUpdateError when any recording did not confirm the change: a caller must
  * then treat the call as not paused.
  */
-export async function setRecordings(
+async function setRecordings(
   client: TwilioClient,
+  conferences: ConferencesOfTasks,
   call: TwilioCall,
   target: RecordingTarget | 'stopped',
   pauseBehavior: 'skip' | 'silence',
@@ -165,7 +166,7 @@ export async function setRecordings(
     if (!kinds.includes('conference')) return [];
     let conferenceSid: string | undefined;
     try {
-      conferenceSid = await conferenceOf(client, call);
+      conferenceSid = await conferenceOf(client, call, conferences);
     } catch (error) {
       return [{ failed: error }];
     }
@@ -197,9 +198,9 @@ export async function setRecordings(
 }
 
 /** Every recording of the call and of its conference (looked up when not named yet), as Twilio lists them now. */
-export async function listRecordings(client: TwilioClient, call: TwilioCall): Promise<RecordingAtTwilio[]> {
+async function listRecordings(client: TwilioClient, conferences: ConferencesOfTasks, call: TwilioCall): Promise<RecordingAtTwilio[]> {
   const ofConference = async () => {
-    const conferenceSid = await conferenceOf(client, call);
+    const conferenceSid = await conferenceOf(client, call, conferences);
     if (!conferenceSid) return [];
     const items = await withRetries(() => client.conferences(conferenceSid).recordings.list({ limit: 50 }));
     return items.map((item) => ({ ...stateOf('conference', item), conferenceSid }));
@@ -222,9 +223,11 @@ export function summarize(states: RecordingAtTwilio[]): RecordingSummary {
 
 /** Twilio's recordings, as the rest of the product asks for them (lib/recordingBackend.ts). */
 export function twilioRecordings(client: TwilioClient, pauseBehavior: 'skip' | 'silence'): RecordingBackend {
+  // The container's own: one built per container, as buildServices does.
+  const conferences: ConferencesOfTasks = new Map();
   return {
-    list: (call) => listRecordings(client, call),
-    set: (call, target, kinds, onUncertainAttempt) => setRecordings(client, call, target, pauseBehavior, kinds, onUncertainAttempt),
+    list: (call) => listRecordings(client, conferences, call),
+    set: (call, target, kinds, onUncertainAttempt) => setRecordings(client, conferences, call, target, pauseBehavior, kinds, onUncertainAttempt),
     async start(call, statusCallback) {
       await withRetries(() =>
         client.calls(call.callSid).recordings.create({
