@@ -6,12 +6,14 @@
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { desktopDeps, ledgerStore, liveIndex, signed, statusOf } from '../support/harness';
+import { SimulatedClock } from '../../src/rig/simulatedClock';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 
-const { standin, events } = useStandinWithTaskEvents();
+// Flex names the conference on this clock's time: the tests move it rather than wait.
+const clock = new SimulatedClock(Date.now());
+const { standin, events } = useStandinWithTaskEvents({ timers: clock.timers });
 jest.setTimeout(30_000);
 const body = (result: { body: unknown }) => result.body as Record<string, any>;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the conference Flex names after the acceptance', () => {
   test("a CVV signal before task.updated pauses Flex's conference recording, found by the task's friendly name", async () => {
@@ -52,7 +54,7 @@ describe('the conference Flex names after the acceptance', () => {
     const call = standin.createLiveCall({ agent: 'amy', recording: 'both', conferenceDelayMs: 300 });
     await standin.callbacksDelivered();
     await handleDesktopEvent(desktopDeps(), signed({ agent: 'amy', trigger: 'card-number.focus' }));
-    await sleep(500);
+    await clock.advance(500);
     await standin.callbacksDelivered();
     expect(events).toContain('task.updated');
     expect(await liveIndex().agentCall('amy')).toMatchObject({ conferenceSid: call.conferenceSid });
@@ -86,7 +88,7 @@ describe('late and repeated TaskRouter events', () => {
 
   test('every event delivered again changes nothing: the hold stays, the recordings stay paused', async () => {
     const call = standin.createLiveCall({ agent: 'cleo', recording: 'both', conferenceDelayMs: 100 });
-    await sleep(250);
+    await clock.advance(250);
     await standin.callbacksDelivered();
     await handleDesktopEvent(desktopDeps(), signed({ agent: 'cleo', trigger: 'cvv.focus' }));
     for (const event of standin.eventCallbacks()) await standin.redeliverEventCallback(event.sid);

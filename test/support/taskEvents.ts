@@ -1,10 +1,11 @@
 /** The rig's stand-in with TaskRouter's events (src/rig/taskEvents.ts), started by jest's hooks for a test file. */
 import { setupServer } from 'msw/node';
 import { standinWithTaskEvents } from '../../src/rig/taskEvents';
+import type { StandinOptions } from '../../src/standin/types';
 
 /** Starts msw for the test file; `events` lists every event type delivered, emptied before each test. */
-export function useStandinWithTaskEvents() {
-  const { standin, events, handlers } = standinWithTaskEvents();
+export function useStandinWithTaskEvents(options: StandinOptions = {}) {
+  const { standin, events, handlers } = standinWithTaskEvents(options);
   const server = setupServer(...handlers);
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   beforeEach(() => {
