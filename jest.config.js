@@ -35,6 +35,8 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['<rootDir>/test/components/', '<rootDir>/test/e2e/'],
+      globalSetup: '<rootDir>/test/support/globalStack.ts',
+      globalTeardown: '<rootDir>/test/support/globalStackTeardown.ts',
       transform,
       transformIgnorePatterns,
     },

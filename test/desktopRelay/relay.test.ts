@@ -3,7 +3,8 @@
  * line send signals the real functions accept (and pause the call at the stand-in); a signal without
  * a clear answer goes again with the same event id, within its budget, and a refusal does not; a PC
  * clock 400 s off is corrected from the answers' Date header; web pages and other hosts are refused;
- * the secret appears nowhere it writes.
+ * the secret appears nowhere it writes. The real functions are the run's shared local stack
+ * (test/support/sharedStack.ts).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,11 +12,12 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
+import { freePort } from '../../scripts/localStack';
 import { sign, verifySignature } from '../../src/core/signature';
 import { RelayClient } from '../../src/desktopRelay/client';
 import { startLocalServer } from '../../src/desktopRelay/localServer';
 import { testEnv } from '../support/harness';
+import { sharedStack, uniqueAgent } from '../support/sharedStack';
 
 jest.setTimeout(120_000);
 
@@ -218,22 +220,17 @@ describe('the local endpoint', () => {
 });
 
 describe('against the real functions', () => {
-  let stack: LocalStack;
-  beforeAll(async () => {
-    if (!existsSync(join(root, 'build/serverless/functions/desktop-event.js')))
-      throw new Error('build the functions first: npm run build:functions (npm test does)');
-    stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
-  });
-  afterAll(() => stack?.stop());
+  const stack = sharedStack();
 
   it('the local endpoint pauses the agent’s call at Twilio, and the command line resumes it', async () => {
-    const call = stack.standin.createLiveCall({ agent: 'rosa', recording: 'both' });
-    const client = new RelayClient({ url: `${stack.functionsUrl}/desktop-event`, secret: testEnv.DESKTOP_EVENT_SECRET, agent: 'rosa' });
+    const rosa = uniqueAgent('rosa');
+    const call = await stack.standin.createLiveCall({ agent: rosa, recording: 'both' });
+    const client = new RelayClient({ url: `${stack.functionsUrl}/desktop-event`, secret: testEnv.DESKTOP_EVENT_SECRET, agent: rosa });
     const relay = await startLocalServer({ client, port: 0 });
     try {
       const answer = await local(relay.url, '/trigger?name=card-number.focus');
       expect(answer).toMatchObject({ status: 200, body: { outcome: 'paused', recording: 'paused', callSid: call.callSid } });
-      for (const sid of call.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('paused');
+      for (const sid of call.recordingSids) expect((await stack.standin.recording(sid)).status).toBe('paused');
     } finally {
       relay.server.close();
     }
@@ -250,7 +247,7 @@ describe('against the real functions', () => {
           '--trigger',
           'card-number.blur',
           '--agent',
-          'rosa',
+          rosa,
           '--url',
           `${stack.functionsUrl}/desktop-event`,
           '--secret-file',
@@ -263,7 +260,7 @@ describe('against the real functions', () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(/^200 from http:\/\/127\.0\.0\.1:\d+\/desktop-event after 1 attempt/);
     expect(cli.stdout + cli.stderr).not.toContain(testEnv.DESKTOP_EVENT_SECRET);
-    for (const sid of call.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('in-progress');
+    for (const sid of call.recordingSids) expect((await stack.standin.recording(sid)).status).toBe('in-progress');
   });
 
   it('the command line exits non-zero when the functions refuse, and with the usage when a setting is missing', async () => {
@@ -276,7 +273,7 @@ describe('against the real functions', () => {
           (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         ),
       );
-    const refused = await run(['send', '--trigger', 'cvv.focus', '--agent', 'nobody', '--url', `${stack.functionsUrl}/desktop-event`]);
+    const refused = await run(['send', '--trigger', 'cvv.focus', '--agent', uniqueAgent('nobody'), '--url', `${stack.functionsUrl}/desktop-event`]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('no_active_call');
     const missing = await run(['send', '--trigger', 'cvv.focus']);
@@ -287,18 +284,19 @@ describe('against the real functions', () => {
   it('ships as one file that plain node runs, with nothing installed beside it', async () => {
     const bundle = join(root, 'build/desktop-relay/desktop-relay.js');
     if (!existsSync(bundle)) throw new Error('build the relay first: npm run build:relay (npm test does)');
-    const call = stack.standin.createLiveCall({ agent: 'tove', recording: 'call' });
+    const tove = uniqueAgent('tove');
+    const call = await stack.standin.createLiveCall({ agent: tove, recording: 'call' });
     const alone = mkdtempSync(join(tmpdir(), 'relay-pc-'));
     writeFileSync(join(alone, 'desktop-relay.js'), readFileSync(bundle));
     const sent = await new Promise<{ code: number; stdout: string }>((resolve) =>
       execFile(
         process.execPath,
-        ['desktop-relay.js', 'send', '--trigger', 'cvv.focus', '--agent', 'tove', '--url', `${stack.functionsUrl}/desktop-event`],
+        ['desktop-relay.js', 'send', '--trigger', 'cvv.focus', '--agent', tove, '--url', `${stack.functionsUrl}/desktop-event`],
         { cwd: alone, env: { PATH: process.env.PATH, DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET } },
         (error, stdout) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
       ),
     );
     expect(sent.code).toBe(0);
-    expect(stack.standin.recording(call.recordingSids[0])?.status).toBe('paused');
+    expect((await stack.standin.recording(call.recordingSids[0])).status).toBe('paused');
   });
 });

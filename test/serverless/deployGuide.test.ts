@@ -3,6 +3,9 @@
  * twilio CLI would send them), the functions start with what they made (the Sync service, the API
  * key) in the real local runtime, and TaskRouter's events reach them only through the Event Streams
  * sink and subscription the guide creates — the workspace's Event Callback URL stays unset.
+ *
+ * A stack of its own, not the run's shared one: the functions start with what the guide made (its
+ * Sync service and API key) and the stand-in delivers TaskRouter's events through Event Streams.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,6 +3,10 @@
  * (twilio-run) over HTTP, with the stand-in behind. A server uses GET and PUT with a key; a
  * browser must do what Twilio's gateway lets it (POST, the token in the body); a saved change
  * applies to the next signal with no redeploy; the browser assets are served.
+ *
+ * A stack of its own, emptied before each test, not the run's shared one: the configuration is one
+ * for the whole deployment. These tests start where none was ever saved (version 0, the asset),
+ * change durations other files' signals would meet, and expect the very next signal to use a save.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,29 +4,32 @@
  * twilio-run, over HTTP) with the stand-in behind them; an agent's Flex token writes every Sync
  * object it can reach at the stand-in over REST with `X-Twilio-Token`, as Flex's Sync client
  * could: on Flex's own `default` service (ACLs off) anything it likes, on the product's service
- * (ACLs on) nothing.
+ * (ACLs on) nothing. It runs on the run's shared local stack (test/support/sharedStack.ts).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
+import type { DesktopItemEvent } from '../../src/core/desktopEvents';
 import { signedHeaders } from '../../src/core/signature';
 import { agentDocumentName, liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
+import { FRESH_MS } from '../../src/serverless/lib/signals/desktopEventsConfig';
 import { signalKey } from '../../src/serverless/lib/signals/seenSignals';
-import { shippedConfig, testEnv } from '../support/harness';
+import { testEnv } from '../support/harness';
+import { sharedStack, uniqueAgent } from '../support/sharedStack';
 
 jest.setTimeout(120_000);
-let stack: LocalStack;
-const shipped = shippedConfig.ok ? shippedConfig.config.events : [];
+const stack = sharedStack();
 const ADMIN_KEY = { Authorization: 'Bearer test-admin-key' };
-
-beforeAll(async () => {
-  if (!existsSync(join(__dirname, '../../build/serverless/functions/sync-token.js'))) {
-    throw new Error('build the functions first: npm run build:functions (npm test does)');
-  }
-  stack = await startLocalStack({ env: testEnv, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
-});
-afterAll(() => stack?.stop());
-beforeEach(() => stack?.standin.reset());
+/**
+ * The admin's change: an event of this test's own, pausing for 12 s. The configuration is the
+ * deployment's, so the events other tests send on the shared stack stay as they were.
+ */
+const OWN_EVENT: DesktopItemEvent = {
+  id: 'sync-forgery-check',
+  name: 'The field this test fills',
+  startTrigger: 'sync-forgery-check.focus',
+  action: 'pause',
+  durationSeconds: 12,
+  stopTrigger: 'sync-forgery-check.blur',
+  stopAction: 'resume',
+};
 
 async function functions(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
   const response = await fetch(`${stack.functionsUrl}${path}`, { method: init.method ?? 'POST', headers: init.headers, body: init.body });
@@ -37,6 +40,20 @@ const signal = (body: Record<string, unknown>) =>
     headers: { ...signedHeaders(testEnv.DESKTOP_EVENT_SECRET, body), 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
+
+/**
+ * A signal answered from the saved configuration. The desktop-event function keeps a copy of its own,
+ * up to FRESH_MS old, and on the shared stack other files' signals may have just read it: until it
+ * reads the save, the test's own trigger is unknown there, a refusal that changes nothing.
+ */
+async function signalOnceSaved(body: Record<string, unknown>) {
+  const deadline = Date.now() + FRESH_MS + 2_000;
+  for (;;) {
+    const answer = await signal(body);
+    if (answer.body?.error?.code !== 'unknown_trigger' || Date.now() > deadline) return answer;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
 
 /** A Sync REST request with a token, as a browser's Sync client sends it. */
 async function asFlexUser(token: string, method: string, path: string, form?: Record<string, unknown>) {
@@ -61,10 +78,11 @@ async function forgeEverything(
   colleague: { agent: string; callSid: string },
   forgerCall: { callSid: string; taskSid: string; conferenceSid: string },
   eventId: string,
+  events: DesktopItemEvent[],
 ) {
   const forgedConfig = {
     version: 99,
-    events: shipped.map((event) => ({ ...event, durationSeconds: 3600 })),
+    events: events.map((event) => ({ ...event, durationSeconds: 3600 })),
     updatedAt: new Date().toISOString(),
     updatedBy: 'admin',
   };
@@ -94,61 +112,63 @@ async function forgeEverything(
 }
 
 test("an agent's Sync writes from the browser change nothing the functions decide", async () => {
-  // An admin's saved configuration: the CVV pauses for 12 s.
-  const saved = shipped.map((event) => (event.id === 'cvv' ? { ...event, durationSeconds: 12 } : event));
+  // An admin's saved configuration: the test's own event pauses for 12 s.
+  const inForce = (await functions('/desktop-events/config', { method: 'GET', headers: ADMIN_KEY })).body as { version: number; events: DesktopItemEvent[] };
+  const saved = [...inForce.events, OWN_EVENT];
   expect(
     (
       await functions('/desktop-events/config', {
         method: 'POST',
         headers: { ...ADMIN_KEY, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ version: 0, events: saved }),
+        body: JSON.stringify({ version: inForce.version, events: saved }),
       })
     ).status,
   ).toBe(200);
 
-  const mallory = stack.standin.createLiveCall({ agent: 'mallory', recording: 'both' });
-  const alice = stack.standin.createLiveCall({ agent: 'alice', recording: 'both' });
-  await stack.standin.callbacksDelivered(); // reservation.accepted: the ledgers and the index are there
-  const eventId = 'alice-cvv-1';
+  const alice = uniqueAgent('alice');
+  // Answered once reservation.accepted has reached the functions: the ledgers and the index are there.
+  const mallory = await stack.standin.createLiveCall({ agent: uniqueAgent('mallory'), recording: 'both' });
+  const aliceCall = await stack.standin.createLiveCall({ agent: alice, recording: 'both' });
+  const eventId = 'alice-forgery-1';
 
   // Flex's own service takes every forgery; the product's refuses every one.
-  const onFlexService = await forgeEverything(mallory.token, 'default', { agent: 'alice', callSid: alice.callSid }, mallory, eventId);
+  const onFlexService = await forgeEverything(mallory.token, 'default', { agent: alice, callSid: aliceCall.callSid }, mallory, eventId, saved);
   expect(onFlexService.filter((status) => status >= 300)).toEqual([]);
-  const onProductService = await forgeEverything(mallory.token, stack.syncServiceSid, { agent: 'alice', callSid: alice.callSid }, mallory, eventId);
+  const onProductService = await forgeEverything(mallory.token, stack.syncServiceSid, { agent: alice, callSid: aliceCall.callSid }, mallory, eventId, saved);
   // Each refused: the token reaches nothing of the product's service.
   expect(onProductService).toEqual(onProductService.map(() => 403));
 
   // The configuration served is the one the admin saved.
   expect(await functions('/desktop-events/config', { method: 'GET', headers: ADMIN_KEY })).toMatchObject({
     status: 200,
-    body: { version: 1, events: saved, updatedBy: 'admin-key-1' },
+    body: { version: inForce.version + 1, events: saved, updatedBy: 'admin-key-1' },
   });
 
   // Alice's signal pauses Alice's own call — not Mallory's, not answered as "seen" — for the saved 12 s.
-  const paused = await signal({ eventId, agent: 'alice', trigger: 'cvv.focus' });
-  expect(paused).toMatchObject({ status: 200, body: { duplicate: false, outcome: 'paused', callSid: alice.callSid, recording: 'paused' } });
+  const paused = await signalOnceSaved({ eventId, agent: alice, trigger: OWN_EVENT.startTrigger });
+  expect(paused).toMatchObject({ status: 200, body: { duplicate: false, outcome: 'paused', callSid: aliceCall.callSid, recording: 'paused' } });
   const hold = paused.body.holds[0];
   expect((Date.parse(hold.resumeAt) - Date.parse(hold.openedAt)) / 1000).toBe(12);
-  for (const sid of alice.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('paused');
-  for (const sid of mallory.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('in-progress');
+  for (const sid of aliceCall.recordingSids) expect((await stack.standin.recording(sid)).status).toBe('paused');
+  for (const sid of mallory.recordingSids) expect((await stack.standin.recording(sid)).status).toBe('in-progress');
 
   // What Alice's indicator reads — her call's document, through her own Sync token — is what Twilio confirmed.
   const token = await functions('/sync-token', {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ Token: alice.token }).toString(),
+    body: new URLSearchParams({ Token: aliceCall.token }).toString(),
   });
-  expect(token).toMatchObject({ status: 200, body: { identity: 'alice', serviceSid: stack.syncServiceSid } });
+  expect(token).toMatchObject({ status: 200, body: { identity: alice, serviceSid: stack.syncServiceSid } });
   const indicatorSource = async () => {
     const response = await fetch(
-      `${stack.standinUrl}/__standin/sync/documents/rc-call-${alice.callSid}?service=${stack.syncServiceSid}&token=${encodeURIComponent(token.body.token)}`,
+      `${stack.standinUrl}/__standin/sync/documents/rc-call-${aliceCall.callSid}?service=${stack.syncServiceSid}&token=${encodeURIComponent(token.body.token)}`,
     );
     return (await response.json()) as { data: { recording: string; holds: Array<{ id: string }> } };
   };
-  expect((await indicatorSource()).data).toMatchObject({ recording: 'paused', holds: [{ id: 'cvv' }] });
+  expect((await indicatorSource()).data).toMatchObject({ recording: 'paused', holds: [{ id: OWN_EVENT.id }] });
 
-  const resumed = await signal({ eventId: 'alice-cvv-2', agent: 'alice', trigger: 'cvv.blur' });
+  const resumed = await signalOnceSaved({ eventId: 'alice-forgery-2', agent: alice, trigger: OWN_EVENT.stopTrigger });
   expect(resumed.body).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
-  for (const sid of alice.recordingSids) expect(stack.standin.recording(sid)?.status).toBe('in-progress');
+  for (const sid of aliceCall.recordingSids) expect((await stack.standin.recording(sid)).status).toBe('in-progress');
   expect((await indicatorSource()).data).toMatchObject({ recording: 'in-progress', holds: [] });
 
   // Mallory's own Sync token reads her call, not Alice's.
@@ -156,6 +176,6 @@ test("an agent's Sync writes from the browser change nothing the functions decid
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ Token: mallory.token }).toString(),
   });
-  expect(await asFlexUser(mine.body.token, 'GET', `${stack.syncServiceSid}/Documents/rc-call-${alice.callSid}`)).toBe(403);
+  expect(await asFlexUser(mine.body.token, 'GET', `${stack.syncServiceSid}/Documents/rc-call-${aliceCall.callSid}`)).toBe(403);
   expect(await asFlexUser(mine.body.token, 'GET', `${stack.syncServiceSid}/Documents/rc-call-${mallory.callSid}`)).toBe(200);
 });

@@ -4,6 +4,10 @@
  * a body nested 20,000 levels deep sent chunked — and then a fuzz run of malformed requests. The
  * process must answer every one with a contract code, never a 5xx other than the contract's, and
  * keep serving; no answer and no log line may carry card digits.
+ *
+ * A stack of its own, not the run's shared one: it reads the functions' own log (every line must be
+ * its requests'), watches their process, and its fuzz run's thousand requests (bodies up to 7 MB)
+ * would slow every other file's calls on the one warm process.
  */
 import fc from 'fast-check';
 import { request as httpRequest } from 'node:http';
