@@ -2,7 +2,8 @@
  * Headless Chromium for the end-to-end tests: Debian's `chromium` driven by playwright-core
  * (which cannot download a browser here). Missing Chromium fails the tests with the fix.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -47,13 +48,85 @@ export async function screenshot(page: Page, name: string, path = join(ARTIFACTS
 
 export const INDICATOR = '[data-testid=recording-indicator-text]';
 
-/** Waits until the recording indicator's text matches. */
-export async function waitForIndicator(page: Page, pattern: RegExp, timeout = 10_000): Promise<void> {
+/**
+ * Opens the demo page and waits for its call's recording indicator. The page loads once the server
+ * has bundled the Flex UI (it starts when the server does, and takes long on a busy machine — longer
+ * still while another file's server bundles too), then parses all of it: generous, and done as soon as
+ * the indicator is there.
+ */
+export async function openDemoPage(page: Page, url: string, timeout = 150_000): Promise<void> {
+  await page.goto(url, { timeout });
+  await page.waitForSelector(INDICATOR, { timeout });
+}
+
+/** Waits until the recording indicator's text matches (generous by default: a busy machine is slow, and the wait ends when it matches). */
+export async function waitForIndicator(page: Page, pattern: RegExp, timeout = 20_000): Promise<void> {
   await page.waitForFunction(
     ([selector, source]) => new RegExp(source).test(document.querySelector(selector)?.textContent ?? ''),
     [INDICATOR, pattern.source] as const,
     { timeout },
   );
+}
+
+/**
+ * Waits until the demo page's "Recordings at Twilio" table — the stand-in's answer, which the page
+ * reads every 500 ms — shows every recording of its call in `status` (and with `pauses` pauses, when
+ * given). What Twilio has is then read from the stand-in itself; this only says when to look.
+ */
+export async function waitForRecordingsShown(
+  page: Page,
+  status: string,
+  { pauses, timeout = 20_000 }: { pauses?: number; timeout?: number } = {},
+): Promise<void> {
+  await page
+    .waitForFunction(
+      ([wanted, wantedPauses]) => {
+        const rows = [...document.querySelectorAll('[data-testid=recordings] tbody tr')];
+        return (
+          rows.length > 0 &&
+          rows.every(
+            (row) =>
+              row.querySelector('[data-testid=recording-status]')?.textContent === wanted &&
+              (wantedPauses === null || row.querySelectorAll('td')[3]?.textContent === String(wantedPauses)),
+          )
+        );
+      },
+      [status, pauses ?? null] as const,
+      { timeout },
+    )
+    .catch(async (error: Error) => {
+      const shown = await page
+        .locator('[data-testid=recordings]')
+        .innerText({ timeout: 1000 })
+        .catch(() => 'no recordings table');
+      throw new Error(
+        `the recordings never all showed ${status}${pauses === undefined ? '' : ` with ${pauses} pause(s)`}; the page shows:\n${shown}\n(${error.message})`,
+      );
+    });
+}
+
+/** The tests' desktop item events, short so an expiry is quick to see: card number 4 s, CVV 30 s. */
+export const CARD_NUMBER_SECONDS = 4;
+export const SHORT_EVENTS = {
+  events: [
+    {
+      id: 'card-number',
+      name: 'Card number',
+      startTrigger: 'card-number.focus',
+      action: 'pause',
+      durationSeconds: CARD_NUMBER_SECONDS,
+      stopTrigger: 'card-number.blur',
+      stopAction: 'resume',
+    },
+    { id: 'cvv', name: 'CVV', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 30, stopTrigger: 'cvv.blur', stopAction: 'resume' },
+  ],
+};
+
+/** SHORT_EVENTS in a file of their own, for DESKTOP_EVENTS_FILE. */
+export function shortEventsFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'demo-e2e-')), 'desktop-events.json');
+  writeFileSync(file, JSON.stringify(SHORT_EVENTS));
+  return file;
 }
 
 /** The local stack (functions in twilio-run, the stand-in) and the demo server of `npm start`, on free ports. */

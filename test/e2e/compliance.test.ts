@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../scripts/localStack';
 import { REPORTED } from '../../src/demo/complianceCalls';
 import { testEnv } from '../support/harness';
-import { INDICATOR, launchChromium, localPage, screenshot, startDemoStack, stopDemoStack, type DemoStack } from './browser';
+import { launchChromium, localPage, openDemoPage, screenshot, startDemoStack, stopDemoStack, type DemoStack } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -33,8 +33,7 @@ beforeAll(async () => {
   page = await localPage(browser);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('request', (request) => sent.push(request.url()));
-  await page.goto(demoUrl);
-  await page.waitForSelector(INDICATOR, { timeout: 90_000 });
+  await openDemoPage(page, demoUrl);
 });
 
 afterAll(() => stopDemoStack(browser, running));

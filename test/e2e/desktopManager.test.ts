@@ -15,9 +15,11 @@ import { testEnv } from '../support/harness';
 import {
   INDICATOR,
   launchChromium,
+  openDemoPage,
   localPage,
   screenshot,
   waitForIndicator as waitForIndicatorOn,
+  waitForRecordingsShown,
   startDemoStack,
   stopDemoStack,
   type DemoStack,
@@ -26,6 +28,8 @@ import {
 jest.setTimeout(180_000);
 
 const CVV_SECONDS = 5;
+/** How old Flex's copy of the CRM fields may be before a CRM page's message makes it read them again (src/crm/bridge.ts). */
+const FIELDS_FRESH_MS = 30_000;
 const TEST_CVV = '737';
 // The typed code as a value of its own: not the same digits inside a token, a call SID or a timestamp.
 const CARRIES_TEST_CVV = new RegExp(`(^|[^0-9a-z])${TEST_CVV}([^0-9a-z]|$)`, 'i');
@@ -49,8 +53,9 @@ beforeAll(async () => {
   await page.route(/^http:\/\/localhost:\d+\//, (route) => route.continue());
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('request', (request) => sent.push({ url: request.url(), method: request.method(), body: request.postData() ?? '' }));
-  await page.goto(`http://127.0.0.1:${port}`);
-  await page.waitForSelector(INDICATOR, { timeout: 90_000 });
+  // The pages' timers run on Playwright's clock: in step with real time until a test moves it.
+  await page.clock.install();
+  await openDemoPage(page, `http://127.0.0.1:${port}`);
 });
 
 afterAll(() => stopDemoStack(browser, running));
@@ -58,27 +63,34 @@ afterAll(() => stopDemoStack(browser, running));
 const indicator = () => page.textContent(INDICATOR);
 const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForIndicatorOn(page, pattern, timeout);
 
-async function recordingStatuses(): Promise<string[]> {
+/** Each recording of the demo call as the stand-in has it. */
+async function recordingsAtTwilio(): Promise<Array<{ status: string; history: Array<{ status: string; at: string }> }>> {
   const { call } = (await (await fetch(`http://127.0.0.1:${port}/api/call`)).json()) as { call: { recordingSids: string[] } };
-  return Promise.all(
-    call.recordingSids.map(async (sid) => ((await (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()) as { status: string }).status),
-  );
+  return Promise.all(call.recordingSids.map(async (sid) => (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()));
 }
 
-async function waitForRecordings(status: string, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await recordingStatuses()).every((each) => each === status)) return Date.now();
-    if (Date.now() > deadline) throw new Error(`the recordings were not ${status} within ${timeoutMs} ms: ${await recordingStatuses()}`);
-    await new Promise((done) => setTimeout(done, 100));
+const recordingStatuses = async () => (await recordingsAtTwilio()).map((recording) => recording.status);
+
+/**
+ * Once every recording of the call is in `status` at Twilio (the stand-in; when it is not yet, the
+ * page's recordings table says when it is): when Twilio made the last of them so, by its own record.
+ */
+async function waitForRecordings(status: string, timeoutMs = 30_000): Promise<number> {
+  const all = (recordings: Array<{ status: string }>) => recordings.every((recording) => recording.status === status);
+  let recordings = await recordingsAtTwilio();
+  if (!all(recordings)) {
+    await waitForRecordingsShown(page, status, { timeout: timeoutMs });
+    recordings = await recordingsAtTwilio();
+    if (!all(recordings)) throw new Error(`the page showed ${status}, Twilio has ${recordings.map((each) => each.status)}`);
   }
+  return Math.max(...recordings.map((recording) => Date.parse(recording.history[recording.history.length - 1].at)));
 }
 
 /** The chip crm-relay.js draws beside the field: in `state`, with `role`, saying `text`. */
 /** How slowly Twilio answers while the risky moments are timed. */
 const TWILIO_MS = 500;
 
-async function waitForChip(crm: Frame, state: string, role: 'status' | 'alert', text: RegExp, timeout = 5000): Promise<void> {
+async function waitForChip(crm: Frame, state: string, role: 'status' | 'alert', text: RegExp, timeout = 15_000): Promise<void> {
   await crm
     .waitForFunction(
       ([attribute, wanted, wantedRole, source]) => {
@@ -124,15 +136,16 @@ async function crmFrame(): Promise<Frame> {
  * A real mouse click on a field of the CRM frame, at its place on the screen, until the field has
  * the focus. The frame is another origin (an out-of-process frame in Chromium), and Playwright's
  * locator actions inside it fail under jest ("Object not disposable"), so the click goes through
- * the page's mouse; and right after the page scrolls or resizes (a full-page screenshot), the frame
- * takes a moment to receive clicks again (longer on a busy machine), so a click that did not land is
- * made again until the deadline.
+ * the page's mouse, once the frame has stopped moving; and right after the page scrolls or resizes
+ * (a full-page screenshot), the frame takes a moment to receive clicks again (longer on a busy
+ * machine), so a click that did not land is made again until the deadline.
  */
 async function clickInCrm(crm: Frame, selector: string, deadlineMs = 20_000): Promise<void> {
   await page.evaluate(() => document.querySelector('[data-testid=crm-frame]')?.scrollIntoView({ block: 'center' }));
+  const frameElement = await page.waitForSelector('[data-testid=crm-frame]');
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    await page.waitForTimeout(250);
+    await frameElement.waitForElementState('stable');
     const inFrame = await crm.evaluate((css) => {
       const box = (document.querySelector(css) as Element).getBoundingClientRect();
       return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -194,19 +207,18 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
     const before = signalsSent().length;
     const clickedAt = Date.now();
     await clickInCrm(crm, 'input[name=cvv]');
-    // Generous: the browser suites share the machine with each other's stacks.
-    const pausedAt = await waitForRecordings('paused', 10_000);
-    await waitForIndicator(new RegExp(`^Paused — CVV — resumes in 0:0[0-${CVV_SECONDS}]$`), 10_000);
+    const pausedAt = await waitForRecordings('paused');
+    await waitForIndicator(new RegExp(`^Paused — CVV — resumes in 0:0[0-${CVV_SECONDS}]$`));
     await page.keyboard.type(TEST_CVV);
     expect(await crm.evaluate(() => (document.querySelector('input[name=cvv]') as HTMLInputElement).value)).toBe(TEST_CVV);
     await screenshot(page, 'desktop-manager-4-crm-paused');
 
-    // Still in the field: the saved 5 s run out, and the recording resumes at Twilio.
-    const resumedAt = await waitForRecordings('in-progress', (CVV_SECONDS + 10) * 1000);
+    // Still in the field: the saved 5 s run out, and the recording resumes at Twilio (both times are Twilio's).
+    const resumedAt = await waitForRecordings('in-progress');
     expect(resumedAt - clickedAt).toBeGreaterThanOrEqual((CVV_SECONDS - 1) * 1000);
     // The saved 5 s, not the shipped 60 s.
     expect(resumedAt - pausedAt).toBeLessThan((CVV_SECONDS + 8) * 1000);
-    await waitForIndicator(/^Recording$/, 10_000);
+    await waitForIndicator(/^Recording$/);
     await screenshot(page, 'desktop-manager-5-crm-resumed');
 
     // The signal was the plugin's, with the agent's Flex token: the trigger and the call, nothing typed.
@@ -224,7 +236,7 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
   });
 
   it('at the CRM field: "Pausing…" at once, the chip beside the field, the warning before the pause runs out, then said plainly', async () => {
-    await waitForRecordings('in-progress', 10_000);
+    await waitForRecordings('in-progress');
     await standinControl('latency', { ms: TWILIO_MS }); // Twilio slow to answer: what the agent sees before it does
     const crm = await crmFrame();
     await crm.evaluate((chipAttribute) => {
@@ -259,17 +271,17 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
 
     // Paused at Twilio (behind the stop of the field left before, each request slowed); the CVV's 5 s
     // (saved in the first test) are all in the last 10 s: the warning, where the agent looks, at once.
-    await waitForRecordings('paused', 20_000);
+    await waitForRecordings('paused');
     await waitForChip(crm, 'soon', 'alert', /^Recording resumes in 0:0[1-5]$/);
     const warning = page.getByTestId('recording-indicator-warning');
-    await warning.waitFor({ timeout: 5000 });
+    await warning.waitFor({ timeout: 15_000 });
     expect(await warning.getAttribute('role')).toBe('alert');
     expect(await warning.textContent()).toBe('The recording resumes in a few seconds: stop taking card details.');
     await screenshot(page, 'risky-2-chip-and-warning');
 
     // It runs out with the agent still in the field: said plainly, in Flex and beside the field.
-    await waitForRecordings('in-progress', (CVV_SECONDS + 10) * 1000);
-    await page.getByText('The pause for CVV ran out: the call is being recorded again. Do not take card details now.').waitFor({ timeout: 10_000 });
+    await waitForRecordings('in-progress');
+    await page.getByText('The pause for CVV ran out: the call is being recorded again. Do not take card details now.').waitFor({ timeout: 20_000 });
     await waitForChip(crm, 'over', 'alert', /^Recording again$/);
     expect(await warning.isVisible()).toBe(false);
     await screenshot(page, 'risky-3-recording-again');
@@ -277,7 +289,7 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
   });
 
   it('a failed pause is an alert only "I understand" or a confirmed pause takes down; one notice at a time', async () => {
-    await waitForIndicator(/^Recording$/, 10_000);
+    await waitForIndicator(/^Recording$/);
     await standinControl('faults', { operation: 'recording.update', status: 503, code: 20503, times: 100 });
     const crm = await crmFrame();
     await clickInCrm(crm, 'input[name=cardNumber]');
@@ -288,16 +300,27 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
     expect(await recordingStatuses()).toEqual(['in-progress', 'in-progress']);
     await screenshot(page, 'risky-4-pause-failed');
 
-    // Twilio answers again; the agent pauses by hand: the confirmation replaces the failure.
+    // Twilio answers again; the agent pauses by hand: the confirmation replaces the failure. Going
+    // from the card field to the button sends the field's stop, and the button is busy (a click on it
+    // does nothing) until that is answered: the agent clicks once it is.
     await standinControl('faults', { operation: 'recording.update', status: 503, code: 20503, times: 0 });
-    await page.getByTestId('recording-control-button').click();
-    await waitForIndicator(/^Paused/, 10_000);
-    await failure.waitFor({ state: 'detached', timeout: 10_000 });
-    await page.getByText('Recording paused. You may take the card details.').waitFor({ timeout: 5000 });
+    const button = page.getByTestId('recording-control-button');
+    const stopAnswered = page.waitForResponse(
+      (response) => response.url() === `${stack.functionsUrl}/desktop-event` && (response.request().postData() ?? '').includes('"trigger":"card-number.blur"'),
+      { timeout: 20_000 },
+    );
+    await button.focus();
+    await stopAnswered;
+    await page.waitForSelector('[data-testid=recording-control-button]:not([aria-busy=true])');
+    expect(await failure.isVisible()).toBe(true); // leaving the field took nothing down
+    await button.click();
+    await waitForIndicator(/^Paused/);
+    await failure.waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByText('Recording paused. You may take the card details.').waitFor({ timeout: 20_000 });
     expect(await page.getByText(/NOT paused/).count()).toBe(0);
     await screenshot(page, 'risky-5-one-notice');
-    await page.getByTestId('recording-control-button').click();
-    await waitForIndicator(/^Recording$/, 10_000);
+    await button.click();
+    await waitForIndicator(/^Recording$/);
   });
 
   it('says in the call canvas that card fields pause nothing while their configuration cannot be read', async () => {
@@ -310,14 +333,12 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
       }),
     );
     const reloadCrm = async () => (await frame.contentFrame())?.evaluate(() => location.reload()).catch(() => undefined);
-    // The CRM page loads again (the agent opens another record) and asks Flex which fields to watch;
-    // Flex reads them again once its copy is 30 s old.
+    // Flex reads the fields again when a CRM page speaks and its copy is 30 s old: 30 s of the pages'
+    // time pass at once, and the CRM page loads again (the agent opens another record) and asks.
+    await page.clock.fastForward(FIELDS_FRESH_MS);
+    await reloadCrm();
     const off = page.getByTestId('recording-indicator-automation-off');
-    for (let waited = 0; !(await off.isVisible()); waited += 3000) {
-      if (waited > 60_000) throw new Error('no off-warning within 60 s of the CRM fields failing');
-      await reloadCrm();
-      await page.waitForTimeout(3000);
-    }
+    await off.waitFor({ timeout: 20_000 });
     expect(await off.getAttribute('role')).toBe('alert');
     expect(await off.textContent()).toBe(
       'Card fields may not pause the recording by themselves: the CRM fields could not be read. Pause by hand before taking card details.',
@@ -327,20 +348,39 @@ describe('the Desktop Manager and a CRM shown in Flex', () => {
     await page.unroute(`${stack.functionsUrl}/desktop-events/crm-fields`);
     await reloadCrm();
     await off.waitFor({ state: 'detached', timeout: 20_000 });
+    // The pages' wall clock back in step with the servers', whose times the holds' ends are.
+    await page.clock.setSystemTime(Date.now());
   });
 
   it('a trigger posted from an origin the configuration does not list does nothing', async () => {
     await waitForIndicator(/^Recording$/);
+    const crm = await crmFrame();
     const before = signalsSent().length;
-    // From a frame of another origin (srcdoc: an opaque origin), and from the Flex page itself.
-    await page.evaluate(() => {
+    // From a frame of another origin (srcdoc: an opaque origin), and from the Flex page itself; on
+    // once Flex has received both.
+    await page.evaluate(async () => {
       const message = { source: 'recording-controls-crm', type: 'trigger', trigger: 'cvv.focus' };
+      const received = new Promise<void>((resolve) => {
+        let count = 0;
+        window.addEventListener('message', (event) => {
+          if (event.data?.source === message.source && event.data.trigger === message.trigger && ++count === 2) resolve();
+        });
+      });
       const frame = document.createElement('iframe');
       frame.srcdoc = `<script>parent.postMessage(${JSON.stringify(message)}, '*');</script>`;
       document.body.appendChild(frame);
       window.postMessage({ ...message }, '*');
+      await received;
     });
-    await page.waitForTimeout(2000);
+    // Flex deals with CRM messages in the order they came: once it has answered a hello the listed
+    // CRM page sent after them, it has dealt with both (and sent any signal they made).
+    await crm.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          window.addEventListener('message', (event) => event.data?.type === 'fields' && resolve());
+          parent.postMessage({ source: 'recording-controls-crm', type: 'hello' }, '*');
+        }),
+    );
     expect(signalsSent().length).toBe(before);
     expect(await recordingStatuses()).toEqual(['in-progress', 'in-progress']);
     expect(await indicator()).toBe('Recording');

@@ -11,7 +11,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import type { LocalStack } from '../../scripts/localStack';
 import type { SupervisedCalls } from '../../src/demo/supervisorCalls';
 import { testEnv } from '../support/harness';
-import { INDICATOR, launchChromium, localPage, screenshot, startDemoStack, stopDemoStack, type DemoStack } from './browser';
+import { launchChromium, localPage, openDemoPage, screenshot, startDemoStack, stopDemoStack, type DemoStack } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -28,8 +28,7 @@ beforeAll(async () => {
   ({ stack, url: demoUrl } = running);
   page = await localPage(browser);
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(demoUrl);
-  await page.waitForSelector(INDICATOR, { timeout: 90_000 });
+  await openDemoPage(page, demoUrl);
 });
 
 afterAll(() => stopDemoStack(browser, running));
@@ -100,14 +99,17 @@ describe('the Supervisor tab', () => {
 
   it('force resume: the supervisor ends Bob’s pause, and the recording runs again at Twilio', async () => {
     const row = rowOf(frame, calls.paused.callSid);
+    // The row says "Recording" once the resume is decided (the safe side); the functions answer the
+    // supervisor's resume once Twilio has answered theirs.
+    const answered = page.waitForResponse(
+      (response) => response.url() === `${stack.functionsUrl}/recording-controls/resume` && response.request().method() === 'POST',
+      { timeout: 20_000 },
+    );
     await row.getByRole('button', { name: 'Force resume' }).click();
     await waitForState(frame, calls.paused.callSid, /^Recording$/);
-    // The row says "Recording" once the resume is decided (the safe side); Twilio's answer follows by a round trip.
+    expect((await answered).status()).toBe(200);
     const status = async (sid: string) => ((await (await fetch(`${stack.standinUrl}/__standin/recordings/${sid}`)).json()) as { status: string }).status;
-    for (const sid of calls.paused.recordingSids) {
-      for (let waited = 0; waited < 5_000 && (await status(sid)) !== 'in-progress'; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(await status(sid)).toBe('in-progress');
-    }
+    for (const sid of calls.paused.recordingSids) expect(await status(sid)).toBe('in-progress');
     expect(await stateOf(frame, calls.paused.callSid).textContent()).toBe('Recording');
     await screenshot(page, 'supervisor-view-force-resumed');
   });
