@@ -23,9 +23,9 @@ const testTimeout = 30_000;
 
 module.exports = {
   testTimeout,
-  // Two files at a time even on a 2-core machine (jest's default there is one): many files spend
-  // their time waiting on a browser, the local runtime or a round trip, not on the CPU.
-  maxWorkers: Math.max(2, availableParallelism() - 1),
+  // Three files at a time even on a 2-core machine (jest's default there is one): many files spend
+  // much of their time waiting on a browser, the local runtime or a round trip, not on the CPU.
+  maxWorkers: Math.max(3, availableParallelism() - 1),
   // A worker that has grown past this after a file (the fault runs, the Flex UI) is replaced, so
   // memory does not pile up across files.
   workerIdleMemoryLimit: '2GB',
@@ -53,6 +53,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/globalBundle.ts',
       transform,
       transformIgnorePatterns,
     },

@@ -1,13 +1,18 @@
 /**
- * `npm test`: lint, types and the build side by side (each mostly waits on its own single core),
- * then jest. Prints each phase's wall time and the ten slowest test files, so a slow change shows
- * where it went. Arguments after `--` go to jest (`npm test -- test/core`).
+ * `npm test`: what jest needs built (the functions, the desktop relay and the browser tests' demo
+ * page, seconds), then jest;
+ * lint, the type check and the plugin's build (`npm run build`'s webpack part, which no test
+ * reads) run alongside (jest spends much of its time waiting on browsers and round trips, which
+ * leaves a core free). Prints each phase's wall time and the ten slowest test files, so a slow
+ * change shows where it went, and fails if any phase failed. Arguments go to jest
+ * (`npm test -- test/core`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { root } from './localEnv';
+import { bundleDemoInto, DEMO_BUNDLE_VARIABLE } from '../test/e2e/globalBundle';
 
 interface Phase {
   name: string;
@@ -61,36 +66,47 @@ function slowestFiles(reportPath: string): string[] {
   }
 }
 
+/** A phase run alongside others: its output printed whole once it ends (side by side, lines would mix). */
+async function alongside(phase: Phase): Promise<Finished> {
+  const finished = await runQuietly(phase);
+  console.log(`\n── ${finished.name}: ${finished.code === 0 ? 'ok' : `failed (exit ${finished.code})`} in ${finished.seconds.toFixed(1)} s`);
+  if (finished.code !== 0 || process.env.VERBOSE) console.log(finished.output);
+  return finished;
+}
+
 async function main(): Promise<void> {
   const jestArgs = process.argv.slice(2);
   const started = performance.now();
-  const checks = await Promise.all(
-    [
-      { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] },
-      { name: 'types', command: bin('tsc'), args: ['--noEmit'] },
-      { name: 'build', command: 'npm', args: ['run', '--silent', 'build'] },
-    ].map(async (phase) => {
-      const finished = await runQuietly(phase);
-      console.log(`\n── ${finished.name}: ${finished.code === 0 ? 'ok' : `failed (exit ${finished.code})`} in ${finished.seconds.toFixed(1)} s`);
-      if (finished.code !== 0 || process.env.VERBOSE) console.log(finished.output);
-      return finished;
-    }),
-  );
-  const phases: Finished[] = [...checks];
+  const checks = Promise.all([
+    alongside({ name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] }),
+    alongside({ name: 'types', command: bin('tsc'), args: ['--noEmit'] }),
+    alongside({ name: 'plugin build', command: bin('flex-plugin'), args: ['build'] }),
+  ]);
+  // The browser tests' demo page is bundled meanwhile, so that jest need not before its first file.
+  const demoBundle = bundleDemoInto().catch(() => undefined);
+  const phases: Finished[] = [
+    await alongside({ name: 'build', command: 'sh', args: ['-c', 'npm run --silent build:functions && npm run --silent build:relay'] }),
+  ];
+  const demoBundleDir = await demoBundle;
   const report = join(mkdtempSync(join(tmpdir(), 'recording-controls-jest-')), 'report.json');
-  if (checks.every((phase) => phase.code === 0)) {
+  if (phases[0].code === 0) {
     const jest = await runLoudly(
       { name: 'jest', command: bin('jest'), args: ['--json', `--outputFile=${report}`, ...jestArgs] },
-      { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' ') },
+      {
+        ...process.env,
+        ...(demoBundleDir && { [DEMO_BUNDLE_VARIABLE]: demoBundleDir }),
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' '),
+      },
     );
     phases.push(jest);
     console.log('\nSlowest test files:');
     for (const line of slowestFiles(report)) console.log(line);
   }
-  console.log('\nWall time by phase (lint, types and build run side by side):');
+  phases.unshift(...(await checks));
+  console.log('\nWall time by phase (lint, types and the plugin build run alongside the build and jest):');
   for (const phase of phases) console.log(`${phase.seconds.toFixed(1).padStart(7)} s  ${phase.name}${phase.code === 0 ? '' : '  FAILED'}`);
   console.log(`${((performance.now() - started) / 1000).toFixed(1).padStart(7)} s  in all`);
-  process.exit(phases.every((phase) => phase.code === 0) && phases.length === 4 ? 0 : 1);
+  process.exit(phases.every((phase) => phase.code === 0) && phases.length === 5 ? 0 : 1);
 }
 
 void main();

@@ -40,6 +40,8 @@ export interface DemoOptions {
    * script would.
    */
   adminKey?: string;
+  /** The page's bundle, made elsewhere (the browser tests make it once for all their servers); else made here. */
+  bundle?: () => Promise<DemoBundle>;
 }
 
 /**
@@ -125,7 +127,7 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
   const reported = new ComplianceCalls(options.standinUrl, options.functionsUrl, options.secret);
   const config: DemoPageConfig = { functionsUrl: options.functionsUrl, syncUrl: options.standinUrl, agent: calls.agent };
   // Built once, in memory, while the server already answers (the page waits for it).
-  const bundle: Promise<DemoBundle & { version: string }> = buildDemoBundle().then((built) => ({
+  const bundle: Promise<DemoBundle & { version: string }> = (options.bundle ?? buildDemoBundle)().then((built) => ({
     ...built,
     version: createHash('sha256').update(built.js).update(built.css).digest('hex').slice(0, 12),
   }));
