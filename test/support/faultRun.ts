@@ -5,7 +5,7 @@ import { runFaultRun } from '../../src/rig/faultRun';
  * The jest test of a file's fixed runs (so `npm test` cannot go red at random); FAULT_RUN_SEED
  * replays one seed instead (FAULT_RUN_FLEX_ORDER=off for the old order), FAULT_RUN_STEPS sets the length.
  */
-const STEPS = 250;
+const STEPS = 150;
 
 export function faultRunTest(runs: Array<{ seed: number; flexOrder: boolean }>): void {
   jest.setTimeout(600_000);
