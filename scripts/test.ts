@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { root } from './localEnv';
-import { bundleDemoInto, DEMO_BUNDLE_VARIABLE } from '../test/e2e/globalBundle';
+import { DEMO_BUNDLE_VARIABLE, saveDemoBundle } from '../src/demo/bundle';
 
 interface Phase {
   name: string;
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     alongside({ name: 'plugin build', command: bin('flex-plugin'), args: ['build'] }),
   ]);
   // The browser tests' demo page is bundled meanwhile, so that jest need not before its first file.
-  const demoBundle = bundleDemoInto().catch(() => undefined);
+  const demoBundle = saveDemoBundle().catch(() => undefined);
   const phases: Finished[] = [
     await alongside({ name: 'build', command: 'sh', args: ['-c', 'npm run --silent build:functions && npm run --silent build:relay'] }),
   ];

@@ -2,6 +2,8 @@
  * Bundles the demo page (src/demo/app) with esbuild, in memory: the plugin's real components
  * and the real @twilio/flex-ui, React 17 and everything they import, for the browser.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -33,4 +35,24 @@ export async function buildDemoBundle(): Promise<DemoBundle> {
   });
   const text = (extension: string) => result.outputFiles.find((file) => file.path.endsWith(extension))?.text ?? '';
   return { js: text('.js'), css: text('.css') };
+}
+
+/**
+ * Where a bundle made ahead of time is found: `npm test` makes one for all the browser tests'
+ * demo servers (seconds of CPU each otherwise), and names its directory here.
+ */
+export const DEMO_BUNDLE_VARIABLE = 'RECORDING_CONTROLS_DEMO_BUNDLE';
+
+/** Bundles the demo page into a new directory; its path. */
+export async function saveDemoBundle(): Promise<string> {
+  const { js, css } = await buildDemoBundle();
+  const dir = mkdtempSync(join(tmpdir(), 'recording-controls-demo-'));
+  writeFileSync(join(dir, 'demo.js'), js);
+  writeFileSync(join(dir, 'demo.css'), css);
+  return dir;
+}
+
+/** The bundle a `saveDemoBundle` left in `dir`. */
+export async function savedDemoBundle(dir: string): Promise<DemoBundle> {
+  return { js: readFileSync(join(dir, 'demo.js'), 'utf8'), css: readFileSync(join(dir, 'demo.css'), 'utf8') };
 }

@@ -2,23 +2,23 @@
  * Headless Chromium for the end-to-end tests: Debian's `chromium` driven by playwright-core
  * (which cannot download a browser here). Missing Chromium fails the tests with the fix.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, startLocalStack, type LocalStack } from '../../scripts/localStack';
 import { startDemoServer, type DemoOptions } from '../../src/demo/server';
-import { DEMO_BUNDLE_VARIABLE } from './globalBundle';
+import { DEMO_BUNDLE_VARIABLE, savedDemoBundle } from '../../src/demo/bundle';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The bundle made once for the run, when there is one (a file run alone outside jest's setup bundles its own). */
 function bundleMadeOnce(): DemoOptions['bundle'] {
   const dir = process.env[DEMO_BUNDLE_VARIABLE];
-  if (!dir) return undefined;
-  return async () => ({ js: readFileSync(join(dir, 'demo.js'), 'utf8'), css: readFileSync(join(dir, 'demo.css'), 'utf8') });
+  return dir ? () => savedDemoBundle(dir) : undefined;
 }
+
 export const ARTIFACTS = join(__dirname, '../../test-artifacts');
 
 const ARGS = [
