@@ -98,8 +98,8 @@ const eventIdConflict = (): HttpResult =>
  * call followed (`applyToLiveCall`); the change (`signalChange`); the answer (`answerTo`, `failureOf`).
  */
 export async function handleDesktopEvent(deps: DesktopEventDeps, request: DesktopEventRequest): Promise<HttpResult> {
-  // Real time, as Twilio's confirmation is measured: the start of this signal's exposure when the relay gives no occurredAt.
-  const receivedAtMs = Date.now();
+  // The start of this signal's exposure when the relay gives no occurredAt, on the clock its end (Twilio's confirmation) is read from.
+  const receivedAtMs = deps.now().getTime();
   const configReady = Promise.resolve(deps.config);
   const unconfigured = notConfigured(deps, request);
   if (unconfigured || !deps.calls) return unconfigured ?? errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
