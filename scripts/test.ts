@@ -29,23 +29,18 @@ interface Finished {
 
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 
-/** Runs a phase with its output kept, to be printed whole once it ends (side by side, lines would mix). */
-function runQuietly({ name, command, args }: Phase): Promise<Finished> {
+/**
+ * Runs a phase. Its output is kept, to be printed whole once it ends (side by side, lines would
+ * mix), unless it is the one phase in the foreground (`inherit`).
+ */
+function run({ name, command, args }: Phase, { env = process.env, inherit = false }: { env?: NodeJS.ProcessEnv; inherit?: boolean } = {}): Promise<Finished> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env: process.env });
+    const child = spawn(command, args, { cwd: root, env, stdio: inherit ? 'inherit' : 'pipe' });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
     child.on('close', (code) => resolve({ name, seconds: (performance.now() - started) / 1000, code: code ?? 1, output }));
-  });
-}
-
-function runLoudly({ name, command, args }: Phase, env: NodeJS.ProcessEnv): Promise<Finished> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
-    child.on('close', (code) => resolve({ name, seconds: (performance.now() - started) / 1000, code: code ?? 1, output: '' }));
   });
 }
 
@@ -68,7 +63,7 @@ function slowestFiles(reportPath: string): string[] {
 
 /** A phase run alongside others: its output printed whole once it ends (side by side, lines would mix). */
 async function alongside(phase: Phase): Promise<Finished> {
-  const finished = await runQuietly(phase);
+  const finished = await run(phase);
   console.log(`\n── ${finished.name}: ${finished.code === 0 ? 'ok' : `failed (exit ${finished.code})`} in ${finished.seconds.toFixed(1)} s`);
   if (finished.code !== 0 || process.env.VERBOSE) console.log(finished.output);
   return finished;
@@ -90,12 +85,15 @@ async function main(): Promise<void> {
   const demoBundleDir = await demoBundle;
   const report = join(mkdtempSync(join(tmpdir(), 'recording-controls-jest-')), 'report.json');
   if (phases[0].code === 0) {
-    const jest = await runLoudly(
+    const jest = await run(
       { name: 'jest', command: bin('jest'), args: ['--json', `--outputFile=${report}`, ...jestArgs] },
       {
-        ...process.env,
-        ...(demoBundleDir && { [DEMO_BUNDLE_VARIABLE]: demoBundleDir }),
-        NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' '),
+        inherit: true,
+        env: {
+          ...process.env,
+          ...(demoBundleDir && { [DEMO_BUNDLE_VARIABLE]: demoBundleDir }),
+          NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' '),
+        },
       },
     );
     phases.push(jest);
