@@ -83,6 +83,13 @@ export const callFields = {
     .optional(),
 };
 const MAX_METADATA_KEYS = 20;
+/**
+ * What `tags` may keep on a task in all, however many requests add to it (docs/api.md): the task's
+ * end record (callbacks.ts: up to 10 KiB of intervals and timeline, and its figures) must still fit
+ * in the task's attributes beside Flex's own.
+ */
+export const TAGS_BUDGET = { tags: 50, metadata: 50, bytes: 4 * 1024 } as const;
+const TAGS_OVER_BUDGET = `a task keeps at most ${TAGS_BUDGET.tags} tags, ${TAGS_BUDGET.metadata} metadata entries and ${TAGS_BUDGET.bytes} bytes of both (as JSON) in all: this request would pass that, so nothing was changed`;
 /** What each verb accepts; nothing else is. */
 export const VERB_BODIES = {
   pause: z.strictObject({ ...callFields, reason: freeText(120).optional() }),
@@ -308,21 +315,32 @@ const stop: VerbHandler = async (deps, found) => {
   return { status: 200, body: statusBody(found.call.callSid, stored?.record ?? null, await deps.recordings.list(found.call)) };
 };
 
+/** A merge that would take a task's tags and metadata past TAGS_BUDGET: nothing is written. */
+class OverTagsBudget extends Error {}
+
+const overTagsBudget = (kept: { tags: string[]; metadata: Json }): boolean =>
+  kept.tags.length > TAGS_BUDGET.tags ||
+  Object.keys(kept.metadata).length > TAGS_BUDGET.metadata ||
+  Buffer.byteLength(JSON.stringify(kept)) > TAGS_BUDGET.bytes;
+
 const tags: VerbHandler = async (deps, found, caller, body) => {
   const added = (body.tags as string[] | undefined) ?? [];
   const metadata = (body.metadata as Record<string, string> | undefined) ?? {};
-  const attributes = await mergeTaskAttributes(deps.client, deps.settings.workspaceSid as string, found.call.taskSid, (attributes) => {
-    const section = (attributes.recording_controls as Json | undefined) ?? {};
-    const knownTags = Array.isArray(section.tags) ? (section.tags as string[]) : [];
-    return {
-      ...attributes,
-      recording_controls: {
-        ...section,
-        tags: [...knownTags, ...added.filter((tag) => !knownTags.includes(tag))],
-        metadata: { ...((section.metadata as Json | undefined) ?? {}), ...metadata },
-      },
-    };
-  });
+  let attributes: Json;
+  try {
+    attributes = await mergeTaskAttributes(deps.client, deps.settings.workspaceSid as string, found.call.taskSid, (attributes) => {
+      const section = (attributes.recording_controls as Json | undefined) ?? {};
+      const knownTags = Array.isArray(section.tags) ? (section.tags as string[]) : [];
+      const known = { tags: knownTags, metadata: (section.metadata as Json | undefined) ?? {} };
+      const kept = { tags: [...knownTags, ...added.filter((tag) => !knownTags.includes(tag))], metadata: { ...known.metadata, ...metadata } };
+      // Thrown before the write: the task keeps what it had. What is there already (even past the budget) may be sent again.
+      if (overTagsBudget(kept) && JSON.stringify(kept) !== JSON.stringify(known)) throw new OverTagsBudget();
+      return { ...attributes, recording_controls: { ...section, ...kept } };
+    });
+  } catch (error) {
+    if (error instanceof OverTagsBudget) return errorResult(400, 'invalid_request', TAGS_OVER_BUDGET);
+    throw error;
+  }
   const section = attributes.recording_controls as Json;
   return { status: 200, body: { taskSid: found.call.taskSid, tags: section.tags, metadata: section.metadata, by: holdOf(caller).by } };
 };
