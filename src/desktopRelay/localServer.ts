@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import type { Outcome, RelayClient, Trigger } from './client';
 
 const MAX_BODY_BYTES = 4096;
+/** A body not complete within this is answered 408: a tool sends a few hundred bytes at once. */
+export const BODY_TIMEOUT_MS = 5000;
 const RECENT_KEPT = 20;
 const FIELD = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -23,6 +25,8 @@ export interface LocalServerOptions {
   localToken?: string;
   /** Each signal's outcome is appended here as a JSON line. */
   logFile?: string;
+  /** How long a request body may take to arrive (default BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
 }
 
 /** What `GET /status` tells: counts, the last failure, the clock — never the secret, never a body. */
@@ -40,24 +44,69 @@ export const logLine = (outcome: Outcome, at: Date): string =>
   `${JSON.stringify({ at: at.toISOString(), eventId: outcome.eventId, trigger: outcome.trigger, status: outcome.status, ...(outcome.code && { code: outcome.code }), attempts: outcome.attempts, ms: outcome.ms })}\n`;
 
 function answer(response: ServerResponse, status: number, body: unknown): void {
+  // A request may fail after its answer began, or the tool may have hung up: nothing more to say then.
+  if (response.headersSent || response.destroyed) return;
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   response.end(JSON.stringify(body));
 }
 
 const refuse = (response: ServerResponse, status: number, code: string, message: string) => answer(response, status, { error: { code, message } });
 
-function readBody(request: IncomingMessage): Promise<string | undefined> {
+type Body = { ok: true; text: string } | { ok: false; status: 400 | 408 | 413; code: string; message: string };
+
+/**
+ * The request's body, read up to MAX_BODY_BYTES and for at most `timeoutMs`: past either, reading
+ * stops at once (nothing more is kept) and the refusal is returned. A `Content-Length` over the
+ * limit is refused before a byte is read.
+ */
+function readBody(request: IncomingMessage, timeoutMs: number): Promise<Body> {
+  const tooLarge: Body = { ok: false, status: 413, code: 'too_large', message: `the body is over ${MAX_BODY_BYTES} bytes` };
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return Promise.resolve(tooLarge);
   return new Promise((resolve) => {
-    let text = '';
-    let over = false;
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.length > MAX_BODY_BYTES) over = true;
-    });
-    request.on('end', () => resolve(over ? undefined : text));
-    request.on('error', () => resolve(undefined));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (body: Body) => {
+      clearTimeout(timer);
+      request.off('data', onData).off('end', onEnd).off('error', onError);
+      // Whatever else comes is not read (refuseBody drops the connection).
+      if (!body.ok) request.pause();
+      resolve(body);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) return finish(tooLarge);
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    const onError = () => finish({ ok: false, status: 400, code: 'invalid_body', message: 'the body could not be read' });
+    const timer = setTimeout(
+      () => finish({ ok: false, status: 408, code: 'body_timeout', message: `the body did not arrive within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+    timer.unref();
+    request.on('data', onData).on('end', onEnd).on('error', onError);
   });
+}
+
+/** How long a connection whose body was refused stays open, unread, so the tool can read the answer. */
+const LINGER_MS = 1000;
+
+/**
+ * Answers a body that was not read to its end, then drops the connection. Nothing more is read
+ * meanwhile: a tool still sending is held back by TCP itself (the system's buffers fill, its writes
+ * wait), so the relay's memory does not grow. Closing at once could reset the connection before
+ * the tool read the answer; a moment later it has.
+ */
+function refuseBody(request: IncomingMessage, response: ServerResponse, body: Exclude<Body, { ok: true }>): void {
+  const { socket } = request;
+  request.pause();
+  response.once('finish', () => {
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+  refuse(response, body.status, body.code, body.message);
 }
 
 /** The trigger a request names, or the problem with it. */
@@ -108,8 +157,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       let fields: Record<string, unknown>;
       if (request.method === 'GET') fields = Object.fromEntries(url.searchParams);
       else if (request.method === 'POST') {
-        const text = await readBody(request);
-        if (text === undefined) return refuse(response, 413, 'too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+        const body = await readBody(request, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
+        if (!body.ok) return refuseBody(request, response, body);
+        const { text } = body;
         const type = (request.headers['content-type'] ?? '').split(';')[0].trim();
         try {
           fields =

@@ -158,6 +158,51 @@ function local(
   });
 }
 
+/**
+ * A POST whose body keeps coming: `chunks` of 1 MiB written as fast as the connection takes them
+ * (`Content-Length` declared when asked, chunked otherwise), or `stall` bytes and then nothing.
+ * Resolves with the answer and how much had been written when it came.
+ */
+function sendingBody(
+  url: string,
+  body: { chunks: number; declared?: boolean } | { stall: number },
+): Promise<{ status: number; body: any; writtenBytes: number }> {
+  return new Promise((resolve, reject) => {
+    const chunk = Buffer.alloc(1 << 20, 0x61);
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if ('chunks' in body && body.declared) headers['Content-Length'] = String(body.chunks * chunk.length);
+    let written = 0;
+    let answered = false;
+    const request = httpRequest(new URL('/trigger', url), { method: 'POST', headers }, (response) => {
+      answered = true;
+      const writtenBytes = written;
+      let text = '';
+      response.on('data', (part) => (text += part));
+      response.on('end', () => {
+        request.destroy();
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text), writtenBytes });
+      });
+    });
+    // Once answered, the relay drops the connection while we may still be writing: that is expected.
+    request.on('error', (error) => (answered ? undefined : reject(error)));
+    if ('stall' in body) {
+      request.write('x'.repeat(body.stall));
+      written = body.stall;
+      return;
+    }
+    let left = body.chunks;
+    const write = (): void => {
+      while (left > 0 && !answered) {
+        left -= 1;
+        written += chunk.length;
+        if (!request.write(chunk)) return void request.once('drain', write);
+      }
+      if (!answered) request.end();
+    };
+    write();
+  });
+}
+
 describe('the local endpoint', () => {
   let functions: ReturnType<typeof fakeFunctions>;
   let relay: Awaited<ReturnType<typeof startLocalServer>>;
@@ -216,6 +261,38 @@ describe('the local endpoint', () => {
     expect((await local(relay.url, '/trigger?name=<script>')).body.error.code).toBe('invalid_trigger');
     expect((await local(relay.url, '/trigger', { method: 'POST', body: 'x'.repeat(5000) })).status).toBe(413);
     expect(functions.received.length).toBe(before);
+  });
+
+  it('stops reading a body at 4 KB and answers at once, whatever is still being sent, and goes on answering', async () => {
+    // 512 MiB offered, which read whole took the relay's memory past what Node's strings hold: the answer
+    // comes while the first few MiB are in the system's buffers.
+    const streamed = await sendingBody(relay.url, { chunks: 512 });
+    expect(streamed).toMatchObject({ status: 413, body: { error: { code: 'too_large', message: expect.any(String) } } });
+    expect(streamed.writtenBytes).toBeLessThan(64 << 20);
+    // A body declared too large is refused before any of it is read.
+    const declared = await sendingBody(relay.url, { chunks: 512, declared: true });
+    expect(declared).toMatchObject({ status: 413, body: { error: { code: 'too_large' } } });
+    expect(declared.writtenBytes).toBeLessThan(64 << 20);
+    expect(await local(relay.url, '/trigger?name=cvv.focus')).toMatchObject({ status: 200, body: { outcome: 'paused' } });
+  });
+
+  it('answers 408 to a body that does not finish in time, and goes on answering', async () => {
+    const slow = await startLocalServer({
+      client: new RelayClient({ url: functions.url(), secret: SECRET, agent: 'alice', budgetMs: 800 }),
+      port: 0,
+      bodyTimeoutMs: 200,
+    });
+    try {
+      expect(await sendingBody(slow.url, { stall: 10 })).toMatchObject({ status: 408, body: { error: { code: 'body_timeout', message: expect.any(String) } } });
+      expect(
+        await local(slow.url, '/trigger', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"trigger":"cvv.blur"}' }),
+      ).toMatchObject({
+        status: 200,
+        body: { outcome: 'paused' },
+      });
+    } finally {
+      slow.server.close();
+    }
   });
 });
 
