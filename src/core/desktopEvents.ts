@@ -260,16 +260,29 @@ export const isKnownTrigger = (config: DesktopEventsConfig, trigger: string): bo
  * Applies one desktop trigger: every event it starts opens (or renews) its hold, every event it
  * stops closes its hold. Holds whose time ran out close first, so a late stop is harmless.
  */
-export function applyDesktopTrigger(ledger: Ledger, config: DesktopEventsConfig, trigger: string, agent: string, now: Date): Ledger {
+export function applyDesktopTrigger(ledger: Ledger, config: DesktopEventsConfig, trigger: string, agent: string, now: Date, via: SignalVia = 'relay'): Ledger {
   let next = expireHolds(ledger, now);
+  let tokenHolds = new Set(next.tokenHolds ?? []);
   for (const event of config.events) {
     if (event.startTrigger === trigger) {
+      const opened = !next.holds.some((hold) => hold.id === event.id);
       next = openHold(next, { id: event.id, source: 'desktop', trigger, by: agent, durationSeconds: event.durationSeconds }, now);
+      // The signed relay vouches for a hold from then on; a token's own hold is the token's to close.
+      if (via === 'relay') tokenHolds.delete(event.id);
+      else if (opened) tokenHolds.add(event.id);
     }
-    if (event.stopTrigger === trigger) next = closeHold(next, event.id, now);
+    // The agent's token may not undo what the desktop relay paused, as the API's resume may not.
+    if (event.stopTrigger === trigger && (via === 'relay' || tokenHolds.has(event.id) || !next.holds.some((hold) => hold.id === event.id))) {
+      next = closeHold(next, event.id, now);
+    }
   }
-  return next;
+  tokenHolds = new Set([...tokenHolds].filter((id) => next.holds.some((hold) => hold.id === id)));
+  const { tokenHolds: _before, ...rest } = next;
+  return tokenHolds.size > 0 ? { ...rest, tokenHolds: [...tokenHolds] } : rest;
 }
+
+/** How a desktop signal was authenticated: the relay's signature, or the agent's Flex token (a CRM page inside Flex). */
+export type SignalVia = 'relay' | 'token';
 
 /**
  * How often crm-relay.js sends an event's start again while the agent stays in one of its fields

@@ -33,6 +33,11 @@ export interface PauseInterval {
 export interface Ledger {
   holds: Hold[];
   intervals: PauseInterval[];
+  /**
+   * The open desktop holds a signal from inside Flex opened (the agent's Flex token standing in for
+   * the relay's signature): only these may such a signal close (desktopEvents.ts).
+   */
+  tokenHolds?: string[];
 }
 
 export const emptyLedger = (): Ledger => ({ holds: [], intervals: [] });

@@ -7,6 +7,9 @@ import type { AutomationProblemCode } from './automation';
 import type { Hold } from './holds';
 
 /** The verbs that act on a call (`POST /recording-controls/<verb>` with its callSid or taskSid). */
+/** A Twilio call sid. */
+export const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
+
 export const CALL_VERBS = ['pause', 'resume', 'status', 'start', 'stop', 'tags', 'timeline'] as const;
 export type CallVerb = (typeof CALL_VERBS)[number];
 /** Every verb: those on a call, and the compliance report. */

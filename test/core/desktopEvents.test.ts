@@ -107,4 +107,23 @@ describe('desktop item events configuration', () => {
     expect(onlyStarts(check.config, 'pay.open')).toBe(true);
     expect(onlyStarts(check.config, 'pay.close')).toBe(false);
   });
+
+  test("a signal from inside Flex closes only the holds a signal from inside Flex opened", () => {
+    const check = checkDesktopEventsConfig({ events: [{ id: 'card', startTrigger: 'card.focus', action: 'pause', stopTrigger: 'card.blur' }] });
+    if (!check.ok) throw new Error(check.problems.join());
+    const at = new Date(0);
+    const byRelay = applyDesktopTrigger(emptyLedger(), check.config, 'card.focus', 'alice', at, 'relay');
+    // The agent's token cannot undo what the desktop relay paused.
+    expect(applyDesktopTrigger(byRelay, check.config, 'card.blur', 'alice', at, 'token').holds.map((hold) => hold.id)).toEqual(['card']);
+    expect(applyDesktopTrigger(byRelay, check.config, 'card.blur', 'alice', at, 'relay').holds).toEqual([]);
+
+    const byToken = applyDesktopTrigger(emptyLedger(), check.config, 'card.focus', 'alice', at, 'token');
+    expect(applyDesktopTrigger(byToken, check.config, 'card.blur', 'alice', at, 'token').holds).toEqual([]);
+    // Once the relay starts it too, it is the relay's.
+    const vouched = applyDesktopTrigger(byToken, check.config, 'card.focus', 'alice', at, 'relay');
+    expect(applyDesktopTrigger(vouched, check.config, 'card.blur', 'alice', at, 'token').holds.map((hold) => hold.id)).toEqual(['card']);
+    // A token's start of the relay's hold does not make it the token's.
+    const extended = applyDesktopTrigger(byRelay, check.config, 'card.focus', 'alice', at, 'token');
+    expect(applyDesktopTrigger(extended, check.config, 'card.blur', 'alice', at, 'token').holds.map((hold) => hold.id)).toEqual(['card']);
+  });
 });

@@ -14,6 +14,7 @@ import { handler as status } from '../../src/serverless/functions/recording-cont
 import { handler as sweep } from '../../src/serverless/functions/sweep';
 import { handler as taskEvent } from '../../src/serverless/functions/task-event.protected';
 import type { FunctionHandler } from '../../src/serverless/lib/functionTypes';
+import { TaskOrigins } from '../../src/serverless/lib/twilio/taskOrigins';
 import { TaskCalls } from '../../src/serverless/lib/twilio/taskCalls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
@@ -326,7 +327,8 @@ describe('TaskRouter expressions cannot be injected', () => {
 
   test('a call sid with a quote finds no task', async () => {
     standin.createLiveCall({ agent: 'alice', recording: 'call' });
-    const tasks = new TaskCalls(twilioClient(readSettings(testEnv)), WORKSPACE_SID);
+    const client = twilioClient(readSettings(testEnv));
+    const tasks = new TaskCalls(client, WORKSPACE_SID, new TaskOrigins(client, WORKSPACE_SID), async () => undefined);
     expect(await tasks.find({ callSid: 'CA" and 1 == 1 and call_sid != "x' })).toBeUndefined();
     expect(await tasks.find({ callSid: "CA' and 1 == 1 and call_sid != 'x" })).toBeUndefined();
   });

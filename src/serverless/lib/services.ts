@@ -15,6 +15,7 @@ import { LiveIndex } from './ledger/liveIndex';
 import { RepairMarks } from './ledger/repairMarks';
 import { AgentCalls } from './twilio/agentCalls';
 import { TaskCalls } from './twilio/taskCalls';
+import { TaskOrigins } from './twilio/taskOrigins';
 import { SyncServiceCheck } from './twilio/syncService';
 import { SyncReadGrants } from './twilio/syncPermissions';
 import { Env, readSettings, Settings } from './settings';
@@ -33,6 +34,8 @@ export interface Services {
   index: LiveIndex;
   answers: RecentAnswers;
   tasks: TaskCalls | undefined;
+  /** Which call each task was created for, as TaskRouter recorded it (never the task's attributes, which an agent may rewrite). */
+  origins: TaskOrigins | undefined;
   auth: Authenticator;
   /** The desktop item events: saved in Sync (for signals ≤ 5 s old, `forSignals`), else the asset. */
   configs: DesktopEventsConfigStore;
@@ -92,16 +95,20 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
   });
   const repairs = settings.workspaceSid ? new RepairMarks(client, settings.workspaceSid) : undefined;
   const recordings = twilioRecordings(client, settings.pauseBehavior);
+  const origins = settings.workspaceSid ? new TaskOrigins(client, settings.workspaceSid) : undefined;
   return {
     settings,
     client,
     recordings,
     store,
     control: new CallControl({ recordings, store, now, sleep: options.sleep, landing: options.landing, index, repairs }),
-    calls: settings.workspaceSid ? new AgentCalls(client, settings.workspaceSid, index) : undefined,
+    calls: origins && new AgentCalls(client, settings.workspaceSid as string, origins, index),
     index,
     answers: new RecentAnswers(),
-    tasks: settings.workspaceSid ? new TaskCalls(client, settings.workspaceSid) : undefined,
+    tasks:
+      origins &&
+      new TaskCalls(client, settings.workspaceSid as string, origins, async (callSid) => (store.recalled(callSid) ?? (await store.load(callSid)))?.record.call.taskSid),
+    origins,
     auth: new Authenticator(settings),
     configs,
     syncService,
@@ -112,8 +119,10 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
 
 /** What TaskRouter's events are handled with; undefined without a workspace. */
 export function taskEventDeps(services: Services, now: () => Date = () => new Date()): TaskEventDeps | undefined {
-  const { client, recordings, control, index, grants, reports, configs, settings } = services;
-  return settings.workspaceSid ? { client, recordings, control, index, grants, reports, configs, workspaceSid: settings.workspaceSid, now } : undefined;
+  const { client, recordings, control, index, grants, reports, configs, settings, origins } = services;
+  return settings.workspaceSid && origins
+    ? { client, recordings, control, index, grants, reports, configs, origins, workspaceSid: settings.workspaceSid, now }
+    : undefined;
 }
 
 export function servicesFor(env: Env): Services {

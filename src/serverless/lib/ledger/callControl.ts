@@ -172,6 +172,27 @@ export class FlaggedElsewhere extends Error {
   }
 }
 
+/**
+ * The conference as the ledger knows it, where the caller does not: its sid once found, else the
+ * name Flex gave it (the call's first task, which a transfer does not change).
+ */
+function ledgerConference(call: TwilioCall, record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'conferenceName'> {
+  const conferenceSid = call.conferenceSid ?? record.call.conferenceSid;
+  const conferenceName = record.call.conferenceName ?? call.conferenceName;
+  return { ...(conferenceSid && { conferenceSid }), ...(conferenceName && { conferenceName }) };
+}
+
+/**
+ * A pause sent before the ledger was read went by what the caller knew of the call: when the ledger
+ * knows a conference the pause did not reach (a transfer: the conference keeps the first task's
+ * name), the call is not paused yet — never answer "paused" while a recording of the call records.
+ */
+function missedByPause(call: TwilioCall, record: CallRecord, states: RecordingAtTwilio[]): boolean {
+  const { conferenceSid, conferenceName } = record.call;
+  if (conferenceSid) return conferenceSid !== call.conferenceSid && !states.some((state) => state.conferenceSid === conferenceSid);
+  return conferenceName !== undefined && conferenceName !== (call.conferenceName ?? call.taskSid);
+}
+
 /** The call a speculative pause went to is not the agent's call any more. */
 export class CallMovedError extends Error {
   constructor() {
@@ -501,7 +522,7 @@ export class CallControl {
     if (sent) {
       // A resume decided shortly before our pause may land after it: the latest is applied once it has landed.
       const resumeLands = this.resumeLandsIn(call.callSid, committed.record, sentAt);
-      if (committed.conflicts > 0 || resumeLands !== undefined || targetFor(committed.record) !== 'paused') {
+      if (committed.conflicts > 0 || resumeLands !== undefined || targetFor(committed.record) !== 'paused' || missedByPause(call, committed.record, sent.states)) {
         if (resumeLands) await this.sleep(resumeLands);
         const settled = await this.settle(call, committed);
         const recordings = settled.recordings.length ? settled.recordings : sent.states;
@@ -557,7 +578,7 @@ export class CallControl {
   ): Promise<{ states?: RecordingAtTwilio[]; landedInTime: boolean }> {
     const live: TwilioCall = {
       ...call,
-      conferenceSid: call.conferenceSid ?? committed.record.call.conferenceSid,
+      ...ledgerConference(call, committed.record),
       taskSid: call.taskSid ?? committed.record.call.taskSid,
     };
     let states: RecordingAtTwilio[];
@@ -696,7 +717,7 @@ export class CallControl {
     // The ledger may know the conference when the caller does not (found late, or by an earlier signal).
     const live: TwilioCall = {
       ...call,
-      conferenceSid: call.conferenceSid ?? stored?.record.call.conferenceSid,
+      ...(stored && ledgerConference(call, stored.record)),
       taskSid: call.taskSid ?? stored?.record.call.taskSid,
     };
     const done = async (record: CallRecord | null, copied = false) => {

@@ -8,20 +8,21 @@ import { dayOf } from '../../../core/report';
 import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
 import { type CallControl, withFirstRecordings } from './callControl';
 import type { HttpResult } from '../http';
-import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, newCallRecord } from './ledgerStore';
+import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, namesTask, newCallRecord, StoredRecord, withTask } from './ledgerStore';
 import { parseAttributes } from '../twilio/taskCalls';
 import type { LiveIndex } from './liveIndex';
 import { CallEndedError, TwilioCall } from '../twilio/recordings';
 import type { RecordingBackend } from '../recordingBackend';
-import { unlessNotFound } from '../twilio/retry';
+import { httpStatus, unlessNotFound } from '../twilio/retry';
+import type { TaskOrigins } from '../twilio/taskOrigins';
 import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
 import type { ReportStore } from '../evidence/reportStore';
 import type { DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
 import { pausePolicyOf } from '../../../core/pausePolicy';
+import { CALL_SID } from '../../../core/wire';
 
-const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
 /** A new recording joins the call's ledger and, if a hold is open, is paused at once. */
 export async function recordingStarted(control: CallControl, event: Record<string, unknown>): Promise<HttpResult> {
@@ -75,6 +76,8 @@ export interface TaskEventDeps {
   reports: ReportStore;
   /** The desktop item events configuration: which queues are under the `never` policy. */
   configs?: DesktopEventsConfigStore;
+  /** Which call each task was created for, as TaskRouter recorded it. */
+  origins: TaskOrigins;
 }
 
 /** The agent a TaskRouter event names: the worker's contact_uri without `client:`, else its name. */
@@ -84,48 +87,62 @@ function agentOf(event: Record<string, string | undefined>): string | undefined 
   return event.WorkerName || undefined;
 }
 
-/** The task already carries the record of its end (written by an earlier end event). */
-const endedRecordOf = (event: Record<string, string | undefined>): boolean =>
-  typeof (parseAttributes(event.TaskAttributes).recording_controls as { ended_at?: unknown } | undefined)?.ended_at === 'string';
+const NO_CONTENT: HttpResult = { status: 204, body: '' };
 
-/** The voice call a TaskRouter event's task is about, if any. */
-function callOfEvent(event: Record<string, string | undefined>): (TwilioCall & { taskSid: string }) | undefined {
-  const attributes = parseAttributes(event.TaskAttributes);
-  const callSid = attributes.call_sid;
-  if (!event.TaskSid || typeof callSid !== 'string' || !CALL_SID.test(callSid)) return undefined;
-  const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
-  return {
-    callSid,
-    taskSid: event.TaskSid,
-    ...(typeof conferenceSid === 'string' && { conferenceSid }),
-    ...(event.WorkerSid && { workerSid: event.WorkerSid }),
-    ...(event.TaskQueueName && { queue: event.TaskQueueName }),
-  };
+/**
+ * The call the event's task names now — only a hint: an agent may rewrite its own task's attributes.
+ * An agent may also grow them to any size; a huge one is not even read.
+ */
+function claimedCall(event: Record<string, string | undefined>): string | undefined {
+  if (!event.TaskAttributes || event.TaskAttributes.length > 64 * 1024) return undefined;
+  const callSid = parseAttributes(event.TaskAttributes).call_sid;
+  return typeof callSid === 'string' && CALL_SID.test(callSid) ? callSid : undefined;
+}
+
+/**
+ * The event's task's call and its ledger. A ledger names only tasks whose call was checked against
+ * TaskRouter's record of the task's creation (taskOrigins.ts): when the ledger of the call the task
+ * claims names the task, that is the call; otherwise TaskRouter's record says which (read alongside,
+ * so an honest task costs no round trip more).
+ */
+async function ledgerOfTask(
+  deps: TaskEventDeps,
+  taskSid: string,
+  claimed: string | undefined,
+): Promise<{ callSid: string; stored: StoredRecord | null } | undefined> {
+  const recalled = claimed ? deps.control.recalled(claimed) : undefined;
+  if (claimed && recalled && namesTask(recalled.record, taskSid)) return { callSid: claimed, stored: recalled };
+  const origin = deps.origins.of(taskSid);
+  origin.catch(() => undefined); // awaited below
+  const read = claimed ? await deps.control.load(claimed) : null;
+  if (claimed && read && namesTask(read.record, taskSid)) return { callSid: claimed, stored: read };
+  const created = await origin;
+  if (!created) return undefined;
+  return { callSid: created.callSid, stored: created.callSid === claimed ? read : await deps.control.load(created.callSid) };
 }
 
 /**
  * The workspace's Event Callback: keeps the live index from what TaskRouter reports, and when a
- * task ends writes its call's pause record into the task.
+ * task ends writes its call's pause record into the task. What it decides comes from TaskRouter's
+ * own records and the product's ledger, never from the task's attributes (docs/architecture.md,
+ * "Who can reach what").
  */
 export async function taskEvent(deps: TaskEventDeps, input: Record<string, unknown>): Promise<HttpResult> {
   const event = input as Record<string, string | undefined>;
-  const call = callOfEvent(event);
-  if (!call || !event.EventType) return { status: 204, body: '' };
+  const { EventType: type, TaskSid: taskSid } = event;
+  if (!type || !taskSid) return NO_CONTENT;
   const agent = agentOf(event);
-  if (event.EventType === 'reservation.accepted' && agent) return reservationAccepted(deps, { ...call, agent });
+  const context = { taskSid, ...(event.WorkerSid && { workerSid: event.WorkerSid }), ...(event.TaskQueueName && { queue: event.TaskQueueName }) };
+  if (type === 'reservation.accepted') return agent ? reservationAccepted(deps, { ...context, agent }) : NO_CONTENT;
   // Only an assigned task's conference matters; later updates (our own record at the end among them) cost nothing.
-  if (event.EventType === 'task.updated')
-    return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned' ? { status: 204, body: '' } : taskUpdated(deps, call);
-  if (RESERVATION_ENDS.includes(event.EventType) && agent) {
-    await deps.index.clearAgentCall(agent, call.callSid);
-    return { status: 204, body: '' };
+  if (type === 'task.updated') return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned' ? NO_CONTENT : taskUpdated(deps, taskSid, claimedCall(event));
+  if (RESERVATION_ENDS.includes(type) && agent) {
+    const found = await ledgerOfTask(deps, taskSid, claimedCall(event));
+    if (found) await deps.index.clearAgentCall(agent, found.callSid);
+    return NO_CONTENT;
   }
-  if (ENDING_EVENTS.includes(event.EventType)) {
-    // Wrap-up, then completion: the first end already wrote the record, so the second costs nothing.
-    if (endedRecordOf(event)) return { status: 204, body: '' };
-    return taskEnded(deps, call, event.TaskQueueName || UNKNOWN_QUEUE);
-  }
-  return { status: 204, body: '' };
+  if (ENDING_EVENTS.includes(type)) return taskEnded(deps, taskSid, claimedCall(event), event.TaskQueueName || UNKNOWN_QUEUE);
+  return NO_CONTENT;
 }
 
 /** A task as TaskRouter has it now: whether it is still assigned, and when it was made. */
@@ -139,19 +156,23 @@ async function taskNow(deps: TaskEventDeps, taskSid: string): Promise<{ assigned
  * and may deliver late: an old acceptance (the agent before a transfer) must not hand the call back.
  * Asked of TaskRouter only when the call's ledger names another task (a transfer, or a stale event).
  */
-async function takesOver(deps: TaskEventDeps, taskSid: string, ledgerTaskSid: string): Promise<boolean> {
-  const [incoming, holding] = await Promise.all([taskNow(deps, taskSid), taskNow(deps, ledgerTaskSid)]);
-  if (!incoming?.assigned) return false;
+async function takesOver(deps: TaskEventDeps, incoming: { createdAt: number }, ledgerTaskSid: string): Promise<boolean> {
+  const holding = await taskNow(deps, ledgerTaskSid);
   return !holding?.assigned || incoming.createdAt > holding.createdAt;
 }
 
 /**
- * An agent accepted a voice task: the call is live and theirs. When the call was another task's
- * (a transfer), the previous agent's holds close: they are no longer typing on this call. A new
- * call's ledger is made without a read first; the agent's entry, the index copy and the plugin's
- * read permission go out together once it is written.
+ * An agent accepted a voice task: the call is live and theirs. The call is the one TaskRouter
+ * recorded the task was created for, and the acceptance counts only while TaskRouter has the task
+ * assigned (a late or repeated acceptance of an ended task changes nothing). When the call was
+ * another task's (a transfer), the previous agent's holds close: they are no longer typing on this
+ * call. A new call's ledger is made without a read first; the agent's entry, the index copy and the
+ * plugin's read permission go out together once it is written.
  */
-async function reservationAccepted(deps: TaskEventDeps, call: TwilioCall & { taskSid: string; agent: string }): Promise<HttpResult> {
+async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: string; agent: string; workerSid?: string; queue?: string }): Promise<HttpResult> {
+  const [origin, task] = await Promise.all([deps.origins.of(accepted.taskSid), taskNow(deps, accepted.taskSid)]);
+  if (!origin || !task?.assigned) return NO_CONTENT;
+  const call: TwilioCall & { taskSid: string; agent: string } = { callSid: origin.callSid, ...accepted };
   let pausedBefore = false;
   let leaving: string | undefined;
   /** The task the ledger names, when TaskRouter must say whether ours is the newer. */
@@ -160,6 +181,7 @@ async function reservationAccepted(deps: TaskEventDeps, call: TwilioCall & { tas
   let overtakes: string | undefined;
   const accept = (current: CallRecord | null): CallRecord | null => {
     const record = current ?? newCallRecord(call);
+    if (record.endedTasks?.includes(call.taskSid)) return null;
     const holder = record.call.taskSid;
     otherTask = holder && holder !== call.taskSid && holder !== overtakes ? holder : undefined;
     if (otherTask) return null;
@@ -168,66 +190,73 @@ async function reservationAccepted(deps: TaskEventDeps, call: TwilioCall & { tas
     leaving = previousAgent !== call.agent ? previousAgent : undefined;
     const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
     if (current && moved === record && holder === call.taskSid && record.call.agent === call.agent) return null;
-    // A conference already found (late, by task.updated or a lookup) stays: a transfer keeps it too.
-    return { ...record, ...moved, call: { ...record.call, ...call } };
+    // The conference (found late, by its name) stays, and so does its name: a transfer keeps both.
+    return { ...record, ...moved, call: { ...record.call, ...call }, tasks: withTask(record.tasks, call.taskSid) };
   };
   // The previous agent's next signal must not reach this call any more.
   const announce = (committed: Committed | null) =>
-    otherTask
+    otherTask || !committed || committed.record.call.taskSid !== call.taskSid
       ? Promise.resolve()
       : Promise.all([
-          deps.index.setAgentCall({ ...call, conferenceSid: committed?.record.call.conferenceSid ?? call.conferenceSid }),
+          deps.index.setAgentCall({ ...call, ...conferenceOf(committed.record) }),
           leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined,
           deps.grants?.callDocument(call.callSid, call.agent).catch(() => false), // else the plugin polls until a status grants it
         ]);
   let committed = await deps.control.commit(call.callSid, accept, deps.control.recalled(call.callSid) ?? null, announce);
   if (otherTask) {
-    if (!(await takesOver(deps, call.taskSid, otherTask))) return { status: 204, body: '' };
+    if (!(await takesOver(deps, task, otherTask))) return NO_CONTENT;
     overtakes = otherTask;
     committed = await deps.control.commit(call.callSid, accept, undefined, announce);
     // Yet another task took the call while TaskRouter was asked: it is the newer one.
-    if (otherTask) return { status: 204, body: '' };
+    if (otherTask) return NO_CONTENT;
   }
   if (committed?.changed && pausedBefore !== isPaused(committed.record)) {
     await deps.control.settle(call, committed).catch(() => undefined); // flagged for the sweep on failure
   }
-  return { status: 204, body: '' };
+  return NO_CONTENT;
 }
+
+/** What the ledger knows of the call's conference: its sid once found, and the name to find it by. */
+const conferenceOf = (record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'conferenceName'> => ({
+  ...(record.call.conferenceSid && { conferenceSid: record.call.conferenceSid }),
+  ...(record.call.conferenceName && { conferenceName: record.call.conferenceName }),
+});
 
 /**
  * Flex names the call's conference in the task once the conference has started, after the
- * acceptance: the ledger and the agent's index entry learn it, and if a hold is already open the
- * conference's recording (Flex's own "Call Recording") is paused now. The recordings running then
- * are written down too, so the plugin can show the call from its document without asking `status`.
+ * acceptance. The attribute itself is the agent's to rewrite, so it is only the cue: the conference
+ * is the one Twilio finds by the name Flex gave it (the call's first task). The ledger and the agent's
+ * index entry learn it, and if a hold is already open the conference's recording (Flex's own "Call
+ * Recording") is paused now. The recordings running then are written down too, so the plugin can
+ * show the call from its document without asking `status`.
  */
-async function taskUpdated(deps: TaskEventDeps, call: TwilioCall & { taskSid: string }): Promise<HttpResult> {
-  const { conferenceSid } = call;
-  if (!conferenceSid) return { status: 204, body: '' };
-  const recalled = deps.control.recalled(call.callSid);
-  const agentEntryOf = (agent: string | undefined) => (agent ? deps.index.agentCall(agent) : Promise.resolve(null));
-  let agentEntry = recalled && agentEntryOf(recalled.record.call.agent);
-  agentEntry?.catch(() => undefined); // awaited below
-  const [base, recordings] = await Promise.all([
-    recalled ?? deps.control.load(call.callSid),
-    deps.recordings.list({ callSid: call.callSid, conferenceSid }).catch(() => []),
-    deps.index.prefetch(call.callSid), // so the index copy goes out with the ledger write
+async function taskUpdated(deps: TaskEventDeps, taskSid: string, claimed: string | undefined): Promise<HttpResult> {
+  const found = await ledgerOfTask(deps, taskSid, claimed);
+  const base = found?.stored;
+  if (!found || !base || base.record.call.taskSid !== taskSid || base.record.call.conferenceSid) return NO_CONTENT;
+  const agentEntry = base.record.call.agent ? deps.index.agentCall(base.record.call.agent) : Promise.resolve(null);
+  agentEntry.catch(() => undefined); // awaited below
+  const [recordings] = await Promise.all([
+    deps.recordings.list(base.record.call).catch(() => []),
+    deps.index.prefetch(found.callSid), // so the index copy goes out with the ledger write
   ]);
-  agentEntry ??= agentEntryOf(base?.record.call.agent);
+  const conferenceSid = recordings.find((recording) => recording.conferenceSid)?.conferenceSid;
+  if (!conferenceSid) return NO_CONTENT;
   const named = (current: CallRecord | null): CallRecord | null => {
-    if (!current || current.call.taskSid !== call.taskSid) return null;
+    if (!current || current.call.taskSid !== taskSid) return null;
     const noted = withFirstRecordings(current, recordings, { noneMeansAbsent: false });
     return current.call.conferenceSid !== conferenceSid || noted !== current ? { ...noted, call: { ...noted.call, conferenceSid } } : null;
   };
   // The ledger may have learnt it from a signal's lookup already; the agent's entry still needs it.
   const tellAgentEntry = async () => {
     const indexed = await agentEntry;
-    if (indexed?.callSid === call.callSid && indexed.conferenceSid !== conferenceSid) await deps.index.setAgentCall({ ...indexed, conferenceSid });
+    if (indexed?.callSid === found.callSid && indexed.conferenceSid !== conferenceSid) await deps.index.setAgentCall({ ...indexed, conferenceSid });
   };
   // The agent's entry is rewritten only if it still names this call: it need not wait for the ledger.
-  const [committed] = await Promise.all([deps.control.commit(call.callSid, named, base), tellAgentEntry()]);
-  if (!committed || committed.record.call.taskSid !== call.taskSid) return { status: 204, body: '' };
+  const [committed] = await Promise.all([deps.control.commit(found.callSid, named, base), tellAgentEntry()]);
+  if (!committed || committed.record.call.taskSid !== taskSid) return NO_CONTENT;
   if (committed.changed && isPaused(committed.record)) await deps.control.settle(committed.record.call, committed).catch(() => undefined); // flagged for the sweep on failure
-  return { status: 204, body: '' };
+  return NO_CONTENT;
 }
 
 /**
@@ -237,34 +266,40 @@ async function taskUpdated(deps: TaskEventDeps, call: TwilioCall & { taskSid: st
  * only the leaving agent's when the call goes on with another task (a transfer), whatever order
  * TaskRouter's events arrive in.
  */
-async function taskEnded(deps: TaskEventDeps, call: TwilioCall & { taskSid: string }, queue: string): Promise<HttpResult> {
+async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string | undefined, queue: string): Promise<HttpResult> {
   const { control, now } = deps;
   // Everything the end decides from is read at once: the ledger, the call, the agent's entry and the task.
-  const recalledAgent = control.recalled(call.callSid)?.record.call.agent;
+  const recalledAgent = claimed ? control.recalled(claimed)?.record.call.agent : undefined;
   const agentRead = recalledAgent ? deps.index.agentDocument(recalledAgent) : undefined;
-  const taskRead = readTask(deps.client, deps.workspaceSid, call.taskSid);
+  const taskRead = readTask(deps.client, deps.workspaceSid, taskSid);
   taskRead.catch(() => undefined); // awaited by the merge below, or not needed
   agentRead?.catch(() => undefined);
-  const [stored, goesOn] = await Promise.all([control.load(call.callSid), callInProgress(deps.client, call.callSid)]);
-  if (!stored) return { status: 204, body: '' };
+  const claimedInProgress = claimed ? callInProgress(deps.client, claimed) : undefined;
+  claimedInProgress?.catch(() => undefined);
+  const found = await ledgerOfTask(deps, taskSid, claimed);
+  // The ledger says whether this end was handled: the task's own attributes are the agent's to rewrite.
+  if (!found?.stored || found.stored.record.endedTasks?.includes(taskSid)) return NO_CONTENT;
+  const { callSid, stored } = found;
+  const goesOn = await (callSid === claimed && claimedInProgress ? claimedInProgress : callInProgress(deps.client, callSid));
+  const call: TwilioCall & { taskSid: string } = { callSid, taskSid };
   let record: CallRecord = stored.record;
-  const stillThisTask = record.call.taskSid === undefined || record.call.taskSid === call.taskSid;
+  const stillThisTask = record.call.taskSid === undefined || record.call.taskSid === taskSid;
   let leftIndex: Promise<void> = Promise.resolve();
   if (stillThisTask) {
     const leaving = record.call.agent;
     const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
     if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
-    const forgotten = leaving ? deps.index.clearAgentCall(leaving, call.callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
-    leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(call.callSid)]).then(() => undefined);
+    const forgotten = leaving ? deps.index.clearAgentCall(leaving, callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
+    leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(callSid)]).then(() => undefined);
   }
   // The figures first: a failure here leaves the task without its end record, so TaskRouter's
   // redelivery tries both again (the report counts a task once).
-  const evidence = evidenceFor(record.evidence, call.taskSid);
-  const agent = evidence.agent ?? (record.call.taskSid === call.taskSid ? record.call.agent : undefined) ?? UNKNOWN_AGENT;
+  const evidence = evidenceFor(record.evidence, taskSid);
+  const agent = evidence.agent ?? (record.call.taskSid === taskSid ? record.call.agent : undefined) ?? UNKNOWN_AGENT;
   const endedAt = now();
   const rules = await deps.configs?.forSignals();
   const neverPause = rules?.ok === true && pausePolicyOf(rules.config, queue) === 'never';
-  await deps.reports.record({ taskSid: call.taskSid, agent, queue, day: dayOf(endedAt) }, taskFigures(evidence, neverPause));
+  await deps.reports.record({ taskSid: taskSid, agent, queue, day: dayOf(endedAt) }, taskFigures(evidence, neverPause));
   const intervals = await control.allIntervals(record);
   const timeline = redactionTimeline(
     record.recordings.filter((recording): recording is KnownRecording & { startedAt: string } => typeof recording.startedAt === 'string'),
@@ -273,12 +308,12 @@ async function taskEnded(deps: TaskEventDeps, call: TwilioCall & { taskSid: stri
   const recorded = mergeTaskAttributes(
     deps.client,
     deps.workspaceSid,
-    call.taskSid,
+    taskSid,
     (attributes) => ({
       ...attributes,
       recording_controls: {
         ...((attributes.recording_controls as Record<string, unknown> | undefined) ?? {}),
-        call_sid: call.callSid,
+        call_sid: callSid,
         ended_at: endedAt.toISOString(),
         holds: record.holds,
         exposure: {
@@ -287,14 +322,28 @@ async function taskEnded(deps: TaskEventDeps, call: TwilioCall & { taskSid: stri
           max_ms: evidence.exposure.count ? evidence.exposure.maxMs : null,
         },
         failed_pauses: evidence.failedPauses,
-        ...fittedIntervals(call.callSid, intervals, timeline),
+        ...fittedIntervals(callSid, intervals, timeline),
       },
     }),
     taskRead,
   );
-  await Promise.all([recorded, leftIndex]);
-  return { status: 204, body: '' };
+  await Promise.all([recorded.catch(unlessTooLarge), leftIndex]);
+  // Last: a failure before this leaves the end to TaskRouter's redelivery, which tries it all again.
+  await control.commit(callSid, (current) =>
+    current && !current.endedTasks?.includes(taskSid) ? { ...current, endedTasks: withTask(current.endedTasks, taskSid) } : null,
+  );
+  return NO_CONTENT;
 }
+
+/**
+ * An agent may have grown its task's attributes past what TaskRouter takes: the record then stays in
+ * the call's ledger and the report (which counted it already), and the end still counts.
+ */
+function unlessTooLarge(error: unknown): void {
+  const status = httpStatus(error);
+  if (status !== 400 && status !== 413) throw error;
+}
+
 
 async function callInProgress(client: TwilioClient, callSid: string): Promise<boolean> {
   const fetched = await unlessNotFound(() => client.calls(callSid).fetch(), null);

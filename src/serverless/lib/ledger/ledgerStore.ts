@@ -51,6 +51,13 @@ export interface CallRecord extends Ledger {
    * (for supervisors); it speaks for the call only while that agent holds it.
    */
   automationOff?: { agent: string; problems: AutomationProblemCode[]; since: string };
+  /**
+   * The tasks that held the call, oldest first (the newest few): each one's call was checked against
+   * TaskRouter's record of the task's creation, so an event about one of them needs no such check again.
+   */
+  tasks?: string[];
+  /** The tasks whose end was handled: a late or repeated event of an ended task changes nothing. */
+  endedTasks?: string[];
   updatedAt: string;
 }
 
@@ -76,10 +83,25 @@ const MAX_ATTEMPTS = 12;
  */
 export const KEPT_INTERVALS = 20;
 
+/** How many of a call's tasks its ledger names (a call transferred more often keeps its newest). */
+const KEPT_TASKS = 8;
+
+/** The task joins (or stays in) the list of the call's tasks, newest last. */
+export const withTask = (tasks: string[] | undefined, taskSid: string): string[] =>
+  tasks?.includes(taskSid) ? tasks : [...(tasks ?? []), taskSid].slice(-KEPT_TASKS);
+
+/** The ledger names the task as one of the call's (checked when it was written down). */
+export const namesTask = (record: CallRecord, taskSid: string): boolean => record.call.taskSid === taskSid || record.tasks?.includes(taskSid) === true;
+
+/**
+ * A call's first ledger. Flex names the conference after the call's first task, and a transfer does
+ * not rename it: the ledger keeps that name for finding the conference later.
+ */
 export const newCallRecord = (call: TwilioCall): CallRecord => ({
   v: 2,
   seq: 0,
-  call,
+  call: call.taskSid && !call.conferenceName ? { ...call, conferenceName: call.taskSid } : call,
+  ...(call.taskSid && { tasks: [call.taskSid] }),
   holds: [],
   intervals: [],
   recording: 'unknown',

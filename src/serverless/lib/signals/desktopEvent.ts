@@ -3,7 +3,7 @@
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
 import { DesktopEventBody, MAX_BODY_BYTES, parseDesktopEventBody } from '../../../core/desktopEventRequest';
-import { applyDesktopTrigger, ConfigCheck, DesktopEventsConfig, holdsOfTrigger, isKnownTrigger, onlyStarts } from '../../../core/desktopEvents';
+import { applyDesktopTrigger, ConfigCheck, DesktopEventsConfig, holdsOfTrigger, isKnownTrigger, onlyStarts, type SignalVia } from '../../../core/desktopEvents';
 import { hasPausePolicies, pausePolicyOf } from '../../../core/pausePolicy';
 import { outcomeOf } from '../../../core/holds';
 import { overLimit } from '../../../core/jsonLimits';
@@ -55,7 +55,7 @@ export class RecentAnswers {
   }
 }
 
-type Admitted = { ok: true; event: DesktopEventBody } | { ok: false; result: HttpResult };
+type Admitted = { ok: true; event: DesktopEventBody; via: SignalVia } | { ok: false; result: HttpResult };
 
 /** Transport, authentication and body: everything checked before the signal's call is looked for. */
 async function admitSignal(deps: DesktopEventDeps, { headers, body }: DesktopEventRequest): Promise<Admitted> {
@@ -85,7 +85,7 @@ async function admitSignal(deps: DesktopEventDeps, { headers, body }: DesktopEve
   const checked = parseDesktopEventBody(admitted ? admitted.body : body);
   if (!checked.ok) return refuse(400, 'invalid_event', checked.problems.join('; '));
   if (admitted && checked.body.agent !== admitted.identity) return { ok: false, result: notTheTokensAgent() };
-  return { ok: true, event: checked.body };
+  return { ok: true, event: checked.body, via: admitted ? 'token' : 'relay' };
 }
 
 const eventIdConflict = (): HttpResult =>
@@ -107,7 +107,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
 
   const admitted = await admitSignal(deps, request);
   if (!admitted.ok) return admitted.result;
-  const { event } = admitted;
+  const { event, via } = admitted;
   // Ids are the agent's own; the body's digest tells a repeat from a reuse of the id.
   const signal: SignalIdentity = { agent: event.agent, eventId: event.eventId, body: bodyDigest(event) };
   // A repeat this container answered is answered again at no cost.
@@ -123,7 +123,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (!config.ok) return config.result;
 
   try {
-    const applied = await applyToLiveCall(calls, event, await found, signalChange(deps, calls, event, config.config, signal, receivedAtMs));
+    const applied = await applyToLiveCall(calls, event, await found, signalChange(deps, calls, event, via, config.config, signal, receivedAtMs));
     return applied ? answerTo(deps, calls, event, signal, applied) : noActiveCall(event.callSid);
   } catch (error) {
     return failureOf(deps, event, error);
@@ -164,6 +164,7 @@ function signalChange(
   deps: DesktopEventDeps,
   calls: AgentCalls,
   event: DesktopEventBody,
+  via: SignalVia,
   eventsConfig: DesktopEventsConfig,
   signal: SignalIdentity,
   receivedAtMs: number,
@@ -180,7 +181,7 @@ function signalChange(
       {
         pauseFirst: onlyStarts(eventsConfig, event.trigger),
         tally,
-        change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at) }),
+        change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at, via) }),
         signal: { identity: signal, answer: decided },
         heldBy,
       },
@@ -271,8 +272,9 @@ async function applyToLiveCall(
   }
   return undefined;
 }
-const pick = ({ conferenceSid, taskSid, queue }: TwilioCall): Partial<TwilioCall> => ({
+const pick = ({ conferenceSid, conferenceName, taskSid, queue }: TwilioCall): Partial<TwilioCall> => ({
   ...(conferenceSid && { conferenceSid }),
+  ...(conferenceName && { conferenceName }),
   ...(taskSid && { taskSid }),
   ...(queue && { queue }),
 });

@@ -9,7 +9,8 @@ import { taskRouterString } from '../../../core/taskRouterExpression';
 import type { LiveIndex } from '../ledger/liveIndex';
 import type { TwilioCall } from './recordings';
 import { unlessNotFound, withRetries } from './retry';
-import { callOfTask, parseAttributes } from './taskCalls';
+import { parseAttributes } from './taskCalls';
+import type { TaskOrigins } from './taskOrigins';
 import type { TwilioClient } from './twilioClient';
 
 /** How long a remembered call is tried first (its ledger confirms it every time). */
@@ -27,6 +28,7 @@ export class AgentCalls {
   constructor(
     private readonly client: TwilioClient,
     private readonly workspaceSid: string,
+    private readonly origins: TaskOrigins,
     private readonly index?: LiveIndex,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -95,13 +97,19 @@ export class AgentCalls {
       if (!workerSid) return undefined;
       reservations = (await acceptedOf(workerSid)) ?? [];
     }
-    const tasks = await Promise.all(reservations.map((reservation) => withRetries(() => workspace.tasks(reservation.taskSid).fetch())));
+    // The call each task was created for, as TaskRouter recorded it: never what its attributes say now.
+    const tasks = await Promise.all(
+      reservations.map(async (reservation) => {
+        const [task, origin] = await Promise.all([withRetries(() => workspace.tasks(reservation.taskSid).fetch()), this.origins.of(reservation.taskSid)]);
+        return { task, origin };
+      }),
+    );
     const chosen = tasks
-      .filter((task) => task.taskChannelUniqueName === 'voice' && task.assignmentStatus === 'assigned')
-      .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())
-      .map((task) => callOfTask(task, callSid))
-      .find((found) => found !== undefined);
-    return chosen && { ...chosen.call, workerSid };
+      .filter(({ task, origin }) => task.taskChannelUniqueName === 'voice' && task.assignmentStatus === 'assigned' && origin && (!callSid || origin.callSid === callSid))
+      .sort((a, b) => b.task.dateCreated.getTime() - a.task.dateCreated.getTime())[0];
+    if (!chosen?.origin) return undefined;
+    const queue = chosen.task.taskQueueFriendlyName || undefined;
+    return { callSid: chosen.origin.callSid, taskSid: chosen.task.sid, ...(queue && { queue }), workerSid };
   }
 
   private async workerSid(agent: string): Promise<string | undefined> {

@@ -17,6 +17,11 @@ export interface TwilioCall {
   callSid: string;
   conferenceSid?: string;
   taskSid?: string;
+  /**
+   * The task the call's conference is named after: Flex names it after the call's first task, and a
+   * transfer (a new task on the same call) does not rename it. The current task's when not given.
+   */
+  conferenceName?: string;
   workerSid?: string;
   /** The agent on the call, when known (desktop signals name it). */
   agent?: string;
@@ -121,18 +126,19 @@ type ConferencesOfTasks = Map<string, string>;
 
 /**
  * The call's conference. Flex names it in the task's attributes only once it has started — after
- * the agent accepted — so a call's record may not know it yet; Flex gives the conference the task
- * sid as its friendly name, and Twilio finds it by that.
+ * the agent accepted — and an agent may rewrite those attributes, so the product never takes it from
+ * there: Flex gives the conference the call's first task sid as its friendly name, and Twilio finds it by that.
  */
 async function conferenceOf(client: TwilioClient, call: TwilioCall, conferencesOfTasks: ConferencesOfTasks): Promise<string | undefined> {
   if (call.conferenceSid) return call.conferenceSid;
-  if (!call.taskSid) return undefined;
-  const known = conferencesOfTasks.get(call.taskSid);
+  const name = call.conferenceName ?? call.taskSid;
+  if (!name) return undefined;
+  const known = conferencesOfTasks.get(name);
   if (known) return known;
-  const found = await withRetries(() => client.conferences.list({ friendlyName: call.taskSid, status: 'in-progress', limit: 1 }));
+  const found = await withRetries(() => client.conferences.list({ friendlyName: name, status: 'in-progress', limit: 1 }));
   const sid = found[0]?.sid;
   if (sid) {
-    conferencesOfTasks.set(call.taskSid, sid);
+    conferencesOfTasks.set(name, sid);
     if (conferencesOfTasks.size > 5000) conferencesOfTasks.delete(conferencesOfTasks.keys().next().value as string);
   }
   return sid;

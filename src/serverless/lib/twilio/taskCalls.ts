@@ -1,11 +1,11 @@
 /**
- * The calls of TaskRouter's voice tasks: a Flex task's call (its `call_sid` and conference), and
- * naming a call for the Recording Controls API by its task or call sid, with whether a worker holds
+ * Naming a call for the Recording Controls API by its task or call sid, with whether a worker holds
  * the task.
  */
 import { taskRouterString } from '../../../core/taskRouterExpression';
 import type { TwilioCall } from './recordings';
 import { unlessNotFound, withRetries } from './retry';
+import type { TaskOrigins } from './taskOrigins';
 import type { TwilioClient } from './twilioClient';
 
 export function parseAttributes(text: string | undefined | null): Record<string, unknown> {
@@ -17,43 +17,20 @@ export function parseAttributes(text: string | undefined | null): Record<string,
   }
 }
 
-function participantCalls(attributes: Record<string, unknown>): string[] {
-  const participants = (attributes.conference as { participants?: Record<string, unknown> } | undefined)?.participants;
-  return participants ? Object.values(participants).filter((value): value is string => typeof value === 'string') : [];
-}
-
-/**
- * The call a Flex voice task is about: its `call_sid` and `conference.sid` attributes. When a
- * call sid is named, the task must be that call's (the customer's or a participant's leg).
- */
-export function callOfTask(
-  task: { sid: string; attributes: string; taskQueueFriendlyName?: string },
-  callSid?: string,
-): { call: TwilioCall & { taskSid: string }; attributes: Record<string, unknown> } | undefined {
-  const attributes = parseAttributes(task.attributes);
-  if (typeof attributes.call_sid !== 'string') return undefined;
-  if (callSid && attributes.call_sid !== callSid && !participantCalls(attributes).includes(callSid)) return undefined;
-  const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
-  const queue = task.taskQueueFriendlyName || undefined;
-  return {
-    call: { callSid: attributes.call_sid, ...(typeof conferenceSid === 'string' && { conferenceSid }), taskSid: task.sid, ...(queue && { queue }) },
-    attributes,
-  };
-}
-
 export interface TaskCall {
   call: TwilioCall & { taskSid: string };
   /** The task is still assigned: the call is live. */
   live: boolean;
-  attributes: Record<string, unknown>;
 }
 
 const CONTROL_CACHE_TTL_MS = 60 * 1000;
 
 /**
  * Names a call for the Recording Controls API: by its task or by its call sid, and whether a
- * worker holds that task. Answers are remembered briefly so a warm manual pause sends only the
- * pause.
+ * worker holds that task. A task's call is the one TaskRouter recorded it was created for
+ * (taskOrigins.ts), and a call's task the one its ledger names now — never a task's attributes,
+ * which the agent holding it may rewrite. Answers are remembered briefly so a warm manual pause
+ * sends only the pause.
  */
 export class TaskCalls {
   private readonly byTask = new Map<string, { found: TaskCall; at: number }>();
@@ -63,6 +40,9 @@ export class TaskCalls {
   constructor(
     private readonly client: TwilioClient,
     private readonly workspaceSid: string,
+    private readonly origins: TaskOrigins,
+    /** The task holding the call now, as the call's ledger names it (the product's own state). */
+    private readonly taskOfCall: (callSid: string) => Promise<string | undefined>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -71,24 +51,37 @@ export class TaskCalls {
   }
 
   async find(name: { taskSid?: string; callSid?: string }): Promise<TaskCall | undefined> {
-    const taskSid = name.taskSid ?? (name.callSid ? this.byCall.get(name.callSid) : undefined);
-    const cached = taskSid ? this.byTask.get(taskSid) : undefined;
+    const remembered = name.taskSid ?? (name.callSid ? this.byCall.get(name.callSid) : undefined);
+    const cached = remembered ? this.byTask.get(remembered) : undefined;
     if (cached && this.clock() - cached.at < CONTROL_CACHE_TTL_MS && (!name.callSid || cached.found.call.callSid === name.callSid)) {
       return cached.found;
     }
-    const quotedCallSid = name.callSid === undefined ? undefined : taskRouterString(name.callSid);
-    if (!taskSid && !quotedCallSid) return undefined;
-    const task = taskSid
-      ? await unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined)
-      : (await withRetries(() => this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quotedCallSid}`, limit: 5 }))).sort(
-          (a, b) => b.dateCreated.getTime() - a.dateCreated.getTime(),
-        )[0];
-    const ofTask = task && callOfTask(task, name.callSid);
-    if (!task || !ofTask) return undefined;
-    const found: TaskCall = { ...ofTask, live: task.assignmentStatus === 'assigned' };
+    const taskSid = name.taskSid ?? (name.callSid ? await this.taskOf(name.callSid) : undefined);
+    if (!taskSid) return undefined;
+    const [task, origin] = await Promise.all([unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined), this.origins.of(taskSid)]);
+    if (!task || !origin || (name.callSid && origin.callSid !== name.callSid)) return undefined;
+    const queue = task.taskQueueFriendlyName || undefined;
+    const found: TaskCall = { call: { callSid: origin.callSid, taskSid: task.sid, ...(queue && { queue }) }, live: task.assignmentStatus === 'assigned' };
     this.byTask.set(task.sid, { found, at: this.clock() });
     this.byCall.set(found.call.callSid, task.sid);
     return found;
+  }
+
+  /**
+   * The call's task: the one its ledger names; for a call the functions never saw accepted, the
+   * newest task TaskRouter's record says was created for it (the tasks whose attributes name it are
+   * only candidates).
+   */
+  private async taskOf(callSid: string): Promise<string | undefined> {
+    const held = await this.taskOfCall(callSid);
+    if (held) return held;
+    const quoted = taskRouterString(callSid);
+    if (!quoted) return undefined;
+    const candidates = await withRetries(() => this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quoted}`, limit: 5 }));
+    const checked = await Promise.all(candidates.map(async (task) => ((await this.origins.isOf(task.sid, callSid)) ? task : undefined)));
+    return checked
+      .filter((task) => task !== undefined)
+      .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0]?.sid;
   }
 
   /** Whether the worker has (or had, in wrap-up) a reservation for the task. */
