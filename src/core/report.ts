@@ -83,10 +83,31 @@ export const isFinishedDay = (day: string, now: Date): boolean => startOfDay(day
  * before `to`. Figures are kept per day, so a range is answered for whole days.
  */
 export function daysOf(from: Date, to: Date): string[] {
+  // A range is checked first (reportRangeProblem); listing millions of days would stall the container.
+  if (dayCountOf(from, to) > MAX_REPORT_DAYS) throw new RangeError(`a report covers ${MAX_REPORT_DAYS} days at most`);
   const days: string[] = [];
   const last = startOfDay(dayOf(new Date(to.getTime() - 1)));
   for (let day = startOfDay(dayOf(from)); day <= last; day += 86_400_000) days.push(dayOf(new Date(day)));
   return days;
+}
+
+/** How many UTC days a range touches, as `daysOf` lists them, counted without listing them (0 for an empty range). */
+export function dayCountOf(from: Date, to: Date): number {
+  if (from.getTime() >= to.getTime()) return 0;
+  return (startOfDay(dayOf(new Date(to.getTime() - 1))) - startOfDay(dayOf(from))) / 86_400_000 + 1;
+}
+
+/**
+ * What is wrong with a report's range, if anything: `to` not after `from`, or more than
+ * MAX_REPORT_DAYS days touched. Constant time whatever the range (0001 to 9999 included), so it is
+ * asked before anything else is done for the report.
+ */
+export function reportRangeProblem(from: Date, to: Date): string | undefined {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 'from and to: must be RFC 3339 times';
+  if (from.getTime() >= to.getTime()) return 'to: must be after from';
+  const days = dayCountOf(from, to);
+  if (days > MAX_REPORT_DAYS) return `the range touches ${days} UTC days: ask for ${MAX_REPORT_DAYS} at most`;
+  return undefined;
 }
 
 /** The figures of a day, over all its queues. */

@@ -11,7 +11,19 @@ import {
   tallyFailedPause,
 } from '../../src/core/evidence';
 import { closeHolds, emptyLedger, openHold } from '../../src/core/holds';
-import { AgentDay, buildReport, daysOf, foldQueues, isFinishedDay, OTHER_QUEUES, reportCsv, summarizeDay } from '../../src/core/report';
+import {
+  AgentDay,
+  buildReport,
+  dayCountOf,
+  daysOf,
+  foldQueues,
+  isFinishedDay,
+  MAX_REPORT_DAYS,
+  OTHER_QUEUES,
+  reportCsv,
+  reportRangeProblem,
+  summarizeDay,
+} from '../../src/core/report';
 import { parse } from 'csv-parse/sync';
 
 /** A small seeded generator (mulberry32), so the samples are the same on every run. */
@@ -92,6 +104,18 @@ test('a task’s holds are tallied by who opened them, how they closed, and fail
 test('a range is answered for every UTC day it touches, at most as the caller asked', () => {
   expect(daysOf(new Date('2026-12-01T10:00:00Z'), new Date('2026-12-03T00:00:00Z'))).toEqual(['2026-12-01', '2026-12-02']);
   expect(daysOf(new Date('2026-12-01T23:00:00+02:00'), new Date('2026-12-01T23:30:00+02:00'))).toEqual(['2026-12-01']);
+});
+
+test("a range's days are counted without listing them, so any range is checked at once", () => {
+  const range = (from: string, to: string) => [new Date(from), new Date(to)] as const;
+  for (const [from, to] of [range('2026-12-01T10:00:00Z', '2026-12-03T00:00:00Z'), range('2026-12-31T23:00:00-05:00', '2027-01-31T00:00:00Z')])
+    expect(dayCountOf(from, to)).toBe(daysOf(from, to).length);
+  const [from, to] = range('0001-01-01T00:00:00Z', '9999-12-31T00:00:00Z');
+  expect(dayCountOf(from, to)).toBe(3_652_058);
+  expect(reportRangeProblem(from, to)).toBe(`the range touches 3652058 UTC days: ask for ${MAX_REPORT_DAYS} at most`);
+  expect(reportRangeProblem(to, from)).toBe('to: must be after from');
+  expect(() => daysOf(from, to)).toThrow(RangeError);
+  expect(reportRangeProblem(...range('2026-12-01T00:00:00Z', '2027-01-01T00:00:00Z'))).toBeUndefined();
 });
 
 test('the CSV quotes what needs quoting and never hands a spreadsheet a formula', () => {
