@@ -3,7 +3,8 @@
  * product's Sync service (ACLs on), for the user's identity — the worker's `contact_uri` without
  * `client:`, as the functions write it in `hold.by`. With it the browser reads only what the
  * functions granted that identity (syncPermissions.ts): the documents of the calls it may see and,
- * for supervisors and admins, the live-calls map. It can write nothing.
+ * for supervisors and admins, the live-calls map — taken back when a token's roles no longer say
+ * supervisor or admin. It can write nothing.
  *
  * The Flex token comes as for every endpoint: `Token` in the body or a `Token` header, never the
  * URL. An API key has no identity, so it gets no Sync token.
@@ -66,6 +67,15 @@ export async function handleSyncToken(deps: SyncTokenDeps, request: FunctionRequ
     } catch (error) {
       // The token still follows call documents; the supervisor view lists the calls of the Flex store meanwhile.
       (deps.log ?? console.error)(`sync-token: the live-calls map could not be granted (${twilioCode(error) ?? 'no answer'})`);
+    }
+  } else {
+    // A supervisor or admin made an agent keeps no read of every live call: what was granted is taken
+    // back (one read, of the mark, for an identity that never had it).
+    try {
+      await deps.grants.revokeLiveCalls(caller.identity);
+    } catch (error) {
+      // Refusing the token would not help: permissions are the identity's, whatever token reads. The next request tries again.
+      (deps.log ?? console.error)(`sync-token: the live-calls map's read could not be taken back (${twilioCode(error) ?? 'no answer'})`);
     }
   }
   return {

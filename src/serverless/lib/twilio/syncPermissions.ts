@@ -4,11 +4,15 @@
  * the calls the user may see, and the live-calls index (every shard) for supervisors and admins. Never Write:
  * every change goes through the functions.
  *
- * Each grant is made once per object and identity per container.
+ * A call document's grant is made once per document and identity per container. The live-calls
+ * shards' grants are taken back when the identity is no longer a supervisor or an admin (a
+ * supervisor made an agent): the first shard's permission is the mark that an identity may hold
+ * any — granted before the others and removed after them — so one read of it tells an agent's
+ * token request that there is nothing to take back.
  */
 import { callDocumentName } from '../../../core/syncNames';
 import { liveCallsShardNames } from '../ledger/liveIndex';
-import { httpStatus, withRetries } from './retry';
+import { httpStatus, unlessNotFound, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 const READ_ONLY = { read: true, write: false, manage: false };
@@ -35,18 +39,60 @@ export class SyncReadGrants {
     return this.once(`d:${name}:${identity}`, () => this.service.documents(name).documentPermissions(identity).update(READ_ONLY));
   }
 
-  /** The identity may read every shard of the live-calls index (each made empty if no ledger write made it yet). */
+  /**
+   * The identity may read every shard of the live-calls index (each made empty if no ledger write
+   * made it yet). One read when it already may and this container granted every shard; the mark
+   * first, then the others, when it may not.
+   */
   async liveCalls(identity: string): Promise<void> {
-    await Promise.all(liveCallsShardNames().map((name) => this.liveCallsShard(name, identity)));
+    const [mark, ...others] = liveCallsShardNames();
+    if (await this.marked(identity)) {
+      if (others.every((name) => this.granted.has(shardKey(name, identity)))) return;
+      this.remember(shardKey(mark, identity));
+    } else {
+      // Taken back elsewhere since this container granted them: what it remembers is stale.
+      this.forgetShards(identity);
+      await this.liveCallsShard(mark, identity);
+    }
+    await Promise.all(others.map((name) => this.liveCallsShard(name, identity)));
+  }
+
+  /**
+   * Takes back the identity's read permission on every shard of the live-calls index, if it has
+   * any: one read (of the mark) when it has none, which is every agent's case. Returns whether any
+   * was taken back.
+   */
+  async revokeLiveCalls(identity: string): Promise<boolean> {
+    if (!(await this.marked(identity))) {
+      this.forgetShards(identity);
+      return false;
+    }
+    const [mark, ...others] = liveCallsShardNames();
+    const remove = (name: string) => unlessNotFound(() => this.service.syncMaps(name).syncMapPermissions(identity).remove(), false);
+    this.forgetShards(identity);
+    await Promise.all(others.map(remove));
+    await remove(mark);
+    return true;
+  }
+
+  /** Whether the identity holds the mark: the first shard's read permission. */
+  private async marked(identity: string): Promise<boolean> {
+    const [mark] = liveCallsShardNames();
+    const permission = await unlessNotFound(() => this.service.syncMaps(mark).syncMapPermissions(identity).fetch(), undefined);
+    return permission?.read === true;
+  }
+
+  private forgetShards(identity: string): void {
+    for (const name of liveCallsShardNames()) this.granted.delete(shardKey(name, identity));
   }
 
   private async liveCallsShard(name: string, identity: string): Promise<void> {
     const grant = () => this.service.syncMaps(name).syncMapPermissions(identity).update(READ_ONLY);
-    if (await this.once(`m:${name}:${identity}`, grant)) return;
+    if (await this.once(shardKey(name, identity), grant)) return;
     await withRetries(() => this.service.syncMaps.create({ uniqueName: name })).catch((error: unknown) => {
       if (httpStatus(error) !== 409) throw error; // made meanwhile by a ledger write
     });
-    await this.once(`m:${name}:${identity}`, grant);
+    await this.once(shardKey(name, identity), grant);
   }
 
   private async once(key: string, grant: () => Promise<unknown>): Promise<boolean> {
@@ -57,8 +103,14 @@ export class SyncReadGrants {
       if (httpStatus(error) === 404) return false;
       throw error;
     }
-    this.granted.add(key);
-    if (this.granted.size > REMEMBERED) this.granted.delete(this.granted.values().next().value as string);
+    this.remember(key);
     return true;
   }
+
+  private remember(key: string): void {
+    this.granted.add(key);
+    if (this.granted.size > REMEMBERED) this.granted.delete(this.granted.values().next().value as string);
+  }
 }
+
+const shardKey = (name: string, identity: string) => `m:${name}:${identity}`;
