@@ -17,9 +17,15 @@
  *   POST /api/compliance/calls  ended calls for the Compliance tab: paused by a field, a failed pause paused on a retry, a manual pause
  * and the CRM page shown in Flex, wired through crm-relay.js: GET /crm, opened on the other origin
  * (http://localhost:<port> when the page is http://127.0.0.1:<port>).
+ *
+ * Every request must name the demo itself in `Host` (127.0.0.1:<port> or localhost:<port>, or the
+ * host it listens on): a web page whose name was pointed at 127.0.0.1 (DNS rebinding) is same-origin
+ * with itself, not with the demo, and would otherwise read the admin's and supervisor's Flex tokens,
+ * the agent's, and make calls and signals. Others get 403 forbidden_host.
  */
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEMO_SUPERVISOR, DemoUser, seedCrmFields } from './admin';
 import { ComplianceCalls } from './complianceCalls';
 import { SupervisorCalls } from './supervisorCalls';
@@ -152,7 +158,19 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
     response.end(built[kind]);
   }
 
+  /** The names the demo answers to, on the port it listens on. */
+  const ownHosts = (): Set<string> => {
+    const { port } = server.address() as AddressInfo;
+    const names = ['127.0.0.1', 'localhost'];
+    // Listening on one address of its own (not every address), the demo also answers to it.
+    if (!['0.0.0.0', '::', ''].includes(options.host)) names.push(options.host.includes(':') ? `[${options.host}]` : options.host);
+    return new Set(names.map((name) => `${name}:${port}`));
+  };
+
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!ownHosts().has((request.headers.host ?? '').toLowerCase())) {
+      throw new HttpError(403, 'forbidden_host', 'the demo answers only requests to 127.0.0.1:<port> or localhost:<port>');
+    }
     const path = new URL(request.url ?? '/', 'http://demo').pathname;
     const route = `${request.method} ${path}`;
     switch (route) {
