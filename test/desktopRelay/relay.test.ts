@@ -3,7 +3,8 @@
  * line send signals the real functions accept (and pause the call at the stand-in); a signal without
  * a clear answer goes again with the same event id, within its budget, and a refusal does not; a PC
  * clock 400 s off is corrected from the answers' Date header; web pages and other hosts are refused;
- * the secret appears nowhere it writes. The real functions are the run's shared local stack
+ * a body too large or too slow is answered at once without being read further, and the endpoint goes
+ * on answering; the secret appears nowhere it writes. The real functions are the run's shared local stack
  * (test/support/sharedStack.ts).
  */
 import { execFile } from 'node:child_process';
