@@ -14,11 +14,11 @@ import {
   type RecordingMode,
   type WorkerInput,
 } from './scenarios';
-import { StandinInputError, StandinNotFoundError, TwilioApiError } from './primitives';
+import { StandinForbiddenError, StandinInputError, StandinNotFoundError, StandinUnauthenticatedError, TwilioApiError } from './primitives';
 import type { Standin } from './types';
 import { isObject } from '../core/isObject';
 
-export { StandinInputError, StandinNotFoundError } from './primitives';
+export { StandinForbiddenError, StandinInputError, StandinNotFoundError, StandinUnauthenticatedError } from './primitives';
 
 export const CONTROL_PREFIX = '/__standin/';
 
@@ -208,7 +208,7 @@ export async function handleControl(standin: Standin, request: Request, pathname
     const pushed = syncPushRoute(standin, request, route);
     if (pushed) return pushed;
 
-    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end|transfer|recordings))?$/.exec(route) ?? [];
+    const [, resource, sid, action] = /^\w+ \/(live-calls|recordings|tasks)\/([^/]+)(?:\/(end|transfer|recordings|attributes))?$/.exec(route) ?? [];
     const id = sid === undefined ? undefined : decodeURIComponent(sid);
     if (request.method === 'POST' && resource === 'live-calls' && action === 'end' && id) {
       standin.endCall(id);
@@ -228,6 +228,14 @@ export async function handleControl(standin: Standin, request: Request, pathname
       const recording = standin.recording(id);
       return recording ? json(200, recording) : error(404, 'not_found', `No recording ${id}`);
     }
+    // Flex's task.setAttributes() with the worker's token: answered once task.updated was delivered.
+    if (request.method === 'POST' && resource === 'tasks' && action === 'attributes' && id) {
+      const body = await readJson(request);
+      if (!isObject(body)) throw new StandinInputError('Body must be a JSON object {token, attributes}');
+      const written = standin.setTaskAttributes(id, body.token, body.attributes);
+      await standin.callbacksDelivered();
+      return json(200, written);
+    }
     if (request.method === 'GET' && resource === 'tasks' && !action && id) {
       const task = standin.task(id);
       return task ? json(200, task) : error(404, 'not_found', `No task ${id}`);
@@ -236,6 +244,8 @@ export async function handleControl(standin: Standin, request: Request, pathname
   } catch (caught) {
     if (caught instanceof StandinInputError || caught instanceof URIError) return error(400, 'invalid_request', caught.message);
     if (caught instanceof StandinNotFoundError) return error(404, 'not_found', caught.message);
+    if (caught instanceof StandinUnauthenticatedError) return error(401, 'unauthenticated', caught.message);
+    if (caught instanceof StandinForbiddenError) return error(403, 'forbidden', caught.message);
     throw caught;
   }
 }

@@ -22,6 +22,7 @@ const WORKFLOW_NAME = 'Assign to Anyone';
 const ACTIVITY_NAME = 'Available';
 
 const DESCRIPTIONS: Record<TaskRouterEvent['eventType'], string> = {
+  'task.created': 'Task created',
   'task.updated': 'Task updated',
   'task.wrapup': 'Task wrapping up',
   'task.completed': 'Task completed',
@@ -143,10 +144,10 @@ export class EventCallbackSender {
     private readonly randomness: Randomness = cryptoRandomness,
   ) {}
 
-  /** Delivers an event that happened `at`. */
-  send(params: Record<string, string>, at: Date): void {
+  /** Delivers an event that happened `at`, listed as `sid` (a new one if not given). */
+  send(params: Record<string, string>, at: Date, sid: string = newSid('EV', this.randomness)): void {
     const event: SentEvent = {
-      report: { sid: newSid('EV', this.randomness), eventType: params.EventType, taskSid: params.TaskSid, at: at.toISOString(), status: 0 },
+      report: { sid, eventType: params.EventType, taskSid: params.TaskSid, at: at.toISOString(), status: 0 },
       params,
       delivered: false,
     };

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { type EventDestination, postTo, type SentEvent, twilioSignature } from './eventCallback';
 import { cryptoRandomness, newSid, TwilioApiError, type Randomness } from './primitives';
-import { iso8601, pageV1 } from './representations';
+import { iso8601, pageV1, snakeCase } from './representations';
 import type { TwilioModel } from './model';
 import { type Route, created, ok, path } from './routing';
 
@@ -104,7 +104,7 @@ export class EventStreamsStore {
 }
 
 /** `TaskAssignmentStatus` → `task_assignment_status`; TaskRouter's `EventType` is `eventtype`. */
-const payloadName = (param: string): string => (param === 'EventType' ? 'eventtype' : param.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase());
+const payloadName = (param: string): string => (param === 'EventType' ? 'eventtype' : snakeCase(param));
 
 /** An event's callback parameters as the CloudEvent Event Streams delivers. */
 export function cloudEvent(event: SentEvent, workspaceSid: string): Record<string, unknown> {

@@ -28,6 +28,8 @@
  *   taskrouter.task.fetch   GET  Workspaces/{WS}/Tasks/{WT}
  *   taskrouter.task.update  POST Workspaces/{WS}/Tasks/{WT}
  *   taskrouter.task.list    GET  Workspaces/{WS}/Tasks
+ *   taskrouter.event.list   GET  Workspaces/{WS}/Events (TaskRouter's event log: TaskSid, EventType, Minutes… filters)
+ *   taskrouter.event.fetch  GET  Workspaces/{WS}/Events/{EV}
  *   token.validate          POST /v1/Accounts/{AC}/Tokens/validate (the Flex token check)
  */
 function syncOperations<T extends string>(resource: T) {
@@ -63,6 +65,8 @@ export const FAULT_OPERATIONS = [
   'taskrouter.task.fetch',
   'taskrouter.task.update',
   'taskrouter.task.list',
+  'taskrouter.event.list',
+  'taskrouter.event.fetch',
   'token.validate',
   'key.create',
   'events.sink.create',

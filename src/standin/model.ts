@@ -9,6 +9,7 @@
 import { cryptoRandomness, newSid, TwilioApiError, type Randomness } from './primitives';
 import { SyncStore } from './sync';
 import { EventStreamsStore } from './eventStreams';
+import { eventCallbackParams } from './eventCallback';
 import type { ApiKey } from './syncAccess';
 
 export { TwilioApiError, newSid, parseIfMatch } from './primitives';
@@ -25,6 +26,10 @@ export type Role = 'agent' | 'supervisor' | 'admin';
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled'];
 export const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
 const FLEX_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+/** TaskRouter keeps its Events 30 days. */
+export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** The reservation statuses in which a worker holds its task (Flex lets it write the task's attributes). */
+const HOLDING: readonly ReservationStatus[] = ['pending', 'accepted', 'wrapping'];
 
 export interface Call {
   sid: string;
@@ -119,13 +124,36 @@ export interface FlexToken {
  * task; reservation events the task, the reservation and its worker.
  */
 export type TaskRouterEvent =
-  | { eventType: 'task.updated' | 'task.wrapup' | 'task.completed' | 'task.canceled'; task: Task }
+  | { eventType: 'task.created' | 'task.updated' | 'task.wrapup' | 'task.completed' | 'task.canceled'; task: Task }
   | {
       eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled';
       task: Task;
       reservation: Reservation;
       worker: Worker;
     };
+
+/** Who made an event happen: TaskRouter itself (the workspace), or a worker writing through its token. */
+export interface EventActor {
+  type: 'workspace' | 'worker';
+  sid: string;
+}
+
+/**
+ * An event as TaskRouter logged it (the Events resource) and as its Event Callback and Event
+ * Streams sinks are told it: what it said at that moment (`params`, the callback's parameters,
+ * attributes included), never changed afterwards.
+ */
+export interface LoggedTaskRouterEvent {
+  /** `EV` + 32 hex: the Event resource's sid. */
+  sid: string;
+  eventType: TaskRouterEvent['eventType'];
+  at: Date;
+  resourceType: 'task' | 'reservation';
+  resourceSid: string;
+  taskSid: string;
+  params: Readonly<Record<string, string>>;
+  actor: EventActor;
+}
 
 /** Whose recordings a Calls/{CA}/Recordings or Conferences/{CF}/Recordings path talks about. */
 export type RecordingOwner = { kind: 'call'; callSid: string } | { kind: 'conference'; conferenceSid: string };
@@ -162,8 +190,14 @@ export class TwilioModel {
   readonly eventStreams: EventStreamsStore;
   /** API keys made through the REST API (`api:core:keys:create`), beside those the stand-in was started with. */
   apiKeys: ApiKey[] = [];
-  /** Told what TaskRouter's event callback is told: reservations accepted, wrapping up, completed or canceled; tasks updated (Flex naming the conference), wrapping up, completed or canceled. */
-  onTaskRouterEvent?: (event: TaskRouterEvent) => void;
+  /** TaskRouter's event log (the Events resource), oldest first; events older than 30 days are dropped. */
+  events: LoggedTaskRouterEvent[] = [];
+  /**
+   * Told each event as it is logged, to go where TaskRouter sends it (the Event Callback URL, Event
+   * Streams sinks): tasks created, updated (Flex naming the conference, a worker's attribute write),
+   * wrapping up, completed or canceled; reservations accepted, wrapping up, completed or canceled.
+   */
+  onTaskRouterEvent?: (event: LoggedTaskRouterEvent) => void;
   /**
    * Asked when the REST API hangs up a call: the scenario the call belongs to (scenarios.ts) ends
    * it whole — both legs, the conference, its recordings, the task — and answers true.
@@ -202,6 +236,7 @@ export class TwilioModel {
     this.eventStreams.reset();
     this.apiKeys = [];
     this.tokens.clear();
+    this.events = [];
     this.recordingCounter = 0;
     this.conferenceCounter = 0;
   }
@@ -436,7 +471,7 @@ export class TwilioModel {
     const event = ({ wrapping: 'task.wrapup', completed: 'task.completed', canceled: 'task.canceled' } as const)[
       task.assignmentStatus as 'wrapping' | 'completed' | 'canceled'
     ];
-    if (event) this.onTaskRouterEvent?.({ eventType: event, task });
+    if (event) this.emit({ eventType: event, task });
   }
 
   /** A reservation follows its task into wrap-up and completion, so it is no longer "accepted". */
@@ -463,7 +498,59 @@ export class TwilioModel {
   tellReservation(eventType: 'reservation.accepted' | 'reservation.wrapup' | 'reservation.completed' | 'reservation.canceled', reservation: Reservation): void {
     const task = this.tasks.get(reservation.taskSid);
     const worker = this.workers.get(reservation.workerSid);
-    if (task && worker) this.onTaskRouterEvent?.({ eventType, task, reservation, worker });
+    if (task && worker) this.emit({ eventType, task, reservation, worker });
+  }
+
+  /**
+   * TaskRouter logs the event as things are now (the task's attributes of this moment stay in the
+   * log whatever is written later) and sends it on (onTaskRouterEvent).
+   */
+  emit(event: TaskRouterEvent, actor: EventActor = { type: 'workspace', sid: this.workspaceSid }): LoggedTaskRouterEvent {
+    const at = this.now();
+    const logged: LoggedTaskRouterEvent = {
+      sid: this.newSid('EV'),
+      eventType: event.eventType,
+      at,
+      ...('reservation' in event
+        ? { resourceType: 'reservation' as const, resourceSid: event.reservation.sid }
+        : { resourceType: 'task' as const, resourceSid: event.task.sid }),
+      taskSid: event.task.sid,
+      params: Object.freeze(eventCallbackParams(this, event, at)),
+      actor,
+    };
+    this.events.push(logged);
+    this.dropOldEvents();
+    this.onTaskRouterEvent?.(logged);
+    return logged;
+  }
+
+  /** The events TaskRouter still keeps (30 days), oldest first. */
+  loggedEvents(): LoggedTaskRouterEvent[] {
+    this.dropOldEvents();
+    return this.events;
+  }
+
+  private dropOldEvents(): void {
+    const oldest = this.now().getTime() - EVENT_RETENTION_MS;
+    const kept = this.events.findIndex((event) => event.at.getTime() >= oldest);
+    if (kept !== 0) this.events.splice(0, kept < 0 ? this.events.length : kept);
+  }
+
+  /** Whether the worker holds the task: a reservation of it that is pending, accepted or wrapping up. */
+  holdsTask(workerSid: string, taskSid: string): boolean {
+    return [...this.reservations.values()].some(
+      (reservation) => reservation.workerSid === workerSid && reservation.taskSid === taskSid && HOLDING.includes(reservation.status),
+    );
+  }
+
+  /**
+   * What Flex's `task.setAttributes()` does with the worker's TaskRouter token: the attributes
+   * replaced as a task update replaces them (revision and date updated move on), then `task.updated`,
+   * the worker its actor. Whether the worker may is the caller's to check (holdsTask).
+   */
+  writeAttributesAsWorker(task: Task, attributes: Record<string, unknown>, workerSid: string): void {
+    this.changeTask(task, { attributes: JSON.stringify(attributes) });
+    this.emit({ eventType: 'task.updated', task }, { type: 'worker', sid: workerSid });
   }
 }
 

@@ -60,3 +60,19 @@ export class StandinNotFoundError extends Error {
     this.name = 'StandinNotFoundError';
   }
 }
+
+/** A control request carrying a Flex token the stand-in did not issue, or one that has expired (answered 401). */
+export class StandinUnauthenticatedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StandinUnauthenticatedError';
+  }
+}
+
+/** A control request whose token's worker may not do what it asks (answered 403). */
+export class StandinForbiddenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StandinForbiddenError';
+  }
+}

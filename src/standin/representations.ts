@@ -2,7 +2,7 @@
  * How the stand-in's resources look on the wire: snake_case JSON in the shapes real Twilio
  * answers (and the `twilio` SDK parses), plus the two list envelopes (2010-04-01 and v1).
  */
-import type { Call, Conference, Recording, Reservation, Task, TwilioModel, Worker } from './model';
+import type { Call, Conference, LoggedTaskRouterEvent, Recording, Reservation, Task, TwilioModel, Worker } from './model';
 import type { SyncDocument, SyncList, SyncListItem, SyncMap, SyncMapItem, SyncObject, SyncObjectKind, SyncPermission, SyncServiceInfo } from './sync';
 
 export const TASKROUTER_BASE = 'https://taskrouter.twilio.com/v1';
@@ -199,6 +199,42 @@ export function taskJson(model: TwilioModel, task: Task, now: Date) {
       workflow: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Workflows/${model.workflowSid}`,
       workspace: `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}`,
     },
+  };
+}
+
+/** A callback parameter's name in snake_case, as Event Streams and the Events resource name it: `TaskAssignmentStatus` → `task_assignment_status`. */
+export function snakeCase(param: string): string {
+  return param.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase();
+}
+
+/** The callback parameters that are the Event resource's own fields rather than its `event_data`. */
+const EVENT_OWN_PARAMS = new Set(['EventType', 'EventDescription', 'ResourceType', 'ResourceSid', 'AccountSid', 'Timestamp']);
+
+/**
+ * A TaskRouter Event resource (`/v1/Workspaces/{WS}/Events/{EV}`): `event_data` holds what the
+ * event said when it happened (the task's attributes of that moment among it), in snake_case.
+ */
+export function eventJson(model: TwilioModel, event: LoggedTaskRouterEvent) {
+  const workspaceUrl = `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}`;
+  const taskUrl = `${workspaceUrl}/Tasks/${event.taskSid}`;
+  return {
+    account_sid: model.accountSid,
+    actor_sid: event.actor.sid,
+    actor_type: event.actor.type,
+    actor_url: event.actor.type === 'worker' ? `${workspaceUrl}/Workers/${event.actor.sid}` : workspaceUrl,
+    description: event.params.EventDescription,
+    event_data: Object.fromEntries(Object.entries(event.params).flatMap(([name, value]) => (EVENT_OWN_PARAMS.has(name) ? [] : [[snakeCase(name), value]]))),
+    event_date: iso8601(event.at),
+    event_date_ms: event.at.getTime(),
+    event_type: event.eventType,
+    resource_sid: event.resourceSid,
+    resource_type: event.resourceType,
+    resource_url: event.resourceType === 'task' ? taskUrl : `${taskUrl}/Reservations/${event.resourceSid}`,
+    sid: event.sid,
+    source: 'twilio',
+    source_ip_address: null,
+    url: `${workspaceUrl}/Events/${event.sid}`,
+    workspace_sid: model.workspaceSid,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type AssignmentStatus,
   type Conference,
   type ConferenceStatus,
+  type LoggedTaskRouterEvent,
   type PauseBehavior,
   type RecordingOwner,
   type RecordingUpdateStatus,
@@ -24,6 +25,7 @@ import {
   TASKROUTER_BASE,
   callJson,
   conferenceJson,
+  eventJson,
   iso8601,
   page2010,
   rfc2822,
@@ -86,6 +88,55 @@ function listParam(query: URLSearchParams, name: string): string[] {
     .flatMap((value) => value.split(','))
     .map((value) => value.trim())
     .filter(Boolean);
+}
+
+/** An ISO 8601 date-time (a day alone is no date-time), as the Events resource's StartDate and EndDate take it. */
+function dateTimeParam(value: string | null, name: string): number | undefined {
+  if (value === null) return undefined;
+  const at = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(at))
+    throw new TwilioApiError(400, 20001, `Invalid ${name}: ${value}`);
+  return at;
+}
+
+const DEFAULT_EVENT_MINUTES = 15;
+
+/**
+ * The Events list's filters. Minutes (default 15) keeps the events of the last N minutes;
+ * StartDate and EndDate (on or after, on or before) bound them too. Our reading, where Twilio is
+ * silent: the 15-minute default applies only when none of Minutes, StartDate and EndDate is given.
+ */
+function eventFilters(query: URLSearchParams, now: Date): (event: LoggedTaskRouterEvent) => boolean {
+  const start = dateTimeParam(query.get('StartDate'), 'StartDate');
+  const end = dateTimeParam(query.get('EndDate'), 'EndDate');
+  const minutes = integerParam(query.get('Minutes'), 'Minutes') ?? (start === undefined && end === undefined ? DEFAULT_EVENT_MINUTES : undefined);
+  const since = minutes === undefined ? undefined : now.getTime() - minutes * 60_000;
+  const equal = (param: string, field: string) => {
+    const wanted = query.get(param);
+    return (event: LoggedTaskRouterEvent) => wanted === null || event.params[field] === wanted;
+  };
+  const checks = [
+    equal('EventType', 'EventType'),
+    equal('TaskSid', 'TaskSid'),
+    equal('ReservationSid', 'ReservationSid'),
+    equal('WorkerSid', 'WorkerSid'),
+    equal('TaskQueueSid', 'TaskQueueSid'),
+    equal('WorkflowSid', 'WorkflowSid'),
+    (event: LoggedTaskRouterEvent) => {
+      const channel = query.get('TaskChannel');
+      return channel === null || channel === event.params.TaskChannelUniqueName || channel === event.params.TaskChannelSid;
+    },
+    (event: LoggedTaskRouterEvent) => {
+      const sid = query.get('Sid');
+      return sid === null || sid === event.sid;
+    },
+    (event: LoggedTaskRouterEvent) => {
+      // StartDate and EndDate compare to the second, as `event_date` reads: an event's own date finds it.
+      const second = Math.floor(event.at.getTime() / 1000) * 1000;
+      return (since === undefined || event.at.getTime() >= since) && (start === undefined || second >= start) && (end === undefined || second <= end);
+    },
+  ];
+  return (event) => checks.every((check) => check(event));
 }
 
 export const ROUTES: Route[] = [
@@ -296,6 +347,35 @@ export const ROUTES: Route[] = [
         priority: integerParam(request.form.get('Priority'), 'Priority'),
       });
       return ok(taskJson(model, task, request.now), etag(task.revision));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: path(`${WORKSPACE}/Events`),
+    operation: 'taskrouter.event.list',
+    answer: (model, request) => {
+      const matches = eventFilters(request.query, request.now);
+      // Newest first, one page: Twilio supports no paging of this resource (`Page` is not read).
+      const events = model
+        .loggedEvents()
+        .filter(matches)
+        .reverse()
+        .map((event) => eventJson(model, event));
+      const query = new URLSearchParams(request.query);
+      query.delete('Page');
+      query.delete('PageToken');
+      const page = pageV1(events, 'events', `${TASKROUTER_BASE}/Workspaces/${model.workspaceSid}/Events`, query);
+      return ok({ ...page, meta: { ...page.meta, next_page_url: null } });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: path(`${WORKSPACE}/Events/(?<event>[^/]+)`),
+    operation: 'taskrouter.event.fetch',
+    answer: (model, request) => {
+      const event = model.loggedEvents().find((candidate) => candidate.sid === request.params.event);
+      if (!event) throw new TwilioApiError(404, 20404, `The requested resource /Events/${request.params.event} was not found`);
+      return ok(eventJson(model, event));
     },
   },
   ...SYNC_ROUTES,

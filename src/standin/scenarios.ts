@@ -255,7 +255,7 @@ export class Scenarios {
       conference: conferenceAttribute(live.conferenceSid, live.customerCallSid, live.agentCallSid),
     };
     this.model.changeTask(task, { attributes: JSON.stringify(attributes) });
-    this.model.onTaskRouterEvent?.({ eventType: 'task.updated', task });
+    this.model.emit({ eventType: 'task.updated', task });
   }
 
   /** Stops a pending naming of the conference; true if one was pending. */
@@ -266,13 +266,17 @@ export class Scenarios {
     return true;
   }
 
-  /** A voice task assigned to the worker through an accepted reservation. */
+  /**
+   * A voice task assigned to the worker through an accepted reservation. TaskRouter logs (and sends
+   * to whoever subscribed) `task.created` with the attributes it was made with, while still
+   * `pending`; the acceptance (told by the caller) makes it `assigned`.
+   */
   private acceptedVoiceTask(worker: Worker, attributes: Record<string, unknown>): { task: Task; reservation: Reservation } {
     const now = this.now();
     const task: Task = {
       sid: this.model.newSid('WT'),
       attributes: JSON.stringify(attributes),
-      assignmentStatus: 'assigned',
+      assignmentStatus: 'pending',
       taskChannelUniqueName: 'voice',
       priority: 0,
       reason: null,
@@ -281,6 +285,9 @@ export class Scenarios {
       dateUpdated: now,
     };
     this.model.tasks.set(task.sid, task);
+    this.model.emit({ eventType: 'task.created', task });
+    // Reserved and accepted at once (the reservation's steps are not modelled): its revision stays 0.
+    task.assignmentStatus = 'assigned';
     const reservation: Reservation = {
       sid: this.model.newSid('WR'),
       taskSid: task.sid,

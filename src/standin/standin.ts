@@ -9,7 +9,10 @@
  */
 import {
   CONTROL_PREFIX,
+  StandinForbiddenError,
+  StandinInputError,
   StandinNotFoundError,
+  StandinUnauthenticatedError,
   handleControl,
   parseAgent,
   parseFault,
@@ -19,7 +22,7 @@ import {
   parseSyncLimits,
   parseWorkerInput,
 } from './control';
-import { EventCallbackSender, eventCallbackParams, eventCallbackUrl } from './eventCallback';
+import { EventCallbackSender, eventCallbackUrl } from './eventCallback';
 import { sinkDestination } from './eventStreams';
 import { FaultQueue } from './faults';
 import { type StreamAudience, SyncPushChannel } from './push';
@@ -31,9 +34,10 @@ import { cryptoRandomness, seededRandomness } from './primitives';
 import type { Answer } from './routing';
 import { type Principal, assertAllowed, assertServiceReachable, mayRead, principalOf, tokenPrincipal } from './syncAccess';
 import type { RequestRecord, Standin, StandinOptions, SyncPushAccess } from './types';
+import { isObject } from '../core/isObject';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
-export { StandinInputError, StandinNotFoundError } from './control';
+export { StandinForbiddenError, StandinInputError, StandinNotFoundError, StandinUnauthenticatedError } from './control';
 export type { Role } from './model';
 export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, TransferResult, WorkerInput, WorkerResult } from './scenarios';
 
@@ -48,6 +52,7 @@ export type {
   StandinOptions,
   SyncPushAccess,
   SyncServiceInput,
+  TaskAttributesResult,
   TaskReport,
 } from './types';
 export type { ApiKey } from './syncAccess';
@@ -80,11 +85,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
   const callbacks = options.eventCallbackUrl ? new EventCallbackSender(eventCallbackUrl(options.eventCallbackUrl, authToken), randomness) : undefined;
   const sinkSenders = new Map<string, EventCallbackSender>();
   const senders = () => [...(callbacks ? [callbacks] : []), ...sinkSenders.values()];
-  model.onTaskRouterEvent = (event) => {
-    const at = now();
-    const params = eventCallbackParams(model, event, at);
-    callbacks?.send(params, at);
-    for (const sink of model.eventStreams.sinksFor(event.eventType)) {
+  // The workspace's EventsFilter: the Event Callback URL is told only these (every event without one, as TaskRouter does).
+  const eventsFilter = options.eventsFilter ? new Set(options.eventsFilter) : undefined;
+  model.onTaskRouterEvent = ({ sid, eventType, params, at }) => {
+    // The Event Callback lists the event under its Event resource sid; each sink under its own.
+    if (!eventsFilter || eventsFilter.has(eventType)) callbacks?.send(params, at, sid);
+    for (const sink of model.eventStreams.sinksFor(eventType)) {
       let sender = sinkSenders.get(sink.sid);
       if (!sender) sinkSenders.set(sink.sid, (sender = new EventCallbackSender(sinkDestination(sink, model.workspaceSid, authToken), randomness)));
       sender.send(params, at);
@@ -179,6 +185,18 @@ export function createStandin(options: StandinOptions = {}): Standin {
     createWorker(input) {
       const { agent, role } = parseWorkerInput(input);
       return scenarios.createWorker(agent, role);
+    },
+
+    setTaskAttributes(taskSid, token, attributes) {
+      const grant = model.validateToken(token);
+      if (!grant) throw new StandinUnauthenticatedError('token is no Flex token this stand-in issued, or it has expired');
+      if (!isObject(attributes)) throw new StandinInputError('attributes must be a JSON object');
+      const task = model.tasks.get(taskSid);
+      if (!task) throw new StandinNotFoundError(`No task ${taskSid}`);
+      if (!model.holdsTask(grant.workerSid, taskSid))
+        throw new StandinForbiddenError(`The worker ${grant.identity} (${grant.workerSid}) holds no reservation of the task ${taskSid}`);
+      model.writeAttributesAsWorker(task, attributes, grant.workerSid);
+      return { sid: task.sid, attributes: JSON.parse(task.attributes) as Record<string, unknown> };
     },
 
     endCall(callSid) {

@@ -31,6 +31,11 @@ export interface StandinOptions {
    * as TaskRouter does (form-encoded, signed with `authToken` in X-Twilio-Signature).
    */
   eventCallbackUrl?: string;
+  /**
+   * The workspace's EventsFilter: the event types the Event Callback URL is told (as
+   * `workspaces:update --events-filter` sets it). Default: every event, as TaskRouter without one.
+   */
+  eventsFilter?: string[];
   /** Also the auth token REST requests must carry with the account sid (401 20003 otherwise); any is accepted without it. */
   authToken?: string;
   /** How often the push channel sends its keep-alive comment. Default 15 s. */
@@ -97,6 +102,12 @@ export interface EventCallbackReport {
   status: number;
 }
 
+/** What `POST /__standin/tasks/<taskSid>/attributes` answers: the task's attributes now, parsed. */
+export interface TaskAttributesResult {
+  sid: string;
+  attributes: Record<string, unknown>;
+}
+
 export interface TaskReport {
   sid: string;
   assignmentStatus: AssignmentStatus;
@@ -127,6 +138,15 @@ export interface Standin {
   handle(request: Request): Promise<Response>;
   /** As `POST /__standin/live-calls`; throws StandinInputError on bad input. */
   createLiveCall(input: LiveCallInput): LiveCallResult;
+  /**
+   * As `POST /__standin/tasks/<taskSid>/attributes {token, attributes}`: what Flex's
+   * `task.setAttributes()` does with the token's worker's TaskRouter token — the attributes replaced,
+   * `task.updated` sent (await callbacksDelivered() for its delivery). Throws
+   * StandinUnauthenticatedError for a token the stand-in did not issue or that has expired,
+   * StandinInputError for attributes that are no JSON object, StandinNotFoundError for an unknown
+   * task, StandinForbiddenError when the worker holds no pending, accepted or wrapping reservation of it.
+   */
+  setTaskAttributes(taskSid: string, token: unknown, attributes: unknown): TaskAttributesResult;
   /** As `POST /__standin/live-calls/<callSid>/end`; throws StandinNotFoundError for an unknown call. */
   endCall(callSid: string): void;
   /**

@@ -14,12 +14,18 @@ describe('the event callbacks delivered', () => {
   it('lists every event delivered, in order, with its own sid, the task, when it happened and what the receiver answered', async () => {
     const before = Date.now();
     const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'both', conferenceDelayMs: 50 });
-    await waitFor(() => received.length === 2);
+    await waitFor(() => received.length === 3);
     await control('POST', `/live-calls/${live.callSid}/end`);
 
     const { status, body } = await control('GET', '/event-callbacks');
     expect(status).toBe(200);
-    expect(body.map((event: { eventType: string }) => event.eventType)).toEqual(['reservation.accepted', 'task.updated', 'reservation.wrapup', 'task.wrapup']);
+    expect(body.map((event: { eventType: string }) => event.eventType)).toEqual([
+      'task.created',
+      'reservation.accepted',
+      'task.updated',
+      'reservation.wrapup',
+      'task.wrapup',
+    ]);
     for (const event of body) {
       expect(event).toEqual({
         sid: expect.stringMatching(EVENT_SID),
@@ -30,8 +36,8 @@ describe('the event callbacks delivered', () => {
       });
       expect(Date.parse(event.at)).toBeGreaterThanOrEqual(before - 1);
     }
-    expect(new Set(body.map((event: { sid: string }) => event.sid)).size).toBe(4);
-    expect(Date.parse(body[1].at) - Date.parse(body[0].at)).toBeGreaterThanOrEqual(45);
+    expect(new Set(body.map((event: { sid: string }) => event.sid)).size).toBe(5);
+    expect(Date.parse(body[2].at) - Date.parse(body[1].at)).toBeGreaterThanOrEqual(45);
     expect(body.map((event: { eventType: string }) => event.eventType)).toEqual(received.map((event) => event.params.EventType));
   });
 
@@ -42,6 +48,7 @@ describe('the event callbacks delivered', () => {
     await control('POST', `/live-calls/${first.callSid}/end`);
     const { body } = await control('GET', '/event-callbacks');
     expect(body.map((event: { eventType: string; status: number }) => [event.eventType, event.status])).toEqual([
+      ['task.created', 500],
       ['reservation.accepted', 500],
       ['reservation.wrapup', 0],
       ['task.wrapup', 0],
@@ -50,7 +57,7 @@ describe('the event callbacks delivered', () => {
 
   it('forgets them on reset', async () => {
     await control('POST', '/live-calls', { agent: 'alice', recording: 'none', conferenceDelayMs: 0 });
-    expect((await control('GET', '/event-callbacks')).body).toHaveLength(1);
+    expect((await control('GET', '/event-callbacks')).body).toHaveLength(2);
     await control('POST', '/reset');
     expect((await control('GET', '/event-callbacks')).body).toEqual([]);
   });
@@ -61,16 +68,16 @@ describe('redelivering an event', () => {
     answerWith(503);
     const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'conference', conferenceDelayMs: 50 });
     answerWith(204);
-    await waitFor(() => received.length === 2);
-    const [accepted] = (await control('GET', '/event-callbacks')).body;
+    await waitFor(() => received.length === 3);
+    const [created, accepted] = (await control('GET', '/event-callbacks')).body;
     expect(accepted).toMatchObject({ eventType: 'reservation.accepted', status: 503 });
 
     const { status, body } = await control('POST', `/event-callbacks/${accepted.sid}/redeliver`);
     expect(status).toBe(200);
     expect(body).toEqual({ sid: accepted.sid, status: 204 });
     // Delivered before the control surface answered.
-    expect(received).toHaveLength(3);
-    const [first, update, again] = received;
+    expect(received).toHaveLength(4);
+    const [, first, update, again] = received;
     expect(update.params.EventType).toBe('task.updated');
     expect(again.params).toEqual(first.params);
     expect(again.signatureValid).toBe(true);
@@ -83,18 +90,19 @@ describe('redelivering an event', () => {
     // Still one entry per event, with the latest delivery's status.
     const { body: listed } = await control('GET', '/event-callbacks');
     expect(listed.map((event: { sid: string; status: number }) => [event.sid, event.status])).toEqual([
+      [created.sid, 503],
       [accepted.sid, 204],
-      [listed[1].sid, 204],
+      [listed[2].sid, 204],
     ]);
   });
 
   it('after the events that are already waiting, in order', async () => {
     const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'none', conferenceDelayMs: 0 });
-    const [accepted] = (await control('GET', '/event-callbacks')).body;
+    const [, accepted] = (await control('GET', '/event-callbacks')).body;
     harness.standin.endCall(live.callSid); // its two events are queued before the redelivery is asked for
     const redelivery = await control('POST', `/event-callbacks/${accepted.sid}/redeliver`);
     expect(redelivery.body).toEqual({ sid: accepted.sid, status: 204 });
-    expect(received.map((event) => event.params.EventType)).toEqual(['reservation.accepted', 'reservation.wrapup', 'task.wrapup', 'reservation.accepted']);
+    expect(received.map((event) => event.params.EventType)).toEqual(['task.created', 'reservation.accepted', 'reservation.wrapup', 'task.wrapup', 'reservation.accepted']);
   });
 
   it('answers 404 for an event it did not deliver, and redelivers nothing', async () => {
@@ -102,7 +110,7 @@ describe('redelivering an event', () => {
     const refused = await control('POST', `/event-callbacks/EV${'0'.repeat(32)}/redeliver`);
     expect(refused.status).toBe(404);
     expect(refused.body.error.code).toBe('not_found');
-    expect(received).toHaveLength(1);
+    expect(received).toHaveLength(2);
   });
 });
 

@@ -20,10 +20,10 @@ describe('the conference named late, as Flex does', () => {
     const { status, body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'both' });
     expect(status).toBe(200);
     expect(live.conferenceSid).toMatch(/^CF[0-9a-f]{32}$/);
-    // Answered once the acceptance was delivered, without waiting for the conference.
-    expect(events()).toEqual([`reservation.accepted ${live.taskSid}`]);
-    expect(attributesOf(0)).toMatchObject({ call_sid: live.callSid });
-    expect(attributesOf(0)).not.toHaveProperty('conference');
+    // Answered once the task's creation and its acceptance were delivered, without waiting for the conference.
+    expect(events()).toEqual([`task.created ${live.taskSid}`, `reservation.accepted ${live.taskSid}`]);
+    expect(attributesOf(1)).toMatchObject({ call_sid: live.callSid });
+    expect(attributesOf(1)).not.toHaveProperty('conference');
     const accepted = await workspace().tasks(live.taskSid).fetchWithHttpInfo();
     expect(JSON.parse(accepted.body.attributes)).not.toHaveProperty('conference');
 
@@ -37,8 +37,8 @@ describe('the conference named late, as Flex does', () => {
     expect((await harness.client.calls(live.callSid).recordings.list()).map((recording) => recording.status)).toEqual(['in-progress']);
 
     await waitFor(() => updates().length === 1);
-    expect(received[1].at - started).toBeGreaterThanOrEqual(950);
     const [update] = updates();
+    expect(update.at - started).toBeGreaterThanOrEqual(950);
     expect(update.signatureValid).toBe(true);
     expect(update.params).toMatchObject({
       EventType: 'task.updated',
@@ -60,8 +60,9 @@ describe('the conference named late, as Flex does', () => {
 
   it('with conferenceDelayMs 0 the accepted task names its conference already, and no task.updated follows', async () => {
     const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'conference', conferenceDelayMs: 0 });
-    expect(events()).toEqual([`reservation.accepted ${live.taskSid}`]);
+    expect(events()).toEqual([`task.created ${live.taskSid}`, `reservation.accepted ${live.taskSid}`]);
     expect(attributesOf(0)).toMatchObject({ conference: { sid: live.conferenceSid, participants: { customer: live.callSid } } });
+    expect(attributesOf(1)).toEqual(attributesOf(0));
     await pause(150);
     expect(updates()).toEqual([]);
   });
@@ -82,7 +83,12 @@ describe('the conference named late, as Flex does', () => {
     const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'conference', conferenceDelayMs: 100 });
     await control('POST', `/live-calls/${live.callSid}/end`);
     await pause(250);
-    expect(events()).toEqual([`reservation.accepted ${live.taskSid}`, `reservation.wrapup ${live.taskSid}`, `task.wrapup ${live.taskSid}`]);
+    expect(events()).toEqual([
+      `task.created ${live.taskSid}`,
+      `reservation.accepted ${live.taskSid}`,
+      `reservation.wrapup ${live.taskSid}`,
+      `task.wrapup ${live.taskSid}`,
+    ]);
     expect(JSON.parse((await workspace().tasks(live.taskSid).fetch()).attributes)).not.toHaveProperty('conference');
     expect(await harness.client.conferences.list({ friendlyName: live.taskSid, status: 'in-progress' })).toEqual([]);
   });
@@ -100,13 +106,15 @@ describe('the conference named late, as Flex does', () => {
     expect(transfer.status).toBe(200);
     const newTaskSid = transfer.body.taskSid;
     expect(events()).toEqual([
+      `task.created ${live.taskSid}`,
       `reservation.accepted ${live.taskSid}`,
       `reservation.completed ${live.taskSid}`,
       `task.wrapup ${live.taskSid}`,
+      `task.created ${newTaskSid}`,
       `reservation.accepted ${newTaskSid}`,
     ]);
-    expect(attributesOf(3)).toMatchObject({ call_sid: live.callSid, transferTargetType: 'worker' });
-    expect(attributesOf(3)).not.toHaveProperty('conference');
+    expect(attributesOf(5)).toMatchObject({ call_sid: live.callSid, transferTargetType: 'worker' });
+    expect(attributesOf(5)).not.toHaveProperty('conference');
 
     await waitFor(() => updates().length === 1);
     await pause(250);

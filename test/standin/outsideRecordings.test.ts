@@ -28,7 +28,7 @@ describe('a recording started by someone else', () => {
     });
 
     await harness.standin.callbacksDelivered();
-    expect(eventTypes()).toEqual(['reservation.accepted']);
+    expect(eventTypes()).toEqual(['task.created', 'reservation.accepted']);
   });
 
   it("on the conference: found there, and through the agent's leg too", async () => {
@@ -49,7 +49,7 @@ describe('a recording started by someone else', () => {
       'paused',
       'completed',
     ]);
-    expect(eventTypes()).toEqual(['reservation.accepted', 'reservation.wrapup', 'task.wrapup']);
+    expect(eventTypes()).toEqual(['task.created', 'reservation.accepted', 'reservation.wrapup', 'task.wrapup']);
   });
 
   it('works before the task names its conference', async () => {

@@ -182,6 +182,14 @@ async function remainingRoutesRun(): Promise<void> {
   await client.conferences(live.conferenceSid).recordings.list({ limit: 20 });
   await workspace.workers(live.workerSid).fetch();
   await workspace.tasks.list({ assignmentStatus: ['assigned', 'wrapping'], limit: 20 });
+  // TaskRouter's event log: a task's creation as it was, and one event by its sid.
+  const [created] = await workspace.events.list({ taskSid: live.taskSid, eventType: 'task.created', minutes: 43_200, limit: 5 });
+  await workspace.events(created.sid).fetch();
+  await workspace.events.list({ startDate: new Date(Date.now() - 3_600_000), endDate: new Date(Date.now() + 60_000), workerSid: live.workerSid });
+  await workspace
+    .events(`EV${'e'.repeat(32)}`)
+    .fetch()
+    .catch(() => undefined); // 404
   await client.calls(live.callSid).update({ status: 'completed' });
 
   const service = client.sync.v1.services('default');
@@ -299,6 +307,8 @@ describe("the stand-in against Twilio's OpenAPI documents", () => {
       'GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations',
       'GET /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}',
       'POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}',
+      'GET /v1/Workspaces/{WorkspaceSid}/Events',
+      'GET /v1/Workspaces/{WorkspaceSid}/Events/{Sid}',
       'GET /v1/Services/{ServiceSid}/Documents/{Sid}',
       'POST /v1/Services/{ServiceSid}/Documents',
       'POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items',

@@ -48,10 +48,21 @@ const workspace = () => harness.client.taskrouter.v1.workspaces(harness.standin.
 const eventTypes = () => received.map((event) => `${event.params.EventType} ${event.params.TaskSid}`);
 
 describe("TaskRouter's event callback", () => {
-  it('tells reservation.accepted when a live call starts, with the task (its conference not named yet), worker and reservation as TaskRouter names them, signed', async () => {
+  it('tells task.created (still pending), then reservation.accepted when a live call starts, with the task (its conference not named yet), worker and reservation as TaskRouter names them, signed', async () => {
     const { body: live } = await control('POST', '/live-calls', { agent: 'alice', recording: 'both' });
-    expect(received).toHaveLength(1); // delivered before the control surface answered
-    const [{ params, signatureValid }] = received;
+    expect(received).toHaveLength(2); // delivered before the control surface answered
+    const [created, { params, signatureValid }] = received;
+    expect(created.signatureValid).toBe(true);
+    expect(created.params).toMatchObject({
+      EventType: 'task.created',
+      ResourceType: 'task',
+      ResourceSid: live.taskSid,
+      TaskSid: live.taskSid,
+      TaskAssignmentStatus: 'pending',
+      TaskQueueName: 'Everyone',
+    });
+    expect(created.params).not.toHaveProperty('WorkerSid');
+    expect(created.params.TaskAttributes).toBe(params.TaskAttributes);
     expect(signatureValid).toBe(true);
     expect(params).toMatchObject({
       EventType: 'reservation.accepted',
@@ -78,6 +89,7 @@ describe("TaskRouter's event callback", () => {
     await workspace().tasks(live.taskSid).update({ assignmentStatus: 'completed', reason: 'wrap-up done' });
     await harness.standin.callbacksDelivered();
     expect(eventTypes()).toEqual([
+      `task.created ${live.taskSid}`,
       `reservation.accepted ${live.taskSid}`,
       `reservation.wrapup ${live.taskSid}`,
       `task.wrapup ${live.taskSid}`,
@@ -106,10 +118,15 @@ describe('transfers', () => {
     expect(newTaskSid).not.toBe(live.taskSid);
 
     // The events, in order, as a live-call index would follow them.
-    expect(eventTypes()).toEqual([`reservation.completed ${live.taskSid}`, `task.wrapup ${live.taskSid}`, `reservation.accepted ${newTaskSid}`]);
+    expect(eventTypes()).toEqual([
+      `reservation.completed ${live.taskSid}`,
+      `task.wrapup ${live.taskSid}`,
+      `task.created ${newTaskSid}`,
+      `reservation.accepted ${newTaskSid}`,
+    ]);
     expect(received[0].params).toMatchObject({ WorkerName: 'alice', WorkerSid: live.workerSid });
-    expect(received[2].params).toMatchObject({ WorkerName: 'bob', WorkerSid: bobSid, TaskChannelUniqueName: 'voice' });
-    expect(JSON.parse(received[2].params.TaskAttributes)).toMatchObject({ call_sid: live.callSid, conference: { sid: live.conferenceSid } });
+    expect(received[3].params).toMatchObject({ WorkerName: 'bob', WorkerSid: bobSid, TaskChannelUniqueName: 'voice' });
+    expect(JSON.parse(received[3].params.TaskAttributes)).toMatchObject({ call_sid: live.callSid, conference: { sid: live.conferenceSid } });
 
     // What the functions read through the SDK.
     expect((await harness.client.calls(live.callSid).fetch()).status).toBe('in-progress');

@@ -4,7 +4,7 @@
  * Requests go through the demo's own `standinControl`; a refusal throws its StandinError.
  */
 import { standinControl } from '../../src/demo/calls';
-import type { FaultInput, EventCallbackReport, RecordingReport, TaskReport } from '../../src/standin/types';
+import type { FaultInput, EventCallbackReport, RecordingReport, TaskAttributesResult, TaskReport } from '../../src/standin/types';
 import type { LiveCallInput, LiveCallResult, OutsideRecordingKind, TransferResult, WorkerInput, WorkerResult } from '../../src/standin/scenarios';
 
 /** What a request log entry says over HTTP. */
@@ -28,6 +28,9 @@ export function standinClient(standinUrl: string) {
     createWorker: (input: WorkerInput) => post<WorkerResult>('/workers', input),
     recording: (sid: string) => get<RecordingReport>(`/recordings/${at(sid)}`),
     task: (taskSid: string) => get<TaskReport>(`/tasks/${at(taskSid)}`),
+    /** What Flex's `task.setAttributes()` does with that worker's token; answers once `task.updated` has reached the functions. */
+    setTaskAttributes: (taskSid: string, token: string, attributes: Record<string, unknown>) =>
+      post<TaskAttributesResult>(`/tasks/${at(taskSid)}/attributes`, { token, attributes }),
     eventCallbacks: () => get<EventCallbackReport[]>('/event-callbacks'),
     redeliverEventCallback: (sid: string) => post<{ sid: string; status: number }>(`/event-callbacks/${at(sid)}/redeliver`),
     requests: () => get<RequestReport[]>('/requests'),
