@@ -27,8 +27,9 @@ export interface StandinOptions {
   /** Answered as `workspace_sid`. Default WS000…0. */
   workspaceSid?: string;
   /**
-   * The workspace's Event Callback URL: task wrap-up, completion and cancelation are POSTed there
-   * as TaskRouter does (form-encoded, signed with `authToken` in X-Twilio-Signature).
+   * The workspace's Event Callback URL: TaskRouter's events (task.created, reservation.accepted,
+   * task.updated, wrap-up, completion, cancelation; those `eventsFilter` names if given) are POSTed
+   * there as TaskRouter does (form-encoded, signed with `authToken` in X-Twilio-Signature).
    */
   eventCallbackUrl?: string;
   /**

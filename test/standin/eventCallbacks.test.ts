@@ -102,7 +102,13 @@ describe('redelivering an event', () => {
     harness.standin.endCall(live.callSid); // its two events are queued before the redelivery is asked for
     const redelivery = await control('POST', `/event-callbacks/${accepted.sid}/redeliver`);
     expect(redelivery.body).toEqual({ sid: accepted.sid, status: 204 });
-    expect(received.map((event) => event.params.EventType)).toEqual(['task.created', 'reservation.accepted', 'reservation.wrapup', 'task.wrapup', 'reservation.accepted']);
+    expect(received.map((event) => event.params.EventType)).toEqual([
+      'task.created',
+      'reservation.accepted',
+      'reservation.wrapup',
+      'task.wrapup',
+      'reservation.accepted',
+    ]);
   });
 
   it('answers 404 for an event it did not deliver, and redelivers nothing', async () => {
