@@ -7,8 +7,8 @@
  *
  * Only the agent who holds the call's live task speaks for it: the ledger must name that agent on
  * that task, and TaskRouter must still have the task assigned. A task's attributes never decide it
- * (an agent's browser can rewrite them): at most they point at the call, which the ledger or
- * TaskRouter's reservations then confirm. Otherwise nothing is written — an old task's plugin after
+ * (an agent's browser can rewrite them): a task's call is the one TaskRouter recorded at the task's
+ * creation (TaskCalls), and the ledger or TaskRouter's reservations say who holds it. Otherwise nothing is written — an old task's plugin after
  * a transfer cannot clear the new agent's alert, and a report on an ended call cannot bring it back
  * into the live index.
  */
@@ -104,7 +104,7 @@ async function holdingOf(
   named: { callSid?: string; taskSid?: string },
 ): Promise<Holding | HttpResult> {
   const tasks = deps.tasks!;
-  // A task named alone points at its call through its attributes: the ledger below must agree.
+  // A task named alone: its call as TaskRouter recorded it when the task was created.
   const byTask = named.callSid ? undefined : await tasks.find({ taskSid: named.taskSid });
   const callSid = named.callSid ?? byTask?.call.callSid;
   if (!callSid) return errorResult(404, 'call_not_found', 'no task or call with that sid');

@@ -522,7 +522,12 @@ export class CallControl {
     if (sent) {
       // A resume decided shortly before our pause may land after it: the latest is applied once it has landed.
       const resumeLands = this.resumeLandsIn(call.callSid, committed.record, sentAt);
-      if (committed.conflicts > 0 || resumeLands !== undefined || targetFor(committed.record) !== 'paused' || missedByPause(call, committed.record, sent.states)) {
+      if (
+        committed.conflicts > 0 ||
+        resumeLands !== undefined ||
+        targetFor(committed.record) !== 'paused' ||
+        missedByPause(call, committed.record, sent.states)
+      ) {
         if (resumeLands) await this.sleep(resumeLands);
         const settled = await this.settle(call, committed);
         const recordings = settled.recordings.length ? settled.recordings : sent.states;

@@ -23,7 +23,6 @@ import type { DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
 import { pausePolicyOf } from '../../../core/pausePolicy';
 import { CALL_SID } from '../../../core/wire';
 
-
 /** A new recording joins the call's ledger and, if a hold is open, is paused at once. */
 export async function recordingStarted(control: CallControl, event: Record<string, unknown>): Promise<HttpResult> {
   const { CallSid, RecordingSid, RecordingStatus, ConferenceSid, RecordingStartTime } = event as Record<string, string | undefined>;
@@ -135,7 +134,8 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
   const context = { taskSid, ...(event.WorkerSid && { workerSid: event.WorkerSid }), ...(event.TaskQueueName && { queue: event.TaskQueueName }) };
   if (type === 'reservation.accepted') return agent ? reservationAccepted(deps, { ...context, agent }) : NO_CONTENT;
   // Only an assigned task's conference matters; later updates (our own record at the end among them) cost nothing.
-  if (type === 'task.updated') return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned' ? NO_CONTENT : taskUpdated(deps, taskSid, claimedCall(event));
+  if (type === 'task.updated')
+    return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned' ? NO_CONTENT : taskUpdated(deps, taskSid, claimedCall(event));
   if (RESERVATION_ENDS.includes(type) && agent) {
     const found = await ledgerOfTask(deps, taskSid, claimedCall(event));
     if (found) await deps.index.clearAgentCall(agent, found.callSid);
@@ -173,6 +173,9 @@ async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: str
   const [origin, task] = await Promise.all([deps.origins.of(accepted.taskSid), taskNow(deps, accepted.taskSid)]);
   if (!origin || !task?.assigned) return NO_CONTENT;
   const call: TwilioCall & { taskSid: string; agent: string } = { callSid: origin.callSid, ...accepted };
+  // Read alongside the ledger's write: the agent's other live calls stay in the entry.
+  const agentRead = deps.index.agentDocument(call.agent);
+  agentRead.catch(() => undefined); // awaited by the announcement, or not needed
   let pausedBefore = false;
   let leaving: string | undefined;
   /** The task the ledger names, when TaskRouter must say whether ours is the newer. */
@@ -191,14 +194,22 @@ async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: str
     const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
     if (current && moved === record && holder === call.taskSid && record.call.agent === call.agent) return null;
     // The conference (found late, by its name) stays, and so does its name: a transfer keeps both.
-    return { ...record, ...moved, call: { ...record.call, ...call }, tasks: withTask(record.tasks, call.taskSid) };
+    return {
+      ...record,
+      ...moved,
+      call: { ...record.call, ...call },
+      tasks: withTask(record.tasks, call.taskSid),
+      // The previous agent's other calls are not the new agent's.
+      ...(leaving && { agentsOtherCalls: undefined }),
+    };
   };
   // The previous agent's next signal must not reach this call any more.
   const announce = (committed: Committed | null) =>
     otherTask || !committed || committed.record.call.taskSid !== call.taskSid
       ? Promise.resolve()
       : Promise.all([
-          deps.index.setAgentCall({ ...call, ...conferenceOf(committed.record) }),
+          deps.index.addAgentCall({ ...call, ...conferenceOf(committed.record) }, agentRead),
+          tellOtherCalls(deps, call, agentRead),
           leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined,
           deps.grants?.callDocument(call.callSid, call.agent).catch(() => false), // else the plugin polls until a status grants it
         ]);
@@ -214,6 +225,33 @@ async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: str
     await deps.control.settle(call, committed).catch(() => undefined); // flagged for the sweep on failure
   }
   return NO_CONTENT;
+}
+
+/**
+ * An agent who takes a second call while another is live may type card details on either: the
+ * other call's ledger learns of this one, so a signal that a container applies to the other call
+ * (the one it remembers for the agent) reaches this one too.
+ */
+async function tellOtherCalls(
+  deps: TaskEventDeps,
+  call: TwilioCall & { agent: string },
+  agentRead: Promise<{ data: { callSid?: string; others?: TwilioCall[] } } | null>,
+): Promise<void> {
+  const entry = (await agentRead.catch(() => null))?.data;
+  const previous = [...(entry?.callSid ? [entry.callSid] : []), ...(entry?.others ?? []).map((other) => other.callSid)].filter((sid) => sid !== call.callSid);
+  const { agent: _agent, ...sibling } = call;
+  await Promise.all(
+    previous.map(
+      (callSid) =>
+        deps.control
+          .commit(callSid, (current) =>
+            current && current.call.agent === call.agent && !current.agentsOtherCalls?.some((other) => other.callSid === call.callSid)
+              ? { ...current, agentsOtherCalls: [sibling, ...(current.agentsOtherCalls ?? [])].slice(0, 3) }
+              : null,
+          )
+          .catch(() => undefined), // the agent's entry names both calls all the same
+    ),
+  );
 }
 
 /** What the ledger knows of the call's conference: its sid once found, and the name to find it by. */
@@ -233,9 +271,19 @@ const conferenceOf = (record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'c
 async function taskUpdated(deps: TaskEventDeps, taskSid: string, claimed: string | undefined): Promise<HttpResult> {
   const found = await ledgerOfTask(deps, taskSid, claimed);
   const base = found?.stored;
-  if (!found || !base || base.record.call.taskSid !== taskSid || base.record.call.conferenceSid) return NO_CONTENT;
+  if (!found || !base || base.record.call.taskSid !== taskSid) return NO_CONTENT;
   const agentEntry = base.record.call.agent ? deps.index.agentCall(base.record.call.agent) : Promise.resolve(null);
   agentEntry.catch(() => undefined); // awaited below
+  // The agent's entry is rewritten only if it still names this call: it need not wait for the ledger.
+  const tellAgentEntry = async (conferenceSid: string) => {
+    const indexed = await agentEntry;
+    if (indexed?.callSid === found.callSid && indexed.conferenceSid !== conferenceSid) await deps.index.setAgentCall({ ...indexed, conferenceSid });
+  };
+  // The ledger may have learnt it from a signal's lookup already; the agent's entry still needs it.
+  if (base.record.call.conferenceSid) {
+    await tellAgentEntry(base.record.call.conferenceSid);
+    return NO_CONTENT;
+  }
   const [recordings] = await Promise.all([
     deps.recordings.list(base.record.call).catch(() => []),
     deps.index.prefetch(found.callSid), // so the index copy goes out with the ledger write
@@ -247,13 +295,7 @@ async function taskUpdated(deps: TaskEventDeps, taskSid: string, claimed: string
     const noted = withFirstRecordings(current, recordings, { noneMeansAbsent: false });
     return current.call.conferenceSid !== conferenceSid || noted !== current ? { ...noted, call: { ...noted.call, conferenceSid } } : null;
   };
-  // The ledger may have learnt it from a signal's lookup already; the agent's entry still needs it.
-  const tellAgentEntry = async () => {
-    const indexed = await agentEntry;
-    if (indexed?.callSid === found.callSid && indexed.conferenceSid !== conferenceSid) await deps.index.setAgentCall({ ...indexed, conferenceSid });
-  };
-  // The agent's entry is rewritten only if it still names this call: it need not wait for the ledger.
-  const [committed] = await Promise.all([deps.control.commit(found.callSid, named, base), tellAgentEntry()]);
+  const [committed] = await Promise.all([deps.control.commit(found.callSid, named, base), tellAgentEntry(conferenceSid)]);
   if (!committed || committed.record.call.taskSid !== taskSid) return NO_CONTENT;
   if (committed.changed && isPaused(committed.record)) await deps.control.settle(committed.record.call, committed).catch(() => undefined); // flagged for the sweep on failure
   return NO_CONTENT;
@@ -343,7 +385,6 @@ function unlessTooLarge(error: unknown): void {
   const status = httpStatus(error);
   if (status !== 400 && status !== 413) throw error;
 }
-
 
 async function callInProgress(client: TwilioClient, callSid: string): Promise<boolean> {
   const fetched = await unlessNotFound(() => client.calls(callSid).fetch(), null);

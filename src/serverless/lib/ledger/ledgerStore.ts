@@ -56,6 +56,8 @@ export interface CallRecord extends Ledger {
    * TaskRouter's record of the task's creation, so an event about one of them needs no such check again.
    */
   tasks?: string[];
+  /** The agent's other calls, live when this one's agent took them: a signal applied here reaches them too. */
+  agentsOtherCalls?: TwilioCall[];
   /** The tasks whose end was handled: a late or repeated event of an ended task changes nothing. */
   endedTasks?: string[];
   updatedAt: string;

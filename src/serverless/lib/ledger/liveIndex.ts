@@ -5,9 +5,9 @@
  * - `rc-live-calls-<shard>`: one item per live call (who, which task, the open holds, the next
  *   expiry, what Twilio confirmed), in one of `LIVE_SHARDS` Maps chosen by the call sid.
  *   Supervisors subscribe to every shard; the sweep reads them.
- * - `rc-agent-<digest>`: one document per agent naming the call they hold now, so a signal after a
- *   transfer or a new call acts on the call the agent holds now. Read only by a container that
- *   does not know the agent's call yet.
+ * - `rc-agent-<digest>`: one document per agent naming the calls they hold now (the newest, and any
+ *   other still live), so a signal after a transfer or a new call acts on the calls the agent holds
+ *   now. Read only by a container that does not know the agent's call yet.
  * docs/architecture.md ("Sync objects and their limits") gives each one's traffic.
  */
 import { createHash } from 'node:crypto';
@@ -32,7 +32,16 @@ export const liveCallsShardOf = (callSid: string): string =>
 export interface AgentCall extends TwilioCall {
   agent: string;
   taskSid: string;
+  /**
+   * The agent's other live calls, newest first (an agent may hold two): a signal that names no call
+   * may be about any of them, so it reaches them all.
+   */
+  others?: TwilioCall[];
 }
+
+/** How many other live calls an agent's entry names. */
+const KEPT_OTHER_CALLS = 3;
+const otherCall = ({ others: _others, agent: _agent, ...call }: TwilioCall & { others?: unknown; agent?: string }): TwilioCall => call;
 
 export function liveCallItem(record: CallRecord): LiveCallItem {
   const { automationOff } = record;
@@ -165,7 +174,7 @@ export class LiveIndex {
     return data && typeof data.callSid === 'string' && data.agent === agent ? (data as AgentCall) : null;
   }
 
-  /** Names the agent's call, whatever was there (the caller decided it is the newer). */
+  /** Names the agent's calls, whatever was there (the caller decided they are the newer). */
   async setAgentCall(call: AgentCall): Promise<void> {
     const name = agentDocumentName(call.agent);
     try {
@@ -180,6 +189,34 @@ export class LiveIndex {
     }
   }
 
+  /**
+   * The agent's newest call (an acceptance): the calls the entry named go on as the agent's others,
+   * on condition nobody wrote the entry since it was read (`read`, sent early), else read again.
+   */
+  async addAgentCall(call: AgentCall, read = this.agentDocument(call.agent)): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const document = attempt === 0 ? await read : await this.agentDocument(call.agent);
+      const before = document?.data;
+      const previous = typeof before?.callSid === 'string' && before.agent === call.agent ? [otherCall(before as AgentCall), ...(before.others ?? [])] : [];
+      const others = previous.filter((other) => other.callSid !== call.callSid).slice(0, KEPT_OTHER_CALLS);
+      const data: AgentCall = { ...otherCall(call), agent: call.agent, taskSid: call.taskSid, ...(others.length > 0 && { others }) };
+      if (!document) return this.setAgentCall(data);
+      const written = await unlessNotFound(
+        () => this.documents(agentDocumentName(call.agent)).update({ data, ifMatch: document.revision, ttl: LIVE_ITEM_TTL_SECONDS }),
+        null,
+      ).then(
+        () => true,
+        (error: unknown) => {
+          if (httpStatus(error) !== 412) throw error;
+          return false;
+        },
+      );
+      if (written) return;
+    }
+    // Written over and over meanwhile: the acceptance's call must be there all the same.
+    await this.setAgentCall(call);
+  }
+
   /** The agent's document as it is now (what `clearAgentCall` decides from; read early, it costs no round trip of its own). */
   agentDocument(agent: string): Promise<{ data: Partial<AgentCall>; revision: string } | null> {
     return unlessNotFound(() => this.documents(agentDocumentName(agent)).fetch(), null).then(
@@ -187,15 +224,17 @@ export class LiveIndex {
     );
   }
 
-  /** Forgets the agent's call if it is still `callSid` (a newer call of theirs stays). */
+  /** Forgets the agent's call `callSid`: the newest other call, if any, becomes the one the entry names. */
   async clearAgentCall(agent: string, callSid: string, read = this.agentDocument(agent)): Promise<void> {
     const document = await read;
-    if (!document || document.data.callSid !== callSid) return;
+    const entry = document?.data;
+    if (!document || !entry || (entry.callSid !== callSid && !entry.others?.some((other) => other.callSid === callSid))) return;
+    const others = (entry.others ?? []).filter((other) => other.callSid !== callSid);
+    const [next, ...rest] = entry.callSid === callSid ? others : [otherCall(entry as AgentCall), ...others];
+    const data = next ? { ...next, agent, ...(rest.length > 0 && { others: rest }) } : { agent };
     // Conditional, so a newer call written meanwhile is not wiped out.
-    await unlessNotFound(() => this.documents(agentDocumentName(agent)).update({ data: { agent }, ifMatch: document.revision }), null).catch(
-      (error: unknown) => {
-        if (httpStatus(error) !== 412) throw error;
-      },
-    );
+    await unlessNotFound(() => this.documents(agentDocumentName(agent)).update({ data, ifMatch: document.revision }), null).catch((error: unknown) => {
+      if (httpStatus(error) !== 412) throw error;
+    });
   }
 }

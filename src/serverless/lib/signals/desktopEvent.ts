@@ -123,8 +123,17 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   if (!config.ok) return config.result;
 
   try {
-    const applied = await applyToLiveCall(calls, event, await found, signalChange(deps, calls, event, via, config.config, signal, receivedAtMs));
-    return applied ? answerTo(deps, calls, event, signal, applied) : noActiveCall(event.callSid);
+    const change = signalChange(deps, calls, event, via, config.config, signal, receivedAtMs);
+    const first = await found;
+    // A signal that names no call may be about any call the agent holds: each live one of theirs gets it.
+    const known = event.callSid ? [] : calls.others(event.agent).filter((other) => other.callSid !== first?.call.callSid);
+    const [applied, alsoKnown] = await Promise.all([applyToLiveCall(calls, event, first, change), applyToOthers(calls, event, known, change)]);
+    if (!applied) return noActiveCall(event.callSid);
+    // A call the agent took while this one was live, which this container did not know of: its ledger names it.
+    const told = event.callSid ? [] : (applied.result.latest?.agentsOtherCalls ?? []);
+    const revealed = told.filter((other) => other.callSid !== applied.call.callSid && !known.some((call) => call.callSid === other.callSid));
+    const others = [...alsoKnown, ...(await applyToOthers(calls, event, revealed, change))];
+    return answerTo(deps, calls, event, signal, applied, others);
   } catch (error) {
     return failureOf(deps, event, error);
   }
@@ -195,11 +204,18 @@ function answerTo(
   calls: AgentCalls,
   event: DesktopEventBody,
   signal: SignalIdentity,
-  { call, result }: { call: TwilioCall; result: ChangeResult },
+  { call, result }: Applied,
+  others: Applied[] = [],
 ): HttpResult {
   if (result.duplicate && result.conflict) return eventIdConflict();
   // The ledger names the call's conference and task: the next signal here starts from them.
-  if (!result.duplicate) calls.remember(event.agent, { callSid: call.callSid, ...pick(result.latest.call) });
+  if (!result.duplicate && !event.callSid) {
+    calls.remember(
+      event.agent,
+      { callSid: call.callSid, ...pick(result.latest.call) },
+      others.map((other) => other.call),
+    );
+  }
   const answer: Record<string, unknown> = result.duplicate
     ? {
         eventId: event.eventId,
@@ -209,7 +225,7 @@ function answerTo(
         holds: result.latest?.holds ?? [],
         ...result.answer,
       }
-    : { eventId: event.eventId, duplicate: false, callSid: call.callSid, ...decided(result) };
+    : { eventId: event.eventId, duplicate: false, callSid: call.callSid, ...decided(result), ...withOthers(decided(result), others) };
   const body = result.duplicate ? { ...answer, duplicate: true } : answer;
   deps.answers.remember(signal, answer);
   deps.log?.(
@@ -218,6 +234,36 @@ function answerTo(
       (event.occurredAt ? ` sinceUserActionMs=${deps.now().getTime() - Date.parse(event.occurredAt)}` : ''),
   );
   return { status: 200, body };
+}
+
+type Applied = { call: TwilioCall; result: ChangeResult };
+
+/** The recordings of every call the signal reached: "paused" only when none of them records. */
+function withOthers(own: Record<string, unknown>, others: Applied[]): { recording?: string } {
+  const states = [own.recording, ...others.map(({ result }) => (result.duplicate ? result.latest?.recording : summarize(result.recordings)))];
+  if (others.length === 0) return {};
+  return { recording: states.includes('in-progress') ? 'in-progress' : states.includes('paused') ? 'paused' : 'absent' };
+}
+
+/**
+ * The signal applied to the agent's other live calls (each must still be theirs: its ledger names
+ * them). One that is over or no longer theirs is forgotten; one Twilio did not confirm fails the
+ * signal, as its own call would.
+ */
+async function applyToOthers(
+  calls: AgentCalls,
+  event: DesktopEventBody,
+  others: TwilioCall[],
+  apply: (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult>,
+): Promise<Applied[]> {
+  const settled = await Promise.allSettled(others.map(async (call) => ({ call, result: await apply(call, event.agent) })));
+  const applied: Applied[] = [];
+  for (const [index, outcome] of settled.entries()) {
+    if (outcome.status === 'fulfilled') applied.push(outcome.value);
+    else if (outcome.reason instanceof CallEndedError || outcome.reason instanceof CallMovedError) await calls.forget(event.agent, others[index].callSid);
+    else throw outcome.reason;
+  }
+  return applied;
 }
 
 /** A signal that could not be applied: an ended call, a refused queue, or Twilio not confirming (the relay must treat it as NOT paused). */

@@ -18,6 +18,8 @@ export const CALL_MEMORY_TTL_MS = 10 * 60 * 1000;
 
 interface Remembered {
   call: TwilioCall;
+  /** The agent's other live calls (an agent may hold two). */
+  others: TwilioCall[];
   at: number;
 }
 
@@ -41,30 +43,45 @@ export class AgentCalls {
     return entry.call;
   }
 
-  /** The call a signal of the agent's was just applied to: the next one goes there first. */
-  remember(agent: string, call: TwilioCall): void {
-    this.calls.set(agent, { call, at: this.clock() });
+  /** The agent's other live calls this container knows of: a signal that names no call reaches them too. */
+  others(agent: string): TwilioCall[] {
+    const entry = this.calls.get(agent);
+    return entry && this.clock() - entry.at <= CALL_MEMORY_TTL_MS ? entry.others : [];
+  }
+
+  /** The call a signal of the agent's was just applied to: the next one goes there first (with the agent's other calls, known or given). */
+  remember(agent: string, call: TwilioCall, others?: TwilioCall[]): void {
+    const kept = (others ?? this.calls.get(agent)?.others ?? []).filter((other) => other.callSid !== call.callSid);
+    this.calls.set(agent, { call, others: kept, at: this.clock() });
     if (this.calls.size > 5000) this.calls.delete(this.calls.keys().next().value as string);
   }
 
-  /** The agent's call now: from the live index, else from TaskRouter (and then indexed). */
+  /**
+   * The agent's call now, or the named one of theirs: from the live index, else from TaskRouter (and
+   * then indexed). Only a search for the agent's call (none named) is remembered as theirs.
+   */
   async current(agent: string, callSid?: string): Promise<TwilioCall | undefined> {
     const indexed = await this.index?.agentCall(agent);
-    if (indexed && (!callSid || indexed.callSid === callSid)) {
-      const { agent: _agent, ...call } = indexed;
-      this.remember(agent, call);
-      return call;
+    if (indexed) {
+      const { agent: _agent, others = [], ...call } = indexed;
+      if (!callSid) {
+        this.remember(agent, call, others);
+        return call;
+      }
+      const named = [call, ...others].find((candidate) => candidate.callSid === callSid);
+      if (named) return named;
     }
     return this.lookup(agent, callSid);
   }
 
   /** The named call is over or not the agent's: neither memory nor the index names it again. */
   async forget(agent: string, callSid: string): Promise<void> {
-    if (this.calls.get(agent)?.call.callSid === callSid) this.calls.delete(agent);
+    const entry = this.calls.get(agent);
+    if (entry?.call.callSid === callSid) this.calls.delete(agent);
+    else if (entry) entry.others = entry.others.filter((other) => other.callSid !== callSid);
     await this.index?.clearAgentCall(agent, callSid).catch(() => undefined);
   }
 
-  /** Always asks TaskRouter; what it finds is remembered and indexed. */
   /**
    * The TaskRouter queue of the call's task, for its pause policy: known from the acceptance
    * (memory, the ledger, the agent's entry), else asked of TaskRouter once.
@@ -75,18 +92,19 @@ export class AgentCalls {
     return task?.taskQueueFriendlyName || undefined;
   }
 
+  /** Always asks TaskRouter; what it finds is remembered and indexed. */
   async lookup(agent: string, callSid?: string): Promise<TwilioCall | undefined> {
-    const found = await this.askTaskRouter(agent, callSid);
-    if (found) {
-      this.remember(agent, found);
-      await this.index?.setAgentCall({ ...found, agent }).catch(() => undefined);
-    }
-    return found;
+    const [call, ...others] = await this.askTaskRouter(agent);
+    if (!call) return undefined;
+    this.remember(agent, call, others);
+    await this.index?.setAgentCall({ ...call, agent, ...(others.length > 0 && { others }) }).catch(() => undefined);
+    return callSid ? [call, ...others].find((candidate) => candidate.callSid === callSid) : call;
   }
 
-  private async askTaskRouter(agent: string, callSid?: string): Promise<(TwilioCall & { taskSid: string }) | undefined> {
+  /** The agent's live voice calls, newest first. */
+  private async askTaskRouter(agent: string): Promise<Array<TwilioCall & { taskSid: string }>> {
     let workerSid = await this.workerSid(agent);
-    if (!workerSid) return undefined;
+    if (!workerSid) return [];
     const workspace = this.client.taskrouter.v1.workspaces(this.workspaceSid);
     const acceptedOf = (sid: string) => unlessNotFound(() => workspace.workers(sid).reservations.list({ reservationStatus: 'accepted', limit: 20 }), undefined);
     let reservations = await acceptedOf(workerSid);
@@ -94,7 +112,7 @@ export class AgentCalls {
       // The remembered worker is gone (deleted and created anew): find it again, once.
       this.workers.delete(agent);
       workerSid = await this.workerSid(agent);
-      if (!workerSid) return undefined;
+      if (!workerSid) return [];
       reservations = (await acceptedOf(workerSid)) ?? [];
     }
     // The call each task was created for, as TaskRouter recorded it: never what its attributes say now.
@@ -104,12 +122,14 @@ export class AgentCalls {
         return { task, origin };
       }),
     );
-    const chosen = tasks
-      .filter(({ task, origin }) => task.taskChannelUniqueName === 'voice' && task.assignmentStatus === 'assigned' && origin && (!callSid || origin.callSid === callSid))
-      .sort((a, b) => b.task.dateCreated.getTime() - a.task.dateCreated.getTime())[0];
-    if (!chosen?.origin) return undefined;
-    const queue = chosen.task.taskQueueFriendlyName || undefined;
-    return { callSid: chosen.origin.callSid, taskSid: chosen.task.sid, ...(queue && { queue }), workerSid };
+    return tasks
+      .filter(({ task, origin }) => task.taskChannelUniqueName === 'voice' && task.assignmentStatus === 'assigned' && origin)
+      .sort((a, b) => b.task.dateCreated.getTime() - a.task.dateCreated.getTime())
+      .map(({ task, origin }) => {
+        const queue = task.taskQueueFriendlyName || undefined;
+        return { callSid: origin!.callSid, taskSid: task.sid, ...(queue && { queue }), workerSid };
+      })
+      .filter((call, index, all) => all.findIndex((other) => other.callSid === call.callSid) === index);
   }
 
   private async workerSid(agent: string): Promise<string | undefined> {

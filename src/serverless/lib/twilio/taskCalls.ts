@@ -79,9 +79,7 @@ export class TaskCalls {
     if (!quoted) return undefined;
     const candidates = await withRetries(() => this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quoted}`, limit: 5 }));
     const checked = await Promise.all(candidates.map(async (task) => ((await this.origins.isOf(task.sid, callSid)) ? task : undefined)));
-    return checked
-      .filter((task) => task !== undefined)
-      .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0]?.sid;
+    return checked.filter((task) => task !== undefined).sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0]?.sid;
   }
 
   /** Whether the worker has (or had, in wrap-up) a reservation for the task. */

@@ -59,9 +59,7 @@ export class TaskOrigins {
 
   private async ask(taskSid: string): Promise<TaskOrigin | null> {
     const events = await withRetries(() =>
-      this.client.taskrouter.v1
-        .workspaces(this.workspaceSid)
-        .events.list({ taskSid, eventType: 'task.created', minutes: LOOK_BACK_MINUTES, limit: 5 }),
+      this.client.taskrouter.v1.workspaces(this.workspaceSid).events.list({ taskSid, eventType: 'task.created', minutes: LOOK_BACK_MINUTES, limit: 5 }),
     );
     const created = events.find((event) => event.eventType === 'task.created' && event.resourceSid === taskSid) ?? events[0];
     if (!created) return null;
