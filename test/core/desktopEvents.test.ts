@@ -108,7 +108,7 @@ describe('desktop item events configuration', () => {
     expect(onlyStarts(check.config, 'pay.close')).toBe(false);
   });
 
-  test("a signal from inside Flex closes only the holds a signal from inside Flex opened", () => {
+  test('a signal from inside Flex closes only the holds a signal from inside Flex opened', () => {
     const check = checkDesktopEventsConfig({ events: [{ id: 'card', startTrigger: 'card.focus', action: 'pause', stopTrigger: 'card.blur' }] });
     if (!check.ok) throw new Error(check.problems.join());
     const at = new Date(0);

@@ -90,13 +90,17 @@ test("an agent's task pointed at a colleague's call reaches nothing of it: not b
   expect(alicesLedger?.call.agent).toBe(alice);
 
   // Her Sync token was never granted Alice's call document.
-  const syncToken = await fetch(`${stack.functionsUrl}/sync-token`, { method: 'POST', body: new URLSearchParams({ Token: mallorysCall.token }) }).then(answerOf);
+  const syncToken = await fetch(`${stack.functionsUrl}/sync-token`, { method: 'POST', body: new URLSearchParams({ Token: mallorysCall.token }) }).then(
+    answerOf,
+  );
   expect(syncToken.status).toBe(200);
-  const read = await fetch(`${stack.standinUrl}/__standin/sync/documents/rc-call-${alicesCall.callSid}?service=${stack.syncServiceSid}&token=${syncToken.body.token}`);
+  const read = await fetch(
+    `${stack.standinUrl}/__standin/sync/documents/rc-call-${alicesCall.callSid}?service=${stack.syncServiceSid}&token=${syncToken.body.token}`,
+  );
   expect(read.status).toBe(403);
 });
 
-test("a task whose attributes say it ended still has its end counted: the record is written and the call leaves the index", async () => {
+test('a task whose attributes say it ended still has its end counted: the record is written and the call leaves the index', async () => {
   const dana = uniqueAgent('dana');
   const call = await stack.standin.createLiveCall({ agent: dana, recording: 'call', conferenceDelayMs: 0 });
   expect((await relaySignal(dana, 'cvv.focus')).body).toMatchObject({ recording: 'paused' });
@@ -166,4 +170,16 @@ test("TaskRouter's events redelivered late change nothing: an ended call's accep
   // The agent's entry still names the live call: the signal needed no search.
   const asked = (await stack.standin.requests()).slice(requestsBefore);
   expect(asked.filter((request) => request.path.includes('/Workers') || request.path.includes('/Events'))).toEqual([]);
+});
+
+test("a task's attributes grown past a megabyte by its agent do not keep its end from counting", async () => {
+  const jo = uniqueAgent('jo');
+  const call = await stack.standin.createLiveCall({ agent: jo, recording: 'call', conferenceDelayMs: 0 });
+  expect((await relaySignal(jo, 'cvv.focus')).body).toMatchObject({ recording: 'paused' });
+  await rewrite(call.taskSid, call.token, (attributes) => ({ ...attributes, notes: 'x'.repeat(1_200_000) }));
+  await stack.standin.endCall(call.callSid);
+  const ends = (await stack.standin.eventCallbacks()).filter((event) => event.taskSid === call.taskSid && event.eventType === 'task.wrapup');
+  expect(ends.map((event) => event.status)).toEqual([204]);
+  expect((await ledgers.load(call.callSid))?.record).toMatchObject({ holds: [], endedTasks: [call.taskSid] });
+  expect(await statuses(call.recordingSids)).toEqual(['completed']);
 });

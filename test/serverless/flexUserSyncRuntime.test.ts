@@ -4,19 +4,28 @@
  * twilio-run, over HTTP) with the stand-in behind them; an agent's Flex token writes every Sync
  * object it can reach at the stand-in over REST with `X-Twilio-Token`, as Flex's Sync client
  * could: on Flex's own `default` service (ACLs off) anything it likes, on the product's service
- * (ACLs on) nothing. It runs on the run's shared local stack (test/support/sharedStack.ts).
+ * (ACLs on) nothing. The same token then rewrites every attribute of the agent's own task, as
+ * Flex's `task.setAttributes()` may, and that changes nothing the functions decide either. It runs
+ * on the run's shared local stack (test/support/sharedStack.ts).
  */
 import type { DesktopItemEvent } from '../../src/core/desktopEvents';
 import { signedHeaders } from '../../src/core/signature';
 import { agentDocumentName, liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
 import { FRESH_MS } from '../../src/serverless/lib/signals/desktopEventsConfig';
 import { signalKey } from '../../src/serverless/lib/signals/seenSignals';
+import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
+import { readSettings } from '../../src/serverless/lib/settings';
+import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { testEnv } from '../support/harness';
 import { sharedStack, uniqueAgent } from '../support/sharedStack';
 
 jest.setTimeout(120_000);
 const stack = sharedStack();
 const ADMIN_KEY = { Authorization: 'Bearer test-admin-key' };
+const ledgers = new LedgerStore(
+  twilioClient(readSettings({ ...testEnv, SYNC_SERVICE_SID: stack.syncServiceSid, TWILIO_API_BASE_URL: stack.standinUrl })),
+  stack.syncServiceSid,
+);
 /**
  * The admin's change: an event of this test's own, pausing for 12 s. The configuration is the
  * deployment's, so the events other tests send on the shared stack stay as they were.
@@ -111,7 +120,7 @@ async function forgeEverything(
   ];
 }
 
-test("an agent's Sync writes from the browser change nothing the functions decide", async () => {
+test("an agent's Sync writes and task attribute writes from the browser change nothing the functions decide", async () => {
   // An admin's saved configuration: the test's own event pauses for 12 s.
   const inForce = (await functions('/desktop-events/config', { method: 'GET', headers: ADMIN_KEY })).body as { version: number; events: DesktopItemEvent[] };
   const saved = [...inForce.events, OWN_EVENT];
@@ -137,6 +146,19 @@ test("an agent's Sync writes from the browser change nothing the functions decid
   const onProductService = await forgeEverything(mallory.token, stack.syncServiceSid, { agent: alice, callSid: aliceCall.callSid }, mallory, eventId, saved);
   // Each refused: the token reaches nothing of the product's service.
   expect(onProductService).toEqual(onProductService.map(() => 403));
+
+  // Every attribute of her own task too: the call and conference it names, the record of its end, a
+  // repair mark on Alice's call. TaskRouter tells the functions (task.updated) before this answers.
+  const { attributes } = await stack.standin.task(mallory.taskSid);
+  await stack.standin.setTaskAttributes(mallory.taskSid, mallory.token, {
+    ...(attributes as Record<string, unknown>),
+    call_sid: aliceCall.callSid,
+    conference: { sid: aliceCall.conferenceSid, participants: { customer: aliceCall.callSid, worker: aliceCall.callSid } },
+    recording_controls: { call_sid: aliceCall.callSid, ended_at: new Date().toISOString(), repair_needed: true, repair_call_sid: aliceCall.callSid },
+  });
+  // Alice's call is still Alice's, on her task; Mallory's is still hers.
+  expect((await ledgers.load(aliceCall.callSid))?.record.call).toMatchObject({ agent: alice, taskSid: aliceCall.taskSid });
+  expect((await ledgers.load(mallory.callSid))?.record.call).toMatchObject({ taskSid: mallory.taskSid, conferenceSid: mallory.conferenceSid });
 
   // The configuration served is the one the admin saved.
   expect(await functions('/desktop-events/config', { method: 'GET', headers: ADMIN_KEY })).toMatchObject({
@@ -170,6 +192,15 @@ test("an agent's Sync writes from the browser change nothing the functions decid
   expect(resumed.body).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
   for (const sid of aliceCall.recordingSids) expect((await stack.standin.recording(sid)).status).toBe('in-progress');
   expect((await indicatorSource()).data).toMatchObject({ recording: 'in-progress', holds: [] });
+
+  // Mallory's pause through the API, naming her own task, pauses her own call alone.
+  const own = await functions('/recording-controls/pause', {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ Token: mallory.token, taskSid: mallory.taskSid }).toString(),
+  });
+  expect(own).toMatchObject({ status: 200, body: { callSid: mallory.callSid, recording: 'paused' } });
+  for (const sid of mallory.recordingSids) expect((await stack.standin.recording(sid)).status).toBe('paused');
+  for (const sid of aliceCall.recordingSids) expect((await stack.standin.recording(sid)).status).toBe('in-progress');
 
   // Mallory's own Sync token reads her call, not Alice's.
   const mine = await functions('/sync-token', {

@@ -18,7 +18,8 @@ test('a live call is indexed from reservation.accepted: the first signal needs n
   const call = standin.createLiveCall({ agent: 'alice', recording: 'conference', conferenceDelayMs: 0 });
   await standin.callbacksDelivered();
   expect(events).toContain('reservation.accepted');
-  expect(await liveIndex().agentCall('alice')).toMatchObject({ callSid: call.callSid, taskSid: call.taskSid, conferenceSid: call.conferenceSid });
+  // The conference is found by the name Flex gives it (the task's sid), never by the task's attributes, which an agent may rewrite.
+  expect(await liveIndex().agentCall('alice')).toMatchObject({ callSid: call.callSid, taskSid: call.taskSid, conferenceName: call.taskSid });
   expect((await liveIndex().callItem(call.callSid))?.data).toMatchObject({ agents: ['alice'], taskSid: call.taskSid, holds: [] });
 
   const before = standin.requests().length;

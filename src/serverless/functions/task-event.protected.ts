@@ -1,6 +1,6 @@
 import { taskEvent, type TaskEventDeps } from '../lib/ledger/callbacks';
 import { type CallbackParams, eventStreamsEvents } from '../lib/ledger/eventStreams';
-import { errorResult, EVENT_STREAMS_LIMITS, functionShell, type HttpResult } from '../lib/http';
+import { errorResult, TASK_EVENT_LIMITS, functionShell, type HttpResult } from '../lib/http';
 import { servicesFor, taskEventDeps } from '../lib/services';
 import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
@@ -11,7 +11,7 @@ import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
  * (and so does the local runtime).
  */
 export const handler = functionShell(
-  { name: 'task-event', invalidCode: 'invalid_request', limits: EVENT_STREAMS_LIMITS, arrays: true },
+  { name: 'task-event', invalidCode: 'invalid_request', limits: TASK_EVENT_LIMITS, arrays: true },
   async (context, { body }) => {
     const services = servicesFor(context);
     const deps = taskEventDeps(services);

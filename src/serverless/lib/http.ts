@@ -108,8 +108,13 @@ export function fromUrl(request: FunctionRequest, field: string): boolean {
 /** Twilio's own callbacks (form fields, task attributes as a string) fit well within these. */
 export const CALLBACK_LIMITS: JsonLimits = { maxDepth: 4, maxBytes: 128 * 1024 };
 
-/** An Event Streams batch: CloudEvents (each its `data.payload`), several tasks' attributes. */
-export const EVENT_STREAMS_LIMITS: JsonLimits = { maxDepth: 6, maxBytes: 1024 * 1024 };
+/**
+ * TaskRouter's events (one form-encoded event, or an Event Streams batch of CloudEvents): as large
+ * as Twilio's runtime parses. An agent may grow its own task's attributes to any size, and its
+ * task's end must count all the same; the body is Twilio's own (signed), and what the functions
+ * read of it never walks the attributes.
+ */
+export const TASK_EVENT_LIMITS: JsonLimits = { maxDepth: 6, maxBytes: 6 * 1024 * 1024 };
 
 export interface ShellOptions {
   /** Named in the log line of an unexpected failure. */

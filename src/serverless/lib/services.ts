@@ -93,9 +93,9 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     asset: options.asset ?? (() => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json'))),
     serviceCheck: () => syncService.check(),
   });
-  const repairs = settings.workspaceSid ? new RepairMarks(client, settings.workspaceSid) : undefined;
-  const recordings = twilioRecordings(client, settings.pauseBehavior);
   const origins = settings.workspaceSid ? new TaskOrigins(client, settings.workspaceSid) : undefined;
+  const repairs = origins && new RepairMarks(client, settings.workspaceSid as string, origins);
+  const recordings = twilioRecordings(client, settings.pauseBehavior);
   return {
     settings,
     client,
@@ -107,7 +107,12 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     answers: new RecentAnswers(),
     tasks:
       origins &&
-      new TaskCalls(client, settings.workspaceSid as string, origins, async (callSid) => (store.recalled(callSid) ?? (await store.load(callSid)))?.record.call.taskSid),
+      new TaskCalls(
+        client,
+        settings.workspaceSid as string,
+        origins,
+        async (callSid) => (store.recalled(callSid) ?? (await store.load(callSid)))?.record.call.taskSid,
+      ),
     origins,
     auth: new Authenticator(settings),
     configs,

@@ -477,7 +477,11 @@ export class CallControl {
           // Another writer got there first: the same signal from another container, or a transfer.
           refusedMeanwhile = this.refusal(current, request);
           if (refusedMeanwhile) return null;
-          const record = { ...(current ?? newCallRecord(call)), call: { ...current?.call, ...call } };
+          // The conference's name is the call's first task's, whatever task the caller knew.
+          const record = {
+            ...(current ?? newCallRecord(call)),
+            call: { ...current?.call, ...call, ...ledgerConference(call, current ?? newCallRecord(call)) },
+          };
           before = record;
           const at = this.now();
           after = tallied(record, request.change(record, at), at, request.tally);

@@ -108,9 +108,11 @@ async function ledgerOfTask(
   deps: TaskEventDeps,
   taskSid: string,
   claimed: string | undefined,
+  /** Read now, not as this container last had it (what a task's end decides from). */
+  fresh = false,
 ): Promise<{ callSid: string; stored: StoredRecord | null } | undefined> {
   const recalled = claimed ? deps.control.recalled(claimed) : undefined;
-  if (claimed && recalled && namesTask(recalled.record, taskSid)) return { callSid: claimed, stored: recalled };
+  if (claimed && recalled && namesTask(recalled.record, taskSid)) return { callSid: claimed, stored: fresh ? await deps.control.load(claimed) : recalled };
   const origin = deps.origins.of(taskSid);
   origin.catch(() => undefined); // awaited below
   const read = claimed ? await deps.control.load(claimed) : null;
@@ -318,7 +320,7 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
   agentRead?.catch(() => undefined);
   const claimedInProgress = claimed ? callInProgress(deps.client, claimed) : undefined;
   claimedInProgress?.catch(() => undefined);
-  const found = await ledgerOfTask(deps, taskSid, claimed);
+  const found = await ledgerOfTask(deps, taskSid, claimed, true);
   // The ledger says whether this end was handled: the task's own attributes are the agent's to rewrite.
   if (!found?.stored || found.stored.record.endedTasks?.includes(taskSid)) return NO_CONTENT;
   const { callSid, stored } = found;
@@ -332,7 +334,8 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
     if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
     const forgotten = leaving ? deps.index.clearAgentCall(leaving, callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
-    leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(callSid)]).then(() => undefined);
+    // The call leaves the live-calls index with the ledger's record of this end (liveIndex.ts).
+    leftIndex = forgotten;
   }
   // The figures first: a failure here leaves the task without its end record, so TaskRouter's
   // redelivery tries both again (the report counts a task once).

@@ -138,6 +138,11 @@ export class LiveIndex {
    * without reading the item first (one request instead of two).
    */
   async record(record: CallRecord, { quiet = false }: { quiet?: boolean } = {}): Promise<void> {
+    // The index holds live calls: a ledger whose current task has ended is a call that left it.
+    if (record.call.taskSid && record.endedTasks?.includes(record.call.taskSid)) {
+      await this.removeCall(record.call.callSid);
+      return;
+    }
     const item = liveCallItem(record);
     const key = item.callSid;
     const shard = this.shardOf(key);

@@ -3,13 +3,15 @@
  * attributes in TaskRouter. When a pause went out but its ledger could neither be read, written nor
  * flagged (Sync failing for longer than the retries), the call is marked on its task; the sweep
  * looks for marked tasks, sets the recordings to what the ledger says once Sync answers, and
- * clears the mark.
+ * clears the mark. The mark sits where the task's agent may write too: a mark counts only for the
+ * call the task was created for (taskOrigins.ts), and the repair goes by that call's own ledger.
  */
 import { parseAttributes } from '../twilio/taskCalls';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import { withRetries } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
 import type { TwilioCall } from '../twilio/recordings';
+import type { TaskOrigins } from '../twilio/taskOrigins';
 
 /** Under the task's `recording_controls`: the call whose recordings may disagree with its ledger, and a flag TaskRouter can filter on. */
 export const REPAIR_FIELD = 'repair_call_sid';
@@ -23,7 +25,6 @@ const controlsOf = (attributes: Attributes): Attributes => (attributes.recording
 export interface RepairMark {
   taskSid: string;
   callSid: string;
-  conferenceSid?: string;
 }
 
 export class RepairMarks {
@@ -32,6 +33,7 @@ export class RepairMarks {
   constructor(
     private readonly client: TwilioClient,
     private readonly workspaceSid: string,
+    private readonly origins: TaskOrigins,
   ) {}
 
   /** Marks the call on its task; false when the call names no task (nothing to mark). */
@@ -51,14 +53,12 @@ export class RepairMarks {
     const tasks = await withRetries(() =>
       this.client.taskrouter.v1.workspaces(this.workspaceSid).tasks.list({ evaluateTaskAttributes: `recording_controls.${REPAIR_FLAG} == true`, limit: 50 }),
     );
-    return tasks.flatMap((task) => {
-      const attributes = parseAttributes(task.attributes);
-      const callSid = controlsOf(attributes)[REPAIR_FIELD];
-      const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
-      return typeof callSid === 'string' && callSid.length > 0
-        ? [{ taskSid: task.sid, callSid, ...(typeof conferenceSid === 'string' && { conferenceSid }) }]
-        : [];
+    const marks = tasks.flatMap((task) => {
+      const callSid = controlsOf(parseAttributes(task.attributes))[REPAIR_FIELD];
+      return typeof callSid === 'string' && callSid.length > 0 ? [{ taskSid: task.sid, callSid }] : [];
     });
+    const checked = await Promise.all(marks.map(async (mark) => ((await this.origins.isOf(mark.taskSid, mark.callSid)) ? mark : undefined)));
+    return checked.filter((mark): mark is RepairMark => mark !== undefined);
   }
 
   /** The call agrees with its ledger again. */

@@ -11,7 +11,6 @@ import { closeHolds } from '../../../core/holds';
 import { CallControl, expireDue } from './callControl';
 import type { LiveCallItem } from '../../../core/wire';
 import { LiveIndex, needsSweep } from './liveIndex';
-import type { RepairMark } from './repairMarks';
 import { CallEndedError, TwilioCall } from '../twilio/recordings';
 
 export interface SweepReport {
@@ -24,7 +23,7 @@ export interface SweepReport {
   repaired: number;
 }
 
-const callOf = (item: LiveCallItem | RepairMark): TwilioCall => ({
+const callOf = (item: LiveCallItem): TwilioCall => ({
   callSid: item.callSid,
   ...(item.conferenceSid && { conferenceSid: item.conferenceSid }),
   ...(item.taskSid && { taskSid: item.taskSid }),
@@ -47,7 +46,9 @@ export async function sweep(index: LiveIndex, control: CallControl, now: () => D
   const results = await Promise.allSettled(due.map(({ data }) => putRight(callOf(data))));
   const repairs = await Promise.allSettled(
     marks.map(async (mark) => {
-      await putRight(callOf(mark));
+      // The marked task was created for this call (repairMarks.ts): its conference carries the task's
+      // name unless the call's ledger knows better (a transfer).
+      await putRight({ callSid: mark.callSid, conferenceName: mark.taskSid });
       await control.repairs?.clear(mark);
     }),
   );

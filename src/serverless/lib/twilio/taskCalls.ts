@@ -73,7 +73,8 @@ export class TaskCalls {
    * only candidates).
    */
   private async taskOf(callSid: string): Promise<string | undefined> {
-    const held = await this.taskOfCall(callSid);
+    // Sync failing must not stop a pause: TaskRouter's own records name the task then.
+    const held = await this.taskOfCall(callSid).catch(() => undefined);
     if (held) return held;
     const quoted = taskRouterString(callSid);
     if (!quoted) return undefined;
