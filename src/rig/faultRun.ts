@@ -206,11 +206,9 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
         const held = (stored?.record.holds.length ?? 0) > 0;
         const statuses = await Promise.all(call.recordingSids.map((sid) => Promise.resolve(standin.recording(sid)?.status)));
         // Flagged in the ledger, or (when Sync could not take the flag) marked on the task in TaskRouter.
-        const marked =
-          (
-            (standin.task(call.taskSid)?.attributes as { recording_controls?: unknown } | undefined)?.recording_controls as
-              { repair_needed?: boolean } | undefined
-          )?.repair_needed === true;
+        const mark = (standin.task(call.taskSid)?.attributes as { recording_controls?: unknown } | undefined)?.recording_controls as
+          { repair_needed?: boolean; repair_call_sid?: string } | undefined;
+        const marked = mark?.repair_needed === true && mark.repair_call_sid === call.callSid;
         if (statuses.some((status) => status !== (held ? 'paused' : 'in-progress')))
           broken.push({ call, flagged: stored?.record.outOfSync === true || marked });
       }
@@ -225,6 +223,41 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
       const { status } = await standin.redeliverEventCallback(event.sid);
       report.redeliveries += 1;
       did(`redeliver ${event.eventType} ${event.taskSid} → ${status}`);
+    };
+    /**
+     * An agent's browser rewrites its own task's attributes, as Flex lets it: the call and conference
+     * it names pointed at the colleague's, a record of its end, tags. The repair mark (a trace the
+     * functions left there) is kept: erasing it is the known limit that leaves a call paused, and
+     * the check below must not be fooled by it.
+     */
+    const agentWrites = async () => {
+      const call = choose(calls);
+      const other = calls.find((candidate) => candidate !== call)!;
+      const current = (standin.task(call.taskSid)?.attributes ?? {}) as Record<string, unknown>;
+      const controls = (current.recording_controls ?? {}) as Record<string, unknown>;
+      const kept = { ...(controls.repair_needed !== undefined && { repair_needed: controls.repair_needed, repair_call_sid: controls.repair_call_sid }) };
+      const forgeries: Array<Record<string, unknown>> = [
+        { call_sid: other.callSid },
+        { conference: { sid: other.conferenceSid, participants: { customer: other.callSid } } },
+        { recording_controls: { ...kept, call_sid: other.callSid, ended_at: now().toISOString() } },
+        { recording_controls: { ...kept, tags: ['forged'], metadata: { by: call.agent } } },
+      ];
+      const forgery = choose(forgeries);
+      standin.setTaskAttributes(call.taskSid, call.token, {
+        ...current,
+        ...forgery,
+        ...(!('recording_controls' in forgery) && { recording_controls: controls }),
+      });
+      await standin.callbacksDelivered();
+      did(`attributes ${call.agent} ${Object.keys(forgery).join(',')}`);
+    };
+    /** TaskRouter's (or Event Streams') deliveries again, late and out of order: a few old events at once, newest first. */
+    const lateAndReordered = async () => {
+      const delivered = standin.eventCallbacks();
+      const picked = Array.from({ length: Math.min(delivered.length, 1 + Math.floor(pick() * 4)) }, () => choose(delivered));
+      const statuses = await Promise.all(picked.reverse().map((event) => standin.redeliverEventCallback(event.sid).then(({ status }) => status)));
+      report.redeliveries += picked.length;
+      did(`late ${picked.map((event) => event.eventType).join(',')} → ${statuses.join(',')}`);
     };
     /** Someone else starts a recording; the sweep (a second apart) must pause it while a hold is open. */
     const outsideRecording = async (step: number) => {
@@ -254,6 +287,9 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
       if (flexOrder && roll >= 0.87 && roll < 0.93) {
         if (pick() < 0.8) await redeliver();
         else await outsideRecording(step);
+      } else if (roll >= 0.93 && roll < 0.96) {
+        if (pick() < 0.5) await agentWrites();
+        else await lateAndReordered();
       } else if (roll < 0.4) {
         await signal();
       } else if (roll < 0.5) {
