@@ -22,7 +22,7 @@ import twilio from 'twilio';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
 import { signedHeaders } from '../src/core/signature';
 import { handleDesktopEvent, DesktopEventDeps } from '../src/serverless/lib/signals/desktopEvent';
-import { taskEvent } from '../src/serverless/lib/ledger/callbacks';
+import { taskEvent, TASK_EVENTS } from '../src/serverless/lib/ledger/callbacks';
 import { readSettings } from '../src/serverless/lib/settings';
 import type { RequestRecord } from '../src/standin/standin';
 import { InProcessRequestClient } from './bench/inProcess';
@@ -55,7 +55,14 @@ async function handlerFigures(): Promise<void> {
   const callback = await taskEventCallback((event) => taskEvent(taskEventDeps(services, now)!, event));
   // In a thread of its own: its garbage collections are not ours.
   const standin = new StandinThread(
-    { accountSid: env.ACCOUNT_SID, workspaceSid: env.TWILIO_WORKSPACE_SID, eventCallbackUrl: callback.url, authToken: env.AUTH_TOKEN },
+    // The events filter docs/deploy.md sets.
+    {
+      accountSid: env.ACCOUNT_SID,
+      workspaceSid: env.TWILIO_WORKSPACE_SID,
+      eventCallbackUrl: callback.url,
+      authToken: env.AUTH_TOKEN,
+      eventsFilter: TASK_EVENTS,
+    },
     clock,
   );
   await standin.createSyncService({ sid: env.SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStandin, Standin } from '../src/standin/standin';
+import { TASK_EVENTS } from '../src/serverless/lib/ledger/callbacks';
 import { startStandinServer } from '../src/standin/server';
 import { root } from './localEnv';
 
@@ -63,6 +64,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     workspaceSid: options.env.TWILIO_WORKSPACE_SID,
     eventCallbackUrl: options.eventCallbackUrl === null ? undefined : (options.eventCallbackUrl ?? `${functionsUrl}/task-event`),
     authToken: options.env.AUTH_TOKEN,
+    // The events filter docs/deploy.md sets: only what the functions need is an invocation.
+    eventsFilter: TASK_EVENTS,
     // The key that signs the plugin's Sync tokens: the stand-in accepts what it signs.
     apiKeys: keySid && keySecret ? [{ sid: keySid, secret: keySecret }] : [],
   });

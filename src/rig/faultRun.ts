@@ -51,6 +51,7 @@ const FAULTED = [
   'syncMapItem.create',
   'syncMapItem.update',
   'syncMapItem.fetch',
+  'taskrouter.event.list',
 ] as const;
 const TRIGGERS = ['card-number.focus', 'card-number.blur', 'cvv.focus', 'cvv.blur'];
 
