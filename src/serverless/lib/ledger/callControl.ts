@@ -26,7 +26,7 @@
 import { ChangeContext, exposureMs, tallyChange, tallyExposure, tallyFailedPause, withTaskEvidence } from '../../../core/evidence';
 import { expireHolds, isPaused } from '../../../core/holds';
 import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerStore';
-import { newCallRecord } from './ledgerStore';
+import { newCallRecord, withTask } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
 import type { RepairMarks } from './repairMarks';
 import type { TwilioCall, RecordingKind, RecordingAtTwilio, RecordingTarget } from '../twilio/recordings';
@@ -327,6 +327,19 @@ export class CallControl {
   /** The call's ledger as this container last read or wrote it (see LedgerStore.recalled). */
   recalled(callSid: string): StoredRecord | undefined {
     return this.store.recalled(callSid);
+  }
+
+  /**
+   * Notes in the ledger that the call's task ended, its record written: a later event of the task
+   * changes nothing. No copy goes to the index: the call left it with the end (liveIndex.ts keeps an
+   * ended task's call out of it).
+   */
+  async noteEnded(callSid: string, taskSid: string, base?: StoredRecord | null): Promise<void> {
+    await this.store.commit(
+      callSid,
+      (current) => (current && !current.endedTasks?.includes(taskSid) ? { ...current, endedTasks: withTask(current.endedTasks, taskSid) } : null),
+      base,
+    );
   }
 
   /**

@@ -11,7 +11,7 @@ import type { HttpResult } from '../http';
 import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, namesTask, newCallRecord, StoredRecord, withTask } from './ledgerStore';
 import { parseAttributes } from '../twilio/taskCalls';
 import type { LiveIndex } from './liveIndex';
-import { CallEndedError, TwilioCall } from '../twilio/recordings';
+import { CallEndedError, type RecordingAtTwilio, TwilioCall } from '../twilio/recordings';
 import type { RecordingBackend } from '../recordingBackend';
 import { httpStatus, unlessNotFound } from '../twilio/retry';
 import type { TaskOrigins } from '../twilio/taskOrigins';
@@ -98,6 +98,13 @@ function claimedCall(event: Record<string, string | undefined>): string | undefi
   return typeof callSid === 'string' && CALL_SID.test(callSid) ? callSid : undefined;
 }
 
+/** The conference the event's task names now: a hint too, checked against Twilio's own conference before it counts. */
+function claimedConference(event: Record<string, string | undefined>): string | undefined {
+  if (!event.TaskAttributes || event.TaskAttributes.length > 64 * 1024) return undefined;
+  const sid = (parseAttributes(event.TaskAttributes).conference as { sid?: unknown } | undefined)?.sid;
+  return typeof sid === 'string' && /^CF[0-9a-fA-F]{32}$/.test(sid) ? sid : undefined;
+}
+
 /**
  * The event's task's call and its ledger. A ledger names only tasks whose call was checked against
  * TaskRouter's record of the task's creation (taskOrigins.ts): when the ledger of the call the task
@@ -137,7 +144,9 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
   if (type === 'reservation.accepted') return agent ? reservationAccepted(deps, { ...context, agent }) : NO_CONTENT;
   // Only an assigned task's conference matters; later updates (our own record at the end among them) cost nothing.
   if (type === 'task.updated')
-    return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned' ? NO_CONTENT : taskUpdated(deps, taskSid, claimedCall(event));
+    return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned'
+      ? NO_CONTENT
+      : taskUpdated(deps, taskSid, claimedCall(event), claimedConference(event));
   if (RESERVATION_ENDS.includes(type) && agent) {
     const found = await ledgerOfTask(deps, taskSid, claimedCall(event));
     if (found) await deps.index.clearAgentCall(agent, found.callSid);
@@ -270,7 +279,7 @@ const conferenceOf = (record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'c
  * Recording") is paused now. The recordings running then are written down too, so the plugin can
  * show the call from its document without asking `status`.
  */
-async function taskUpdated(deps: TaskEventDeps, taskSid: string, claimed: string | undefined): Promise<HttpResult> {
+async function taskUpdated(deps: TaskEventDeps, taskSid: string, claimed: string | undefined, claimedConferenceSid?: string): Promise<HttpResult> {
   const found = await ledgerOfTask(deps, taskSid, claimed);
   const base = found?.stored;
   if (!found || !base || base.record.call.taskSid !== taskSid) return NO_CONTENT;
@@ -287,7 +296,7 @@ async function taskUpdated(deps: TaskEventDeps, taskSid: string, claimed: string
     return NO_CONTENT;
   }
   const [recordings] = await Promise.all([
-    deps.recordings.list(base.record.call).catch(() => []),
+    conferenceRecordings(deps, base.record.call, claimedConferenceSid),
     deps.index.prefetch(found.callSid), // so the index copy goes out with the ledger write
   ]);
   const conferenceSid = recordings.find((recording) => recording.conferenceSid)?.conferenceSid;
@@ -301,6 +310,24 @@ async function taskUpdated(deps: TaskEventDeps, taskSid: string, claimed: string
   if (!committed || committed.record.call.taskSid !== taskSid) return NO_CONTENT;
   if (committed.changed && isPaused(committed.record)) await deps.control.settle(committed.record.call, committed).catch(() => undefined); // flagged for the sweep on failure
   return NO_CONTENT;
+}
+
+/**
+ * The call's recordings with its conference's. The conference the task names is tried at once, its
+ * recordings listed alongside a fetch of the conference itself: it counts only if Twilio says it is
+ * in progress under the name Flex gave the call's conference (the first task's sid). Otherwise, or
+ * with none named, the conference is found by that name.
+ */
+async function conferenceRecordings(deps: TaskEventDeps, call: TwilioCall, claimedConferenceSid: string | undefined): Promise<RecordingAtTwilio[]> {
+  const name = call.conferenceName ?? call.taskSid;
+  if (claimedConferenceSid && name) {
+    const [conference, recordings] = await Promise.all([
+      unlessNotFound(() => deps.client.conferences(claimedConferenceSid).fetch(), null).catch(() => null),
+      deps.recordings.list({ ...call, conferenceSid: claimedConferenceSid }).catch(() => null),
+    ]);
+    if (conference?.friendlyName === name && conference.status === 'in-progress' && recordings) return recordings;
+  }
+  return deps.recordings.list(call).catch(() => []);
 }
 
 /**
@@ -334,8 +361,7 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
     if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
     const forgotten = leaving ? deps.index.clearAgentCall(leaving, callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
-    // The call leaves the live-calls index with the ledger's record of this end (liveIndex.ts).
-    leftIndex = forgotten;
+    leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(callSid)]).then(() => undefined);
   }
   // The figures first: a failure here leaves the task without its end record, so TaskRouter's
   // redelivery tries both again (the report counts a task once).
@@ -374,9 +400,7 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
   );
   await Promise.all([recorded.catch(unlessTooLarge), leftIndex]);
   // Last: a failure before this leaves the end to TaskRouter's redelivery, which tries it all again.
-  await control.commit(callSid, (current) =>
-    current && !current.endedTasks?.includes(taskSid) ? { ...current, endedTasks: withTask(current.endedTasks, taskSid) } : null,
-  );
+  await control.noteEnded(callSid, taskSid);
   return NO_CONTENT;
 }
 
