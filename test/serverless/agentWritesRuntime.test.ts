@@ -132,10 +132,17 @@ test('a transfer made before Flex names the conference: the new agent’s pause 
   const gus = uniqueAgent('gus');
   // Flex names the conference in the task long after the transfer: only its name (the first task) finds it.
   const call = await stack.standin.createLiveCall({ agent: fay, recording: 'both', conferenceDelayMs: 60_000 });
-  await stack.standin.transferCall(call.callSid, gus);
+  const transfer = await stack.standin.transferCall(call.callSid, gus);
   const paused = await relaySignal(gus, 'card-number.focus');
   expect(paused.body).toMatchObject({ outcome: 'paused', recording: 'paused', callSid: call.callSid });
   expect(await statuses(call.recordingSids)).toEqual(['paused', 'paused']);
+  // Gus's status, naming his task, sees the conference's recording too.
+  const status = await verb('status', transfer.token, { taskSid: transfer.taskSid });
+  expect(status.body).toMatchObject({ recording: 'paused' });
+  expect(status.body.recordings.map((recording: Json) => [recording.kind, recording.status]).sort()).toEqual([
+    ['call', 'paused'],
+    ['conference', 'paused'],
+  ]);
   expect((await relaySignal(gus, 'card-number.blur')).body).toMatchObject({ outcome: 'resumed', recording: 'in-progress' });
   expect(await statuses(call.recordingSids)).toEqual(['in-progress', 'in-progress']);
 });
@@ -182,4 +189,30 @@ test("a task's attributes grown past a megabyte by its agent do not keep its end
   expect(ends.map((event) => event.status)).toEqual([204]);
   expect((await ledgers.load(call.callSid))?.record).toMatchObject({ holds: [], endedTasks: [call.taskSid] });
   expect(await statuses(call.recordingSids)).toEqual(['completed']);
+});
+
+test("a record of its end the agent erased from its task is written again by the task's next end event, and nothing is counted twice", async () => {
+  const kim = uniqueAgent('kim');
+  const call = await stack.standin.createLiveCall({ agent: kim, recording: 'call', conferenceDelayMs: 0 });
+  expect((await relaySignal(kim, 'cvv.focus')).body).toMatchObject({ recording: 'paused' });
+  await stack.standin.endCall(call.callSid);
+  // In wrap-up the agent still holds the task, and takes the record out of it.
+  await rewrite(call.taskSid, call.token, (attributes) => ({ ...attributes, recording_controls: {} }));
+  const ended = await ledgers.load(call.callSid);
+  expect(ended?.record.endedTasks).toEqual([call.taskSid]);
+
+  await account.taskrouter.v1.workspaces(testEnv.TWILIO_WORKSPACE_SID).tasks(call.taskSid).update({ assignmentStatus: 'completed' });
+  // TaskRouter's task.completed reaches the functions on its own time: wait for what it writes.
+  for (let tries = 0; ; tries += 1) {
+    const record = ((await stack.standin.task(call.taskSid)).attributes as Json).recording_controls;
+    if (record?.ended_at) {
+      expect(record).toMatchObject({ call_sid: call.callSid, holds: [], intervals: [expect.objectContaining({ holdIds: ['cvv'] })] });
+      break;
+    }
+    if (tries > 200) throw new Error('the end record was not written again');
+    await new Promise((resolve) => setImmediate(resolve));
+    await stack.standin.eventCallbacks();
+  }
+  // The end was not handled again: the ledger is as the first end left it.
+  expect((await ledgers.load(call.callSid))?.revision).toBe(ended?.revision);
 });

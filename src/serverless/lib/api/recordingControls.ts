@@ -264,7 +264,13 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
 
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
 async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingAtTwilio[] }> {
-  const [stored, recordings] = await Promise.all([deps.control.load(found.call.callSid), deps.recordings.list(found.call)]);
+  const [stored, listed] = await Promise.all([deps.control.load(found.call.callSid), deps.recordings.list(found.call)]);
+  // The ledger knows a conference the task's own name does not find (a transfer made before Flex named it).
+  const known = stored?.record.call;
+  const missed = known?.conferenceName !== undefined && known.conferenceName !== found.call.taskSid;
+  const recordings = missed
+    ? await deps.recordings.list({ ...found.call, conferenceSid: known?.conferenceSid, conferenceName: known?.conferenceName })
+    : listed;
   if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings, stored);
   const expiry = stored ? nextExpiry(stored.record) : null;
   const due = expiry !== null && Date.parse(expiry) <= deps.now().getTime();

@@ -348,9 +348,16 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
   const claimedInProgress = claimed ? callInProgress(deps.client, claimed) : undefined;
   claimedInProgress?.catch(() => undefined);
   const found = await ledgerOfTask(deps, taskSid, claimed, true);
-  // The ledger says whether this end was handled: the task's own attributes are the agent's to rewrite.
-  if (!found?.stored || found.stored.record.endedTasks?.includes(taskSid)) return NO_CONTENT;
+  if (!found?.stored) return NO_CONTENT;
   const { callSid, stored } = found;
+  // The ledger says whether this end was handled: the task's own attributes are the agent's to rewrite.
+  if (stored.record.endedTasks?.includes(taskSid)) {
+    // Counted already; only the record in the task may be missing (its write failed, or the agent erased it).
+    if (hasEndRecord((await taskRead).attributes)) return NO_CONTENT;
+    const evidence = evidenceFor(stored.record.evidence, taskSid);
+    await writeEndRecord(deps, { taskSid, callSid, record: stored.record, evidence, endedAt: now() }, taskRead).catch(unlessTooLarge);
+    return NO_CONTENT;
+  }
   const goesOn = await (callSid === claimed && claimedInProgress ? claimedInProgress : callInProgress(deps.client, callSid));
   const call: TwilioCall & { taskSid: string } = { callSid, taskSid };
   let record: CallRecord = stored.record;
@@ -363,20 +370,41 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     const forgotten = leaving ? deps.index.clearAgentCall(leaving, callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
     leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(callSid)]).then(() => undefined);
   }
-  // The figures first: a failure here leaves the task without its end record, so TaskRouter's
-  // redelivery tries both again (the report counts a task once).
+  // The figures first: a failure here leaves the end unnoted, so TaskRouter's redelivery tries it all
+  // again (the report counts a task once).
   const evidence = evidenceFor(record.evidence, taskSid);
   const agent = evidence.agent ?? (record.call.taskSid === taskSid ? record.call.agent : undefined) ?? UNKNOWN_AGENT;
   const endedAt = now();
   const rules = await deps.configs?.forSignals();
   const neverPause = rules?.ok === true && pausePolicyOf(rules.config, queue) === 'never';
-  await deps.reports.record({ taskSid: taskSid, agent, queue, day: dayOf(endedAt) }, taskFigures(evidence, neverPause));
-  const intervals = await control.allIntervals(record);
+  await deps.reports.record({ taskSid, agent, queue, day: dayOf(endedAt) }, taskFigures(evidence, neverPause));
+  // The record, the index and the note of the end together: a record that did not land is written
+  // again by the next delivery, which finds the end noted and the record missing.
+  await Promise.all([
+    writeEndRecord(deps, { taskSid, callSid, record, evidence, endedAt }, taskRead).catch(unlessTooLarge),
+    leftIndex,
+    control.noteEnded(callSid, taskSid),
+  ]);
+  return NO_CONTENT;
+}
+
+/** The task carries the record of its end (`recording_controls.ended_at`). */
+const hasEndRecord = (attributes: Record<string, unknown>): boolean =>
+  typeof (attributes.recording_controls as { ended_at?: unknown } | undefined)?.ended_at === 'string';
+
+/** The call's holds, pause intervals and redaction timeline, with the task's figures, into the task's attributes under `recording_controls`. */
+async function writeEndRecord(
+  deps: TaskEventDeps,
+  end: { taskSid: string; callSid: string; record: CallRecord; evidence: ReturnType<typeof evidenceFor>; endedAt: Date },
+  taskRead: ReturnType<typeof readTask>,
+): Promise<void> {
+  const { taskSid, callSid, record, evidence, endedAt } = end;
+  const intervals = await deps.control.allIntervals(record);
   const timeline = redactionTimeline(
     record.recordings.filter((recording): recording is KnownRecording & { startedAt: string } => typeof recording.startedAt === 'string'),
     intervals,
   );
-  const recorded = mergeTaskAttributes(
+  await mergeTaskAttributes(
     deps.client,
     deps.workspaceSid,
     taskSid,
@@ -398,10 +426,6 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     }),
     taskRead,
   );
-  await Promise.all([recorded.catch(unlessTooLarge), leftIndex]);
-  // Last: a failure before this leaves the end to TaskRouter's redelivery, which tries it all again.
-  await control.noteEnded(callSid, taskSid);
-  return NO_CONTENT;
 }
 
 /**
