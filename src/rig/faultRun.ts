@@ -140,8 +140,15 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
     const calls = agents.map((agent) => ({
       agent,
       outside: 0,
+      tokenAt: clock.ms(),
       ...standin.createLiveCall({ agent, recording: 'both', conferenceDelayMs: flexOrder ? Math.floor(pick() * 1500) : 0 }),
     }));
+    /** The agent's Flex token, renewed before its hour is up, as Flex renews it: a long run's clock passes many hours. */
+    const tokenOf = (call: (typeof calls)[number]) => {
+      if (clock.ms() - call.tokenAt > 45 * 60_000)
+        Object.assign(call, { token: standin.createWorker({ agent: call.agent, role: 'agent' }).token, tokenAt: clock.ms() });
+      return call.token;
+    };
     await standin.callbacksDelivered();
     const containers = [0, 1, 2].map(() => desktopDeps({ now, log: trace ? (line) => console.log(line) : undefined }, {}, timing));
     const api = apiDeps({}, now, timing);
@@ -244,7 +251,7 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
         { recording_controls: { ...kept, tags: ['forged'], metadata: { by: call.agent } } },
       ];
       const forgery = choose(forgeries);
-      standin.setTaskAttributes(call.taskSid, call.token, {
+      standin.setTaskAttributes(call.taskSid, tokenOf(call), {
         ...current,
         ...forgery,
         ...(!('recording_controls' in forgery) && { recording_controls: controls }),
@@ -303,7 +310,7 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
       } else if (roll < 0.75) {
         const call = choose(calls);
         const verb = pick() < 0.5 ? 'pause' : 'resume';
-        const result = await handleRecordingControl(verb, api, { headers: {}, body: { callSid: call.callSid, Token: call.token } });
+        const result = await handleRecordingControl(verb, api, { headers: {}, body: { callSid: call.callSid, Token: tokenOf(call) } });
         did(`api ${verb} ${call.agent} → ${result.status}`);
         count(result.status);
         if (result.status !== 200 && result.status !== 502) throw new Error(`seed ${SEED}: an API ${verb} answered ${result.status}`);
