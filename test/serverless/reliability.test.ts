@@ -108,18 +108,27 @@ describe('a long call', () => {
 describe('replays inside the signature window', () => {
   test('a signed focus sent again after 40 other signals, to a fresh container, changes nothing', async () => {
     const call = standin.createLiveCall({ agent: 'dave', recording: 'call' });
-    const captured = signed({ agent: 'dave', trigger: 'card-number.focus' });
-    const first = await handleDesktopEvent(desktopDeps(), captured);
+    // The agent's pace, on a simulated clock: 5 s between signals, the replay still within the signature's 300 s.
+    let clock = Date.now();
+    simulatedClock = () => clock;
+    const container = () => desktopDeps({ now: () => new Date(clock) });
+    const sent = (trigger: string) => {
+      clock += 5_000;
+      return signed({ agent: 'dave', trigger }, { timestamp: clock / 1000 });
+    };
+    const captured = sent('card-number.focus');
+    const first = await handleDesktopEvent(container(), captured);
     expect(body(first)).toMatchObject({ outcome: 'paused' });
-    const deps = desktopDeps();
+    const deps = container();
     for (let i = 0; i < 20; i += 1) {
-      await handleDesktopEvent(deps, signed({ agent: 'dave', trigger: 'card-number.blur' }));
-      await handleDesktopEvent(deps, signed({ agent: 'dave', trigger: 'card-number.focus' }));
+      await handleDesktopEvent(deps, sent('card-number.blur'));
+      await handleDesktopEvent(deps, sent('card-number.focus'));
     }
-    await handleDesktopEvent(deps, signed({ agent: 'dave', trigger: 'card-number.blur' }));
+    await handleDesktopEvent(deps, sent('card-number.blur'));
     expect(await statusOf(standin, call.recordingSids[0])).toBe('in-progress');
 
-    const replay = await handleDesktopEvent(desktopDeps(), captured);
+    clock += 5_000;
+    const replay = await handleDesktopEvent(container(), captured);
     expect(replay.status).toBe(200);
     // This old, the ledger keeps the answer's outcome (not all of it) beside the state now.
     expect(body(replay)).toEqual({
