@@ -140,7 +140,7 @@ async function crmFrame(): Promise<Frame> {
  * (a full-page screenshot), the frame takes a moment to receive clicks again (longer on a busy
  * machine), so a click that did not land is made again until the deadline.
  */
-async function clickInCrm(crm: Frame, selector: string, deadlineMs = 20_000): Promise<void> {
+async function clickInCrm(crm: Frame, selector: string, deadlineMs = 45_000): Promise<void> {
   await page.evaluate(() => document.querySelector('[data-testid=crm-frame]')?.scrollIntoView({ block: 'center' }));
   const frameElement = await page.waitForSelector('[data-testid=crm-frame]');
   const deadline = Date.now() + deadlineMs;
