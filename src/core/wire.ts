@@ -9,6 +9,8 @@ import type { Hold } from './holds';
 /** The verbs that act on a call (`POST /recording-controls/<verb>` with its callSid or taskSid). */
 /** A Twilio call sid. */
 export const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
+/** A Twilio conference sid. */
+export const CONFERENCE_SID = /^CF[0-9a-fA-F]{32}$/;
 
 export const CALL_VERBS = ['pause', 'resume', 'status', 'start', 'stop', 'tags', 'timeline'] as const;
 export type CallVerb = (typeof CALL_VERBS)[number];

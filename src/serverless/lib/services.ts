@@ -111,7 +111,14 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
         client,
         settings.workspaceSid as string,
         origins,
-        async (callSid) => (store.recalled(callSid) ?? (await store.load(callSid)))?.record.call.taskSid,
+        // The call's ledger, read as a change would (the change then starts from it): its task now, live until its end was handled.
+        async (callSid) => {
+          const record = (await store.load(callSid))?.record;
+          const taskSid = record?.call.taskSid;
+          return taskSid
+            ? { call: { callSid, taskSid, ...(record.call.queue && { queue: record.call.queue }) }, live: !record.endedTasks?.includes(taskSid) }
+            : undefined;
+        },
       ),
     origins,
     auth: new Authenticator(settings),

@@ -19,6 +19,7 @@ import type { LiveIndex } from '../ledger/liveIndex';
 import { newCallRecord, type StoredRecord } from '../ledger/ledgerStore';
 import type { TwilioCall } from '../twilio/recordings';
 import { twilioCode, unlessNotFound } from '../twilio/retry';
+import { callInProgress, taskNow } from '../twilio/taskCalls';
 import { safeProblems } from '../../../core/safeProblems';
 import { callerOf, callFields, RecordingControlsDeps, RecordingControlsRequest } from './recordingControls';
 
@@ -77,18 +78,12 @@ class TaskRouterRecords {
   }
 
   async assigned(taskSid: string): Promise<boolean> {
-    const task = await unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), null);
-    return task?.assignmentStatus === 'assigned';
+    return (await taskNow(this.deps.client, this.workspaceSid, taskSid))?.assigned === true;
   }
 
   async acceptedBy(workerSid: string, taskSid: string): Promise<boolean> {
     const accepted = await unlessNotFound(() => this.workspace.workers(workerSid).reservations.list({ reservationStatus: 'accepted', limit: 50 }), []);
     return accepted.some((reservation) => reservation.taskSid === taskSid && reservation.reservationStatus === 'accepted');
-  }
-
-  async callInProgress(callSid: string): Promise<boolean> {
-    const call = await unlessNotFound(() => this.deps.client.calls(callSid).fetch(), null);
-    return call?.status === 'in-progress';
   }
 }
 
@@ -160,7 +155,7 @@ async function report(deps: AutomationHealthDeps, taskRouter: TaskRouterRecords,
     await deps.control.commit(call.callSid, (current) =>
       current?.automationOff?.agent === call.agent && current.call.taskSid === call.taskSid ? { ...current, automationOff: undefined } : null,
     );
-    if (!(await taskRouter.callInProgress(call.callSid))) await deps.index?.removeCall(call.callSid);
+    if (!(await callInProgress(deps.client, call.callSid))) await deps.index?.removeCall(call.callSid);
     return notLive();
   }
   return { status: 200, body: { problems: said } };

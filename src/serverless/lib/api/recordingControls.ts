@@ -20,7 +20,7 @@ import { pauseNotAllowed } from '../signals/desktopEvent';
 import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
 import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
 import { errorResult, HttpResult, RequestHeaders } from '../http';
-import type { CallRecord } from '../ledger/ledgerStore';
+import { type CallRecord, conferenceOf } from '../ledger/ledgerStore';
 import type { TaskCall, TaskCalls } from '../twilio/taskCalls';
 import { CallEndedError, isActive, RecordingAtTwilio, summarize } from '../twilio/recordings';
 import type { RecordingBackend } from '../recordingBackend';
@@ -266,11 +266,9 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
 async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingAtTwilio[] }> {
   const [stored, listed] = await Promise.all([deps.control.load(found.call.callSid), deps.recordings.list(found.call)]);
   // The ledger knows a conference the task's own name does not find (a transfer made before Flex named it).
-  const known = stored?.record.call;
-  const missed = known?.conferenceName !== undefined && known.conferenceName !== found.call.taskSid;
-  const recordings = missed
-    ? await deps.recordings.list({ ...found.call, conferenceSid: known?.conferenceSid, conferenceName: known?.conferenceName })
-    : listed;
+  const name = stored?.record.call.conferenceName;
+  const recordings =
+    stored && name !== undefined && name !== found.call.taskSid ? await deps.recordings.list({ ...found.call, ...conferenceOf(stored.record) }) : listed;
   if (stored?.record.recording === 'unknown') await deps.control.noteRecordings(found.call.callSid, recordings, stored);
   const expiry = stored ? nextExpiry(stored.record) : null;
   const due = expiry !== null && Date.parse(expiry) <= deps.now().getTime();

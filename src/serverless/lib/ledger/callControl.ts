@@ -26,7 +26,7 @@
 import { ChangeContext, exposureMs, tallyChange, tallyExposure, tallyFailedPause, withTaskEvidence } from '../../../core/evidence';
 import { expireHolds, isPaused } from '../../../core/holds';
 import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerStore';
-import { newCallRecord, withTask } from './ledgerStore';
+import { conferenceOf, newCallRecord } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
 import type { RepairMarks } from './repairMarks';
 import type { TwilioCall, RecordingKind, RecordingAtTwilio, RecordingTarget } from '../twilio/recordings';
@@ -177,9 +177,8 @@ export class FlaggedElsewhere extends Error {
  * name Flex gave it (the call's first task, which a transfer does not change).
  */
 function ledgerConference(call: TwilioCall, record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'conferenceName'> {
-  const conferenceSid = call.conferenceSid ?? record.call.conferenceSid;
-  const conferenceName = record.call.conferenceName ?? call.conferenceName;
-  return { ...(conferenceSid && { conferenceSid }), ...(conferenceName && { conferenceName }) };
+  const known = conferenceOf(record);
+  return { ...(call.conferenceName && { conferenceName: call.conferenceName }), ...known, ...(call.conferenceSid && { conferenceSid: call.conferenceSid }) };
 }
 
 /**
@@ -330,16 +329,11 @@ export class CallControl {
   }
 
   /**
-   * Notes in the ledger that the call's task ended, its record written: a later event of the task
-   * changes nothing. No copy goes to the index: the call left it with the end (liveIndex.ts keeps an
-   * ended task's call out of it).
+   * A ledger write that changes nothing the live index shows (a task's end, which takes the call out
+   * of the index by itself; the agent's other calls): no copy goes with it.
    */
-  async noteEnded(callSid: string, taskSid: string, base?: StoredRecord | null): Promise<void> {
-    await this.store.commit(
-      callSid,
-      (current) => (current && !current.endedTasks?.includes(taskSid) ? { ...current, endedTasks: withTask(current.endedTasks, taskSid) } : null),
-      base,
-    );
+  async note(callSid: string, change: (current: CallRecord | null) => CallRecord | null): Promise<void> {
+    await this.store.commit(callSid, change);
   }
 
   /**
@@ -491,10 +485,8 @@ export class CallControl {
           refusedMeanwhile = this.refusal(current, request);
           if (refusedMeanwhile) return null;
           // The conference's name is the call's first task's, whatever task the caller knew.
-          const record = {
-            ...(current ?? newCallRecord(call)),
-            call: { ...current?.call, ...call, ...ledgerConference(call, current ?? newCallRecord(call)) },
-          };
+          const start = current ?? newCallRecord(call);
+          const record = { ...start, call: { ...start.call, ...call, ...ledgerConference(call, start) } };
           before = record;
           const at = this.now();
           after = tallied(record, request.change(record, at), at, request.tally);

@@ -8,8 +8,8 @@ import { dayOf } from '../../../core/report';
 import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
 import { type CallControl, withFirstRecordings } from './callControl';
 import type { HttpResult } from '../http';
-import { CallRecord, Committed, INTERVALS_PREFIX, KnownRecording, namesTask, newCallRecord, StoredRecord, withTask } from './ledgerStore';
-import { parseAttributes } from '../twilio/taskCalls';
+import { CallRecord, Committed, conferenceOf, INTERVALS_PREFIX, KnownRecording, namesTask, newCallRecord, StoredRecord, withTask } from './ledgerStore';
+import { callInProgress, parseAttributes, taskNow } from '../twilio/taskCalls';
 import type { LiveIndex } from './liveIndex';
 import { CallEndedError, type RecordingAtTwilio, TwilioCall } from '../twilio/recordings';
 import type { RecordingBackend } from '../recordingBackend';
@@ -21,7 +21,7 @@ import type { SyncReadGrants } from '../twilio/syncPermissions';
 import type { ReportStore } from '../evidence/reportStore';
 import type { DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
 import { pausePolicyOf } from '../../../core/pausePolicy';
-import { CALL_SID } from '../../../core/wire';
+import { CALL_SID, CONFERENCE_SID } from '../../../core/wire';
 
 /** A new recording joins the call's ledger and, if a hold is open, is paused at once. */
 export async function recordingStarted(control: CallControl, event: Record<string, unknown>): Promise<HttpResult> {
@@ -89,20 +89,18 @@ function agentOf(event: Record<string, string | undefined>): string | undefined 
 const NO_CONTENT: HttpResult = { status: 204, body: '' };
 
 /**
- * The call the event's task names now — only a hint: an agent may rewrite its own task's attributes.
- * An agent may also grow them to any size; a huge one is not even read.
+ * The call and conference the event's task names now — only hints, checked before they count: an
+ * agent may rewrite its own task's attributes. It may also grow them to any size; a huge one is not even read.
  */
-function claimedCall(event: Record<string, string | undefined>): string | undefined {
-  if (!event.TaskAttributes || event.TaskAttributes.length > 64 * 1024) return undefined;
-  const callSid = parseAttributes(event.TaskAttributes).call_sid;
-  return typeof callSid === 'string' && CALL_SID.test(callSid) ? callSid : undefined;
-}
-
-/** The conference the event's task names now: a hint too, checked against Twilio's own conference before it counts. */
-function claimedConference(event: Record<string, string | undefined>): string | undefined {
-  if (!event.TaskAttributes || event.TaskAttributes.length > 64 * 1024) return undefined;
-  const sid = (parseAttributes(event.TaskAttributes).conference as { sid?: unknown } | undefined)?.sid;
-  return typeof sid === 'string' && /^CF[0-9a-fA-F]{32}$/.test(sid) ? sid : undefined;
+function claimsOf(event: Record<string, string | undefined>): { callSid?: string; conferenceSid?: string } {
+  if (!event.TaskAttributes || event.TaskAttributes.length > 64 * 1024) return {};
+  const attributes = parseAttributes(event.TaskAttributes);
+  const callSid = attributes.call_sid;
+  const conferenceSid = (attributes.conference as { sid?: unknown } | undefined)?.sid;
+  return {
+    ...(typeof callSid === 'string' && CALL_SID.test(callSid) && { callSid }),
+    ...(typeof conferenceSid === 'string' && CONFERENCE_SID.test(conferenceSid) && { conferenceSid }),
+  };
 }
 
 /**
@@ -140,26 +138,21 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
   const { EventType: type, TaskSid: taskSid } = event;
   if (!type || !taskSid) return NO_CONTENT;
   const agent = agentOf(event);
+  const claimed = claimsOf(event);
   const context = { taskSid, ...(event.WorkerSid && { workerSid: event.WorkerSid }), ...(event.TaskQueueName && { queue: event.TaskQueueName }) };
   if (type === 'reservation.accepted') return agent ? reservationAccepted(deps, { ...context, agent }) : NO_CONTENT;
   // Only an assigned task's conference matters; later updates (our own record at the end among them) cost nothing.
   if (type === 'task.updated')
     return event.TaskAssignmentStatus && event.TaskAssignmentStatus !== 'assigned'
       ? NO_CONTENT
-      : taskUpdated(deps, taskSid, claimedCall(event), claimedConference(event));
+      : taskUpdated(deps, taskSid, claimed.callSid, claimed.conferenceSid);
   if (RESERVATION_ENDS.includes(type) && agent) {
-    const found = await ledgerOfTask(deps, taskSid, claimedCall(event));
+    const found = await ledgerOfTask(deps, taskSid, claimed.callSid);
     if (found) await deps.index.clearAgentCall(agent, found.callSid);
     return NO_CONTENT;
   }
-  if (ENDING_EVENTS.includes(type)) return taskEnded(deps, taskSid, claimedCall(event), event.TaskQueueName || UNKNOWN_QUEUE);
+  if (ENDING_EVENTS.includes(type)) return taskEnded(deps, taskSid, claimed.callSid, event.TaskQueueName || UNKNOWN_QUEUE);
   return NO_CONTENT;
-}
-
-/** A task as TaskRouter has it now: whether it is still assigned, and when it was made. */
-async function taskNow(deps: TaskEventDeps, taskSid: string): Promise<{ assigned: boolean; createdAt: number } | null> {
-  const task = await unlessNotFound(() => deps.client.taskrouter.v1.workspaces(deps.workspaceSid).tasks(taskSid).fetch(), null);
-  return task && { assigned: task.assignmentStatus === 'assigned', createdAt: task.dateCreated.getTime() };
 }
 
 /**
@@ -168,7 +161,7 @@ async function taskNow(deps: TaskEventDeps, taskSid: string): Promise<{ assigned
  * Asked of TaskRouter only when the call's ledger names another task (a transfer, or a stale event).
  */
 async function takesOver(deps: TaskEventDeps, incoming: { createdAt: number }, ledgerTaskSid: string): Promise<boolean> {
-  const holding = await taskNow(deps, ledgerTaskSid);
+  const holding = await taskNow(deps.client, deps.workspaceSid, ledgerTaskSid);
   return !holding?.assigned || incoming.createdAt > holding.createdAt;
 }
 
@@ -181,7 +174,7 @@ async function takesOver(deps: TaskEventDeps, incoming: { createdAt: number }, l
  * plugin's read permission go out together once it is written.
  */
 async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: string; agent: string; workerSid?: string; queue?: string }): Promise<HttpResult> {
-  const [origin, task] = await Promise.all([deps.origins.of(accepted.taskSid), taskNow(deps, accepted.taskSid)]);
+  const [origin, task] = await Promise.all([deps.origins.of(accepted.taskSid), taskNow(deps.client, deps.workspaceSid, accepted.taskSid)]);
   if (!origin || !task?.assigned) return NO_CONTENT;
   const call: TwilioCall & { taskSid: string; agent: string } = { callSid: origin.callSid, ...accepted };
   // Read alongside the ledger's write: the agent's other live calls stay in the entry.
@@ -255,7 +248,7 @@ async function tellOtherCalls(
     previous.map(
       (callSid) =>
         deps.control
-          .commit(callSid, (current) =>
+          .note(callSid, (current) =>
             current && current.call.agent === call.agent && !current.agentsOtherCalls?.some((other) => other.callSid === call.callSid)
               ? { ...current, agentsOtherCalls: [sibling, ...(current.agentsOtherCalls ?? [])].slice(0, 3) }
               : null,
@@ -264,12 +257,6 @@ async function tellOtherCalls(
     ),
   );
 }
-
-/** What the ledger knows of the call's conference: its sid once found, and the name to find it by. */
-const conferenceOf = (record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'conferenceName'> => ({
-  ...(record.call.conferenceSid && { conferenceSid: record.call.conferenceSid }),
-  ...(record.call.conferenceName && { conferenceName: record.call.conferenceName }),
-});
 
 /**
  * Flex names the call's conference in the task once the conference has started, after the
@@ -383,7 +370,9 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
   await Promise.all([
     writeEndRecord(deps, { taskSid, callSid, record, evidence, endedAt }, taskRead).catch(unlessTooLarge),
     leftIndex,
-    control.noteEnded(callSid, taskSid),
+    control.note(callSid, (current) =>
+      current && !current.endedTasks?.includes(taskSid) ? { ...current, endedTasks: withTask(current.endedTasks, taskSid) } : null,
+    ),
   ]);
   return NO_CONTENT;
 }
@@ -435,11 +424,6 @@ async function writeEndRecord(
 function unlessTooLarge(error: unknown): void {
   const status = httpStatus(error);
   if (status !== 400 && status !== 413) throw error;
-}
-
-async function callInProgress(client: TwilioClient, callSid: string): Promise<boolean> {
-  const fetched = await unlessNotFound(() => client.calls(callSid).fetch(), null);
-  return fetched?.status === 'in-progress';
 }
 
 /** Closes the holds and sets the recordings to match; an ended call only needs its ledger closed. */

@@ -95,6 +95,12 @@ export const withTask = (tasks: string[] | undefined, taskSid: string): string[]
 /** The ledger names the task as one of the call's (checked when it was written down). */
 export const namesTask = (record: CallRecord, taskSid: string): boolean => record.call.taskSid === taskSid || record.tasks?.includes(taskSid) === true;
 
+/** What the ledger knows of the call's conference: its sid once found, and the name to find it by (the call's first task). */
+export const conferenceOf = (record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'conferenceName'> => ({
+  ...(record.call.conferenceSid && { conferenceSid: record.call.conferenceSid }),
+  ...(record.call.conferenceName && { conferenceName: record.call.conferenceName }),
+});
+
 /**
  * A call's first ledger. Flex names the conference after the call's first task, and a transfer does
  * not rename it: the ledger keeps that name for finding the conference later.

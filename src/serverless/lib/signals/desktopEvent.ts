@@ -225,7 +225,7 @@ function answerTo(
         holds: result.latest?.holds ?? [],
         ...result.answer,
       }
-    : { eventId: event.eventId, duplicate: false, callSid: call.callSid, ...decided(result), ...withOthers(decided(result), others) };
+    : { eventId: event.eventId, duplicate: false, callSid: call.callSid, ...withOthers(decided(result), others) };
   const body = result.duplicate ? { ...answer, duplicate: true } : answer;
   deps.answers.remember(signal, answer);
   deps.log?.(
@@ -238,11 +238,11 @@ function answerTo(
 
 type Applied = { call: TwilioCall; result: ChangeResult };
 
-/** The recordings of every call the signal reached: "paused" only when none of them records. */
-function withOthers(own: Record<string, unknown>, others: Applied[]): { recording?: string } {
+/** The call's own answer, its `recording` that of every call the signal reached: "paused" only when none of them records. */
+function withOthers(own: Record<string, unknown>, others: Applied[]): Record<string, unknown> {
+  if (others.length === 0) return own;
   const states = [own.recording, ...others.map(({ result }) => (result.duplicate ? result.latest?.recording : summarize(result.recordings)))];
-  if (others.length === 0) return {};
-  return { recording: states.includes('in-progress') ? 'in-progress' : states.includes('paused') ? 'paused' : 'absent' };
+  return { ...own, recording: states.includes('in-progress') ? 'in-progress' : states.includes('paused') ? 'paused' : 'absent' };
 }
 
 /**

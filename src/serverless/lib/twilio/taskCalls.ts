@@ -17,6 +17,18 @@ export function parseAttributes(text: string | undefined | null): Record<string,
   }
 }
 
+/** A task as TaskRouter has it now (null when it has none): whether it is still assigned, and when it was made. */
+export async function taskNow(client: TwilioClient, workspaceSid: string, taskSid: string): Promise<{ assigned: boolean; createdAt: number } | null> {
+  const task = await unlessNotFound(() => client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid).fetch(), null);
+  return task && { assigned: task.assignmentStatus === 'assigned', createdAt: task.dateCreated.getTime() };
+}
+
+/** Whether Twilio has the call in progress now. */
+export async function callInProgress(client: TwilioClient, callSid: string): Promise<boolean> {
+  const fetched = await unlessNotFound(() => client.calls(callSid).fetch(), null);
+  return fetched?.status === 'in-progress';
+}
+
 export interface TaskCall {
   call: TwilioCall & { taskSid: string };
   /** The task is still assigned: the call is live. */
@@ -41,8 +53,8 @@ export class TaskCalls {
     private readonly client: TwilioClient,
     private readonly workspaceSid: string,
     private readonly origins: TaskOrigins,
-    /** The task holding the call now, as the call's ledger names it (the product's own state). */
-    private readonly taskOfCall: (callSid: string) => Promise<string | undefined>,
+    /** The call as its ledger names it (the product's own state): its task now, and whether that task's end was handled. */
+    private readonly ledgerCall: (callSid: string) => Promise<TaskCall | undefined>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -56,31 +68,36 @@ export class TaskCalls {
     if (cached && this.clock() - cached.at < CONTROL_CACHE_TTL_MS && (!name.callSid || cached.found.call.callSid === name.callSid)) {
       return cached.found;
     }
-    const taskSid = name.taskSid ?? (name.callSid ? await this.taskOf(name.callSid) : undefined);
-    if (!taskSid) return undefined;
-    const [task, origin] = await Promise.all([unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined), this.origins.of(taskSid)]);
-    if (!task || !origin || (name.callSid && origin.callSid !== name.callSid)) return undefined;
-    const queue = task.taskQueueFriendlyName || undefined;
-    const found: TaskCall = { call: { callSid: origin.callSid, taskSid: task.sid, ...(queue && { queue }) }, live: task.assignmentStatus === 'assigned' };
-    this.byTask.set(task.sid, { found, at: this.clock() });
-    this.byCall.set(found.call.callSid, task.sid);
+    const found = name.taskSid ? await this.ofTask(name.taskSid, name.callSid) : name.callSid ? await this.ofCall(name.callSid) : undefined;
+    if (found) {
+      this.byTask.set(found.call.taskSid, { found, at: this.clock() });
+      this.byCall.set(found.call.callSid, found.call.taskSid);
+    }
     return found;
   }
 
+  /** A task's call: the one it was created for; live while TaskRouter has the task assigned. */
+  private async ofTask(taskSid: string, callSid?: string): Promise<TaskCall | undefined> {
+    const [task, origin] = await Promise.all([unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined), this.origins.of(taskSid)]);
+    if (!task || !origin || (callSid && origin.callSid !== callSid)) return undefined;
+    const queue = task.taskQueueFriendlyName || undefined;
+    return { call: { callSid: origin.callSid, taskSid: task.sid, ...(queue && { queue }) }, live: task.assignmentStatus === 'assigned' };
+  }
+
   /**
-   * The call's task: the one its ledger names; for a call the functions never saw accepted, the
-   * newest task TaskRouter's record says was created for it (the tasks whose attributes name it are
-   * only candidates).
+   * A call and its task: as the call's ledger names them (one read, the one a change reads anyway);
+   * for a call the functions never saw accepted, or while Sync fails, the newest task TaskRouter's
+   * record says was created for it (the tasks whose attributes name it are only candidates).
    */
-  private async taskOf(callSid: string): Promise<string | undefined> {
-    // Sync failing must not stop a pause: TaskRouter's own records name the task then.
-    const held = await this.taskOfCall(callSid).catch(() => undefined);
+  private async ofCall(callSid: string): Promise<TaskCall | undefined> {
+    const held = await this.ledgerCall(callSid).catch(() => undefined);
     if (held) return held;
     const quoted = taskRouterString(callSid);
     if (!quoted) return undefined;
     const candidates = await withRetries(() => this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quoted}`, limit: 5 }));
     const checked = await Promise.all(candidates.map(async (task) => ((await this.origins.isOf(task.sid, callSid)) ? task : undefined)));
-    return checked.filter((task) => task !== undefined).sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0]?.sid;
+    const newest = checked.filter((task) => task !== undefined).sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0];
+    return newest && this.ofTask(newest.sid, callSid);
   }
 
   /** Whether the worker has (or had, in wrap-up) a reservation for the task. */
