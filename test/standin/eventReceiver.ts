@@ -10,7 +10,12 @@ import twilio from 'twilio';
 import { AUTH_TOKEN, type HttpHarness, withStandinOverHttp } from './harness';
 
 export interface ReceivedEvent {
+  /** Where it was posted: `/task-event` (the workspace's Event Callback URL), or an Event Streams sink's path. */
+  path: string;
+  /** Form parameters (the Event Callback URL); empty for a JSON body. */
   params: Record<string, string>;
+  /** The JSON body (an Event Streams sink). */
+  json: unknown;
   signatureValid: boolean;
   /** Date.now() when it arrived. */
   at: number;
@@ -20,6 +25,8 @@ export interface EventReceiver {
   harness: HttpHarness;
   received: ReceivedEvent[];
   callbackUrl(): string;
+  /** Where the receiver listens (`http://127.0.0.1:<port>`): a sink's destination may be any path under it. */
+  base(): string;
   answerWith(status: number): void;
   dropConnections(drop: boolean): void;
   /** A control-surface request over HTTP: `path` after `/__standin`. */
@@ -32,22 +39,30 @@ export function withEventReceiver(): EventReceiver {
   const received: ReceivedEvent[] = [];
   let status = 204;
   let drop = false;
-  let url = '';
+  let base = '';
   const server = http.createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     request.on('end', () => {
-      const params = Object.fromEntries(new URLSearchParams(body));
+      const url = `${base}${request.url ?? ''}`;
       const signature = String(request.headers['x-twilio-signature'] ?? '');
-      received.push({ params, signatureValid: twilio.validateRequest(AUTH_TOKEN, signature, url, params), at: Date.now() });
+      const isJson = String(request.headers['content-type']).startsWith('application/json');
+      const params = isJson ? {} : Object.fromEntries(new URLSearchParams(body));
+      received.push({
+        path: new URL(url).pathname,
+        params,
+        json: isJson ? JSON.parse(body) : undefined,
+        signatureValid: isJson ? twilio.validateRequestWithBody(AUTH_TOKEN, signature, url, body) : twilio.validateRequest(AUTH_TOKEN, signature, url, params),
+        at: Date.now(),
+      });
       if (drop) request.socket.destroy();
       else response.writeHead(status).end();
     });
   });
   const harness = withStandinOverHttp(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/task-event`;
-    return { eventCallbackUrl: url, authToken: AUTH_TOKEN };
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { eventCallbackUrl: `${base}/task-event`, authToken: AUTH_TOKEN };
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   afterEach(() => {
@@ -59,7 +74,8 @@ export function withEventReceiver(): EventReceiver {
   return {
     harness,
     received,
-    callbackUrl: () => url,
+    callbackUrl: () => `${base}/task-event`,
+    base: () => base,
     answerWith: (next) => {
       status = next;
     },

@@ -5,70 +5,16 @@
  * callback and the Event Streams sinks subscribed to it, and TaskRouter's own log (the Events
  * resource) still says what the task was created with.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import twilio from 'twilio';
 import { createStandin } from '../../src/standin/standin';
-import { AUTH_TOKEN, withStandinOverHttp } from './harness';
+import { AUTH_TOKEN } from './harness';
+import { withEventReceiver } from './eventReceiver';
 
-interface Received {
-  path: string;
-  /** Form parameters (the Event Callback URL), or the JSON body (an Event Streams sink). */
-  params: Record<string, string>;
-  json: unknown;
-  signatureValid: boolean;
-}
-
-const received: Received[] = [];
-let receiverBase = '';
-const receiver = http.createServer((request, response) => {
-  let body = '';
-  request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-  request.on('end', () => {
-    const url = `${receiverBase}${request.url ?? ''}`;
-    const signature = String(request.headers['x-twilio-signature'] ?? '');
-    const isJson = String(request.headers['content-type']).startsWith('application/json');
-    const params = isJson ? {} : Object.fromEntries(new URLSearchParams(body));
-    received.push({
-      path: new URL(url).pathname,
-      params,
-      json: isJson ? JSON.parse(body) : undefined,
-      signatureValid: isJson ? twilio.validateRequestWithBody(AUTH_TOKEN, signature, url, body) : twilio.validateRequest(AUTH_TOKEN, signature, url, params),
-    });
-    response.writeHead(204).end();
-  });
-});
-const harness = withStandinOverHttp(async () => {
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
-  receiverBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  return { eventCallbackUrl: `${receiverBase}/task-event`, authToken: AUTH_TOKEN };
-});
-afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-afterEach(() => {
-  received.length = 0;
-});
-
-async function control(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${harness.base}/__standin${path}`, {
-    method,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json' },
-  });
-  return { status: response.status, body: await response.json() };
-}
+const { harness, received, control, waitFor, base: receiverBase } = withEventReceiver();
 
 const setAttributes = (taskSid: string, token: unknown, attributes: unknown) => control('POST', `/tasks/${taskSid}/attributes`, { token, attributes });
 const workspace = () => harness.client.taskrouter.v1.workspaces(harness.standin.workspaceSid);
 const callbacks = () => received.filter((event) => event.path === '/task-event');
 const callbackTypes = () => callbacks().map((event) => `${event.params.EventType} ${event.params.TaskSid}`);
-
-async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("a worker's token writing its task's attributes", () => {
   it('replaces them as a task update does, and answers once task.updated with the new attributes was delivered', async () => {
@@ -200,7 +146,7 @@ describe('where task.created and task.updated go', () => {
 
   it('with an EventsFilter, the Event Callback URL is told only the events it names; the log keeps them all', async () => {
     const filtered = createStandin({
-      eventCallbackUrl: `${receiverBase}/task-event`,
+      eventCallbackUrl: `${receiverBase()}/task-event`,
       authToken: AUTH_TOKEN,
       eventsFilter: ['reservation.accepted', 'task.updated'],
     });
@@ -231,7 +177,7 @@ describe('where task.created and task.updated go', () => {
       const sink = await events.sinks.create({
         description: path,
         sinkType: 'webhook',
-        sinkConfiguration: { destination: `${receiverBase}${path}`, method: 'POST', batch_events: false },
+        sinkConfiguration: { destination: `${receiverBase()}${path}`, method: 'POST', batch_events: false },
       });
       await events.subscriptions.create({ description: path, sinkSid: sink.sid, types: [{ type: `com.twilio.taskrouter.${type}`, schema_version: 1 }] });
     };
