@@ -5,7 +5,7 @@
  * paused by hand in Flex; and a call with no card entry. Each call then ends, so its figures are in
  * the day's report.
  */
-import { FAILED_PAUSE_UPDATES, OtherCalls, type OtherCall } from './otherCalls';
+import { OtherCalls, type OtherCall } from './otherCalls';
 import type { DemoTrigger } from './relay';
 
 export const REPORTED = { card: 'frank', recovered: 'grace', manual: 'heidi', plain: 'ivan' } as const;
@@ -42,7 +42,7 @@ export class ComplianceCalls {
 
     await signal(card, 'card-number.focus');
     await signal(card, 'card-number.blur');
-    await this.calls.duringOutage(FAILED_PAUSE_UPDATES, () => signal(recovered, 'cvv.focus'));
+    await this.calls.duringOutage(recovered, () => signal(recovered, 'cvv.focus'));
     await signal(recovered, 'cvv.focus'); // the agent clicks into the field again: this one pauses
     await signal(recovered, 'cvv.blur');
     await this.calls.pauseByHand(manual);

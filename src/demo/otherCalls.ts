@@ -21,11 +21,12 @@ interface DeliveredEvent {
   status: number;
 }
 
-/** Enough failed recording updates for one pause of a call recorded twice (the functions retry each). */
-export const FAILED_PAUSE_UPDATES = 16;
-
-/** One outage at a time: the stand-in's faults hit whichever recording update comes next. */
-let outages: Promise<unknown> = Promise.resolve();
+/**
+ * Recording updates that fail in an outage of one call: more than one pause's tries (the functions
+ * retry each of a call's two recordings), so the pause fails whatever else touches the call
+ * meanwhile (the sweep); the outage is cleared once the pause has answered.
+ */
+export const OUTAGE_UPDATES = 1000;
 
 export class OtherCalls {
   constructor(
@@ -65,18 +66,18 @@ export class OtherCalls {
     if (!response.ok) throw new Error(`the manual pause of ${call.agent}'s call answered HTTP ${response.status}`);
   }
 
-  /** Runs `during` while Twilio refuses the next `times` recording updates; nothing is left for other calls after. */
-  async duringOutage<T>(times: number, during: () => Promise<T>): Promise<T> {
-    const run = outages.then(async () => {
-      await this.control('POST', '/faults', { operation: 'recording.update', status: 503, code: 20503, times });
-      try {
-        return await during();
-      } finally {
-        await this.control('POST', '/faults', { operation: 'recording.update', status: 503, code: 20503, times: 0 });
-      }
-    });
-    outages = run.catch(() => undefined);
-    return run;
+  /**
+   * Runs `during` while Twilio refuses every recording update of this call, and of this call only:
+   * another call's pause, a sweep or another tab's outage neither uses up nor ends this one.
+   */
+  async duringOutage<T>(call: OtherCall, during: () => Promise<T>): Promise<T> {
+    const fault = { operation: 'recording.update', status: 503, code: 20503, callSid: call.callSid };
+    await this.control('POST', '/faults', { ...fault, times: OUTAGE_UPDATES });
+    try {
+      return await during();
+    } finally {
+      await this.control('POST', '/faults', { ...fault, times: 0 });
+    }
   }
 
   control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {

@@ -6,7 +6,7 @@
  * from one agent to another.
  */
 import type { RecordingReport } from './calls';
-import { FAILED_PAUSE_UPDATES, OtherCalls } from './otherCalls';
+import { OtherCalls } from './otherCalls';
 
 export const SUPERVISED = { paused: 'bob', failed: 'carol', transferredFrom: 'dave', transferredTo: 'erin' } as const;
 
@@ -46,7 +46,7 @@ export class SupervisorCalls {
     const [paused, failed, before] = await Promise.all(
       [SUPERVISED.paused, SUPERVISED.failed, SUPERVISED.transferredFrom].map((agent) => this.calls.start(agent)),
     );
-    const answer = await this.calls.duringOutage(FAILED_PAUSE_UPDATES, () => signal(failed.agent, 'cvv.focus'));
+    const answer = await this.calls.duringOutage(failed, () => signal(failed.agent, 'cvv.focus'));
     await signal(paused.agent, 'card-number.focus');
     await this.calls.control('POST', `/live-calls/${before.callSid}/transfer`, { agent: SUPERVISED.transferredTo });
     const plain = ({ agent, callSid, recordingSids }: SupervisedCall) => ({ agent, callSid, recordingSids });

@@ -68,10 +68,10 @@ export function parseWorkerInput(body: unknown): WorkerInput {
   return { agent: parseAgent(body.agent), role: parseRole(body.role) };
 }
 
-/** `{operation, status, code?, times?}`; code defaults to 20500 and times to 1. */
+/** `{operation, status, code?, times?, callSid?}`; code defaults to 20500 and times to 1. */
 export function parseFault(body: unknown): FaultSpec {
   if (!isObject(body)) throw new StandinInputError('Body must be a JSON object');
-  const { operation, status, code = 20500, times = 1 } = body;
+  const { operation, status, code = 20500, times = 1, callSid } = body;
   if (!isOperation(operation)) throw new StandinInputError(`operation must be one of ${FAULT_OPERATIONS.join(', ')}`);
   if (typeof status !== 'number' || !Number.isInteger(status) || (status !== 0 && (status < 400 || status > 599))) {
     throw new StandinInputError('status must be 0 (connection reset) or an HTTP error status 400–599');
@@ -79,7 +79,9 @@ export function parseFault(body: unknown): FaultSpec {
   if (typeof code !== 'number' || !Number.isInteger(code)) throw new StandinInputError('code must be an integer Twilio error code');
   if (typeof times !== 'number' || !Number.isInteger(times) || times < 0)
     throw new StandinInputError("times must be a non-negative integer (0 clears the operation's pending faults)");
-  return { operation, status, code, times };
+  if (callSid !== undefined && (typeof callSid !== 'string' || !/^CA[0-9a-f]{32}$/.test(callSid)))
+    throw new StandinInputError('callSid must be a call sid (CA…)');
+  return { operation, status, code, times, ...(callSid !== undefined && { callSid }) };
 }
 
 export function parseLatency(body: unknown): number {

@@ -91,21 +91,30 @@ export interface FaultSpec {
   code: number;
   /** How many of the next requests of that operation fail (0: none any more, the pending ones cleared). */
   times: number;
+  /**
+   * Only requests about this call fail (an outage one call meets, while others go on): those whose
+   * path names it, its other leg, its conference or one of their recordings. Without it, any request.
+   */
+  callSid?: string;
 }
 
 /** Faults wait in the order they were injected; each failing request uses up one of the first one's `times`. */
 export class FaultQueue {
   private pending: FaultSpec[] = [];
 
-  /** `times: 0` clears the operation's pending faults instead. */
+  /** `times: 0` clears the operation's pending faults instead (with `callSid`, only that call's). */
   add(fault: FaultSpec): void {
-    if (fault.times === 0) this.pending = this.pending.filter((pending) => pending.operation !== fault.operation);
+    const cleared = (pending: FaultSpec) => pending.operation === fault.operation && (fault.callSid === undefined || pending.callSid === fault.callSid);
+    if (fault.times === 0) this.pending = this.pending.filter((pending) => !cleared(pending));
     else this.pending.push({ ...fault });
   }
 
-  /** The fault the next request of `operation` must suffer, if any (and counts it as used). */
-  take(operation: Operation): FaultSpec | undefined {
-    const index = this.pending.findIndex((fault) => fault.operation === operation);
+  /**
+   * The fault the next request of `operation` must suffer, if any (and counts it as used);
+   * `concerns` tells whether the request is about a fault's call.
+   */
+  take(operation: Operation, concerns: (callSid: string) => boolean = () => false): FaultSpec | undefined {
+    const index = this.pending.findIndex((fault) => fault.operation === operation && (fault.callSid === undefined || concerns(fault.callSid)));
     if (index < 0) return undefined;
     const fault = this.pending[index];
     fault.times -= 1;

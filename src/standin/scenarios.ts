@@ -229,6 +229,20 @@ export class Scenarios {
     return live;
   }
 
+  /**
+   * Whether a Twilio request, by its path's parameters, is about the call `callSid`: it names the
+   * call, its other leg, its conference or a recording of one of them. What a fault of that call
+   * alone hits (faults.ts), so that one scenario's outage is not met by another's call.
+   */
+  concernsCall(callSid: string, params: Record<string, string>): boolean {
+    const live = this.liveCallWith(callSid);
+    const calls = live ? [live.customerCallSid, live.agentCallSid] : [callSid];
+    const ofCall = (sids: { call?: string | null; conference?: string | null }) =>
+      (!!sids.call && calls.includes(sids.call)) || (!!live && sids.conference === live.conferenceSid);
+    const recording = params.recording === undefined ? undefined : this.model.recordings.get(params.recording);
+    return ofCall(params) || (!!recording && ofCall({ call: recording.callSid, conference: recording.conferenceSid }));
+  }
+
   /** The live call whose customer or agent leg `callSid` is, ended or not. */
   private liveCallWith(callSid: string): LiveCall | undefined {
     return this.liveCalls.find((call) => call.customerCallSid === callSid || call.agentCallSid === callSid);

@@ -107,7 +107,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
       assertAllowed(model, principal, found.route, found.params);
       const countCreated = syncLimits.admit(model, found.route, found.params, now());
 
-      const fault = faults.take(found.route.operation);
+      const fault = faults.take(found.route.operation, (callSid) => scenarios.concernsCall(callSid, found.params));
       if (fault) {
         if (fault.status === 0) return NETWORK_ERROR;
         return twilioError(new TwilioApiError(fault.status, fault.code, `Injected fault for ${found.route.operation}`));

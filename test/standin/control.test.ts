@@ -105,6 +105,29 @@ describe('fault injection', () => {
     expect(standin.recording(recordingSids[0])?.status).toBe('in-progress');
   });
 
+  it('with a callSid, fails only that call’s requests (its recordings, its conference’s) and clears only its own; other calls go on', async () => {
+    const outage = standin.createLiveCall({ agent: 'alice', recording: 'both' });
+    const other = standin.createLiveCall({ agent: 'bob', recording: 'both' });
+    const fault = { operation: 'recording.update', status: 503, code: 20503, times: 100, callSid: outage.callSid };
+    expect((await control(standin, 'POST', '/__standin/faults', fault)).status).toBe(200);
+    const pause = (call: { callSid: string; conferenceSid: string }) => [
+      client.calls(call.callSid).recordings('Twilio.CURRENT').update({ status: 'paused' }),
+      client.conferences(call.conferenceSid).recordings('Twilio.CURRENT').update({ status: 'paused' }),
+    ];
+
+    expect((await Promise.all(pause(other))).map((recording) => recording.status)).toEqual(['paused', 'paused']);
+    expect(await Promise.all(pause(outage).map(restError))).toEqual([
+      { status: 503, code: 20503 },
+      { status: 503, code: 20503 },
+    ]);
+    // Its clearing is its own: another call's outage stays.
+    standin.injectFault({ operation: 'recording.update', status: 503, code: 20503, times: 100, callSid: other.callSid });
+    expect((await control(standin, 'POST', '/__standin/faults', { ...fault, times: 0 })).status).toBe(200);
+    expect((await Promise.all(pause(outage))).map((recording) => recording.status)).toEqual(['paused', 'paused']);
+    expect(await restError(client.calls(other.callSid).recordings('Twilio.CURRENT').update({ status: 'in-progress' }))).toEqual({ status: 503, code: 20503 });
+    expect((await control(standin, 'POST', '/__standin/faults', { ...fault, callSid: 'not-a-call' })).status).toBe(400);
+  });
+
   it('refuses an unknown operation with 400; every route has a named operation and every operation a route', async () => {
     expect((await control(standin, 'POST', '/__standin/faults', { operation: 'recording.delete', status: 500, code: 1, times: 1 })).status).toBe(400);
     expect((await control(standin, 'POST', '/__standin/faults', { operation: 'call.fetch', status: 200, code: 1, times: 1 })).status).toBe(400);
