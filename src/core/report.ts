@@ -167,13 +167,16 @@ export interface Report {
 }
 
 export function buildReport(range: { from: Date; to: Date }, groupBy: GroupBy, days: DayFigures[]): Report {
-  const groups = groupFigures(days, groupBy);
+  const reportDays = daysOf(range.from, range.to);
+  const figures = groupFigures(days, groupBy);
+  // By day, every day of the range is a group (in the JSON, the CSV and the chart alike): a day without calls is one of zeros.
+  const groups = groupBy === 'day' ? new Map(reportDays.map((day) => [day, figures.get(day) ?? emptyFigures()])) : figures;
   const total = [...groups.values()].reduce(addFigures, emptyFigures());
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     groupBy,
-    days: daysOf(range.from, range.to),
+    days: reportDays,
     groups: [...groups].map(([key, figures]) => reportGroup(key, figures)),
     total: { ...reportGroup('total', total), exposureDistribution: exposureDistribution(total.exposure) },
   };

@@ -248,6 +248,35 @@ test('a day with more queues than its summary holds is answered by day from the 
   expect(await reportAt(finishedAt(day), { from, to, groupBy: 'queue' })).toMatchObject({ sync: ['sync.document.fetch', ...mapReads()], body: byQueue.body });
 });
 
+test('by day, every day of the range is in the answer, a day without calls too: in the groups and the CSV alike', async () => {
+  const services = buildServices(readSettings(testEnv));
+  // The last 7 days, today included (the older ones read from their summaries): a call every day but the second to last.
+  const days = Array.from({ length: 7 }, (_, index) => dayOf(new Date(Date.now() - (6 - index) * 86_400_000)));
+  const quiet = days[5];
+  await Promise.all(
+    days
+      .filter((day) => day !== quiet)
+      .map((day, index) =>
+        services.reports.record({ taskSid: `WT${String(index).padStart(32, '4')}`, agent: 'iris', queue: 'Payments', day }, { ...emptyFigures(), calls: 1 }),
+      ),
+  );
+  const range = { from: `${days[0]}T00:00:00Z`, to: `${days[6]}T23:59:59Z` };
+
+  for (let asked = 0; asked < 2; asked += 1) {
+    // Asked twice: the first answer writes the finished days' summaries, the second reads them.
+    const json = await api('report', range);
+    expect(json.body.days).toEqual(days);
+    expect(json.body.groups.map((group: Json) => [group.key, group.calls])).toEqual(days.map((day) => [day, day === quiet ? 0 : 1]));
+    expect(json.body.groups[5]).toMatchObject({ pauses: 0, failedPauses: 0, exposureMs: { p50: null, p99: null, max: null }, exposureSamples: 0 });
+    expect(json.body.total).toMatchObject({ calls: 6 });
+
+    const csv = parse((await api('report', { ...range, format: 'csv' })).body as string, { columns: true }) as Array<Record<string, string>>;
+    expect(csv.map((row) => [row.key, row.calls, row.exposureMs_p50])).toEqual(days.map((day) => [day, day === quiet ? '0' : '1', '']));
+  }
+  // By queue or agent, only those with calls.
+  expect((await api('report', { ...range, groupBy: 'agent' })).body.groups.map((group: Json) => group.key)).toEqual(['iris']);
+});
+
 test('a task end delivered again is counted once', async () => {
   const services = buildServices(readSettings(testEnv));
   const task = { taskSid: `WT${'1'.repeat(32)}`, agent: 'frank', queue: 'Payments', day: today().day };
