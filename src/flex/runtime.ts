@@ -8,7 +8,7 @@ import { AutomationHealth, reportSyncReach } from './automationHealth';
 import type { RecordingControlsConfig } from './config';
 import { LiveIndexFollower } from './liveIndex';
 import { WatchedCalls } from './liveState';
-import { translate, type StringKey } from './strings';
+import { translate, userLocaleTag, type StringKey } from './strings';
 import { ProductSyncClient, sameClassAs, type SyncTokenAnswer } from './productSync';
 import type { CallRef, CallStatus, ManagerLike, SyncClientLike } from './types';
 
@@ -63,7 +63,7 @@ export function createRuntime(manager: ManagerLike, config: RecordingControlsCon
     live,
     index,
     health,
-    t: (key, vars) => translate(manager.strings, key, vars),
+    t: (key, vars) => translate(manager.strings, key, vars, userLocaleTag(manager)),
     token,
     identity() {
       // The worker's contact_uri without "client:" is the identity the server records.

@@ -1,7 +1,10 @@
 /**
  * The plugin's strings, merged into `manager.strings` so customers can override any of them
- * (Flex's usual localization mechanism). `{{name}}` placeholders are filled by `format`.
+ * (Flex's usual localization mechanism). `{{name}}` placeholders are filled by `format`. A string
+ * whose words change with `{{count}}` has a form per plural category of the language besides its
+ * own key, which serves every other count (`…_one`: "1 call needs attention"), see wording.ts.
  */
+import { pluralKey } from './wording';
 
 const enUS = {
   RecordingControlsRecording: 'Recording',
@@ -28,6 +31,7 @@ const enUS = {
   RecordingControlsTimeline: 'Paused intervals',
   RecordingControlsIntervalOpen: 'now',
   RecordingControlsExposure: 'paused {{seconds}} s after the action',
+  RecordingControlsExposureWithin: 'paused within {{seconds}} s of the action',
   RecordingControlsAutomationOff: 'Card fields may not pause the recording by themselves: {{reasons}}. Pause by hand before taking card details.',
   RecordingControlsOffCrmFields: 'the CRM fields could not be read',
   RecordingControlsOffSync: 'Twilio Sync cannot be reached (the state shown may be late)',
@@ -77,7 +81,8 @@ const enUS = {
   RecordingControlsViewOutOfSync: 'Twilio has not confirmed the last change yet',
   RecordingControlsViewUnconfirmed: 'Not confirmed by Twilio yet',
   RecordingControlsViewAlerts: 'Alerts',
-  RecordingControlsViewAttention: '{{count}} call(s) need attention',
+  RecordingControlsViewAttention: '{{count}} calls need attention',
+  RecordingControlsViewAttention_one: '{{count}} call needs attention',
   RecordingControlsFlagPauseFailed: 'Pause failed — not paused since: card details may be recorded',
   RecordingControlsFlagPausedLong: 'Paused for over {{threshold}}',
   RecordingControlsFlagAutomationOff: 'Card fields do not pause by themselves ({{problems}}): the agent must pause by hand',
@@ -132,6 +137,7 @@ const esES: Record<StringKey, string> = {
   RecordingControlsTimeline: 'Intervalos en pausa',
   RecordingControlsIntervalOpen: 'ahora',
   RecordingControlsExposure: 'en pausa {{seconds}} s después de la acción',
+  RecordingControlsExposureWithin: 'en pausa antes de {{seconds}} s tras la acción',
   RecordingControlsAutomationOff:
     'Los campos de tarjeta pueden no pausar la grabación por sí solos: {{reasons}}. Pause a mano antes de tomar los datos de la tarjeta.',
   RecordingControlsOffCrmFields: 'no se han podido leer los campos del CRM',
@@ -183,7 +189,8 @@ const esES: Record<StringKey, string> = {
   RecordingControlsViewOutOfSync: 'Twilio aún no ha confirmado el último cambio',
   RecordingControlsViewUnconfirmed: 'Aún sin confirmar por Twilio',
   RecordingControlsViewAlerts: 'Alertas',
-  RecordingControlsViewAttention: '{{count}} llamada(s) requieren atención',
+  RecordingControlsViewAttention: '{{count}} llamadas requieren atención',
+  RecordingControlsViewAttention_one: '{{count}} llamada requiere atención',
   RecordingControlsFlagPauseFailed: 'Pausa fallida — sin pausar desde entonces: pueden grabarse datos de tarjeta',
   RecordingControlsFlagPausedLong: 'En pausa más de {{threshold}}',
   RecordingControlsFlagAutomationOff: 'Los campos de tarjeta no pausan por sí solos ({{problems}}): el agente debe pausar a mano',
@@ -217,30 +224,40 @@ export const pluginStrings: Record<string, Record<StringKey, string>> = {
   'es-ES': esES,
 };
 
-/** A table's entry for a Flex locale tag: exact match, then same language, then en-US. */
-export function forLocale<T>(table: Record<string, T>, localeTag: string | undefined): T {
-  if (localeTag && table[localeTag]) return table[localeTag];
+/** The tag of a table's entry for a Flex locale tag: exact match, then same language, then en-US. */
+export function tagFor(table: Record<string, unknown>, localeTag: string | undefined): string {
+  if (localeTag && table[localeTag]) return localeTag;
   const language = localeTag?.split('-')[0];
-  const sameLanguage = Object.keys(table).find((tag) => tag.split('-')[0] === language);
-  return table[sameLanguage ?? 'en-US'];
+  return Object.keys(table).find((tag) => tag.split('-')[0] === language) ?? 'en-US';
 }
+
+/** A table's entry for a Flex locale tag (tagFor). */
+export const forLocale = <T>(table: Record<string, T>, localeTag: string | undefined): T => table[tagFor(table, localeTag)];
 
 /** The plugin's strings for a Flex locale tag. */
 export const stringsFor = (localeTag: string | undefined): Record<StringKey, string> => forLocale(pluginStrings, localeTag);
 
 /** Adds the plugin's strings to `manager.strings`; strings already set there (overrides) win. */
 export function registerStrings(manager: { strings: Record<string, unknown>; localization?: { localeTag?: string } }): void {
-  const localeTag = manager.localization?.localeTag ?? (typeof navigator !== 'undefined' ? navigator.language : undefined);
-  manager.strings = { ...enUS, ...stringsFor(localeTag), ...manager.strings };
+  manager.strings = { ...enUS, ...stringsFor(userLocaleTag(manager)), ...manager.strings };
 }
+
+/** The Flex user's locale: Flex's setting, else the browser's. */
+export const userLocaleTag = (manager: { localization?: { localeTag?: string } }): string | undefined =>
+  manager.localization?.localeTag ?? (typeof navigator !== 'undefined' ? navigator.language : undefined);
 
 /** Fills `{{name}}` placeholders. */
 export const format = (template: string, vars: Record<string, string | number> = {}): string =>
   template.replace(/{{\s*(\w+)\s*}}/g, (_, name: string) => (name in vars ? String(vars[name]) : ''));
 
-/** Looks a string up in `manager.strings`, falling back to en-US. */
-export const translate = (strings: Record<string, unknown>, key: StringKey, vars?: Record<string, string | number>): string =>
-  format(typeof strings[key] === 'string' ? strings[key] : enUS[key], vars);
+/** Looks a string (its form for `vars.count`) up in `manager.strings`, falling back to en-US. */
+export function translate(strings: Record<string, unknown>, key: StringKey, vars?: Record<string, string | number>, localeTag?: string): string {
+  const lookup = (name: string): string | undefined => {
+    const found = strings[name];
+    return typeof found === 'string' ? found : (enUS as Record<string, string>)[name];
+  };
+  return format(lookup(pluralKey(key, vars?.count, tagFor(pluginStrings, localeTag), (name) => lookup(name) !== undefined)) ?? '', vars);
+}
 
 /** A view's `t()` over its own table of strings: `manager.strings` (a customer's overrides) first, then the locale's, then en-US. */
 export function translatorOf<K extends string>(
@@ -248,9 +265,11 @@ export function translatorOf<K extends string>(
   overrides: Record<string, unknown>,
   localeTag: string | undefined,
 ): (key: K, vars?: Record<string, string | number>) => string {
-  const own = forLocale(table, localeTag);
-  return (key, vars) => {
-    const override = overrides[key];
-    return format(typeof override === 'string' ? override : (own[key] ?? table['en-US'][key]), vars);
+  const tag = tagFor(table, localeTag);
+  const own: Record<string, string> = table[tag];
+  const lookup = (name: string): string | undefined => {
+    const override = overrides[name];
+    return typeof override === 'string' ? override : (own[name] ?? (table['en-US'] as Record<string, string>)[name]);
   };
+  return (key, vars) => format(lookup(pluralKey(key, vars?.count, tag, (name) => lookup(name) !== undefined)) ?? '', vars);
 }
