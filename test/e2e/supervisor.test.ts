@@ -87,7 +87,7 @@ describe('the Supervisor tab', () => {
       .getByText('Pause failed — not paused since: card details may be recorded')
       .waitFor({ timeout: 10_000 });
     expect(await rowOf(frame, calls.paused.callSid).getByTestId('recording-alerts').textContent()).toBe('');
-    expect(await frame.getByTestId('calls-need-attention').textContent()).toBe('1 call(s) need attention');
+    expect(await frame.getByTestId('calls-need-attention').textContent()).toBe('1 call needs attention');
     expect(await rowOf(frame, calls.paused.callSid).textContent()).toContain('Card number (bob)');
 
     // What the rows say is what Twilio has.
