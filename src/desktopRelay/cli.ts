@@ -12,21 +12,37 @@ import { logLine, startLocalServer } from './localServer';
 
 export const DEFAULT_PORT = 17345;
 
+/** Each option: its flag, what it does, and its environment variable and settings-file key. */
+const OPTIONS: Array<[flag: string, what: string, variable?: string, key?: string]> = [
+  ['--url <url>', "the functions' /desktop-event URL", 'RELAY_URL', 'url'],
+  ['--secret-file <path>', 'a file holding DESKTOP_EVENT_SECRET', 'RELAY_SECRET_FILE', 'secretFile'],
+  ['', '(or the variable DESKTOP_EVENT_SECRET itself)'],
+  ['--agent <identity>', 'the agent on this PC', 'RELAY_AGENT', 'agent'],
+  ['--port <port>', `serve: the port on 127.0.0.1 (${DEFAULT_PORT})`, 'RELAY_PORT', 'port'],
+  ['--local-token <token>', 'serve: required in X-Relay-Token', 'RELAY_LOCAL_TOKEN', 'localToken'],
+  ['--log <path>', "append each signal's outcome (JSON lines)", 'RELAY_LOG', 'logFile'],
+  ['--config <path>', 'a JSON settings file'],
+  ['--help', 'this text'],
+];
+
 const USAGE = `The desktop relay: signs triggers and sends them to the recording controls functions.
 
 usage: desktop-relay serve [options]
        desktop-relay send --trigger <trigger> [--agent <identity>] [--call <CA…>] [--event-id <id>] [options]
 
 options (each also an environment variable, or a key of the --config file):
-  --url <url>            the functions' /desktop-event URL            RELAY_URL            url
-  --secret-file <path>   a file holding DESKTOP_EVENT_SECRET          RELAY_SECRET_FILE    secretFile
-                         (or the variable DESKTOP_EVENT_SECRET itself)
-  --agent <identity>     the agent on this PC                         RELAY_AGENT          agent
-  --port <port>          serve: the port on 127.0.0.1 (${DEFAULT_PORT})     RELAY_PORT           port
-  --local-token <token>  serve: required in X-Relay-Token             RELAY_LOCAL_TOKEN    localToken
-  --log <path>           append each signal's outcome (JSON lines)    RELAY_LOG            logFile
-  --config <path>        a JSON settings file
-  --help                 this text`;
+${OPTIONS.map(([flag, what, variable = '', key = '']) => `  ${flag.padEnd(23)}${what.padEnd(45)}${variable.padEnd(21)}${key}`.trimEnd()).join('\n')}`;
+
+/** The secret is never a flag: a command line shows in the process list (ps, Task Manager) to every user of the PC. */
+export const SECRET_AS_FLAG =
+  'The secret is not taken on the command line: other users of this PC can read a command line (ps, Task Manager).\n' +
+  'Put it in a file only this account can read and pass --secret-file <path>';
+
+/** Whether the command line tries to give the secret itself (`--secret x`, `--secret=x`), before any `--`. */
+export const givesSecretAsFlag = (argv: string[]): boolean => {
+  const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  return options.some((arg) => arg === '--secret' || arg.startsWith('--secret='));
+};
 
 interface Settings {
   url?: string;
@@ -79,6 +95,10 @@ function clientSettings(settings: Settings): RelaySettings {
 
 /** Runs the command line; resolves with the exit code (serve: once listening, never exits by itself). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (givesSecretAsFlag(argv)) {
+    console.error(`${SECRET_AS_FLAG} (or set RELAY_SECRET_FILE or DESKTOP_EVENT_SECRET).\n\n${USAGE}`);
+    return 2;
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -110,9 +130,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   try {
     const settings = settingsFrom(values, env);
-    const client = new RelayClient(clientSettings(settings));
     if (command === 'send') {
       if (!values.trigger) throw new UsageError('send needs --trigger');
+      // One trigger and the process ends: the same command run again with --event-id is the same signal.
+      const client = new RelayClient({ ...clientSettings(settings), oneShot: true });
       const outcome = await client.send({ trigger: values.trigger, callSid: values.call, eventId: values['event-id'] });
       console.log(
         `${outcome.status || 'no answer'} from ${settings.url} after ${outcome.attempts} attempt(s), ${outcome.ms} ms\n${JSON.stringify(outcome.body, null, 2)}`,
@@ -121,6 +142,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return outcome.status >= 200 && outcome.status < 300 ? 0 : 1;
     }
     if (command === 'serve') {
+      const client = new RelayClient(clientSettings(settings));
       const port = settings.port === undefined ? DEFAULT_PORT : Number(settings.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${settings.port}"`);
       const { url } = await startLocalServer({ client, port, localToken: settings.localToken, logFile: settings.logFile });

@@ -4,11 +4,13 @@
  * server error) is sent again with the same event id — the functions answer a repeat with the first
  * answer and change nothing — within a short budget, because a pause that comes late is worthless.
  * The functions refuse a timestamp 300 s from their clock: the relay learns their clock from each
- * answer's `Date` header and signs with it.
+ * answer's `Date` header and signs with it. A trigger whose event id the caller named is sent again
+ * as it was first sent (same `occurredAt`): the functions answer a repeat, but refuse the same id with
+ * another body.
  */
 import { randomUUID } from 'node:crypto';
 import { backOff } from 'exponential-backoff';
-import { signedHeaders } from '../core/signature';
+import { canonicalJson, MAX_CLOCK_SKEW_SECONDS, signedHeaders } from '../core/signature';
 
 export interface RelaySettings {
   /** The functions' `/desktop-event` URL. */
@@ -19,6 +21,12 @@ export interface RelaySettings {
   agent?: string;
   /** How long a trigger may take in all, retries included. Default 4 s. */
   budgetMs?: number;
+  /**
+   * The client sends one trigger and its process ends (a command line), so it cannot remember what it
+   * sent: a trigger whose event id the caller named then goes without an `occurredAt` of the relay's
+   * (the functions take its arrival), and running the command again sends the same signal.
+   */
+  oneShot?: boolean;
 }
 
 export interface Trigger {
@@ -27,8 +35,12 @@ export interface Trigger {
   callSid?: string;
   /** A new one per trigger unless given (to send a repeat on purpose). */
   eventId?: string;
+  /** The user's action; the relay's clock when not given (see `oneShot`). */
   occurredAt?: string;
 }
+
+/** The signal's body, as signed and sent. */
+type SignalBody = { eventId: string; agent?: string; trigger: string; occurredAt?: string; callSid?: string };
 
 export interface Outcome {
   eventId: string;
@@ -46,6 +58,9 @@ export interface Outcome {
 }
 
 const DEFAULT_BUDGET_MS = 4000;
+/** The functions know an event id for two signature windows and a minute; a relay remembers what it sent a little longer. */
+const REMEMBERED_MS = (2 * MAX_CLOCK_SKEW_SECONDS + 120) * 1000;
+const REMEMBERED_MAX = 1000;
 /** Differences below this are the `Date` header's whole seconds and the network, not a wrong clock. */
 const SKEW_NOTICED_MS = 2000;
 
@@ -61,6 +76,8 @@ class Unanswered extends Error {
 export class RelayClient {
   /** The functions' clock minus ours, as their answers tell it. */
   clockOffsetMs = 0;
+  /** What was sent for each event id a caller named, by agent and id: a repeat goes as it went. */
+  private readonly named = new Map<string, { asked: string; body: SignalBody; at: number }>();
 
   constructor(
     private readonly settings: RelaySettings,
@@ -70,14 +87,7 @@ export class RelayClient {
   /** Sends one trigger; never throws. */
   async send(trigger: Trigger): Promise<Outcome> {
     const startedAt = this.now();
-    const agent = trigger.agent ?? this.settings.agent;
-    const body = {
-      eventId: trigger.eventId ?? `relay-${randomUUID()}`,
-      ...(agent !== undefined && { agent }),
-      trigger: trigger.trigger,
-      occurredAt: trigger.occurredAt ?? new Date(startedAt).toISOString(),
-      ...(trigger.callSid && { callSid: trigger.callSid }),
-    };
+    const body = this.signalOf(trigger, startedAt);
     const budgetMs = this.settings.budgetMs ?? DEFAULT_BUDGET_MS;
     let attempts = 0;
     const finish = (outcome: Omit<Outcome, 'attempts' | 'ms'>): Outcome => ({ ...outcome, attempts, ms: this.now() - startedAt });
@@ -114,8 +124,32 @@ export class RelayClient {
     }
   }
 
-  private async post(body: Record<string, unknown>, timeoutMs: number): Promise<Omit<Outcome, 'attempts' | 'ms'>> {
-    const { eventId, trigger } = body as { eventId: string; trigger: string };
+  /** The body to send: a new event id and the relay's time, or for a named id what was sent for it before. */
+  private signalOf(trigger: Trigger, now: number): SignalBody {
+    const agent = trigger.agent ?? this.settings.agent;
+    const asked = {
+      ...(agent !== undefined && { agent }),
+      trigger: trigger.trigger,
+      ...(trigger.occurredAt !== undefined && { occurredAt: trigger.occurredAt }),
+      ...(trigger.callSid && { callSid: trigger.callSid }),
+    };
+    const stamped = { occurredAt: new Date(now).toISOString(), ...asked };
+    if (trigger.eventId === undefined) return { eventId: `relay-${randomUUID()}`, ...stamped };
+    const eventId = trigger.eventId;
+    if (this.settings.oneShot) return { eventId, ...asked };
+    const key = JSON.stringify([agent, eventId]);
+    const known = this.named.get(key);
+    // The same trigger again (the caller's own retry): the same signal, which the functions answer as a repeat.
+    if (known && known.asked === canonicalJson(asked) && now - known.at < REMEMBERED_MS) return known.body;
+    const body = { eventId, ...stamped };
+    this.named.delete(key);
+    this.named.set(key, { asked: canonicalJson(asked), body, at: now });
+    if (this.named.size > REMEMBERED_MAX) this.named.delete(this.named.keys().next().value as string);
+    return body;
+  }
+
+  private async post(body: SignalBody, timeoutMs: number): Promise<Omit<Outcome, 'attempts' | 'ms'>> {
+    const { eventId, trigger } = body;
     try {
       const response = await fetch(this.settings.url, {
         method: 'POST',

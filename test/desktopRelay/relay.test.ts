@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/localStack';
 import { sign, verifySignature } from '../../src/core/signature';
+import { main } from '../../src/desktopRelay/cli';
 import { RelayClient } from '../../src/desktopRelay/client';
 import { startLocalServer } from '../../src/desktopRelay/localServer';
 import { testEnv } from '../support/harness';
@@ -24,6 +25,42 @@ jest.setTimeout(120_000);
 
 const SECRET = 'relay-test-secret';
 const root = join(__dirname, '../..');
+
+/** Runs a command line of ours (`src/desktopRelay/cli.ts`, `scripts/relay.ts`) as a user would, through tsx. */
+function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      [join(root, 'node_modules/tsx/dist/cli.mjs'), script, ...args],
+      { cwd: root, env: { PATH: process.env.PATH, ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+/**
+ * The relay's command line (`main` of src/desktopRelay/cli.ts) in this process, its printing caught:
+ * a run of its own each time, remembering nothing of the one before, as a new process would not.
+ */
+async function relayCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const printed = { stdout: [] as unknown[], stderr: [] as unknown[] };
+  const log = jest.spyOn(console, 'log').mockImplementation((text) => void printed.stdout.push(text));
+  const error = jest.spyOn(console, 'error').mockImplementation((text) => void printed.stderr.push(text));
+  try {
+    const code = await main(args, env);
+    return { code, stdout: printed.stdout.join('\n'), stderr: printed.stderr.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** A file holding the secret, as an agent's PC keeps it. */
+function secretFileOf(secret: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'relay-secret-')), 'secret');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return file;
+}
 
 /** Functions of our own making: they check each signature on their clock and answer as scripted. */
 interface Received {
@@ -313,28 +350,17 @@ describe('against the real functions', () => {
       relay.server.close();
     }
 
-    const secretFile = join(mkdtempSync(join(tmpdir(), 'relay-secret-')), 'secret');
-    writeFileSync(secretFile, `${testEnv.DESKTOP_EVENT_SECRET}\n`, { mode: 0o600 });
-    const cli = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [
-          join(root, 'node_modules/tsx/dist/cli.mjs'),
-          'src/desktopRelay/cli.ts',
-          'send',
-          '--trigger',
-          'card-number.blur',
-          '--agent',
-          rosa,
-          '--url',
-          `${stack.functionsUrl}/desktop-event`,
-          '--secret-file',
-          secretFile,
-        ],
-        { cwd: root, env: { PATH: process.env.PATH } },
-        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    const cli = await run('src/desktopRelay/cli.ts', [
+      'send',
+      '--trigger',
+      'card-number.blur',
+      '--agent',
+      rosa,
+      '--url',
+      `${stack.functionsUrl}/desktop-event`,
+      '--secret-file',
+      secretFileOf(testEnv.DESKTOP_EVENT_SECRET),
+    ]);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(/^200 from http:\/\/127\.0\.0\.1:\d+\/desktop-event after 1 attempt/);
     expect(cli.stdout + cli.stderr).not.toContain(testEnv.DESKTOP_EVENT_SECRET);
@@ -342,21 +368,83 @@ describe('against the real functions', () => {
   });
 
   it('the command line exits non-zero when the functions refuse, and with the usage when a setting is missing', async () => {
-    const run = (args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(
-          process.execPath,
-          [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/desktopRelay/cli.ts', ...args],
-          { cwd: root, env: { PATH: process.env.PATH, DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET } },
-          (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-        ),
-      );
-    const refused = await run(['send', '--trigger', 'cvv.focus', '--agent', uniqueAgent('nobody'), '--url', `${stack.functionsUrl}/desktop-event`]);
+    const cli = (args: string[]) => run('src/desktopRelay/cli.ts', args, { DESKTOP_EVENT_SECRET: testEnv.DESKTOP_EVENT_SECRET });
+    const refused = await cli(['send', '--trigger', 'cvv.focus', '--agent', uniqueAgent('nobody'), '--url', `${stack.functionsUrl}/desktop-event`]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('no_active_call');
-    const missing = await run(['send', '--trigger', 'cvv.focus']);
+    const missing = await cli(['send', '--trigger', 'cvv.focus']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--url must be the functions' /desktop-event URL");
+  });
+
+  it('a trigger sent again with the same event id is the same signal, answered as a repeat (local endpoint, desktop-relay send, npm run relay)', async () => {
+    const url = `${stack.functionsUrl}/desktop-event`;
+    const secretFile = secretFileOf(testEnv.DESKTOP_EVENT_SECRET);
+    const [viaEndpoint, viaSend, viaNpm] = ['ines', 'jon', 'kai'].map(uniqueAgent);
+    const calls = await Promise.all([viaEndpoint, viaSend, viaNpm].map((agent) => stack.standin.createLiveCall({ agent, recording: 'call' })));
+    const pausesOf = async (call: (typeof calls)[number]) =>
+      (await stack.standin.recording(call.recordingSids[0])).history.filter((entry) => entry.status === 'paused').length;
+
+    // The local endpoint, asked twice as a tool would that retries on its own (and a third time with another trigger).
+    const endpoint = async () => {
+      const relay = await startLocalServer({ client: new RelayClient({ url, secret: testEnv.DESKTOP_EVENT_SECRET, agent: viaEndpoint }), port: 0 });
+      try {
+        const first = await local(relay.url, '/trigger?name=cvv.focus&eventId=tool-evt-1');
+        const again = await local(relay.url, '/trigger?name=cvv.focus&eventId=tool-evt-1');
+        const reused = await local(relay.url, '/trigger?name=cvv.blur&eventId=tool-evt-1');
+        return { first, again, reused };
+      } finally {
+        relay.server.close();
+      }
+    };
+    // Each command line twice: two runs, nothing remembered between them.
+    const twice = async (command: () => ReturnType<typeof run>) => [await command(), await command()];
+    const [fromEndpoint, fromSend, fromNpm] = await Promise.all([
+      endpoint(),
+      twice(() => relayCommand(['send', '--trigger', 'cvv.focus', '--agent', viaSend, '--url', url, '--secret-file', secretFile, '--event-id', 'cli-evt-1'])),
+      twice(() => run('scripts/relay.ts', ['--trigger', 'cvv.focus', '--agent', viaNpm, '--url', url, '--secret-file', secretFile, '--event-id', 'npm-evt-1'])),
+    ]);
+
+    expect(fromEndpoint.first).toMatchObject({ status: 200, body: { eventId: 'tool-evt-1', duplicate: false, outcome: 'paused' } });
+    expect(fromEndpoint.again).toMatchObject({ status: 200, body: { eventId: 'tool-evt-1', duplicate: true, outcome: 'paused' } });
+    // Another trigger under a used id is still the functions' conflict: the relay repeats, it does not paper over.
+    expect(fromEndpoint.reused).toMatchObject({ status: 409, body: { error: { code: 'event_id_conflict' } } });
+    for (const [first, again] of [fromSend, fromNpm]) {
+      expect([first.code, again.code]).toEqual([0, 0]);
+      expect(first.stdout).toMatch(/^200 from /);
+      expect(first.stdout).toContain('"duplicate": false');
+      expect(again.stdout).toMatch(/^200 from /);
+      expect(again.stdout).toContain('"duplicate": true');
+    }
+    // Paused once each, whatever was sent twice.
+    expect(await Promise.all(calls.map(pausesOf))).toEqual([1, 1, 1]);
+  });
+
+  it('the command lines refuse the secret as a flag and say to use a file, without repeating it', async () => {
+    const answers = [
+      await relayCommand(['send', '--trigger', 'cvv.focus', '--secret', 'top-secret-value']),
+      await relayCommand(['serve', '--secret=top-secret-value']),
+      await run('scripts/relay.ts', ['--agent', 'alice', '--trigger', 'cvv.focus', '--secret', 'top-secret-value']),
+    ];
+    for (const answer of answers) {
+      expect(answer.code).toBe(2);
+      expect(answer.stderr).toContain('The secret is not taken on the command line');
+      expect(answer.stderr).toContain('--secret-file <path>');
+      expect(answer.stderr).not.toContain("place it at the end of the command after '--'");
+      expect(answer.stdout + answer.stderr).not.toContain('top-secret-value');
+    }
+  });
+
+  it("--help's options line up: every flag's text, variable and settings key start in the same columns", async () => {
+    const { code, stdout } = await relayCommand(['--help']);
+    expect(code).toBe(0);
+    const options = stdout.split('\n').filter((line) => /^ {2}--/.test(line));
+    expect(options.map((line) => line.match(/^ {2}--\S+(?: <\w+>)?/)?.[0])).toContain('  --port <port>');
+    const columnsOf = (line: string) => [...line.matchAll(/ {2,}(?=\S)/g)].map((gap) => (gap.index ?? 0) + gap[0].length);
+    const withVariables = options.filter((line) => /RELAY_\w+/.test(line));
+    expect(withVariables).toHaveLength(6);
+    expect(new Set(withVariables.map((line) => columnsOf(line).join())).size).toBe(1);
+    expect(new Set(options.map((line) => columnsOf(line)[1])).size).toBe(1);
   });
 
   it('ships as one file that plain node runs, with nothing installed beside it', async () => {

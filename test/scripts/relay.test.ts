@@ -1,10 +1,12 @@
 /**
  * `npm run relay`: the admin's one-shot signal. It says how it is used, names the URL it could not
- * reach, and sends a signal the functions accept (signed with the secret it was given).
+ * reach, and sends a signal the functions accept (signed with the secret in the file it was given).
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifySignature } from '../../src/core/signature';
 
@@ -60,6 +62,8 @@ describe('npm run relay', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
+    const secretFile = join(mkdtempSync(join(tmpdir(), 'relay-secret-')), 'secret');
+    writeFileSync(secretFile, 'test-secret\n', { mode: 0o600 });
     try {
       const { code, stdout } = await relay([
         '--agent',
@@ -68,8 +72,8 @@ describe('npm run relay', () => {
         'cvv.focus',
         '--port',
         String(port),
-        '--secret',
-        'test-secret',
+        '--secret-file',
+        secretFile,
         '--event-id',
         'evt-1',
       ]);
@@ -81,7 +85,8 @@ describe('npm run relay', () => {
     }
     expect(received).toHaveLength(1);
     const [{ headers, body }] = received;
-    expect(body).toEqual({ eventId: 'evt-1', agent: 'alice', trigger: 'cvv.focus', occurredAt: expect.any(String) });
+    // An event id given on the command line: nothing of the moment is added, so the same command again is the same signal.
+    expect(body).toEqual({ eventId: 'evt-1', agent: 'alice', trigger: 'cvv.focus' });
     const check = verifySignature({
       secrets: ['test-secret'],
       timestampHeader: headers['x-desktop-timestamp'] as string,
