@@ -137,7 +137,7 @@ const esES: Record<StringKey, string> = {
   RecordingControlsTimeline: 'Intervalos en pausa',
   RecordingControlsIntervalOpen: 'ahora',
   RecordingControlsExposure: 'en pausa {{seconds}} s después de la acción',
-  RecordingControlsExposureWithin: 'en pausa antes de {{seconds}} s tras la acción',
+  RecordingControlsExposureWithin: 'en pausa en menos de {{seconds}} s tras la acción',
   RecordingControlsAutomationOff:
     'Los campos de tarjeta pueden no pausar la grabación por sí solos: {{reasons}}. Pause a mano antes de tomar los datos de la tarjeta.',
   RecordingControlsOffCrmFields: 'no se han podido leer los campos del CRM',
