@@ -16,3 +16,6 @@ export const LIVE_CALLS_PREFIX = 'rc-live-calls-';
 
 export const liveCallsShardNames = (): string[] =>
   Array.from({ length: LIVE_SHARDS }, (_, shard) => `${LIVE_CALLS_PREFIX}${shard.toString(16).padStart(2, '0')}`);
+
+/** Whether the sweep has anything to look at (the functions' own; docs/architecture.md, "The sweep"). */
+export const SWEEP_WATCH_DOCUMENT = 'rc-sweep-watch';

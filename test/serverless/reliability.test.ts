@@ -11,6 +11,7 @@ import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, useStandin } from '../support/harness';
 import { liveCallsShardNames } from '../../src/core/syncNames';
+import { GRACE_MS } from '../../src/serverless/lib/ledger/sweepWatch';
 
 /** A long call's test runs on a simulated clock, which Twilio (the stand-in, its Sync limits) shares. */
 let simulatedClock: (() => number) | undefined;
@@ -187,7 +188,7 @@ describe('several active recordings on one call', () => {
 });
 
 describe('the live index', () => {
-  test('every change is copied to the live-calls index; the sweep with nothing due costs one request per shard (and a look for repair marks every few seconds)', async () => {
+  test('every change is copied to the live-calls index; with no hold open for a while the sweep costs one read (and a look for repair marks every few seconds)', async () => {
     const call = standin.createLiveCall({ agent: 'hank', recording: 'both' });
     const deps = desktopDeps();
     await handleDesktopEvent(deps, signed({ agent: 'hank', trigger: 'card-number.focus' }));
@@ -197,25 +198,30 @@ describe('the live index', () => {
     await handleDesktopEvent(deps, signed({ agent: 'hank', trigger: 'card-number.blur' }));
     expect((await liveIndex().callItem(call.callSid))?.data).toMatchObject({ recording: 'in-progress', holds: [], resumeAt: null });
 
-    const before = standin.requests().length;
-    const report = await sweep(liveIndex(), deps.control, deps.now);
-    expect(report).toMatchObject({ due: 0, failed: 0, marked: 0 });
-    // The index, and TaskRouter for calls marked for repair (asked at most every few seconds).
-    const shardReads = liveCallsShardNames().map(() => 'syncMapItem.list');
-    expect(
-      standin
+    const operationsOf = async (at: () => Date) => {
+      const before = standin.requests().length;
+      const report = await sweep(liveIndex(), deps.control, at);
+      expect(report).toMatchObject({ due: 0, failed: 0, marked: 0 });
+      return standin
         .requests()
         .slice(before)
         .map((request) => request.operation)
-        .sort(),
-    ).toEqual([...shardReads, 'taskrouter.task.list']);
-    const next = standin.requests().length;
-    await sweep(liveIndex(), deps.control, deps.now);
-    expect(
-      standin
-        .requests()
-        .slice(next)
-        .map((request) => request.operation),
-    ).toEqual(shardReads);
+        .sort();
+    };
+    const shardReads = liveCallsShardNames().map(() => 'syncMapItem.list');
+    // The hold just closed: the index is read, and found with nothing to do, which the watch is told.
+    expect(await operationsOf(deps.now)).toEqual(['sync.document.fetch', 'sync.document.update', ...shardReads, 'taskrouter.task.list'].sort());
+    // A copy trusting the watch may still be on its way: the shards are read for a while after.
+    expect(await operationsOf(deps.now)).toEqual(['sync.document.fetch', ...shardReads].sort());
+    // Then one read a round, and TaskRouter for calls marked for repair at most every few seconds.
+    const later = () => new Date(deps.now().getTime() + GRACE_MS + 1_000);
+    expect(await operationsOf(later)).toEqual(['sync.document.fetch', 'taskrouter.task.list']);
+    expect(await operationsOf(later)).toEqual(['sync.document.fetch']);
+
+    // A hold opened after that is swept again.
+    const reopened = await handleDesktopEvent(desktopDeps(), signed({ agent: 'hank', trigger: 'card-number.focus' }));
+    expect(body(reopened)).toMatchObject({ outcome: 'paused' });
+    const report = await sweep(liveIndex(), deps.control, later);
+    expect(report).toMatchObject({ due: 1, failed: 0 });
   });
 });

@@ -87,7 +87,7 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
   const client = options.client ?? twilioClient(settings);
   const now = options.now ?? (() => new Date());
   const store = new LedgerStore(client, settings.syncServiceSid, now);
-  const index = new LiveIndex(client, settings.syncServiceSid);
+  const index = new LiveIndex(client, settings.syncServiceSid, now);
   const syncService = new SyncServiceCheck(client, settings.syncServiceSid);
   const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
     asset: options.asset ?? (() => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json'))),

@@ -19,6 +19,7 @@ import type { TwilioCall } from '../twilio/recordings';
 import { unlessNotFound, withRetries, httpStatus } from '../twilio/retry';
 import { MapItem, SyncMap } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
+import { SweepWatch } from './sweepWatch';
 
 export { liveCallsShardNames };
 export const AGENT_DOCUMENT_PREFIX = 'rc-agent-';
@@ -83,12 +84,16 @@ export class LiveIndex {
   private readonly shards = new Map<string, SyncMap<LiveCallItem>>();
   /** The last item this container wrote (or read) per call: its revision makes the next write conditional. */
   private readonly written = new Map<string, MapItem<LiveCallItem>>();
+  /** Whether the sweep has anything to look at: told whenever a copy shows an open hold or an unconfirmed change. */
+  readonly sweepWatch: SweepWatch;
 
   constructor(
     private readonly client: TwilioClient,
     private readonly serviceSid: string,
+    now: () => Date = () => new Date(),
   ) {
     for (const name of liveCallsShardNames()) this.shards.set(name, new SyncMap(client, serviceSid, name));
+    this.sweepWatch = new SweepWatch(client, serviceSid, now);
   }
 
   private shardOf(callSid: string): SyncMap<LiveCallItem> {
@@ -144,6 +149,11 @@ export class LiveIndex {
       return;
     }
     const item = liveCallItem(record);
+    // Alongside the copy, not before it: the sweep's grace covers a copy that lands after (sweepWatch.ts).
+    await Promise.all([this.copy(item, quiet), item.holds.length > 0 || item.outOfSync ? this.sweepWatch.watch() : undefined]);
+  }
+
+  private async copy(item: LiveCallItem, quiet: boolean): Promise<void> {
     const key = item.callSid;
     const shard = this.shardOf(key);
     let known: MapItem<LiveCallItem> | null | undefined = this.written.get(key);

@@ -2,15 +2,17 @@
  * Closes every hold whose time ran out, retries calls whose last change Twilio did not confirm,
  * and keeps the recordings of calls with an open hold paused — including one someone else started
  * meanwhile (Flex, another plugin, a Studio flow), which reports to nobody. For a scheduler (and
- * `npm start`, which runs it every second). It reads the live index — one request per shard when
- * nothing is due — and touches a call only when its item says there is work or a hold is open, so its cost
- * follows open holds, not live calls. Calls marked for repair in TaskRouter (a pause whose ledger
+ * `npm start`, which runs it every second). With no open hold for a while it reads one document
+ * (sweepWatch.ts); otherwise the live index — one request per shard — and it touches a call only
+ * when its item says there is work or a hold is open, so its cost follows open holds, not live calls. Calls marked for repair in TaskRouter (a pause whose ledger
  * Sync could not take, repairMarks.ts) are put right once Sync answers.
  */
 import { closeHolds } from '../../../core/holds';
 import { CallControl, expireDue } from './callControl';
 import type { LiveCallItem } from '../../../core/wire';
 import { LiveIndex, needsSweep } from './liveIndex';
+import { SweepWatch } from './sweepWatch';
+import type { MapItem } from '../twilio/syncCollections';
 import { CallEndedError, TwilioCall } from '../twilio/recordings';
 
 export interface SweepReport {
@@ -29,9 +31,25 @@ const callOf = (item: LiveCallItem): TwilioCall => ({
   ...(item.taskSid && { taskSid: item.taskSid }),
 });
 
-export async function sweep(index: LiveIndex, control: CallControl, now: () => Date): Promise<SweepReport> {
-  const [items, marks] = await Promise.all([index.listCalls(), control.repairs?.due(now().getTime()).catch(() => []) ?? []]);
+/**
+ * The live index's items when something may need the sweep; none, at the cost of one read, when
+ * nothing has for a while (sweepWatch.ts). A round that finds nothing says so; one that finds work
+ * the watch had given up on takes it back.
+ */
+async function itemsToLookAt(index: LiveIndex, now: () => Date): Promise<{ items: MapItem<LiveCallItem>[]; due: MapItem<LiveCallItem>[] }> {
+  const watch = index.sweepWatch;
+  // Unread, the watch cannot say there is nothing: the shards are read.
+  const reading = await watch.read().catch(() => undefined);
+  if (reading && SweepWatch.skips(reading, now())) return { items: [], due: [] };
+  const items = await index.listCalls();
   const due = items.filter(({ data }) => needsSweep(data, now()) || data.holds.length > 0);
+  if (reading && due.length === 0 && reading.idleSince === null) await watch.idle(reading).catch(() => undefined);
+  if (reading && due.length > 0 && reading.idleSince !== null) await watch.watch(reading).catch(() => undefined);
+  return { items, due };
+}
+
+export async function sweep(index: LiveIndex, control: CallControl, now: () => Date): Promise<SweepReport> {
+  const [{ items, due }, marks] = await Promise.all([itemsToLookAt(index, now), control.repairs?.due(now().getTime()).catch(() => []) ?? []]);
   /** Sets the call's recordings to what its ledger says once due holds are closed; an ended call leaves the index. */
   const putRight = async (call: TwilioCall) => {
     try {
