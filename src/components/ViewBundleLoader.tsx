@@ -5,7 +5,7 @@
 import * as React from 'react';
 import { useEffect, useState } from 'react';
 import { Button } from '@twilio/flex-ui';
-import { loadViewBundle, type ViewBundleSpec } from '../flex/viewBundle';
+import { loadViewBundle, readyViewBundle, type ViewBundleSpec } from '../flex/viewBundle';
 
 export interface LoaderTexts {
   loading: string;
@@ -24,11 +24,13 @@ export interface ViewBundleLoaderProps<T> {
 }
 
 export function ViewBundleLoader<T>({ baseUrl, spec, texts, render, testId, load }: ViewBundleLoaderProps<T>) {
-  const [bundle, setBundle] = useState<T>();
+  // Opened again (its asset already ran on this page): shown at once, without "Loading…" first.
+  const [bundle, setBundle] = useState<T | undefined>(() => (load ? undefined : readyViewBundle<T>(spec)));
   const [problem, setProblem] = useState<string>();
   const [attempt, setAttempt] = useState(0);
   // Loaded again only for another base URL or when the user asks; `load` and `spec` are fixed for a view.
   useEffect(() => {
+    if (bundle) return undefined;
     let shown = true;
     setProblem(undefined);
     (load ? load(baseUrl) : loadViewBundle<T>(baseUrl, spec)).then(

@@ -17,9 +17,15 @@ const loading = new Map<string, Promise<unknown>>();
 const loaded = <T>(spec: ViewBundleSpec): (T & { version: number }) | undefined =>
   (window as unknown as Record<string, (T & { version: number }) | undefined>)[spec.global];
 
-export function loadViewBundle<T>(baseUrl: string, spec: ViewBundleSpec): Promise<T> {
+/** The view, when its asset already ran on this page (the view was opened before): shown at once. */
+export function readyViewBundle<T>(spec: ViewBundleSpec): T | undefined {
   const ready = loaded<T>(spec);
-  if (ready?.version === spec.version) return Promise.resolve(ready);
+  return ready?.version === spec.version ? ready : undefined;
+}
+
+export function loadViewBundle<T>(baseUrl: string, spec: ViewBundleSpec): Promise<T> {
+  const ready = readyViewBundle<T>(spec);
+  if (ready) return Promise.resolve(ready);
   const pending =
     loading.get(spec.file) ??
     new Promise<T>((resolve, reject) => {
