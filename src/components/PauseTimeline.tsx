@@ -3,6 +3,7 @@ import * as React from 'react';
 import { minutesSeconds } from '../core/holds';
 import { intervalLabel, type Translate } from '../flex/describe';
 import type { PauseInterval } from '../flex/types';
+import { formatSeconds } from '../flex/wording';
 
 export interface PauseTimelineProps {
   intervals: PauseInterval[];
@@ -11,16 +12,27 @@ export interface PauseTimelineProps {
   now: number;
   labels: Record<string, string>;
   t: Translate;
+  /** How numbers are written (the Flex user's locale). */
+  localeTag?: string;
 }
 
 const clock = (time: number) => new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 const duration = (ms: number) => minutesSeconds(Math.max(0, Math.round(ms / 1000)));
 
+/** Below a tenth of a second, the exposure reads as such rather than "0.0 s". */
+const AT_ONCE_MS = 100;
+
+/** How long the audio ran on after the agent's action (docs/compliance.md). */
+export const exposureText = (exposureMs: number, t: Translate, localeTag: string | undefined): string =>
+  exposureMs < AT_ONCE_MS
+    ? t('RecordingControlsExposureWithin', { seconds: formatSeconds(AT_ONCE_MS, localeTag) })
+    : t('RecordingControlsExposure', { seconds: formatSeconds(exposureMs, localeTag) });
+
 /** The list shows the newest few; the bar always shows them all. */
 export const NEWEST_SHOWN = 3;
 
-export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTimelineProps) {
+export function PauseTimeline({ intervals, startedAt, now, labels, t, localeTag }: PauseTimelineProps) {
   const [all, setAll] = React.useState(false);
   if (intervals.length === 0) return null;
   const listed = all ? intervals : intervals.slice(-NEWEST_SHOWN);
@@ -56,8 +68,7 @@ export function PauseTimeline({ intervals, startedAt, now, labels, t }: PauseTim
           return (
             <li key={interval.from}>
               {clock(from)}–{interval.to === null ? t('RecordingControlsIntervalOpen') : clock(to)} ({duration(to - from)}) {intervalLabel(interval, labels)}
-              {/* How long the audio ran on after the agent's action (docs/compliance.md). */}
-              {interval.exposureMs !== undefined && ` · ${t('RecordingControlsExposure', { seconds: (interval.exposureMs / 1000).toFixed(1) })}`}
+              {interval.exposureMs !== undefined && ` · ${exposureText(interval.exposureMs, t, localeTag)}`}
             </li>
           );
         })}

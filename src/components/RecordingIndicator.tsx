@@ -11,6 +11,7 @@ import { isLiveVoiceTask, refOf } from '../flex/calls';
 import { describe, plain, resumesSoon, type Tone } from '../flex/describe';
 import { notify } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
+import { userLocaleTag } from '../flex/strings';
 import type { TaskLike } from '../flex/types';
 import { useAutomationProblems, useCall, useNow } from './hooks';
 import { PauseTimeline } from './PauseTimeline';
@@ -77,6 +78,10 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
   const warning = live && resumesSoon(description, now);
   const automationOff = useAutomationProblems();
   useToneWhen(warning && runtime.config.indicator.warningSound);
+  // "You may take the card details" never stays beside the warning to stop (before the screen is drawn).
+  React.useLayoutEffect(() => {
+    if (warning) notify.resumesSoon();
+  }, [warning]);
 
   if (!live || !task) return null;
   const status = entry?.status;
@@ -142,6 +147,7 @@ export function RecordingIndicatorView({ task }: { task?: TaskLike }) {
           now={now}
           labels={context.labels}
           t={runtime.t}
+          localeTag={userLocaleTag(runtime.manager)}
         />
       )}
 

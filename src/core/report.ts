@@ -97,16 +97,28 @@ export function dayCountOf(from: Date, to: Date): number {
   return (startOfDay(dayOf(new Date(to.getTime() - 1))) - startOfDay(dayOf(from))) / 86_400_000 + 1;
 }
 
+export type ReportRangeIssue = { kind: 'not-times' } | { kind: 'not-after' } | { kind: 'too-many-days'; days: number };
+
 /**
- * What is wrong with a report's range, if anything: `to` not after `from`, or more than
+ * What is wrong with a report's range, if anything: no times, `to` not after `from`, or more than
  * MAX_REPORT_DAYS days touched. Constant time whatever the range (0001 to 9999 included), so it is
- * asked before anything else is done for the report.
+ * asked before anything else is done for the report — by the functions, and by the Compliance view
+ * before it asks.
  */
-export function reportRangeProblem(from: Date, to: Date): string | undefined {
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 'from and to: must be RFC 3339 times';
-  if (from.getTime() >= to.getTime()) return 'to: must be after from';
+export function reportRangeIssue(from: Date, to: Date): ReportRangeIssue | undefined {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return { kind: 'not-times' };
+  if (from.getTime() >= to.getTime()) return { kind: 'not-after' };
   const days = dayCountOf(from, to);
-  if (days > MAX_REPORT_DAYS) return `the range touches ${days} UTC days: ask for ${MAX_REPORT_DAYS} at most`;
+  if (days > MAX_REPORT_DAYS) return { kind: 'too-many-days', days };
+  return undefined;
+}
+
+/** The functions' words for reportRangeIssue. */
+export function reportRangeProblem(from: Date, to: Date): string | undefined {
+  const issue = reportRangeIssue(from, to);
+  if (issue?.kind === 'not-times') return 'from and to: must be RFC 3339 times';
+  if (issue?.kind === 'not-after') return 'to: must be after from';
+  if (issue?.kind === 'too-many-days') return `the range touches ${issue.days} UTC days: ask for ${MAX_REPORT_DAYS} at most`;
   return undefined;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The Compliance view under the real @twilio/flex-ui (and Paste): the figures of a range of days,
  * the exposure distribution and the pauses per day as charts, the table by queue, the CSV as the
- * server gives it, the range's checks, the server's refusal in words, es-ES; and that only
- * supervisors and admins get the view. The report is served over HTTP by msw from the core's own
+ * server gives it, the range checked by the functions' own rule before anything is asked, es-ES,
+ * counts in words that agree with them in both languages (here and in the plugin's other strings);
+ * and that only supervisors and admins get the view. The report is served over HTTP by msw from the core's own
  * report of a scripted set of agent days, so what is shown is what the functions would answer.
  */
 import * as React from 'react';
@@ -15,8 +16,12 @@ import { buildReport, daysOf, reportCsv, reportRangeProblem, type AgentDay, type
 import { addComplianceView, CompliancePage } from '../../src/components/Compliance';
 import { ComplianceView } from '../../src/components/Compliance/ComplianceView';
 import type { ComplianceBundle } from '../../src/components/Compliance/spec';
+import { complianceStrings } from '../../src/components/Compliance/strings';
+import { managerStrings, translator } from '../../src/components/DesktopManager/strings';
+import { PauseTimeline } from '../../src/components/PauseTimeline';
 import { defaultConfig } from '../../src/flex/config';
 import { createRuntime, setRuntime } from '../../src/flex/runtime';
+import { pluginStrings, registerStrings } from '../../src/flex/strings';
 import { BASE_URL, fakeManager, renderInFlex, TOKEN } from './support';
 
 jest.setTimeout(30_000);
@@ -97,7 +102,7 @@ const setDay = (label: RegExp, value: string) => fireEvent.change(screen.getByLa
 describe('Compliance view', () => {
   it('opens on the last 7 UTC days with the figures an assessor asks for, each chart and the table by queue', async () => {
     renderView();
-    await waitFor(() => expect(screen.getByTestId('compliance-days')).toHaveTextContent('7 day(s): 2026-11-25 to 2026-12-01'));
+    await waitFor(() => expect(screen.getByTestId('compliance-days')).toHaveTextContent('7 days: 2026-11-25 to 2026-12-01'));
     // By day for the figures and chart, by queue for the table: the whole days asked, with the user's token.
     expect(asked.map(({ from, to, groupBy, format }) => ({ from, to, groupBy, format }))).toEqual([
       { from: '2026-11-25T00:00:00Z', to: '2026-12-02T00:00:00Z', groupBy: 'day', format: 'json' },
@@ -112,7 +117,7 @@ describe('Compliance view', () => {
     expect(figure('never')).toBe('2');
     // Exposure: four pauses; the median is a sketch's (within 2 %), the max exact.
     const exposure = screen.getByTestId('figure-exposure').parentElement?.textContent ?? '';
-    expect(exposure).toMatch(/max 3\.4 s of 4 pause\(s\)/);
+    expect(exposure).toMatch(/max 3\.4 s of 4 pauses/);
     const median = Number(/p50 (\d+) ms/.exec(exposure)?.[1]);
     expect(Math.abs(median - 180) / 180).toBeLessThan(0.02);
 
@@ -149,38 +154,136 @@ describe('Compliance view', () => {
     ]);
   });
 
-  it('checks the range before asking, and shows the server’s refusal of a range too long in words', async () => {
+  it('checks the range by the functions’ own rule before asking: a range too long is said at once, and nothing is sent', async () => {
     renderView();
     await screen.findByTestId('compliance-queues');
+    asked.length = 0;
+    const show = () => screen.getByRole('button', { name: 'Show report' });
     setDay(/^From/, '2026-12-02');
     expect(screen.getByText('Choose a first day on or before the last day.')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Show report' })).toBeDisabled();
+    expect(show()).toBeDisabled();
 
-    setDay(/^From/, '2026-09-01');
-    asked.length = 0;
-    await act(async () => {
-      fireEvent.click(screen.getByRole('button', { name: 'Show report' }));
-    });
-    expect(await screen.findByText(/The report could not be read: the range touches 92 UTC days: ask for 31 at most/)).toBeInTheDocument();
-    expect(asked).toHaveLength(2);
-
-    setDay(/^From/, '2026-11-30');
-    setDay(/^To/, '2026-11-30');
-    await act(async () => {
-      fireEvent.click(screen.getByRole('button', { name: 'Show report' }));
-    });
-    await waitFor(() => expect(screen.getByTestId('compliance-days')).toHaveTextContent('1 day(s): 2026-11-30 to 2026-11-30'));
+    // 2026-09-25 to 2026-12-01: 68 days, more than a report covers.
+    setDay(/^From/, '2026-09-25');
+    expect(screen.getByText('These days are 68: a report covers 31 at most. Choose fewer.')).toBeInTheDocument();
+    expect(show()).toBeDisabled();
+    fireEvent.click(show());
+    expect(asked).toEqual([]);
     expect(screen.queryByText(/could not be read/)).not.toBeInTheDocument();
-    expect(figure('calls')).toBe('2');
+    expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+    // The days shown stay those last asked.
+    expect(screen.getByTestId('compliance-days')).toHaveTextContent('7 days: 2026-11-25 to 2026-12-01');
+
+    // 31 days are a report's most.
+    setDay(/^From/, '2026-11-01');
+    expect(screen.queryByText(/These days are/)).not.toBeInTheDocument();
+    await act(async () => {
+      fireEvent.click(show());
+    });
+    await waitFor(() => expect(screen.getByTestId('compliance-days')).toHaveTextContent('31 days: 2026-11-01 to 2026-12-01'));
+    expect(asked.map(({ from, to }) => [from, to])).toEqual([
+      ['2026-11-01T00:00:00Z', '2026-12-02T00:00:00Z'],
+      ['2026-11-01T00:00:00Z', '2026-12-02T00:00:00Z'],
+    ]);
+    expect(figure('calls')).toBe('5');
   });
 
   it('speaks Spanish in es-ES, and a customer’s override in manager.strings wins', async () => {
     renderView('es-ES', { ComplianceDownload: 'Exportar CSV' });
     await screen.findByTestId('compliance-queues');
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Cumplimiento');
-    expect(screen.getByTestId('compliance-days')).toHaveTextContent('7 día(s): del 2026-11-25 al 2026-12-01');
+    expect(screen.getByTestId('compliance-days')).toHaveTextContent('7 días: del 2026-11-25 al 2026-12-01');
     expect(screen.getByRole('button', { name: 'Exportar CSV' })).toBeInTheDocument();
-    expect(screen.getByTestId('figure-failed').parentElement).toHaveTextContent('1 pausadas en un intento posterior, 1 no');
+    expect(screen.getByTestId('figure-failed').parentElement).toHaveTextContent('pausadas en un intento posterior: 1; sin pausar: 1');
+    // Numbers as Spanish writes them: "3,4 s".
+    expect(screen.getByTestId('figure-exposure').parentElement).toHaveTextContent(/máx\. 3,4 s de 4 pausas/);
+    setDay(/^Desde/, '2026-09-25');
+    expect(screen.getByText('Son 68 días: un informe abarca 31 como máximo. Elija menos.')).toBeInTheDocument();
+  });
+});
+
+describe('counts in words that agree with them, in en-US and es-ES', () => {
+  it('the Compliance view: one day or seven, one pause or four', async () => {
+    const expected = {
+      'en-US': {
+        week: ['7 days: 2026-11-25 to 2026-12-01', 'of 4 pauses'],
+        day: ['1 day: 2026-12-01', 'of 1 pause'],
+        from: /^From/,
+        to: /^To/,
+        show: 'Show report',
+      },
+      'es-ES': {
+        week: ['7 días: del 2026-11-25 al 2026-12-01', 'de 4 pausas'],
+        day: ['1 día: el 2026-12-01', 'de 1 pausa'],
+        from: /^Desde/,
+        to: /^Hasta/,
+        show: 'Ver informe',
+      },
+    };
+    for (const [localeTag, { week, day, from, to, show }] of Object.entries(expected)) {
+      const { unmount } = renderView(localeTag);
+      const shown = () => [screen.getByTestId('compliance-days').textContent, screen.getByTestId('figure-exposure').parentElement?.textContent];
+      await screen.findByTestId('compliance-queues');
+      expect(shown()[0]).toBe(week[0]);
+      expect(shown()[1]).toContain(week[1]);
+      setDay(from, '2026-12-01');
+      setDay(to, '2026-12-01');
+      await act(async () => {
+        fireEvent.click(screen.getByRole('button', { name: show }));
+      });
+      await waitFor(() => expect(shown()[0]).toBe(day[0]));
+      expect(shown()[1]).toContain(day[1]);
+      unmount();
+    }
+  });
+
+  it('the plugin’s strings and the Desktop Manager’s: one call, two calls; one problem, two problems', () => {
+    const attention = (localeTag: string, count: number) => {
+      const manager = fakeManager({ roles: ['supervisor'] });
+      manager.localization = { localeTag };
+      registerStrings(manager);
+      return createRuntime(manager, { ...defaultConfig, serverlessBaseUrl: BASE_URL }, true).t('RecordingControlsViewAttention', { count });
+    };
+    expect([1, 2].map((count) => attention('en-US', count))).toEqual(['1 call needs attention', '2 calls need attention']);
+    expect([1, 2].map((count) => attention('es-ES', count))).toEqual(['1 llamada requiere atención', '2 llamadas requieren atención']);
+    expect([1, 2].map((count) => translator({}, 'en-US')('DesktopManagerProblems', { count }))).toEqual(['1 problem', '2 problems']);
+    expect([1, 2].map((count) => translator({}, 'es-ES')('DesktopManagerProblems', { count }))).toEqual(['1 problema', '2 problemas']);
+    // No string leaves its plural to the reader.
+    for (const table of [pluginStrings, complianceStrings, managerStrings]) {
+      for (const strings of Object.values<Record<string, string>>(table))
+        expect(Object.values(strings).filter((text) => /\w\((s|es)\)/.test(text))).toEqual([]);
+    }
+  });
+
+  it('a pause confirmed within a tenth of a second reads so; longer ones to the tenth, and whole seconds from 10 s', () => {
+    const timeline = (localeTag: string, exposuresMs: number[]) => {
+      const manager = fakeManager();
+      manager.localization = { localeTag };
+      registerStrings(manager);
+      const { t } = createRuntime(manager, { ...defaultConfig, serverlessBaseUrl: BASE_URL }, true);
+      const intervals = exposuresMs.map((exposureMs, index) => ({
+        from: new Date(Date.UTC(2026, 11, 1, 10, index)).toISOString(),
+        to: new Date(Date.UTC(2026, 11, 1, 10, index, 30)).toISOString(),
+        holdIds: ['card-number'],
+        sources: ['desktop' as const],
+        by: [],
+        exposureMs,
+      }));
+      const { unmount } = renderInFlex(<PauseTimeline intervals={intervals} now={Date.UTC(2026, 11, 1, 11)} labels={{}} t={t} localeTag={localeTag} />);
+      const items = screen.getAllByRole('listitem').map((item) => item.textContent?.split(' · ')[1]);
+      unmount();
+      return items;
+    };
+    expect(timeline('en-US', [40, 1240, 12_340])).toEqual([
+      'paused within 0.1 s of the action',
+      'paused 1.2 s after the action',
+      'paused 12 s after the action',
+    ]);
+    expect(timeline('es-ES', [40, 1240, 2000])).toEqual([
+      'en pausa en menos de 0,1 s tras la acción',
+      'en pausa 1,2 s después de la acción',
+      'en pausa 2 s después de la acción',
+    ]);
   });
 });
 

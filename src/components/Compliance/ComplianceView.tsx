@@ -21,9 +21,10 @@ import { Option, Select } from '@twilio-paste/core/select';
 import { Table, TBody, Td, Th, THead, Tr } from '@twilio-paste/core/table';
 import { Text } from '@twilio-paste/core/text';
 import { Theme } from '@twilio-paste/core/theme';
-import { dayOf, type GroupBy, type Report, type ReportGroup } from '../../core/report';
+import { dayOf, MAX_REPORT_DAYS, reportRangeIssue, type GroupBy, type Report, type ReportGroup, type ReportRangeIssue } from '../../core/report';
+import { formatSeconds } from '../../flex/wording';
 import { BarChart } from './BarChart';
-import { createReportApi, type DayRange, type ReportApi } from './reportApi';
+import { createReportApi, rangeFields, type DayRange, type ReportApi } from './reportApi';
 import { complianceTranslator, type ComplianceTranslate } from './strings';
 
 export interface ComplianceViewProps {
@@ -56,8 +57,22 @@ function downloadFile(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-/** "420 ms", "1.2 s", or a dash when nothing was measured. */
-export const formatMs = (ms: number | null, none: string): string => (ms === null ? none : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+/** "420 ms", "1.2 s", "12 s", or `none` when nothing was measured. */
+export const formatMs = (ms: number | null, none: string, localeTag?: string): string =>
+  ms === null ? none : ms < 1000 ? `${Math.round(ms)} ms` : `${formatSeconds(ms, localeTag)} s`;
+
+const isDay = (day: string) => /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`));
+
+/** What keeps a range of days from being asked for, by the functions' own rule: nothing is sent then. */
+function rangeIssueOf(range: DayRange): ReportRangeIssue | undefined {
+  if (!isDay(range.fromDay) || !isDay(range.toDay)) return { kind: 'not-times' };
+  const { from, to } = rangeFields(range);
+  return reportRangeIssue(new Date(from), new Date(to));
+}
+
+function rangeIssueText(issue: ReportRangeIssue, t: ComplianceTranslate): string {
+  return issue.kind === 'too-many-days' ? t('ComplianceTooManyDays', { count: issue.days, max: MAX_REPORT_DAYS }) : t('ComplianceBadRange');
+}
 
 function Figure({ label, value, detail, testId }: { label: string; value: string | number; detail?: string; testId: string }) {
   return (
@@ -79,8 +94,8 @@ function Figure({ label, value, detail, testId }: { label: string; value: string
   );
 }
 
-function Figures({ total, t }: { total: ReportGroup; t: ComplianceTranslate }) {
-  const ms = (value: number | null) => formatMs(value, t('ComplianceNone'));
+function Figures({ total, t, localeTag }: { total: ReportGroup; t: ComplianceTranslate; localeTag?: string }) {
+  const ms = (value: number | null) => formatMs(value, t('ComplianceNone'), localeTag);
   return (
     <Box display="flex" flexWrap="wrap" data-testid="compliance-figures">
       <Figure testId="figure-calls" label={t('ComplianceCalls')} value={total.calls} />
@@ -112,8 +127,8 @@ function Figures({ total, t }: { total: ReportGroup; t: ComplianceTranslate }) {
   );
 }
 
-function QueueTable({ groups, t }: { groups: ReportGroup[]; t: ComplianceTranslate }) {
-  const ms = (value: number | null) => formatMs(value, t('ComplianceNone'));
+function QueueTable({ groups, t, localeTag }: { groups: ReportGroup[]; t: ComplianceTranslate; localeTag?: string }) {
+  const ms = (value: number | null) => formatMs(value, t('ComplianceNone'), localeTag);
   return (
     <Table data-testid="compliance-queues">
       <THead>
@@ -176,10 +191,10 @@ export function ComplianceView({ baseUrl, token, strings, localeTag, api: givenA
   const [problem, setProblem] = useState<string>();
   const [csvBy, setCsvBy] = useState<GroupBy>('day');
   const [downloadProblem, setDownloadProblem] = useState<string>();
-  const validRange = range.fromDay !== '' && range.toDay !== '' && range.fromDay <= range.toDay;
+  const rangeIssue = rangeIssueOf(range);
 
   const read = useCallback(async () => {
-    if (!validRange) return;
+    if (rangeIssueOf(range)) return;
     setReading(true);
     setProblem(undefined);
     try {
@@ -191,7 +206,7 @@ export function ComplianceView({ baseUrl, token, strings, localeTag, api: givenA
     } finally {
       setReading(false);
     }
-  }, [api, range, validRange]);
+  }, [api, range]);
   // The default range is read on opening; a range the user edits only when they ask (Show report).
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => void read(), [api]);
@@ -211,7 +226,7 @@ export function ComplianceView({ baseUrl, token, strings, localeTag, api: givenA
   const report = shown?.byDay;
   const total = report?.total;
   const barLabel = (upToMs: number | null, previous: number) =>
-    upToMs === null ? t('ComplianceOver', { value: formatMs(previous, '') }) : t('ComplianceUpTo', { value: formatMs(upToMs, '') });
+    upToMs === null ? t('ComplianceOver', { value: formatMs(previous, '', localeTag) }) : t('ComplianceUpTo', { value: formatMs(upToMs, '', localeTag) });
   const perDay = report ? report.days.map((day) => report.groups.find((group) => group.key === day)) : [];
 
   return (
@@ -230,11 +245,15 @@ export function ComplianceView({ baseUrl, token, strings, localeTag, api: givenA
             <Label htmlFor="compliance-to">{t('ComplianceTo')}</Label>
             <DatePicker id="compliance-to" value={range.toDay} onChange={(event) => setRange({ ...range, toDay: event.target.value })} />
           </Box>
-          <Button variant="primary" onClick={() => void read()} disabled={!validRange || reading} loading={reading}>
+          <Button variant="primary" onClick={() => void read()} disabled={rangeIssue !== undefined || reading} loading={reading}>
             {t('ComplianceShow')}
           </Button>
         </Box>
-        {!validRange && <HelpText variant="error">{t('ComplianceBadRange')}</HelpText>}
+        {rangeIssue && (
+          <HelpText variant="error" data-testid="compliance-range-problem">
+            {rangeIssueText(rangeIssue, t)}
+          </HelpText>
+        )}
         {problem && (
           <Box marginTop="space60">
             <Alert variant="error">
@@ -254,7 +273,7 @@ export function ComplianceView({ baseUrl, token, strings, localeTag, api: givenA
               </Text>
             </Box>
             {total.calls === 0 && <Paragraph>{t('ComplianceNoCalls')}</Paragraph>}
-            <Figures total={total} t={t} />
+            <Figures total={total} t={t} localeTag={localeTag} />
             <Section title={t('ComplianceDistributionTitle')} help={t('ComplianceDistributionHelp')}>
               <BarChart
                 testId="chart-exposure"
@@ -278,7 +297,7 @@ export function ComplianceView({ baseUrl, token, strings, localeTag, api: givenA
               />
             </Section>
             <Section title={t('CompliancePerQueueTitle')}>
-              <QueueTable groups={shown.byQueue.groups} t={t} />
+              <QueueTable groups={shown.byQueue.groups} t={t} localeTag={localeTag} />
             </Section>
             <Box display="flex" alignItems="flex-end" marginTop="space80">
               <Box marginRight="space40">
