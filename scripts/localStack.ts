@@ -104,6 +104,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 /**
+ * A scheduler's sweep, as `npm start` runs it: `POST /sweep` with the first API key every `everyMs`
+ * (answers unread), until the returned function stops it.
+ */
+export function startSweeping(functionsUrl: string, env: Record<string, string>, everyMs = 1000): () => void {
+  // The sweep takes an API key, as a deployed scheduler would send it.
+  const key = (env.RECORDING_CONTROLS_API_KEYS ?? '').split(',')[0]?.trim();
+  const timer = setInterval(() => {
+    fetch(`${functionsUrl}/sweep`, { method: 'POST', headers: { Authorization: `Bearer ${key}` } }).catch(() => undefined);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
  * The product's own Sync service at the stand-in, with ACLs on, as the deploy steps create it
  * (`twilio api:sync:v1:services:create --friendly-name recording-controls --acl-enabled`). A
  * `SYNC_SERVICE_SID` given as an IS sid is used if the stand-in has it, else made with that sid (a deployment's existing service);

@@ -8,9 +8,7 @@ import { resolve } from 'node:path';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
 import { startDemoServer } from '../src/demo/server';
 import { localEnv, portOf } from './localEnv';
-import { startLocalStack } from './localStack';
-
-const SWEEP_EVERY_MS = 1000;
+import { startLocalStack, startSweeping } from './localStack';
 
 async function main(): Promise<void> {
   const env = localEnv();
@@ -42,8 +40,6 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  // The sweep takes an API key, as a deployed scheduler would send it.
-  const sweepKey = (env.RECORDING_CONTROLS_API_KEYS ?? '').split(',')[0]?.trim();
   await startDemoServer({
     port: demoPort,
     host,
@@ -53,9 +49,7 @@ async function main(): Promise<void> {
     // Adds the demo CRM's fields to the desktop item events (the Desktop Manager shows them).
     adminKey: (env.RECORDING_CONTROLS_ADMIN_KEYS ?? '').split(',')[0]?.trim(),
   });
-  setInterval(() => {
-    fetch(`${functionsUrl}/sweep`, { method: 'POST', headers: { Authorization: `Bearer ${sweepKey}` } }).catch(() => undefined);
-  }, SWEEP_EVERY_MS).unref();
+  startSweeping(functionsUrl, env);
 
   console.log(
     [
