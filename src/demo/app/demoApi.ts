@@ -2,6 +2,7 @@
 import type { DemoCall, RecordingReport } from '../calls';
 import type { DemoPageConfig } from '../server';
 import type { DemoTrigger } from '../relay';
+import type { SupervisedCalls } from '../supervisorCalls';
 
 export type { DemoCall, RecordingReport, DemoTrigger };
 
@@ -56,7 +57,7 @@ export const demoApi = {
   /** A demo Flex user without a call, for the other tabs: the admin or the supervisor. */
   user: (role: 'admin' | 'supervisor') => ok(request<DemoUserToken>('GET', `/api/${role}`)),
   /** Other agents' calls for the Supervisor tab, and ended ones for the Compliance tab. */
-  supervisedCalls: () => ok(request('POST', '/api/supervisor/calls')),
+  supervisedCalls: () => ok(request<SupervisedCalls>('POST', '/api/supervisor/calls')),
   reportedCalls: () => ok(request('POST', '/api/compliance/calls')),
   /** Only the trigger goes to the server: never what was typed. */
   signal: (trigger: DemoTrigger) => request<SignalAnswer>('POST', '/api/desktop-event', { trigger }),
