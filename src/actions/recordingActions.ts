@@ -75,7 +75,7 @@ async function changePause(runtime: Runtime, verb: 'pause' | 'resume', payload: 
     if (status.recording === 'absent') notify.noRecording();
     else if (verb === 'pause' && status.recording !== 'paused') {
       throw new ApiError(502, 'not_paused', 'the server did not confirm the pause');
-    } else if (verb === 'pause') notify.paused();
+    } else if (verb === 'pause') notify.paused(status.holds);
     else if (status.recording === 'paused') notify.stillPaused(describe({ status }, describeContext(runtime)).text);
     else notify.resumed();
     return status;

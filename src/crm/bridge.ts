@@ -189,7 +189,7 @@ export function startCrmBridge(runtimeOf: () => Runtime = getRuntime, flexWindow
       if (!newest()) return;
       // The pending change silenced the live state's own notice: this answer gives it.
       if (recording === 'absent') notify.noRecording();
-      else if (recording === 'paused' && starts && !wasPaused) notify.paused();
+      else if (recording === 'paused' && starts && !wasPaused) notify.paused(answer.body.holds ?? []);
       else if (recording === 'in-progress') notify.resumed();
       tellState(page, origin, recording === 'paused' ? 'paused' : 'recording', answer.body.holds);
     } finally {

@@ -4,9 +4,9 @@
  * taken.
  */
 import * as React from 'react';
-import { NotificationBar, Notifications, NotificationType } from '@twilio/flex-ui';
+import { Button, Notifications, NotificationType, type Notification } from '@twilio/flex-ui';
 import type { AutomationProblemCode } from '../core/automation';
-import { minutesSeconds } from '../core/holds';
+import { minutesSeconds, RESUME_WARNING_MS, resumesAt, type Hold } from '../core/holds';
 import { getRuntime, type Runtime } from './runtime';
 import type { StringKey } from './strings';
 import { watchSupervisorAlerts } from './supervisorAlerts';
@@ -35,13 +35,32 @@ function NotificationText({ stringKey, notificationContext, alert }: { stringKey
 
 const text = (stringKey: StringKey, { alert = false } = {}) => <NotificationText stringKey={stringKey} alert={alert} />;
 
+/**
+ * "I understand", named just that. Flex's NotificationBar.Action names its button "<label> <task
+ * channel> task", which leaves a hole for a notice that is about no task. Flex calls `onClick` with
+ * the notification.
+ */
+function AcknowledgeButton({ onClick }: { onClick: (event: React.MouseEvent<HTMLElement>, notification?: Notification) => void }) {
+  return (
+    <Button size="small" variant="secondary" onClick={(event: React.MouseEvent<HTMLElement>) => onClick(event)}>
+      {getRuntime().t('RecordingControlsAcknowledge')}
+    </Button>
+  );
+}
+
 export function registerNotifications(): void {
   const register = (notification: Parameters<typeof Notifications.registerNotification>[0]) => {
     if (!Notifications.registeredNotifications.has(notification.id)) Notifications.registerNotification(notification);
   };
   register({ id: NotificationIds.paused, type: NotificationType.success, content: text('RecordingControlsNotifyPaused'), timeout: 5000 });
   register({ id: NotificationIds.resumed, type: NotificationType.information, content: text('RecordingControlsNotifyResumed'), timeout: 5000 });
-  register({ id: NotificationIds.resumedByTime, type: NotificationType.warning, content: text('RecordingControlsNotifyResumedByTime'), timeout: 15000 });
+  // Spoken at once: the agent may be reading card details out that are now recorded.
+  register({
+    id: NotificationIds.resumedByTime,
+    type: NotificationType.warning,
+    content: text('RecordingControlsNotifyResumedByTime', { alert: true }),
+    timeout: 15000,
+  });
   register({ id: NotificationIds.stillPaused, type: NotificationType.information, content: text('RecordingControlsNotifyStillPaused'), timeout: 8000 });
   register({ id: NotificationIds.noRecording, type: NotificationType.warning, content: text('RecordingControlsNotifyNoRecording'), timeout: 8000 });
   register({
@@ -51,14 +70,7 @@ export function registerNotifications(): void {
     content: text('RecordingControlsNotifyPauseFailed', { alert: true }),
     timeout: 0,
     closeButton: false,
-    // A NotificationBar.Action element itself: Flex hands it the notification instance to dismiss.
-    actions: [
-      <NotificationBar.Action
-        key="acknowledge"
-        label={getRuntime().t('RecordingControlsAcknowledge')}
-        onClick={(_event, notification) => Notifications.dismissNotification(notification)}
-      />,
-    ],
+    actions: [<AcknowledgeButton key="acknowledge" onClick={(_event, notification) => notification && Notifications.dismissNotification(notification)} />],
   });
   register({ id: NotificationIds.actionFailed, type: NotificationType.error, content: text('RecordingControlsNotifyActionFailed'), timeout: 10000 });
   // Each alert's instances stack (one per call); a failed pause stays until closed.
@@ -116,8 +128,23 @@ function showState(id: string, context?: Record<string, string>): void {
   Notifications.showNotification(id, context);
 }
 
+/** The pause ends by itself within the warning window: the indicator warns instead of saying "go ahead". */
+const endsWithinWarning = (holds: Hold[]): boolean => {
+  const at = resumesAt({ holds, intervals: [] });
+  return at !== null && Date.parse(at) - Date.now() <= RESUME_WARNING_MS;
+};
+
 export const notify = {
-  paused: () => showState(NotificationIds.paused),
+  /**
+   * The recording paused with `holds` open. "You may take the card details" only for a pause that
+   * outlasts the warning window; a shorter one goes straight to the indicator's warning to stop.
+   */
+  paused: (holds: Hold[]) => {
+    if (!endsWithinWarning(holds)) showState(NotificationIds.paused);
+    else for (const other of STATE_NOTICES) dismiss(other);
+  },
+  /** The indicator warns that the recording resumes in seconds: the go-ahead to take card details goes. */
+  resumesSoon: () => dismiss(NotificationIds.paused),
   resumed: () => showState(NotificationIds.resumed),
   resumedByTime: (reasons: string) => showState(NotificationIds.resumedByTime, { reasons }),
   stillPaused: (state: string) => showState(NotificationIds.stillPaused, { state }),

@@ -13,7 +13,7 @@ import type { CallStatus, ManagerLike } from './types';
 /** What the agent is told when the recording changed on its own (desktop event, expiry, supervisor). */
 export function announceTransition(runtime: Runtime, next: CallStatus, previous?: CallStatus): void {
   if (pauseNotConfirmed(next)) notify.pauseFailed(runtime.t('RecordingControlsPauseNotConfirmed'));
-  else if (next.recording === 'paused') notify.paused();
+  else if (next.recording === 'paused') notify.paused(next.holds);
   else if (next.recording === 'in-progress' && previous && ranOut(previous)) {
     // Said plainly: the agent may still be in the card field.
     notify.resumedByTime(holdNames(previous.holds, { t: runtime.t, identity: runtime.identity(), labels: runtime.config.indicator.labels }));

@@ -2,7 +2,8 @@ import * as React from 'react';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { RecordingIndicator } from '../../src/components/RecordingIndicator';
 import { notify } from '../../src/flex/notifications';
-import { setRuntime } from '../../src/flex/runtime';
+import { refOf } from '../../src/flex/calls';
+import { getRuntime, setRuntime } from '../../src/flex/runtime';
 import { createPluginRuntime } from '../../src/flex/pluginRuntime';
 import { callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask, usePluginInFlex } from './support';
 
@@ -66,10 +67,11 @@ describe('recording indicator', () => {
   });
 
   it('takes "Recording paused" down when the call leaves the screen; an unacknowledged failure stays', async () => {
-    api.state = callStatus([desktopHold()]);
+    const holds = [desktopHold()];
+    api.state = callStatus(holds);
     const { showTask } = renderInFlex(<RecordingIndicator />, voiceTask());
     await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Card number/));
-    act(() => notify.paused());
+    act(() => notify.paused(holds));
     expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
     showTask(voiceTask({ status: 'wrapping', taskStatus: 'wrapping' }));
     await waitFor(() => expect(screen.queryByText('Recording paused. You may take the card details.')).not.toBeInTheDocument());
@@ -79,6 +81,9 @@ describe('recording indicator', () => {
     act(() => notify.pauseFailed('Twilio did not confirm the pause'));
     showTask(voiceTask({ status: 'wrapping', taskStatus: 'wrapping' }));
     expect(screen.getByText(/The recording was NOT paused/)).toBeInTheDocument();
+    // Its one button says what it does, and nothing more.
+    fireEvent.click(screen.getByRole('button', { name: 'I understand' }));
+    await waitFor(() => expect(screen.queryByText(/The recording was NOT paused/)).not.toBeInTheDocument());
   });
 
   it('warns in the last seconds before the recording resumes by itself, once, as an alert', async () => {
@@ -102,6 +107,34 @@ describe('recording indicator', () => {
     });
     // The same words: an alert is spoken again only when its words change.
     expect(screen.getByTestId('recording-indicator-warning')).toHaveTextContent(/^The recording resumes in a few seconds: stop taking card details\.$/);
+  });
+
+  it('goes straight to the warning for a pause shorter than the warning window: never "you may take the card details"', async () => {
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/));
+    // A CVV field paused for 10 s, told by the call's document.
+    const holds = [desktopHold({ id: 'cvv', resumeAt: new Date(Date.now() + 10_000).toISOString() })];
+    act(() => getRuntime().live.apply(refOf(voiceTask()), callStatus(holds)));
+    expect(indicatorText()).toHaveTextContent(/^Paused — Cvv — resumes in/);
+    expect(screen.getByRole('alert')).toHaveTextContent('The recording resumes in a few seconds: stop taking card details.');
+    expect(screen.queryByText('Recording paused. You may take the card details.')).not.toBeInTheDocument();
+  });
+
+  it('takes "you may take the card details" down as the warning begins: never both at once', async () => {
+    jest.useFakeTimers({
+      now: new Date('2030-01-01T10:00:00Z'),
+      doNotFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+    });
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Recording$/));
+    const holds = [desktopHold({ id: 'cvv', openedAt: '2030-01-01T10:00:00.000Z', resumeAt: '2030-01-01T10:00:12.000Z' })];
+    act(() => getRuntime().live.apply(refOf(voiceTask()), callStatus(holds)));
+    expect(screen.getByText('Recording paused. You may take the card details.')).toBeInTheDocument();
+    act(() => {
+      jest.advanceTimersByTime(3000);
+    });
+    expect(screen.getByTestId('recording-indicator-warning')).toBeInTheDocument();
+    expect(screen.queryByText('Recording paused. You may take the card details.')).not.toBeInTheDocument();
   });
 
   it('plays a short tone as the warning begins, when the contact center turned the sound on', async () => {
@@ -150,9 +183,10 @@ describe('recording indicator', () => {
     await waitFor(() => expect(indicatorText()).toHaveTextContent(/^Paused — Cvv — resumes in/));
     api.state = callStatus();
     // The plugin asks once the hold's time has come, and Twilio says it runs again.
+    // An alert, spoken at once: the agent may be reading card details out.
     expect(
       await screen.findByText('The pause for Cvv ran out: the call is being recorded again. Do not take card details now.', {}, { timeout: 5000 }),
-    ).toBeInTheDocument();
+    ).toHaveAttribute('role', 'alert');
     expect(indicatorText()).toHaveTextContent(/^Recording$/);
     expect(screen.queryByText('Recording resumed.')).not.toBeInTheDocument();
   });
