@@ -5,7 +5,7 @@
  */
 // The namespace import lets bundlers drop what is unused (zod's locales): the admin view carries this.
 import * as z from 'zod/v4';
-import { closeHold, expireHolds, Ledger, openHold, RESUME_WARNING_MS } from './holds';
+import { closeHolds, expireHolds, Ledger, openHold, RESUME_WARNING_MS } from './holds';
 import { PAUSE_POLICIES } from './pausePolicy';
 import { isObject } from './isObject';
 
@@ -257,12 +257,31 @@ export const isKnownTrigger = (config: DesktopEventsConfig, trigger: string): bo
   config.events.some((event) => event.startTrigger === trigger || event.stopTrigger === trigger);
 
 /**
- * Applies one desktop trigger: every event it starts opens (or renews) its hold, every event it
- * stops closes its hold. Holds whose time ran out close first, so a late stop is harmless.
+ * How long a stop that would resume the recordings waits for the agent's next card field. A desktop
+ * tool reports leaving one field before entering the next (card number, then CVV a few hundred ms
+ * later): resuming at once would record the moment in between. The hold stays open until then (its
+ * `resumeAt`), so "paused ⇔ an open hold" holds throughout, and it closes by itself as any hold
+ * whose time ran out — unless the next field's start came first, whose hold keeps the pause unbroken.
  */
-export function applyDesktopTrigger(ledger: Ledger, config: DesktopEventsConfig, trigger: string, agent: string, now: Date, via: SignalVia = 'relay'): Ledger {
+export const NEXT_FIELD_WINDOW_MS = 1_000;
+
+/**
+ * Applies one desktop trigger: every event it starts opens (or renews) its hold, every event it
+ * stops closes its hold — at once when another hold stays open, else after `nextFieldWindowMs`.
+ * Holds whose time ran out close first, so a late stop is harmless.
+ */
+export function applyDesktopTrigger(
+  ledger: Ledger,
+  config: DesktopEventsConfig,
+  trigger: string,
+  agent: string,
+  now: Date,
+  via: SignalVia = 'relay',
+  nextFieldWindowMs = NEXT_FIELD_WINDOW_MS,
+): Ledger {
   let next = expireHolds(ledger, now);
   let tokenHolds = new Set(next.tokenHolds ?? []);
+  const stopping = new Set<string>();
   for (const event of config.events) {
     if (event.startTrigger === trigger) {
       const opened = !next.holds.some((hold) => hold.id === event.id);
@@ -272,13 +291,23 @@ export function applyDesktopTrigger(ledger: Ledger, config: DesktopEventsConfig,
       else if (opened) tokenHolds.add(event.id);
     }
     // The agent's token may not undo what the desktop relay paused, as the API's resume may not.
-    if (event.stopTrigger === trigger && (via === 'relay' || tokenHolds.has(event.id) || !next.holds.some((hold) => hold.id === event.id))) {
-      next = closeHold(next, event.id, now);
-    }
+    if (event.stopTrigger === trigger && (via === 'relay' || tokenHolds.has(event.id))) stopping.add(event.id);
   }
+  const staysPaused = next.holds.some((hold) => !stopping.has(hold.id));
+  next = staysPaused ? closeHolds(next, (hold) => stopping.has(hold.id), now) : closeWithin(next, stopping, now, nextFieldWindowMs);
   tokenHolds = new Set([...tokenHolds].filter((id) => next.holds.some((hold) => hold.id === id)));
   const { tokenHolds: _before, ...rest } = next;
   return tokenHolds.size > 0 ? { ...rest, tokenHolds: [...tokenHolds] } : rest;
+}
+
+/** The holds picked close by themselves within `ms` (sooner if they were due sooner). */
+function closeWithin(ledger: Ledger, ids: Set<string>, now: Date, ms: number): Ledger {
+  if (ms <= 0) return closeHolds(ledger, (hold) => ids.has(hold.id), now);
+  const by = now.getTime() + ms;
+  const holds = ledger.holds.map((hold) =>
+    ids.has(hold.id) && (hold.resumeAt === null || Date.parse(hold.resumeAt) > by) ? { ...hold, resumeAt: new Date(by).toISOString() } : hold,
+  );
+  return holds.some((hold, index) => hold !== ledger.holds[index]) ? { ...ledger, holds } : ledger;
 }
 
 /** How a desktop signal was authenticated: the relay's signature, or the agent's Flex token (a CRM page inside Flex). */

@@ -21,6 +21,7 @@ import type { FaultInput, Standin } from '../standin/standin';
 import { SimulatedClock } from './simulatedClock';
 import { PRODUCT_SYNC_SERVICE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from './harness';
 import { standinWithTaskEvents } from './taskEvents';
+import { NEXT_FIELD_WINDOW_MS } from '../core/desktopEvents';
 
 /** mulberry32: small, seedable, good enough to pick steps (and the bench's calls). */
 export function random(seed: number): () => number {
@@ -150,7 +151,10 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
       return call.token;
     };
     await standin.callbacksDelivered();
-    const containers = [0, 1, 2].map(() => desktopDeps({ now, log: trace ? (line) => console.log(line) : undefined }, {}, timing));
+    // The production default: a stop that would resume waits for the next card field.
+    const containers = [0, 1, 2].map(() =>
+      desktopDeps({ now, log: trace ? (line) => console.log(line) : undefined }, { NEXT_FIELD_WINDOW_MS: String(NEXT_FIELD_WINDOW_MS) }, timing),
+    );
     const api = apiDeps({}, now, timing);
     const report: FaultRunReport = {
       steps: STEPS,

@@ -6,9 +6,10 @@ import {
   desktopEventsConfigIssues,
   onlyStarts,
   parseDesktopEventsConfig,
+  NEXT_FIELD_WINDOW_MS,
   renewEveryMs,
 } from '../../src/core/desktopEvents';
-import { emptyLedger } from '../../src/core/holds';
+import { emptyLedger, expireHolds, Ledger } from '../../src/core/holds';
 
 const shipped = readFileSync(join(__dirname, '../../src/serverless/assets/desktop-events.private.json'), 'utf8');
 
@@ -112,18 +113,54 @@ describe('desktop item events configuration', () => {
     const check = checkDesktopEventsConfig({ events: [{ id: 'card', startTrigger: 'card.focus', action: 'pause', stopTrigger: 'card.blur' }] });
     if (!check.ok) throw new Error(check.problems.join());
     const at = new Date(0);
+    /** The holds open once a stop's wait for the next field is over. */
+    const openAfterwards = (ledger: Ledger) => expireHolds(ledger, new Date(at.getTime() + NEXT_FIELD_WINDOW_MS)).holds.map((hold) => hold.id);
     const byRelay = applyDesktopTrigger(emptyLedger(), check.config, 'card.focus', 'alice', at, 'relay');
     // The agent's token cannot undo what the desktop relay paused.
-    expect(applyDesktopTrigger(byRelay, check.config, 'card.blur', 'alice', at, 'token').holds.map((hold) => hold.id)).toEqual(['card']);
-    expect(applyDesktopTrigger(byRelay, check.config, 'card.blur', 'alice', at, 'relay').holds).toEqual([]);
+    expect(openAfterwards(applyDesktopTrigger(byRelay, check.config, 'card.blur', 'alice', at, 'token'))).toEqual(['card']);
+    expect(openAfterwards(applyDesktopTrigger(byRelay, check.config, 'card.blur', 'alice', at, 'relay'))).toEqual([]);
 
     const byToken = applyDesktopTrigger(emptyLedger(), check.config, 'card.focus', 'alice', at, 'token');
-    expect(applyDesktopTrigger(byToken, check.config, 'card.blur', 'alice', at, 'token').holds).toEqual([]);
+    expect(openAfterwards(applyDesktopTrigger(byToken, check.config, 'card.blur', 'alice', at, 'token'))).toEqual([]);
     // Once the relay starts it too, it is the relay's.
     const vouched = applyDesktopTrigger(byToken, check.config, 'card.focus', 'alice', at, 'relay');
-    expect(applyDesktopTrigger(vouched, check.config, 'card.blur', 'alice', at, 'token').holds.map((hold) => hold.id)).toEqual(['card']);
+    expect(openAfterwards(applyDesktopTrigger(vouched, check.config, 'card.blur', 'alice', at, 'token'))).toEqual(['card']);
     // A token's start of the relay's hold does not make it the token's.
     const extended = applyDesktopTrigger(byRelay, check.config, 'card.focus', 'alice', at, 'token');
-    expect(applyDesktopTrigger(extended, check.config, 'card.blur', 'alice', at, 'token').holds.map((hold) => hold.id)).toEqual(['card']);
+    expect(openAfterwards(applyDesktopTrigger(extended, check.config, 'card.blur', 'alice', at, 'token'))).toEqual(['card']);
+  });
+
+  test("a stop that would resume waits a second for the next field's start, which keeps the pause unbroken", () => {
+    const check = checkDesktopEventsConfig({
+      events: [
+        { id: 'card-number', startTrigger: 'card-number.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'card-number.blur' },
+        { id: 'cvv', startTrigger: 'cvv.focus', action: 'pause', durationSeconds: 60, stopTrigger: 'cvv.blur' },
+      ],
+    });
+    if (!check.ok) throw new Error(check.problems.join());
+    const at = (ms: number) => new Date(ms);
+    const typing = applyDesktopTrigger(emptyLedger(), check.config, 'card-number.focus', 'alice', at(0), 'relay');
+    const left = applyDesktopTrigger(typing, check.config, 'card-number.blur', 'alice', at(6_000), 'relay');
+    // Still paused: the hold closes by itself a second later unless another field starts.
+    expect(left.holds).toEqual([expect.objectContaining({ id: 'card-number', resumeAt: at(6_000 + NEXT_FIELD_WINDOW_MS).toISOString() })]);
+    expect(left.intervals).toEqual([expect.objectContaining({ to: null })]);
+    const cvv = applyDesktopTrigger(left, check.config, 'cvv.focus', 'alice', at(6_300), 'relay');
+    const afterWindow = expireHolds(cvv, at(7_500));
+    expect(afterWindow.holds.map((hold) => hold.id)).toEqual(['cvv']);
+    // One pause interval from the card number's start on: nothing was recorded in between.
+    expect(afterWindow.intervals).toEqual([expect.objectContaining({ from: at(0).toISOString(), to: null, holdIds: ['card-number', 'cvv'] })]);
+    // With no next field, the pause ends when the window does.
+    const done = applyDesktopTrigger(afterWindow, check.config, 'cvv.blur', 'alice', at(9_000), 'relay');
+    expect(expireHolds(done, at(9_000 + NEXT_FIELD_WINDOW_MS)).intervals).toEqual([expect.objectContaining({ to: at(10_000).toISOString() })]);
+    // A stop while another hold stays open closes at once.
+    const both = applyDesktopTrigger(left, check.config, 'cvv.focus', 'alice', at(6_300), 'relay');
+    const withCvv = applyDesktopTrigger(
+      { ...both, holds: both.holds.map((hold) => ({ ...hold, resumeAt: null })) },
+      check.config,
+      'card-number.blur',
+      'alice',
+      at(6_400),
+    );
+    expect(withCvv.holds.map((hold) => hold.id)).toEqual(['cvv']);
   });
 });

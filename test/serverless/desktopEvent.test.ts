@@ -195,7 +195,8 @@ describe('the pause path', () => {
     // Round 1, all in parallel: both recordings paused, the ledger read (which also says the call is
     // still the agent's and whether this event id was seen) and the call's item in the live index
     // (this container has not written it). Round 2: one ledger write (the hold, what Twilio
-    // confirmed and the event id together) and, alongside, its copy into the live index.
+    // confirmed and the event id together) and, alongside, its copy into the live index — with a
+    // look at whether the sweep watches (this container's first open hold in a few seconds).
     const item = new RegExp(`^(GET|POST) /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Maps/rc-live-calls-[0-9a-f]{2}/Items/${call.callSid}$`);
     expect(requests.slice(0, 4)).toEqual(
       expect.arrayContaining([
@@ -209,9 +210,10 @@ describe('the pause path', () => {
       expect.arrayContaining([
         `POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Documents/rc-call-${call.callSid}`,
         expect.stringMatching(new RegExp(`^POST /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Maps/rc-live-calls-[0-9a-f]{2}/Items/${call.callSid}$`)),
+        `GET /v1/Services/${PRODUCT_SYNC_SERVICE_SID}/Documents/rc-sweep-watch`,
       ]),
     );
-    expect(requests).toHaveLength(6);
+    expect(requests).toHaveLength(7);
   });
   const requestLines = (from: number) =>
     standin

@@ -24,7 +24,8 @@ const repairMark = (taskSid: string) => (standin.task(taskSid)?.attributes as { 
 test('an API pause during a long Sync outage answers 502, marks the task, and the next sweep after Sync is back resumes the recordings', async () => {
   const call = standin.createLiveCall({ agent: 'dora', recording: 'both' });
   const deps = apiDeps();
-  standin.injectFault({ operation: 'sync.document.fetch', status: 500, code: 20500, times: 40 });
+  // Long enough for every read of the pause and of the sweep below, each with its retries.
+  standin.injectFault({ operation: 'sync.document.fetch', status: 500, code: 20500, times: 80 });
 
   const paused = await handleRecordingControl('pause', deps, { headers: {}, body: { callSid: call.callSid, Token: call.token } });
   expect(paused.status).toBe(502);

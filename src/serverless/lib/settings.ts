@@ -2,6 +2,8 @@
  * What a deployment configures, read once from the Functions context (environment variables).
  * Nothing here is logged: it holds secrets.
  */
+import { NEXT_FIELD_WINDOW_MS } from '../../core/desktopEvents';
+
 export interface Settings {
   accountSid: string;
   authToken: string;
@@ -20,6 +22,11 @@ export interface Settings {
   /** Keys that may also save the desktop item events configuration (others may only read it). */
   adminKeys: string[];
   allowStop: boolean;
+  /**
+   * How long a desktop stop that would resume waits for the agent's next card field
+   * (`NEXT_FIELD_WINDOW_MS`, 0–5000, default 1000; 0 resumes on the stop itself): core/desktopEvents.ts.
+   */
+  nextFieldWindowMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -54,5 +61,12 @@ export function readSettings(env: Env): Settings {
     apiKeys: list(env.RECORDING_CONTROLS_API_KEYS),
     adminKeys: list(env.RECORDING_CONTROLS_ADMIN_KEYS),
     allowStop: env.ALLOW_STOP_RECORDING === 'true',
+    nextFieldWindowMs: windowMs(env.NEXT_FIELD_WINDOW_MS),
   };
+}
+
+/** A whole number of milliseconds up to 5 s; anything else is the default. */
+function windowMs(value: string | undefined): number {
+  const ms = value !== undefined && /^\d{1,4}$/.test(value.trim()) ? Number(value) : NaN;
+  return ms >= 0 && ms <= 5_000 ? ms : NEXT_FIELD_WINDOW_MS;
 }

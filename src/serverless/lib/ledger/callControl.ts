@@ -472,6 +472,8 @@ export class CallControl {
     /** When that resume was decided (see ResumeLanding). */
     let resumeDecidedAtMs = 0;
     let committed: Committed | null;
+    /** The write itself answers the signal: Twilio has nothing to do. */
+    let answeredInWrite = false;
     // Nobody else wrote the call lately: a pause's write is almost surely final, so its copy into
     // the index goes out alongside it rather than one round trip later.
     const quiet = !base || sentAt - Date.parse(base.record.updatedAt) > QUIET_AFTER_MS;
@@ -481,6 +483,7 @@ export class CallControl {
         call.callSid,
         (current) => {
           resuming = undefined;
+          answeredInWrite = false;
           // Another writer got there first: the same signal from another container, or a transfer.
           refusedMeanwhile = this.refusal(current, request);
           if (refusedMeanwhile) return null;
@@ -495,10 +498,12 @@ export class CallControl {
             return claimed(confirmed, signal?.answer({ before: record, after, latest: confirmed, recordings: sent.states }));
           }
           if (after === record && current && !signal) return null;
-          // A signal that changes no hold on a call Twilio confirmed as the holds require: nothing to set, so it is answered now.
-          if (after === record && current && signal && this.confirmedAsRequired(current)) {
-            const recordings = knownStates(current);
-            return claimed(record, signal.answer({ before: record, after, latest: record, recordings }));
+          // A signal that leaves the recordings' target as it was (no hold changed, or a stop that waits
+          // for the next field) on a call Twilio confirmed as the holds require: nothing to set, so it is answered now.
+          answeredInWrite = current !== null && signal !== undefined && targetFor(after) === targetFor(record) && this.confirmedAsRequired(current);
+          if (answeredInWrite && signal) {
+            const recordings = knownStates(record);
+            return claimed(after, signal.answer({ before: record, after, latest: after, recordings }));
           }
           // The last hold closes on recordings Twilio confirmed paused: the ledger says "recording" at
           // once and the resume follows it, so one round trip after the write nothing is left to do.
@@ -512,7 +517,7 @@ export class CallControl {
         },
         base,
         (next, conflicts) => {
-          copy.offer(next, conflicts, (sent !== undefined || resuming !== undefined) && this.copiesAlongside(next, quiet), quiet);
+          copy.offer(next, conflicts, (sent !== undefined || resuming !== undefined || answeredInWrite) && this.copiesAlongside(next, quiet), quiet);
         },
       );
     } catch (error) {
@@ -567,8 +572,8 @@ export class CallControl {
     }
     // Our write met nobody else's: its copy needs no read of the item first.
     const stillQuiet = quiet && committed.conflicts === 0;
-    if (signal && after === before && this.confirmedAsRequired(committed.record)) {
-      await this.indexed(committed.record, stillQuiet);
+    if (answeredInWrite) {
+      if (!copyLanded) await this.indexed(committed.record, stillQuiet);
       return { duplicate: false, ...outcomeOf(committed.record, knownStates(committed.record)) };
     }
     // The answer is kept in the write that records what Twilio confirmed.

@@ -190,7 +190,10 @@ function signalChange(
       {
         pauseFirst: onlyStarts(eventsConfig, event.trigger),
         tally,
-        change: (record, at) => ({ ...record, ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at, via) }),
+        change: (record, at) => ({
+          ...record,
+          ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at, via, deps.settings.nextFieldWindowMs),
+        }),
         signal: { identity: signal, answer: decided },
         heldBy,
       },
