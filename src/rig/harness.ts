@@ -93,6 +93,13 @@ export function callbackDeps(now: () => Date = () => new Date(), timing: Timing 
   return taskEventDeps(buildServices(readSettings(testEnv), { now, asset: () => shippedConfig, ...timing }), now)!;
 }
 
+/** One warm container that takes both the agent's signals and TaskRouter's events (as the bench's single container does). */
+export function warmContainer(now: () => Date = () => new Date()): { signals: DesktopEventDeps; events: TaskEventDeps } {
+  const services = buildServices(readSettings(testEnv), { now, asset: () => shippedConfig });
+  const { settings, calls, control, answers } = services;
+  return { signals: { settings, config: shippedConfig, calls, control, answers, now }, events: taskEventDeps(services, now)! };
+}
+
 /** The Recording Controls API's dependencies as a fresh container would build them. */
 export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date(), timing: Timing = {}): RecordingControlsDeps {
   const { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), {

@@ -5,10 +5,10 @@
  */
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf } from '../support/harness';
+import { apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf, warmContainer } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 
-const { standin, events } = useStandinWithTaskEvents();
+const { standin, events, route } = useStandinWithTaskEvents();
 jest.setTimeout(30_000);
 
 type Json = Record<string, any>;
@@ -99,4 +99,25 @@ test('a remembered call that ended sends the signal to the call the index names 
       .slice(before)
       .some((request) => request.operation?.startsWith('taskrouter')),
   ).toBe(false);
+});
+
+test('an agent back for a new call, in the warm container that handled the old call’s end and the new acceptance: the first pause goes straight to the new call', async () => {
+  const container = warmContainer();
+  route.container = container.events;
+  const first = standin.createLiveCall({ agent: 'rosa', recording: 'call' });
+  await standin.callbacksDelivered();
+  expect(body(await handleDesktopEvent(container.signals, signed({ agent: 'rosa', trigger: 'cvv.focus' })))).toMatchObject({ callSid: first.callSid });
+  await handleDesktopEvent(container.signals, signed({ agent: 'rosa', trigger: 'cvv.blur' }));
+  standin.endCall(first.callSid);
+  await standin.callbacksDelivered();
+  const second = standin.createLiveCall({ agent: 'rosa', recording: 'call' });
+  await standin.callbacksDelivered();
+
+  const before = standin.requests().length;
+  const paused = await handleDesktopEvent(container.signals, signed({ agent: 'rosa', trigger: 'card-number.focus' }));
+  expect(body(paused)).toMatchObject({ outcome: 'paused', callSid: second.callSid });
+  const sent = standin.requests().slice(before);
+  // Twilio first hears the new call's pause: no pause of the ended call, no look for the agent's entry.
+  expect(sent[0]).toMatchObject({ operation: 'recording.update', path: expect.stringContaining(second.callSid) });
+  expect(sent.some((request) => request.path.includes(first.callSid) || request.path.includes('/Documents/rc-agent-'))).toBe(false);
 });

@@ -131,9 +131,9 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
 
 /** What TaskRouter's events are handled with; undefined without a workspace. */
 export function taskEventDeps(services: Services, now: () => Date = () => new Date()): TaskEventDeps | undefined {
-  const { client, recordings, control, index, grants, reports, configs, settings, origins } = services;
+  const { client, recordings, control, index, grants, reports, configs, settings, origins, calls } = services;
   return settings.workspaceSid && origins
-    ? { client, recordings, control, index, grants, reports, configs, origins, workspaceSid: settings.workspaceSid, now }
+    ? { client, recordings, control, index, grants, reports, configs, origins, calls, workspaceSid: settings.workspaceSid, now }
     : undefined;
 }
 

@@ -15,6 +15,7 @@ import { CallEndedError, type RecordingAtTwilio, TwilioCall } from '../twilio/re
 import type { RecordingBackend } from '../recordingBackend';
 import { httpStatus, unlessNotFound } from '../twilio/retry';
 import type { TaskOrigins } from '../twilio/taskOrigins';
+import type { AgentCalls } from '../twilio/agentCalls';
 import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
 import type { TwilioClient } from '../twilio/twilioClient';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
@@ -77,6 +78,8 @@ export interface TaskEventDeps {
   configs?: DesktopEventsConfigStore;
   /** Which call each task was created for, as TaskRouter recorded it. */
   origins: TaskOrigins;
+  /** What this container remembers of each agent's calls: an acceptance or an end here keeps it true. */
+  calls?: AgentCalls;
 }
 
 /** The agent a TaskRouter event names: the worker's contact_uri without `client:`, else its name. */
@@ -148,7 +151,10 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
       : taskUpdated(deps, taskSid, claimed.callSid, claimed.conferenceSid);
   if (RESERVATION_ENDS.includes(type) && agent) {
     const found = await ledgerOfTask(deps, taskSid, claimed.callSid);
-    if (found) await deps.index.clearAgentCall(agent, found.callSid);
+    if (found) {
+      deps.calls?.forgetHere(agent, found.callSid);
+      await deps.index.clearAgentCall(agent, found.callSid);
+    }
     return NO_CONTENT;
   }
   if (ENDING_EVENTS.includes(type)) return taskEnded(deps, taskSid, claimed.callSid, event.TaskQueueName || UNKNOWN_QUEUE);
@@ -212,6 +218,7 @@ async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: str
     otherTask || !committed || committed.record.call.taskSid !== call.taskSid
       ? Promise.resolve()
       : Promise.all([
+          remembered(deps, call, committed.record, leaving),
           deps.index.addAgentCall({ ...call, ...conferenceOf(committed.record) }, agentRead),
           tellOtherCalls(deps, call, agentRead),
           leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined,
@@ -236,6 +243,13 @@ async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: str
  * other call's ledger learns of this one, so a signal that a container applies to the other call
  * (the one it remembers for the agent) reaches this one too.
  */
+/** This container remembers the acceptance: the agent's next signal here pauses the call at once (its ledger read alongside confirms it). */
+function remembered(deps: TaskEventDeps, call: TwilioCall & { agent: string }, record: CallRecord, leaving: string | undefined): void {
+  if (leaving) deps.calls?.forgetHere(leaving, call.callSid);
+  const { agent: _agent, ...known } = { ...call, ...conferenceOf(record) };
+  deps.calls?.accepted(call.agent, known);
+}
+
 async function tellOtherCalls(
   deps: TaskEventDeps,
   call: TwilioCall & { agent: string },
@@ -354,6 +368,7 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     const leaving = record.call.agent;
     const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
     if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
+    if (leaving) deps.calls?.forgetHere(leaving, callSid);
     const forgotten = leaving ? deps.index.clearAgentCall(leaving, callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
     leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(callSid)]).then(() => undefined);
   }

@@ -74,12 +74,30 @@ export class AgentCalls {
     return this.lookup(agent, callSid);
   }
 
+  /**
+   * The agent accepted the call (TaskRouter's event came to this container): their next signal goes
+   * there first, and a call remembered before goes on as one of their others.
+   */
+  accepted(agent: string, call: TwilioCall): void {
+    const previous = this.known(agent);
+    const others = this.others(agent);
+    this.remember(agent, call, previous && previous.callSid !== call.callSid ? [previous, ...others] : others);
+  }
+
   /** The named call is over or not the agent's: neither memory nor the index names it again. */
   async forget(agent: string, callSid: string): Promise<void> {
-    const entry = this.calls.get(agent);
-    if (entry?.call.callSid === callSid) this.calls.delete(agent);
-    else if (entry) entry.others = entry.others.filter((other) => other.callSid !== callSid);
+    this.forgetHere(agent, callSid);
     await this.index?.clearAgentCall(agent, callSid).catch(() => undefined);
+  }
+
+  /** Memory alone forgets the call (its task's end, which clears the index itself, came here). */
+  forgetHere(agent: string, callSid: string): void {
+    const entry = this.calls.get(agent);
+    if (entry?.call.callSid === callSid) {
+      const [next, ...rest] = entry.others;
+      if (next) this.calls.set(agent, { call: next, others: rest, at: entry.at });
+      else this.calls.delete(agent);
+    } else if (entry) entry.others = entry.others.filter((other) => other.callSid !== callSid);
   }
 
   /**
