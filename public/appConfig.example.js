@@ -1,29 +1,24 @@
 // Local development configuration for `flex-plugin start` (copy to public/appConfig.js).
 //
 // The Recording Controls plugin itself is configured in Flex's service configuration, under
-// ui_attributes.recordingControls, so every agent's browser gets the same settings. Set it with
-// the Flex Configuration API (merge, do not replace, your existing ui_attributes):
+// ui_attributes.recordingControls, so every agent's browser gets the same settings. An update of
+// the Flex Configuration replaces ui_attributes whole, so read it, merge, and send it all back:
+// docs/deploy.md, step 7, has the commands (twilio api:flex:v1:configuration:fetch, a node merge,
+// then a POST of the merged ui_attributes to https://flex-api.twilio.com/v1/Configuration).
+// What recordingControls holds, for example:
 //
-//   curl -X POST https://flex-api.twilio.com/v1/Configuration \
-//     -u "$TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN" \
-//     -H 'Content-Type: application/json' \
-//     -d '{
-//       "account_sid": "'"$TWILIO_ACCOUNT_SID"'",
-//       "ui_attributes": {
-//         "recordingControls": {
-//           "serverlessBaseUrl": "https://recording-controls-1234-dev.twil.io",
-//           "pauseBehavior": "skip",
-//           "agentsMayStop": false,
-//           "shortcutKey": "P",
-//           "alertPausedSeconds": 180,
-//           "indicator": {
-//             "showTimeline": true,
-//             "warningSound": false,
-//             "labels": { "card-number": "Card number", "cvv": "Security code" }
-//           }
-//         }
-//       }
-//     }'
+//   "recordingControls": {
+//     "serverlessBaseUrl": "https://recording-controls-1234-dev.twil.io",
+//     "pauseBehavior": "skip",
+//     "agentsMayStop": false,
+//     "shortcutKey": "P",
+//     "alertPausedSeconds": 180,
+//     "indicator": {
+//       "showTimeline": true,
+//       "warningSound": false,
+//       "labels": { "card-number": "Card number", "cvv": "Security code" }
+//     }
+//   }
 //
 // Settings (anything else is reported as an error on the browser console):
 //   serverlessBaseUrl  required. Base URL of the deployed functions (`twilio serverless:deploy`

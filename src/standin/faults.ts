@@ -75,6 +75,19 @@ export const FAULT_OPERATIONS = [
   'events.subscription.create',
   'events.subscription.list',
   'events.subscription.delete',
+  'flex.configuration.fetch',
+  'flex.configuration.update',
+  'flex.plugin.list',
+  'flex.plugin.create',
+  'flex.plugin.fetch',
+  'flex.plugin.update',
+  'flex.pluginVersion.list',
+  'flex.pluginVersion.create',
+  'flex.pluginVersion.fetch',
+  'flex.pluginConfiguration.create',
+  'flex.pluginConfiguration.fetch',
+  'flex.release.list',
+  'flex.release.create',
 ] as const;
 
 export type Operation = (typeof FAULT_OPERATIONS)[number];

@@ -9,6 +9,7 @@
 import { cryptoRandomness, newSid, TwilioApiError, type Randomness } from './primitives';
 import { SyncStore } from './sync';
 import { EventStreamsStore } from './eventStreams';
+import { FlexStore } from './flexApi';
 import { eventCallbackParams } from './eventCallback';
 import type { ApiKey } from './syncAccess';
 
@@ -188,6 +189,8 @@ export class TwilioModel {
   tokens = new Map<string, FlexToken>();
   /** Event Streams' sinks and subscriptions (eventStreams.ts). */
   readonly eventStreams: EventStreamsStore;
+  /** Flex's Configuration and Plugins API (flexApi.ts). */
+  readonly flex: FlexStore;
   /** API keys made through the REST API (`api:core:keys:create`), beside those the stand-in was started with. */
   apiKeys: ApiKey[] = [];
   /** TaskRouter's event log (the Events resource), oldest first; events older than 30 days are dropped. */
@@ -218,6 +221,7 @@ export class TwilioModel {
     this.busyActivitySid = this.newSid('WA');
     this.sync = new SyncStore(now, randomness);
     this.eventStreams = new EventStreamsStore(now, randomness);
+    this.flex = new FlexStore(now, randomness);
   }
 
   /** A new sid, its digits from this stand-in's randomness. */
@@ -234,6 +238,7 @@ export class TwilioModel {
     this.reservations.clear();
     this.sync.reset();
     this.eventStreams.reset();
+    this.flex.reset();
     this.apiKeys = [];
     this.tokens.clear();
     this.events = [];

@@ -5,6 +5,7 @@
  * stand-in's own: it is single-tenant, and answers with its configured sids.
  */
 import { EVENT_STREAMS_ROUTES } from './eventStreams';
+import { FLEX_API_ROUTES } from './flexApi';
 import { parseExpression } from './expressions';
 import {
   ASSIGNMENT_STATUSES,
@@ -380,6 +381,7 @@ export const ROUTES: Route[] = [
   },
   ...SYNC_ROUTES,
   ...EVENT_STREAMS_ROUTES,
+  ...FLEX_API_ROUTES,
   // ------------------------------------------------------------ API keys (the plugin's Sync tokens are signed with one)
   {
     method: 'POST',

@@ -63,6 +63,7 @@ export const DEFAULT_WORKSPACE_SID = `WS${'0'.repeat(32)}`;
 /** Marks an answer that must be a dropped connection rather than an HTTP response. */
 const NETWORK_ERROR = Symbol('network error');
 const REQUEST_LOG_LIMIT = 20_000;
+const SERVERLESS_HOSTS = /^serverless(-upload)?\.twilio\.com$/;
 
 export function createStandin(options: StandinOptions = {}): Standin {
   const now = options.now ?? (() => new Date());
@@ -101,6 +102,9 @@ export function createStandin(options: StandinOptions = {}): Standin {
     try {
       const body = await request.text();
       const principal = principalOf(model, request.headers, knownKeys(), now(), authToken);
+      // Serverless' paths (`/v1/Services…`) are Sync's too: its hosts are told apart, and not modelled.
+      if (SERVERLESS_HOSTS.test(url.hostname))
+        return twilioError(new TwilioApiError(404, 20404, `The stand-in has no Serverless API (${url.hostname}${url.pathname})`));
       const found = findRoute(request.method, url.pathname);
       if (!found) return twilioError(new TwilioApiError(404, 20404, `The requested resource ${url.pathname} was not found`));
       record.operation = found.route.operation;

@@ -15,6 +15,7 @@ const SPEC_FILES: Record<string, string> = {
   'sync.twilio.com': 'twilio_sync_v1.json',
   'taskrouter.twilio.com': 'twilio_taskrouter_v1.json',
   'events.twilio.com': 'twilio_events_v1.json',
+  'flex-api.twilio.com': 'twilio_flex_v1.json',
 };
 
 /**

@@ -1,8 +1,6 @@
 /**
- * The `twilio api:…` commands of a guide, run as the twilio CLI runs them: each is one REST request
- * (`api:<domain>:<version>:<resources…>:<verb>`, every `--flag-name value` a `FlagName` parameter,
- * a flag given twice a repeated parameter, a flag without a value `true`), here sent to the local
- * stand-in with the account's credentials.
+ * The commands of a guide's `sh` blocks, read as the shell reads them (quotes, `$VAR`, comments),
+ * for a test to run them in order.
  */
 import { readFileSync } from 'node:fs';
 
@@ -54,41 +52,21 @@ function shellWords(line: string, vars: Record<string, string>): { words: string
   return { words, comment: '' };
 }
 
-/** The commands of the guide's `sh` blocks that call Twilio's API, in order, with `vars` expanded as each is reached. */
-export function* apiCommands(markdownFile: string, vars: Record<string, string>): Generator<GuideCommand> {
+/** Every command of the guide's `sh` blocks, in order, continuation lines joined; `$VAR`s are expanded by `words`. */
+export function* guideCommands(markdownFile: string): Generator<{ text: string; words: (vars: Record<string, string>) => GuideCommand }> {
   const markdown = readFileSync(markdownFile, 'utf8');
   for (const block of markdown.matchAll(/```sh\n([\s\S]*?)```/g)) {
-    const lines = block[1].replace(/\\\n\s*/g, ' ').split('\n');
-    for (const text of lines) {
-      if (!/^twilio api:/.test(text.trim())) continue;
-      const { words, comment } = shellWords(text, vars);
-      const keeps = /^its sid(?: and secret)?: (.+)$/.exec(comment)?.[1].split(/,\s*/) ?? [];
-      yield { text: text.trim(), words, keeps };
+    for (const line of block[1].replace(/\\\n\s*/g, ' ').split('\n')) {
+      const text = line.trim();
+      if (!text || text.startsWith('#')) continue;
+      yield {
+        text,
+        words: (vars) => {
+          const { words, comment } = shellWords(text, vars);
+          const keeps = /^its sid(?: and secret)?: (.+)$/.exec(comment)?.[1].split(/,\s*/) ?? [];
+          return { text, words, keeps };
+        },
+      };
     }
   }
-}
-
-const pascal = (kebab: string) => kebab.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
-
-/** The REST request a `twilio api:…` command makes. */
-export function restRequest(words: string[], accountSid: string): { method: string; path: string; form: URLSearchParams } {
-  const [, topic, ...flags] = words;
-  // `api:core:…` is the 2010-04-01 API, named without a version; every other domain names its own.
-  const [, domain, ...named] = topic.split(':');
-  const [version, ...rest] = domain === 'core' ? ['2010-04-01', ...named] : named;
-  const verb = rest.pop();
-  const form = new URLSearchParams();
-  let sid: string | undefined;
-  for (let i = 0; i < flags.length; i++) {
-    const flag = flags[i];
-    if (!flag.startsWith('--')) throw new Error(`not a flag: ${flag}`);
-    const value = flags[i + 1] !== undefined && !flags[i + 1].startsWith('--') ? flags[++i] : 'true';
-    if (flag === '--sid') sid = value;
-    else form.append(pascal(flag.slice(2)), value);
-  }
-  const resources = rest.map(pascal).join('/');
-  const base = domain === 'core' ? `/${version}/Accounts/${accountSid}/${resources}` : `/${version}/${resources}`;
-  const path = `${base}${sid ? `/${sid}` : ''}${domain === 'core' ? '.json' : ''}`;
-  const method = verb === 'fetch' || verb === 'list' ? 'GET' : verb === 'remove' ? 'DELETE' : 'POST';
-  return { method, path, form };
 }
