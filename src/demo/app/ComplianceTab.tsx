@@ -25,7 +25,8 @@ export function ComplianceTab({ functionsUrl }: { functionsUrl: string }) {
       <p className="intro">
         Signed in as the Flex supervisor <b>{supervisor?.identity ?? '…'}</b>. Today&apos;s report covers the calls that ended: frank&apos;s card number paused
         by its field, grace&apos;s CVV pause that failed in a Twilio outage and paused when she clicked again, heidi&apos;s manual pause, ivan&apos;s call with
-        no card entry — and the demo agent&apos;s own calls once they end. Download it as CSV below the charts.
+        no card entry — and, once they end, the demo agent&apos;s own calls and the Supervisor tab&apos;s (dave&apos;s, when it goes to erin). Download it as
+        CSV below the charts.
       </p>
       {problem && (
         <div className="problem" role="alert">
