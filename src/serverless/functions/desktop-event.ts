@@ -8,6 +8,7 @@ export const handler = functionShell(
   { name: 'desktop-event', invalidCode: 'invalid_event', limits: DESKTOP_EVENT_LIMITS, cors: true },
   async (context, request) => {
     const services = servicesFor(context);
-    return handleDesktopEvent({ ...services, config: services.configs.forSignals(), now: () => new Date(), log: console.log }, request);
+    const configOnHand = services.configs.onHand();
+    return handleDesktopEvent({ ...services, config: services.configs.forSignals(), configOnHand, now: () => new Date(), log: console.log }, request);
   },
 );

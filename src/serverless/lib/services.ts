@@ -92,6 +92,7 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
   const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
     asset: options.asset ?? (() => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json'))),
     serviceCheck: () => syncService.check(),
+    now: () => now().getTime(),
   });
   const origins = settings.workspaceSid ? new TaskOrigins(client, settings.workspaceSid) : undefined;
   const repairs = origins && new RepairMarks(client, settings.workspaceSid as string, origins);

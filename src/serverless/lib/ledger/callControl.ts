@@ -127,6 +127,19 @@ export interface ChangeRequest {
   heldBy?: string;
   /** What the change means for the compliance figures (core/evidence.ts). */
   tally?: TallyRequest;
+  /**
+   * The pause went out by what this container had on hand (an older copy of the configuration):
+   * false once the newer says otherwise, and then the pause is put back and nothing is written
+   * (SpeculationRefused), for the caller to start again by the newer.
+   */
+  stillSo?: Promise<boolean>;
+}
+
+/** A pause sent by an older copy of the configuration, which the newer one does not confirm: put back, nothing written. */
+export class SpeculationRefused extends Error {
+  constructor() {
+    super('the configuration changed while the pause was on its way');
+  }
 }
 
 export interface TallyRequest extends ChangeContext {
@@ -439,8 +452,9 @@ export class CallControl {
     // A container that does not know the call's index item reads it now, so its copy can go out with the write.
     const indexKnown = this.index?.prefetch(call.callSid);
     let base: StoredRecord | null;
+    let stillSo: boolean;
     try {
-      [base] = await Promise.all([this.startingLedger(call, request), indexKnown]);
+      [base, , stillSo] = await Promise.all([this.startingLedger(call, request), indexKnown, request.stillSo ?? true]);
     } catch (error) {
       // The ledger could not be read: whatever our early pause did must not stand.
       if (early) {
@@ -452,6 +466,10 @@ export class CallControl {
     const sent = await early;
     // The call is over: nothing was paused, so nothing is put back (nor its ledger written again).
     if (sent && 'error' in sent && sent.error instanceof CallEndedError) throw sent.error;
+    if (!stillSo) {
+      if (sent) await this.restore(call);
+      throw new SpeculationRefused();
+    }
     const refusal = this.refusal(base?.record ?? null, request);
     if (refusal) return this.refused(call, refusal, sent, base?.record ?? null);
     if (sent && 'error' in sent) {

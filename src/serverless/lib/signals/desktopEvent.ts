@@ -8,7 +8,7 @@ import { hasPausePolicies, pausePolicyOf } from '../../../core/pausePolicy';
 import { outcomeOf } from '../../../core/holds';
 import { overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
-import { CallControl, CallMovedError, AppliedChange, ChangeResult } from '../ledger/callControl';
+import { CallControl, CallMovedError, AppliedChange, ChangeResult, SpeculationRefused } from '../ledger/callControl';
 import { errorResult, FunctionRequest, headerList, HttpResult, mediaType, singleHeader } from '../http';
 import type { AgentCalls } from '../twilio/agentCalls';
 import { CallEndedError, TwilioCall, RecordingUpdateError, summarize } from '../twilio/recordings';
@@ -22,6 +22,11 @@ export interface DesktopEventDeps {
   settings: Settings;
   /** The desktop item events in force; while this container reads them again, a promise (awaited alongside the call lookup). */
   config: ConfigCheck | Promise<ConfigCheck>;
+  /**
+   * This container's older copy, while `config` is read again: a start trigger's pause goes out by
+   * it at once, and the change waits for the newer copy, which must say the same of the trigger.
+   */
+  configOnHand?: ConfigCheck;
   calls: AgentCalls | undefined;
   control: CallControl;
   /** Answers already given by this container, so a quick repeat costs no Twilio request. */
@@ -119,15 +124,52 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   // (when this container's copy is old), so neither waits for the other.
   const found = liveCallOf(calls, deps.control, event);
   found.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  const apply = (config: DesktopEventsConfig, stillSo?: Promise<boolean>) =>
+    applySignal(deps, calls, event, via, signal, found, signalChange(deps, calls, event, via, config, signal, receivedAtMs, stillSo));
+  const onHand = deps.configOnHand && configForTrigger(deps.configOnHand, event.trigger);
+  if (onHand?.ok && onlyStarts(onHand.config, event.trigger)) {
+    const stillSo = configReady.then((check) => check.ok && sameForTrigger(check.config, onHand.config, event.trigger));
+    stillSo.catch(() => undefined);
+    const speculated = await apply(onHand.config, stillSo).catch((error: unknown) => {
+      if (error instanceof SpeculationRefused) return undefined;
+      throw error;
+    });
+    if (speculated) return speculated;
+  }
   const config = configForTrigger(await configReady, event.trigger);
   if (!config.ok) return config.result;
+  return apply(config.config);
+}
 
+/** Whatever the configuration says of the trigger (its events and the queues' policies) is the same in both. */
+function sameForTrigger(a: DesktopEventsConfig, b: DesktopEventsConfig, trigger: string): boolean {
+  const of = (config: DesktopEventsConfig) =>
+    JSON.stringify({
+      events: config.events.filter((event) => event.startTrigger === trigger || event.stopTrigger === trigger),
+      queuePolicies: config.queuePolicies,
+    });
+  return of(a) === of(b);
+}
+
+/** The change applied to the agent's live call (and, for a signal that names none, their others); the answer. */
+async function applySignal(
+  deps: DesktopEventDeps,
+  calls: AgentCalls,
+  event: DesktopEventBody,
+  via: SignalVia,
+  signal: SignalIdentity,
+  found: Promise<FoundCall | undefined>,
+  change: (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult>,
+): Promise<HttpResult> {
   try {
-    const change = signalChange(deps, calls, event, via, config.config, signal, receivedAtMs);
     const first = await found;
     // A signal that names no call may be about any call the agent holds: each live one of theirs gets it.
     const known = event.callSid ? [] : calls.others(event.agent).filter((other) => other.callSid !== first?.call.callSid);
-    const [applied, alsoKnown] = await Promise.all([applyToLiveCall(calls, event, first, change), applyToOthers(calls, event, known, change)]);
+    // Both settle before either's failure is answered: a pause put back must not land after what follows.
+    const [own, elsewhere] = await Promise.allSettled([applyToLiveCall(calls, event, first, change), applyToOthers(calls, event, known, change)]);
+    if (own.status === 'rejected') throw own.reason;
+    if (elsewhere.status === 'rejected') throw elsewhere.reason;
+    const [applied, alsoKnown] = [own.value, elsewhere.value];
     if (!applied) return noActiveCall(event.callSid);
     // A call the agent took while this one was live, which this container did not know of: its ledger names it.
     const told = event.callSid ? [] : (applied.result.latest?.agentsOtherCalls ?? []);
@@ -135,6 +177,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
     const others = [...alsoKnown, ...(await applyToOthers(calls, event, revealed, change))];
     return answerTo(deps, calls, event, signal, applied, others);
   } catch (error) {
+    if (error instanceof SpeculationRefused) throw error;
     return failureOf(deps, event, error);
   }
 }
@@ -177,6 +220,7 @@ function signalChange(
   eventsConfig: DesktopEventsConfig,
   signal: SignalIdentity,
   receivedAtMs: number,
+  stillSo?: Promise<boolean>,
 ): (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult> {
   const holds = holdsOfTrigger(eventsConfig, event.trigger);
   const tally = { ...holds, ...(holds.opens.length > 0 && { exposure: { receivedAtMs, ...(event.occurredAt && { occurredAt: event.occurredAt }) } }) };
@@ -196,6 +240,7 @@ function signalChange(
         }),
         signal: { identity: signal, answer: decided },
         heldBy,
+        stillSo,
       },
     );
   };

@@ -143,6 +143,14 @@ export class DesktopEventsConfigStore {
     return this.read();
   }
 
+  /**
+   * This container's copy however old (none before its first read): a signal may send its pause by
+   * it while `forSignals` reads a newer one, which must then say the same of the signal's trigger.
+   */
+  onHand(): ConfigCheck | undefined {
+    return this.cached?.check;
+  }
+
   /** One read of Sync into this container's copy, shared by every signal that arrives meanwhile. */
   private read(): Promise<ConfigCheck> {
     if (!this.reading) {
