@@ -348,6 +348,8 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
   agentRead?.catch(() => undefined);
   const claimedInProgress = claimed ? callInProgress(deps.client, claimed) : undefined;
   claimedInProgress?.catch(() => undefined);
+  // The queues' pause policies, for the report (never throws).
+  const rulesRead = deps.configs?.forSignals();
   const found = await ledgerOfTask(deps, taskSid, claimed, true);
   if (!found?.stored) return NO_CONTENT;
   const { callSid, stored } = found;
@@ -377,7 +379,7 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
   const evidence = evidenceFor(record.evidence, taskSid);
   const agent = evidence.agent ?? (record.call.taskSid === taskSid ? record.call.agent : undefined) ?? UNKNOWN_AGENT;
   const endedAt = now();
-  const rules = await deps.configs?.forSignals();
+  const rules = await rulesRead;
   const neverPause = rules?.ok === true && pausePolicyOf(rules.config, queue) === 'never';
   await deps.reports.record({ taskSid, agent, queue, day: dayOf(endedAt) }, taskFigures(evidence, neverPause));
   // The record, the index and the note of the end together: a record that did not land is written
