@@ -51,12 +51,49 @@ beforeAll(async () => {
   // The page's timers run on Playwright's clock (in step with real time until a test moves it), so a
   // test can let seconds of the page's time pass at once where it checks that nothing happens.
   await page.clock.install();
+  await page.addInitScript(watchNotices);
   await openDemoPage(page, demoUrl);
 });
 
 afterAll(() => stopDemoStack(browser, running));
 
 const indicator = INDICATOR;
+const GO_AHEAD = 'Recording paused. You may take the card details.';
+
+interface NoticesSeen {
+  /** Each Flex notice's text, as it came on screen. */
+  shown: string[];
+  /** Times the go-ahead to take card details was on screen beside the warning to stop. */
+  together: number;
+}
+
+/**
+ * Runs in the page from its first script: notes every notice the moment it comes on screen (one that
+ * comes and goes between two looks of a test is noted too), and any moment the go-ahead to take card
+ * details shows beside the warning that the recording resumes.
+ */
+function watchNotices(): void {
+  if (window.top !== window) return;
+  const seen: NoticesSeen = { shown: [], together: 0 };
+  (window as unknown as { noticesSeen: NoticesSeen }).noticesSeen = seen;
+  let onScreen: string[] = [];
+  new MutationObserver(() => {
+    const now = [...document.querySelectorAll('[data-testid=notification-message]')].map((notice) => notice.textContent ?? '');
+    seen.shown.push(...now.filter((text) => !onScreen.includes(text)));
+    onScreen = now;
+    if (now.some((text) => text.includes('You may take the card details')) && document.querySelector('[data-testid=recording-indicator-warning]')) {
+      seen.together += 1;
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+const noticesSeen = () => page.evaluate(() => (window as unknown as { noticesSeen: NoticesSeen }).noticesSeen);
+
+/** The notices that came on screen since last asked; asking forgets them. */
+async function takeNoticesShown(): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { noticesSeen: NoticesSeen }).noticesSeen.shown.splice(0));
+}
+
 const waitForIndicator = (pattern: RegExp, timeout?: number) => waitForBrowserIndicator(page, pattern, timeout);
 
 interface DemoCallAnswer {
@@ -232,20 +269,27 @@ describe('the demo page in Chromium', () => {
 
   it('resumes by itself when the configured time runs out, with the agent still in the field', async () => {
     await newCall();
+    await takeNoticesShown();
     await page.getByLabel('Card number').click();
     // Never above the event's own 4 s (no "0:05" for a 4 s pause); a live region that does not tick.
     await waitForIndicator(new RegExp(`^Paused — Card number — resumes in 0:0[0-${CARD_NUMBER_SECONDS}]$`));
     expect(await page.getByTestId('recording-indicator-announcement').textContent()).not.toMatch(/\d:\d\d/);
-    // A 4 s pause is all within the last 10 s: the warning is there from the start.
-    await page.getByTestId('recording-indicator-warning').waitFor();
+    // A 4 s pause is all within the last 10 s: the warning is there from the start, alone.
+    await page.getByRole('alert').filter({ hasText: 'The recording resumes in a few seconds: stop taking card details.' }).waitFor();
     await screenshot(page, 'e2e-6-countdown');
 
     const shotAt = Date.now();
     await waitForIndicator(/^Recording$/);
     // On time: within 3 s of its 4 s running out, since the plugin asks the moment the hold is due.
     expect(Date.now() - shotAt).toBeLessThanOrEqual(CARD_NUMBER_SECONDS * 1000 + 3000);
-    await page.getByText('The pause for Card number ran out: the call is being recorded again. Do not take card details now.').waitFor();
+    // Spoken at once, not only shown.
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'The pause for Card number ran out: the call is being recorded again. Do not take card details now.' })
+      .waitFor();
     expect(await page.getByTestId('recording-indicator-warning').count()).toBe(0);
+    // A pause shorter than the warning never said "you may take the card details", not even for an instant.
+    expect(await takeNoticesShown()).not.toContain(GO_AHEAD);
     await expectRecordings('in-progress');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('card-number');
     expect(await lastSignal()).toContain('card-number.focus');
@@ -279,7 +323,8 @@ describe('the demo page in Chromium', () => {
     await page.clock.runFor(6000);
     await page.clock.setSystemTime(Date.now());
     expect(await warning.isVisible()).toBe(true);
-    await page.getByRole('button', { name: /I understand/i }).click();
+    // Its button is named for what it says, with nothing missing.
+    await page.getByRole('button', { name: 'I understand', exact: true }).click();
     await warning.waitFor({ state: 'detached' });
 
     // The agent's own pause button meets the same outage and says so the same way.
@@ -288,26 +333,78 @@ describe('the demo page in Chromium', () => {
     await warning.waitFor({ timeout: 15_000 });
     await expectRecordings('in-progress');
     await screenshot(page, 'e2e-9-manual-pause-failed');
-    await page.getByRole('button', { name: /I understand/i }).click();
+    await page.getByRole('button', { name: 'I understand', exact: true }).click();
   });
 
-  it('"End call" hangs up: the recordings complete, the card fields are disabled, and what was said of the call goes', async () => {
+  it('"End call" hangs up: the recordings complete, the card fields are disabled, what was said of the call goes, and its timeline stays', async () => {
     await fetch(`${stack.standinUrl}/__standin/faults`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ operation: 'recording.update', status: 503, code: 20503, times: 0 }),
     });
-    await page.getByLabel('Card number').click();
-    await waitForIndicator(/^Paused — Card number/);
-    await page.getByText('Recording paused. You may take the card details.').waitFor();
+    await waitForIndicator(/^Recording$/);
+    // CVV's 30 s outlast the warning: the agent is told to go ahead.
+    await page.getByLabel('CVV').click();
+    await waitForIndicator(/^Paused — CVV/);
+    await page.getByText(GO_AHEAD).waitFor();
+    await waitForRecordingsShown(page, 'paused');
+    const timeline = page.getByTestId('call-timeline');
+    const holds = await timeline.locator('.segment.hold').allTextContents();
+    expect(holds[holds.length - 1]).toBe('CVV');
+    const pausedStretches = await timeline.locator('.segment.paused').count();
+    await takeNoticesShown();
+
     await page.getByRole('button', { name: 'End call' }).click();
     await page.waitForSelector('text=Call ended');
     await expectRecordings('completed');
+    await waitForRecordingsShown(page, 'completed');
     expect(await page.getByLabel('Card number').isDisabled()).toBe(true);
     expect(await page.$(indicator)).toBeNull();
-    // What was said about the call goes with it.
-    expect(await page.getByText('Recording paused. You may take the card details.').count()).toBe(0);
+    // What was said about the call goes with it, and nothing says it resumed: it ended.
+    expect(await page.getByText(GO_AHEAD).count()).toBe(0);
+    expect(await takeNoticesShown()).toEqual([]);
+    // The timeline keeps what happened: the holds' lane as the recordings' lanes.
+    expect(await timeline.locator('.segment.hold').allTextContents()).toEqual(holds);
+    expect(await timeline.locator('.segment.paused').count()).toBe(pausedStretches);
     await screenshot(page, 'e2e-10-call-ended');
+    await page.setViewportSize({ width: 800, height: 900 });
+    await screenshot(page, 'e2e-10b-call-ended-800px');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('has tabs a keyboard and a screen reader can use', async () => {
+    const tabs = page.getByRole('tablist', { name: 'Demo pages' }).getByRole('tab');
+    expect(await tabs.allTextContents()).toEqual(['Agent desktop', 'Desktop Manager (admin)', 'Supervisor', 'Compliance (supervisor)']);
+    const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+    /** The one selected tab, focused, alone in the Tab order, and the panel it controls shown (named after it). */
+    const expectSelected = async (name: string) => {
+      await expect(tab(name).evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+      expect(await page.getByRole('tab', { selected: true }).allTextContents()).toEqual([name]);
+      expect(await tabs.evaluateAll((all) => all.map((element) => element.getAttribute('tabindex')))).toEqual(
+        (await tabs.allTextContents()).map((label) => (label === name ? '0' : '-1')),
+      );
+      const panel = page.getByRole('tabpanel', { name, exact: true });
+      await panel.waitFor();
+      expect(await panel.getAttribute('id')).toBe(await tab(name).getAttribute('aria-controls'));
+      expect(await page.getByRole('tabpanel').count()).toBe(1);
+    };
+
+    await tab('Agent desktop').focus();
+    await page.keyboard.press('ArrowRight');
+    await expectSelected('Desktop Manager (admin)');
+    await page.keyboard.press('End');
+    await expectSelected('Compliance (supervisor)');
+    await page.keyboard.press('Home');
+    await expectSelected('Agent desktop');
+    await page.keyboard.press('ArrowLeft');
+    await expectSelected('Compliance (supervisor)');
+    await page.keyboard.press('ArrowRight');
+    await expectSelected('Agent desktop');
+    await expect(page.getByRole('tabpanel', { name: 'Agent desktop' }).getByRole('region', { name: 'Call timeline' }).isVisible()).resolves.toBe(true);
+  });
+
+  it('never showed "you may take the card details" beside the warning to stop, all session long', async () => {
+    expect((await noticesSeen()).together).toBe(0);
   });
 
   it('ran without an uncaught error in the page', () => {

@@ -12,7 +12,7 @@ import { useCall } from '../../components/hooks';
 import { describe, type Tone } from '../../flex/describe';
 import { notify } from '../../flex/notifications';
 import { getRuntime } from '../../flex/runtime';
-import type { CallRef } from '../../flex/types';
+import type { CallRef, PauseInterval } from '../../flex/types';
 import { CallTimeline } from './CallTimeline';
 import { CrmInFlex } from './CrmInFlex';
 import { createRelayQueue, demoApi, type DemoCall, type DemoTrigger, type RecordingReport, type SignalAnswer } from './demoApi';
@@ -60,11 +60,13 @@ export interface DemoAppProps {
   agent: string;
   /** The page tabs, in the top bar. */
   nav?: React.ReactNode;
-  /** Shown instead of the agent's page (the call goes on underneath). */
-  otherPage?: React.ReactNode;
+  /** The other pages, each shown instead of the agent's (the call goes on underneath). */
+  otherPages?: React.ReactNode;
+  /** The agent's page as a tab's panel: its role, id, label and whether another page hides it. */
+  agentPanel?: React.HTMLAttributes<HTMLDivElement>;
 }
 
-export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
+export function DemoApp({ manager, agent, nav, otherPages, agentPanel }: DemoAppProps) {
   const runtime = getRuntime();
   const [call, setCall] = useState<DemoCall | null>(null);
   const [recordings, setRecordings] = useState<RecordingReport[]>([]);
@@ -101,7 +103,18 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
     setRecordings([]);
     setSignals([]);
   });
-  const endCall = runAction(async () => show(await demoApi.endCall()));
+  // As in Flex, the task goes to wrap-up the moment the call ends: the plugin stops speaking of the
+  // call's recording before the functions hear of the end (closing its holds then is no resume).
+  const endCall = runAction(async () => {
+    const ending = call;
+    if (ending) show({ ...ending, endedAt: new Date().toISOString() });
+    try {
+      show(await demoApi.endCall());
+    } catch (error) {
+      show(ending);
+      throw error;
+    }
+  });
   const outage = runAction(async () => {
     await demoApi.outage();
     setProblem('Twilio outage simulated: the stand-in fails every try of the next pause. Click into a card field to see what the agent is told.');
@@ -152,6 +165,10 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
   // Which recording is the conference's and which the call's: from the functions' status, kept after the call ends.
   const kinds = useRef(new Map<string, string>()).current;
   for (const recording of status?.recordings ?? []) kinds.set(recording.sid, recording.kind);
+  // The call's pauses as the functions last said them: the timeline keeps what happened after the call ends.
+  const pauses = useRef<{ callSid?: string; intervals: PauseInterval[] }>({ intervals: [] });
+  if (call && status) pauses.current = { callSid: call.callSid, intervals: status.intervals };
+  const intervals = call && pauses.current.callSid === call.callSid ? pauses.current.intervals : [];
   const startedAt = call ? Date.parse(call.startedAt) : now;
 
   return (
@@ -169,7 +186,8 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
           <button type="button" onClick={newCall} disabled={busy}>
             New call
           </button>
-          <button type="button" onClick={endCall} disabled={busy || !live}>
+          {/* The caller hangs up: the agent's focus stays where it was (leaving a card field would resume the recording first). */}
+          <button type="button" onMouseDown={(event) => event.preventDefault()} onClick={endCall} disabled={busy || !live}>
             End call
           </button>
           <button type="button" className="ghost" onClick={outage} disabled={busy || !live} title="The stand-in answers 503 to every try of the next pause">
@@ -178,8 +196,8 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
         </div>
       </header>
 
-      {otherPage}
-      <div hidden={!!otherPage}>
+      {otherPages}
+      <div {...agentPanel}>
         <p className="intro">
           Click into <b>Card number</b> or <b>CVV</b>: this page's desktop relay signs the trigger (the secret stays on the server) and posts it to the
           functions, which pause every recording of the call at Twilio — here, the local Twilio stand-in. Leave the field and the recording resumes; stay longer
@@ -273,7 +291,7 @@ export function DemoApp({ manager, agent, nav, otherPage }: DemoAppProps) {
                 startedAt={startedAt}
                 endedAt={call.endedAt ? Date.parse(call.endedAt) : null}
                 now={now}
-                intervals={status?.intervals ?? []}
+                intervals={intervals}
                 recordings={recordings.map((recording) => ({ ...recording, kind: kinds.get(recording.sid) }))}
                 labels={HOLD_LABELS}
               />
