@@ -90,8 +90,10 @@ export class DemoCalls {
   private async endNow(): Promise<DemoCall | null> {
     const call = this.current;
     if (call && !call.endedAt) {
+      // When the caller hung up, not when Twilio's callbacks about it were all delivered.
+      const endedAt = new Date().toISOString();
       await this.control('POST', `/live-calls/${call.callSid}/end`);
-      call.endedAt = new Date().toISOString();
+      call.endedAt = endedAt;
     }
     return call;
   }
