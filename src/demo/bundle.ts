@@ -12,6 +12,16 @@ export interface DemoBundle {
   css: string;
 }
 
+/**
+ * Where the page asks for what the Flex UI and Paste would fetch from Twilio's asset hosts at run time
+ * (Paste's font stylesheet and fonts, the phone input's country list, the ringtone): the demo server
+ * answers there, on this machine. The demo needs no account and no internet, so it reaches nothing else.
+ */
+export const TWILIO_ASSETS_PATH = '/twilio-assets/';
+const TWILIO_ASSET_URL = /https:\/\/(assets\.twilio\.com|assets\.flex\.twilio\.com|media\.twiliocdn\.com|sdk\.twilio\.com)\//g;
+/** The bundle's text with every URL on Twilio's asset hosts made a path of the demo server. */
+export const withLocalAssets = (text: string): string => text.replace(TWILIO_ASSET_URL, `${TWILIO_ASSETS_PATH}$1/`);
+
 // Flex UI reads Node's `process` here and there; its own webpack build provides one, esbuild
 // does not, so the bundle starts with the little it needs.
 const processShim = 'var process = { env: { NODE_ENV: "production" }, browser: true, version: "", versions: {} };';
@@ -33,7 +43,7 @@ export async function buildDemoBundle(): Promise<DemoBundle> {
     loader: { '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.eot': 'empty', '.svg': 'dataurl', '.png': 'dataurl' },
     logLevel: 'silent',
   });
-  const text = (extension: string) => result.outputFiles.find((file) => file.path.endsWith(extension))?.text ?? '';
+  const text = (extension: string) => withLocalAssets(result.outputFiles.find((file) => file.path.endsWith(extension))?.text ?? '');
   return { js: text('.js'), css: text('.css') };
 }
 

@@ -18,6 +18,10 @@
  * and the CRM page shown in Flex, wired through crm-relay.js: GET /crm, opened on the other origin
  * (http://localhost:<port> when the page is http://127.0.0.1:<port>).
  *
+ * The page needs nothing from elsewhere: its bundle (GET /demo.js, /demo.css, compressed as the
+ * browser accepts) asks this server for what the Flex UI would fetch from Twilio's asset hosts
+ * (GET /twilio-assets/…), and its pages may reach only this machine (Content-Security-Policy).
+ *
  * Every request must name the demo itself in `Host` (127.0.0.1:<port> or localhost:<port>, or the
  * host it listens on): a web page whose name was pointed at 127.0.0.1 (DNS rebinding) is same-origin
  * with itself, not with the demo, and would otherwise read the admin's and supervisor's Flex tokens,
@@ -26,10 +30,12 @@
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { DEMO_SUPERVISOR, DemoUser, seedCrmFields } from './admin';
 import { ComplianceCalls } from './complianceCalls';
 import { SupervisorCalls } from './supervisorCalls';
-import { buildDemoBundle, type DemoBundle } from './bundle';
+import { buildDemoBundle, TWILIO_ASSETS_PATH, type DemoBundle } from './bundle';
 import { DemoCalls, StandinError } from './calls';
 import { crmPageHtml } from './crmPage';
 import { parseRelayRequest, relaySignal } from './relay';
@@ -103,6 +109,56 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** Content encodings the bundle is served in, the smallest first. */
+const ENCODINGS = ['br', 'gzip'] as const;
+type Encoding = (typeof ENCODINGS)[number];
+
+/** Fast enough to make on the first request (well under a second of CPU for the Flex bundle), and about a fifth of its size. */
+const compress: Record<Encoding, (text: string) => Promise<Buffer>> = {
+  br: (text) => promisify(brotliCompress)(text, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } }),
+  gzip: (text) => promisify(gzip)(text),
+};
+
+/** The best encoding the browser accepts (`Accept-Encoding`, a `q=0` refusing one), or none. */
+function acceptedEncoding(header: string | string[] | undefined): Encoding | undefined {
+  const weights = new Map(
+    String(header ?? '')
+      .split(',')
+      .map((part) => {
+        const [name, ...parameters] = part.trim().toLowerCase().split(';');
+        const q = parameters.map((parameter) => /^\s*q=([\d.]+)\s*$/.exec(parameter)?.[1]).find(Boolean);
+        return [name.trim(), q === undefined ? 1 : Number(q)] as const;
+      }),
+  );
+  return ENCODINGS.find((encoding) => (weights.get(encoding) ?? weights.get('*') ?? 0) > 0);
+}
+
+/**
+ * What the page's Twilio asset URLs get here (bundle.ts): an empty font stylesheet (the system's fonts
+ * then) and an empty country list; anything else — fonts, the ringtone, images — is not served, and
+ * the Flex UI carries on without it, as it does offline.
+ */
+const TWILIO_ASSET_STAND_INS: Array<[RegExp, string, string]> = [
+  [/\.css$/, 'text/css; charset=utf-8', '/* Twilio fonts are not loaded by the demo: the system fonts are used. */\n'],
+  [/\/countries\.json$/, 'application/json', '[]'],
+  [/\/flagPositions\.json$/, 'application/json', '{}'],
+];
+
+/**
+ * The demo's pages load, connect to and frame only this machine (the demo, the functions, the
+ * stand-in and its Sync socket): whatever else the Flex UI or Paste reaches for (a font of Twilio's)
+ * the browser does not request at all, as if offline. Scripts and styles are otherwise as Flex needs them.
+ */
+const THIS_MACHINE_ONLY = [
+  "default-src 'self' http://127.0.0.1:* http://localhost:* ws://127.0.0.1:* ws://localhost:* data: blob: 'unsafe-inline' 'unsafe-eval'",
+  "base-uri 'self'",
+].join('; ');
+
+function sendHtml(response: ServerResponse, html: string): void {
+  response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': THIS_MACHINE_ONLY });
+  response.end(html);
+}
+
 const escapeJsonForHtml = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 function pageHtml(config: DemoPageConfig): string {
@@ -139,23 +195,45 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
   }));
   bundle.catch((error) => console.error(`the demo page could not be bundled: ${error instanceof Error ? error.message : error}`));
 
+  /** Each asset in each encoding, made once when first asked for. */
+  const compressed = new Map<string, Promise<Buffer>>();
+
   async function asset(response: ServerResponse, request: IncomingMessage, kind: 'js' | 'css'): Promise<void> {
     const built = await bundle.catch(() => {
       throw new HttpError(500, 'bundle_failed', 'the demo page could not be bundled (see the npm start output)');
     });
-    // The Flex bundle is large: let the browser keep it (and its compiled code) between reloads.
-    const etag = `"${built.version}"`;
+    // The Flex bundle is 18 MB: sent compressed when the browser takes it (about a fifth of that).
+    const encoding = acceptedEncoding(request.headers['accept-encoding']);
+    // The browser keeps it (and its compiled code) between reloads; each encoding is a representation of its own.
+    const etag = `"${built.version}${encoding ? `-${encoding}` : ''}"`;
+    const vary = { Vary: 'Accept-Encoding', ETag: etag };
     if (request.headers['if-none-match'] === etag) {
-      response.writeHead(304, { ETag: etag });
+      response.writeHead(304, vary);
       response.end();
       return;
+    }
+    let body: string | Buffer = built[kind];
+    if (encoding) {
+      const key = `${kind}.${encoding}`;
+      if (!compressed.has(key)) compressed.set(key, compress[encoding](built[kind]));
+      body = await (compressed.get(key) as Promise<Buffer>);
     }
     response.writeHead(200, {
       'Content-Type': kind === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
       'Cache-Control': 'no-cache',
-      ETag: etag,
+      'Content-Length': Buffer.byteLength(body),
+      ...(encoding && { 'Content-Encoding': encoding }),
+      ...vary,
     });
-    response.end(built[kind]);
+    response.end(body);
+  }
+
+  /** The page's Twilio asset URLs, answered on this machine (TWILIO_ASSET_STAND_INS). */
+  function twilioAsset(response: ServerResponse, path: string): void {
+    const standIn = TWILIO_ASSET_STAND_INS.find(([pattern]) => pattern.test(path));
+    if (!standIn) throw new HttpError(404, 'not_served', 'the demo does not serve Twilio assets: the page works without them');
+    response.writeHead(200, { 'Content-Type': standIn[1], 'Cache-Control': 'max-age=86400' });
+    response.end(standIn[2]);
   }
 
   /** The names the demo answers to, on the port it listens on. */
@@ -172,12 +250,11 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
       throw new HttpError(403, 'forbidden_host', 'the demo answers only requests to 127.0.0.1:<port> or localhost:<port>');
     }
     const path = new URL(request.url ?? '/', 'http://demo').pathname;
+    if (request.method === 'GET' && path.startsWith(TWILIO_ASSETS_PATH)) return twilioAsset(response, path);
     const route = `${request.method} ${path}`;
     switch (route) {
       case 'GET /':
-        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(pageHtml(config));
-        return;
+        return sendHtml(response, pageHtml(config));
       case 'GET /demo.js':
         return asset(response, request, 'js');
       case 'GET /demo.css':
@@ -185,16 +262,12 @@ export async function startDemoServer(options: DemoOptions): Promise<Server> {
       case 'GET /crm': {
         // Requested on one loopback name, the Flex page is on the other.
         const [hostname, port = String(options.port)] = (request.headers.host ?? '').split(':');
-        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(crmPageHtml({ functionsUrl: options.functionsUrl, flexOrigin: `http://${otherLoopback(hostname)}:${port}` }));
-        return;
+        return sendHtml(response, crmPageHtml({ functionsUrl: options.functionsUrl, flexOrigin: `http://${otherLoopback(hostname)}:${port}` }));
       }
       case 'GET /api/admin':
         return sendJson(response, 200, await admin.token());
       case 'GET /supervisor':
-        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(pageHtml({ ...config, page: 'supervisor' }));
-        return;
+        return sendHtml(response, pageHtml({ ...config, page: 'supervisor' }));
       case 'GET /api/supervisor':
         return sendJson(response, 200, await supervisor.token());
       case 'POST /api/supervisor/calls':

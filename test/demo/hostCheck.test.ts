@@ -71,6 +71,7 @@ describe('the demo server', () => {
         ['GET', '/supervisor'],
         ['GET', '/crm'],
         ['GET', '/demo.js'],
+        ['GET', '/twilio-assets/assets.flex.twilio.com/assets/countries.json'],
         ['GET', '/api/admin'],
         ['GET', '/api/supervisor'],
         ['POST', '/api/supervisor/calls'],

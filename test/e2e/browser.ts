@@ -42,11 +42,46 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-/** A page that stays on this machine: Flex asks CDNs for fonts and sounds, which the tests do not need. */
+/** What the tests' pages asked of other machines (each refused), not yet reported. */
+const leftThisMachine: string[] = [];
+const onThisMachine = (url: string): boolean => {
+  const { protocol, hostname } = new URL(url);
+  return !/^(https?|wss?):$/.test(protocol) || hostname === '127.0.0.1' || hostname === 'localhost';
+};
+
+/**
+ * A page that stays on this machine. The demo needs no account and no internet: a request for
+ * anything else (a CDN's font, sound or image) is refused, and fails the test it happened in (or the
+ * first test, for a page opened before it) — see the `afterEach` below.
+ */
 export async function localPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+  await page.context().route(
+    (url) => !onThisMachine(url.href),
+    (route) => {
+      leftThisMachine.push(`${route.request().resourceType()} ${route.request().url()}`);
+      return route.abort();
+    },
+  );
+  page.on('websocket', (socket) => {
+    if (!onThisMachine(socket.url())) leftThisMachine.push(`websocket ${socket.url()}`);
+  });
   return page;
+}
+
+/** The requests the pages made to other machines since last asked; asking clears them. */
+export function takeRequestsThatLeftThisMachine(): string[] {
+  return leftThisMachine.splice(0);
+}
+
+// Every browser test (under jest; `npm run screenshots` imports this file too): nothing may leave this machine.
+if (typeof afterEach === 'function') {
+  afterEach(() => {
+    const left = takeRequestsThatLeftThisMachine();
+    if (left.length > 0) {
+      throw new Error(`the page asked for something outside this machine (serve it from the demo or drop it):\n  ${[...new Set(left)].join('\n  ')}`);
+    }
+  });
 }
 
 export async function screenshot(page: Page, name: string, path = join(ARTIFACTS, `${name}.png`)): Promise<void> {
@@ -56,6 +91,9 @@ export async function screenshot(page: Page, name: string, path = join(ARTIFACTS
 
 export const INDICATOR = '[data-testid=recording-indicator-text]';
 
+/** How the demo page's bundle came over the wire, for each page openDemoPage opened. */
+const bundlesArrived = new WeakMap<Page, Promise<{ contentEncoding: string | undefined; receivedBytes: number }>>();
+
 /**
  * Opens the demo page and waits for its call's recording indicator. The page loads once the server
  * has bundled the Flex UI (it starts when the server does, and takes long on a busy machine — longer
@@ -63,8 +101,23 @@ export const INDICATOR = '[data-testid=recording-indicator-text]';
  * the indicator is there.
  */
 export async function openDemoPage(page: Page, url: string, timeout = 150_000): Promise<void> {
+  const bundle = page
+    .waitForResponse((response) => new URL(response.url()).pathname === '/demo.js', { timeout })
+    .then(async (response) => ({
+      contentEncoding: response.headers()['content-encoding'],
+      receivedBytes: (await response.request().sizes()).responseBodySize,
+    }));
+  bundle.catch(() => undefined); // asked for by bundleArrival, if at all
+  bundlesArrived.set(page, bundle);
   await page.goto(url, { timeout });
   await page.waitForSelector(INDICATOR, { timeout });
+}
+
+/** How the bundle of the demo page that openDemoPage opened came: its Content-Encoding and the body's bytes on the wire. */
+export function bundleArrival(page: Page): Promise<{ contentEncoding: string | undefined; receivedBytes: number }> {
+  const arrival = bundlesArrived.get(page);
+  if (!arrival) throw new Error('open the page with openDemoPage');
+  return arrival;
 }
 
 /** Waits until the recording indicator's text matches (generous by default: a busy machine is slow, and the wait ends when it matches). */

@@ -8,11 +8,15 @@
  * The idle half minute is the page's: Playwright's clock runs its timers through 30 s at once, and
  * the test sends the sweeps that a scheduler would send meanwhile, one per second of it.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../scripts/localStack';
 import { LIVE_SHARDS } from '../../src/core/syncNames';
+import { DEMO_BUNDLE_VARIABLE } from '../../src/demo/bundle';
 import { testEnv } from '../support/harness';
 import {
+  bundleArrival,
   launchChromium,
   openDemoPage,
   localPage,
@@ -20,6 +24,7 @@ import {
   INDICATOR,
   startDemoStack,
   stopDemoStack,
+  takeRequestsThatLeftThisMachine,
   waitForIndicator as waitForBrowserIndicator,
   type DemoStack,
 } from './browser';
@@ -116,5 +121,29 @@ describe('an idle agent on a call', () => {
 
   it('ran without an uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the page on the wire', () => {
+  it('came compressed, from this machine only; another host is out of its reach', async () => {
+    // The Flex bundle (18 MB as it is) crossed the wire brotli-compressed.
+    const unpackedBytes = statSync(join(process.env[DEMO_BUNDLE_VARIABLE] as string, 'demo.js')).size;
+    const arrival = await bundleArrival(page);
+    expect(arrival.contentEncoding).toBe('br');
+    expect(arrival.receivedBytes).toBeLessThan(unpackedBytes / 4);
+    // The demo's page may not reach another host at all…
+    expect(
+      await page.evaluate(() =>
+        fetch('https://assets.twilio.com/').then(
+          () => 'reached',
+          () => 'refused',
+        ),
+      ),
+    ).toBe('refused');
+    // …and a page that did would fail its test: the harness refuses the request and reports it.
+    const elsewhere = await localPage(browser);
+    await elsewhere.evaluate(() => fetch('https://assets.twilio.com/').catch(() => undefined));
+    await elsewhere.close();
+    expect(takeRequestsThatLeftThisMachine()).toEqual(['fetch https://assets.twilio.com/']);
   });
 });
