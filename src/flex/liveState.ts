@@ -15,6 +15,7 @@ import { ApiError, type RecordingControlsApi } from './api';
 import { callDocumentName, statusFromDocument } from './syncData';
 import { backoffDelay, SyncFollower } from './syncFollower';
 import type { CallRef, CallStatus, SyncClientLike, SyncDocumentLike, CallVerb } from './types';
+import { resumesAt } from '../core/holds';
 
 export interface CallEntry {
   /** The last state the server confirmed. */
@@ -54,7 +55,7 @@ interface Watch {
   pollTimer?: ReturnType<typeof setTimeout>;
   pollAttempt: number;
   expiryTimer?: ReturnType<typeof setTimeout>;
-  /** The expiries already asked about (`holdId@resumeAt`): one request each, at most. */
+  /** The moments of resuming by itself already asked about: one request each, at most. */
   askedExpiries: Set<string>;
   /** The first `status` went out (or the document made it needless). */
   asked: boolean;
@@ -308,31 +309,28 @@ export class WatchedCalls {
   }
 
   /**
-   * Precise auto-resume: at the earliest `resumeAt`, one `status` (the server closes what is
-   * due) — skipped when the state on hand already shows the hold closed, and never twice for
-   * the same expiry.
+   * Precise auto-resume: at the moment the recording resumes by itself (every open hold has an
+   * expiry, and the last of them has come), one `status` — the server closes what is due. Skipped
+   * when the state on hand already shows it done, never twice for the same moment; a hold that runs
+   * out while another stays open changes nothing the agent hears, and waits for the next change.
    */
   private scheduleExpiry(watch: Watch, status: CallStatus): void {
     if (watch.expiryTimer) clearTimeout(watch.expiryTimer);
     watch.expiryTimer = undefined;
-    const pending = status.holds.filter((hold) => hold.resumeAt !== null && !watch.askedExpiries.has(expiryKey(hold)));
-    if (pending.length === 0) return;
-    const at = Math.min(...pending.map((hold) => Date.parse(hold.resumeAt as string)));
+    const at = resumesAt(status);
+    if (at === null || watch.askedExpiries.has(at)) return;
     const now = this.options.now?.() ?? Date.now();
     watch.expiryTimer = setTimeout(
       () => {
         watch.expiryTimer = undefined;
         if (watch.stopped) return;
         const current = this.get(watch.ref)?.status;
-        const time = this.options.now?.() ?? Date.now();
-        const due = (current?.holds ?? []).filter(
-          (hold) => hold.resumeAt !== null && Date.parse(hold.resumeAt) <= time && !watch.askedExpiries.has(expiryKey(hold)),
-        );
-        if (due.length === 0) return;
-        due.forEach((hold) => watch.askedExpiries.add(expiryKey(hold)));
+        const due = current ? resumesAt(current) : null;
+        if (due === null || Date.parse(due) > (this.options.now?.() ?? Date.now()) || watch.askedExpiries.has(due)) return;
+        watch.askedExpiries.add(due);
         void this.refresh(watch.ref);
       },
-      Math.max(0, at - now) + EXPIRY_MARGIN_MS,
+      Math.max(0, Date.parse(at) - now) + EXPIRY_MARGIN_MS,
     );
   }
 
@@ -345,5 +343,3 @@ export class WatchedCalls {
     this.watches.delete(key);
   }
 }
-
-const expiryKey = (hold: { id: string; resumeAt: string | null }) => `${hold.id}@${hold.resumeAt}`;

@@ -222,6 +222,18 @@ describe('auto-resume at resumeAt', () => {
     expect(api.count('status')).toBe(1);
   });
 
+  it('asks nothing when a hold runs out while another stays open: the recording does not resume then', async () => {
+    api.state = callStatus([
+      desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt }),
+      { ...desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt: null }), id: 'cvv' },
+    ]);
+    sync.setDocument(DOCUMENT, documentOf(api.state));
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await settle();
+    await pass(MINUTE);
+    expect(api.count('status')).toBe(0);
+  });
+
   it("keeps showing the pushed state when that request fails; the sweep's write brings the resume", async () => {
     api.state = callStatus([desktopHold({ openedAt: '2030-01-01T10:00:00.000Z', resumeAt })]);
     sync.setDocument(DOCUMENT, documentOf(api.state));
