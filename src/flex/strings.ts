@@ -93,7 +93,8 @@ const enUS = {
   RecordingControlsViewPauseCall: 'Pause recording of {{call}}',
   RecordingControlsViewResumeCall: 'Resume recording of {{call}}',
   RecordingControlsViewForceResumeCall: 'Force resume {{call}}',
-  RecordingControlsViewForceResumeHeading: 'Force resume {{call}}?',
+  RecordingControlsViewForceResumeHeading: 'Force resume {{agent}}’s call?',
+  RecordingControlsViewForceResumeThisCall: 'Force resume this call?',
   RecordingControlsViewForceResumeBody:
     'This ends every pause on the call ({{holds}}) and Twilio records again at once — card details included, if the customer is still giving them.',
   RecordingControlsViewCancel: 'Cancel',
@@ -203,7 +204,8 @@ const esES: Record<StringKey, string> = {
   RecordingControlsViewPauseCall: 'Pausar grabación de {{call}}',
   RecordingControlsViewResumeCall: 'Reanudar grabación de {{call}}',
   RecordingControlsViewForceResumeCall: 'Forzar reanudación de {{call}}',
-  RecordingControlsViewForceResumeHeading: '¿Forzar la reanudación de {{call}}?',
+  RecordingControlsViewForceResumeHeading: '¿Forzar la reanudación de la llamada de {{agent}}?',
+  RecordingControlsViewForceResumeThisCall: '¿Forzar la reanudación de esta llamada?',
   RecordingControlsViewForceResumeBody:
     'Esto termina todas las pausas de la llamada ({{holds}}) y Twilio vuelve a grabar al instante, con los datos de tarjeta si el cliente aún los está dando.',
   RecordingControlsViewCancel: 'Cancelar',
