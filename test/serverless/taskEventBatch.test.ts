@@ -74,7 +74,7 @@ beforeAll(async () => {
     ['SinkType', 'webhook'],
     ['SinkConfiguration', JSON.stringify({ destination: `${listening(sink)}/task-event`, method: 'POST', batch_events: true })],
   ]);
-  const types = ['reservation.accepted', 'task.updated'].map((type): [string, string] => [
+  const types = ['reservation.accepted', 'task.updated', 'task.wrapup'].map((type): [string, string] => [
     'Types',
     JSON.stringify({ type: `com.twilio.taskrouter.${type}`, schema_version: 1 }),
   ]);
@@ -143,4 +143,17 @@ test('a task that fails makes the delivery non-2xx while the others are handled;
 
   expect((await deliver(failingCalls)).status).toBe(204);
   expect(await handled(failingCalls)).toEqual(failingCalls.map(() => true));
+});
+
+test("a task's end whose task read meets Twilio's REST concurrency limit is tried again: the end is recorded on the task", async () => {
+  const call = standin.createLiveCall({ agent: 'ending-agent', recording: 'both', conferenceDelayMs: 1 });
+  const eventsOf = () => cloudEvents.filter((event) => event.data.payload.task_sid === call.taskSid);
+  while (eventsOf().length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect((await deliver([call])).status).toBe(204);
+  standin.endCall(call.callSid);
+  while (eventsOf().length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+  standin.injectFault({ operation: 'taskrouter.task.fetch', status: 429, code: 20429, times: 2 });
+  const end = eventsOf().filter((event) => event.type === 'com.twilio.taskrouter.task.wrapup');
+  expect((await invoke(taskEventFunction, { headers: [['Content-Type', 'application/json']], body: end }, context)).status).toBe(204);
+  expect(standin.task(call.taskSid)?.attributes).toMatchObject({ recording_controls: expect.any(Object) });
 });

@@ -17,10 +17,12 @@ export interface TaskRead {
 
 /** The task's attributes with its ETag (the SDK's fetch hides the header, so this read goes through the raw request). */
 export async function readTask(client: TwilioClient, workspaceSid: string, taskSid: string): Promise<TaskRead> {
-  const response = await withRetries(() =>
-    client.request({ method: 'get', uri: `https://taskrouter.twilio.com/v1/Workspaces/${workspaceSid}/Tasks/${taskSid}` }),
-  );
-  if (response.statusCode >= 400) throw Object.assign(new Error('the task could not be read'), { status: response.statusCode });
+  // The raw request answers an error status instead of throwing it: thrown here, a 429 or 5xx is retried.
+  const response = await withRetries(async () => {
+    const answer = await client.request({ method: 'get', uri: `https://taskrouter.twilio.com/v1/Workspaces/${workspaceSid}/Tasks/${taskSid}` });
+    if (answer.statusCode >= 400) throw Object.assign(new Error('the task could not be read'), { status: answer.statusCode });
+    return answer;
+  });
   const body = typeof response.body === 'string' ? JSON.parse(response.body) : response.body;
   const headers = response.headers as Record<string, string | undefined>;
   return { attributes: parseAttributes(body.attributes), etag: headers.etag ?? headers.ETag };
