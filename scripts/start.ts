@@ -7,8 +7,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
 import { startDemoServer } from '../src/demo/server';
+import { DEMO_TABS } from '../src/demo/tabs';
 import { localEnv, portOf } from './localEnv';
 import { startLocalStack, startSweeping } from './localStack';
+
+/** What `npm start` prints once everything answers: where each part is, and what to try. */
+export function startBanner(running: { demoUrl: string; functionsUrl: string; standinUrl: string; secret?: string; eventsFile?: string }): string {
+  return [
+    '',
+    'Flex Recording Controls — running locally, no Twilio account needed',
+    `  demo page          ${running.demoUrl}`,
+    `                     tabs: ${DEMO_TABS.map(([, label]) => label).join(' · ')}`,
+    `  functions          ${running.functionsUrl}  (POST /desktop-event, /recording-controls/<verb>, /sweep)`,
+    `  Twilio stand-in    ${running.standinUrl}  (control surface under /__standin/)`,
+    `  desktop secret     ${running.secret}`,
+    `  desktop events     ${running.eventsFile ?? 'src/serverless/assets/desktop-events.private.json'}`,
+    '',
+    'Send a signed signal:  npm run relay -- --agent <identity> --trigger card-number.focus',
+    'Stop with Ctrl+C.',
+  ].join('\n');
+}
 
 async function main(): Promise<void> {
   const env = localEnv();
@@ -52,22 +70,19 @@ async function main(): Promise<void> {
   startSweeping(functionsUrl, env);
 
   console.log(
-    [
-      '',
-      'Flex Recording Controls — running locally, no Twilio account needed',
-      `  demo page          http://${host}:${demoPort}  (tabs: the agent's desktop, the admin's Desktop Manager)`,
-      `  functions          ${functionsUrl}  (POST /desktop-event, /recording-controls/<verb>, /sweep)`,
-      `  Twilio stand-in    http://${host}:${standinPort}  (control surface under /__standin/)`,
-      `  desktop secret     ${env.DESKTOP_EVENT_SECRET}`,
-      `  desktop events     ${env.DESKTOP_EVENTS_FILE ?? 'src/serverless/assets/desktop-events.private.json'}`,
-      '',
-      'Send a signed signal:  npm run relay -- --agent <identity> --trigger card-number.focus',
-      'Stop with Ctrl+C.',
-    ].join('\n'),
+    startBanner({
+      demoUrl: `http://${host}:${demoPort}`,
+      functionsUrl,
+      standinUrl: stack.standinUrl,
+      secret: env.DESKTOP_EVENT_SECRET,
+      eventsFile: env.DESKTOP_EVENTS_FILE,
+    }),
   );
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

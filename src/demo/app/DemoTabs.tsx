@@ -9,13 +9,8 @@ import { AdminTab } from './AdminTab';
 import { ComplianceTab } from './ComplianceTab';
 import { DemoApp } from './DemoApp';
 import type { DemoManager } from './flexHost';
-
-const TABS = [
-  ['agent', 'Agent desktop'],
-  ['admin', 'Desktop Manager (admin)'],
-  ['supervisor', 'Supervisor'],
-  ['compliance', 'Compliance (supervisor)'],
-] as const;
+// Named in one place: `npm start` lists them too.
+import { DEMO_TABS as TABS } from '../tabs';
 
 type Tab = (typeof TABS)[number][0];
 
