@@ -8,7 +8,13 @@
  * - the sweep with 5,000 past ledgers and none open, against the previous sweep that listed every
  *   document;
  * - how many agents on calls 30 concurrent Functions serve (Little's law: 30 / (λ · W)), with W the
- *   measured mean invocation time against a Twilio answering in 150 ms, before and after.
+ *   measured mean invocation time against a Twilio answering in 150 ms, before and after;
+ * - TaskRouter's events delivered as an Event Streams sink delivers them, in batches of 10, 50 and
+ *   100 (one invocation each, its tasks bounded as the function bounds them), Twilio at 150 ms with
+ *   its account REST concurrency on: the Functions-seconds of a batch;
+ * - the busy Functions of a 10,000-agent contact center: their mean (Little's law over signals,
+ *   batched task events, status and the sweep) and the 99th percentile of the number busy, taking
+ *   it as Poisson with that mean; in one warm container and in 30 that take invocations in turn.
  */
 import { buildServices, taskEventDeps } from '../../src/serverless/lib/services';
 import { performance } from 'node:perf_hooks';
@@ -20,25 +26,43 @@ import { LedgerStore, newCallRecord } from '../../src/serverless/lib/ledger/ledg
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import { readSettings } from '../../src/serverless/lib/settings';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
-import { createStandin, RequestRecord } from '../../src/standin/standin';
+import { eventStreamsEvents } from '../../src/serverless/lib/ledger/eventStreams';
+import { handleDelivery } from '../../src/serverless/lib/ledger/taskEventBatch';
+import { createStandin, type LiveCallResult, RequestRecord } from '../../src/standin/standin';
+import pLimit from 'p-limit';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { InProcessRequestClient } from './inProcess';
 import { taskEventCallback } from './shared';
 import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
 import { liveCallsShardNames } from '../../src/core/syncNames';
+import { limitRestConcurrency } from './restConcurrency';
+import {
+  BATCH_SIZES,
+  busyFunctions,
+  type CallFunctionTime,
+  cloudEventsOf,
+  CONCURRENT_FUNCTIONS,
+  PLANNED_BUSY_SHARE,
+  SINK_TIMEOUT_MS,
+  SWEEP_EVERY_SECONDS,
+} from './taskEventBatches';
 
 const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const WORKSPACE_SID = `WS${'0'.repeat(32)}`;
 const PRODUCT_SYNC_SERVICE_SID = `IS${'5'.repeat(32)}`;
 const SECRET = 'bench-secret';
 const API_KEY = 'bench-key';
-const CONCURRENT_FUNCTIONS = 30;
 const LATENCY_MS = 150;
 /** The agent-hour the figures assume: 5-minute calls back to back, one card payment on each. */
 const CALLS_PER_HOUR = 12;
 /** The previous plugin asked `status` every second for the call on screen. */
 const BEFORE_STATUS_PER_HOUR = 3600;
 const PAST_LEDGERS = 5000;
+/** The contact center the busy Functions are figured for: every agent on a call, call after call. */
+const AGENTS = 10_000;
+const CALLS_PER_SECOND = (AGENTS * CALLS_PER_HOUR) / 3600;
+/** A payment's holds are open about 4 s (card number and CVV, 1–3 s each, as the load bench types them). */
+const HELD_SECONDS_PER_PAYMENT = 4;
 
 const env = {
   ACCOUNT_SID,
@@ -89,8 +113,15 @@ async function world({ containers: count = 1 } = {}) {
       durationKinds.push(kind);
     }
   };
-  // TaskRouter's event callback, delivered to the task-event logic like the deployed function.
-  const callback = await taskEventCallback((event) => timed(event.EventType, () => taskEvent(container().callbacks, event)));
+  // TaskRouter's event callback, delivered to the task-event logic like the deployed function; or,
+  // while batches are gathered, kept for a batch to deliver.
+  const queued: Array<Record<string, string>> = [];
+  let queueing = false;
+  const callback = await taskEventCallback((event) => {
+    if (!queueing) return timed(event.EventType, () => taskEvent(container().callbacks, event));
+    queued.push(event);
+    return Promise.resolve({ status: 204, body: '' });
+  });
   const standin = createStandin({
     accountSid: ACCOUNT_SID,
     workspaceSid: WORKSPACE_SID,
@@ -99,6 +130,8 @@ async function world({ containers: count = 1 } = {}) {
   });
   standin.createSyncService({ sid: PRODUCT_SYNC_SERVICE_SID, friendlyName: 'recording-controls', aclEnabled: true });
   standinRef.current = standin;
+  // Twilio's account REST concurrency: past it, 429 / 20429.
+  const restLimit = limitRestConcurrency(standin);
   const settings = readSettings(env);
   const client = twilio(settings.accountSid, settings.authToken, { httpClient: new InProcessRequestClient(standin) });
   const config = parseDesktopEventsConfig(
@@ -118,16 +151,19 @@ async function world({ containers: count = 1 } = {}) {
   });
   // A contact center in its steady state: the live index's shards exist already.
   await Promise.all(liveCallsShardNames().map((uniqueName) => client.sync.v1.services(PRODUCT_SYNC_SERVICE_SID).syncMaps.create({ uniqueName })));
-  const containers = Array.from({ length: count }, () => containerOf(buildServices(settings, { client, asset: () => config })));
+  const newContainer = () => containerOf(buildServices(settings, { client, asset: () => config }));
+  const containers = Array.from({ length: count }, newContainer);
   let turn = 0;
   const container = () => containers[turn++ % count];
   const { store, index, control } = containers[0].services;
   let sequence = 0;
   return {
     standin,
+    restLimit,
     store,
     index,
     control,
+    newContainer,
     durations,
     durationKinds,
     /** The plugin's own read of a call's document (Sync, not a Function): a store no container uses. */
@@ -136,8 +172,23 @@ async function world({ containers: count = 1 } = {}) {
     /** Waits for TaskRouter's callbacks under way and stops the pending ones (a conference not named yet), so nothing reaches the next section. */
     close: async () => {
       await standin.callbacksDelivered();
+      restLimit.undo();
       standin.reset();
       callback.close();
+    },
+    /** TaskRouter's events are kept from now on (`queueEvents(true)`) instead of handled, for `deliver`. */
+    queueEvents: (on: boolean) => {
+      queueing = on;
+    },
+    queued,
+    /** One Event Streams delivery of `events` to the next container, as the function runs it; its duration (ms). */
+    deliver: async (events: Array<Record<string, string>>): Promise<number> => {
+      const { callbacks } = container();
+      const batch = eventStreamsEvents({ ...cloudEventsOf(events, WORKSPACE_SID) }) ?? [];
+      const started = performance.now();
+      const result = await handleDelivery(batch, (event) => taskEvent(callbacks, event));
+      if (result.status !== 204) throw new Error(`a delivery answered ${result.status}`);
+      return performance.now() - started;
     },
     signal: (agent: string, trigger: string) =>
       timed(trigger, async () => {
@@ -189,6 +240,150 @@ async function documentSaysState(w: Awaited<ReturnType<typeof world>>, taskSid: 
 }
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+type World = Awaited<ReturnType<typeof world>>;
+
+/** What the last timed call's invocations took, by kind: its signals, its task events (one a request), its status. */
+function callTimes(w: World): { signalMs: number; signals: number; eventMs: number; events: number; status: number } {
+  const ofKind = (which: (kind: string) => boolean) => w.durations.filter((_, i) => which(w.durationKinds[i]));
+  const signals = ofKind((kind) => CARD_PAYMENT.includes(kind));
+  const events = ofKind((kind) => !CARD_PAYMENT.includes(kind) && kind !== 'status');
+  return { signalMs: mean(signals), signals: signals.length, eventMs: mean(events), events: events.length, status: ofKind((kind) => kind === 'status').length };
+}
+
+interface BatchFigures {
+  /** Each timed delivery's duration (ms). */
+  ms: number[];
+  events: number;
+  requests: number;
+  refused: number;
+}
+
+/**
+ * Deliveries of `size` task events from a contact center in its steady state, as Event Streams
+ * gathers them: acceptances, conferences named and ends of different calls (each ended call took
+ * a card payment first). Calls are set up and paid with Twilio answering at once; each delivery
+ * is timed with Twilio at 150 ms. The first fills the pool of calls on the go and is not timed.
+ */
+async function batchFigures(w: World, size: number, timed: number): Promise<BatchFigures> {
+  const warmUp = 1;
+  const figures: BatchFigures = { ms: [], events: 0, requests: 0, refused: 0 };
+  const waiting: Array<LiveCallResult & { agent: string }> = [];
+  const live: Array<LiveCallResult & { agent: string }> = [];
+  const delivered = new Set<string>();
+  w.queueEvents(true);
+  w.standin.setLatency(0);
+  for (let batch = 0; figures.ms.length < timed; batch += 1) {
+    while (w.queued.length < size) {
+      const agent = `batch-${size}-${waiting.length + live.length}-${batch}-${w.queued.length}`;
+      waiting.push({ ...w.standin.createLiveCall({ agent, recording: 'both', conferenceDelayMs: 1 }), agent });
+      const ending = live.length > size / 3 ? live.shift() : undefined;
+      if (ending) {
+        for (const trigger of CARD_PAYMENT) await w.signal(ending.agent, trigger);
+        w.standin.endCall(ending.callSid);
+      }
+      await sleep(2); // Flex names the conference
+      await w.standin.callbacksDelivered();
+    }
+    const events = w.queued.splice(0, size);
+    const requestsBefore = w.standin.requests().length;
+    const refusedBefore = w.restLimit.refused();
+    w.standin.setLatency(LATENCY_MS);
+    const ms = await w.deliver(events);
+    w.standin.setLatency(0);
+    if (batch >= warmUp) {
+      figures.ms.push(ms);
+      figures.events += events.length;
+      figures.requests += w.standin.requests().length - requestsBefore;
+      figures.refused += w.restLimit.refused() - refusedBefore;
+    }
+    for (const event of events) delivered.add(`${event.TaskSid} ${event.EventType}`);
+    // A call whose acceptance and conference are handled can take its payment.
+    for (const call of [...waiting]) {
+      if (delivered.has(`${call.taskSid} reservation.accepted`) && delivered.has(`${call.taskSid} task.updated`)) {
+        waiting.splice(waiting.indexOf(call), 1);
+        live.push(call);
+      }
+    }
+  }
+  w.queueEvents(false);
+  w.durations.length = 0;
+  w.durationKinds.length = 0;
+  return figures;
+}
+
+/** How many deliveries of each size are timed. */
+const TIMED_BATCHES: Record<number, number> = { 10: 5, 50: 3, 100: 2 };
+
+async function batchesBySize(w: World): Promise<Map<number, BatchFigures>> {
+  const bySize = new Map<number, BatchFigures>();
+  for (const size of BATCH_SIZES) bySize.set(size, await batchFigures(w, size, TIMED_BATCHES[size] ?? 3));
+  return bySize;
+}
+
+function batchLine(bySize: Map<number, BatchFigures>): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  const parts = [...bySize].map(
+    ([size, figures]) =>
+      `${size} events ${seconds(mean(figures.ms))} s (slowest ${seconds(Math.max(...figures.ms))} s; ${Math.round(mean(figures.ms) / size)} ms an event, ${(figures.requests / figures.events).toFixed(1)} REST requests an event)`,
+  );
+  const refused = [...bySize.values()].reduce((sum, figures) => sum + figures.refused, 0);
+  const late = [...bySize.values()].flatMap((figures) => figures.ms).filter((ms) => ms > SINK_TIMEOUT_MS).length;
+  return `${parts.join('; ')}; 429s from the REST concurrency ${refused}; deliveries past the sink's ${SINK_TIMEOUT_MS / 1000} s ${late}`;
+}
+
+interface SweepFigures {
+  warmMs: number;
+  freshMs: number;
+  /** Twilio REST requests a round, and its requests refused past the account's REST concurrency. */
+  requests: number;
+  refused: number;
+}
+
+/**
+ * The sweep of a 10,000-agent contact center: every agent on a call (10,000 items in the live
+ * index), the calls whose card entry is under way paused (`held`), Twilio at 150 ms with its REST
+ * concurrency on; in the container that paused them and in fresh ones. Mean of two rounds each.
+ */
+async function sweepAtScale(held: number[]): Promise<Map<number, SweepFigures>> {
+  const w = await world();
+  w.standin.setSyncLimits(false); // setting up 10,000 items at once is no contact center's pace
+  const lane = pLimit(50);
+  const total = AGENTS;
+  const most = Math.max(...held);
+  await Promise.all(
+    Array.from({ length: total - most }, (_, i) =>
+      lane(() => w.index.record({ ...newCallRecord({ callSid: `CA${i.toString(16).padStart(32, 'e')}` }), seq: 1 })),
+    ),
+  );
+  const figures = new Map<number, SweepFigures>();
+  let paused = 0;
+  for (const count of [...held].sort((a, b) => a - b)) {
+    for (; paused < count; paused += 1) {
+      const agent = `held-${paused}`;
+      w.standin.createLiveCall({ agent, recording: 'both', conferenceDelayMs: 0 });
+      await w.standin.callbacksDelivered();
+      await w.signal(agent, 'card-number.focus');
+    }
+    w.standin.setSyncLimits(true);
+    w.standin.setLatency(LATENCY_MS);
+    const round = async (services: Pick<World, 'index' | 'control'>) => {
+      const started = performance.now();
+      await sweep(services.index, services.control, () => new Date());
+      return performance.now() - started;
+    };
+    const mark = w.standin.requests().length;
+    const refused = w.restLimit.refused();
+    const warm = [await round(w), await round(w)];
+    const requests = (w.standin.requests().length - mark) / warm.length;
+    const fresh = [await round(w.newContainer().services), await round(w.newContainer().services)];
+    figures.set(count, { warmMs: mean(warm), freshMs: mean(fresh), requests, refused: (w.restLimit.refused() - refused) / (warm.length + fresh.length) });
+    w.standin.setLatency(0);
+    w.standin.setSyncLimits(false);
+  }
+  await w.close();
+  return figures;
+}
 
 /** Mean duration of each kind of invocation last timed, in Twilio round trips. */
 function roundTrips(w: Awaited<ReturnType<typeof world>>): string {
@@ -238,6 +433,7 @@ export async function run(): Promise<string[]> {
   await oneCall(w, 'warm-up', CARD_PAYMENT, SIGNAL_GAP_MS); // an agent's next call: their entry exists
   const paymentCallMs = mean(w.durations);
   const warmTrips = roundTrips(w);
+  const warmCall = callTimes(w);
   w.durations.length = 0;
   await oneCall(w, 'quiet', []);
   const quietCallMs = mean(w.durations);
@@ -250,7 +446,7 @@ export async function run(): Promise<string[]> {
   const agentsFor = (invocationsPerHour: number, meanMs: number) =>
     Math.round(CONCURRENT_FUNCTIONS / ((invocationsPerHour / 3600) * (meanMs / 1000))).toLocaleString('en-US');
   lines.push(
-    `agents on calls within ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, Twilio answering in ${LATENCY_MS} ms, ${CALLS_PER_HOUR} five-minute calls an agent-hour):`,
+    `agents on calls within ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, Twilio answering in ${LATENCY_MS} ms, ${CALLS_PER_HOUR} five-minute calls an agent-hour; task events one a request, as the workspace's Event Callback sends them):`,
   );
   lines.push(`  before: ${agentsFor(BEFORE_STATUS_PER_HOUR, statusMs)} (a status every second, ${statusMs.toFixed(0)} ms each)`);
   lines.push(
@@ -274,13 +470,46 @@ export async function run(): Promise<string[]> {
   cold.durationKinds.length = 0;
   await oneCall(cold, 'cold-warm-up-0', CARD_PAYMENT, SIGNAL_GAP_MS);
   const coldCallMs = mean(cold.durations);
+  const coldTrips = roundTrips(cold);
+  const coldCall = callTimes(cold);
+  const coldIdle = cold.standin.createLiveCall({ agent: 'cold-timed-idle', recording: 'both' });
+  await cold.standin.callbacksDelivered();
+  cold.durations.length = 0;
+  for (let i = 0; i < 5; i += 1) await cold.status(coldIdle.callSid);
+  const coldStatusMs = mean(cold.durations);
   cold.standin.setLatency(0);
   lines.push(`${CONCURRENT_FUNCTIONS} warm containers taking the invocations in turn (none remembers the call or the agent):`);
   lines.push(`  call with one card payment: ${coldPerCall} Function invocations, ${describeCounts(tally(cold.standin.requests().slice(coldMark)))}`);
   lines.push(
-    `  a card payment on every call: ${agentsFor(CALLS_PER_HOUR * coldPerCall, coldCallMs)} agents (${coldCallMs.toFixed(0)} ms mean); round trips per invocation: ${roundTrips(cold)}`,
+    `  a card payment on every call: ${agentsFor(CALLS_PER_HOUR * coldPerCall, coldCallMs)} agents (${coldCallMs.toFixed(0)} ms mean); round trips per invocation: ${coldTrips}`,
   );
+
+  // TaskRouter's events as an Event Streams sink delivers them: a batch per invocation.
+  const warmBatches = await batchesBySize(w);
+  const coldBatches = await batchesBySize(cold);
   await cold.close();
+  lines.push(
+    `task events in Event Streams deliveries (one invocation a delivery, its tasks at most 20 at once; Twilio at ${LATENCY_MS} ms, its REST concurrency on), Functions-seconds a delivery:`,
+  );
+  lines.push(`  one warm container: ${batchLine(warmBatches)}`);
+  lines.push(`  ${CONCURRENT_FUNCTIONS} containers in turn: ${batchLine(coldBatches)}`);
+  lines.push(
+    `  for comparison, one event a request: ${warmCall.eventMs.toFixed(0)} ms an event (one warm container), ${coldCall.eventMs.toFixed(0)} ms (${CONCURRENT_FUNCTIONS} in turn)`,
+  );
+
+  // The busy Functions of a 10,000-agent contact center, a payment on every call and on one in three.
+  const held = (share: number) => Math.round(CALLS_PER_SECOND * HELD_SECONDS_PER_PAYMENT * share);
+  const sweeps = await sweepAtScale([held(1 / 3), held(1)]);
+  lines.push(
+    `sweep every ${SWEEP_EVERY_SECONDS} s at ${AGENTS.toLocaleString('en-US')} agents (${AGENTS.toLocaleString('en-US')} calls in the live index, those in card entry paused; Twilio at ${LATENCY_MS} ms): ` +
+      [...sweeps]
+        .map(
+          ([count, sweep]) =>
+            `${count} paused: ${sweep.warmMs.toFixed(0)} ms a round (${sweep.freshMs.toFixed(0)} ms in a fresh container), ${Math.round(sweep.requests)} REST requests, ${Math.round(sweep.refused)} answered 429 past the REST concurrency`,
+        )
+        .join('; '),
+  );
+  lines.push(...busyLines(warmCall, statusMs, warmBatches, coldCall, coldStatusMs, coldBatches, sweeps, held));
 
   // The sweep with 5,000 past ledgers and none open.
   const past = await world();
@@ -302,6 +531,62 @@ export async function run(): Promise<string[]> {
   );
   await w.close();
   await past.close();
+  return lines;
+}
+
+/**
+ * Busy Functions at 10,000 agents: the mean by Little's law and the 99th percentile of a Poisson
+ * number busy, for each delivery size, a payment on every call and on one in three.
+ */
+function busyLines(
+  warmCall: ReturnType<typeof callTimes>,
+  warmStatusMs: number,
+  warmBatches: Map<number, BatchFigures>,
+  coldCall: ReturnType<typeof callTimes>,
+  coldStatusMs: number,
+  coldBatches: Map<number, BatchFigures>,
+  sweeps: Map<number, { warmMs: number; freshMs: number }>,
+  held: (share: number) => number,
+): string[] {
+  const planned = Math.floor(CONCURRENT_FUNCTIONS * PLANNED_BUSY_SHARE);
+  const lines = [
+    `busy Functions at ${AGENTS.toLocaleString('en-US')} agents (${CALLS_PER_HOUR} five-minute calls an agent-hour = ${CALLS_PER_SECOND.toFixed(1)} calls/s; ` +
+      `mean by Little's law over signals, task-event deliveries, status and the sweep at the durations above; p99 of the number busy taken as Poisson with that mean, from its CDF; ` +
+      `plan: p99 within ${CONCURRENT_FUNCTIONS}, mean within ${planned} (${PLANNED_BUSY_SHARE * 100} %)):`,
+  ];
+  const modes = [
+    { name: 'one warm container', call: warmCall, statusMs: warmStatusMs, batches: warmBatches, sweepMs: (count: number) => sweeps.get(count)!.warmMs },
+    {
+      name: `${CONCURRENT_FUNCTIONS} containers in turn`,
+      call: coldCall,
+      statusMs: coldStatusMs,
+      batches: coldBatches,
+      sweepMs: (count: number) => sweeps.get(count)!.freshMs,
+    },
+  ];
+  for (const mode of modes) {
+    for (const [payments, share] of [
+      ['a payment on every call', 1],
+      ['on one call in three', 1 / 3],
+    ] as const) {
+      const call: CallFunctionTime = {
+        signalMs: mode.call.signalMs,
+        signalsPerCall: CARD_PAYMENT.length * share,
+        statusMs: mode.statusMs,
+        statusPerCall: mode.call.status,
+        eventsPerCall: mode.call.events,
+        batchMs: new Map([...mode.batches].map(([size, figures]) => [size, mean(figures.ms)])),
+      };
+      const bySize = BATCH_SIZES.map((size) => {
+        const { mean: busy, p99 } = busyFunctions(CALLS_PER_SECOND, call, size, mode.sweepMs(held(share)));
+        return `${size} a delivery: mean ${busy.toFixed(1)}, p99 ${p99}`;
+      });
+      lines.push(`  ${mode.name}, ${payments}: ${bySize.join('; ')}`);
+    }
+  }
+  lines.push(
+    `  (a call: ${CARD_PAYMENT.length} signals of ${warmCall.signalMs.toFixed(0)} ms (${coldCall.signalMs.toFixed(0)} ms in turn), ${warmCall.events} task events, ${warmCall.status} status of ${warmStatusMs.toFixed(0)} ms (${coldStatusMs.toFixed(0)} ms))`,
+  );
   return lines;
 }
 
