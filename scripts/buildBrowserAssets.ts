@@ -5,7 +5,8 @@
  *   desktop-manager.js  the Desktop Manager view for Flex admins (Paste and the core's validator),
  *                       loaded by the plugin only when an admin opens it. React comes from the Flex
  *                       page (window.React / window.ReactDOM, as for every Flex plugin);
- *   compliance.js       the Compliance view for supervisors and admins (Paste), loaded the same way.
+ *   compliance.js       the Compliance view for supervisors and admins (Paste), loaded the same way;
+ *   supervisor.js       how the Recording Controls view for supervisors looks (Paste), loaded the same way.
  */
 import { build, type Plugin } from 'esbuild';
 import { join } from 'node:path';
@@ -44,6 +45,12 @@ export async function buildBrowserAssets(assetsDir: string): Promise<void> {
     ...common,
     entryPoints: [join(root, 'src/components/Compliance/bundle.ts')],
     outfile: join(assetsDir, 'compliance.js'),
+    plugins: [pageGlobals],
+  });
+  await build({
+    ...common,
+    entryPoints: [join(root, 'src/components/Supervisor/bundle.ts')],
+    outfile: join(assetsDir, 'supervisor.js'),
     plugins: [pageGlobals],
   });
 }

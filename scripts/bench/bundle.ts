@@ -1,8 +1,9 @@
 /**
  * Bundle sizes (gzip), each apart: what every agent's Flex loads (the plugin), what only an admin
  * loads when opening the Desktop Manager (desktop-manager.js, a public asset of the functions), what
- * only supervisors and admins load when opening the Compliance view (compliance.js), and the script a
- * CRM page includes (crm-relay.js). Measured on what `npm run build` made.
+ * only supervisors and admins load when opening the Compliance view (compliance.js) or the Recording
+ * Controls view (supervisor.js), and the script a CRM page includes (crm-relay.js). Measured on what
+ * `npm run build` made.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ export async function run(): Promise<string[]> {
   const agent = gzipKb(join(root, 'build/plugin-recording-controls.js'));
   const admin = gzipKb(join(root, 'build/serverless/assets/desktop-manager.js'));
   const compliance = gzipKb(join(root, 'build/serverless/assets/compliance.js'));
+  const supervisor = gzipKb(join(root, 'build/serverless/assets/supervisor.js'));
   const relay = gzipKb(join(root, 'build/serverless/assets/crm-relay.js'));
   const missing = 'not built (run `npm run build` first)';
   return [
@@ -28,6 +30,9 @@ export async function run(): Promise<string[]> {
     compliance === undefined
       ? `Compliance chunk: ${missing}`
       : `Compliance chunk gzip (supervisors and admins, on opening the view): ${compliance.toFixed(1)} KB`,
+    supervisor === undefined
+      ? `Recording Controls chunk: ${missing}`
+      : `Recording Controls chunk gzip (supervisors and admins, on opening the view): ${supervisor.toFixed(1)} KB`,
     relay === undefined ? `CRM relay script: ${missing}` : `CRM relay script gzip (crm-relay.js, in CRM pages): ${relay.toFixed(1)} KB`,
   ];
 }

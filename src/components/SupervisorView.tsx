@@ -8,13 +8,16 @@
  * When the index cannot be opened, the view says so and falls back to the calls in the Flex store
  * (the TaskRouter tasks Flex already follows), each watched like the agent's own call: followed
  * through its Sync document, or read again every 15 s or more when that fails too.
+ *
+ * What each row says and does is decided here; how it looks (Paste) is supervisor.js, loaded the
+ * first time the view opens (src/components/Supervisor/), so agents never download it.
  */
 import * as React from 'react';
 import { useEffect, useState } from 'react';
-import { Actions, Button, SideLink, View } from '@twilio/flex-ui';
+import { Actions, SideLink, View } from '@twilio/flex-ui';
 import { RecordingActions } from '../actions/recordingActions';
 import { liveCallRows, type LiveCallRow } from '../flex/calls';
-import { countdown, describe, hasOwnHold, holdName, who } from '../flex/describe';
+import { countdown, describe, hasOwnHold, holdName, holdNames, who } from '../flex/describe';
 import { keyOf, type CallEntry } from '../flex/liveState';
 import { problemsText } from '../flex/notifications';
 import { getRuntime } from '../flex/runtime';
@@ -23,7 +26,8 @@ import type { LiveCallReading } from '../flex/syncData';
 import type { CallRef, CallStatus } from '../flex/types';
 import { minutesSeconds } from '../core/holds';
 import { useCall, useCallEntry, useLiveIndex, useNow } from './hooks';
-import { toneColors } from './RecordingIndicator';
+import { SUPERVISOR_BUNDLE, type CallRowModel, type RowAction, type SupervisorBundle } from './Supervisor/spec';
+import { ViewBundleLoader } from './ViewBundleLoader';
 
 export const SUPERVISOR_VIEW = 'recording-controls';
 
@@ -35,6 +39,7 @@ function useStoreRows(): LiveCallRow[] {
 }
 
 interface RowProps {
+  ui: SupervisorBundle;
   row: LiveCallRow;
   entry: CallEntry | undefined;
   outOfSync?: boolean;
@@ -44,7 +49,7 @@ interface RowProps {
   item?: LiveCallReading;
 }
 
-function AlertFlags({ item, now }: { item: LiveCallReading; now: number }) {
+function alertRows(item: LiveCallReading, now: number): CallRowModel['alerts'] {
   const runtime = getRuntime();
   const thresholdMs = runtime.config.alertPausedSeconds * 1000;
   const text: Record<CallAlert, string> = {
@@ -52,99 +57,87 @@ function AlertFlags({ item, now }: { item: LiveCallReading; now: number }) {
     pausedLong: runtime.t('RecordingControlsFlagPausedLong', { threshold: minutesSeconds(runtime.config.alertPausedSeconds) }),
     automationOff: runtime.t('RecordingControlsFlagAutomationOff', { problems: problemsText(runtime.t, item.automationOff) }),
   };
-  return (
-    <>
-      {alertsOf(item, now, thresholdMs).map((alert) => (
-        <div key={alert} data-testid={`alert-${alert}`} role="status" style={{ color: alert === 'pauseFailed' ? '#d61f1f' : '#8a5a00', fontWeight: 600 }}>
-          {text[alert]}
-        </div>
-      ))}
-    </>
-  );
+  return alertsOf(item, now, thresholdMs).map((alert) => ({ id: alert, text: text[alert], severity: alert === 'pauseFailed' ? 'error' : 'warning' }));
 }
 
-function CallRowView({ row, entry, outOfSync, unconfirmed, item }: RowProps) {
+function CallRowView({ ui, row, entry, outOfSync, unconfirmed, item }: RowProps) {
   const runtime = getRuntime();
+  const { t } = runtime;
   const status = entry?.status;
   const now = useNow(!!status?.holds.length || !!item?.holds.length);
   const identity = runtime.identity();
-  const context = { t: runtime.t, identity, labels: runtime.config.indicator.labels, now };
+  const context = { t, identity, labels: runtime.config.indicator.labels, now };
   const described = describe(entry, context);
-  const description = unconfirmed ? { ...described, text: runtime.t('RecordingControlsViewUnconfirmed') } : described;
+  const state = { tone: described.tone, text: unconfirmed ? t('RecordingControlsViewUnconfirmed') : described.text };
   const busy = !!entry?.pending;
   const usable = runtime.configured && !!status && status.recording !== 'absent' && !busy;
-  const callName = row.ref.callSid ?? row.ref.taskSid;
+  const callSid = row.ref.callSid ?? row.ref.taskSid ?? '';
+  // Every row has the same buttons: each is named after the call it acts on.
+  const call = row.agent ? t('RecordingControlsViewAgentCall', { agent: row.agent, callSid }) : t('RecordingControlsViewCallNamed', { callSid });
+  const holds = status?.holds ?? [];
+  const mine = hasOwnHold(holds, identity);
 
-  const mine = hasOwnHold(status?.holds, identity);
-  // Flex's Button only sets aria-disabled, so each click checks again.
-  const control = (
-    label: string,
-    enabled: boolean,
-    action: string,
-    extra: Record<string, unknown> = {},
-    variant: 'secondary' | 'destructive' = 'secondary',
-  ) => (
-    <Button
-      size="small"
-      variant={variant}
-      disabled={!enabled}
-      onClick={() => {
-        if (enabled) Actions.invokeAction(action, { ...row.ref, ...extra }).catch(() => undefined);
-      }}
-    >
-      {label}
-    </Button>
-  );
+  // Each click checks again: the row may have changed since it was drawn.
+  const action = (label: string, name: string, enabled: boolean, verb: string, extra: Record<string, unknown> = {}): RowAction => ({
+    label,
+    name,
+    enabled,
+    run: () => {
+      if (enabled) Actions.invokeAction(verb, { ...row.ref, ...extra }).catch(() => undefined);
+    },
+  });
+  const forceResume: RowAction = {
+    ...action(t('RecordingControlsForceResume'), t('RecordingControlsViewForceResumeCall', { call }), usable && holds.length > 0, RecordingActions.resume, {
+      force: true,
+    }),
+    destructive: true,
+    confirm: {
+      heading: row.agent ? t('RecordingControlsViewForceResumeHeading', { agent: row.agent }) : t('RecordingControlsViewForceResumeThisCall'),
+      body: t('RecordingControlsViewForceResumeBody', { holds: holdNames(holds, context) }),
+      call: callSid,
+      confirmLabel: t('RecordingControlsForceResume'),
+      cancelLabel: t('RecordingControlsViewCancel'),
+    },
+  };
 
-  return (
-    <tr data-testid={`recording-row-${keyOf(row.ref)}`}>
-      <td>{row.agent}</td>
-      <td>
-        <div>{callName}</div>
-        {row.from && <div style={{ color: '#606b85' }}>{row.from}</div>}
-      </td>
-      <td data-testid="recording-state">
-        <span
-          aria-hidden="true"
-          style={{ display: 'inline-block', width: 8, height: 8, marginRight: 6, borderRadius: '50%', background: toneColors[description.tone] }}
-        />
-        {description.text}
-        {outOfSync && <div style={{ color: '#d61f1f' }}>{runtime.t('RecordingControlsViewOutOfSync')}</div>}
-      </td>
-      <td data-testid="recording-alerts">{item && <AlertFlags item={item} now={now} />}</td>
-      <td>
-        <ul style={{ margin: 0, paddingLeft: 16 }}>
-          {(status?.holds ?? []).map((hold) => (
-            <li key={hold.id}>
-              {hold.source === 'desktop' ? holdName(hold.id, context.labels) : who(hold, context)}
-              {hold.by && ` (${hold.by})`} · {runtime.t('RecordingControlsHoldSince', { time: new Date(hold.openedAt).toLocaleTimeString() })}
-              {hold.resumeAt && ` · ${countdown(hold.resumeAt, now)}`}
-            </li>
-          ))}
-        </ul>
-      </td>
-      <td style={{ whiteSpace: 'nowrap' }}>
-        {control(runtime.t('RecordingControlsPause'), usable && !mine, RecordingActions.pause)}{' '}
-        {control(runtime.t('RecordingControlsResume'), usable && mine, RecordingActions.resume)}{' '}
-        {control(runtime.t('RecordingControlsForceResume'), usable && !!status?.holds.length, RecordingActions.resume, { force: true }, 'destructive')}
-      </td>
-    </tr>
-  );
+  const model: CallRowModel = {
+    testId: `recording-row-${keyOf(row.ref)}`,
+    agent: row.agent,
+    callName: callSid,
+    from: row.from,
+    state,
+    outOfSync: outOfSync ? t('RecordingControlsViewOutOfSync') : undefined,
+    alerts: item ? alertRows(item, now) : [],
+    holds: holds.map((hold) => ({
+      id: hold.id,
+      name: `${hold.source === 'desktop' ? holdName(hold.id, context.labels) : who(hold, context)}${hold.by ? ` (${hold.by})` : ''}`,
+      detail: [
+        t('RecordingControlsHoldSince', { time: new Date(hold.openedAt).toLocaleTimeString() }),
+        ...(hold.resumeAt ? [countdown(hold.resumeAt, now)] : []),
+      ].join(' · '),
+    })),
+    actions: [
+      action(t('RecordingControlsViewPause'), t('RecordingControlsViewPauseCall', { call }), usable && !mine, RecordingActions.pause),
+      action(t('RecordingControlsViewResume'), t('RecordingControlsViewResumeCall', { call }), usable && mine, RecordingActions.resume),
+      forceResume,
+    ],
+  };
+  return <ui.CallRow row={model} />;
 }
 
 /** A call from the live-calls map: its state is the item's; only an action in flight comes from the plugin. */
-function IndexRow({ row, call }: { row: LiveCallRow; call: LiveCallReading }) {
+function IndexRow({ ui, row, call }: { ui: SupervisorBundle; row: LiveCallRow; call: LiveCallReading }) {
   const pending = useCallEntry(row.ref)?.pending;
-  if (call.recording === 'unknown') return <CallRowView row={row} entry={{ pending }} outOfSync={call.outOfSync} unconfirmed item={call} />;
+  if (call.recording === 'unknown') return <CallRowView ui={ui} row={row} entry={{ pending }} outOfSync={call.outOfSync} unconfirmed item={call} />;
   const status: CallStatus = { callSid: call.callSid, recording: call.recording, holds: call.holds, recordings: [], intervals: [] };
-  return <CallRowView row={row} entry={{ status, pending }} outOfSync={call.outOfSync} item={call} />;
+  return <CallRowView ui={ui} row={row} entry={{ status, pending }} outOfSync={call.outOfSync} item={call} />;
 }
 
 /** A call not in the map (added by SID, or the map is unavailable): watched on its own. */
-function WatchedRow({ row }: { row: LiveCallRow }) {
+function WatchedRow({ ui, row }: { ui: SupervisorBundle; row: LiveCallRow }) {
   const runtime = getRuntime();
   const entry = useCall(runtime.configured ? row.ref : undefined);
-  return <CallRowView row={row} entry={entry} />;
+  return <CallRowView ui={ui} row={row} entry={entry} />;
 }
 
 /** The map's calls, named as Flex knows them (the worker's full name, the caller) when it does. */
@@ -156,7 +149,8 @@ function indexRows(calls: LiveCallReading[], storeRows: LiveCallRow[]): Array<{ 
   });
 }
 
-const SID = /^(CA|WT)[0-9a-f]{32}$/i;
+const SID_PATTERN = '(CA|WT|ca|wt)[0-9a-fA-F]{32}';
+const SID = new RegExp(`^${SID_PATTERN}$`);
 
 /** The time, read again at the moment the next pause crosses the alert threshold: not every second, for hundreds of calls. */
 function useAlertMoments(calls: LiveCallReading[], thresholdMs: number): number {
@@ -174,8 +168,10 @@ function useAlertMoments(calls: LiveCallReading[], thresholdMs: number): number 
   return now;
 }
 
-export function SupervisorView() {
+/** The live calls, drawn with the loaded look. */
+function LiveCalls({ ui }: { ui: SupervisorBundle }) {
   const runtime = getRuntime();
+  const { t } = runtime;
   const index = useLiveIndex();
   const storeRows = useStoreRows();
   const [extra, setExtra] = useState<CallRef[]>([]);
@@ -195,66 +191,82 @@ export function SupervisorView() {
   );
   const needAttention = fromIndex.filter(({ call }) => alertsOf(call, now, thresholdMs).length > 0).length;
 
-  const add = (event: React.FormEvent) => {
-    event.preventDefault();
-    const value = sid.trim();
-    if (!SID.test(value)) return;
-    setExtra((refs) => [...refs, value.toUpperCase().startsWith('CA') ? { callSid: value } : { taskSid: value }]);
-    setSid('');
+  const notes = [
+    ...(needAttention > 0
+      ? [{ testId: 'calls-need-attention', text: t('RecordingControlsViewAttention', { count: needAttention }), severity: 'error' as const }]
+      : []),
+    ...(index.state === 'unavailable'
+      ? [{ testId: 'live-list-unavailable', text: t('RecordingControlsViewIndexUnavailable'), severity: 'warning' as const }]
+      : []),
+  ];
+  const watch = {
+    label: t('RecordingControlsViewAddLabel'),
+    button: t('RecordingControlsViewAdd'),
+    value: sid,
+    pattern: SID_PATTERN,
+    onChange: setSid,
+    onSubmit: () => {
+      const value = sid.trim();
+      if (!SID.test(value)) return;
+      setExtra((refs) => [...refs, value.toUpperCase().startsWith('CA') ? { callSid: value } : { taskSid: value }]);
+      setSid('');
+    },
   };
 
   return (
-    <div style={{ padding: 24, overflow: 'auto', width: '100%' }}>
-      <h1 style={{ fontSize: 20, margin: '0 0 4px' }}>{runtime.t('RecordingControlsViewTitle')}</h1>
-      <p style={{ margin: '0 0 12px', color: '#606b85' }}>
-        {runtime.configured
-          ? runtime.t('RecordingControlsViewPauseBehavior', { behavior: runtime.config.pauseBehavior })
-          : runtime.t('RecordingControlsUnavailable')}
+    <ui.SupervisorPage
+      title={t('RecordingControlsViewTitle')}
+      intro={t('RecordingControlsViewPauseBehavior', { behavior: runtime.config.pauseBehavior })}
+      notes={notes}
+      watch={watch}
+      columns={{
+        agent: t('RecordingControlsViewAgent'),
+        call: t('RecordingControlsViewCall'),
+        state: t('RecordingControlsViewState'),
+        holds: t('RecordingControlsViewHolds'),
+        actions: t('RecordingControlsViewActions'),
+      }}
+      empty={empty ? t(index.state === 'opening' ? 'RecordingControlsViewLoading' : 'RecordingControlsViewEmpty') : undefined}
+    >
+      {fromIndex.map(({ row, call }) => (
+        <IndexRow key={keyOf(row.ref)} ui={ui} row={row} call={call} />
+      ))}
+      {[...watched, ...extraRows].map((row) => (
+        <WatchedRow key={keyOf(row.ref)} ui={ui} row={row} />
+      ))}
+    </ui.SupervisorPage>
+  );
+}
+
+export interface SupervisorViewProps {
+  /** For tests: another way to load supervisor.js. */
+  load?: (baseUrl: string) => Promise<SupervisorBundle>;
+}
+
+/** The view: supervisor.js from the functions on first render, then the live calls. */
+export function SupervisorView({ load }: SupervisorViewProps) {
+  const runtime = getRuntime();
+  const { t } = runtime;
+  // Without the functions' URL there is nothing to load the view from, nor any call to act on.
+  if (!runtime.configured)
+    return (
+      <p role="alert" style={{ padding: 24 }}>
+        {t('RecordingControlsUnavailable')}
       </p>
-      {needAttention > 0 && (
-        <p role="status" data-testid="calls-need-attention" style={{ margin: '0 0 12px', color: '#d61f1f', fontWeight: 600 }}>
-          {runtime.t('RecordingControlsViewAttention', { count: needAttention })}
-        </p>
-      )}
-      {index.state === 'unavailable' && (
-        <p role="status" data-testid="live-list-unavailable" style={{ margin: '0 0 12px', color: '#8a5a00' }}>
-          {runtime.t('RecordingControlsViewIndexUnavailable')}
-        </p>
-      )}
-      <form onSubmit={add} style={{ display: 'flex', gap: 8, alignItems: 'flex-end', marginBottom: 16 }}>
-        <label>
-          {runtime.t('RecordingControlsViewAddLabel')}
-          <input value={sid} onChange={(event) => setSid(event.target.value)} pattern="(CA|WT|ca|wt)[0-9a-fA-F]{32}" style={{ display: 'block', width: 320 }} />
-        </label>
-        <Button type="submit" variant="secondary" size="small">
-          {runtime.t('RecordingControlsViewAdd')}
-        </Button>
-      </form>
-      {empty ? (
-        <p>{runtime.t(index.state === 'opening' ? 'RecordingControlsViewLoading' : 'RecordingControlsViewEmpty')}</p>
-      ) : (
-        <table style={{ borderCollapse: 'collapse', width: '100%', textAlign: 'left' }} cellPadding={6}>
-          <thead>
-            <tr>
-              <th>{runtime.t('RecordingControlsViewAgent')}</th>
-              <th>{runtime.t('RecordingControlsViewCall')}</th>
-              <th>{runtime.t('RecordingControlsViewState')}</th>
-              <th>{runtime.t('RecordingControlsViewAlerts')}</th>
-              <th>{runtime.t('RecordingControlsViewHolds')}</th>
-              <th>{runtime.t('RecordingControlsViewActions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {fromIndex.map(({ row, call }) => (
-              <IndexRow key={keyOf(row.ref)} row={row} call={call} />
-            ))}
-            {[...watched, ...extraRows].map((row) => (
-              <WatchedRow key={keyOf(row.ref)} row={row} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+    );
+  return (
+    <ViewBundleLoader<SupervisorBundle>
+      baseUrl={runtime.config.serverlessBaseUrl}
+      spec={SUPERVISOR_BUNDLE}
+      load={load}
+      testId="supervisor-loader"
+      texts={{
+        loading: t('RecordingControlsViewBundleLoading'),
+        failed: (vars) => t('RecordingControlsViewBundleFailed', vars),
+        retry: t('RecordingControlsViewRetry'),
+      }}
+      render={(ui) => <LiveCalls ui={ui} />}
+    />
   );
 }
 
