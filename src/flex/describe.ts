@@ -88,6 +88,9 @@ function pauseReasons(holds: Hold[], context: DescribeContext): string {
       });
 }
 
+/** No function waits on Twilio longer than its 10 s limit: a `pausing` older than that was left by one that stopped. */
+const PAUSING_SHOWN_MS = 10_000;
+
 /** A state with nothing counting down: said the same on screen and to a screen reader. */
 export const plain = (tone: Tone, text: string): Description => ({ tone, text, announcement: text, resumesAt: null });
 
@@ -102,6 +105,9 @@ export function describe(entry: CallEntry | undefined, context: DescribeContext)
   // Said at once while a pause or resume is on its way, not the calm state before it.
   if (entry?.pending === 'pause' && status?.recording !== 'paused') return plain('unknown', t('RecordingControlsPausing'));
   if (entry?.pending === 'resume' && status?.recording === 'paused') return plain('unknown', t('RecordingControlsResuming'));
+  // The functions received a signal whose pause Twilio has not confirmed yet (the desktop relay's, which the plugin did not send).
+  if (status?.pausing && status.recording !== 'paused' && context.now - Date.parse(status.pausing) < PAUSING_SHOWN_MS)
+    return plain('unknown', t('RecordingControlsPausing'));
   if (!status) return plain('unknown', t('RecordingControlsUnknown'));
   if (status.recording === 'absent') return plain('absent', t('RecordingControlsNotRecording'));
   if (status.recording === 'in-progress') return plain('recording', t('RecordingControlsRecording'));

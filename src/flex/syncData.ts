@@ -54,6 +54,7 @@ export function statusFromDocument(data: unknown, callSid: string, previous?: Ca
     intervals: Array.isArray(data.intervals) ? data.intervals.filter(isInterval) : (previous?.intervals ?? []),
     recordings:
       Array.isArray(data.recordings) && data.recordings.length > 0 ? recordingsOf(data.recordings, previous?.recordings) : (previous?.recordings ?? []),
+    ...(typeof data.pausing === 'string' && !Number.isNaN(Date.parse(data.pausing)) && { pausing: data.pausing }),
   };
 }
 

@@ -13,6 +13,8 @@ export interface CallStatus {
   intervals: PauseInterval[];
   /** The pause policy of the call's queue, in `status` answers (docs/desktop-events.md); kept by the plugin across updates. */
   pausePolicy?: PausePolicy;
+  /** Since when a signal's pause is on its way and Twilio has not confirmed it yet (the call's document says so). */
+  pausing?: string;
 }
 
 /** Names a call the way the API accepts it: by task, by call, or both. */

@@ -105,6 +105,23 @@ describe('a call followed through its Sync document', () => {
     expect(api.requests).toEqual([]);
   });
 
+  it('says "Pausing" while the functions wait on Twilio for a relay signal\'s pause, not a calm "Recording"; an old mark is not believed', async () => {
+    sync.setDocument(DOCUMENT, documentOf(callStatus()));
+    renderInFlex(<RecordingIndicator />, voiceTask());
+    await settle();
+    expect(indicatorText()).toHaveTextContent(/^Recording$/);
+
+    act(() => sync.setDocument(DOCUMENT, documentOf(callStatus(), { pausing: new Date().toISOString() })));
+    expect(indicatorText()).toHaveTextContent('Pausing recording…');
+    act(() => sync.setDocument(DOCUMENT, documentOf(callStatus([desktopHold()]))));
+    expect(indicatorText()).toHaveTextContent(/^Paused — Card number$/);
+
+    // A function that stopped half-way (its 10 s are long over) left the mark: the state Twilio confirmed is shown.
+    act(() => sync.setDocument(DOCUMENT, documentOf(callStatus(), { pausing: new Date(Date.now() - 60_000).toISOString() })));
+    expect(indicatorText()).toHaveTextContent(/^Recording$/);
+    expect(api.requests).toEqual([]);
+  });
+
   it('renders from the document alone: the recording state Twilio confirmed, its intervals, not a guess from the holds', async () => {
     sync.setDocument(DOCUMENT, documentOf(callStatus()));
     renderInFlex(<RecordingIndicator />, voiceTask());

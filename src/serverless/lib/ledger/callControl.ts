@@ -52,6 +52,8 @@ export const RESUME_LANDING: ResumeLanding = { withinMs: 1_000, clockSkewMs: 250
  * (a copy is sent the moment its write is answered, and retries last a few seconds at most).
  */
 const QUIET_AFTER_MS = 5_000;
+/** A pause Twilio answers later than this is shown as on its way (`pausing`): about two round trips. */
+export const PAUSING_SHOWN_AFTER_MS = 300;
 const MAX_SETTLE_ROUNDS = 6;
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -449,6 +451,8 @@ export class CallControl {
           (error: unknown) => ({ error }),
         )
       : undefined;
+    // Twilio slow to confirm (an outage's retries): the agent's Flex, which follows the ledger, says a pause is on its way.
+    const marked = early && request.signal ? this.markPausing(call.callSid, early) : undefined;
     // A container that does not know the call's index item reads it now, so its copy can go out with the write.
     const indexKnown = this.index?.prefetch(call.callSid);
     let base: StoredRecord | null;
@@ -459,11 +463,13 @@ export class CallControl {
       // The ledger could not be read: whatever our early pause did must not stand.
       if (early) {
         await early;
+        await marked;
         await this.restore(call);
       }
       throw error;
     }
     const sent = await early;
+    await marked;
     // The call is over: nothing was paused, so nothing is put back (nor its ledger written again).
     if (sent && 'error' in sent && sent.error instanceof CallEndedError) throw sent.error;
     if (!stillSo) {
@@ -597,6 +603,32 @@ export class CallControl {
     // The answer is kept in the write that records what Twilio confirmed.
     const settled = await this.settle(call, committed, { quiet: stillQuiet, onlyKnownKinds: true, annotate: answered });
     return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
+  }
+
+  /**
+   * Writes `pausing` into the ledger when Twilio has not confirmed the pause within PAUSING_SHOWN_AFTER_MS
+   * (nothing, and no request, when it has): only while nothing holds the call. The change's own write
+   * then takes it away. Never throws: the mark is for the agent's eyes.
+   */
+  private async markPausing(callSid: string, early: Promise<unknown>): Promise<void> {
+    // Real time, not the injected clock's: a hint for the agent's eyes, which a simulated clock should not be advanced for.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = await Promise.race([
+      early.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), PAUSING_SHOWN_AFTER_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!late) return;
+    const since = this.now().toISOString();
+    await this.store
+      .commit(
+        callSid,
+        (current) => (current && !isPaused(current) && current.recording !== 'paused' && !current.pausing ? { ...current, pausing: since } : null),
+        this.store.recalled(callSid),
+      )
+      .catch(() => undefined);
   }
 
   /**

@@ -60,7 +60,19 @@ export interface CallRecord extends Ledger {
   agentsOtherCalls?: TwilioCall[];
   /** The tasks whose end was handled: a late or repeated event of an ended task changes nothing. */
   endedTasks?: string[];
+  /**
+   * A start signal's pause Twilio has not confirmed yet (an outage's retries), since when: the
+   * agent's plugin says "Pausing…" instead of a calm "Recording". Any later write takes it away.
+   */
+  pausing?: string;
   updatedAt: string;
+}
+
+/** A pause Twilio had not confirmed is no longer awaited once anything else is written: only the write that set the mark keeps it. */
+function withoutOldMark(next: CallRecord, current: CallRecord | undefined): CallRecord {
+  if (next.pausing === undefined || next.pausing !== current?.pausing) return next;
+  const { pausing: _done, ...rest } = next;
+  return rest;
 }
 
 export interface StoredRecord {
@@ -246,7 +258,11 @@ export class LedgerStore {
         }
       }
       if (changed === null) return current ? { ...current, conflicts, changed: false } : null;
-      const next = await this.compacted({ ...changed, seq: (current?.record.seq ?? 0) + 1, updatedAt: this.now().toISOString() });
+      const next = await this.compacted({
+        ...withoutOldMark(changed, current?.record),
+        seq: (current?.record.seq ?? 0) + 1,
+        updatedAt: this.now().toISOString(),
+      });
       writing?.(next, conflicts);
       const revision = await this.save(callSid, next, current?.revision ?? null);
       if (revision !== 'conflict') {

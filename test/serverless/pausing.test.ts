@@ -1,0 +1,73 @@
+/**
+ * A relay's signal reaches the functions, not the agent's Flex: while Twilio has not confirmed its
+ * pause (an outage's retries), the call's ledger — which the agent's plugin follows — says a pause is
+ * on its way (`pausing`), so the indicator does not show a calm "Recording" meanwhile. Any later write
+ * takes the mark away, whether the pause then landed or failed.
+ */
+import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
+import { desktopDeps, ledgerStore, PRODUCT_SYNC_SERVICE_SID, signed, testEnv } from '../support/harness';
+import { useStandinWithTaskEvents } from '../support/taskEvents';
+
+// The call's ledger is made when the agent accepts its task, as TaskRouter's events say.
+const { standin } = useStandinWithTaskEvents();
+const previousRetry = { ...retryPolicy };
+// Retries a few hundred ms apart, as Twilio's 429s would be met.
+beforeAll(() => Object.assign(retryPolicy, { startingDelayMs: 200, maxDelayMs: 400 }));
+afterAll(() => Object.assign(retryPolicy, previousRetry));
+
+/** The ledger as the stand-in holds it, read through its control surface (past Sync's rate limits, which the watch below would reach). */
+async function ledgerNow(callSid: string): Promise<Record<string, unknown> | undefined> {
+  const response = await standin.handle(
+    new Request(`http://standin.local/__standin/sync/documents/rc-call-${callSid}?service=${PRODUCT_SYNC_SERVICE_SID}`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${standin.accountSid}:${testEnv.AUTH_TOKEN}`).toString('base64')}` },
+    }),
+  );
+  return response.status === 200 ? ((await response.json()) as { data: Record<string, unknown> }).data : undefined;
+}
+
+/** Every state of the call's ledger seen while `work` runs, read between turns of the event loop. */
+async function watchLedger(callSid: string, work: Promise<unknown>): Promise<Array<Record<string, unknown> | undefined>> {
+  const seen: Array<Record<string, unknown> | undefined> = [];
+  let done = false;
+  void work.finally(() => (done = true));
+  while (!done) {
+    seen.push(await ledgerNow(callSid));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return seen;
+}
+
+test('Twilio slow to confirm: the ledger says "pausing" until the pause is written, then no more', async () => {
+  const call = standin.createLiveCall({ agent: 'wes', recording: 'call' });
+  await standin.callbacksDelivered();
+  // Twilio answering every request in 0.4 s.
+  standin.setLatency(400);
+  const signal = handleDesktopEvent(desktopDeps(), signed({ agent: 'wes', trigger: 'card-number.focus' }));
+  const seen = await watchLedger(call.callSid, signal).finally(() => standin.setLatency(0));
+  expect((await signal).status).toBe(200);
+  expect(seen.some((record) => typeof record?.pausing === 'string')).toBe(true);
+  const after = (await ledgerStore().load(call.callSid))!.record;
+  expect(after.pausing).toBeUndefined();
+  expect(after.holds.map((hold) => hold.id)).toEqual(['card-number']);
+});
+
+test('a pause Twilio never confirms: the mark goes when the failure is written down', async () => {
+  const call = standin.createLiveCall({ agent: 'xan', recording: 'call' });
+  await standin.callbacksDelivered();
+  standin.injectFault({ operation: 'recording.update', status: 500, code: 20500, times: 60 });
+  const signal = handleDesktopEvent(desktopDeps(), signed({ agent: 'xan', trigger: 'card-number.focus' }));
+  const seen = await watchLedger(call.callSid, signal);
+  expect((await signal).status).toBe(502);
+  expect(seen.some((record) => typeof record?.pausing === 'string')).toBe(true);
+  expect((await ledgerStore().load(call.callSid))!.record.pausing).toBeUndefined();
+});
+
+test('Twilio quick to confirm: no mark is written', async () => {
+  const call = standin.createLiveCall({ agent: 'yara', recording: 'call' });
+  await standin.callbacksDelivered();
+  const signal = handleDesktopEvent(desktopDeps(), signed({ agent: 'yara', trigger: 'card-number.focus' }));
+  const seen = await watchLedger(call.callSid, signal);
+  expect((await signal).status).toBe(200);
+  expect(seen.some((record) => record?.pausing !== undefined)).toBe(false);
+});
