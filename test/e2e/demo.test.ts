@@ -310,6 +310,9 @@ describe('the demo page in Chromium', () => {
     expect(fault.status).toBe(200);
 
     await page.getByLabel('Card number').click();
+    // While Twilio is retried, the relay's signal is said to be on its way, not a calm "Recording".
+    await waitForIndicator(/^Pausing recording…$/);
+    await screenshot(page, 'e2e-8a-pausing');
     const warning = page.getByText(/^The recording was NOT paused \(.*\)\. Do not take card details\./);
     await warning.waitFor({ timeout: 15_000 });
     await waitForLastSignal('card-number.focus', /502 recording_update_failed/);
