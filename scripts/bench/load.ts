@@ -1,7 +1,8 @@
 /**
  * Load: a 10,000-agent contact center's card payments through the real local stack (twilio-run
- * serving the built functions, the stand-in over HTTP answering after 150 ms, TaskRouter's event
- * callbacks delivered to /task-event). Calls arrive at the contact center's rate (12 an
+ * serving the built functions, the stand-in over HTTP answering after 150 ms with Twilio's REST
+ * concurrency and Sync's limits on, TaskRouter's events delivered to /task-event as an Event
+ * Streams sink delivers them, in batches). Calls arrive at the contact center's rate (12 an
  * agent-hour); each is accepted, its document opened as the plugin does when the call comes on
  * screen (its status asked only if the document cannot say the state within the plugin's grace),
  * then, once Flex has named its conference, it takes one card payment (4 signals
@@ -16,7 +17,8 @@
  * and to answer, Twilio REST requests per signal, Sync's busiest objects (named from the request
  * paths), invocations in flight, and the agents served within 30 concurrent Functions and Sync's
  * per-object limit (each object's load scaled to the 10,000-agent rate). First with signals naming
- * the call (as the plugin's CRM bridge sends them), then a shorter run with the agent only (the
+ * the call (as the plugin's CRM bridge sends them) and deliveries of up to 50 events, then shorter
+ * runs with deliveries of up to 10 and 100 (their figures only), then one with the agent only (the
  * function looks the call up).
  *
  * LOAD_SECONDS sets the steady window (default 30); LOAD_SCALE offers that part of the full rate
@@ -35,6 +37,8 @@ import { type Kind, kindOf } from './serverCost';
 import { env, LATENCY_MS, percentile } from './shared';
 import { expireSyncLazily } from './standinAtScale';
 import { type TaskEventDelivery, TaskEventFanOut } from './taskEventFanOut';
+import { ACCOUNT_REST_CONCURRENCY, limitRestConcurrency, type RestConcurrencyLimit } from './restConcurrency';
+import { SINK_TIMEOUT_MS } from './taskEventBatches';
 import { machineMs, ownMs, processTreeMs } from './processorTime';
 
 const AGENTS = 10_000;
@@ -60,6 +64,10 @@ const RAMP_SECONDS = 10;
 /** After the ramp, until every call in progress arrived at the full rate: a call's setup and payment. */
 const SETTLE_SECONDS = 10;
 const LOOKUP_RAMP_SECONDS = 5;
+/** Events an Event Streams delivery holds at most: the main run's, and the shorter runs' that only say what a delivery costs. */
+const MAIN_BATCH = 50;
+const OTHER_BATCHES = [10, 100];
+const BATCH_RAMP_SECONDS = 5;
 const LOOKUP_STEADY_SECONDS = Math.max(5, Math.round(STEADY_SECONDS / 2));
 /** Below this share of the target, the rate is reported as not sustained. */
 const SUSTAINED_SHARE = 0.95;
@@ -113,6 +121,7 @@ interface Load {
   stack: LocalStack;
   log: RequestLog;
   fanOut: TaskEventFanOut;
+  restLimit: RestConcurrencyLimit;
   random: () => number;
   freeAgents: string[];
   agentsMade: number;
@@ -129,6 +138,8 @@ interface Phase {
   rampSeconds: number;
   settleSeconds: number;
   steadySeconds: number;
+  /** Events a task-event delivery holds at most. */
+  batchSize: number;
 }
 
 /** Processor time (ms) used by the functions (twilio-run), the bench with the stand-in, and every process on the machine. */
@@ -143,8 +154,10 @@ interface PhaseRecords {
   window: { from: number; to: number };
   signals: SignalResult[];
   statuses: Invocation[];
-  events: TaskEventDelivery[];
+  deliveries: TaskEventDelivery[];
   requests: AnsweredRequest[];
+  /** Requests refused past the account's REST concurrency, and the most in flight at once. */
+  rest: { refused: number; peak: number };
   calls: { offered: number; inWindow: number; lateStarts: number[]; failures: Map<string, number> };
   /** In the steady window, and from the first call until the last one ended. */
   cpu: ProcessorTime;
@@ -173,6 +186,9 @@ async function runPhase(load: Load, phase: Phase): Promise<PhaseRecords> {
   const lateStarts: number[] = [];
   const eventsMark = fanOut.deliveries.length;
   const requestsMark = load.log.count();
+  const refusedMark = load.restLimit.refused();
+  load.restLimit.resetPeak();
+  fanOut.batchSize = phase.batchSize;
 
   const signal = async (agent: string, callSid: string, trigger: string) => {
     load.signalsSent += 1;
@@ -273,8 +289,9 @@ async function runPhase(load: Load, phase: Phase): Promise<PhaseRecords> {
     window,
     signals,
     statuses,
-    events: fanOut.deliveries.slice(eventsMark),
+    deliveries: fanOut.deliveries.slice(eventsMark),
     requests: load.log.all().slice(requestsMark),
+    rest: { refused: load.restLimit.refused() - refusedMark, peak: load.restLimit.peak() },
     calls: {
       offered: arrivals.length,
       inWindow: arrivals.filter((at) => start + at >= window.from && start + at < window.to).length,
@@ -406,8 +423,11 @@ function syncLines(loads: SyncObjectLoad[], retriesLeftOut: number): string[] {
 interface Durations {
   signal: number;
   status: number;
-  events: Map<string, { mean: number; perCall: number }>;
   statusPerCall: number;
+  /** Task events a call makes, by type. */
+  eventsPerCall: Map<string, number>;
+  /** Task-event deliveries: mean duration, mean events held, and their Functions-milliseconds an event. */
+  delivery: { ms: number; events: number; msPerEvent: number };
 }
 
 /** Mean durations of the invocations sent in the steady window; how many of each a call makes, over the whole phase. */
@@ -416,12 +436,23 @@ function durations(records: PhaseRecords): Durations {
   const sentInWindow = (start: number) => start >= records.window.from && start < records.window.to;
   const meanMs = (invocations: Interval[]) =>
     mean(invocations.filter((invocation) => sentInWindow(invocation.start)).map((invocation) => invocation.end - invocation.start));
-  const events = new Map<string, { mean: number; perCall: number }>();
-  for (const type of new Set(records.events.map((event) => event.eventType))) {
-    const ofType = records.events.filter((event) => event.eventType === type);
-    events.set(type, { mean: meanMs(ofType.map((event) => ({ start: event.sentAt, end: event.answeredAt }))), perCall: ofType.length / calls });
-  }
-  return { signal: meanMs(records.signals), status: meanMs(records.statuses), events, statusPerCall: records.statuses.length / calls };
+  const eventsPerCall = new Map<string, number>();
+  for (const { eventType } of records.deliveries.flatMap((delivery) => delivery.events))
+    eventsPerCall.set(eventType, (eventsPerCall.get(eventType) ?? 0) + 1 / calls);
+  const sent = records.deliveries.filter((delivery) => sentInWindow(delivery.sentAt));
+  const deliveryMs = sent.reduce((sum, delivery) => sum + delivery.answeredAt - delivery.sentAt, 0);
+  const deliveryEvents = sent.reduce((sum, delivery) => sum + delivery.events.length, 0);
+  return {
+    signal: meanMs(records.signals),
+    status: meanMs(records.statuses),
+    statusPerCall: records.statuses.length / calls,
+    eventsPerCall,
+    delivery: {
+      ms: deliveryMs / Math.max(1, sent.length),
+      events: deliveryEvents / Math.max(1, sent.length),
+      msPerEvent: deliveryMs / Math.max(1, deliveryEvents),
+    },
+  };
 }
 
 function phaseLines(
@@ -491,12 +522,11 @@ function phaseLines(
   lines.push(...restPerSignal(records));
   lines.push(...answersLines(records));
   const times = durations(records);
-  const described = [
-    `signal ${times.signal.toFixed(0)} ms`,
-    `status ${times.status.toFixed(0)} ms`,
-    ...[...times.events].map(([type, { mean: ms }]) => `${type} ${ms.toFixed(0)} ms`),
-  ];
-  lines.push(`mean invocation duration: ${described.join(', ')}`);
+  lines.push(
+    `mean invocation duration: signal ${times.signal.toFixed(0)} ms, status ${times.status.toFixed(0)} ms, task-event delivery ${times.delivery.ms.toFixed(0)} ms (${times.delivery.events.toFixed(1)} events: ${times.delivery.msPerEvent.toFixed(0)} ms an event)`,
+  );
+  lines.push(deliveriesLine(records));
+  lines.push(restConcurrencyLine(records));
   if (!full) return { lines, rate, times };
 
   // What the product asks of each object: its first attempts (a retry after a 429 asks again for the same).
@@ -507,11 +537,15 @@ function phaseLines(
   );
   lines.push(...syncLines(loads, retried.filter(Boolean).length));
   const { from, to } = records.window;
-  const invocations: Interval[] = [...records.signals, ...records.statuses, ...records.events.map((event) => ({ start: event.sentAt, end: event.answeredAt }))];
+  const invocations: Interval[] = [
+    ...records.signals,
+    ...records.statuses,
+    ...records.deliveries.map((delivery) => ({ start: delivery.sentAt, end: delivery.answeredAt })),
+  ];
   const all = inFlight(invocations, from, to);
   const ofSignals = inFlight(records.signals, from, to);
   lines.push(
-    `invocations in flight at once (the bench's own requests to the functions: signals, status and task events), peak ${all.peak}, mean ${all.mean.toFixed(1)}; signals alone peak ${ofSignals.peak}, mean ${ofSignals.mean.toFixed(1)}`,
+    `invocations in flight at once (the bench's own requests to the functions: signals, status and task-event deliveries), peak ${all.peak}, mean ${all.mean.toFixed(1)}; signals alone peak ${ofSignals.peak}, mean ${ofSignals.mean.toFixed(1)}`,
   );
   const windowMs = to - from;
   const share = (ms: number) => `${Math.round((100 * ms) / windowMs)}%`;
@@ -523,20 +557,54 @@ function phaseLines(
   return { lines, rate, times, busiest };
 }
 
+/** The phase's task-event deliveries: how many, how full, how long, and how answered. */
+function deliveriesLine(records: PhaseRecords): string {
+  const { deliveries, phase } = records;
+  if (!deliveries.length) return 'task-event deliveries: none';
+  const ms = sorted(deliveries.map((delivery) => delivery.answeredAt - delivery.sentAt));
+  const events = deliveries.reduce((sum, delivery) => sum + delivery.events.length, 0);
+  const full = deliveries.filter((delivery) => delivery.events.length === phase.batchSize).length;
+  const late = ms.filter((duration) => duration > SINK_TIMEOUT_MS).length;
+  return (
+    `task-event deliveries of up to ${phase.batchSize} events (a delivery goes when full or ${records.phase.batchSize > 1 ? 'its first event has waited 2 s' : 'at once'}): ${count(deliveries.length)}, ` +
+    `${(events / deliveries.length).toFixed(1)} events on average (${count(full)} full); Functions-seconds a delivery p50 ${(percentile(ms, 50) / 1000).toFixed(2)}, p99 ${(percentile(ms, 99) / 1000).toFixed(2)}, ` +
+    `longest ${(ms[ms.length - 1] / 1000).toFixed(2)}; past the sink's ${SINK_TIMEOUT_MS / 1000} s: ${count(late)}; answers ${byStatus(deliveries)}`
+  );
+}
+
+/** A run that only says what a delivery of its size costs. */
+function batchPhaseLines(records: PhaseRecords): string[] {
+  const { phase } = records;
+  const rate = rates(records);
+  const times = durations(records);
+  return [
+    `${phase.title}: ${phase.rampSeconds} s ramp, ${phase.settleSeconds} s settling, ${phase.steadySeconds} s steady window; ${count(records.calls.offered)} calls; signals answered 200 ${perSecond(rate.answered)}/s of ${perSecond(rate.offered)} offered`,
+    `  ${deliveriesLine(records)}`,
+    `  mean invocation duration: signal ${times.signal.toFixed(0)} ms, task-event delivery ${times.delivery.ms.toFixed(0)} ms (${times.delivery.events.toFixed(1)} events: ${times.delivery.msPerEvent.toFixed(0)} ms an event)`,
+    `  ${restConcurrencyLine(records)}`,
+  ];
+}
+
+/** Twilio's account REST concurrency over the phase. */
+function restConcurrencyLine(records: PhaseRecords): string {
+  return `Twilio REST requests in flight at once (the account's concurrency, ${ACCOUNT_REST_CONCURRENCY}): most ${records.rest.peak}; answered 429 / 20429 past it: ${count(records.rest.refused)}`;
+}
+
 /** Agents served: the smaller of what 30 concurrent Functions carry and what Sync's busiest object allows. */
 function agentsServedLines(times: Durations, rate: ReturnType<typeof rates>, busiest: SyncObjectLoad | undefined): string[] {
-  const eventsMs = [...times.events.values()].reduce((sum, { mean: ms, perCall }) => sum + ms * perCall, 0);
+  const eventsPerCall = [...times.eventsPerCall.values()].reduce((sum, perCall) => sum + perCall, 0);
+  const eventsMs = eventsPerCall * times.delivery.msPerEvent;
   const callMs = (signals: number) => signals * times.signal + eventsMs + times.statusPerCall * times.status;
   const perAgent = CALLS_PER_AGENT_HOUR / 3600;
   const littles = (signals: number) => CONCURRENT_FUNCTIONS / (perAgent * (callMs(signals) / 1000));
   const everyCall = littles(PAYMENT.length);
   const oneInThree = littles(PAYMENT.length / 3);
-  const eventsPerCall = [...times.events].map(([type, { perCall }]) => `${perCall.toFixed(2)} ${type}`).join(' + ');
+  const eventTypes = [...times.eventsPerCall].map(([type, perCall]) => `${perCall.toFixed(2)} ${type}`).join(' + ');
   const lines = [
     rate.held
       ? 'agents served:'
       : 'agents served (from a run that was NOT sustained: its durations include queueing on this machine, and Sync saw less than was offered):',
-    `  (a) ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, agents = ${CONCURRENT_FUNCTIONS} / (${CALLS_PER_AGENT_HOUR} calls/h ÷ 3600 × invocation time per call); a call = signals + ${eventsPerCall} + ${times.statusPerCall.toFixed(2)} status, at the mean durations above):`,
+    `  (a) ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, agents = ${CONCURRENT_FUNCTIONS} / (${CALLS_PER_AGENT_HOUR} calls/h ÷ 3600 × invocation time per call); a call = signals + ${times.statusPerCall.toFixed(2)} status + task events (${eventTypes}) at ${times.delivery.msPerEvent.toFixed(0)} ms an event of their deliveries, at the mean durations above):`,
     `      a payment on every call: ${count(everyCall)} agents (${(callMs(PAYMENT.length) / 1000).toFixed(2)} s of invocations a call); on one call in three: ${count(oneInThree)} (${(callMs(PAYMENT.length / 3) / 1000).toFixed(2)} s)`,
   ];
   if (!busiest)
@@ -577,7 +645,7 @@ async function syncLimitsOn(stack: LocalStack): Promise<string> {
 export async function run(): Promise<string[]> {
   const lazyExpiry = expireSyncLazily();
   const functionsPort = await freePort();
-  const fanOut = new TaskEventFanOut(`http://127.0.0.1:${functionsPort}/task-event`, env.AUTH_TOKEN);
+  const fanOut = new TaskEventFanOut(`http://127.0.0.1:${functionsPort}/task-event`, env.AUTH_TOKEN, env.TWILIO_WORKSPACE_SID);
   const fanOutPort = await freePort();
   await fanOut.listen(fanOutPort);
   const stack = await startLocalStack({
@@ -588,16 +656,19 @@ export async function run(): Promise<string[]> {
     eventCallbackUrl: `http://127.0.0.1:${fanOutPort}/task-event`,
   });
   const log = new RequestLog(stack.standin);
+  // After the log's own wrapper: a request refused here never reaches the stand-in.
+  const restLimit = limitRestConcurrency(stack.standin);
   const lines: string[] = [];
   try {
     stack.standin.setLatency(LATENCY_MS);
     const limits = await syncLimitsOn(stack);
-    const load: Load = { stack, log, fanOut, random: seededRandom(SEED), freeAgents: [], agentsMade: 0, signalsSent: 0, callOfSid: new Map() };
+    const load: Load = { stack, log, fanOut, restLimit, random: seededRandom(SEED), freeAgents: [], agentsMade: 0, signalsSent: 0, callOfSid: new Map() };
     lines.push(
       `${count(AGENTS)} agents × ${CALLS_PER_AGENT_HOUR} calls an agent-hour = ${perSecond(CALLS_PER_SECOND)} calls/s, a card payment (${PAYMENT.length} signals, ${SIGNAL_GAP_MS[0] / 1000}–${SIGNAL_GAP_MS[1] / 1000} s apart) on every call: ${perSecond(CALLS_PER_SECOND * PAYMENT.length)} signals/s`,
     );
     lines.push(
-      `Twilio stand-in answering after ${LATENCY_MS} ms; Sync limits: ${limits}; TaskRouter's callbacks each task's in order, tasks at once, only the EventsFilter's`,
+      `Twilio stand-in answering after ${LATENCY_MS} ms; Sync limits: ${limits}; the account's REST concurrency: ${ACCOUNT_REST_CONCURRENCY} requests in flight (429 / 20429 past it); ` +
+        `TaskRouter's events (only the EventsFilter's) in Event Streams deliveries, each task's in order, deliveries side by side`,
     );
     if (lazyExpiry.applied)
       lines.push('stand-in: expired Sync objects looked for at most every 250 ms (its scan of every object before each Sync request would bound the run)');
@@ -616,10 +687,25 @@ export async function run(): Promise<string[]> {
       rampSeconds: RAMP_SECONDS,
       settleSeconds: SETTLE_SECONDS,
       steadySeconds: STEADY_SECONDS,
+      batchSize: MAIN_BATCH,
     });
     const figures = phaseLines(main, load, true);
     lines.push(...figures.lines);
     lines.push(...agentsServedLines(figures.times, figures.rate, figures.busiest));
+
+    // What a delivery of another size costs: its figures only.
+    for (const batchSize of OTHER_BATCHES) {
+      const other = await runPhase(load, {
+        title: `deliveries of up to ${batchSize} task events, signals naming the call`,
+        namesCall: true,
+        callsPerSecond,
+        rampSeconds: BATCH_RAMP_SECONDS,
+        settleSeconds: SETTLE_SECONDS,
+        steadySeconds: LOOKUP_STEADY_SECONDS,
+        batchSize,
+      });
+      lines.push(...batchPhaseLines(other));
+    }
 
     const lookup = await runPhase(load, {
       title: 'signals naming the agent only (the function looks the call up)',
@@ -628,6 +714,7 @@ export async function run(): Promise<string[]> {
       rampSeconds: LOOKUP_RAMP_SECONDS,
       settleSeconds: SETTLE_SECONDS,
       steadySeconds: LOOKUP_STEADY_SECONDS,
+      batchSize: MAIN_BATCH,
     });
     lines.push(...phaseLines(lookup, load, false).lines);
     lines.push(`agents used: ${count(load.agentsMade)} (each takes its next call once the last one wrapped up)`);
@@ -635,6 +722,7 @@ export async function run(): Promise<string[]> {
     if (filtered) lines.push(`TaskRouter events the EventsFilter leaves out (not sent to /task-event): ${filtered}`);
   } finally {
     lazyExpiry.undo();
+    restLimit.undo();
     log.stop();
     await fanOut.close();
     await stack.stop();
@@ -656,6 +744,7 @@ async function chooseScale(load: Load): Promise<{ scale: number; line: string }>
     rampSeconds: 2,
     settleSeconds: 0,
     steadySeconds: CALIBRATION_SECONDS,
+    batchSize: MAIN_BATCH,
   });
   const calls = Math.max(1, calibration.calls.offered);
   const functionsMs = calibration.cpuOfPhase.functionsMs / calls;

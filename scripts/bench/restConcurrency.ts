@@ -14,8 +14,9 @@ const CONTROL_PREFIX = '/__standin';
 export interface RestConcurrencyLimit {
   /** Requests answered 429 / 20429 so far. */
   refused(): number;
-  /** The most requests in flight at once so far. */
+  /** The most requests in flight at once since the start or the last `resetPeak`. */
   peak(): number;
+  resetPeak(): void;
   /** Puts the stand-in's `handle` back as it was. */
   undo(): void;
 }
@@ -44,6 +45,9 @@ export function limitRestConcurrency(standin: Pick<Standin, 'handle'>, limit = A
   return {
     refused: () => refused,
     peak: () => peak,
+    resetPeak: () => {
+      peak = inFlight;
+    },
     undo: () => {
       standin.handle = original;
     },
