@@ -27,7 +27,7 @@ import { handleRecordingControl } from '../../src/serverless/lib/api/recordingCo
 import { readSettings } from '../../src/serverless/lib/settings';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
 import { eventStreamsEvents } from '../../src/serverless/lib/ledger/eventStreams';
-import { handleDelivery } from '../../src/serverless/lib/ledger/taskEventBatch';
+import { handleDelivery, TASKS_AT_ONCE } from '../../src/serverless/lib/ledger/taskEventBatch';
 import { createStandin, type LiveCallResult, RequestRecord } from '../../src/standin/standin';
 import pLimit from 'p-limit';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
@@ -35,7 +35,7 @@ import { InProcessRequestClient } from './inProcess';
 import { taskEventCallback } from './shared';
 import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
 import { liveCallsShardNames } from '../../src/core/syncNames';
-import { limitRestConcurrency } from './restConcurrency';
+import { ACCOUNT_REST_CONCURRENCY, limitRestConcurrency } from './restConcurrency';
 import {
   BATCH_SIZES,
   busyFunctions,
@@ -243,12 +243,21 @@ const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type World = Awaited<ReturnType<typeof world>>;
 
-/** What the last timed call's invocations took, by kind: its signals, its task events (one a request), its status. */
-function callTimes(w: World): { signalMs: number; signals: number; eventMs: number; events: number; status: number } {
+/** Payment calls timed with Twilio at 150 ms, for the durations the busy Functions are figured from. */
+const TIMED_CALLS = 3;
+
+/** What the timed calls' invocations took, by kind: signals, task events (one a request), status; and how many a call made. */
+function callTimes(w: World, calls = TIMED_CALLS): { signalMs: number; signals: number; eventMs: number; events: number; status: number } {
   const ofKind = (which: (kind: string) => boolean) => w.durations.filter((_, i) => which(w.durationKinds[i]));
   const signals = ofKind((kind) => CARD_PAYMENT.includes(kind));
   const events = ofKind((kind) => !CARD_PAYMENT.includes(kind) && kind !== 'status');
-  return { signalMs: mean(signals), signals: signals.length, eventMs: mean(events), events: events.length, status: ofKind((kind) => kind === 'status').length };
+  return {
+    signalMs: mean(signals),
+    signals: signals.length / calls,
+    eventMs: mean(events),
+    events: events.length / calls,
+    status: ofKind((kind) => kind === 'status').length / calls,
+  };
 }
 
 interface BatchFigures {
@@ -402,9 +411,8 @@ export async function run(): Promise<string[]> {
   const quietMark = w.standin.requests().length;
   await oneCall(w, 'quiet', []);
   const perQuietCall = w.invocations() - invocationsBefore;
-  lines.push(
-    `call without a card payment, accepted to wrap-up: ${perQuietCall} Function invocations, ${describeCounts(tally(w.standin.requests().slice(quietMark)))}`,
-  );
+  const quietCounts = tally(w.standin.requests().slice(quietMark));
+  lines.push(`call without a card payment, accepted to wrap-up: ${perQuietCall} Function invocations, ${describeCounts(quietCounts)}`);
   invocationsBefore = w.invocations();
   const mark = w.standin.requests().length;
   await oneCall(w, 'payer', CARD_PAYMENT, SIGNAL_GAP_MS);
@@ -430,7 +438,7 @@ export async function run(): Promise<string[]> {
   w.standin.setLatency(LATENCY_MS);
   w.durations.length = 0;
   w.durationKinds.length = 0;
-  await oneCall(w, 'warm-up', CARD_PAYMENT, SIGNAL_GAP_MS); // an agent's next call: their entry exists
+  for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(w, 'warm-up', CARD_PAYMENT, SIGNAL_GAP_MS); // an agent's next calls: their entry exists
   const paymentCallMs = mean(w.durations);
   const warmTrips = roundTrips(w);
   const warmCall = callTimes(w);
@@ -465,10 +473,11 @@ export async function run(): Promise<string[]> {
   const coldMark = cold.standin.requests().length;
   await oneCall(cold, 'cold-warm-up-1', CARD_PAYMENT, SIGNAL_GAP_MS); // a returning agent, as most are
   const coldPerCall = cold.invocations() - coldBefore;
+  const coldCounts = tally(cold.standin.requests().slice(coldMark));
   cold.standin.setLatency(LATENCY_MS);
   cold.durations.length = 0;
   cold.durationKinds.length = 0;
-  await oneCall(cold, 'cold-warm-up-0', CARD_PAYMENT, SIGNAL_GAP_MS);
+  for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(cold, `cold-warm-up-${i}`, CARD_PAYMENT, SIGNAL_GAP_MS);
   const coldCallMs = mean(cold.durations);
   const coldTrips = roundTrips(cold);
   const coldCall = callTimes(cold);
@@ -479,7 +488,7 @@ export async function run(): Promise<string[]> {
   const coldStatusMs = mean(cold.durations);
   cold.standin.setLatency(0);
   lines.push(`${CONCURRENT_FUNCTIONS} warm containers taking the invocations in turn (none remembers the call or the agent):`);
-  lines.push(`  call with one card payment: ${coldPerCall} Function invocations, ${describeCounts(tally(cold.standin.requests().slice(coldMark)))}`);
+  lines.push(`  call with one card payment: ${coldPerCall} Function invocations, ${describeCounts(coldCounts)}`);
   lines.push(
     `  a card payment on every call: ${agentsFor(CALLS_PER_HOUR * coldPerCall, coldCallMs)} agents (${coldCallMs.toFixed(0)} ms mean); round trips per invocation: ${coldTrips}`,
   );
@@ -489,7 +498,7 @@ export async function run(): Promise<string[]> {
   const coldBatches = await batchesBySize(cold);
   await cold.close();
   lines.push(
-    `task events in Event Streams deliveries (one invocation a delivery, its tasks at most 20 at once; Twilio at ${LATENCY_MS} ms, its REST concurrency on), Functions-seconds a delivery:`,
+    `task events in Event Streams deliveries (one invocation a delivery, its tasks at most ${TASKS_AT_ONCE} at once; Twilio at ${LATENCY_MS} ms, its REST concurrency on), Functions-seconds a delivery:`,
   );
   lines.push(`  one warm container: ${batchLine(warmBatches)}`);
   lines.push(`  ${CONCURRENT_FUNCTIONS} containers in turn: ${batchLine(coldBatches)}`);
@@ -510,6 +519,15 @@ export async function run(): Promise<string[]> {
         .join('; '),
   );
   lines.push(...busyLines(warmCall, statusMs, warmBatches, coldCall, coldStatusMs, coldBatches, sweeps, held));
+  // Every request a call makes is in flight for a round trip: Little's law again, against the account's REST concurrency.
+  const inFlight = (requestsPerCall: number, sweepRequests: number) =>
+    ((CALLS_PER_SECOND * requestsPerCall + sweepRequests / SWEEP_EVERY_SECONDS) * LATENCY_MS) / 1000;
+  const oneInThree = quietCounts.total + (callCounts.total - quietCounts.total) / 3;
+  lines.push(
+    `Twilio REST requests in flight at ${AGENTS.toLocaleString('en-US')} agents (Little's law: ${CALLS_PER_SECOND.toFixed(1)} calls/s × requests a call, and the sweep's, × ${LATENCY_MS} ms; the account's REST concurrency: ${ACCOUNT_REST_CONCURRENCY}): ` +
+      `one warm container, a payment on every call ${inFlight(callCounts.total, sweeps.get(held(1))!.requests).toFixed(0)} (${callCounts.total} requests a call), on one in three ${inFlight(oneInThree, sweeps.get(held(1 / 3))!.requests).toFixed(0)}; ` +
+      `${CONCURRENT_FUNCTIONS} containers in turn, a payment on every call ${inFlight(coldCounts.total, sweeps.get(held(1))!.requests).toFixed(0)} (${coldCounts.total} requests a call)`,
+  );
 
   // The sweep with 5,000 past ledgers and none open.
   const past = await world();
@@ -585,7 +603,7 @@ function busyLines(
     }
   }
   lines.push(
-    `  (a call: ${CARD_PAYMENT.length} signals of ${warmCall.signalMs.toFixed(0)} ms (${coldCall.signalMs.toFixed(0)} ms in turn), ${warmCall.events} task events, ${warmCall.status} status of ${warmStatusMs.toFixed(0)} ms (${coldStatusMs.toFixed(0)} ms))`,
+    `  (a call: ${CARD_PAYMENT.length} signals of ${warmCall.signalMs.toFixed(0)} ms (${coldCall.signalMs.toFixed(0)} ms in turn), ${Number(warmCall.events.toFixed(2))} task events, ${Number(warmCall.status.toFixed(2))} status of ${warmStatusMs.toFixed(0)} ms (${coldStatusMs.toFixed(0)} ms))`,
   );
   return lines;
 }
