@@ -8,9 +8,11 @@
  *  4. gzip sizes, when built (`npm run build`): the plugin every agent loads, the Desktop Manager
  *     view admins load on opening it, the CRM relay script (bench/bundle.ts);
  *  5. cost: Function invocations and Twilio REST requests per call and per agent-hour, the sweep,
- *     and agents within 30 concurrent Functions (bench/serverCost.ts, bench/pluginCost.ts);
+ *     agents within 30 concurrent Functions, Event Streams deliveries of 10, 50 and 100 task
+ *     events, and a 10,000-agent contact center's busy Functions (mean and p99) and REST requests
+ *     in flight (bench/serverCost.ts, bench/pluginCost.ts);
  *  6. load: a 10,000-agent contact center's calls and card payments through the real local
- *     runtime, Twilio at 150 ms (bench/load.ts);
+ *     runtime, Twilio at 150 ms, task events in Event Streams deliveries (bench/load.ts);
  *  7. robustness: the randomized fault run's figures (bench/robustness.ts).
  */
 import { buildServices, taskEventDeps } from '../src/serverless/lib/services';
