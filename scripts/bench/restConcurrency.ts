@@ -12,6 +12,8 @@ export const ACCOUNT_REST_CONCURRENCY = 100;
 const CONTROL_PREFIX = '/__standin';
 
 export interface RestConcurrencyLimit {
+  /** Requests let through to the stand-in so far (its own log keeps only the newest). */
+  admitted(): number;
   /** Requests answered 429 / 20429 so far. */
   refused(): number;
   /** The most requests in flight at once since the start or the last `resetPeak`. */
@@ -27,6 +29,7 @@ export function limitRestConcurrency(standin: Pick<Standin, 'handle'>, limit = A
   let inFlight = 0;
   let peak = 0;
   let refused = 0;
+  let admitted = 0;
   standin.handle = async (request) => {
     if (new URL(request.url).pathname.startsWith(CONTROL_PREFIX)) return handle(request);
     if (inFlight >= limit) {
@@ -35,6 +38,7 @@ export function limitRestConcurrency(standin: Pick<Standin, 'handle'>, limit = A
       return new Response(JSON.stringify(body), { status: 429, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
     }
     inFlight += 1;
+    admitted += 1;
     peak = Math.max(peak, inFlight);
     try {
       return await handle(request);
@@ -43,6 +47,7 @@ export function limitRestConcurrency(standin: Pick<Standin, 'handle'>, limit = A
     }
   };
   return {
+    admitted: () => admitted,
     refused: () => refused,
     peak: () => peak,
     resetPeak: () => {

@@ -280,11 +280,12 @@ async function batchFigures(w: World, size: number, timed: number): Promise<Batc
   const waiting: Array<LiveCallResult & { agent: string }> = [];
   const live: Array<LiveCallResult & { agent: string }> = [];
   const delivered = new Set<string>();
+  let made = 0;
   w.queueEvents(true);
   w.standin.setLatency(0);
   for (let batch = 0; figures.ms.length < timed; batch += 1) {
     while (w.queued.length < size) {
-      const agent = `batch-${size}-${waiting.length + live.length}-${batch}-${w.queued.length}`;
+      const agent = `batch-${size}-${(made += 1)}`;
       waiting.push({ ...w.standin.createLiveCall({ agent, recording: 'both', conferenceDelayMs: 1 }), agent });
       const ending = live.length > size / 3 ? live.shift() : undefined;
       if (ending) {
@@ -295,7 +296,7 @@ async function batchFigures(w: World, size: number, timed: number): Promise<Batc
       await w.standin.callbacksDelivered();
     }
     const events = w.queued.splice(0, size);
-    const requestsBefore = w.standin.requests().length;
+    const requestsBefore = w.restLimit.admitted();
     const refusedBefore = w.restLimit.refused();
     w.standin.setLatency(LATENCY_MS);
     const ms = await w.deliver(events);
@@ -303,7 +304,7 @@ async function batchFigures(w: World, size: number, timed: number): Promise<Batc
     if (batch >= warmUp) {
       figures.ms.push(ms);
       figures.events += events.length;
-      figures.requests += w.standin.requests().length - requestsBefore;
+      figures.requests += w.restLimit.admitted() - requestsBefore;
       figures.refused += w.restLimit.refused() - refusedBefore;
     }
     for (const event of events) delivered.add(`${event.TaskSid} ${event.EventType}`);
@@ -381,10 +382,10 @@ async function sweepAtScale(held: number[]): Promise<Map<number, SweepFigures>> 
       await sweep(services.index, services.control, () => new Date());
       return performance.now() - started;
     };
-    const mark = w.standin.requests().length;
+    const mark = w.restLimit.admitted();
     const refused = w.restLimit.refused();
     const warm = [await round(w), await round(w)];
-    const requests = (w.standin.requests().length - mark) / warm.length;
+    const requests = (w.restLimit.admitted() - mark) / warm.length;
     const fresh = [await round(w.newContainer().services), await round(w.newContainer().services)];
     figures.set(count, { warmMs: mean(warm), freshMs: mean(fresh), requests, refused: (w.restLimit.refused() - refused) / (warm.length + fresh.length) });
     w.standin.setLatency(0);
