@@ -38,7 +38,7 @@ import { env, LATENCY_MS, percentile } from './shared';
 import { expireSyncLazily } from './standinAtScale';
 import { type TaskEventDelivery, TaskEventFanOut } from './taskEventFanOut';
 import { ACCOUNT_REST_CONCURRENCY, limitRestConcurrency, type RestConcurrencyLimit } from './restConcurrency';
-import { SINK_TIMEOUT_MS } from './taskEventBatches';
+import { GATHER_MS, SINK_TIMEOUT_MS } from './taskEventBatches';
 import { machineMs, ownMs, processTreeMs } from './processorTime';
 
 const AGENTS = 10_000;
@@ -566,7 +566,7 @@ function deliveriesLine(records: PhaseRecords): string {
   const full = deliveries.filter((delivery) => delivery.events.length === phase.batchSize).length;
   const late = ms.filter((duration) => duration > SINK_TIMEOUT_MS).length;
   return (
-    `task-event deliveries of up to ${phase.batchSize} events (a delivery goes when full or ${records.phase.batchSize > 1 ? 'its first event has waited 2 s' : 'at once'}): ${count(deliveries.length)}, ` +
+    `task-event deliveries of up to ${phase.batchSize} events over the run (a delivery goes when full or its first event has waited ${GATHER_MS / 1000} s): ${count(deliveries.length)}, ` +
     `${(events / deliveries.length).toFixed(1)} events on average (${count(full)} full); Functions-seconds a delivery p50 ${(percentile(ms, 50) / 1000).toFixed(2)}, p99 ${(percentile(ms, 99) / 1000).toFixed(2)}, ` +
     `longest ${(ms[ms.length - 1] / 1000).toFixed(2)}; past the sink's ${SINK_TIMEOUT_MS / 1000} s: ${count(late)}; answers ${byStatus(deliveries)}`
   );

@@ -7,6 +7,8 @@ import { cloudEvent } from '../../src/standin/eventStreams';
 
 /** Events a delivery holds: Twilio does not say how many, so the bench prints each. */
 export const BATCH_SIZES = [10, 50, 100];
+/** How long the bench's sink gathers events for a delivery that is not full (Twilio: most events arrive within 2 s). */
+export const GATHER_MS = 2000;
 /** A sink's delivery answered later than this is sent again, whole. */
 export const SINK_TIMEOUT_MS = 5000;
 /** Twilio Functions an account runs at once, and the share to plan with (arrivals are random). */

@@ -17,7 +17,7 @@ import { createServer, type Server } from 'node:http';
 import { TASK_EVENTS } from '../../src/serverless/lib/ledger/callbacks';
 import { twilioSignature } from '../../src/standin/eventCallback';
 import { signedJsonUrl } from '../../src/standin/eventStreams';
-import { cloudEventsOf } from './taskEventBatches';
+import { cloudEventsOf, GATHER_MS } from './taskEventBatches';
 
 export interface TaskEventDelivery {
   /** The events it held, in order. */
@@ -35,7 +35,7 @@ export class TaskEventFanOut {
   readonly filtered = new Map<string, number>();
   /** Events a delivery holds at most, and how long its first event waits for more. */
   batchSize = 1;
-  maxWaitMs = 2000;
+  maxWaitMs = GATHER_MS;
   private gathering: Array<Record<string, string>> = [];
   private gatherTimer?: ReturnType<typeof setTimeout>;
   /** Each task's latest delivery: the next one holding the task waits for it. */
