@@ -26,7 +26,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { callDocumentName } from '../../src/core/syncNames';
-import { FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
+import { EXPIRY_MARGIN_MS, FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
+import { type Hold, resumesAt } from '../../src/core/holds';
 import { signedHeaders } from '../../src/core/signature';
 import { random as seededRandom } from '../../src/rig/faultRun';
 import type { LiveCallResult } from '../../src/standin/standin';
@@ -190,15 +191,16 @@ async function runPhase(load: Load, phase: Phase): Promise<PhaseRecords> {
   load.restLimit.resetPeak();
   fanOut.batchSize = phase.batchSize;
 
-  const signal = async (agent: string, callSid: string, trigger: string) => {
+  const signal = async (agent: string, callSid: string, trigger: string): Promise<Hold[] | undefined> => {
     load.signalsSent += 1;
     const body = { eventId: `load-${load.signalsSent}`, agent, trigger, ...(phase.namesCall && { callSid }) };
     const { invocation, body: answer } = await timedPost('signal', `${stack.functionsUrl}/desktop-event`, {
       headers: signedHeaders(env.DESKTOP_EVENT_SECRET, body),
       body: JSON.stringify(body),
     });
-    const answered = answer as { outcome?: string; callSid?: string; recording?: string } | undefined;
+    const answered = answer as { outcome?: string; callSid?: string; recording?: string; holds?: Hold[] } | undefined;
     signals.push({ ...invocation, trigger, callSid, outcome: answered?.outcome, answeredCallSid: answered?.callSid, recording: answered?.recording });
+    return answered?.holds;
   };
   // The plugin's one status when the call comes on screen, with the agent's Flex token.
   const status = async (call: LiveCallResult) => {
@@ -241,9 +243,21 @@ async function runPhase(load: Load, phase: Phase): Promise<PhaseRecords> {
     // The payment comes once Flex has named the conference, as it does seconds into a call.
     if (!(await within(fanOut.delivered(call.taskSid, 'task.updated'), GIVE_UP_MS))) fail('task.updated not delivered');
     const sent: Promise<void>[] = [];
-    for (const trigger of PAYMENT) {
+    /** The last signal sent: only its answer says when the call resumes by itself now. */
+    let latest = 0;
+    for (const [index, trigger] of PAYMENT.entries()) {
       await sleep(SIGNAL_GAP_MS[0] + random() * (SIGNAL_GAP_MS[1] - SIGNAL_GAP_MS[0]));
-      sent.push(signal(agent, call.callSid, trigger));
+      latest = index;
+      // The plugin asks `status` the moment the call resumes by itself (a stop's wait for the next field, a
+      // pause's duration), unless a later signal changed that meanwhile.
+      sent.push(
+        signal(agent, call.callSid, trigger).then(async (holds) => {
+          const at = holds ? resumesAt({ holds, intervals: [] }) : null;
+          if (at === null) return;
+          await sleep(Math.max(0, Date.parse(at) - Date.now()) + EXPIRY_MARGIN_MS);
+          if (latest === index) await status(call);
+        }),
+      );
     }
     await Promise.all([...sent, shown]);
     stack.standin.endCall(call.callSid);

@@ -76,7 +76,7 @@ export const keyOf = (ref: CallRef): string => ref.taskSid ?? ref.callSid ?? '';
 export const FIRST_STATE_GRACE_MS = 3_000;
 
 /** Small margin so the server's clock has certainly passed `resumeAt` when we ask. */
-const EXPIRY_MARGIN_MS = 100;
+export const EXPIRY_MARGIN_MS = 100;
 
 export class WatchedCalls {
   private readonly entries = new Map<string, CallEntry & { seq: number }>();

@@ -311,21 +311,28 @@ describe('the demo page in Chromium', () => {
     await waitForIndicator(/^Paused/);
     await page.getByLabel('Name on card').click();
     await waitForIndicator(/^Recording$/);
-    const fault = await fetch(`${stack.standinUrl}/__standin/faults`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ operation: 'recording.update', status: 503, code: 20503, times: 100 }),
-    });
-    expect(fault.status).toBe(200);
 
+    // Twilio slow to answer (a second a request): the relay's signal is said to be on its way, from
+    // "Recording" straight to "Pausing", until the pause is confirmed.
+    const standinControl = (path: string, body: unknown) =>
+      fetch(`${stack.standinUrl}/__standin/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await standinControl('latency', { ms: 1000 })).status).toBe(200);
     await page.evaluate(() => (window as unknown as { noticesSeen: NoticesSeen }).noticesSeen.indicator.splice(0));
     await page.getByLabel('Card number').click();
-    const warning = page.getByText(/^The recording was NOT paused \(.*\)\. Do not take card details\./);
-    await warning.waitFor({ timeout: 15_000 });
-    // While Twilio was retried, the relay's signal was said to be on its way: from "Recording" straight to "Pausing".
+    await waitForIndicator(/^Paused/);
+    expect((await standinControl('latency', { ms: 0 })).status).toBe(200);
     const said = (await noticesSeen()).indicator;
     expect(said).toContain('Pausing recording…');
     expect(said.slice(0, said.indexOf('Pausing recording…')).every((text) => text === 'Recording')).toBe(true);
+    await page.getByLabel('Name on card').click();
+    await waitForIndicator(/^Recording$/);
+
+    const fault = await standinControl('faults', { operation: 'recording.update', status: 503, code: 20503, times: 100 });
+    expect(fault.status).toBe(200);
+
+    await page.getByLabel('Card number').click();
+    const warning = page.getByText(/^The recording was NOT paused \(.*\)\. Do not take card details\./);
+    await warning.waitFor({ timeout: 15_000 });
     await waitForLastSignal('card-number.focus', /502 recording_update_failed/);
     expect(await page.textContent(indicator)).toBe('Recording');
     await expectRecordings('in-progress');

@@ -41,9 +41,12 @@ async function watchLedger(callSid: string, work: Promise<unknown>): Promise<Arr
 test('Twilio slow to confirm: the ledger says "pausing" until the pause is written, then no more', async () => {
   const call = standin.createLiveCall({ agent: 'wes', recording: 'call' });
   await standin.callbacksDelivered();
-  // Twilio answering every request in 0.4 s.
-  standin.setLatency(400);
-  const signal = handleDesktopEvent(desktopDeps(), signed({ agent: 'wes', trigger: 'card-number.focus' }));
+  // A container that knows the call (its signals came here), then Twilio answering every request in 0.8 s.
+  const deps = desktopDeps();
+  await handleDesktopEvent(deps, signed({ agent: 'wes', trigger: 'cvv.focus' }));
+  await handleDesktopEvent(deps, signed({ agent: 'wes', trigger: 'cvv.blur' }));
+  standin.setLatency(800);
+  const signal = handleDesktopEvent(deps, signed({ agent: 'wes', trigger: 'card-number.focus' }));
   const seen = await watchLedger(call.callSid, signal).finally(() => standin.setLatency(0));
   expect((await signal).status).toBe(200);
   expect(seen.some((record) => typeof record?.pausing === 'string')).toBe(true);

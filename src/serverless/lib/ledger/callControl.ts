@@ -52,8 +52,12 @@ export const RESUME_LANDING: ResumeLanding = { withinMs: 1_000, clockSkewMs: 250
  * (a copy is sent the moment its write is answered, and retries last a few seconds at most).
  */
 const QUIET_AFTER_MS = 5_000;
-/** A pause Twilio answers later than this is shown as on its way (`pausing`): about two round trips. */
-export const PAUSING_SHOWN_AFTER_MS = 300;
+/**
+ * A pause Twilio answers later than this is shown as on its way (`pausing`): longer than a pause
+ * takes when Twilio answers (two round trips when the conference is looked up by name), shorter than
+ * an outage's retries.
+ */
+export const PAUSING_SHOWN_AFTER_MS = 700;
 const MAX_SETTLE_ROUNDS = 6;
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -469,7 +473,7 @@ export class CallControl {
       throw error;
     }
     const sent = await early;
-    await marked;
+    base = CallControl.newer(base, await marked);
     // The call is over: nothing was paused, so nothing is put back (nor its ledger written again).
     if (sent && 'error' in sent && sent.error instanceof CallEndedError) throw sent.error;
     if (!stillSo) {
@@ -610,7 +614,7 @@ export class CallControl {
    * (nothing, and no request, when it has): only while nothing holds the call. The change's own write
    * then takes it away. Never throws: the mark is for the agent's eyes.
    */
-  private async markPausing(callSid: string, early: Promise<unknown>): Promise<void> {
+  private async markPausing(callSid: string, early: Promise<unknown>): Promise<Committed | null | undefined> {
     // Real time, not the injected clock's: a hint for the agent's eyes, which a simulated clock should not be advanced for.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = await Promise.race([
@@ -620,15 +624,20 @@ export class CallControl {
       }),
     ]);
     clearTimeout(timer);
-    if (!late) return;
+    if (!late) return undefined;
     const since = this.now().toISOString();
-    await this.store
+    return this.store
       .commit(
         callSid,
         (current) => (current && !isPaused(current) && current.recording !== 'paused' && !current.pausing ? { ...current, pausing: since } : null),
         this.store.recalled(callSid),
       )
       .catch(() => undefined);
+  }
+
+  /** The newer of two copies of the ledger: the change goes on from the mark's write rather than meet it as a conflict. */
+  private static newer(base: StoredRecord | null, marked: Committed | null | undefined): StoredRecord | null {
+    return marked?.changed && (!base || marked.record.seq > base.record.seq) ? marked : base;
   }
 
   /**
