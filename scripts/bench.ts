@@ -203,6 +203,10 @@ async function main(): Promise<void> {
     await section('Cost: the compliance report', reportCost());
     process.exit(0);
   }
+  if (process.env.BENCH_ONLY === 'cost') {
+    await section('Cost: the functions (per call, per agent-hour, the sweep, concurrency)', serverCost());
+    process.exit(0);
+  }
   if (process.env.BENCH_ONLY === 'load') {
     await section(LOAD_TITLE, load());
     process.exit(0);
