@@ -503,8 +503,8 @@ function phaseLines(
   const lastStop = records.signals.filter((signal) => signal.trigger === PAYMENT[PAYMENT.length - 1] && signal.status === 200);
   const leftPaused = lastStop.filter((signal) => signal.recording === 'paused').length;
   lines.push(
-    `  calls whose recording was still paused after the payment's last signal: ${count(leftPaused)} of ${count(lastStop.length)}` +
-      (leftPaused ? " (as when a stop is answered before its start has landed: the start's hold stays open until it runs out)" : ''),
+    `  answers to the payment's last signal that say "paused": ${count(leftPaused)} of ${count(lastStop.length)}` +
+      (leftPaused ? " (a stop waits a second for the next field: the plugin's look at the expiry resumes the call then)" : ''),
   );
   const paused = timesToPaused(records, load.callOfSid);
   if (paused.times.length) {
