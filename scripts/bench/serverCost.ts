@@ -147,7 +147,7 @@ async function world({ containers: count = 1 } = {}) {
   // As the functions wire a container (runtime.ts): the configuration read as a signal reads it.
   const containerOf = (services: ReturnType<typeof buildServices>) => ({
     services,
-    desktop: () => ({ ...services, configOnHand: services.configs.onHand(), config: services.configs.forSignals(), now: () => new Date() }),
+    desktop: () => ({ ...services, ...services.configs.forSignal(), now: () => new Date() }),
     api: { ...services, now: () => new Date() },
     callbacks: taskEventDeps(services)!,
   });

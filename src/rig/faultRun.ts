@@ -17,9 +17,9 @@ import { handleDesktopEvent } from '../serverless/lib/signals/desktopEvent';
 import { handleRecordingControl } from '../serverless/lib/api/recordingControls';
 import { retryPolicy } from '../serverless/lib/twilio/retry';
 import { sweep } from '../serverless/lib/ledger/sweep';
-import type { FaultInput, Standin } from '../standin/standin';
+import type { FaultInput } from '../standin/standin';
 import { SimulatedClock } from './simulatedClock';
-import { PRODUCT_SYNC_SERVICE_SID, apiDeps, desktopDeps, liveIndex, signed, testEnv } from './harness';
+import { apiDeps, desktopDeps, ledgerAtStandin, liveIndex, signed } from './harness';
 import { standinWithTaskEvents } from './taskEvents';
 import { NEXT_FIELD_WINDOW_MS } from '../core/desktopEvents';
 
@@ -90,16 +90,6 @@ export interface FaultRunReport {
   /** Recordings started by someone else (flexOrder), and the most sweeps it took to pause one started during a hold. */
   outsideRecordings: number;
   maxSweepsToPauseOutside: number;
-}
-
-/** The ledger as the stand-in holds it, read past the faults (through its control surface). */
-async function ledgerAtStandin(standin: Standin, callSid: string): Promise<{ record: { holds: unknown[]; outOfSync: boolean } } | null> {
-  const response = await standin.handle(
-    new Request(`http://standin.local/__standin/sync/documents/rc-call-${callSid}?service=${PRODUCT_SYNC_SERVICE_SID}`, {
-      headers: { Authorization: `Basic ${Buffer.from(`${standin.accountSid}:${testEnv.AUTH_TOKEN}`).toString('base64')}` },
-    }),
-  );
-  return response.status === 200 ? { record: ((await response.json()) as { data: { holds: unknown[]; outOfSync: boolean } }).data } : null;
 }
 
 /** Where every run starts on its simulated clock. */

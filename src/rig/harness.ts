@@ -11,7 +11,7 @@ import { signedHeaders } from '../core/signature';
 import type { DesktopEventDeps } from '../serverless/lib/signals/desktopEvent';
 import { buildServices, taskEventDeps, type ServiceOptions } from '../serverless/lib/services';
 import type { TaskEventDeps } from '../serverless/lib/ledger/callbacks';
-import { LedgerStore } from '../serverless/lib/ledger/ledgerStore';
+import { type CallRecord, LedgerStore } from '../serverless/lib/ledger/ledgerStore';
 import { LiveIndex } from '../serverless/lib/ledger/liveIndex';
 import type { RecordingControlsDeps } from '../serverless/lib/api/recordingControls';
 import { readSettings } from '../serverless/lib/settings';
@@ -113,3 +113,13 @@ export function apiDeps(env: Record<string, string> = {}, now: () => Date = () =
 /** Twilio Functions hand headers over with lower-case names. */
 export const lowerCaseKeys = (headers: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+
+/** A call's ledger as the stand-in holds it, read through its control surface: past injected faults and Sync's rate limits. */
+export async function ledgerAtStandin(standin: Standin, callSid: string): Promise<{ record: CallRecord } | null> {
+  const response = await standin.handle(
+    new Request(`http://standin.local/__standin/sync/documents/rc-call-${callSid}?service=${PRODUCT_SYNC_SERVICE_SID}`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${standin.accountSid}:${testEnv.AUTH_TOKEN}`).toString('base64')}` },
+    }),
+  );
+  return response.status === 200 ? { record: ((await response.json()) as { data: CallRecord }).data } : null;
+}

@@ -20,10 +20,7 @@ const body = (result: { body: unknown }) => result.body as Json;
 async function idleContainer(agent: string) {
   const services = buildServices(readSettings(testEnv), { now, asset: () => shippedConfig });
   const send = (trigger: string) =>
-    handleDesktopEvent(
-      { ...services, config: services.configs.forSignals(), configOnHand: services.configs.onHand(), now },
-      signed({ agent, trigger }, { timestamp: clock / 1000 }),
-    );
+    handleDesktopEvent({ ...services, ...services.configs.forSignal(), now }, signed({ agent, trigger }, { timestamp: clock / 1000 }));
   expect((await send('cvv.focus')).status).toBe(200);
   expect((await send('cvv.blur')).status).toBe(200);
   clock += 6_000;

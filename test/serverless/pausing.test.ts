@@ -6,7 +6,8 @@
  */
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
-import { desktopDeps, ledgerStore, PRODUCT_SYNC_SERVICE_SID, signed, testEnv } from '../support/harness';
+import type { CallRecord } from '../../src/serverless/lib/ledger/ledgerStore';
+import { desktopDeps, ledgerAtStandin, ledgerStore, signed } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 
 // The call's ledger is made when the agent accepts its task, as TaskRouter's events say.
@@ -16,23 +17,13 @@ const previousRetry = { ...retryPolicy };
 beforeAll(() => Object.assign(retryPolicy, { startingDelayMs: 200, maxDelayMs: 400 }));
 afterAll(() => Object.assign(retryPolicy, previousRetry));
 
-/** The ledger as the stand-in holds it, read through its control surface (past Sync's rate limits, which the watch below would reach). */
-async function ledgerNow(callSid: string): Promise<Record<string, unknown> | undefined> {
-  const response = await standin.handle(
-    new Request(`http://standin.local/__standin/sync/documents/rc-call-${callSid}?service=${PRODUCT_SYNC_SERVICE_SID}`, {
-      headers: { Authorization: `Basic ${Buffer.from(`${standin.accountSid}:${testEnv.AUTH_TOKEN}`).toString('base64')}` },
-    }),
-  );
-  return response.status === 200 ? ((await response.json()) as { data: Record<string, unknown> }).data : undefined;
-}
-
 /** Every state of the call's ledger seen while `work` runs, read between turns of the event loop. */
-async function watchLedger(callSid: string, work: Promise<unknown>): Promise<Array<Record<string, unknown> | undefined>> {
-  const seen: Array<Record<string, unknown> | undefined> = [];
+async function watchLedger(callSid: string, work: Promise<unknown>): Promise<Array<CallRecord | undefined>> {
+  const seen: Array<CallRecord | undefined> = [];
   let done = false;
   void work.finally(() => (done = true));
   while (!done) {
-    seen.push(await ledgerNow(callSid));
+    seen.push((await ledgerAtStandin(standin, callSid))?.record);
     await new Promise((resolve) => setImmediate(resolve));
   }
   return seen;

@@ -8,7 +8,6 @@ export const handler = functionShell(
   { name: 'desktop-event', invalidCode: 'invalid_event', limits: DESKTOP_EVENT_LIMITS, cors: true },
   async (context, request) => {
     const services = servicesFor(context);
-    const configOnHand = services.configs.onHand();
-    return handleDesktopEvent({ ...services, config: services.configs.forSignals(), configOnHand, now: () => new Date(), log: console.log }, request);
+    return handleDesktopEvent({ ...services, ...services.configs.forSignal(), now: () => new Date(), log: console.log }, request);
   },
 );

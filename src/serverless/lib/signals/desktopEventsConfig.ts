@@ -144,11 +144,13 @@ export class DesktopEventsConfigStore {
   }
 
   /**
-   * This container's copy however old (none before its first read): a signal may send its pause by
-   * it while `forSignals` reads a newer one, which must then say the same of the signal's trigger.
+   * What a signal acts on (desktopEvent.ts): `forSignals`, and this container's copy as it was before
+   * that (however old; none before its first read) — a start's pause may go out by it while a newer
+   * one is read, which must then say the same of the trigger.
    */
-  onHand(): ConfigCheck | undefined {
-    return this.cached?.check;
+  forSignal(): { config: Promise<ConfigCheck>; configOnHand?: ConfigCheck } {
+    const configOnHand = this.cached?.check;
+    return { config: this.forSignals(), ...(configOnHand && { configOnHand }) };
   }
 
   /** One read of Sync into this container's copy, shared by every signal that arrives meanwhile. */
