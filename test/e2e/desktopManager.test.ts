@@ -138,7 +138,8 @@ async function crmFrame(): Promise<Frame> {
  * locator actions inside it fail under jest ("Object not disposable"), so the click goes through
  * the page's mouse, once the frame has stopped moving; and right after the page scrolls or resizes
  * (a full-page screenshot), the frame takes a moment to receive clicks again (longer on a busy
- * machine), so a click that did not land is made again until the deadline.
+ * machine), so a click that did not land is made again until the deadline; when it never lands, the
+ * error says what was on top.
  */
 async function clickInCrm(crm: Frame, selector: string, deadlineMs = 45_000): Promise<void> {
   await page.evaluate(() => document.querySelector('[data-testid=crm-frame]')?.scrollIntoView({ block: 'center' }));
@@ -146,6 +147,15 @@ async function clickInCrm(crm: Frame, selector: string, deadlineMs = 45_000): Pr
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     await frameElement.waitForElementState('stable');
+    // The frame draws anew, so that Chromium routes the click by where things are now, not by where
+    // they were before a full-page screenshot resized the page (an idle frame never draws again).
+    await crm.evaluate(
+      () =>
+        new Promise<void>((drawn) => {
+          document.body.style.outline = '1px solid transparent';
+          requestAnimationFrame(() => requestAnimationFrame(() => drawn(void document.body.style.removeProperty('outline'))));
+        }),
+    );
     const inFrame = await crm.evaluate((css) => {
       const box = (document.querySelector(css) as Element).getBoundingClientRect();
       return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -155,12 +165,20 @@ async function clickInCrm(crm: Frame, selector: string, deadlineMs = 45_000): Pr
       const box = element.getBoundingClientRect();
       return { x: box.x + element.clientLeft, y: box.y + element.clientTop };
     });
-    await page.mouse.click(frame.x + inFrame.x, frame.y + inFrame.y);
+    const at = { x: frame.x + inFrame.x, y: frame.y + inFrame.y };
+    await page.mouse.click(at.x, at.y);
     try {
       await crm.waitForFunction((css) => document.activeElement === document.querySelector(css), selector, { timeout: 2000 });
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (Date.now() > deadline) {
+        const onTop = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.outerHTML.slice(0, 300), at);
+        const focused = await crm.evaluate(() => document.activeElement?.outerHTML.slice(0, 200)).catch(() => 'the frame cannot be read');
+        await screenshot(page, 'desktop-manager-click-missed');
+        throw new Error(
+          `a click at ${at.x},${at.y} never focused ${selector}: on top there ${onTop}; in the frame, ${focused} has the focus (${(error as Error).message})`,
+        );
+      }
     }
   }
 }
