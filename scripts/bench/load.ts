@@ -35,7 +35,7 @@ import { freePort, type LocalStack, startLocalStack } from '../localStack';
 import { inFlight, type Interval, retryFlags, type SyncObjectLoad, syncObjectLoads } from './loadStats';
 import { type AnsweredRequest, RequestLog } from './requestLog';
 import { type Kind, kindOf } from './serverCost';
-import { env, LATENCY_MS, percentile } from './shared';
+import { env, LATENCY_MS, PAYMENT_AT_AGENT_PACE, PAYMENT_PACE_WORDS, PAYMENT_TRIGGERS, percentile } from './shared';
 import { expireSyncLazily } from './standinAtScale';
 import { type TaskEventDelivery, TaskEventFanOut } from './taskEventFanOut';
 import { ACCOUNT_REST_CONCURRENCY, limitRestConcurrency, type RestConcurrencyLimit } from './restConcurrency';
@@ -49,10 +49,8 @@ const CONCURRENT_FUNCTIONS = 30;
 /** Twilio Sync: at most 200 reads and 200 writes of one object in any 10 s. */
 const SYNC_OBJECT_LIMIT = 200;
 const SYNC_WINDOW_MS = 10_000;
-const PAYMENT = ['card-number.focus', 'card-number.blur', 'cvv.focus', 'cvv.blur'];
+const PAYMENT = PAYMENT_TRIGGERS;
 const PAUSES = new Set(['card-number.focus', 'cvv.focus']);
-/** A payment's signals are this far apart, drawn evenly from the range. */
-const SIGNAL_GAP_MS: [number, number] = [1000, 3000];
 /** The part of the contact center's rate offered, when told; else what calibration finds this machine carries. */
 const FORCED_SCALE = process.env.LOAD_SCALE === undefined ? undefined : numberFromEnv('LOAD_SCALE', 1);
 const STEADY_SECONDS = numberFromEnv('LOAD_SECONDS', 30);
@@ -63,7 +61,7 @@ const CALIBRATION_SECONDS = 8;
 const CORE_SHARE = 0.7;
 const RAMP_SECONDS = 10;
 /** After the ramp, until every call in progress arrived at the full rate: a call's setup and payment. */
-const SETTLE_SECONDS = 10;
+const SETTLE_SECONDS = 15;
 const LOOKUP_RAMP_SECONDS = 5;
 /** Events an Event Streams delivery holds at most: the main run's, and the shorter runs' that only say what a delivery costs. */
 const MAIN_BATCH = 50;
@@ -245,8 +243,8 @@ async function runPhase(load: Load, phase: Phase): Promise<PhaseRecords> {
     const sent: Promise<void>[] = [];
     /** The last signal sent: only its answer says when the call resumes by itself now. */
     let latest = 0;
-    for (const [index, trigger] of PAYMENT.entries()) {
-      await sleep(SIGNAL_GAP_MS[0] + random() * (SIGNAL_GAP_MS[1] - SIGNAL_GAP_MS[0]));
+    for (const [index, { trigger, afterMs }] of PAYMENT_AT_AGENT_PACE.entries()) {
+      await sleep(afterMs[0] + random() * (afterMs[1] - afterMs[0]));
       latest = index;
       // The plugin asks `status` the moment the call resumes by itself (a stop's wait for the next field, a
       // pause's duration), unless a later signal changed that meanwhile.
@@ -678,7 +676,7 @@ export async function run(): Promise<string[]> {
     const limits = await syncLimitsOn(stack);
     const load: Load = { stack, log, fanOut, restLimit, random: seededRandom(SEED), freeAgents: [], agentsMade: 0, signalsSent: 0, callOfSid: new Map() };
     lines.push(
-      `${count(AGENTS)} agents × ${CALLS_PER_AGENT_HOUR} calls an agent-hour = ${perSecond(CALLS_PER_SECOND)} calls/s, a card payment (${PAYMENT.length} signals, ${SIGNAL_GAP_MS[0] / 1000}–${SIGNAL_GAP_MS[1] / 1000} s apart) on every call: ${perSecond(CALLS_PER_SECOND * PAYMENT.length)} signals/s`,
+      `${count(AGENTS)} agents × ${CALLS_PER_AGENT_HOUR} calls an agent-hour = ${perSecond(CALLS_PER_SECOND)} calls/s, a card payment (${PAYMENT.length} signals: ${PAYMENT_PACE_WORDS}) on every call: ${perSecond(CALLS_PER_SECOND * PAYMENT.length)} signals/s`,
     );
     lines.push(
       `Twilio stand-in answering after ${LATENCY_MS} ms; Sync limits: ${limits}; the account's REST concurrency: ${ACCOUNT_REST_CONCURRENCY} requests in flight (429 / 20429 past it); ` +

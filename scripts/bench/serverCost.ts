@@ -33,7 +33,7 @@ import { createStandin, type LiveCallResult, RequestRecord } from '../../src/sta
 import pLimit from 'p-limit';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';
 import { InProcessRequestClient } from './inProcess';
-import { taskEventCallback } from './shared';
+import { PAYMENT_AT_AGENT_PACE, PAYMENT_TRIGGERS, taskEventCallback } from './shared';
 import { EXPIRY_MARGIN_MS, FIRST_STATE_GRACE_MS } from '../../src/flex/liveState';
 import { type Hold, resumesAt } from '../../src/core/holds';
 import { liveCallsShardNames } from '../../src/core/syncNames';
@@ -209,21 +209,25 @@ async function world({ containers: count = 1 } = {}) {
   };
 }
 
-const CARD_PAYMENT = ['card-number.focus', 'card-number.blur', 'cvv.focus', 'cvv.blur'];
-/** Timed payments leave the load bench's mean gap between an agent's signals (a resume then has landed before the next pause). */
-const SIGNAL_GAP_MS = 2000;
+const CARD_PAYMENT = PAYMENT_TRIGGERS;
+/** Each signal of a timed payment comes the middle of its range after the one before (an agent's pace). */
+const PAYMENT_WAITS_MS = PAYMENT_AT_AGENT_PACE.map(({ afterMs }) => (afterMs[0] + afterMs[1]) / 2);
+/** After the payment's last signal the call goes on this long: the plugin's look at the expiry comes within it. */
+const CALL_GOES_ON_MS = 2000;
 
 /**
- * A call from the agent accepting it to its wrap-up, with the signals given. The plugin asks no
- * `status`: the call's document says the state once Flex named the conference (task.updated).
+ * A call from the agent accepting it to its wrap-up, with the signals given (at an agent's pace when
+ * `paced`). The plugin asks `status` when the call's document cannot say the state once Flex named
+ * the conference (task.updated), and when the call resumes by itself before the next signal.
  */
-async function oneCall(w: Awaited<ReturnType<typeof world>>, agent: string, triggers: string[] = CARD_PAYMENT, gapMs = 0) {
+async function oneCall(w: Awaited<ReturnType<typeof world>>, agent: string, triggers: string[] = CARD_PAYMENT, paced = false) {
   const call = w.standin.createLiveCall({ agent, recording: 'both' });
   await w.standin.callbacksDelivered();
   if (!(await documentSaysState(w, call.taskSid, call.callSid))) await w.status(call.callSid);
-  for (const trigger of triggers) {
+  for (const [index, trigger] of triggers.entries()) {
     const holds = await w.signal(agent, trigger);
-    if (!gapMs) continue;
+    if (!paced) continue;
+    const gapMs = PAYMENT_WAITS_MS[index + 1] ?? CALL_GOES_ON_MS;
     // The plugin asks `status` the moment the call resumes by itself (a stop's wait for the next field), if that comes before the next signal.
     const at = resumesAt({ holds, intervals: [] });
     const untilExpiry = at === null ? Infinity : Date.parse(at) - Date.now() + EXPIRY_MARGIN_MS;
@@ -427,7 +431,7 @@ export async function run(): Promise<string[]> {
   lines.push(`call without a card payment, accepted to wrap-up: ${perQuietCall} Function invocations, ${describeCounts(quietCounts)}`);
   invocationsBefore = w.invocations();
   const mark = w.standin.requests().length;
-  await oneCall(w, 'payer', CARD_PAYMENT, SIGNAL_GAP_MS);
+  await oneCall(w, 'payer', CARD_PAYMENT, true);
   const perCall = w.invocations() - invocationsBefore;
   const callCounts = tally(w.standin.requests().slice(mark));
   lines.push(
@@ -450,7 +454,7 @@ export async function run(): Promise<string[]> {
   w.standin.setLatency(LATENCY_MS);
   w.durations.length = 0;
   w.durationKinds.length = 0;
-  for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(w, 'warm-up', CARD_PAYMENT, SIGNAL_GAP_MS); // an agent's next calls: their entry exists
+  for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(w, 'warm-up', CARD_PAYMENT, true); // an agent's next calls: their entry exists
   const paymentCallMs = mean(w.durations);
   const warmTrips = roundTrips(w);
   const warmCall = callTimes(w);
@@ -483,13 +487,13 @@ export async function run(): Promise<string[]> {
   for (let i = 0; i < 6; i += 1) await oneCall(cold, `cold-warm-up-${i}`); // every container has read the configuration
   const coldBefore = cold.invocations();
   const coldMark = cold.standin.requests().length;
-  await oneCall(cold, 'cold-warm-up-1', CARD_PAYMENT, SIGNAL_GAP_MS); // a returning agent, as most are
+  await oneCall(cold, 'cold-warm-up-1', CARD_PAYMENT, true); // a returning agent, as most are
   const coldPerCall = cold.invocations() - coldBefore;
   const coldCounts = tally(cold.standin.requests().slice(coldMark));
   cold.standin.setLatency(LATENCY_MS);
   cold.durations.length = 0;
   cold.durationKinds.length = 0;
-  for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(cold, `cold-warm-up-${i}`, CARD_PAYMENT, SIGNAL_GAP_MS);
+  for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(cold, `cold-warm-up-${i}`, CARD_PAYMENT, true);
   const coldCallMs = mean(cold.durations);
   const coldTrips = roundTrips(cold);
   const coldCall = callTimes(cold);

@@ -11,6 +11,22 @@ export const env: Record<string, string> = { ...localEnv(), DESKTOP_EVENT_SECRET
 /** Twilio's answer time the latency figures are taken against, and divided by. */
 export const LATENCY_MS = 150;
 
+/**
+ * A card payment at an agent's pace: the card number typed for about 6 s, straight on to the CVV
+ * (the desktop tool reports leaving the one field, then entering the other some 300 ms later),
+ * typed for about 3 s, then out. Each signal with the range of the wait before it (drawn evenly):
+ * the first comes a few seconds after Flex named the conference.
+ */
+export const PAYMENT_AT_AGENT_PACE: ReadonlyArray<{ trigger: string; afterMs: readonly [number, number] }> = [
+  { trigger: 'card-number.focus', afterMs: [1000, 3000] },
+  { trigger: 'card-number.blur', afterMs: [5000, 7000] },
+  { trigger: 'cvv.focus', afterMs: [200, 400] },
+  { trigger: 'cvv.blur', afterMs: [2000, 4000] },
+];
+export const PAYMENT_TRIGGERS = PAYMENT_AT_AGENT_PACE.map((step) => step.trigger);
+/** The pace in words, for the figures' headings. */
+export const PAYMENT_PACE_WORDS = 'card number typed 5–7 s, CVV entered 0.2–0.4 s after leaving it, typed 2–4 s';
+
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /**

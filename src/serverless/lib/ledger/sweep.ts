@@ -7,6 +7,7 @@
  * when its item says there is work or a hold is open, so its cost follows open holds, not live calls. Calls marked for repair in TaskRouter (a pause whose ledger
  * Sync could not take, repairMarks.ts) are put right once Sync answers.
  */
+import pLimit from 'p-limit';
 import { closeHolds } from '../../../core/holds';
 import { CallControl, expireDue } from './callControl';
 import type { LiveCallItem } from '../../../core/wire';
@@ -24,6 +25,13 @@ export interface SweepReport {
   marked: number;
   repaired: number;
 }
+
+/**
+ * Calls a round puts right at once. Each takes a few Twilio requests in flight (its ledger, its
+ * recordings): at 10,000 agents some 130 calls are in card entry at any moment, and all at once
+ * would pass the account's REST concurrency (100 in flight) and crowd live pauses with 429s.
+ */
+export const SWEEP_CALLS_AT_ONCE = 20;
 
 const callOf = (item: LiveCallItem): TwilioCall => ({
   callSid: item.callSid,
@@ -61,7 +69,8 @@ export async function sweep(index: LiveIndex, control: CallControl, now: () => D
       await index.removeCall(call.callSid);
     }
   };
-  const results = await Promise.allSettled(due.map(({ data }) => putRight(callOf(data))));
+  const atOnce = pLimit(SWEEP_CALLS_AT_ONCE);
+  const results = await Promise.allSettled(due.map(({ data }) => atOnce(() => putRight(callOf(data)))));
   const repairs = await Promise.allSettled(
     marks.map(async (mark) => {
       // The marked task was created for this call (repairMarks.ts): its conference carries the task's
