@@ -342,6 +342,11 @@ export class CallControl {
     return stored;
   }
 
+  /** Reads the call's index item unless known, as `loadForChange` does, for a change that may follow a read made elsewhere. */
+  async prefetchIndex(callSid: string): Promise<void> {
+    await this.index?.prefetch(callSid);
+  }
+
   /** The call's ledger as this container last read or wrote it (see LedgerStore.recalled). */
   recalled(callSid: string): StoredRecord | undefined {
     return this.store.recalled(callSid);
