@@ -144,6 +144,8 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
 
   // A pause needs the policies and caps, a status names the call's policy: read alongside the caller's token (at most every 5 s per container).
   const config = verb === 'pause' || verb === 'status' ? pauseRules(deps) : undefined;
+  // The call is looked up alongside the caller's token (reads only; nothing is answered before the token is checked).
+  const lookup = verb === 'report' || !credentialsOf(request.headers, body.Token).ok ? undefined : lookupOf(deps, verb, body);
   const authenticated = await callerOf(deps, request, body.Token);
   if (!authenticated.ok) return authenticated.result;
   const { caller } = authenticated;
@@ -154,8 +156,49 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
       return errorResult(502, 'recording_update_failed', "Twilio Sync did not answer the report's reads: ask again");
     });
   }
-  return onCallerCall(`recording-controls/${verb}`, deps, caller, body, async (found) =>
-    VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, await config),
+  return onCallerCall(
+    `recording-controls/${verb}`,
+    deps,
+    caller,
+    body,
+    async (found) => VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, await config),
+    lookup,
+  );
+}
+
+/**
+ * The call the body names, looked up before the caller is known: a failure waits for `onCallerCall`,
+ * which reports it once the caller may know. A `status` by call sid reads the call's index item too
+ * (unless known): a resume it writes then copies its ledger in the same round trip.
+ */
+function lookupOf(deps: RecordingControlsDeps, verb: Verb, body: { callSid?: string; taskSid?: string }): Promise<Lookup> | undefined {
+  if (!deps.tasks || (!body.callSid && !body.taskSid)) return undefined;
+  const indexItem = verb === 'status' && body.callSid ? deps.control.prefetchIndex(body.callSid) : undefined;
+  return Promise.all([deps.tasks.find({ taskSid: body.taskSid, callSid: body.callSid }), indexItem]).then(
+    ([found]) => ({ found }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+type Lookup = { found: TaskCall | undefined } | { error: unknown };
+
+/**
+ * The ledger this container has for the call (remembered, or just read to find it) names the caller
+ * as the agent TaskRouter reported accepting this very task: only the functions write the ledger,
+ * from TaskRouter's own record of the acceptance, so no reservations list is needed. Task attributes
+ * play no part. Anything else (another agent, another task, a task accepted again after a transfer
+ * back, a ledger from before the acceptance) is asked of TaskRouter.
+ */
+function ledgerNamesHolder(deps: Pick<RecordingControlsDeps, 'control'>, caller: Caller, found: TaskCall): boolean {
+  if (caller.kind !== 'flex' || !caller.workerSid) return false;
+  const record = deps.control.recalled(found.call.callSid)?.record;
+  const taskSid = found.call.taskSid;
+  return (
+    record !== undefined &&
+    record.call.taskSid === taskSid &&
+    record.tasks?.at(-1) === taskSid &&
+    record.call.agent === caller.identity &&
+    record.call.workerSid === caller.workerSid
   );
 }
 
@@ -179,17 +222,20 @@ export async function callerOf(
  */
 export async function onCallerCall(
   what: string,
-  deps: Pick<RecordingControlsDeps, 'tasks'>,
+  deps: Pick<RecordingControlsDeps, 'tasks' | 'control'>,
   caller: Caller,
   body: { callSid?: string; taskSid?: string },
   act: (found: TaskCall) => Promise<HttpResult>,
+  lookup?: Promise<Lookup>,
 ): Promise<HttpResult> {
   if (!deps.tasks) return errorResult(500, 'not_configured', 'TWILIO_WORKSPACE_SID is not set');
   if (!body.callSid && !body.taskSid) return errorResult(400, 'invalid_request', 'name the call with callSid or taskSid');
   try {
-    const found = await deps.tasks.find({ taskSid: body.taskSid, callSid: body.callSid });
+    const looked = await lookup;
+    if (looked && 'error' in looked) throw looked.error;
+    const found = looked ? looked.found : await deps.tasks.find({ taskSid: body.taskSid, callSid: body.callSid });
     if (!found) return errorResult(404, 'call_not_found', 'no task or call with that sid');
-    if (!caller.privileged) {
+    if (!caller.privileged && !ledgerNamesHolder(deps, caller, found)) {
       const mine = caller.kind === 'flex' && caller.workerSid ? await deps.tasks.holds(caller.workerSid, found.call.taskSid) : false;
       if (!mine) return errorResult(403, 'forbidden', 'agents may act only on calls of their own tasks');
     }
@@ -262,6 +308,27 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
   return changeAnswer(found, result);
 };
 
+/**
+ * The plugin's look at an expiry: the ledger this container has (remembered, or just read to find the
+ * call) says every open hold is due, so the call resumes at once — written down, then sent — with no
+ * list of the recordings first (a stale ledger only costs the write a conflict and a read). Undefined
+ * when that is not so: a hold stays open (a recording started meanwhile must be found and paused), or
+ * Twilio never reported the recordings.
+ */
+async function resumeDue(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord; recordings: RecordingAtTwilio[] } | undefined> {
+  const stored = deps.control.recalled(found.call.callSid);
+  if (!found.live || !stored || stored.record.recording === 'unknown') return undefined;
+  const now = deps.now();
+  const expiry = nextExpiry(stored.record);
+  if (expiry === null || Date.parse(expiry) > now.getTime() || isPaused(expireHolds(stored.record, now))) return undefined;
+  const result = await deps.control.change(found.call, { change: expireDue });
+  if (result.duplicate) return undefined;
+  const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
+  // The recordings as the ledger knows them, with what Twilio just confirmed.
+  const known = result.latest.recordings.map(({ sid, kind, status }) => confirmed.get(sid) ?? { sid, kind, status: status ?? 'unknown' });
+  return { record: result.latest, recordings: [...known, ...result.recordings.filter((state) => !known.includes(state))] };
+}
+
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
 async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingAtTwilio[] }> {
   const [stored, listed] = await Promise.all([deps.control.load(found.call.callSid), deps.recordings.list(found.call)]);
@@ -296,7 +363,10 @@ async function grantDocument(deps: RecordingControlsDeps, found: TaskCall, calle
 
 /** The call's state, and its queue's pause policy: the plugin disables its pause button, saying why, where no pause by hand is allowed. */
 const status: VerbHandler = async (deps, found, caller, _body, rules = { events: [] }) => {
-  const [{ record, recordings }] = await Promise.all([current(deps, found), grantDocument(deps, found, caller)]);
+  const [{ record, recordings }] = await Promise.all([
+    resumeDue(deps, found).then((resumed) => resumed ?? current(deps, found)),
+    grantDocument(deps, found, caller),
+  ]);
   return { status: 200, body: { ...statusBody(found.call.callSid, record, recordings), pausePolicy: pausePolicyOf(rules, found.call.queue) } };
 };
 

@@ -68,7 +68,11 @@ export class TaskCalls {
     if (cached && this.clock() - cached.at < CONTROL_CACHE_TTL_MS && (!name.callSid || cached.found.call.callSid === name.callSid)) {
       return cached.found;
     }
-    const found = name.taskSid ? await this.ofTask(name.taskSid, name.callSid) : name.callSid ? await this.ofCall(name.callSid) : undefined;
+    const found = name.taskSid
+      ? ((name.callSid ? await this.ledgerNaming(name.callSid, name.taskSid) : undefined) ?? (await this.ofTask(name.taskSid, name.callSid)))
+      : name.callSid
+        ? await this.ofCall(name.callSid)
+        : undefined;
     if (found) {
       this.byTask.set(found.call.taskSid, { found, at: this.clock() });
       this.byCall.set(found.call.callSid, found.call.taskSid);
@@ -82,6 +86,16 @@ export class TaskCalls {
     if (!task || !origin || (callSid && origin.callSid !== callSid)) return undefined;
     const queue = task.taskQueueFriendlyName || undefined;
     return { call: { callSid: origin.callSid, taskSid: task.sid, ...(queue && { queue }) }, live: task.assignmentStatus === 'assigned' };
+  }
+
+  /**
+   * The call and task both named (the plugin names both): the call's ledger, read once (the read a
+   * change starts from), names that task as the one the functions saw accepted for it — no need to
+   * ask TaskRouter. Undefined when it names another task, or Sync fails.
+   */
+  private async ledgerNaming(callSid: string, taskSid: string): Promise<TaskCall | undefined> {
+    const held = await this.ledgerCall(callSid).catch(() => undefined);
+    return held?.call.taskSid === taskSid ? held : undefined;
   }
 
   /**
