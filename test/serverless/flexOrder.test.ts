@@ -5,13 +5,13 @@
  */
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
-import { desktopDeps, ledgerStore, liveIndex, signed, statusOf } from '../support/harness';
+import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, warmContainer } from '../support/harness';
 import { SimulatedClock } from '../../src/rig/simulatedClock';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 
 // Flex names the conference on this clock's time: the tests move it rather than wait.
 const clock = new SimulatedClock(Date.now());
-const { standin, events } = useStandinWithTaskEvents({ timers: clock.timers });
+const { standin, events, route } = useStandinWithTaskEvents({ timers: clock.timers });
 jest.setTimeout(30_000);
 const body = (result: { body: unknown }) => result.body as Record<string, any>;
 
@@ -59,6 +59,35 @@ describe('the conference Flex names after the acceptance', () => {
     expect(events).toContain('task.updated');
     expect(await liveIndex().agentCall('amy')).toMatchObject({ conferenceSid: call.conferenceSid });
     expect((await ledgerStore().load(call.callSid))?.record.call.conferenceSid).toBe(call.conferenceSid);
+    for (const sid of call.recordingSids) expect(await statusOf(standin, sid)).toBe('paused');
+  });
+
+  test('an agent back for a new call, in the warm container that handled its task events: the first pause is one round of recording updates, the conference not looked up', async () => {
+    const container = warmContainer();
+    route.container = container.events;
+    const first = standin.createLiveCall({ agent: 'ivo', recording: 'both', conferenceDelayMs: 0 });
+    await standin.callbacksDelivered();
+    await handleDesktopEvent(container.signals, signed({ agent: 'ivo', trigger: 'cvv.focus' }));
+    await handleDesktopEvent(container.signals, signed({ agent: 'ivo', trigger: 'cvv.blur' }));
+    standin.endCall(first.callSid);
+    await standin.callbacksDelivered();
+    const call = standin.createLiveCall({ agent: 'ivo', recording: 'both', conferenceDelayMs: 300 });
+    await standin.callbacksDelivered();
+    await clock.advance(500);
+    await standin.callbacksDelivered();
+    expect(events).toContain('task.updated');
+
+    const before = standin.requests().length;
+    const paused = await handleDesktopEvent(container.signals, signed({ agent: 'ivo', trigger: 'card-number.focus' }));
+    expect(body(paused)).toMatchObject({ outcome: 'paused', recording: 'paused', callSid: call.callSid });
+    const sent = standin.requests().slice(before);
+    // The call's and the conference's recording, side by side; then the hold's write (its index copy alongside).
+    expect(sent.filter((request) => request.operation === 'recording.update').map((request) => request.path)).toEqual(
+      expect.arrayContaining([expect.stringContaining(`/Calls/${call.callSid}/`), expect.stringContaining(`/Conferences/${call.conferenceSid}/`)]),
+    );
+    expect(sent.filter((request) => request.operation === 'recording.update')).toHaveLength(2);
+    expect(sent.filter((request) => request.operation?.startsWith('conference.') || request.operation?.startsWith('taskrouter.'))).toEqual([]);
+    expect(sent.filter((request) => request.operation?.startsWith('sync') && /\.(fetch|list)$/.test(request.operation))).toEqual([]);
     for (const sid of call.recordingSids) expect(await statusOf(standin, sid)).toBe('paused');
   });
 });

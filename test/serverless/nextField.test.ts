@@ -9,7 +9,7 @@ import { NEXT_FIELD_WINDOW_MS } from '../../src/core/desktopEvents';
 import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
 import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
 import { sweep } from '../../src/serverless/lib/ledger/sweep';
-import { apiDeps, desktopDeps, liveIndex, signed, useStandin } from '../support/harness';
+import { apiDeps, desktopDeps, ledgerAtStandin, liveIndex, signed, useStandin } from '../support/harness';
 
 let clock = Date.parse('2030-03-04T10:00:00Z');
 const now = () => new Date(clock);
@@ -54,7 +54,23 @@ test('card number, then CVV 300 ms after leaving it: no recording between the tw
   ).toEqual([]);
 
   clock += 300;
-  expect(body(await send('cvv.focus'))).toMatchObject({ recording: 'paused', holds: expect.arrayContaining([expect.objectContaining({ id: 'cvv' })]) });
+  // The relay saw the agent enter CVV 200 ms before the signal arrived: the recordings were paused all along.
+  const beforeCvv = standin.requests().length;
+  const enteredCvv = await handleDesktopEvent(
+    deps,
+    signed({ agent: 'nia', trigger: 'cvv.focus', occurredAt: new Date(clock - 200).toISOString() }, { timestamp: clock / 1000 }),
+  );
+  expect(body(enteredCvv)).toMatchObject({ recording: 'paused', holds: expect.arrayContaining([expect.objectContaining({ id: 'cvv' })]) });
+  // Twilio confirmed them paused, and the hold is still open: the start is the hold's write alone.
+  expect(
+    standin
+      .requests()
+      .slice(beforeCvv)
+      .filter((request) => !request.operation?.startsWith('sync')),
+  ).toEqual([]);
+  // Nothing of the CVV was recorded: its exposure is 0, as the card number's was (Twilio answered at once on this clock).
+  const evidence = (await ledgerAtStandin(standin, call.callSid))!.record.evidence!.find((task) => task.taskSid === call.taskSid)!;
+  expect(evidence.exposure).toMatchObject({ count: 2, maxMs: 0 });
   clock += 3_000;
   expect(body(await send('cvv.blur'))).toMatchObject({ outcome: 'unchanged', recording: 'paused' });
   const leftCvvAt = clock;
@@ -97,4 +113,36 @@ test('a stop while another hold stays open closes its own at once', async () => 
   await send('cvv.focus');
   clock += 500;
   expect(body(await send('card-number.blur')).holds.map((hold: Json) => hold.id)).toEqual(['cvv']);
+});
+
+test('a start in the next field’s second after a supervisor forced a resume in another container: the start pauses before it answers', async () => {
+  const call = standin.createLiveCall({ agent: 'ula', recording: 'both' });
+  const supervisor = standin.createLiveCall({ agent: 'sue', recording: 'none', role: 'supervisor' });
+  const deps = desktopDeps({ now }, productDefault);
+  const send = (trigger: string, occurredAt?: string) =>
+    handleDesktopEvent(deps, signed({ agent: 'ula', trigger, ...(occurredAt && { occurredAt }) }, { timestamp: clock / 1000 }));
+  await send('card-number.focus');
+  clock += 5_000;
+  await send('card-number.blur');
+  clock += 100;
+  const forced = await handleRecordingControl('resume', apiDeps(productDefault, now), {
+    headers: {},
+    body: { callSid: call.callSid, Token: supervisor.token, force: true },
+  });
+  expect(body(forced)).toMatchObject({ recording: 'in-progress', holds: [] });
+
+  // This container's ledger still says "paused": its write meets the supervisor's, and the recordings are paused before the answer.
+  clock += 200;
+  const before = standin.requests().length;
+  expect(body(await send('cvv.focus', new Date(clock - 50).toISOString()))).toMatchObject({ outcome: 'paused', recording: 'paused' });
+  for (const sid of call.recordingSids) expect(standin.recording(sid)!.history.at(-1)).toEqual({ status: 'paused', at: new Date(clock).toISOString() });
+  expect(
+    standin
+      .requests()
+      .slice(before)
+      .filter((request) => request.operation === 'recording.update'),
+  ).toHaveLength(call.recordingSids.length);
+  // Recorded from the agent's action to Twilio's confirmation: 50 ms.
+  const evidence = (await ledgerAtStandin(standin, call.callSid))!.record.evidence!.find((task) => task.taskSid === call.taskSid)!;
+  expect(evidence.exposure).toMatchObject({ count: 2, maxMs: 50 });
 });

@@ -121,6 +121,12 @@ export interface ChangeRequest {
   /** Send the pause before reading state: only for changes that can only open holds. */
   pauseFirst?: boolean;
   /**
+   * With `pauseFirst`: the next card field's start, this soon after a stop (whose hold waits that
+   * long for it), sends Twilio nothing when the ledger on hand says the recordings are confirmed
+   * paused. Only a ledger that fresh stands in for Twilio's answer, which is what tells an ended call.
+   */
+  nextFieldWindowMs?: number;
+  /**
    * A desktop signal: claimed in the very write that applies it (seenSignals.ts), so a repeat from
    * any container is known at no extra request; `answer` is what to keep for repeats.
    */
@@ -163,11 +169,12 @@ function tallied(before: CallRecord, after: CallRecord, now: Date, tally: TallyR
 
 /**
  * Twilio confirmed every recording paused for a start trigger: its exposure goes into the task's
- * evidence, and into the interval it opened, for the call's timeline.
+ * evidence, and into the interval it opened, for the call's timeline. `confirmedAtMs` undefined:
+ * Twilio had confirmed them paused before the trigger came (nothing sent), so its exposure is 0.
  */
-function withExposure(before: CallRecord, record: CallRecord, confirmedAtMs: number, tally: TallyRequest | undefined): CallRecord {
+function withExposure(before: CallRecord, record: CallRecord, confirmedAtMs: number | undefined, tally: TallyRequest | undefined): CallRecord {
   if (!tally?.exposure || record.recording !== 'paused') return record;
-  const ms = exposureMs(tally.exposure.receivedAtMs, confirmedAtMs, tally.exposure.occurredAt);
+  const ms = confirmedAtMs === undefined ? 0 : exposureMs(tally.exposure.receivedAtMs, confirmedAtMs, tally.exposure.occurredAt);
   const opened = !isPaused(before) && record.intervals.length > 0;
   const intervals = opened ? [...record.intervals.slice(0, -1), { ...record.intervals[record.intervals.length - 1], exposureMs: ms }] : record.intervals;
   return { ...record, intervals, evidence: withTaskEvidence(record.evidence, record.call, (evidence) => tallyExposure(evidence, ms)) };
@@ -454,12 +461,17 @@ export class CallControl {
 
   async change(call: TwilioCall, request: ChangeRequest): Promise<ChangeResult> {
     const sentAt = this.now().getTime();
-    const early = request.pauseFirst
-      ? this.set(call, 'paused').then(
-          (states) => ({ states, confirmedAtMs: this.now().getTime() }),
-          (error: unknown) => ({ error }),
-        )
-      : undefined;
+    const recalled = this.store.recalled(call.callSid);
+    // The conference this container's ledger names (a task event came here): not looked up by name again.
+    const pauseCall = recalled ? { ...call, ...ledgerConference(call, recalled.record) } : call;
+    // Recordings Twilio confirmed paused under an open hold: the start is the hold's write alone (answered in it).
+    const early =
+      request.pauseFirst && !this.pausedForNextField(recalled, sentAt, request.nextFieldWindowMs)
+        ? this.set(pauseCall, 'paused').then(
+            (states) => ({ states, confirmedAtMs: this.now().getTime() }),
+            (error: unknown) => ({ error }),
+          )
+        : undefined;
     // Twilio slow to confirm (an outage's retries): the agent's Flex, which follows the ledger, says a pause is on its way.
     const marked = early && request.signal ? this.markPausing(call.callSid, early) : undefined;
     // A container that does not know the call's index item reads it now, so its copy can go out with the write.
@@ -507,6 +519,8 @@ export class CallControl {
     let committed: Committed | null;
     /** The write itself answers the signal: Twilio has nothing to do. */
     let answeredInWrite = false;
+    /** A resume decided lately may land after the pause the ledger records: how long until it surely landed. */
+    let resumeMayLand: number | undefined;
     // Nobody else wrote the call lately: a pause's write is almost surely final, so its copy into
     // the index goes out alongside it rather than one round trip later.
     const quiet = !base || sentAt - Date.parse(base.record.updatedAt) > QUIET_AFTER_MS;
@@ -517,6 +531,7 @@ export class CallControl {
         (current) => {
           resuming = undefined;
           answeredInWrite = false;
+          resumeMayLand = undefined;
           // Another writer got there first: the same signal from another container, or a transfer.
           refusedMeanwhile = this.refusal(current, request);
           if (refusedMeanwhile) return null;
@@ -531,12 +546,21 @@ export class CallControl {
             return claimed(confirmed, signal?.answer({ before: record, after, latest: confirmed, recordings: sent.states }));
           }
           if (after === record && current && !signal) return null;
-          // A signal that leaves the recordings' target as it was (no hold changed, or a stop that waits
-          // for the next field) on a call Twilio confirmed as the holds require: nothing to set, so it is answered now.
-          answeredInWrite = current !== null && signal !== undefined && targetFor(after) === targetFor(record) && this.confirmedAsRequired(current);
+          // A signal that leaves the recordings' target as it was (no hold changed, a stop that waits for
+          // the next field, a start while paused) on a call Twilio confirmed as the holds require: nothing
+          // to set, so it is answered now — "paused" only once no resume can land after the pause it records.
+          resumeMayLand = targetFor(after) === 'paused' ? this.resumeLandsIn(call.callSid, current, at.getTime()) : undefined;
+          answeredInWrite =
+            current !== null &&
+            signal !== undefined &&
+            targetFor(after) === targetFor(record) &&
+            this.confirmedAsRequired(current) &&
+            resumeMayLand === undefined;
           if (answeredInWrite && signal) {
             const recordings = knownStates(record);
-            return claimed(after, signal.answer({ before: record, after, latest: after, recordings }));
+            // A start on recordings already paused: nothing of the user's entry was recorded.
+            const answeredAfter = withExposure(record, after, undefined, request.tally);
+            return claimed(answeredAfter, signal.answer({ before: record, after, latest: answeredAfter, recordings }));
           }
           // The last hold closes on recordings Twilio confirmed paused: the ledger says "recording" at
           // once and the resume follows it, so one round trip after the write nothing is left to do.
@@ -573,7 +597,7 @@ export class CallControl {
         committed.conflicts > 0 ||
         resumeLands !== undefined ||
         targetFor(committed.record) !== 'paused' ||
-        missedByPause(call, committed.record, sent.states)
+        missedByPause(pauseCall, committed.record, sent.states)
       ) {
         if (resumeLands) await this.sleep(resumeLands);
         const settled = await this.settle(call, committed);
@@ -609,8 +633,12 @@ export class CallControl {
       if (!copyLanded) await this.indexed(committed.record, stillQuiet);
       return { duplicate: false, ...outcomeOf(committed.record, knownStates(committed.record)) };
     }
-    // The answer is kept in the write that records what Twilio confirmed.
-    const settled = await this.settle(call, committed, { quiet: stillQuiet, onlyKnownKinds: true, annotate: answered });
+    // A resume still on its way would overtake the pause set now: it lands first.
+    if (resumeMayLand) await this.sleep(resumeMayLand);
+    // The answer (and a start's exposure, up to Twilio's confirmation) is kept in the write that records what Twilio confirmed.
+    const confirmedStart =
+      answered && ((record: CallRecord, states: RecordingAtTwilio[]) => answered(withExposure(before!, record, this.now().getTime(), request.tally), states));
+    const settled = await this.settle(call, committed, { quiet: stillQuiet, onlyKnownKinds: true, annotate: confirmedStart });
     return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
   }
 
@@ -746,6 +774,24 @@ export class CallControl {
     this.answeredResumes.delete(callSid);
     this.answeredResumes.set(callSid, { lastResumeAt, answeredAtMs: this.now().getTime() });
     if (this.answeredResumes.size > 2000) this.answeredResumes.delete(this.answeredResumes.keys().next().value as string);
+  }
+
+  /**
+   * The ledger this container has on hand says Twilio confirmed the recordings paused, a hold waits
+   * for the next field (a stop came less than `windowMs` ago) and no resume can still land: a start
+   * then sends Twilio nothing. Its write, on that ledger's revision, proves the ledger still says so;
+   * if it does not, the change settles as any other.
+   */
+  private pausedForNextField(recalled: StoredRecord | undefined, at: number, windowMs = 0): boolean {
+    const record = recalled?.record;
+    if (!record || windowMs <= 0 || record.recording !== 'paused' || !this.confirmedAsRequired(record)) return false;
+    if (record.call.taskSid && record.endedTasks?.includes(record.call.taskSid)) return false;
+    const writtenAt = Date.parse(record.updatedAt);
+    const waitsForNextField = record.holds.some((hold) => {
+      const resumeAt = hold.resumeAt === null ? Number.NaN : Date.parse(hold.resumeAt);
+      return resumeAt > at && resumeAt <= writtenAt + windowMs;
+    });
+    return waitsForNextField && this.resumeLandsIn(record.call.callSid, record, at) === undefined;
   }
 
   /** Twilio last confirmed the recordings as the holds require them, and nothing is pending. */

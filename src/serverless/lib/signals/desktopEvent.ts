@@ -233,6 +233,7 @@ function signalChange(
       { ...call, agent: event.agent },
       {
         pauseFirst: onlyStarts(eventsConfig, event.trigger),
+        nextFieldWindowMs: deps.settings.nextFieldWindowMs,
         tally,
         change: (record, at) => ({
           ...record,
