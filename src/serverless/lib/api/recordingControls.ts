@@ -161,7 +161,7 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
     deps,
     caller,
     body,
-    async (found) => VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, await config),
+    (found) => VERB_HANDLERS[verb as Exclude<Verb, 'report'>](deps, found, caller, body, config ?? NO_RULES),
     lookup,
   );
 }
@@ -248,8 +248,10 @@ export async function onCallerCall(
   }
 }
 
-/** `rules`: the pause policies and caps, read for a pause and a status only. */
-type VerbHandler = (deps: RecordingControlsDeps, found: TaskCall, caller: Caller, body: Json, rules?: DesktopEventsConfig) => Promise<HttpResult>;
+/** `rules`: the pause policies and caps, read for a pause and a status only (a status changes the call before it needs them). */
+type VerbHandler = (deps: RecordingControlsDeps, found: TaskCall, caller: Caller, body: Json, rules: Promise<DesktopEventsConfig>) => Promise<HttpResult>;
+
+const NO_RULES: Promise<DesktopEventsConfig> = Promise.resolve({ events: [] });
 
 const notLive = (): HttpResult => errorResult(404, 'call_not_found', 'the call is no longer in progress');
 
@@ -277,8 +279,9 @@ async function pauseRules(deps: RecordingControlsDeps): Promise<DesktopEventsCon
   return check?.ok ? check.config : { events: [] };
 }
 
-const pause: VerbHandler = async ({ control }, found, caller, body, rules = { events: [] }) => {
+const pause: VerbHandler = async ({ control }, found, caller, body, ruling) => {
   if (!found.live) return notLive();
+  const rules = await ruling;
   const hold = holdOf(caller);
   if (!pauseAllowed(pausePolicyOf(rules, found.call.queue), hold.source)) return pauseNotAllowed();
   // A manual or API hold closes by itself after its cap, unless resumed first.
@@ -362,9 +365,10 @@ async function grantDocument(deps: RecordingControlsDeps, found: TaskCall, calle
 }
 
 /** The call's state, and its queue's pause policy: the plugin disables its pause button, saying why, where no pause by hand is allowed. */
-const status: VerbHandler = async (deps, found, caller, _body, rules = { events: [] }) => {
-  const [{ record, recordings }] = await Promise.all([
+const status: VerbHandler = async (deps, found, caller, _body, ruling) => {
+  const [{ record, recordings }, rules] = await Promise.all([
     resumeDue(deps, found).then((resumed) => resumed ?? current(deps, found)),
+    ruling,
     grantDocument(deps, found, caller),
   ]);
   return { status: 200, body: { ...statusBody(found.call.callSid, record, recordings), pausePolicy: pausePolicyOf(rules, found.call.queue) } };
