@@ -14,7 +14,7 @@ import { ReportStore } from './evidence/reportStore';
 import { LiveIndex } from './ledger/liveIndex';
 import { RepairMarks } from './ledger/repairMarks';
 import { AgentCalls } from './twilio/agentCalls';
-import { TaskCalls } from './twilio/taskCalls';
+import { TaskCalls, taskCallOfLedger } from './twilio/taskCalls';
 import { TaskOrigins } from './twilio/taskOrigins';
 import { SyncServiceCheck } from './twilio/syncService';
 import { SyncReadGrants } from './twilio/syncPermissions';
@@ -113,13 +113,7 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
         settings.workspaceSid as string,
         origins,
         // The call's ledger, read as a change would (the change then starts from it): its task now, live until its end was handled.
-        async (callSid) => {
-          const record = (await store.load(callSid))?.record;
-          const taskSid = record?.call.taskSid;
-          return taskSid
-            ? { call: { callSid, taskSid, ...(record.call.queue && { queue: record.call.queue }) }, live: !record.endedTasks?.includes(taskSid) }
-            : undefined;
-        },
+        async (callSid) => taskCallOfLedger(callSid, (await store.load(callSid))?.record),
       ),
     origins,
     auth: new Authenticator(settings),

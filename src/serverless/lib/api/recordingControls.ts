@@ -174,13 +174,17 @@ export async function handleRecordingControl(verb: Verb, deps: RecordingControls
 function lookupOf(deps: RecordingControlsDeps, verb: Verb, body: { callSid?: string; taskSid?: string }): Promise<Lookup> | undefined {
   if (!deps.tasks || (!body.callSid && !body.taskSid)) return undefined;
   const indexItem = verb === 'status' && body.callSid ? deps.control.prefetchIndex(body.callSid) : undefined;
-  return Promise.all([deps.tasks.find({ taskSid: body.taskSid, callSid: body.callSid }), indexItem]).then(
+  return Promise.all([findCall(deps, body), indexItem]).then(
     ([found]) => ({ found }),
     (error: unknown) => ({ error }),
   );
 }
 
 type Lookup = { found: TaskCall | undefined } | { error: unknown };
+
+/** The call the body names; the ledger this container has for it (a signal's write, say) names it without a lookup while recent. */
+const findCall = (deps: Pick<RecordingControlsDeps, 'tasks' | 'control'>, body: { callSid?: string; taskSid?: string }) =>
+  deps.tasks!.find({ taskSid: body.taskSid, callSid: body.callSid }, body.callSid ? deps.control.recalled(body.callSid)?.record : undefined);
 
 /**
  * The ledger this container has for the call (remembered, or just read to find it) names the caller
@@ -233,7 +237,7 @@ export async function onCallerCall(
   try {
     const looked = await lookup;
     if (looked && 'error' in looked) throw looked.error;
-    const found = looked ? looked.found : await deps.tasks.find({ taskSid: body.taskSid, callSid: body.callSid });
+    const found = looked ? looked.found : await findCall(deps, body);
     if (!found) return errorResult(404, 'call_not_found', 'no task or call with that sid');
     if (!caller.privileged && !ledgerNamesHolder(deps, caller, found)) {
       const mine = caller.kind === 'flex' && caller.workerSid ? await deps.tasks.holds(caller.workerSid, found.call.taskSid) : false;

@@ -4,6 +4,7 @@
  */
 import { taskRouterString } from '../../../core/taskRouterExpression';
 import type { TwilioCall } from './recordings';
+import type { CallRecord } from '../ledger/ledgerStore';
 import { unlessNotFound, withRetries } from './retry';
 import type { TaskOrigins } from './taskOrigins';
 import type { TwilioClient } from './twilioClient';
@@ -37,6 +38,14 @@ export interface TaskCall {
 
 const CONTROL_CACHE_TTL_MS = 60 * 1000;
 
+/** The call and its task as the call's ledger names them now (the product's own state); live until that task's end was handled. */
+export function taskCallOfLedger(callSid: string, record: CallRecord | undefined): TaskCall | undefined {
+  const taskSid = record?.call.taskSid;
+  return taskSid
+    ? { call: { callSid, taskSid, ...(record.call.queue && { queue: record.call.queue }) }, live: !record.endedTasks?.includes(taskSid) }
+    : undefined;
+}
+
 /**
  * Names a call for the Recording Controls API: by its task or by its call sid, and whether a
  * worker holds that task. A task's call is the one TaskRouter recorded it was created for
@@ -62,12 +71,19 @@ export class TaskCalls {
     return this.client.taskrouter.v1.workspaces(this.workspaceSid);
   }
 
-  async find(name: { taskSid?: string; callSid?: string }): Promise<TaskCall | undefined> {
+  /**
+   * `ledger`: the call's ledger as this container last wrote or read it. Written within the last
+   * minute, it is as fresh as what is remembered here, and names the call's task without a lookup.
+   */
+  async find(name: { taskSid?: string; callSid?: string }, ledger?: CallRecord): Promise<TaskCall | undefined> {
     const remembered = name.taskSid ?? (name.callSid ? this.byCall.get(name.callSid) : undefined);
     const cached = remembered ? this.byTask.get(remembered) : undefined;
     if (cached && this.clock() - cached.at < CONTROL_CACHE_TTL_MS && (!name.callSid || cached.found.call.callSid === name.callSid)) {
       return cached.found;
     }
+    const recent =
+      name.callSid && ledger && this.clock() - Date.parse(ledger.updatedAt) < CONTROL_CACHE_TTL_MS ? taskCallOfLedger(name.callSid, ledger) : undefined;
+    if (recent && (!name.taskSid || recent.call.taskSid === name.taskSid)) return recent;
     const found = name.taskSid
       ? ((name.callSid ? await this.ledgerNaming(name.callSid, name.taskSid) : undefined) ?? (await this.ofTask(name.taskSid, name.callSid)))
       : name.callSid
