@@ -2,6 +2,7 @@
  * POST /desktop-event (docs/api.md): a signed signal from the desktop relay, checked, matched to
  * the agent's live call and applied through the holds ledger. Every answer is a contract code.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { DesktopEventBody, MAX_BODY_BYTES, parseDesktopEventBody } from '../../../core/desktopEventRequest';
 import { applyDesktopTrigger, ConfigCheck, DesktopEventsConfig, holdsOfTrigger, isKnownTrigger, onlyStarts, type SignalVia } from '../../../core/desktopEvents';
 import { hasPausePolicies, pausePolicyOf } from '../../../core/pausePolicy';
@@ -10,6 +11,7 @@ import { overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
 import { CallControl, CallMovedError, AppliedChange, ChangeResult, SpeculationRefused } from '../ledger/callControl';
 import { errorResult, FunctionRequest, headerList, HttpResult, mediaType, singleHeader } from '../http';
+import type { CallRecord } from '../ledger/ledgerStore';
 import type { AgentCalls } from '../twilio/agentCalls';
 import { CallEndedError, TwilioCall, RecordingUpdateError, summarize } from '../twilio/recordings';
 import { bodyDigest, signalKey } from './seenSignals';
@@ -23,8 +25,8 @@ export interface DesktopEventDeps {
   /** The desktop item events in force; while this container reads them again, a promise (awaited alongside the call lookup). */
   config: ConfigCheck | Promise<ConfigCheck>;
   /**
-   * This container's older copy, while `config` is read again: a start trigger's pause goes out by
-   * it at once, and the change waits for the newer copy, which must say the same of the trigger.
+   * This container's older copy, while `config` is read again: a trigger that only starts or only
+   * stops holds acts by it at once, and the newer copy must say the same of it (see signalChange).
    */
   configOnHand?: ConfigCheck;
   calls: AgentCalls | undefined;
@@ -127,7 +129,7 @@ export async function handleDesktopEvent(deps: DesktopEventDeps, request: Deskto
   const apply = (config: DesktopEventsConfig, stillSo?: Promise<boolean>) =>
     applySignal(deps, calls, event, via, signal, found, signalChange(deps, calls, event, via, config, signal, receivedAtMs, stillSo));
   const onHand = deps.configOnHand && configForTrigger(deps.configOnHand, event.trigger);
-  if (onHand?.ok && onlyStarts(onHand.config, event.trigger)) {
+  if (onHand?.ok && (onlyStarts(onHand.config, event.trigger) || holdsOfTrigger(onHand.config, event.trigger).opens.length === 0)) {
     const stillSo = configReady.then((check) => check.ok && sameForTrigger(check.config, onHand.config, event.trigger));
     stillSo.catch(() => undefined);
     const speculated = await apply(onHand.config, stillSo).catch((error: unknown) => {
@@ -211,6 +213,13 @@ function decided(outcome: AppliedChange): Record<string, unknown> {
  * The signal's change of a call's holds: the trigger applied through the ledger, the pause sent first
  * when the trigger only starts holds, and what the evidence counts (exposure is measured from the
  * user's action). A queue that must record everything refuses a start before anything is paused.
+ *
+ * By an older copy of the configuration (`stillSo`: whether the newer says the same of the trigger),
+ * nothing it did stands unless the newer agrees: a start's pause goes out at once, its hold written
+ * once the newer agrees (else the pause is put back). A stop is written at once only when the same
+ * holds stay open (ends moved, nothing asked of Twilio); if the newer disagrees, the ends are put
+ * back and the signal unclaimed. A stop that would close a hold waits for the newer: a resume
+ * cannot be taken back. Either way, SpeculationRefused: the signal then acts by the newer.
  */
 function signalChange(
   deps: DesktopEventDeps,
@@ -227,24 +236,52 @@ function signalChange(
   // Not even for the moment a speculative pause lasts.
   const refusesPause = async (call: TwilioCall) =>
     holds.opens.length > 0 && hasPausePolicies(eventsConfig) && pausePolicyOf(eventsConfig, await calls.queueOf(call)) === 'never';
+  const pauseFirst = onlyStarts(eventsConfig, event.trigger);
+  const stopByOlderCopy = stillSo !== undefined && !pauseFirst;
+  const apply = (record: CallRecord, at: Date): CallRecord => ({
+    ...record,
+    ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at, via, deps.settings.nextFieldWindowMs),
+  });
   return async (call, heldBy) => {
     if (await refusesPause(call)) throw new PauseNotAllowedError();
-    return deps.control.change(
+    const result = await deps.control.change(
       { ...call, agent: event.agent },
       {
-        pauseFirst: onlyStarts(eventsConfig, event.trigger),
+        pauseFirst,
         nextFieldWindowMs: deps.settings.nextFieldWindowMs,
         tally,
-        change: (record, at) => ({
-          ...record,
-          ...applyDesktopTrigger(record, eventsConfig, event.trigger, event.agent, at, via, deps.settings.nextFieldWindowMs),
-        }),
+        change: stopByOlderCopy ? (record, at) => sameHoldsOpen(record, apply(record, at)) : apply,
         signal: { identity: signal, answer: decided },
         heldBy,
-        stillSo,
+        ...(pauseFirst && { stillSo }),
       },
     );
+    if (!stopByOlderCopy || result.duplicate || (await stillSo)) return result;
+    await deps.control.commit(call.callSid, (current) => putBack(current, result, signal));
+    throw new SpeculationRefused();
   };
+}
+
+/** A stop by an older copy of the configuration: written only when the same holds stay open (see signalChange). */
+function sameHoldsOpen(record: CallRecord, next: CallRecord): CallRecord {
+  const open = (ledger: CallRecord) => ledger.holds.map((hold) => hold.id).join();
+  if (open(record) !== open(next)) throw new SpeculationRefused();
+  return next;
+}
+
+/**
+ * The ledger with what `change` wrote put back where nobody changed it since (the holds' ends, the
+ * evidence), and the signal no longer claimed, so it can be applied anew.
+ */
+function putBack(current: CallRecord | null, { before, after }: AppliedChange, signal: SignalIdentity): CallRecord | null {
+  if (!current) return null;
+  const holds = current.holds.map((hold) => {
+    const [was, ours] = [before, after].map((ledger) => ledger.holds.find((kept) => kept.id === hold.id));
+    return was && isDeepStrictEqual(hold, ours) ? was : hold;
+  });
+  const evidence = isDeepStrictEqual(current.evidence, after.evidence) ? before.evidence : current.evidence;
+  const key = signalKey(signal.agent, signal.eventId);
+  return { ...current, holds, evidence, ...(current.signals && { signals: current.signals.filter((seen) => seen.key !== key) }) };
 }
 
 /** The answer to an applied signal; a repeat gets the first answer (an older one its outcome, and what holds now). */

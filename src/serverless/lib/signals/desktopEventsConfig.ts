@@ -144,12 +144,12 @@ export class DesktopEventsConfigStore {
   }
 
   /**
-   * What a signal acts on (desktopEvent.ts): `forSignals`, and this container's copy as it was before
-   * that (however old; none before its first read) — a start's pause may go out by it while a newer
+   * What a signal acts on (desktopEvent.ts): `forSignals`, and, while that reads Sync again, this
+   * container's older copy (none before its first read) — a signal may act by it while the newer
    * one is read, which must then say the same of the trigger.
    */
   forSignal(): { config: Promise<ConfigCheck>; configOnHand?: ConfigCheck } {
-    const configOnHand = this.cached?.check;
+    const configOnHand = this.cached && this.now() - this.cached.readAt >= FRESH_MS ? this.cached.check : undefined;
     return { config: this.forSignals(), ...(configOnHand && { configOnHand }) };
   }
 
