@@ -192,10 +192,11 @@ async function world({ containers: count = 1 } = {}) {
       if (result.status !== 204) throw new Error(`a delivery answered ${result.status}`);
       return performance.now() - started;
     },
-    signal: (agent: string, trigger: string) =>
+    /** A desktop signal naming the agent (and the call, when the relay knows it). */
+    signal: (agent: string, trigger: string, callSid?: string) =>
       timed(trigger, async () => {
         sequence += 1;
-        const body = { eventId: `bench-cost-${sequence}`, agent, trigger };
+        const body = { eventId: `bench-cost-${sequence}`, agent, trigger, ...(callSid && { callSid }) };
         const headers = Object.fromEntries(Object.entries(signedHeaders(SECRET, body)).map(([name, value]) => [name.toLowerCase(), value]));
         const result = await handleDesktopEvent(container().desktop(), { headers, body });
         if (result.status !== 200) throw new Error(`signal answered ${result.status}`);
@@ -220,12 +221,12 @@ const CALL_GOES_ON_MS = 2000;
  * `paced`). The plugin asks `status` when the call's document cannot say the state once Flex named
  * the conference (task.updated), and when the call resumes by itself before the next signal.
  */
-async function oneCall(w: Awaited<ReturnType<typeof world>>, agent: string, triggers: string[] = CARD_PAYMENT, paced = false) {
+async function oneCall(w: Awaited<ReturnType<typeof world>>, agent: string, triggers: string[] = CARD_PAYMENT, paced = false, namingTheCall = false) {
   const call = w.standin.createLiveCall({ agent, recording: 'both' });
   await w.standin.callbacksDelivered();
   if (!(await documentSaysState(w, call.taskSid, call.callSid))) await w.status(call.callSid);
   for (const [index, trigger] of triggers.entries()) {
-    const holds = await w.signal(agent, trigger);
+    const holds = await w.signal(agent, trigger, namingTheCall ? call.callSid : undefined);
     if (!paced) continue;
     const gapMs = PAYMENT_WAITS_MS[index + 1] ?? CALL_GOES_ON_MS;
     // The plugin asks `status` the moment the call resumes by itself (a stop's wait for the next field), if that comes before the next signal.
@@ -410,6 +411,12 @@ async function sweepAtScale(held: number[]): Promise<Map<number, SweepFigures>> 
   return figures;
 }
 
+/** A payment's four signals, one after another: the sum of their mean durations, in Twilio round trips. */
+function paymentTrips(w: Awaited<ReturnType<typeof world>>): string {
+  const ofTrigger = (trigger: string) => mean(w.durations.filter((_, i) => w.durationKinds[i] === trigger));
+  return (CARD_PAYMENT.reduce((sum, trigger) => sum + ofTrigger(trigger), 0) / LATENCY_MS).toFixed(1);
+}
+
 /** Mean duration of each kind of invocation last timed, in Twilio round trips. */
 function roundTrips(w: Awaited<ReturnType<typeof world>>): string {
   const byKind = new Map<string, number[]>();
@@ -457,6 +464,7 @@ export async function run(): Promise<string[]> {
   for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(w, 'warm-up', CARD_PAYMENT, true); // an agent's next calls: their entry exists
   const paymentCallMs = mean(w.durations);
   const warmTrips = roundTrips(w);
+  const warmPaymentTrips = paymentTrips(w);
   const warmCall = callTimes(w);
   w.durations.length = 0;
   await oneCall(w, 'quiet', []);
@@ -480,6 +488,7 @@ export async function run(): Promise<string[]> {
     `  after, a card payment on every call: ${agentsFor(CALLS_PER_HOUR * perCall, paymentCallMs)} (${perCall} invocations a call, ${paymentCallMs.toFixed(0)} ms mean)`,
   );
   lines.push(`  one warm container, round trips of ${LATENCY_MS} ms per invocation: ${warmTrips}`);
+  lines.push(`  one warm container, a payment's four signals (naming only the agent): ${warmPaymentTrips} round trips one after another`);
 
   // Twilio gives each concurrent invocation a container of its own: a call's invocations rarely
   // meet the one that remembers it. Here 30 warm containers take them in turn, so none does.
@@ -496,7 +505,14 @@ export async function run(): Promise<string[]> {
   for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(cold, `cold-warm-up-${i}`, CARD_PAYMENT, true);
   const coldCallMs = mean(cold.durations);
   const coldTrips = roundTrips(cold);
+  const coldPaymentTrips = paymentTrips(cold);
   const coldCall = callTimes(cold);
+  // The same calls with a relay that names the call in its signals.
+  cold.durations.length = 0;
+  cold.durationKinds.length = 0;
+  for (let i = 0; i < TIMED_CALLS; i += 1) await oneCall(cold, `cold-warm-up-${i}`, CARD_PAYMENT, true, true);
+  const coldNamedTrips = roundTrips(cold);
+  const coldNamedPaymentTrips = paymentTrips(cold);
   const coldIdle = cold.standin.createLiveCall({ agent: 'cold-timed-idle', recording: 'both' });
   await cold.standin.callbacksDelivered();
   cold.durations.length = 0;
@@ -507,6 +523,9 @@ export async function run(): Promise<string[]> {
   lines.push(`  call with one card payment: ${coldPerCall} Function invocations, ${describeCounts(coldCounts)}`);
   lines.push(
     `  a card payment on every call: ${agentsFor(CALLS_PER_HOUR * coldPerCall, coldCallMs)} agents (${coldCallMs.toFixed(0)} ms mean); round trips per invocation: ${coldTrips}`,
+  );
+  lines.push(
+    `  a payment's four signals one after another: ${coldPaymentTrips} round trips naming only the agent, ${coldNamedPaymentTrips} naming the call (round trips per invocation then: ${coldNamedTrips})`,
   );
 
   // TaskRouter's events as an Event Streams sink delivers them: a batch per invocation.
