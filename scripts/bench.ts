@@ -14,10 +14,13 @@
  *  6. load: a 10,000-agent contact center's calls and card payments through the real local
  *     runtime, Twilio at 150 ms, task events in Event Streams deliveries (bench/load.ts);
  *  7. robustness: the randomized fault run's figures (bench/robustness.ts).
+ * A whole run also writes what it printed to docs/bench.md, which the README's headline figures
+ * come from.
  */
 import { buildServices, taskEventDeps } from '../src/serverless/lib/services';
 import { reportCost } from './bench/reportCost';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
@@ -211,6 +214,7 @@ async function main(): Promise<void> {
     await section(LOAD_TITLE, load());
     process.exit(0);
   }
+  const printed = keepPrinted();
   console.log('Speed');
   await handlerFigures();
   if (process.env.BENCH_ONLY === 'handler') process.exit(0);
@@ -221,7 +225,36 @@ async function main(): Promise<void> {
   await section(LOAD_TITLE, load());
   await section('Robustness', robustness());
   await section('Cost: the compliance report', reportCost());
+  writeBenchReport(printed);
   process.exit(0);
+}
+
+/** What console.log prints from now on, kept as well as printed. */
+function keepPrinted(): string[] {
+  const lines: string[] = [];
+  const print = console.log.bind(console);
+  console.log = (...values: unknown[]) => {
+    lines.push(values.map(String).join(' '));
+    print(...values);
+  };
+  return lines;
+}
+
+/** docs/bench.md: the whole run's figures, with when and on what they were taken. */
+function writeBenchReport(lines: string[]): void {
+  const machine = `${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
+  const text = [
+    '# Benchmark figures',
+    '',
+    `What \`npm run bench\` printed on ${new Date().toISOString().slice(0, 10)} (${machine}); it rewrites this file each`,
+    'time it runs whole. The README keeps the headline figures; `docs/architecture.md` says what bounds them.',
+    '',
+    '```text',
+    ...lines.flatMap((line) => line.split('\n')),
+    '```',
+    '',
+  ].join('\n');
+  writeFileSync(join(root, 'docs/bench.md'), text);
 }
 
 main().catch((error) => {
