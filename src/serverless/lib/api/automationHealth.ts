@@ -17,7 +17,7 @@ import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from 
 import { errorResult, HttpResult } from '../http';
 import type { LiveIndex } from '../ledger/liveIndex';
 import { newCallRecord, type StoredRecord } from '../ledger/ledgerStore';
-import type { TwilioCall } from '../twilio/recordings';
+import type { LiveCall } from '../recordingBackend';
 import { twilioCode, unlessNotFound } from '../twilio/retry';
 import { callInProgress, taskNow } from '../twilio/taskCalls';
 import { safeProblems } from '../../../core/safeProblems';
@@ -36,7 +36,7 @@ export interface AutomationHealthDeps extends RecordingControlsDeps {
 
 /** The call as its reporting agent holds it, and its ledger as read (null: the functions never saw it). */
 interface Holding {
-  call: TwilioCall & { callSid: string; taskSid: string; agent: string };
+  call: LiveCall & { callSid: string; taskSid: string; agent: string };
   stored: StoredRecord | null;
 }
 

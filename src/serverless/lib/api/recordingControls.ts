@@ -22,8 +22,7 @@ import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
 import { errorResult, HttpResult, RequestHeaders } from '../http';
 import { type CallRecord, conferenceOf } from '../ledger/ledgerStore';
 import type { TaskCall, TaskCalls } from '../twilio/taskCalls';
-import { CallEndedError, isActive, RecordingAtTwilio, summarize } from '../twilio/recordings';
-import type { RecordingBackend } from '../recordingBackend';
+import { CallEndedError, isActive, type PlatformRecording, type RecordingBackend, summarize } from '../recordingBackend';
 import { twilioCode } from '../twilio/retry';
 import type { Settings } from '../settings';
 import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';
@@ -260,7 +259,7 @@ const NO_RULES: Promise<DesktopEventsConfig> = Promise.resolve({ events: [] });
 const notLive = (): HttpResult => errorResult(404, 'call_not_found', 'the call is no longer in progress');
 
 /** The contract's status shape, from a ledger and what Twilio said of the recordings. */
-function statusBody(callSid: string, record: CallRecord | null, recordings: RecordingAtTwilio[]): Json {
+function statusBody(callSid: string, record: CallRecord | null, recordings: PlatformRecording[]): Json {
   return {
     callSid,
     recording: summarize(recordings),
@@ -322,7 +321,7 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
  * when that is not so: a hold stays open (a recording started meanwhile must be found and paused), or
  * Twilio never reported the recordings.
  */
-async function resumeDue(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord; recordings: RecordingAtTwilio[] } | undefined> {
+async function resumeDue(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord; recordings: PlatformRecording[] } | undefined> {
   const stored = deps.control.recalled(found.call.callSid);
   if (!found.live || !stored || stored.record.recording === 'unknown') return undefined;
   const now = deps.now();
@@ -337,7 +336,7 @@ async function resumeDue(deps: RecordingControlsDeps, found: TaskCall): Promise<
 }
 
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
-async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: RecordingAtTwilio[] }> {
+async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: PlatformRecording[] }> {
   const [stored, listed] = await Promise.all([deps.control.load(found.call.callSid), deps.recordings.list(found.call)]);
   // The ledger knows a conference the task's own name does not find (a transfer made before Flex named it).
   const name = stored?.record.call.conferenceName;

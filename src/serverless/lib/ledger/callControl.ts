@@ -29,9 +29,17 @@ import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerS
 import { conferenceOf, newCallRecord } from './ledgerStore';
 import type { LiveIndex } from './liveIndex';
 import type { RepairMarks } from './repairMarks';
-import type { TwilioCall, RecordingKind, RecordingAtTwilio, RecordingTarget } from '../twilio/recordings';
-import type { RecordingBackend } from '../recordingBackend';
-import { CallEndedError, isActive, RecordingUpdateError, summarize } from '../twilio/recordings';
+import {
+  CallEndedError,
+  isActive,
+  type LiveCall,
+  type PlatformRecording,
+  type RecordingBackend,
+  type RecordingKind,
+  type RecordingTarget,
+  RecordingUpdateError,
+  summarize,
+} from '../recordingBackend';
 import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../signals/seenSignals';
 
 /**
@@ -103,14 +111,14 @@ function resumeKinds(record: CallRecord | null, target: RecordingTarget): Record
  * The change closes the last hold of a call whose recordings Twilio confirmed paused: the
  * recordings a resume will find running, as the ledger knows them. Undefined otherwise.
  */
-function expectedResume(record: CallRecord, next: CallRecord): RecordingAtTwilio[] | undefined {
+function expectedResume(record: CallRecord, next: CallRecord): PlatformRecording[] | undefined {
   if (record.outOfSync || record.recording !== 'paused' || targetFor(next) !== 'in-progress') return undefined;
   const active = knownActive(record);
   return active.length ? active.map(({ sid, kind, startedAt }) => ({ sid, kind, status: 'in-progress', ...(startedAt && { startedAt }) })) : undefined;
 }
 
 /** The recordings as the ledger last had them confirmed. */
-const knownStates = (record: CallRecord): RecordingAtTwilio[] =>
+const knownStates = (record: CallRecord): PlatformRecording[] =>
   record.recordings.map(({ sid, kind, status, startedAt }) => ({ sid, kind, status: status ?? 'unknown', ...(startedAt && { startedAt }) }));
 
 export type SignalAnswer = Record<string, unknown>;
@@ -185,7 +193,7 @@ export interface AppliedChange {
   before: CallRecord;
   after: CallRecord;
   latest: CallRecord;
-  recordings: RecordingAtTwilio[];
+  recordings: PlatformRecording[];
 }
 
 /** A repeat (or a conflicting reuse) of a signal changes nothing; a repeat carries the first answer. */
@@ -202,7 +210,7 @@ export class FlaggedElsewhere extends Error {
  * The conference as the ledger knows it, where the caller does not: its sid once found, else the
  * name Flex gave it (the call's first task, which a transfer does not change).
  */
-function ledgerConference(call: TwilioCall, record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'conferenceName'> {
+function ledgerConference(call: LiveCall, record: CallRecord): Pick<LiveCall, 'conferenceSid' | 'conferenceName'> {
   const known = conferenceOf(record);
   return { ...(call.conferenceName && { conferenceName: call.conferenceName }), ...known, ...(call.conferenceSid && { conferenceSid: call.conferenceSid }) };
 }
@@ -212,7 +220,7 @@ function ledgerConference(call: TwilioCall, record: CallRecord): Pick<TwilioCall
  * knows a conference the pause did not reach (a transfer: the conference keeps the first task's
  * name), the call is not paused yet — never answer "paused" while a recording of the call records.
  */
-function missedByPause(call: TwilioCall, record: CallRecord, states: RecordingAtTwilio[]): boolean {
+function missedByPause(call: LiveCall, record: CallRecord, states: PlatformRecording[]): boolean {
   const { conferenceSid, conferenceName } = record.call;
   if (conferenceSid) return conferenceSid !== call.conferenceSid && !states.some((state) => state.conferenceSid === conferenceSid);
   return conferenceName !== undefined && conferenceName !== (call.conferenceName ?? call.taskSid);
@@ -235,7 +243,7 @@ export const expireDue = (record: CallRecord, now: Date): CallRecord => {
 export const targetFor = (record: CallRecord | null): RecordingTarget => (record && isPaused(record) ? 'paused' : 'in-progress');
 
 /** Writes down what Twilio confirmed: each recording's latest status, the call's summary and a conference found late. */
-function withConfirmed(record: CallRecord, states: RecordingAtTwilio[]): CallRecord {
+function withConfirmed(record: CallRecord, states: PlatformRecording[]): CallRecord {
   const conferenceSid = record.call.conferenceSid ?? states.find((state) => state.conferenceSid)?.conferenceSid;
   const confirmed = new Map(states.map((state) => [state.sid, state]));
   const known = record.recordings.map((recording) => {
@@ -253,14 +261,14 @@ function withConfirmed(record: CallRecord, states: RecordingAtTwilio[]): CallRec
  * when the conference is named); the same record when it knows them already. With none running,
  * a reader's list says "absent"; at the conference's naming one may still be starting.
  */
-export function withFirstRecordings(record: CallRecord, states: RecordingAtTwilio[], { noneMeansAbsent = true } = {}): CallRecord {
+export function withFirstRecordings(record: CallRecord, states: PlatformRecording[], { noneMeansAbsent = true } = {}): CallRecord {
   const running = states.filter(isActive);
   if (record.recording !== 'unknown' || (running.length === 0 && !noneMeansAbsent)) return record;
   return withConfirmed(record, running);
 }
 
 /** Nothing Twilio confirmed differs from what the record says: writing it again would change nothing. */
-const confirmsRecord = (record: CallRecord, states: RecordingAtTwilio[]): boolean => {
+const confirmsRecord = (record: CallRecord, states: PlatformRecording[]): boolean => {
   const confirmed = withConfirmed(record, states);
   return (
     !record.outOfSync &&
@@ -314,7 +322,7 @@ export class CallControl {
     this.log = options.log ?? console.error;
   }
 
-  private set(call: TwilioCall, target: RecordingTarget, kinds?: RecordingKind[], onUncertainAttempt?: () => void): Promise<RecordingAtTwilio[]> {
+  private set(call: LiveCall, target: RecordingTarget, kinds?: RecordingKind[], onUncertainAttempt?: () => void): Promise<PlatformRecording[]> {
     return this.recordings.set(call, target, kinds, onUncertainAttempt);
   }
 
@@ -322,7 +330,7 @@ export class CallControl {
    * Sync could not take the flag: the trace goes to the task (TaskRouter), which the sweep reads
    * too. Only if both fail is the recording left as it is, and that is logged.
    */
-  private async markForRepair(call: TwilioCall): Promise<void> {
+  private async markForRepair(call: LiveCall): Promise<void> {
     try {
       if (await this.repairs?.mark(call)) return;
     } catch {
@@ -389,7 +397,7 @@ export class CallControl {
    * Writes down the recordings' state Twilio reported to a reader (the first `status` of a call),
    * once: so the document and the live index say "recording" before anyone paused.
    */
-  async noteRecordings(callSid: string, states: RecordingAtTwilio[], base?: StoredRecord | null): Promise<void> {
+  async noteRecordings(callSid: string, states: PlatformRecording[], base?: StoredRecord | null): Promise<void> {
     await this.commit(
       callSid,
       (current) => {
@@ -429,7 +437,7 @@ export class CallControl {
 
   /** A refused request: our early pause may contradict the ledger, so the recordings go back to what it says. */
   private async refused(
-    call: TwilioCall,
+    call: LiveCall,
     refusal: 'moved' | { conflict: boolean; answer?: SignalAnswer },
     sent: unknown,
     latest: CallRecord | null,
@@ -444,7 +452,7 @@ export class CallControl {
    * one only costs the write a conflict and a read), else read now. A refusal is never decided on
    * a remembered ledger: the call may have come back to the agent meanwhile.
    */
-  private async startingLedger(call: TwilioCall, request: ChangeRequest): Promise<StoredRecord | null> {
+  private async startingLedger(call: LiveCall, request: ChangeRequest): Promise<StoredRecord | null> {
     const recalled = this.store.recalled(call.callSid);
     if (recalled && !this.refusal(recalled.record, request)) return recalled;
     return this.store.load(call.callSid);
@@ -459,7 +467,7 @@ export class CallControl {
     return quiet || this.index?.copiesInOne(next) === true;
   }
 
-  async change(call: TwilioCall, request: ChangeRequest): Promise<ChangeResult> {
+  async change(call: LiveCall, request: ChangeRequest): Promise<ChangeResult> {
     const sentAt = this.now().getTime();
     const recalled = this.store.recalled(call.callSid);
     // The conference this container's ledger names (a task event came here): not looked up by name again.
@@ -513,7 +521,7 @@ export class CallControl {
     let after: CallRecord | undefined;
     let refusedMeanwhile: ReturnType<CallControl['refusal']>;
     /** The recordings a resume written down ahead of Twilio's answer expects to see running. */
-    let resuming: RecordingAtTwilio[] | undefined;
+    let resuming: PlatformRecording[] | undefined;
     /** When that resume was decided (see ResumeLanding). */
     let resumeDecidedAtMs = 0;
     let committed: Committed | null;
@@ -587,7 +595,7 @@ export class CallControl {
     await copy.done();
     if (refusedMeanwhile) return this.refused(call, refusedMeanwhile, sent, committed?.record ?? null);
     if (!committed || !before || !after) throw new Error('the call ledger could not be written');
-    const outcomeOf = (latest: CallRecord, recordings: RecordingAtTwilio[]): AppliedChange => ({ before: before!, after: after!, latest, recordings });
+    const outcomeOf = (latest: CallRecord, recordings: PlatformRecording[]): AppliedChange => ({ before: before!, after: after!, latest, recordings });
     const copyLanded = copy.landed(committed);
 
     if (sent) {
@@ -607,7 +615,7 @@ export class CallControl {
       if (!copyLanded) await this.indexed(committed.record);
       return { duplicate: false, ...outcomeOf(committed.record, sent.states) };
     }
-    const answered = signal && ((record: CallRecord, states: RecordingAtTwilio[]) => claimed(record, signal.answer(outcomeOf(record, states))));
+    const answered = signal && ((record: CallRecord, states: PlatformRecording[]) => claimed(record, signal.answer(outcomeOf(record, states))));
     if (resuming) {
       const decidedAt = this.now().getTime();
       const resumed = await this.resumeAsWritten(call, committed, resuming, signal, resumeDecidedAtMs);
@@ -637,7 +645,7 @@ export class CallControl {
     if (resumeMayLand) await this.sleep(resumeMayLand);
     // The answer (and a start's exposure, up to Twilio's confirmation) is kept in the write that records what Twilio confirmed.
     const confirmedStart =
-      answered && ((record: CallRecord, states: RecordingAtTwilio[]) => answered(withExposure(before!, record, this.now().getTime(), request.tally), states));
+      answered && ((record: CallRecord, states: PlatformRecording[]) => answered(withExposure(before!, record, this.now().getTime(), request.tally), states));
     const settled = await this.settle(call, committed, { quiet: stillQuiet, onlyKnownKinds: true, annotate: confirmedStart });
     return { duplicate: false, ...outcomeOf(settled.record ?? committed.record, settled.recordings) };
   }
@@ -681,18 +689,18 @@ export class CallControl {
    * error thrown.
    */
   private async resumeAsWritten(
-    call: TwilioCall,
+    call: LiveCall,
     committed: Committed,
-    expected: RecordingAtTwilio[],
+    expected: PlatformRecording[],
     signal: ChangeRequest['signal'],
     decidedAtMs: number,
-  ): Promise<{ states?: RecordingAtTwilio[]; landedInTime: boolean }> {
-    const live: TwilioCall = {
+  ): Promise<{ states?: PlatformRecording[]; landedInTime: boolean }> {
+    const live: LiveCall = {
       ...call,
       ...ledgerConference(call, committed.record),
       taskSid: call.taskSid ?? committed.record.call.taskSid,
     };
-    let states: RecordingAtTwilio[];
+    let states: PlatformRecording[];
     let uncertain = false;
     try {
       states = await this.set(live, 'in-progress', [...new Set(expected.map((state) => state.kind))], () => {
@@ -742,7 +750,7 @@ export class CallControl {
   }
 
   /** Twilio did not confirm a change: the ledger says so, for the sweep; failing that, the task does (repairMarks.ts). */
-  private async flagOutOfSync(call: TwilioCall, also: (record: CallRecord) => CallRecord = (record) => record): Promise<void> {
+  private async flagOutOfSync(call: LiveCall, also: (record: CallRecord) => CallRecord = (record) => record): Promise<void> {
     try {
       await this.commit(call.callSid, (record) => also({ ...(record ?? newCallRecord(call)), outOfSync: true }));
     } catch (syncError) {
@@ -805,7 +813,7 @@ export class CallControl {
    * went to the wrong call): the recordings are set back to what the ledger says. If Twilio fails
    * that too, the ledger is flagged (created if need be) so the sweep finishes the job.
    */
-  private async restore(call: TwilioCall): Promise<CallRecord | null> {
+  private async restore(call: LiveCall): Promise<CallRecord | null> {
     try {
       return (await this.settle(call, await this.store.load(call.callSid))).record;
     } catch (error) {
@@ -824,11 +832,11 @@ export class CallControl {
    * is "recording": nothing holds the call.
    */
   async settle(
-    call: TwilioCall,
+    call: LiveCall,
     stored: StoredRecord | null,
     options: {
       /** Adds to the write that records what Twilio confirmed (a signal's answer). */
-      annotate?: (record: CallRecord, states: RecordingAtTwilio[]) => CallRecord;
+      annotate?: (record: CallRecord, states: PlatformRecording[]) => CallRecord;
       /** Nobody else wrote the ledger lately (see `indexed`). */
       quiet?: boolean;
       /**
@@ -837,14 +845,14 @@ export class CallControl {
        */
       onlyKnownKinds?: boolean;
     } = {},
-  ): Promise<{ record: CallRecord | null; recordings: RecordingAtTwilio[] }> {
+  ): Promise<{ record: CallRecord | null; recordings: PlatformRecording[] }> {
     const { annotate } = options;
     let quiet = options.quiet ?? false;
     const copy = this.copyAlongside();
     let current = stored;
-    let states: RecordingAtTwilio[] = [];
+    let states: PlatformRecording[] = [];
     // The ledger may know the conference when the caller does not (found late, or by an earlier signal).
-    const live: TwilioCall = {
+    const live: LiveCall = {
       ...call,
       ...(stored && ledgerConference(call, stored.record)),
       taskSid: call.taskSid ?? stored?.record.call.taskSid,

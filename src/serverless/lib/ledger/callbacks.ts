@@ -11,8 +11,7 @@ import type { HttpResult } from '../http';
 import { CallRecord, Committed, conferenceOf, INTERVALS_PREFIX, KnownRecording, namesTask, newCallRecord, StoredRecord, withTask } from './ledgerStore';
 import { callInProgress, parseAttributes, taskNow } from '../twilio/taskCalls';
 import type { LiveIndex } from './liveIndex';
-import { CallEndedError, type RecordingAtTwilio, TwilioCall } from '../twilio/recordings';
-import type { RecordingBackend } from '../recordingBackend';
+import { CallEndedError, type LiveCall, type PlatformRecording, type RecordingBackend } from '../recordingBackend';
 import { httpStatus, unlessNotFound } from '../twilio/retry';
 import type { TaskOrigins } from '../twilio/taskOrigins';
 import type { AgentCalls } from '../twilio/agentCalls';
@@ -182,7 +181,7 @@ async function takesOver(deps: TaskEventDeps, incoming: { createdAt: number }, l
 async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: string; agent: string; workerSid?: string; queue?: string }): Promise<HttpResult> {
   const [origin, task] = await Promise.all([deps.origins.of(accepted.taskSid), taskNow(deps.client, deps.workspaceSid, accepted.taskSid)]);
   if (!origin || !task?.assigned) return NO_CONTENT;
-  const call: TwilioCall & { taskSid: string; agent: string } = { callSid: origin.callSid, ...accepted };
+  const call: LiveCall & { taskSid: string; agent: string } = { callSid: origin.callSid, ...accepted };
   // Read alongside the ledger's write: the agent's other live calls stay in the entry.
   const agentRead = deps.index.agentDocument(call.agent);
   agentRead.catch(() => undefined); // awaited by the announcement, or not needed
@@ -244,7 +243,7 @@ async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: str
  * (the one it remembers for the agent) reaches this one too.
  */
 /** This container remembers the acceptance: the agent's next signal here pauses the call at once (its ledger read alongside confirms it). */
-function remembered(deps: TaskEventDeps, call: TwilioCall & { agent: string }, record: CallRecord, leaving: string | undefined): void {
+function remembered(deps: TaskEventDeps, call: LiveCall & { agent: string }, record: CallRecord, leaving: string | undefined): void {
   if (leaving) deps.calls?.forgetHere(leaving, call.callSid);
   const { agent: _agent, ...known } = { ...call, ...conferenceOf(record) };
   deps.calls?.accepted(call.agent, known);
@@ -252,8 +251,8 @@ function remembered(deps: TaskEventDeps, call: TwilioCall & { agent: string }, r
 
 async function tellOtherCalls(
   deps: TaskEventDeps,
-  call: TwilioCall & { agent: string },
-  agentRead: Promise<{ data: { callSid?: string; others?: TwilioCall[] } } | null>,
+  call: LiveCall & { agent: string },
+  agentRead: Promise<{ data: { callSid?: string; others?: LiveCall[] } } | null>,
 ): Promise<void> {
   const entry = (await agentRead.catch(() => null))?.data;
   const previous = [...(entry?.callSid ? [entry.callSid] : []), ...(entry?.others ?? []).map((other) => other.callSid)].filter((sid) => sid !== call.callSid);
@@ -319,7 +318,7 @@ async function taskUpdated(deps: TaskEventDeps, taskSid: string, claimed: string
  * in progress under the name Flex gave the call's conference (the first task's sid). Otherwise, or
  * with none named, the conference is found by that name.
  */
-async function conferenceRecordings(deps: TaskEventDeps, call: TwilioCall, claimedConferenceSid: string | undefined): Promise<RecordingAtTwilio[]> {
+async function conferenceRecordings(deps: TaskEventDeps, call: LiveCall, claimedConferenceSid: string | undefined): Promise<PlatformRecording[]> {
   const name = call.conferenceName ?? call.taskSid;
   if (claimedConferenceSid && name) {
     const [conference, recordings] = await Promise.all([
@@ -362,7 +361,7 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     return NO_CONTENT;
   }
   const goesOn = await (callSid === claimed && claimedInProgress ? claimedInProgress : callInProgress(deps.client, callSid));
-  const call: TwilioCall & { taskSid: string } = { callSid, taskSid };
+  const call: LiveCall & { taskSid: string } = { callSid, taskSid };
   let record: CallRecord = stored.record;
   const stillThisTask = record.call.taskSid === undefined || record.call.taskSid === taskSid;
   let leftIndex: Promise<void> = Promise.resolve();
@@ -444,7 +443,7 @@ function unlessTooLarge(error: unknown): void {
 }
 
 /** Closes the holds and sets the recordings to match; an ended call only needs its ledger closed. */
-async function closeAndApply(control: CallControl, call: TwilioCall, pick: (hold: Hold) => boolean, now: () => Date): Promise<CallRecord> {
+async function closeAndApply(control: CallControl, call: LiveCall, pick: (hold: Hold) => boolean, now: () => Date): Promise<CallRecord> {
   const close = (record: CallRecord) => ({ ...record, ...closeHolds(record, pick, now()) });
   try {
     const result = await control.change(call, { change: close });

@@ -11,7 +11,7 @@ import type { TaskEvidence } from '../../../core/evidence';
 import { callDocumentName } from '../../../core/syncNames';
 import type { SeenSignal } from '../signals/seenSignals';
 import type { RecordingSummary } from '../../../core/wire';
-import type { TwilioCall, RecordingKind } from '../twilio/recordings';
+import type { LiveCall, RecordingKind } from '../recordingBackend';
 import { httpStatus, isWriteConflict, unlessNotFound, withRetries } from '../twilio/retry';
 import { SyncList } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -32,7 +32,7 @@ export interface CallRecord extends Ledger {
   v: 2;
   /** Counts writes: orders copies of this record kept elsewhere (the live index). */
   seq: number;
-  call: TwilioCall;
+  call: LiveCall;
   /** The call's recordings as Twilio last confirmed them; 'unknown' before the first answer. */
   recording: RecordingSummary | 'unknown';
   recordings: KnownRecording[];
@@ -57,7 +57,7 @@ export interface CallRecord extends Ledger {
    */
   tasks?: string[];
   /** The agent's other calls, live when this one's agent took them: a signal applied here reaches them too. */
-  agentsOtherCalls?: TwilioCall[];
+  agentsOtherCalls?: LiveCall[];
   /** The tasks whose end was handled: a late or repeated event of an ended task changes nothing. */
   endedTasks?: string[];
   /**
@@ -108,7 +108,7 @@ export const withTask = (tasks: string[] | undefined, taskSid: string): string[]
 export const namesTask = (record: CallRecord, taskSid: string): boolean => record.call.taskSid === taskSid || record.tasks?.includes(taskSid) === true;
 
 /** What the ledger knows of the call's conference: its sid once found, and the name to find it by (the call's first task). */
-export const conferenceOf = (record: CallRecord): Pick<TwilioCall, 'conferenceSid' | 'conferenceName'> => ({
+export const conferenceOf = (record: CallRecord): Pick<LiveCall, 'conferenceSid' | 'conferenceName'> => ({
   ...(record.call.conferenceSid && { conferenceSid: record.call.conferenceSid }),
   ...(record.call.conferenceName && { conferenceName: record.call.conferenceName }),
 });
@@ -117,7 +117,7 @@ export const conferenceOf = (record: CallRecord): Pick<TwilioCall, 'conferenceSi
  * A call's first ledger. Flex names the conference after the call's first task, and a transfer does
  * not rename it: the ledger keeps that name for finding the conference later.
  */
-export const newCallRecord = (call: TwilioCall): CallRecord => ({
+export const newCallRecord = (call: LiveCall): CallRecord => ({
   v: 2,
   seq: 0,
   call: call.taskSid && !call.conferenceName ? { ...call, conferenceName: call.taskSid } : call,

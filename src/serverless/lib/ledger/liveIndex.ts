@@ -15,7 +15,7 @@ import { nextExpiry } from '../../../core/holds';
 import { LIVE_CALLS_PREFIX, LIVE_SHARDS, liveCallsShardNames } from '../../../core/syncNames';
 import type { LiveCallItem } from '../../../core/wire';
 import type { CallRecord } from './ledgerStore';
-import type { TwilioCall } from '../twilio/recordings';
+import type { LiveCall } from '../recordingBackend';
 import { unlessNotFound, withRetries, httpStatus } from '../twilio/retry';
 import { MapItem, SyncMap } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -30,19 +30,19 @@ const LIVE_ITEM_TTL_SECONDS = 12 * 3600;
 export const liveCallsShardOf = (callSid: string): string =>
   `${LIVE_CALLS_PREFIX}${(createHash('sha256').update(callSid).digest()[0] % LIVE_SHARDS).toString(16).padStart(2, '0')}`;
 
-export interface AgentCall extends TwilioCall {
+export interface AgentCall extends LiveCall {
   agent: string;
   taskSid: string;
   /**
    * The agent's other live calls, newest first (an agent may hold two): a signal that names no call
    * may be about any of them, so it reaches them all.
    */
-  others?: TwilioCall[];
+  others?: LiveCall[];
 }
 
 /** How many other live calls an agent's entry names. */
 const KEPT_OTHER_CALLS = 3;
-const otherCall = ({ others: _others, agent: _agent, ...call }: TwilioCall & { others?: unknown; agent?: string }): TwilioCall => call;
+const otherCall = ({ others: _others, agent: _agent, ...call }: LiveCall & { others?: unknown; agent?: string }): LiveCall => call;
 
 export function liveCallItem(record: CallRecord): LiveCallItem {
   const { automationOff } = record;

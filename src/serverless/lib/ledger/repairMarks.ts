@@ -10,7 +10,7 @@ import { parseAttributes } from '../twilio/taskCalls';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import { withRetries } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
-import type { TwilioCall } from '../twilio/recordings';
+import type { LiveCall } from '../recordingBackend';
 import type { TaskOrigins } from '../twilio/taskOrigins';
 
 /** Under the task's `recording_controls`: the call whose recordings may disagree with its ledger, and a flag TaskRouter can filter on. */
@@ -37,7 +37,7 @@ export class RepairMarks {
   ) {}
 
   /** Marks the call on its task; false when the call names no task (nothing to mark). */
-  async mark(call: TwilioCall): Promise<boolean> {
+  async mark(call: LiveCall): Promise<boolean> {
     if (!call.taskSid) return false;
     await mergeTaskAttributes(this.client, this.workspaceSid, call.taskSid, (attributes) => ({
       ...attributes,

@@ -14,7 +14,7 @@ import type { LiveCallItem } from '../../../core/wire';
 import { LiveIndex, needsSweep } from './liveIndex';
 import { SweepWatch } from './sweepWatch';
 import type { MapItem } from '../twilio/syncCollections';
-import { CallEndedError, TwilioCall } from '../twilio/recordings';
+import { CallEndedError, LiveCall } from '../recordingBackend';
 
 export interface SweepReport {
   live: number;
@@ -33,7 +33,7 @@ export interface SweepReport {
  */
 export const SWEEP_CALLS_AT_ONCE = 20;
 
-const callOf = (item: LiveCallItem): TwilioCall => ({
+const callOf = (item: LiveCallItem): LiveCall => ({
   callSid: item.callSid,
   ...(item.conferenceSid && { conferenceSid: item.conferenceSid }),
   ...(item.taskSid && { taskSid: item.taskSid }),
@@ -59,7 +59,7 @@ async function itemsToLookAt(index: LiveIndex, now: () => Date): Promise<{ items
 export async function sweep(index: LiveIndex, control: CallControl, now: () => Date): Promise<SweepReport> {
   const [{ items, due }, marks] = await Promise.all([itemsToLookAt(index, now), control.repairs?.due(now().getTime()).catch(() => []) ?? []]);
   /** Sets the call's recordings to what its ledger says once due holds are closed; an ended call leaves the index. */
-  const putRight = async (call: TwilioCall) => {
+  const putRight = async (call: LiveCall) => {
     try {
       await control.change(call, { change: expireDue });
     } catch (error) {

@@ -13,7 +13,7 @@ import { CallControl, CallMovedError, AppliedChange, ChangeResult, SpeculationRe
 import { errorResult, FunctionRequest, headerList, HttpResult, mediaType, singleHeader } from '../http';
 import type { CallRecord } from '../ledger/ledgerStore';
 import type { AgentCalls } from '../twilio/agentCalls';
-import { CallEndedError, TwilioCall, RecordingUpdateError, summarize } from '../twilio/recordings';
+import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../recordingBackend';
 import { bodyDigest, signalKey } from './seenSignals';
 import type { SignalIdentity } from './seenSignals';
 import type { Authenticator } from '../api/auth';
@@ -161,7 +161,7 @@ async function applySignal(
   via: SignalVia,
   signal: SignalIdentity,
   found: Promise<FoundCall | undefined>,
-  change: (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult>,
+  change: (call: LiveCall, heldBy: string | undefined) => Promise<ChangeResult>,
 ): Promise<HttpResult> {
   try {
     const first = await found;
@@ -230,11 +230,11 @@ function signalChange(
   signal: SignalIdentity,
   receivedAtMs: number,
   stillSo?: Promise<boolean>,
-): (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult> {
+): (call: LiveCall, heldBy: string | undefined) => Promise<ChangeResult> {
   const holds = holdsOfTrigger(eventsConfig, event.trigger);
   const tally = { ...holds, ...(holds.opens.length > 0 && { exposure: { receivedAtMs, ...(event.occurredAt && { occurredAt: event.occurredAt }) } }) };
   // Not even for the moment a speculative pause lasts.
-  const refusesPause = async (call: TwilioCall) =>
+  const refusesPause = async (call: LiveCall) =>
     holds.opens.length > 0 && hasPausePolicies(eventsConfig) && pausePolicyOf(eventsConfig, await calls.queueOf(call)) === 'never';
   const pauseFirst = onlyStarts(eventsConfig, event.trigger);
   const stopByOlderCopy = stillSo !== undefined && !pauseFirst;
@@ -322,7 +322,7 @@ function answerTo(
   return { status: 200, body };
 }
 
-type Applied = { call: TwilioCall; result: ChangeResult };
+type Applied = { call: LiveCall; result: ChangeResult };
 
 /** The call's own answer, its `recording` that of every call the signal reached: "paused" only when none of them records. */
 function withOthers(own: Record<string, unknown>, others: Applied[]): Record<string, unknown> {
@@ -339,8 +339,8 @@ function withOthers(own: Record<string, unknown>, others: Applied[]): Record<str
 async function applyToOthers(
   calls: AgentCalls,
   event: DesktopEventBody,
-  others: TwilioCall[],
-  apply: (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult>,
+  others: LiveCall[],
+  apply: (call: LiveCall, heldBy: string | undefined) => Promise<ChangeResult>,
 ): Promise<Applied[]> {
   const settled = await Promise.allSettled(others.map(async (call) => ({ call, result: await apply(call, event.agent) })));
   const applied: Applied[] = [];
@@ -372,12 +372,12 @@ async function applyToLiveCall(
   calls: AgentCalls,
   event: DesktopEventBody,
   first: FoundCall | undefined,
-  apply: (call: TwilioCall, heldBy: string | undefined) => Promise<ChangeResult>,
-): Promise<{ call: TwilioCall; result: ChangeResult } | undefined> {
+  apply: (call: LiveCall, heldBy: string | undefined) => Promise<ChangeResult>,
+): Promise<{ call: LiveCall; result: ChangeResult } | undefined> {
   let call = first?.call;
   let heldBy = first?.held ? event.agent : undefined;
   for (let attempt = 0; call && attempt < 3; attempt += 1) {
-    const target: TwilioCall = call;
+    const target: LiveCall = call;
     try {
       return { call: target, result: await apply(target, heldBy) };
     } catch (error) {
@@ -404,7 +404,7 @@ async function applyToLiveCall(
   }
   return undefined;
 }
-const pick = ({ conferenceSid, conferenceName, taskSid, queue }: TwilioCall): Partial<TwilioCall> => ({
+const pick = ({ conferenceSid, conferenceName, taskSid, queue }: LiveCall): Partial<LiveCall> => ({
   ...(conferenceSid && { conferenceSid }),
   ...(conferenceName && { conferenceName }),
   ...(taskSid && { taskSid }),
@@ -419,7 +419,7 @@ export const pauseNotAllowed = (): HttpResult =>
 
 /** The call to try first; `held`: by memory or its own ledger, so the change checks the agent again and puts a speculative pause back. */
 interface FoundCall {
-  call: TwilioCall;
+  call: LiveCall;
   held: boolean;
 }
 
@@ -444,7 +444,7 @@ async function liveCallOf(calls: AgentCalls, control: CallControl, event: Deskto
  * A named call whose ledger this container wrote or read (its task's events came here) and which
  * names the agent: acted on at once, as a remembered call is (the ledger read alongside confirms it).
  */
-function recalledCall(control: CallControl, event: DesktopEventBody): TwilioCall | undefined {
+function recalledCall(control: CallControl, event: DesktopEventBody): LiveCall | undefined {
   const call = event.callSid ? control.recalled(event.callSid)?.record.call : undefined;
   return call && call.agent === event.agent ? { callSid: call.callSid, ...pick(call) } : undefined;
 }

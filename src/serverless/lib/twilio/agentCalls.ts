@@ -7,7 +7,7 @@
  */
 import { taskRouterString } from '../../../core/taskRouterExpression';
 import type { LiveIndex } from '../ledger/liveIndex';
-import type { TwilioCall } from './recordings';
+import type { LiveCall } from '../recordingBackend';
 import { unlessNotFound, withRetries } from './retry';
 import { parseAttributes } from './taskCalls';
 import type { TaskOrigins } from './taskOrigins';
@@ -17,9 +17,9 @@ import type { TwilioClient } from './twilioClient';
 export const CALL_MEMORY_TTL_MS = 10 * 60 * 1000;
 
 interface Remembered {
-  call: TwilioCall;
+  call: LiveCall;
   /** The agent's other live calls (an agent may hold two). */
-  others: TwilioCall[];
+  others: LiveCall[];
   at: number;
 }
 
@@ -36,7 +36,7 @@ export class AgentCalls {
   ) {}
 
   /** The call this container last acted on for the agent (and, if named, the same call). */
-  known(agent: string, callSid?: string): TwilioCall | undefined {
+  known(agent: string, callSid?: string): LiveCall | undefined {
     const entry = this.calls.get(agent);
     if (!entry || this.clock() - entry.at > CALL_MEMORY_TTL_MS) return undefined;
     if (callSid && entry.call.callSid !== callSid) return undefined;
@@ -44,13 +44,13 @@ export class AgentCalls {
   }
 
   /** The agent's other live calls this container knows of: a signal that names no call reaches them too. */
-  others(agent: string): TwilioCall[] {
+  others(agent: string): LiveCall[] {
     const entry = this.calls.get(agent);
     return entry && this.clock() - entry.at <= CALL_MEMORY_TTL_MS ? entry.others : [];
   }
 
   /** The call a signal of the agent's was just applied to: the next one goes there first (with the agent's other calls, known or given). */
-  remember(agent: string, call: TwilioCall, others?: TwilioCall[]): void {
+  remember(agent: string, call: LiveCall, others?: LiveCall[]): void {
     const kept = (others ?? this.calls.get(agent)?.others ?? []).filter((other) => other.callSid !== call.callSid);
     this.calls.set(agent, { call, others: kept, at: this.clock() });
     if (this.calls.size > 5000) this.calls.delete(this.calls.keys().next().value as string);
@@ -60,7 +60,7 @@ export class AgentCalls {
    * The agent's call now, or the named one of theirs: from the live index, else from TaskRouter (and
    * then indexed). Only a search for the agent's call (none named) is remembered as theirs.
    */
-  async current(agent: string, callSid?: string): Promise<TwilioCall | undefined> {
+  async current(agent: string, callSid?: string): Promise<LiveCall | undefined> {
     const indexed = await this.index?.agentCall(agent);
     if (indexed) {
       const { agent: _agent, others = [], ...call } = indexed;
@@ -78,7 +78,7 @@ export class AgentCalls {
    * The agent accepted the call (TaskRouter's event came to this container): their next signal goes
    * there first, and a call remembered before goes on as one of their others.
    */
-  accepted(agent: string, call: TwilioCall): void {
+  accepted(agent: string, call: LiveCall): void {
     const previous = this.known(agent);
     const others = this.others(agent);
     this.remember(agent, call, previous && previous.callSid !== call.callSid ? [previous, ...others] : others);
@@ -104,14 +104,14 @@ export class AgentCalls {
    * The TaskRouter queue of the call's task, for its pause policy: known from the acceptance
    * (memory, the ledger, the agent's entry), else asked of TaskRouter once.
    */
-  async queueOf(call: TwilioCall): Promise<string | undefined> {
+  async queueOf(call: LiveCall): Promise<string | undefined> {
     if (call.queue !== undefined || !call.taskSid) return call.queue;
     const task = await unlessNotFound(() => this.client.taskrouter.v1.workspaces(this.workspaceSid).tasks(call.taskSid!).fetch(), null);
     return task?.taskQueueFriendlyName || undefined;
   }
 
   /** Always asks TaskRouter; what it finds is remembered and indexed. */
-  async lookup(agent: string, callSid?: string): Promise<TwilioCall | undefined> {
+  async lookup(agent: string, callSid?: string): Promise<LiveCall | undefined> {
     const [call, ...others] = await this.askTaskRouter(agent);
     if (!call) return undefined;
     this.remember(agent, call, others);
@@ -120,7 +120,7 @@ export class AgentCalls {
   }
 
   /** The agent's live voice calls, newest first. */
-  private async askTaskRouter(agent: string): Promise<Array<TwilioCall & { taskSid: string }>> {
+  private async askTaskRouter(agent: string): Promise<Array<LiveCall & { taskSid: string }>> {
     let workerSid = await this.workerSid(agent);
     if (!workerSid) return [];
     const workspace = this.client.taskrouter.v1.workspaces(this.workspaceSid);

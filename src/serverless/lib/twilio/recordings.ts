@@ -4,59 +4,18 @@
  * request stands in front of the pause. When a call or conference has several active recordings
  * Twilio refuses `Twilio.CURRENT` (16108); then each is listed and set by its sid.
  */
-import type { RecordingBackend } from '../recordingBackend';
-import type { RecordingSummary } from '../../../core/wire';
+import {
+  CallEndedError,
+  isActive,
+  type LiveCall,
+  type PlatformRecording,
+  type RecordingBackend,
+  type RecordingKind,
+  type RecordingTarget,
+  RecordingUpdateError,
+} from '../recordingBackend';
 import { httpStatus, twilioCode, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
-
-export type RecordingKind = 'call' | 'conference';
-export type RecordingTarget = 'paused' | 'in-progress';
-
-/** A live call as Twilio names it (its call, conference and task), with its agent and queue when known. */
-export interface TwilioCall {
-  callSid: string;
-  conferenceSid?: string;
-  taskSid?: string;
-  /**
-   * The task the call's conference is named after: Flex names it after the call's first task, and a
-   * transfer (a new task on the same call) does not rename it. The current task's when not given.
-   */
-  conferenceName?: string;
-  workerSid?: string;
-  /** The agent on the call, when known (desktop signals name it). */
-  agent?: string;
-  /** The TaskRouter queue of its task, when known: its pause policy applies (docs/desktop-events.md). */
-  queue?: string;
-}
-
-export interface RecordingAtTwilio {
-  sid: string;
-  kind: RecordingKind;
-  status: string;
-  startedAt?: string;
-  /** For a conference's recording: the conference, which the call's record may not name yet. */
-  conferenceSid?: string;
-}
-
-/** The call is over (Twilio 21220): there is nothing left to pause. */
-export class CallEndedError extends Error {
-  constructor() {
-    super('the call is no longer in progress');
-  }
-}
-
-/**
- * Twilio did not confirm the change for every recording, even after retries. `confirmed` holds
- * the recordings that did change, so a caller can put them back (a partial pause is no pause).
- */
-export class RecordingUpdateError extends Error {
-  constructor(
-    message: string,
-    readonly confirmed: RecordingAtTwilio[] = [],
-  ) {
-    super(message);
-  }
-}
 
 /** Twilio's codes, as its error reference defines them (see src/standin/README.md). */
 const NOT_FOUND = 20404;
@@ -68,9 +27,7 @@ const SEVERAL_ACTIVE_RECORDINGS = 16108;
 /** A recording named by sid that has finished: Twilio answers its generic 400. */
 const RECORDING_NOT_ACTIVE = 400;
 
-const ACTIVE = ['in-progress', 'paused'];
-
-type Outcome = { state: RecordingAtTwilio } | { absent: true } | { ended: true } | { failed: unknown };
+type Outcome = { state: PlatformRecording } | { absent: true } | { ended: true } | { failed: unknown };
 type Params = { status: RecordingTarget | 'stopped'; pauseBehavior?: 'skip' | 'silence' };
 type Sent = { sid: string; status: string; startTime?: Date | null; dateCreated?: Date | null };
 
@@ -80,7 +37,7 @@ const toIso = (value: Date | string | null | undefined): string | undefined => {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 };
 
-const stateOf = (kind: RecordingKind, recording: Sent): RecordingAtTwilio => ({
+const stateOf = (kind: RecordingKind, recording: Sent): PlatformRecording => ({
   sid: recording.sid,
   kind,
   status: recording.status,
@@ -117,7 +74,7 @@ async function updateActive(kind: RecordingKind, recordings: RecordingsResource,
   } catch (error) {
     return [{ failed: error }];
   }
-  const active = listed.filter((recording) => ACTIVE.includes(recording.status));
+  const active = listed.filter(isActive);
   return Promise.all(active.map((recording) => update(kind, () => recordings(recording.sid).update(params), onUncertainAttempt)));
 }
 
@@ -129,7 +86,7 @@ type ConferencesOfTasks = Map<string, string>;
  * the agent accepted — and an agent may rewrite those attributes, so the product never takes it from
  * there: Flex gives the conference the call's first task sid as its friendly name, and Twilio finds it by that.
  */
-async function conferenceOf(client: TwilioClient, call: TwilioCall, conferencesOfTasks: ConferencesOfTasks): Promise<string | undefined> {
+async function conferenceOf(client: TwilioClient, call: LiveCall, conferencesOfTasks: ConferencesOfTasks): Promise<string | undefined> {
   if (call.conferenceSid) return call.conferenceSid;
   const name = call.conferenceName ?? call.taskSid;
   if (!name) return undefined;
@@ -159,14 +116,14 @@ const inConference =
 async function setRecordings(
   client: TwilioClient,
   conferences: ConferencesOfTasks,
-  call: TwilioCall,
+  call: LiveCall,
   target: RecordingTarget | 'stopped',
   pauseBehavior: 'skip' | 'silence',
   /** Only these kinds (a resume of what the ledger knows); every kind when not given. */
   kinds: RecordingKind[] = ['call', 'conference'],
   /** Hears of every attempt that may still land later (retry.ts): its request is not over when this answers. */
   onUncertainAttempt?: () => void,
-): Promise<RecordingAtTwilio[]> {
+): Promise<PlatformRecording[]> {
   const params: Params = target === 'paused' ? { status: target, pauseBehavior } : { status: target };
   const conference = async (): Promise<Outcome[]> => {
     if (!kinds.includes('conference')) return [];
@@ -204,7 +161,7 @@ async function setRecordings(
 }
 
 /** Every recording of the call and of its conference (looked up when not named yet), as Twilio lists them now. */
-async function listRecordings(client: TwilioClient, conferences: ConferencesOfTasks, call: TwilioCall): Promise<RecordingAtTwilio[]> {
+async function listRecordings(client: TwilioClient, conferences: ConferencesOfTasks, call: LiveCall): Promise<PlatformRecording[]> {
   const ofConference = async () => {
     const conferenceSid = await conferenceOf(client, call, conferences);
     if (!conferenceSid) return [];
@@ -216,15 +173,6 @@ async function listRecordings(client: TwilioClient, conferences: ConferencesOfTa
     ofConference(),
   ]);
   return lists.flat();
-}
-
-export const isActive = (state: RecordingAtTwilio): boolean => ACTIVE.includes(state.status);
-
-/** The state of the call's active recordings: paused only when every one of them is. */
-export function summarize(states: RecordingAtTwilio[]): RecordingSummary {
-  const active = states.filter(isActive);
-  if (active.length === 0) return 'absent';
-  return active.every((state) => state.status === 'paused') ? 'paused' : 'in-progress';
 }
 
 /** Twilio's recordings, as the rest of the product asks for them (lib/recordingBackend.ts). */

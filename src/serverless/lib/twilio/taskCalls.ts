@@ -3,7 +3,7 @@
  * the task.
  */
 import { taskRouterString } from '../../../core/taskRouterExpression';
-import type { TwilioCall } from './recordings';
+import type { LiveCall } from '../recordingBackend';
 import type { CallRecord } from '../ledger/ledgerStore';
 import { unlessNotFound, withRetries } from './retry';
 import type { TaskOrigins } from './taskOrigins';
@@ -31,7 +31,7 @@ export async function callInProgress(client: TwilioClient, callSid: string): Pro
 }
 
 export interface TaskCall {
-  call: TwilioCall & { taskSid: string };
+  call: LiveCall & { taskSid: string };
   /** The task is still assigned: the call is live. */
   live: boolean;
 }
