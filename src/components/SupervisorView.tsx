@@ -14,7 +14,7 @@
  */
 import * as React from 'react';
 import { useEffect, useState } from 'react';
-import { Actions, SideLink, View } from '@twilio/flex-ui';
+import { Actions } from '@twilio/flex-ui';
 import { RecordingActions } from '../actions/recordingActions';
 import { liveCallRows, type LiveCallRow } from '../flex/calls';
 import { countdown, describe, hasOwnHold, holdName, holdNames, who } from '../flex/describe';
@@ -27,6 +27,7 @@ import type { CallRef, CallStatus } from '../flex/types';
 import { minutesSeconds } from '../core/holds';
 import { useCall, useCallEntry, useLiveIndex, useNow } from './hooks';
 import { SUPERVISOR_BUNDLE, type CallRowModel, type RowAction, type SupervisorBundle } from './Supervisor/spec';
+import { sideNavView } from './SideNavView';
 import { ViewBundleLoader } from './ViewBundleLoader';
 
 export const SUPERVISOR_VIEW = 'recording-controls';
@@ -270,29 +271,15 @@ export function SupervisorView({ load }: SupervisorViewProps) {
   );
 }
 
-export function SupervisorSideLink({ activeView, showLabel }: { activeView?: string; showLabel?: boolean }) {
-  return (
-    <SideLink
-      showLabel={showLabel}
-      icon="Pause"
-      iconActive="Pause"
-      isActive={activeView === SUPERVISOR_VIEW}
-      onClick={() => {
-        Actions.invokeAction('NavigateToView', { viewName: SUPERVISOR_VIEW }).catch(() => undefined);
-      }}
-    >
-      {getRuntime().t('RecordingControlsViewTitle')}
-    </SideLink>
-  );
-}
-
 /** Supervisors and admins get the view and its side-nav link; agents never see them. */
-export function addSupervisorView(flex: typeof import('@twilio/flex-ui')): void {
-  if (!getRuntime().isSupervisor()) return;
-  flex.ViewCollection.Content.add(
-    <View name={SUPERVISOR_VIEW} key="recording-controls-view">
-      <SupervisorView />
-    </View>,
-  );
-  flex.SideNav.Content.add(<SupervisorSideLink key="recording-controls-side-link" />);
-}
+const supervisorView = sideNavView({
+  name: SUPERVISOR_VIEW,
+  icon: 'Pause',
+  iconActive: 'Pause',
+  label: () => getRuntime().t('RecordingControlsViewTitle'),
+  allowed: () => getRuntime().isSupervisor(),
+  page: <SupervisorView />,
+});
+
+export const SupervisorSideLink = supervisorView.SideLink;
+export const addSupervisorView = supervisorView.add;

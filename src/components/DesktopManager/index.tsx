@@ -4,24 +4,21 @@
  * download the editor.
  */
 import * as React from 'react';
-import { Actions, SideLink, View } from '@twilio/flex-ui';
 import { getRuntime, rolesOf } from '../../flex/runtime';
+import { bundledViewProps, sideNavView, type BundledViewProps } from '../SideNavView';
 import { ViewBundleLoader } from '../ViewBundleLoader';
 import { navText } from './navStrings';
 import { ADMIN_BUNDLE, type AdminBundle } from './spec';
 
 export const DESKTOP_MANAGER_VIEW = 'desktop-manager';
 
-export interface AdminViewLoaderProps {
-  baseUrl: string;
-  token: () => string | undefined;
-  strings: Record<string, unknown>;
-  localeTag?: string;
+export interface AdminViewLoaderProps extends BundledViewProps {
   load?: (baseUrl: string) => Promise<AdminBundle>;
 }
 
 /** Loads desktop-manager.js on first render, then shows the editor; offers to try again when it cannot. */
-export function AdminViewLoader({ baseUrl, token, strings, localeTag, load }: AdminViewLoaderProps) {
+export function AdminViewLoader({ load, ...props }: AdminViewLoaderProps) {
+  const { baseUrl, strings, localeTag } = props;
   return (
     <ViewBundleLoader<AdminBundle>
       baseUrl={baseUrl}
@@ -33,42 +30,26 @@ export function AdminViewLoader({ baseUrl, token, strings, localeTag, load }: Ad
         failed: (vars) => navText(strings, localeTag, 'DesktopManagerNavLoadFailed', vars),
         retry: navText(strings, localeTag, 'DesktopManagerNavRetry'),
       }}
-      render={({ DesktopManagerView }) => <DesktopManagerView baseUrl={baseUrl} token={token} strings={strings} localeTag={localeTag} />}
+      render={({ DesktopManagerView }) => <DesktopManagerView {...props} />}
     />
   );
 }
 
 /** The view in Flex: the editor with the admin's own token and strings. */
 export function DesktopManagerPage({ load }: { load?: AdminViewLoaderProps['load'] }) {
-  const { config, manager, token } = getRuntime();
-  return <AdminViewLoader baseUrl={config.serverlessBaseUrl} token={token} strings={manager.strings} localeTag={manager.localization?.localeTag} load={load} />;
-}
-
-export function DesktopManagerSideLink({ activeView, showLabel }: { activeView?: string; showLabel?: boolean }) {
-  return (
-    <SideLink
-      showLabel={showLabel}
-      icon="Cogs"
-      iconActive="Cogs"
-      isActive={activeView === DESKTOP_MANAGER_VIEW}
-      onClick={() => {
-        Actions.invokeAction('NavigateToView', { viewName: DESKTOP_MANAGER_VIEW }).catch(() => undefined);
-      }}
-    >
-      {navText(getRuntime().manager.strings, getRuntime().manager.localization?.localeTag, 'DesktopManagerNavTitle')}
-    </SideLink>
-  );
+  return <AdminViewLoader {...bundledViewProps()} load={load} />;
 }
 
 export const isAdmin = (): boolean => rolesOf(getRuntime().manager).includes('admin');
 
-/** Admins get the view and its side-nav link; called once from the plugin's setup. */
-export function addDesktopManager(flex: typeof import('@twilio/flex-ui')): void {
-  if (!isAdmin()) return;
-  flex.ViewCollection.Content.add(
-    <View name={DESKTOP_MANAGER_VIEW} key="desktop-manager-view">
-      <DesktopManagerPage />
-    </View>,
-  );
-  flex.SideNav.Content.add(<DesktopManagerSideLink key="desktop-manager-side-link" />);
-}
+/** Admins get the view and its side-nav link. */
+const desktopManagerView = sideNavView({
+  name: DESKTOP_MANAGER_VIEW,
+  icon: 'Cogs',
+  iconActive: 'Cogs',
+  label: () => navText(getRuntime().manager.strings, getRuntime().manager.localization?.localeTag, 'DesktopManagerNavTitle'),
+  allowed: isAdmin,
+  page: <DesktopManagerPage />,
+});
+
+export const addDesktopManager = desktopManagerView.add;
