@@ -12,13 +12,10 @@
  *
  * It counts what a bill would: each open and each page read is one Sync read.
  */
-import type { SyncClientLike, SyncConnectionState, SyncDocumentLike, SyncErrorLike, SyncMapItemLike, SyncMapLike, SyncPaginatorLike } from '../flex/types';
+import { Emitter, type Listener, syncError } from '../flex/syncClientParts';
+import type { SyncClientLike, SyncConnectionState, SyncDocumentLike, SyncMapItemLike, SyncMapLike, SyncPaginatorLike } from '../flex/types';
 
-import { Emitter as Events, type Listener } from '../demo/app/emitter';
-
-const syncError = (status: number, code: number, message: string): SyncErrorLike & Error => Object.assign(new Error(message), { status, code });
-
-class FakeDocument extends Events implements SyncDocumentLike {
+class FakeDocument extends Emitter implements SyncDocumentLike {
   closed = false;
   constructor(
     readonly name: string,
@@ -33,7 +30,7 @@ class FakeDocument extends Events implements SyncDocumentLike {
   }
 }
 
-class FakeMap extends Events implements SyncMapLike {
+class FakeMap extends Emitter implements SyncMapLike {
   closed = false;
   constructor(
     readonly name: string,
@@ -71,7 +68,7 @@ export class FakeSync {
   readonly tokens: string[] = [];
   reads = 0;
   private readonly open = new Set<FakeDocument | FakeMap>();
-  private readonly clientEvents = new Events();
+  private readonly clientEvents = new Emitter();
   private state: SyncConnectionState = 'connected';
   private whenConnected: Array<() => void> = [];
   /** Flex's own client (`manager.insightsClient`). */

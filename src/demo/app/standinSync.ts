@@ -20,9 +20,8 @@
  * The stream's state is the client's `connectionState`: while it reconnects the plugin treats
  * the subscriptions as broken, and opens them again (a fresh read) once it is back.
  */
-import type { SyncClientLike, SyncConnectionState, SyncDocumentLike, SyncErrorLike, SyncMapItemLike, SyncMapLike, SyncPaginatorLike } from '../../flex/types';
-
-import { Emitter } from './emitter';
+import { Emitter, syncError } from '../../flex/syncClientParts';
+import type { SyncClientLike, SyncConnectionState, SyncDocumentLike, SyncMapItemLike, SyncMapLike, SyncPaginatorLike } from '../../flex/types';
 
 interface Versioned {
   revision: string;
@@ -35,8 +34,6 @@ const isNewer = (candidate: string, than: string): boolean => {
   const b = Number(than);
   return Number.isFinite(a) && Number.isFinite(b) ? a > b : candidate !== than;
 };
-
-const syncError = (status: number, code: number, message: string): SyncErrorLike & Error => Object.assign(new Error(message), { status, code });
 
 class StandinDocument extends Emitter implements SyncDocumentLike {
   constructor(
