@@ -4,7 +4,8 @@
  * request, never delayed, never faulted.
  */
 import { FAULT_OPERATIONS, type FaultSpec, isOperation } from './faults';
-import { ROLES, type Role } from './model';
+import { ROLES } from './model';
+import type { Role } from './records';
 import {
   type LiveCallInput,
   MAX_CONFERENCE_DELAY_MS,

@@ -8,10 +8,8 @@
  * when it redelivers late.
  */
 import { createHmac } from 'node:crypto';
-import type { Task, TaskRouterEvent, TwilioModel, Worker } from './model';
-import { cryptoRandomness, newSid, type Randomness } from './primitives';
-import { iso8601 } from './representations';
-import type { EventCallbackReport } from './types';
+import type { Task, TaskRouterEvent, Worker } from './records';
+import { cryptoRandomness, iso8601, newSid, type Randomness } from './primitives';
 
 /** TaskRouter expects an answer within 15 s; one that takes longer counts as no answer. */
 const DELIVERY_TIMEOUT_MS = 15_000;
@@ -33,8 +31,18 @@ const DESCRIPTIONS: Record<TaskRouterEvent['eventType'], string> = {
   'reservation.canceled': 'Reservation canceled',
 };
 
+/** The workspace's own sids an event names (the model's). */
+export interface WorkspaceSids {
+  accountSid: string;
+  workspaceSid: string;
+  taskQueueSid: string;
+  workflowSid: string;
+  voiceChannelSid: string;
+  busyActivitySid: string;
+}
+
 /** The form parameters TaskRouter posts for an event. */
-export function eventCallbackParams(model: TwilioModel, event: TaskRouterEvent, now: Date): Record<string, string> {
+export function eventCallbackParams(model: WorkspaceSids, event: TaskRouterEvent, now: Date): Record<string, string> {
   const common = {
     EventType: event.eventType,
     EventDescription: DESCRIPTIONS[event.eventType],
@@ -58,7 +66,7 @@ export function eventCallbackParams(model: TwilioModel, event: TaskRouterEvent, 
   };
 }
 
-function taskFields(model: TwilioModel, task: Task, now: Date): Record<string, string> {
+function taskFields(model: WorkspaceSids, task: Task, now: Date): Record<string, string> {
   return {
     TaskSid: task.sid,
     TaskAttributes: task.attributes,
@@ -72,7 +80,7 @@ function taskFields(model: TwilioModel, task: Task, now: Date): Record<string, s
   };
 }
 
-function workerFields(model: TwilioModel, worker: Worker): Record<string, string> {
+function workerFields(model: WorkspaceSids, worker: Worker): Record<string, string> {
   return {
     WorkerSid: worker.sid,
     WorkerName: worker.friendlyName,
@@ -88,6 +96,18 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
     .sort()
     .reduce((text, key) => text + key + params[key], url);
   return createHmac('sha1', authToken).update(data).digest('base64');
+}
+
+/** One TaskRouter event delivered to the event callback URL. */
+export interface EventCallbackReport {
+  /** `EV` + 32 hex, the stand-in's own name for the event. */
+  sid: string;
+  eventType: string;
+  taskSid: string;
+  /** When the event happened, ISO 8601 with milliseconds. */
+  at: string;
+  /** The HTTP status the receiver answered its latest delivery with; 0 if the connection failed or no answer came within 15 s. */
+  status: number;
 }
 
 /** An event the stand-in sent, kept to be reported and delivered again. */

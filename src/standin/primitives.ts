@@ -1,4 +1,4 @@
-/** What every part of the stand-in shares: Twilio's error, sids and the If-Match reading. */
+/** What every part of the stand-in shares: Twilio's error, sids, the If-Match reading and ISO 8601 dates. */
 import { randomBytes } from 'node:crypto';
 
 /** A Twilio REST error: answered as `{code, message, more_info, status}` with `status` as the HTTP status. */
@@ -75,4 +75,9 @@ export class StandinForbiddenError extends Error {
     super(message);
     this.name = 'StandinForbiddenError';
   }
+}
+
+/** ISO 8601 to the second, as Twilio's v1 APIs answer. */
+export function iso8601(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -2,7 +2,9 @@
  * How the stand-in's resources look on the wire: snake_case JSON in the shapes real Twilio
  * answers (and the `twilio` SDK parses), plus the two list envelopes (2010-04-01 and v1).
  */
-import type { Call, Conference, LoggedTaskRouterEvent, Recording, Reservation, Task, TwilioModel, Worker } from './model';
+import type { TwilioModel } from './model';
+import { iso8601 } from './primitives';
+import type { Call, Conference, LoggedTaskRouterEvent, Recording, Reservation, Task, Worker } from './records';
 import type { SyncDocument, SyncList, SyncListItem, SyncMap, SyncMapItem, SyncObject, SyncObjectKind, SyncPermission, SyncServiceInfo } from './sync';
 
 export const TASKROUTER_BASE = 'https://taskrouter.twilio.com/v1';
@@ -12,11 +14,6 @@ const API_VERSION = '2010-04-01';
 /** RFC 2822 in the form Twilio's 2010 API uses: "Tue, 25 Nov 2025 10:00:00 +0000". */
 export function rfc2822(date: Date): string {
   return date.toUTCString().replace('GMT', '+0000');
-}
-
-/** ISO 8601 to the second, as Twilio's v1 APIs answer. */
-export function iso8601(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function seconds(from: Date, to: Date): number {

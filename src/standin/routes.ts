@@ -7,19 +7,9 @@
 import { EVENT_STREAMS_ROUTES } from './eventStreams';
 import { FLEX_API_ROUTES } from './flexApi';
 import { parseExpression } from './expressions';
-import {
-  ASSIGNMENT_STATUSES,
-  type AssignmentStatus,
-  type Conference,
-  type ConferenceStatus,
-  type LoggedTaskRouterEvent,
-  type PauseBehavior,
-  type RecordingOwner,
-  type RecordingUpdateStatus,
-  TwilioApiError,
-  type TwilioModel,
-} from './model';
-import { parseIfMatch } from './primitives';
+import { ASSIGNMENT_STATUSES, TwilioApiError, type TwilioModel } from './model';
+import type { AssignmentStatus, Conference, ConferenceStatus, LoggedTaskRouterEvent, PauseBehavior, RecordingOwner, RecordingUpdateStatus } from './records';
+import { iso8601, parseIfMatch } from './primitives';
 import { type Answer, type Route, type RouteRequest, created, etag, integerParam, ok, oneOf, path } from './routing';
 import { SYNC_ROUTES } from './syncRoutes';
 import {
@@ -27,7 +17,6 @@ import {
   callJson,
   conferenceJson,
   eventJson,
-  iso8601,
   page2010,
   rfc2822,
   pageV1,

@@ -5,8 +5,8 @@
  * no call. The model (model.ts) keeps the records and Twilio's rules; this file only composes them.
  */
 import { StandinInputError, StandinNotFoundError } from './primitives';
-import type { Reservation, Role, Task, TwilioModel, Worker } from './model';
-import type { StandinTimers } from './types';
+import type { TwilioModel } from './model';
+import type { Reservation, Role, Task, Worker } from './records';
 import { isObject } from '../core/isObject';
 
 export type RecordingMode = 'conference' | 'call' | 'both' | 'none';
@@ -70,6 +70,12 @@ export interface WorkerInput {
 export interface WorkerResult {
   workerSid: string;
   token: string;
+}
+
+/** The timers a clock runs (the real ones, or a test's own). */
+export interface StandinTimers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 const realTimers: StandinTimers = {

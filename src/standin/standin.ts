@@ -38,7 +38,7 @@ import { isObject } from '../core/isObject';
 
 export { FAULT_OPERATIONS, type FaultSpec, type Operation } from './faults';
 export { StandinForbiddenError, StandinInputError, StandinNotFoundError, StandinUnauthenticatedError } from './control';
-export type { Role } from './model';
+export type { ApiKey, Role } from './records';
 export type { LiveCallInput, LiveCallResult, OutsideRecordingKind, RecordingMode, TransferResult, WorkerInput, WorkerResult } from './scenarios';
 
 export type {
@@ -55,7 +55,6 @@ export type {
   TaskAttributesResult,
   TaskReport,
 } from './types';
-export type { ApiKey } from './syncAccess';
 
 export const DEFAULT_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 export const DEFAULT_WORKSPACE_SID = `WS${'0'.repeat(32)}`;

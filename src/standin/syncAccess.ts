@@ -16,14 +16,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { TwilioModel } from './model';
+import type { ApiKey } from './records';
 import { TwilioApiError } from './primitives';
 import type { Route } from './routing';
-
-/** An API key: `SK…` sid and its secret. */
-export interface ApiKey {
-  sid: string;
-  secret: string;
-}
 
 export type Principal =
   | { kind: 'account' }

@@ -4,14 +4,11 @@
  * each other.
  */
 import type { FaultSpec, Operation } from './faults';
-import type { ApiKey } from './syncAccess';
-import type { AssignmentStatus, RecordingHistoryEntry, RecordingStatus } from './model';
-import type { LiveCallInput, LiveCallResult, OutsideRecordingKind, TransferResult, WorkerInput, WorkerResult } from './scenarios';
+import type { ApiKey, AssignmentStatus, RecordingHistoryEntry, RecordingStatus } from './records';
+import type { EventCallbackReport } from './eventCallback';
+import type { LiveCallInput, LiveCallResult, OutsideRecordingKind, StandinTimers, TransferResult, WorkerInput, WorkerResult } from './scenarios';
 
-export interface StandinTimers {
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type { EventCallbackReport, StandinTimers };
 
 export interface StandinOptions {
   /** Delay before every Twilio REST answer (the state change happens on arrival). Default 0. */
@@ -89,18 +86,6 @@ export interface RecordingReport {
   sid: string;
   status: RecordingStatus;
   history: RecordingHistoryEntry[];
-}
-
-/** One TaskRouter event delivered to the event callback URL. */
-export interface EventCallbackReport {
-  /** `EV` + 32 hex, the stand-in's own name for the event. */
-  sid: string;
-  eventType: string;
-  taskSid: string;
-  /** When the event happened, ISO 8601 with milliseconds. */
-  at: string;
-  /** The HTTP status the receiver answered its latest delivery with; 0 if the connection failed or no answer came within 15 s. */
-  status: number;
 }
 
 /** What `POST /__standin/tasks/<taskSid>/attributes` answers: the task's attributes now, parsed. */
