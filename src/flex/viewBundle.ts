@@ -23,11 +23,6 @@ export function readyViewBundle<T>(spec: ViewBundleSpec): T | undefined {
   return ready?.version === spec.version ? ready : undefined;
 }
 
-/** The asset's side: hands its view over to the plugin, marked with the spec's version. */
-export function publishViewBundle<T extends { version: number }>(spec: ViewBundleSpec, view: Omit<T, 'version'>): void {
-  (window as unknown as Record<string, T>)[spec.global] = { ...view, version: spec.version } as T;
-}
-
 export function loadViewBundle<T>(baseUrl: string, spec: ViewBundleSpec): Promise<T> {
   const ready = readyViewBundle<T>(spec);
   if (ready) return Promise.resolve(ready);

@@ -4,7 +4,7 @@
  * public asset of the functions. It uses the React the Flex page already has (window.React).
  */
 import { ComplianceView } from './ComplianceView';
-import { publishViewBundle } from '../../flex/viewBundle';
 import { COMPLIANCE_BUNDLE, type ComplianceBundle } from './spec';
 
-publishViewBundle<ComplianceBundle>(COMPLIANCE_BUNDLE, { ComplianceView });
+const bundle: ComplianceBundle = { version: COMPLIANCE_BUNDLE.version, ComplianceView };
+(window as unknown as Record<string, ComplianceBundle>)[COMPLIANCE_BUNDLE.global] = bundle;

@@ -4,7 +4,7 @@
  * the Flex page already has (window.React), and hands its view to the plugin through a global.
  */
 import { DesktopManagerView } from './DesktopManagerView';
-import { publishViewBundle } from '../../flex/viewBundle';
 import { ADMIN_BUNDLE, type AdminBundle } from './spec';
 
-publishViewBundle<AdminBundle>(ADMIN_BUNDLE, { DesktopManagerView });
+const bundle: AdminBundle = { version: ADMIN_BUNDLE.version, DesktopManagerView };
+(window as unknown as Record<string, AdminBundle>)[ADMIN_BUNDLE.global] = bundle;

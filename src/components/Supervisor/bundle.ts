@@ -4,7 +4,7 @@
  * the view. It uses the React the Flex page already has (window.React).
  */
 import { CallRow, SupervisorPage } from './SupervisorTable';
-import { publishViewBundle } from '../../flex/viewBundle';
 import { SUPERVISOR_BUNDLE, type SupervisorBundle } from './spec';
 
-publishViewBundle<SupervisorBundle>(SUPERVISOR_BUNDLE, { SupervisorPage, CallRow });
+const bundle: SupervisorBundle = { version: SUPERVISOR_BUNDLE.version, SupervisorPage, CallRow };
+(window as unknown as Record<string, SupervisorBundle>)[SUPERVISOR_BUNDLE.global] = bundle;
