@@ -20,7 +20,7 @@ export interface PauseRules {
   pauseCaps?: { manualSeconds?: number; apiSeconds?: number };
 }
 
-/** The pause policy of a queue's calls; a call whose queue is not known yet is `allowed` only if no queue has another policy. */
+/** The pause policy of a queue's calls; `allowed` for a queue not listed, or not known (a caller that must not pause such a call asks `hasPausePolicies` first and looks the queue up). */
 export const pausePolicyOf = (rules: PauseRules, queue: string | undefined): PausePolicy =>
   (queue !== undefined && rules.queuePolicies?.find((entry) => entry.queue === queue)?.policy) || 'allowed';
 

@@ -8,10 +8,11 @@ export const callDocumentName = (callSid: string): string => `rc-call-${callSid}
 
 /**
  * The live-calls index is split over this many Sync Maps: Twilio takes at most 20 writes/s per
- * Map (its items included), and every change of every call is copied into the index — about 7
- * writes a call with a card payment, so ~230 writes/s at 10,000 agents: ~7 per shard.
+ * Map (its items included), and every change of every call is copied into the index — about 10
+ * writes a call with a card payment, so ~330 writes/s at 10,000 agents: ~5 per shard, a quarter of
+ * the limit on average and within half of it in the busiest 10 s (`npm run bench`).
  */
-export const LIVE_SHARDS = 32;
+export const LIVE_SHARDS = 64;
 export const LIVE_CALLS_PREFIX = 'rc-live-calls-';
 
 export const liveCallsShardNames = (): string[] =>

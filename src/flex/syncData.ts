@@ -34,18 +34,15 @@ const recordingsOf = (value: unknown[], previous: CallStatus['recordings'] = [])
  * The call's state from its document, or undefined when the document is not one (or cannot say
  * yet). `recording` is what Twilio last confirmed and is taken as is. The functions write
  * `'unknown'` until Twilio first answered for the call (the document is made when the agent
- * accepts the task): then the state the plugin was told by `status` stands. Only a document of
- * the first version (no `recording` at all) falls back to what the rule implies.
+ * accepts the task): then the state the plugin was told by `status` stands.
  */
 export function statusFromDocument(data: unknown, callSid: string, previous?: CallStatus): CallStatus | undefined {
   if (!isObject(data) || !Array.isArray(data.holds)) return undefined;
   const holds = data.holds.filter(isHold);
   let recording: RecordingSummary;
   if (isRecordingSummary(data.recording)) recording = data.recording;
-  else if (data.recording === 'unknown') {
-    if (!previous) return undefined;
-    recording = previous.recording;
-  } else recording = previous?.recording === 'absent' ? 'absent' : holds.length > 0 ? 'paused' : 'in-progress';
+  else if (data.recording === 'unknown' && previous) recording = previous.recording;
+  else return undefined;
   const call = isObject(data.call) ? data.call : {};
   return {
     callSid: typeof call.callSid === 'string' ? call.callSid : callSid,

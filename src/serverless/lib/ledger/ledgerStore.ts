@@ -133,20 +133,8 @@ export const newCallRecord = (call: LiveCall): CallRecord => ({
   updatedAt: new Date(0).toISOString(),
 });
 
-/** Reads a stored document, including one written by the first version (no seq, no recording). */
-function fromDocument(data: unknown, callSid: string): CallRecord {
-  const stored = (data ?? {}) as Partial<CallRecord>;
-  const base = newCallRecord(stored.call ?? { callSid });
-  return {
-    ...base,
-    ...stored,
-    v: 2,
-    holds: stored.holds ?? [],
-    intervals: stored.intervals ?? [],
-    recordings: stored.recordings ?? [],
-    signals: stored.signals ?? [],
-  };
-}
+/** The ledger as the functions wrote it: nobody else can write the product's Sync service. */
+const fromDocument = (data: unknown): CallRecord => data as CallRecord;
 
 /** How many calls' ledgers a container remembers (a warm container serves a few hundred calls at most). */
 const RECALLED_CALLS = 2000;
@@ -189,7 +177,7 @@ export class LedgerStore {
 
   async load(callSid: string): Promise<StoredRecord | null> {
     const document = await unlessNotFound(() => this.documents(callDocumentName(callSid)).fetch(), null);
-    const stored = document && { record: fromDocument(document.data, callSid), revision: document.revision };
+    const stored = document && { record: fromDocument(document.data), revision: document.revision };
     this.keep(callSid, stored);
     return stored;
   }
