@@ -1,6 +1,6 @@
 /**
  * Whether the sweep has anything to look at, in one Sync document (`rc-sweep-watch`), so a round with
- * no open hold costs one read instead of the live index's 32 shards.
+ * no open hold costs one read instead of the live index's 64 shards.
  *
  * - A writer that copies an open hold or an unconfirmed change into the index makes sure the document
  *   says "watch" (`idleSince: null`): it reads it at most once per `TRUST_MS` per container and writes
