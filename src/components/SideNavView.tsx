@@ -4,7 +4,6 @@
  */
 import * as React from 'react';
 import { Actions, SideLink, View } from '@twilio/flex-ui';
-import { getRuntime } from '../flex/runtime';
 
 export interface SideNavViewSpec {
   /** The view's name (what NavigateToView is given); its view and link's keys start with it. */
@@ -63,9 +62,4 @@ export interface BundledViewProps {
   token: () => string | undefined;
   strings: Record<string, unknown>;
   localeTag?: string;
-}
-
-export function bundledViewProps(): BundledViewProps {
-  const { config, manager, token } = getRuntime();
-  return { baseUrl: config.serverlessBaseUrl, token, strings: manager.strings, localeTag: manager.localization?.localeTag };
 }

@@ -5,7 +5,7 @@
 import * as React from 'react';
 import { getRuntime } from '../../flex/runtime';
 import { translate } from '../../flex/strings';
-import { bundledViewProps, sideNavView, type BundledViewProps } from '../SideNavView';
+import { sideNavView, type BundledViewProps } from '../SideNavView';
 import { ViewBundleLoader } from '../ViewBundleLoader';
 import { COMPLIANCE_BUNDLE, type ComplianceBundle } from './spec';
 
@@ -15,26 +15,29 @@ export interface ComplianceViewLoaderProps extends BundledViewProps {
   load?: (baseUrl: string) => Promise<ComplianceBundle>;
 }
 
-export function ComplianceViewLoader({ load, ...props }: ComplianceViewLoaderProps) {
+export function ComplianceViewLoader({ baseUrl, token, strings, localeTag, load }: ComplianceViewLoaderProps) {
   return (
     <ViewBundleLoader<ComplianceBundle>
-      baseUrl={props.baseUrl}
+      baseUrl={baseUrl}
       spec={COMPLIANCE_BUNDLE}
       load={load}
       testId="compliance-loader"
       texts={{
-        loading: translate(props.strings, 'RecordingControlsComplianceLoading'),
-        failed: (vars) => translate(props.strings, 'RecordingControlsComplianceLoadFailed', vars),
-        retry: translate(props.strings, 'RecordingControlsComplianceRetry'),
+        loading: translate(strings, 'RecordingControlsComplianceLoading'),
+        failed: (vars) => translate(strings, 'RecordingControlsComplianceLoadFailed', vars),
+        retry: translate(strings, 'RecordingControlsComplianceRetry'),
       }}
-      render={({ ComplianceView }) => <ComplianceView {...props} />}
+      render={({ ComplianceView }) => <ComplianceView baseUrl={baseUrl} token={token} strings={strings} localeTag={localeTag} />}
     />
   );
 }
 
 /** The view in Flex, with the user's own token and strings. */
 export function CompliancePage({ load }: { load?: ComplianceViewLoaderProps['load'] }) {
-  return <ComplianceViewLoader {...bundledViewProps()} load={load} />;
+  const { config, manager, token } = getRuntime();
+  return (
+    <ComplianceViewLoader baseUrl={config.serverlessBaseUrl} token={token} strings={manager.strings} localeTag={manager.localization?.localeTag} load={load} />
+  );
 }
 
 /** Supervisors and admins get the view and its side-nav link (the report names every agent). */

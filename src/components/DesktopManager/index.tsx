@@ -5,7 +5,7 @@
  */
 import * as React from 'react';
 import { getRuntime, rolesOf } from '../../flex/runtime';
-import { bundledViewProps, sideNavView, type BundledViewProps } from '../SideNavView';
+import { sideNavView, type BundledViewProps } from '../SideNavView';
 import { ViewBundleLoader } from '../ViewBundleLoader';
 import { navText } from './navStrings';
 import { ADMIN_BUNDLE, type AdminBundle } from './spec';
@@ -17,8 +17,7 @@ export interface AdminViewLoaderProps extends BundledViewProps {
 }
 
 /** Loads desktop-manager.js on first render, then shows the editor; offers to try again when it cannot. */
-export function AdminViewLoader({ load, ...props }: AdminViewLoaderProps) {
-  const { baseUrl, strings, localeTag } = props;
+export function AdminViewLoader({ baseUrl, token, strings, localeTag, load }: AdminViewLoaderProps) {
   return (
     <ViewBundleLoader<AdminBundle>
       baseUrl={baseUrl}
@@ -30,14 +29,15 @@ export function AdminViewLoader({ load, ...props }: AdminViewLoaderProps) {
         failed: (vars) => navText(strings, localeTag, 'DesktopManagerNavLoadFailed', vars),
         retry: navText(strings, localeTag, 'DesktopManagerNavRetry'),
       }}
-      render={({ DesktopManagerView }) => <DesktopManagerView {...props} />}
+      render={({ DesktopManagerView }) => <DesktopManagerView baseUrl={baseUrl} token={token} strings={strings} localeTag={localeTag} />}
     />
   );
 }
 
 /** The view in Flex: the editor with the admin's own token and strings. */
 export function DesktopManagerPage({ load }: { load?: AdminViewLoaderProps['load'] }) {
-  return <AdminViewLoader {...bundledViewProps()} load={load} />;
+  const { config, manager, token } = getRuntime();
+  return <AdminViewLoader baseUrl={config.serverlessBaseUrl} token={token} strings={manager.strings} localeTag={manager.localization?.localeTag} load={load} />;
 }
 
 export const isAdmin = (): boolean => rolesOf(getRuntime().manager).includes('admin');
