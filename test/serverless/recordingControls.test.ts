@@ -102,8 +102,8 @@ describe('pause and resume', () => {
     await call('status', { callSid: live.callSid, Token: live.token }, { deps }); // token and ownership now known
     await deps.configs!.forSignals(); // and the pause policies, as a container that served a signal or a pause in the last 5 s
     const mark = standin.requests().length;
-    // Twilio answering in 50 ms keeps the rounds apart however busy this machine is.
-    standin.setLatency(50);
+    // Twilio answering in 250 ms keeps the rounds apart however busy this machine is (50 ms did not, on a loaded one).
+    standin.setLatency(250);
     await call('pause', { callSid: live.callSid, Token: live.token }, { deps }).finally(() => standin.setLatency(0));
     const requests = standin.requests().slice(mark);
     const firstRound = requests.filter((request) => request.at < (requests[0].answeredAt as string));
