@@ -1,7 +1,7 @@
 /**
  * What the Flex plugin costs the backend, per hour, measured by driving the plugin's own live
  * state (`WatchedCalls`, `LiveIndexFollower`) on a simulated clock against a Sync client that behaves
- * like twilio-sync (test/components/fakeSync.ts) and an API that counts what it is asked.
+ * like twilio-sync (src/rig/fakeSync.ts) and an API that counts what it is asked.
  *
  * - an idle agent on a call: Function invocations (requests to the functions) per agent-hour,
  *   followed through Sync, and as a fallback when Sync is unavailable;
