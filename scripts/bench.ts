@@ -146,7 +146,14 @@ function pauseCriticalPath(requests: RequestRecord[]): number {
 }
 
 async function runtimeFigures(): Promise<void> {
-  const stack = await startLocalStack({ env, functionsPort: await freePort(), standinPort: await freePort(), output: 'ignore' });
+  // Each round's stop resumes at once, so the next round's start pauses anew (with a stop's wait for
+  // the next field, a start within it finds the recordings paused and sends Twilio nothing).
+  const stack = await startLocalStack({
+    env: { ...env, NEXT_FIELD_WINDOW_MS: '0' },
+    functionsPort: await freePort(),
+    standinPort: await freePort(),
+    output: 'ignore',
+  });
   try {
     const send = async (body: Record<string, unknown>) => {
       const signal = signedSignal(body);
@@ -203,6 +210,11 @@ async function section(title: string, lines: Promise<string[]>): Promise<void> {
 async function sectionAlone(title: string, lines: Promise<string[]>): Promise<void> {
   const printed = await lines;
   await section(title, Promise.resolve(printed));
+  rewriteSection(title, printed);
+}
+
+/** Replaces what docs/bench.md says under `title` (up to the next section) with `printed`. */
+function rewriteSection(title: string, printed: string[]): void {
   const path = join(root, 'docs/bench.md');
   const report = readFileSync(path, 'utf8').split('\n');
   const start = report.indexOf(title);
@@ -218,6 +230,13 @@ const COST_TITLE = 'Cost: the functions (per call, per agent-hour, the sweep, co
 const SECTION_TITLES = ['Speed', 'Bundles', COST_TITLE, 'Cost: the Flex plugin (per agent-hour, supervisor view)', LOAD_TITLE, 'Robustness', REPORT_TITLE];
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'speed') {
+    const printed = keepPrinted();
+    await handlerFigures();
+    await runtimeFigures();
+    rewriteSection('Speed', printed);
+    process.exit(0);
+  }
   if (process.env.BENCH_ONLY === 'report') {
     await sectionAlone(REPORT_TITLE, reportCost());
     process.exit(0);
@@ -263,7 +282,7 @@ function writeBenchReport(lines: string[]): void {
     '# Benchmark figures',
     '',
     `What \`npm run bench\` printed on ${new Date().toISOString().slice(0, 10)} (${machine}); it rewrites this file each`,
-    'time it runs whole, and a section run alone (`BENCH_ONLY=cost`, `load` or `report`) rewrites its own part.',
+    'time it runs whole, and a section run alone (`BENCH_ONLY=speed`, `cost`, `load` or `report`) rewrites its own part.',
     'The README keeps the headline figures; `docs/architecture.md` says what bounds them.',
     '',
     '```text',
