@@ -615,7 +615,8 @@ function restConcurrencyLine(records: PhaseRecords): string {
 function agentsServedLines(times: Durations, rate: ReturnType<typeof rates>, busiest: SyncObjectLoad | undefined, indexWritesPer10s = 0): string[] {
   const eventsPerCall = [...times.eventsPerCall.values()].reduce((sum, perCall) => sum + perCall, 0);
   const eventsMs = eventsPerCall * times.delivery.msPerEvent;
-  const callMs = (signals: number) => signals * times.signal + eventsMs + times.statusPerCall * times.status;
+  // The plugin's look at an expiry comes with a payment: on one call in three, on one call in three.
+  const callMs = (signals: number) => signals * times.signal + eventsMs + (signals / PAYMENT.length) * times.statusPerCall * times.status;
   const perAgent = CALLS_PER_AGENT_HOUR / 3600;
   const littles = (signals: number) => CONCURRENT_FUNCTIONS / (perAgent * (callMs(signals) / 1000));
   const everyCall = littles(PAYMENT.length);
@@ -625,7 +626,7 @@ function agentsServedLines(times: Durations, rate: ReturnType<typeof rates>, bus
     rate.held
       ? 'agents served:'
       : 'agents served (from a run that was NOT sustained: its durations include queueing on this machine, and Sync saw less than was offered):',
-    `  (a) ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, agents = ${CONCURRENT_FUNCTIONS} / (${CALLS_PER_AGENT_HOUR} calls/h ÷ 3600 × invocation time per call); a call = signals + ${times.statusPerCall.toFixed(2)} status + task events (${eventTypes}) at ${times.delivery.msPerEvent.toFixed(0)} ms an event of their deliveries, at the mean durations above):`,
+    `  (a) ${CONCURRENT_FUNCTIONS} concurrent Functions (Little's law, agents = ${CONCURRENT_FUNCTIONS} / (${CALLS_PER_AGENT_HOUR} calls/h ÷ 3600 × invocation time per call); a call = signals + ${times.statusPerCall.toFixed(2)} status a payment + task events (${eventTypes}) at ${times.delivery.msPerEvent.toFixed(0)} ms an event of their deliveries, at the mean durations above):`,
     `      a payment on every call: ${count(everyCall)} agents (${(callMs(PAYMENT.length) / 1000).toFixed(2)} s of invocations a call); on one call in three: ${count(oneInThree)} (${(callMs(PAYMENT.length / 3) / 1000).toFixed(2)} s)`,
   ];
   if (!busiest)
