@@ -615,7 +615,7 @@ function restConcurrencyLine(records: PhaseRecords): string {
 function agentsServedLines(times: Durations, rate: ReturnType<typeof rates>, busiest: SyncObjectLoad | undefined, indexWritesPer10s = 0): string[] {
   const eventsPerCall = [...times.eventsPerCall.values()].reduce((sum, perCall) => sum + perCall, 0);
   const eventsMs = eventsPerCall * times.delivery.msPerEvent;
-  // The plugin's look at an expiry comes with a payment: on one call in three, on one call in three.
+  // The plugin's look at an expiry comes with a payment, so it is counted as payments are.
   const callMs = (signals: number) => signals * times.signal + eventsMs + (signals / PAYMENT.length) * times.statusPerCall * times.status;
   const perAgent = CALLS_PER_AGENT_HOUR / 3600;
   const littles = (signals: number) => CONCURRENT_FUNCTIONS / (perAgent * (callMs(signals) / 1000));
