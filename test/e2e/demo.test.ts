@@ -326,6 +326,9 @@ describe('the demo page in Chromium', () => {
     expect(said.slice(0, said.indexOf('Pausing recording…')).every((text) => text === 'Recording')).toBe(true);
     await page.getByLabel('Name on card').click();
     await waitForIndicator(/^Recording$/);
+    // The plugin says "Recording" as the hold falls due; its look at the expiry resumes the call at
+    // Twilio a moment later. The outage below must not start before that resume has landed.
+    await expectRecordings('in-progress');
 
     const fault = await standinControl('faults', { operation: 'recording.update', status: 503, code: 20503, times: 100 });
     expect(fault.status).toBe(200);
