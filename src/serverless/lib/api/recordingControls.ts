@@ -18,7 +18,7 @@ import { pauseAllowed, pauseCapSeconds, pausePolicyOf } from '../../../core/paus
 import type { DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
 import { pauseNotAllowed } from '../signals/desktopEvent';
 import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
-import { CallControl, ChangeResult, expireDue } from '../ledger/callControl';
+import { CallControl, ChangeResult, expireDue, knownStates } from '../ledger/callControl';
 import { errorResult, HttpResult, RequestHeaders } from '../http';
 import { type CallRecord, conferenceOf } from '../ledger/ledgerStore';
 import type { TaskCall, TaskCalls } from '../twilio/taskCalls';
@@ -331,7 +331,7 @@ async function resumeDue(deps: RecordingControlsDeps, found: TaskCall): Promise<
   if (result.duplicate) return undefined;
   const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
   // The recordings as the ledger knows them, with what Twilio just confirmed.
-  const known = result.latest.recordings.map(({ sid, kind, status }) => confirmed.get(sid) ?? { sid, kind, status: status ?? 'unknown' });
+  const known = knownStates(result.latest).map((state) => confirmed.get(state.sid) ?? state);
   return { record: result.latest, recordings: [...known, ...result.recordings.filter((state) => !known.includes(state))] };
 }
 

@@ -118,7 +118,7 @@ function expectedResume(record: CallRecord, next: CallRecord): PlatformRecording
 }
 
 /** The recordings as the ledger last had them confirmed. */
-const knownStates = (record: CallRecord): PlatformRecording[] =>
+export const knownStates = (record: CallRecord): PlatformRecording[] =>
   record.recordings.map(({ sid, kind, status, startedAt }) => ({ sid, kind, status: status ?? 'unknown', ...(startedAt && { startedAt }) }));
 
 export type SignalAnswer = Record<string, unknown>;
