@@ -17,7 +17,7 @@
  * A whole run also writes what it printed to docs/bench.md, which the README's headline figures
  * come from.
  */
-import { buildServices, taskEventDeps } from '../src/serverless/lib/services';
+import { buildServices, taskEventDeps } from '../src/serverless/lib/wiring/services';
 import { reportCost } from './bench/reportCost';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
@@ -26,9 +26,9 @@ import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { parseDesktopEventsConfig } from '../src/core/desktopEvents';
 import { signedHeaders } from '../src/core/signature';
-import { handleDesktopEvent, DesktopEventDeps } from '../src/serverless/lib/signals/desktopEvent';
-import { taskEvent, TASK_EVENTS } from '../src/serverless/lib/ledger/callbacks';
-import { readSettings } from '../src/serverless/lib/settings';
+import { handleDesktopEvent, DesktopEventDeps } from '../src/serverless/lib/endpoints/desktopEvent';
+import { taskEvent, TASK_EVENTS } from '../src/serverless/lib/control/callbacks';
+import { readSettings } from '../src/serverless/lib/base/settings';
 import type { RequestRecord } from '../src/standin/standin';
 import { InProcessRequestClient } from './bench/inProcess';
 import { sharedClock, StandinThread } from './bench/standinThread';

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStandin, Standin } from '../src/standin/standin';
-import { TASK_EVENTS } from '../src/serverless/lib/ledger/callbacks';
+import { TASK_EVENTS } from '../src/serverless/lib/control/callbacks';
 import { startStandinServer } from '../src/standin/server';
 import { root } from './localEnv';
 

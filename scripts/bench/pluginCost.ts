@@ -17,7 +17,7 @@
 import { LiveIndexFollower } from '../../src/flex/liveIndex';
 import { WatchedCalls } from '../../src/flex/liveState';
 import { callDocumentName, liveCallsShardNames } from '../../src/flex/syncData';
-import { liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
+import { liveCallsShardOf } from '../../src/serverless/lib/stores/liveIndex';
 import type { RecordingControlsApi } from '../../src/flex/api';
 import type { CallStatus, Hold } from '../../src/flex/types';
 import { FakeSync } from '../../src/rig/fakeSync';

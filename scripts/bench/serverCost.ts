@@ -16,19 +16,20 @@
  *   batched task events, status and the sweep) and the 99th percentile of the number busy, taking
  *   it as Poisson with that mean; in one warm container and in 30 that take invocations in turn.
  */
-import { buildServices, taskEventDeps } from '../../src/serverless/lib/services';
+import { buildServices, taskEventDeps } from '../../src/serverless/lib/wiring/services';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { signedHeaders } from '../../src/core/signature';
-import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { LedgerStore, newCallRecord } from '../../src/serverless/lib/ledger/ledgerStore';
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { readSettings } from '../../src/serverless/lib/settings';
-import { sweep } from '../../src/serverless/lib/ledger/sweep';
-import { GRACE_MS } from '../../src/serverless/lib/ledger/sweepWatch';
-import { eventStreamsEvents } from '../../src/serverless/lib/ledger/eventStreams';
-import { handleDelivery, TASKS_AT_ONCE } from '../../src/serverless/lib/ledger/taskEventBatch';
+import { taskEvent } from '../../src/serverless/lib/control/callbacks';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { LedgerStore } from '../../src/serverless/lib/stores/ledgerStore';
+import { newCallRecord } from '../../src/serverless/lib/base/callRecord';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
+import { readSettings } from '../../src/serverless/lib/base/settings';
+import { sweep } from '../../src/serverless/lib/control/sweep';
+import { GRACE_MS } from '../../src/serverless/lib/stores/sweepWatch';
+import { eventStreamsEvents } from '../../src/serverless/lib/control/eventStreams';
+import { handleDelivery, TASKS_AT_ONCE } from '../../src/serverless/lib/control/taskEventBatch';
 import { createStandin, type LiveCallResult, RequestRecord } from '../../src/standin/standin';
 import pLimit from 'p-limit';
 import { parseDesktopEventsConfig } from '../../src/core/desktopEvents';

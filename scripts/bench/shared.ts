@@ -1,8 +1,8 @@
 /** What the benchmark's sections share: the local stack's environment and how figures are read. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TASK_EVENTS } from '../../src/serverless/lib/ledger/callbacks';
-import type { HttpResult } from '../../src/serverless/lib/http';
+import { TASK_EVENTS } from '../../src/serverless/lib/control/callbacks';
+import type { HttpResult } from '../../src/serverless/lib/base/http';
 import { localEnv } from '../localEnv';
 
 // The product's own Sync service (ACLs on): made at each stand-in the benchmark starts.

@@ -14,7 +14,7 @@
  * nothing, and a sink is subscribed to these only). Each delivery is timed.
  */
 import { createServer, type Server } from 'node:http';
-import { TASK_EVENTS } from '../../src/serverless/lib/ledger/callbacks';
+import { TASK_EVENTS } from '../../src/serverless/lib/control/callbacks';
 import { twilioSignature } from '../../src/standin/eventCallback';
 import { signedJsonUrl } from '../../src/standin/eventStreams';
 import { cloudEventsOf, GATHER_MS } from './taskEventBatches';

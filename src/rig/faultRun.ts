@@ -13,10 +13,10 @@
  */
 import { createHash } from 'node:crypto';
 import { setupServer } from 'msw/node';
-import { handleDesktopEvent } from '../serverless/lib/signals/desktopEvent';
-import { handleRecordingControl } from '../serverless/lib/api/recordingControls';
+import { handleDesktopEvent } from '../serverless/lib/endpoints/desktopEvent';
+import { handleRecordingControl } from '../serverless/lib/endpoints/recordingControls';
 import { retryPolicy } from '../serverless/lib/twilio/retry';
-import { sweep } from '../serverless/lib/ledger/sweep';
+import { sweep } from '../serverless/lib/control/sweep';
 import type { FaultInput } from '../standin/standin';
 import { SimulatedClock } from './simulatedClock';
 import { apiDeps, desktopDeps, ledgerAtStandin, liveIndex, signed } from './harness';

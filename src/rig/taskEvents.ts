@@ -3,7 +3,7 @@
  * Function container would (the live index, transfers, the conference Flex names late).
  */
 import { http, HttpResponse } from 'msw';
-import { taskEvent, type TaskEventDeps } from '../serverless/lib/ledger/callbacks';
+import { taskEvent, type TaskEventDeps } from '../serverless/lib/control/callbacks';
 import { standinHandlers } from '../standin/msw';
 import type { StandinOptions } from '../standin/types';
 import { callbackDeps, testEnv, testStandin, type Timing } from './harness';

@@ -11,7 +11,7 @@ import { startSupervisorAlerts } from '../../src/flex/notifications';
 import { createPluginRuntime } from '../../src/flex/pluginRuntime';
 import RecordingControlsPlugin from '../../src/RecordingControlsPlugin';
 import { liveCallsShardNames } from '../../src/flex/syncData';
-import { liveCallsShardOf as shardOf } from '../../src/serverless/lib/ledger/liveIndex';
+import { liveCallsShardOf as shardOf } from '../../src/serverless/lib/stores/liveIndex';
 import type { CallStatus } from '../../src/flex/types';
 import { FakeSync } from '../../src/rig/fakeSync';
 import { BASE_URL, callStatus, desktopHold, fakeApi, fakeManager, manualHold, renderInFlex, voiceTask } from './support';

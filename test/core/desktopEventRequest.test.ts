@@ -1,5 +1,5 @@
 import { DESKTOP_EVENT_LIMITS, parseDesktopEventBody } from '../../src/core/desktopEventRequest';
-import { readEvent } from '../../src/serverless/lib/http';
+import { readEvent } from '../../src/serverless/lib/base/http';
 
 const valid = { eventId: 'evt-1', agent: 'alice@example.com', trigger: 'card-number.focus' };
 

@@ -7,8 +7,8 @@
  * over HTTP) on the run's shared local stack, and what Twilio ends up with is read at the stand-in.
  */
 import { signedHeaders } from '../../src/core/signature';
-import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { LedgerStore } from '../../src/serverless/lib/stores/ledgerStore';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { testEnv } from '../support/harness';
 import { sharedStack, uniqueAgent } from '../support/sharedStack';

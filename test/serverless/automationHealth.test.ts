@@ -3,7 +3,7 @@
  * sends no TaskRouter events, so no call has a ledger until something makes one): a ledger is made
  * only when TaskRouter has the caller's worker on an accepted reservation of the call's live task.
  */
-import { automationHealth } from '../../src/serverless/lib/api/automationHealth';
+import { automationHealth } from '../../src/serverless/lib/endpoints/automationHealth';
 import { apiDeps, ledgerStore, liveIndex, useStandin } from '../support/harness';
 
 const standin = useStandin();

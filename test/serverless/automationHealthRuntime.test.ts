@@ -5,9 +5,9 @@
  * local stack (test/support/sharedStack.ts); the ledger and the live-calls index are read at the
  * stand-in with the account's credentials, through the real twilio SDK.
  */
-import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
-import { LiveIndex } from '../../src/serverless/lib/ledger/liveIndex';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { LedgerStore } from '../../src/serverless/lib/stores/ledgerStore';
+import { LiveIndex } from '../../src/serverless/lib/stores/liveIndex';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { testEnv } from '../support/harness';
 import { sharedStack, uniqueAgent } from '../support/sharedStack';

@@ -7,13 +7,13 @@
  * summary.
  */
 import { parse } from 'csv-parse/sync';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import type { Verb } from '../../src/core/wire';
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
 import { emptyFigures } from '../../src/core/evidence';
 import { CSV_COLUMNS, dayOf, FINISHED_DAY_AGE_DAYS } from '../../src/core/report';
-import { buildServices } from '../../src/serverless/lib/services';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { buildServices } from '../../src/serverless/lib/wiring/services';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { apiDeps, desktopDeps, signed, testEnv } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 

@@ -5,10 +5,10 @@
  * pause is put back and the signal acts by the newer one). A stop that only moves its hold's end is
  * written by the copy on hand too; the newer copy, read alongside, must agree, or the end goes back.
  */
-import { buildServices } from '../../src/serverless/lib/services';
-import { readSettings } from '../../src/serverless/lib/settings';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { handleDesktopEventsConfig } from '../../src/serverless/lib/api/desktopEventsConfigApi';
+import { buildServices } from '../../src/serverless/lib/wiring/services';
+import { readSettings } from '../../src/serverless/lib/base/settings';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { handleDesktopEventsConfig } from '../../src/serverless/lib/endpoints/desktopEventsConfigApi';
 import { NEXT_FIELD_WINDOW_MS } from '../../src/core/desktopEvents';
 import { ledgerAtStandin, shippedConfig, signed, testEnv, useStandin } from '../support/harness';
 

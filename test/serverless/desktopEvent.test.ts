@@ -1,4 +1,4 @@
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import { PRODUCT_SYNC_SERVICE_SID, desktopDeps, ledgerStore, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();

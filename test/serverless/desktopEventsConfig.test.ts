@@ -5,11 +5,11 @@
  * stored document that is not a valid configuration.
  */
 import type { DesktopItemEvent } from '../../src/core/desktopEvents';
-import { Authenticator } from '../../src/serverless/lib/api/auth';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { CONFIG_DOCUMENT, DesktopEventsConfigStore, FRESH_MS, versionDocument } from '../../src/serverless/lib/signals/desktopEventsConfig';
-import { ConfigApiDeps, handleDesktopEventsConfig, handleDesktopEventsConfigHistory } from '../../src/serverless/lib/api/desktopEventsConfigApi';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { Authenticator } from '../../src/serverless/lib/endpoints/auth';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { CONFIG_DOCUMENT, DesktopEventsConfigStore, FRESH_MS, versionDocument } from '../../src/serverless/lib/stores/desktopEventsConfig';
+import { ConfigApiDeps, handleDesktopEventsConfig, handleDesktopEventsConfigHistory } from '../../src/serverless/lib/endpoints/desktopEventsConfigApi';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { desktopDeps, shippedConfig, signed, testEnv, useStandin } from '../support/harness';
 

@@ -3,11 +3,11 @@
  * read, and desktop events authenticated with the agent's Flex token instead of a signature
  * (docs/api.md) — acting only for that token's worker.
  */
-import { Authenticator } from '../../src/serverless/lib/api/auth';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { DesktopEventsConfigStore } from '../../src/serverless/lib/signals/desktopEventsConfig';
-import { handleCrmFields, handleDesktopEventsConfig } from '../../src/serverless/lib/api/desktopEventsConfigApi';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { Authenticator } from '../../src/serverless/lib/endpoints/auth';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { DesktopEventsConfigStore } from '../../src/serverless/lib/stores/desktopEventsConfig';
+import { handleCrmFields, handleDesktopEventsConfig } from '../../src/serverless/lib/endpoints/desktopEventsConfigApi';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { desktopDeps, shippedConfig, signed, statusOf, testEnv, useStandin } from '../support/harness';
 

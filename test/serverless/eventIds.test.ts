@@ -3,7 +3,7 @@
  * signal, and the same agent reusing an id for a different signal is refused, in this container
  * and in any other.
  */
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import { desktopDeps, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();

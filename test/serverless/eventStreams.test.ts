@@ -2,7 +2,7 @@
  * Event Streams deliveries read as the workspace's Event Callback parameters: a batch in order, one
  * event alone, other products' events left out, and anything else left to the Event Callback path.
  */
-import { eventStreamsEvents } from '../../src/serverless/lib/ledger/eventStreams';
+import { eventStreamsEvents } from '../../src/serverless/lib/control/eventStreams';
 
 const taskEvent = (type: string, payload: Record<string, unknown>) => ({
   specversion: '1.0',

@@ -1,6 +1,6 @@
 import { isPaused } from '../../src/core/holds';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { sweep } from '../../src/serverless/lib/control/sweep';
 import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();

@@ -3,8 +3,8 @@
  * after the acceptance (then `task.updated`), TaskRouter may deliver an event again late, and other
  * software may start a recording during a hold. "Paused ⇔ an open hold" still holds at Twilio.
  */
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { sweep } from '../../src/serverless/lib/control/sweep';
 import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, warmContainer } from '../support/harness';
 import { SimulatedClock } from '../../src/rig/simulatedClock';
 import { useStandinWithTaskEvents } from '../support/taskEvents';

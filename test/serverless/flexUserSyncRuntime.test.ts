@@ -10,11 +10,11 @@
  */
 import type { DesktopItemEvent } from '../../src/core/desktopEvents';
 import { signedHeaders } from '../../src/core/signature';
-import { agentDocumentName, liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
-import { FRESH_MS } from '../../src/serverless/lib/signals/desktopEventsConfig';
-import { signalKey } from '../../src/serverless/lib/signals/seenSignals';
-import { LedgerStore } from '../../src/serverless/lib/ledger/ledgerStore';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { agentDocumentName, liveCallsShardOf } from '../../src/serverless/lib/stores/liveIndex';
+import { FRESH_MS } from '../../src/serverless/lib/stores/desktopEventsConfig';
+import { signalKey } from '../../src/serverless/lib/base/seenSignals';
+import { LedgerStore } from '../../src/serverless/lib/stores/ledgerStore';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { testEnv } from '../support/harness';
 import { sharedStack, uniqueAgent } from '../support/sharedStack';

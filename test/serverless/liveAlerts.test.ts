@@ -4,8 +4,8 @@
  * next try that pauses marks it recovered; a call that never failed carries neither. And what the
  * agent's plugin reports keeps card fields from pausing by themselves (`POST /automation-health`).
  */
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { automationHealth } from '../../src/serverless/lib/api/automationHealth';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { automationHealth } from '../../src/serverless/lib/endpoints/automationHealth';
 import { apiDeps, desktopDeps, liveIndex, signed } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 

@@ -6,9 +6,9 @@
  * and every party share one simulated clock, so the recordings' histories can be read to the millisecond.
  */
 import { NEXT_FIELD_WINDOW_MS } from '../../src/core/desktopEvents';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
+import { sweep } from '../../src/serverless/lib/control/sweep';
 import { apiDeps, desktopDeps, ledgerAtStandin, liveIndex, signed, useStandin } from '../support/harness';
 
 let clock = Date.parse('2030-03-04T10:00:00Z');

@@ -13,20 +13,20 @@ import { handler as configFunction } from '../../src/serverless/functions/deskto
 import { handler as automationHealthFunction } from '../../src/serverless/functions/automation-health';
 import { handler as sweepFunction } from '../../src/serverless/functions/sweep';
 import { handler as syncTokenFunction } from '../../src/serverless/functions/sync-token';
-import { SYNC_TOKEN_FIELDS } from '../../src/serverless/lib/api/syncToken';
-import { Authenticator } from '../../src/serverless/lib/api/auth';
+import { SYNC_TOKEN_FIELDS } from '../../src/serverless/lib/endpoints/syncToken';
+import { Authenticator } from '../../src/serverless/lib/endpoints/auth';
 import {
   ConfigApiDeps,
   handleCrmFields,
   handleDesktopEventsConfig,
   handleDesktopEventsConfigHistory,
   SAVE_FIELDS,
-} from '../../src/serverless/lib/api/desktopEventsConfigApi';
+} from '../../src/serverless/lib/endpoints/desktopEventsConfigApi';
 import { VERBS, type Verb } from '../../src/core/wire';
-import { handleRecordingControl, VERB_BODIES } from '../../src/serverless/lib/api/recordingControls';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { DesktopEventsConfigStore } from '../../src/serverless/lib/signals/desktopEventsConfig';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { handleRecordingControl, VERB_BODIES } from '../../src/serverless/lib/endpoints/recordingControls';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { DesktopEventsConfigStore } from '../../src/serverless/lib/stores/desktopEventsConfig';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { functionContext, invoke } from '../support/functionRuntime';
 import { apiDeps, desktopDeps, shippedConfig, signed, testEnv, useStandin } from '../support/harness';

@@ -4,9 +4,9 @@
  * and a `desktop-events-only` queue only by desktop events; a manual hold closes by itself; the
  * compliance report counts the calls a `never` policy kept recorded in full.
  */
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import type { Verb } from '../../src/core/wire';
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
 import type { ConfigCheck, QueuePolicy } from '../../src/core/desktopEvents';
 import { dayOf } from '../../src/core/report';
 import { apiDeps, desktopDeps, shippedConfig, signed, statusOf } from '../support/harness';

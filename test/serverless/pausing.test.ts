@@ -4,9 +4,9 @@
  * on its way (`pausing`), so the indicator does not show a calm "Recording" meanwhile. Any later write
  * takes the mark away, whether the pause then landed or failed.
  */
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
-import type { CallRecord } from '../../src/serverless/lib/ledger/ledgerStore';
+import type { CallRecord } from '../../src/serverless/lib/base/callRecord';
 import { desktopDeps, ledgerAtStandin, ledgerStore, signed } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 

@@ -1,7 +1,7 @@
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import type { Verb } from '../../src/core/wire';
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
+import { taskEvent } from '../../src/serverless/lib/control/callbacks';
 import { apiDeps, callbackDeps, desktopDeps, signed, statusOf, useStandin } from '../support/harness';
 
 const standin = useStandin();

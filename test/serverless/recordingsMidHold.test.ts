@@ -3,12 +3,12 @@
  * to nobody; while any hold is open the sweep (every second) and the call's status pause it, so it
  * does not keep recording card entry. Cost follows open holds: calls without one are not looked at.
  */
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
+import { sweep } from '../../src/serverless/lib/control/sweep';
 import { apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf, useStandin } from '../support/harness';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { testEnv } from '../support/harness';
 
 const standin = useStandin();

@@ -4,14 +4,14 @@
  * how each is kept true).
  */
 import { closeHold, openHold } from '../../src/core/holds';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { KEPT_INTERVALS } from '../../src/serverless/lib/ledger/ledgerStore';
-import { readSettings } from '../../src/serverless/lib/settings';
-import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { KEPT_INTERVALS } from '../../src/serverless/lib/stores/ledgerStore';
+import { readSettings } from '../../src/serverless/lib/base/settings';
+import { sweep } from '../../src/serverless/lib/control/sweep';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { desktopDeps, ledgerStore, liveIndex, signed, statusOf, testEnv, useStandin } from '../support/harness';
 import { liveCallsShardNames } from '../../src/core/syncNames';
-import { GRACE_MS } from '../../src/serverless/lib/ledger/sweepWatch';
+import { GRACE_MS } from '../../src/serverless/lib/stores/sweepWatch';
 
 /** A long call's test runs on a simulated clock, which Twilio (the stand-in, its Sync limits) shares. */
 let simulatedClock: (() => number) | undefined;

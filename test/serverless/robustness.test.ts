@@ -13,10 +13,10 @@ import { handler as tags } from '../../src/serverless/functions/recording-contro
 import { handler as status } from '../../src/serverless/functions/recording-controls/status';
 import { handler as sweep } from '../../src/serverless/functions/sweep';
 import { handler as taskEvent } from '../../src/serverless/functions/task-event.protected';
-import type { FunctionHandler } from '../../src/serverless/lib/functionTypes';
+import type { FunctionHandler } from '../../src/serverless/lib/base/functionTypes';
 import { TaskOrigins } from '../../src/serverless/lib/twilio/taskOrigins';
 import { TaskCalls } from '../../src/serverless/lib/twilio/taskCalls';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { ledgerStore, liveIndex, SECRET, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
 import { functionContext, invoke, Sent } from '../support/functionRuntime';

@@ -5,10 +5,10 @@
  * wrote at the acceptance, or from TaskRouter's reservations: never from what a task's attributes say.
  */
 import { NEXT_FIELD_WINDOW_MS } from '../../src/core/desktopEvents';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { handleRecordingControl, type RecordingControlsDeps } from '../../src/serverless/lib/api/recordingControls';
-import { buildServices, taskEventDeps } from '../../src/serverless/lib/services';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { handleRecordingControl, type RecordingControlsDeps } from '../../src/serverless/lib/endpoints/recordingControls';
+import { buildServices, taskEventDeps } from '../../src/serverless/lib/wiring/services';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { apiDeps, ledgerAtStandin, shippedConfig, signed, statusOf, testEnv } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 

@@ -7,7 +7,7 @@
  * shared local stack, with identities of this file's own (the request log is told apart by them).
  */
 import { liveCallsShardNames } from '../../src/core/syncNames';
-import { liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
+import { liveCallsShardOf } from '../../src/serverless/lib/stores/liveIndex';
 import { sharedStack, uniqueAgent } from '../support/sharedStack';
 
 jest.setTimeout(120_000);

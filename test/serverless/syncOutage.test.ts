@@ -3,8 +3,8 @@
  * for longer than the retries right after a pause went out, the call is marked on its task in
  * TaskRouter, and the sweep puts the recordings back to what the ledger says once Sync answers.
  */
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { sweep } from '../../src/serverless/lib/ledger/sweep';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
+import { sweep } from '../../src/serverless/lib/control/sweep';
 import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
 import { apiDeps, liveIndex, statusOf, useStandin } from '../support/harness';
 

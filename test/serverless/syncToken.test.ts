@@ -8,7 +8,7 @@
  * events reach the task-event function, and Twilio is the stand-in behind msw.
  */
 import { liveCallsShardNames } from '../../src/core/syncNames';
-import { liveCallsShardOf } from '../../src/serverless/lib/ledger/liveIndex';
+import { liveCallsShardOf } from '../../src/serverless/lib/stores/liveIndex';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { handler as desktopEvent } from '../../src/serverless/functions/desktop-event';

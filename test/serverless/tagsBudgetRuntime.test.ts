@@ -4,7 +4,7 @@
  * runs the functions (built, in twilio-run, over HTTP) on the run's shared local stack
  * (test/support/sharedStack.ts), the task read back at the stand-in.
  */
-import { TAGS_BUDGET } from '../../src/serverless/lib/api/recordingControls';
+import { TAGS_BUDGET } from '../../src/serverless/lib/endpoints/recordingControls';
 import { sharedStack, uniqueAgent } from '../support/sharedStack';
 
 jest.setTimeout(120_000);

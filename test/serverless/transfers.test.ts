@@ -3,8 +3,8 @@
  * TaskRouter does, the task-event logic keeps the live index (the agents' documents, the live-calls maps), and the next
  * signal after a transfer or a new call acts on the call the agent holds now.
  */
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
 import { apiDeps, desktopDeps, ledgerStore, liveIndex, signed, statusOf, warmContainer } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 

@@ -7,12 +7,12 @@
  * Twilio's error body; no page may be larger than the spec's PageSize maximum.
  */
 import { setupServer } from 'msw/node';
-import { taskEvent } from '../../src/serverless/lib/ledger/callbacks';
-import { handleDesktopEvent } from '../../src/serverless/lib/signals/desktopEvent';
+import { taskEvent } from '../../src/serverless/lib/control/callbacks';
+import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import type { Verb } from '../../src/core/wire';
-import { handleRecordingControl } from '../../src/serverless/lib/api/recordingControls';
-import { sweep } from '../../src/serverless/lib/ledger/sweep';
-import { readSettings } from '../../src/serverless/lib/settings';
+import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
+import { sweep } from '../../src/serverless/lib/control/sweep';
+import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
 import { standinHandlers } from '../../src/standin/msw';
 import { FAULT_OPERATIONS } from '../../src/standin/standin';

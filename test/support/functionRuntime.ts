@@ -4,7 +4,7 @@
  * `Twilio.Response` (a global inside Functions) taken from the runtime too.
  */
 import { dirname, join } from 'node:path';
-import type { FunctionHandler } from '../../src/serverless/lib/functionTypes';
+import type { FunctionHandler } from '../../src/serverless/lib/base/functionTypes';
 import { testEnv } from './harness';
 
 // The runtime's own pieces (not in its package exports).

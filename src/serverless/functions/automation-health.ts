@@ -1,7 +1,7 @@
-import { errorResult, fromUrl, functionShell } from '../lib/http';
-import { API_BODY_LIMITS } from '../lib/api/recordingControls';
-import { automationHealth } from '../lib/api/automationHealth';
-import { servicesFor } from '../lib/services';
+import { errorResult, fromUrl, functionShell } from '../lib/base/http';
+import { API_BODY_LIMITS } from '../lib/endpoints/recordingControls';
+import { automationHealth } from '../lib/endpoints/automationHealth';
+import { servicesFor } from '../lib/wiring/services';
 
 export const handler = functionShell(
   { name: 'automation-health', invalidCode: 'invalid_request', limits: API_BODY_LIMITS, cors: true },

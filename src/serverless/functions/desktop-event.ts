@@ -1,7 +1,7 @@
 import { DESKTOP_EVENT_LIMITS } from '../../core/desktopEventRequest';
-import { handleDesktopEvent } from '../lib/signals/desktopEvent';
-import { functionShell } from '../lib/http';
-import { servicesFor } from '../lib/services';
+import { handleDesktopEvent } from '../lib/endpoints/desktopEvent';
+import { functionShell } from '../lib/base/http';
+import { servicesFor } from '../lib/wiring/services';
 
 // cors: the plugin relays CRM fields from the browser, with the agent's Flex token (docs/api.md, *Desktop events*).
 export const handler = functionShell(

@@ -1,6 +1,6 @@
-import { recordingStarted } from '../lib/ledger/callbacks';
-import { CALLBACK_LIMITS, errorResult, functionShell } from '../lib/http';
-import { servicesFor } from '../lib/services';
+import { recordingStarted } from '../lib/control/callbacks';
+import { CALLBACK_LIMITS, errorResult, functionShell } from '../lib/base/http';
+import { servicesFor } from '../lib/wiring/services';
 import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
 /** Twilio's RecordingStatusCallback for recordings started through the API (protected: signed by Twilio). */

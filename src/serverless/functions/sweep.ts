@@ -1,6 +1,6 @@
-import { errorResult, functionShell, singleHeader } from '../lib/http';
-import { servicesFor } from '../lib/services';
-import { sweep } from '../lib/ledger/sweep';
+import { errorResult, functionShell, singleHeader } from '../lib/base/http';
+import { servicesFor } from '../lib/wiring/services';
+import { sweep } from '../lib/control/sweep';
 import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
 /**

@@ -1,6 +1,6 @@
-import { handleSyncToken } from '../lib/api/syncToken';
-import { functionShell } from '../lib/http';
-import { servicesFor } from '../lib/services';
+import { handleSyncToken } from '../lib/endpoints/syncToken';
+import { functionShell } from '../lib/base/http';
+import { servicesFor } from '../lib/wiring/services';
 
 // cors: the plugin asks for its Sync token from the browser, with the user's Flex token.
 export const handler = functionShell(

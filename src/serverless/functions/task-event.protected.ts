@@ -1,8 +1,8 @@
-import { taskEvent } from '../lib/ledger/callbacks';
-import { eventStreamsEvents } from '../lib/ledger/eventStreams';
-import { handleDelivery } from '../lib/ledger/taskEventBatch';
-import { errorResult, TASK_EVENT_LIMITS, functionShell } from '../lib/http';
-import { servicesFor, taskEventDeps } from '../lib/services';
+import { taskEvent } from '../lib/control/callbacks';
+import { eventStreamsEvents } from '../lib/control/eventStreams';
+import { handleDelivery } from '../lib/control/taskEventBatch';
+import { errorResult, TASK_EVENT_LIMITS, functionShell } from '../lib/base/http';
+import { servicesFor, taskEventDeps } from '../lib/wiring/services';
 import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
 /**

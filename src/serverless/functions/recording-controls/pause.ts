@@ -1,3 +1,3 @@
-import { recordingControlsFunction } from '../../lib/api/recordingControlsFunction';
+import { recordingControlsFunction } from '../../lib/wiring/recordingControlsFunction';
 
 export const handler = recordingControlsFunction('pause');

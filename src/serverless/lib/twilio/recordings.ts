@@ -13,7 +13,7 @@ import {
   type RecordingKind,
   type RecordingTarget,
   RecordingUpdateError,
-} from '../recordingBackend';
+} from '../base/recordingBackend';
 import { httpStatus, twilioCode, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 

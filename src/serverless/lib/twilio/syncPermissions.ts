@@ -10,8 +10,7 @@
  * any — granted before the others and removed after them — so one read of it tells an agent's
  * token request that there is nothing to take back.
  */
-import { callDocumentName } from '../../../core/syncNames';
-import { liveCallsShardNames } from '../ledger/liveIndex';
+import { callDocumentName, liveCallsShardNames } from '../../../core/syncNames';
 import { httpStatus, unlessNotFound, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 

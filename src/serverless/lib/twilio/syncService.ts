@@ -9,7 +9,7 @@
  * a definite answer is kept, a failed read is tried again by the next request, which goes ahead
  * meanwhile (Twilio not answering is not a configuration problem).
  */
-import { errorResult, HttpResult } from '../http';
+import { errorResult, HttpResult } from '../base/http';
 import { httpStatus, withRetries } from './retry';
 import type { TwilioClient } from './twilioClient';
 

@@ -3,8 +3,8 @@
  * the task.
  */
 import { taskRouterString } from '../../../core/taskRouterExpression';
-import type { LiveCall } from '../recordingBackend';
-import type { CallRecord } from '../ledger/ledgerStore';
+import type { LiveCall } from '../base/recordingBackend';
+import type { CallRecord } from '../base/callRecord';
 import { unlessNotFound, withRetries } from './retry';
 import type { TaskOrigins } from './taskOrigins';
 import type { TwilioClient } from './twilioClient';

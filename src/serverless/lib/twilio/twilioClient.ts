@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
-import type { Settings } from '../settings';
+import type { Settings } from '../base/settings';
 
 export type TwilioClient = ReturnType<typeof twilio>;
 

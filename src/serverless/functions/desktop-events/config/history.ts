@@ -1,5 +1,5 @@
-import { handleDesktopEventsConfigHistory } from '../../../lib/api/desktopEventsConfigApi';
-import { desktopEventsConfigFunction } from '../../../lib/api/desktopEventsConfigFunction';
+import { handleDesktopEventsConfigHistory } from '../../../lib/endpoints/desktopEventsConfigApi';
+import { desktopEventsConfigFunction } from '../../../lib/wiring/desktopEventsConfigFunction';
 
 /** Every saved version of the desktop item events configuration, newest first (docs/api.md, *Desktop item events — the configuration*). */
 export const handler = desktopEventsConfigFunction('desktop-events/config/history', 'invalid_request', handleDesktopEventsConfigHistory);

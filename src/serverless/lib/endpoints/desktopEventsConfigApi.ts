@@ -16,9 +16,9 @@
  */
 import { CONFIG_SECTIONS, desktopEventsConfigIssues, describeIssue, DesktopEventsConfig, DesktopItemEvent, renewEveryMs } from '../../../core/desktopEvents';
 import type { CrmFieldTrigger } from '../../../crm/protocol';
-import { configOf, HISTORY_PAGE_MAX } from '../signals/desktopEventsConfig';
-import type { ConfigInForce, DesktopEventsConfigStore } from '../signals/desktopEventsConfig';
-import { errorResult, fromUrl, FunctionRequest, HttpResult } from '../http';
+import { configOf, HISTORY_PAGE_MAX } from '../stores/desktopEventsConfig';
+import type { ConfigInForce, DesktopEventsConfigStore } from '../stores/desktopEventsConfig';
+import { errorResult, fromUrl, FunctionRequest, HttpResult } from '../base/http';
 import { httpStatus, twilioCode } from '../twilio/retry';
 import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';
 import { Authenticator, Caller, credentialsOf } from './auth';

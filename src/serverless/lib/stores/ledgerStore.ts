@@ -5,68 +5,12 @@
  * Closed pause intervals beyond the newest few move to a Sync List per call, so the document
  * stays far below Sync's 16 KiB however long the call.
  */
-import { intervalKey, Ledger, PauseInterval, splitIntervals } from '../../../core/holds';
-import type { AutomationProblemCode } from '../../../core/automation';
-import type { TaskEvidence } from '../../../core/evidence';
+import { intervalKey, PauseInterval, splitIntervals } from '../../../core/holds';
 import { callDocumentName } from '../../../core/syncNames';
-import type { SeenSignal } from '../signals/seenSignals';
-import type { RecordingSummary } from '../../../core/wire';
-import type { LiveCall, RecordingKind } from '../recordingBackend';
 import { httpStatus, isWriteConflict, unlessNotFound, withRetries } from '../twilio/retry';
 import { SyncList } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
-
-export interface KnownRecording {
-  sid: string;
-  kind: RecordingKind;
-  /** As Twilio last confirmed it. */
-  status?: string;
-  startedAt?: string;
-}
-
-/**
- * One call's ledger, as kept in its Sync document. It holds everything the plugin's indicator,
- * timeline and supervisor row show, so a browser can render from the document alone.
- */
-export interface CallRecord extends Ledger {
-  v: 2;
-  /** Counts writes: orders copies of this record kept elsewhere (the live index). */
-  seq: number;
-  call: LiveCall;
-  /** The call's recordings as Twilio last confirmed them; 'unknown' before the first answer. */
-  recording: RecordingSummary | 'unknown';
-  recordings: KnownRecording[];
-  /** Closed intervals moved to the call's Sync List (`rc-intervals-<CallSid>`): only the newest stay here. */
-  archivedIntervals: number;
-  /** When the last resume was decided: a pause sent close to it must re-check the outcome. */
-  lastResumeAt: string | null;
-  /** Twilio did not confirm the last change: the sweep tries again. */
-  outOfSync: boolean;
-  /** Desktop signals applied to the call, for telling a repeat from a new signal (seenSignals.ts). */
-  signals: SeenSignal[];
-  /** What happened to the holds of the call's newest tasks, for the compliance report (core/evidence.ts). */
-  evidence?: TaskEvidence[];
-  /**
-   * What an agent's plugin last said keeps card fields from pausing by themselves, and since when
-   * (for supervisors); it speaks for the call only while that agent holds it.
-   */
-  automationOff?: { agent: string; problems: AutomationProblemCode[]; since: string };
-  /**
-   * The tasks that held the call, oldest first (the newest few): each one's call was checked against
-   * TaskRouter's record of the task's creation, so an event about one of them needs no such check again.
-   */
-  tasks?: string[];
-  /** The agent's other calls, live when this one's agent took them: a signal applied here reaches them too. */
-  agentsOtherCalls?: LiveCall[];
-  /** The tasks whose end was handled: a late or repeated event of an ended task changes nothing. */
-  endedTasks?: string[];
-  /**
-   * A start signal's pause Twilio has not confirmed yet (an outage's retries), since when: the
-   * agent's plugin says "Pausing…" instead of a calm "Recording". Any later write takes it away.
-   */
-  pausing?: string;
-  updatedAt: string;
-}
+import type { CallRecord } from '../base/callRecord';
 
 /** A pause Twilio had not confirmed is no longer awaited once anything else is written: only the write that set the mark keeps it. */
 function withoutOldMark(next: CallRecord, current: CallRecord | undefined): CallRecord {
@@ -96,42 +40,6 @@ const MAX_ATTEMPTS = 12;
  * pause and resume any number of times.
  */
 export const KEPT_INTERVALS = 20;
-
-/** How many of a call's tasks its ledger names (a call transferred more often keeps its newest). */
-const KEPT_TASKS = 8;
-
-/** The task joins (or stays in) the list of the call's tasks, newest last. */
-export const withTask = (tasks: string[] | undefined, taskSid: string): string[] =>
-  tasks?.includes(taskSid) ? tasks : [...(tasks ?? []), taskSid].slice(-KEPT_TASKS);
-
-/** The ledger names the task as one of the call's (checked when it was written down). */
-export const namesTask = (record: CallRecord, taskSid: string): boolean => record.call.taskSid === taskSid || record.tasks?.includes(taskSid) === true;
-
-/** What the ledger knows of the call's conference: its sid once found, and the name to find it by (the call's first task). */
-export const conferenceOf = (record: CallRecord): Pick<LiveCall, 'conferenceSid' | 'conferenceName'> => ({
-  ...(record.call.conferenceSid && { conferenceSid: record.call.conferenceSid }),
-  ...(record.call.conferenceName && { conferenceName: record.call.conferenceName }),
-});
-
-/**
- * A call's first ledger. Flex names the conference after the call's first task, and a transfer does
- * not rename it: the ledger keeps that name for finding the conference later.
- */
-export const newCallRecord = (call: LiveCall): CallRecord => ({
-  v: 2,
-  seq: 0,
-  call: call.taskSid && !call.conferenceName ? { ...call, conferenceName: call.taskSid } : call,
-  ...(call.taskSid && { tasks: [call.taskSid] }),
-  holds: [],
-  intervals: [],
-  recording: 'unknown',
-  recordings: [],
-  archivedIntervals: 0,
-  lastResumeAt: null,
-  outOfSync: false,
-  signals: [],
-  updatedAt: new Date(0).toISOString(),
-});
 
 /** The ledger as the functions wrote it: nobody else can write the product's Sync service. */
 const fromDocument = (data: unknown): CallRecord => data as CallRecord;

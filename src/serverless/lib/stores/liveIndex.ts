@@ -14,14 +14,13 @@ import { createHash } from 'node:crypto';
 import { nextExpiry } from '../../../core/holds';
 import { LIVE_CALLS_PREFIX, LIVE_SHARDS, liveCallsShardNames } from '../../../core/syncNames';
 import type { LiveCallItem } from '../../../core/wire';
-import type { CallRecord } from './ledgerStore';
-import type { LiveCall } from '../recordingBackend';
+import type { CallRecord } from '../base/callRecord';
+import type { LiveCall } from '../base/recordingBackend';
 import { unlessNotFound, withRetries, httpStatus } from '../twilio/retry';
 import { MapItem, SyncMap } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
 import { SweepWatch } from './sweepWatch';
 
-export { liveCallsShardNames };
 export const AGENT_DOCUMENT_PREFIX = 'rc-agent-';
 /** Items of calls that ended without TaskRouter telling us vanish by themselves. */
 const LIVE_ITEM_TTL_SECONDS = 12 * 3600;

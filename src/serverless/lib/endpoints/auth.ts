@@ -6,8 +6,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { validator } from 'twilio-flex-token-validator';
-import { RequestHeaders, singleHeader } from '../http';
-import type { Settings } from '../settings';
+import { RequestHeaders, singleHeader } from '../base/http';
+import type { Settings } from '../base/settings';
 
 export type Caller =
   | { kind: 'flex'; identity: string; workerSid?: string; roles: string[]; privileged: boolean }

@@ -3,25 +3,25 @@
  * live-call cache and the desktop events configuration. Built lazily from the context.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { ConfigCheck, parseDesktopEventsConfig } from '../../core/desktopEvents';
-import { CallControl, ResumeLanding } from './ledger/callControl';
-import { Authenticator } from './api/auth';
-import { RecentAnswers } from './signals/desktopEvent';
-import { DesktopEventsConfigStore } from './signals/desktopEventsConfig';
-import { LedgerStore } from './ledger/ledgerStore';
-import type { TaskEventDeps } from './ledger/callbacks';
-import { ReportStore } from './evidence/reportStore';
-import { LiveIndex } from './ledger/liveIndex';
-import { RepairMarks } from './ledger/repairMarks';
-import { AgentCalls } from './twilio/agentCalls';
-import { TaskCalls, taskCallOfLedger } from './twilio/taskCalls';
-import { TaskOrigins } from './twilio/taskOrigins';
-import { SyncServiceCheck } from './twilio/syncService';
-import { SyncReadGrants } from './twilio/syncPermissions';
-import { Env, readSettings, Settings } from './settings';
-import { twilioClient, TwilioClient } from './twilio/twilioClient';
-import type { RecordingBackend } from './recordingBackend';
-import { twilioRecordings } from './twilio/recordings';
+import { ConfigCheck, parseDesktopEventsConfig } from '../../../core/desktopEvents';
+import { CallControl, ResumeLanding } from '../control/callControl';
+import { Authenticator } from '../endpoints/auth';
+import { RecentAnswers } from '../endpoints/desktopEvent';
+import { DesktopEventsConfigStore } from '../stores/desktopEventsConfig';
+import { LedgerStore } from '../stores/ledgerStore';
+import type { TaskEventDeps } from '../control/callbacks';
+import { ReportStore } from '../stores/reportStore';
+import { LiveIndex } from '../stores/liveIndex';
+import { RepairMarks } from '../stores/repairMarks';
+import { AgentCalls } from '../control/agentCalls';
+import { TaskCalls, taskCallOfLedger } from '../twilio/taskCalls';
+import { TaskOrigins } from '../twilio/taskOrigins';
+import { SyncServiceCheck } from '../twilio/syncService';
+import { SyncReadGrants } from '../twilio/syncPermissions';
+import { Env, readSettings, Settings } from '../base/settings';
+import { twilioClient, TwilioClient } from '../twilio/twilioClient';
+import type { RecordingBackend } from '../base/recordingBackend';
+import { twilioRecordings } from '../twilio/recordings';
 
 export interface Services {
   settings: Settings;

@@ -25,10 +25,11 @@
  */
 import { ChangeContext, exposureMs, tallyChange, tallyExposure, tallyFailedPause, withTaskEvidence } from '../../../core/evidence';
 import { expireHolds, isPaused } from '../../../core/holds';
-import type { CallRecord, Committed, LedgerStore, StoredRecord } from './ledgerStore';
-import { conferenceOf, newCallRecord } from './ledgerStore';
-import type { LiveIndex } from './liveIndex';
-import type { RepairMarks } from './repairMarks';
+import type { Committed, LedgerStore, StoredRecord } from '../stores/ledgerStore';
+import type { CallRecord } from '../base/callRecord';
+import { conferenceOf, newCallRecord } from '../base/callRecord';
+import type { LiveIndex } from '../stores/liveIndex';
+import type { RepairMarks } from '../stores/repairMarks';
 import {
   CallEndedError,
   isActive,
@@ -39,8 +40,8 @@ import {
   type RecordingTarget,
   RecordingUpdateError,
   summarize,
-} from '../recordingBackend';
-import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../signals/seenSignals';
+} from '../base/recordingBackend';
+import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../base/seenSignals';
 
 /**
  * A resume written down before it is sent (see `change`) is on its way for a moment. When Twilio

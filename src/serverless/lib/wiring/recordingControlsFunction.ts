@@ -1,8 +1,8 @@
-import { errorResult, fromUrl, functionShell, ownUrl } from '../http';
+import { errorResult, fromUrl, functionShell, ownUrl } from '../base/http';
 import type { Verb } from '../../../core/wire';
-import { API_BODY_LIMITS, handleRecordingControl } from './recordingControls';
-import { earlyRangeProblem } from './report';
-import { servicesFor } from '../services';
+import { API_BODY_LIMITS, handleRecordingControl } from '../endpoints/recordingControls';
+import { earlyRangeProblem } from '../endpoints/report';
+import { servicesFor } from './services';
 
 /** The shell every /recording-controls/<verb> function is: read the event, answer the result. */
 export const recordingControlsFunction = (verb: Verb) =>

@@ -1,7 +1,7 @@
 import type { JsonLimits } from '../../../core/jsonLimits';
-import { functionShell, HttpResult } from '../http';
-import { servicesFor } from '../services';
-import { ConfigApiDeps, ConfigApiRequest } from './desktopEventsConfigApi';
+import { functionShell, HttpResult } from '../base/http';
+import { servicesFor } from './services';
+import { ConfigApiDeps, ConfigApiRequest } from '../endpoints/desktopEventsConfigApi';
 
 /** A configuration (16 KiB at most once stored: a larger one is refused with its size) nests 5 deep. */
 export const CONFIG_BODY_LIMITS: JsonLimits = { maxDepth: 6, maxBytes: 64 * 1024 };

@@ -14,10 +14,11 @@
  */
 import { z } from 'zod';
 import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from '../../../core/automation';
-import { errorResult, HttpResult } from '../http';
-import type { LiveIndex } from '../ledger/liveIndex';
-import { newCallRecord, type StoredRecord } from '../ledger/ledgerStore';
-import type { LiveCall } from '../recordingBackend';
+import { errorResult, HttpResult } from '../base/http';
+import type { LiveIndex } from '../stores/liveIndex';
+import { type StoredRecord } from '../stores/ledgerStore';
+import { newCallRecord } from '../base/callRecord';
+import type { LiveCall } from '../base/recordingBackend';
 import { twilioCode, unlessNotFound } from '../twilio/retry';
 import { callInProgress, taskNow } from '../twilio/taskCalls';
 import { safeProblems } from '../../../core/safeProblems';

@@ -4,8 +4,8 @@
  * supervisors, admins and API keys: the figures name every agent.
  */
 import { buildReport, daysOf, GroupBy, reportCsv, reportRangeProblem } from '../../../core/report';
-import type { ReportStore } from '../evidence/reportStore';
-import { errorResult, HttpResult } from '../http';
+import type { ReportStore } from '../stores/reportStore';
+import { errorResult, HttpResult } from '../base/http';
 import type { Caller } from './auth';
 
 export interface ReportRequest {

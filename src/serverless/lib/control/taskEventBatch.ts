@@ -8,7 +8,7 @@
  * calls, which share that concurrency.
  */
 import pLimit from 'p-limit';
-import type { HttpResult } from '../http';
+import type { HttpResult } from '../base/http';
 import type { CallbackParams } from './eventStreams';
 
 /**

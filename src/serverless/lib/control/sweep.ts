@@ -11,10 +11,10 @@ import pLimit from 'p-limit';
 import { closeHolds } from '../../../core/holds';
 import { CallControl, expireDue } from './callControl';
 import type { LiveCallItem } from '../../../core/wire';
-import { LiveIndex, needsSweep } from './liveIndex';
-import { SweepWatch } from './sweepWatch';
+import { LiveIndex, needsSweep } from '../stores/liveIndex';
+import { SweepWatch } from '../stores/sweepWatch';
 import type { MapItem } from '../twilio/syncCollections';
-import { CallEndedError, LiveCall } from '../recordingBackend';
+import { CallEndedError, LiveCall } from '../base/recordingBackend';
 
 export interface SweepReport {
   live: number;

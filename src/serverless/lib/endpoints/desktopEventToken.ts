@@ -4,8 +4,8 @@
  * twilio-flex-token-validator has it) instead of the two signature headers. Such a signal acts
  * only for the token's worker: `agent` may be left out, and any other agent is refused (403).
  */
-import { Authenticator, credentialsOf } from '../api/auth';
-import { errorResult, fromUrl, FunctionRequest, HttpResult, RequestHeaders } from '../http';
+import { Authenticator, credentialsOf } from './auth';
+import { errorResult, fromUrl, FunctionRequest, HttpResult, RequestHeaders } from '../base/http';
 
 /** A Flex token and no signature: the signal is authenticated by the token. */
 export function isTokenSignal(headers: RequestHeaders, body: unknown): boolean {

@@ -10,8 +10,8 @@
  * URL. An API key has no identity, so it gets no Sync token.
  */
 import twilio from 'twilio';
-import { errorResult, fromUrl, type FunctionRequest, type HttpResult } from '../http';
-import type { Settings } from '../settings';
+import { errorResult, fromUrl, type FunctionRequest, type HttpResult } from '../base/http';
+import type { Settings } from '../base/settings';
 import { twilioCode } from '../twilio/retry';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
 import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';

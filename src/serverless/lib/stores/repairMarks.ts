@@ -10,7 +10,7 @@ import { parseAttributes } from '../twilio/taskCalls';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
 import { withRetries } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
-import type { LiveCall } from '../recordingBackend';
+import type { LiveCall } from '../base/recordingBackend';
 import type { TaskOrigins } from '../twilio/taskOrigins';
 
 /** Under the task's `recording_controls`: the call whose recordings may disagree with its ledger, and a flag TaskRouter can filter on. */

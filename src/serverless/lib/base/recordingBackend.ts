@@ -5,7 +5,7 @@
  * recordings (Amazon Connect's Suspend/ResumeContactRecording, say) would plug in behind the same
  * three promises.
  */
-import type { RecordingSummary } from '../../core/wire';
+import type { RecordingSummary } from '../../../core/wire';
 
 /** Whose recording it is: the call's own, or its conference's. */
 export type RecordingKind = 'call' | 'conference';

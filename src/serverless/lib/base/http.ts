@@ -2,7 +2,7 @@
  * What every function shares: reading the event Twilio's runtime hands over without trusting its
  * shape, and answering `{status, body}` as a `Twilio.Response`.
  */
-import { JsonLimits, measureJson, overLimit } from '../../core/jsonLimits';
+import { JsonLimits, measureJson, overLimit } from '../../../core/jsonLimits';
 import type { FunctionContext, FunctionHandler } from './functionTypes';
 
 /** The shape every endpoint answers with. */

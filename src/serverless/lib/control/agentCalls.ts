@@ -6,12 +6,12 @@
  * at once; the call's ledger, read alongside the pause, confirms it is still the agent's.
  */
 import { taskRouterString } from '../../../core/taskRouterExpression';
-import type { LiveIndex } from '../ledger/liveIndex';
-import type { LiveCall } from '../recordingBackend';
-import { unlessNotFound, withRetries } from './retry';
-import { parseAttributes } from './taskCalls';
-import type { TaskOrigins } from './taskOrigins';
-import type { TwilioClient } from './twilioClient';
+import type { LiveIndex } from '../stores/liveIndex';
+import type { LiveCall } from '../base/recordingBackend';
+import { unlessNotFound, withRetries } from '../twilio/retry';
+import { parseAttributes } from '../twilio/taskCalls';
+import type { TaskOrigins } from '../twilio/taskOrigins';
+import type { TwilioClient } from '../twilio/twilioClient';
 
 /** How long a remembered call is tried first (its ledger confirms it every time). */
 export const CALL_MEMORY_TTL_MS = 10 * 60 * 1000;

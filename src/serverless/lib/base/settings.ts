@@ -2,7 +2,7 @@
  * What a deployment configures, read once from the Functions context (environment variables).
  * Nothing here is logged: it holds secrets.
  */
-import { NEXT_FIELD_WINDOW_MS } from '../../core/desktopEvents';
+import { NEXT_FIELD_WINDOW_MS } from '../../../core/desktopEvents';
 
 export interface Settings {
   accountSid: string;

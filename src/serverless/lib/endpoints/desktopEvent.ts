@@ -9,16 +9,16 @@ import { hasPausePolicies, pausePolicyOf } from '../../../core/pausePolicy';
 import { outcomeOf } from '../../../core/holds';
 import { overLimit } from '../../../core/jsonLimits';
 import { verifySignature } from '../../../core/signature';
-import { CallControl, CallMovedError, AppliedChange, ChangeResult, SpeculationRefused } from '../ledger/callControl';
-import { errorResult, FunctionRequest, headerList, HttpResult, mediaType, singleHeader } from '../http';
-import type { CallRecord } from '../ledger/ledgerStore';
-import type { AgentCalls } from '../twilio/agentCalls';
-import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../recordingBackend';
-import { bodyDigest, signalKey } from './seenSignals';
-import type { SignalIdentity } from './seenSignals';
-import type { Authenticator } from '../api/auth';
+import { CallControl, CallMovedError, AppliedChange, ChangeResult, SpeculationRefused } from '../control/callControl';
+import { errorResult, FunctionRequest, headerList, HttpResult, mediaType, singleHeader } from '../base/http';
+import type { CallRecord } from '../base/callRecord';
+import type { AgentCalls } from '../control/agentCalls';
+import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../base/recordingBackend';
+import { bodyDigest, signalKey } from '../base/seenSignals';
+import type { SignalIdentity } from '../base/seenSignals';
+import type { Authenticator } from './auth';
 import { admitTokenSignal, isTokenSignal, notTheTokensAgent } from './desktopEventToken';
-import type { Settings } from '../settings';
+import type { Settings } from '../base/settings';
 
 export interface DesktopEventDeps {
   settings: Settings;
