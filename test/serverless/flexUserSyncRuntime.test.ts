@@ -12,7 +12,7 @@ import type { DesktopItemEvent } from '../../src/core/desktopEvents';
 import { signedHeaders } from '../../src/core/signature';
 import { agentDocumentName, liveCallsShardOf } from '../../src/serverless/lib/stores/liveIndex';
 import { FRESH_MS } from '../../src/serverless/lib/stores/desktopEventsConfig';
-import { signalKey } from '../../src/serverless/lib/base/seenSignals';
+import { signalKey } from '../../src/serverless/lib/base/replays';
 import { LedgerStore } from '../../src/serverless/lib/stores/ledgerStore';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';

@@ -7,7 +7,7 @@ import type { AutomationProblemCode } from '../../../core/automation';
 import type { TaskEvidence } from '../../../core/evidence';
 import type { RecordingSummary } from '../../../core/wire';
 import type { LiveCall, RecordingKind } from './recordingBackend';
-import type { SeenSignal } from './seenSignals';
+import type { SeenSignal } from './replays';
 
 export interface KnownRecording {
   sid: string;

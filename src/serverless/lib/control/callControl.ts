@@ -41,7 +41,7 @@ import {
   RecordingUpdateError,
   summarize,
 } from '../base/recordingBackend';
-import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../base/seenSignals';
+import { seenBefore, SignalIdentity, withoutAnswer, withSignal } from '../base/replays';
 
 /**
  * A resume written down before it is sent (see `change`) is on its way for a moment. When Twilio

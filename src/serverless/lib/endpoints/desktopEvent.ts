@@ -14,8 +14,8 @@ import { errorResult, FunctionRequest, headerList, HttpResult, mediaType, single
 import type { CallRecord } from '../base/callRecord';
 import type { AgentCalls } from '../control/agentCalls';
 import { CallEndedError, LiveCall, RecordingUpdateError, summarize } from '../base/recordingBackend';
-import { bodyDigest, signalKey } from '../base/seenSignals';
-import type { SignalIdentity } from '../base/seenSignals';
+import { bodyDigest, RecentAnswers, signalKey } from '../base/replays';
+import type { SignalIdentity } from '../base/replays';
 import type { Authenticator } from './auth';
 import { admitTokenSignal, isTokenSignal, notTheTokensAgent } from './desktopEventToken';
 import type { Settings } from '../base/settings';
@@ -44,23 +44,6 @@ export interface DesktopEventDeps {
  * array the runtime flattened, measured (not nested, at most 4 KiB) before anything here walks it.
  */
 export type DesktopEventRequest = FunctionRequest;
-
-/** The last answers given, by agent and event id, with the body each came with; the oldest is forgotten first. */
-export class RecentAnswers {
-  private readonly answers = new Map<string, { body: string; answer: Record<string, unknown> }>();
-
-  constructor(private readonly kept = 1000) {}
-
-  get(signal: SignalIdentity): { conflict: boolean; answer: Record<string, unknown> } | undefined {
-    const known = this.answers.get(signalKey(signal.agent, signal.eventId));
-    return known && { conflict: known.body !== signal.body, answer: known.answer };
-  }
-
-  remember(signal: SignalIdentity, answer: Record<string, unknown>): void {
-    this.answers.set(signalKey(signal.agent, signal.eventId), { body: signal.body, answer });
-    if (this.answers.size > this.kept) this.answers.delete(this.answers.keys().next().value as string);
-  }
-}
 
 type Admitted = { ok: true; event: DesktopEventBody; via: SignalVia } | { ok: false; result: HttpResult };
 

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { ConfigCheck, parseDesktopEventsConfig } from '../../../core/desktopEvents';
 import { CallControl, ResumeLanding } from '../control/callControl';
 import { Authenticator } from '../endpoints/auth';
-import { RecentAnswers } from '../endpoints/desktopEvent';
+import { RecentAnswers } from '../base/replays';
 import { DesktopEventsConfigStore } from '../stores/desktopEventsConfig';
 import { LedgerStore } from '../stores/ledgerStore';
 import type { TaskEventDeps } from '../control/callbacks';

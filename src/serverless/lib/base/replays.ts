@@ -4,7 +4,9 @@
  * is shared by the whole account. A signal sent again (a relay's retry, a captured signal replayed,
  * to any container) is told apart from a new one: the same agent and id with the same body is a
  * repeat and gets the first answer; with another body it is a conflict. Event ids are the agent's
- * own: another agent's `evt-1` is another signal. Pure: no Twilio here.
+ * own: another agent's `evt-1` is another signal. A container also remembers the answers it gave
+ * (`RecentAnswers`), so a quick repeat costs no request at all. No Twilio here: the one module of
+ * replays.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson, MAX_CLOCK_SKEW_SECONDS } from '../../../core/signature';
@@ -104,4 +106,21 @@ const bytesOf = (seen: SeenSignal): number => Buffer.byteLength(JSON.stringify(s
 export function withoutAnswer(signals: SeenSignal[] | undefined, signal: SignalIdentity): SeenSignal[] {
   const key = signalKey(signal.agent, signal.eventId);
   return (signals ?? []).map((seen) => (seen.key === key ? { key: seen.key, body: seen.body, at: seen.at } : seen));
+}
+
+/** The last answers given, by agent and event id, with the body each came with; the oldest is forgotten first. */
+export class RecentAnswers {
+  private readonly answers = new Map<string, { body: string; answer: Record<string, unknown> }>();
+
+  constructor(private readonly kept = 1000) {}
+
+  get(signal: SignalIdentity): { conflict: boolean; answer: Record<string, unknown> } | undefined {
+    const known = this.answers.get(signalKey(signal.agent, signal.eventId));
+    return known && { conflict: known.body !== signal.body, answer: known.answer };
+  }
+
+  remember(signal: SignalIdentity, answer: Record<string, unknown>): void {
+    this.answers.set(signalKey(signal.agent, signal.eventId), { body: signal.body, answer });
+    if (this.answers.size > this.kept) this.answers.delete(this.answers.keys().next().value as string);
+  }
 }
