@@ -6,7 +6,7 @@ import type { Ledger } from '../../../core/holds';
 import type { AutomationProblemCode } from '../../../core/automation';
 import type { TaskEvidence } from '../../../core/evidence';
 import type { RecordingSummary } from '../../../core/wire';
-import type { LiveCall, RecordingKind } from './recordingBackend';
+import type { LiveCall, PlatformRecording, RecordingKind } from './recordingBackend';
 import type { SeenSignal } from './replays';
 
 export interface KnownRecording {
@@ -96,3 +96,14 @@ export const newCallRecord = (call: LiveCall): CallRecord => ({
   signals: [],
   updatedAt: new Date(0).toISOString(),
 });
+
+/**
+ * What one change did to a call's ledger: `before` → `after` is this change alone; `latest` is the
+ * ledger after it settled, `recordings` what the platform confirmed of them.
+ */
+export interface AppliedChange {
+  before: CallRecord;
+  after: CallRecord;
+  latest: CallRecord;
+  recordings: PlatformRecording[];
+}

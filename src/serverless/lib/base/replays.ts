@@ -9,7 +9,11 @@
  * replays.
  */
 import { createHash } from 'node:crypto';
+import { type ChangeOutcome, type Hold, outcomeOf } from '../../../core/holds';
 import { canonicalJson, MAX_CLOCK_SKEW_SECONDS } from '../../../core/signature';
+import type { RecordingSummary } from '../../../core/wire';
+import type { AppliedChange } from './callRecord';
+import { summarize } from './recordingBackend';
 
 /** A timestamp may be 300 s ahead or behind: an id must outlive both sides of that window. */
 export const SEEN_TTL_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS + 60;
@@ -101,6 +105,14 @@ export function withSignal(signals: SeenSignal[] | undefined, signal: SignalIden
 }
 
 const bytesOf = (seen: SeenSignal): number => Buffer.byteLength(JSON.stringify(seen));
+
+/** What a change decided for a signal, as the call's ledger keeps it for a repeat (the endpoint adds the ids to its answer). */
+export type SignalOutcome = { outcome: ChangeOutcome; recording: RecordingSummary; holds: Hold[] };
+
+export function signalOutcome({ before, after, latest, recordings }: AppliedChange): SignalOutcome {
+  const recording = summarize(recordings);
+  return { outcome: outcomeOf(before, after, recording === 'absent'), recording, holds: latest.holds };
+}
 
 /** The list with this signal's answer taken back (its change was not confirmed): a repeat is applied again. */
 export function withoutAnswer(signals: SeenSignal[] | undefined, signal: SignalIdentity): SeenSignal[] {

@@ -6,9 +6,10 @@ import { evidenceFor, quantileMs, taskFigures } from '../../../core/evidence';
 import { closeHolds, Hold, isPaused, PauseInterval } from '../../../core/holds';
 import { dayOf } from '../../../core/report';
 import { RecordingTimeline, redactionTimeline } from '../../../core/timeline';
-import { type CallControl, withFirstRecordings } from './callControl';
+import type { CallControl } from './callControl';
 import type { HttpResult } from '../base/http';
-import { Committed, INTERVALS_PREFIX, StoredRecord } from '../stores/ledgerStore';
+import { withFirstRecordings } from '../base/ledgerTransforms';
+import { type Committed, type Decided, INTERVALS_PREFIX, type StoredRecord } from '../stores/ledgerStore';
 import { CallRecord, conferenceOf, KnownRecording, namesTask, newCallRecord, withTask } from '../base/callRecord';
 import { callInProgress, parseAttributes, taskNow } from '../twilio/taskCalls';
 import type { LiveIndex } from '../stores/liveIndex';
@@ -35,12 +36,14 @@ export async function recordingStarted(control: CallControl, event: Record<strin
     kind: ConferenceSid ? 'conference' : 'call',
     ...(RecordingStartTime && !Number.isNaN(Date.parse(RecordingStartTime)) && { startedAt: new Date(RecordingStartTime).toISOString() }),
   };
-  await control.change(stored.record.call, {
+  const result = await control.change(stored.record.call, {
     // Started during a hold: it ran until this pause (someone else's recording reports to nobody else).
     tally: { repaired: isPaused(stored.record) ? 1 : 0 },
     change: (record) =>
       record.recordings.some((known) => known.sid === recording.sid) ? record : { ...record, recordings: [...record.recordings, recording] },
   });
+  // Twilio says the call is over: the change was not made, so the callback fails as any unmade change does.
+  if (result.kind === 'ended') throw new CallEndedError();
   return { status: 204, body: '' };
 }
 
@@ -186,35 +189,8 @@ async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: str
   // Read alongside the ledger's write: the agent's other live calls stay in the entry.
   const agentRead = deps.index.agentDocument(call.agent);
   agentRead.catch(() => undefined); // awaited by the announcement, or not needed
-  let pausedBefore = false;
-  let leaving: string | undefined;
-  /** The task the ledger names, when TaskRouter must say whether ours is the newer. */
-  let otherTask: string | undefined;
-  /** A task TaskRouter said ours takes the call over from. */
-  let overtakes: string | undefined;
-  const accept = (current: CallRecord | null): CallRecord | null => {
-    const record = current ?? newCallRecord(call);
-    if (record.endedTasks?.includes(call.taskSid)) return null;
-    const holder = record.call.taskSid;
-    otherTask = holder && holder !== call.taskSid && holder !== overtakes ? holder : undefined;
-    if (otherTask) return null;
-    pausedBefore = isPaused(record);
-    const previousAgent = holder && holder !== call.taskSid ? record.call.agent : undefined;
-    leaving = previousAgent !== call.agent ? previousAgent : undefined;
-    const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, deps.now()) : record;
-    if (current && moved === record && holder === call.taskSid && record.call.agent === call.agent) return null;
-    // The conference (found late, by its name) stays, and so does its name: a transfer keeps both.
-    return {
-      ...record,
-      ...moved,
-      call: { ...record.call, ...call },
-      tasks: withTask(record.tasks, call.taskSid),
-      // The previous agent's other calls are not the new agent's.
-      ...(leaving && { agentsOtherCalls: undefined }),
-    };
-  };
   // The previous agent's next signal must not reach this call any more.
-  const announce = (committed: Committed | null) =>
+  const announce = (committed: Committed | null, { otherTask, leaving }: Acceptance) =>
     otherTask || !committed || committed.record.call.taskSid !== call.taskSid
       ? Promise.resolve()
       : Promise.all([
@@ -224,19 +200,59 @@ async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: str
           leaving ? deps.index.clearAgentCall(leaving, call.callSid) : undefined,
           deps.grants?.callDocument(call.callSid, call.agent).catch(() => false), // else the plugin polls until a status grants it
         ]);
-  let committed = await deps.control.commit(call.callSid, accept, deps.control.recalled(call.callSid) ?? null, announce);
-  if (otherTask) {
-    if (!(await takesOver(deps, task, otherTask))) return NO_CONTENT;
-    overtakes = otherTask;
-    committed = await deps.control.commit(call.callSid, accept, undefined, announce);
-    // Yet another task took the call while TaskRouter was asked: it is the newer one.
-    if (otherTask) return NO_CONTENT;
-  }
-  if (committed?.changed && pausedBefore !== isPaused(committed.record)) {
+  const first = await deps.control.commitDecided(call.callSid, acceptance(call, deps.now), deps.control.recalled(call.callSid) ?? null, announce);
+  const other = first.decision.otherTask;
+  if (other && !(await takesOver(deps, task, other))) return NO_CONTENT;
+  const landed = other ? await deps.control.commitDecided(call.callSid, acceptance(call, deps.now, other), undefined, announce) : first;
+  // Yet another task took the call while TaskRouter was asked: it is the newer one.
+  if (landed.decision.otherTask) return NO_CONTENT;
+  const { committed, decision } = landed;
+  if (committed?.changed && decision.pausedBefore !== isPaused(committed.record)) {
     await deps.control.settle(call, committed).catch(() => undefined); // flagged for the sweep on failure
   }
   return NO_CONTENT;
 }
+
+/** What an acceptance found in the call's ledger. */
+interface Acceptance {
+  /** The task the ledger names, when TaskRouter must say whether ours is the newer. */
+  otherTask?: string;
+  /** The agent the call leaves (a transfer to another agent). */
+  leaving?: string;
+  /** A hold was open before the acceptance: if it closed, the recordings follow. */
+  pausedBefore: boolean;
+}
+
+/**
+ * The acceptance written into the call's ledger: the call is the task's, the previous agent's holds
+ * closed. Nothing is written while the ledger names another task, unless TaskRouter said ours takes
+ * the call over from it (`overtakes`); nor for a task whose end was handled.
+ */
+const acceptance =
+  (call: LiveCall & { taskSid: string; agent: string }, now: () => Date, overtakes?: string) =>
+  (current: CallRecord | null): Decided<Acceptance> => {
+    const record = current ?? newCallRecord(call);
+    if (record.endedTasks?.includes(call.taskSid)) return { next: null, decision: { pausedBefore: false } };
+    const holder = record.call.taskSid;
+    const otherTask = holder && holder !== call.taskSid && holder !== overtakes ? holder : undefined;
+    if (otherTask) return { next: null, decision: { otherTask, pausedBefore: false } };
+    const previousAgent = holder && holder !== call.taskSid ? record.call.agent : undefined;
+    const decision: Acceptance = { pausedBefore: isPaused(record), leaving: previousAgent !== call.agent ? previousAgent : undefined };
+    const moved = previousAgent && previousAgent !== call.agent ? closeHolds(record, (hold) => hold.by === previousAgent, now()) : record;
+    if (current && moved === record && holder === call.taskSid && record.call.agent === call.agent) return { next: null, decision };
+    // The conference (found late, by its name) stays, and so does its name: a transfer keeps both.
+    return {
+      next: {
+        ...record,
+        ...moved,
+        call: { ...record.call, ...call },
+        tasks: withTask(record.tasks, call.taskSid),
+        // The previous agent's other calls are not the new agent's.
+        ...(decision.leaving && { agentsOtherCalls: undefined }),
+      },
+      decision,
+    };
+  };
 
 /**
  * An agent who takes a second call while another is live may type card details on either: the
@@ -362,18 +378,16 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     return NO_CONTENT;
   }
   const goesOn = await (callSid === claimed && claimedInProgress ? claimedInProgress : callInProgress(deps.client, callSid));
-  const call: LiveCall & { taskSid: string } = { callSid, taskSid };
-  let record: CallRecord = stored.record;
-  const stillThisTask = record.call.taskSid === undefined || record.call.taskSid === taskSid;
-  let leftIndex: Promise<void> = Promise.resolve();
-  if (stillThisTask) {
-    const leaving = record.call.agent;
-    const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
-    if (record.holds.some(ends)) record = await closeAndApply(control, { ...record.call, ...call }, ends, now);
-    if (leaving) deps.calls?.forgetHere(leaving, callSid);
-    const forgotten = leaving ? deps.index.clearAgentCall(leaving, callSid, leaving === recalledAgent ? agentRead : undefined) : Promise.resolve();
-    leftIndex = goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(callSid)]).then(() => undefined);
-  }
+  const stillThisTask = stored.record.call.taskSid === undefined || stored.record.call.taskSid === taskSid;
+  const { record, leftIndex } = stillThisTask
+    ? await agentLeaves(deps, {
+        callSid,
+        taskSid,
+        record: stored.record,
+        goesOn,
+        agentRead: recalledAgent === stored.record.call.agent ? agentRead : undefined,
+      })
+    : { record: stored.record, leftIndex: Promise.resolve() };
   // The figures first: a failure here leaves the end unnoted, so TaskRouter's redelivery tries it all
   // again (the report counts a task once).
   const evidence = evidenceFor(record.evidence, taskSid);
@@ -392,6 +406,31 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     ),
   ]);
   return NO_CONTENT;
+}
+
+/**
+ * The ended task's agent leaves the call: their holds close (every hold, when the call is over
+ * too) and the call leaves their index entry (and the index, when it is over). The ledger after,
+ * and the index's writes under way.
+ */
+async function agentLeaves(
+  deps: TaskEventDeps,
+  ended: {
+    callSid: string;
+    taskSid: string;
+    record: CallRecord;
+    goesOn: boolean;
+    /** The agent's entry, read already when the agent was known here. */
+    agentRead?: ReturnType<LiveIndex['agentDocument']>;
+  },
+): Promise<{ record: CallRecord; leftIndex: Promise<void> }> {
+  const { callSid, taskSid, record, goesOn } = ended;
+  const leaving = record.call.agent;
+  const ends = goesOn ? (hold: Hold) => leaving !== undefined && hold.by === leaving : () => true;
+  const closed = record.holds.some(ends) ? await closeAndApply(deps.control, { ...record.call, callSid, taskSid }, ends, deps.now) : record;
+  if (leaving) deps.calls?.forgetHere(leaving, callSid);
+  const forgotten = leaving ? deps.index.clearAgentCall(leaving, callSid, ended.agentRead) : Promise.resolve();
+  return { record: closed, leftIndex: goesOn ? forgotten : Promise.all([forgotten, deps.index.removeCall(callSid)]).then(() => undefined) };
 }
 
 /** The task carries the record of its end (`recording_controls.ended_at`). */
@@ -446,15 +485,14 @@ function unlessTooLarge(error: unknown): void {
 /** Closes the holds and sets the recordings to match; an ended call only needs its ledger closed. */
 async function closeAndApply(control: CallControl, call: LiveCall, pick: (hold: Hold) => boolean, now: () => Date): Promise<CallRecord> {
   const close = (record: CallRecord) => ({ ...record, ...closeHolds(record, pick, now()) });
-  try {
-    const result = await control.change(call, { change: close });
-    return result.latest ?? close((await control.load(call.callSid))!.record);
-  } catch (error) {
-    if (!(error instanceof CallEndedError)) throw error;
+  const result = await control.change(call, { change: close });
+  if (result.kind === 'ended') {
     const committed = await control.commit(call.callSid, (current) => (current ? close(current) : null));
-    if (!committed) throw error;
+    if (!committed) throw new CallEndedError();
     return committed.record;
   }
+  // No signal, no agent to check and a change that always decides: applied (the other kinds do not come).
+  return result.kind === 'applied' ? result.latest : close((await control.load(call.callSid))!.record);
 }
 
 /** Task attributes are limited in size: a very long record keeps its newest part and says where the rest is. */

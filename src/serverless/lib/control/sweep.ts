@@ -9,12 +9,13 @@
  */
 import pLimit from 'p-limit';
 import { closeHolds } from '../../../core/holds';
-import { CallControl, expireDue } from './callControl';
+import type { CallControl } from './callControl';
+import { expireDue } from '../base/ledgerTransforms';
 import type { LiveCallItem } from '../../../core/wire';
 import { LiveIndex, needsSweep } from '../stores/liveIndex';
 import { SweepWatch } from '../stores/sweepWatch';
 import type { MapItem } from '../twilio/syncCollections';
-import { CallEndedError, LiveCall } from '../base/recordingBackend';
+import type { LiveCall } from '../base/recordingBackend';
 
 export interface SweepReport {
   live: number;
@@ -60,14 +61,11 @@ export async function sweep(index: LiveIndex, control: CallControl, now: () => D
   const [{ items, due }, marks] = await Promise.all([itemsToLookAt(index, now), control.repairs?.due(now().getTime()).catch(() => []) ?? []]);
   /** Sets the call's recordings to what its ledger says once due holds are closed; an ended call leaves the index. */
   const putRight = async (call: LiveCall) => {
-    try {
-      await control.change(call, { change: expireDue });
-    } catch (error) {
-      if (!(error instanceof CallEndedError)) throw error;
-      // The call is over: nothing can be paused any more, so its holds end now and it leaves the index.
-      await control.commit(call.callSid, (current) => (current ? { ...current, ...closeHolds(current, () => true, now()), outOfSync: false } : null));
-      await index.removeCall(call.callSid);
-    }
+    const result = await control.change(call, { change: expireDue });
+    if (result.kind !== 'ended') return;
+    // The call is over: nothing can be paused any more, so its holds end now and it leaves the index.
+    await control.commit(call.callSid, (current) => (current ? { ...current, ...closeHolds(current, () => true, now()), outOfSync: false } : null));
+    await index.removeCall(call.callSid);
   };
   const atOnce = pLimit(SWEEP_CALLS_AT_ONCE);
   const results = await Promise.allSettled(due.map(({ data }) => atOnce(() => putRight(callOf(data)))));

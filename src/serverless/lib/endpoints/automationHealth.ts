@@ -16,8 +16,8 @@ import { z } from 'zod';
 import { AUTOMATION_PROBLEMS, normalProblems, type AutomationProblemCode } from '../../../core/automation';
 import { errorResult, HttpResult } from '../base/http';
 import type { LiveIndex } from '../stores/liveIndex';
-import { type StoredRecord } from '../stores/ledgerStore';
-import { newCallRecord } from '../base/callRecord';
+import type { Decided, StoredRecord } from '../stores/ledgerStore';
+import { type CallRecord, newCallRecord } from '../base/callRecord';
 import type { LiveCall } from '../base/recordingBackend';
 import { twilioCode, unlessNotFound } from '../twilio/retry';
 import { callInProgress, taskNow } from '../twilio/taskCalls';
@@ -126,6 +126,23 @@ async function holdingOf(
   return { call: { ...found.call, agent: caller.identity }, stored };
 }
 
+/** The ledger names another agent or task on the call than the report's (a transfer landed). */
+const movedAway = (current: CallRecord | null, call: Holding['call']): boolean => {
+  const holder = current?.call;
+  return holder?.agent !== undefined && holder.taskSid !== undefined && (holder.agent !== call.agent || holder.taskSid !== call.taskSid);
+};
+
+/** The ledger with what the agent said (null: nothing to write). */
+function withReport(current: CallRecord | null, call: Holding['call'], said: AutomationProblemCode[], now: () => Date): CallRecord | null {
+  // A call whose acceptance has not reached the functions yet gets its ledger now, naming the agent TaskRouter named.
+  const base = current ?? newCallRecord(call);
+  const record = base.call.agent && base.call.taskSid ? base : { ...base, call: { ...base.call, agent: call.agent, taskSid: call.taskSid } };
+  const before = base.automationOff?.agent === call.agent ? base.automationOff : undefined;
+  if (said.length === 0) return before ? { ...record, automationOff: undefined } : null;
+  if (before && before.problems.join(',') === said.join(',')) return null;
+  return { ...record, automationOff: { agent: call.agent, problems: said, since: before?.since ?? now().toISOString() } };
+}
+
 /**
  * Writes what the agent said, only while the ledger still names that agent on that task (a transfer
  * may land meanwhile; the write is revision-checked). The call's task may also end meanwhile, its
@@ -134,24 +151,13 @@ async function holdingOf(
  */
 async function report(deps: AutomationHealthDeps, taskRouter: TaskRouterRecords, holding: Holding, said: AutomationProblemCode[]): Promise<HttpResult> {
   const { call } = holding;
-  let moved = false;
-  const committed = await deps.control.commit(
+  const { committed, decision } = await deps.control.commitDecided(
     call.callSid,
-    (current) => {
-      const holder = current?.call;
-      moved = holder?.agent !== undefined && holder.taskSid !== undefined && (holder.agent !== call.agent || holder.taskSid !== call.taskSid);
-      if (moved) return null;
-      // A call whose acceptance has not reached the functions yet gets its ledger now, naming the agent TaskRouter named.
-      const base = current ?? newCallRecord(call);
-      const record = base.call.agent && base.call.taskSid ? base : { ...base, call: { ...base.call, agent: call.agent, taskSid: call.taskSid } };
-      const before = base.automationOff?.agent === call.agent ? base.automationOff : undefined;
-      if (said.length === 0) return before ? { ...record, automationOff: undefined } : null;
-      if (before && before.problems.join(',') === said.join(',')) return null;
-      return { ...record, automationOff: { agent: call.agent, problems: said, since: before?.since ?? deps.now().toISOString() } };
-    },
+    (current): Decided<'moved' | 'noted'> =>
+      movedAway(current, call) ? { next: null, decision: 'moved' } : { next: withReport(current, call, said, deps.now), decision: 'noted' },
     holding.stored,
   );
-  if (moved) return notTheirs();
+  if (decision === 'moved') return notTheirs();
   if (committed?.changed && !(await taskRouter.assigned(call.taskSid))) {
     await deps.control.commit(call.callSid, (current) =>
       current?.automationOff?.agent === call.agent && current.call.taskSid === call.taskSid ? { ...current, automationOff: undefined } : null,

@@ -18,7 +18,8 @@ import { pauseAllowed, pauseCapSeconds, pausePolicyOf } from '../../../core/paus
 import type { DesktopEventsConfigStore } from '../stores/desktopEventsConfig';
 import { pauseNotAllowed } from './desktopEvent';
 import { Authenticator, Caller, credentialsOf, holdOf } from './auth';
-import { CallControl, ChangeResult, expireDue, knownStates } from '../control/callControl';
+import type { CallControl, ChangeResult } from '../control/callControl';
+import { expireDue, knownStates } from '../base/ledgerTransforms';
 import { errorResult, HttpResult, RequestHeaders } from '../base/http';
 import { type CallRecord, conferenceOf } from '../base/callRecord';
 import type { TaskCall, TaskCalls } from '../twilio/taskCalls';
@@ -271,7 +272,9 @@ function statusBody(callSid: string, record: CallRecord | null, recordings: Plat
 
 /** The status after a pause or resume, and what this request itself did. */
 function changeAnswer(found: TaskCall, result: ChangeResult): HttpResult {
-  if (result.duplicate) return { status: 200, body: statusBody(found.call.callSid, result.latest, []) };
+  if (result.kind === 'ended') return notLive();
+  // The API's changes carry no signal and no agent to check: nothing else is refused.
+  if (result.kind !== 'applied') return { status: 200, body: statusBody(found.call.callSid, result.kind === 'duplicate' ? result.latest : null, []) };
   const outcome = outcomeOf(result.before, result.after, summarize(result.recordings) === 'absent');
   return { status: 200, body: { ...statusBody(found.call.callSid, result.latest, result.recordings), outcome } };
 }
@@ -314,6 +317,9 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
   return changeAnswer(found, result);
 };
 
+/** A call's ledger and its recordings as a status shows them; 'ended' when Twilio says the call is over. */
+type CallState = { record: CallRecord | null; recordings: PlatformRecording[] } | 'ended';
+
 /**
  * The plugin's look at an expiry: the ledger this container has (remembered, or just read to find the
  * call) says every open hold is due, so the call resumes at once — written down, then sent — with no
@@ -321,14 +327,15 @@ const resume: VerbHandler = async ({ control }, found, caller, body) => {
  * when that is not so: a hold stays open (a recording started meanwhile must be found and paused), or
  * Twilio never reported the recordings.
  */
-async function resumeDue(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord; recordings: PlatformRecording[] } | undefined> {
+async function resumeDue(deps: RecordingControlsDeps, found: TaskCall): Promise<CallState | undefined> {
   const stored = deps.control.recalled(found.call.callSid);
   if (!found.live || !stored || stored.record.recording === 'unknown') return undefined;
   const now = deps.now();
   const expiry = nextExpiry(stored.record);
   if (expiry === null || Date.parse(expiry) > now.getTime() || isPaused(expireHolds(stored.record, now))) return undefined;
   const result = await deps.control.change(found.call, { change: expireDue });
-  if (result.duplicate) return undefined;
+  if (result.kind === 'ended') return 'ended';
+  if (result.kind !== 'applied') return undefined;
   const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
   // The recordings as the ledger knows them, with what Twilio just confirmed.
   const known = knownStates(result.latest).map((state) => confirmed.get(state.sid) ?? state);
@@ -336,7 +343,7 @@ async function resumeDue(deps: RecordingControlsDeps, found: TaskCall): Promise<
 }
 
 /** Reads the ledger and the recordings side by side; closes holds whose time has come. */
-async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ record: CallRecord | null; recordings: PlatformRecording[] }> {
+async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<CallState> {
   const [stored, listed] = await Promise.all([deps.control.load(found.call.callSid), deps.recordings.list(found.call)]);
   // The ledger knows a conference the task's own name does not find (a transfer made before Flex named it).
   const name = stored?.record.call.conferenceName;
@@ -351,7 +358,8 @@ async function current(deps: RecordingControlsDeps, found: TaskCall): Promise<{ 
   // Precise auto-resume: the plugin asks for status the moment a hold is due.
   const running = disobeyed ? recordings.filter((state) => state.status === 'in-progress').length : 0;
   const result = await deps.control.change(found.call, { change: expireDue, tally: { repaired: running } });
-  if (result.duplicate) return { record: stored.record, recordings };
+  if (result.kind === 'ended') return 'ended';
+  if (result.kind !== 'applied') return { record: stored.record, recordings };
   const confirmed = new Map(result.recordings.map((state) => [state.sid, state]));
   return { record: result.latest, recordings: recordings.map((state) => confirmed.get(state.sid) ?? state) };
 }
@@ -369,11 +377,13 @@ async function grantDocument(deps: RecordingControlsDeps, found: TaskCall, calle
 
 /** The call's state, and its queue's pause policy: the plugin disables its pause button, saying why, where no pause by hand is allowed. */
 const status: VerbHandler = async (deps, found, caller, _body, ruling) => {
-  const [{ record, recordings }, rules] = await Promise.all([
+  const [state, rules] = await Promise.all([
     resumeDue(deps, found).then((resumed) => resumed ?? current(deps, found)),
     ruling,
     grantDocument(deps, found, caller),
   ]);
+  if (state === 'ended') return notLive();
+  const { record, recordings } = state;
   return { status: 200, body: { ...statusBody(found.call.callSid, record, recordings), pausePolicy: pausePolicyOf(rules, found.call.queue) } };
 };
 
@@ -384,7 +394,8 @@ const start: VerbHandler = async (deps, found) => {
   await deps.recordings.start(found.call, deps.recordingStatusCallback);
   // A hold may be open already (the agent is mid card entry): the new recording must obey it.
   const result = await deps.control.change(found.call, { change: expireDue });
-  const after = result.latest;
+  if (result.kind === 'ended') return notLive();
+  const after = 'latest' in result ? result.latest : null;
   return { status: 200, body: statusBody(found.call.callSid, after, await deps.recordings.list(found.call)) };
 };
 
@@ -427,7 +438,9 @@ const tags: VerbHandler = async (deps, found, caller, body) => {
 };
 
 const timeline: VerbHandler = async (deps, found) => {
-  const { record, recordings } = await current(deps, found);
+  const state = await current(deps, found);
+  if (state === 'ended') return notLive();
+  const { record, recordings } = state;
   const known = new Map((record?.recordings ?? []).map((recording) => [recording.sid, recording.startedAt]));
   const started = recordings
     .map((recording) => ({ sid: recording.sid, startedAt: recording.startedAt ?? known.get(recording.sid) }))

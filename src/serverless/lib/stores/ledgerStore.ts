@@ -30,6 +30,18 @@ export interface Committed extends StoredRecord {
   changed: boolean;
 }
 
+/** What one attempt of a change decided: the record to write (null: nothing to write), and whatever else the caller acts on. */
+export interface Decided<D> {
+  next: CallRecord | null;
+  decision: D;
+}
+
+/** What was committed, with the decision of the attempt that landed. */
+export interface Landed<D> {
+  committed: Committed | null;
+  decision: D;
+}
+
 export const INTERVALS_PREFIX = 'rc-intervals-';
 /** Ledgers outlive the call long enough for wrap-up, reports and late duplicates. */
 const DOCUMENT_TTL_SECONDS = 3 * 24 * 3600;
@@ -135,15 +147,30 @@ export class LedgerStore {
    */
   async commit(
     callSid: string,
-    change: (current: CallRecord | null) => CallRecord | null,
+    change: (current: CallRecord | null, conflicts: number) => CallRecord | null,
     base?: StoredRecord | null,
     writing?: (next: CallRecord, conflicts: number) => void,
   ): Promise<Committed | null> {
+    const landed = await this.commitDecided(callSid, (current, conflicts) => ({ next: change(current, conflicts), decision: undefined }), base, writing);
+    return landed.committed;
+  }
+
+  /**
+   * `commit` for a change that decides more than the next record: `decide` may run once per
+   * attempt (each conflict re-runs it on the newer record), and what it decided on the attempt that
+   * landed — written, or nothing to write — comes back with what was committed.
+   */
+  async commitDecided<D>(
+    callSid: string,
+    decide: (current: CallRecord | null, conflicts: number) => Decided<D>,
+    base?: StoredRecord | null,
+    writing?: (next: CallRecord, conflicts: number, decision: D) => void,
+  ): Promise<Landed<D>> {
     let current = base === undefined ? await this.load(callSid) : base;
     // A remembered ledger is only checked by the write's If-Match: "nothing to write" is decided again on a fresh read.
     let unverified = current !== null && current === this.recent.get(callSid);
     for (let conflicts = 0; conflicts < MAX_ATTEMPTS; conflicts += 1) {
-      const changed = change(current?.record ?? null);
+      const { next: changed, decision } = decide(current?.record ?? null, conflicts);
       if (changed === null && unverified) {
         unverified = false;
         const fresh = await this.load(callSid);
@@ -153,17 +180,17 @@ export class LedgerStore {
           continue;
         }
       }
-      if (changed === null) return current ? { ...current, conflicts, changed: false } : null;
+      if (changed === null) return { committed: current ? { ...current, conflicts, changed: false } : null, decision };
       const next = await this.compacted({
         ...withoutOldMark(changed, current?.record),
         seq: (current?.record.seq ?? 0) + 1,
         updatedAt: this.now().toISOString(),
       });
-      writing?.(next, conflicts);
+      writing?.(next, conflicts, decision);
       const revision = await this.save(callSid, next, current?.revision ?? null);
       if (revision !== 'conflict') {
         this.keep(callSid, { record: next, revision });
-        return { record: next, revision, conflicts, changed: true };
+        return { committed: { record: next, revision, conflicts, changed: true }, decision };
       }
       current = await this.load(callSid);
     }
