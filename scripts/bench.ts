@@ -17,7 +17,8 @@
  * A whole run also writes what it printed to docs/bench.md, which the README's headline figures
  * come from.
  */
-import { buildServices, taskEventDeps } from '../src/serverless/lib/wiring/services';
+import { buildServices } from '../src/serverless/lib/wiring/services';
+import { taskEventDeps } from '../src/serverless/lib/endpoints/taskEventEndpoint';
 import { reportCost } from './bench/reportCost';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
@@ -57,7 +58,7 @@ async function handlerFigures(): Promise<void> {
   const clock = sharedClock(Date.now());
   const now = () => new Date(clock[0]);
   // TaskRouter's events reach the task-event logic, as on a real account: each call's ledger is made on acceptance.
-  const callback = await taskEventCallback((event) => taskEvent(taskEventDeps(services, now)!, event));
+  const callback = await taskEventCallback((event) => taskEvent(taskEventDeps(services)!, event));
   // In a thread of its own: its garbage collections are not ours.
   const standin = new StandinThread(
     // The events filter docs/deploy.md sets.

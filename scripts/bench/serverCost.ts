@@ -16,13 +16,15 @@
  *   batched task events, status and the sweep) and the 99th percentile of the number busy, taking
  *   it as Poisson with that mean; in one warm container and in 30 that take invocations in turn.
  */
-import { buildServices, taskEventDeps } from '../../src/serverless/lib/wiring/services';
+import { buildServices } from '../../src/serverless/lib/wiring/services';
+import { taskEventDeps } from '../../src/serverless/lib/endpoints/taskEventEndpoint';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { signedHeaders } from '../../src/core/signature';
 import { taskEvent } from '../../src/serverless/lib/control/callbacks';
 import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import { LedgerStore } from '../../src/serverless/lib/stores/ledgerStore';
+import { DEFAULT_RETRIES } from '../../src/serverless/lib/twilio/retry';
 import { newCallRecord } from '../../src/serverless/lib/base/callRecord';
 import { handleRecordingControl } from '../../src/serverless/lib/endpoints/recordingControls';
 import { readSettings } from '../../src/serverless/lib/base/settings';
@@ -148,8 +150,8 @@ async function world({ containers: count = 1 } = {}) {
   // As the functions wire a container (runtime.ts): the configuration read as a signal reads it.
   const containerOf = (services: ReturnType<typeof buildServices>) => ({
     services,
-    desktop: () => ({ ...services, ...services.configs.forSignal(), now: () => new Date() }),
-    api: { ...services, now: () => new Date() },
+    desktop: () => ({ ...services, ...services.configs.forSignal() }),
+    api: services,
     callbacks: taskEventDeps(services)!,
   });
   // A contact center in its steady state: the live index's shards exist already.
@@ -170,7 +172,7 @@ async function world({ containers: count = 1 } = {}) {
     durations,
     durationKinds,
     /** The plugin's own read of a call's document (Sync, not a Function): a store no container uses. */
-    pluginRead: new LedgerStore(client, PRODUCT_SYNC_SERVICE_SID),
+    pluginRead: new LedgerStore(client, DEFAULT_RETRIES, PRODUCT_SYNC_SERVICE_SID),
     invocations: () => invocations,
     /** Waits for TaskRouter's callbacks under way and stops the pending ones (a conference not named yet), so nothing reaches the next section. */
     close: async () => {

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { setupServer } from 'msw/node';
 import { handleDesktopEvent } from '../serverless/lib/endpoints/desktopEvent';
 import { handleRecordingControl } from '../serverless/lib/endpoints/recordingControls';
-import { retryPolicy } from '../serverless/lib/twilio/retry';
+import { Retries } from '../serverless/lib/twilio/retry';
 import { sweep } from '../serverless/lib/control/sweep';
 import type { FaultInput } from '../standin/standin';
 import { SimulatedClock } from './simulatedClock';
@@ -105,21 +105,21 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
   const pick = random(SEED);
   const clock = new SimulatedClock(START);
   const now = clock.date;
-  const timing = { sleep: clock.sleep };
+  // Thousands of faults in seconds: the same eight attempts, at once.
+  const retry = { budgetMs: 10_000, startingDelayMs: 0, maxDelayMs: 0 };
+  const timing = { sleep: clock.sleep, retry };
+  /** A sweep's retries, as a container of the run would have them. */
+  const sweepRetries = new Retries(retry, now);
   // The stand-in's sids from a generator of their own, so that steps draw the same numbers whatever sids were made.
   const { standin, handlers } = standinWithTaskEvents({ now, timers: clock.timers, random: random(SEED ^ 0x5eed) }, timing);
   const server = setupServer(...handlers);
   server.listen({ onUnhandledRequest: 'error' });
-  // Thousands of faults in seconds: the same eight attempts, at once.
-  const previousRetry = { ...retryPolicy };
-  Object.assign(retryPolicy, { budgetMs: 10_000, startingDelayMs: 0, maxDelayMs: 0 });
   // Off here, and only here: a run plays thousands of signals on two calls within seconds — far
   // past the per-object rate any real call reaches — while injecting 429s of its own.
   standin.setSyncLimits(false);
   try {
     return await run();
   } finally {
-    Object.assign(retryPolicy, previousRetry);
     server.close();
   }
 
@@ -276,7 +276,7 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
         sweeps += 1;
         if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: a recording started during a hold still runs after 10 sweeps\n${recent.join('\n')}`);
         await clock.advance(1000);
-        await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
+        await sweep(liveIndex(sweepRetries), containers[0].control, now).catch(() => undefined);
       }
       report.maxSweepsToPauseOutside = Math.max(report.maxSweepsToPauseOutside, sweeps);
     };
@@ -314,7 +314,7 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
         await clock.advance(Math.floor(pick() * 70_000));
         did('clock');
       } else {
-        did(`sweep ${JSON.stringify(await sweep(liveIndex(), containers[0].control, now).catch((error: Error) => error.message))}`);
+        did(`sweep ${JSON.stringify(await sweep(liveIndex(sweepRetries), containers[0].control, now).catch((error: Error) => error.message))}`);
       }
 
       const broken = await violated();
@@ -331,7 +331,7 @@ export async function runFaultRun({ steps, seed, trace = false, flexOrder = fals
         sweeps += 1;
         if (sweeps > 10) throw new Error(`seed ${SEED}, step ${step}: still out of rule after 10 sweeps\n${recent.join('\n')}`);
         await clock.advance(1000); // a sweep a second, as npm start runs it
-        await sweep(liveIndex(), containers[0].control, now).catch(() => undefined);
+        await sweep(liveIndex(sweepRetries), containers[0].control, now).catch(() => undefined);
       }
       report.violationsRepaired += 1;
       report.maxSweepsToRepair = Math.max(report.maxSweepsToRepair, sweeps);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { parseDesktopEventsConfig } from '../core/desktopEvents';
 import { signedHeaders } from '../core/signature';
 import type { DesktopEventDeps } from '../serverless/lib/endpoints/desktopEvent';
-import { buildServices, taskEventDeps, type ServiceOptions } from '../serverless/lib/wiring/services';
+import { buildServices, type ServiceOptions } from '../serverless/lib/wiring/services';
+import { taskEventDeps } from '../serverless/lib/endpoints/taskEventEndpoint';
 import type { TaskEventDeps } from '../serverless/lib/control/callbacks';
 import { LedgerStore } from '../serverless/lib/stores/ledgerStore';
 import { type CallRecord } from '../serverless/lib/base/callRecord';
@@ -17,6 +18,7 @@ import { LiveIndex } from '../serverless/lib/stores/liveIndex';
 import type { RecordingControlsDeps } from '../serverless/lib/endpoints/recordingControls';
 import { readSettings } from '../serverless/lib/base/settings';
 import { twilioClient } from '../serverless/lib/twilio/twilioClient';
+import { DEFAULT_RETRIES, type Retries } from '../serverless/lib/twilio/retry';
 import { createStandin, type Standin, type StandinOptions } from '../standin/standin';
 
 export const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
@@ -53,7 +55,7 @@ export function testStandin(options: StandinOptions = {}): Standin {
 export const shippedConfig = parseDesktopEventsConfig(readFileSync(join(__dirname, '../serverless/assets/desktop-events.private.json'), 'utf8'));
 
 /** What a container's clock and timing are, when not Twilio's real ones (see ServiceOptions). */
-export type Timing = Pick<ServiceOptions, 'sleep' | 'landing'>;
+export type Timing = Pick<ServiceOptions, 'sleep' | 'landing' | 'retry'>;
 
 /** The endpoint's dependencies as a fresh container would build them. */
 export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Record<string, string> = {}, timing: Timing = {}): DesktopEventDeps {
@@ -63,11 +65,12 @@ export function desktopDeps(overrides: Partial<DesktopEventDeps> = {}, env: Reco
 }
 
 export function ledgerStore(): LedgerStore {
-  return new LedgerStore(twilioClient(readSettings(testEnv)), PRODUCT_SYNC_SERVICE_SID);
+  return new LedgerStore(twilioClient(readSettings(testEnv)), DEFAULT_RETRIES, PRODUCT_SYNC_SERVICE_SID);
 }
 
-export function liveIndex(): LiveIndex {
-  return new LiveIndex(twilioClient(readSettings(testEnv)), PRODUCT_SYNC_SERVICE_SID);
+/** The live index as a sweep's container reads it; `retries`, a container's, when not Twilio's policy on real time. */
+export function liveIndex(retries: Retries = DEFAULT_RETRIES): LiveIndex {
+  return new LiveIndex(twilioClient(readSettings(testEnv)), retries, PRODUCT_SYNC_SERVICE_SID);
 }
 
 export interface SignalBody {
@@ -91,14 +94,14 @@ export const statusOf = async (standin: ReturnType<typeof createStandin>, sid: s
 
 /** TaskRouter's events as a fresh container handles them. */
 export function callbackDeps(now: () => Date = () => new Date(), timing: Timing = {}): TaskEventDeps {
-  return taskEventDeps(buildServices(readSettings(testEnv), { now, asset: () => shippedConfig, ...timing }), now)!;
+  return taskEventDeps(buildServices(readSettings(testEnv), { now, asset: () => shippedConfig, ...timing }))!;
 }
 
 /** One warm container that takes both the agent's signals and TaskRouter's events (as the bench's single container does). */
 export function warmContainer(now: () => Date = () => new Date()): { signals: DesktopEventDeps; events: TaskEventDeps } {
   const services = buildServices(readSettings(testEnv), { now, asset: () => shippedConfig });
   const { settings, calls, control, answers } = services;
-  return { signals: { settings, config: shippedConfig, calls, control, answers, now }, events: taskEventDeps(services, now)! };
+  return { signals: { settings, config: shippedConfig, calls, control, answers, now }, events: taskEventDeps(services)! };
 }
 
 /** The Recording Controls API's dependencies as a fresh container would build them. */

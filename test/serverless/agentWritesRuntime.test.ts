@@ -10,13 +10,14 @@ import { signedHeaders } from '../../src/core/signature';
 import { LedgerStore } from '../../src/serverless/lib/stores/ledgerStore';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { DEFAULT_RETRIES } from '../../src/serverless/lib/twilio/retry';
 import { testEnv } from '../support/harness';
 import { sharedStack, uniqueAgent } from '../support/sharedStack';
 
 jest.setTimeout(120_000);
 const stack = sharedStack();
 const account = twilioClient(readSettings({ ...testEnv, SYNC_SERVICE_SID: stack.syncServiceSid, TWILIO_API_BASE_URL: stack.standinUrl }));
-const ledgers = new LedgerStore(account, stack.syncServiceSid);
+const ledgers = new LedgerStore(account, DEFAULT_RETRIES, stack.syncServiceSid);
 
 type Json = Record<string, any>;
 let eventIds = 0;

@@ -11,6 +11,7 @@ import { CONFIG_DOCUMENT, DesktopEventsConfigStore, FRESH_MS, versionDocument } 
 import { ConfigApiDeps, handleDesktopEventsConfig, handleDesktopEventsConfigHistory } from '../../src/serverless/lib/endpoints/desktopEventsConfigApi';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { DEFAULT_RETRIES } from '../../src/serverless/lib/twilio/retry';
 import { desktopDeps, shippedConfig, signed, testEnv, useStandin } from '../support/harness';
 
 const standin = useStandin();
@@ -26,7 +27,11 @@ const json = { 'content-type': 'application/json' };
 /** One function container: its own Sync-backed store, clock and log. */
 function container(clock: { now: number } = { now: Date.now() }) {
   const log: string[] = [];
-  const configs = new DesktopEventsConfigStore(client, 'default', { asset: () => shippedConfig, now: () => clock.now, log: (line) => log.push(line) });
+  const configs = new DesktopEventsConfigStore(client, DEFAULT_RETRIES, 'default', {
+    asset: () => shippedConfig,
+    now: () => clock.now,
+    log: (line) => log.push(line),
+  });
   const deps: ConfigApiDeps = { auth: new Authenticator(settings), configs, log: (line) => log.push(line) };
   const call = async (endpoint: typeof handleDesktopEventsConfig, headers: Record<string, string>, body: Json = {}) => {
     const result = await endpoint(deps, { headers, body });

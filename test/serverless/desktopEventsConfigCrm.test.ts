@@ -9,6 +9,7 @@ import { DesktopEventsConfigStore } from '../../src/serverless/lib/stores/deskto
 import { handleCrmFields, handleDesktopEventsConfig } from '../../src/serverless/lib/endpoints/desktopEventsConfigApi';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { DEFAULT_RETRIES } from '../../src/serverless/lib/twilio/retry';
 import { desktopDeps, shippedConfig, signed, statusOf, testEnv, useStandin } from '../support/harness';
 
 const standin = useStandin();
@@ -18,7 +19,7 @@ type Json = Record<string, any>;
 const settings = readSettings(testEnv);
 const auth = new Authenticator(settings);
 const shipped = shippedConfig.ok ? shippedConfig.config.events : [];
-const configs = () => new DesktopEventsConfigStore(twilioClient(settings), 'default', { asset: () => shippedConfig, log: () => undefined });
+const configs = () => new DesktopEventsConfigStore(twilioClient(settings), DEFAULT_RETRIES, 'default', { asset: () => shippedConfig, log: () => undefined });
 
 /** A signal as the plugin sends it from inside Flex: JSON, the agent's token, no signature. */
 const fromFlex = (token: string, body: Json) => ({

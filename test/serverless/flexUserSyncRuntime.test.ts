@@ -16,6 +16,7 @@ import { signalKey } from '../../src/serverless/lib/base/replays';
 import { LedgerStore } from '../../src/serverless/lib/stores/ledgerStore';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { DEFAULT_RETRIES } from '../../src/serverless/lib/twilio/retry';
 import { testEnv } from '../support/harness';
 import { sharedStack, uniqueAgent } from '../support/sharedStack';
 
@@ -24,6 +25,7 @@ const stack = sharedStack();
 const ADMIN_KEY = { Authorization: 'Bearer test-admin-key' };
 const ledgers = new LedgerStore(
   twilioClient(readSettings({ ...testEnv, SYNC_SERVICE_SID: stack.syncServiceSid, TWILIO_API_BASE_URL: stack.standinUrl })),
+  DEFAULT_RETRIES,
   stack.syncServiceSid,
 );
 /**

@@ -28,6 +28,7 @@ import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEv
 import { DesktopEventsConfigStore } from '../../src/serverless/lib/stores/desktopEventsConfig';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { DEFAULT_RETRIES } from '../../src/serverless/lib/twilio/retry';
 import { functionContext, invoke } from '../support/functionRuntime';
 import { apiDeps, desktopDeps, shippedConfig, signed, testEnv, useStandin } from '../support/harness';
 
@@ -195,7 +196,7 @@ describe('desktop-events configuration answers match the document', () => {
   /** One function container's configuration API. */
   const container = (): ConfigApiDeps => ({
     auth: new Authenticator(settings),
-    configs: new DesktopEventsConfigStore(twilioClient(settings), 'default', { asset: () => shippedConfig, log: () => undefined }),
+    configs: new DesktopEventsConfigStore(twilioClient(settings), DEFAULT_RETRIES, 'default', { asset: () => shippedConfig, log: () => undefined }),
     log: () => undefined,
   });
 

@@ -5,17 +5,15 @@
  * takes the mark away, whether the pause then landed or failed.
  */
 import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
-import { retryPolicy } from '../../src/serverless/lib/twilio/retry';
+import { RETRY_POLICY } from '../../src/serverless/lib/twilio/retry';
 import type { CallRecord } from '../../src/serverless/lib/base/callRecord';
 import { desktopDeps, ledgerAtStandin, ledgerStore, signed } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
 
 // The call's ledger is made when the agent accepts its task, as TaskRouter's events say.
 const { standin } = useStandinWithTaskEvents();
-const previousRetry = { ...retryPolicy };
 // Retries a few hundred ms apart, as Twilio's 429s would be met.
-beforeAll(() => Object.assign(retryPolicy, { startingDelayMs: 200, maxDelayMs: 400 }));
-afterAll(() => Object.assign(retryPolicy, previousRetry));
+const timing = { retry: { ...RETRY_POLICY, startingDelayMs: 200, maxDelayMs: 400 } };
 
 /** Every state of the call's ledger seen while `work` runs, read between turns of the event loop. */
 async function watchLedger(callSid: string, work: Promise<unknown>): Promise<Array<CallRecord | undefined>> {
@@ -33,7 +31,7 @@ test('Twilio slow to confirm: the ledger says "pausing" until the pause is writt
   const call = standin.createLiveCall({ agent: 'wes', recording: 'call' });
   await standin.callbacksDelivered();
   // A container that knows the call (its signals came here), then Twilio answering every request in 0.8 s.
-  const deps = desktopDeps();
+  const deps = desktopDeps({}, {}, timing);
   await handleDesktopEvent(deps, signed({ agent: 'wes', trigger: 'cvv.focus' }));
   await handleDesktopEvent(deps, signed({ agent: 'wes', trigger: 'cvv.blur' }));
   standin.setLatency(800);
@@ -50,7 +48,7 @@ test('a pause Twilio never confirms: the mark goes when the failure is written d
   const call = standin.createLiveCall({ agent: 'xan', recording: 'call' });
   await standin.callbacksDelivered();
   standin.injectFault({ operation: 'recording.update', status: 500, code: 20500, times: 60 });
-  const signal = handleDesktopEvent(desktopDeps(), signed({ agent: 'xan', trigger: 'card-number.focus' }));
+  const signal = handleDesktopEvent(desktopDeps({}, {}, timing), signed({ agent: 'xan', trigger: 'card-number.focus' }));
   const seen = await watchLedger(call.callSid, signal);
   expect((await signal).status).toBe(502);
   expect(seen.some((record) => typeof record?.pausing === 'string')).toBe(true);
@@ -60,7 +58,7 @@ test('a pause Twilio never confirms: the mark goes when the failure is written d
 test('Twilio quick to confirm: no mark is written', async () => {
   const call = standin.createLiveCall({ agent: 'yara', recording: 'call' });
   await standin.callbacksDelivered();
-  const signal = handleDesktopEvent(desktopDeps(), signed({ agent: 'yara', trigger: 'card-number.focus' }));
+  const signal = handleDesktopEvent(desktopDeps({}, {}, timing), signed({ agent: 'yara', trigger: 'card-number.focus' }));
   const seen = await watchLedger(call.callSid, signal);
   expect((await signal).status).toBe(200);
   expect(seen.some((record) => record?.pausing !== undefined)).toBe(false);

@@ -18,6 +18,7 @@ import { TaskOrigins } from '../../src/serverless/lib/twilio/taskOrigins';
 import { TaskCalls } from '../../src/serverless/lib/twilio/taskCalls';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { twilioClient } from '../../src/serverless/lib/twilio/twilioClient';
+import { DEFAULT_RETRIES } from '../../src/serverless/lib/twilio/retry';
 import { ledgerStore, liveIndex, SECRET, statusOf, testEnv, useStandin, WORKSPACE_SID } from '../support/harness';
 import { functionContext, invoke, Sent } from '../support/functionRuntime';
 
@@ -328,7 +329,7 @@ describe('TaskRouter expressions cannot be injected', () => {
   test('a call sid with a quote finds no task', async () => {
     standin.createLiveCall({ agent: 'alice', recording: 'call' });
     const client = twilioClient(readSettings(testEnv));
-    const tasks = new TaskCalls(client, WORKSPACE_SID, new TaskOrigins(client, WORKSPACE_SID), async () => undefined);
+    const tasks = new TaskCalls(client, DEFAULT_RETRIES, WORKSPACE_SID, new TaskOrigins(client, DEFAULT_RETRIES, WORKSPACE_SID), async () => undefined);
     expect(await tasks.find({ callSid: 'CA" and 1 == 1 and call_sid != "x' })).toBeUndefined();
     expect(await tasks.find({ callSid: "CA' and 1 == 1 and call_sid != 'x" })).toBeUndefined();
   });

@@ -7,7 +7,8 @@
 import { NEXT_FIELD_WINDOW_MS } from '../../src/core/desktopEvents';
 import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import { handleRecordingControl, type RecordingControlsDeps } from '../../src/serverless/lib/endpoints/recordingControls';
-import { buildServices, taskEventDeps } from '../../src/serverless/lib/wiring/services';
+import { buildServices } from '../../src/serverless/lib/wiring/services';
+import { taskEventDeps } from '../../src/serverless/lib/endpoints/taskEventEndpoint';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { apiDeps, ledgerAtStandin, shippedConfig, signed, statusOf, testEnv } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';
@@ -29,7 +30,7 @@ const operationsSince = (mark: number) =>
 function container() {
   const services = buildServices(readSettings({ ...testEnv, NEXT_FIELD_WINDOW_MS: String(NEXT_FIELD_WINDOW_MS) }), { now, asset: () => shippedConfig });
   const { settings, calls, control, answers } = services;
-  route.container = taskEventDeps(services, now);
+  route.container = taskEventDeps(services);
   return { api: { ...services, now }, signals: { settings, config: shippedConfig, calls, control, answers, now } };
 }
 

@@ -1,17 +1,8 @@
-import { recordingStarted } from '../lib/control/callbacks';
-import { CALLBACK_LIMITS, errorResult, functionShell } from '../lib/base/http';
+import { CALLBACK_LIMITS, functionShell } from '../lib/base/http';
+import { handleRecordingStatus } from '../lib/endpoints/recordingStatusEndpoint';
 import { servicesFor } from '../lib/wiring/services';
-import { unlessSyncMisconfigured } from '../lib/twilio/syncService';
 
 /** Twilio's RecordingStatusCallback for recordings started through the API (protected: signed by Twilio). */
-export const handler = functionShell({ name: 'recording-status', invalidCode: 'invalid_request', limits: CALLBACK_LIMITS }, async (context, { body }) => {
-  const { control, syncService } = servicesFor(context);
-  return unlessSyncMisconfigured(syncService, async () => {
-    try {
-      return await recordingStarted(control, body);
-    } catch {
-      // A non-2xx makes Twilio retry the callback.
-      return errorResult(502, 'recording_update_failed', 'try again');
-    }
-  });
-});
+export const handler = functionShell({ name: 'recording-status', invalidCode: 'invalid_request', limits: CALLBACK_LIMITS }, (context, request) =>
+  handleRecordingStatus(servicesFor(context), request),
+);

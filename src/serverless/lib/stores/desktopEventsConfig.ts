@@ -13,7 +13,7 @@
  * one (or the asset) is used and the log says so.
  */
 import { ConfigCheck, CONFIG_SECTIONS, desktopEventsConfigIssues, describeIssue, DesktopEventsConfig } from '../../../core/desktopEvents';
-import { httpStatus, isWriteConflict, twilioCode, unlessNotFound, withRetries } from '../twilio/retry';
+import { httpStatus, isWriteConflict, type Retries, twilioCode } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
 
 export const CONFIG_DOCUMENT = 'rc-desktop-events-config';
@@ -105,6 +105,7 @@ export class DesktopEventsConfigStore {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
     private readonly options: ConfigStoreOptions,
   ) {
@@ -117,7 +118,7 @@ export class DesktopEventsConfigStore {
   }
 
   private async fetchDocument(uniqueName: string, budgetMs?: number): Promise<StoredDocument | null> {
-    const document = await unlessNotFound(() => this.documents(uniqueName).fetch(), null, budgetMs);
+    const document = await this.retries.unlessNotFound(() => this.documents(uniqueName).fetch(), null, budgetMs);
     return document && { data: document.data, revision: document.revision };
   }
 
@@ -231,7 +232,7 @@ export class DesktopEventsConfigStore {
     if (previous && previous.ok) await this.keepVersion(previous.saved);
 
     try {
-      await withRetries(() =>
+      await this.retries.run(() =>
         current.stored
           ? this.documents(CONFIG_DOCUMENT).update({ data: saved, ifMatch: current.stored.revision })
           : this.documents.create({ uniqueName: CONFIG_DOCUMENT, data: saved }),
@@ -249,7 +250,7 @@ export class DesktopEventsConfigStore {
   /** Adds a version to the history; one already there is left as it is. */
   private async keepVersion(saved: SavedConfig): Promise<void> {
     try {
-      await withRetries(() => this.documents.create({ uniqueName: versionDocument(saved.version), data: saved }));
+      await this.retries.run(() => this.documents.create({ uniqueName: versionDocument(saved.version), data: saved }));
     } catch (error) {
       if (!isWriteConflict(error)) throw error;
     }

@@ -7,7 +7,7 @@
  */
 import { intervalKey, PauseInterval, splitIntervals } from '../../../core/holds';
 import { callDocumentName } from '../../../core/syncNames';
-import { httpStatus, isWriteConflict, unlessNotFound, withRetries } from '../twilio/retry';
+import { httpStatus, isWriteConflict, type Retries } from '../twilio/retry';
 import { SyncList } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
 import type { CallRecord } from '../base/callRecord';
@@ -65,6 +65,7 @@ export class LedgerStore {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
     /** The container's one clock: a ledger's `updatedAt` is compared with it (callControl.ts, the quiet window). */
     private readonly now: () => Date = () => new Date(),
@@ -92,11 +93,11 @@ export class LedgerStore {
   }
 
   private intervalArchive(callSid: string): SyncList<PauseInterval> {
-    return new SyncList(this.client, this.serviceSid, `${INTERVALS_PREFIX}${callSid}`, DOCUMENT_TTL_SECONDS);
+    return new SyncList(this.client, this.retries, this.serviceSid, `${INTERVALS_PREFIX}${callSid}`, DOCUMENT_TTL_SECONDS);
   }
 
   async load(callSid: string): Promise<StoredRecord | null> {
-    const document = await unlessNotFound(() => this.documents(callDocumentName(callSid)).fetch(), null);
+    const document = await this.retries.unlessNotFound(() => this.documents(callDocumentName(callSid)).fetch(), null);
     const stored = document && { record: fromDocument(document.data), revision: document.revision };
     this.keep(callSid, stored);
     return stored;
@@ -129,8 +130,8 @@ export class LedgerStore {
     try {
       const document =
         revision === null
-          ? await withRetries(() => this.documents.create({ uniqueName: callDocumentName(callSid), data: record, ttl: DOCUMENT_TTL_SECONDS }))
-          : await withRetries(() => this.documents(callDocumentName(callSid)).update({ data: record, ifMatch: revision }));
+          ? await this.retries.run(() => this.documents.create({ uniqueName: callDocumentName(callSid), data: record, ttl: DOCUMENT_TTL_SECONDS }))
+          : await this.retries.run(() => this.documents(callDocumentName(callSid)).update({ data: record, ifMatch: revision }));
       return document.revision;
     } catch (error) {
       // Gone (expired or removed) since it was read: read again, as after any other writer.

@@ -16,7 +16,7 @@ import { LIVE_CALLS_PREFIX, LIVE_SHARDS, liveCallsShardNames } from '../../../co
 import type { LiveCallItem } from '../../../core/wire';
 import type { CallRecord } from '../base/callRecord';
 import type { LiveCall } from '../base/recordingBackend';
-import { unlessNotFound, withRetries, httpStatus } from '../twilio/retry';
+import { httpStatus, type Retries } from '../twilio/retry';
 import { MapItem, SyncMap } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
 import { SweepWatch } from './sweepWatch';
@@ -88,11 +88,12 @@ export class LiveIndex {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
     now: () => Date = () => new Date(),
   ) {
-    for (const name of liveCallsShardNames()) this.shards.set(name, new SyncMap(client, serviceSid, name));
-    this.sweepWatch = new SweepWatch(client, serviceSid, now);
+    for (const name of liveCallsShardNames()) this.shards.set(name, new SyncMap(client, retries, serviceSid, name));
+    this.sweepWatch = new SweepWatch(client, retries, serviceSid, now);
   }
 
   private shardOf(callSid: string): SyncMap<LiveCallItem> {
@@ -192,14 +193,16 @@ export class LiveIndex {
   async setAgentCall(call: AgentCall): Promise<void> {
     const name = agentDocumentName(call.agent);
     try {
-      await withRetries(() => this.documents(name).update({ data: call, ttl: LIVE_ITEM_TTL_SECONDS }));
+      await this.retries.run(() => this.documents(name).update({ data: call, ttl: LIVE_ITEM_TTL_SECONDS }));
     } catch (error) {
       if (httpStatus(error) !== 404) throw error;
-      await withRetries(() => this.documents.create({ uniqueName: name, data: call, ttl: LIVE_ITEM_TTL_SECONDS })).catch((createError: unknown) => {
-        // Made meanwhile by another container: write ours over it.
-        if (httpStatus(createError) !== 409) throw createError;
-        return withRetries(() => this.documents(name).update({ data: call, ttl: LIVE_ITEM_TTL_SECONDS }));
-      });
+      await this.retries
+        .run(() => this.documents.create({ uniqueName: name, data: call, ttl: LIVE_ITEM_TTL_SECONDS }))
+        .catch((createError: unknown) => {
+          // Made meanwhile by another container: write ours over it.
+          if (httpStatus(createError) !== 409) throw createError;
+          return this.retries.run(() => this.documents(name).update({ data: call, ttl: LIVE_ITEM_TTL_SECONDS }));
+        });
     }
   }
 
@@ -215,16 +218,15 @@ export class LiveIndex {
       const others = previous.filter((other) => other.callSid !== call.callSid).slice(0, KEPT_OTHER_CALLS);
       const data: AgentCall = { ...otherCall(call), agent: call.agent, taskSid: call.taskSid, ...(others.length > 0 && { others }) };
       if (!document) return this.setAgentCall(data);
-      const written = await unlessNotFound(
-        () => this.documents(agentDocumentName(call.agent)).update({ data, ifMatch: document.revision, ttl: LIVE_ITEM_TTL_SECONDS }),
-        null,
-      ).then(
-        () => true,
-        (error: unknown) => {
-          if (httpStatus(error) !== 412) throw error;
-          return false;
-        },
-      );
+      const written = await this.retries
+        .unlessNotFound(() => this.documents(agentDocumentName(call.agent)).update({ data, ifMatch: document.revision, ttl: LIVE_ITEM_TTL_SECONDS }), null)
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (httpStatus(error) !== 412) throw error;
+            return false;
+          },
+        );
       if (written) return;
     }
     // Written over and over meanwhile: the acceptance's call must be there all the same.
@@ -233,9 +235,9 @@ export class LiveIndex {
 
   /** The agent's document as it is now (what `clearAgentCall` decides from; read early, it costs no round trip of its own). */
   agentDocument(agent: string): Promise<{ data: Partial<AgentCall>; revision: string } | null> {
-    return unlessNotFound(() => this.documents(agentDocumentName(agent)).fetch(), null).then(
-      (document) => document && { data: document.data as Partial<AgentCall>, revision: document.revision },
-    );
+    return this.retries
+      .unlessNotFound(() => this.documents(agentDocumentName(agent)).fetch(), null)
+      .then((document) => document && { data: document.data as Partial<AgentCall>, revision: document.revision });
   }
 
   /** Forgets the agent's call `callSid`: the newest other call, if any, becomes the one the entry names. */
@@ -247,8 +249,10 @@ export class LiveIndex {
     const [next, ...rest] = entry.callSid === callSid ? others : [otherCall(entry as AgentCall), ...others];
     const data = next ? { ...next, agent, ...(rest.length > 0 && { others: rest }) } : { agent };
     // Conditional, so a newer call written meanwhile is not wiped out.
-    await unlessNotFound(() => this.documents(agentDocumentName(agent)).update({ data, ifMatch: document.revision }), null).catch((error: unknown) => {
-      if (httpStatus(error) !== 412) throw error;
-    });
+    await this.retries
+      .unlessNotFound(() => this.documents(agentDocumentName(agent)).update({ data, ifMatch: document.revision }), null)
+      .catch((error: unknown) => {
+        if (httpStatus(error) !== 412) throw error;
+      });
   }
 }

@@ -8,7 +8,7 @@
  */
 import { parseAttributes } from '../twilio/taskCalls';
 import { mergeTaskAttributes } from '../twilio/taskAttributes';
-import { withRetries } from '../twilio/retry';
+import type { Retries } from '../twilio/retry';
 import type { TwilioClient } from '../twilio/twilioClient';
 import type { LiveCall } from '../base/recordingBackend';
 import type { TaskOrigins } from '../twilio/taskOrigins';
@@ -32,6 +32,7 @@ export class RepairMarks {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly workspaceSid: string,
     private readonly origins: TaskOrigins,
   ) {}
@@ -50,7 +51,7 @@ export class RepairMarks {
   async due(nowMs: number, force = false): Promise<RepairMark[]> {
     if (!force && nowMs - this.lastCheck < REPAIR_CHECK_EVERY_MS) return [];
     this.lastCheck = nowMs;
-    const tasks = await withRetries(() =>
+    const tasks = await this.retries.run(() =>
       this.client.taskrouter.v1.workspaces(this.workspaceSid).tasks.list({ evaluateTaskAttributes: `recording_controls.${REPAIR_FLAG} == true`, limit: 50 }),
     );
     const marks = tasks.flatMap((task) => {

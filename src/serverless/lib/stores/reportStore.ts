@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { addFigures, emptyFigures, Figures } from '../../../core/evidence';
 import { foldQueues, isFinishedDay, summarizeDay, type AgentDay, type DayFigures, type DaySummary } from '../../../core/report';
-import { isWriteConflict, twilioCode, unlessNotFound, withRetries } from '../twilio/retry';
+import { isWriteConflict, type Retries, twilioCode } from '../twilio/retry';
 import { SyncMap } from '../twilio/syncCollections';
 import type { TwilioClient } from '../twilio/twilioClient';
 
@@ -82,12 +82,13 @@ async function inPool<T, R>(items: T[], limit: number, work: (item: T) => Promis
 export class ReportStore {
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
   ) {}
 
   private map(day: string, shard: number): SyncMap<AgentDay> {
     // The Map outlives its items by a day, so a late write does not make a new one for a moment.
-    return new SyncMap<AgentDay>(this.client, this.serviceSid, reportMapName(day, shard), REPORT_TTL_SECONDS + 86_400);
+    return new SyncMap<AgentDay>(this.client, this.retries, this.serviceSid, reportMapName(day, shard), REPORT_TTL_SECONDS + 86_400);
   }
 
   /** Adds an ended task's figures to its agent's day; a task already counted there is not counted again. */
@@ -137,7 +138,7 @@ export class ReportStore {
   }
 
   private async summary(day: string): Promise<DaySummary | null> {
-    const document = await unlessNotFound(() => this.documents(reportSummaryName(day)).fetch(), null);
+    const document = await this.retries.unlessNotFound(() => this.documents(reportSummaryName(day)).fetch(), null);
     return document && isSummaryOf(day, document.data) ? document.data : null;
   }
 
@@ -150,7 +151,7 @@ export class ReportStore {
     if (ttl <= 0) return; // the day's items are gone: nothing to keep
     try {
       const summary = fittedSummary(day, agentDays);
-      await withRetries(() => this.documents.create({ uniqueName: reportSummaryName(day), data: summary, ttl }));
+      await this.retries.run(() => this.documents.create({ uniqueName: reportSummaryName(day), data: summary, ttl }));
     } catch (error) {
       if (isWriteConflict(error)) return; // another report wrote it first
       console.error(`recording-controls/report: the summary of ${day} was not written (${twilioCode(error) ?? 'no answer'}); the next report tries again`);

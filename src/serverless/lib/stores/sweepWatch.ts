@@ -12,7 +12,7 @@
  *   seen then marks it watched again.
  */
 import type { TwilioClient } from '../twilio/twilioClient';
-import { httpStatus, unlessNotFound, withRetries } from '../twilio/retry';
+import { httpStatus, type Retries } from '../twilio/retry';
 import { SWEEP_WATCH_DOCUMENT } from '../../../core/syncNames';
 
 export const TRUST_MS = 5_000;
@@ -36,6 +36,7 @@ export class SweepWatch {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -45,7 +46,7 @@ export class SweepWatch {
   }
 
   async read(): Promise<WatchReading> {
-    const document = await unlessNotFound(() => this.documents(SWEEP_WATCH_DOCUMENT).fetch(), null);
+    const document = await this.retries.unlessNotFound(() => this.documents(SWEEP_WATCH_DOCUMENT).fetch(), null);
     if (!document) return { idleSince: null };
     const { idleSince } = (document.data ?? {}) as Partial<WatchData>;
     return { idleSince: typeof idleSince === 'string' ? idleSince : null, revision: document.revision };
@@ -80,8 +81,8 @@ export class SweepWatch {
   /** Written on the revision read (created when there was none); false when another writer came first. */
   private async write(data: WatchData, revision: string | undefined): Promise<boolean> {
     try {
-      if (revision === undefined) await withRetries(() => this.documents.create({ uniqueName: SWEEP_WATCH_DOCUMENT, data }));
-      else await withRetries(() => this.documents(SWEEP_WATCH_DOCUMENT).update({ data, ifMatch: revision }));
+      if (revision === undefined) await this.retries.run(() => this.documents.create({ uniqueName: SWEEP_WATCH_DOCUMENT, data }));
+      else await this.retries.run(() => this.documents(SWEEP_WATCH_DOCUMENT).update({ data, ifMatch: revision }));
       return true;
     } catch (error) {
       const status = httpStatus(error);

@@ -14,7 +14,7 @@ import {
   type RecordingTarget,
   RecordingUpdateError,
 } from '../base/recordingBackend';
-import { httpStatus, twilioCode, withRetries } from './retry';
+import { httpStatus, type Retries, twilioCode } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 /** Twilio's codes, as its error reference defines them (see src/standin/README.md). */
@@ -44,9 +44,9 @@ const stateOf = (kind: RecordingKind, recording: Sent): PlatformRecording => ({
   startedAt: toIso(recording.startTime ?? recording.dateCreated),
 });
 
-async function update(kind: RecordingKind, send: () => Promise<Sent>, onUncertainAttempt?: () => void): Promise<Outcome> {
+async function update(retries: Retries, kind: RecordingKind, send: () => Promise<Sent>, onUncertainAttempt?: () => void): Promise<Outcome> {
   try {
-    return { state: stateOf(kind, await withRetries(send, undefined, onUncertainAttempt)) };
+    return { state: stateOf(kind, await retries.run(send, { onUncertainAttempt })) };
   } catch (error) {
     const code = twilioCode(error);
     if (httpStatus(error) === 404 || code === NOT_FOUND || code === RECORDING_NOT_ACTIVE) return { absent: true };
@@ -65,17 +65,23 @@ interface RecordingsResource {
  * Sets the active recording of a call or a conference: one request to `Twilio.CURRENT`; when
  * Twilio answers that several are active (16108), each active one by its sid.
  */
-async function updateActive(kind: RecordingKind, recordings: RecordingsResource, params: Params, onUncertainAttempt?: () => void): Promise<Outcome[]> {
-  const current = await update(kind, () => recordings('Twilio.CURRENT').update(params), onUncertainAttempt);
+async function updateActive(
+  retries: Retries,
+  kind: RecordingKind,
+  recordings: RecordingsResource,
+  params: Params,
+  onUncertainAttempt?: () => void,
+): Promise<Outcome[]> {
+  const current = await update(retries, kind, () => recordings('Twilio.CURRENT').update(params), onUncertainAttempt);
   if (!('failed' in current) || twilioCode(current.failed) !== SEVERAL_ACTIVE_RECORDINGS) return [current];
   let listed: Sent[];
   try {
-    listed = await withRetries(() => recordings.list({ limit: 50 }));
+    listed = await retries.run(() => recordings.list({ limit: 50 }));
   } catch (error) {
     return [{ failed: error }];
   }
   const active = listed.filter(isActive);
-  return Promise.all(active.map((recording) => update(kind, () => recordings(recording.sid).update(params), onUncertainAttempt)));
+  return Promise.all(active.map((recording) => update(retries, kind, () => recordings(recording.sid).update(params), onUncertainAttempt)));
 }
 
 /** Conferences found by their task, so a warm container looks each up once (Flex never renames one). */
@@ -86,13 +92,13 @@ type ConferencesOfTasks = Map<string, string>;
  * the agent accepted — and an agent may rewrite those attributes, so the product never takes it from
  * there: Flex gives the conference the call's first task sid as its friendly name, and Twilio finds it by that.
  */
-async function conferenceOf(client: TwilioClient, call: LiveCall, conferencesOfTasks: ConferencesOfTasks): Promise<string | undefined> {
+async function conferenceOf(client: TwilioClient, retries: Retries, call: LiveCall, conferencesOfTasks: ConferencesOfTasks): Promise<string | undefined> {
   if (call.conferenceSid) return call.conferenceSid;
   const name = call.conferenceName ?? call.taskSid;
   if (!name) return undefined;
   const known = conferencesOfTasks.get(name);
   if (known) return known;
-  const found = await withRetries(() => client.conferences.list({ friendlyName: name, status: 'in-progress', limit: 1 }));
+  const found = await retries.run(() => client.conferences.list({ friendlyName: name, status: 'in-progress', limit: 1 }));
   const sid = found[0]?.sid;
   if (sid) {
     conferencesOfTasks.set(name, sid);
@@ -115,6 +121,7 @@ const inConference =
  */
 async function setRecordings(
   client: TwilioClient,
+  retries: Retries,
   conferences: ConferencesOfTasks,
   call: LiveCall,
   target: RecordingTarget | 'stopped',
@@ -129,12 +136,13 @@ async function setRecordings(
     if (!kinds.includes('conference')) return [];
     let conferenceSid: string | undefined;
     try {
-      conferenceSid = await conferenceOf(client, call, conferences);
+      conferenceSid = await conferenceOf(client, retries, call, conferences);
     } catch (error) {
       return [{ failed: error }];
     }
     if (!conferenceSid) return [];
     const outcomes = await updateActive(
+      retries,
       'conference',
       client.conferences(conferenceSid).recordings as unknown as RecordingsResource,
       params,
@@ -143,7 +151,7 @@ async function setRecordings(
     return outcomes.map(inConference(conferenceSid));
   };
   const ofCall = kinds.includes('call')
-    ? updateActive('call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params, onUncertainAttempt)
+    ? updateActive(retries, 'call', client.calls(call.callSid).recordings as unknown as RecordingsResource, params, onUncertainAttempt)
     : Promise.resolve([]);
   const outcomes = (await Promise.all([ofCall, conference()])).flat();
   const confirmed = outcomes.flatMap((outcome) => ('state' in outcome ? [outcome.state] : []));
@@ -161,29 +169,29 @@ async function setRecordings(
 }
 
 /** Every recording of the call and of its conference (looked up when not named yet), as Twilio lists them now. */
-async function listRecordings(client: TwilioClient, conferences: ConferencesOfTasks, call: LiveCall): Promise<PlatformRecording[]> {
+async function listRecordings(client: TwilioClient, retries: Retries, conferences: ConferencesOfTasks, call: LiveCall): Promise<PlatformRecording[]> {
   const ofConference = async () => {
-    const conferenceSid = await conferenceOf(client, call, conferences);
+    const conferenceSid = await conferenceOf(client, retries, call, conferences);
     if (!conferenceSid) return [];
-    const items = await withRetries(() => client.conferences(conferenceSid).recordings.list({ limit: 50 }));
+    const items = await retries.run(() => client.conferences(conferenceSid).recordings.list({ limit: 50 }));
     return items.map((item) => ({ ...stateOf('conference', item), conferenceSid }));
   };
   const lists = await Promise.all([
-    withRetries(() => client.calls(call.callSid).recordings.list({ limit: 50 })).then((items) => items.map((item) => stateOf('call', item))),
+    retries.run(() => client.calls(call.callSid).recordings.list({ limit: 50 })).then((items) => items.map((item) => stateOf('call', item))),
     ofConference(),
   ]);
   return lists.flat();
 }
 
 /** Twilio's recordings, as the rest of the product asks for them (lib/recordingBackend.ts). */
-export function twilioRecordings(client: TwilioClient, pauseBehavior: 'skip' | 'silence'): RecordingBackend {
+export function twilioRecordings(client: TwilioClient, retries: Retries, pauseBehavior: 'skip' | 'silence'): RecordingBackend {
   // The container's own: one built per container, as buildServices does.
   const conferences: ConferencesOfTasks = new Map();
   return {
-    list: (call) => listRecordings(client, conferences, call),
-    set: (call, target, kinds, onUncertainAttempt) => setRecordings(client, conferences, call, target, pauseBehavior, kinds, onUncertainAttempt),
+    list: (call) => listRecordings(client, retries, conferences, call),
+    set: (call, target, kinds, onUncertainAttempt) => setRecordings(client, retries, conferences, call, target, pauseBehavior, kinds, onUncertainAttempt),
     async start(call, statusCallback) {
-      await withRetries(() =>
+      await retries.run(() =>
         client.calls(call.callSid).recordings.create({
           recordingChannels: 'dual',
           ...(statusCallback && { recordingStatusCallback: statusCallback, recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'] }),

@@ -30,11 +30,18 @@ export function isTransient(error: unknown): boolean {
   return TRANSIENT_STATUSES.has(status) || (code !== undefined && TRANSIENT_CODES.has(code));
 }
 
+/** How hard to retry: the waits between attempts grow from `startingDelayMs` up to `maxDelayMs`, within `budgetMs` in all. */
+export interface RetryPolicy {
+  budgetMs: number;
+  startingDelayMs: number;
+  maxDelayMs: number;
+}
+
 /**
- * How hard to retry. A Twilio Function has 10 s in all and must still answer, so the budget is
- * well under it. Randomized fault runs shrink the delays so thousands of faults run in seconds.
+ * Twilio's. A Twilio Function has 10 s in all and must still answer, so the budget is well under it.
+ * Tests and randomized fault runs pass their own to `buildServices` (fault runs: none between attempts).
  */
-export const retryPolicy = { budgetMs: 4000, startingDelayMs: 50, maxDelayMs: 800 };
+export const RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({ budgetMs: 4000, startingDelayMs: 50, maxDelayMs: 800 });
 
 /**
  * An attempt that ended without a clear answer — no HTTP answer at all, or a server error — may
@@ -45,39 +52,65 @@ const mayLandLater = (error: unknown): boolean => {
   return status === undefined || status >= 500;
 };
 
-/**
- * Retries transient Twilio failures with exponential backoff and full jitter, within the budget.
- * `onUncertainAttempt` hears of every attempt that may still land later (see mayLandLater).
- */
-export function withRetries<T>(operation: () => Promise<T>, budgetMs = retryPolicy.budgetMs, onUncertainAttempt?: () => void): Promise<T> {
-  const startedAt = Date.now();
-  const attempt = !onUncertainAttempt
-    ? operation
-    : () =>
-        operation().catch((error: unknown) => {
-          if (mayLandLater(error)) onUncertainAttempt();
-          throw error;
-        });
-  return backOff(attempt, {
-    numOfAttempts: 8,
-    startingDelay: retryPolicy.startingDelayMs,
-    timeMultiple: 2,
-    maxDelay: retryPolicy.maxDelayMs,
-    jitter: 'full',
-    delayFirstAttempt: false,
-    retry: (error) => isTransient(error) && Date.now() - startedAt < budgetMs,
-  });
+export interface RetryOptions {
+  /** Less than the policy's budget, for a request that must not hold up its answer that long. */
+  budgetMs?: number;
+  /** Hears of every attempt that may still land later (see mayLandLater). */
+  onUncertainAttempt?: () => void;
 }
 
-/** `operation` with retries, or `fallback` when Twilio answers 404 (the thing does not exist). */
-export async function unlessNotFound<T, F>(operation: () => Promise<T>, fallback: F, budgetMs?: number): Promise<T | F> {
-  try {
-    return await withRetries(operation, budgetMs);
-  } catch (error) {
-    if (httpStatus(error) === 404) return fallback;
-    throw error;
+/**
+ * A container's retries of transient Twilio failures: exponential backoff with full jitter, within
+ * the policy's budget, measured on the container's clock. (The waits between attempts are
+ * exponential-backoff's own timers, which take no clock: under a simulated clock the attempts, eight
+ * at most, bound a run.)
+ */
+export class Retries {
+  constructor(
+    readonly policy: Readonly<RetryPolicy>,
+    private readonly now: () => Date,
+  ) {}
+
+  run<T>(operation: () => Promise<T>, { budgetMs = this.policy.budgetMs, onUncertainAttempt }: RetryOptions = {}): Promise<T> {
+    const startedAt = this.now().getTime();
+    const attempt = !onUncertainAttempt
+      ? operation
+      : () =>
+          operation().catch((error: unknown) => {
+            if (mayLandLater(error)) onUncertainAttempt();
+            throw error;
+          });
+    return backOff(attempt, {
+      numOfAttempts: 8,
+      startingDelay: this.policy.startingDelayMs,
+      timeMultiple: 2,
+      maxDelay: this.policy.maxDelayMs,
+      jitter: 'full',
+      delayFirstAttempt: false,
+      retry: (error) => isTransient(error) && this.now().getTime() - startedAt < budgetMs,
+    });
+  }
+
+  /** `operation` with retries, or `fallback` when Twilio answers 404 (the thing does not exist). */
+  async unlessNotFound<T, F>(operation: () => Promise<T>, fallback: F, budgetMs?: number): Promise<T | F> {
+    try {
+      return await this.run(operation, { budgetMs });
+    } catch (error) {
+      if (httpStatus(error) === 404) return fallback;
+      throw error;
+    }
   }
 }
+
+/** Twilio's policy on real time, for what is built outside `buildServices` (the scripts, tests that make one store). */
+export const DEFAULT_RETRIES = new Retries(RETRY_POLICY, () => new Date());
+
+/** Twilio's policy on real time, for the callers not given a container's `Retries` yet. */
+export const withRetries = <T>(operation: () => Promise<T>, budgetMs?: number): Promise<T> => DEFAULT_RETRIES.run(operation, { budgetMs });
+
+/** Twilio's policy on real time, for the callers not given a container's `Retries` yet. */
+export const unlessNotFound = <T, F>(operation: () => Promise<T>, fallback: F, budgetMs?: number): Promise<T | F> =>
+  DEFAULT_RETRIES.unlessNotFound(operation, fallback, budgetMs);
 
 /** Another writer got there first: a Sync unique name already taken (409) or a stale If-Match (412). */
 export const isWriteConflict = (error: unknown): boolean => httpStatus(error) === 409 || httpStatus(error) === 412;

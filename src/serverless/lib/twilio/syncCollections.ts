@@ -3,7 +3,7 @@
  * item is first written, so a write that finds none creates it and tries once more. Items are
  * read and written with their revision so concurrent writers can be told apart.
  */
-import { httpStatus, withRetries } from './retry';
+import { httpStatus, type Retries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 export interface MapItem<T> {
@@ -18,21 +18,22 @@ const exists = isStatus(409);
 const stale = isStatus(412);
 
 /** Runs `operation`; if the collection is missing, creates it (a racing creator is fine) and runs it again. */
-async function creatingOnce<T>(operation: () => Promise<T>, createCollection: () => Promise<unknown>): Promise<T> {
+async function creatingOnce<T>(retries: Retries, operation: () => Promise<T>, createCollection: () => Promise<unknown>): Promise<T> {
   try {
-    return await withRetries(operation);
+    return await retries.run(operation);
   } catch (error) {
     if (!notFound(error)) throw error;
-    await withRetries(createCollection).catch((createError: unknown) => {
+    await retries.run(createCollection).catch((createError: unknown) => {
       if (!exists(createError)) throw createError;
     });
-    return withRetries(operation);
+    return retries.run(operation);
   }
 }
 
 export class SyncMap<T> {
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
     readonly name: string,
     /** The Map's own lifetime when this creates it; none: it stays. */
@@ -51,7 +52,7 @@ export class SyncMap<T> {
 
   async get(key: string): Promise<MapItem<T> | null> {
     try {
-      const item = await withRetries(() => this.items(key).fetch());
+      const item = await this.retries.run(() => this.items(key).fetch());
       return { key, data: item.data as T, revision: item.revision };
     } catch (error) {
       if (notFound(error)) return null;
@@ -62,7 +63,7 @@ export class SyncMap<T> {
   /** Creates the item; `exists` when the key is taken (the caller decides what that means). */
   async create(key: string, data: T, ttlSeconds: number): Promise<MapItem<T> | 'exists'> {
     try {
-      const item = await creatingOnce(() => this.items.create({ key, data, itemTtl: ttlSeconds }), this.createMap);
+      const item = await creatingOnce(this.retries, () => this.items.create({ key, data, itemTtl: ttlSeconds }), this.createMap);
       return { key, data, revision: item.revision };
     } catch (error) {
       if (exists(error)) return 'exists';
@@ -73,7 +74,7 @@ export class SyncMap<T> {
   /** Replaces the item if it is still at `revision`: `conflict` if another writer got there first, `missing` if gone. */
   async replace(key: string, data: T, ttlSeconds: number, revision?: string): Promise<MapItem<T> | 'conflict' | 'missing'> {
     try {
-      const item = await withRetries(() => this.items(key).update({ data, itemTtl: ttlSeconds, ...(revision !== undefined && { ifMatch: revision }) }));
+      const item = await this.retries.run(() => this.items(key).update({ data, itemTtl: ttlSeconds, ...(revision !== undefined && { ifMatch: revision }) }));
       return { key, data, revision: item.revision };
     } catch (error) {
       if (stale(error)) return 'conflict';
@@ -95,7 +96,7 @@ export class SyncMap<T> {
 
   async remove(key: string): Promise<void> {
     try {
-      await withRetries(() => this.items(key).remove());
+      await this.retries.run(() => this.items(key).remove());
     } catch (error) {
       if (!notFound(error)) throw error;
     }
@@ -104,7 +105,7 @@ export class SyncMap<T> {
   /** Every item, page by page (100 a page, Twilio's cap); a missing map has none. */
   async list(): Promise<MapItem<T>[]> {
     try {
-      const items = await withRetries(() => this.items.list({ pageSize: 100 }));
+      const items = await this.retries.run(() => this.items.list({ pageSize: 100 }));
       return items.map((item) => ({ key: item.key, data: item.data as T, revision: item.revision }));
     } catch (error) {
       if (notFound(error)) return [];
@@ -116,6 +117,7 @@ export class SyncMap<T> {
 export class SyncList<T> {
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
     readonly name: string,
     private readonly ttlSeconds: number,
@@ -129,14 +131,14 @@ export class SyncList<T> {
   async append(values: T[]): Promise<void> {
     const createList = () => this.service.syncLists.create({ uniqueName: this.name, ttl: this.ttlSeconds });
     for (const data of values) {
-      await creatingOnce(() => this.service.syncLists(this.name).syncListItems.create({ data, itemTtl: this.ttlSeconds }), createList);
+      await creatingOnce(this.retries, () => this.service.syncLists(this.name).syncListItems.create({ data, itemTtl: this.ttlSeconds }), createList);
     }
   }
 
   /** Every item, oldest first; a missing list has none. */
   async all(): Promise<T[]> {
     try {
-      const items = await withRetries(() => this.service.syncLists(this.name).syncListItems.list({ order: 'asc', pageSize: 100 }));
+      const items = await this.retries.run(() => this.service.syncLists(this.name).syncListItems.list({ order: 'asc', pageSize: 100 }));
       return items.map((item) => item.data as T);
     } catch (error) {
       if (notFound(error)) return [];

@@ -11,7 +11,7 @@
  * token request that there is nothing to take back.
  */
 import { callDocumentName, liveCallsShardNames } from '../../../core/syncNames';
-import { httpStatus, unlessNotFound, withRetries } from './retry';
+import { httpStatus, type Retries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 const READ_ONLY = { read: true, write: false, manage: false };
@@ -22,6 +22,7 @@ export class SyncReadGrants {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
   ) {}
 
@@ -67,7 +68,7 @@ export class SyncReadGrants {
       return false;
     }
     const [mark, ...others] = liveCallsShardNames();
-    const remove = (name: string) => unlessNotFound(() => this.service.syncMaps(name).syncMapPermissions(identity).remove(), false);
+    const remove = (name: string) => this.retries.unlessNotFound(() => this.service.syncMaps(name).syncMapPermissions(identity).remove(), false);
     this.forgetShards(identity);
     await Promise.all(others.map(remove));
     await remove(mark);
@@ -77,7 +78,7 @@ export class SyncReadGrants {
   /** Whether the identity holds the mark: the first shard's read permission. */
   private async marked(identity: string): Promise<boolean> {
     const [mark] = liveCallsShardNames();
-    const permission = await unlessNotFound(() => this.service.syncMaps(mark).syncMapPermissions(identity).fetch(), undefined);
+    const permission = await this.retries.unlessNotFound(() => this.service.syncMaps(mark).syncMapPermissions(identity).fetch(), undefined);
     return permission?.read === true;
   }
 
@@ -88,16 +89,18 @@ export class SyncReadGrants {
   private async liveCallsShard(name: string, identity: string): Promise<void> {
     const grant = () => this.service.syncMaps(name).syncMapPermissions(identity).update(READ_ONLY);
     if (await this.once(shardKey(name, identity), grant)) return;
-    await withRetries(() => this.service.syncMaps.create({ uniqueName: name })).catch((error: unknown) => {
-      if (httpStatus(error) !== 409) throw error; // made meanwhile by a ledger write
-    });
+    await this.retries
+      .run(() => this.service.syncMaps.create({ uniqueName: name }))
+      .catch((error: unknown) => {
+        if (httpStatus(error) !== 409) throw error; // made meanwhile by a ledger write
+      });
     await this.once(shardKey(name, identity), grant);
   }
 
   private async once(key: string, grant: () => Promise<unknown>): Promise<boolean> {
     if (this.granted.has(key)) return true;
     try {
-      await withRetries(grant);
+      await this.retries.run(grant);
     } catch (error) {
       if (httpStatus(error) === 404) return false;
       throw error;

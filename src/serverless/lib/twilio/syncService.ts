@@ -10,7 +10,7 @@
  * meanwhile (Twilio not answering is not a configuration problem).
  */
 import { errorResult, HttpResult } from '../base/http';
-import { httpStatus, withRetries } from './retry';
+import { httpStatus, type Retries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 export type ServiceVerdict = { ok: true } | { ok: false; problem: string };
@@ -24,6 +24,7 @@ export class SyncServiceCheck {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly serviceSid: string,
   ) {
     if (!SERVICE_SID.test(serviceSid)) {
@@ -53,7 +54,7 @@ export class SyncServiceCheck {
 
   private async read(): Promise<ServiceVerdict> {
     try {
-      const service = await withRetries(() => this.client.sync.v1.services(this.serviceSid).fetch(), 1000);
+      const service = await this.retries.run(() => this.client.sync.v1.services(this.serviceSid).fetch(), { budgetMs: 1000 });
       this.verdict = service.aclEnabled
         ? { ok: true }
         : {

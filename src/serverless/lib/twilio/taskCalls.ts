@@ -5,7 +5,7 @@
 import { taskRouterString } from '../../../core/taskRouterExpression';
 import type { LiveCall } from '../base/recordingBackend';
 import type { CallRecord } from '../base/callRecord';
-import { unlessNotFound, withRetries } from './retry';
+import { type Retries, unlessNotFound } from './retry';
 import type { TaskOrigins } from './taskOrigins';
 import type { TwilioClient } from './twilioClient';
 
@@ -60,6 +60,7 @@ export class TaskCalls {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly workspaceSid: string,
     private readonly origins: TaskOrigins,
     /** The call as its ledger names it (the product's own state): its task now, and whether that task's end was handled. */
@@ -98,7 +99,7 @@ export class TaskCalls {
 
   /** A task's call: the one it was created for; live while TaskRouter has the task assigned. */
   private async ofTask(taskSid: string, callSid?: string): Promise<TaskCall | undefined> {
-    const [task, origin] = await Promise.all([unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined), this.origins.of(taskSid)]);
+    const [task, origin] = await Promise.all([this.retries.unlessNotFound(() => this.workspace.tasks(taskSid).fetch(), undefined), this.origins.of(taskSid)]);
     if (!task || !origin || (callSid && origin.callSid !== callSid)) return undefined;
     const queue = task.taskQueueFriendlyName || undefined;
     return { call: { callSid: origin.callSid, taskSid: task.sid, ...(queue && { queue }) }, live: task.assignmentStatus === 'assigned' };
@@ -124,7 +125,7 @@ export class TaskCalls {
     if (held) return held;
     const quoted = taskRouterString(callSid);
     if (!quoted) return undefined;
-    const candidates = await withRetries(() => this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quoted}`, limit: 5 }));
+    const candidates = await this.retries.run(() => this.workspace.tasks.list({ evaluateTaskAttributes: `call_sid == ${quoted}`, limit: 5 }));
     const checked = await Promise.all(candidates.map(async (task) => ((await this.origins.isOf(task.sid, callSid)) ? task : undefined)));
     const newest = checked.filter((task) => task !== undefined).sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0];
     return newest && this.ofTask(newest.sid, callSid);
@@ -135,7 +136,7 @@ export class TaskCalls {
     const key = `${workerSid}|${taskSid}`;
     const at = this.holders.get(key);
     if (at !== undefined && this.clock() - at < CONTROL_CACHE_TTL_MS) return true;
-    const reservations = await unlessNotFound(() => this.workspace.workers(workerSid).reservations.list({ limit: 50 }), []);
+    const reservations = await this.retries.unlessNotFound(() => this.workspace.workers(workerSid).reservations.list({ limit: 50 }), []);
     const held = reservations.some(
       (reservation) => reservation.taskSid === taskSid && ['accepted', 'wrapping', 'completed'].includes(reservation.reservationStatus),
     );

@@ -8,7 +8,7 @@
  * What it says never changes, so a container asks once per task.
  */
 import { CALL_SID } from '../../../core/wire';
-import { withRetries } from './retry';
+import type { Retries } from './retry';
 import type { TwilioClient } from './twilioClient';
 
 export interface TaskOrigin {
@@ -37,6 +37,7 @@ export class TaskOrigins {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly workspaceSid: string,
   ) {}
 
@@ -58,7 +59,7 @@ export class TaskOrigins {
   }
 
   private async ask(taskSid: string): Promise<TaskOrigin | null> {
-    const events = await withRetries(() =>
+    const events = await this.retries.run(() =>
       this.client.taskrouter.v1.workspaces(this.workspaceSid).events.list({ taskSid, eventType: 'task.created', minutes: LOOK_BACK_MINUTES, limit: 5 }),
     );
     const created = events.find((event) => event.eventType === 'task.created' && event.resourceSid === taskSid) ?? events[0];

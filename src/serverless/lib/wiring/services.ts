@@ -9,7 +9,6 @@ import { Authenticator } from '../endpoints/auth';
 import { RecentAnswers } from '../base/replays';
 import { DesktopEventsConfigStore } from '../stores/desktopEventsConfig';
 import { LedgerStore } from '../stores/ledgerStore';
-import type { TaskEventDeps } from '../control/callbacks';
 import { ReportStore } from '../stores/reportStore';
 import { LiveIndex } from '../stores/liveIndex';
 import { RepairMarks } from '../stores/repairMarks';
@@ -22,10 +21,16 @@ import { Env, readSettings, Settings } from '../base/settings';
 import { twilioClient, TwilioClient } from '../twilio/twilioClient';
 import type { RecordingBackend } from '../base/recordingBackend';
 import { twilioRecordings } from '../twilio/recordings';
+import { Retries, RETRY_POLICY, type RetryPolicy } from '../twilio/retry';
 
 export interface Services {
   settings: Settings;
+  /** The container's one clock, and waiting on it: everything here and every endpoint takes these. */
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
   client: TwilioClient;
+  /** How every Twilio request here is retried (the container's policy, its budget on the container's clock). */
+  retries: Retries;
   /** The calls' recordings (Twilio's), the one way the product lists, pauses, resumes, starts or stops them. */
   recordings: RecordingBackend;
   store: LedgerStore;
@@ -48,6 +53,8 @@ export interface Services {
 }
 
 let cached: { key: string; services: Services } | undefined;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The private asset's path; Runtime is a global of the Functions runtime. */
 function assetPath(name: string): string | undefined {
@@ -78,6 +85,8 @@ export interface ServiceOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How soon a resume surely landed (callControl.ts); the production window unless a test narrows it. */
   landing?: ResumeLanding;
+  /** How Twilio requests are retried (twilio/retry.ts); Twilio's policy unless a test or a fault run shortens the waits. */
+  retry?: RetryPolicy;
   /** The desktop item events asset; otherwise the deployed private asset. */
   asset?: () => ConfigCheck;
 }
@@ -86,23 +95,28 @@ export interface ServiceOptions {
 export function buildServices(settings: Settings, options: ServiceOptions = {}): Services {
   const client = options.client ?? twilioClient(settings);
   const now = options.now ?? (() => new Date());
-  const store = new LedgerStore(client, settings.syncServiceSid, now);
-  const index = new LiveIndex(client, settings.syncServiceSid, now);
-  const syncService = new SyncServiceCheck(client, settings.syncServiceSid);
-  const configs = new DesktopEventsConfigStore(client, settings.syncServiceSid, {
+  const sleep = options.sleep ?? realSleep;
+  const retries = new Retries(options.retry ?? RETRY_POLICY, now);
+  const store = new LedgerStore(client, retries, settings.syncServiceSid, now);
+  const index = new LiveIndex(client, retries, settings.syncServiceSid, now);
+  const syncService = new SyncServiceCheck(client, retries, settings.syncServiceSid);
+  const configs = new DesktopEventsConfigStore(client, retries, settings.syncServiceSid, {
     asset: options.asset ?? (() => loadDesktopEventsConfig(settings.desktopEventsFile ?? assetPath('/desktop-events.json'))),
     serviceCheck: () => syncService.check(),
     now: () => now().getTime(),
   });
-  const origins = settings.workspaceSid ? new TaskOrigins(client, settings.workspaceSid) : undefined;
-  const repairs = origins && new RepairMarks(client, settings.workspaceSid as string, origins);
-  const recordings = twilioRecordings(client, settings.pauseBehavior);
+  const origins = settings.workspaceSid ? new TaskOrigins(client, retries, settings.workspaceSid) : undefined;
+  const repairs = origins && new RepairMarks(client, retries, settings.workspaceSid as string, origins);
+  const recordings = twilioRecordings(client, retries, settings.pauseBehavior);
   return {
     settings,
+    now,
+    sleep,
     client,
+    retries,
     recordings,
     store,
-    control: new CallControl({ recordings, store, now, sleep: options.sleep, landing: options.landing, index, repairs }),
+    control: new CallControl({ recordings, store, now, sleep, landing: options.landing, index, repairs }),
     calls: origins && new AgentCalls(client, settings.workspaceSid as string, origins, index),
     index,
     answers: new RecentAnswers(),
@@ -110,6 +124,7 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
       origins &&
       new TaskCalls(
         client,
+        retries,
         settings.workspaceSid as string,
         origins,
         // The call's ledger, read as a change would (the change then starts from it): its task now, live until its end was handled.
@@ -119,18 +134,13 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     auth: new Authenticator(settings),
     configs,
     syncService,
-    grants: new SyncReadGrants(client, settings.syncServiceSid),
-    reports: new ReportStore(client, settings.syncServiceSid),
+    grants: new SyncReadGrants(client, retries, settings.syncServiceSid),
+    reports: new ReportStore(client, retries, settings.syncServiceSid),
   };
 }
 
-/** What TaskRouter's events are handled with; undefined without a workspace. */
-export function taskEventDeps(services: Services, now: () => Date = () => new Date()): TaskEventDeps | undefined {
-  const { client, recordings, control, index, grants, reports, configs, settings, origins, calls } = services;
-  return settings.workspaceSid && origins
-    ? { client, recordings, control, index, grants, reports, configs, origins, calls, workspaceSid: settings.workspaceSid, now }
-    : undefined;
-}
+/** What a desktop signal is handled with: the container's services, and the configuration as signals take it (≤ 5 s old, or the copy on hand). */
+export const desktopEventDeps = (services: Services) => ({ ...services, ...services.configs.forSignal(), log: console.log });
 
 export function servicesFor(env: Env): Services {
   const settings = readSettings(env);
