@@ -106,12 +106,15 @@ export function warmContainer(now: () => Date = () => new Date()): { signals: De
 
 /** The Recording Controls API's dependencies as a fresh container would build them. */
 export function apiDeps(env: Record<string, string> = {}, now: () => Date = () => new Date(), timing: Timing = {}): RecordingControlsDeps {
-  const { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs } = buildServices(readSettings({ ...testEnv, ...env }), {
-    now,
-    asset: () => shippedConfig,
-    ...timing,
-  });
-  return { settings, client, recordings, control, tasks, auth, syncService, grants, reports, configs, now };
+  const { settings, client, retries, recordings, control, tasks, auth, syncService, grants, reports, configs } = buildServices(
+    readSettings({ ...testEnv, ...env }),
+    {
+      now,
+      asset: () => shippedConfig,
+      ...timing,
+    },
+  );
+  return { settings, client, retries, recordings, control, tasks, auth, syncService, grants, reports, configs, now };
 }
 
 /** Twilio Functions hand headers over with lower-case names. */

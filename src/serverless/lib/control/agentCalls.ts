@@ -8,7 +8,7 @@
 import { taskRouterString } from '../../../core/taskRouterExpression';
 import type { LiveIndex } from '../stores/liveIndex';
 import type { LiveCall } from '../base/recordingBackend';
-import { unlessNotFound, withRetries } from '../twilio/retry';
+import type { Retries } from '../twilio/retry';
 import { parseAttributes } from '../twilio/taskCalls';
 import type { TaskOrigins } from '../twilio/taskOrigins';
 import type { TwilioClient } from '../twilio/twilioClient';
@@ -29,6 +29,7 @@ export class AgentCalls {
 
   constructor(
     private readonly client: TwilioClient,
+    private readonly retries: Retries,
     private readonly workspaceSid: string,
     private readonly origins: TaskOrigins,
     private readonly index?: LiveIndex,
@@ -106,7 +107,7 @@ export class AgentCalls {
    */
   async queueOf(call: LiveCall): Promise<string | undefined> {
     if (call.queue !== undefined || !call.taskSid) return call.queue;
-    const task = await unlessNotFound(() => this.client.taskrouter.v1.workspaces(this.workspaceSid).tasks(call.taskSid!).fetch(), null);
+    const task = await this.retries.unlessNotFound(() => this.client.taskrouter.v1.workspaces(this.workspaceSid).tasks(call.taskSid!).fetch(), null);
     return task?.taskQueueFriendlyName || undefined;
   }
 
@@ -124,7 +125,8 @@ export class AgentCalls {
     let workerSid = await this.workerSid(agent);
     if (!workerSid) return [];
     const workspace = this.client.taskrouter.v1.workspaces(this.workspaceSid);
-    const acceptedOf = (sid: string) => unlessNotFound(() => workspace.workers(sid).reservations.list({ reservationStatus: 'accepted', limit: 20 }), undefined);
+    const acceptedOf = (sid: string) =>
+      this.retries.unlessNotFound(() => workspace.workers(sid).reservations.list({ reservationStatus: 'accepted', limit: 20 }), undefined);
     let reservations = await acceptedOf(workerSid);
     if (!reservations) {
       // The remembered worker is gone (deleted and created anew): find it again, once.
@@ -136,7 +138,7 @@ export class AgentCalls {
     // The call each task was created for, as TaskRouter recorded it: never what its attributes say now.
     const tasks = await Promise.all(
       reservations.map(async (reservation) => {
-        const [task, origin] = await Promise.all([withRetries(() => workspace.tasks(reservation.taskSid).fetch()), this.origins.of(reservation.taskSid)]);
+        const [task, origin] = await Promise.all([this.retries.run(() => workspace.tasks(reservation.taskSid).fetch()), this.origins.of(reservation.taskSid)]);
         return { task, origin };
       }),
     );
@@ -157,7 +159,7 @@ export class AgentCalls {
     // Quoted so that no identity can change the expression, whatever it contains.
     const quoted = taskRouterString(contactUri);
     if (!quoted) return undefined;
-    const workers = await withRetries(() =>
+    const workers = await this.retries.run(() =>
       this.client.taskrouter.v1.workspaces(this.workspaceSid).workers.list({ targetWorkersExpression: `contact_uri == ${quoted}`, limit: 5 }),
     );
     const worker = workers.find((candidate) => parseAttributes(candidate.attributes).contact_uri === contactUri);

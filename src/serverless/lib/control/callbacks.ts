@@ -14,7 +14,7 @@ import { CallRecord, conferenceOf, KnownRecording, namesTask, newCallRecord, wit
 import { callInProgress, parseAttributes, taskNow } from '../twilio/taskCalls';
 import type { LiveIndex } from '../stores/liveIndex';
 import { CallEndedError, type LiveCall, type PlatformRecording, type RecordingBackend } from '../base/recordingBackend';
-import { httpStatus, unlessNotFound } from '../twilio/retry';
+import { httpStatus, type Retries } from '../twilio/retry';
 import type { TaskOrigins } from '../twilio/taskOrigins';
 import type { AgentCalls } from './agentCalls';
 import { mergeTaskAttributes, readTask } from '../twilio/taskAttributes';
@@ -68,6 +68,8 @@ const RESERVATION_ENDS = [
 
 export interface TaskEventDeps {
   client: TwilioClient;
+  /** How the container retries Twilio's requests (twilio/retry.ts). */
+  retries: Retries;
   recordings: RecordingBackend;
   control: CallControl;
   index: LiveIndex;
@@ -170,7 +172,7 @@ export async function taskEvent(deps: TaskEventDeps, input: Record<string, unkno
  * Asked of TaskRouter only when the call's ledger names another task (a transfer, or a stale event).
  */
 async function takesOver(deps: TaskEventDeps, incoming: { createdAt: number }, ledgerTaskSid: string): Promise<boolean> {
-  const holding = await taskNow(deps.client, deps.workspaceSid, ledgerTaskSid);
+  const holding = await taskNow(deps.client, deps.retries, deps.workspaceSid, ledgerTaskSid);
   return !holding?.assigned || incoming.createdAt > holding.createdAt;
 }
 
@@ -183,7 +185,7 @@ async function takesOver(deps: TaskEventDeps, incoming: { createdAt: number }, l
  * plugin's read permission go out together once it is written.
  */
 async function reservationAccepted(deps: TaskEventDeps, accepted: { taskSid: string; agent: string; workerSid?: string; queue?: string }): Promise<HttpResult> {
-  const [origin, task] = await Promise.all([deps.origins.of(accepted.taskSid), taskNow(deps.client, deps.workspaceSid, accepted.taskSid)]);
+  const [origin, task] = await Promise.all([deps.origins.of(accepted.taskSid), taskNow(deps.client, deps.retries, deps.workspaceSid, accepted.taskSid)]);
   if (!origin || !task?.assigned) return NO_CONTENT;
   const call: LiveCall & { taskSid: string; agent: string } = { callSid: origin.callSid, ...accepted };
   // Read alongside the ledger's write: the agent's other live calls stay in the entry.
@@ -339,7 +341,7 @@ async function conferenceRecordings(deps: TaskEventDeps, call: LiveCall, claimed
   const name = call.conferenceName ?? call.taskSid;
   if (claimedConferenceSid && name) {
     const [conference, recordings] = await Promise.all([
-      unlessNotFound(() => deps.client.conferences(claimedConferenceSid).fetch(), null).catch(() => null),
+      deps.retries.unlessNotFound(() => deps.client.conferences(claimedConferenceSid).fetch(), null).catch(() => null),
       deps.recordings.list({ ...call, conferenceSid: claimedConferenceSid }).catch(() => null),
     ]);
     if (conference?.friendlyName === name && conference.status === 'in-progress' && recordings) return recordings;
@@ -359,10 +361,10 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
   // Everything the end decides from is read at once: the ledger, the call, the agent's entry and the task.
   const recalledAgent = claimed ? control.recalled(claimed)?.record.call.agent : undefined;
   const agentRead = recalledAgent ? deps.index.agentDocument(recalledAgent) : undefined;
-  const taskRead = readTask(deps.client, deps.workspaceSid, taskSid);
+  const taskRead = readTask(deps.client, deps.retries, deps.workspaceSid, taskSid);
   taskRead.catch(() => undefined); // awaited by the merge below, or not needed
   agentRead?.catch(() => undefined);
-  const claimedInProgress = claimed ? callInProgress(deps.client, claimed) : undefined;
+  const claimedInProgress = claimed ? callInProgress(deps.client, deps.retries, claimed) : undefined;
   claimedInProgress?.catch(() => undefined);
   // The queues' pause policies, for the report (never throws).
   const rulesRead = deps.configs?.forSignals();
@@ -377,7 +379,7 @@ async function taskEnded(deps: TaskEventDeps, taskSid: string, claimed: string |
     await writeEndRecord(deps, { taskSid, callSid, record: stored.record, evidence, endedAt: now() }, taskRead).catch(unlessTooLarge);
     return NO_CONTENT;
   }
-  const goesOn = await (callSid === claimed && claimedInProgress ? claimedInProgress : callInProgress(deps.client, callSid));
+  const goesOn = await (callSid === claimed && claimedInProgress ? claimedInProgress : callInProgress(deps.client, deps.retries, callSid));
   const stillThisTask = stored.record.call.taskSid === undefined || stored.record.call.taskSid === taskSid;
   const { record, leftIndex } = stillThisTask
     ? await agentLeaves(deps, {
@@ -451,6 +453,7 @@ async function writeEndRecord(
   );
   await mergeTaskAttributes(
     deps.client,
+    deps.retries,
     deps.workspaceSid,
     taskSid,
     (attributes) => ({

@@ -19,7 +19,7 @@ import type { LiveIndex } from '../stores/liveIndex';
 import type { Decided, StoredRecord } from '../stores/ledgerStore';
 import { type CallRecord, newCallRecord } from '../base/callRecord';
 import type { LiveCall } from '../base/recordingBackend';
-import { twilioCode, unlessNotFound } from '../twilio/retry';
+import { twilioCode } from '../twilio/retry';
 import { callInProgress, taskNow } from '../twilio/taskCalls';
 import { safeProblems } from '../../../core/safeProblems';
 import { callerOf, callFields, RecordingControlsDeps, RecordingControlsRequest } from './recordingControls';
@@ -79,11 +79,14 @@ class TaskRouterRecords {
   }
 
   async assigned(taskSid: string): Promise<boolean> {
-    return (await taskNow(this.deps.client, this.workspaceSid, taskSid))?.assigned === true;
+    return (await taskNow(this.deps.client, this.deps.retries, this.workspaceSid, taskSid))?.assigned === true;
   }
 
   async acceptedBy(workerSid: string, taskSid: string): Promise<boolean> {
-    const accepted = await unlessNotFound(() => this.workspace.workers(workerSid).reservations.list({ reservationStatus: 'accepted', limit: 50 }), []);
+    const accepted = await this.deps.retries.unlessNotFound(
+      () => this.workspace.workers(workerSid).reservations.list({ reservationStatus: 'accepted', limit: 50 }),
+      [],
+    );
     return accepted.some((reservation) => reservation.taskSid === taskSid && reservation.reservationStatus === 'accepted');
   }
 }
@@ -162,7 +165,7 @@ async function report(deps: AutomationHealthDeps, taskRouter: TaskRouterRecords,
     await deps.control.commit(call.callSid, (current) =>
       current?.automationOff?.agent === call.agent && current.call.taskSid === call.taskSid ? { ...current, automationOff: undefined } : null,
     );
-    if (!(await callInProgress(deps.client, call.callSid))) await deps.index?.removeCall(call.callSid);
+    if (!(await callInProgress(deps.client, deps.retries, call.callSid))) await deps.index?.removeCall(call.callSid);
     return notLive();
   }
   return { status: 200, body: { problems: said } };

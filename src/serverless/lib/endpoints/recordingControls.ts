@@ -24,7 +24,7 @@ import { errorResult, HttpResult, RequestHeaders } from '../base/http';
 import { type CallRecord, conferenceOf } from '../base/callRecord';
 import type { TaskCall, TaskCalls } from '../twilio/taskCalls';
 import { CallEndedError, isActive, type PlatformRecording, type RecordingBackend, summarize } from '../base/recordingBackend';
-import { twilioCode } from '../twilio/retry';
+import { type Retries, twilioCode } from '../twilio/retry';
 import type { Settings } from '../base/settings';
 import { notConfiguredSync, type SyncServiceCheck } from '../twilio/syncService';
 import type { SyncReadGrants } from '../twilio/syncPermissions';
@@ -34,6 +34,8 @@ import type { TwilioClient } from '../twilio/twilioClient';
 export interface RecordingControlsDeps {
   settings: Settings;
   client: TwilioClient;
+  /** How the container retries Twilio's requests (twilio/retry.ts). */
+  retries: Retries;
   recordings: RecordingBackend;
   control: CallControl;
   tasks: TaskCalls | undefined;
@@ -420,7 +422,7 @@ const tags: VerbHandler = async (deps, found, caller, body) => {
   const metadata = (body.metadata as Record<string, string> | undefined) ?? {};
   let attributes: Json;
   try {
-    attributes = await mergeTaskAttributes(deps.client, deps.settings.workspaceSid as string, found.call.taskSid, (attributes) => {
+    attributes = await mergeTaskAttributes(deps.client, deps.retries, deps.settings.workspaceSid as string, found.call.taskSid, (attributes) => {
       const section = (attributes.recording_controls as Json | undefined) ?? {};
       const knownTags = Array.isArray(section.tags) ? (section.tags as string[]) : [];
       const known = { tags: knownTags, metadata: (section.metadata as Json | undefined) ?? {} };

@@ -16,9 +16,9 @@ export type TaskEventServices = Omit<TaskEventDeps, 'workspaceSid' | 'origins'> 
 
 /** What TaskRouter's events are handled with; undefined without a workspace. */
 export function taskEventDeps(services: TaskEventServices): TaskEventDeps | undefined {
-  const { client, recordings, control, index, grants, reports, configs, settings, origins, calls, now } = services;
+  const { client, retries, recordings, control, index, grants, reports, configs, settings, origins, calls, now } = services;
   return settings.workspaceSid && origins
-    ? { client, recordings, control, index, grants, reports, configs, origins, calls, workspaceSid: settings.workspaceSid, now }
+    ? { client, retries, recordings, control, index, grants, reports, configs, origins, calls, workspaceSid: settings.workspaceSid, now }
     : undefined;
 }
 

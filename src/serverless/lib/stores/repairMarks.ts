@@ -40,7 +40,7 @@ export class RepairMarks {
   /** Marks the call on its task; false when the call names no task (nothing to mark). */
   async mark(call: LiveCall): Promise<boolean> {
     if (!call.taskSid) return false;
-    await mergeTaskAttributes(this.client, this.workspaceSid, call.taskSid, (attributes) => ({
+    await mergeTaskAttributes(this.client, this.retries, this.workspaceSid, call.taskSid, (attributes) => ({
       ...attributes,
       recording_controls: { ...controlsOf(attributes), [REPAIR_FLAG]: true, [REPAIR_FIELD]: call.callSid },
     }));
@@ -64,7 +64,7 @@ export class RepairMarks {
 
   /** The call agrees with its ledger again. */
   async clear(mark: RepairMark): Promise<void> {
-    await mergeTaskAttributes(this.client, this.workspaceSid, mark.taskSid, (attributes) => {
+    await mergeTaskAttributes(this.client, this.retries, this.workspaceSid, mark.taskSid, (attributes) => {
       const { [REPAIR_FIELD]: _call, [REPAIR_FLAG]: _flag, ...rest } = controlsOf(attributes);
       return { ...attributes, recording_controls: rest };
     });

@@ -105,12 +105,5 @@ export class Retries {
 /** Twilio's policy on real time, for what is built outside `buildServices` (the scripts, tests that make one store). */
 export const DEFAULT_RETRIES = new Retries(RETRY_POLICY, () => new Date());
 
-/** Twilio's policy on real time, for the callers not given a container's `Retries` yet. */
-export const withRetries = <T>(operation: () => Promise<T>, budgetMs?: number): Promise<T> => DEFAULT_RETRIES.run(operation, { budgetMs });
-
-/** Twilio's policy on real time, for the callers not given a container's `Retries` yet. */
-export const unlessNotFound = <T, F>(operation: () => Promise<T>, fallback: F, budgetMs?: number): Promise<T | F> =>
-  DEFAULT_RETRIES.unlessNotFound(operation, fallback, budgetMs);
-
 /** Another writer got there first: a Sync unique name already taken (409) or a stale If-Match (412). */
 export const isWriteConflict = (error: unknown): boolean => httpStatus(error) === 409 || httpStatus(error) === 412;

@@ -3,7 +3,7 @@
  * ETag, write with If-Match, and on a conflict read again and merge again.
  */
 import { httpStatus } from './retry';
-import { withRetries } from './retry';
+import type { Retries } from './retry';
 import type { TwilioClient } from './twilioClient';
 import { parseAttributes } from './taskCalls';
 
@@ -16,9 +16,9 @@ export interface TaskRead {
 }
 
 /** The task's attributes with its ETag (the SDK's fetch hides the header, so this read goes through the raw request). */
-export async function readTask(client: TwilioClient, workspaceSid: string, taskSid: string): Promise<TaskRead> {
+export async function readTask(client: TwilioClient, retries: Retries, workspaceSid: string, taskSid: string): Promise<TaskRead> {
   // The raw request answers an error status instead of throwing it: thrown here, a 429 or 5xx is retried.
-  const response = await withRetries(async () => {
+  const response = await retries.run(async () => {
     const answer = await client.request({ method: 'get', uri: `https://taskrouter.twilio.com/v1/Workspaces/${workspaceSid}/Tasks/${taskSid}` });
     if (answer.statusCode >= 400) throw Object.assign(new Error('the task could not be read'), { status: answer.statusCode });
     return answer;
@@ -31,6 +31,7 @@ export async function readTask(client: TwilioClient, workspaceSid: string, taskS
 /** `firstRead`: the task as read already (started early, alongside other requests). */
 export async function mergeTaskAttributes(
   client: TwilioClient,
+  retries: Retries,
   workspaceSid: string,
   taskSid: string,
   change: (attributes: Attributes) => Attributes,
@@ -38,10 +39,10 @@ export async function mergeTaskAttributes(
 ): Promise<Attributes> {
   const task = client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const { attributes, etag } = await (attempt === 0 && firstRead ? firstRead : readTask(client, workspaceSid, taskSid));
+    const { attributes, etag } = await (attempt === 0 && firstRead ? firstRead : readTask(client, retries, workspaceSid, taskSid));
     const next = change(attributes);
     try {
-      await withRetries(() => task.update({ attributes: JSON.stringify(next), ...(etag && { ifMatch: etag }) }));
+      await retries.run(() => task.update({ attributes: JSON.stringify(next), ...(etag && { ifMatch: etag }) }));
       return next;
     } catch (error) {
       if (httpStatus(error) !== 412) throw error;

@@ -5,7 +5,7 @@
 import { taskRouterString } from '../../../core/taskRouterExpression';
 import type { LiveCall } from '../base/recordingBackend';
 import type { CallRecord } from '../base/callRecord';
-import { type Retries, unlessNotFound } from './retry';
+import type { Retries } from './retry';
 import type { TaskOrigins } from './taskOrigins';
 import type { TwilioClient } from './twilioClient';
 
@@ -19,14 +19,19 @@ export function parseAttributes(text: string | undefined | null): Record<string,
 }
 
 /** A task as TaskRouter has it now (null when it has none): whether it is still assigned, and when it was made. */
-export async function taskNow(client: TwilioClient, workspaceSid: string, taskSid: string): Promise<{ assigned: boolean; createdAt: number } | null> {
-  const task = await unlessNotFound(() => client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid).fetch(), null);
+export async function taskNow(
+  client: TwilioClient,
+  retries: Retries,
+  workspaceSid: string,
+  taskSid: string,
+): Promise<{ assigned: boolean; createdAt: number } | null> {
+  const task = await retries.unlessNotFound(() => client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid).fetch(), null);
   return task && { assigned: task.assignmentStatus === 'assigned', createdAt: task.dateCreated.getTime() };
 }
 
 /** Whether Twilio has the call in progress now. */
-export async function callInProgress(client: TwilioClient, callSid: string): Promise<boolean> {
-  const fetched = await unlessNotFound(() => client.calls(callSid).fetch(), null);
+export async function callInProgress(client: TwilioClient, retries: Retries, callSid: string): Promise<boolean> {
+  const fetched = await retries.unlessNotFound(() => client.calls(callSid).fetch(), null);
   return fetched?.status === 'in-progress';
 }
 

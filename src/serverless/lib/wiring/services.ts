@@ -117,7 +117,7 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     recordings,
     store,
     control: new CallControl({ recordings, store, now, sleep, landing: options.landing, index, repairs }),
-    calls: origins && new AgentCalls(client, settings.workspaceSid as string, origins, index),
+    calls: origins && new AgentCalls(client, retries, settings.workspaceSid as string, origins, index),
     index,
     answers: new RecentAnswers(),
     tasks:
