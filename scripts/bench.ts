@@ -18,7 +18,7 @@
  * come from.
  */
 import { buildServices } from '../src/serverless/lib/wiring/services';
-import { taskEventDeps } from '../src/serverless/lib/endpoints/taskEventEndpoint';
+import { taskEventDeps } from '../src/serverless/lib/endpoints/taskEvent';
 import { reportCost } from './bench/reportCost';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';

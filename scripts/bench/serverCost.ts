@@ -17,7 +17,7 @@
  *   it as Poisson with that mean; in one warm container and in 30 that take invocations in turn.
  */
 import { buildServices } from '../../src/serverless/lib/wiring/services';
-import { taskEventDeps } from '../../src/serverless/lib/endpoints/taskEventEndpoint';
+import { taskEventDeps } from '../../src/serverless/lib/endpoints/taskEvent';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { signedHeaders } from '../../src/core/signature';

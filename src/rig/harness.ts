@@ -10,7 +10,7 @@ import { parseDesktopEventsConfig } from '../core/desktopEvents';
 import { signedHeaders } from '../core/signature';
 import type { DesktopEventDeps } from '../serverless/lib/endpoints/desktopEvent';
 import { buildServices, type ServiceOptions } from '../serverless/lib/wiring/services';
-import { taskEventDeps } from '../serverless/lib/endpoints/taskEventEndpoint';
+import { taskEventDeps } from '../serverless/lib/endpoints/taskEvent';
 import type { TaskEventDeps } from '../serverless/lib/control/callbacks';
 import { LedgerStore } from '../serverless/lib/stores/ledgerStore';
 import { type CallRecord } from '../serverless/lib/base/callRecord';

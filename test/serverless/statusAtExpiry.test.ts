@@ -8,7 +8,7 @@ import { NEXT_FIELD_WINDOW_MS } from '../../src/core/desktopEvents';
 import { handleDesktopEvent } from '../../src/serverless/lib/endpoints/desktopEvent';
 import { handleRecordingControl, type RecordingControlsDeps } from '../../src/serverless/lib/endpoints/recordingControls';
 import { buildServices } from '../../src/serverless/lib/wiring/services';
-import { taskEventDeps } from '../../src/serverless/lib/endpoints/taskEventEndpoint';
+import { taskEventDeps } from '../../src/serverless/lib/endpoints/taskEvent';
 import { readSettings } from '../../src/serverless/lib/base/settings';
 import { apiDeps, ledgerAtStandin, shippedConfig, signed, statusOf, testEnv } from '../support/harness';
 import { useStandinWithTaskEvents } from '../support/taskEvents';

@@ -1,5 +1,5 @@
 import { CALLBACK_LIMITS, functionShell } from '../lib/base/http';
-import { handleRecordingStatus } from '../lib/endpoints/recordingStatusEndpoint';
+import { handleRecordingStatus } from '../lib/endpoints/recordingStatus';
 import { servicesFor } from '../lib/wiring/services';
 
 /** Twilio's RecordingStatusCallback for recordings started through the API (protected: signed by Twilio). */

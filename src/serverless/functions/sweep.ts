@@ -1,5 +1,5 @@
 import { functionShell } from '../lib/base/http';
-import { handleSweep } from '../lib/endpoints/sweepEndpoint';
+import { handleSweep } from '../lib/endpoints/sweep';
 import { servicesFor } from '../lib/wiring/services';
 
 /** For a scheduler: closes expired holds and repairs what Twilio did not confirm (API key only). */

@@ -1,5 +1,5 @@
 import { functionShell, TASK_EVENT_LIMITS } from '../lib/base/http';
-import { handleTaskEvent } from '../lib/endpoints/taskEventEndpoint';
+import { handleTaskEvent } from '../lib/endpoints/taskEvent';
 import { servicesFor } from '../lib/wiring/services';
 
 /**
