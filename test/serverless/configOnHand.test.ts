@@ -115,3 +115,19 @@ test('when the newer configuration no longer pauses on the trigger, the early pa
   // The pause that went out by the older copy, and its undoing.
   expect(history().slice(before)).toEqual(['paused', 'in-progress']);
 });
+
+test('a stop the older copy cannot write alone (another hold closes with it) acts by the newer, with no read of the ledger more', async () => {
+  const call = standin.createLiveCall({ agent: 'yan', recording: 'call' });
+  const send = await idleContainer('yan', { NEXT_FIELD_WINDOW_MS: String(NEXT_FIELD_WINDOW_MS) });
+  expect(body(await send('card-number.focus'))).toMatchObject({ recording: 'paused' });
+  expect(body(await send('card-number.blur'))).toMatchObject({ recording: 'paused' });
+  expect(body(await send('cvv.focus'))).toMatchObject({ recording: 'paused' });
+  // The CVV typed for 6 s: the card number's hold is past its wait for the next field, and the copy past 5 s.
+  clock += 6_000;
+  const before = standin.requests().length;
+  expect(body(await send('cvv.blur'))).toMatchObject({ recording: 'paused' });
+  const sent = standin.requests().slice(before);
+  expect(sent.filter(isConfigRead)).toHaveLength(1);
+  // This container wrote the ledger last: the write's If-Match checks it, and nothing reads it first.
+  expect(sent.filter((request) => request.operation === 'sync.document.fetch' && request.path.endsWith(`rc-call-${call.callSid}`))).toEqual([]);
+});

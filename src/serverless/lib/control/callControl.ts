@@ -430,7 +430,8 @@ export class CallControl {
     const before = { ...start, call: { ...start.call, ...call, ...ledgerConference(call, start) } };
     const at = this.now();
     const changed = request.change(before, at);
-    if (changed === undefined) return { next: null, decision: { kind: 'refused' } };
+    // Refused by the change itself (an older copy of the configuration): the caller starts over, so the ledger need not be read again.
+    if (changed === undefined) return { next: null, decision: { kind: 'refused' }, abandoned: true };
     const after = tallied(before, changed, at, request.tally);
     const { signal } = request;
     /** The record with this request's signal claimed in it, and its outcome when the recordings are known by now. */

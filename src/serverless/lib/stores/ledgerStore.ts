@@ -34,6 +34,8 @@ export interface Committed extends StoredRecord {
 export interface Decided<D> {
   next: CallRecord | null;
   decision: D;
+  /** Nothing is written and the caller starts over whatever the ledger says now: no fresh read to confirm it. */
+  abandoned?: boolean;
 }
 
 /** What was committed, with the decision of the attempt that landed. */
@@ -171,8 +173,8 @@ export class LedgerStore {
     // A remembered ledger is only checked by the write's If-Match: "nothing to write" is decided again on a fresh read.
     let unverified = current !== null && current === this.recent.get(callSid);
     for (let conflicts = 0; conflicts < MAX_ATTEMPTS; conflicts += 1) {
-      const { next: changed, decision } = decide(current?.record ?? null, conflicts);
-      if (changed === null && unverified) {
+      const { next: changed, decision, abandoned } = decide(current?.record ?? null, conflicts);
+      if (changed === null && unverified && !abandoned) {
         unverified = false;
         const fresh = await this.load(callSid);
         // Someone else wrote since: counted as a conflict, as a refused write would be.
