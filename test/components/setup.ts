@@ -1,4 +1,8 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// findBy… and waitFor wait for what they look for; 1 s (the default) is short for Flex's first render on a busy 2-core machine.
+configure({ asyncUtilTimeout: 5000 });
 
 // Flex UI plays notification sounds; jsdom has no media playback.
 Object.defineProperty(HTMLMediaElement.prototype, 'play', { configurable: true, value: () => Promise.resolve() });
