@@ -35,7 +35,7 @@ export interface CallRecord extends Ledger {
   lastResumeAt: string | null;
   /** Twilio did not confirm the last change: the sweep tries again. */
   outOfSync: boolean;
-  /** Desktop signals applied to the call, for telling a repeat from a new signal (seenSignals.ts). */
+  /** Desktop signals applied to the call, for telling a repeat from a new signal (replays.ts). */
   signals: SeenSignal[];
   /** What happened to the holds of the call's newest tasks, for the compliance report (core/evidence.ts). */
   evidence?: TaskEvidence[];
