@@ -96,6 +96,8 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
   const client = options.client ?? twilioClient(settings);
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? realSleep;
+  /** The same clock in milliseconds, for the caches that keep time that way. */
+  const clockMs = () => now().getTime();
   const retries = new Retries(options.retry ?? RETRY_POLICY, now);
   const store = new LedgerStore(client, retries, settings.syncServiceSid, now);
   const index = new LiveIndex(client, retries, settings.syncServiceSid, now);
@@ -117,7 +119,7 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
     recordings,
     store,
     control: new CallControl({ recordings, store, now, sleep, landing: options.landing, index, repairs }),
-    calls: origins && new AgentCalls(client, retries, settings.workspaceSid as string, origins, index),
+    calls: origins && new AgentCalls(client, retries, settings.workspaceSid as string, origins, index, clockMs),
     index,
     answers: new RecentAnswers(),
     tasks:
@@ -129,9 +131,10 @@ export function buildServices(settings: Settings, options: ServiceOptions = {}):
         origins,
         // The call's ledger, read as a change would (the change then starts from it): its task now, live until its end was handled.
         async (callSid) => taskCallOfLedger(callSid, (await store.load(callSid))?.record),
+        clockMs,
       ),
     origins,
-    auth: new Authenticator(settings),
+    auth: new Authenticator(settings, clockMs),
     configs,
     syncService,
     grants: new SyncReadGrants(client, retries, settings.syncServiceSid),
